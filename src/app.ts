@@ -1,0 +1,84 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import type { Config } from './config/config';
+import { Api } from './http/api';
+import { authenticate } from './http/authenticate';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { observeRequests } from './http/observe';
+import { createLimiter } from './http/rate-limit';
+import { requestId } from './http/request-id';
+import type { Cache } from './infra/cache/cache';
+import type { Database } from './infra/db/database';
+import type { Logger } from './infra/logger';
+import type { Metrics } from './infra/metrics';
+import { authRoutes } from './modules/auth/auth.routes';
+import type { AuthService } from './modules/auth/auth.service';
+import { opsRouter } from './modules/ops/ops.routes';
+
+export const API_BASE_PATH = '/api/v1';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: Database;
+  cache: Cache;
+  services: {
+    auth: AuthService;
+  };
+}
+
+/** Builds the whole HTTP app without listening, so tests can drive it in-process. */
+export function buildApp({ config, logger, metrics, db, cache, services }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  // Money travels as bigint; JSON carries it as a string of digits.
+  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+
+  app.use(requestId());
+  app.use(observeRequests(logger, metrics));
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: config.CORS_ORIGINS,
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent'],
+      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+    }),
+  );
+
+  app.use(opsRouter({ db, metrics, ...(config.REDIS_URL ? { sharedCache: cache } : {}) }));
+
+  app.use(
+    express.json({
+      limit: config.BODY_LIMIT_BYTES,
+      verify: (req, _res, buffer) => {
+        (req as express.Request).rawBody = buffer;
+      },
+    }),
+  );
+  const windowMs = config.RATE_LIMIT_WINDOW_MS;
+  app.use(createLimiter({ cache, name: 'global', windowMs, max: config.RATE_LIMIT_GLOBAL_MAX }));
+  app.use(authenticate(services.auth));
+  app.use(createLimiter({ cache, name: 'user', windowMs, max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' }));
+
+  const api = new Api(API_BASE_PATH);
+  authRoutes(api, services.auth);
+  app.use(API_BASE_PATH, api.router);
+
+  const openApi = api.openApiDocument({
+    title: 'Open Commerce Protocol API',
+    version: '1.0.0',
+    description: 'Wallets, a double-entry ledger, payments and agentic commerce.',
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  if (config.API_DOCS_ENABLED) app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
+
+  app.use(notFoundHandler());
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+const DEV_JWT_SECRET = 'ocp-development-jwt-secret-do-not-use-in-production';
+// 32 zero-ish bytes under the key id "dev": fine for a laptop, refused in production.
+const DEV_ENCRYPTION_KEYS = 'dev:' + Buffer.alloc(32, 7).toString('base64');
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * `ENCRYPTION_KEYS` is a comma-separated list of `keyId:base64key` entries, each key 32 bytes.
+ * The first entry encrypts new data; every entry can still decrypt what it once wrote.
+ */
+const encryptionKeys = z.string().transform((value, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [id, encoded, ...rest] = entry.split(':');
+    const key = Buffer.from(encoded ?? '', 'base64');
+    if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || rest.length > 0 || key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'each entry must be keyId:base64 of 32 bytes' });
+      return z.NEVER;
+    }
+    if (keys.some((k) => k.id === id)) {
+      ctx.addIssue({ code: 'custom', message: `key id "${id}" appears twice` });
+      return z.NEVER;
+    }
+    keys.push({ id, key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_POOL_MAX: positiveInt.max(200).default(20),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
+  JWT_ACCESS_TTL_SECONDS: positiveInt.max(86_400).default(900),
+  JWT_REFRESH_TTL_SECONDS: positiveInt.max(90 * 86_400).default(30 * 86_400),
+  ENCRYPTION_KEYS: encryptionKeys.prefault(DEV_ENCRYPTION_KEYS),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  CORS_ORIGINS: csv.default([]),
+  BODY_LIMIT_BYTES: positiveInt.max(10 * 1024 * 1024).default(100 * 1024),
+  RATE_LIMIT_WINDOW_MS: positiveInt.default(15 * 60 * 1000),
+  RATE_LIMIT_GLOBAL_MAX: positiveInt.default(100),
+  RATE_LIMIT_USER_MAX: positiveInt.default(50),
+  RATE_LIMIT_PAYMENT_MAX: positiveInt.default(10),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  API_DOCS_ENABLED: booleanFlag.default(true),
+});
+
+export type Config = Readonly<z.infer<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment once. Throws a ConfigError naming every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "not set", as they do in most .env files.
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(defined);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production') assertProductionReady(config);
+  if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
+    throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  return Object.freeze(config);
+}
+
+function assertProductionReady(config: z.infer<typeof envSchema>): void {
+  const problems: string[] = [];
+  if (config.JWT_SECRET === DEV_JWT_SECRET || config.JWT_SECRET.length < 32) {
+    problems.push('  JWT_SECRET: set a random secret of at least 32 characters in production');
+  }
+  const devKey = Buffer.alloc(32, 7);
+  if (config.ENCRYPTION_KEYS.some((k) => k.key.equals(devKey) || new Set(k.key).size < 8)) {
+    problems.push('  ENCRYPTION_KEYS: the development key (or a low-entropy key) is refused in production');
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,59 @@
+import type { Config } from './config/config';
+import { buildApp } from './app';
+import type { Cache } from './infra/cache/cache';
+import { MemoryCache } from './infra/cache/memory-cache';
+import { RedisCache } from './infra/cache/redis-cache';
+import type { Database } from './infra/db/database';
+import { migrate } from './infra/db/migrate';
+import { openDatabase } from './infra/db/open-database';
+import { createLogger, type Logger } from './infra/logger';
+import { createMetrics } from './infra/metrics';
+import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
+import { AuthService } from './modules/auth/auth.service';
+import { TokenIssuer } from './modules/auth/token-issuer';
+
+export interface ContainerOverrides {
+  db?: Database;
+  cache?: Cache;
+  logger?: Logger;
+}
+
+/**
+ * The composition root: config -> infrastructure -> repositories -> services -> app, in reading
+ * order. Tests call it with their own database, cache or logger.
+ */
+export async function createContainer(config: Config, overrides: ContainerOverrides = {}) {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const metrics = createMetrics();
+  const db = overrides.db ?? (await openDatabase(config));
+  const cache = overrides.cache ?? (config.REDIS_URL ? new RedisCache(config.REDIS_URL) : new MemoryCache());
+
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
+
+  const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
+  const auth = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {
+    refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
+  });
+  await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+
+  const services = { auth };
+  const app = buildApp({ config, logger, metrics, db, cache, services });
+
+  return {
+    config,
+    logger,
+    metrics,
+    db,
+    cache,
+    services,
+    app,
+    /** Releases pools and timers; the HTTP server is closed by whoever started it. */
+    async close() {
+      await cache.close();
+      await db.close();
+    },
+  };
+}
+
+export type Container = Awaited<ReturnType<typeof createContainer>>;

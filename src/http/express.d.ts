@@ -1,0 +1,14 @@
+import type { Principal } from './principal';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by the authenticate middleware when a valid bearer token came with the request. */
+      principal?: Principal;
+      /** The exact bytes of a JSON body, for signature checks (webhooks, idempotency hashes). */
+      rawBody?: Buffer;
+    }
+  }
+}
+
+export {};

@@ -1,0 +1,16 @@
+export const ROLES = ['user', 'agent', 'service', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, as proven by a verified access token. */
+export interface Principal {
+  /** Subject: a user id, agent id or API client id. */
+  sub: string;
+  role: Role;
+  permissions: readonly string[];
+  /** For agents: the user who owns the agent. */
+  ownerId?: string;
+}
+
+export function hasPermission(principal: Principal, permission: string): boolean {
+  return principal.permissions.includes(permission);
+}

@@ -1,0 +1,58 @@
+/** The one query/transaction interface. Repositories take a SqlClient and never know which engine runs it. */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface SqlClient {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export interface Database extends SqlClient {
+  readonly engine: 'postgres' | 'pglite';
+  /** Runs fn inside BEGIN … COMMIT; any throw rolls back and is rethrown. */
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query within timeoutMs. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL error codes that mean "run the same transaction again". */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
+
+const RETRY_ATTEMPTS_MAX = 5;
+
+/**
+ * Runs a whole transaction again after a deadlock or serialization failure. The function must be
+ * safe to repeat: it re-reads everything it needs inside the transaction.
+ */
+export async function transactionWithRetry<T>(db: Database, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(fn);
+    } catch (error) {
+      if (!isRetryableTransactionError(error) || attempt >= RETRY_ATTEMPTS_MAX) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

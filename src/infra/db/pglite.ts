@@ -1,0 +1,54 @@
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { withTimeout, type Database, type QueryResult, type SqlClient } from './database';
+
+/**
+ * Embedded PostgreSQL (WebAssembly, in-process). One connection: PGlite queues statements and
+ * runs transactions one at a time, so row locks never contend here, but the SQL is the same.
+ */
+export class PgliteDatabase implements Database {
+  readonly engine = 'pglite' as const;
+
+  private constructor(private readonly db: PGlite) {}
+
+  /** dataDir: a folder for durable data, or undefined for an in-memory database. */
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    const db = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      parsers: { [types.INT8]: (value: string) => BigInt(value) },
+    });
+    return new PgliteDatabase(db);
+  }
+
+  async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const result = await this.db.query<R>(text, params as unknown[] | undefined);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.db.exec(script);
+  }
+
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(transactionAdapter(tx)));
+  }
+
+  async ping(timeoutMs = 2_000): Promise<void> {
+    await withTimeout(this.db.query('SELECT 1'), timeoutMs, 'PGlite');
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+}
+
+function transactionAdapter(tx: Transaction): SqlClient {
+  return {
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const result = await tx.query<R>(text, params as unknown[] | undefined);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(script: string) {
+      await tx.exec(script);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { Pool, types, type PoolClient } from 'pg';
+import { withTimeout, type Database, type QueryResult, type SqlClient } from './database';
+
+const INT8_OID = 20;
+
+// BIGINT columns hold money: parse them to bigint, never to a lossy number.
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return (value: string) => BigInt(value);
+    return types.getTypeParser(oid, format);
+  },
+};
+
+export interface PostgresOptions {
+  connectionString: string;
+  poolMax: number;
+  /** Schema to put first on the search_path (test isolation). */
+  schema?: string;
+  connectTimeoutMs?: number;
+}
+
+export class PostgresDatabase implements Database {
+  readonly engine = 'postgres' as const;
+  private readonly pool: Pool;
+
+  constructor(options: PostgresOptions) {
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.poolMax,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      types: typeParsers,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const result = await this.pool.query(text, params as unknown[] | undefined);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
+  async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(clientAdapter(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async ping(timeoutMs = 2_000): Promise<void> {
+    await withTimeout(this.pool.query('SELECT 1'), timeoutMs, 'PostgreSQL');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function clientAdapter(client: PoolClient): SqlClient {
+  return {
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const result = await client.query(text, params as unknown[] | undefined);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    },
+    async exec(script: string) {
+      await client.query(script);
+    },
+  };
+}

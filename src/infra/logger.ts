@@ -1,0 +1,30 @@
+import winston from 'winston';
+import type Transport from 'winston-transport';
+import { redact } from './redact';
+import { requestContext } from './request-context';
+
+export type Logger = winston.Logger;
+
+// Every line gets the request id of the request it belongs to, and passes through redaction.
+const contextAndRedaction = winston.format((info) => {
+  const context = requestContext.current();
+  const clean = redact({ ...info }) as winston.Logform.TransformableInfo;
+  for (const key of Object.keys(info)) delete (info as Record<string, unknown>)[key];
+  Object.assign(info, clean);
+  if (context && info.requestId === undefined) info.requestId = context.requestId;
+  return info;
+});
+
+export function createLogger(level: string, transports?: Transport[]): Logger {
+  return winston.createLogger({
+    level,
+    format: winston.format.combine(
+      winston.format.errors({ stack: true }),
+      contextAndRedaction(),
+      winston.format.timestamp(),
+      winston.format.json(),
+    ),
+    defaultMeta: { service: 'ocp' },
+    transports: transports ?? [new winston.transports.Console()],
+  });
+}

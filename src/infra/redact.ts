@@ -1,0 +1,40 @@
+/**
+ * Removes secrets from anything about to be logged: values under sensitive keys, and any run of
+ * digits that looks like a card number, wherever it appears.
+ */
+const SENSITIVE_KEY =
+  /^(authorization|cookie|set-cookie|password|newpassword|passwordhash|secret|clientsecret|.*token|cvc|cvv|cvv2|number|cardnumber|pan|privatekey|mnemonic|seed|apikey|x-api-key|bt-api-key|ciphertext|paymentdata)$/i;
+const CARD_LIKE = /\b(?:\d[ -]?){12,18}\d\b/g;
+const MAX_DEPTH = 8;
+
+export const REDACTED = '[REDACTED]';
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(CARD_LIKE, (m) => (luhnValid(m) ? REDACTED : m));
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[Truncated]';
+  if (value instanceof Error) return redactError(value, depth);
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SENSITIVE_KEY.test(key) && v !== undefined && v !== null ? REDACTED : redact(v, depth + 1);
+  }
+  return out;
+}
+
+function redactError(error: Error, depth: number): Record<string, unknown> {
+  const extra = redact({ ...error }, depth + 1) as Record<string, unknown>;
+  return { ...extra, name: error.name, message: redact(error.message), stack: redact(error.stack) };
+}
+
+function luhnValid(candidate: string): boolean {
+  const digits = candidate.replace(/\D/g, '');
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}

@@ -1,0 +1,137 @@
+import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
+import { EmailTaken, type ApiClient, type AuthRepository, type User, type UserRole } from '../auth.repository';
+
+interface UserRow {
+  id: string;
+  email: string;
+  role: UserRole;
+  password_hash: string;
+  created_at: Date;
+}
+
+interface ApiClientRow {
+  id: string;
+  client_id: string;
+  name: string;
+  secret_hash: string;
+  permissions: string[];
+  created_by: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  email: r.email,
+  role: r.role,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+});
+
+const toApiClient = (r: ApiClientRow): ApiClient => ({
+  id: r.id,
+  clientId: r.client_id,
+  name: r.name,
+  secretHash: r.secret_hash,
+  permissions: r.permissions,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+/** The PostgreSQL adapter; PGlite runs the same SQL. */
+export class SqlAuthRepository implements AuthRepository {
+  constructor(private readonly db: SqlClient) {}
+
+  async createUser(user: Omit<User, 'createdAt'>, tx: SqlClient = this.db): Promise<User> {
+    try {
+      const { rows } = await tx.query<UserRow>(
+        `INSERT INTO users (id, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING *`,
+        [user.id, user.email, user.role, user.passwordHash],
+      );
+      return toUser(rows[0]!);
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) throw new EmailTaken();
+      throw error;
+    }
+  }
+
+  async findUserByEmail(email: string): Promise<User | null> {
+    const { rows } = await this.db.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [email]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findUserById(id: string, tx: SqlClient = this.db): Promise<User | null> {
+    const { rows } = await tx.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async adminExists(): Promise<boolean> {
+    const { rows } = await this.db.query("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1");
+    return rows.length > 0;
+  }
+
+  async saveRefreshToken(
+    t: { id: string; userId: string; familyId: string; tokenHash: string; expiresAt: Date },
+    tx: SqlClient = this.db,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [t.id, t.userId, t.familyId, t.tokenHash, t.expiresAt],
+    );
+  }
+
+  async consumeRefreshToken(tokenHash: string, tx: SqlClient) {
+    const { rows } = await tx.query<{ user_id: string; family_id: string }>(
+      `UPDATE refresh_tokens SET used_at = now()
+        WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+        RETURNING user_id, family_id`,
+      [tokenHash],
+    );
+    return rows[0] ? { userId: rows[0].user_id, familyId: rows[0].family_id } : null;
+  }
+
+  async findRefreshToken(tokenHash: string) {
+    const { rows } = await this.db.query<{ user_id: string; family_id: string; used_at: Date | null }>(
+      'SELECT user_id, family_id, used_at FROM refresh_tokens WHERE token_hash = $1',
+      [tokenHash],
+    );
+    const row = rows[0];
+    return row ? { userId: row.user_id, familyId: row.family_id, usedAt: row.used_at } : null;
+  }
+
+  async revokeRefreshFamily(familyId: string): Promise<void> {
+    await this.db.query(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
+      [familyId],
+    );
+  }
+
+  async revokeRefreshTokensOfUser(userId: string): Promise<void> {
+    await this.db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [
+      userId,
+    ]);
+  }
+
+  async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>): Promise<ApiClient> {
+    const { rows } = await this.db.query<ApiClientRow>(
+      `INSERT INTO api_clients (id, client_id, name, secret_hash, permissions, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [c.id, c.clientId, c.name, c.secretHash, c.permissions, c.createdBy],
+    );
+    return toApiClient(rows[0]!);
+  }
+
+  async findApiClient(clientId: string): Promise<ApiClient | null> {
+    const { rows } = await this.db.query<ApiClientRow>('SELECT * FROM api_clients WHERE client_id = $1', [clientId]);
+    return rows[0] ? toApiClient(rows[0]) : null;
+  }
+
+  async revokeApiClient(id: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      'UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL',
+      [id],
+    );
+    return rowCount > 0;
+  }
+}

@@ -1,0 +1,55 @@
+import type { SqlClient } from '../../infra/db/database';
+
+export type UserRole = 'user' | 'admin';
+
+export interface User {
+  id: string;
+  email: string;
+  role: UserRole;
+  passwordHash: string;
+  createdAt: Date;
+}
+
+export interface RefreshTokenRecord {
+  userId: string;
+  familyId: string;
+}
+
+export interface ApiClient {
+  id: string;
+  clientId: string;
+  name: string;
+  secretHash: string;
+  permissions: string[];
+  createdBy: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/**
+ * Storage for users, refresh tokens and API clients. Methods taking `tx` run inside the caller's
+ * transaction. Errors: `create*` throw EmailTaken on a duplicate email; nothing else is expected.
+ */
+export interface AuthRepository {
+  createUser(user: Omit<User, 'createdAt'>, tx?: SqlClient): Promise<User>;
+  findUserByEmail(email: string): Promise<User | null>;
+  findUserById(id: string, tx?: SqlClient): Promise<User | null>;
+  adminExists(): Promise<boolean>;
+
+  saveRefreshToken(
+    token: { id: string; userId: string; familyId: string; tokenHash: string; expiresAt: Date },
+    tx?: SqlClient,
+  ): Promise<void>;
+  /** Marks an unused, unexpired, unrevoked token used; null when no such token (a single winner under races). */
+  consumeRefreshToken(tokenHash: string, tx: SqlClient): Promise<RefreshTokenRecord | null>;
+  /** The token's record whatever its state, to tell reuse from garbage. */
+  findRefreshToken(tokenHash: string): Promise<(RefreshTokenRecord & { usedAt: Date | null }) | null>;
+  revokeRefreshFamily(familyId: string): Promise<void>;
+  revokeRefreshTokensOfUser(userId: string): Promise<void>;
+
+  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>): Promise<ApiClient>;
+  findApiClient(clientId: string): Promise<ApiClient | null>;
+  revokeApiClient(id: string): Promise<boolean>;
+}
+
+export class EmailTaken extends Error {}

@@ -1,0 +1,107 @@
+import type { Api } from '../../http/api';
+import type { AuthService } from './auth.service';
+import {
+  accessTokenView,
+  apiClientView,
+  clientCredentialsBody,
+  createApiClientBody,
+  credentialsBody,
+  idParams,
+  loginBody,
+  logoutBody,
+  refreshBody,
+  tokenPairView,
+  userView,
+} from './auth.schemas';
+
+const tags = ['auth'];
+
+export function authRoutes(api: Api, auth: AuthService): void {
+  api.route({
+    method: 'post',
+    path: '/auth/register',
+    summary: 'Create a user account',
+    tags,
+    public: true,
+    body: credentialsBody,
+    responses: { 201: { description: 'The user and a token pair', schema: tokenPairView.extend({ user: userView }) } },
+    handler: async ({ body }) => ({ status: 201, body: await auth.register(body.email, body.password) }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Exchange email and password for a token pair',
+    tags,
+    public: true,
+    body: loginBody,
+    responses: { 200: { description: 'A token pair', schema: tokenPairView } },
+    handler: async ({ body }) => ({ status: 200, body: await auth.login(body.email, body.password) }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/auth/refresh',
+    summary: 'Rotate a refresh token',
+    tags,
+    public: true,
+    body: refreshBody,
+    responses: { 200: { description: 'A new token pair; the old refresh token is spent', schema: tokenPairView } },
+    handler: async ({ body }) => ({ status: 200, body: await auth.refresh(body.refreshToken) }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'End one session (refresh token family) or all of the caller\'s sessions',
+    tags,
+    body: logoutBody,
+    responses: { 204: { description: 'Signed out' } },
+    handler: async ({ body, principal }) => {
+      await auth.logout(principal.sub, body.refreshToken);
+      return { status: 204 };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/auth/token',
+    summary: 'Server-to-server: exchange client credentials for an access token',
+    tags,
+    public: true,
+    body: clientCredentialsBody,
+    responses: { 200: { description: 'A short-lived access token', schema: accessTokenView } },
+    handler: async ({ body }) => ({
+      status: 200,
+      body: await auth.exchangeClientCredentials(body.clientId, body.clientSecret),
+    }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/admin/api-clients',
+    summary: 'Create an API client for server-to-server calls',
+    tags: ['admin'],
+    permission: 'admin:api-clients:write',
+    body: createApiClientBody,
+    responses: { 201: { description: 'The client and its secret, shown once', schema: apiClientView } },
+    handler: async ({ body, principal }) => ({
+      status: 201,
+      body: await auth.createApiClient(principal.sub, body.name, body.permissions),
+    }),
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/admin/api-clients/:id',
+    summary: 'Revoke an API client; tokens it already holds expire on their own',
+    tags: ['admin'],
+    permission: 'admin:api-clients:write',
+    params: idParams,
+    responses: { 204: { description: 'Revoked' } },
+    handler: async ({ params }) => {
+      await auth.revokeApiClient(params.id);
+      return { status: 204 };
+    },
+  });
+}

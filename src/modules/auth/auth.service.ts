@@ -1,0 +1,176 @@
+import { timingSafeEqual } from 'node:crypto';
+import { transactionWithRetry, type Database } from '../../infra/db/database';
+import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
+import { hashPassword, verifyPassword } from '../../infra/crypto/passwords';
+import type { Logger } from '../../infra/logger';
+import type { Principal } from '../../http/principal';
+import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
+import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
+import { GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
+import type { TokenIssuer } from './token-issuer';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  role: UserRole;
+  createdAt: Date;
+}
+
+export interface AuthServiceOptions {
+  refreshTtlSeconds: number;
+}
+
+// Compared against when the email is unknown, so a login takes as long either way.
+const DUMMY_HASH_PROMISE = hashPassword('not-a-real-password');
+
+const toPublicUser = ({ id, email, role, createdAt }: User): PublicUser => ({ id, email, role, createdAt });
+
+export class AuthService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: AuthRepository,
+    private readonly tokens: TokenIssuer,
+    private readonly logger: Logger,
+    private readonly options: AuthServiceOptions,
+  ) {}
+
+  /** Errors: email_taken (409). */
+  async register(email: string, password: string, role: UserRole = 'user'): Promise<{ user: PublicUser } & TokenPair> {
+    const passwordHash = await hashPassword(password);
+    try {
+      const user = await this.repo.createUser({ id: newId('usr'), email, role, passwordHash });
+      this.logger.info('user registered', { userId: user.id, role });
+      return { user: toPublicUser(user), ...(await this.issueTokens(user)) };
+    } catch (error) {
+      if (error instanceof EmailTaken) throw new Conflict('email_taken', 'An account with this email already exists');
+      throw error;
+    }
+  }
+
+  /** Errors: invalid_credentials (401), the same for an unknown email and a wrong password. */
+  async login(email: string, password: string): Promise<TokenPair> {
+    const user = await this.repo.findUserByEmail(email);
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    if (!user || !valid) throw new Unauthorized('Email or password is wrong', 'invalid_credentials');
+    return this.issueTokens(user);
+  }
+
+  /**
+   * Rotates a refresh token: the presented one is spent and a new one of the same family issued.
+   * A token presented a second time means it leaked: its whole family is revoked.
+   * Errors: refresh_token_reused (401), invalid_refresh_token (401).
+   */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const tokenHash = sha256Hex(refreshToken);
+    const rotated = await transactionWithRetry(this.db, async (tx) => {
+      const record = await this.repo.consumeRefreshToken(tokenHash, tx);
+      if (!record) return null;
+      const user = await this.repo.findUserById(record.userId, tx);
+      if (!user) return null;
+      const next = await this.newRefreshToken(user.id, record.familyId, tx);
+      return { user, refreshToken: next };
+    });
+    if (!rotated) {
+      const known = await this.repo.findRefreshToken(tokenHash);
+      if (known?.usedAt) {
+        await this.repo.revokeRefreshFamily(known.familyId);
+        this.logger.warn('refresh token reused; family revoked', { userId: known.userId });
+        throw new Unauthorized('Refresh token was already used; sign in again', 'refresh_token_reused');
+      }
+      throw new Unauthorized('Refresh token is invalid or expired', 'invalid_refresh_token');
+    }
+    return { ...this.accessTokenFor(rotated.user), refreshToken: rotated.refreshToken };
+  }
+
+  /** Ends the session of one refresh token (when it is the caller's), or all of the caller's sessions. */
+  async logout(userId: string, refreshToken?: string): Promise<void> {
+    if (!refreshToken) return this.repo.revokeRefreshTokensOfUser(userId);
+    const known = await this.repo.findRefreshToken(sha256Hex(refreshToken));
+    if (known && known.userId === userId) await this.repo.revokeRefreshFamily(known.familyId);
+  }
+
+  /** Server-to-server: client credentials for a `service` token. Errors: invalid_client (401). */
+  async exchangeClientCredentials(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresIn: number }> {
+    const client = await this.repo.findApiClient(clientId);
+    const presented = Buffer.from(sha256Hex(clientSecret), 'hex');
+    const stored = Buffer.from(client?.secretHash ?? sha256Hex(''), 'hex');
+    if (!client || client.revokedAt || !timingSafeEqual(presented, stored)) {
+      throw new Unauthorized('Client credentials are invalid', 'invalid_client');
+    }
+    const principal: Principal = { sub: client.id, role: 'service', permissions: client.permissions };
+    return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  /** The secret is returned once and stored only hashed. Errors: validation_failed (400). */
+  async createApiClient(createdBy: string, name: string, permissions: string[]) {
+    const unknown = permissions.filter((p) => !(GRANTABLE_PERMISSIONS as readonly string[]).includes(p));
+    if (unknown.length > 0) {
+      throw new ValidationFailed(`Permissions that cannot be granted: ${unknown.join(', ')}`, { unknown });
+    }
+    const clientSecret = newSecret();
+    const client = await this.repo.createApiClient({
+      id: newId('cli'),
+      clientId: newId('ci'),
+      name,
+      secretHash: sha256Hex(clientSecret),
+      permissions: [...new Set(permissions)],
+      createdBy,
+    });
+    this.logger.info('api client created', { apiClientId: client.id, createdBy });
+    return { id: client.id, clientId: client.clientId, clientSecret, name, permissions: client.permissions };
+  }
+
+  /** Errors: not_found (404). */
+  async revokeApiClient(id: string): Promise<void> {
+    if (!(await this.repo.revokeApiClient(id))) throw new NotFound('API client not found');
+  }
+
+  /** Creates the first admin from configuration when there is none yet. Returns whether it did. */
+  async ensureInitialAdmin(email: string | undefined, password: string | undefined): Promise<boolean> {
+    if (!email || !password || (await this.repo.adminExists())) return false;
+    try {
+      await this.register(email, password, 'admin');
+      this.logger.info('initial admin created', { email });
+      return true;
+    } catch (error) {
+      // Another instance starting at the same moment created it first.
+      if (error instanceof Conflict) return false;
+      throw error;
+    }
+  }
+
+  async verifyAccessToken(token: string): Promise<Principal> {
+    return this.tokens.verify(token);
+  }
+
+  private async issueTokens(user: User): Promise<TokenPair> {
+    const refreshToken = await this.newRefreshToken(user.id, newId('fam'));
+    return { ...this.accessTokenFor(user), refreshToken };
+  }
+
+  private accessTokenFor(user: User): { accessToken: string; expiresIn: number } {
+    const principal: Principal = { sub: user.id, role: user.role, permissions: permissionsForUserRole(user.role) };
+    return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  private async newRefreshToken(userId: string, familyId: string, tx?: Parameters<AuthRepository['saveRefreshToken']>[1]) {
+    const token = newSecret();
+    await this.repo.saveRefreshToken(
+      {
+        id: newId('rt'),
+        userId,
+        familyId,
+        tokenHash: sha256Hex(token),
+        expiresAt: new Date(Date.now() + this.options.refreshTtlSeconds * 1000),
+      },
+      tx,
+    );
+    return token;
+  }
+}

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import Transport from 'winston-transport';
+import { loadConfig, type Config } from '../../src/config/config';
+import { createContainer, type Container } from '../../src/container';
+import type { Cache } from '../../src/infra/cache/cache';
+import { MemoryCache } from '../../src/infra/cache/memory-cache';
+import { RedisCache } from '../../src/infra/cache/redis-cache';
+import type { Database } from '../../src/infra/db/database';
+import { PgliteDatabase } from '../../src/infra/db/pglite';
+import { PostgresDatabase } from '../../src/infra/db/postgres';
+import { createLogger } from '../../src/infra/logger';
+
+/** Keeps every log entry in memory so tests can assert on what was (and was not) logged. */
+export class CapturedLogs extends Transport {
+  readonly entries: Record<string, unknown>[] = [];
+  override log(info: Record<string, unknown>, next: () => void): void {
+    this.entries.push(info);
+    next();
+  }
+  text(): string {
+    return this.entries.map((e) => JSON.stringify(e)).join('\n');
+  }
+}
+
+export const TEST_ADMIN = { email: 'admin@ocp.test', password: 'admin-password-123' };
+
+/** Limits high enough that ordinary tests never meet them; rate-limit tests set their own. */
+const TEST_ENV = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'debug',
+  RATE_LIMIT_GLOBAL_MAX: '100000',
+  RATE_LIMIT_USER_MAX: '100000',
+  RATE_LIMIT_PAYMENT_MAX: '100000',
+  ADMIN_EMAIL: TEST_ADMIN.email,
+  ADMIN_PASSWORD: TEST_ADMIN.password,
+};
+
+/**
+ * A database of its own for one test file: a fresh schema on the PostgreSQL server when
+ * DATABASE_URL is set (refusing any database whose name does not say "test"), else in-memory PGlite.
+ */
+export async function openTestDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const db = await PgliteDatabase.open();
+    return { db, drop: () => db.close() };
+  }
+  const databaseName = new URL(url).pathname.slice(1);
+  if (!/test/i.test(databaseName)) throw new Error(`Refusing to run tests on database "${databaseName}"`);
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const db = new PostgresDatabase({ connectionString: url, poolMax: 10, schema });
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+export function openTestCache(): Cache {
+  const url = process.env.REDIS_URL;
+  return url ? new RedisCache(url, `ocp-test:${randomBytes(6).toString('hex')}:`) : new MemoryCache();
+}
+
+export interface TestApp {
+  container: Container;
+  app: Container['app'];
+  config: Config;
+  logs: CapturedLogs;
+  http: () => ReturnType<typeof request>;
+  close: () => Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    ...TEST_ENV,
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...env,
+  });
+  const logs = new CapturedLogs();
+  const { db, drop } = await openTestDatabase();
+  const container = await createContainer(config, {
+    db,
+    cache: openTestCache(),
+    logger: createLogger(config.LOG_LEVEL, [logs]),
+  });
+  return {
+    container,
+    app: container.app,
+    config,
+    logs,
+    http: () => request(container.app),
+    close: async () => {
+      await container.cache.close();
+      await drop();
+    },
+  };
+}
+
+let emailCounter = 0;
+
+export function uniqueEmail(prefix = 'user'): string {
+  emailCounter += 1;
+  return `${prefix}-${emailCounter}-${randomBytes(4).toString('hex')}@example.com`;
+}
+
+/** Registers a fresh user and returns its id and tokens. */
+export async function registerUser(t: TestApp, email = uniqueEmail()) {
+  const res = await t.http().post('/api/v1/auth/register').send({ email, password: 'correct-horse-battery' });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return {
+    id: res.body.user.id as string,
+    email,
+    accessToken: res.body.accessToken as string,
+    refreshToken: res.body.refreshToken as string,
+    auth: { Authorization: `Bearer ${res.body.accessToken}` },
+  };
+}
+
+export async function loginAdmin(t: TestApp) {
+  const res = await t.http().post('/api/v1/auth/login').send(TEST_ADMIN);
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { accessToken: res.body.accessToken as string, auth: { Authorization: `Bearer ${res.body.accessToken}` } };
+}
