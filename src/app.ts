@@ -15,7 +15,12 @@ import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
 import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthService } from './modules/auth/auth.service';
+import type { IdempotencyService } from './modules/idempotency/idempotency.service';
+import { ledgerRoutes } from './modules/ledger/ledger.routes';
+import type { LedgerService } from './modules/ledger/ledger.service';
 import { opsRouter } from './modules/ops/ops.routes';
+import { walletRoutes } from './modules/wallet/wallet.routes';
+import type { WalletService } from './modules/wallet/wallet.service';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -27,6 +32,9 @@ export interface AppDeps {
   cache: Cache;
   services: {
     auth: AuthService;
+    idempotency: IdempotencyService;
+    wallets: WalletService;
+    ledger: LedgerService;
   };
 }
 
@@ -64,8 +72,14 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   app.use(authenticate(services.auth));
   app.use(createLimiter({ cache, name: 'user', windowMs, max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' }));
 
-  const api = new Api(API_BASE_PATH);
+  const limits = {
+    payment: createLimiter({ cache, name: 'payment', windowMs, max: config.RATE_LIMIT_PAYMENT_MAX, keyBy: 'subject' }),
+  };
+
+  const api = new Api(API_BASE_PATH, services.idempotency);
   authRoutes(api, services.auth);
+  walletRoutes(api, services.wallets);
+  ledgerRoutes(api, services.ledger, limits);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

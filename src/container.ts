@@ -11,6 +11,18 @@ import { createMetrics } from './infra/metrics';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
+import { SqlIdempotencyRepository } from './modules/idempotency/adapters/sql-idempotency.repository';
+import { IdempotencyService } from './modules/idempotency/idempotency.service';
+import { SqlLedgerRepository } from './modules/ledger/adapters/sql-ledger.repository';
+import { subscribeLedgerMetrics } from './modules/ledger/ledger.metrics';
+import { LedgerService } from './modules/ledger/ledger.service';
+import type { Outbox } from './modules/ledger/outbox';
+import { SqlWalletRepository } from './modules/wallet/adapters/sql-wallet.repository';
+import { WalletService } from './modules/wallet/wallet.service';
+import { EventBus } from './shared/events';
+
+const DAY_MS = 86_400_000;
+const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 
 export interface ContainerOverrides {
   db?: Database;
@@ -37,7 +49,24 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
-  const services = { auth };
+  const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
+  subscribeLedgerMetrics(events, metrics);
+  const outbox: Outbox = { enqueue: async () => undefined };
+
+  const idempotency = new IdempotencyService(new SqlIdempotencyRepository(db), cache, {
+    keyTtlMs: DAY_MS,
+    inFlightTtlMs: 60_000,
+  });
+  const walletRepository = new SqlWalletRepository(db);
+  const wallets = new WalletService(db, walletRepository, outbox, events);
+  const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, outbox, events);
+
+  const housekeeping = setInterval(() => {
+    idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
+
+  const services = { auth, idempotency, wallets, ledger };
   const app = buildApp({ config, logger, metrics, db, cache, services });
 
   return {
@@ -47,9 +76,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     db,
     cache,
     services,
+    events,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
+      clearInterval(housekeeping);
       await cache.close();
       await db.close();
     },

@@ -1,6 +1,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { Router, type Request, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
+import { createHash } from 'node:crypto';
+import type { SqlClient } from '../infra/db/database';
+import type { IdempotencyClaim, IdempotencyService } from '../modules/idempotency/idempotency.service';
 import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
 import { hasPermission, type Principal } from './principal';
 
@@ -20,6 +23,11 @@ export interface RouteInput<P, Q, B> {
   principal: Principal;
   requestId: string;
   headers: Request['headers'];
+  /**
+   * On idempotent routes: stores the reply under the request's Idempotency-Key. Call it inside the
+   * transaction that does the work (services take it as their in-transaction hook). Elsewhere a no-op.
+   */
+  persistReply: (tx: SqlClient, reply: Reply) => Promise<void>;
 }
 
 export interface RouteSpec<P, Q, B> {
@@ -31,6 +39,8 @@ export interface RouteSpec<P, Q, B> {
   /** Default false: the route needs a valid bearer token. */
   public?: boolean;
   permission?: string;
+  /** Money-moving POSTs: require an Idempotency-Key and replay the first reply for repeats. */
+  idempotent?: boolean;
   params?: ZodType<P>;
   query?: ZodType<Q>;
   body?: ZodType<B>;
@@ -40,6 +50,18 @@ export interface RouteSpec<P, Q, B> {
   /** Runs after authentication and validation, before the handler (rate limits, idempotency). */
   before?: RequestHandler[];
   handler: (input: RouteInput<P, Q, B>) => Promise<Reply>;
+}
+
+const IDEMPOTENCY_HEADERS = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters')
+    .meta({ description: 'A unique key per operation (e.g. a UUID); repeats replay the first reply' }),
+});
+
+/** The one JSON encoding of replies, so a replay is byte-for-byte the first response. */
+export function toJson(body: unknown): string {
+  return JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 export const ERROR_SCHEMA = z
@@ -61,7 +83,10 @@ export class Api {
   readonly router = Router();
   readonly registry = new OpenAPIRegistry();
 
-  constructor(readonly basePath: string) {
+  constructor(
+    readonly basePath: string,
+    private readonly idempotency?: IdempotencyService,
+  ) {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', {
       type: 'http',
       scheme: 'bearer',
@@ -80,6 +105,7 @@ export class Api {
           body: parse(spec.body, req.body, 'body'),
         };
         if (spec.headers) parse(spec.headers, req.headers, 'header');
+        if (spec.idempotent) parse(IDEMPOTENCY_HEADERS, req.headers, 'header');
         next();
       } catch (error) {
         next(error);
@@ -87,19 +113,39 @@ export class Api {
     };
     const run: RequestHandler = async (req, res) => {
       const { params, query, body } = req.validated as { params: P; query: Q; body: B };
-      const reply = await spec.handler({
-        params,
-        query,
-        body,
-        principal: req.principal as Principal,
-        requestId: res.locals.requestId as string,
-        headers: req.headers,
-      });
-      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-      if (reply.body === undefined) res.status(reply.status).end();
-      else res.status(reply.status).json(reply.body);
+      const claim = spec.idempotent ? await this.claimOrReplay(req, res) : undefined;
+      if (spec.idempotent && !claim) return;
+      try {
+        const reply = await spec.handler({
+          params,
+          query,
+          body,
+          principal: req.principal as Principal,
+          requestId: res.locals.requestId as string,
+          headers: req.headers,
+          persistReply: claim
+            ? (tx, r) => claim.persist(tx, { status: r.status, body: toJson(r.body ?? null) })
+            : async () => undefined,
+        });
+        for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+        if (reply.body === undefined) res.status(reply.status).end();
+        else res.status(reply.status).type('application/json').send(toJson(reply.body));
+      } finally {
+        await claim?.release();
+      }
     };
     this.router[spec.method](spec.path, guard, ...(spec.before ?? []), run);
+  }
+
+  /** Sends the stored reply of an identical earlier request (and returns nothing), or claims the key. */
+  private async claimOrReplay(req: Request, res: Parameters<RequestHandler>[1]): Promise<IdempotencyClaim | undefined> {
+    if (!this.idempotency) throw new Error('Idempotent route without an IdempotencyService');
+    const key = req.get('idempotency-key') as string;
+    const outcome = await this.idempotency.begin((req.principal as Principal).sub, key, requestHash(req));
+    if ('claim' in outcome) return outcome.claim;
+    res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.replay.status).type('application/json').send(outcome.replay.body);
+    return undefined;
   }
 
   openApiDocument(info: { title: string; version: string; description?: string }) {
@@ -121,7 +167,9 @@ export class Api {
       request: {
         ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
-        ...(spec.headers ? { headers: spec.headers } : {}),
+        ...(spec.headers || spec.idempotent
+          ? { headers: spec.idempotent ? IDEMPOTENCY_HEADERS.extend(spec.headers?.shape ?? {}) : spec.headers }
+          : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
       },
       responses,
@@ -135,6 +183,22 @@ declare global {
       validated?: { params: unknown; query: unknown; body: unknown };
     }
   }
+}
+
+/** Same method, path and body (keys in any order) give the same hash. */
+function requestHash(req: Request): string {
+  const canonical = JSON.stringify(sortKeys(req.body ?? null));
+  return createHash('sha256').update(`${req.method} ${req.baseUrl}${req.path}\n${canonical}`).digest('hex');
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 function authorize(principal: Principal | undefined, permission: string | undefined): void {

@@ -38,8 +38,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof AppError) {
-      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+      if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       return send(res, STATUS_BY_KIND[error.kind], error.code, error.message, error.details, requestId);
     }
     const parserType = (error as { type?: unknown } | null)?.type;

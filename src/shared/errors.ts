@@ -16,6 +16,9 @@ export type ErrorKind =
   | 'unavailable';
 
 export class AppError extends Error {
+  /** Sent as Retry-After when set: the client may try again after this many seconds. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly kind: ErrorKind,
     readonly code: string,
@@ -76,13 +79,15 @@ export class PolicyViolation extends AppError {
 }
 
 export class RateLimited extends AppError {
-  constructor(readonly retryAfterSeconds: number, message = 'Too many requests, slow down') {
+  constructor(retryAfterSeconds: number, message = 'Too many requests, slow down') {
     super('rate_limited', 'rate_limited', message, { retryAfterSeconds });
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
 export class Unavailable extends AppError {
-  constructor(message: string, code = 'unavailable', readonly retryAfterSeconds?: number) {
+  constructor(message: string, code = 'unavailable', retryAfterSeconds?: number) {
     super('unavailable', code, message);
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }

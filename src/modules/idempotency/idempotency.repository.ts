@@ -1,0 +1,19 @@
+import type { SqlClient } from '../../infra/db/database';
+
+export interface StoredReply {
+  requestHash: string;
+  status: number;
+  /** The exact JSON text that was sent the first time. */
+  body: string;
+}
+
+export interface IdempotencyRepository {
+  /** The live (unexpired) reply stored under scope + key, if any. */
+  find(scope: string, key: string): Promise<StoredReply | null>;
+  /**
+   * Claims the key inside the caller's transaction (the unique key is the claim). Returns false
+   * when a live record already holds it; an expired one is replaced.
+   */
+  save(tx: SqlClient, scope: string, key: string, reply: StoredReply, expiresAt: Date): Promise<boolean>;
+  deleteExpired(now: Date): Promise<number>;
+}

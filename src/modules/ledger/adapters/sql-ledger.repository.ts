@@ -1,0 +1,138 @@
+import type { SqlClient } from '../../../infra/db/database';
+import type { Cursor } from '../../../shared/pagination';
+import {
+  LedgerRefusal,
+  type HistoryFilter,
+  type LedgerEntry,
+  type LedgerRepository,
+  type PostedBalances,
+  type PostTransferCommand,
+  type RefusalCode,
+  type TransferStatus,
+} from '../ledger.repository';
+
+const REFUSALS = new Set<RefusalCode>(['wallet_not_found', 'currency_mismatch', 'wallet_not_active', 'insufficient_funds']);
+
+interface EntryRow {
+  id: string;
+  transfer_id: string;
+  wallet_id: string;
+  wallet_user_id: string | null;
+  amount: bigint;
+  balance_after: bigint;
+  currency: string;
+  counterparty_wallet_id: string;
+  created_at: Date;
+  t_type: string;
+  t_status: TransferStatus;
+  t_amount: bigint;
+  t_from: string;
+  t_to: string;
+  t_refund_of: string | null;
+  t_refunded_amount: bigint;
+  t_description: string | null;
+  t_initiated_by: string;
+  t_metadata: Record<string, unknown>;
+}
+
+const ENTRY_SELECT = `
+  SELECT e.id, e.transfer_id, e.wallet_id, w.user_id AS wallet_user_id, e.amount, e.balance_after,
+         e.currency, e.counterparty_wallet_id, e.created_at,
+         t.type AS t_type, t.status AS t_status, t.amount AS t_amount, t.from_wallet_id AS t_from,
+         t.to_wallet_id AS t_to, t.refund_of AS t_refund_of, t.refunded_amount AS t_refunded_amount,
+         t.description AS t_description, t.initiated_by AS t_initiated_by, t.metadata AS t_metadata
+    FROM transactions e
+    JOIN transfers t ON t.id = e.transfer_id
+    JOIN wallets w ON w.id = e.wallet_id`;
+
+const toEntry = (r: EntryRow): LedgerEntry => ({
+  id: r.id,
+  transferId: r.transfer_id,
+  walletId: r.wallet_id,
+  walletUserId: r.wallet_user_id,
+  amount: r.amount,
+  balanceAfter: r.balance_after,
+  currency: r.currency,
+  counterpartyWalletId: r.counterparty_wallet_id,
+  createdAt: r.created_at,
+  transfer: {
+    id: r.transfer_id,
+    type: r.t_type,
+    status: r.t_status,
+    amount: r.t_amount,
+    currency: r.currency,
+    fromWalletId: r.t_from,
+    toWalletId: r.t_to,
+    refundOf: r.t_refund_of,
+    refundedAmount: r.t_refunded_amount,
+    description: r.t_description,
+    initiatedBy: r.t_initiated_by,
+    metadata: r.t_metadata,
+    createdAt: r.created_at,
+  },
+});
+
+export class SqlLedgerRepository implements LedgerRepository {
+  constructor(private readonly db: SqlClient) {}
+
+  async postTransfer(tx: SqlClient, c: PostTransferCommand): Promise<PostedBalances> {
+    try {
+      const { rows } = await tx.query<{ debit_balance: bigint; credit_balance: bigint; posted_at: Date }>(
+        'SELECT * FROM ocp_post_transfer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+        [
+          c.transferId, c.type, c.fromWalletId, c.toWalletId, c.amount, c.currency,
+          c.debitEntryId, c.creditEntryId, c.description, c.initiatedBy, c.refundOf, JSON.stringify(c.metadata),
+        ],
+      );
+      const row = rows[0]!;
+      return { debitBalance: row.debit_balance, creditBalance: row.credit_balance, postedAt: row.posted_at };
+    } catch (error) {
+      const code = /^ocp:([a-z_]+)$/.exec((error as Error).message)?.[1] as RefusalCode | undefined;
+      if (code && REFUSALS.has(code)) throw new LedgerRefusal(code);
+      throw error;
+    }
+  }
+
+  async reserveRefund(tx: SqlClient, originalTransferId: string, amount: bigint): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `UPDATE transfers SET refunded_amount = refunded_amount + $2,
+              status = CASE WHEN refunded_amount + $2 = amount THEN 'reversed' ELSE status END,
+              updated_at = now()
+        WHERE id = $1 AND status = 'completed' AND refunded_amount + $2 <= amount`,
+      [originalTransferId, amount],
+    );
+    return rowCount > 0;
+  }
+
+  async ensureSystemAccounts(code: string, currency: string, shards: number): Promise<string[]> {
+    const ids = Array.from({ length: shards }, (_, i) => `sys_${code}_${currency}_${i}`);
+    await this.db.query(
+      `INSERT INTO wallets (id, kind, currency, label)
+       SELECT id, 'system', $2, $3 FROM unnest($1::text[]) AS id
+       ON CONFLICT (id) DO NOTHING`,
+      [ids, currency, `system:${code}`],
+    );
+    return ids;
+  }
+
+  async findEntry(id: string): Promise<LedgerEntry | null> {
+    const { rows } = await this.db.query<EntryRow>(`${ENTRY_SELECT} WHERE e.id = $1`, [id]);
+    return rows[0] ? toEntry(rows[0]) : null;
+  }
+
+  async listEntries(walletId: string, f: HistoryFilter, limit: number, after?: Cursor): Promise<LedgerEntry[]> {
+    const { rows } = await this.db.query<EntryRow>(
+      `${ENTRY_SELECT}
+        WHERE e.wallet_id = $1
+          AND ($2::text IS NULL OR t.type = $2)
+          AND ($3::text IS NULL OR t.status = $3)
+          AND ($4::timestamptz IS NULL OR e.created_at >= $4)
+          AND ($5::timestamptz IS NULL OR e.created_at < $5)
+          AND ($6::timestamptz IS NULL OR (e.created_at, e.id) < ($6::timestamptz, $7::text))
+        ORDER BY e.created_at DESC, e.id DESC
+        LIMIT $8`,
+      [walletId, f.type ?? null, f.status ?? null, f.from ?? null, f.to ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    );
+    return rows.map(toEntry);
+  }
+}

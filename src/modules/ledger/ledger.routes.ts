@@ -1,0 +1,95 @@
+import type { RequestHandler } from 'express';
+import type { Api, Reply } from '../../http/api';
+import {
+  adjustmentBody,
+  historyQuery,
+  idParams,
+  postedTransferView,
+  refundBody,
+  toPostedTransferView,
+  toTransactionView,
+  transactionPageView,
+  transactionView,
+  transferBody,
+} from './ledger.schemas';
+import type { LedgerService, PostedTransfer } from './ledger.service';
+
+const created = (posted: PostedTransfer): Reply => ({ status: 201, body: toPostedTransferView(posted) });
+
+export function ledgerRoutes(api: Api, ledger: LedgerService, limits: { payment: RequestHandler }): void {
+  api.route({
+    method: 'post',
+    path: '/wallet/transfer',
+    summary: 'Move money between two wallets, atomically',
+    tags: ['transfers'],
+    permission: 'wallet:transfer',
+    idempotent: true,
+    before: [limits.payment],
+    body: transferBody,
+    responses: { 201: { description: 'The transfer with its debit and credit records', schema: postedTransferView } },
+    handler: async ({ body, principal, persistReply }) =>
+      created(await ledger.transfer(principal, body, (tx, posted) => persistReply(tx, created(posted)))),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/wallets/:id/transactions',
+    summary: "A wallet's transaction history, newest first",
+    tags: ['transactions'],
+    permission: 'transaction:read',
+    params: idParams,
+    query: historyQuery,
+    responses: { 200: { description: 'A page of transactions', schema: transactionPageView } },
+    handler: async ({ params, query, principal }) => {
+      const { limit, cursor, ...filter } = query;
+      const page = await ledger.history(principal, params.id, filter, limit, cursor);
+      return { status: 200, body: { data: page.data.map(toTransactionView), nextCursor: page.nextCursor } };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/transactions/:id',
+    summary: 'One transaction record',
+    tags: ['transactions'],
+    permission: 'transaction:read',
+    params: idParams,
+    responses: { 200: { description: 'The transaction', schema: transactionView } },
+    handler: async ({ params, principal }) => ({
+      status: 200,
+      body: toTransactionView(await ledger.getEntry(principal, params.id)),
+    }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/transactions/:id/refund',
+    summary: 'Refund all or part of a received transfer, as a new linked transfer',
+    tags: ['transactions'],
+    permission: 'transaction:refund',
+    idempotent: true,
+    params: idParams,
+    body: refundBody,
+    responses: { 201: { description: 'The refund transfer with its records', schema: postedTransferView } },
+    handler: async ({ params, body, principal, persistReply }) =>
+      created(
+        await ledger.refund(principal, params.id, body.amount, body.reason, (tx, p) => persistReply(tx, created(p))),
+      ),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/admin/wallets/:id/adjustments',
+    summary: 'Credit (positive) or debit (negative) a wallet against the adjustments account',
+    tags: ['admin'],
+    permission: 'admin:wallets:adjust',
+    idempotent: true,
+    params: idParams,
+    body: adjustmentBody,
+    responses: { 201: { description: 'The adjustment transfer with its records', schema: postedTransferView } },
+    handler: async ({ params, body, principal, persistReply }) =>
+      created(
+        await ledger.adjust(principal.sub, params.id, body.amount, body.reason, (tx, p) => persistReply(tx, created(p))),
+      ),
+  });
+}

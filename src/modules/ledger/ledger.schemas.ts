@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { currencyCode, positiveAmount, signedAmount } from '../../shared/money/money';
+import { pageQuery } from '../../shared/pagination';
+import type { LedgerEntry, Transfer } from './ledger.repository';
+import type { PostedTransfer } from './ledger.service';
+
+const id = z.string().min(1).max(64);
+
+export const transferBody = z
+  .object({
+    fromWalletId: id,
+    toWalletId: id,
+    amount: positiveAmount,
+    currency: currencyCode.optional().meta({ description: 'If given, must be the currency of both wallets' }),
+    description: z.string().trim().max(500).optional(),
+  })
+  .strict();
+
+export const refundBody = z
+  .object({
+    amount: positiveAmount.optional().meta({ description: 'Defaults to everything not yet refunded' }),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict();
+
+export const adjustmentBody = z
+  .object({ amount: signedAmount, reason: z.string().trim().min(1).max(500) })
+  .strict();
+
+export const idParams = z.object({ id });
+
+export const TRANSFER_STATUSES = ['pending', 'completed', 'failed', 'reversed'] as const;
+
+export const historyQuery = pageQuery
+  .extend({
+    type: z.string().regex(/^[a-z_0-9]{1,40}$/).optional(),
+    status: z.enum(TRANSFER_STATUSES).optional(),
+    from: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+    to: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  })
+  .strict();
+
+const transferView = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    status: z.enum(TRANSFER_STATUSES),
+    amount: z.string(),
+    currency: z.string(),
+    fromWalletId: z.string(),
+    toWalletId: z.string(),
+    refundOf: z.string().nullable(),
+    refundedAmount: z.string(),
+    description: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Transfer' });
+
+export const transactionView = z
+  .object({
+    id: z.string(),
+    transferId: z.string(),
+    walletId: z.string(),
+    type: z.string(),
+    direction: z.enum(['debit', 'credit']),
+    amount: z.string().meta({ description: 'Minor units, always positive; see direction' }),
+    currency: z.string(),
+    status: z.enum(TRANSFER_STATUSES),
+    balanceAfter: z.string(),
+    counterpartyWalletId: z.string(),
+    description: z.string().nullable(),
+    refundOf: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Transaction' });
+
+export const postedTransferView = z.object({ transfer: transferView, debit: transactionView, credit: transactionView });
+
+export const transactionPageView = z.object({ data: z.array(transactionView), nextCursor: z.string().nullable() });
+
+export function toTransferView(t: Transfer) {
+  return {
+    id: t.id,
+    type: t.type,
+    status: t.status,
+    amount: t.amount.toString(),
+    currency: t.currency,
+    fromWalletId: t.fromWalletId,
+    toWalletId: t.toWalletId,
+    refundOf: t.refundOf,
+    refundedAmount: t.refundedAmount.toString(),
+    description: t.description,
+    createdAt: t.createdAt.toISOString(),
+  };
+}
+
+export function toTransactionView(e: LedgerEntry) {
+  return {
+    id: e.id,
+    transferId: e.transferId,
+    walletId: e.walletId,
+    type: e.transfer.type,
+    direction: e.amount < 0n ? ('debit' as const) : ('credit' as const),
+    amount: (e.amount < 0n ? -e.amount : e.amount).toString(),
+    currency: e.currency,
+    status: e.transfer.status,
+    balanceAfter: e.balanceAfter.toString(),
+    counterpartyWalletId: e.counterpartyWalletId,
+    description: e.transfer.description,
+    refundOf: e.transfer.refundOf,
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+export function toPostedTransferView(p: PostedTransfer) {
+  return { transfer: toTransferView(p.transfer), debit: toTransactionView(p.debit), credit: toTransactionView(p.credit) };
+}

@@ -1,0 +1,229 @@
+import { transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
+import { newId } from '../../infra/crypto/ids';
+import type { Principal } from '../../http/principal';
+import { AppError, Conflict, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
+import { newEvent, type EventBus } from '../../shared/events';
+import { toPage, type Cursor, type Page } from '../../shared/pagination';
+import { assertWalletAccess } from '../wallet/wallet-access';
+import type { Wallet, WalletRepository } from '../wallet/wallet.repository';
+import { postingEvents } from './ledger.events';
+import {
+  LedgerRefusal,
+  type HistoryFilter,
+  type LedgerEntry,
+  type LedgerRepository,
+  type PostTransferCommand,
+  type RefusalCode,
+  type Transfer,
+} from './ledger.repository';
+import type { Outbox } from './outbox';
+
+export interface PostedTransfer {
+  transfer: Transfer;
+  debit: LedgerEntry;
+  credit: LedgerEntry;
+}
+
+/** Runs inside the posting's transaction (idempotency keys use it to commit with the money). */
+export type InTransaction<R> = (tx: SqlClient, result: R) => Promise<void>;
+
+export interface TransferRequest {
+  fromWalletId: string;
+  toWalletId: string;
+  amount: bigint;
+  currency?: string;
+  description?: string;
+}
+
+const ADJUSTMENT_SHARDS = 8;
+
+const REFUSAL_ERRORS: Record<RefusalCode, () => AppError> = {
+  wallet_not_found: () => new NotFound('Wallet not found', 'wallet_not_found'),
+  currency_mismatch: () => new ValidationFailed('Both wallets must hold the same currency', undefined, 'currency_mismatch'),
+  wallet_not_active: () => new Conflict('wallet_not_active', 'A frozen or closed wallet can neither send nor receive'),
+  insufficient_funds: () => new InsufficientFunds('The source wallet does not hold enough for this transfer'),
+};
+
+export class LedgerService {
+  private readonly systemAccounts = new Map<string, string[]>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly ledger: LedgerRepository,
+    private readonly wallets: WalletRepository,
+    private readonly outbox: Outbox,
+    private readonly events: EventBus,
+  ) {}
+
+  /**
+   * Moves money between two user wallets: the caller must own the source (or be a service).
+   * Errors: same_wallet (400), currency_mismatch (400), wallet_not_found (404),
+   * wallet_not_active (409), insufficient_funds (422).
+   */
+  async transfer(principal: Principal, request: TransferRequest, inTx?: InTransaction<PostedTransfer>) {
+    const { fromWalletId, toWalletId, amount } = request;
+    if (fromWalletId === toWalletId) {
+      throw new ValidationFailed('The source and destination wallets must differ', undefined, 'same_wallet');
+    }
+    const found = new Map((await this.wallets.findManyByIds([fromWalletId, toWalletId])).map((w) => [w.id, w]));
+    const from = assertWalletAccess(principal, found.get(fromWalletId));
+    const to = found.get(toWalletId);
+    if (!to) throw new NotFound('Destination wallet not found', 'wallet_not_found');
+    if (to.currency !== from.currency || (request.currency && request.currency !== from.currency)) {
+      throw REFUSAL_ERRORS.currency_mismatch();
+    }
+    assertCanMove(from, to, amount);
+    return this.post(
+      { type: 'transfer', from: from.id, to: to.id, amount, currency: from.currency, description: request.description ?? null, initiatedBy: principal.sub },
+      found,
+      inTx,
+    );
+  }
+
+  /**
+   * An operator's credit (positive) or debit (negative) of a user wallet against the adjustments
+   * system account, recording who and why.
+   * Errors: wallet_not_found (404), wallet_not_active (409), insufficient_funds (422).
+   */
+  async adjust(adminId: string, walletId: string, signedAmount: bigint, reason: string, inTx?: InTransaction<PostedTransfer>) {
+    const wallet = await this.wallets.findById(walletId);
+    if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
+    const amount = signedAmount < 0n ? -signedAmount : signedAmount;
+    if (wallet.status !== 'active') throw REFUSAL_ERRORS.wallet_not_active();
+    if (signedAmount < 0n && wallet.balance < amount) throw REFUSAL_ERRORS.insufficient_funds();
+    const system = await this.systemAccount('adjustments', wallet.currency);
+    const [from, to] = signedAmount < 0n ? [wallet.id, system] : [system, wallet.id];
+    return this.post(
+      { type: 'adjustment', from, to, amount, currency: wallet.currency, description: reason, initiatedBy: adminId },
+      new Map([[wallet.id, wallet]]),
+      inTx,
+    );
+  }
+
+  /**
+   * Sends money back along an original transfer, as a new transfer that points at it. The refunds
+   * of one original never add up to more than its amount, however many run at once.
+   * Errors: transaction_not_found (404), not_refundable (422), refund_exceeds_remaining (422),
+   * insufficient_funds (422), wallet_not_active (409).
+   */
+  async refund(principal: Principal, entryId: string, amount: bigint | undefined, reason: string, inTx?: InTransaction<PostedTransfer>) {
+    const entry = await this.entryFor(principal, entryId, { refund: true });
+    const original = entry.transfer;
+    if (original.type === 'refund') throw new Unprocessable('not_refundable', 'A refund cannot itself be refunded');
+    const remaining = original.amount - original.refundedAmount;
+    const refundAmount = amount ?? remaining;
+    if (original.status !== 'completed' || refundAmount > remaining || refundAmount <= 0n) {
+      throw refundExceeds(remaining);
+    }
+    const found = new Map(
+      (await this.wallets.findManyByIds([original.fromWalletId, original.toWalletId])).map((w) => [w.id, w]),
+    );
+    return this.post(
+      {
+        type: 'refund', from: original.toWalletId, to: original.fromWalletId, amount: refundAmount,
+        currency: original.currency, description: reason, initiatedBy: principal.sub, refundOf: original.id,
+      },
+      found,
+      inTx,
+      async (tx) => {
+        if (!(await this.ledger.reserveRefund(tx, original.id, refundAmount))) throw refundExceeds(undefined);
+      },
+    );
+  }
+
+  /** Errors: transaction_not_found (404), also for someone else's. */
+  async getEntry(principal: Principal, entryId: string): Promise<LedgerEntry> {
+    return this.entryFor(principal, entryId, { refund: false });
+  }
+
+  /** Errors: wallet_not_found (404). */
+  async history(principal: Principal, walletId: string, filter: HistoryFilter, limit: number, after?: Cursor): Promise<Page<LedgerEntry>> {
+    assertWalletAccess(principal, await this.wallets.findById(walletId));
+    return toPage(await this.ledger.listEntries(walletId, filter, limit, after), limit);
+  }
+
+  private async post(
+    p: { type: string; from: string; to: string; amount: bigint; currency: string; description: string | null; initiatedBy: string; refundOf?: string; metadata?: Record<string, unknown> },
+    wallets: ReadonlyMap<string, Wallet>,
+    inTx?: InTransaction<PostedTransfer>,
+    before?: (tx: SqlClient) => Promise<void>,
+  ): Promise<PostedTransfer> {
+    const command: PostTransferCommand = {
+      transferId: newId('trf'), type: p.type, fromWalletId: p.from, toWalletId: p.to, amount: p.amount,
+      currency: p.currency, debitEntryId: newId('txn'), creditEntryId: newId('txn'), description: p.description,
+      initiatedBy: p.initiatedBy, refundOf: p.refundOf ?? null, metadata: p.metadata ?? {},
+    };
+    try {
+      const { posted, events } = await transactionWithRetry(this.db, async (tx) => {
+        await before?.(tx);
+        const balances = await this.ledger.postTransfer(tx, command);
+        const result = toPostedTransfer(command, balances, wallets);
+        const told = postingEvents(result, wallets);
+        await this.outbox.enqueue(tx, told);
+        await inTx?.(tx, result);
+        return { posted: result, events: told };
+      });
+      // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners only.
+      const { transfer } = posted;
+      const summary = { transferId: transfer.id, type: transfer.type, currency: transfer.currency, amount: transfer.amount.toString() };
+      this.events.publish([...events, newEvent('transfer.posted', transfer.initiatedBy, summary)]);
+      return posted;
+    } catch (error) {
+      const refused = error instanceof LedgerRefusal ? REFUSAL_ERRORS[error.code]() : error;
+      if (refused instanceof AppError) {
+        this.events.publish([newEvent('transfer.refused', p.initiatedBy, { type: p.type, reason: refused.code })]);
+      }
+      throw refused;
+    }
+  }
+
+  private async entryFor(principal: Principal, entryId: string, { refund }: { refund: boolean }) {
+    const entry = await this.ledger.findEntry(entryId);
+    const privileged = principal.role === 'service' || principal.role === 'admin';
+    const owner = entry?.walletUserId === principal.sub;
+    // Only the receiving side of a transfer may send it back; operators and services may refund either side.
+    const allowed = privileged || (owner && (!refund || entry!.amount > 0n));
+    if (!entry || !allowed) throw new NotFound('Transaction not found', 'transaction_not_found');
+    return entry;
+  }
+
+  private async systemAccount(code: string, currency: string): Promise<string> {
+    const key = `${code}:${currency}`;
+    let shards = this.systemAccounts.get(key);
+    if (!shards) {
+      shards = await this.ledger.ensureSystemAccounts(code, currency, ADJUSTMENT_SHARDS);
+      this.systemAccounts.set(key, shards);
+    }
+    // A random shard per posting, so concurrent adjustments do not queue on one hot row.
+    return shards[Math.floor(Math.random() * shards.length)]!;
+  }
+}
+
+/** Early, friendly refusals; the database checks the same again under the row locks. */
+function assertCanMove(from: Wallet, to: Wallet, amount: bigint): void {
+  if (from.status !== 'active' || to.status !== 'active') throw REFUSAL_ERRORS.wallet_not_active();
+  if (from.balance < amount) throw REFUSAL_ERRORS.insufficient_funds();
+}
+
+function refundExceeds(remaining: bigint | undefined): AppError {
+  return new Unprocessable('refund_exceeds_remaining', 'Refunds cannot exceed what is left of the original amount', {
+    ...(remaining !== undefined ? { remaining: remaining.toString() } : {}),
+  });
+}
+
+function toPostedTransfer(c: PostTransferCommand, b: { debitBalance: bigint; creditBalance: bigint; postedAt: Date }, wallets: ReadonlyMap<string, Wallet>): PostedTransfer {
+  const transfer: Transfer = {
+    id: c.transferId, type: c.type, status: 'completed', amount: c.amount, currency: c.currency,
+    fromWalletId: c.fromWalletId, toWalletId: c.toWalletId, refundOf: c.refundOf, refundedAmount: 0n,
+    description: c.description, initiatedBy: c.initiatedBy, metadata: c.metadata, createdAt: b.postedAt,
+  };
+  const entry = (id: string, walletId: string, amount: bigint, balanceAfter: bigint, counterparty: string): LedgerEntry => ({
+    id, transferId: c.transferId, walletId, walletUserId: wallets.get(walletId)?.userId ?? null, amount, balanceAfter,
+    currency: c.currency, counterpartyWalletId: counterparty, createdAt: b.postedAt, transfer,
+  });
+  return {
+    transfer,
+    debit: entry(c.debitEntryId, c.fromWalletId, -c.amount, b.debitBalance, c.toWalletId),
+    credit: entry(c.creditEntryId, c.toWalletId, c.amount, b.creditBalance, c.fromWalletId),
+  };
+}

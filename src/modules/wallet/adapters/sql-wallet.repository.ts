@@ -1,0 +1,93 @@
+import type { SqlClient } from '../../../infra/db/database';
+import type { Cursor } from '../../../shared/pagination';
+import type { Wallet, WalletChanges, WalletRepository, WalletStatus } from '../wallet.repository';
+
+interface WalletRow {
+  id: string;
+  user_id: string;
+  currency: string;
+  balance: bigint;
+  status: WalletStatus;
+  label: string | null;
+  metadata: Record<string, unknown>;
+  low_balance_threshold: bigint | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const toWallet = (r: WalletRow): Wallet => ({
+  id: r.id,
+  userId: r.user_id,
+  currency: r.currency,
+  balance: r.balance,
+  status: r.status,
+  label: r.label,
+  metadata: r.metadata,
+  lowBalanceThreshold: r.low_balance_threshold,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const COLUMNS = 'id, user_id, currency, balance, status, label, metadata, low_balance_threshold, created_at, updated_at';
+
+export class SqlWalletRepository implements WalletRepository {
+  constructor(private readonly db: SqlClient) {}
+
+  async insert(w: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx: SqlClient = this.db) {
+    const { rows } = await tx.query<WalletRow>(
+      `INSERT INTO wallets (id, kind, user_id, currency, label, metadata, low_balance_threshold)
+       VALUES ($1, 'user', $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [w.id, w.userId, w.currency, w.label, JSON.stringify(w.metadata), w.lowBalanceThreshold],
+    );
+    return toWallet(rows[0]!);
+  }
+
+  async findById(id: string): Promise<Wallet | null> {
+    const { rows } = await this.db.query<WalletRow>(
+      `SELECT ${COLUMNS} FROM wallets WHERE id = $1 AND kind = 'user'`,
+      [id],
+    );
+    return rows[0] ? toWallet(rows[0]) : null;
+  }
+
+  async findManyByIds(ids: readonly string[]): Promise<Wallet[]> {
+    const { rows } = await this.db.query<WalletRow>(
+      `SELECT ${COLUMNS} FROM wallets WHERE id = ANY($1::text[]) AND kind = 'user'`,
+      [ids],
+    );
+    return rows.map(toWallet);
+  }
+
+  async listByUser(userId: string, limit: number, after?: Cursor): Promise<Wallet[]> {
+    const { rows } = await this.db.query<WalletRow>(
+      `SELECT ${COLUMNS} FROM wallets
+        WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::text))
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [userId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    );
+    return rows.map(toWallet);
+  }
+
+  async update(id: string, c: WalletChanges, tx: SqlClient = this.db): Promise<Wallet | null> {
+    const { rows } = await tx.query<WalletRow>(
+      `UPDATE wallets SET
+         label = CASE WHEN $2 THEN $3 ELSE label END,
+         metadata = COALESCE($4::jsonb, metadata),
+         status = COALESCE($5, status),
+         low_balance_threshold = CASE WHEN $6 THEN $7::bigint ELSE low_balance_threshold END,
+         updated_at = now()
+       WHERE id = $1 AND kind = 'user' AND status <> 'closed' AND ($5 IS DISTINCT FROM 'closed' OR balance = 0)
+       RETURNING ${COLUMNS}`,
+      [
+        id,
+        c.label !== undefined,
+        c.label ?? null,
+        c.metadata ? JSON.stringify(c.metadata) : null,
+        c.status ?? null,
+        c.lowBalanceThreshold !== undefined,
+        c.lowBalanceThreshold ?? null,
+      ],
+    );
+    return rows[0] ? toWallet(rows[0]) : null;
+  }
+}

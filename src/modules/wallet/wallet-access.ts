@@ -1,0 +1,14 @@
+import type { Principal } from '../../http/principal';
+import { NotFound } from '../../shared/errors';
+import type { Wallet } from './wallet.repository';
+
+/**
+ * Who may act on a wallet: its owner, and server-to-server clients (whose permission the route
+ * checked). Anyone else gets the same 404 as for a wallet that does not exist, so ids leak nothing.
+ */
+export function assertWalletAccess(principal: Principal, wallet: Wallet | null | undefined): Wallet {
+  if (!wallet || !(wallet.userId === principal.sub || principal.role === 'service')) {
+    throw new NotFound('Wallet not found', 'wallet_not_found');
+  }
+  return wallet;
+}

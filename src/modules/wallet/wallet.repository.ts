@@ -1,0 +1,38 @@
+import type { SqlClient } from '../../infra/db/database';
+import type { Cursor } from '../../shared/pagination';
+
+export type WalletStatus = 'active' | 'frozen' | 'closed';
+
+export interface Wallet {
+  id: string;
+  userId: string;
+  currency: string;
+  balance: bigint;
+  status: WalletStatus;
+  label: string | null;
+  metadata: Record<string, unknown>;
+  lowBalanceThreshold: bigint | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WalletChanges {
+  label?: string | null;
+  metadata?: Record<string, unknown>;
+  status?: WalletStatus;
+  lowBalanceThreshold?: bigint | null;
+}
+
+/** Storage of user wallets. Balances are changed only by the ledger, never through this port. */
+export interface WalletRepository {
+  insert(wallet: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx?: SqlClient): Promise<Wallet>;
+  findById(id: string): Promise<Wallet | null>;
+  findManyByIds(ids: readonly string[]): Promise<Wallet[]>;
+  /** Newest first; limit + 1 rows so the caller can tell whether there is a next page. */
+  listByUser(userId: string, limit: number, after?: Cursor): Promise<Wallet[]>;
+  /**
+   * Applies the changes to a wallet that is not closed; a close only if the balance is zero at
+   * that moment. Returns null when nothing was changed (closed already, or money still in it).
+   */
+  update(id: string, changes: WalletChanges, tx?: SqlClient): Promise<Wallet | null>;
+}

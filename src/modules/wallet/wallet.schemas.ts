@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { currencyCode } from '../../shared/money/money';
+import type { Wallet } from './wallet.repository';
+
+const nonNegativeAmount = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,18})$/, 'must be a whole number of minor units')
+  .transform(BigInt)
+  .meta({ example: '500' });
+
+const metadata = z
+  .record(z.string().max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+  .refine((m) => Object.keys(m).length <= 20, 'at most 20 keys')
+  .meta({ description: 'Up to 20 flat key/value pairs' });
+
+const label = z.string().trim().min(1).max(100);
+
+export const createWalletBody = z
+  .object({
+    currency: currencyCode,
+    label: label.optional(),
+    metadata: metadata.optional(),
+    lowBalanceThreshold: nonNegativeAmount
+      .optional()
+      .meta({ description: 'A balance.low event fires when the balance drops below this' }),
+  })
+  .strict();
+
+export const updateWalletBody = z
+  .object({
+    label: label.nullable().optional(),
+    metadata: metadata.optional(),
+    status: z.enum(['active', 'frozen', 'closed']).optional(),
+    lowBalanceThreshold: nonNegativeAmount.nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
+
+export const walletParams = z.object({ id: z.string().min(1).max(64) });
+
+export const walletView = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    currency: z.string(),
+    balance: z.string().meta({ description: 'Minor units', example: '1050' }),
+    status: z.enum(['active', 'frozen', 'closed']),
+    label: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    lowBalanceThreshold: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Wallet' });
+
+export const walletPageView = z.object({ data: z.array(walletView), nextCursor: z.string().nullable() });
+
+export function toWalletView(w: Wallet) {
+  return {
+    id: w.id,
+    userId: w.userId,
+    currency: w.currency,
+    balance: w.balance.toString(),
+    status: w.status,
+    label: w.label,
+    metadata: w.metadata,
+    lowBalanceThreshold: w.lowBalanceThreshold?.toString() ?? null,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
+}

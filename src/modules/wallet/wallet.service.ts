@@ -1,0 +1,81 @@
+import type { Database } from '../../infra/db/database';
+import { newId } from '../../infra/crypto/ids';
+import type { Principal } from '../../http/principal';
+import { Conflict } from '../../shared/errors';
+import { newEvent, type EventBus } from '../../shared/events';
+import { toPage, type Cursor, type Page } from '../../shared/pagination';
+import type { Outbox } from '../ledger/outbox';
+import { assertWalletAccess } from './wallet-access';
+import type { Wallet, WalletChanges, WalletRepository } from './wallet.repository';
+
+export interface NewWallet {
+  currency: string;
+  label?: string;
+  metadata?: Record<string, unknown>;
+  lowBalanceThreshold?: bigint;
+}
+
+export class WalletService {
+  constructor(
+    private readonly db: Database,
+    private readonly wallets: WalletRepository,
+    private readonly outbox: Outbox,
+    private readonly events: EventBus,
+  ) {}
+
+  /** Opens a wallet with a zero balance. A user may own several, in any currencies. */
+  async create(userId: string, input: NewWallet): Promise<Wallet> {
+    const { wallet, event } = await this.db.transaction(async (tx) => {
+      const created = await this.wallets.insert(
+        {
+          id: newId('wal'),
+          userId,
+          currency: input.currency,
+          label: input.label ?? null,
+          metadata: input.metadata ?? {},
+          lowBalanceThreshold: input.lowBalanceThreshold ?? null,
+        },
+        tx,
+      );
+      const createdEvent = walletCreated(created);
+      await this.outbox.enqueue(tx, [createdEvent]);
+      return { wallet: created, event: createdEvent };
+    });
+    this.events.publish([event]);
+    return wallet;
+  }
+
+  async list(userId: string, limit: number, after?: Cursor): Promise<Page<Wallet>> {
+    return toPage(await this.wallets.listByUser(userId, limit, after), limit);
+  }
+
+  /** Errors: wallet_not_found (404), also for someone else's wallet. */
+  async get(principal: Principal, id: string): Promise<Wallet> {
+    return assertWalletAccess(principal, await this.wallets.findById(id));
+  }
+
+  /**
+   * Changes label, metadata, low-balance threshold or status. Closing needs a zero balance, and
+   * a closed wallet stays closed.
+   * Errors: wallet_not_found (404), wallet_closed (409), wallet_not_empty (409).
+   */
+  async update(principal: Principal, id: string, changes: WalletChanges): Promise<Wallet> {
+    const current = await this.get(principal, id);
+    if (current.status === 'closed') throw new Conflict('wallet_closed', 'A closed wallet cannot be changed');
+    const updated = await this.wallets.update(id, changes);
+    if (updated) return updated;
+    const now = await this.get(principal, id);
+    if (now.status === 'closed') throw new Conflict('wallet_closed', 'A closed wallet cannot be changed');
+    throw new Conflict('wallet_not_empty', 'Only a wallet with a zero balance can be closed', {
+      balance: now.balance.toString(),
+    });
+  }
+}
+
+function walletCreated(wallet: Wallet) {
+  return newEvent('wallet.created', wallet.userId, {
+    walletId: wallet.id,
+    currency: wallet.currency,
+    createdAt: wallet.createdAt.toISOString(),
+  });
+}
