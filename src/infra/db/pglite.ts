@@ -21,7 +21,7 @@ export class PgliteDatabase implements Database {
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     const result = await this.db.query<R>(text, params as unknown[] | undefined);
-    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
   }
 
   async exec(script: string): Promise<void> {
@@ -45,7 +45,7 @@ function transactionAdapter(tx: Transaction): SqlClient {
   return {
     async query<R>(text: string, params?: readonly unknown[]) {
       const result = await tx.query<R>(text, params as unknown[] | undefined);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
     },
     async exec(script: string) {
       await tx.exec(script);
