@@ -1,0 +1,168 @@
+/**
+ * npm run bench: transfers per second through the HTTP API on PostgreSQL, side by side with
+ * pgbench's tpcb-like figure on the same server in the same run, plus a hot-wallet case, balance
+ * reads against a bare Express endpoint, and a conservation check after the load.
+ * Needs DATABASE_URL (a PostgreSQL server whose role may create databases) and pgbench on PATH.
+ */
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import express from 'express';
+import { Client } from 'pg';
+import { startServer } from './bench-server';
+import { pgbenchTps } from './pgbench';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '8,32,64').split(',').map(Number);
+const WALLETS = 64;
+
+interface Row {
+  case: string;
+  concurrency: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+async function recreateDatabase(admin: Client, name: string): Promise<void> {
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+}
+
+async function call(url: string, method: string, path: string, body?: unknown, token?: string) {
+  const res = await fetch(url + path, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function load(name: string, url: string, concurrency: number, next: () => autocannon.Request): Promise<Row> {
+  const result = await autocannon({ url, connections: concurrency, duration: SECONDS, requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }] });
+  const ok = result['2xx'];
+  return {
+    case: name,
+    concurrency,
+    perSecond: Math.round(ok / SECONDS),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  const base = process.env.DATABASE_URL;
+  if (!base?.startsWith('postgres')) throw new Error('npm run bench needs DATABASE_URL=postgres://… (a server, not PGlite)');
+  const serverUrl = new URL(base);
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  await recreateDatabase(admin, 'ocp_bench');
+  await recreateDatabase(admin, 'ocp_pgbench');
+  const appDb = new URL(base);
+  appDb.pathname = '/ocp_bench';
+
+  const server = await startServer({
+    DATABASE_URL: appDb.toString(),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    JWT_SECRET: randomUUID() + randomUUID(),
+    ENCRYPTION_KEYS: `bench:${Buffer.from(randomUUID().replace(/-/g, ''), 'utf8').toString('base64')}`,
+    ADMIN_EMAIL: 'bench-admin@example.com',
+    ADMIN_PASSWORD: 'bench-admin-password',
+    RATE_LIMIT_GLOBAL_MAX: '100000000',
+    RATE_LIMIT_USER_MAX: '100000000',
+    RATE_LIMIT_PAYMENT_MAX: '100000000',
+    API_DOCS_ENABLED: 'false',
+  });
+  const rows: Row[] = [];
+  try {
+    const url = server.url;
+    const adminToken = (await call(url, 'POST', '/api/v1/auth/login', { email: 'bench-admin@example.com', password: 'bench-admin-password' })).accessToken as string;
+    const user = await call(url, 'POST', '/api/v1/auth/register', { email: 'bench@example.com', password: 'bench-password' });
+    const token = user.accessToken as string;
+    const wallets: string[] = [];
+    for (let i = 0; i < WALLETS; i++) {
+      const wallet = await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token);
+      await call(url, 'POST', `/api/v1/admin/wallets/${wallet.id}/adjustments`, { amount: '1000000000', reason: 'bench' }, adminToken);
+      wallets.push(wallet.id as string);
+    }
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const transferRequest = (from: string, to: string): autocannon.Request => ({
+      method: 'POST',
+      path: '/api/v1/wallet/transfer',
+      headers: { ...headers, 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ fromWalletId: from, toWalletId: to, amount: '1' }),
+    });
+    const pick = () => wallets[Math.floor(Math.random() * wallets.length)]!;
+    const randomPair = () => {
+      const from = pick();
+      let to = pick();
+      while (to === from) to = pick();
+      return transferRequest(from, to);
+    };
+
+    for (const c of CONCURRENCIES) rows.push(await load('transfer, random pairs', url, c, randomPair));
+    rows.push(await load('transfer, one hot source wallet', url, 32, () => {
+      let to = pick();
+      while (to === wallets[0]) to = pick();
+      return transferRequest(wallets[0]!, to);
+    }));
+    rows.push(await load('balance read (GET /wallets/:id)', url, 32, () => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers })));
+
+    const bare = express();
+    bare.get('/wallet', (_req, res) => {
+      res.json({ id: 'wal_x', balance: '100', currency: 'USD' });
+    });
+    const bareServer = bare.listen(0, '127.0.0.1');
+    await new Promise((r) => bareServer.once('listening', r));
+    const address = bareServer.address() as { port: number };
+    rows.push(await load('bare Express JSON (same process as load)', `http://127.0.0.1:${address.port}`, 32, () => ({ method: 'GET', path: '/wallet' })));
+    bareServer.close();
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const rssMb = Number(/process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? 0) / 1e6;
+
+    const check = new Client({ connectionString: appDb.toString() });
+    await check.connect();
+    const sums = await check.query(`SELECT
+      (SELECT sum(balance) FROM wallets)::text AS total,
+      (SELECT count(*) FROM wallets WHERE kind = 'user' AND balance < 0)::int AS negative,
+      (SELECT count(*) FROM (SELECT transfer_id FROM transactions GROUP BY transfer_id HAVING sum(amount) <> 0 OR count(*) <> 2) x)::int AS unbalanced,
+      (SELECT count(*) FROM transfers)::int AS transfers`);
+    await check.end();
+    await server.stop();
+
+    const tps = pgbenchTps(serverUrl, 'ocp_pgbench', 15);
+    const best = Math.max(...rows.filter((r) => r.case.startsWith('transfer, random')).map((r) => r.perSecond));
+    const lines = [
+      '| case | concurrency | per second | p50 ms | p99 ms | non-2xx/errors |',
+      '|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.case} | ${r.concurrency} | ${r.perSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} |`),
+      `| pgbench tpcb-like (-M prepared -c 8 -j 2 -T 15) | 8 | ${Math.round(tps)} | | | |`,
+      '',
+      `best transfers/s ÷ pgbench tps = ${(best / tps).toFixed(2)} (target ≥ 0.50)`,
+      `server RSS after load: ${rssMb.toFixed(0)} MB`,
+      `conservation: sum of all balances = ${sums.rows[0].total}, negative user wallets = ${sums.rows[0].negative}, unbalanced transfers = ${sums.rows[0].unbalanced}, transfers = ${sums.rows[0].transfers}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    const conserved = sums.rows[0].total === '0' && sums.rows[0].negative === 0 && sums.rows[0].unbalanced === 0;
+    if (!conserved) process.exitCode = 1;
+  } finally {
+    if (server.process.exitCode === null) await server.stop();
+    await admin.query('DROP DATABASE IF EXISTS ocp_bench WITH (FORCE)');
+    await admin.query('DROP DATABASE IF EXISTS ocp_pgbench WITH (FORCE)');
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
