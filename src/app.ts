@@ -16,6 +16,8 @@ import type { Metrics } from './infra/metrics';
 import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthService } from './modules/auth/auth.service';
 import { opsRouter } from './modules/ops/ops.routes';
+import { webhookRoutes } from './modules/webhook/webhook.routes';
+import type { WebhookService } from './modules/webhook/webhook.service';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -27,6 +29,7 @@ export interface AppDeps {
   cache: Cache;
   services: {
     auth: AuthService;
+    webhook: WebhookService;
   };
 }
 
@@ -66,6 +69,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
 
   const api = new Api(API_BASE_PATH);
   authRoutes(api, services.auth);
+  webhookRoutes(api, services.webhook);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -11,6 +11,7 @@ import { createMetrics } from './infra/metrics';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
+import { createWebhookModule } from './modules/webhook/webhook.module';
 
 export interface ContainerOverrides {
   db?: Database;
@@ -37,8 +38,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
-  const services = { auth };
+  // Built before the services that emit events: they take `webhooks.outbox` and call
+  // `outbox.enqueue(tx, events)` inside their own transactions.
+  const webhooks = createWebhookModule({ config, db, logger, metrics });
+
+  const services = { auth, webhook: webhooks.service };
   const app = buildApp({ config, logger, metrics, db, cache, services });
+  if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 
   return {
     config,
@@ -47,9 +53,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     db,
     cache,
     services,
+    webhooks,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
+      await webhooks.worker.stop();
       await cache.close();
       await db.close();
     },
