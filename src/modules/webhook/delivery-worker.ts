@@ -1,6 +1,6 @@
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Logger } from '../../infra/logger';
-import type { WebhookSender } from './http-webhook-sender';
+import type { WebhookResponse, WebhookSender } from './http-webhook-sender';
 import { retryDelayMs } from './retry-delay';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhookPayload } from './signature';
 import type { DeliveryOutcome, WebhookMetrics } from './webhook.metrics';
@@ -81,7 +81,7 @@ export class WebhookDeliveryWorker {
   private async attempt(delivery: ClaimedDelivery): Promise<DeliveryOutcome | undefined> {
     const context = { deliveryId: delivery.id, eventId: delivery.eventId, endpointId: delivery.endpointId, attempt: delivery.attempts };
     try {
-      const response = await this.send(this.buildRequest(delivery));
+      const response = await this.sendSigned(delivery);
       if (response.ok) {
         await this.store.markDelivered(delivery);
         return this.record('delivered', context);
@@ -95,15 +95,22 @@ export class WebhookDeliveryWorker {
       await this.store.scheduleRetry(delivery, delayMs, reason);
       return this.record('retried', { ...context, reason, delayMs });
     } catch (error) {
-      // The outcome could not be recorded (database) or the secret not decrypted (missing key):
-      // the lease expires and the delivery is attempted again.
+      // The outcome could not be recorded (database down): the lease expires and the delivery
+      // is attempted again.
       this.logger.error('webhook delivery could not be recorded', { ...context, error });
       return undefined;
     }
   }
 
-  private buildRequest(delivery: ClaimedDelivery) {
-    const secret = this.encryptor.decrypt(delivery.secretCiphertext, delivery.endpointId).toString('utf8');
+  private async sendSigned(delivery: ClaimedDelivery): Promise<WebhookResponse> {
+    let secret: string;
+    try {
+      secret = this.encryptor.decrypt(delivery.secretCiphertext, delivery.endpointId).toString('utf8');
+    } catch {
+      // A key id missing from ENCRYPTION_KEYS: counted as a failed attempt, so it ends failed
+      // instead of being leased again forever.
+      return { ok: false, error: 'signing secret could not be decrypted' };
+    }
     const body = JSON.stringify({
       id: delivery.eventId,
       type: delivery.eventType,
@@ -115,7 +122,7 @@ export class WebhookDeliveryWorker {
       [EVENT_ID_HEADER]: delivery.eventId,
       ...(delivery.traceparent ? { traceparent: delivery.traceparent } : {}),
     };
-    return { url: delivery.url, body, headers };
+    return this.send({ url: delivery.url, body, headers });
   }
 
   private record(outcome: DeliveryOutcome, fields: Record<string, unknown>): DeliveryOutcome {

@@ -81,4 +81,25 @@ describe('webhook delivery retries', () => {
       await receiver.close();
     }
   });
+
+  it("when the stored secret cannot be decrypted (copied from another endpoint), then nothing is sent and it ends failed", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const user = await registerUser(t);
+      const target = await createWebhook(t, user.auth, receiver.url);
+      const other = await createWebhook(t, user.auth, 'https://example.com/other', ['refund.completed']);
+      // The AAD binds a ciphertext to its endpoint id: another endpoint's ciphertext must not decrypt.
+      await t.container.db.query(
+        'UPDATE webhook_endpoints SET secret_ciphertext = (SELECT secret_ciphertext FROM webhook_endpoints WHERE id = $2) WHERE id = $1',
+        [target.id, other.id],
+      );
+      const event = newEvent('balance.changed', user.id, {});
+      await t.container.db.transaction((tx) => t.container.webhooks.outbox.enqueue(tx, [event]));
+      const settled = await runUntilSettled(event.id);
+      expect(settled).toEqual(expect.objectContaining({ status: 'failed', last_error: 'signing secret could not be decrypted' }));
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await receiver.close();
+    }
+  });
 });
