@@ -21,6 +21,8 @@ import type { LedgerService } from './modules/ledger/ledger.service';
 import { opsRouter } from './modules/ops/ops.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import type { WalletService } from './modules/wallet/wallet.service';
+import { webhookRoutes } from './modules/webhook/webhook.routes';
+import type { WebhookService } from './modules/webhook/webhook.service';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -35,6 +37,7 @@ export interface AppDeps {
     idempotency: IdempotencyService;
     wallets: WalletService;
     ledger: LedgerService;
+    webhook: WebhookService;
   };
 }
 
@@ -80,6 +83,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   authRoutes(api, services.auth);
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger, limits);
+  webhookRoutes(api, services.webhook);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -16,13 +16,13 @@ import { IdempotencyService } from './modules/idempotency/idempotency.service';
 import { SqlLedgerRepository } from './modules/ledger/adapters/sql-ledger.repository';
 import { subscribeLedgerMetrics } from './modules/ledger/ledger.metrics';
 import { LedgerService } from './modules/ledger/ledger.service';
-import type { Outbox } from './modules/ledger/outbox';
 import { SqlWalletRepository } from './modules/wallet/adapters/sql-wallet.repository';
 import { WalletService } from './modules/wallet/wallet.service';
 import { EventBus } from './shared/events';
 
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+import { createWebhookModule } from './modules/webhook/webhook.module';
 
 export interface ContainerOverrides {
   db?: Database;
@@ -49,25 +49,29 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
+  // Built before the services that emit events: they take `webhooks.outbox` and call
+  // `outbox.enqueue(tx, events)` inside their own transactions.
+  const webhooks = createWebhookModule({ config, db, logger, metrics });
+
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
   subscribeLedgerMetrics(events, metrics);
-  const outbox: Outbox = { enqueue: async () => undefined };
 
   const idempotency = new IdempotencyService(new SqlIdempotencyRepository(db), cache, {
     keyTtlMs: DAY_MS,
     inFlightTtlMs: 60_000,
   });
   const walletRepository = new SqlWalletRepository(db);
-  const wallets = new WalletService(db, walletRepository, outbox, events);
-  const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, outbox, events);
+  const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
+  const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service };
   const app = buildApp({ config, logger, metrics, db, cache, services });
+  if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 
   return {
     config,
@@ -77,10 +81,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     cache,
     services,
     events,
+    webhooks,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       clearInterval(housekeeping);
+      await webhooks.worker.stop();
       await cache.close();
       await db.close();
     },

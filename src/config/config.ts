@@ -66,6 +66,12 @@ const envSchema = z.object({
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   API_DOCS_ENABLED: booleanFlag.default(true),
+  WEBHOOK_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+  WEBHOOK_TIMEOUT_MS: positiveInt.max(60_000).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.max(30).default(8),
+  WEBHOOK_BATCH_SIZE: positiveInt.max(500).default(50),
+  WEBHOOK_BACKOFF_BASE_MS: positiveInt.max(3_600_000).default(30_000),
+  WEBHOOK_BACKOFF_MAX_MS: positiveInt.max(86_400_000).default(3_600_000),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

@@ -35,6 +35,8 @@ const TEST_ENV = {
   RATE_LIMIT_PAYMENT_MAX: '100000',
   ADMIN_EMAIL: TEST_ADMIN.email,
   ADMIN_PASSWORD: TEST_ADMIN.password,
+  // Tests drive the webhook worker with runOnce(); a background loop would race their assertions.
+  WEBHOOK_WORKER_INTERVAL_MS: '0',
 };
 
 /**
@@ -99,6 +101,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     logs,
     http: () => request(container.app),
     close: async () => {
+      await container.webhooks.worker.stop();
       await container.cache.close();
       await drop();
     },

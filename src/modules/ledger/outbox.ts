@@ -6,5 +6,5 @@ import type { DomainEvent } from '../../shared/events';
  * describe (the webhook module implements it). If that transaction rolls back, nothing is sent.
  */
 export interface Outbox {
-  enqueue(tx: SqlClient, events: readonly DomainEvent[]): Promise<void>;
+  enqueue(tx: SqlClient, events: readonly DomainEvent[]): Promise<unknown>;
 }

@@ -1,0 +1,60 @@
+import type { Database } from '../../../infra/db/database';
+import type { WebhookEndpoint, WebhookEndpointRepository, WebhookEventFilter } from '../webhook.repository';
+
+interface EndpointRow {
+  id: string;
+  owner_id: string;
+  url: string;
+  events: WebhookEventFilter[];
+  secret_ciphertext: string;
+  created_at: Date;
+}
+
+const toEndpoint = (r: EndpointRow): WebhookEndpoint => ({
+  id: r.id,
+  ownerId: r.owner_id,
+  url: r.url,
+  events: r.events,
+  secretCiphertext: r.secret_ciphertext,
+  createdAt: r.created_at,
+});
+
+/** The PostgreSQL adapter; PGlite runs the same SQL. */
+export class SqlWebhookEndpointRepository implements WebhookEndpointRepository {
+  constructor(private readonly db: Database) {}
+
+  async createWithinLimit(e: Omit<WebhookEndpoint, 'createdAt'>, perOwnerMax: number): Promise<WebhookEndpoint | null> {
+    return this.db.transaction(async (tx) => {
+      // Under READ COMMITTED a count then an insert races; a per-owner advisory lock makes
+      // concurrent creations by one owner take turns (the owner may have no row to lock).
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints:' || $1, 0))`, [e.ownerId]);
+      const { rows } = await tx.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM webhook_endpoints WHERE owner_id = $1',
+        [e.ownerId],
+      );
+      if ((rows[0]?.n ?? 0) >= perOwnerMax) return null;
+      const inserted = await tx.query<EndpointRow>(
+        `INSERT INTO webhook_endpoints (id, owner_id, url, events, secret_ciphertext)
+         VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [e.id, e.ownerId, e.url, e.events, e.secretCiphertext],
+      );
+      return toEndpoint(inserted.rows[0]!);
+    });
+  }
+
+  async listByOwner(ownerId: string): Promise<WebhookEndpoint[]> {
+    const { rows } = await this.db.query<EndpointRow>(
+      'SELECT * FROM webhook_endpoints WHERE owner_id = $1 ORDER BY created_at DESC, id DESC',
+      [ownerId],
+    );
+    return rows.map(toEndpoint);
+  }
+
+  async deleteOwned(ownerId: string, id: string): Promise<boolean> {
+    const { rowCount } = await this.db.query('DELETE FROM webhook_endpoints WHERE id = $1 AND owner_id = $2', [
+      id,
+      ownerId,
+    ]);
+    return rowCount > 0;
+  }
+}

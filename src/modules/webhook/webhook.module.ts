@@ -1,0 +1,46 @@
+import type { Config } from '../../config/config';
+import { Encryptor } from '../../infra/crypto/envelope';
+import type { Database } from '../../infra/db/database';
+import type { Logger } from '../../infra/logger';
+import type { Metrics } from '../../infra/metrics';
+import { SqlWebhookDeliveryStore } from './adapters/sql-webhook-delivery.store';
+import { SqlWebhookEndpointRepository } from './adapters/sql-webhook-endpoint.repository';
+import { WebhookDeliveryWorker } from './delivery-worker';
+import { httpWebhookSender } from './http-webhook-sender';
+import { createWebhookMetrics } from './webhook.metrics';
+import { WebhookOutbox } from './webhook-outbox';
+import { WebhookService } from './webhook.service';
+
+export const WEBHOOK_ENDPOINTS_PER_OWNER_MAX = 20;
+
+/**
+ * Builds the webhook module's parts for the composition root: the service behind the routes, the
+ * outbox that event-emitting services call inside their transactions, and the delivery worker
+ * (not started here: the container starts it when WEBHOOK_WORKER_INTERVAL_MS > 0).
+ */
+export function createWebhookModule(deps: { config: Config; db: Database; logger: Logger; metrics: Metrics }) {
+  const { config, db, logger, metrics } = deps;
+  const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
+  const store = new SqlWebhookDeliveryStore(db);
+  const service = new WebhookService(new SqlWebhookEndpointRepository(db), encryptor, logger, {
+    allowLocalHttp: config.NODE_ENV !== 'production',
+    endpointsPerOwnerMax: WEBHOOK_ENDPOINTS_PER_OWNER_MAX,
+  });
+  const worker = new WebhookDeliveryWorker(
+    store,
+    encryptor,
+    httpWebhookSender(config.WEBHOOK_TIMEOUT_MS),
+    logger,
+    createWebhookMetrics(metrics.registry),
+    {
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      batchSize: config.WEBHOOK_BATCH_SIZE,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+    },
+  );
+  return { service, outbox: new WebhookOutbox(store), worker };
+}
+
+export type WebhookModule = ReturnType<typeof createWebhookModule>;

@@ -1,0 +1,74 @@
+import type { SqlClient } from '../../infra/db/database';
+
+export const WEBHOOK_EVENT_TYPES = [
+  'wallet.created',
+  'transfer.completed',
+  'balance.changed',
+  'balance.low',
+  'refund.completed',
+] as const;
+
+/** What an endpoint subscribes to: one of the event types, or '*' for all of them. */
+export type WebhookEventFilter = (typeof WEBHOOK_EVENT_TYPES)[number] | '*';
+
+export interface WebhookEndpoint {
+  id: string;
+  ownerId: string;
+  url: string;
+  events: WebhookEventFilter[];
+  /** The signing secret, encrypted under the endpoint id as AAD. Never leaves the module in clear. */
+  secretCiphertext: string;
+  createdAt: Date;
+}
+
+/** Storage for endpoints. Errors: none expected beyond the database's own. */
+export interface WebhookEndpointRepository {
+  /**
+   * Inserts the endpoint unless its owner already has `perOwnerMax` of them; null then. The count
+   * and the insert are serialized per owner, so concurrent creations cannot overshoot the limit.
+   */
+  createWithinLimit(endpoint: Omit<WebhookEndpoint, 'createdAt'>, perOwnerMax: number): Promise<WebhookEndpoint | null>;
+  listByOwner(ownerId: string): Promise<WebhookEndpoint[]>;
+  /** Deletes the endpoint (and its pending deliveries) when it belongs to ownerId; false otherwise. */
+  deleteOwned(ownerId: string, id: string): Promise<boolean>;
+}
+
+/** An event as the outbox stores it: `data` is already plain JSON (bigints as strings). */
+export interface OutboxEvent {
+  id: string;
+  type: string;
+  ownerId: string;
+  occurredAt: Date;
+  data: unknown;
+  traceparent?: string;
+}
+
+/** A delivery a worker holds a lease on, with what it needs to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  data: unknown;
+  traceparent: string | null;
+  /** Counting this attempt; also the fencing token for the outcome update. */
+  attempts: number;
+  endpointId: string;
+  url: string;
+  secretCiphertext: string;
+}
+
+/**
+ * The outbox table. `enqueue` runs inside the caller's transaction; the rest are the worker's.
+ * Outcome updates are fenced by `attempts`: a worker whose lease expired and whose delivery was
+ * claimed again cannot overwrite the newer attempt's outcome.
+ */
+export interface WebhookDeliveryStore {
+  /** One delivery per endpoint of the event's owner that subscribes to its type; returns how many. */
+  enqueue(tx: SqlClient, events: readonly OutboxEvent[]): Promise<number>;
+  /** Leases up to `limit` due deliveries for `leaseMs`, skipping rows other workers hold. */
+  claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  markDelivered(delivery: ClaimedDelivery): Promise<void>;
+  scheduleRetry(delivery: ClaimedDelivery, delayMs: number, error: string): Promise<void>;
+  markFailed(delivery: ClaimedDelivery, error: string): Promise<void>;
+}

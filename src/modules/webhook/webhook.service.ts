@@ -1,0 +1,66 @@
+import type { Encryptor } from '../../infra/crypto/envelope';
+import { newId, newSecret } from '../../infra/crypto/ids';
+import type { Logger } from '../../infra/logger';
+import { NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
+import type { WebhookEndpoint, WebhookEndpointRepository, WebhookEventFilter } from './webhook.repository';
+import { webhookUrlProblem } from './webhook-url';
+
+export interface PublicWebhookEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEventFilter[];
+  createdAt: Date;
+}
+
+export interface WebhookServiceOptions {
+  /** Plain http to localhost is accepted (never in production). */
+  allowLocalHttp: boolean;
+  endpointsPerOwnerMax: number;
+}
+
+const toPublic = ({ id, url, events, createdAt }: WebhookEndpoint): PublicWebhookEndpoint => ({ id, url, events, createdAt });
+
+/** Registration of webhook endpoints. Delivery is the outbox's and the worker's business. */
+export class WebhookService {
+  constructor(
+    private readonly repo: WebhookEndpointRepository,
+    private readonly encryptor: Encryptor,
+    private readonly logger: Logger,
+    private readonly options: WebhookServiceOptions,
+  ) {}
+
+  /**
+   * Registers an endpoint for ownerId. The signing secret is returned here only and stored
+   * encrypted, bound to the endpoint id.
+   * Errors: validation_failed (400) for a refused URL, webhook_endpoint_limit (422).
+   */
+  async create(ownerId: string, url: string, events: WebhookEventFilter[]): Promise<PublicWebhookEndpoint & { secret: string }> {
+    const problem = webhookUrlProblem(url, this.options.allowLocalHttp);
+    if (problem) {
+      throw new ValidationFailed(`Invalid request: body.url: ${problem}`, { fields: [{ field: 'body.url', message: problem }] });
+    }
+    const id = newId('whe');
+    const secret = `whsec_${newSecret()}`;
+    const endpoint = await this.repo.createWithinLimit(
+      { id, ownerId, url, events: [...new Set(events)], secretCiphertext: this.encryptor.encrypt(secret, id) },
+      this.options.endpointsPerOwnerMax,
+    );
+    if (!endpoint) {
+      const max = this.options.endpointsPerOwnerMax;
+      throw new Unprocessable('webhook_endpoint_limit', `At most ${max} webhook endpoints per account`, { max });
+    }
+    this.logger.info('webhook endpoint created', { endpointId: id, ownerId, events: endpoint.events });
+    return { ...toPublic(endpoint), secret };
+  }
+
+  /** The owner's endpoints, newest first, without their secrets. */
+  async list(ownerId: string): Promise<PublicWebhookEndpoint[]> {
+    return (await this.repo.listByOwner(ownerId)).map(toPublic);
+  }
+
+  /** Deletes the endpoint and its undelivered deliveries. Errors: not_found (404), also for another owner's. */
+  async remove(ownerId: string, id: string): Promise<void> {
+    if (!(await this.repo.deleteOwned(ownerId, id))) throw new NotFound('Webhook endpoint not found', 'webhook_not_found');
+    this.logger.info('webhook endpoint deleted', { endpointId: id, ownerId });
+  }
+}
