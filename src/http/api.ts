@@ -148,10 +148,12 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const fields = result.error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  // An unknown key is reported by zod at the object's path; name the key itself so the client sees which field.
+  const fields = result.error.issues.flatMap((issue) => {
+    const path = [where, ...issue.path.map(String)];
+    const names = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...path, key]) : [path];
+    return names.map((name) => ({ field: name.join('.'), message: issue.message }));
+  });
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   throw new ValidationFailed(`Invalid request: ${summary}`, { fields });
 }
