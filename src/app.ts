@@ -60,9 +60,9 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     }),
   );
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
-  app.use(createLimiter({ cache, name: 'global', windowMs, max: config.RATE_LIMIT_GLOBAL_MAX }));
+  app.use(createLimiter({ cache, logger, name: 'global', windowMs, max: config.RATE_LIMIT_GLOBAL_MAX }));
   app.use(authenticate(services.auth));
-  app.use(createLimiter({ cache, name: 'user', windowMs, max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' }));
+  app.use(createLimiter({ cache, logger, name: 'user', windowMs, max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' }));
 
   const api = new Api(API_BASE_PATH);
   authRoutes(api, services.auth);
