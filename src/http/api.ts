@@ -73,7 +73,7 @@ export class Api {
     this.document(spec);
     const guard: RequestHandler = (req, _res, next) => {
       try {
-        if (!spec.public) authorize(req.principal, spec.permission);
+        if (!spec.public) authorize(req.principal, req.authError, spec.permission);
         req.validated = {
           params: parse(spec.params, req.params, 'path'),
           query: parse(spec.query, req.query, 'query'),
@@ -137,8 +137,8 @@ declare global {
   }
 }
 
-function authorize(principal: Principal | undefined, permission: string | undefined): void {
-  if (!principal) throw new Unauthorized();
+function authorize(principal: Principal | undefined, authError: Unauthorized | undefined, permission?: string): void {
+  if (!principal) throw authError ?? new Unauthorized();
   if (permission && !hasPermission(principal, permission)) {
     throw new Forbidden(`This action needs the "${permission}" permission`, 'forbidden', { permission });
   }

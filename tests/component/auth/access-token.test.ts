@@ -32,6 +32,10 @@ describe('access tokens on a protected route', () => {
     expect((await callWith(`Bearer ${sign(t.config.JWT_SECRET)}`)).status).toBe(204);
   });
 
+  it('when the scheme is written in lower case, then the token is still accepted', async () => {
+    expect((await callWith(`bearer ${user.accessToken}`)).status).toBe(204);
+  });
+
   it('when the token has expired, then 401 token_expired', async () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = jwt.sign({ ...claims(), iat: now - 120, exp: now - 60 }, t.config.JWT_SECRET, {

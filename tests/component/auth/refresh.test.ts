@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 describe('POST /api/v1/auth/refresh', () => {
@@ -50,6 +51,21 @@ describe('POST /api/v1/auth/refresh', () => {
     expect((await refresh(user.refreshToken)).status).toBe(200);
     expect((await refresh(user.refreshToken)).status).toBe(401);
     expect((await refresh(login.body.refreshToken)).status).toBe(200);
+  });
+
+  it('when the client still attaches its expired access token, then the refresh works', async () => {
+    const user = await registerUser(t);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = jwt.sign({ role: 'user', permissions: [], iat: now - 120, exp: now - 60 }, t.config.JWT_SECRET, {
+      subject: user.id,
+      issuer: 'ocp',
+    });
+    const res = await t
+      .http()
+      .post('/api/v1/auth/refresh')
+      .set('Authorization', `Bearer ${expired}`)
+      .send({ refreshToken: user.refreshToken });
+    expect(res.status).toBe(200);
   });
 
   it('when the refresh token is unknown, then 401 invalid_refresh_token', async () => {
