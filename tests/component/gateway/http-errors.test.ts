@@ -50,6 +50,13 @@ describe('HTTP errors the gateway answers itself', () => {
     expect(res.body.error.code).toBe('validation_failed');
   });
 
+  it('when a path parameter is not valid percent-encoding, then 400 bad_request rather than a 500', async () => {
+    const res = await t.http().delete('/api/v1/admin/api-clients/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('bad_request');
+    expect(t.logs.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
   it('when an error is answered, then the body is JSON without a stack trace', async () => {
     const res = await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
