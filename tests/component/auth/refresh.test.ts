@@ -68,6 +68,14 @@ describe('POST /api/v1/auth/refresh', () => {
     expect(res.status).toBe(200);
   });
 
+  it('when one refresh token is presented by many requests at once, then exactly one rotates it', async () => {
+    const user = await registerUser(t);
+    const results = await Promise.all(Array.from({ length: 8 }, () => refresh(user.refreshToken)));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
+    for (const r of results.filter((x) => x.status === 401)) expect(r.body.error.code).toBe('refresh_token_reused');
+  });
+
   it('when the refresh token is unknown, then 401 invalid_refresh_token', async () => {
     const res = await refresh('not-a-token-we-ever-issued');
     expect(res.status).toBe(401);

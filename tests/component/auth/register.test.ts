@@ -36,6 +36,14 @@ describe('POST /api/v1/auth/register', () => {
     expect(again.body.error.code).toBe('email_taken');
   });
 
+  it('when the same email registers many times at once, then exactly one 201 and the rest 409', async () => {
+    const email = uniqueEmail();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => register({ email, password: 'correct-horse-battery' })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+  });
+
   it('when the email is malformed and the password short, then 400 naming both fields', async () => {
     const res = await register({ email: 'not-an-email', password: 'short' });
     expect(res.status).toBe(400);
