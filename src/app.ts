@@ -71,12 +71,12 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     }),
   );
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
-  app.use(createLimiter({ cache, name: 'global', windowMs, max: config.RATE_LIMIT_GLOBAL_MAX }));
+  app.use(createLimiter({ cache, logger, name: 'global', windowMs, max: config.RATE_LIMIT_GLOBAL_MAX }));
   app.use(authenticate(services.auth));
-  app.use(createLimiter({ cache, name: 'user', windowMs, max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' }));
+  app.use(createLimiter({ cache, logger, name: 'user', windowMs, max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' }));
 
   const limits = {
-    payment: createLimiter({ cache, name: 'payment', windowMs, max: config.RATE_LIMIT_PAYMENT_MAX, keyBy: 'subject' }),
+    payment: createLimiter({ cache, logger, name: 'payment', windowMs, max: config.RATE_LIMIT_PAYMENT_MAX, keyBy: 'subject' }),
   };
 
   const api = new Api(API_BASE_PATH, services.idempotency);

@@ -98,7 +98,7 @@ export class Api {
     this.document(spec);
     const guard: RequestHandler = (req, _res, next) => {
       try {
-        if (!spec.public) authorize(req.principal, spec.permission);
+        if (!spec.public) authorize(req.principal, req.authError, spec.permission);
         req.validated = {
           params: parse(spec.params, req.params, 'path'),
           query: parse(spec.query, req.query, 'query'),
@@ -201,8 +201,8 @@ function sortKeys(value: unknown): unknown {
   );
 }
 
-function authorize(principal: Principal | undefined, permission: string | undefined): void {
-  if (!principal) throw new Unauthorized();
+function authorize(principal: Principal | undefined, authError: Unauthorized | undefined, permission?: string): void {
+  if (!principal) throw authError ?? new Unauthorized();
   if (permission && !hasPermission(principal, permission)) {
     throw new Forbidden(`This action needs the "${permission}" permission`, 'forbidden', { permission });
   }
@@ -212,10 +212,12 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const fields = result.error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  // An unknown key is reported by zod at the object's path; name the key itself so the client sees which field.
+  const fields = result.error.issues.flatMap((issue) => {
+    const path = [where, ...issue.path.map(String)];
+    const names = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...path, key]) : [path];
+    return names.map((name) => ({ field: name.join('.'), message: issue.message }));
+  });
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   throw new ValidationFailed(`Invalid request: ${summary}`, { fields });
 }

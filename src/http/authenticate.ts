@@ -7,21 +7,31 @@ export interface AccessTokenVerifier {
   verifyAccessToken(token: string): Promise<Principal>;
 }
 
+// The auth scheme is case-insensitive (RFC 7235 §2.1); the token is a JWT's base64url characters.
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i;
+
 /**
  * Reads `Authorization: Bearer …` once for the whole stack: routes then only ask whether
- * `req.principal` is there. A request without the header goes on anonymous; a bad token is a 401.
+ * `req.principal` is there. A request without the header goes on anonymous. A bad token is kept in
+ * `req.authError` and becomes the 401 of any route that needs a principal; public routes ignore it,
+ * so a client that still attaches its expired access token can call /auth/refresh or /auth/login.
  */
 export function authenticate(verifier: AccessTokenVerifier): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization');
     if (!header) return next();
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-    if (!match?.[1]) return next(new Unauthorized('Authorization header must be "Bearer <token>"', 'invalid_token'));
+    const match = BEARER.exec(header);
+    if (!match?.[1]) {
+      req.authError = new Unauthorized('Authorization header must be "Bearer <token>"', 'invalid_token');
+      return next();
+    }
     try {
       req.principal = await verifier.verifyAccessToken(match[1]);
       next();
     } catch (error) {
-      next(error);
+      if (!(error instanceof Unauthorized)) return next(error);
+      req.authError = error;
+      next();
     }
   };
 }

@@ -46,6 +46,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (parserError) {
       return send(res, parserError.status, parserError.code, parserError.message, undefined, requestId);
     }
+    // Express and its router flag the client's mistakes with a 4xx `status` (a path parameter that is
+    // not valid percent-encoding, for one): answer that status, not a 500.
+    const status = (error as { status?: unknown } | null)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return send(res, status, 'bad_request', 'The request could not be understood', undefined, requestId);
+    }
     logger.error('unhandled error', { error, requestId, method: req.method, path: req.path });
     return send(res, 500, 'internal_error', 'Something went wrong on our side', undefined, requestId);
   };

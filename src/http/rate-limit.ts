@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import type { Cache } from '../infra/cache/cache';
+import type { Logger } from '../infra/logger';
 import { RateLimited } from '../shared/errors';
 
 /** express-rate-limit's store over our Cache port: Redis across instances, memory on one. */
@@ -33,6 +34,8 @@ class CacheStore implements Store {
 
 export interface LimiterOptions {
   cache: Cache;
+  /** Where express-rate-limit reports store errors and set-up warnings (never the console). */
+  logger: Logger;
   name: string;
   windowMs: number;
   max: number;
@@ -41,7 +44,7 @@ export interface LimiterOptions {
 }
 
 /** A 429 with Retry-After once a key has used its window; the error middleware writes it. */
-export function createLimiter({ cache, name, windowMs, max, keyBy = 'ip' }: LimiterOptions): RequestHandler {
+export function createLimiter({ cache, logger, name, windowMs, max, keyBy = 'ip' }: LimiterOptions): RequestHandler {
   return rateLimit({
     windowMs,
     limit: max,
@@ -50,6 +53,10 @@ export function createLimiter({ cache, name, windowMs, max, keyBy = 'ip' }: Limi
     store: new CacheStore(cache, `rl:${name}:`),
     // A cache outage must not take the API down with it: let requests through and /ready tells.
     passOnStoreError: true,
+    logger,
+    // The client IP is Express's req.ip, governed by TRUST_PROXY on purpose. A client-sent `Forwarded`
+    // header is ignored by design, so the library's warning about it would only be noise.
+    validate: { forwardedHeader: false },
     ...(keyBy === 'subject'
       ? { keyGenerator: (req) => req.principal?.sub ?? 'anonymous', skip: (req) => !req.principal }
       : {}),

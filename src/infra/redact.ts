@@ -2,8 +2,10 @@
  * Removes secrets from anything about to be logged: values under sensitive keys, and any run of
  * digits that looks like a card number, wherever it appears.
  */
+// Matched against the key lower-cased with "-" and "_" removed, so `client_secret`, `x-api-key` and
+// `clientSecret` are one name.
 const SENSITIVE_KEY =
-  /^(authorization|cookie|set-cookie|password|newpassword|passwordhash|secret|clientsecret|.*token|cvc|cvv|cvv2|number|cardnumber|pan|privatekey|mnemonic|seed|apikey|x-api-key|bt-api-key|ciphertext|paymentdata)$/i;
+  /^(authorization|proxyauthorization|cookie|setcookie|.*password|passwordhash|.*secret|.*token|cvc|cvv|cvv2|number|cardnumber|pan|.*privatekey|mnemonic|seed|.*apikey|ciphertext|paymentdata)$/;
 const CARD_LIKE = /\b(?:\d[ -]?){12,18}\d\b/g;
 const MAX_DEPTH = 8;
 
@@ -18,14 +20,20 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = SENSITIVE_KEY.test(key) && v !== undefined && v !== null ? REDACTED : redact(v, depth + 1);
+    out[key] = isSensitiveKey(key) && v !== undefined && v !== null ? REDACTED : redact(v, depth + 1);
   }
   return out;
 }
 
+function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEY.test(key.toLowerCase().replace(/[-_]/g, ''));
+}
+
 function redactError(error: Error, depth: number): Record<string, unknown> {
   const extra = redact({ ...error }, depth + 1) as Record<string, unknown>;
-  return { ...extra, name: error.name, message: redact(error.message), stack: redact(error.stack) };
+  // `cause` is not enumerable, so the spread above misses it; it often holds the real reason.
+  const cause = error.cause === undefined ? {} : { cause: redact(error.cause, depth + 1) };
+  return { ...extra, ...cause, name: error.name, message: redact(error.message), stack: redact(error.stack) };
 }
 
 function luhnValid(candidate: string): boolean {

@@ -139,9 +139,13 @@ export class AuthService {
       this.logger.info('initial admin created', { email });
       return true;
     } catch (error) {
-      // Another instance starting at the same moment created it first.
-      if (error instanceof Conflict) return false;
-      throw error;
+      if (!(error instanceof Conflict)) throw error;
+      // Either another instance starting at the same moment created it first, or the email is an
+      // ordinary user's: never promote that account silently, but say why no admin exists.
+      if (!(await this.repo.adminExists())) {
+        this.logger.warn('ADMIN_EMAIL belongs to an existing non-admin account; no admin was created', { email });
+      }
+      return false;
     }
   }
 

@@ -45,7 +45,7 @@ describe('POST /api/v1/webhooks', () => {
     ['an unknown event type', { url, events: ['wallet.deleted'] }, 'body.events.0'],
     ['no events', { url, events: [] }, 'body.events'],
     ['no url', { events: ['*'] }, 'body.url'],
-    ['an unknown field', { url, events: ['*'], secret: 'mine' }, 'body'],
+    ['an unknown field', { url, events: ['*'], secret: 'mine' }, 'body.secret'],
   ])('when %s, then 400 naming the field', async (_name, body, field) => {
     const user = await registerUser(t);
     const res = await t.http().post('/api/v1/webhooks').set(user.auth).send(body);

@@ -1,0 +1,51 @@
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+
+describe('POST /api/v1/auth/logout', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const refresh = (refreshToken: string) => t.http().post('/api/v1/auth/refresh').send({ refreshToken });
+  const login = (email: string) =>
+    t.http().post('/api/v1/auth/login').send({ email, password: 'correct-horse-battery' });
+
+  it('when a refresh token is given, then that session can no longer refresh', async () => {
+    const user = await registerUser(t);
+    const res = await t.http().post('/api/v1/auth/logout').set(user.auth).send({ refreshToken: user.refreshToken });
+    expect(res.status).toBe(204);
+    const after = await refresh(user.refreshToken);
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('invalid_refresh_token');
+  });
+
+  it('when a refresh token is given, then the other sessions of the user still refresh', async () => {
+    const user = await registerUser(t);
+    const other = await login(user.email);
+    await t.http().post('/api/v1/auth/logout').set(user.auth).send({ refreshToken: user.refreshToken });
+    expect((await refresh(other.body.refreshToken)).status).toBe(200);
+  });
+
+  it('when no refresh token is given, then every session of the caller ends', async () => {
+    const user = await registerUser(t);
+    const other = await login(user.email);
+    expect((await t.http().post('/api/v1/auth/logout').set(user.auth).send({})).status).toBe(204);
+    expect((await refresh(user.refreshToken)).status).toBe(401);
+    expect((await refresh(other.body.refreshToken)).status).toBe(401);
+  });
+
+  it("when the refresh token belongs to someone else, then that user's session survives", async () => {
+    const alice = await registerUser(t);
+    const mallory = await registerUser(t);
+    await t.http().post('/api/v1/auth/logout').set(mallory.auth).send({ refreshToken: alice.refreshToken });
+    expect((await refresh(alice.refreshToken)).status).toBe(200);
+  });
+
+  it('when there is no access token, then 401', async () => {
+    const user = await registerUser(t);
+    const res = await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken });
+    expect(res.status).toBe(401);
+    expect((await refresh(user.refreshToken)).status).toBe(200);
+  });
+});

@@ -1,0 +1,61 @@
+import { startTestApp, uniqueEmail, type TestApp } from '../../support/test-app';
+
+describe('POST /api/v1/auth/register', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const register = (body: unknown) => t.http().post('/api/v1/auth/register').send(body as object);
+
+  it('when the email is new, then 201 with the user and a token pair', async () => {
+    const email = uniqueEmail();
+    const res = await register({ email, password: 'correct-horse-battery' });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      user: { id: expect.stringMatching(/^usr_/), email, role: 'user', createdAt: expect.any(String) },
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 900,
+    });
+    expect(res.body.user).not.toHaveProperty('passwordHash');
+  });
+
+  it('when registered, then the returned access token opens a protected route', async () => {
+    const res = await register({ email: uniqueEmail(), password: 'correct-horse-battery' });
+    const logout = await t.http().post('/api/v1/auth/logout').set('Authorization', `Bearer ${res.body.accessToken}`);
+    expect(logout.status).toBe(204);
+  });
+
+  it('when the email is already taken (in any letter case), then 409 email_taken', async () => {
+    const email = uniqueEmail();
+    expect((await register({ email, password: 'correct-horse-battery' })).status).toBe(201);
+    const again = await register({ email: email.toUpperCase(), password: 'another-password-1' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('email_taken');
+  });
+
+  it('when the same email registers many times at once, then exactly one 201 and the rest 409', async () => {
+    const email = uniqueEmail();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => register({ email, password: 'correct-horse-battery' })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+  });
+
+  it('when the email is malformed and the password short, then 400 naming both fields', async () => {
+    const res = await register({ email: 'not-an-email', password: 'short' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    const fields = res.body.error.details.fields.map((f: { field: string }) => f.field);
+    expect(fields.sort()).toEqual(['body.email', 'body.password']);
+  });
+
+  it('when the body is rejected, then no account was created', async () => {
+    const email = uniqueEmail();
+    expect((await register({ email, password: 'short' })).status).toBe(400);
+    const login = await t.http().post('/api/v1/auth/login').send({ email, password: 'short' });
+    expect(login.status).toBe(401);
+  });
+});

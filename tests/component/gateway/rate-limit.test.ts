@@ -1,0 +1,71 @@
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+
+describe('global rate limit per client IP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_GLOBAL_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' });
+  });
+  afterAll(() => t.close());
+
+  it('when the first request carries a Forwarded header, then the limiter writes nothing to the console', async () => {
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const consoleWarn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const res = await t.http().get('/api/v1/nothing-here').set('Forwarded', 'for=198.51.100.1');
+      expect(res.status).toBe(404);
+      expect(consoleError).not.toHaveBeenCalled();
+      expect(consoleWarn).not.toHaveBeenCalled();
+    } finally {
+      consoleError.mockRestore();
+      consoleWarn.mockRestore();
+    }
+  });
+
+  it('when the limit is used up, then 429 rate_limited with Retry-After within the window', async () => {
+    for (let i = 0; i < 4; i++) expect((await t.http().get('/api/v1/nothing-here')).status).toBe(404);
+    const res = await t.http().get('/api/v1/nothing-here');
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('rate_limited');
+    expect(res.body.error.requestId).toBe(res.headers['x-request-id']);
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+
+  it('when a limited client sends a forged X-Forwarded-For or Forwarded header, then it is still limited', async () => {
+    const viaXff = await t.http().get('/api/v1/nothing-here').set('X-Forwarded-For', '203.0.113.7');
+    expect(viaXff.status).toBe(429);
+    const viaForwarded = await t.http().get('/api/v1/nothing-here').set('Forwarded', 'for=203.0.113.8');
+    expect(viaForwarded.status).toBe(429);
+  });
+
+  it('when the API is limited, then liveness and readiness still answer', async () => {
+    expect((await t.http().get('/api/v1/nothing-here')).status).toBe(429);
+    expect((await t.http().get('/health')).status).toBe(200);
+  });
+});
+
+describe('rate limit per authenticated subject', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_USER_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' });
+  });
+  afterAll(() => t.close());
+
+  const logoutAll = (auth: Record<string, string>) => t.http().post('/api/v1/auth/logout').set(auth).send({});
+
+  it('when user A has used up the limit, then A gets 429 and user B is still served', async () => {
+    const alice = await registerUser(t);
+    const bob = await registerUser(t);
+    for (let i = 0; i < 3; i++) expect((await logoutAll(alice.auth)).status).toBe(204);
+    const limited = await logoutAll(alice.auth);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect((await logoutAll(bob.auth)).status).toBe(204);
+  });
+
+  it('when requests are anonymous, then the per-subject limit does not apply to them', async () => {
+    for (let i = 0; i < 5; i++) expect((await t.http().get('/api/v1/nothing-here')).status).toBe(404);
+  });
+});
