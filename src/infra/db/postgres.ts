@@ -1,7 +1,24 @@
-import { Pool, types, type PoolClient } from 'pg';
+import { createHash } from 'node:crypto';
+import { Pool, types, type PoolClient, type QueryConfig } from 'pg';
 import { withTimeout, type Database, type QueryResult, type SqlClient } from './database';
 
 const INT8_OID = 20;
+
+/**
+ * Parameterised statements run as named prepared statements: PostgreSQL parses and plans each
+ * once per connection instead of on every call, which is most of its CPU on short queries.
+ */
+const statementNames = new Map<string, string>();
+
+function prepared(text: string, params?: readonly unknown[]): QueryConfig | string {
+  if (!params) return text;
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ocp_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: params as unknown[] };
+}
 
 // BIGINT columns hold money: parse them to bigint, never to a lossy number.
 const typeParsers = {
@@ -36,7 +53,7 @@ export class PostgresDatabase implements Database {
   }
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const result = await this.pool.query(text, params as unknown[] | undefined);
+    const result = await this.pool.query(prepared(text, params));
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
@@ -71,7 +88,7 @@ export class PostgresDatabase implements Database {
 function clientAdapter(client: PoolClient): SqlClient {
   return {
     async query<R>(text: string, params?: readonly unknown[]) {
-      const result = await client.query(text, params as unknown[] | undefined);
+      const result = await client.query(prepared(text, params));
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     async exec(script: string) {

@@ -59,13 +59,9 @@ export class IdempotencyService {
   async begin(scope: string, key: string, requestHash: string): Promise<{ replay: StoredReply } | { claim: IdempotencyClaim }> {
     const stored = await this.repo.find(scope, key);
     if (stored) return { replay: this.matching(stored, requestHash) };
+    // If the first request commits between the lookup and this marker, the unique key still
+    // stops a second movement: persist() finds the key taken and the request ends in a 409.
     if (!(await this.cache.setIfAbsent(this.lockKey(scope, key), '1', this.options.inFlightTtlMs))) throw inFlight();
-    // The first request may have committed between the lookup and the lock.
-    const late = await this.repo.find(scope, key);
-    if (late) {
-      await this.cache.delete(this.lockKey(scope, key));
-      return { replay: this.matching(late, requestHash) };
-    }
     return { claim: new IdempotencyClaim(this, scope, key, requestHash) };
   }
 
