@@ -28,7 +28,7 @@ export function ledgerRoutes(api: Api, ledger: LedgerService, limits: { payment:
     body: transferBody,
     responses: { 201: { description: 'The transfer with its debit and credit records', schema: postedTransferView } },
     handler: async ({ body, principal, persistReply }) =>
-      created(await ledger.transfer(principal, body, (tx, posted) => persistReply(tx, created(posted)))),
+      created(await ledger.transfer(principal, body, { inTx: (tx, posted) => persistReply(tx, created(posted)) })),
   });
 
   api.route({
@@ -73,7 +73,7 @@ export function ledgerRoutes(api: Api, ledger: LedgerService, limits: { payment:
     responses: { 201: { description: 'The refund transfer with its records', schema: postedTransferView } },
     handler: async ({ params, body, principal, persistReply }) =>
       created(
-        await ledger.refund(principal, params.id, body.amount, body.reason, (tx, p) => persistReply(tx, created(p))),
+        await ledger.refund(principal, params.id, body.amount, body.reason, { inTx: (tx, p) => persistReply(tx, created(p)) }),
       ),
   });
 
@@ -89,7 +89,7 @@ export function ledgerRoutes(api: Api, ledger: LedgerService, limits: { payment:
     responses: { 201: { description: 'The adjustment transfer with its records', schema: postedTransferView } },
     handler: async ({ params, body, principal, persistReply }) =>
       created(
-        await ledger.adjust(principal.sub, params.id, body.amount, body.reason, (tx, p) => persistReply(tx, created(p))),
+        await ledger.adjust(principal.sub, params.id, body.amount, body.reason, { inTx: (tx, p) => persistReply(tx, created(p)) }),
       ),
   });
 }

@@ -27,6 +27,29 @@ export interface PostedTransfer {
 /** Runs inside the posting's transaction (idempotency keys use it to commit with the money). */
 export type InTransaction<R> = (tx: SqlClient, result: R) => Promise<void>;
 
+export interface PostingOptions {
+  /** Runs in the posting's transaction after the ledger write, e.g. to store an idempotent reply. */
+  inTx?: InTransaction<PostedTransfer>;
+  /**
+   * Runs in the posting's transaction before the ledger write; throwing refuses the posting and
+   * rolls back whatever it wrote (a spending policy locking and updating its counters).
+   */
+  guard?: (tx: SqlClient) => Promise<void>;
+  /** Recorded on the transfer (default: the method's own type). */
+  type?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** Money that enters from outside the ledger (a card charge, a wallet top-up) into a user wallet. */
+export interface ExternalCredit {
+  walletId: string;
+  amount: bigint;
+  /** The system account it comes from, e.g. "funding". */
+  source: string;
+  description: string;
+  initiatedBy: string;
+}
+
 export interface TransferRequest {
   fromWalletId: string;
   toWalletId: string;
@@ -60,7 +83,7 @@ export class LedgerService {
    * Errors: same_wallet (400), currency_mismatch (400), wallet_not_found (404),
    * wallet_not_active (409), insufficient_funds (422).
    */
-  async transfer(principal: Principal, request: TransferRequest, inTx?: InTransaction<PostedTransfer>) {
+  async transfer(principal: Principal, request: TransferRequest, options: PostingOptions = {}) {
     const { fromWalletId, toWalletId, amount } = request;
     if (fromWalletId === toWalletId) {
       throw new ValidationFailed('The source and destination wallets must differ', undefined, 'same_wallet');
@@ -76,7 +99,7 @@ export class LedgerService {
     return this.post(
       { type: 'transfer', from: from.id, to: to.id, amount, currency: from.currency, description: request.description ?? null, initiatedBy: principal.sub },
       found,
-      inTx,
+      options,
     );
   }
 
@@ -85,19 +108,35 @@ export class LedgerService {
    * system account, recording who and why.
    * Errors: wallet_not_found (404), wallet_not_active (409), insufficient_funds (422).
    */
-  async adjust(adminId: string, walletId: string, signedAmount: bigint, reason: string, inTx?: InTransaction<PostedTransfer>) {
+  async adjust(adminId: string, walletId: string, signedAmount: bigint, reason: string, options: PostingOptions = {}) {
+    return this.postAgainstSystem('adjustments', walletId, signedAmount, { type: 'adjustment', description: reason, initiatedBy: adminId }, options);
+  }
+
+  /**
+   * Credits a user wallet with money that came from outside (a charge that succeeded), against the
+   * source's system account. Errors: wallet_not_found (404), wallet_not_active (409).
+   */
+  async credit(credit: ExternalCredit, options: PostingOptions = {}) {
+    const { walletId, amount, source, description, initiatedBy } = credit;
+    return this.postAgainstSystem(source, walletId, amount, { type: source, description, initiatedBy }, options);
+  }
+
+  /** Errors: wallet_not_found (404), wallet_not_active (409), insufficient_funds (422) for a debit. */
+  private async postAgainstSystem(
+    account: string,
+    walletId: string,
+    signedAmount: bigint,
+    p: { type: string; description: string; initiatedBy: string },
+    options: PostingOptions,
+  ) {
     const wallet = await this.wallets.findById(walletId);
     if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
     const amount = signedAmount < 0n ? -signedAmount : signedAmount;
     if (wallet.status !== 'active') throw REFUSAL_ERRORS.wallet_not_active();
     if (signedAmount < 0n && wallet.balance < amount) throw REFUSAL_ERRORS.insufficient_funds();
-    const system = await this.systemAccount('adjustments', wallet.currency);
+    const system = await this.systemAccount(account, wallet.currency);
     const [from, to] = signedAmount < 0n ? [wallet.id, system] : [system, wallet.id];
-    return this.post(
-      { type: 'adjustment', from, to, amount, currency: wallet.currency, description: reason, initiatedBy: adminId },
-      new Map([[wallet.id, wallet]]),
-      inTx,
-    );
+    return this.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), options);
   }
 
   /**
@@ -106,7 +145,7 @@ export class LedgerService {
    * Errors: transaction_not_found (404), not_refundable (422), refund_exceeds_remaining (422),
    * insufficient_funds (422), wallet_not_active (409).
    */
-  async refund(principal: Principal, entryId: string, amount: bigint | undefined, reason: string, inTx?: InTransaction<PostedTransfer>) {
+  async refund(principal: Principal, entryId: string, amount: bigint | undefined, reason: string, options: PostingOptions = {}) {
     const entry = await this.entryFor(principal, entryId, { refund: true });
     const original = entry.transfer;
     if (original.type === 'refund') throw new Unprocessable('not_refundable', 'A refund cannot itself be refunded');
@@ -124,9 +163,12 @@ export class LedgerService {
         currency: original.currency, description: reason, initiatedBy: principal.sub, refundOf: original.id,
       },
       found,
-      inTx,
-      async (tx) => {
-        if (!(await this.ledger.reserveRefund(tx, original.id, refundAmount))) throw refundExceeds(undefined);
+      {
+        ...options,
+        guard: async (tx) => {
+          if (!(await this.ledger.reserveRefund(tx, original.id, refundAmount))) throw refundExceeds(undefined);
+          await options.guard?.(tx);
+        },
       },
     );
   }
@@ -143,19 +185,18 @@ export class LedgerService {
   }
 
   private async post(
-    p: { type: string; from: string; to: string; amount: bigint; currency: string; description: string | null; initiatedBy: string; refundOf?: string; metadata?: Record<string, unknown> },
+    p: { type: string; from: string; to: string; amount: bigint; currency: string; description: string | null; initiatedBy: string; refundOf?: string },
     wallets: ReadonlyMap<string, Wallet>,
-    inTx?: InTransaction<PostedTransfer>,
-    before?: (tx: SqlClient) => Promise<void>,
+    { inTx, guard, type, metadata }: PostingOptions,
   ): Promise<PostedTransfer> {
     const command: PostTransferCommand = {
-      transferId: newId('trf'), type: p.type, fromWalletId: p.from, toWalletId: p.to, amount: p.amount,
+      transferId: newId('trf'), type: type ?? p.type, fromWalletId: p.from, toWalletId: p.to, amount: p.amount,
       currency: p.currency, debitEntryId: newId('txn'), creditEntryId: newId('txn'), description: p.description,
-      initiatedBy: p.initiatedBy, refundOf: p.refundOf ?? null, metadata: p.metadata ?? {},
+      initiatedBy: p.initiatedBy, refundOf: p.refundOf ?? null, metadata: metadata ?? {},
     };
     try {
       const { posted, events } = await transactionWithRetry(this.db, async (tx) => {
-        await before?.(tx);
+        await guard?.(tx);
         const balances = await this.ledger.postTransfer(tx, command);
         const result = toPostedTransfer(command, balances, wallets);
         const told = postingEvents(result, wallets);
