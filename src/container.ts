@@ -17,6 +17,7 @@ import { SqlLedgerRepository } from './modules/ledger/adapters/sql-ledger.reposi
 import { subscribeLedgerMetrics } from './modules/ledger/ledger.metrics';
 import { LedgerService } from './modules/ledger/ledger.service';
 import { SqlWalletRepository } from './modules/wallet/adapters/sql-wallet.repository';
+import { WalletDirectory } from './modules/wallet/wallet-directory';
 import { WalletService } from './modules/wallet/wallet.service';
 import { EventBus } from './shared/events';
 
@@ -61,8 +62,16 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     inFlightTtlMs: 60_000,
   });
   const walletRepository = new SqlWalletRepository(db);
-  const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
-  const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
+  const walletDirectory = new WalletDirectory(walletRepository, cache);
+  const wallets = new WalletService(db, walletRepository, walletDirectory, webhooks.outbox, events);
+  const ledger = new LedgerService(
+    db,
+    new SqlLedgerRepository(db),
+    walletRepository,
+    walletDirectory,
+    webhooks.outbox,
+    events,
+  );
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));

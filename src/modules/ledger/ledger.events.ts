@@ -1,12 +1,12 @@
 import { newEvent, type DomainEvent } from '../../shared/events';
-import type { Wallet } from '../wallet/wallet.repository';
+import type { WalletMeta } from '../wallet/wallet-directory';
 import type { PostedTransfer } from './ledger.service';
 
 /**
  * The events one posting tells: the transfer (or refund) to each user involved, each user
  * wallet's new balance, and balance.low when a balance crosses below its wallet's threshold.
  */
-export function postingEvents(posted: PostedTransfer, wallets: ReadonlyMap<string, Wallet>): DomainEvent[] {
+export function postingEvents(posted: PostedTransfer, wallets: ReadonlyMap<string, WalletMeta>): DomainEvent[] {
   const { transfer, debit, credit } = posted;
   const summary = {
     transferId: transfer.id,

@@ -5,7 +5,8 @@ import { AppError, Conflict, InsufficientFunds, NotFound, Unprocessable, Validat
 import { newEvent, type EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { assertWalletAccess } from '../wallet/wallet-access';
-import type { Wallet, WalletRepository } from '../wallet/wallet.repository';
+import type { WalletDirectory, WalletMeta } from '../wallet/wallet-directory';
+import type { WalletRepository } from '../wallet/wallet.repository';
 import { postingEvents } from './ledger.events';
 import {
   LedgerRefusal,
@@ -74,6 +75,7 @@ export class LedgerService {
     private readonly db: Database,
     private readonly ledger: LedgerRepository,
     private readonly wallets: WalletRepository,
+    private readonly directory: WalletDirectory,
     private readonly outbox: Outbox,
     private readonly events: EventBus,
   ) {}
@@ -88,14 +90,14 @@ export class LedgerService {
     if (fromWalletId === toWalletId) {
       throw new ValidationFailed('The source and destination wallets must differ', undefined, 'same_wallet');
     }
-    const found = new Map((await this.wallets.findManyByIds([fromWalletId, toWalletId])).map((w) => [w.id, w]));
+    const found = await this.directory.lookup([fromWalletId, toWalletId]);
     const from = assertWalletAccess(principal, found.get(fromWalletId));
     const to = found.get(toWalletId);
     if (!to) throw new NotFound('Destination wallet not found', 'wallet_not_found');
     if (to.currency !== from.currency || (request.currency && request.currency !== from.currency)) {
       throw REFUSAL_ERRORS.currency_mismatch();
     }
-    assertCanMove(from, to, amount);
+    // Status and funds are checked by the posting itself, under the row locks.
     return this.post(
       { type: 'transfer', from: from.id, to: to.id, amount, currency: from.currency, description: request.description ?? null, initiatedBy: principal.sub },
       found,
@@ -154,9 +156,7 @@ export class LedgerService {
     if (original.status !== 'completed' || refundAmount > remaining || refundAmount <= 0n) {
       throw refundExceeds(remaining);
     }
-    const found = new Map(
-      (await this.wallets.findManyByIds([original.fromWalletId, original.toWalletId])).map((w) => [w.id, w]),
-    );
+    const found = await this.directory.lookup([original.fromWalletId, original.toWalletId]);
     return this.post(
       {
         type: 'refund', from: original.toWalletId, to: original.fromWalletId, amount: refundAmount,
@@ -186,7 +186,7 @@ export class LedgerService {
 
   private async post(
     p: { type: string; from: string; to: string; amount: bigint; currency: string; description: string | null; initiatedBy: string; refundOf?: string },
-    wallets: ReadonlyMap<string, Wallet>,
+    wallets: ReadonlyMap<string, WalletMeta>,
     { inTx, guard, type, metadata }: PostingOptions,
   ): Promise<PostedTransfer> {
     const command: PostTransferCommand = {
@@ -240,19 +240,13 @@ export class LedgerService {
   }
 }
 
-/** Early, friendly refusals; the database checks the same again under the row locks. */
-function assertCanMove(from: Wallet, to: Wallet, amount: bigint): void {
-  if (from.status !== 'active' || to.status !== 'active') throw REFUSAL_ERRORS.wallet_not_active();
-  if (from.balance < amount) throw REFUSAL_ERRORS.insufficient_funds();
-}
-
 function refundExceeds(remaining: bigint | undefined): AppError {
   return new Unprocessable('refund_exceeds_remaining', 'Refunds cannot exceed what is left of the original amount', {
     ...(remaining !== undefined ? { remaining: remaining.toString() } : {}),
   });
 }
 
-function toPostedTransfer(c: PostTransferCommand, b: { debitBalance: bigint; creditBalance: bigint; postedAt: Date }, wallets: ReadonlyMap<string, Wallet>): PostedTransfer {
+function toPostedTransfer(c: PostTransferCommand, b: { debitBalance: bigint; creditBalance: bigint; postedAt: Date }, wallets: ReadonlyMap<string, WalletMeta>): PostedTransfer {
   const transfer: Transfer = {
     id: c.transferId, type: c.type, status: 'completed', amount: c.amount, currency: c.currency,
     fromWalletId: c.fromWalletId, toWalletId: c.toWalletId, refundOf: c.refundOf, refundedAmount: 0n,

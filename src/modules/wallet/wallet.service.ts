@@ -6,6 +6,7 @@ import { newEvent, type EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { Outbox } from '../ledger/outbox';
 import { assertWalletAccess } from './wallet-access';
+import type { WalletDirectory } from './wallet-directory';
 import type { Wallet, WalletChanges, WalletRepository } from './wallet.repository';
 
 export interface NewWallet {
@@ -19,6 +20,7 @@ export class WalletService {
   constructor(
     private readonly db: Database,
     private readonly wallets: WalletRepository,
+    private readonly directory: WalletDirectory,
     private readonly outbox: Outbox,
     private readonly events: EventBus,
   ) {}
@@ -63,6 +65,7 @@ export class WalletService {
     const current = await this.get(principal, id);
     if (current.status === 'closed') throw new Conflict('wallet_closed', 'A closed wallet cannot be changed');
     const updated = await this.wallets.update(id, changes);
+    if (changes.lowBalanceThreshold !== undefined) await this.directory.forget(id);
     if (updated) return updated;
     const now = await this.get(principal, id);
     if (now.status === 'closed') throw new Conflict('wallet_closed', 'A closed wallet cannot be changed');

@@ -48,6 +48,22 @@ describe('balance notifications from the ledger', () => {
     expect(receiver.received.filter((r) => r.body.type === 'balance.low')).toHaveLength(0);
   });
 
+  it('when the owner raises the threshold after transfers, then the next crossing uses the new one', async () => {
+    const alice = await registerUser(t);
+    const from = await createWallet(t, alice, 'USD', { lowBalanceThreshold: '10' });
+    const to = await createWallet(t, alice);
+    await fund(t, from.id, 1_000);
+    await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '100' });
+    await t.http().patch(`/api/v1/wallets/${from.id}`).set(alice.auth).send({ lowBalanceThreshold: '850' });
+    await createWebhook(t, alice.auth, receiver.url, ['balance.low']);
+    receiver.received.length = 0;
+    await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '100' });
+    await t.container.webhooks.worker.runOnce();
+    expect(receiver.received.map((r) => r.body.data)).toEqual([
+      expect.objectContaining({ walletId: from.id, balance: '800', threshold: '850' }),
+    ]);
+  });
+
   it('when a transfer is refused, then nothing is queued for anyone', async () => {
     const alice = await registerUser(t);
     const from = await createWallet(t, alice);
