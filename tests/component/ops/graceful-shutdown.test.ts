@@ -29,7 +29,6 @@ describe('graceful shutdown', () => {
     app.get('/slow', (_req, res) => {
       setTimeout(() => res.json({ finished: true }), SLOW_MS);
     });
-    app.get('/hang', () => undefined);
     app.use(t.app);
     agent = new http.Agent({ keepAlive: true });
     running = await startServer(app, {
