@@ -1,65 +1,25 @@
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import { ConfigError, loadConfig, type Config } from './config/config';
-import { createContainer, type Container } from './container';
-
-function listen(container: Container, config: Config): http.Server {
-  const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE;
-  const server = tls
-    ? https.createServer(
-        {
-          cert: readFileSync(config.TLS_CERT_FILE!),
-          key: readFileSync(config.TLS_KEY_FILE!),
-          minVersion: 'TLSv1.3',
-        },
-        container.app,
-      )
-    : http.createServer(container.app);
-  server.listen(config.PORT, config.HOST, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.PORT;
-    container.logger.info('listening', {
-      url: `${tls ? 'https' : 'http'}://${config.HOST}:${port}`,
-      database: container.db.engine,
-      cache: config.REDIS_URL ? 'redis' : 'memory',
-    });
-  });
-  return server;
-}
-
-/**
- * Stops accepting connections, lets in-flight requests finish within SHUTDOWN_TIMEOUT_MS, then
- * closes the pools. A second signal, or the timeout, ends the process at once.
- */
-function shutdownOnSignals(server: http.Server, container: Container, timeoutMs: number): void {
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    container.logger.info('shutting down', { signal });
-    const deadline = setTimeout(() => {
-      container.logger.error('shutdown timed out; closing remaining connections');
-      server.closeAllConnections();
-    }, timeoutMs);
-    deadline.unref();
-    server.close(async () => {
-      clearTimeout(deadline);
-      await container.close();
-      container.logger.info('stopped');
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-}
+import { ConfigError, loadConfig } from './config/config';
+import { createContainer } from './container';
+import { shutdownOnSignals, startServer } from './http/server-lifecycle';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const container = await createContainer(config);
-  const server = listen(container, config);
-  shutdownOnSignals(server, container, config.SHUTDOWN_TIMEOUT_MS);
+  const running = await startServer(container.app, {
+    host: config.HOST,
+    port: config.PORT,
+    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } }
+      : {}),
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    logger: container.logger,
+    onStopped: () => container.close(),
+  }).catch(async (error: unknown) => {
+    await container.close();
+    throw error;
+  });
+  container.logger.info('ready', { database: container.db.engine, cache: config.REDIS_URL ? 'redis' : 'memory' });
+  shutdownOnSignals(running);
 }
 
 main().catch((error: unknown) => {

@@ -76,6 +76,9 @@ const envSchema = z.object({
 
 export type Config = Readonly<z.infer<typeof envSchema>>;
 
+/** Every setting's name: README, .env.example and the deployment manifests are checked against it. */
+export const CONFIG_KEYS = Object.keys(envSchema.shape) as (keyof Config)[];
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

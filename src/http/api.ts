@@ -96,7 +96,9 @@ export class Api {
 
   route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(spec: RouteSpec<P, Q, B>): void {
     this.document(spec);
-    const guard: RequestHandler = (req, _res, next) => {
+    const guard: RequestHandler = (req, res, next) => {
+      // For metrics and logs: req.baseUrl is gone by the time an error response finishes.
+      res.locals.routeTemplate = req.baseUrl + spec.path;
       try {
         if (!spec.public) authorize(req.principal, req.authError, spec.permission);
         req.validated = {

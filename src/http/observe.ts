@@ -1,9 +1,14 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
 
-/** The route template ("/api/v1/wallets/:id"), never the raw URL, so labels stay bounded. */
-function routeTemplate(req: Request): string {
+/**
+ * The route template ("/api/v1/wallets/:id"), never the raw URL, so labels stay bounded.
+ * Express restores req.baseUrl when an error leaves a router, so by 'finish' an API error would read
+ * "/wallets/:id": routes record their full template in res.locals.routeTemplate while it is right.
+ */
+function routeTemplate(req: Request, res: Response): string {
+  if (typeof res.locals.routeTemplate === 'string') return res.locals.routeTemplate;
   const route = req.route as { path?: unknown } | undefined;
   return typeof route?.path === 'string' ? `${req.baseUrl}${route.path}` : 'unmatched';
 }
@@ -14,7 +19,7 @@ export function observeRequests(logger: Logger, metrics: Metrics): RequestHandle
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeTemplate(req);
+      const route = routeTemplate(req, res);
       const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);

@@ -21,7 +21,7 @@ export class PgliteDatabase implements Database {
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     const result = await this.db.query<R>(text, params as unknown[] | undefined);
-    return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
+    return { rows: result.rows, rowCount: rowCount(result) };
   }
 
   async exec(script: string): Promise<void> {
@@ -45,10 +45,19 @@ function transactionAdapter(tx: Transaction): SqlClient {
   return {
     async query<R>(text: string, params?: readonly unknown[]) {
       const result = await tx.query<R>(text, params as unknown[] | undefined);
-      return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
+      return { rows: result.rows, rowCount: rowCount(result) };
     },
     async exec(script: string) {
       await tx.exec(script);
     },
   };
+}
+
+/**
+ * pg's rowCount: rows returned by a SELECT (or RETURNING), rows changed by INSERT/UPDATE/DELETE.
+ * PGlite reports affectedRows = 0 for a SELECT, so "affectedRows ?? rows.length" would make every
+ * SELECT look empty.
+ */
+function rowCount(result: { rows: unknown[]; affectedRows?: number }): number {
+  return Math.max(result.affectedRows ?? 0, result.rows.length);
 }

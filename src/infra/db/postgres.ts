@@ -80,7 +80,9 @@ export class PostgresDatabase implements Database {
     await withTimeout(this.pool.query('SELECT 1'), timeoutMs, 'PostgreSQL');
   }
 
+  /** Safe to call twice (shutdown and a test's teardown both close), as PGlite's is. */
   async close(): Promise<void> {
+    if (this.pool.ending || this.pool.ended) return;
     await this.pool.end();
   }
 }

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../infra/logger';
+
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Both set: an HTTPS listener that refuses anything older than TLS 1.3. */
+  tls?: { certFile: string; keyFile: string };
+  /** How long in-flight requests may run after shutdown starts before their connections are cut. */
+  shutdownTimeoutMs: number;
+  logger: Logger;
+  /** Runs once every connection is gone: closes the pools. */
+  onStopped?: () => Promise<void>;
+}
+
+export interface RunningServer {
+  readonly server: http.Server;
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Stops accepting connections, lets in-flight requests finish within shutdownTimeoutMs (then cuts
+   * what is left), and runs onStopped. Calling it again returns the same promise.
+   */
+  shutdown(reason?: string): Promise<void>;
+}
+
+export async function startServer(app: http.RequestListener, options: ServerOptions): Promise<RunningServer> {
+  const server = options.tls
+    ? https.createServer(
+        { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile), minVersion: 'TLSv1.3' },
+        app,
+      )
+    : http.createServer(app);
+
+  // A keep-alive connection would otherwise outlive shutdown by up to keepAliveTimeout: once draining,
+  // every response not yet started says "Connection: close", so its socket ends with the response.
+  let draining = false;
+  const inFlight = new Set<http.ServerResponse>();
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (draining) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `${options.tls ? 'https' : 'http'}://${urlHost(options.host)}:${port}`;
+  options.logger.info('listening', { url });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason = 'shutdown') => {
+    stopping ??= (async () => {
+      draining = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      await drain(server, options, reason);
+      await options.onStopped?.();
+      options.logger.info('stopped', { reason });
+    })();
+    return stopping;
+  };
+  return { server, url, port, shutdown };
+}
+
+function drain(server: http.Server, { logger, shutdownTimeoutMs }: ServerOptions, reason: string): Promise<void> {
+  logger.info('shutting down', { reason, inFlightTimeoutMs: shutdownTimeoutMs });
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => {
+      logger.warn('shutdown timed out; closing the remaining connections', { timeoutMs: shutdownTimeoutMs });
+      server.closeAllConnections();
+    }, shutdownTimeoutMs);
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * SIGTERM or SIGINT starts a graceful shutdown and exits 0 when it is done (1 if it failed);
+ * a second signal exits 1 at once. Returns a function that removes the handlers.
+ */
+export function shutdownOnSignals(
+  running: Pick<RunningServer, 'shutdown'>,
+  exit: (code: number) => void = (code) => process.exit(code),
+): () => void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return exit(1);
+    signalled = true;
+    running.shutdown(signal).then(
+      () => exit(0),
+      () => exit(1),
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

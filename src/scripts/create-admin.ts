@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { Config } from '../config/config';
+import { createContainer } from '../container';
+import type { Logger } from '../infra/logger';
+import type { AuthService } from '../modules/auth/auth.service';
+import { Conflict } from '../shared/errors';
+import { runMain, type Command } from './run-command';
+
+// Stricter than self-registration: an admin can move money on anyone's behalf.
+const adminInput = z.object({
+  email: z.email('is not an email address').max(254),
+  password: z
+    .string()
+    .min(12, 'must be at least 12 characters')
+    .max(128, 'must be at most 128 characters')
+    .refine((p) => new Set(p).size >= 6, 'is too repetitive: use at least 6 different characters'),
+});
+
+export type AdminInput = z.infer<typeof adminInput>;
+
+/** `--email x --password y`, each falling back to ADMIN_EMAIL / ADMIN_PASSWORD. */
+export function readAdminInput(argv: string[], config: Config): { input: AdminInput } | { problem: string } {
+  let values: { email?: string | undefined; password?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { email: { type: 'string' }, password: { type: 'string' } } }));
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  const email = values.email ?? config.ADMIN_EMAIL;
+  const password = values.password ?? config.ADMIN_PASSWORD;
+  if (!email || !password) return { problem: 'give --email and --password (or set ADMIN_EMAIL and ADMIN_PASSWORD)' };
+  const parsed = adminInput.safeParse({ email, password });
+  if (!parsed.success) {
+    return { problem: parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') };
+  }
+  return { input: parsed.data };
+}
+
+/** Creates the admin; exit code 1 when the email is already taken. */
+export async function createAdmin(auth: AuthService, { email, password }: AdminInput, logger: Logger): Promise<number> {
+  try {
+    const { user } = await auth.register(email, password, 'admin');
+    logger.info('admin created', { userId: user.id, email: user.email });
+    return 0;
+  } catch (error) {
+    if (!(error instanceof Conflict && error.code === 'email_taken')) throw error;
+    logger.error('admin not created: an account with this email already exists', { email });
+    return 1;
+  }
+}
+
+/** `npm run admin:create -- --email x --password y`. */
+export function createAdminCommand(argv: string[]): Command {
+  return async (config, logger) => {
+    const read = readAdminInput(argv, config);
+    if ('problem' in read) {
+      logger.error('admin not created', { reason: read.problem });
+      return 1;
+    }
+    // Without ADMIN_*: the container would create that admin itself, and this command would then
+    // report the email as taken.
+    const container = await createContainer({ ...config, ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined }, { logger });
+    try {
+      return await createAdmin(container.services.auth, read.input, logger);
+    } finally {
+      await container.close();
+    }
+  };
+}
+
+if (require.main === module) runMain('admin:create', createAdminCommand(process.argv.slice(2)));

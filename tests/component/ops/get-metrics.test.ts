@@ -1,0 +1,46 @@
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+
+/** The value of one sample line, e.g. http_requests_total{method="POST",route="…",status="401"}. */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('GET /metrics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('when scraped, then it is Prometheus text with the default process metrics', async () => {
+    const res = await t.http().get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(res.text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+    expect(res.text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+  });
+
+  it('when requests were served, then they are counted by route template and status, not by raw URL', async () => {
+    await t.http().post('/api/v1/auth/login').send({ email: 'nobody@example.com', password: 'wrong-password' });
+    await t.http().post('/api/v1/auth/login').send({ email: 'not-an-email' });
+    const user = await registerUser(t);
+    await t.http().delete('/api/v1/admin/api-clients/cli_someone').set(user.auth);
+    await t.http().get('/no/such/route/4711');
+
+    const { text } = await t.http().get('/metrics');
+    const login = { method: 'POST', route: '/api/v1/auth/login' };
+    expect(sample(text, 'http_requests_total', { ...login, status: '401' })).toBe(1);
+    expect(sample(text, 'http_requests_total', { ...login, status: '400' })).toBe(1);
+    expect(sample(text, 'http_requests_total', { method: 'DELETE', route: '/api/v1/admin/api-clients/:id', status: '403' })).toBe(1);
+    expect(sample(text, 'http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(sample(text, 'http_request_duration_seconds_count', { ...login, status: '401' })).toBe(1);
+    expect(sample(text, 'http_request_duration_seconds_bucket', { ...login, status: '401', le: '+Inf' })).toBe(1);
+    expect(text).not.toContain('cli_someone');
+    expect(text).not.toContain('4711');
+  });
+});

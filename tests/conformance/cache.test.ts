@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { Cache } from '../../src/infra/cache/cache';
+import { MemoryCache } from '../../src/infra/cache/memory-cache';
+import { RedisCache } from '../../src/infra/cache/redis-cache';
+
+/** One suite for every Cache adapter: memory always, Redis where REDIS_URL is set. */
+const adapters: [string, () => Cache][] = [['MemoryCache', () => new MemoryCache()]];
+const redisUrl = process.env.REDIS_URL;
+if (redisUrl) adapters.push(['RedisCache', () => new RedisCache(redisUrl, `ocp-test:${randomBytes(6).toString('hex')}:`)]);
+
+const TTL_MS = 150;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(adapters)('%s', (_name, makeCache) => {
+  let cache: Cache;
+  beforeEach(() => {
+    cache = makeCache();
+  });
+  afterEach(() => cache.close());
+
+  it('when a key was never set, then get returns null', async () => {
+    await expect(cache.get('missing')).resolves.toBeNull();
+  });
+
+  it('when a value is set without TTL, then it is read back and outlives a short wait', async () => {
+    await cache.set('plain', 'v1');
+    await sleep(TTL_MS + 50);
+    await expect(cache.get('plain')).resolves.toBe('v1');
+  });
+
+  it('when a value is set with a TTL, then it is gone after the TTL', async () => {
+    await cache.set('session', 'abc', TTL_MS);
+    await expect(cache.get('session')).resolves.toBe('abc');
+    await sleep(TTL_MS + 100);
+    await expect(cache.get('session')).resolves.toBeNull();
+  });
+
+  it('when a key with a TTL is set again without one, then it no longer expires', async () => {
+    await cache.set('k', 'first', TTL_MS);
+    await cache.set('k', 'second');
+    await sleep(TTL_MS + 100);
+    await expect(cache.get('k')).resolves.toBe('second');
+  });
+
+  it('when setIfAbsent races on one key, then exactly one caller wins and its value stays', async () => {
+    const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => cache.setIfAbsent('lock', `owner-${i}`, 5_000)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    await expect(cache.get('lock')).resolves.toBe(`owner-${wins.indexOf(true)}`);
+  });
+
+  it('when a setIfAbsent claim expires, then the key can be claimed again', async () => {
+    expect(await cache.setIfAbsent('claim', 'a', TTL_MS)).toBe(true);
+    expect(await cache.setIfAbsent('claim', 'b', TTL_MS)).toBe(false);
+    await sleep(TTL_MS + 100);
+    expect(await cache.setIfAbsent('claim', 'c', TTL_MS)).toBe(true);
+    await expect(cache.get('claim')).resolves.toBe('c');
+  });
+
+  it('when a counter is incremented concurrently, then every count from 1 to N appears once', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, () => cache.increment('hits', 60_000)));
+    expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('when a counter is incremented within its window, then the window end stays where the first increment put it', async () => {
+    const before = Date.now();
+    const first = await cache.increment('window', 60_000);
+    await sleep(50);
+    const second = await cache.increment('window', 60_000);
+    expect(first.count).toBe(1);
+    expect(second.count).toBe(2);
+    expect(first.resetAtMs).toBeGreaterThanOrEqual(before + 59_000);
+    expect(first.resetAtMs).toBeLessThanOrEqual(Date.now() + 60_000);
+    // Not pushed out by the later increment (a few ms of clock rounding allowed).
+    expect(Math.abs(second.resetAtMs - first.resetAtMs)).toBeLessThan(25);
+  });
+
+  it('when a counter window expires, then counting starts again at 1', async () => {
+    await cache.increment('short', TTL_MS);
+    await cache.increment('short', TTL_MS);
+    await sleep(TTL_MS + 100);
+    await expect(cache.increment('short', TTL_MS)).resolves.toMatchObject({ count: 1 });
+  });
+
+  it('when a key is deleted, then it is gone, and deleting a missing key is fine', async () => {
+    await cache.set('doomed', 'x');
+    await cache.delete('doomed');
+    await expect(cache.get('doomed')).resolves.toBeNull();
+    await expect(cache.delete('never-there')).resolves.toBeUndefined();
+  });
+
+  it('when the cache is up, then ping resolves', async () => {
+    await expect(cache.ping()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '../../src/config/config';
+
+const strongKey = (id = 'k1') => `${id}:${randomBytes(32).toString('base64')}`;
+const DEV_KEY = 'dev:' + Buffer.alloc(32, 7).toString('base64');
+
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the development defaults load (PGlite in ./data, memory cache)', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ NODE_ENV: 'development', PORT: 3000, DATA_DIR: './data', RATE_LIMIT_GLOBAL_MAX: 100 });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when PORT is not a number, then the error names PORT', () => {
+    expect(configErrorOf({ PORT: 'abc' }).message).toMatch(/^\s+PORT: /m);
+  });
+
+  it('when DATABASE_URL is not a postgres URL, then the error names DATABASE_URL', () => {
+    expect(configErrorOf({ DATABASE_URL: 'mysql://root@localhost/ocp' }).message).toMatch(/DATABASE_URL: must be a postgres/);
+  });
+
+  it('when REDIS_URL is not a redis URL, then the error names REDIS_URL', () => {
+    expect(configErrorOf({ REDIS_URL: 'http://localhost:6379' }).message).toMatch(/REDIS_URL: /);
+  });
+
+  it.each([
+    ['no key id', Buffer.alloc(32, 1).toString('base64')],
+    ['a 16-byte key', `k1:${Buffer.alloc(16, 1).toString('base64')}`],
+    ['the same id twice', `k1:${Buffer.alloc(32, 1).toString('base64')},k1:${Buffer.alloc(32, 2).toString('base64')}`],
+  ])('when ENCRYPTION_KEYS has %s, then the error names ENCRYPTION_KEYS', (_case, value) => {
+    expect(configErrorOf({ ENCRYPTION_KEYS: value }).message).toMatch(/ENCRYPTION_KEYS: /);
+  });
+
+  it('when several settings are bad, then every one is named', () => {
+    const message = configErrorOf({ PORT: '70000', LOG_LEVEL: 'loud', RATE_LIMIT_USER_MAX: '0' }).message;
+    expect(message).toMatch(/PORT: /);
+    expect(message).toMatch(/LOG_LEVEL: /);
+    expect(message).toMatch(/RATE_LIMIT_USER_MAX: /);
+  });
+
+  it('when only one of TLS_CERT_FILE and TLS_KEY_FILE is set, then both are named', () => {
+    expect(configErrorOf({ TLS_CERT_FILE: '/etc/ocp/cert.pem' }).message).toMatch(/TLS_CERT_FILE and TLS_KEY_FILE/);
+  });
+
+  it('when a setting is an empty string, then it counts as not set', () => {
+    const config = loadConfig({ DATABASE_URL: '', PORT: '' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PORT).toBe(3000);
+  });
+
+  it('when ENCRYPTION_KEYS lists two keys, then both parse and the first comes first', () => {
+    const config = loadConfig({ ENCRYPTION_KEYS: `${strongKey('new')},${strongKey('old')}` });
+    expect(config.ENCRYPTION_KEYS.map((k) => k.id)).toEqual(['new', 'old']);
+  });
+});
+
+describe('loadConfig with NODE_ENV=production', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), ENCRYPTION_KEYS: strongKey() };
+
+  it('when the secrets are strong, then it loads', () => {
+    const config = loadConfig(production);
+    expect(config.NODE_ENV).toBe('production');
+    expect(config.ENCRYPTION_KEYS[0]?.id).toBe('k1');
+  });
+
+  it('when JWT_SECRET is left at the default, then it is refused by name', () => {
+    const { JWT_SECRET: _omitted, ...rest } = production;
+    expect(configErrorOf(rest).message).toMatch(/JWT_SECRET: /);
+  });
+
+  it('when JWT_SECRET is shorter than 32 characters, then it is refused by name', () => {
+    expect(configErrorOf({ ...production, JWT_SECRET: 'only-twenty-chars-xx' }).message).toMatch(/JWT_SECRET: /);
+  });
+
+  it('when ENCRYPTION_KEYS is the development key, then it is refused by name', () => {
+    expect(configErrorOf({ ...production, ENCRYPTION_KEYS: DEV_KEY }).message).toMatch(/ENCRYPTION_KEYS: /);
+  });
+
+  it('when ENCRYPTION_KEYS is left at the default, then it is refused by name', () => {
+    const { ENCRYPTION_KEYS: _omitted, ...rest } = production;
+    expect(configErrorOf(rest).message).toMatch(/ENCRYPTION_KEYS: /);
+  });
+
+  it('when an old rotated key is the development key, then it is refused too', () => {
+    expect(configErrorOf({ ...production, ENCRYPTION_KEYS: `${strongKey('k2')},${DEV_KEY}` }).message).toMatch(
+      /ENCRYPTION_KEYS: /,
+    );
+  });
+});

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_KEYS, loadConfig } from '../../src/config/config';
+
+const ROOT = join(__dirname, '../..');
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+/** KEY=value lines of an env file, comments and blank lines left out. */
+function envFile(text: string): Record<string, string> {
+  const entries = text
+    .split('\n')
+    .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const);
+  return Object.fromEntries(entries);
+}
+
+/** Two-space-indented UPPER_CASE keys of a ConfigMap's data or a Secret's stringData. */
+const manifestKeys = (text: string) => [...text.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!);
+
+describe('settings documentation', () => {
+  it('when the README configuration table is read, then it has a row for every setting', () => {
+    const readme = read('README.md');
+    const missing = CONFIG_KEYS.filter((key) => !readme.includes(`| \`${key}\` |`));
+    expect(missing).toEqual([]);
+  });
+
+  it('when .env.example is read, then it lists exactly the settings, each with a comment above, and loads', () => {
+    const text = read('.env.example');
+    const env = envFile(text);
+    expect(Object.keys(env).sort()).toEqual([...CONFIG_KEYS].sort());
+    const lines = text.split('\n');
+    const uncommented = lines.filter((line, i) => /^[A-Z]/.test(line) && !/^#|^[A-Z]/.test(lines[i - 1] ?? ''));
+    expect(uncommented).toEqual([]);
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+});
+
+describe('deployment files (checked as text: no container engine here)', () => {
+  it('when the Kubernetes ConfigMap and Secret template are read, then every key is a real setting', () => {
+    const keys = [...manifestKeys(read('k8s/configmap.yaml')), ...manifestKeys(read('k8s/secret.template.yaml'))];
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys.filter((k) => !(CONFIG_KEYS as string[]).includes(k))).toEqual([]);
+  });
+
+  it('when the Secret template is read, then every value is a marked placeholder', () => {
+    const values = [...read('k8s/secret.template.yaml').matchAll(/^ {2}[A-Z_]+: (.*)$/gm)].map((m) => m[1]!);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.filter((v) => !v.includes('CHANGE-ME'))).toEqual([]);
+  });
+
+  it('when the Deployment is read, then probes, port, non-root and read-only root with a writable /tmp are set', () => {
+    const deployment = read('k8s/deployment.yaml');
+    expect(deployment).toMatch(/livenessProbe:\s+httpGet:\s+path: \/health/);
+    expect(deployment).toMatch(/readinessProbe:\s+httpGet:\s+path: \/ready/);
+    expect(deployment).toMatch(/containerPort: 3000/);
+    expect(deployment).toMatch(/runAsNonRoot: true/);
+    expect(deployment).toMatch(/readOnlyRootFilesystem: true/);
+    expect(deployment).toMatch(/mountPath: \/tmp/);
+    expect(deployment).toMatch(/requests:\s+cpu: \S+\s+memory: \S+\s+limits:/);
+    const grace = Number(/terminationGracePeriodSeconds: (\d+)/.exec(deployment)?.[1]);
+    const shutdownMs = Number(/SHUTDOWN_TIMEOUT_MS: "(\d+)"/.exec(read('k8s/configmap.yaml'))?.[1]);
+    expect(grace * 1000).toBeGreaterThan(shutdownMs);
+    expect(deployment).not.toMatch(/^\s*namespace:/m);
+  });
+
+  it('when the Dockerfile is read, then it is multi-stage on node:20-slim, non-root, prod deps only, with a /health check', () => {
+    const dockerfile = read('docker/Dockerfile');
+    expect(dockerfile.match(/^FROM node:20-slim AS \w+/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/health/m);
+    expect(dockerfile).toMatch(/^CMD \["node"/m);
+    expect(JSON.parse(read('package.json')).dependencies.tsx).toBeDefined();
+  });
+
+  it('when docker-compose.yml is read, then api waits for healthy postgres 16 and redis 7 and reads .env', () => {
+    const compose = read('docker/docker-compose.yml');
+    expect(compose).toMatch(/image: postgres:16/);
+    expect(compose).toMatch(/image: redis:7/);
+    expect(compose.match(/healthcheck:/g)).toHaveLength(2);
+    expect(compose.match(/condition: service_healthy/g)).toHaveLength(2);
+    expect(compose).toMatch(/path: \.\.\/\.env/);
+  });
+});
