@@ -22,6 +22,8 @@ import { opsRouter } from './modules/ops/ops.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import type { WalletService } from './modules/wallet/wallet.service';
 import { webhookRoutes } from './modules/webhook/webhook.routes';
+import { tokenRoutes } from './modules/token/token.routes';
+import type { TokenService } from './modules/token/token.service';
 import type { WebhookService } from './modules/webhook/webhook.service';
 
 export const API_BASE_PATH = '/api/v1';
@@ -38,6 +40,7 @@ export interface AppDeps {
     wallets: WalletService;
     ledger: LedgerService;
     webhook: WebhookService;
+    tokens: TokenService;
   };
 }
 
@@ -84,6 +87,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger, limits);
   webhookRoutes(api, services.webhook);
+  tokenRoutes(api, services.tokens, limits);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

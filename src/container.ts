@@ -23,6 +23,8 @@ import { EventBus } from './shared/events';
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 import { createWebhookModule } from './modules/webhook/webhook.module';
+import { Encryptor } from './infra/crypto/envelope';
+import { createTokenModule } from './modules/token/token.module';
 
 export interface ContainerOverrides {
   db?: Database;
@@ -51,7 +53,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   // Built before the services that emit events: they take `webhooks.outbox` and call
   // `outbox.enqueue(tx, events)` inside their own transactions.
-  const webhooks = createWebhookModule({ config, db, logger, metrics });
+  // One Encryptor for every module that keeps secrets at rest (webhook secrets, vaulted card data).
+  const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
+  const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor });
+  const tokens = createTokenModule({ config, db, encryptor, logger });
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
   subscribeLedgerMetrics(events, metrics);
@@ -69,7 +74,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 
