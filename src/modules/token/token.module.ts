@@ -4,7 +4,9 @@ import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import { SqlTokenRepository } from './adapters/sql-token.repository';
 import { Fingerprinter } from './fingerprint';
+import { BasisTheoryProvider } from './providers/basis-theory.provider';
 import { LocalVaultProvider } from './providers/local-vault.provider';
+import { StripeTokenProvider } from './providers/stripe.provider';
 import { TokenService } from './token.service';
 import type { TokenProvider } from './token-provider';
 
@@ -21,9 +23,14 @@ export interface TokenModuleDeps {
  */
 export function createTokenProvider(deps: TokenModuleDeps & { fingerprinter: Fingerprinter }): TokenProvider {
   const { config, db, encryptor, fingerprinter } = deps;
+  const http = { timeoutMs: config.PROVIDER_TIMEOUT_MS, retriesMax: config.PROVIDER_RETRIES_MAX, backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS };
   switch (config.TOKEN_PROVIDER) {
     case 'local':
       return new LocalVaultProvider(db, encryptor, fingerprinter);
+    case 'basis_theory':
+      return new BasisTheoryProvider({ ...http, baseUrl: config.BASIS_THEORY_API_URL, apiKey: config.BASIS_THEORY_API_KEY! });
+    case 'stripe':
+      return new StripeTokenProvider({ ...http, baseUrl: config.STRIPE_API_URL, secretKey: config.STRIPE_SECRET_KEY! });
     default:
       throw new Error(`No token provider adapter for "${config.TOKEN_PROVIDER}"`);
   }
