@@ -24,6 +24,8 @@ import type { WalletService } from './modules/wallet/wallet.service';
 import { webhookRoutes } from './modules/webhook/webhook.routes';
 import { tokenRoutes } from './modules/token/token.routes';
 import type { TokenService } from './modules/token/token.service';
+import { fundingRoutes } from './modules/payment/funding/funding.routes';
+import type { CardFundingService } from './modules/payment/funding/card-funding.service';
 import type { WebhookService } from './modules/webhook/webhook.service';
 
 export const API_BASE_PATH = '/api/v1';
@@ -41,6 +43,7 @@ export interface AppDeps {
     ledger: LedgerService;
     webhook: WebhookService;
     tokens: TokenService;
+    cardFunding: CardFundingService;
   };
 }
 
@@ -88,6 +91,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   ledgerRoutes(api, services.ledger, limits);
   webhookRoutes(api, services.webhook);
   tokenRoutes(api, services.tokens, limits);
+  fundingRoutes(api, services.cardFunding, limits);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -25,6 +25,7 @@ const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 import { createWebhookModule } from './modules/webhook/webhook.module';
 import { Encryptor } from './infra/crypto/envelope';
 import { createTokenModule } from './modules/token/token.module';
+import { createFundingModule } from './modules/payment/funding/funding.module';
 
 export interface ContainerOverrides {
   db?: Database;
@@ -68,13 +69,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const walletRepository = new SqlWalletRepository(db);
   const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
   const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
+  const funding = createFundingModule({ config, db, logger, ledger, wallets: walletRepository, tokens });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service, cardFunding: funding.cardFunding };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 
@@ -87,6 +89,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     services,
     events,
     webhooks,
+    funding,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
