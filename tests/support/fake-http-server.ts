@@ -24,7 +24,7 @@ export type Fault = 'fail' | 'hang' | 'garbage';
  */
 export class FakeHttpServer {
   readonly requests: FakeRequest[] = [];
-  private readonly faults: Fault[] = [];
+  private readonly faults: { fault: Fault; path?: string }[] = [];
   private readonly hanging = new Set<() => void>();
   private server?: Server;
   url = '';
@@ -41,7 +41,8 @@ export class FakeHttpServer {
         const body = raw ? (isForm ? Object.fromEntries(new URLSearchParams(raw)) : (JSON.parse(raw) as Record<string, unknown>)) : {};
         const request: FakeRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, raw, body };
         this.requests.push(request);
-        const fault = this.faults.shift();
+        const index = this.faults.findIndex((f) => !f.path || request.path.startsWith(f.path));
+        const fault = index >= 0 ? this.faults.splice(index, 1)[0]!.fault : undefined;
         if (fault === 'hang') {
           this.hanging.add(() => res.destroy());
           return;
@@ -59,9 +60,9 @@ export class FakeHttpServer {
     return this;
   }
 
-  /** The next `times` requests get this fault instead of an answer. */
-  inject(fault: Fault, times = 1): void {
-    for (let i = 0; i < times; i++) this.faults.push(fault);
+  /** The next `times` requests (to paths starting with `path`, if given) get this fault instead of an answer. */
+  inject(fault: Fault, times = 1, path?: string): void {
+    for (let i = 0; i < times; i++) this.faults.push({ fault, ...(path ? { path } : {}) });
   }
 
   clearFaults(): void {
