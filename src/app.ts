@@ -26,6 +26,8 @@ import { tokenRoutes } from './modules/token/token.routes';
 import type { TokenService } from './modules/token/token.service';
 import { fundingRoutes } from './modules/payment/funding/funding.routes';
 import type { CardFundingService } from './modules/payment/funding/card-funding.service';
+import { autoTopUpRoutes } from './modules/payment/funding/auto-top-up.routes';
+import type { AutoTopUpService } from './modules/payment/funding/auto-top-up.service';
 import type { WebhookService } from './modules/webhook/webhook.service';
 
 export const API_BASE_PATH = '/api/v1';
@@ -44,6 +46,7 @@ export interface AppDeps {
     webhook: WebhookService;
     tokens: TokenService;
     cardFunding: CardFundingService;
+    autoTopUp: AutoTopUpService;
   };
 }
 
@@ -92,6 +95,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   webhookRoutes(api, services.webhook);
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);
+  autoTopUpRoutes(api, services.autoTopUp);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

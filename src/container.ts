@@ -69,14 +69,16 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const walletRepository = new SqlWalletRepository(db);
   const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
   const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
-  const funding = createFundingModule({ config, db, logger, ledger, wallets: walletRepository, tokens });
+  const funding = createFundingModule({
+    config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events,
+  });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service, cardFunding: funding.cardFunding };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service, cardFunding: funding.cardFunding, autoTopUp: funding.autoTopUp };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 
@@ -94,6 +96,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       clearInterval(housekeeping);
+      await funding.autoTopUp.idle();
       await webhooks.worker.stop();
       await cache.close();
       await db.close();
