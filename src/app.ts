@@ -22,6 +22,12 @@ import { opsRouter } from './modules/ops/ops.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import type { WalletService } from './modules/wallet/wallet.service';
 import { webhookRoutes } from './modules/webhook/webhook.routes';
+import { tokenRoutes } from './modules/token/token.routes';
+import type { TokenService } from './modules/token/token.service';
+import { fundingRoutes } from './modules/payment/funding/funding.routes';
+import type { CardFundingService } from './modules/payment/funding/card-funding.service';
+import { autoTopUpRoutes } from './modules/payment/funding/auto-top-up.routes';
+import type { AutoTopUpService } from './modules/payment/funding/auto-top-up.service';
 import type { WebhookService } from './modules/webhook/webhook.service';
 
 export const API_BASE_PATH = '/api/v1';
@@ -38,6 +44,9 @@ export interface AppDeps {
     wallets: WalletService;
     ledger: LedgerService;
     webhook: WebhookService;
+    tokens: TokenService;
+    cardFunding: CardFundingService;
+    autoTopUp: AutoTopUpService;
   };
 }
 
@@ -84,6 +93,9 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger, limits);
   webhookRoutes(api, services.webhook);
+  tokenRoutes(api, services.tokens, limits);
+  fundingRoutes(api, services.cardFunding, limits);
+  autoTopUpRoutes(api, services.autoTopUp);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -6,6 +6,7 @@ import { RedisCache } from './infra/cache/redis-cache';
 import type { Database } from './infra/db/database';
 import { migrate } from './infra/db/migrate';
 import { openDatabase } from './infra/db/open-database';
+import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
@@ -19,11 +20,13 @@ import { LedgerService } from './modules/ledger/ledger.service';
 import { SqlWalletRepository } from './modules/wallet/adapters/sql-wallet.repository';
 import { WalletDirectory } from './modules/wallet/wallet-directory';
 import { WalletService } from './modules/wallet/wallet.service';
+import { createFundingModule } from './modules/payment/funding/funding.module';
+import { createTokenModule } from './modules/token/token.module';
+import { createWebhookModule } from './modules/webhook/webhook.module';
 import { EventBus } from './shared/events';
 
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
-import { createWebhookModule } from './modules/webhook/webhook.module';
 
 export interface ContainerOverrides {
   db?: Database;
@@ -52,7 +55,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   // Built before the services that emit events: they take `webhooks.outbox` and call
   // `outbox.enqueue(tx, events)` inside their own transactions.
-  const webhooks = createWebhookModule({ config, db, logger, metrics });
+  // One Encryptor for every module that keeps secrets at rest (webhook secrets, vaulted card data).
+  const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
+  const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor });
+  const tokens = createTokenModule({ config, db, encryptor, logger });
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
   subscribeLedgerMetrics(events, metrics);
@@ -72,13 +78,16 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     webhooks.outbox,
     events,
   );
+  const funding = createFundingModule({
+    config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events,
+  });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service, cardFunding: funding.cardFunding, autoTopUp: funding.autoTopUp };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 
@@ -91,10 +100,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     services,
     events,
     webhooks,
+    funding,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       clearInterval(housekeeping);
+      await funding.autoTopUp.idle();
       await webhooks.worker.stop();
       await cache.close();
       await db.close();

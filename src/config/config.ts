@@ -40,6 +40,16 @@ const encryptionKeys = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/** A 32-byte secret given as base64. */
+const base64Key32 = z.string().transform((value, ctx) => {
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be base64 of 32 bytes' });
+    return z.NEVER;
+  }
+  return key;
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -72,6 +82,17 @@ const envSchema = z.object({
   WEBHOOK_BATCH_SIZE: positiveInt.max(500).default(50),
   WEBHOOK_BACKOFF_BASE_MS: positiveInt.max(3_600_000).default(30_000),
   WEBHOOK_BACKOFF_MAX_MS: positiveInt.max(86_400_000).default(3_600_000),
+  TOKEN_PROVIDER: z.enum(['local', 'basis_theory', 'stripe']).default('local'),
+  TOKEN_FINGERPRINT_KEY: base64Key32.optional(),
+  PAYMENT_PROCESSOR: z.enum(['sandbox', 'stripe']).default('sandbox'),
+  BASIS_THEORY_API_URL: z.url().default('https://api.basistheory.com'),
+  BASIS_THEORY_API_KEY: z.string().min(1).optional(),
+  STRIPE_API_URL: z.url().default('https://api.stripe.com'),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  PROVIDER_TIMEOUT_MS: positiveInt.max(60_000).default(10_000),
+  PROVIDER_RETRIES_MAX: z.coerce.number().int().min(0).max(5).default(2),
+  PROVIDER_BACKOFF_BASE_MS: positiveInt.max(10_000).default(200),
+  AUTO_TOP_UP_FAILURES_MAX: positiveInt.max(20).default(3),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;
@@ -94,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (config.NODE_ENV === 'production') assertProductionReady(config);
+  assertProvidersConfigured(config);
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }
@@ -108,6 +130,18 @@ function assertProductionReady(config: z.infer<typeof envSchema>): void {
   const devKey = Buffer.alloc(32, 7);
   if (config.ENCRYPTION_KEYS.some((k) => k.key.equals(devKey) || new Set(k.key).size < 8)) {
     problems.push('  ENCRYPTION_KEYS: the development key (or a low-entropy key) is refused in production');
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** A provider picked by config needs its credentials: fail at start-up, not at the first payment. */
+function assertProvidersConfigured(config: z.infer<typeof envSchema>): void {
+  const problems: string[] = [];
+  if (config.TOKEN_PROVIDER === 'basis_theory' && !config.BASIS_THEORY_API_KEY) {
+    problems.push('  BASIS_THEORY_API_KEY: required when TOKEN_PROVIDER=basis_theory');
+  }
+  if ((config.TOKEN_PROVIDER === 'stripe' || config.PAYMENT_PROCESSOR === 'stripe') && !config.STRIPE_SECRET_KEY) {
+    problems.push('  STRIPE_SECRET_KEY: required when TOKEN_PROVIDER or PAYMENT_PROCESSOR is stripe');
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }

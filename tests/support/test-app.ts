@@ -101,6 +101,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     logs,
     http: () => request(container.app),
     close: async () => {
+      await container.funding.autoTopUp.idle();
       await container.webhooks.worker.stop();
       await container.cache.close();
       await drop();

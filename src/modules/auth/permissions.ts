@@ -9,6 +9,8 @@ export const USER_PERMISSIONS = [
   'transaction:read',
   'transaction:refund',
   'webhook:manage',
+  'token:manage',
+  'wallet:fund',
 ] as const;
 
 export const ADMIN_PERMISSIONS = [

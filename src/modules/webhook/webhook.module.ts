@@ -18,9 +18,9 @@ export const WEBHOOK_ENDPOINTS_PER_OWNER_MAX = 20;
  * outbox that event-emitting services call inside their transactions, and the delivery worker
  * (not started here: the container starts it when WEBHOOK_WORKER_INTERVAL_MS > 0).
  */
-export function createWebhookModule(deps: { config: Config; db: Database; logger: Logger; metrics: Metrics }) {
+export function createWebhookModule(deps: { config: Config; db: Database; logger: Logger; metrics: Metrics; encryptor?: Encryptor }) {
   const { config, db, logger, metrics } = deps;
-  const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
+  const encryptor = deps.encryptor ?? new Encryptor(config.ENCRYPTION_KEYS);
   const store = new SqlWebhookDeliveryStore(db);
   const service = new WebhookService(new SqlWebhookEndpointRepository(db), encryptor, logger, {
     allowLocalHttp: config.NODE_ENV !== 'production',

@@ -6,6 +6,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'balance.changed',
   'balance.low',
   'refund.completed',
+  'auto_top_up.disabled',
 ] as const;
 
 /** What an endpoint subscribes to: one of the event types, or '*' for all of them. */

@@ -1,0 +1,86 @@
+import type { SqlClient } from '../../../../infra/db/database';
+import type { CardCharge, CardChargeRepository, ChargePurpose, ChargeStatus, NewCardCharge } from '../card-charge.repository';
+
+interface ChargeRow {
+  id: string;
+  scope: string;
+  idempotency_key: string;
+  purpose: ChargePurpose;
+  wallet_id: string;
+  token_id: string;
+  amount: bigint;
+  currency: string;
+  processor: string;
+  status: ChargeStatus;
+  processor_charge_id: string | null;
+  failure_code: string | null;
+  transfer_id: string | null;
+  created_at: Date;
+}
+
+const COLUMNS = `id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor, status,
+  processor_charge_id, failure_code, transfer_id, created_at`;
+
+const toCharge = (r: ChargeRow): CardCharge => ({
+  id: r.id, scope: r.scope, idempotencyKey: r.idempotency_key, purpose: r.purpose, walletId: r.wallet_id,
+  tokenId: r.token_id, amount: BigInt(r.amount), currency: r.currency, processor: r.processor, status: r.status,
+  processorChargeId: r.processor_charge_id, failureCode: r.failure_code, transferId: r.transfer_id, createdAt: r.created_at,
+});
+
+export class SqlCardChargeRepository implements CardChargeRepository {
+  constructor(private readonly db: SqlClient) {}
+
+  async claim(c: NewCardCharge): Promise<{ charge: CardCharge; created: boolean }> {
+    const inserted = await this.db.query<ChargeRow>(
+      `INSERT INTO card_charges (id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
+      [c.id, c.scope, c.idempotencyKey, c.purpose, c.walletId, c.tokenId, c.amount, c.currency, c.processor],
+    );
+    if (inserted.rows[0]) return { charge: toCharge(inserted.rows[0]), created: true };
+    const { rows } = await this.db.query<ChargeRow>(
+      `SELECT ${COLUMNS} FROM card_charges WHERE scope = $1 AND idempotency_key = $2`,
+      [c.scope, c.idempotencyKey],
+    );
+    return { charge: toCharge(rows[0]!), created: false };
+  }
+
+  async recordSucceeded(id: string, processorChargeId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE card_charges SET status = 'succeeded', processor_charge_id = $2, failure_code = NULL, updated_at = now()
+        WHERE id = $1 AND status IN ('pending', 'failed')`,
+      [id, processorChargeId],
+    );
+  }
+
+  async recordFailed(id: string, failureCode: string): Promise<void> {
+    await this.db.query(
+      `UPDATE card_charges SET status = 'failed', failure_code = $2, updated_at = now() WHERE id = $1 AND status IN ('pending', 'failed')`,
+      [id, failureCode],
+    );
+  }
+
+  async markCredited(tx: SqlClient, id: string, transferId: string): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `UPDATE card_charges SET status = 'credited', transfer_id = $2, updated_at = now() WHERE id = $1 AND status = 'succeeded'`,
+      [id, transferId],
+    );
+    return rowCount > 0;
+  }
+
+  async recordForReconciliation(id: string, reason: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO funding_reconciliation (charge_id, reason) VALUES ($1, $2)
+       ON CONFLICT (charge_id) DO UPDATE SET reason = EXCLUDED.reason, attempts = funding_reconciliation.attempts + 1,
+         resolved_at = NULL, updated_at = now()`,
+      [id, reason],
+    );
+  }
+
+  async resolveReconciliation(tx: SqlClient, id: string): Promise<void> {
+    await tx.query(
+      'UPDATE funding_reconciliation SET resolved_at = now(), updated_at = now() WHERE charge_id = $1 AND resolved_at IS NULL',
+      [id],
+    );
+  }
+}

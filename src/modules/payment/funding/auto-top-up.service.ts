@@ -1,0 +1,144 @@
+import { newId } from '../../../infra/crypto/ids';
+import type { Database } from '../../../infra/db/database';
+import type { Logger } from '../../../infra/logger';
+import type { Principal } from '../../../http/principal';
+import { AppError, NotFound, Unprocessable } from '../../../shared/errors';
+import { newEvent, type DomainEvent, type EventBus } from '../../../shared/events';
+import type { Outbox } from '../../ledger/outbox';
+import type { TokenService } from '../../token/token.service';
+import { assertWalletAccess } from '../../wallet/wallet-access';
+import type { WalletRepository } from '../../wallet/wallet.repository';
+import type { AutoTopUpRepository, AutoTopUpSettings, ClaimedTopUp, TopUpOutcome } from './auto-top-up.repository';
+import type { CardChargeRepository } from './card-charge.repository';
+import type { ChargeAndCredit } from './charge-and-credit';
+
+export interface AutoTopUpRule {
+  enabled: boolean;
+  threshold: bigint;
+  amount: bigint;
+  tokenId: string;
+}
+
+export interface AutoTopUpOptions {
+  /** Consecutive failed top-ups after which the rule disables itself. */
+  failuresMax: number;
+  /** A claim older than this belongs to a process that died: another may take it over. */
+  claimStaleAfterMs: number;
+}
+
+const INITIATOR = 'system:auto_top_up';
+
+/**
+ * Auto top-up. After a debit (told through in-process events, after commit), one conditional
+ * UPDATE claims the wallet's top-up only if the balance is below the threshold and no top-up is
+ * running, so concurrent debits start one charge, not one each. The outcome is recorded; repeated
+ * failures disable the rule and tell the owner (auto_top_up.disabled, through the outbox).
+ */
+export class AutoTopUpService {
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly settings: AutoTopUpRepository,
+    private readonly wallets: WalletRepository,
+    private readonly tokens: TokenService,
+    private readonly charges: CardChargeRepository,
+    private readonly chargeAndCredit: ChargeAndCredit,
+    private readonly outbox: Outbox,
+    private readonly events: EventBus,
+    private readonly logger: Logger,
+    private readonly options: AutoTopUpOptions,
+  ) {}
+
+  /** Runs a check after every posting that debited a user wallet. */
+  subscribe(): void {
+    const onDebit = (event: DomainEvent) => {
+      const from = (event.data as { fromWalletId?: unknown }).fromWalletId;
+      if (typeof from === 'string' && !from.startsWith('sys_')) this.schedule(from);
+    };
+    this.events.subscribe('transfer.completed', onDebit);
+    this.events.subscribe('refund.completed', onDebit);
+  }
+
+  /**
+   * Sets the wallet's rule. The token must be one the caller may charge for this wallet.
+   * Errors: wallet_not_found (404), token_not_found (404), token_invalid (422).
+   */
+  async configure(principal: Principal, walletId: string, rule: AutoTopUpRule): Promise<AutoTopUpSettings> {
+    const wallet = assertWalletAccess(principal, await this.wallets.findById(walletId));
+    const owners = principal.role === 'service' ? [principal.sub, wallet.userId] : [principal.sub];
+    const token = await this.tokens.findOwnedByAny(owners, rule.tokenId);
+    if (!token) throw new NotFound('Token not found', 'token_not_found');
+    const validity = await this.tokens.validate(token);
+    if (!validity.valid) throw new Unprocessable('token_invalid', `The token cannot be charged (${validity.reason})`, { reason: validity.reason });
+    const saved = await this.settings.upsert({ walletId, configuredBy: principal.sub, ...rule });
+    this.schedule(walletId); // the balance may already be below the new threshold
+    return saved;
+  }
+
+  /** Errors: wallet_not_found (404), auto_top_up_not_configured (404). */
+  async get(principal: Principal, walletId: string): Promise<AutoTopUpSettings> {
+    assertWalletAccess(principal, await this.wallets.findById(walletId));
+    const settings = await this.settings.find(walletId);
+    if (!settings) throw new NotFound('Auto top-up is not configured for this wallet', 'auto_top_up_not_configured');
+    return settings;
+  }
+
+  /** Resolves when every top-up started so far has finished (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** Claims and runs the wallet's top-up if it is due. Never throws: the outcome is recorded. */
+  async runIfDue(walletId: string): Promise<TopUpOutcome | null> {
+    const claimed = await this.settings.claim(walletId, this.options.claimStaleAfterMs);
+    if (!claimed) return null;
+    const outcome = await this.topUp(claimed);
+    const disabledEvent = this.disabledEvent(claimed, outcome);
+    const { disabled } = await this.db.transaction(async (tx) => {
+      const result = await this.settings.finish(tx, outcome, this.options.failuresMax);
+      if (result.disabled) await this.outbox.enqueue(tx, [disabledEvent]);
+      return result;
+    });
+    if (disabled) {
+      this.events.publish([disabledEvent]);
+      this.logger.warn('auto top-up disabled after repeated failures', { walletId, failureCode: outcome.failureCode });
+    }
+    return outcome;
+  }
+
+  private schedule(walletId: string): void {
+    const run = this.runIfDue(walletId)
+      .catch((error: unknown) => this.logger.error('auto top-up check failed', { walletId, error }))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  private async topUp({ settings, walletUserId, currency, balance }: ClaimedTopUp): Promise<TopUpOutcome> {
+    const attemptId = newId('atu');
+    const base = { attemptId, walletId: settings.walletId, amount: settings.amount, balanceBefore: balance };
+    const token = await this.tokens.findOwnedByAny([walletUserId, settings.configuredBy], settings.tokenId);
+    if (!token) return { ...base, chargeId: null, status: 'failed', failureCode: 'token_not_found', transferId: null };
+    const { charge } = await this.charges.claim({
+      id: newId('chg'), scope: INITIATOR, idempotencyKey: attemptId, purpose: 'auto_top_up', walletId: settings.walletId,
+      tokenId: token.id, amount: settings.amount, currency, processor: this.chargeAndCredit.processorName,
+    });
+    try {
+      const posted = await this.chargeAndCredit.run(charge, token, INITIATOR);
+      return { ...base, chargeId: charge.id, status: 'succeeded', failureCode: null, transferId: posted.transfer.id };
+    } catch (error) {
+      const code = error instanceof AppError ? error.code : 'internal_error';
+      const decline = error instanceof AppError ? (error.details as { declineCode?: string } | undefined)?.declineCode : undefined;
+      if (!(error instanceof AppError)) this.logger.error('auto top-up failed', { walletId: settings.walletId, error });
+      return { ...base, chargeId: charge.id, status: 'failed', failureCode: decline ? `${code}:${decline}` : code, transferId: null };
+    }
+  }
+
+  private disabledEvent({ settings, walletUserId }: ClaimedTopUp, outcome: TopUpOutcome) {
+    return newEvent('auto_top_up.disabled', walletUserId, {
+      walletId: settings.walletId,
+      consecutiveFailures: this.options.failuresMax,
+      lastFailureCode: outcome.failureCode,
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import type { SqlClient } from '../../../infra/db/database';
+
+export type ChargeStatus = 'pending' | 'succeeded' | 'failed' | 'credited';
+export type ChargePurpose = 'card_funding' | 'auto_top_up';
+
+export interface CardCharge {
+  id: string;
+  scope: string;
+  idempotencyKey: string;
+  purpose: ChargePurpose;
+  walletId: string;
+  tokenId: string;
+  amount: bigint;
+  currency: string;
+  processor: string;
+  status: ChargeStatus;
+  processorChargeId: string | null;
+  failureCode: string | null;
+  transferId: string | null;
+  createdAt: Date;
+}
+
+export type NewCardCharge = Pick<CardCharge, 'id' | 'scope' | 'idempotencyKey' | 'purpose' | 'walletId' | 'tokenId' | 'amount' | 'currency' | 'processor'>;
+
+/** The record of every card charge, written before the processor is asked. */
+export interface CardChargeRepository {
+  /** Inserts the charge, or returns the one already recorded under (scope, idempotencyKey). */
+  claim(charge: NewCardCharge): Promise<{ charge: CardCharge; created: boolean }>;
+  recordSucceeded(id: string, processorChargeId: string): Promise<void>;
+  recordFailed(id: string, failureCode: string): Promise<void>;
+  /** succeeded -> credited, inside the credit's transaction; false if it was not 'succeeded'. */
+  markCredited(tx: SqlClient, id: string, transferId: string): Promise<boolean>;
+  /** Records (or counts again) a charge that could not be credited. */
+  recordForReconciliation(id: string, reason: string): Promise<void>;
+  resolveReconciliation(tx: SqlClient, id: string): Promise<void>;
+}

@@ -1,0 +1,90 @@
+import type { Logger } from '../../../infra/logger';
+import { AppError, Conflict } from '../../../shared/errors';
+import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger/ledger.service';
+import type { PaymentToken } from '../../token/token.repository';
+import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
+import type { CardCharge, CardChargeRepository } from './card-charge.repository';
+
+/** The system account card money comes from. */
+export const FUNDING_SOURCE = 'funding';
+
+/**
+ * The money path shared by card funding and auto top-up, for a charge already recorded:
+ * charge it at the processor (under the charge id, so a repeat cannot charge twice), then credit
+ * the wallet from the funding account, marking the charge credited in the same transaction.
+ * A charge that succeeded but could not be credited goes to funding_reconciliation and is logged.
+ *
+ * Errors: card_declined / processing_error (402), processor_unavailable (503), charge_already_credited
+ * (409), and the ledger's wallet_not_found (404) / wallet_not_active (409) after a successful charge.
+ */
+export class ChargeAndCredit {
+  constructor(
+    private readonly processor: PaymentProcessor,
+    private readonly charges: CardChargeRepository,
+    private readonly ledger: LedgerService,
+    private readonly logger: Logger,
+  ) {}
+
+  get processorName(): string {
+    return this.processor.name;
+  }
+
+  async run(charge: CardCharge, token: PaymentToken, initiatedBy: string, inTx?: InTransaction<PostedTransfer>): Promise<PostedTransfer> {
+    if (charge.status === 'credited') {
+      throw new Conflict('charge_already_credited', 'This charge has already been credited to the wallet', { chargeId: charge.id });
+    }
+    const processorChargeId = charge.status === 'succeeded' ? charge.processorChargeId! : await this.charge(charge, token);
+    try {
+      return await this.ledger.credit(
+        {
+          walletId: charge.walletId,
+          amount: charge.amount,
+          source: FUNDING_SOURCE,
+          description: `${charge.purpose === 'auto_top_up' ? 'Auto top-up' : 'Card funding'} (${token.brand} •••• ${token.last4})`,
+          initiatedBy,
+        },
+        {
+          type: charge.purpose,
+          metadata: { chargeId: charge.id, tokenId: token.id, processor: charge.processor, processorChargeId },
+          inTx: async (tx, posted) => {
+            if (!(await this.charges.markCredited(tx, charge.id, posted.transfer.id))) {
+              throw new Conflict('charge_already_credited', 'This charge has already been credited to the wallet', { chargeId: charge.id });
+            }
+            await this.charges.resolveReconciliation(tx, charge.id);
+            await inTx?.(tx, posted);
+          },
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'charge_already_credited')) {
+        const reason = error instanceof AppError ? error.code : 'internal_error';
+        await this.charges.recordForReconciliation(charge.id, reason);
+        this.logger.error('card charge succeeded but the wallet was not credited; recorded for reconciliation', {
+          chargeId: charge.id, walletId: charge.walletId, amount: charge.amount.toString(), currency: charge.currency, reason,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async charge(charge: CardCharge, token: PaymentToken): Promise<string> {
+    try {
+      const result = await this.processor.charge({
+        chargeId: charge.id,
+        amount: charge.amount,
+        currency: charge.currency,
+        token: { provider: token.provider, providerTokenId: token.providerTokenId, fingerprint: token.fingerprint },
+        description: `OCP wallet ${charge.walletId}`,
+      });
+      await this.charges.recordSucceeded(charge.id, result.processorChargeId);
+      return result.processorChargeId;
+    } catch (error) {
+      if (isDefiniteFailure(error)) {
+        const declineCode = (error.details as { declineCode?: string } | undefined)?.declineCode;
+        await this.charges.recordFailed(charge.id, declineCode ? `${error.code}:${declineCode}` : error.code);
+      }
+      // Anything else (processor unreachable): the row stays pending; a retry asks again under the same id.
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type { Config } from '../../../config/config';
+import type { Database } from '../../../infra/db/database';
+import type { Logger } from '../../../infra/logger';
+import type { LedgerService } from '../../ledger/ledger.service';
+import type { Outbox } from '../../ledger/outbox';
+import type { EventBus } from '../../../shared/events';
+import { SqlAutoTopUpRepository } from './adapters/sql-auto-top-up.repository';
+import { AutoTopUpService } from './auto-top-up.service';
+import type { TokenModule } from '../../token/token.module';
+import type { WalletRepository } from '../../wallet/wallet.repository';
+import { createPaymentProcessor } from '../processor/processor.module';
+import { SqlCardChargeRepository } from './adapters/sql-card-charge.repository';
+import { CardFundingService } from './card-funding.service';
+import { ChargeAndCredit } from './charge-and-credit';
+
+export interface FundingModuleDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  ledger: LedgerService;
+  wallets: WalletRepository;
+  tokens: TokenModule;
+  outbox: Outbox;
+  events: EventBus;
+}
+
+// A top-up whose process died releases its claim after this long.
+const TOP_UP_CLAIM_STALE_AFTER_MS = 5 * 60_000;
+
+/** The processor picked by PAYMENT_PROCESSOR and the services that charge cards into wallets. */
+export function createFundingModule(deps: FundingModuleDeps) {
+  const { config, db, logger, ledger, wallets, tokens, outbox, events } = deps;
+  const processor = createPaymentProcessor(config, tokens.fingerprinter);
+  const charges = new SqlCardChargeRepository(db);
+  const chargeAndCredit = new ChargeAndCredit(processor, charges, ledger, logger);
+  const cardFunding = new CardFundingService(wallets, tokens.service, charges, chargeAndCredit);
+  const autoTopUp = new AutoTopUpService(db, new SqlAutoTopUpRepository(db), wallets, tokens.service, charges, chargeAndCredit, outbox, events, logger, {
+    failuresMax: config.AUTO_TOP_UP_FAILURES_MAX,
+    claimStaleAfterMs: TOP_UP_CLAIM_STALE_AFTER_MS,
+  });
+  autoTopUp.subscribe();
+  return { processor, charges, chargeAndCredit, cardFunding, autoTopUp };
+}
+
+export type FundingModule = ReturnType<typeof createFundingModule>;

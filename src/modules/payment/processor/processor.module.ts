@@ -1,0 +1,23 @@
+import type { Config } from '../../../config/config';
+import type { Fingerprinter } from '../../token/fingerprint';
+import type { PaymentProcessor } from './payment-processor';
+import { SandboxProcessor } from './sandbox.processor';
+import { StripeProcessor } from './stripe.processor';
+
+/** Maps PAYMENT_PROCESSOR to an adapter; a custom processor is one class and one case here. */
+export function createPaymentProcessor(config: Config, fingerprinter: Fingerprinter): PaymentProcessor {
+  switch (config.PAYMENT_PROCESSOR) {
+    case 'sandbox':
+      return new SandboxProcessor(fingerprinter);
+    case 'stripe':
+      return new StripeProcessor({
+        baseUrl: config.STRIPE_API_URL,
+        secretKey: config.STRIPE_SECRET_KEY!,
+        timeoutMs: config.PROVIDER_TIMEOUT_MS,
+        retriesMax: config.PROVIDER_RETRIES_MAX,
+        backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS,
+      });
+    default:
+      throw new Error(`No payment processor adapter for "${String(config.PAYMENT_PROCESSOR)}"`);
+  }
+}

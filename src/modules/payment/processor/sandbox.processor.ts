@@ -1,0 +1,61 @@
+import { newId } from '../../../infra/crypto/ids';
+import type { AppError } from '../../../shared/errors';
+import type { Fingerprinter } from '../../token/fingerprint';
+import { cardDeclined, processingError, type Charge, type ChargeRequest, type PaymentProcessor, type RefundRequest } from './payment-processor';
+
+/** The well-known processor test cards and what the sandbox does with each. */
+export const SANDBOX_TEST_CARDS: Record<string, () => AppError> = {
+  '4000000000000002': () => cardDeclined('generic_decline'),
+  '4000000000009995': () => cardDeclined('insufficient_funds'),
+  '4000000000000119': () => processingError(),
+};
+
+// A sandbox lives in memory; a bound keeps a long-running dev server from growing without end.
+const REMEMBERED_CHARGES_MAX = 10_000;
+
+type Outcome = { charge: Charge; amount: bigint; refunded: bigint } | { error: () => AppError };
+
+/**
+ * The default processor: moves no money, decides by test card. It recognises a card by its
+ * fingerprint (it never sees the number), so the test cards work with the local vault; any other
+ * card is approved. Charge ids are idempotency keys: the same id gets the same outcome again.
+ */
+export class SandboxProcessor implements PaymentProcessor {
+  readonly name = 'sandbox';
+  private readonly outcomes: Map<string, () => AppError>;
+  private readonly charges = new Map<string, Outcome>();
+  /** Charges that really ran (replays excluded): what tests count to prove "charged once". */
+  chargesMade = 0;
+
+  constructor(fingerprinter: Fingerprinter) {
+    this.outcomes = new Map(Object.entries(SANDBOX_TEST_CARDS).map(([number, outcome]) => [fingerprinter.of(number), outcome]));
+  }
+
+  async charge(request: ChargeRequest): Promise<Charge> {
+    const previous = this.charges.get(request.chargeId);
+    const outcome = previous ?? this.decide(request);
+    if (!previous) this.remember(request.chargeId, outcome);
+    if ('error' in outcome) throw outcome.error();
+    return outcome.charge;
+  }
+
+  async refund(request: RefundRequest): Promise<{ processorRefundId: string }> {
+    const charge = [...this.charges.values()].find((o) => 'charge' in o && o.charge.processorChargeId === request.processorChargeId);
+    if (!charge || !('charge' in charge) || charge.refunded + request.amount > charge.amount) {
+      throw cardDeclined('refund_exceeds_charge');
+    }
+    charge.refunded += request.amount;
+    return { processorRefundId: newId('sbre') };
+  }
+
+  private decide(request: ChargeRequest): Outcome {
+    this.chargesMade += 1;
+    const error = request.token.fingerprint ? this.outcomes.get(request.token.fingerprint) : undefined;
+    return error ? { error } : { charge: { processorChargeId: newId('sbch') }, amount: request.amount, refunded: 0n };
+  }
+
+  private remember(chargeId: string, outcome: Outcome): void {
+    if (this.charges.size >= REMEMBERED_CHARGES_MAX) this.charges.delete(this.charges.keys().next().value!);
+    this.charges.set(chargeId, outcome);
+  }
+}

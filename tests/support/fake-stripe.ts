@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { FakeHttpServer, type FakeReply, type FakeRequest } from './fake-http-server';
+
+interface Card {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+}
+
+const stripeId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+const cardError = (code: string, declineCode: string | undefined, intentId: string): FakeReply => ({
+  status: 402,
+  body: { error: { type: 'card_error', code, decline_code: declineCode, message: 'Your card was declined.', payment_intent: { id: intentId, status: 'requires_payment_method' } } },
+});
+
+/**
+ * Speaks the subset of Stripe's form-encoded API the adapters use: payment methods (create,
+ * retrieve, detach), payment intents with confirm=true decided by Stripe's test card numbers,
+ * refunds, and Idempotency-Key replay. `gate` holds payment intents until the test lets them go.
+ */
+export function fakeStripe(secretKey: string) {
+  const methods = new Map<string, Card & { detached: boolean }>();
+  const intents = new Map<string, { amount: number; refunded: number }>();
+  const replies = new Map<string, FakeReply>();
+  const state = { gate: undefined as Promise<void> | undefined, intentsCreated: 0 };
+
+  const pmView = (id: string, c: Card) => ({
+    id, object: 'payment_method', type: 'card',
+    card: { brand: c.number.startsWith('4') ? 'visa' : 'mastercard', last4: c.number.slice(-4), exp_month: c.exp_month, exp_year: c.exp_year, fingerprint: createHash('sha256').update(c.number).digest('hex').slice(0, 16) },
+  });
+
+  async function post(req: FakeRequest): Promise<FakeReply> {
+    const b = req.body as Record<string, string>;
+    if (req.path === '/v1/payment_methods') {
+      if (!/^\d{12,19}$/.test(b['card[number]'] ?? '')) return { status: 402, body: { error: { type: 'card_error', code: 'incorrect_number' } } };
+      const id = stripeId('pm');
+      const card = { number: b['card[number]']!, exp_month: Number(b['card[exp_month]']), exp_year: Number(b['card[exp_year]']) };
+      methods.set(id, { ...card, detached: false });
+      return { status: 200, body: pmView(id, card) };
+    }
+    const detach = /^\/v1\/payment_methods\/([^/]+)\/detach$/.exec(req.path);
+    if (detach) {
+      const pm = methods.get(detach[1]!);
+      if (!pm) return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
+      pm.detached = true;
+      return { status: 200, body: pmView(detach[1]!, pm) };
+    }
+    if (req.path === '/v1/payment_intents') {
+      await state.gate;
+      state.intentsCreated += 1;
+      const pm = methods.get(b.payment_method ?? '');
+      if (!pm || pm.detached) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
+      const id = stripeId('pi');
+      if (pm.number === '4000000000000002') return cardError('card_declined', 'generic_decline', id);
+      if (pm.number === '4000000000009995') return cardError('card_declined', 'insufficient_funds', id);
+      if (pm.number === '4000000000000119') return cardError('processing_error', undefined, id);
+      intents.set(id, { amount: Number(b.amount), refunded: 0 });
+      return { status: 200, body: { id, object: 'payment_intent', status: 'succeeded', amount: Number(b.amount), currency: b.currency, latest_charge: stripeId('ch') } };
+    }
+    if (req.path === '/v1/refunds') {
+      const intent = intents.get(b.payment_intent ?? '');
+      const amount = Number(b.amount ?? intent?.amount);
+      if (!intent || intent.refunded + amount > intent.amount) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_already_refunded' } } };
+      intent.refunded += amount;
+      return { status: 200, body: { id: stripeId('re'), object: 'refund', status: 'succeeded', amount, payment_intent: b.payment_intent } };
+    }
+    return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
+  }
+
+  const server = new FakeHttpServer(async (req) => {
+    if (req.headers.authorization !== `Bearer ${secretKey}`) return { status: 401, body: { error: { type: 'invalid_request_error' } } };
+    if (req.method === 'GET') {
+      const id = /^\/v1\/payment_methods\/([^/]+)$/.exec(req.path)?.[1];
+      const pm = id ? methods.get(id) : undefined;
+      return pm && !pm.detached ? { status: 200, body: pmView(id!, pm) } : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
+    }
+    const key = req.headers['idempotency-key'] as string | undefined;
+    const replay = key ? replies.get(key) : undefined;
+    if (replay) return replay;
+    const reply = await post(req);
+    if (key) replies.set(key, reply);
+    return reply;
+  });
+  return Object.assign(server, { state });
+}
