@@ -23,6 +23,8 @@ import { EventBus } from './shared/events';
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 import { createWebhookModule } from './modules/webhook/webhook.module';
+import { Encryptor } from './infra/crypto/envelope';
+import { createWeb3Module } from './modules/web3/web3.module';
 
 export interface ContainerOverrides {
   db?: Database;
@@ -64,14 +66,19 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
   const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
 
+  // One Encryptor for the secrets at rest of every module that takes it (the vault's chain keys).
+  const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
+  const web3 = createWeb3Module({ config, db, logger, encryptor, outbox: webhooks.outbox, events });
+
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, web3Wallets: web3.wallets, web3Sends: web3.sends };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
+  web3.start();
 
   return {
     config,
@@ -82,11 +89,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     services,
     events,
     webhooks,
+    web3,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       clearInterval(housekeeping);
       await webhooks.worker.stop();
+      await web3.close();
       await cache.close();
       await db.close();
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { web3Chains } from './web3-chains';
 
 const DEV_JWT_SECRET = 'ocp-development-jwt-secret-do-not-use-in-production';
 // 32 zero-ish bytes under the key id "dev": fine for a laptop, refused in production.
@@ -72,6 +73,9 @@ const envSchema = z.object({
   WEBHOOK_BATCH_SIZE: positiveInt.max(500).default(50),
   WEBHOOK_BACKOFF_BASE_MS: positiveInt.max(3_600_000).default(30_000),
   WEBHOOK_BACKOFF_MAX_MS: positiveInt.max(86_400_000).default(3_600_000),
+  WEB3_CHAINS: web3Chains.prefault('{}'),
+  WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  WEB3_WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

@@ -102,6 +102,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     http: () => request(container.app),
     close: async () => {
       await container.webhooks.worker.stop();
+      await container.web3.close();
       await container.cache.close();
       await drop();
     },

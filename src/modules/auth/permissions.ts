@@ -9,6 +9,9 @@ export const USER_PERMISSIONS = [
   'transaction:read',
   'transaction:refund',
   'webhook:manage',
+  'web3:read',
+  'web3:write',
+  'web3:send',
 ] as const;
 
 export const ADMIN_PERMISSIONS = [

@@ -1,5 +1,6 @@
-import { parseEther } from 'ethers';
+import { Contract, parseEther, Wallet } from 'ethers';
 import { ANVIL_CHAIN_ID, startAnvil, type Anvil } from '../../support/anvil';
+import { deployMiniToken, MINI_TOKEN_ABI, TOKEN_DECIMALS, TOKEN_SUPPLY } from '../../support/erc20';
 
 describe('the anvil test harness', () => {
   let anvil: Anvil;
@@ -18,5 +19,18 @@ describe('the anvil test harness', () => {
     const before = await anvil.provider.getBlockNumber();
     await anvil.mine(3);
     expect(await anvil.provider.getBlockNumber()).toBe(before + 3);
+  });
+
+  it('when the mini token is deployed, then it behaves as an ERC-20: supply to the deployer, transfers, reverts on overdraft', async () => {
+    const address = await deployMiniToken(anvil.devAccount);
+    const token = new Contract(address, MINI_TOKEN_ABI, anvil.devAccount);
+    const other = Wallet.createRandom().address;
+    expect(Number(await token.getFunction('decimals')())).toBe(TOKEN_DECIMALS);
+    expect(await token.getFunction('balanceOf')(anvil.devAccount.address)).toBe(TOKEN_SUPPLY);
+    const receipt = await (await token.getFunction('transfer')(other, 1234n)).wait();
+    expect(receipt.logs).toHaveLength(1);
+    expect(await token.getFunction('balanceOf')(other)).toBe(1234n);
+    expect(await token.getFunction('balanceOf')(anvil.devAccount.address)).toBe(TOKEN_SUPPLY - 1234n);
+    await expect(token.getFunction('transfer').staticCall(other, TOKEN_SUPPLY)).rejects.toThrow();
   });
 });
