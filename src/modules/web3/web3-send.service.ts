@@ -55,7 +55,7 @@ export class Web3SendService {
         // The node's count wins when it is ahead (the address also sent from elsewhere).
         const nonce = Math.max(stored, await chain.rpc.getPendingNonce(wallet.address));
         const unsigned = await buildSend(chain, wallet.address, asset, request.to, request.amount, nonce);
-        const signed = await this.vault.sign(wallet.id, unsigned);
+        const signed = await this.vault.sign(wallet.id, unsigned, tx);
         await this.broadcast(chain.rpc, signed.raw);
         const now = new Date();
         const record: Web3Send = {

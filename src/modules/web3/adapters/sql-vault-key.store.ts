@@ -9,8 +9,8 @@ export class SqlVaultKeyStore implements VaultKeyStore {
     await tx.query('INSERT INTO web3_vault_keys (wallet_id, address, key_ciphertext) VALUES ($1, $2, $3)', [walletId, address, keyCiphertext]);
   }
 
-  async find(walletId: string): Promise<{ address: string; keyCiphertext: string } | null> {
-    const { rows } = await this.db.query<{ address: string; key_ciphertext: string }>(
+  async find(walletId: string, client: SqlClient = this.db): Promise<{ address: string; keyCiphertext: string } | null> {
+    const { rows } = await client.query<{ address: string; key_ciphertext: string }>(
       'SELECT address, key_ciphertext FROM web3_vault_keys WHERE wallet_id = $1',
       [walletId],
     );

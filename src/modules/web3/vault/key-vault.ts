@@ -7,7 +7,8 @@ import type { SqlClient } from '../../../infra/db/database';
 /** Where the vault keeps its sealed keys. Only the vault reads it. */
 export interface VaultKeyStore {
   save(tx: SqlClient, walletId: string, address: string, keyCiphertext: string): Promise<void>;
-  find(walletId: string): Promise<{ address: string; keyCiphertext: string } | null>;
+  /** `client`: the caller's transaction, if it is in one (PGlite has a single connection). */
+  find(walletId: string, client?: SqlClient): Promise<{ address: string; keyCiphertext: string } | null>;
 }
 
 /** An EVM transaction with everything but the signature. */
@@ -55,9 +56,10 @@ export class KeyVault {
   /**
    * Signs `unsigned` with the key of `walletId`. Throws when the wallet has no key in the vault or
    * its sealed key cannot be opened (a missing ENCRYPTION_KEYS id): both are server faults.
+   * `tx`: the caller's open transaction, if any, to read the sealed key through.
    */
-  async sign(walletId: string, unsigned: UnsignedEvmTx): Promise<SignedEvmTx> {
-    const sealed = await this.store.find(walletId);
+  async sign(walletId: string, unsigned: UnsignedEvmTx, tx?: SqlClient): Promise<SignedEvmTx> {
+    const sealed = await this.store.find(walletId, tx);
     if (!sealed) throw new Error(`No vaulted key for web3 wallet ${walletId}`);
     const transaction = Transaction.from({
       type: unsigned.fees.type,
