@@ -23,7 +23,7 @@ type Op = string | { label: string } | { push: string };
 
 const OPCODES: Record<string, number> = {
   STOP: 0x00, ADD: 0x01, SUB: 0x03, LT: 0x10, EQ: 0x14, SHR: 0x1c, CALLER: 0x33, CALLDATALOAD: 0x35, CODECOPY: 0x39,
-  SLOAD: 0x54, SSTORE: 0x55, JUMPI: 0x57, JUMPDEST: 0x5b, DUP1: 0x80, DUP2: 0x81, DUP3: 0x82, SWAP1: 0x90, SWAP2: 0x91,
+  CALLDATASIZE: 0x36, SLOAD: 0x54, SSTORE: 0x55, JUMPI: 0x57, JUMPDEST: 0x5b, DUP1: 0x80, DUP2: 0x81, DUP3: 0x82, SWAP1: 0x90, SWAP2: 0x91,
   LOG3: 0xa3, RETURN: 0xf3, REVERT: 0xfd, MSTORE: 0x52,
 };
 
@@ -86,6 +86,26 @@ export const MINI_TOKEN_ABI = [
 /** Deploys the token from `deployer` (who holds the whole supply) and returns its address. */
 export async function deployMiniToken(deployer: Signer): Promise<string> {
   const contract = await new ContractFactory(MINI_TOKEN_ABI, initCode(), deployer).deploy();
+  await contract.waitForDeployment();
+  return contract.getAddress();
+}
+
+/**
+ * A contract that accepts plain value transfers until anyone calls it with data, after which every
+ * value transfer reverts: lets a test make a send that passed its gas estimate revert when mined.
+ *   receive() { require(!closed); }   fallback() { closed = true; }
+ */
+const GATE_RUNTIME = assemble([
+  'CALLDATASIZE', { push: 'close' }, 'JUMPI',
+  n(0), 'SLOAD', { push: 'fail' }, 'JUMPI', 'STOP',
+  { label: 'close' }, n(1), n(0), 'SSTORE', 'STOP',
+  { label: 'fail' }, n(0), 'DUP1', 'REVERT',
+]);
+
+export async function deployGate(deployer: Signer): Promise<string> {
+  const bytes = GATE_RUNTIME.length / 2;
+  const head = (offset: number) => assemble([n(bytes, 2), n(offset, 2), n(0), 'CODECOPY', n(bytes, 2), n(0), 'RETURN']);
+  const contract = await new ContractFactory([], '0x' + head(head(0).length / 2) + GATE_RUNTIME, deployer).deploy();
   await contract.waitForDeployment();
   return contract.getAddress();
 }

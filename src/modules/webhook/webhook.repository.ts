@@ -6,6 +6,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'balance.changed',
   'balance.low',
   'refund.completed',
+  'web3.send.submitted',
+  'web3.send.confirmed',
+  'web3.send.failed',
 ] as const;
 
 /** What an endpoint subscribes to: one of the event types, or '*' for all of them. */
