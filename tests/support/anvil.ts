@@ -39,11 +39,12 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a real local EVM node on 127.0.0.1 (automining, chain id 31337). Stop it in afterAll. */
-export async function startAnvil(): Promise<Anvil> {
+/** `hardfork`: e.g. 'berlin' for a chain without EIP-1559 base fees. */
+export async function startAnvil(options: { hardfork?: string } = {}): Promise<Anvil> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     anvilBinary(),
-    ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(ANVIL_CHAIN_ID), '--accounts', '3', '--silent'],
+    ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(ANVIL_CHAIN_ID), '--accounts', '3', '--silent', ...(options.hardfork ? ['--hardfork', options.hardfork] : [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
