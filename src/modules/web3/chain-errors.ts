@@ -12,7 +12,7 @@ export function chainToAppError(error: unknown, during: 'read' | 'send'): unknow
   if (error instanceof AppError) return error;
   if (error instanceof ChainUnreachable) {
     return new Unavailable(
-      `The RPC node of chain ${error.chainId} is unreachable (${error.reason}); nothing was sent, try again later`,
+      `The RPC node of chain ${error.chainId} is unreachable (${error.reason}); ${during === 'send' ? 'nothing was sent, ' : ''}try again later`,
       'chain_unavailable',
       RETRY_AFTER_SECONDS,
     );
