@@ -8,5 +8,6 @@ module.exports = {
   },
   // Two cores: one worker each. Every test file builds its own database, so files run in parallel safely.
   maxWorkers: 2,
-  testTimeout: 30_000,
+  // Generous: a loaded 2-core machine can take tens of seconds to start an embedded database.
+  testTimeout: 60_000,
 };

@@ -21,6 +21,9 @@ import type { LedgerService } from './modules/ledger/ledger.service';
 import { opsRouter } from './modules/ops/ops.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import type { WalletService } from './modules/wallet/wallet.service';
+import { web3Routes } from './modules/web3/web3.routes';
+import type { Web3SendService } from './modules/web3/web3-send.service';
+import type { Web3WalletService } from './modules/web3/web3-wallet.service';
 import { webhookRoutes } from './modules/webhook/webhook.routes';
 import { tokenRoutes } from './modules/token/token.routes';
 import type { TokenService } from './modules/token/token.service';
@@ -47,6 +50,8 @@ export interface AppDeps {
     tokens: TokenService;
     cardFunding: CardFundingService;
     autoTopUp: AutoTopUpService;
+    web3Wallets: Web3WalletService;
+    web3Sends: Web3SendService;
   };
 }
 
@@ -96,6 +101,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);
   autoTopUpRoutes(api, services.autoTopUp);
+  web3Routes(api, services.web3Wallets, services.web3Sends, limits);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

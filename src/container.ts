@@ -22,6 +22,7 @@ import { WalletDirectory } from './modules/wallet/wallet-directory';
 import { WalletService } from './modules/wallet/wallet.service';
 import { createFundingModule } from './modules/payment/funding/funding.module';
 import { createTokenModule } from './modules/token/token.module';
+import { createWeb3Module } from './modules/web3/web3.module';
 import { createWebhookModule } from './modules/webhook/webhook.module';
 import { EventBus } from './shared/events';
 
@@ -55,7 +56,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   // Built before the services that emit events: they take `webhooks.outbox` and call
   // `outbox.enqueue(tx, events)` inside their own transactions.
-  // One Encryptor for every module that keeps secrets at rest (webhook secrets, vaulted card data).
+  // One Encryptor for every secret at rest (webhook secrets, vaulted card data, chain keys).
   const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
   const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor });
   const tokens = createTokenModule({ config, db, encryptor, logger });
@@ -82,14 +83,28 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events,
   });
 
+  const web3 = createWeb3Module({ config, db, logger, encryptor, outbox: webhooks.outbox, events });
+
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service, cardFunding: funding.cardFunding, autoTopUp: funding.autoTopUp };
+  const services = {
+    auth,
+    idempotency,
+    wallets,
+    ledger,
+    webhook: webhooks.service,
+    tokens: tokens.service,
+    cardFunding: funding.cardFunding,
+    autoTopUp: funding.autoTopUp,
+    web3Wallets: web3.wallets,
+    web3Sends: web3.sends,
+  };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
+  web3.start();
 
   return {
     config,
@@ -101,12 +116,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     events,
     webhooks,
     funding,
+    web3,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       clearInterval(housekeeping);
       await funding.autoTopUp.idle();
       await webhooks.worker.stop();
+      await web3.close();
       await cache.close();
       await db.close();
     },

@@ -103,6 +103,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     close: async () => {
       await container.funding.autoTopUp.idle();
       await container.webhooks.worker.stop();
+      await container.web3.close();
       await container.cache.close();
       await drop();
     },

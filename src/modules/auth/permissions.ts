@@ -11,6 +11,9 @@ export const USER_PERMISSIONS = [
   'webhook:manage',
   'token:manage',
   'wallet:fund',
+  'web3:read',
+  'web3:write',
+  'web3:send',
 ] as const;
 
 export const ADMIN_PERMISSIONS = [

@@ -7,6 +7,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'balance.low',
   'refund.completed',
   'auto_top_up.disabled',
+  'web3.send.submitted',
+  'web3.send.confirmed',
+  'web3.send.failed',
 ] as const;
 
 /** What an endpoint subscribes to: one of the event types, or '*' for all of them. */

@@ -17,31 +17,38 @@ const CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().get
 describe('key rotation (npm run keys:rotate)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ ENCRYPTION_KEYS: envKeys(OLD) });
+    // A chain is configured (no node needed) so a web3 wallet's vaulted key can be created too.
+    t = await startTestApp({ ENCRYPTION_KEYS: envKeys(OLD), WEB3_CHAINS: '{"31337": {"rpcUrl": "http://127.0.0.1:9"}}' });
   });
   afterAll(() => t.close());
 
   async function envelopes() {
     const vault = await t.container.db.query<{ id: string; ct: string }>('SELECT id, ciphertext AS ct FROM token_vault');
     const hooks = await t.container.db.query<{ id: string; ct: string }>('SELECT id, secret_ciphertext AS ct FROM webhook_endpoints');
-    return [...vault.rows, ...hooks.rows];
+    const chainKeys = await t.container.db.query<{ id: string; ct: string }>(
+      'SELECT wallet_id AS id, key_ciphertext AS ct FROM web3_vault_keys',
+    );
+    return [...vault.rows, ...hooks.rows, ...chainKeys.rows];
   }
 
-  it('when a new key is put first and rotation runs, then every token and webhook secret is under the new key and still decrypts', async () => {
+  it('when a new key is put first and rotation runs, then every token, webhook secret and chain key is under the new key and still decrypts', async () => {
     const alice = await registerUser(t);
     for (let i = 0; i < 3; i++) {
       expect((await t.http().post('/api/v1/tokens').set(alice.auth).send({ type: 'card', data: CARD })).status).toBe(201);
     }
     const hook = await t.http().post('/api/v1/webhooks').set(alice.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['*'] });
     expect(hook.status).toBe(201);
+    const chainWallet = await t.http().post('/api/v1/web3/wallets').set(alice.auth).send({});
+    expect(chainWallet.status).toBe(201);
     const before = await envelopes();
-    expect(before.length).toBe(4);
+    expect(before.length).toBe(5);
     expect(before.every((e) => e.ct.startsWith('v1.old.'))).toBe(true);
 
     const results = await rotateKeys(t.container.db, new Encryptor([NEW, OLD]));
     expect(results).toEqual([
       { table: 'token_vault', rotated: 3, failed: 0 },
       { table: 'webhook_endpoints', rotated: 1, failed: 0 },
+      { table: 'web3_vault_keys', rotated: 1, failed: 0 },
     ]);
 
     const onlyNew = new Encryptor([NEW]);
@@ -52,7 +59,7 @@ describe('key rotation (npm run keys:rotate)', () => {
     expect(plain).toContain(hook.body.secret);
 
     // A second run finds nothing left to do.
-    expect((await rotateKeys(t.container.db, new Encryptor([NEW, OLD]))).map((r) => r.rotated)).toEqual([0, 0]);
+    expect((await rotateKeys(t.container.db, new Encryptor([NEW, OLD]))).map((r) => r.rotated)).toEqual([0, 0, 0]);
   });
 
   it('when a row was written under a key that is no longer configured, then it is counted as failed and left unchanged', async () => {

@@ -1,0 +1,106 @@
+import { FetchRequest, JsonRpcProvider, Network } from 'ethers';
+import { ChainRejected, ChainUnreachable, type EvmRpc, type Fees } from '../evm-rpc';
+
+// Errors raised by the socket before a byte of the request left this machine.
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNREACHABLE = new Set([...NEVER_SENT, 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'TIMEOUT', 'NETWORK_ERROR', 'SERVER_ERROR']);
+const GATEWAY_REFUSED = new Set([502, 503]);
+const REASON_CHARS_MAX = 300;
+
+/** The EVM RPC port over ethers v6. */
+export class EthersRpc implements EvmRpc {
+  private readonly provider: JsonRpcProvider;
+
+  constructor(
+    private readonly chainId: number,
+    rpcUrl: string,
+    timeoutMs: number,
+  ) {
+    const request = new FetchRequest(rpcUrl);
+    request.timeout = timeoutMs;
+    // No 250 ms result cache and no batching: a nonce or balance read must see the chain as it is
+    // now, and one slow call must not hold others. staticNetwork: no chain-id probe loop at start.
+    this.provider = new JsonRpcProvider(request, Network.from(chainId), {
+      staticNetwork: true,
+      cacheTimeout: -1,
+      batchMaxCount: 1,
+    });
+  }
+
+  getBlockNumber(): Promise<number> {
+    return this.run(() => this.provider.getBlockNumber());
+  }
+
+  getBalance(address: string, block: 'latest' | 'pending' = 'latest'): Promise<bigint> {
+    return this.run(() => this.provider.getBalance(address, block));
+  }
+
+  call(to: string, data: string): Promise<string> {
+    return this.run(() => this.provider.call({ to, data }));
+  }
+
+  getPendingNonce(address: string): Promise<number> {
+    return this.run(() => this.provider.getTransactionCount(address, 'pending'));
+  }
+
+  estimateGas(tx: { from: string; to: string; value: bigint; data: string }): Promise<bigint> {
+    return this.run(() => this.provider.estimateGas(tx));
+  }
+
+  async getFees(): Promise<Fees> {
+    const fee = await this.run(() => this.provider.getFeeData());
+    if (fee.maxFeePerGas !== null && fee.maxPriorityFeePerGas !== null) {
+      return { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas };
+    }
+    if (fee.gasPrice === null) throw new ChainRejected(this.chainId, 'NO_FEE_DATA', 'the node reported no gas price');
+    return { type: 0, gasPrice: fee.gasPrice };
+  }
+
+  async broadcast(signedTx: string): Promise<string> {
+    return this.run(() => this.provider.send('eth_sendRawTransaction', [signedTx]) as Promise<string>);
+  }
+
+  async getReceipt(hash: string) {
+    const receipt = await this.run(() => this.provider.getTransactionReceipt(hash));
+    if (!receipt) return null;
+    return {
+      blockNumber: receipt.blockNumber,
+      status: receipt.status === 1 ? ('success' as const) : ('reverted' as const),
+      gasUsed: receipt.gasUsed,
+    };
+  }
+
+  async knowsTransaction(hash: string): Promise<boolean> {
+    return (await this.run(() => this.provider.getTransaction(hash))) !== null;
+  }
+
+  close(): void {
+    this.provider.destroy();
+  }
+
+  private async run<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private translate(error: unknown): Error {
+    const e = error as {
+      code?: unknown;
+      shortMessage?: unknown;
+      message?: unknown;
+      error?: { message?: unknown };
+      response?: { statusCode?: unknown };
+    } | null;
+    const code = typeof e?.code === 'string' ? e.code : 'UNKNOWN_ERROR';
+    // The node's own words when there are some; ethers' long message embeds the request payload.
+    const said = e?.error?.message ?? e?.shortMessage ?? e?.message ?? 'unknown error';
+    const reason = String(said).slice(0, REASON_CHARS_MAX);
+    // A gateway's 502/503 says it could not hand the request to the node behind it.
+    const gatewayRefused = code === 'SERVER_ERROR' && GATEWAY_REFUSED.has(Number(e?.response?.statusCode));
+    if (UNREACHABLE.has(code)) return new ChainUnreachable(this.chainId, reason, NEVER_SENT.has(code) || gatewayRefused);
+    return new ChainRejected(this.chainId, code, reason);
+  }
+}
