@@ -13,6 +13,8 @@ import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
+import { agentRoutes } from './modules/agent/agent.routes';
+import type { AgentService } from './modules/agent/agent.service';
 import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthService } from './modules/auth/auth.service';
 import type { IdempotencyService } from './modules/idempotency/idempotency.service';
@@ -38,6 +40,7 @@ export interface AppDeps {
     wallets: WalletService;
     ledger: LedgerService;
     webhook: WebhookService;
+    agents: AgentService;
   };
 }
 
@@ -84,6 +87,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger, limits);
   webhookRoutes(api, services.webhook);
+  agentRoutes(api, services.agents);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

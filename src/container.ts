@@ -8,6 +8,8 @@ import { migrate } from './infra/db/migrate';
 import { openDatabase } from './infra/db/open-database';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
+import { SqlAgentRepository } from './modules/agent/adapters/sql-agent.repository';
+import { AgentService } from './modules/agent/agent.service';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
@@ -44,9 +46,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 
   const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
+  // Agents' credentials and status are asked by the token exchange and every agent token check.
+  const agentRepository = new SqlAgentRepository(db);
   const auth = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {
     refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
-  });
+  }, agentRepository);
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
   // Built before the services that emit events: they take `webhooks.outbox` and call
@@ -63,13 +67,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const walletRepository = new SqlWalletRepository(db);
   const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
   const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
+  const agents = new AgentService(agentRepository, walletRepository, wallets, logger);
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, agents };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 
