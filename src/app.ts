@@ -13,8 +13,9 @@ import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
+import { agentPaymentRoutes } from './modules/agent/agent-payment.routes';
 import { agentRoutes } from './modules/agent/agent.routes';
-import type { AgentService } from './modules/agent/agent.service';
+import type { AgentModule } from './modules/agent/agent.module';
 import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthService } from './modules/auth/auth.service';
 import type { IdempotencyService } from './modules/idempotency/idempotency.service';
@@ -40,7 +41,7 @@ export interface AppDeps {
     wallets: WalletService;
     ledger: LedgerService;
     webhook: WebhookService;
-    agents: AgentService;
+    agents: AgentModule;
   };
 }
 
@@ -87,7 +88,8 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger, limits);
   webhookRoutes(api, services.webhook);
-  agentRoutes(api, services.agents);
+  agentPaymentRoutes(api, services.agents.payments, limits);
+  agentRoutes(api, services.agents.agents);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

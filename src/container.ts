@@ -9,7 +9,7 @@ import { openDatabase } from './infra/db/open-database';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
 import { SqlAgentRepository } from './modules/agent/adapters/sql-agent.repository';
-import { AgentService } from './modules/agent/agent.service';
+import { createAgentModule } from './modules/agent/agent.module';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
@@ -67,7 +67,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const walletRepository = new SqlWalletRepository(db);
   const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
   const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
-  const agents = new AgentService(agentRepository, walletRepository, wallets, logger);
+  const agents = createAgentModule({
+    config, db, logger, agentRepository, walletRepository, wallets, ledger, outbox: webhooks.outbox, events,
+  });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));

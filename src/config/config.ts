@@ -72,6 +72,7 @@ const envSchema = z.object({
   WEBHOOK_BATCH_SIZE: positiveInt.max(500).default(50),
   WEBHOOK_BACKOFF_BASE_MS: positiveInt.max(3_600_000).default(30_000),
   WEBHOOK_BACKOFF_MAX_MS: positiveInt.max(86_400_000).default(3_600_000),
+  AGENT_APPROVAL_TTL_SECONDS: positiveInt.max(30 * 86_400).default(86_400),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

@@ -6,6 +6,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'balance.changed',
   'balance.low',
   'refund.completed',
+  'agent.payment.completed',
+  'agent.payment.refused',
+  'agent.approval.requested',
 ] as const;
 
 /** What an endpoint subscribes to: one of the event types, or '*' for all of them. */
