@@ -16,6 +16,7 @@ import type { Metrics } from './infra/metrics';
 import { agentPaymentRoutes } from './modules/agent/agent-payment.routes';
 import { agentRoutes } from './modules/agent/agent.routes';
 import type { AgentModule } from './modules/agent/agent.module';
+import { mountUcpProfile, ucpRoutes } from './modules/agent/ucp/ucp.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthService } from './modules/auth/auth.service';
 import type { IdempotencyService } from './modules/idempotency/idempotency.service';
@@ -90,6 +91,8 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   webhookRoutes(api, services.webhook);
   agentPaymentRoutes(api, services.agents.payments, limits);
   agentRoutes(api, services.agents.agents);
+  ucpRoutes(api, services.agents.ucp, limits);
+  mountUcpProfile(app, api, API_BASE_PATH);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -55,6 +55,7 @@ export interface AgentPaymentRepository {
   lockCounters(tx: SqlClient, agentId: string, periods: readonly string[]): Promise<Map<string, bigint>>;
   addToCounters(tx: SqlClient, agentId: string, periods: readonly string[], amount: bigint): Promise<void>;
 
+  /** Throws DuplicateCheckoutPayment when that merchant checkout already has a live payment. */
   insert(tx: SqlClient, payment: AgentPayment): Promise<void>;
   findById(id: string): Promise<AgentPayment | null>;
   /** The payment locked FOR UPDATE: concurrent approvals of it take turns. */
@@ -71,3 +72,5 @@ export interface AgentPaymentRepository {
   appendAudit(tx: SqlClient, record: AuditRecord): Promise<void>;
   listAudit(agentId: string, limit: number, after?: Cursor): Promise<AuditEntry[]>;
 }
+
+export class DuplicateCheckoutPayment extends Error {}

@@ -6,7 +6,7 @@ import type { DomainEvent, EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { LedgerService } from '../ledger/ledger.service';
 import type { Outbox } from '../ledger/outbox';
-import type { AgentPayment, AgentPaymentRepository, AuditEntry } from './agent-payment.repository';
+import { DuplicateCheckoutPayment, type AgentPayment, type AgentPaymentRepository, type AuditEntry } from './agent-payment.repository';
 import { approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
 import type { Agent, AgentRepository } from './agent.repository';
 import { checkBudgets, checkStaticRules, needsApproval, spendPeriods } from './policy';
@@ -142,7 +142,7 @@ export class AgentPaymentService {
           inTx: async (tx, posted) => {
             const payment: AgentPayment = { ...checked, status: 'completed', transferId: posted.transfer.id, decidedAt: now };
             if (o.approving) await this.payments.complete(tx, payment.id, payment.transferId!, payment.policyVersion);
-            else await this.payments.insert(tx, payment);
+            else await this.insert(tx, payment);
             await this.payments.appendAudit(tx, audit(payment, 'allowed', null, o.approving ? 'approved by the owner' : 'within policy'));
             told.push(paymentCompleted(payment));
             await this.outbox.enqueue(tx, told);
@@ -164,7 +164,7 @@ export class AgentPaymentService {
     const event = approvalRequested(pending);
     await this.db.transaction(async (tx) => {
       if (mandate) Object.assign(pending, await this.mandateCheck().check(tx, mandate, pending, now));
-      await this.payments.insert(tx, pending);
+      await this.insert(tx, pending);
       await this.payments.appendAudit(tx, audit(pending, 'pending_approval', 'approval_threshold', 'amount above the approval threshold'));
       await this.outbox.enqueue(tx, [event]);
       await persist(tx, pending);
@@ -230,6 +230,15 @@ export class AgentPaymentService {
       reference: r.reference ?? null, policyVersion: agent.policyVersion, mandateId: null, mandateHash: null,
       transferId: null, expiresAt: null, decidedAt: null, createdAt: new Date(),
     };
+  }
+
+  private async insert(tx: SqlClient, payment: AgentPayment): Promise<void> {
+    try {
+      await this.payments.insert(tx, payment);
+    } catch (error) {
+      if (!(error instanceof DuplicateCheckoutPayment)) throw error;
+      throw new Conflict('checkout_already_paid', 'This checkout was already paid (or waits for approval)', { reference: payment.reference });
+    }
   }
 
   private mandateCheck(): MandateCheck {

@@ -10,6 +10,7 @@ import { SqlAgentPaymentRepository } from './adapters/sql-agent-payment.reposito
 import type { SqlAgentRepository } from './adapters/sql-agent.repository';
 import { AgentPaymentService } from './agent-payment.service';
 import { AgentService } from './agent.service';
+import { UcpService } from './ucp/ucp.service';
 
 export interface AgentModuleDeps {
   config: Config;
@@ -30,7 +31,7 @@ export function createAgentModule(d: AgentModuleDeps) {
   const payments = new AgentPaymentService(d.db, d.agentRepository, new SqlAgentPaymentRepository(d.db), d.ledger, d.outbox, d.events, {
     approvalTtlMs: d.config.AGENT_APPROVAL_TTL_SECONDS * 1000,
   });
-  return { agents, payments };
+  return { agents, payments, ucp: new UcpService(payments) };
 }
 
 export type AgentModule = ReturnType<typeof createAgentModule>;

@@ -60,6 +60,9 @@ CREATE TABLE agent_payments (
 );
 CREATE INDEX agent_payments_agent_created_idx ON agent_payments (agent_id, created_at DESC, id DESC);
 CREATE INDEX agent_payments_owner_status_idx ON agent_payments (owner_id, status, created_at DESC, id DESC);
+-- One live payment per merchant checkout: a UCP checkout paid again under another Idempotency-Key is refused.
+CREATE UNIQUE INDEX agent_payments_checkout_key ON agent_payments (to_wallet_id, reference)
+  WHERE source = 'ucp_checkout' AND status IN ('completed', 'pending_approval');
 CREATE INDEX agent_payments_mandate_idx ON agent_payments (mandate_id) WHERE mandate_id IS NOT NULL;
 
 -- Every decision about an agent's payment. Append-only, like the ledger entries.

@@ -1,12 +1,13 @@
 import { newId } from '../../../infra/crypto/ids';
-import type { SqlClient } from '../../../infra/db/database';
+import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
-import type {
-  AgentPayment,
-  AgentPaymentRepository,
-  AgentPaymentStatus,
-  AuditEntry,
-  AuditRecord,
+import {
+  DuplicateCheckoutPayment,
+  type AgentPayment,
+  type AgentPaymentRepository,
+  type AgentPaymentStatus,
+  type AuditEntry,
+  type AuditRecord,
 } from '../agent-payment.repository';
 
 interface PaymentRow {
@@ -57,7 +58,9 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
       [p.id, p.agentId, p.ownerId, p.status, p.amount, p.currency, p.fromWalletId, p.toWalletId, p.toAgentId, p.merchantId,
         p.memo, p.source, p.reference, p.policyVersion, p.mandateId, p.mandateHash, p.transferId, p.expiresAt, p.decidedAt, p.createdAt],
-    );
+    ).catch((error: unknown) => {
+      throw isUniqueViolation(error, 'agent_payments_checkout_key') ? new DuplicateCheckoutPayment() : error;
+    });
   }
 
   async findById(id: string) {
