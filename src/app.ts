@@ -17,6 +17,7 @@ import { agentPaymentRoutes } from './modules/agent/agent-payment.routes';
 import { agentRoutes } from './modules/agent/agent.routes';
 import type { AgentModule } from './modules/agent/agent.module';
 import { mountUcpProfile, ucpRoutes } from './modules/agent/ucp/ucp.routes';
+import { mandateRoutes } from './modules/agent/mandate/mandate.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthService } from './modules/auth/auth.service';
 import type { IdempotencyService } from './modules/idempotency/idempotency.service';
@@ -92,6 +93,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   agentPaymentRoutes(api, services.agents.payments, limits);
   agentRoutes(api, services.agents.agents);
   ucpRoutes(api, services.agents.ucp, limits);
+  mandateRoutes(api, services.agents.mandates);
   mountUcpProfile(app, api, API_BASE_PATH);
   app.use(API_BASE_PATH, api.router);
 

@@ -8,6 +8,7 @@ import { migrate } from './infra/db/migrate';
 import { openDatabase } from './infra/db/open-database';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
+import { Encryptor } from './infra/crypto/envelope';
 import { SqlAgentRepository } from './modules/agent/adapters/sql-agent.repository';
 import { createAgentModule } from './modules/agent/agent.module';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
@@ -69,6 +70,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
   const agents = createAgentModule({
     config, db, logger, agentRepository, walletRepository, wallets, ledger, outbox: webhooks.outbox, events,
+    encryptor: new Encryptor(config.ENCRYPTION_KEYS),
   });
 
   const housekeeping = setInterval(() => {

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config';
+import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import type { EventBus } from '../../shared/events';
@@ -10,6 +11,8 @@ import { SqlAgentPaymentRepository } from './adapters/sql-agent-payment.reposito
 import type { SqlAgentRepository } from './adapters/sql-agent.repository';
 import { AgentPaymentService } from './agent-payment.service';
 import { AgentService } from './agent.service';
+import { SqlMandateRepository } from './mandate/adapters/sql-mandate.repository';
+import { MandateService } from './mandate/mandate.service';
 import { UcpService } from './ucp/ucp.service';
 
 export interface AgentModuleDeps {
@@ -23,6 +26,8 @@ export interface AgentModuleDeps {
   ledger: LedgerService;
   outbox: Outbox;
   events: EventBus;
+  /** Encrypts the mandate signing keys OCP holds for owners. */
+  encryptor: Encryptor;
 }
 
 /** Agents, their payments and approvals, wired from the shared pieces. */
@@ -31,7 +36,9 @@ export function createAgentModule(d: AgentModuleDeps) {
   const payments = new AgentPaymentService(d.db, d.agentRepository, new SqlAgentPaymentRepository(d.db), d.ledger, d.outbox, d.events, {
     approvalTtlMs: d.config.AGENT_APPROVAL_TTL_SECONDS * 1000,
   });
-  return { agents, payments, ucp: new UcpService(payments) };
+  const mandates = new MandateService(new SqlMandateRepository(d.db), agents, d.encryptor);
+  payments.useMandates(mandates);
+  return { agents, payments, mandates, ucp: new UcpService(payments) };
 }
 
 export type AgentModule = ReturnType<typeof createAgentModule>;
