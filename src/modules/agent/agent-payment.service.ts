@@ -57,7 +57,9 @@ export class AgentPaymentService {
    * threshold the payment waits for the owner instead and nothing moves.
    * Errors: policy_violation (403, details.rule), agent_not_found / wallet_not_found (404),
    * counterparty_not_active (409), same_wallet / currency_mismatch (400), insufficient_funds (422),
-   * wallet_not_active (409), mandate_* (see the mandate module).
+   * wallet_not_active (409), checkout_already_paid (409), agent_only / agent_not_active (403),
+   * mandate_malformed (400), mandate_signature_invalid / mandate_foreign / mandate_expired /
+   * mandate_constraint_unknown / mandate_constraint_failed / mandate_exhausted (403).
    */
   async pay(principal: Principal, request: PaymentRequest, persist: PersistPayment): Promise<AgentPayment> {
     const agent = await this.actingAgent(principal);

@@ -33,6 +33,7 @@ describe('agent registration and management', () => {
     expect(JSON.stringify(got.body)).not.toContain(res.body.credentials.clientSecret);
     const { rows } = await t.container.db.query<{ secret_hash: string }>('SELECT secret_hash FROM agents WHERE id = $1', [res.body.id]);
     expect(rows[0]!.secret_hash).not.toBe(res.body.credentials.clientSecret);
+    expect(t.logs.text()).not.toContain(res.body.credentials.clientSecret);
   });
 
   it('when createWallet is asked, then a dedicated wallet of the owner in that currency', async () => {

@@ -30,7 +30,7 @@ export function checkoutProblems(c: UcpCheckout, now: Date): UcpMessage[] {
     }
   });
 
-  const subtotal = sum(c.line_items.map((l) => l.item.price * l.quantity));
+  const subtotal = c.line_items.reduce((acc, l) => acc + BigInt(l.item.price) * BigInt(l.quantity), 0n);
   const statedSubtotal = amountOf(c.totals, 'subtotal');
   if (statedSubtotal !== undefined && statedSubtotal !== subtotal) {
     error('totals_mismatch', '$.totals', `subtotal ${statedSubtotal} is not the sum of the line items, ${subtotal}`);
