@@ -29,6 +29,8 @@ export interface PaymentRequest {
 /** Checks a signed mandate inside the payment's transaction (to lock its budget); throws to refuse. */
 export interface MandateCheck {
   check(tx: SqlClient, token: string, payment: AgentPayment, now: Date): Promise<{ mandateId: string; mandateHash: string }>;
+  /** Gives back what a payment that will never be made (declined, expired) took from the mandate's budget. */
+  release(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void>;
 }
 
 /** Stores the idempotent reply in the transaction that decided the payment. */
@@ -93,6 +95,7 @@ export class AgentPaymentService {
     return this.db.transaction(async (tx) => {
       const declined = await this.payments.closePending(tx, paymentId, 'declined');
       if (!declined) throw notPending();
+      if (declined.mandateHash) await this.mandateCheck().release(tx, declined.mandateHash, declined.amount);
       await this.payments.appendAudit(tx, audit(declined, 'declined', null, 'declined by the owner'));
       return declined;
     });
@@ -201,6 +204,7 @@ export class AgentPaymentService {
   private async expireDue(ownerId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       for (const expired of await this.payments.expireDue(tx, ownerId, new Date())) {
+        if (expired.mandateHash) await this.mandateCheck().release(tx, expired.mandateHash, expired.amount);
         await this.payments.appendAudit(tx, audit(expired, 'expired', null, 'not approved in time'));
       }
     });

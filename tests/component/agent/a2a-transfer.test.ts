@@ -69,6 +69,17 @@ describe('POST /api/v1/a2a/transfers', () => {
     expect((await a2aTransfer(t, future, { to: { agentId: payee.id }, amount: '10', currency: 'USD' })).body.error.details.rule).toBe('not_before');
   });
 
+  it('when the payee agent is suspended or unknown, then 409 / 404 and nothing moves', async () => {
+    const payer = await registerAgent(t, { funds: 500 });
+    const payee = await registerAgent(t);
+    await t.http().post(`/api/v1/agents/${payee.id}/suspend`).set(payee.owner.auth).expect(200);
+    const suspended = await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '10', currency: 'USD' });
+    expect(suspended.status).toBe(409);
+    expect(suspended.body.error.code).toBe('counterparty_not_active');
+    expect((await a2aTransfer(t, payer, { to: { agentId: 'agt_nobody' }, amount: '10', currency: 'USD' })).status).toBe(404);
+    expect(await balanceOf(t, payer.walletId)).toBe(500n);
+  });
+
   it('when the same Idempotency-Key is sent again, then the first reply is replayed and money moves once', async () => {
     const payer = await registerAgent(t, { funds: 1_000 });
     const payee = await registerAgent(t);

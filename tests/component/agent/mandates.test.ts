@@ -108,6 +108,18 @@ describe('signed owner mandates', () => {
     expect(rows.map((r) => [BigInt(r.spent), r.uses])).toContainEqual([90n, 3]);
   });
 
+  it('when a payment under a mandate waits for approval and is declined, then its amount goes back to the mandate budget', async () => {
+    const payer = await registerAgent(t, { funds: 1_000, policy: { approvalThreshold: '50' } });
+    const payee = await registerAgent(t);
+    const mandate = await issued(payer, { budget: '100' });
+    const pending = await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '80', currency: 'USD', mandate });
+    expect(pending.status).toBe(202);
+    expect(pending.body.mandateHash).toBe(createHash('sha256').update(mandate).digest('hex'));
+    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '40', currency: 'USD', mandate })).body.error.code).toBe('mandate_exhausted');
+    await t.http().post(`/api/v1/agents/approvals/${pending.body.id}/decline`).set(payer.owner.auth).expect(200);
+    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '40', currency: 'USD', mandate })).status).toBe(201);
+  });
+
   it('when an owner registers a key that is not P-256, then 400', async () => {
     const agent = await registerAgent(t);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });

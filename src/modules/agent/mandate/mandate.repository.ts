@@ -20,4 +20,6 @@ export interface MandateRepository {
   /** Creates the usage row when missing and locks it (FOR UPDATE); returns what was spent. */
   lockUsage(tx: SqlClient, usage: { mandateHash: string; mandateId: string; ownerId: string; agentId: string }): Promise<bigint>;
   addUsage(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void>;
+  /** Takes back an amount added for a payment that was never made. */
+  releaseUsage(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void>;
 }

@@ -82,6 +82,10 @@ export class MandateService implements MandateCheck {
     return { mandateId: jti, mandateHash };
   }
 
+  async release(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void> {
+    await this.keys.releaseUsage(tx, mandateHash, amount);
+  }
+
   private async newOcpKey(ownerId: string): Promise<MandateKey> {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = newId('mk');

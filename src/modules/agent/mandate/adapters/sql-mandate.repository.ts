@@ -58,4 +58,11 @@ export class SqlMandateRepository implements MandateRepository {
   async addUsage(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void> {
     await tx.query('UPDATE mandate_usage SET spent = spent + $2, uses = uses + 1 WHERE mandate_hash = $1', [mandateHash, amount]);
   }
+
+  async releaseUsage(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void> {
+    await tx.query('UPDATE mandate_usage SET spent = GREATEST(spent - $2, 0), uses = GREATEST(uses - 1, 0) WHERE mandate_hash = $1', [
+      mandateHash,
+      amount,
+    ]);
+  }
 }
