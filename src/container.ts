@@ -69,7 +69,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
   const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
   const agents = createAgentModule({
-    config, db, logger, agentRepository, walletRepository, wallets, ledger, outbox: webhooks.outbox, events,
+    config, db, logger, metrics, agentRepository, walletRepository, wallets, ledger, outbox: webhooks.outbox, events,
     encryptor: new Encryptor(config.ENCRYPTION_KEYS),
   });
 

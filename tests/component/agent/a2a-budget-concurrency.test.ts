@@ -33,6 +33,9 @@ describe('agent budgets under concurrency', () => {
     );
     expect(audit.rows).toEqual([{ decision: 'allowed', n: 33 }, { decision: 'refused', n: 27 }]);
     expect(await ledgerInvariants(t)).toMatchObject({ unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    const metrics = await t.container.metrics.registry.getSingleMetricAsString('ocp_agent_payment_decisions_total');
+    expect(metrics).toContain('ocp_agent_payment_decisions_total{decision="completed",reason=""} 33');
+    expect(metrics).toContain('ocp_agent_payment_decisions_total{decision="refused",reason="daily_budget"} 27');
   });
 
   it('when the monthly budget is the tighter one, then it refuses with monthly_budget', async () => {
