@@ -54,6 +54,8 @@ export interface AgentPaymentRepository {
   /** Creates missing counters, locks them all (FOR UPDATE, in period order) and returns what each holds. */
   lockCounters(tx: SqlClient, agentId: string, periods: readonly string[]): Promise<Map<string, bigint>>;
   addToCounters(tx: SqlClient, agentId: string, periods: readonly string[], amount: bigint): Promise<void>;
+  /** What the counters hold now, without locking (for display only). */
+  readCounters(agentId: string, periods: readonly string[]): Promise<Map<string, bigint>>;
 
   /** Throws DuplicateCheckoutPayment when that merchant checkout already has a live payment. */
   insert(tx: SqlClient, payment: AgentPayment): Promise<void>;

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { z } from 'zod';
 import type { Api } from '../../http/api';
 import { pageQuery } from '../../shared/pagination';
 import {
@@ -11,6 +12,7 @@ import {
   toAgentPaymentView,
   toAuditEntryView,
 } from './agent-payment.schemas';
+import { agentView, toAgentView } from './agent.schemas';
 import type { AgentPaymentService } from './agent-payment.service';
 
 /** Registered before the agent routes: "/agents/approvals" must not be taken for "/agents/:id". */
@@ -32,6 +34,24 @@ export function agentPaymentRoutes(api: Api, payments: AgentPaymentService, limi
       const { to, amount, currency, memo, mandate } = body;
       const request = { to, amount, currency, source: 'a2a', ...(memo ? { memo } : {}), ...(mandate ? { mandate } : {}) };
       return paymentReply(await payments.pay(principal, request, (tx, p) => persistReply(tx, paymentReply(p))));
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/a2a/me',
+    summary: 'The calling agent: its policy and what it has spent today and this month (UTC)',
+    tags: ['a2a'],
+    permission: 'agent:pay',
+    responses: {
+      200: {
+        description: 'The agent',
+        schema: agentView.extend({ ownerId: z.string(), spent: z.object({ day: z.string(), month: z.string() }) }),
+      },
+    },
+    handler: async ({ principal }) => {
+      const { agent, spent } = await payments.whoAmI(principal);
+      return { status: 200, body: { ...toAgentView(agent), ownerId: agent.ownerId, spent } };
     },
   });
 

@@ -107,6 +107,14 @@ export class AgentPaymentService {
     return toPage(await this.payments.listPendingByOwner(owner.sub, limit, after), limit);
   }
 
+  /** The calling agent, its policy and what it has spent today and this month (UTC). */
+  async whoAmI(principal: Principal): Promise<{ agent: Agent; spent: { day: bigint; month: bigint } }> {
+    const agent = await this.actingAgent(principal);
+    const periods = spendPeriods(new Date());
+    const spent = await this.payments.readCounters(agent.id, [periods.day, periods.month]);
+    return { agent, spent: { day: spent.get(periods.day) ?? 0n, month: spent.get(periods.month) ?? 0n } };
+  }
+
   async listPayments(principal: Principal, limit: number, after?: Cursor): Promise<Page<AgentPayment>> {
     const agent = await this.actingAgent(principal);
     return toPage(await this.payments.listByAgent(agent.id, limit, after), limit);

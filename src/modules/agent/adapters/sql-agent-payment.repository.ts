@@ -50,6 +50,14 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
     ]);
   }
 
+  async readCounters(agentId: string, periods: readonly string[]) {
+    const { rows } = await this.db.query<{ period: string; spent: bigint }>(
+      'SELECT period, spent FROM agent_spend_counters WHERE agent_id = $1 AND period = ANY($2::text[])',
+      [agentId, periods],
+    );
+    return new Map(rows.map((r) => [r.period, BigInt(r.spent)]));
+  }
+
   async insert(tx: SqlClient, p: AgentPayment) {
     await tx.query(
       `INSERT INTO agent_payments (id, agent_id, owner_id, status, amount, currency, from_wallet_id, to_wallet_id,
