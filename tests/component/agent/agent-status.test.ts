@@ -1,4 +1,5 @@
-import { registerAgent, agentToken } from '../../support/agents';
+import { a2aTransfer, agentToken, registerAgent } from '../../support/agents';
+import { balanceOf } from '../../support/ledger';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 describe('suspending and revoking agents', () => {
@@ -19,6 +20,10 @@ describe('suspending and revoking agents', () => {
     const res = await probe(agent.auth);
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('agent_not_active');
+    const payee = await registerAgent(t);
+    const payment = await a2aTransfer(t, agent, { to: { agentId: payee.id }, amount: '1', currency: 'USD' });
+    expect(payment.status).toBe(401);
+    expect(await balanceOf(t, payee.walletId)).toBe(0n);
     const exchange = await t.http().post('/api/v1/auth/token').send({ clientId: agent.clientId, clientSecret: agent.clientSecret });
     expect(exchange.status).toBe(401);
     await t.http().post(`/api/v1/agents/${agent.id}/resume`).set(agent.owner.auth);
