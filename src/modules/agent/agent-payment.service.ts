@@ -128,7 +128,8 @@ export class AgentPaymentService {
   }
 
   private async execute(agent: Agent, draft: AgentPayment, persist: PersistPayment, o: { approving: boolean; mandate?: string }) {
-    const told: DomainEvent[] = [];
+    // Assigned, not appended: the ledger may run the transaction again after a deadlock.
+    let told: DomainEvent[] = [];
     let result: AgentPayment | undefined;
     let checked = { ...draft, policyVersion: agent.policyVersion };
     const now = new Date();
@@ -143,7 +144,7 @@ export class AgentPaymentService {
           guard: async (tx) => {
             const current = await this.agents.findById(agent.id, tx);
             if (!current || current.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_not_active');
-            checked = { ...checked, policyVersion: current.policyVersion };
+            checked = { ...draft, policyVersion: current.policyVersion };
             if (o.approving && (await this.payments.lock(tx, draft.id))?.status !== 'pending_approval') throw notPending();
             checkStaticRules(current.policy, facts(draft), now);
             const periods = spendPeriods(now);
@@ -157,7 +158,7 @@ export class AgentPaymentService {
             if (o.approving) await this.payments.complete(tx, payment.id, payment.transferId!, payment.policyVersion);
             else await this.insert(tx, payment);
             await this.payments.appendAudit(tx, audit(payment, 'allowed', null, o.approving ? 'approved by the owner' : 'within policy'));
-            told.push(paymentCompleted(payment));
+            told = [paymentCompleted(payment)];
             await this.outbox.enqueue(tx, told);
             await persist(tx, payment);
             result = payment;
