@@ -49,7 +49,7 @@ export class UcpService {
       if (!(error instanceof AppError) || !TOLD_AS_MESSAGES.has(error.kind)) throw error;
       const rule = (error.details as { rule?: string } | undefined)?.rule;
       return refused(checkout, [{
-        type: 'error', code: error.code, path: '$.totals', severity: 'requires_buyer_input',
+        type: 'error', code: error.code, severity: 'requires_buyer_input',
         content: rule ? `${error.message} (rule ${rule})` : error.message,
       }]);
     }
