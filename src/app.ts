@@ -13,6 +13,11 @@ import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
+import { agentPaymentRoutes } from './modules/agent/agent-payment.routes';
+import { agentRoutes } from './modules/agent/agent.routes';
+import type { AgentModule } from './modules/agent/agent.module';
+import { mountUcpProfile, ucpRoutes } from './modules/agent/ucp/ucp.routes';
+import { mandateRoutes } from './modules/agent/mandate/mandate.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthService } from './modules/auth/auth.service';
 import type { IdempotencyService } from './modules/idempotency/idempotency.service';
@@ -52,6 +57,7 @@ export interface AppDeps {
     autoTopUp: AutoTopUpService;
     web3Wallets: Web3WalletService;
     web3Sends: Web3SendService;
+    agents: AgentModule;
   };
 }
 
@@ -102,6 +108,11 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   fundingRoutes(api, services.cardFunding, limits);
   autoTopUpRoutes(api, services.autoTopUp);
   web3Routes(api, services.web3Wallets, services.web3Sends, limits);
+  agentPaymentRoutes(api, services.agents.payments, limits);
+  agentRoutes(api, services.agents.agents);
+  ucpRoutes(api, services.agents.ucp, limits);
+  mandateRoutes(api, services.agents.mandates);
+  mountUcpProfile(app, api, API_BASE_PATH);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -9,6 +9,8 @@ import { openDatabase } from './infra/db/open-database';
 import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
+import { SqlAgentRepository } from './modules/agent/adapters/sql-agent.repository';
+import { createAgentModule } from './modules/agent/agent.module';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
@@ -49,9 +51,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 
   const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
+  // Agents' credentials and status are asked by the token exchange and every agent token check.
+  const agentRepository = new SqlAgentRepository(db);
   const auth = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {
     refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
-  });
+  }, agentRepository);
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
   // Built before the services that emit events: they take `webhooks.outbox` and call
@@ -84,6 +88,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
 
   const web3 = createWeb3Module({ config, db, logger, encryptor, outbox: webhooks.outbox, events });
+  const agents = createAgentModule({
+    config, db, logger, metrics, agentRepository, walletRepository, wallets, ledger, outbox: webhooks.outbox, events, encryptor,
+  });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
@@ -101,6 +108,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     autoTopUp: funding.autoTopUp,
     web3Wallets: web3.wallets,
     web3Sends: web3.sends,
+    agents,
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);

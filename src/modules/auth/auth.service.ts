@@ -6,7 +6,8 @@ import type { Logger } from '../../infra/logger';
 import type { Principal } from '../../http/principal';
 import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
 import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
-import { GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
+import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-credentials';
+import { AGENT_PERMISSIONS, GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
 import type { TokenIssuer } from './token-issuer';
 
 export interface TokenPair {
@@ -38,6 +39,7 @@ export class AuthService {
     private readonly tokens: TokenIssuer,
     private readonly logger: Logger,
     private readonly options: AuthServiceOptions,
+    private readonly agents?: AgentCredentialStore,
   ) {}
 
   /** Errors: email_taken (409). */
@@ -95,8 +97,12 @@ export class AuthService {
     if (known && known.userId === userId) await this.repo.revokeRefreshFamily(known.familyId);
   }
 
-  /** Server-to-server: client credentials for a `service` token. Errors: invalid_client (401). */
+  /**
+   * Server-to-server: client credentials for a `service` token, or an agent's for an `agent` token.
+   * Errors: invalid_client (401), also for a suspended or revoked agent.
+   */
   async exchangeClientCredentials(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresIn: number }> {
+    if (this.agents && clientId.startsWith(AGENT_CLIENT_ID_PREFIX)) return this.exchangeAgentCredentials(clientId, clientSecret);
     const client = await this.repo.findApiClient(clientId);
     const presented = Buffer.from(sha256Hex(clientSecret), 'hex');
     const stored = Buffer.from(client?.secretHash ?? sha256Hex(''), 'hex');
@@ -149,8 +155,28 @@ export class AuthService {
     }
   }
 
+  /**
+   * Agent tokens are checked against the agent's status on every request, so a suspension or
+   * revocation stops tokens already issued at once; user and service tokens stay a signature check.
+   * Errors: invalid_token, token_expired, agent_not_active (401).
+   */
   async verifyAccessToken(token: string): Promise<Principal> {
-    return this.tokens.verify(token);
+    const principal = this.tokens.verify(token);
+    if (principal.role === 'agent' && !(await this.agents?.isActive(principal.sub))) {
+      throw new Unauthorized('This agent is suspended or revoked', 'agent_not_active');
+    }
+    return principal;
+  }
+
+  private async exchangeAgentCredentials(clientId: string, clientSecret: string) {
+    const agent = await this.agents!.findByClientId(clientId);
+    const presented = Buffer.from(sha256Hex(clientSecret), 'hex');
+    const stored = Buffer.from(agent?.secretHash ?? sha256Hex(''), 'hex');
+    if (!agent || !timingSafeEqual(presented, stored) || !agent.active) {
+      throw new Unauthorized('Client credentials are invalid', 'invalid_client');
+    }
+    const principal: Principal = { sub: agent.agentId, role: 'agent', permissions: [...AGENT_PERMISSIONS], ownerId: agent.ownerId };
+    return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
 
   private async issueTokens(user: User): Promise<TokenPair> {

@@ -22,11 +22,22 @@ export const ADMIN_PERMISSIONS = [
   'admin:wallets:adjust',
 ] as const;
 
+/** A person managing their own AI agents; never granted to API clients or agents themselves. */
+export const OWNER_PERMISSIONS = ['agent:manage'] as const;
+
+/** All an agent's token carries: it reaches agent routes only, never owner or admin routes. */
+export const AGENT_PERMISSIONS = ['agent:pay'] as const;
+
 /** What an API client (server-to-server) may be granted. Admin powers are never grantable. */
 export const GRANTABLE_PERMISSIONS = USER_PERMISSIONS;
 
-export type Permission = (typeof USER_PERMISSIONS)[number] | (typeof ADMIN_PERMISSIONS)[number];
+export type Permission =
+  | (typeof USER_PERMISSIONS)[number]
+  | (typeof ADMIN_PERMISSIONS)[number]
+  | (typeof OWNER_PERMISSIONS)[number]
+  | (typeof AGENT_PERMISSIONS)[number];
 
 export function permissionsForUserRole(role: 'user' | 'admin'): string[] {
-  return role === 'admin' ? [...USER_PERMISSIONS, ...ADMIN_PERMISSIONS] : [...USER_PERMISSIONS];
+  const own = [...USER_PERMISSIONS, ...OWNER_PERMISSIONS];
+  return role === 'admin' ? [...own, ...ADMIN_PERMISSIONS] : own;
 }

@@ -10,6 +10,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'web3.send.submitted',
   'web3.send.confirmed',
   'web3.send.failed',
+  'agent.payment.completed',
+  'agent.payment.refused',
+  'agent.approval.requested',
 ] as const;
 
 /** What an endpoint subscribes to: one of the event types, or '*' for all of them. */

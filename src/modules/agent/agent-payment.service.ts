@@ -1,0 +1,278 @@
+import type { Database, SqlClient } from '../../infra/db/database';
+import { newId } from '../../infra/crypto/ids';
+import type { Principal } from '../../http/principal';
+import { AppError, Conflict, Forbidden, NotFound, PolicyViolation } from '../../shared/errors';
+import type { DomainEvent, EventBus } from '../../shared/events';
+import { toPage, type Cursor, type Page } from '../../shared/pagination';
+import type { LedgerService } from '../ledger/ledger.service';
+import type { Outbox } from '../ledger/outbox';
+import { DuplicateCheckoutPayment, type AgentPayment, type AgentPaymentRepository, type AuditEntry } from './agent-payment.repository';
+import { approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
+import type { Agent, AgentRepository } from './agent.repository';
+import { checkBudgets, checkStaticRules, needsApproval, spendPeriods } from './policy';
+
+/** Who is paid: another agent, any wallet, or a merchant (UCP) at its wallet. */
+export type Payee = { agentId: string } | { walletId: string } | { merchantId: string; walletId: string };
+
+export interface PaymentRequest {
+  to: Payee;
+  amount: bigint;
+  currency: string;
+  memo?: string;
+  /** Which API asked: "a2a", "ucp_checkout", "ucp_intent". */
+  source: string;
+  reference?: string;
+  /** A signed owner mandate (compact JWS) the payment must also satisfy. */
+  mandate?: string;
+}
+
+/** Checks a signed mandate inside the payment's transaction (to lock its budget); throws to refuse. */
+export interface MandateCheck {
+  check(tx: SqlClient, token: string, payment: AgentPayment, now: Date): Promise<{ mandateId: string; mandateHash: string }>;
+  /** Gives back what a payment that will never be made (declined, expired) took from the mandate's budget. */
+  release(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void>;
+}
+
+/** Stores the idempotent reply in the transaction that decided the payment. */
+export type PersistPayment = (tx: SqlClient, payment: AgentPayment) => Promise<void>;
+
+export class AgentPaymentService {
+  private mandates?: MandateCheck;
+
+  constructor(
+    private readonly db: Database,
+    private readonly agents: AgentRepository,
+    private readonly payments: AgentPaymentRepository,
+    private readonly ledger: LedgerService,
+    private readonly outbox: Outbox,
+    private readonly events: EventBus,
+    private readonly options: { approvalTtlMs: number },
+  ) {}
+
+  useMandates(mandates: MandateCheck): void {
+    this.mandates = mandates;
+  }
+
+  /**
+   * An agent pays from the wallet its owner bound to it. The policy is checked and the spend
+   * counters locked and increased in the ledger write's own transaction; above the approval
+   * threshold the payment waits for the owner instead and nothing moves.
+   * Errors: policy_violation (403, details.rule), agent_not_found / wallet_not_found (404),
+   * counterparty_not_active (409), same_wallet / currency_mismatch (400), insufficient_funds (422),
+   * wallet_not_active (409), checkout_already_paid (409), agent_only / agent_not_active (403),
+   * mandate_malformed (400), mandate_signature_invalid / mandate_foreign / mandate_expired /
+   * mandate_constraint_unknown / mandate_constraint_failed / mandate_exhausted (403).
+   */
+  async pay(principal: Principal, request: PaymentRequest, persist: PersistPayment): Promise<AgentPayment> {
+    const agent = await this.actingAgent(principal);
+    const draft = await this.draft(agent, request);
+    const now = new Date();
+    try {
+      checkStaticRules(agent.policy, facts(draft), now);
+    } catch (error) {
+      await this.refused(draft, error);
+      throw error;
+    }
+    if (needsApproval(agent.policy, draft.amount)) return this.requestApproval(draft, now, persist, request.mandate);
+    return this.execute(agent, draft, persist, { approving: false, mandate: request.mandate });
+  }
+
+  /**
+   * The owner approves a pending payment: it is paid once, however many approvals race, with
+   * the current policy and budgets checked now. Errors: approval_not_found (404),
+   * approval_expired (409), approval_not_pending (409), agent_not_active (403), and pay's errors.
+   */
+  async approve(owner: Principal, paymentId: string, persist: PersistPayment): Promise<AgentPayment> {
+    const pending = await this.ownedPending(owner, paymentId);
+    const agent = await this.agents.findById(pending.agentId);
+    if (!agent || agent.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_not_active');
+    return this.execute(agent, pending, persist, { approving: true });
+  }
+
+  /** Errors: approval_not_found (404), approval_expired (409), approval_not_pending (409). */
+  async decline(owner: Principal, paymentId: string): Promise<AgentPayment> {
+    await this.ownedPending(owner, paymentId);
+    return this.db.transaction(async (tx) => {
+      const declined = await this.payments.closePending(tx, paymentId, 'declined');
+      if (!declined) throw notPending();
+      if (declined.mandateHash) await this.mandateCheck().release(tx, declined.mandateHash, declined.amount);
+      await this.payments.appendAudit(tx, audit(declined, 'declined', null, 'declined by the owner'));
+      return declined;
+    });
+  }
+
+  /** The owner's payments waiting for approval; those past their window are expired first. */
+  async listApprovals(owner: Principal, limit: number, after?: Cursor): Promise<Page<AgentPayment>> {
+    await this.expireDue(owner.sub);
+    return toPage(await this.payments.listPendingByOwner(owner.sub, limit, after), limit);
+  }
+
+  /** The calling agent, its policy and what it has spent today and this month (UTC). */
+  async whoAmI(principal: Principal): Promise<{ agent: Agent; spent: { day: bigint; month: bigint } }> {
+    const agent = await this.actingAgent(principal);
+    const periods = spendPeriods(new Date());
+    const spent = await this.payments.readCounters(agent.id, [periods.day, periods.month]);
+    return { agent, spent: { day: spent.get(periods.day) ?? 0n, month: spent.get(periods.month) ?? 0n } };
+  }
+
+  async listPayments(principal: Principal, limit: number, after?: Cursor): Promise<Page<AgentPayment>> {
+    const agent = await this.actingAgent(principal);
+    return toPage(await this.payments.listByAgent(agent.id, limit, after), limit);
+  }
+
+  /** The agent's decisions, newest first, for its owner. Errors: agent_not_found (404). */
+  async auditLog(owner: Principal, agentId: string, limit: number, after?: Cursor): Promise<Page<AuditEntry>> {
+    const agent = await this.agents.findById(agentId);
+    if (!agent || agent.ownerId !== owner.sub) throw new NotFound('Agent not found', 'agent_not_found');
+    return toPage(await this.payments.listAudit(agentId, limit, after), limit);
+  }
+
+  private async execute(agent: Agent, draft: AgentPayment, persist: PersistPayment, o: { approving: boolean; mandate?: string }) {
+    // Assigned, not appended: the ledger may run the transaction again after a deadlock.
+    let told: DomainEvent[] = [];
+    let result: AgentPayment | undefined;
+    let checked = { ...draft, policyVersion: agent.policyVersion };
+    const now = new Date();
+    try {
+      await this.ledger.transfer(
+        // The ledger lets a wallet's owner move its money; the agent acts for its owner, from its bound wallet only.
+        { sub: agent.ownerId, role: 'agent', permissions: [] },
+        { fromWalletId: agent.walletId, toWalletId: draft.toWalletId, amount: draft.amount, currency: draft.currency, description: draft.memo ?? `agent ${agent.id}` },
+        {
+          type: 'agent_payment',
+          metadata: { agentId: agent.id, agentPaymentId: draft.id, source: draft.source },
+          guard: async (tx) => {
+            const current = await this.agents.findById(agent.id, tx);
+            if (!current || current.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_not_active');
+            checked = { ...draft, policyVersion: current.policyVersion };
+            if (o.approving && (await this.payments.lock(tx, draft.id))?.status !== 'pending_approval') throw notPending();
+            checkStaticRules(current.policy, facts(draft), now);
+            const periods = spendPeriods(now);
+            const spent = await this.payments.lockCounters(tx, agent.id, [periods.day, periods.month]);
+            checkBudgets(current.policy, draft.amount, { day: spent.get(periods.day) ?? 0n, month: spent.get(periods.month) ?? 0n });
+            await this.payments.addToCounters(tx, agent.id, [periods.day, periods.month], draft.amount);
+            if (o.mandate) checked = { ...checked, ...(await this.mandateCheck().check(tx, o.mandate, checked, now)) };
+          },
+          inTx: async (tx, posted) => {
+            const payment: AgentPayment = { ...checked, status: 'completed', transferId: posted.transfer.id, decidedAt: now };
+            if (o.approving) await this.payments.complete(tx, payment.id, payment.transferId!, payment.policyVersion);
+            else await this.insert(tx, payment);
+            await this.payments.appendAudit(tx, audit(payment, 'allowed', null, o.approving ? 'approved by the owner' : 'within policy'));
+            told = [paymentCompleted(payment)];
+            await this.outbox.enqueue(tx, told);
+            await persist(tx, payment);
+            result = payment;
+          },
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof Conflict && error.code === 'approval_not_pending')) await this.refused(checked, error);
+      throw error;
+    }
+    this.events.publish(told);
+    return result!;
+  }
+
+  private async requestApproval(draft: AgentPayment, now: Date, persist: PersistPayment, mandate?: string) {
+    const pending: AgentPayment = { ...draft, status: 'pending_approval', expiresAt: new Date(now.getTime() + this.options.approvalTtlMs) };
+    const event = approvalRequested(pending);
+    await this.db.transaction(async (tx) => {
+      if (mandate) Object.assign(pending, await this.mandateCheck().check(tx, mandate, pending, now));
+      await this.insert(tx, pending);
+      await this.payments.appendAudit(tx, audit(pending, 'pending_approval', 'approval_threshold', 'amount above the approval threshold'));
+      await this.outbox.enqueue(tx, [event]);
+      await persist(tx, pending);
+    });
+    this.events.publish([event]);
+    return pending;
+  }
+
+  /** A refusal writes nothing but its audit record and event, outside the rolled-back transaction. */
+  private async refused(payment: AgentPayment, error: unknown): Promise<void> {
+    if (!(error instanceof AppError)) return;
+    const rule = error instanceof PolicyViolation ? error.rule : null;
+    const event = paymentRefused(payment, error.code, rule);
+    await this.db.transaction(async (tx) => {
+      await this.payments.appendAudit(tx, audit(payment, 'refused', rule, `${error.code}: ${error.message}`));
+      await this.outbox.enqueue(tx, [event]);
+    });
+    this.events.publish([event]);
+  }
+
+  private async ownedPending(owner: Principal, paymentId: string): Promise<AgentPayment> {
+    const payment = await this.payments.findById(paymentId);
+    if (!payment || payment.ownerId !== owner.sub) throw new NotFound('Approval not found', 'approval_not_found');
+    if (payment.status !== 'pending_approval') throw notPending();
+    if (payment.expiresAt && payment.expiresAt <= new Date()) {
+      await this.expireDue(owner.sub);
+      throw new Conflict('approval_expired', 'The approval window of this payment has passed');
+    }
+    return payment;
+  }
+
+  private async expireDue(ownerId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const expired of await this.payments.expireDue(tx, ownerId, new Date())) {
+        if (expired.mandateHash) await this.mandateCheck().release(tx, expired.mandateHash, expired.amount);
+        await this.payments.appendAudit(tx, audit(expired, 'expired', null, 'not approved in time'));
+      }
+    });
+  }
+
+  private async actingAgent(principal: Principal): Promise<Agent> {
+    const agent = principal.role === 'agent' ? await this.agents.findById(principal.sub) : null;
+    if (!agent) throw new Forbidden('Only an agent can do this', 'agent_only');
+    if (agent.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_not_active');
+    return agent;
+  }
+
+  private async draft(agent: Agent, r: PaymentRequest): Promise<AgentPayment> {
+    let toWalletId: string;
+    let toAgentId: string | null = null;
+    if ('agentId' in r.to) {
+      const payee = await this.agents.findById(r.to.agentId);
+      if (!payee) throw new NotFound('Payee agent not found', 'agent_not_found');
+      if (payee.status !== 'active') throw new Conflict('counterparty_not_active', 'The payee agent is suspended or revoked');
+      toWalletId = payee.walletId;
+      toAgentId = payee.id;
+    } else {
+      toWalletId = r.to.walletId;
+    }
+    return {
+      id: newId('apm'), agentId: agent.id, ownerId: agent.ownerId, status: 'pending_approval', amount: r.amount,
+      currency: r.currency, fromWalletId: agent.walletId, toWalletId, toAgentId,
+      merchantId: 'merchantId' in r.to ? r.to.merchantId : null, memo: r.memo ?? null, source: r.source,
+      reference: r.reference ?? null, policyVersion: agent.policyVersion, mandateId: null, mandateHash: null,
+      transferId: null, expiresAt: null, decidedAt: null, createdAt: new Date(),
+    };
+  }
+
+  private async insert(tx: SqlClient, payment: AgentPayment): Promise<void> {
+    try {
+      await this.payments.insert(tx, payment);
+    } catch (error) {
+      if (!(error instanceof DuplicateCheckoutPayment)) throw error;
+      throw new Conflict('checkout_already_paid', 'This checkout was already paid (or waits for approval)', { reference: payment.reference });
+    }
+  }
+
+  private mandateCheck(): MandateCheck {
+    if (!this.mandates) throw new Error('Mandates are not configured');
+    return this.mandates;
+  }
+}
+
+function facts(p: AgentPayment) {
+  const counterparties = [p.toWalletId, p.toAgentId, p.merchantId].filter((c): c is string => c !== null);
+  return { amount: p.amount, currency: p.currency, counterparties };
+}
+
+function audit(p: AgentPayment, decision: AuditEntry['decision'], rule: string | null, reason: string) {
+  return {
+    // A refused payment was never stored: its id is kept as the attempt's reference.
+    agentId: p.agentId, ownerId: p.ownerId, paymentId: p.id, decision, rule, reason,
+    policyVersion: p.policyVersion, amount: p.amount, currency: p.currency,
+  };
+}
+
+const notPending = () => new Conflict('approval_not_pending', 'This payment is no longer waiting for approval');

@@ -1,0 +1,48 @@
+import type { Config } from '../../config/config';
+import type { Encryptor } from '../../infra/crypto/envelope';
+import type { Database } from '../../infra/db/database';
+import type { Logger } from '../../infra/logger';
+import type { Metrics } from '../../infra/metrics';
+import type { EventBus } from '../../shared/events';
+import type { LedgerService } from '../ledger/ledger.service';
+import type { Outbox } from '../ledger/outbox';
+import type { WalletRepository } from '../wallet/wallet.repository';
+import type { WalletService } from '../wallet/wallet.service';
+import { SqlAgentPaymentRepository } from './adapters/sql-agent-payment.repository';
+import type { SqlAgentRepository } from './adapters/sql-agent.repository';
+import { AgentPaymentService } from './agent-payment.service';
+import { subscribeAgentMetrics } from './agent.metrics';
+import { AgentService } from './agent.service';
+import { SqlMandateRepository } from './mandate/adapters/sql-mandate.repository';
+import { MandateService } from './mandate/mandate.service';
+import { UcpService } from './ucp/ucp.service';
+
+export interface AgentModuleDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  /** Built earlier: the auth module asks it for agent credentials and status. */
+  agentRepository: SqlAgentRepository;
+  walletRepository: WalletRepository;
+  wallets: WalletService;
+  ledger: LedgerService;
+  outbox: Outbox;
+  events: EventBus;
+  /** Encrypts the mandate signing keys OCP holds for owners. */
+  encryptor: Encryptor;
+}
+
+/** Agents, their payments and approvals, wired from the shared pieces. */
+export function createAgentModule(d: AgentModuleDeps) {
+  subscribeAgentMetrics(d.events, d.metrics);
+  const agents = new AgentService(d.agentRepository, d.walletRepository, d.wallets, d.logger);
+  const payments = new AgentPaymentService(d.db, d.agentRepository, new SqlAgentPaymentRepository(d.db), d.ledger, d.outbox, d.events, {
+    approvalTtlMs: d.config.AGENT_APPROVAL_TTL_SECONDS * 1000,
+  });
+  const mandates = new MandateService(new SqlMandateRepository(d.db), agents, d.encryptor);
+  payments.useMandates(mandates);
+  return { agents, payments, mandates, ucp: new UcpService(payments) };
+}
+
+export type AgentModule = ReturnType<typeof createAgentModule>;

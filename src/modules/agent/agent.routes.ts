@@ -1,0 +1,92 @@
+import type { Api } from '../../http/api';
+import { pageQuery } from '../../shared/pagination';
+import {
+  agentPageView,
+  agentParams,
+  agentView,
+  createAgentBody,
+  registeredAgentView,
+  toAgentView,
+  updateAgentBody,
+} from './agent.schemas';
+import type { AgentService } from './agent.service';
+
+const tags = ['agents'];
+const permission = 'agent:manage';
+
+export function agentRoutes(api: Api, agents: AgentService): void {
+  api.route({
+    method: 'post',
+    path: '/agents',
+    summary: 'Register an AI agent with a spending policy; returns its credentials once',
+    tags,
+    permission,
+    body: createAgentBody,
+    responses: { 201: { description: 'The agent and its credentials', schema: registeredAgentView } },
+    handler: async ({ body, principal }) => {
+      const { agent, clientSecret } = await agents.register(principal, body);
+      return { status: 201, body: { ...toAgentView(agent), credentials: { clientId: agent.clientId, clientSecret } } };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/agents',
+    summary: "The caller's agents, newest first",
+    tags,
+    permission,
+    query: pageQuery,
+    responses: { 200: { description: 'A page of agents', schema: agentPageView } },
+    handler: async ({ query, principal }) => {
+      const page = await agents.list(principal, query.limit, query.cursor);
+      return { status: 200, body: { data: page.data.map(toAgentView), nextCursor: page.nextCursor } };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/agents/:id',
+    summary: 'One agent with its current policy',
+    tags,
+    permission,
+    params: agentParams,
+    responses: { 200: { description: 'The agent', schema: agentView } },
+    handler: async ({ params, principal }) => ({ status: 200, body: toAgentView(await agents.get(principal, params.id)) }),
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/agents/:id',
+    summary: "Rename an agent or replace its policy (a new policy version)",
+    tags,
+    permission,
+    params: agentParams,
+    body: updateAgentBody,
+    responses: { 200: { description: 'The changed agent', schema: agentView } },
+    handler: async ({ params, body, principal }) => ({
+      status: 200,
+      body: toAgentView(await agents.update(principal, params.id, body)),
+    }),
+  });
+
+  const statusRoutes = [
+    ['suspend', 'suspended', 'Suspend an agent: its tokens stop working at once'],
+    ['resume', 'active', 'Resume a suspended agent'],
+    ['revoke', 'revoked', 'Revoke an agent for good: its tokens and credentials stop working at once'],
+  ] as const;
+  for (const [action, status, summary] of statusRoutes) {
+    api.route({
+      method: 'post',
+      path: `/agents/:id/${action}`,
+      summary,
+      tags,
+      permission,
+      params: agentParams,
+      responses: { 200: { description: 'The agent', schema: agentView } },
+      handler: async ({ params, principal }) => ({
+        status: 200,
+        body: toAgentView(await agents.setStatus(principal, params.id, status)),
+      }),
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { currencyCode, positiveAmount } from '../../shared/money/money';
+import type { Agent } from './agent.repository';
+import { storePolicy } from './policy';
+
+const id = z.string().min(1).max(64);
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+export const policyBody = z
+  .object({
+    maxPerTransaction: positiveAmount.optional(),
+    dailyBudget: positiveAmount.optional(),
+    monthlyBudget: positiveAmount.optional(),
+    allowedCounterparties: z.array(id).max(100).default([]).meta({ description: 'Agent, wallet or merchant ids; empty = any' }),
+    allowedCurrencies: z.array(currencyCode).max(50).default([]).meta({ description: 'Empty = any' }),
+    notBefore: instant.optional(),
+    expiresAt: instant.optional(),
+    approvalThreshold: positiveAmount.optional().meta({ description: 'Payments above it wait for the owner' }),
+  })
+  .strict()
+  .meta({ id: 'AgentPolicy', description: 'Amounts in minor units; every field optional' });
+
+export const createAgentBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(500).optional(),
+    walletId: id.optional().meta({ description: "One of the owner's wallets the agent spends from" }),
+    createWallet: z
+      .object({ currency: currencyCode })
+      .strict()
+      .optional()
+      .meta({ description: 'Instead of walletId: open a dedicated wallet' }),
+    policy: policyBody.default({ allowedCounterparties: [], allowedCurrencies: [] }),
+  })
+  .strict()
+  .refine((b) => (b.walletId === undefined) !== (b.createWallet === undefined), {
+    message: 'give exactly one of walletId and createWallet',
+    path: ['walletId'],
+  });
+
+export const updateAgentBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    description: z.string().trim().max(500).nullable().optional(),
+    policy: policyBody.optional().meta({ description: 'Replaces the whole policy, as a new version' }),
+  })
+  .strict();
+
+export const agentParams = z.object({ id });
+
+const policyView = z.object({
+  maxPerTransaction: z.string().optional(),
+  dailyBudget: z.string().optional(),
+  monthlyBudget: z.string().optional(),
+  allowedCounterparties: z.array(z.string()),
+  allowedCurrencies: z.array(z.string()),
+  notBefore: z.string().optional(),
+  expiresAt: z.string().optional(),
+  approvalThreshold: z.string().optional(),
+});
+
+export const agentView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    walletId: z.string(),
+    clientId: z.string(),
+    status: z.enum(['active', 'suspended', 'revoked']),
+    policyVersion: z.number().int(),
+    policy: policyView,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Agent' });
+
+export const registeredAgentView = agentView.extend({
+  credentials: z.object({
+    clientId: z.string(),
+    clientSecret: z.string().meta({ description: 'Shown once; exchange both at POST /auth/token' }),
+  }),
+});
+
+export const agentPageView = z.object({ data: z.array(agentView), nextCursor: z.string().nullable() });
+
+export function toAgentView(a: Agent) {
+  return {
+    id: a.id,
+    name: a.name,
+    description: a.description,
+    walletId: a.walletId,
+    clientId: a.clientId,
+    status: a.status,
+    policyVersion: a.policyVersion,
+    policy: storePolicy(a.policy),
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}

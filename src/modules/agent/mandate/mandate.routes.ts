@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { Api } from '../../../http/api';
+import { currencyCode } from '../../../shared/money/money';
+import { constraintsInput } from './mandate.constraints';
+import type { MandateService } from './mandate.service';
+
+const registerKeyBody = z
+  .object({ publicJwk: z.record(z.string(), z.unknown()).meta({ description: 'An EC P-256 public key as a JWK (kty, crv, x, y)' }) })
+  .strict();
+
+const issueBody = z
+  .object({
+    constraints: constraintsInput,
+    currency: currencyCode.optional(),
+    expiresAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+  })
+  .strict()
+  .refine((b) => b.expiresAt.getTime() > Date.now(), { message: 'must be in the future', path: ['expiresAt'] });
+
+const keyView = z.object({ kid: z.string(), publicJwk: z.record(z.string(), z.unknown()), createdAt: z.string() });
+const mandateView = z.object({
+  mandate: z.string().meta({ description: 'Compact JWS (ES256); pass it as `mandate` with a payment' }),
+  mandateId: z.string(),
+  mandateHash: z.string(),
+  kid: z.string(),
+  expiresAt: z.string(),
+});
+
+export function mandateRoutes(api: Api, mandates: MandateService): void {
+  api.route({
+    method: 'post',
+    path: '/agents/mandate-keys',
+    summary: "Register the owner's P-256 public key; mandates signed with it (kid in the JWS header) bind the owner's agents",
+    tags: ['agents'],
+    permission: 'agent:manage',
+    body: registerKeyBody,
+    responses: { 201: { description: 'The key id to put in the JWS header', schema: keyView } },
+    handler: async ({ body, principal }) => {
+      const key = await mandates.registerKey(principal, body.publicJwk);
+      return { status: 201, body: { kid: key.kid, publicJwk: key.publicJwk, createdAt: key.createdAt.toISOString() } };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/agents/:id/mandates',
+    summary: 'OCP signs an open payment mandate for one of your agents, with a key it holds for you',
+    tags: ['agents'],
+    permission: 'agent:manage',
+    params: z.object({ id: z.string().min(1).max(64) }),
+    body: issueBody,
+    responses: { 201: { description: 'The signed mandate', schema: mandateView } },
+    handler: async ({ params, body, principal }) => {
+      const { currency, ...rest } = body;
+      const issued = await mandates.issue(principal, params.id, { ...rest, ...(currency ? { currency } : {}) });
+      return { status: 201, body: { ...issued, expiresAt: issued.expiresAt.toISOString() } };
+    },
+  });
+}

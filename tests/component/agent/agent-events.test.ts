@@ -1,0 +1,52 @@
+import { a2aTransfer, registerAgent } from '../../support/agents';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+describe('agent events through webhooks and the audit log', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    t = await startTestApp();
+    receiver = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await t.close();
+  });
+
+  it('when an agent pays, is refused and asks for approval, then its owner gets the three events and the audit log has each decision', async () => {
+    const payer = await registerAgent(t, { funds: 1_000, policy: { maxPerTransaction: '500', approvalThreshold: '200' } });
+    const payee = await registerAgent(t);
+    const hook = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(payer.owner.auth)
+      .send({ url: receiver.url, events: ['agent.payment.completed', 'agent.payment.refused', 'agent.approval.requested'] });
+    expect(hook.status).toBe(201);
+    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '50', currency: 'USD' })).status).toBe(201);
+    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '600', currency: 'USD' })).status).toBe(403);
+    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '300', currency: 'USD' })).status).toBe(202);
+    await t.container.webhooks.worker.runOnce();
+    const types = receiver.received.map((r) => r.body.type).sort();
+    expect(types).toEqual(['agent.approval.requested', 'agent.payment.completed', 'agent.payment.refused']);
+    const refused = receiver.received.find((r) => r.body.type === 'agent.payment.refused')!;
+    expect(refused.body.data).toMatchObject({ rule: 'max_per_transaction', amount: '600', agentId: payer.id });
+
+    const audit = await t.http().get(`/api/v1/agents/${payer.id}/audit`).set(payer.owner.auth);
+    expect(audit.status).toBe(200);
+    expect(audit.body.data.map((e: { decision: string; rule: string | null }) => [e.decision, e.rule])).toEqual([
+      ['pending_approval', 'approval_threshold'],
+      ['refused', 'max_per_transaction'],
+      ['allowed', null],
+    ]);
+    expect(audit.body.data.every((e: { policyVersion: number }) => e.policyVersion === 1)).toBe(true);
+  });
+
+  it('when anyone tries to change the audit log, then the database refuses', async () => {
+    const agent = await registerAgent(t, { funds: 100, policy: { maxPerTransaction: '1' } });
+    const payee = await registerAgent(t);
+    await a2aTransfer(t, agent, { to: { agentId: payee.id }, amount: '2', currency: 'USD' });
+    await expect(t.container.db.query('DELETE FROM agent_audit_log WHERE agent_id = $1', [agent.id])).rejects.toThrow(/append-only/);
+    await expect(t.container.db.query("UPDATE agent_audit_log SET reason = 'x' WHERE agent_id = $1", [agent.id])).rejects.toThrow(/append-only/);
+  });
+});
