@@ -10,8 +10,7 @@ export type PaymentDataRejection =
   | 'payment_data_certificate_invalid'
   | 'payment_data_expired'
   | 'payment_data_unknown_key'
-  | 'payment_data_decryption_failed'
-  | 'payment_data_wrong_recipient';
+  | 'payment_data_decryption_failed';
 
 export class PaymentDataRejected extends Unprocessable {
   constructor(code: PaymentDataRejection, message: string) {
