@@ -19,6 +19,10 @@ import type { IdempotencyService } from './modules/idempotency/idempotency.servi
 import { ledgerRoutes } from './modules/ledger/ledger.routes';
 import type { LedgerService } from './modules/ledger/ledger.service';
 import { opsRouter } from './modules/ops/ops.routes';
+import { applePayRoutes } from './modules/payment/apple-pay/apple-pay.routes';
+import type { ApplePayService } from './modules/payment/apple-pay/apple-pay.service';
+import { googlePayRoutes } from './modules/payment/google-pay/google-pay.routes';
+import type { GooglePayService } from './modules/payment/google-pay/google-pay.service';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import type { WalletService } from './modules/wallet/wallet.service';
 import { webhookRoutes } from './modules/webhook/webhook.routes';
@@ -38,6 +42,8 @@ export interface AppDeps {
     wallets: WalletService;
     ledger: LedgerService;
     webhook: WebhookService;
+    applePay: ApplePayService;
+    googlePay: GooglePayService;
   };
 }
 
@@ -84,6 +90,8 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger, limits);
   webhookRoutes(api, services.webhook);
+  applePayRoutes(api, services.applePay, limits);
+  googlePayRoutes(api, services.googlePay, limits);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

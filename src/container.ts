@@ -23,11 +23,17 @@ import { EventBus } from './shared/events';
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 import { createWebhookModule } from './modules/webhook/webhook.module';
+import { createApplePayService } from './modules/payment/apple-pay/apple-pay.module';
+import type { MerchantValidator } from './modules/payment/apple-pay/merchant-validation';
+import { createGooglePayService } from './modules/payment/google-pay/google-pay.module';
+import { PaymentSessionService } from './modules/payment/session/payment-session.service';
 
 export interface ContainerOverrides {
   db?: Database;
   cache?: Cache;
   logger?: Logger;
+  /** Apple Pay merchant validation against a local server (tests). */
+  applePayMerchantValidator?: MerchantValidator;
 }
 
 /**
@@ -64,12 +70,16 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const wallets = new WalletService(db, walletRepository, webhooks.outbox, events);
   const ledger = new LedgerService(db, new SqlLedgerRepository(db), walletRepository, webhooks.outbox, events);
 
+  const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
+  const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
+  const googlePay = createGooglePayService(config, paymentSessions);
+
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, paymentSessions, applePay, googlePay };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 

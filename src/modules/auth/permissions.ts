@@ -9,6 +9,7 @@ export const USER_PERMISSIONS = [
   'transaction:read',
   'transaction:refund',
   'webhook:manage',
+  'payment:write',
 ] as const;
 
 export const ADMIN_PERMISSIONS = [
