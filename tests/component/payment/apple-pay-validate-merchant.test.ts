@@ -79,17 +79,4 @@ describe('POST /api/v1/payment/apple-pay/validate-merchant', () => {
       gateway.setMode('ok');
     }
   });
-
-  it('when the merchant identity certificate is not configured, then 503 naming the setting', async () => {
-    const fixtures = await createMobilePayFixtures();
-    const app = await startTestApp(fixtures.env);
-    try {
-      const { user, sessionId } = await openSession(app);
-      const res = await validate(user.auth, { sessionId, validationUrl: 'https://apple-pay-gateway.apple.com/paymentservices/startSession' }, app);
-      expect(res.status).toBe(503);
-      expect(res.body.error.details).toEqual({ setting: 'APPLE_PAY_MERCHANT_CERT_FILE' });
-    } finally {
-      await app.close();
-    }
-  });
 });

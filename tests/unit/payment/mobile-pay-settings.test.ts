@@ -37,3 +37,27 @@ describe('mobile-wallet settings at start-up', () => {
     expect(() => createGooglePayService(config, sessions)).not.toThrow();
   });
 });
+
+describe('mobile-wallet services without settings', () => {
+  const cache = new MemoryCache();
+  const sessions = new PaymentSessionService(cache, { get: () => Promise.reject(new Error('unused')) }, 60_000);
+  const principal = { sub: 'usr_1', role: 'user' as const, permissions: [] };
+  const input = { walletId: 'wal_1', amount: 100n, currency: 'USD' };
+  afterAll(() => cache.close());
+
+  it('when nothing is set, then every step names the first missing setting', async () => {
+    const config = loadConfig({});
+    const applePay = createApplePayService(config, sessions);
+    const googlePay = createGooglePayService(config, sessions);
+    const setting = (promise: Promise<unknown>) => promise.then(() => undefined, (e: { details?: { setting: string } }) => e.details?.setting);
+    expect(await setting(applePay.init(principal, input))).toBe('APPLE_PAY_MERCHANT_ID');
+    expect(await setting(applePay.validateMerchant(principal, 'pses_x', 'https://apple-pay-gateway.apple.com/'))).toBe('APPLE_PAY_MERCHANT_ID');
+    expect(await setting(applePay.verifyPayment(principal, 'pses_x', {}))).toBe('APPLE_PAY_MERCHANT_ID');
+    expect(await setting(googlePay.init(principal, input))).toBe('GOOGLE_PAY_MERCHANT_ID');
+    expect(await setting(googlePay.verifyPayment(principal, 'pses_x', {}))).toBe('GOOGLE_PAY_MERCHANT_ID');
+    const withIds = loadConfig({ APPLE_PAY_MERCHANT_ID: 'merchant.x', GOOGLE_PAY_MERCHANT_ID: 'g' });
+    expect(await setting(createApplePayService(withIds, sessions).validateMerchant(principal, 'pses_x', 'https://x'))).toBe('APPLE_PAY_DOMAIN');
+    expect(await setting(createApplePayService(withIds, sessions).verifyPayment(principal, 'pses_x', {}))).toBe('APPLE_PAY_ROOT_CA_FILE');
+    expect(await setting(createGooglePayService(withIds, sessions).init(principal, input))).toBe('GOOGLE_PAY_PRIVATE_KEY_FILES');
+  });
+});
