@@ -19,7 +19,9 @@ export interface ApplePayAuthority {
   leaf: TestCertificate;
 }
 
-export async function createApplePayAuthority(options: { leafOid?: boolean; intermediateOid?: boolean } = {}): Promise<ApplePayAuthority> {
+export async function createApplePayAuthority(
+  options: { leafOid?: boolean; intermediateOid?: boolean; leafNotAfter?: Date } = {},
+): Promise<ApplePayAuthority> {
   const root = await createCertificate({ commonName: 'Test Apple Root CA - G3', ca: true });
   const intermediate = await createCertificate({
     commonName: 'Test Apple Application Integration CA - G3',
@@ -31,6 +33,7 @@ export async function createApplePayAuthority(options: { leafOid?: boolean; inte
     commonName: 'Test ecc-smp-broker-sign_UC4-PROD',
     issuer: intermediate,
     markerOids: options.leafOid === false ? [] : [LEAF_OID],
+    ...(options.leafNotAfter ? { notAfter: options.leafNotAfter } : {}),
   });
   return { root, intermediate, leaf };
 }

@@ -79,4 +79,12 @@ describe('POST /api/v1/payment/apple-pay/init', () => {
   it('when no token is sent, then 401', async () => {
     expect((await t.http().post('/api/v1/payment/apple-pay/init').send({})).status).toBe(401);
   });
+
+  it('when the OpenAPI document is read, then the payment endpoints are described with the payment permission and request bodies', async () => {
+    const res = await t.http().get('/openapi.json');
+    for (const path of ['/api/v1/payment/apple-pay/init', '/api/v1/payment/apple-pay/validate-merchant', '/api/v1/payment/google-pay/init']) {
+      expect(res.body.paths[path]?.post?.requestBody).toBeDefined();
+      expect(res.body.paths[path].post.tags).toEqual(['payments']);
+    }
+  });
 });

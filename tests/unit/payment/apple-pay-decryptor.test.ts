@@ -98,6 +98,12 @@ describe('ApplePayDecryptor (EC_v1)', () => {
     }
   });
 
+  it('when the leaf certificate had expired when it signed, then payment_data_certificate_invalid', async () => {
+    const expired = await createApplePayAuthority({ leafNotAfter: new Date(Date.now() - 60_000) });
+    const t = buildApplePayToken({ authority: expired, merchantId: MERCHANT_ID, merchantPublicKey: merchantPublicKey() });
+    expect(refusal(t, decryptor(expired.root)).code).toBe('payment_data_certificate_invalid');
+  });
+
   it('when the signing time is older (or later) than five minutes, then payment_data_expired', () => {
     expect(refusal(token({ signingTime: new Date(Date.now() - 6 * 60_000) })).code).toBe('payment_data_expired');
     expect(refusal(token({ signingTime: new Date(Date.now() + 6 * 60_000) })).code).toBe('payment_data_expired');
