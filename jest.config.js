@@ -5,7 +5,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    // pkijs and asn1js (Apple Pay's PKCS#7) ship only as ES modules, which Jest on Node 20 cannot require.
+    '^.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(pkijs|asn1js|bytestreamjs|@peculiar|@noble)/)'],
   // Two cores: one worker each. Every test file builds its own database, so files run in parallel safely.
   maxWorkers: 2,
   // Generous: a loaded 2-core machine can take tens of seconds to start an embedded database.

@@ -24,6 +24,10 @@ import type { IdempotencyService } from './modules/idempotency/idempotency.servi
 import { ledgerRoutes } from './modules/ledger/ledger.routes';
 import type { LedgerService } from './modules/ledger/ledger.service';
 import { opsRouter } from './modules/ops/ops.routes';
+import { applePayRoutes } from './modules/payment/apple-pay/apple-pay.routes';
+import type { ApplePayService } from './modules/payment/apple-pay/apple-pay.service';
+import { googlePayRoutes } from './modules/payment/google-pay/google-pay.routes';
+import type { GooglePayService } from './modules/payment/google-pay/google-pay.service';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import type { WalletService } from './modules/wallet/wallet.service';
 import { web3Routes } from './modules/web3/web3.routes';
@@ -58,6 +62,8 @@ export interface AppDeps {
     web3Wallets: Web3WalletService;
     web3Sends: Web3SendService;
     agents: AgentModule;
+    applePay: ApplePayService;
+    googlePay: GooglePayService;
   };
 }
 
@@ -113,6 +119,8 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   ucpRoutes(api, services.agents.ucp, limits);
   mandateRoutes(api, services.agents.mandates);
   mountUcpProfile(app, api, API_BASE_PATH);
+  applePayRoutes(api, services.applePay, limits);
+  googlePayRoutes(api, services.googlePay, limits);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -22,7 +22,11 @@ import { LedgerService } from './modules/ledger/ledger.service';
 import { SqlWalletRepository } from './modules/wallet/adapters/sql-wallet.repository';
 import { WalletDirectory } from './modules/wallet/wallet-directory';
 import { WalletService } from './modules/wallet/wallet.service';
+import { createApplePayService } from './modules/payment/apple-pay/apple-pay.module';
+import type { MerchantValidator } from './modules/payment/apple-pay/merchant-validation';
 import { createFundingModule } from './modules/payment/funding/funding.module';
+import { createGooglePayService } from './modules/payment/google-pay/google-pay.module';
+import { PaymentSessionService } from './modules/payment/session/payment-session.service';
 import { createTokenModule } from './modules/token/token.module';
 import { createWeb3Module } from './modules/web3/web3.module';
 import { createWebhookModule } from './modules/webhook/webhook.module';
@@ -35,6 +39,8 @@ export interface ContainerOverrides {
   db?: Database;
   cache?: Cache;
   logger?: Logger;
+  /** Apple Pay merchant validation against a local server (tests). */
+  applePayMerchantValidator?: MerchantValidator;
 }
 
 /**
@@ -92,6 +98,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     config, db, logger, metrics, agentRepository, walletRepository, wallets, ledger, outbox: webhooks.outbox, events, encryptor,
   });
 
+  const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
+  const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
+  const googlePay = createGooglePayService(config, paymentSessions);
+
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
@@ -109,6 +119,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     web3Wallets: web3.wallets,
     web3Sends: web3.sends,
     agents,
+    paymentSessions,
+    applePay,
+    googlePay,
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);

@@ -98,6 +98,24 @@ const envSchema = z.object({
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   WEB3_WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   AGENT_APPROVAL_TTL_SECONDS: positiveInt.max(30 * 86_400).default(86_400),
+  // Mobile wallets (docs/mobile-payments.md). All optional: an unconfigured method answers 503 naming the setting.
+  PAYMENT_SESSION_TTL_MS: positiveInt.max(3_600_000).default(15 * 60 * 1000),
+  PAYMENT_MERCHANT_NAME: z.string().min(1).max(64).default('Open Commerce Protocol'),
+  PAYMENT_MERCHANT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code').default('US'),
+  APPLE_PAY_MERCHANT_ID: z.string().min(1).optional(),
+  APPLE_PAY_DOMAIN: z.string().min(1).optional(),
+  APPLE_PAY_SUPPORTED_NETWORKS: csv.default(['visa', 'masterCard', 'amex', 'discover']),
+  APPLE_PAY_MERCHANT_CERT_FILE: z.string().min(1).optional(),
+  APPLE_PAY_MERCHANT_KEY_FILE: z.string().min(1).optional(),
+  APPLE_PAY_ROOT_CA_FILE: z.string().min(1).optional(),
+  APPLE_PAY_PROCESSING_KEY_FILES: csv.optional(),
+  APPLE_PAY_SIGNING_TIME_TOLERANCE_MS: positiveInt.max(3_600_000).default(5 * 60 * 1000),
+  APPLE_PAY_VALIDATION_TIMEOUT_MS: positiveInt.max(60_000).default(10_000),
+  GOOGLE_PAY_MERCHANT_ID: z.string().min(1).optional(),
+  GOOGLE_PAY_ENVIRONMENT: z.enum(['TEST', 'PRODUCTION']).default('TEST'),
+  GOOGLE_PAY_ALLOWED_CARD_NETWORKS: csv.default(['VISA', 'MASTERCARD', 'AMEX', 'DISCOVER']),
+  GOOGLE_PAY_ROOT_KEYS_FILE: z.string().min(1).optional(),
+  GOOGLE_PAY_PRIVATE_KEY_FILES: csv.optional(),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import Transport from 'winston-transport';
 import { loadConfig, type Config } from '../../src/config/config';
-import { createContainer, type Container } from '../../src/container';
+import { createContainer, type Container, type ContainerOverrides } from '../../src/container';
 import type { Cache } from '../../src/infra/cache/cache';
 import { MemoryCache } from '../../src/infra/cache/memory-cache';
 import { RedisCache } from '../../src/infra/cache/redis-cache';
@@ -80,7 +80,7 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, overrides: ContainerOverrides = {}): Promise<TestApp> {
   const config = loadConfig({
     ...TEST_ENV,
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
@@ -93,6 +93,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     db,
     cache: openTestCache(),
     logger: createLogger(config.LOG_LEVEL, [logs]),
+    ...overrides,
   });
   return {
     container,

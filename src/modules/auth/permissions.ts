@@ -14,6 +14,7 @@ export const USER_PERMISSIONS = [
   'web3:read',
   'web3:write',
   'web3:send',
+  'payment:write',
 ] as const;
 
 export const ADMIN_PERMISSIONS = [
