@@ -57,6 +57,7 @@ describe('POST /api/v1/wallet/transfer', () => {
       [{ fromWalletId: from.id, toWalletId: to.id, amount: '1', currency: 'EUR' }, 400, 'currency_mismatch'],
       [{ fromWalletId: stranger.id, toWalletId: to.id, amount: '1' }, 404, 'wallet_not_found'],
       [{ fromWalletId: from.id, toWalletId: 'wal_doesnotexist', amount: '1' }, 404, 'wallet_not_found'],
+      [{ fromWalletId: from.id, toWalletId: 'sys_adjustments_USD_0', amount: '1' }, 404, 'wallet_not_found'],
       [{ fromWalletId: from.id, toWalletId: to.id, amount: '1' }, 400, 'validation_failed', null],
       [{ fromWalletId: from.id, toWalletId: to.id, amount: '1', balance: '99' }, 400, 'validation_failed'],
     ];
