@@ -1,3 +1,5 @@
+import { luhnValid } from '../shared/luhn';
+
 /**
  * Removes secrets from anything about to be logged: values under sensitive keys, and any run of
  * digits that looks like a card number, wherever it appears.
@@ -34,15 +36,4 @@ function redactError(error: Error, depth: number): Record<string, unknown> {
   // `cause` is not enumerable, so the spread above misses it; it often holds the real reason.
   const cause = error.cause === undefined ? {} : { cause: redact(error.cause, depth + 1) };
   return { ...extra, ...cause, name: error.name, message: redact(error.message), stack: redact(error.stack) };
-}
-
-function luhnValid(candidate: string): boolean {
-  const digits = candidate.replace(/\D/g, '');
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
 }

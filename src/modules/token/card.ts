@@ -1,3 +1,4 @@
+import { luhnValid } from '../../shared/luhn';
 import { ValidationFailed } from '../../shared/errors';
 
 export interface CardInput {
@@ -29,16 +30,6 @@ const EXPIRY_YEARS_AHEAD_MAX = 20;
 
 export function cardBrand(number: string): CardBrand {
   return BRANDS.find(([, prefix]) => prefix.test(number))?.[0] ?? 'unknown';
-}
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 /** True while the card can still be used: cards are valid through the last day of their month. */

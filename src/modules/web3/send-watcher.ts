@@ -1,5 +1,6 @@
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
+import { Periodic } from '../../infra/periodic';
 import { newEvent, type DomainEvent, type EventBus } from '../../shared/events';
 import type { Outbox } from '../ledger/outbox';
 import type { Chain, ChainRegistry } from './chain-registry';
@@ -21,9 +22,7 @@ export interface WatchSummary {
  * knows is broadcast again from its stored signed bytes: the same hash, never a second payment.
  */
 export class SendWatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private current: Promise<unknown> | undefined;
-  private stopping = false;
+  private readonly loop: Periodic;
 
   constructor(
     private readonly db: Database,
@@ -33,7 +32,9 @@ export class SendWatcher {
     private readonly events: EventBus,
     private readonly logger: Logger,
     private readonly batchSize: number,
-  ) {}
+  ) {
+    this.loop = new Periodic('web3 watcher', async () => (await this.runOnce(), false), logger);
+  }
 
   /** One pass over every chain. A chain whose node is down is skipped (logged) until the next pass. */
   async runOnce(): Promise<WatchSummary> {
@@ -49,28 +50,11 @@ export class SendWatcher {
   }
 
   start(intervalMs: number): void {
-    if (this.timer || this.current) return;
-    this.stopping = false;
-    const tick = async () => {
-      this.timer = undefined;
-      this.current = this.runOnce().catch((error: unknown) => this.logger.error('web3 watcher run failed', { error }));
-      await this.current;
-      this.current = undefined;
-      if (!this.stopping) this.schedule(tick, intervalMs);
-    };
-    this.schedule(tick, intervalMs);
+    this.loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.current;
-  }
-
-  private schedule(tick: () => Promise<void>, delayMs: number): void {
-    this.timer = setTimeout(() => void tick(), delayMs);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async watchChain(chain: Chain, summary: WatchSummary): Promise<void> {

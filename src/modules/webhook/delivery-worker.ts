@@ -1,5 +1,6 @@
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Logger } from '../../infra/logger';
+import { Periodic } from '../../infra/periodic';
 import type { WebhookResponse, WebhookSender } from './http-webhook-sender';
 import { retryDelayMs } from './retry-delay';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhookPayload } from './signature';
@@ -22,9 +23,7 @@ export type RunSummary = Record<DeliveryOutcome, number> & { claimed: number };
  * delivered; anything else is retried with backoff until maxAttempts, then failed.
  */
 export class WebhookDeliveryWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private current: Promise<unknown> | undefined;
-  private stopping = false;
+  private readonly loop: Periodic;
 
   constructor(
     private readonly store: WebhookDeliveryStore,
@@ -33,7 +32,10 @@ export class WebhookDeliveryWorker {
     private readonly logger: Logger,
     private readonly metrics: WebhookMetrics,
     private readonly options: DeliveryWorkerOptions,
-  ) {}
+  ) {
+    // A full batch means more may be due: run again at once.
+    this.loop = new Periodic('webhook worker', async () => (await this.runOnce()).claimed === options.batchSize, logger);
+  }
 
   /** One batch. Errors: only the claim query's (a database outage); per-delivery ones are recorded. */
   async runOnce(): Promise<RunSummary> {
@@ -48,34 +50,12 @@ export class WebhookDeliveryWorker {
 
   /** Runs batches every intervalMs (at once again after a full batch) until stop(). */
   start(intervalMs: number): void {
-    if (this.timer || this.current) return;
-    this.stopping = false;
-    const tick = async () => {
-      this.timer = undefined;
-      const run = this.runOnce().catch((error: unknown) => {
-        this.logger.error('webhook worker run failed', { error });
-        return undefined;
-      });
-      this.current = run;
-      const summary = await run;
-      this.current = undefined;
-      if (this.stopping) return;
-      this.schedule(tick, summary?.claimed === this.options.batchSize ? 0 : intervalMs);
-    };
-    this.schedule(tick, intervalMs);
+    this.loop.start(intervalMs);
   }
 
   /** Stops scheduling and waits for the batch in flight, so close() can release the pool after. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.current;
-  }
-
-  private schedule(tick: () => Promise<void>, delayMs: number): void {
-    this.timer = setTimeout(() => void tick(), delayMs);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<DeliveryOutcome | undefined> {

@@ -1,4 +1,5 @@
-import { cardBrand, luhnValid, validateCard } from '../../../src/modules/token/card';
+import { cardBrand, validateCard } from '../../../src/modules/token/card';
+import { luhnValid } from '../../../src/shared/luhn';
 import { Fingerprinter } from '../../../src/modules/token/fingerprint';
 import { createHash } from 'node:crypto';
 
