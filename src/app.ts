@@ -29,6 +29,8 @@ import type { CardFundingService } from './modules/payment/funding/card-funding.
 import { autoTopUpRoutes } from './modules/payment/funding/auto-top-up.routes';
 import type { AutoTopUpService } from './modules/payment/funding/auto-top-up.service';
 import type { WebhookService } from './modules/webhook/webhook.service';
+import { adminRoutes } from './modules/admin/admin.routes';
+import type { AdminModule } from './modules/admin/admin.module';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -47,6 +49,7 @@ export interface AppDeps {
     tokens: TokenService;
     cardFunding: CardFundingService;
     autoTopUp: AutoTopUpService;
+    admin: AdminModule;
   };
 }
 
@@ -96,6 +99,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);
   autoTopUpRoutes(api, services.autoTopUp);
+  adminRoutes(api, services.admin);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

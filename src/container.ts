@@ -12,6 +12,8 @@ import { createMetrics } from './infra/metrics';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
+import { LoginLocks } from './modules/auth/login-locks';
+import { createAdminModule } from './modules/admin/admin.module';
 import { SqlIdempotencyRepository } from './modules/idempotency/adapters/sql-idempotency.repository';
 import { IdempotencyService } from './modules/idempotency/idempotency.service';
 import { SqlLedgerRepository } from './modules/ledger/adapters/sql-ledger.repository';
@@ -48,8 +50,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 
   const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
+  const locks = new LoginLocks(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
+  await locks.warm();
   const auth = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {
     refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
+    locks,
   });
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
@@ -82,12 +87,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events,
   });
 
+  const admin = createAdminModule({ config, db, ledger, locks });
+
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
-  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service, cardFunding: funding.cardFunding, autoTopUp: funding.autoTopUp };
+  const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service, cardFunding: funding.cardFunding, autoTopUp: funding.autoTopUp, admin };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
 

@@ -93,6 +93,7 @@ const envSchema = z.object({
   PROVIDER_RETRIES_MAX: z.coerce.number().int().min(0).max(5).default(2),
   PROVIDER_BACKOFF_BASE_MS: positiveInt.max(10_000).default(200),
   AUTO_TOP_UP_FAILURES_MAX: positiveInt.max(20).default(3),
+  REFUND_FOUR_EYES_THRESHOLD_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

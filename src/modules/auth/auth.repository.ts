@@ -1,4 +1,5 @@
 import type { SqlClient } from '../../infra/db/database';
+import type { AdminRole } from './permissions';
 
 export type UserRole = 'user' | 'admin';
 
@@ -8,6 +9,10 @@ export interface User {
   role: UserRole;
   passwordHash: string;
   createdAt: Date;
+  /** Operators only: their admin role (null = the full `admin` role). */
+  adminRole?: AdminRole | null;
+  /** Set while the login is locked by an operator. */
+  lockedAt?: Date | null;
 }
 
 export interface RefreshTokenRecord {

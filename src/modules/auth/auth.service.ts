@@ -8,6 +8,7 @@ import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared
 import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
 import { GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
 import type { TokenIssuer } from './token-issuer';
+import type { LoginLocks } from './login-locks';
 
 export interface TokenPair {
   accessToken: string;
@@ -24,6 +25,8 @@ export interface PublicUser {
 
 export interface AuthServiceOptions {
   refreshTtlSeconds: number;
+  /** Locked logins (admin customer management); without it no login is ever locked. */
+  locks?: LoginLocks;
 }
 
 // Compared against when the email is unknown, so a login takes as long either way.
@@ -53,18 +56,19 @@ export class AuthService {
     }
   }
 
-  /** Errors: invalid_credentials (401), the same for an unknown email and a wrong password. */
+  /** Errors: invalid_credentials (401), the same for an unknown email and a wrong password; account_locked (401). */
   async login(email: string, password: string): Promise<TokenPair> {
     const user = await this.repo.findUserByEmail(email);
     const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!user || !valid) throw new Unauthorized('Email or password is wrong', 'invalid_credentials');
+    if (user.lockedAt) throw accountLocked();
     return this.issueTokens(user);
   }
 
   /**
    * Rotates a refresh token: the presented one is spent and a new one of the same family issued.
    * A token presented a second time means it leaked: its whole family is revoked.
-   * Errors: refresh_token_reused (401), invalid_refresh_token (401).
+   * Errors: refresh_token_reused (401), invalid_refresh_token (401), account_locked (401).
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const tokenHash = sha256Hex(refreshToken);
@@ -73,6 +77,8 @@ export class AuthService {
       if (!record) return null;
       const user = await this.repo.findUserById(record.userId, tx);
       if (!user) return null;
+      // Thrown inside the transaction: the presented token stays unspent, for after an unlock.
+      if (user.lockedAt) throw accountLocked();
       const next = await this.newRefreshToken(user.id, record.familyId, tx);
       return { user, refreshToken: next };
     });
@@ -149,8 +155,12 @@ export class AuthService {
     }
   }
 
+  /** Errors: invalid_token / token_expired (401), account_locked (401) for a locked login or agent owner. */
   async verifyAccessToken(token: string): Promise<Principal> {
-    return this.tokens.verify(token);
+    const principal = this.tokens.verify(token);
+    const locks = this.options.locks;
+    if (locks && (await locks.isLocked(principal.ownerId ?? principal.sub))) throw accountLocked();
+    return principal;
   }
 
   private async issueTokens(user: User): Promise<TokenPair> {
@@ -159,7 +169,7 @@ export class AuthService {
   }
 
   private accessTokenFor(user: User): { accessToken: string; expiresIn: number } {
-    const principal: Principal = { sub: user.id, role: user.role, permissions: permissionsForUserRole(user.role) };
+    const principal: Principal = { sub: user.id, role: user.role, permissions: permissionsForUserRole(user.role, user.adminRole) };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
 
@@ -177,4 +187,8 @@ export class AuthService {
     );
     return token;
   }
+}
+
+function accountLocked(): Unauthorized {
+  return new Unauthorized('This account is locked; contact support', 'account_locked');
 }

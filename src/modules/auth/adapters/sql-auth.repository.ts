@@ -1,4 +1,5 @@
 import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
+import type { AdminRole } from '../permissions';
 import { EmailTaken, type ApiClient, type AuthRepository, type User, type UserRole } from '../auth.repository';
 
 interface UserRow {
@@ -7,6 +8,8 @@ interface UserRow {
   role: UserRole;
   password_hash: string;
   created_at: Date;
+  admin_role?: AdminRole | null;
+  locked_at?: Date | null;
 }
 
 interface ApiClientRow {
@@ -26,6 +29,8 @@ const toUser = (r: UserRow): User => ({
   role: r.role,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
+  adminRole: r.admin_role ?? null,
+  lockedAt: r.locked_at ?? null,
 });
 
 const toApiClient = (r: ApiClientRow): ApiClient => ({
