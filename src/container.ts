@@ -87,7 +87,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events,
   });
 
-  const admin = createAdminModule({ config, db, ledger, locks });
+  const admin = createAdminModule({ config, db, cache, logger, events, ledger, locks });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
@@ -97,6 +97,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const services = { auth, idempotency, wallets, ledger, webhook: webhooks.service, tokens: tokens.service, cardFunding: funding.cardFunding, autoTopUp: funding.autoTopUp, admin };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
+  admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
   return {
     config,
@@ -113,6 +114,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     async close() {
       clearInterval(housekeeping);
       await funding.autoTopUp.idle();
+      await admin.stop();
       await webhooks.worker.stop();
       await cache.close();
       await db.close();

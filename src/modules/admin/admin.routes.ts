@@ -1,6 +1,7 @@
 import type { Api } from '../../http/api';
 import type { AdminModule } from './admin.module';
 import { adminCustomerRoutes } from './routes/customers.routes';
+import { adminMonitoringRoutes } from './routes/monitoring.routes';
 import { adminRefundRoutes } from './routes/refunds.routes';
 import { adminUserAndAuditRoutes } from './routes/users-audit.routes';
 
@@ -9,4 +10,5 @@ export function adminRoutes(api: Api, admin: AdminModule): void {
   adminUserAndAuditRoutes(api, admin);
   adminCustomerRoutes(api, admin);
   adminRefundRoutes(api, admin);
+  adminMonitoringRoutes(api, admin);
 }
