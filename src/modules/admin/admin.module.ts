@@ -6,6 +6,7 @@ import type { EventBus } from '../../shared/events';
 import type { LoginLocks } from '../auth/login-locks';
 import type { LedgerService } from '../ledger/ledger.service';
 import { SqlAdminUserRepository } from './adapters/sql-admin-user.repository';
+import { SqlAnalyticsRepository } from './adapters/sql-analytics.repository';
 import { SqlAuditRepository } from './adapters/sql-audit.repository';
 import { SqlCustomerRepository } from './adapters/sql-customer.repository';
 import { SqlMonitoringRepository } from './adapters/sql-monitoring.repository';
@@ -15,6 +16,7 @@ import { MonitoringService } from './monitoring/monitoring.service';
 import { TransactionSearchService } from './monitoring/transaction-search';
 import { AdjustmentService } from './adjustment.service';
 import { AdminUserService } from './admin-users.service';
+import { AnalyticsService } from './analytics/analytics.service';
 import { AuditTrail } from './audit/audit-trail';
 import { CustomerService } from './customers/customer.service';
 import { RefundService } from './refunds/refund.service';
@@ -29,7 +31,7 @@ export interface AdminModuleDeps {
   locks: LoginLocks;
 }
 
-/** The admin service: operators, audit log, customers, refunds, monitoring. */
+/** The admin service: operators, audit log, customers, refunds, monitoring, analytics. */
 export function createAdminModule({ config, db, cache, logger, events, ledger, locks }: AdminModuleDeps) {
   const audit = new AuditTrail(db, new SqlAuditRepository(db));
   const monitoring = new MonitoringService(new SqlMonitoringRepository(db), cache, audit, {
@@ -45,6 +47,7 @@ export function createAdminModule({ config, db, cache, logger, events, ledger, l
   let sweeper: NodeJS.Timeout | undefined;
   return {
     monitoring,
+    analytics: new AnalyticsService(new SqlAnalyticsRepository(db)),
     transactions: new TransactionSearchService(new SqlTransactionSearchRepository(db)),
     audit,
     users: new AdminUserService(new SqlAdminUserRepository(), audit),

@@ -1,5 +1,6 @@
 import type { Api } from '../../http/api';
 import type { AdminModule } from './admin.module';
+import { adminAnalyticsRoutes } from './routes/analytics.routes';
 import { adminCustomerRoutes } from './routes/customers.routes';
 import { adminMonitoringRoutes } from './routes/monitoring.routes';
 import { adminRefundRoutes } from './routes/refunds.routes';
@@ -11,4 +12,5 @@ export function adminRoutes(api: Api, admin: AdminModule): void {
   adminCustomerRoutes(api, admin);
   adminRefundRoutes(api, admin);
   adminMonitoringRoutes(api, admin);
+  adminAnalyticsRoutes(api, admin);
 }
