@@ -1,7 +1,7 @@
 import type { Database } from '../../../infra/db/database';
 import { newId } from '../../../infra/crypto/ids';
 import type { Principal } from '../../../http/principal';
-import { Conflict, Forbidden, NotFound, Unprocessable } from '../../../shared/errors';
+import { AppError, Conflict, Forbidden, NotFound, Unprocessable } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
 import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger/ledger.service';
 import type { AdminContext } from '../audit/audit.repository';
@@ -71,7 +71,7 @@ export class RefundService {
         });
       }
       let decided: RefundRequest | undefined;
-      const refund = await this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
+      const refund = await this.refundOnce(id, () => this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
         guard: async (tx) => {
           if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
         },
@@ -80,7 +80,7 @@ export class RefundService {
           await this.audit.append(tx, ctx, { ...entry, before: { status: 'pending' }, after: { status: 'approved', refundTransferId: posted.transfer.id, amount: request.amount } });
           await inTx?.(tx, { request: decided, refund: posted });
         },
-      });
+      }));
       return { request: decided!, refund };
     });
   }
@@ -94,6 +94,22 @@ export class RefundService {
       const decided = await this.repo.decide(tx, id, { status: 'rejected', decidedBy: ctx.actorId, decisionReason: reason, refundTransferId: null });
       return { result: decided, before: { status: 'pending' }, after: { status: 'rejected' } };
     });
+  }
+
+  /**
+   * A racing approval that lost sees the original already refunded (the ledger's own check runs
+   * first) and gets refund_exceeds_remaining; the true reason is that the request was decided.
+   */
+  private async refundOnce(id: string, refund: () => Promise<PostedTransfer>): Promise<PostedTransfer> {
+    try {
+      return await refund();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'refund_exceeds_remaining') {
+        const now = await this.repo.find(id);
+        if (now && now.status !== 'pending') throw notPending(now.status);
+      }
+      throw error;
+    }
   }
 
   private async find(id: string): Promise<RefundRequest> {
