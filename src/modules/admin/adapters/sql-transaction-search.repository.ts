@@ -13,25 +13,36 @@ export class SqlTransactionSearchRepository implements TransactionSearchReposito
   constructor(private readonly db: SqlClient) {}
 
   async search(f: TransactionFilter, limit: number, after?: Cursor): Promise<Transfer[]> {
+    // Only the filters given become conditions (values stay parameters): with "$n IS NULL OR ..."
+    // a prepared statement's generic plan could not use the wallet and initiator indexes.
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const p = (value: unknown) => `$${params.push(value)}`;
+    if (f.status) where.push(`status = ${p(f.status)}`);
+    if (f.type) where.push(`type = ${p(f.type)}`);
+    if (f.currency) where.push(`currency = ${p(f.currency)}`);
+    if (f.minAmount !== undefined) where.push(`amount >= ${p(f.minAmount)}`);
+    if (f.maxAmount !== undefined) where.push(`amount <= ${p(f.maxAmount)}`);
+    if (f.walletId) {
+      const w = p(f.walletId);
+      where.push(`id IN (SELECT id FROM transfers WHERE from_wallet_id = ${w} UNION ALL SELECT id FROM transfers WHERE to_wallet_id = ${w})`);
+    }
+    if (f.customerId) {
+      const c = p(f.customerId);
+      where.push(`id IN (SELECT t2.id FROM wallets w JOIN transfers t2 ON t2.from_wallet_id = w.id WHERE w.user_id = ${c}
+                         UNION ALL SELECT t2.id FROM wallets w JOIN transfers t2 ON t2.to_wallet_id = w.id WHERE w.user_id = ${c})`);
+    }
+    if (f.initiatedBy) where.push(`initiated_by = ${p(f.initiatedBy)}`);
+    if (f.from) where.push(`created_at >= ${p(f.from)}`);
+    if (f.to) where.push(`created_at < ${p(f.to)}`);
+    if (after) where.push(`(created_at, id) < (${p(after.createdAt)}::timestamptz, ${p(after.id)}::text)`);
     const { rows } = await this.db.query<Row>(
       `SELECT id, type, status, amount, currency, from_wallet_id, to_wallet_id, refund_of, refunded_amount, description,
               initiated_by, metadata, created_at
-         FROM transfers t
-        WHERE ($1::text IS NULL OR status = $1)
-          AND ($2::text IS NULL OR type = $2)
-          AND ($3::text IS NULL OR currency = $3)
-          AND ($4::bigint IS NULL OR amount >= $4)
-          AND ($5::bigint IS NULL OR amount <= $5)
-          AND ($6::text IS NULL OR from_wallet_id = $6 OR to_wallet_id = $6)
-          AND ($7::text IS NULL OR from_wallet_id IN (SELECT id FROM wallets WHERE user_id = $7)
-                                OR to_wallet_id IN (SELECT id FROM wallets WHERE user_id = $7))
-          AND ($8::text IS NULL OR initiated_by = $8)
-          AND ($9::timestamptz IS NULL OR created_at >= $9)
-          AND ($10::timestamptz IS NULL OR created_at < $10)
-          AND ($11::timestamptz IS NULL OR (created_at, id) < ($11::timestamptz, $12::text))
-        ORDER BY created_at DESC, id DESC LIMIT $13`,
-      [f.status ?? null, f.type ?? null, f.currency ?? null, f.minAmount ?? null, f.maxAmount ?? null, f.walletId ?? null,
-        f.customerId ?? null, f.initiatedBy ?? null, f.from ?? null, f.to ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+         FROM transfers
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT ${p(limit + 1)}`,
+      params,
     );
     return rows.map((r) => ({
       id: r.id, type: r.type, status: r.status, amount: r.amount, currency: r.currency, fromWalletId: r.from_wallet_id,
