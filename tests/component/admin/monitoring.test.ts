@@ -50,9 +50,12 @@ describe('transaction monitoring', () => {
   it('when a wallet sends as many as the velocity limit in the window, then no alert; one more, then one alert only', async () => {
     const { alice, a, b } = await pair();
     await fund(t, a.id, 1_000);
-    for (let i = 0; i < 3; i++) await transfer(t, alice, { fromWalletId: a.id, toWalletId: b.id, amount: '1' });
+    for (let i = 0; i < 3; i++) expect((await transfer(t, alice, { fromWalletId: a.id, toWalletId: b.id, amount: '1' })).status).toBe(201);
     expect(await alertsFor(a.id)).toEqual([]);
-    await Promise.all([1, 2, 3].map(() => transfer(t, alice, { fromWalletId: a.id, toWalletId: b.id, amount: '1' })));
+    expect((await transfer(t, alice, { fromWalletId: a.id, toWalletId: b.id, amount: '1' })).status).toBe(201);
+    expect(await alertsFor(a.id)).toHaveLength(1);
+    const burst = await Promise.all([1, 2, 3].map(() => transfer(t, alice, { fromWalletId: a.id, toWalletId: b.id, amount: '1' })));
+    expect(burst.map((r) => r.status)).toEqual([201, 201, 201]);
     const alerts = await alertsFor(a.id);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ rule: 'velocity', details: expect.objectContaining({ limit: 3 }) });

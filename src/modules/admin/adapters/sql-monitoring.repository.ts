@@ -34,11 +34,14 @@ export class SqlMonitoringRepository implements MonitoringRepository {
       : null;
   }
 
-  async countDebits(walletId: string, at: Date, windowMs: number): Promise<number> {
+  async countDebitsUpTo(transferId: string, windowMs: number): Promise<number> {
+    // The bound is read in SQL: a JS Date has milliseconds, created_at has microseconds, and a
+    // bound truncated to the millisecond would leave the transfer itself out of its own window.
     const { rows } = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM transfers
-        WHERE from_wallet_id = $1 AND created_at <= $2 AND created_at > $2::timestamptz - make_interval(secs => $3)`,
-      [walletId, at, windowMs / 1000],
+      `SELECT count(*)::int AS n FROM transfers t, transfers x
+        WHERE x.id = $1 AND t.from_wallet_id = x.from_wallet_id
+          AND t.created_at <= x.created_at AND t.created_at > x.created_at - make_interval(secs => $2)`,
+      [transferId, windowMs / 1000],
     );
     return rows[0]!.n;
   }

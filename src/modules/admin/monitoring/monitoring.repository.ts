@@ -44,8 +44,8 @@ export interface AlertFilter {
 /** Storage for monitoring: what the rules read, and the alerts they raise (one per dedupe key). */
 export interface MonitoringRepository {
   findTransfer(id: string): Promise<WatchedTransfer | null>;
-  /** Transfers debiting the wallet in (at - windowMs, at]. */
-  countDebits(walletId: string, at: Date, windowMs: number): Promise<number>;
+  /** Transfers debiting the transfer's source wallet in the window that ends with that transfer. */
+  countDebitsUpTo(transferId: string, windowMs: number): Promise<number>;
   /** Wallets with more than `max` failed card charges in one window (windows aligned to the epoch), since `since`. */
   declineBursts(since: Date, windowMs: number, max: number): Promise<DeclineBurst[]>;
   /** False when an alert with this dedupe key exists already. */

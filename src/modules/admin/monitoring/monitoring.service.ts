@@ -62,7 +62,7 @@ export class MonitoringService {
       });
     }
     if (!transfer.fromUserWallet) return;
-    const count = await this.repo.countDebits(transfer.fromWalletId, transfer.createdAt, velocityWindowMs);
+    const count = await this.repo.countDebitsUpTo(transfer.id, velocityWindowMs);
     if (count > velocityMax) {
       const windowIndex = Math.floor(transfer.createdAt.getTime() / velocityWindowMs);
       await this.raise({
