@@ -87,7 +87,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events,
   });
 
-  const admin = createAdminModule({ config, db, cache, logger, events, ledger, locks });
+  const admin = createAdminModule({ config, db, cache, logger, events, auth, ledger, locks });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));

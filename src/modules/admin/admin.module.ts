@@ -3,6 +3,7 @@ import type { Cache } from '../../infra/cache/cache';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import type { EventBus } from '../../shared/events';
+import type { AuthService } from '../auth/auth.service';
 import type { LoginLocks } from '../auth/login-locks';
 import type { LedgerService } from '../ledger/ledger.service';
 import { SqlAdminUserRepository } from './adapters/sql-admin-user.repository';
@@ -15,6 +16,7 @@ import { SqlTransactionSearchRepository } from './adapters/sql-transaction-searc
 import { MonitoringService } from './monitoring/monitoring.service';
 import { TransactionSearchService } from './monitoring/transaction-search';
 import { AdjustmentService } from './adjustment.service';
+import { AdminApiClientService } from './api-clients.service';
 import { AdminUserService } from './admin-users.service';
 import { AnalyticsService } from './analytics/analytics.service';
 import { AuditTrail } from './audit/audit-trail';
@@ -27,12 +29,13 @@ export interface AdminModuleDeps {
   cache: Cache;
   logger: Logger;
   events: EventBus;
+  auth: AuthService;
   ledger: LedgerService;
   locks: LoginLocks;
 }
 
 /** The admin service: operators, audit log, customers, refunds, monitoring, analytics. */
-export function createAdminModule({ config, db, cache, logger, events, ledger, locks }: AdminModuleDeps) {
+export function createAdminModule({ config, db, cache, logger, events, auth, ledger, locks }: AdminModuleDeps) {
   const audit = new AuditTrail(db, new SqlAuditRepository(db));
   const monitoring = new MonitoringService(new SqlMonitoringRepository(db), cache, audit, {
     largeAmountMinor: BigInt(config.MONITOR_LARGE_AMOUNT_MINOR),
@@ -51,6 +54,7 @@ export function createAdminModule({ config, db, cache, logger, events, ledger, l
     transactions: new TransactionSearchService(new SqlTransactionSearchRepository(db)),
     audit,
     users: new AdminUserService(new SqlAdminUserRepository(), audit),
+    apiClients: new AdminApiClientService(auth, audit),
     adjustments: new AdjustmentService(ledger, audit),
     customers: new CustomerService(new SqlCustomerRepository(db), audit, locks),
     refunds: new RefundService(db, new SqlRefundRequestRepository(db), ledger, audit, {

@@ -52,9 +52,9 @@ export interface AuthRepository {
   revokeRefreshFamily(familyId: string): Promise<void>;
   revokeRefreshTokensOfUser(userId: string): Promise<void>;
 
-  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>): Promise<ApiClient>;
+  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: SqlClient): Promise<ApiClient>;
   findApiClient(clientId: string): Promise<ApiClient | null>;
-  revokeApiClient(id: string): Promise<boolean>;
+  revokeApiClient(id: string, tx?: SqlClient): Promise<boolean>;
 }
 
 export class EmailTaken extends Error {}

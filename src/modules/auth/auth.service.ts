@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { transactionWithRetry, type Database } from '../../infra/db/database';
+import { transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import { hashPassword, verifyPassword } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
@@ -113,28 +113,34 @@ export class AuthService {
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
 
-  /** The secret is returned once and stored only hashed. Errors: validation_failed (400). */
-  async createApiClient(createdBy: string, name: string, permissions: string[]) {
+  /**
+   * The secret is returned once and stored only hashed. `inTx` runs in the creating transaction
+   * (the admin audit log). Errors: validation_failed (400).
+   */
+  async createApiClient(createdBy: string, name: string, permissions: string[], inTx?: (tx: SqlClient, client: { id: string; name: string; permissions: string[] }) => Promise<void>) {
     const unknown = permissions.filter((p) => !(GRANTABLE_PERMISSIONS as readonly string[]).includes(p));
     if (unknown.length > 0) {
       throw new ValidationFailed(`Permissions that cannot be granted: ${unknown.join(', ')}`, { unknown });
     }
     const clientSecret = newSecret();
-    const client = await this.repo.createApiClient({
-      id: newId('cli'),
-      clientId: newId('ci'),
-      name,
-      secretHash: sha256Hex(clientSecret),
-      permissions: [...new Set(permissions)],
-      createdBy,
+    const client = await this.db.transaction(async (tx) => {
+      const created = await this.repo.createApiClient(
+        { id: newId('cli'), clientId: newId('ci'), name, secretHash: sha256Hex(clientSecret), permissions: [...new Set(permissions)], createdBy },
+        tx,
+      );
+      await inTx?.(tx, { id: created.id, name, permissions: created.permissions });
+      return created;
     });
     this.logger.info('api client created', { apiClientId: client.id, createdBy });
     return { id: client.id, clientId: client.clientId, clientSecret, name, permissions: client.permissions };
   }
 
-  /** Errors: not_found (404). */
-  async revokeApiClient(id: string): Promise<void> {
-    if (!(await this.repo.revokeApiClient(id))) throw new NotFound('API client not found');
+  /** `inTx` runs in the revoking transaction. Errors: not_found (404). */
+  async revokeApiClient(id: string, inTx?: (tx: SqlClient) => Promise<void>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repo.revokeApiClient(id, tx))) throw new NotFound('API client not found');
+      await inTx?.(tx);
+    });
   }
 
   /** Creates the first admin from configuration when there is none yet. Returns whether it did. */

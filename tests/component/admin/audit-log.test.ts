@@ -38,6 +38,7 @@ describe('the admin audit log', () => {
       ['customer.lock', () => post(`/admin/customers/${alice.id}/lock`, { reason: 'r5' }), alice.id],
       ['customer.unlock', () => post(`/admin/customers/${alice.id}/unlock`, { reason: 'r6' }), alice.id],
       ['wallet.adjust', () => post(`/admin/wallets/${a.id}/adjustments`, { amount: '50', reason: 'r7' }, { 'Idempotency-Key': randomUUID() }), a.id],
+      ['api_client.create', () => post('/admin/api-clients', { name: 'erp', permissions: ['wallet:read'] }), 'user'],
       ['refund_request.create', () => post('/admin/refunds', { transactionId: posted.debit.id, amount: '100', reason: 'r8' }), posted.debit.id],
     ];
     for (const [action, run, target] of actions) {
@@ -55,6 +56,11 @@ describe('the admin audit log', () => {
     const adjust = (await auditRows(t, { action: 'wallet.adjust', targetId: a.id })).pop()!; // the first is the test's funding
     expect(adjust).toMatchObject({ before: { balance: '700' }, after: { balance: '750', amount: '50' } });
 
+    const client = (await auditRows(t, { action: 'api_client.create' }))[0]!;
+    expect(JSON.stringify(client)).not.toMatch(/secret/i);
+    const revoke = await t.http().delete(`/api/v1/admin/api-clients/${String(client.target_id)}`).set(admin.auth);
+    expect(revoke.status).toBe(204);
+    expect((await auditRows(t, { action: 'api_client.revoke', targetId: String(client.target_id) }))[0]).toMatchObject({ outcome: 'succeeded' });
     const requestId = (await auditRows(t, { action: 'refund_request.create' }))[0]!.after as { refundRequestId: string };
     const approve = await post(`/admin/refunds/${requestId.refundRequestId}/approve`, undefined, { 'Idempotency-Key': randomUUID() });
     expect(approve.status).toBe(200);
