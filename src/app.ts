@@ -41,6 +41,8 @@ import type { CardFundingService } from './modules/payment/funding/card-funding.
 import { autoTopUpRoutes } from './modules/payment/funding/auto-top-up.routes';
 import type { AutoTopUpService } from './modules/payment/funding/auto-top-up.service';
 import type { WebhookService } from './modules/webhook/webhook.service';
+import { adminRoutes } from './modules/admin/admin.routes';
+import type { AdminModule } from './modules/admin/admin.module';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -64,6 +66,7 @@ export interface AppDeps {
     agents: AgentModule;
     applePay: ApplePayService;
     googlePay: GooglePayService;
+    admin: AdminModule;
   };
 }
 
@@ -121,6 +124,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   mountUcpProfile(app, api, API_BASE_PATH);
   applePayRoutes(api, services.applePay, limits);
   googlePayRoutes(api, services.googlePay, limits);
+  adminRoutes(api, services.admin);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -14,6 +14,8 @@ import { createAgentModule } from './modules/agent/agent.module';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
+import { LoginLocks } from './modules/auth/login-locks';
+import { createAdminModule } from './modules/admin/admin.module';
 import { SqlIdempotencyRepository } from './modules/idempotency/adapters/sql-idempotency.repository';
 import { IdempotencyService } from './modules/idempotency/idempotency.service';
 import { SqlLedgerRepository } from './modules/ledger/adapters/sql-ledger.repository';
@@ -57,10 +59,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 
   const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
+  const locks = new LoginLocks(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
+  await locks.warm();
   // Agents' credentials and status are asked by the token exchange and every agent token check.
   const agentRepository = new SqlAgentRepository(db);
   const auth = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {
     refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
+    locks,
   }, agentRepository);
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
@@ -101,6 +106,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
   const googlePay = createGooglePayService(config, paymentSessions);
+  const admin = createAdminModule({ config, db, cache, logger, events, auth, ledger, locks });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
@@ -122,10 +128,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     paymentSessions,
     applePay,
     googlePay,
+    admin,
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
   web3.start();
+  admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
   return {
     config,
@@ -143,6 +151,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     async close() {
       clearInterval(housekeeping);
       await funding.autoTopUp.idle();
+      await admin.stop();
       await webhooks.worker.stop();
       await web3.close();
       await cache.close();

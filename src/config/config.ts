@@ -116,6 +116,15 @@ const envSchema = z.object({
   GOOGLE_PAY_ALLOWED_CARD_NETWORKS: csv.default(['VISA', 'MASTERCARD', 'AMEX', 'DISCOVER']),
   GOOGLE_PAY_ROOT_KEYS_FILE: z.string().min(1).optional(),
   GOOGLE_PAY_PRIVATE_KEY_FILES: csv.optional(),
+  REFUND_FOUR_EYES_THRESHOLD_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
+  MONITOR_LARGE_AMOUNT_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1_000_000),
+  MONITOR_VELOCITY_MAX: positiveInt.max(100_000).default(20),
+  MONITOR_VELOCITY_WINDOW_MS: positiveInt.max(86_400_000).default(60_000),
+  MONITOR_DECLINES_MAX: positiveInt.max(1_000).default(3),
+  MONITOR_DECLINES_WINDOW_MS: positiveInt.max(7 * 86_400_000).default(3_600_000),
+  MONITOR_POLICY_REFUSALS_MAX: z.coerce.number().int().min(0).max(1_000).default(3),
+  MONITOR_POLICY_REFUSALS_WINDOW_MS: positiveInt.max(7 * 86_400_000).default(3_600_000),
+  MONITOR_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

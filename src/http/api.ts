@@ -22,6 +22,8 @@ export interface RouteInput<P, Q, B> {
   /** Present on every route that is not public. */
   principal: Principal;
   requestId: string;
+  /** The client's address as Express sees it (honours TRUST_PROXY), for audit records. */
+  ip: string;
   headers: Request['headers'];
   /**
    * On idempotent routes: stores the reply under the request's Idempotency-Key. Call it inside the
@@ -124,6 +126,7 @@ export class Api {
           body,
           principal: req.principal as Principal,
           requestId: res.locals.requestId as string,
+          ip: req.ip ?? '',
           headers: req.headers,
           persistReply: claim
             ? (tx, r) => claim.persist(tx, { status: r.status, body: toJson(r.body ?? null) })

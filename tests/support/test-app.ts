@@ -37,6 +37,8 @@ const TEST_ENV = {
   ADMIN_PASSWORD: TEST_ADMIN.password,
   // Tests drive the webhook worker with runOnce(); a background loop would race their assertions.
   WEBHOOK_WORKER_INTERVAL_MS: '0',
+  // Tests call the monitoring sweep themselves, for the same reason.
+  MONITOR_SWEEP_INTERVAL_MS: '0',
 };
 
 /**
@@ -103,6 +105,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     http: () => request(container.app),
     close: async () => {
       await container.funding.autoTopUp.idle();
+      await container.services.admin.stop();
       await container.webhooks.worker.stop();
       await container.web3.close();
       await container.cache.close();

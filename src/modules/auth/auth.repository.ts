@@ -1,4 +1,5 @@
 import type { SqlClient } from '../../infra/db/database';
+import type { AdminRole } from './permissions';
 
 export type UserRole = 'user' | 'admin';
 
@@ -8,6 +9,10 @@ export interface User {
   role: UserRole;
   passwordHash: string;
   createdAt: Date;
+  /** Operators only: their admin role (null = the full `admin` role). */
+  adminRole?: AdminRole | null;
+  /** Set while the login is locked by an operator. */
+  lockedAt?: Date | null;
 }
 
 export interface RefreshTokenRecord {
@@ -47,9 +52,9 @@ export interface AuthRepository {
   revokeRefreshFamily(familyId: string): Promise<void>;
   revokeRefreshTokensOfUser(userId: string): Promise<void>;
 
-  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>): Promise<ApiClient>;
+  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: SqlClient): Promise<ApiClient>;
   findApiClient(clientId: string): Promise<ApiClient | null>;
-  revokeApiClient(id: string): Promise<boolean>;
+  revokeApiClient(id: string, tx?: SqlClient): Promise<boolean>;
 }
 
 export class EmailTaken extends Error {}

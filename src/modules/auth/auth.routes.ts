@@ -2,11 +2,8 @@ import type { Api } from '../../http/api';
 import type { AuthService } from './auth.service';
 import {
   accessTokenView,
-  apiClientView,
   clientCredentialsBody,
-  createApiClientBody,
   credentialsBody,
-  idParams,
   loginBody,
   logoutBody,
   refreshBody,
@@ -76,32 +73,5 @@ export function authRoutes(api: Api, auth: AuthService): void {
       body: await auth.exchangeClientCredentials(body.clientId, body.clientSecret),
     }),
   });
-
-  api.route({
-    method: 'post',
-    path: '/admin/api-clients',
-    summary: 'Create an API client for server-to-server calls',
-    tags: ['admin'],
-    permission: 'admin:api-clients:write',
-    body: createApiClientBody,
-    responses: { 201: { description: 'The client and its secret, shown once', schema: apiClientView } },
-    handler: async ({ body, principal }) => ({
-      status: 201,
-      body: await auth.createApiClient(principal.sub, body.name, body.permissions),
-    }),
-  });
-
-  api.route({
-    method: 'delete',
-    path: '/admin/api-clients/:id',
-    summary: 'Revoke an API client; tokens it already holds expire on their own',
-    tags: ['admin'],
-    permission: 'admin:api-clients:write',
-    params: idParams,
-    responses: { 204: { description: 'Revoked' } },
-    handler: async ({ params }) => {
-      await auth.revokeApiClient(params.id);
-      return { status: 204 };
-    },
-  });
+  // /admin/api-clients routes live in the admin module, which audits them.
 }

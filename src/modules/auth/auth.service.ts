@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { transactionWithRetry, type Database } from '../../infra/db/database';
+import { transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import { hashPassword, verifyPassword } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
@@ -9,6 +9,7 @@ import { EmailTaken, type AuthRepository, type User, type UserRole } from './aut
 import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-credentials';
 import { AGENT_PERMISSIONS, GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
 import type { TokenIssuer } from './token-issuer';
+import type { LoginLocks } from './login-locks';
 
 export interface TokenPair {
   accessToken: string;
@@ -25,6 +26,8 @@ export interface PublicUser {
 
 export interface AuthServiceOptions {
   refreshTtlSeconds: number;
+  /** Locked logins (admin customer management); without it no login is ever locked. */
+  locks?: LoginLocks;
 }
 
 // Compared against when the email is unknown, so a login takes as long either way.
@@ -55,18 +58,19 @@ export class AuthService {
     }
   }
 
-  /** Errors: invalid_credentials (401), the same for an unknown email and a wrong password. */
+  /** Errors: invalid_credentials (401), the same for an unknown email and a wrong password; account_locked (401). */
   async login(email: string, password: string): Promise<TokenPair> {
     const user = await this.repo.findUserByEmail(email);
     const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!user || !valid) throw new Unauthorized('Email or password is wrong', 'invalid_credentials');
+    if (user.lockedAt) throw accountLocked();
     return this.issueTokens(user);
   }
 
   /**
    * Rotates a refresh token: the presented one is spent and a new one of the same family issued.
    * A token presented a second time means it leaked: its whole family is revoked.
-   * Errors: refresh_token_reused (401), invalid_refresh_token (401).
+   * Errors: refresh_token_reused (401), invalid_refresh_token (401), account_locked (401).
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const tokenHash = sha256Hex(refreshToken);
@@ -75,6 +79,8 @@ export class AuthService {
       if (!record) return null;
       const user = await this.repo.findUserById(record.userId, tx);
       if (!user) return null;
+      // Thrown inside the transaction: the presented token stays unspent, for after an unlock.
+      if (user.lockedAt) throw accountLocked();
       const next = await this.newRefreshToken(user.id, record.familyId, tx);
       return { user, refreshToken: next };
     });
@@ -113,28 +119,34 @@ export class AuthService {
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
 
-  /** The secret is returned once and stored only hashed. Errors: validation_failed (400). */
-  async createApiClient(createdBy: string, name: string, permissions: string[]) {
+  /**
+   * The secret is returned once and stored only hashed. `inTx` runs in the creating transaction
+   * (the admin audit log). Errors: validation_failed (400).
+   */
+  async createApiClient(createdBy: string, name: string, permissions: string[], inTx?: (tx: SqlClient, client: { id: string; name: string; permissions: string[] }) => Promise<void>) {
     const unknown = permissions.filter((p) => !(GRANTABLE_PERMISSIONS as readonly string[]).includes(p));
     if (unknown.length > 0) {
       throw new ValidationFailed(`Permissions that cannot be granted: ${unknown.join(', ')}`, { unknown });
     }
     const clientSecret = newSecret();
-    const client = await this.repo.createApiClient({
-      id: newId('cli'),
-      clientId: newId('ci'),
-      name,
-      secretHash: sha256Hex(clientSecret),
-      permissions: [...new Set(permissions)],
-      createdBy,
+    const client = await this.db.transaction(async (tx) => {
+      const created = await this.repo.createApiClient(
+        { id: newId('cli'), clientId: newId('ci'), name, secretHash: sha256Hex(clientSecret), permissions: [...new Set(permissions)], createdBy },
+        tx,
+      );
+      await inTx?.(tx, { id: created.id, name, permissions: created.permissions });
+      return created;
     });
     this.logger.info('api client created', { apiClientId: client.id, createdBy });
     return { id: client.id, clientId: client.clientId, clientSecret, name, permissions: client.permissions };
   }
 
-  /** Errors: not_found (404). */
-  async revokeApiClient(id: string): Promise<void> {
-    if (!(await this.repo.revokeApiClient(id))) throw new NotFound('API client not found');
+  /** `inTx` runs in the revoking transaction. Errors: not_found (404). */
+  async revokeApiClient(id: string, inTx?: (tx: SqlClient) => Promise<void>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repo.revokeApiClient(id, tx))) throw new NotFound('API client not found');
+      await inTx?.(tx);
+    });
   }
 
   /** Creates the first admin from configuration when there is none yet. Returns whether it did. */
@@ -157,14 +169,16 @@ export class AuthService {
 
   /**
    * Agent tokens are checked against the agent's status on every request, so a suspension or
-   * revocation stops tokens already issued at once; user and service tokens stay a signature check.
-   * Errors: invalid_token, token_expired, agent_not_active (401).
+   * revocation stops tokens already issued at once; every token is checked against login locks
+   * (a cache marker). Errors: invalid_token, token_expired, agent_not_active, account_locked (401).
    */
   async verifyAccessToken(token: string): Promise<Principal> {
     const principal = this.tokens.verify(token);
     if (principal.role === 'agent' && !(await this.agents?.isActive(principal.sub))) {
       throw new Unauthorized('This agent is suspended or revoked', 'agent_not_active');
     }
+    const locks = this.options.locks;
+    if (locks && (await locks.isLocked(principal.ownerId ?? principal.sub))) throw accountLocked();
     return principal;
   }
 
@@ -185,7 +199,7 @@ export class AuthService {
   }
 
   private accessTokenFor(user: User): { accessToken: string; expiresIn: number } {
-    const principal: Principal = { sub: user.id, role: user.role, permissions: permissionsForUserRole(user.role) };
+    const principal: Principal = { sub: user.id, role: user.role, permissions: permissionsForUserRole(user.role, user.adminRole) };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
 
@@ -203,4 +217,8 @@ export class AuthService {
     );
     return token;
   }
+}
+
+function accountLocked(): Unauthorized {
+  return new Unauthorized('This account is locked; contact support', 'account_locked');
 }

@@ -15,12 +15,24 @@ export const USER_PERMISSIONS = [
   'web3:write',
   'web3:send',
   'payment:write',
+  'refund-request:create',
 ] as const;
 
 export const ADMIN_PERMISSIONS = [
   'admin:users:write',
   'admin:api-clients:write',
   'admin:wallets:adjust',
+  'admin:wallets:freeze',
+  'admin:customers:read',
+  'admin:customers:lock',
+  'admin:transactions:read',
+  'admin:refunds:read',
+  'admin:refunds:request',
+  'admin:refunds:approve',
+  'admin:alerts:read',
+  'admin:alerts:resolve',
+  'admin:analytics:read',
+  'admin:audit:read',
 ] as const;
 
 /** A person managing their own AI agents; never granted to API clients or agents themselves. */
@@ -38,7 +50,33 @@ export type Permission =
   | (typeof OWNER_PERMISSIONS)[number]
   | (typeof AGENT_PERMISSIONS)[number];
 
-export function permissionsForUserRole(role: 'user' | 'admin'): string[] {
-  const own = [...USER_PERMISSIONS, ...OWNER_PERMISSIONS];
-  return role === 'admin' ? [...own, ...ADMIN_PERMISSIONS] : own;
+export const ADMIN_ROLES = ['admin', 'support', 'finance', 'auditor'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/**
+ * What each operator role may do. Only `admin` also holds the user permissions: the ledger treats
+ * every JWT role `admin` as privileged on refunds, so the narrower roles must not reach user routes.
+ */
+export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = {
+  admin: [...USER_PERMISSIONS, ...OWNER_PERMISSIONS, ...ADMIN_PERMISSIONS],
+  // Front line: finds customers and transactions, stops harm (freeze, lock), opens refund requests.
+  support: [
+    'admin:customers:read', 'admin:customers:lock', 'admin:wallets:freeze', 'admin:transactions:read',
+    'admin:refunds:read', 'admin:refunds:request', 'admin:alerts:read', 'admin:alerts:resolve',
+  ],
+  // Moves money on the business's behalf: approves refunds and makes adjustments; reads the figures.
+  finance: [
+    'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:refunds:approve',
+    'admin:wallets:adjust', 'admin:analytics:read', 'admin:alerts:read',
+  ],
+  // Reads everything, the audit log included; changes nothing.
+  auditor: [
+    'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:alerts:read',
+    'admin:analytics:read', 'admin:audit:read',
+  ],
+};
+
+/** `adminRole` matters for role 'admin' only; an admin without one has the full `admin` role. */
+export function permissionsForUserRole(role: 'user' | 'admin', adminRole?: AdminRole | null): string[] {
+  return role === 'admin' ? [...ADMIN_ROLE_PERMISSIONS[adminRole ?? 'admin']] : [...USER_PERMISSIONS, ...OWNER_PERMISSIONS];
 }

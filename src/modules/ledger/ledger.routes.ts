@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Api, Reply } from '../../http/api';
 import {
-  adjustmentBody,
   historyQuery,
   idParams,
   postedTransferView,
@@ -76,20 +75,5 @@ export function ledgerRoutes(api: Api, ledger: LedgerService, limits: { payment:
         await ledger.refund(principal, params.id, body.amount, body.reason, { inTx: (tx, p) => persistReply(tx, created(p)) }),
       ),
   });
-
-  api.route({
-    method: 'post',
-    path: '/admin/wallets/:id/adjustments',
-    summary: 'Credit (positive) or debit (negative) a wallet against the adjustments account',
-    tags: ['admin'],
-    permission: 'admin:wallets:adjust',
-    idempotent: true,
-    params: idParams,
-    body: adjustmentBody,
-    responses: { 201: { description: 'The adjustment transfer with its records', schema: postedTransferView } },
-    handler: async ({ params, body, principal, persistReply }) =>
-      created(
-        await ledger.adjust(principal.sub, params.id, body.amount, body.reason, { inTx: (tx, p) => persistReply(tx, created(p)) }),
-      ),
-  });
+  // POST /admin/wallets/:id/adjustments lives in the admin module, which audits it.
 }

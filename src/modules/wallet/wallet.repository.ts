@@ -14,6 +14,8 @@ export interface Wallet {
   lowBalanceThreshold: bigint | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Frozen by an operator: only an operator can change its status. */
+  adminHold?: boolean;
 }
 
 export interface WalletChanges {
@@ -32,7 +34,8 @@ export interface WalletRepository {
   listByUser(userId: string, limit: number, after?: Cursor): Promise<Wallet[]>;
   /**
    * Applies the changes to a wallet that is not closed; a close only if the balance is zero at
-   * that moment. Returns null when nothing was changed (closed already, or money still in it).
+   * that moment; a status change only while no operator holds it. Returns null when nothing was
+   * changed (closed already, money still in it, or held).
    */
   update(id: string, changes: WalletChanges, tx?: SqlClient): Promise<Wallet | null>;
 }

@@ -58,17 +58,19 @@ export class WalletService {
 
   /**
    * Changes label, metadata, low-balance threshold or status. Closing needs a zero balance, and
-   * a closed wallet stays closed.
-   * Errors: wallet_not_found (404), wallet_closed (409), wallet_not_empty (409).
+   * a closed wallet stays closed, and the status of a wallet an operator froze is the operator's.
+   * Errors: wallet_not_found (404), wallet_closed (409), wallet_not_empty (409), wallet_held (409).
    */
   async update(principal: Principal, id: string, changes: WalletChanges): Promise<Wallet> {
     const current = await this.get(principal, id);
     if (current.status === 'closed') throw new Conflict('wallet_closed', 'A closed wallet cannot be changed');
+    if (current.adminHold && changes.status !== undefined) throw walletHeld();
     const updated = await this.wallets.update(id, changes);
     if (changes.lowBalanceThreshold !== undefined) await this.directory.forget(id);
     if (updated) return updated;
     const now = await this.get(principal, id);
     if (now.status === 'closed') throw new Conflict('wallet_closed', 'A closed wallet cannot be changed');
+    if (now.adminHold) throw walletHeld();
     throw new Conflict('wallet_not_empty', 'Only a wallet with a zero balance can be closed', {
       balance: now.balance.toString(),
     });
@@ -81,4 +83,8 @@ function walletCreated(wallet: Wallet) {
     currency: wallet.currency,
     createdAt: wallet.createdAt.toISOString(),
   });
+}
+
+function walletHeld(): Conflict {
+  return new Conflict('wallet_held', 'An operator froze this wallet; only support can change its status');
 }

@@ -1,4 +1,5 @@
 import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
+import type { AdminRole } from '../permissions';
 import { EmailTaken, type ApiClient, type AuthRepository, type User, type UserRole } from '../auth.repository';
 
 interface UserRow {
@@ -7,6 +8,8 @@ interface UserRow {
   role: UserRole;
   password_hash: string;
   created_at: Date;
+  admin_role?: AdminRole | null;
+  locked_at?: Date | null;
 }
 
 interface ApiClientRow {
@@ -26,6 +29,8 @@ const toUser = (r: UserRow): User => ({
   role: r.role,
   passwordHash: r.password_hash,
   createdAt: r.created_at,
+  adminRole: r.admin_role ?? null,
+  lockedAt: r.locked_at ?? null,
 });
 
 const toApiClient = (r: ApiClientRow): ApiClient => ({
@@ -113,8 +118,8 @@ export class SqlAuthRepository implements AuthRepository {
     ]);
   }
 
-  async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>): Promise<ApiClient> {
-    const { rows } = await this.db.query<ApiClientRow>(
+  async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx: SqlClient = this.db): Promise<ApiClient> {
+    const { rows } = await tx.query<ApiClientRow>(
       `INSERT INTO api_clients (id, client_id, name, secret_hash, permissions, created_by)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
       [c.id, c.clientId, c.name, c.secretHash, c.permissions, c.createdBy],
@@ -127,8 +132,8 @@ export class SqlAuthRepository implements AuthRepository {
     return rows[0] ? toApiClient(rows[0]) : null;
   }
 
-  async revokeApiClient(id: string): Promise<boolean> {
-    const { rowCount } = await this.db.query(
+  async revokeApiClient(id: string, tx: SqlClient = this.db): Promise<boolean> {
+    const { rowCount } = await tx.query(
       'UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL',
       [id],
     );

@@ -13,6 +13,7 @@ interface WalletRow {
   low_balance_threshold: bigint | null;
   created_at: Date;
   updated_at: Date;
+  admin_hold: boolean;
 }
 
 export const toWallet = (r: WalletRow): Wallet => ({
@@ -26,9 +27,10 @@ export const toWallet = (r: WalletRow): Wallet => ({
   lowBalanceThreshold: r.low_balance_threshold,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  adminHold: r.admin_hold,
 });
 
-const COLUMNS = 'id, user_id, currency, balance, status, label, metadata, low_balance_threshold, created_at, updated_at';
+const COLUMNS = 'id, user_id, currency, balance, status, label, metadata, low_balance_threshold, created_at, updated_at, admin_hold';
 
 export class SqlWalletRepository implements WalletRepository {
   constructor(private readonly db: SqlClient) {}
@@ -77,6 +79,7 @@ export class SqlWalletRepository implements WalletRepository {
          low_balance_threshold = CASE WHEN $6 THEN $7::bigint ELSE low_balance_threshold END,
          updated_at = now()
        WHERE id = $1 AND kind = 'user' AND status <> 'closed' AND ($5 IS DISTINCT FROM 'closed' OR balance = 0)
+         AND ($5 IS NULL OR NOT admin_hold)
        RETURNING ${COLUMNS}`,
       [
         id,

@@ -1,0 +1,95 @@
+import { newId } from '../../../infra/crypto/ids';
+import type { SqlClient } from '../../../infra/db/database';
+import type { Cursor } from '../../../shared/pagination';
+import type {
+  Alert, AlertFilter, AlertRule, AlertStatus, DeclineBurst, MonitoringRepository, NewAlert, WatchedTransfer,
+} from '../monitoring/monitoring.repository';
+
+interface AlertRow {
+  id: string; rule: AlertRule; subject_type: string; subject_id: string; details: Record<string, unknown>; status: AlertStatus;
+  resolved_by: string | null; resolution_note: string | null; resolved_at: Date | null; created_at: Date;
+}
+
+const toAlert = (r: AlertRow): Alert => ({
+  id: r.id, rule: r.rule, subjectType: r.subject_type, subjectId: r.subject_id, details: r.details, status: r.status,
+  resolvedBy: r.resolved_by, resolutionNote: r.resolution_note, resolvedAt: r.resolved_at, createdAt: r.created_at,
+});
+
+const COLUMNS = 'id, rule, subject_type, subject_id, details, status, resolved_by, resolution_note, resolved_at, created_at';
+
+export class SqlMonitoringRepository implements MonitoringRepository {
+  constructor(private readonly db: SqlClient) {}
+
+  async findTransfer(id: string): Promise<WatchedTransfer | null> {
+    const { rows } = await this.db.query<{
+      id: string; type: string; amount: bigint; currency: string; from_wallet_id: string; kind: string; created_at: Date;
+    }>(
+      `SELECT t.id, t.type, t.amount, t.currency, t.from_wallet_id, w.kind, t.created_at
+         FROM transfers t JOIN wallets w ON w.id = t.from_wallet_id WHERE t.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    return r
+      ? { id: r.id, type: r.type, amount: r.amount, currency: r.currency, fromWalletId: r.from_wallet_id, fromUserWallet: r.kind === 'user', createdAt: r.created_at }
+      : null;
+  }
+
+  async countDebitsUpTo(transferId: string, windowMs: number): Promise<number> {
+    // The bound is read in SQL: a JS Date has milliseconds, created_at has microseconds, and a
+    // bound truncated to the millisecond would leave the transfer itself out of its own window.
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM transfers t, transfers x
+        WHERE x.id = $1 AND t.from_wallet_id = x.from_wallet_id
+          AND t.created_at <= x.created_at AND t.created_at > x.created_at - make_interval(secs => $2)`,
+      [transferId, windowMs / 1000],
+    );
+    return rows[0]!.n;
+  }
+
+  async declineBursts(since: Date, windowMs: number, max: number): Promise<DeclineBurst[]> {
+    const { rows } = await this.db.query<{ wallet_id: string; n: number; window_start: Date }>(
+      `SELECT wallet_id, count(*)::int AS n,
+              to_timestamp(floor(extract(epoch FROM created_at) * 1000 / $2) * $2 / 1000) AS window_start
+         FROM card_charges
+        WHERE status = 'failed' AND created_at >= $1
+        GROUP BY wallet_id, window_start
+       HAVING count(*) > $3`,
+      [since, windowMs, max],
+    );
+    return rows.map((r) => ({ walletId: r.wallet_id, count: r.n, windowStart: r.window_start }));
+  }
+
+  async insertAlert(a: NewAlert): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `INSERT INTO monitor_alerts (id, rule, dedupe_key, subject_type, subject_id, details)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (dedupe_key) DO NOTHING`,
+      [newId('alr'), a.rule, a.dedupeKey, a.subjectType, a.subjectId, JSON.stringify(a.details)],
+    );
+    return rowCount > 0;
+  }
+
+  async listAlerts(f: AlertFilter, limit: number, after?: Cursor): Promise<Alert[]> {
+    const { rows } = await this.db.query<AlertRow>(
+      `SELECT ${COLUMNS} FROM monitor_alerts
+        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR rule = $2)
+          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::text))
+        ORDER BY created_at DESC, id DESC LIMIT $5`,
+      [f.status ?? null, f.rule ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    );
+    return rows.map(toAlert);
+  }
+
+  async lockAlert(tx: SqlClient, id: string): Promise<Alert | null> {
+    const { rows } = await tx.query<AlertRow>(`SELECT ${COLUMNS} FROM monitor_alerts WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? toAlert(rows[0]) : null;
+  }
+
+  async resolveAlert(tx: SqlClient, id: string, by: string, note: string): Promise<Alert> {
+    const { rows } = await tx.query<AlertRow>(
+      `UPDATE monitor_alerts SET status = 'resolved', resolved_by = $2, resolution_note = $3, resolved_at = now()
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, by, note],
+    );
+    return toAlert(rows[0]!);
+  }
+}

@@ -1,0 +1,42 @@
+import { isUniqueViolation, type SqlClient } from '../../infra/db/database';
+import { newId } from '../../infra/crypto/ids';
+import { hashPassword } from '../../infra/crypto/passwords';
+import { Conflict } from '../../shared/errors';
+import type { AdminRole } from '../auth/permissions';
+import type { AdminContext } from './audit/audit.repository';
+import type { AuditTrail } from './audit/audit-trail';
+
+export interface AdminUser {
+  id: string;
+  email: string;
+  adminRole: AdminRole;
+  createdAt: Date;
+}
+
+/** Storage of operator accounts (rows of `users` with role admin). Errors: unique violations propagate. */
+export interface AdminUserRepository {
+  insert(tx: SqlClient, user: { id: string; email: string; adminRole: AdminRole; passwordHash: string }): Promise<AdminUser>;
+}
+
+export class AdminUserService {
+  constructor(
+    private readonly repo: AdminUserRepository,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Creates an operator with an admin role. Errors: email_taken (409). */
+  async create(ctx: AdminContext, input: { email: string; password: string; role: AdminRole }): Promise<AdminUser> {
+    const passwordHash = await hashPassword(input.password);
+    const id = newId('usr');
+    const entry = { action: 'admin_user.create', targetType: 'user', targetId: id };
+    return this.audit.run(ctx, entry, async (tx) => {
+      try {
+        const user = await this.repo.insert(tx, { id, email: input.email, adminRole: input.role, passwordHash });
+        return { result: user, after: { email: user.email, adminRole: user.adminRole } };
+      } catch (error) {
+        if (isUniqueViolation(error, 'users_email_key')) throw new Conflict('email_taken', 'An account with this email already exists');
+        throw error;
+      }
+    });
+  }
+}

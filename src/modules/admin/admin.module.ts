@@ -1,0 +1,79 @@
+import type { Config } from '../../config/config';
+import type { Cache } from '../../infra/cache/cache';
+import type { Database } from '../../infra/db/database';
+import type { Logger } from '../../infra/logger';
+import type { EventBus } from '../../shared/events';
+import type { AuthService } from '../auth/auth.service';
+import type { LoginLocks } from '../auth/login-locks';
+import type { LedgerService } from '../ledger/ledger.service';
+import { SqlAdminUserRepository } from './adapters/sql-admin-user.repository';
+import { SqlAnalyticsRepository } from './adapters/sql-analytics.repository';
+import { SqlAuditRepository } from './adapters/sql-audit.repository';
+import { SqlCustomerRepository } from './adapters/sql-customer.repository';
+import { SqlMonitoringRepository } from './adapters/sql-monitoring.repository';
+import { SqlRefundRequestRepository } from './adapters/sql-refund-request.repository';
+import { SqlTransactionSearchRepository } from './adapters/sql-transaction-search.repository';
+import { MonitoringService } from './monitoring/monitoring.service';
+import { TransactionSearchService } from './monitoring/transaction-search';
+import { AdjustmentService } from './adjustment.service';
+import { AdminApiClientService } from './api-clients.service';
+import { AdminUserService } from './admin-users.service';
+import { AnalyticsService } from './analytics/analytics.service';
+import { AuditTrail } from './audit/audit-trail';
+import { CustomerService } from './customers/customer.service';
+import { RefundService } from './refunds/refund.service';
+
+export interface AdminModuleDeps {
+  config: Config;
+  db: Database;
+  cache: Cache;
+  logger: Logger;
+  events: EventBus;
+  auth: AuthService;
+  ledger: LedgerService;
+  locks: LoginLocks;
+}
+
+/** The admin service: operators, audit log, customers, refunds, monitoring, analytics. */
+export function createAdminModule({ config, db, cache, logger, events, auth, ledger, locks }: AdminModuleDeps) {
+  const audit = new AuditTrail(db, new SqlAuditRepository(db));
+  const monitoring = new MonitoringService(new SqlMonitoringRepository(db), cache, audit, {
+    largeAmountMinor: BigInt(config.MONITOR_LARGE_AMOUNT_MINOR),
+    velocityMax: config.MONITOR_VELOCITY_MAX,
+    velocityWindowMs: config.MONITOR_VELOCITY_WINDOW_MS,
+    declinesMax: config.MONITOR_DECLINES_MAX,
+    declinesWindowMs: config.MONITOR_DECLINES_WINDOW_MS,
+    policyRefusalsMax: config.MONITOR_POLICY_REFUSALS_MAX,
+    policyRefusalsWindowMs: config.MONITOR_POLICY_REFUSALS_WINDOW_MS,
+  }, logger);
+  monitoring.subscribe(events);
+  let sweeper: NodeJS.Timeout | undefined;
+  return {
+    monitoring,
+    analytics: new AnalyticsService(new SqlAnalyticsRepository(db)),
+    transactions: new TransactionSearchService(new SqlTransactionSearchRepository(db)),
+    audit,
+    users: new AdminUserService(new SqlAdminUserRepository(), audit),
+    apiClients: new AdminApiClientService(auth, audit),
+    adjustments: new AdjustmentService(ledger, audit),
+    customers: new CustomerService(new SqlCustomerRepository(db), audit, locks),
+    refunds: new RefundService(db, new SqlRefundRequestRepository(db), ledger, audit, {
+      fourEyesThresholdMinor: BigInt(config.REFUND_FOUR_EYES_THRESHOLD_MINOR),
+    }),
+    /** The periodic monitoring sweep (repeated declines); 0 turns it off. */
+    start(intervalMs: number) {
+      if (intervalMs <= 0 || sweeper) return;
+      sweeper = setInterval(() => {
+        monitoring.sweep().catch((error: unknown) => logger.warn('monitoring sweep failed', { error }));
+      }, intervalMs);
+      sweeper.unref();
+    },
+    async stop() {
+      clearInterval(sweeper);
+      sweeper = undefined;
+      await monitoring.idle();
+    },
+  };
+}
+
+export type AdminModule = ReturnType<typeof createAdminModule>;

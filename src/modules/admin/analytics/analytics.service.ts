@@ -1,0 +1,62 @@
+import { ValidationFailed } from '../../../shared/errors';
+import type { AnalyticsRepository, Interval, Period, Point, Summary, TimeseriesMetric } from './analytics.repository';
+
+const DAY_MS = 86_400_000;
+const INTERVAL_MS: Record<Interval, number> = { day: DAY_MS, hour: 3_600_000 };
+/** The most buckets one timeseries returns (about 41 days by hour, 2.7 years by day). */
+export const BUCKETS_MAX = 1000;
+/** Without `from`, figures cover the 30 days before `to`. */
+const DEFAULT_PERIOD_MS = 30 * DAY_MS;
+
+export interface SummaryReport extends Summary {
+  period: Period;
+  /** Succeeded (or credited) card charges over those with an outcome; null when none had one. */
+  paymentSuccessRate: number | null;
+  refunds: { count: number; volume: { currency: string; amount: bigint }[] };
+}
+
+/** Dashboard figures, computed by the database over indexed columns. */
+export class AnalyticsService {
+  constructor(private readonly repo: AnalyticsRepository) {}
+
+  /** Errors: validation_failed (400) when from is not before to. */
+  async summary(range: { from?: Date; to?: Date }): Promise<SummaryReport> {
+    const period = this.period(range);
+    const summary = await this.repo.summary(period);
+    const succeeded = (summary.charges.succeeded ?? 0) + (summary.charges.credited ?? 0);
+    const decided = succeeded + (summary.charges.failed ?? 0);
+    const refunds = summary.transactions.filter((t) => t.type === 'refund');
+    return {
+      ...summary,
+      period,
+      paymentSuccessRate: decided === 0 ? null : Math.round((succeeded / decided) * 10_000) / 10_000,
+      refunds: {
+        count: refunds.reduce((n, r) => n + r.count, 0),
+        volume: refunds.map((r) => ({ currency: r.currency, amount: r.volume })),
+      },
+    };
+  }
+
+  /**
+   * One metric per bucket, with zero (or null for a ratio) where nothing happened.
+   * Errors: validation_failed (400): from not before to, more than BUCKETS_MAX buckets, a volume without currency.
+   */
+  async timeseries(metric: TimeseriesMetric, interval: Interval, range: { from?: Date; to?: Date }, currency?: string): Promise<Point[]> {
+    const period = this.period(range);
+    const buckets = Math.ceil((period.to.getTime() - period.from.getTime()) / INTERVAL_MS[interval]);
+    if (buckets > BUCKETS_MAX) {
+      throw new ValidationFailed(`At most ${BUCKETS_MAX} buckets: shorten the range or use a longer interval`, { buckets }, 'range_too_large');
+    }
+    if (metric.endsWith('_volume') && !currency) {
+      throw new ValidationFailed('A volume is per currency: give currency', undefined, 'currency_required');
+    }
+    return this.repo.timeseries(metric, interval, period, currency);
+  }
+
+  private period({ from, to }: { from?: Date; to?: Date }): Period {
+    const end = to ?? new Date();
+    const start = from ?? new Date(end.getTime() - DEFAULT_PERIOD_MS);
+    if (start >= end) throw new ValidationFailed('from must be before to');
+    return { from: start, to: end };
+  }
+}

@@ -1,0 +1,56 @@
+import type { SqlClient } from '../../../infra/db/database';
+import type { Cursor } from '../../../shared/pagination';
+
+export type AlertRule = 'large_movement' | 'velocity' | 'repeated_declines' | 'agent_policy_refusals';
+export type AlertStatus = 'open' | 'resolved';
+
+export interface Alert {
+  id: string;
+  rule: AlertRule;
+  subjectType: string;
+  subjectId: string;
+  details: Record<string, unknown>;
+  status: AlertStatus;
+  resolvedBy: string | null;
+  resolutionNote: string | null;
+  resolvedAt: Date | null;
+  createdAt: Date;
+}
+
+export type NewAlert = Pick<Alert, 'rule' | 'subjectType' | 'subjectId' | 'details'> & { dedupeKey: string };
+
+/** A transfer as the rules see it; `fromUserWallet` is false for system accounts. */
+export interface WatchedTransfer {
+  id: string;
+  type: string;
+  amount: bigint;
+  currency: string;
+  fromWalletId: string;
+  fromUserWallet: boolean;
+  createdAt: Date;
+}
+
+export interface DeclineBurst {
+  walletId: string;
+  count: number;
+  windowStart: Date;
+}
+
+export interface AlertFilter {
+  status?: AlertStatus;
+  rule?: AlertRule;
+}
+
+/** Storage for monitoring: what the rules read, and the alerts they raise (one per dedupe key). */
+export interface MonitoringRepository {
+  findTransfer(id: string): Promise<WatchedTransfer | null>;
+  /** Transfers debiting the transfer's source wallet in the window that ends with that transfer. */
+  countDebitsUpTo(transferId: string, windowMs: number): Promise<number>;
+  /** Wallets with more than `max` failed card charges in one window (windows aligned to the epoch), since `since`. */
+  declineBursts(since: Date, windowMs: number, max: number): Promise<DeclineBurst[]>;
+  /** False when an alert with this dedupe key exists already. */
+  insertAlert(alert: NewAlert): Promise<boolean>;
+  listAlerts(filter: AlertFilter, limit: number, after?: Cursor): Promise<Alert[]>;
+  lockAlert(tx: SqlClient, id: string): Promise<Alert | null>;
+  resolveAlert(tx: SqlClient, id: string, by: string, note: string): Promise<Alert>;
+}

@@ -1,0 +1,132 @@
+import type { Cache } from '../../../infra/cache/cache';
+import type { Logger } from '../../../infra/logger';
+import { Conflict, NotFound } from '../../../shared/errors';
+import type { DomainEvent, EventBus } from '../../../shared/events';
+import { toPage, type Cursor, type Page } from '../../../shared/pagination';
+import type { AdminContext } from '../audit/audit.repository';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { Alert, AlertFilter, MonitoringRepository, NewAlert } from './monitoring.repository';
+
+/** Each rule's limit is the most that raises no alert: one more fires it. */
+export interface MonitoringRules {
+  largeAmountMinor: bigint;
+  velocityMax: number;
+  velocityWindowMs: number;
+  declinesMax: number;
+  declinesWindowMs: number;
+  policyRefusalsMax: number;
+  policyRefusalsWindowMs: number;
+}
+
+/**
+ * Flags for operators. Movements are judged when they happen (transfer.posted on the EventBus):
+ * one over the large-amount limit, or more debits from one wallet in a sliding window than the
+ * velocity limit. Agent policy refusals (transfer.refused with policy_violation) are counted per
+ * agent in the cache. Card declines have no event: a periodic sweep groups failed card_charges.
+ * Every alert has a dedupe key, so evaluating twice (two instances, overlapping sweeps) raises one.
+ */
+export class MonitoringService {
+  private readonly running = new Set<Promise<unknown>>();
+  private lastSweepAt: Date;
+
+  constructor(
+    private readonly repo: MonitoringRepository,
+    private readonly cache: Cache,
+    private readonly audit: AuditTrail,
+    private readonly rules: MonitoringRules,
+    private readonly logger: Logger,
+  ) {
+    this.lastSweepAt = new Date(Date.now() - rules.declinesWindowMs);
+  }
+
+  subscribe(events: EventBus): void {
+    events.subscribe('transfer.posted', (e) => this.track(this.onTransferPosted(e)));
+    events.subscribe('transfer.refused', (e) => {
+      if (e.data.reason === 'policy_violation') this.track(this.onPolicyRefusal(e));
+    });
+  }
+
+  /** Resolves when evaluations started by events have finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  async onTransferPosted(event: DomainEvent): Promise<void> {
+    const transfer = await this.repo.findTransfer(String(event.data.transferId));
+    if (!transfer) return;
+    const { largeAmountMinor, velocityMax, velocityWindowMs } = this.rules;
+    if (transfer.amount > largeAmountMinor) {
+      await this.raise({
+        rule: 'large_movement', dedupeKey: `large_movement:${transfer.id}`, subjectType: 'transfer', subjectId: transfer.id,
+        details: { amount: transfer.amount.toString(), currency: transfer.currency, type: transfer.type, limit: largeAmountMinor.toString() },
+      });
+    }
+    if (!transfer.fromUserWallet) return;
+    const count = await this.repo.countDebitsUpTo(transfer.id, velocityWindowMs);
+    if (count > velocityMax) {
+      const windowIndex = Math.floor(transfer.createdAt.getTime() / velocityWindowMs);
+      await this.raise({
+        rule: 'velocity', dedupeKey: `velocity:${transfer.fromWalletId}:${windowIndex}`, subjectType: 'wallet',
+        subjectId: transfer.fromWalletId, details: { count, windowMs: velocityWindowMs, limit: velocityMax, lastTransferId: transfer.id },
+      });
+    }
+  }
+
+  async onPolicyRefusal(event: DomainEvent): Promise<void> {
+    const agentId = event.ownerId;
+    const { policyRefusalsMax: max, policyRefusalsWindowMs: windowMs } = this.rules;
+    const { count, resetAtMs } = await this.cache.increment(`monitor:policy-refusals:${agentId}`, windowMs);
+    if (count !== max + 1) return; // once per window, at the first refusal past the limit
+    await this.raise({
+      rule: 'agent_policy_refusals', dedupeKey: `agent_policy_refusals:${agentId}:${resetAtMs}`, subjectType: 'agent',
+      subjectId: agentId, details: { count, windowMs, limit: max, lastType: event.data.type },
+    });
+  }
+
+  /** The periodic job: repeated card declines per wallet. Returns how many alerts it raised. */
+  async sweep(now = new Date()): Promise<number> {
+    const { declinesMax, declinesWindowMs } = this.rules;
+    // From the start of the window the last sweep was in: a burst spanning two sweeps is seen whole.
+    const since = new Date(Math.floor((this.lastSweepAt.getTime() - declinesWindowMs) / declinesWindowMs) * declinesWindowMs);
+    this.lastSweepAt = now;
+    let raised = 0;
+    for (const burst of await this.repo.declineBursts(since, declinesWindowMs, declinesMax)) {
+      const fresh = await this.raise({
+        rule: 'repeated_declines', dedupeKey: `repeated_declines:${burst.walletId}:${burst.windowStart.getTime()}`,
+        subjectType: 'wallet', subjectId: burst.walletId,
+        details: { count: burst.count, windowMs: declinesWindowMs, limit: declinesMax, windowStart: burst.windowStart.toISOString() },
+      });
+      if (fresh) raised += 1;
+    }
+    return raised;
+  }
+
+  async list(filter: AlertFilter, limit: number, after?: Cursor): Promise<Page<Alert>> {
+    return toPage(await this.repo.listAlerts(filter, limit, after), limit);
+  }
+
+  /** Errors: alert_not_found (404), alert_already_resolved (409). */
+  async resolve(ctx: AdminContext, id: string, note: string): Promise<Alert> {
+    const entry = { action: 'alert.resolve', targetType: 'alert', targetId: id, reason: note };
+    return this.audit.run(ctx, entry, async (tx) => {
+      const alert = await this.repo.lockAlert(tx, id);
+      if (!alert) throw new NotFound('Alert not found', 'alert_not_found');
+      if (alert.status === 'resolved') throw new Conflict('alert_already_resolved', 'This alert is already resolved');
+      const resolved = await this.repo.resolveAlert(tx, id, ctx.actorId, note);
+      return { result: resolved, before: { status: 'open' }, after: { status: 'resolved' } };
+    });
+  }
+
+  private async raise(alert: NewAlert): Promise<boolean> {
+    const fresh = await this.repo.insertAlert(alert);
+    if (fresh) this.logger.warn('monitoring alert raised', { rule: alert.rule, subjectType: alert.subjectType, subjectId: alert.subjectId });
+    return fresh;
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => this.logger.error('monitoring rule failed', { error }))
+      .finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+  }
+}

@@ -1,0 +1,44 @@
+import type { SqlClient } from '../../../infra/db/database';
+import type { Cursor } from '../../../shared/pagination';
+
+export type RefundRequestStatus = 'pending' | 'approved' | 'rejected';
+
+export interface RefundRequest {
+  id: string;
+  transactionId: string;
+  transferId: string;
+  customerId: string | null;
+  amount: bigint;
+  currency: string;
+  reason: string;
+  status: RefundRequestStatus;
+  requestedBy: string;
+  requestedByRole: string;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  refundTransferId: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
+export type NewRefundRequest = Pick<
+  RefundRequest,
+  'id' | 'transactionId' | 'transferId' | 'customerId' | 'amount' | 'currency' | 'reason' | 'requestedBy' | 'requestedByRole'
+>;
+
+/**
+ * Refund requests. A request leaves `pending` once: `lockPending` takes the row lock only while it
+ * is still pending, so of concurrent deciders exactly one goes on.
+ */
+export interface RefundRequestRepository {
+  insert(tx: SqlClient, request: NewRefundRequest): Promise<RefundRequest>;
+  find(id: string): Promise<RefundRequest | null>;
+  lockPending(tx: SqlClient, id: string): Promise<RefundRequest | null>;
+  decide(
+    tx: SqlClient,
+    id: string,
+    d: { status: 'approved' | 'rejected'; decidedBy: string; decisionReason: string | null; refundTransferId: string | null },
+  ): Promise<RefundRequest>;
+  /** Newest first; limit + 1. */
+  list(status: RefundRequestStatus | undefined, limit: number, after?: Cursor): Promise<RefundRequest[]>;
+}

@@ -1,0 +1,142 @@
+import type { Database } from '../../../infra/db/database';
+import { newId } from '../../../infra/crypto/ids';
+import type { Principal } from '../../../http/principal';
+import { AppError, Conflict, Forbidden, NotFound, Unprocessable } from '../../../shared/errors';
+import { toPage, type Cursor, type Page } from '../../../shared/pagination';
+import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger/ledger.service';
+import type { AdminContext } from '../audit/audit.repository';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { RefundRequest, RefundRequestRepository, RefundRequestStatus } from './refund-request.repository';
+
+export interface RefundOptions {
+  /** Four-eyes: above this amount (minor units) the approver cannot be the requester. */
+  fourEyesThresholdMinor: bigint;
+}
+
+export interface ApprovedRefund {
+  request: RefundRequest;
+  refund: PostedTransfer;
+}
+
+/**
+ * Refund requests and their decisions. Approval runs the ledger refund with the request's claim
+ * inside the refund's own transaction (PostingOptions.guard), so a request is refunded at most
+ * once however many approvals race, and never beyond what is left of the original.
+ */
+export class RefundService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: RefundRequestRepository,
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditTrail,
+    private readonly options: RefundOptions,
+  ) {}
+
+  /**
+   * A customer asks for (part of) one of their transactions back.
+   * Errors: transaction_not_found (404), not_refundable (422), refund_exceeds_remaining (422).
+   */
+  async requestByCustomer(principal: Principal, transactionId: string, amount: bigint | undefined, reason: string): Promise<RefundRequest> {
+    const draft = await this.draft(principal, transactionId, amount, reason, 'customer');
+    return this.db.transaction((tx) => this.repo.insert(tx, draft));
+  }
+
+  /** Support opens a request for a customer. Errors: as requestByCustomer. */
+  async requestBySupport(ctx: AdminContext, principal: Principal, transactionId: string, amount: bigint | undefined, reason: string) {
+    const entry = { action: 'refund_request.create', targetType: 'transaction', targetId: transactionId, reason };
+    const draft = await this.audit.recordingRefusals(ctx, entry, () => this.draft(principal, transactionId, amount, reason, 'operator'));
+    return this.audit.run(ctx, entry, async (tx) => {
+      const created = await this.repo.insert(tx, draft);
+      return { result: created, after: { refundRequestId: created.id, amount: created.amount, status: created.status } };
+    });
+  }
+
+  async list(status: RefundRequestStatus | undefined, limit: number, after?: Cursor): Promise<Page<RefundRequest>> {
+    return toPage(await this.repo.list(status, limit, after), limit);
+  }
+
+  /**
+   * Executes the refund of a pending request.
+   * Errors: refund_request_not_found (404), refund_request_not_pending (409), four_eyes_required (403),
+   * and the ledger's refund_exceeds_remaining / insufficient_funds (422), wallet_not_active (409).
+   */
+  async approve(ctx: AdminContext, principal: Principal, id: string, inTx?: InTransaction<ApprovedRefund>): Promise<ApprovedRefund> {
+    const entry = { action: 'refund_request.approve', targetType: 'refund_request', targetId: id };
+    return this.audit.recordingRefusals(ctx, entry, async () => {
+      const request = await this.find(id);
+      if (request.status !== 'pending') throw notPending(request.status);
+      if (request.amount > this.options.fourEyesThresholdMinor && request.requestedBy === ctx.actorId) {
+        throw new Forbidden('Above the four-eyes threshold another operator must approve this refund', 'four_eyes_required', {
+          thresholdMinor: this.options.fourEyesThresholdMinor.toString(),
+        });
+      }
+      let decided: RefundRequest | undefined;
+      const refund = await this.refundOnce(id, () => this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
+        guard: async (tx) => {
+          if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
+        },
+        inTx: async (tx, posted) => {
+          decided = await this.repo.decide(tx, id, { status: 'approved', decidedBy: ctx.actorId, decisionReason: null, refundTransferId: posted.transfer.id });
+          await this.audit.append(tx, ctx, { ...entry, before: { status: 'pending' }, after: { status: 'approved', refundTransferId: posted.transfer.id, amount: request.amount } });
+          await inTx?.(tx, { request: decided, refund: posted });
+        },
+      }));
+      return { request: decided!, refund };
+    });
+  }
+
+  /** Errors: refund_request_not_found (404), refund_request_not_pending (409). */
+  async reject(ctx: AdminContext, id: string, reason: string): Promise<RefundRequest> {
+    const entry = { action: 'refund_request.reject', targetType: 'refund_request', targetId: id, reason };
+    await this.audit.recordingRefusals(ctx, entry, () => this.find(id));
+    return this.audit.run(ctx, entry, async (tx) => {
+      if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
+      const decided = await this.repo.decide(tx, id, { status: 'rejected', decidedBy: ctx.actorId, decisionReason: reason, refundTransferId: null });
+      return { result: decided, before: { status: 'pending' }, after: { status: 'rejected' } };
+    });
+  }
+
+  /**
+   * A racing approval that lost sees the original already refunded (the ledger's own check runs
+   * first) and gets refund_exceeds_remaining; the true reason is that the request was decided.
+   */
+  private async refundOnce(id: string, refund: () => Promise<PostedTransfer>): Promise<PostedTransfer> {
+    try {
+      return await refund();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'refund_exceeds_remaining') {
+        const now = await this.repo.find(id);
+        if (now && now.status !== 'pending') throw notPending(now.status);
+      }
+      throw error;
+    }
+  }
+
+  private async find(id: string): Promise<RefundRequest> {
+    const request = await this.repo.find(id);
+    if (!request) throw new NotFound('Refund request not found', 'refund_request_not_found');
+    return request;
+  }
+
+  /** Checks what the ledger will check again at approval: the requester sees the transaction, and it can be refunded. */
+  private async draft(principal: Principal, transactionId: string, amount: bigint | undefined, reason: string, byRole: string) {
+    const entry = await this.ledger.getEntry(principal, transactionId);
+    const original = entry.transfer;
+    if (original.type === 'refund') throw new Unprocessable('not_refundable', 'A refund cannot itself be refunded');
+    const remaining = original.status === 'completed' ? original.amount - original.refundedAmount : 0n;
+    const requested = amount ?? remaining;
+    if (requested <= 0n || requested > remaining) {
+      throw new Unprocessable('refund_exceeds_remaining', 'Refunds cannot exceed what is left of the original amount', {
+        remaining: remaining.toString(),
+      });
+    }
+    return {
+      id: newId('rfr'), transactionId, transferId: original.id, customerId: entry.walletUserId, amount: requested,
+      currency: original.currency, reason, requestedBy: principal.sub, requestedByRole: byRole,
+    };
+  }
+}
+
+function notPending(status: string): Conflict {
+  return new Conflict('refund_request_not_pending', 'This refund request has already been decided', { status });
+}

@@ -1,0 +1,34 @@
+import type { Api } from '../../../http/api';
+import type { AdminModule } from '../admin.module';
+import { summaryQuery, summaryView, timeseriesQuery, timeseriesView, toPointView, toSummaryView } from '../analytics/analytics.schemas';
+
+const tags = ['admin'];
+
+/** Dashboard analytics. */
+export function adminAnalyticsRoutes(api: Api, admin: AdminModule): void {
+  api.route({
+    method: 'get',
+    path: '/admin/analytics/summary',
+    summary: 'Wallets, transactions by type and currency, payment success rate and refunds over [from, to)',
+    tags,
+    permission: 'admin:analytics:read',
+    query: summaryQuery,
+    responses: { 200: { description: 'The figures', schema: summaryView } },
+    handler: async ({ query }) => ({ status: 200, body: toSummaryView(await admin.analytics.summary(query)) }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/admin/analytics/timeseries',
+    summary: 'One metric per day or hour (UTC) over [from, to), with no gaps',
+    tags,
+    permission: 'admin:analytics:read',
+    query: timeseriesQuery,
+    responses: { 200: { description: 'The series', schema: timeseriesView } },
+    handler: async ({ query }) => {
+      const { metric, interval, currency, from, to } = query;
+      const points = await admin.analytics.timeseries(metric, interval, { from, to }, currency);
+      return { status: 200, body: { metric, interval, points: points.map(toPointView) } };
+    },
+  });
+}

@@ -1,0 +1,108 @@
+import { createOperator } from '../../support/admin';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+/**
+ * A fixture with known totals, in a past window no other test writes to:
+ * [2025-03-01, 2025-03-03) holds 5 transfers; one just before and one at the exclusive end do not count.
+ */
+const FIXTURE = `
+INSERT INTO users (id, email, role, password_hash) VALUES
+  ('usr_a1', 'a1@fixture.test', 'user', 'x'), ('usr_a2', 'a2@fixture.test', 'user', 'x');
+INSERT INTO wallets (id, kind, user_id, currency, created_at) VALUES
+  ('wal_a1', 'user', 'usr_a1', 'USD', '2025-03-01T10:00:00Z'),
+  ('wal_a2', 'user', 'usr_a2', 'USD', '2025-03-02T05:00:00Z'),
+  ('wal_a3', 'user', 'usr_a2', 'EUR', '2025-02-20T00:00:00Z'),
+  ('wal_sys_usd', 'system', NULL, 'USD', '2025-03-01T00:00:00Z'),
+  ('wal_sys_eur', 'system', NULL, 'EUR', '2025-03-01T00:00:00Z');
+INSERT INTO transfers (id, type, status, amount, currency, from_wallet_id, to_wallet_id, refund_of, initiated_by, created_at) VALUES
+  ('trf_1', 'card_funding', 'completed', 1000, 'USD', 'wal_sys_usd', 'wal_a1', NULL, 'usr_a1', '2025-03-01T11:00:00Z'),
+  ('trf_2', 'transfer', 'completed', 300, 'USD', 'wal_a1', 'wal_a2', NULL, 'usr_a1', '2025-03-01T12:30:00Z'),
+  ('trf_3', 'transfer', 'completed', 200, 'USD', 'wal_a1', 'wal_a2', NULL, 'usr_a1', '2025-03-02T09:00:00Z'),
+  ('trf_4', 'refund', 'completed', 50, 'USD', 'wal_a2', 'wal_a1', 'trf_3', 'usr_a2', '2025-03-02T10:00:00Z'),
+  ('trf_5', 'adjustment', 'completed', 700, 'EUR', 'wal_sys_eur', 'wal_a3', NULL, 'usr_op', '2025-03-02T23:59:59Z'),
+  ('trf_6', 'transfer', 'completed', 999, 'USD', 'wal_a1', 'wal_a2', NULL, 'usr_a1', '2025-03-03T00:00:00Z'),
+  ('trf_7', 'transfer', 'completed', 888, 'USD', 'wal_a1', 'wal_a2', NULL, 'usr_a1', '2025-02-28T23:59:59Z');
+INSERT INTO transactions (id, transfer_id, wallet_id, amount, balance_after, currency, counterparty_wallet_id, created_at)
+SELECT 'txn_d' || t.id, t.id, t.from_wallet_id, -t.amount, 0, t.currency, t.to_wallet_id, t.created_at FROM transfers t
+UNION ALL
+SELECT 'txn_c' || t.id, t.id, t.to_wallet_id, t.amount, 0, t.currency, t.from_wallet_id, t.created_at FROM transfers t;
+INSERT INTO card_charges (id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor, status, transfer_id, created_at) VALUES
+  ('ch_1', 's', 'k1', 'card_funding', 'wal_a1', 'tok', 1000, 'USD', 'sandbox', 'credited', 'trf_1', '2025-03-01T10:59:00Z'),
+  ('ch_2', 's', 'k2', 'card_funding', 'wal_a1', 'tok', 10, 'USD', 'sandbox', 'credited', 'trf_1', '2025-03-01T13:00:00Z'),
+  ('ch_3', 's', 'k3', 'card_funding', 'wal_a1', 'tok', 10, 'USD', 'sandbox', 'failed', NULL, '2025-03-01T14:00:00Z'),
+  ('ch_4', 's', 'k4', 'card_funding', 'wal_a2', 'tok', 10, 'USD', 'sandbox', 'succeeded', NULL, '2025-03-02T08:00:00Z'),
+  ('ch_5', 's', 'k5', 'card_funding', 'wal_a2', 'tok', 10, 'USD', 'sandbox', 'pending', NULL, '2025-03-02T08:30:00Z'),
+  ('ch_6', 's', 'k6', 'card_funding', 'wal_a2', 'tok', 10, 'USD', 'sandbox', 'failed', NULL, '2025-03-04T08:30:00Z');
+INSERT INTO refund_requests (id, transaction_id, transfer_id, amount, currency, reason, status, requested_by, requested_by_role, created_at) VALUES
+  ('rfr_1', 'txn_dtrf_2', 'trf_2', 100, 'USD', 'x', 'pending', 'usr_a1', 'customer', '2025-03-01T15:00:00Z'),
+  ('rfr_2', 'txn_dtrf_2', 'trf_2', 100, 'USD', 'y', 'rejected', 'usr_a1', 'customer', '2025-03-02T15:00:00Z');
+`;
+
+describe('admin analytics', () => {
+  let t: TestApp;
+  let finance: Record<string, string>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.container.db.exec(FIXTURE);
+    finance = (await createOperator(t, 'finance')).auth;
+  });
+  afterAll(() => t.close());
+
+  const get = (path: string, query: Record<string, string>) => t.http().get(`/api/v1/admin/analytics/${path}`).query(query).set(finance);
+  const period = { from: '2025-03-01T00:00:00Z', to: '2025-03-03T00:00:00Z' };
+
+  it('when the summary covers the fixture window, then every figure matches the known totals to the unit', async () => {
+    const res = await get('summary', period);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      from: '2025-03-01T00:00:00.000Z',
+      to: '2025-03-03T00:00:00.000Z',
+      wallets: { created: 2, active: 3 },
+      transactions: [
+        { type: 'adjustment', currency: 'EUR', count: 1, volume: '700' },
+        { type: 'card_funding', currency: 'USD', count: 1, volume: '1000' },
+        { type: 'refund', currency: 'USD', count: 1, volume: '50' },
+        { type: 'transfer', currency: 'USD', count: 2, volume: '500' },
+      ],
+      payments: { byStatus: { credited: 2, failed: 1, succeeded: 1, pending: 1 }, successRate: 0.75 },
+      refunds: { count: 1, volume: [{ currency: 'USD', amount: '50' }], requestsByStatus: { pending: 1, rejected: 1 } },
+      agents: { created: 0 },
+    });
+  });
+
+  it('when a daily series is asked for, then each UTC day has its own total and empty days are zero', async () => {
+    const days = { ...period, to: '2025-03-04T00:00:00Z', interval: 'day' };
+    const values = async (metric: string, extra: Record<string, string> = {}) =>
+      (await get('timeseries', { ...days, metric, ...extra })).body.points.map((p: { bucket: string; value: unknown }) => [p.bucket.slice(0, 10), p.value]);
+    expect(await values('transaction_count')).toEqual([['2025-03-01', '2'], ['2025-03-02', '3'], ['2025-03-03', '1']]);
+    expect(await values('transaction_volume', { currency: 'USD' })).toEqual([['2025-03-01', '1300'], ['2025-03-02', '250'], ['2025-03-03', '999']]);
+    expect(await values('transaction_volume', { currency: 'EUR' })).toEqual([['2025-03-01', '0'], ['2025-03-02', '700'], ['2025-03-03', '0']]);
+    expect(await values('wallets_created')).toEqual([['2025-03-01', '1'], ['2025-03-02', '1'], ['2025-03-03', '0']]);
+    expect(await values('refund_volume', { currency: 'USD' })).toEqual([['2025-03-01', '0'], ['2025-03-02', '50'], ['2025-03-03', '0']]);
+    expect(await values('payment_success_rate')).toEqual([['2025-03-01', 0.6667], ['2025-03-02', 1], ['2025-03-03', null]]);
+  });
+
+  it('when an hourly series is asked for, then the buckets are hours', async () => {
+    const res = await get('timeseries', { metric: 'transaction_count', interval: 'hour', from: '2025-03-01T10:00:00Z', to: '2025-03-01T13:00:00Z' });
+    expect(res.body.points).toEqual([
+      { bucket: '2025-03-01T10:00:00.000Z', value: '0' },
+      { bucket: '2025-03-01T11:00:00.000Z', value: '1' },
+      { bucket: '2025-03-01T12:00:00.000Z', value: '1' },
+    ]);
+  });
+
+  it('when the input is wrong, then 400 with a reason', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ metric: 'transaction_count', from: '2025-03-03T00:00:00Z', to: '2025-03-01T00:00:00Z' }, 'validation_failed'],
+      [{ metric: 'transaction_count', interval: 'hour', from: '2025-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z' }, 'range_too_large'],
+      [{ metric: 'transaction_volume', ...period }, 'currency_required'],
+      [{ metric: 'drop table', ...period }, 'validation_failed'],
+    ];
+    for (const [query, code] of cases) {
+      const res = await get('timeseries', query);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe(code);
+    }
+    expect((await get('summary', { from: 'yesterday' })).status).toBe(400);
+  });
+});
