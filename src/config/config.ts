@@ -93,6 +93,8 @@ const envSchema = z.object({
   PROVIDER_RETRIES_MAX: z.coerce.number().int().min(0).max(5).default(2),
   PROVIDER_BACKOFF_BASE_MS: positiveInt.max(10_000).default(200),
   AUTO_TOP_UP_FAILURES_MAX: positiveInt.max(20).default(3),
+  BACKUP_DIR: z.string().min(1).default('./backups'),
+  BACKUP_RETENTION_COUNT: positiveInt.max(1000).default(14),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;
