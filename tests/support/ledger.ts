@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SqlLedgerVerifier } from '../../src/modules/ledger/adapters/sql-ledger-verifier';
 import type { LedgerCheckName } from '../../src/modules/ledger/ledger-verifier';
-import { loginAdmin, registerUser, type TestApp } from './test-app';
+import { loginAdmin, type registerUser, type TestApp } from './test-app';
 
 export type TestUser = Awaited<ReturnType<typeof registerUser>>;
 

@@ -91,7 +91,7 @@ export function toForm(body: Record<string, unknown>): string {
     if (value === undefined || value === null) return;
     if (typeof value === 'object') {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) add(`${prefix}[${k}]`, v);
-    } else params.append(prefix, String(value));
+    } else params.append(prefix, String(value as string | number | boolean | bigint));
   };
   for (const [k, v] of Object.entries(body)) add(k, v);
   return params.toString();
