@@ -65,9 +65,17 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
     expect(matches(service.spec.selector, deployment().spec.template.metadata.labels)).toBe(true);
     const servicePort = service.spec.ports.find((p: Manifest) => p.targetPort === 'http');
     expect(servicePort).toBeDefined();
-    const backend = one('Ingress').spec.rules[0].http.paths[0].backend.service;
-    expect(backend.name).toBe(service.metadata.name);
-    expect(backend.port.name).toBe(servicePort.name);
+    const paths = one('Ingress').spec.rules.flatMap((r: Manifest) => r.http.paths);
+    for (const { backend } of paths) expect(backend.service).toEqual({ name: service.metadata.name, port: { name: servicePort.name } });
+  });
+
+  it('when the Ingress routes are read, then /metrics and /ready are not reachable from outside', () => {
+    const paths = one('Ingress').spec.rules.flatMap((r: Manifest) => r.http.paths);
+    const exposes = (path: string) => paths.some((p: Manifest) => (p.pathType === 'Exact' ? p.path === path : path.startsWith(p.path)));
+    expect(exposes('/api/v1/wallets')).toBe(true);
+    expect(exposes('/health')).toBe(true);
+    expect(exposes('/metrics')).toBe(false);
+    expect(exposes('/ready')).toBe(false);
   });
 
   it('when the Ingress is read, then TLS covers every host it routes', () => {
