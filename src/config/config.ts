@@ -125,6 +125,8 @@ const envSchema = z.object({
   MONITOR_POLICY_REFUSALS_MAX: z.coerce.number().int().min(0).max(1_000).default(3),
   MONITOR_POLICY_REFUSALS_WINDOW_MS: positiveInt.max(7 * 86_400_000).default(3_600_000),
   MONITOR_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  BACKUP_DIR: z.string().min(1).default('./backups'),
+  BACKUP_RETENTION_COUNT: positiveInt.max(1000).default(14),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

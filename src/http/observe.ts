@@ -29,7 +29,7 @@ export function observeRequests(logger: Logger, metrics: Metrics): RequestHandle
         path: req.originalUrl.split('?')[0],
         status: res.statusCode,
         durationMs: Math.round(seconds * 1e4) / 10,
-        requestId: res.locals.requestId,
+        requestId: res.locals.requestId as string | undefined,
         subject: req.principal?.sub,
         ip: req.ip,
       });

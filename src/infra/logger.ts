@@ -1,17 +1,19 @@
 import winston from 'winston';
 import type Transport from 'winston-transport';
 import { redact } from './redact';
-import { requestContext } from './request-context';
+import { requestContext, traceIdOf } from './request-context';
 
 export type Logger = winston.Logger;
 
-// Every line gets the request id of the request it belongs to, and passes through redaction.
+// Every line gets the request id (and trace id) of the request it belongs to, and passes through redaction.
 const contextAndRedaction = winston.format((info) => {
   const context = requestContext.current();
   const clean = redact({ ...info }) as winston.Logform.TransformableInfo;
   for (const key of Object.keys(info)) delete (info as Record<string, unknown>)[key];
   Object.assign(info, clean);
   if (context && info.requestId === undefined) info.requestId = context.requestId;
+  const traceId = traceIdOf(context?.traceparent);
+  if (traceId && info.traceId === undefined) info.traceId = traceId;
   return info;
 });
 

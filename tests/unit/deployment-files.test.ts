@@ -63,22 +63,38 @@ describe('deployment files (checked as text: no container engine here)', () => {
     expect(deployment).not.toMatch(/^\s*namespace:/m);
   });
 
-  it('when the Dockerfile is read, then it is multi-stage on node:20-slim, non-root, prod deps only, with a /health check', () => {
-    const dockerfile = read('docker/Dockerfile');
+  it('when the root Dockerfile is read, then it is multi-stage on node:20-slim, non-root, prod deps only, with a /health check', () => {
+    const dockerfile = read('Dockerfile');
     expect(dockerfile.match(/^FROM node:20-slim AS \w+/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^RUN npm ci --no-audit/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/health/m);
-    expect(dockerfile).toMatch(/^CMD \["node"/m);
+    expect(dockerfile).toMatch(/^EXPOSE 3000$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*CMD \["node", "docker\/healthcheck\.js"\]/m);
+    expect(read('docker/healthcheck.js')).toMatch(/path: '\/health'/);
+    // Exec form with node first: a shell or npm in between would swallow SIGTERM.
+    expect(dockerfile).toMatch(/^CMD \["node", "--import", "tsx", "src\/server\.ts"\]$/m);
     expect(JSON.parse(read('package.json')).dependencies.tsx).toBeDefined();
+    for (const path of ['.dockerignore']) expect(read(path)).toMatch(/^node_modules$/m);
   });
 
   it('when docker-compose.yml is read, then api waits for healthy postgres 16 and redis 7 and reads .env', () => {
     const compose = read('docker/docker-compose.yml');
     expect(compose).toMatch(/image: postgres:16/);
     expect(compose).toMatch(/image: redis:7/);
-    expect(compose.match(/healthcheck:/g)).toHaveLength(2);
+    expect(compose.match(/healthcheck:/g)).toHaveLength(3); // postgres, redis, mongo
     expect(compose.match(/condition: service_healthy/g)).toHaveLength(2);
     expect(compose).toMatch(/path: \.\.\/\.env/);
+    expect(compose).toMatch(/context: \.\.\n\s+dockerfile: Dockerfile\n/);
+  });
+
+  it('when the mongo profile is read, then MongoDB runs as a health-checked single-node replica set with a volume', () => {
+    const compose = read('docker/docker-compose.yml');
+    const mongo = compose.slice(compose.indexOf('\n  mongo:'), compose.indexOf('\nvolumes:'));
+    expect(mongo).toMatch(/profiles: \["mongo"\]/);
+    expect(mongo).toMatch(/--replSet", "rs0"/);
+    expect(mongo).toMatch(/rs\.initiate/);
+    expect(mongo).toMatch(/mongo-data:\/data\/db/);
+    expect(compose).toMatch(/^ {2}mongo-data:$/m);
   });
 });

@@ -43,9 +43,8 @@ export class RedisCache implements Cache {
   }
 
   async increment(key: string, ttlMs: number): Promise<{ count: number; resetAtMs: number }> {
-    const run = (this.redis as unknown as { ocpIncrement(k: string, ttl: number): Promise<[number, number]> })
-      .ocpIncrement;
-    const [count, ttlLeftMs] = await run.call(this.redis, key, ttlMs);
+    const redis = this.redis as unknown as { ocpIncrement(k: string, ttl: number): Promise<[number, number]> };
+    const [count, ttlLeftMs] = await redis.ocpIncrement(key, ttlMs);
     return { count: Number(count), resetAtMs: Date.now() + Number(ttlLeftMs) };
   }
 

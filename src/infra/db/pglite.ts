@@ -10,10 +10,14 @@ export class PgliteDatabase implements Database {
 
   private constructor(private readonly db: PGlite) {}
 
-  /** dataDir: a folder for durable data, or undefined for an in-memory database. */
-  static async open(dataDir?: string): Promise<PgliteDatabase> {
+  /**
+   * dataDir: a folder for durable data, or undefined for an in-memory database.
+   * fromDump: a dumpDataDir() tarball to start from (restore into an empty folder).
+   */
+  static async open(dataDir?: string, fromDump?: Buffer): Promise<PgliteDatabase> {
     const db = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
+      ...(fromDump ? { loadDataDir: new Blob([new Uint8Array(fromDump)]) } : {}),
       parsers: { [types.INT8]: (value: string) => BigInt(value) },
     });
     return new PgliteDatabase(db);
@@ -34,6 +38,12 @@ export class PgliteDatabase implements Database {
 
   async ping(timeoutMs = 2_000): Promise<void> {
     await withTimeout(this.db.query('SELECT 1'), timeoutMs, 'PGlite');
+  }
+
+  /** A gzipped tarball of the whole data folder, taken between transactions (a backup). */
+  async dumpDataDir(): Promise<Buffer> {
+    const dump = await this.db.dumpDataDir('gzip');
+    return Buffer.from(await dump.arrayBuffer());
   }
 
   async close(): Promise<void> {

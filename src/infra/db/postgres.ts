@@ -24,7 +24,7 @@ function prepared(text: string, params?: readonly unknown[]): QueryConfig | stri
 const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID) return (value: string) => BigInt(value);
-    return types.getTypeParser(oid, format);
+    return types.getTypeParser(oid, format) as (value: string) => unknown;
   },
 };
 

@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { Unavailable } from '../../shared/errors';
-import { requestContext } from '../request-context';
+import { childTraceparent, requestContext } from '../request-context';
 
 export interface ProviderHttpOptions {
   /** Named in errors and logs ("Basis Theory"). */
@@ -91,7 +91,7 @@ export function toForm(body: Record<string, unknown>): string {
     if (value === undefined || value === null) return;
     if (typeof value === 'object') {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) add(`${prefix}[${k}]`, v);
-    } else params.append(prefix, String(value));
+    } else params.append(prefix, String(value as string | number | boolean | bigint));
   };
   for (const [k, v] of Object.entries(body)) add(k, v);
   return params.toString();
@@ -106,10 +106,11 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
+/** The request id as it came in, and the request's trace continued as a new span (W3C Trace Context). */
 function traceHeaders(): Record<string, string> {
   const context = requestContext.current();
   if (!context) return {};
-  return { 'X-Request-Id': context.requestId, ...(context.traceparent ? { traceparent: context.traceparent } : {}) };
+  return { 'X-Request-Id': context.requestId, ...(context.traceparent ? { traceparent: childTraceparent(context.traceparent) } : {}) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,35 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { PgliteDatabase } from '../pglite';
+import { BackupError, type BackupEngine } from './backup-engine';
+
+/**
+ * The embedded store's backup: PGlite's own tarball of its data folder, taken by the only process
+ * that has the folder open, so stop the server first (PGlite is single-process).
+ */
+export class PgliteBackup implements BackupEngine {
+  readonly engine = 'pglite' as const;
+  readonly extension = 'tar.gz';
+
+  constructor(private readonly dataDir: string) {}
+
+  async backup(path: string): Promise<void> {
+    // Opening a missing folder would create a new, empty database and back that up.
+    if (await this.isEmpty()) throw new BackupError(`no PGlite database in ${this.dataDir}`);
+    const db = await PgliteDatabase.open(this.dataDir);
+    try {
+      await writeFile(path, await db.dumpDataDir(), { flag: 'wx' });
+    } finally {
+      await db.close();
+    }
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return !existsSync(this.dataDir) || readdirSync(this.dataDir).length === 0;
+  }
+
+  async restore(path: string): Promise<void> {
+    const db = await PgliteDatabase.open(this.dataDir, await readFile(path));
+    await db.close();
+  }
+}

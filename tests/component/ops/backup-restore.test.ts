@@ -1,0 +1,198 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import request from 'supertest';
+import { loadConfig } from '../../../src/config/config';
+import { createContainer } from '../../../src/container';
+import { MemoryCache } from '../../../src/infra/cache/memory-cache';
+import type { Database } from '../../../src/infra/db/database';
+import { openDatabase } from '../../../src/infra/db/open-database';
+import { createLogger } from '../../../src/infra/logger';
+import { createLedgerActivity } from '../../support/activity';
+import { createWallet, fund, transfer } from '../../support/ledger';
+import { runScript } from '../../support/run-script';
+import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
+import { CapturedLogs, registerUser, TEST_ADMIN, type TestApp } from '../../support/test-app';
+
+jest.setTimeout(180_000);
+
+/** The app on a scratch database of its own, so the backup holds nothing but this test's ledger. */
+async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    RATE_LIMIT_GLOBAL_MAX: '100000',
+    RATE_LIMIT_USER_MAX: '100000',
+    RATE_LIMIT_PAYMENT_MAX: '100000',
+    WEBHOOK_WORKER_INTERVAL_MS: '0',
+    ...scratch.env,
+  });
+  const logs = new CapturedLogs();
+  const container = await createContainer(config, { cache: new MemoryCache(), logger: createLogger('warn', [logs]) });
+  return { container, app: container.app, config, logs, http: () => request(container.app), close: () => container.close() };
+}
+
+async function ledgerSnapshot(db: Database) {
+  const wallets = await db.query<{ id: string; balance: bigint }>('SELECT id, balance FROM wallets ORDER BY id');
+  const transfers = await db.query<{ id: string; refunded_amount: bigint }>('SELECT id, refunded_amount FROM transfers ORDER BY id');
+  return { wallets: wallets.rows, transfers: transfers.rows };
+}
+
+async function snapshotOf(scratch: ScratchDatabase) {
+  const db = await openDatabase(loadConfig(scratch.env));
+  try {
+    return await ledgerSnapshot(db);
+  } finally {
+    await db.close();
+  }
+}
+
+describe(`npm run backup / restore / verify-ledger on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
+  let source: ScratchDatabase;
+  let target: ScratchDatabase;
+  let backupDir: string;
+  let before: Awaited<ReturnType<typeof ledgerSnapshot>>;
+  let expected: Record<string, bigint>;
+  let backupFile: string;
+
+  beforeAll(async () => {
+    source = await createScratchDatabase('backup_src');
+    target = await createScratchDatabase('backup_dst');
+    backupDir = mkdtempSync(join(tmpdir(), 'ocp-backups-'));
+    const t = await startAppOn(source);
+    try {
+      expected = (await createLedgerActivity(t)).expectedBalances;
+      before = await ledgerSnapshot(t.container.db);
+    } finally {
+      // PGlite's folder is backed up by a process of its own, so the server must let go of it first.
+      await t.close();
+    }
+  });
+  afterAll(async () => {
+    await source.drop();
+    await target.drop();
+    rmSync(backupDir, { recursive: true, force: true });
+  });
+
+  const settings = (scratch: ScratchDatabase, extra: Record<string, string> = {}) => ({ ...scratch.env, BACKUP_DIR: backupDir, ...extra });
+
+  it('when a backup is taken, then one timestamped file appears in BACKUP_DIR and its path is printed', async () => {
+    const run = await runScript('backup.ts', [], settings(source));
+    expect(run.code).toBe(0);
+    const written = run.lines.find((l) => l.message === 'backup written');
+    backupFile = String(written?.path);
+    expect(basename(backupFile)).toMatch(/^ocp-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.(dump|tar\.gz)$/);
+    expect(readdirSync(backupDir)).toEqual([basename(backupFile)]);
+    expect(written?.bytes).toBeGreaterThan(1000);
+  });
+
+  it('when it is restored into an empty database, then the ledger verifies and every balance matches', async () => {
+    const run = await runScript('restore.ts', [backupFile], settings(target));
+    expect(run.code).toBe(0);
+    expect(run.lines).toContainEqual(expect.objectContaining({ message: 'backup restored' }));
+    expect(run.lines).toContainEqual(expect.objectContaining({ message: 'ledger verified: every invariant holds', failed: [] }));
+    const after = await snapshotOf(target);
+    expect(after).toEqual(before);
+    const restored = Object.fromEntries(after.wallets.map((w) => [w.id, w.balance]));
+    expect(Object.fromEntries(Object.keys(expected).map((id) => [id, restored[id]]))).toEqual(expected);
+    expect(after.transfers.map((t) => t.refunded_amount)).toContain(700n);
+
+    const verify = await runScript('verify-ledger.ts', [], target.env);
+    expect(verify.code).toBe(0);
+  });
+
+  it('when the target database is not empty, then restore refuses and changes nothing', async () => {
+    const run = await runScript('restore.ts', [backupFile], settings(target));
+    expect(run.code).toBe(1);
+    expect(run.lines).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringMatching(/not empty/) }));
+    expect(await snapshotOf(target)).toEqual(before);
+  });
+
+  it('when the file is missing or of the other engine, then restore refuses naming why', async () => {
+    const missing = await runScript('restore.ts', [join(backupDir, 'nope.dump')], settings(target));
+    expect(missing.code).toBe(1);
+    expect(missing.lines).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/no such backup file/) }));
+    const other = join(backupDir, source.engine === 'postgres' ? 'x.tar.gz' : 'x.dump');
+    writeFileSync(other, 'not a backup');
+    const wrong = await runScript('restore.ts', [other], settings(target));
+    rmSync(other);
+    expect(wrong.code).toBe(1);
+    expect(wrong.lines).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/is not a (postgres|pglite) backup/) }));
+    const none = await runScript('restore.ts', [], settings(target));
+    expect(none.code).toBe(1);
+  });
+
+  it('when more backups than BACKUP_RETENTION_COUNT exist, then the oldest are deleted and other files are kept', async () => {
+    writeFileSync(join(backupDir, 'notes.txt'), 'kept');
+    for (let i = 0; i < 2; i++) {
+      expect((await runScript('backup.ts', [], settings(source, { BACKUP_RETENTION_COUNT: '2' }))).code).toBe(0);
+    }
+    const left = readdirSync(backupDir).sort();
+    expect(left).toHaveLength(3);
+    expect(left).toContain('notes.txt');
+    expect(left).not.toContain(basename(backupFile));
+  });
+
+  it('when the database cannot be reached, then backup exits 1, leaves no file and never prints the password', async () => {
+    const emptyDir = mkdtempSync(join(tmpdir(), 'ocp-backups-failed-'));
+    const run = await runScript('backup.ts', [], {
+      DATABASE_URL: 'postgres://postgres:s3cret-Passw0rd@127.0.0.1:1/test',
+      BACKUP_DIR: emptyDir,
+    });
+    expect(run.code).toBe(1);
+    expect(run.lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'backup failed' }));
+    expect(run.output).not.toContain('s3cret-Passw0rd');
+    expect(readdirSync(emptyDir)).toEqual([]);
+    rmSync(emptyDir, { recursive: true });
+  });
+
+  it('when DATA_DIR holds no embedded database, then backup exits 1 naming the folder and creates none', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ocp-no-data-'));
+    const run = await runScript('backup.ts', [], { DATA_DIR: dataDir, BACKUP_DIR: join(dataDir, 'backups') });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`no PGlite database in ${join(dataDir, 'pglite')}`);
+    expect(readdirSync(dataDir)).toEqual(['backups']);
+    rmSync(dataDir, { recursive: true });
+  });
+});
+
+// A hot backup needs a server: PGlite is backed up with the server stopped, as its runbook says.
+if (process.env.DATABASE_URL) {
+  describe('npm run backup while transfers are being written (PostgreSQL)', () => {
+    it('when transfers run during the backup, then the restored ledger still verifies', async () => {
+      const source = await createScratchDatabase('hot_src');
+      const target = await createScratchDatabase('hot_dst');
+      const backupDir = mkdtempSync(join(tmpdir(), 'ocp-hot-backups-'));
+      const t = await startAppOn(source);
+      try {
+        const alice = await registerUser(t);
+        const from = await createWallet(t, alice);
+        const to = await createWallet(t, alice);
+        await fund(t, from.id, 1_000_000);
+        let stop = false;
+        const writer = (async () => {
+          let posted = 0;
+          while (!stop && posted < 2_000) {
+            await Promise.all(Array.from({ length: 5 }, () => transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1' })));
+            posted += 5;
+          }
+          return posted;
+        })();
+        const backup = await runScript('backup.ts', [], { ...source.env, BACKUP_DIR: backupDir });
+        stop = true;
+        expect(await writer).toBeGreaterThan(0);
+        expect(backup.code).toBe(0);
+        const restore = await runScript('restore.ts', [String(backup.lines.find((l) => l.message === 'backup written')?.path)], target.env);
+        expect(restore.code).toBe(0);
+        expect(restore.lines).toContainEqual(expect.objectContaining({ message: 'ledger verified: every invariant holds' }));
+      } finally {
+        await t.close();
+        await source.drop();
+        await target.drop();
+        rmSync(backupDir, { recursive: true, force: true });
+      }
+    });
+  });
+}
