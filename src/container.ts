@@ -26,6 +26,7 @@ import { createApplePayService } from './modules/payment/apple-pay/apple-pay.mod
 import type { MerchantValidator } from './modules/payment/apple-pay/merchant-validation';
 import { createFundingModule } from './modules/payment/funding/funding.module';
 import { createGooglePayService } from './modules/payment/google-pay/google-pay.module';
+import { createMobileFundingService } from './modules/payment/mobile-funding/mobile-funding.module';
 import { PaymentSessionService } from './modules/payment/session/payment-session.service';
 import { createTokenModule } from './modules/token/token.module';
 import { createWeb3Module } from './modules/web3/web3.module';
@@ -90,7 +91,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     events,
   );
   const funding = createFundingModule({
-    config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events,
+    config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events, metrics,
   });
 
   const web3 = createWeb3Module({ config, db, logger, encryptor, outbox: webhooks.outbox, events });
@@ -101,6 +102,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
   const googlePay = createGooglePayService(config, paymentSessions);
+  const mobileFunding = createMobileFundingService({
+    applePay, googlePay, sessions: paymentSessions, wallets: walletRepository, tokens: tokens.service,
+    charges: funding.charges, chargeAndCredit: funding.chargeAndCredit,
+  });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
@@ -122,6 +127,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     paymentSessions,
     applePay,
     googlePay,
+    mobileFunding,
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
