@@ -8,6 +8,7 @@ import type { TokenService } from '../../token/token.service';
 import type { WalletRepository } from '../../wallet/wallet.repository';
 import type { CardCharge, CardChargeRepository } from '../funding/card-charge.repository';
 import type { ChargeAndCredit } from '../funding/charge-and-credit';
+import { PaymentDataRejected } from '../payment-data.errors';
 import type { PaymentMethod, PaymentSession, PaymentSessionService } from '../session/payment-session.service';
 
 /** One mobile wallet's own checks: session, signature, decryption, and the session's claim. */
@@ -84,7 +85,9 @@ export class MobileFundingService {
     if (this.tokens.decryptsWalletPaymentData) {
       // The provider decrypts, so the amount cannot be compared here: the session's amount is charged.
       const session = await this.sessions.claim(principal, method, request.sessionId);
-      const token = await this.releasingOnFailure(session, () => this.tokens.createFromWalletPaymentData(principal.sub, method, request.paymentData));
+      const token = await this.releasingOnFailure(session, async () =>
+        this.tokens.createFromWalletPaymentData(principal.sub, method, asTokenObject(request.paymentData)),
+      );
       return { session, token };
     }
     const { session, network } = await this.verifiers[method].verifyPayment(principal, request.sessionId, request.paymentData);
@@ -115,6 +118,16 @@ export class MobileFundingService {
     const token: PaymentToken | null = await this.tokens.findOwnedByAny([principal.sub], charge.tokenId);
     if (!token) throw new NotFound('Token not found', 'token_not_found');
     return funded(method, charge, await this.chargeAndCredit.run(charge, token, principal.sub, inTx));
+  }
+}
+
+/** Google Pay hands the client its token as a JSON string; the provider's API takes the object. */
+function asTokenObject(paymentData: unknown): unknown {
+  if (typeof paymentData !== 'string') return paymentData;
+  try {
+    return JSON.parse(paymentData) as unknown;
+  } catch {
+    throw new PaymentDataRejected('payment_data_malformed', 'The payment data is not a JSON payment token');
   }
 }
 
