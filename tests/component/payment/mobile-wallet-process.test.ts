@@ -106,4 +106,14 @@ describe('POST /api/v1/payment/{apple-pay|google-pay}/process', () => {
     expect(res.status).toBe(400);
     expect(await balanceOf(t, wallet.id)).toBe(0n);
   });
+
+  it('when the OpenAPI document is read, then both process endpoints are in it with their Idempotency-Key header', async () => {
+    const { body } = await t.http().get('/openapi.json');
+    for (const path of ['/api/v1/payment/apple-pay/process', '/api/v1/payment/google-pay/process']) {
+      const operation = body.paths[path]?.post;
+      expect(operation).toBeDefined();
+      expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header', required: true })]));
+      expect(operation.responses['201']).toBeDefined();
+    }
+  });
 });
