@@ -28,6 +28,8 @@ import { applePayRoutes } from './modules/payment/apple-pay/apple-pay.routes';
 import type { ApplePayService } from './modules/payment/apple-pay/apple-pay.service';
 import { googlePayRoutes } from './modules/payment/google-pay/google-pay.routes';
 import type { GooglePayService } from './modules/payment/google-pay/google-pay.service';
+import { mobileFundingRoutes } from './modules/payment/mobile-funding/mobile-funding.routes';
+import type { MobileFundingService } from './modules/payment/mobile-funding/mobile-funding.service';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import type { WalletService } from './modules/wallet/wallet.service';
 import { web3Routes } from './modules/web3/web3.routes';
@@ -67,6 +69,7 @@ export interface AppDeps {
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;
+    mobileFunding: MobileFundingService;
   };
 }
 
@@ -125,6 +128,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   applePayRoutes(api, services.applePay, limits);
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);
+  mobileFundingRoutes(api, services.mobileFunding, limits);
   app.use(API_BASE_PATH, api.router);
 
   const openApi = api.openApiDocument({

@@ -28,6 +28,7 @@ import { createApplePayService } from './modules/payment/apple-pay/apple-pay.mod
 import type { MerchantValidator } from './modules/payment/apple-pay/merchant-validation';
 import { createFundingModule } from './modules/payment/funding/funding.module';
 import { createGooglePayService } from './modules/payment/google-pay/google-pay.module';
+import { createMobileFundingService } from './modules/payment/mobile-funding/mobile-funding.module';
 import { PaymentSessionService } from './modules/payment/session/payment-session.service';
 import { createTokenModule } from './modules/token/token.module';
 import { createWeb3Module } from './modules/web3/web3.module';
@@ -95,7 +96,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     events,
   );
   const funding = createFundingModule({
-    config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events,
+    config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events, metrics,
   });
 
   const web3 = createWeb3Module({ config, db, logger, encryptor, outbox: webhooks.outbox, events });
@@ -107,6 +108,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
   const googlePay = createGooglePayService(config, paymentSessions);
   const admin = createAdminModule({ config, db, cache, logger, events, auth, ledger, locks });
+  const mobileFunding = createMobileFundingService({
+    applePay, googlePay, sessions: paymentSessions, wallets: walletRepository, tokens: tokens.service,
+    charges: funding.charges, chargeAndCredit: funding.chargeAndCredit,
+  });
 
   const housekeeping = setInterval(() => {
     idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
@@ -129,6 +134,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     applePay,
     googlePay,
     admin,
+    mobileFunding,
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);

@@ -12,7 +12,8 @@ export interface NetworkTokenData {
   dpan: string;
   expMonth: number;
   expYear: number;
-  cryptogram: string;
+  /** Absent for a Google Pay PAN_ONLY card (no device token, so no cryptogram). */
+  cryptogram?: string;
   eci?: string;
 }
 

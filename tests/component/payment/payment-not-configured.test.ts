@@ -45,4 +45,17 @@ describe('mobile-wallet endpoints without their settings', () => {
     });
     await expect(t.container.services.paymentSessions.get(principal, 'apple_pay', init.body.sessionId)).resolves.toBeDefined();
   });
+
+  it('when Apple Pay has no root CA, then process answers 503 naming it, charges nothing, and the session stays unused', async () => {
+    const u = await user();
+    const init = await t.http().post('/api/v1/payment/apple-pay/init').set(u.auth).send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
+    const res = await t.http().post('/api/v1/payment/apple-pay/process').set(u.auth).set('Idempotency-Key', 'k-not-configured')
+      .send({ sessionId: init.body.sessionId, paymentData: { version: 'EC_v1' } });
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'payment_method_not_configured', details: { setting: 'APPLE_PAY_ROOT_CA_FILE' } });
+    const principal = { sub: u.id, role: 'user' as const, permissions: [] };
+    await expect(t.container.services.paymentSessions.get(principal, 'apple_pay', init.body.sessionId)).resolves.toBeDefined();
+    const { rows } = await t.container.db.query('SELECT id FROM card_charges WHERE wallet_id = $1', [u.wallet.id]);
+    expect(rows).toEqual([]);
+  });
 });

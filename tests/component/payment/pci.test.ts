@@ -1,4 +1,6 @@
 import { createWallet, transfer } from '../../support/ledger';
+import { createMobilePayFixtures } from '../../support/mobile-pay-config';
+import { appleToken, googleToken, openSession, processPayment } from '../../support/mobile-payments';
 import { createCardToken, fundWithCard, TEST_CARDS } from '../../support/payments';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
@@ -22,8 +24,10 @@ async function dumpDatabase(t: TestApp): Promise<string> {
 
 describe('PCI: card data never reaches the database in clear, the logs or a response', () => {
   let t: TestApp;
+  let fixtures: Awaited<ReturnType<typeof createMobilePayFixtures>>;
   beforeAll(async () => {
-    t = await startTestApp({ LOG_LEVEL: 'silly' });
+    fixtures = await createMobilePayFixtures();
+    t = await startTestApp({ LOG_LEVEL: 'silly', ...fixtures.env });
   });
   afterAll(() => t.close());
 
@@ -57,6 +61,48 @@ describe('PCI: card data never reaches the database in clear, the logs or a resp
     expect(dump).toContain(`"last4":"4242"`);
     expect(logs).toContain('payment token created'); // and the logs really were captured
     const forbidden = [PAN, '4000000000000002', `"cvc":"${CVC}"`, `${PAN}${7}${EXP_YEAR}`, `${PAN}|07/${EXP_YEAR}`, `0${7}${String(EXP_YEAR).slice(2)}${PAN}`];
+    for (const secret of forbidden) {
+      expect(dump).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+      for (const body of responses) expect(body).not.toContain(secret);
+    }
+  });
+
+  it(`when Apple Pay and Google Pay fund wallets with DPAN ${PAN}, then neither the dump, the logs nor a response holds the DPAN, the cryptogram or the decrypted payment data`, async () => {
+    const responses: string[] = [];
+    const apple = await openSession(t, 'apple-pay');
+    const appleRes = await processPayment(t, 'apple-pay', apple.user.auth, { sessionId: apple.sessionId, paymentData: appleToken(fixtures, { pan: PAN }) });
+    expect(appleRes.status).toBe(201);
+    const google = await openSession(t, 'google-pay');
+    const googleRes = await processPayment(t, 'google-pay', google.user.auth, { sessionId: google.sessionId, paymentData: googleToken(fixtures, { pan: PAN }) });
+    expect(googleRes.status).toBe(201);
+    // Refusals and a decline go through the error paths with decrypted data in hand.
+    const declined = await openSession(t, 'google-pay');
+    responses.push(
+      appleRes.text,
+      googleRes.text,
+      (await processPayment(t, 'google-pay', declined.user.auth, { sessionId: declined.sessionId, paymentData: googleToken(fixtures, { pan: '4000000000000002' }) })).text,
+      (await processPayment(t, 'apple-pay', apple.user.auth, { sessionId: apple.sessionId, paymentData: appleToken(fixtures, { pan: PAN }) })).text,
+      (await t.http().get(`/api/v1/tokens/${appleRes.body.charge.tokenId}`).set(apple.user.auth)).text,
+    );
+
+    const dump = await dumpDatabase(t);
+    const logs = t.logs.text();
+    expect(dump).toContain('"purpose":"apple_pay"'); // the dump covers the mobile-wallet charges
+    expect(dump).toContain('"purpose":"google_pay"');
+    const forbidden = [
+      PAN,
+      '4000000000000002',
+      'AOHsBnMAAnq+oWBSlWOCAoABFA==', // Apple onlinePaymentCryptogram
+      'AOHsBnMAAnq',
+      'AAAAAA8xTVJ0UWdR9kYAAAA=', // Google cryptogram
+      'AAAAAA8xTVJ0UWdR9kYAAAA',
+      'applicationPrimaryAccountNumber', // decrypted Apple payment data
+      'onlinePaymentCryptogram',
+      'paymentMethodDetails', // decrypted Google payment data
+      'AH2EjtfQ2jVOMgGlDtCq8bAz', // Google messageId, only inside the encrypted message
+      '040010030273', // Apple deviceManufacturerIdentifier
+    ];
     for (const secret of forbidden) {
       expect(dump).not.toContain(secret);
       expect(logs).not.toContain(secret);

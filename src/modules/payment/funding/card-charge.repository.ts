@@ -1,7 +1,7 @@
 import type { SqlClient } from '../../../infra/db/database';
 
 export type ChargeStatus = 'pending' | 'succeeded' | 'failed' | 'credited';
-export type ChargePurpose = 'card_funding' | 'auto_top_up';
+export type ChargePurpose = 'card_funding' | 'auto_top_up' | 'apple_pay' | 'google_pay';
 
 export interface CardCharge {
   id: string;
@@ -17,15 +17,23 @@ export interface CardCharge {
   processorChargeId: string | null;
   failureCode: string | null;
   transferId: string | null;
+  /** The Apple Pay / Google Pay session this charge paid (one charge per session); null otherwise. */
+  paymentSessionId: string | null;
   createdAt: Date;
 }
 
-export type NewCardCharge = Pick<CardCharge, 'id' | 'scope' | 'idempotencyKey' | 'purpose' | 'walletId' | 'tokenId' | 'amount' | 'currency' | 'processor'>;
+export type NewCardCharge = Pick<CardCharge, 'id' | 'scope' | 'idempotencyKey' | 'purpose' | 'walletId' | 'tokenId' | 'amount' | 'currency' | 'processor'> &
+  Partial<Pick<CardCharge, 'paymentSessionId'>>;
 
 /** The record of every card charge, written before the processor is asked. */
 export interface CardChargeRepository {
-  /** Inserts the charge, or returns the one already recorded under (scope, idempotencyKey). */
+  /**
+   * Inserts the charge, or returns the one already recorded under (scope, idempotencyKey).
+   * Errors: payment_session_used (409) when another charge already paid its payment session.
+   */
   claim(charge: NewCardCharge): Promise<{ charge: CardCharge; created: boolean }>;
+  /** The charge recorded under the caller's idempotency key, if any. */
+  findByKey(scope: string, idempotencyKey: string): Promise<CardCharge | null>;
   recordSucceeded(id: string, processorChargeId: string): Promise<void>;
   recordFailed(id: string, failureCode: string): Promise<void>;
   /** succeeded -> credited, inside the credit's transaction; false if it was not 'succeeded'. */

@@ -2,8 +2,16 @@ import type { Logger } from '../../../infra/logger';
 import { AppError, Conflict } from '../../../shared/errors';
 import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger/ledger.service';
 import type { PaymentToken } from '../../token/token.repository';
+import { paymentOutcomeOf, type PaymentMetrics } from '../payment.metrics';
 import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
 import type { CardCharge, CardChargeRepository } from './card-charge.repository';
+
+const DESCRIPTIONS: Record<CardCharge['purpose'], string> = {
+  card_funding: 'Card funding',
+  auto_top_up: 'Auto top-up',
+  apple_pay: 'Apple Pay funding',
+  google_pay: 'Google Pay funding',
+};
 
 /** The system account card money comes from. */
 export const FUNDING_SOURCE = 'funding';
@@ -40,7 +48,7 @@ export class ChargeAndCredit {
           walletId: charge.walletId,
           amount: charge.amount,
           source: FUNDING_SOURCE,
-          description: `${charge.purpose === 'auto_top_up' ? 'Auto top-up' : 'Card funding'} (${token.brand} •••• ${token.last4})`,
+          description: `${DESCRIPTIONS[charge.purpose]} (${token.brand} •••• ${token.last4})`,
           initiatedBy,
         },
         {
@@ -84,6 +92,30 @@ export class ChargeAndCredit {
         await this.charges.recordFailed(charge.id, declineCode ? `${error.code}:${declineCode}` : error.code);
       }
       // Anything else (processor unreachable): the row stays pending; a retry asks again under the same id.
+      throw error;
+    }
+  }
+}
+
+/** Counts each charge's outcome by method: a wrapper, so the money path above stays as it reads. */
+export class MeteredChargeAndCredit extends ChargeAndCredit {
+  constructor(
+    processor: PaymentProcessor,
+    charges: CardChargeRepository,
+    ledger: LedgerService,
+    logger: Logger,
+    private readonly metrics: PaymentMetrics,
+  ) {
+    super(processor, charges, ledger, logger);
+  }
+
+  override async run(charge: CardCharge, token: PaymentToken, initiatedBy: string, inTx?: InTransaction<PostedTransfer>): Promise<PostedTransfer> {
+    try {
+      const posted = await super.run(charge, token, initiatedBy, inTx);
+      this.metrics.record(charge.purpose, 'succeeded');
+      return posted;
+    } catch (error) {
+      this.metrics.record(charge.purpose, paymentOutcomeOf(error));
       throw error;
     }
   }

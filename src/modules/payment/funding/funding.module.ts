@@ -11,7 +11,9 @@ import type { WalletRepository } from '../../wallet/wallet.repository';
 import { createPaymentProcessor } from '../processor/processor.module';
 import { SqlCardChargeRepository } from './adapters/sql-card-charge.repository';
 import { CardFundingService } from './card-funding.service';
-import { ChargeAndCredit } from './charge-and-credit';
+import type { Metrics } from '../../../infra/metrics';
+import { createPaymentMetrics } from '../payment.metrics';
+import { ChargeAndCredit, MeteredChargeAndCredit } from './charge-and-credit';
 
 export interface FundingModuleDeps {
   config: Config;
@@ -22,6 +24,8 @@ export interface FundingModuleDeps {
   tokens: TokenModule;
   outbox: Outbox;
   events: EventBus;
+  /** When given, every charge's outcome is counted (ocp_payments_total). */
+  metrics?: Metrics;
 }
 
 // A top-up whose process died releases its claim after this long.
@@ -29,10 +33,12 @@ const TOP_UP_CLAIM_STALE_AFTER_MS = 5 * 60_000;
 
 /** The processor picked by PAYMENT_PROCESSOR and the services that charge cards into wallets. */
 export function createFundingModule(deps: FundingModuleDeps) {
-  const { config, db, logger, ledger, wallets, tokens, outbox, events } = deps;
+  const { config, db, logger, ledger, wallets, tokens, outbox, events, metrics } = deps;
   const processor = createPaymentProcessor(config, tokens.fingerprinter);
   const charges = new SqlCardChargeRepository(db);
-  const chargeAndCredit = new ChargeAndCredit(processor, charges, ledger, logger);
+  const chargeAndCredit = metrics
+    ? new MeteredChargeAndCredit(processor, charges, ledger, logger, createPaymentMetrics(metrics))
+    : new ChargeAndCredit(processor, charges, ledger, logger);
   const cardFunding = new CardFundingService(wallets, tokens.service, charges, chargeAndCredit);
   const autoTopUp = new AutoTopUpService(db, new SqlAutoTopUpRepository(db), wallets, tokens.service, charges, chargeAndCredit, outbox, events, logger, {
     failuresMax: config.AUTO_TOP_UP_FAILURES_MAX,

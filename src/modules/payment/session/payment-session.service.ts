@@ -97,6 +97,14 @@ export class PaymentSessionService {
     if (!(await this.cache.setIfAbsent(USED_KEY(id), principal.sub, this.ttlMs))) throw usedError();
     return session;
   }
+
+  /**
+   * Gives a claimed session back, for a payment that failed before anything was charged (payment data
+   * the token provider refused, a provider that was down), so the payer can try again.
+   */
+  async release(id: string): Promise<void> {
+    await this.cache.delete(USED_KEY(id));
+  }
 }
 
 const usedError = () => new Conflict('payment_session_used', 'The payment session has already been used');

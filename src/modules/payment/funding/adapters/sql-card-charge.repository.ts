@@ -1,4 +1,5 @@
 import type { SqlClient } from '../../../../infra/db/database';
+import { Conflict } from '../../../../shared/errors';
 import type { CardCharge, CardChargeRepository, ChargePurpose, ChargeStatus, NewCardCharge } from '../card-charge.repository';
 
 interface ChargeRow {
@@ -15,16 +16,18 @@ interface ChargeRow {
   processor_charge_id: string | null;
   failure_code: string | null;
   transfer_id: string | null;
+  payment_session_id: string | null;
   created_at: Date;
 }
 
 const COLUMNS = `id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor, status,
-  processor_charge_id, failure_code, transfer_id, created_at`;
+  processor_charge_id, failure_code, transfer_id, payment_session_id, created_at`;
 
 const toCharge = (r: ChargeRow): CardCharge => ({
   id: r.id, scope: r.scope, idempotencyKey: r.idempotency_key, purpose: r.purpose, walletId: r.wallet_id,
   tokenId: r.token_id, amount: BigInt(r.amount), currency: r.currency, processor: r.processor, status: r.status,
-  processorChargeId: r.processor_charge_id, failureCode: r.failure_code, transferId: r.transfer_id, createdAt: r.created_at,
+  processorChargeId: r.processor_charge_id, failureCode: r.failure_code, transferId: r.transfer_id,
+  paymentSessionId: r.payment_session_id, createdAt: r.created_at,
 });
 
 export class SqlCardChargeRepository implements CardChargeRepository {
@@ -32,17 +35,24 @@ export class SqlCardChargeRepository implements CardChargeRepository {
 
   async claim(c: NewCardCharge): Promise<{ charge: CardCharge; created: boolean }> {
     const inserted = await this.db.query<ChargeRow>(
-      `INSERT INTO card_charges (id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
-      [c.id, c.scope, c.idempotencyKey, c.purpose, c.walletId, c.tokenId, c.amount, c.currency, c.processor],
+      `INSERT INTO card_charges (id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor, payment_session_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+      [c.id, c.scope, c.idempotencyKey, c.purpose, c.walletId, c.tokenId, c.amount, c.currency, c.processor, c.paymentSessionId ?? null],
     );
     if (inserted.rows[0]) return { charge: toCharge(inserted.rows[0]), created: true };
+    const existing = await this.findByKey(c.scope, c.idempotencyKey);
+    // The other unique constraint: a payment session pays for one charge only.
+    if (!existing) throw new Conflict('payment_session_used', 'The payment session has already been used');
+    return { charge: existing, created: false };
+  }
+
+  async findByKey(scope: string, idempotencyKey: string): Promise<CardCharge | null> {
     const { rows } = await this.db.query<ChargeRow>(
       `SELECT ${COLUMNS} FROM card_charges WHERE scope = $1 AND idempotency_key = $2`,
-      [c.scope, c.idempotencyKey],
+      [scope, idempotencyKey],
     );
-    return { charge: toCharge(rows[0]!), created: false };
+    return rows[0] ? toCharge(rows[0]) : null;
   }
 
   async recordSucceeded(id: string, processorChargeId: string): Promise<void> {
