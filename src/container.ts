@@ -96,7 +96,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     events,
   );
   const funding = createFundingModule({
-    config, db, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events, metrics,
+    config, db, cache, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events, metrics,
   });
 
   const web3 = createWeb3Module({ config, db, logger, encryptor, outbox: webhooks.outbox, events });

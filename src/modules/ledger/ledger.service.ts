@@ -51,6 +51,25 @@ export interface ExternalCredit {
   initiatedBy: string;
 }
 
+/**
+ * The data of `transfer.posted`, published after every committed posting for in-process
+ * listeners (metrics, monitoring, auto top-up), so none of them has to read the transfer back.
+ */
+// A type, not an interface: event data must be assignable to Record<string, unknown>.
+export type TransferPosted = {
+  transferId: string;
+  type: string;
+  currency: string;
+  /** Integer minor units, as a string. */
+  amount: string;
+  fromWalletId: string;
+  /** False when the money came from a system account (funding, adjustments). */
+  fromUserWallet: boolean;
+  /** The source wallet's balance right after this posting. */
+  fromBalance: string;
+  createdAt: string;
+};
+
 export interface TransferRequest {
   fromWalletId: string;
   toWalletId: string;
@@ -204,9 +223,14 @@ export class LedgerService {
         await inTx?.(tx, result);
         return { posted: result, events: told };
       });
-      // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners only.
-      const { transfer } = posted;
-      const summary = { transferId: transfer.id, type: transfer.type, currency: transfer.currency, amount: transfer.amount.toString() };
+      // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners
+      // only, so it may carry what no single webhook receiver should see (the sender's new balance).
+      const { transfer, debit } = posted;
+      const summary: TransferPosted = {
+        transferId: transfer.id, type: transfer.type, currency: transfer.currency, amount: transfer.amount.toString(),
+        fromWalletId: transfer.fromWalletId, fromUserWallet: wallets.has(transfer.fromWalletId),
+        fromBalance: debit.balanceAfter.toString(), createdAt: transfer.createdAt.toISOString(),
+      };
       this.events.publish([...events, newEvent('transfer.posted', transfer.initiatedBy, summary)]);
       return posted;
     } catch (error) {

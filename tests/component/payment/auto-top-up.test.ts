@@ -73,6 +73,26 @@ describe('auto top-up', () => {
     expect(await attempts(wallet.id)).toEqual([]);
   });
 
+  it('when a wallet without a rule was debited, then a rule saved afterwards still tops it up at the next debit', async () => {
+    const alice = await registerUser(t);
+    const bob = await registerUser(t);
+    const wallet = await createWallet(t, alice);
+    const sink = await createWallet(t, bob);
+    await fund(t, wallet.id, 1000);
+    // The first debit finds no rule; the service remembers that, and saving the rule must forget it.
+    await transfer(t, alice, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '100' });
+    await idle();
+    const token = await createCardToken(t, alice.auth, TEST_CARDS.approved);
+    const rule = { enabled: true, threshold: '500', amount: '1000', tokenId: token.id };
+    expect((await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth).send(rule)).status).toBe(200);
+    await idle();
+    expect(await attempts(wallet.id)).toEqual([]);
+    await transfer(t, alice, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '500' });
+    await idle();
+    expect(await attempts(wallet.id)).toEqual([expect.objectContaining({ status: 'succeeded', balance_before: '400' })]);
+    expect(await balanceOf(t, wallet.id)).toBe(1400n);
+  });
+
   it('when the card keeps being declined, then each failure is recorded, the rule disables itself after 3 and tells the owner', async () => {
     const { alice, wallet, sink } = await setup({ balance: 1000, card: TEST_CARDS.declined });
     const hook = await t.http().post('/api/v1/webhooks').set(alice.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['auto_top_up.disabled'] });

@@ -2,7 +2,7 @@ import { newId } from '../../../infra/crypto/ids';
 import type { SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import type {
-  Alert, AlertFilter, AlertRule, AlertStatus, DeclineBurst, MonitoringRepository, NewAlert, WatchedTransfer,
+  Alert, AlertFilter, AlertRule, AlertStatus, DeclineBurst, MonitoringRepository, NewAlert,
 } from '../monitoring/monitoring.repository';
 
 interface AlertRow {
@@ -19,32 +19,6 @@ const COLUMNS = 'id, rule, subject_type, subject_id, details, status, resolved_b
 
 export class SqlMonitoringRepository implements MonitoringRepository {
   constructor(private readonly db: SqlClient) {}
-
-  async findTransfer(id: string): Promise<WatchedTransfer | null> {
-    const { rows } = await this.db.query<{
-      id: string; type: string; amount: bigint; currency: string; from_wallet_id: string; kind: string; created_at: Date;
-    }>(
-      `SELECT t.id, t.type, t.amount, t.currency, t.from_wallet_id, w.kind, t.created_at
-         FROM transfers t JOIN wallets w ON w.id = t.from_wallet_id WHERE t.id = $1`,
-      [id],
-    );
-    const r = rows[0];
-    return r
-      ? { id: r.id, type: r.type, amount: r.amount, currency: r.currency, fromWalletId: r.from_wallet_id, fromUserWallet: r.kind === 'user', createdAt: r.created_at }
-      : null;
-  }
-
-  async countDebitsUpTo(transferId: string, windowMs: number): Promise<number> {
-    // The bound is read in SQL: a JS Date has milliseconds, created_at has microseconds, and a
-    // bound truncated to the millisecond would leave the transfer itself out of its own window.
-    const { rows } = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM transfers t, transfers x
-        WHERE x.id = $1 AND t.from_wallet_id = x.from_wallet_id
-          AND t.created_at <= x.created_at AND t.created_at > x.created_at - make_interval(secs => $2)`,
-      [transferId, windowMs / 1000],
-    );
-    return rows[0]!.n;
-  }
 
   async declineBursts(since: Date, windowMs: number, max: number): Promise<DeclineBurst[]> {
     const { rows } = await this.db.query<{ wallet_id: string; n: number; window_start: Date }>(

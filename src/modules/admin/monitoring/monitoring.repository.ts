@@ -19,17 +19,6 @@ export interface Alert {
 
 export type NewAlert = Pick<Alert, 'rule' | 'subjectType' | 'subjectId' | 'details'> & { dedupeKey: string };
 
-/** A transfer as the rules see it; `fromUserWallet` is false for system accounts. */
-export interface WatchedTransfer {
-  id: string;
-  type: string;
-  amount: bigint;
-  currency: string;
-  fromWalletId: string;
-  fromUserWallet: boolean;
-  createdAt: Date;
-}
-
 export interface DeclineBurst {
   walletId: string;
   count: number;
@@ -43,9 +32,6 @@ export interface AlertFilter {
 
 /** Storage for monitoring: what the rules read, and the alerts they raise (one per dedupe key). */
 export interface MonitoringRepository {
-  findTransfer(id: string): Promise<WatchedTransfer | null>;
-  /** Transfers debiting the transfer's source wallet in the window that ends with that transfer. */
-  countDebitsUpTo(transferId: string, windowMs: number): Promise<number>;
   /** Wallets with more than `max` failed card charges in one window (windows aligned to the epoch), since `since`. */
   declineBursts(since: Date, windowMs: number, max: number): Promise<DeclineBurst[]>;
   /** False when an alert with this dedupe key exists already. */

@@ -5,6 +5,7 @@ import type { DomainEvent, EventBus } from '../../../shared/events';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
+import type { TransferPosted } from '../../ledger/ledger.service';
 import type { Alert, AlertFilter, MonitoringRepository, NewAlert } from './monitoring.repository';
 
 /** Each rule's limit is the most that raises no alert: one more fires it. */
@@ -19,9 +20,9 @@ export interface MonitoringRules {
 }
 
 /**
- * Flags for operators. Movements are judged when they happen (transfer.posted on the EventBus):
- * one over the large-amount limit, or more debits from one wallet in a sliding window than the
- * velocity limit. Agent policy refusals (transfer.refused with policy_violation) are counted per
+ * Flags for operators. Movements are judged when they happen, from transfer.posted on the
+ * EventBus without reading the database: one over the large-amount limit, or more debits from one
+ * wallet in a window than the velocity limit (a counter per wallet in the cache). Agent policy refusals (transfer.refused with policy_violation) are counted per
  * agent in the cache. Card declines have no event: a periodic sweep groups failed card_charges.
  * Every alert has a dedupe key, so evaluating twice (two instances, overlapping sweeps) raises one.
  */
@@ -52,24 +53,24 @@ export class MonitoringService {
   }
 
   async onTransferPosted(event: DomainEvent): Promise<void> {
-    const transfer = await this.repo.findTransfer(String(event.data.transferId));
-    if (!transfer) return;
+    const transfer = event.data as unknown as TransferPosted;
+    const amount = BigInt(transfer.amount);
     const { largeAmountMinor, velocityMax, velocityWindowMs } = this.rules;
-    if (transfer.amount > largeAmountMinor) {
+    if (amount > largeAmountMinor) {
       await this.raise({
-        rule: 'large_movement', dedupeKey: `large_movement:${transfer.id}`, subjectType: 'transfer', subjectId: transfer.id,
-        details: { amount: transfer.amount.toString(), currency: transfer.currency, type: transfer.type, limit: largeAmountMinor.toString() },
+        rule: 'large_movement', dedupeKey: `large_movement:${transfer.transferId}`, subjectType: 'transfer', subjectId: transfer.transferId,
+        details: { amount: transfer.amount, currency: transfer.currency, type: transfer.type, limit: largeAmountMinor.toString() },
       });
     }
     if (!transfer.fromUserWallet) return;
-    const count = await this.repo.countDebitsUpTo(transfer.id, velocityWindowMs);
-    if (count > velocityMax) {
-      const windowIndex = Math.floor(transfer.createdAt.getTime() / velocityWindowMs);
-      await this.raise({
-        rule: 'velocity', dedupeKey: `velocity:${transfer.fromWalletId}:${windowIndex}`, subjectType: 'wallet',
-        subjectId: transfer.fromWalletId, details: { count, windowMs: velocityWindowMs, limit: velocityMax, lastTransferId: transfer.id },
-      });
-    }
+    // A counter in the cache (shared between instances on Redis): no database read per movement.
+    // The window opens with the wallet's first debit and lasts velocityWindowMs.
+    const { count, resetAtMs } = await this.cache.increment(`monitor:velocity:${transfer.fromWalletId}`, velocityWindowMs);
+    if (count !== velocityMax + 1) return; // once per window, at the first movement past the limit
+    await this.raise({
+      rule: 'velocity', dedupeKey: `velocity:${transfer.fromWalletId}:${resetAtMs}`, subjectType: 'wallet',
+      subjectId: transfer.fromWalletId, details: { count, windowMs: velocityWindowMs, limit: velocityMax, lastTransferId: transfer.transferId },
+    });
   }
 
   async onPolicyRefusal(event: DomainEvent): Promise<void> {

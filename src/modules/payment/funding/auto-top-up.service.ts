@@ -1,9 +1,11 @@
+import type { Cache } from '../../../infra/cache/cache';
 import { newId } from '../../../infra/crypto/ids';
 import type { Database } from '../../../infra/db/database';
 import type { Logger } from '../../../infra/logger';
 import type { Principal } from '../../../http/principal';
 import { AppError, NotFound, Unprocessable } from '../../../shared/errors';
-import { newEvent, type DomainEvent, type EventBus } from '../../../shared/events';
+import { newEvent, type EventBus } from '../../../shared/events';
+import type { TransferPosted } from '../../ledger/ledger.service';
 import type { Outbox } from '../../ledger/outbox';
 import type { TokenService } from '../../token/token.service';
 import { assertWalletAccess } from '../../wallet/wallet-access';
@@ -27,11 +29,16 @@ export interface AutoTopUpOptions {
 }
 
 const INITIATOR = 'system:auto_top_up';
+// How long a wallet's rule (or its absence) is remembered before the database is asked again.
+const RULE_CACHE_TTL_MS = 60_000;
 
 /**
- * Auto top-up. After a debit (told through in-process events, after commit), one conditional
- * UPDATE claims the wallet's top-up only if the balance is below the threshold and no top-up is
- * running, so concurrent debits start one charge, not one each. The outcome is recorded; repeated
+ * Auto top-up. After a debit (transfer.posted, in process, after commit) that leaves the balance
+ * below the wallet's threshold, one conditional UPDATE claims the wallet's top-up only if the
+ * balance is still below and no top-up is running, so concurrent debits start one charge, not one
+ * each. The threshold is read through the cache, so debits of wallets without a rule cost no query;
+ * saving a rule forgets the cached one (on every instance when the cache is Redis, else within
+ * RULE_CACHE_TTL_MS). The outcome is recorded; repeated
  * failures disable the rule and tell the owner (auto_top_up.disabled, through the outbox).
  */
 export class AutoTopUpService {
@@ -40,6 +47,7 @@ export class AutoTopUpService {
   constructor(
     private readonly db: Database,
     private readonly settings: AutoTopUpRepository,
+    private readonly cache: Cache,
     private readonly wallets: WalletRepository,
     private readonly tokens: TokenService,
     private readonly charges: CardChargeRepository,
@@ -50,14 +58,12 @@ export class AutoTopUpService {
     private readonly options: AutoTopUpOptions,
   ) {}
 
-  /** Runs a check after every posting that debited a user wallet. */
+  /** Runs a check after every posting that debited a user wallet below its rule's threshold. */
   subscribe(): void {
-    const onDebit = (event: DomainEvent) => {
-      const from = (event.data as { fromWalletId?: unknown }).fromWalletId;
-      if (typeof from === 'string' && !from.startsWith('sys_')) this.schedule(from);
-    };
-    this.events.subscribe('transfer.completed', onDebit);
-    this.events.subscribe('refund.completed', onDebit);
+    this.events.subscribe('transfer.posted', (event) => {
+      const posted = event.data as unknown as TransferPosted;
+      if (posted.fromUserWallet) this.schedule(posted.fromWalletId, BigInt(posted.fromBalance));
+    });
   }
 
   /**
@@ -72,6 +78,7 @@ export class AutoTopUpService {
     const validity = await this.tokens.validate(token);
     if (!validity.valid) throw new Unprocessable('token_invalid', `The token cannot be charged (${validity.reason})`, { reason: validity.reason });
     const saved = await this.settings.upsert({ walletId, configuredBy: principal.sub, ...rule });
+    await this.cache.delete(this.ruleKey(walletId));
     this.schedule(walletId); // the balance may already be below the new threshold
     return saved;
   }
@@ -101,17 +108,42 @@ export class AutoTopUpService {
       return result;
     });
     if (disabled) {
+      await this.cache.delete(this.ruleKey(walletId));
       this.events.publish([disabledEvent]);
       this.logger.warn('auto top-up disabled after repeated failures', { walletId, failureCode: outcome.failureCode });
     }
     return outcome;
   }
 
-  private schedule(walletId: string): void {
-    const run = this.runIfDue(walletId)
+  /** Without a balance, runs the claim; with the balance a debit left, only when it is below the rule's threshold. */
+  private schedule(walletId: string, balanceAfterDebit?: bigint): void {
+    const run = this.runIfBelowThreshold(walletId, balanceAfterDebit)
       .catch((error: unknown) => this.logger.error('auto top-up check failed', { walletId, error }))
       .finally(() => this.running.delete(run));
     this.running.add(run);
+  }
+
+  private async runIfBelowThreshold(walletId: string, balance: bigint | undefined): Promise<TopUpOutcome | null> {
+    if (balance !== undefined) {
+      const threshold = await this.ruleThreshold(walletId);
+      if (threshold === null || balance >= threshold) return null;
+    }
+    return this.runIfDue(walletId);
+  }
+
+  /** The threshold of the wallet's enabled rule, or null when it has none. */
+  private async ruleThreshold(walletId: string): Promise<bigint | null> {
+    const key = this.ruleKey(walletId);
+    const cached = await this.cache.get(key);
+    if (cached !== null) return cached === '' ? null : BigInt(cached);
+    const settings = await this.settings.find(walletId);
+    const threshold = settings?.enabled ? settings.threshold : null;
+    await this.cache.set(key, threshold?.toString() ?? '', RULE_CACHE_TTL_MS);
+    return threshold;
+  }
+
+  private ruleKey(walletId: string): string {
+    return `auto-top-up:threshold:${walletId}`;
   }
 
   private async topUp({ settings, walletUserId, currency, balance }: ClaimedTopUp): Promise<TopUpOutcome> {

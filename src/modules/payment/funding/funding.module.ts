@@ -1,4 +1,5 @@
 import type { Config } from '../../../config/config';
+import type { Cache } from '../../../infra/cache/cache';
 import type { Database } from '../../../infra/db/database';
 import type { Logger } from '../../../infra/logger';
 import type { LedgerService } from '../../ledger/ledger.service';
@@ -18,6 +19,7 @@ import { ChargeAndCredit, MeteredChargeAndCredit } from './charge-and-credit';
 export interface FundingModuleDeps {
   config: Config;
   db: Database;
+  cache: Cache;
   logger: Logger;
   ledger: LedgerService;
   wallets: WalletRepository;
@@ -33,14 +35,14 @@ const TOP_UP_CLAIM_STALE_AFTER_MS = 5 * 60_000;
 
 /** The processor picked by PAYMENT_PROCESSOR and the services that charge cards into wallets. */
 export function createFundingModule(deps: FundingModuleDeps) {
-  const { config, db, logger, ledger, wallets, tokens, outbox, events, metrics } = deps;
+  const { config, db, cache, logger, ledger, wallets, tokens, outbox, events, metrics } = deps;
   const processor = createPaymentProcessor(config, tokens.fingerprinter);
   const charges = new SqlCardChargeRepository(db);
   const chargeAndCredit = metrics
     ? new MeteredChargeAndCredit(processor, charges, ledger, logger, createPaymentMetrics(metrics))
     : new ChargeAndCredit(processor, charges, ledger, logger);
   const cardFunding = new CardFundingService(wallets, tokens.service, charges, chargeAndCredit);
-  const autoTopUp = new AutoTopUpService(db, new SqlAutoTopUpRepository(db), wallets, tokens.service, charges, chargeAndCredit, outbox, events, logger, {
+  const autoTopUp = new AutoTopUpService(db, new SqlAutoTopUpRepository(db), cache, wallets, tokens.service, charges, chargeAndCredit, outbox, events, logger, {
     failuresMax: config.AUTO_TOP_UP_FAILURES_MAX,
     claimStaleAfterMs: TOP_UP_CLAIM_STALE_AFTER_MS,
   });
