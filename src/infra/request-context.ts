@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomIdBytes } from './crypto/ids';
 
 /** What every log line and outgoing call of one request carries. */
 export interface RequestContext {
@@ -27,7 +27,7 @@ export const TRACEPARENT = /^(?!ff)[0-9a-f]{2}-(?!0{32})([0-9a-f]{32})-(?!0{16})
 
 /** A new trace for a request that arrived without one (flags 00: nothing here samples it). */
 export function newTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+  return `00-${randomIdBytes(16).toString('hex')}-${randomIdBytes(8).toString('hex')}-00`;
 }
 
 /** The trace id that ties log lines and downstream calls of one request together. */
@@ -42,5 +42,5 @@ export function traceIdOf(traceparent: string | undefined): string | undefined {
 export function childTraceparent(traceparent: string): string {
   const match = TRACEPARENT.exec(traceparent);
   if (!match) return newTraceparent();
-  return `00-${match[1]}-${randomBytes(8).toString('hex')}-${match[3]}`;
+  return `00-${match[1]}-${randomIdBytes(8).toString('hex')}-${match[3]}`;
 }
