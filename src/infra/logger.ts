@@ -18,9 +18,13 @@ const contextAndRedaction = winston.format((info) => {
 });
 
 export function createLogger(level: string, transports?: Transport[]): Logger {
-  return winston.createLogger({
+  // winston runs the whole format (redaction, JSON) for every call and only then drops lines below
+  // the level: drop them first, so a disabled request log costs nothing.
+  const enabled = winston.format((info) => (logger.isLevelEnabled(info.level) ? info : false));
+  const logger = winston.createLogger({
     level,
     format: winston.format.combine(
+      enabled(),
       winston.format.errors({ stack: true }),
       contextAndRedaction(),
       winston.format.timestamp(),
@@ -29,4 +33,5 @@ export function createLogger(level: string, transports?: Transport[]): Logger {
     defaultMeta: { service: 'ocp' },
     transports: transports ?? [new winston.transports.Console()],
   });
+  return logger;
 }
