@@ -42,6 +42,9 @@ export class PostgresDatabase implements Database {
 
   constructor(options: PostgresOptions) {
     this.pool = new Pool({
+      // Statements a caller issues without awaiting each (BEGIN and the first statement of a
+      // transaction, writes run side by side) go out together: one round trip instead of several.
+      pipeline: true,
       connectionString: options.connectionString,
       max: options.poolMax,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
@@ -63,9 +66,13 @@ export class PostgresDatabase implements Database {
 
   async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // Not awaited here: BEGIN is pipelined with the transaction's first statement, whose result is
+    // only handed back once BEGIN has succeeded.
+    const begun = client.query('BEGIN');
+    begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
     try {
-      await client.query('BEGIN');
-      const result = await fn(clientAdapter(client));
+      const result = await fn(clientAdapter(client, begun));
+      await begun;
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -87,14 +94,14 @@ export class PostgresDatabase implements Database {
   }
 }
 
-function clientAdapter(client: PoolClient): SqlClient {
+function clientAdapter(client: PoolClient, begun: Promise<unknown>): SqlClient {
   return {
     async query<R>(text: string, params?: readonly unknown[]) {
-      const result = await client.query(prepared(text, params));
+      const [, result] = await Promise.all([begun, client.query(prepared(text, params))]);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     async exec(script: string) {
-      await client.query(script);
+      await Promise.all([begun, client.query(script)]);
     },
   };
 }

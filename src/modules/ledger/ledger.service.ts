@@ -219,8 +219,8 @@ export class LedgerService {
         const balances = await this.ledger.postTransfer(tx, command);
         const result = toPostedTransfer(command, balances, wallets);
         const told = postingEvents(result, wallets);
-        await this.outbox.enqueue(tx, told);
-        await inTx?.(tx, result);
+        // Side by side: on PostgreSQL both writes go out in one round trip.
+        await Promise.all([this.outbox.enqueue(tx, told), inTx?.(tx, result)]);
         return { posted: result, events: told };
       });
       // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners
