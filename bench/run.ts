@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import express from 'express';
 import { Client } from 'pg';
-import { startServer } from './bench-server';
-import { pgbenchTps } from './pgbench';
+import { startServer, type BenchServer } from './bench-server';
+import { postgresCpuSeconds, processCpuSeconds } from './cpu';
+import { pgbenchPostingTps, pgbenchTps } from './pgbench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '8,32,64').split(',').map(Number);
@@ -22,6 +23,8 @@ interface Row {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** CPU milliseconds per successful request: the API server, PostgreSQL, this process (the load). */
+  cpuMs?: { server: number; postgres: number | null; load: number };
 }
 
 async function recreateDatabase(admin: Client, name: string): Promise<void> {
@@ -44,9 +47,13 @@ async function call(url: string, method: string, path: string, body?: unknown, t
   return json;
 }
 
-async function load(name: string, url: string, concurrency: number, next: () => autocannon.Request): Promise<Row> {
+async function load(name: string, url: string, concurrency: number, next: () => autocannon.Request, server?: BenchServer): Promise<Row> {
+  const before = { server: server ? processCpuSeconds(server.process.pid!) : 0, postgres: postgresCpuSeconds(), load: process.cpuUsage() };
   const result = await autocannon({ url, connections: concurrency, duration: SECONDS, requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }] });
   const ok = result['2xx'];
+  const postgresAfter = postgresCpuSeconds();
+  const load = process.cpuUsage(before.load);
+  const perRequestMs = (seconds: number) => Math.round((seconds * 1000 * 1000) / Math.max(ok, 1)) / 1000;
   return {
     case: name,
     concurrency,
@@ -54,6 +61,15 @@ async function load(name: string, url: string, concurrency: number, next: () => 
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
+    ...(server
+      ? {
+          cpuMs: {
+            server: perRequestMs(processCpuSeconds(server.process.pid!) - before.server),
+            postgres: postgresAfter === null || before.postgres === null ? null : perRequestMs(postgresAfter - before.postgres),
+            load: perRequestMs((load.user + load.system) / 1e6),
+          },
+        }
+      : {}),
   };
 }
 
@@ -108,13 +124,13 @@ async function main(): Promise<void> {
       return transferRequest(from, to);
     };
 
-    for (const c of CONCURRENCIES) rows.push(await load('transfer, random pairs', url, c, randomPair));
+    for (const c of CONCURRENCIES) rows.push(await load('transfer, random pairs', url, c, randomPair, server));
     rows.push(await load('transfer, one hot source wallet', url, 32, () => {
       let to = pick();
       while (to === wallets[0]) to = pick();
       return transferRequest(wallets[0]!, to);
-    }));
-    rows.push(await load('balance read (GET /wallets/:id)', url, 32, () => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers })));
+    }, server));
+    rows.push(await load('balance read (GET /wallets/:id)', url, 32, () => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers }), server));
 
     const bare = express();
     bare.get('/wallet', (_req, res) => {
@@ -139,13 +155,15 @@ async function main(): Promise<void> {
     await check.end();
     await server.stop();
 
+    const postingTps = pgbenchPostingTps(serverUrl, 'ocp_bench', wallets, 15);
     const tps = pgbenchTps(serverUrl, 'ocp_pgbench', 15);
     const best = Math.max(...rows.filter((r) => r.case.startsWith('transfer, random')).map((r) => r.perSecond));
     const lines = [
-      '| case | concurrency | per second | p50 ms | p99 ms | non-2xx/errors |',
-      '|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.case} | ${r.concurrency} | ${r.perSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} |`),
-      `| pgbench tpcb-like (-M prepared -c 8 -j 2 -T 15) | 8 | ${Math.round(tps)} | | | |`,
+      '| case | concurrency | per second | p50 ms | p99 ms | non-2xx/errors | CPU ms per request: server / PostgreSQL / load |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.case} | ${r.concurrency} | ${r.perSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${cpuCell(r)} |`),
+      `| the posting SQL function alone (pgbench -f, same wallets) | 8 | ${Math.round(postingTps)} | | | | |`,
+      `| pgbench tpcb-like (-M prepared -c 8 -j 2 -T 15) | 8 | ${Math.round(tps)} | | | | |`,
       '',
       `best transfers/s ÷ pgbench tps = ${(best / tps).toFixed(2)} (target ≥ 0.50)`,
       `server RSS after load: ${rssMb.toFixed(0)} MB`,
@@ -160,6 +178,11 @@ async function main(): Promise<void> {
     await admin.query('DROP DATABASE IF EXISTS ocp_pgbench WITH (FORCE)');
     await admin.end();
   }
+}
+
+function cpuCell(r: Row): string {
+  if (!r.cpuMs) return '';
+  return `${r.cpuMs.server} / ${r.cpuMs.postgres ?? '—'} / ${r.cpuMs.load}`;
 }
 
 main().catch((error: unknown) => {
