@@ -144,6 +144,15 @@ describe('admin analytics', () => {
     ]);
   });
 
+  it('when the OpenAPI document is read, then the summary schema has the agent and web3 figures, wei as strings', async () => {
+    const doc = (await t.http().get('/openapi.json')).body;
+    const summary = doc.components.schemas.AnalyticsSummary;
+    expect(summary.properties.web3.properties.value.items.properties.confirmed).toMatchObject({ type: 'string', pattern: '^[0-9]+$' });
+    expect(summary.properties.web3.properties.sends.items.properties.status.enum).toEqual(['pending', 'confirmed', 'failed']);
+    expect(JSON.stringify(summary.properties.agents)).toContain('policyRefusals');
+    expect(doc.components.schemas.AnalyticsTimeseries.properties.metric.enum).toEqual(expect.arrayContaining(['web3_sends', 'agent_policy_refusals']));
+  });
+
   it('when the input is wrong, then 400 with a reason', async () => {
     const cases: [Record<string, string>, string][] = [
       [{ metric: 'transaction_count', from: '2025-03-03T00:00:00Z', to: '2025-03-01T00:00:00Z' }, 'validation_failed'],
