@@ -22,5 +22,9 @@ export const paymentCompleted = (p: AgentPayment) => newEvent('agent.payment.com
 export const approvalRequested = (p: AgentPayment) =>
   newEvent('agent.approval.requested', p.ownerId, { ...paymentSummary(p), expiresAt: p.expiresAt?.toISOString() ?? null });
 
+/**
+ * Every refused attempt, told once, before or inside the ledger. `rule` names the policy rule or
+ * mandate check that refused; it is null when the refusal was not the owner's limits.
+ */
 export const paymentRefused = (p: AgentPayment, code: string, rule: string | null) =>
   newEvent('agent.payment.refused', p.ownerId, { ...paymentSummary(p), status: 'refused', code, rule });

@@ -176,21 +176,32 @@ export class AgentPaymentService {
   private async requestApproval(draft: AgentPayment, now: Date, persist: PersistPayment, mandate?: string) {
     const pending: AgentPayment = { ...draft, status: 'pending_approval', expiresAt: new Date(now.getTime() + this.options.approvalTtlMs) };
     const event = approvalRequested(pending);
-    await this.db.transaction(async (tx) => {
-      if (mandate) Object.assign(pending, await this.mandateCheck().check(tx, mandate, pending, now));
-      await this.insert(tx, pending);
-      await this.payments.appendAudit(tx, audit(pending, 'pending_approval', 'approval_threshold', 'amount above the approval threshold'));
-      await this.outbox.enqueue(tx, [event]);
-      await persist(tx, pending);
-    });
+    try {
+      await this.db.transaction(async (tx) => {
+        if (mandate) Object.assign(pending, await this.mandateCheck().check(tx, mandate, pending, now));
+        await this.insert(tx, pending);
+        await this.payments.appendAudit(tx, audit(pending, 'pending_approval', 'approval_threshold', 'amount above the approval threshold'));
+        await this.outbox.enqueue(tx, [event]);
+        await persist(tx, pending);
+      });
+    } catch (error) {
+      // A mandate can refuse a payment that would wait for approval: a refusal like any other.
+      await this.refused(pending, error);
+      throw error;
+    }
     this.events.publish([event]);
     return pending;
   }
 
-  /** A refusal writes nothing but its audit record and event, outside the rolled-back transaction. */
+  /**
+   * A refusal writes nothing but its audit record and event, outside the rolled-back transaction.
+   * A refusal by the owner's limits names what refused as its `rule`: the policy rule, or the code of
+   * a mandate refusal (mandate_exhausted, ...). Other refusals (insufficient funds, a closed wallet)
+   * have none, so `rule !== null` is what monitoring and analytics count as a policy refusal.
+   */
   private async refused(payment: AgentPayment, error: unknown): Promise<void> {
     if (!(error instanceof AppError)) return;
-    const rule = error instanceof PolicyViolation ? error.rule : null;
+    const rule = error instanceof PolicyViolation ? error.rule : error.kind === 'policy_violation' ? error.code : null;
     const event = paymentRefused(payment, error.code, rule);
     await this.db.transaction(async (tx) => {
       await this.payments.appendAudit(tx, audit(payment, 'refused', rule, `${error.code}: ${error.message}`));

@@ -4,6 +4,8 @@ import { startTestApp, type TestApp } from '../../support/test-app';
 /**
  * A fixture with known totals, in a past window no other test writes to:
  * [2025-03-01, 2025-03-03) holds 5 transfers; one just before and one at the exclusive end do not count.
+ * Likewise for agent payments, agent decisions and web3 sends, whose wei amounts are past 2^53 (and
+ * one past 2^64) so that any float on the way would show.
  */
 const FIXTURE = `
 INSERT INTO users (id, email, role, password_hash) VALUES
@@ -36,6 +38,38 @@ INSERT INTO card_charges (id, scope, idempotency_key, purpose, wallet_id, token_
 INSERT INTO refund_requests (id, transaction_id, transfer_id, amount, currency, reason, status, requested_by, requested_by_role, created_at) VALUES
   ('rfr_1', 'txn_dtrf_2', 'trf_2', 100, 'USD', 'x', 'pending', 'usr_a1', 'customer', '2025-03-01T15:00:00Z'),
   ('rfr_2', 'txn_dtrf_2', 'trf_2', 100, 'USD', 'y', 'rejected', 'usr_a1', 'customer', '2025-03-02T15:00:00Z');
+INSERT INTO agents (id, owner_id, name, wallet_id, client_id, secret_hash, created_at) VALUES
+  ('agt_a1', 'usr_a1', 'shopper', 'wal_a1', 'cli_a1', 'x', '2025-03-01T09:00:00Z'),
+  ('agt_a2', 'usr_a2', 'seller', 'wal_a2', 'cli_a2', 'x', '2025-02-27T09:00:00Z');
+INSERT INTO agent_payments (id, agent_id, owner_id, status, amount, currency, from_wallet_id, to_wallet_id, source, policy_version, transfer_id, created_at) VALUES
+  ('apm_1', 'agt_a1', 'usr_a1', 'completed', 300, 'USD', 'wal_a1', 'wal_a2', 'a2a', 1, 'trf_2', '2025-03-01T12:30:00Z'),
+  ('apm_2', 'agt_a1', 'usr_a1', 'pending_approval', 900, 'USD', 'wal_a1', 'wal_a2', 'a2a', 1, NULL, '2025-03-02T01:00:00Z'),
+  ('apm_3', 'agt_a1', 'usr_a1', 'declined', 900, 'USD', 'wal_a1', 'wal_a2', 'a2a', 1, NULL, '2025-03-02T02:00:00Z'),
+  ('apm_4', 'agt_a1', 'usr_a1', 'expired', 900, 'USD', 'wal_a1', 'wal_a2', 'a2a', 1, NULL, '2025-03-02T03:00:00Z'),
+  ('apm_5', 'agt_a1', 'usr_a1', 'completed', 999, 'USD', 'wal_a1', 'wal_a2', 'a2a', 1, 'trf_6', '2025-03-03T00:00:00Z');
+INSERT INTO agent_audit_log (id, agent_id, owner_id, payment_id, decision, rule, reason, created_at) VALUES
+  ('aal_1', 'agt_a1', 'usr_a1', 'apm_1', 'allowed', NULL, 'within policy', '2025-03-01T12:30:00Z'),
+  ('aal_2', 'agt_a1', 'usr_a1', 'apm_x1', 'refused', 'max_per_transaction', 'policy_violation: over', '2025-03-01T13:00:00Z'),
+  ('aal_3', 'agt_a1', 'usr_a1', 'apm_x2', 'refused', 'daily_budget', 'policy_violation: over', '2025-03-01T14:00:00Z'),
+  ('aal_4', 'agt_a1', 'usr_a1', 'apm_x3', 'refused', 'daily_budget', 'policy_violation: over', '2025-03-02T14:00:00Z'),
+  ('aal_5', 'agt_a1', 'usr_a1', 'apm_x4', 'refused', 'mandate_exhausted', 'mandate_exhausted: used up', '2025-03-02T15:00:00Z'),
+  ('aal_6', 'agt_a1', 'usr_a1', 'apm_x5', 'refused', NULL, 'insufficient_funds: not a policy refusal', '2025-03-02T16:00:00Z'),
+  ('aal_7', 'agt_a1', 'usr_a1', 'apm_2', 'pending_approval', 'approval_threshold', 'above the threshold', '2025-03-02T01:00:00Z'),
+  ('aal_8', 'agt_a1', 'usr_a1', 'apm_3', 'declined', NULL, 'declined by the owner', '2025-03-02T02:00:00Z'),
+  ('aal_9', 'agt_a1', 'usr_a1', 'apm_x6', 'refused', 'daily_budget', 'before the window', '2025-02-28T23:59:59Z'),
+  ('aal_10', 'agt_a1', 'usr_a1', 'apm_x7', 'refused', 'daily_budget', 'at the exclusive end', '2025-03-03T00:00:00Z');
+INSERT INTO web3_wallets (id, owner_id, address, chain_id, created_at) VALUES
+  ('w3w_1', 'usr_a1', '0x00000000000000000000000000000000000000a1', 31337, '2025-02-01T00:00:00Z');
+INSERT INTO web3_sends (id, wallet_id, owner_id, chain_id, from_address, to_address, asset, asset_symbol, amount, nonce, tx_hash, raw_tx, status, created_at) VALUES
+  ('w3s_1', 'w3w_1', 'usr_a1', 31337, '0xa1', '0xb2', 'native', 'ETH', 1000000000000000001, 0, '0x01', '0x', 'confirmed', '2025-03-01T10:00:00Z'),
+  ('w3s_2', 'w3w_1', 'usr_a1', 31337, '0xa1', '0xb2', 'native', 'ETH', 2000000000000000002, 1, '0x02', '0x', 'confirmed', '2025-03-02T10:00:00Z'),
+  ('w3s_3', 'w3w_1', 'usr_a1', 31337, '0xa1', '0xb2', 'native', 'ETH', 5, 2, '0x03', '0x', 'pending', '2025-03-02T11:00:00Z'),
+  ('w3s_4', 'w3w_1', 'usr_a1', 31337, '0xa1', '0xb2', 'native', 'ETH', 7000000000000000000, 3, '0x04', '0x', 'failed', '2025-03-02T12:00:00Z'),
+  ('w3s_5', 'w3w_1', 'usr_a1', 31337, '0xa1', '0xb2', '0x5fbdb2315678afecb367f032d93f642f64180aa3', 'USDC', 123456789012345678901234567890, 4, '0x05', '0x', 'confirmed', '2025-03-01T20:00:00Z'),
+  ('w3s_6', 'w3w_1', 'usr_a1', 31337, '0xa1', '0xb2', '0x5fbdb2315678afecb367f032d93f642f64180aa3', 'USDC', 9, 5, '0x06', '0x', 'confirmed', '2025-03-02T20:00:00Z'),
+  ('w3s_7', 'w3w_1', 'usr_a1', 1, '0xa1', '0xb2', 'native', 'ETH', 1, 0, '0x07', '0x', 'failed', '2025-03-02T21:00:00Z'),
+  ('w3s_8', 'w3w_1', 'usr_a1', 31337, '0xa1', '0xb2', 'native', 'ETH', 999, 6, '0x08', '0x', 'confirmed', '2025-03-03T00:00:00Z'),
+  ('w3s_9', 'w3w_1', 'usr_a1', 31337, '0xa1', '0xb2', 'native', 'ETH', 888, 7, '0x09', '0x', 'confirmed', '2025-02-28T23:59:59Z');
 `;
 
 describe('admin analytics', () => {
@@ -66,7 +100,24 @@ describe('admin analytics', () => {
       ],
       payments: { byStatus: { credited: 2, failed: 1, succeeded: 1, pending: 1 }, successRate: 0.75 },
       refunds: { count: 1, volume: [{ currency: 'USD', amount: '50' }], requestsByStatus: { pending: 1, rejected: 1 } },
-      agents: { created: 0 },
+      agents: {
+        created: 1,
+        payments: { byStatus: { completed: 1, pending_approval: 1, declined: 1, expired: 1 } },
+        policyRefusals: { count: 4, byRule: { max_per_transaction: 1, daily_budget: 2, mandate_exhausted: 1 } },
+      },
+      web3: {
+        sends: [
+          { chainId: 1, status: 'failed', count: 1 },
+          { chainId: 31337, status: 'confirmed', count: 4 },
+          { chainId: 31337, status: 'failed', count: 1 },
+          { chainId: 31337, status: 'pending', count: 1 },
+        ],
+        value: [
+          { chainId: 1, asset: 'native', assetSymbol: 'ETH', confirmed: '0', pending: '0' },
+          { chainId: 31337, asset: '0x5fbdb2315678afecb367f032d93f642f64180aa3', assetSymbol: 'USDC', confirmed: '123456789012345678901234567899', pending: '0' },
+          { chainId: 31337, asset: 'native', assetSymbol: 'ETH', confirmed: '3000000000000000003', pending: '5' },
+        ],
+      },
     });
   });
 
@@ -80,6 +131,8 @@ describe('admin analytics', () => {
     expect(await values('wallets_created')).toEqual([['2025-03-01', '1'], ['2025-03-02', '1'], ['2025-03-03', '0']]);
     expect(await values('refund_volume', { currency: 'USD' })).toEqual([['2025-03-01', '0'], ['2025-03-02', '50'], ['2025-03-03', '0']]);
     expect(await values('payment_success_rate')).toEqual([['2025-03-01', 0.6667], ['2025-03-02', 1], ['2025-03-03', null]]);
+    expect(await values('agent_policy_refusals')).toEqual([['2025-03-01', '2'], ['2025-03-02', '2'], ['2025-03-03', '1']]);
+    expect(await values('web3_sends')).toEqual([['2025-03-01', '2'], ['2025-03-02', '5'], ['2025-03-03', '1']]);
   });
 
   it('when an hourly series is asked for, then the buckets are hours', async () => {
@@ -89,6 +142,15 @@ describe('admin analytics', () => {
       { bucket: '2025-03-01T11:00:00.000Z', value: '1' },
       { bucket: '2025-03-01T12:00:00.000Z', value: '1' },
     ]);
+  });
+
+  it('when the OpenAPI document is read, then the summary schema has the agent and web3 figures, wei as strings', async () => {
+    const doc = (await t.http().get('/openapi.json')).body;
+    const summary = doc.components.schemas.AnalyticsSummary;
+    expect(summary.properties.web3.properties.value.items.properties.confirmed).toMatchObject({ type: 'string', pattern: '^[0-9]+$' });
+    expect(summary.properties.web3.properties.sends.items.properties.status.enum).toEqual(['pending', 'confirmed', 'failed']);
+    expect(JSON.stringify(summary.properties.agents)).toContain('policyRefusals');
+    expect(doc.components.schemas.AnalyticsTimeseries.properties.metric.enum).toEqual(expect.arrayContaining(['web3_sends', 'agent_policy_refusals']));
   });
 
   it('when the input is wrong, then 400 with a reason', async () => {

@@ -2,7 +2,7 @@ import { createWallet, fund, transfer } from '../../support/ledger';
 import { auditRows, createOperator } from '../../support/admin';
 import { createCardToken, fundWithCard, TEST_CARDS } from '../../support/payments';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import { newEvent } from '../../../src/shared/events';
+import { a2aTransfer, registerAgent, type TestAgent } from '../../support/agents';
 
 describe('transaction monitoring', () => {
   let t: TestApp;
@@ -76,19 +76,48 @@ describe('transaction monitoring', () => {
     expect(await alertsFor(wallet.id)).toEqual([expect.objectContaining({ rule: 'repeated_declines', details: expect.objectContaining({ count: 3 }) })]);
   });
 
-  it('when an agent is refused by its policy more often than the limit, then one alert for that agent', async () => {
-    const refuse = (agentId: string) =>
-      t.container.events.publish([newEvent('transfer.refused', agentId, { type: 'agent_payment', reason: 'policy_violation' })]);
-    const other = 'agt_other';
-    refuse(other);
-    refuse('agt_noisy');
-    refuse('agt_noisy');
-    t.container.events.publish([newEvent('transfer.refused', 'agt_noisy', { type: 'transfer', reason: 'insufficient_funds' })]);
-    expect(await alertsFor('agt_noisy')).toEqual([]);
-    refuse('agt_noisy');
-    refuse('agt_noisy');
-    expect(await alertsFor('agt_noisy')).toEqual([expect.objectContaining({ rule: 'agent_policy_refusals', details: expect.objectContaining({ count: 3 }) })]);
-    expect(await alertsFor(other)).toEqual([]);
+  it('when an agent is refused by its policy as often as the limit, before or inside the ledger, then no alert; once more, then one alert', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const payee = await registerAgent(t);
+    const noisy = await registerAgent(t, { funds: 120, policy: { allowedCurrencies: ['USD'], dailyBudget: '150', approvalThreshold: '100' } });
+    const other = await registerAgent(t, { funds: 500, policy: { maxPerTransaction: '100' } });
+    const pay = (agent: TestAgent, amount: string, extra: Record<string, unknown> = {}) =>
+      a2aTransfer(t, agent, { to: { agentId: payee.id }, amount, currency: 'USD', ...extra });
+    const ledgerRefusals: unknown[] = [];
+    const unsubscribe = t.container.events.subscribe('transfer.refused', (e) => void ledgerRefusals.push(e.data));
+
+    // Before the ledger: the currency rule refuses; the ledger never sees it.
+    expect((await pay(noisy, '10', { currency: 'EUR' })).body.error.details.rule).toBe('allowed_currencies');
+    expect((await pay(other, '101')).body.error.details.rule).toBe('max_per_transaction');
+    expect(ledgerRefusals).toEqual([]);
+    expect((await pay(noisy, '100')).status).toBe(201);
+    // Inside the ledger: the daily budget. The ledger tells transfer.refused too; it must not count twice.
+    expect((await pay(noisy, '60')).body.error.details.rule).toBe('daily_budget');
+    expect(ledgerRefusals).toEqual([expect.objectContaining({ reason: 'policy_violation' })]);
+    // Not a policy refusal: within budget, but the wallet holds 20.
+    expect((await pay(noisy, '30')).body.error.code).toBe('insufficient_funds');
+    unsubscribe();
+    expect(await alertsFor(noisy.id)).toEqual([]);
+
+    // Above the approval threshold, refused by a mandate before it could wait for the owner.
+    const mandate = await t.http().post(`/api/v1/agents/${noisy.id}/mandates`).set(noisy.owner.auth)
+      .send({ constraints: { amount_range: { max: '50' } }, currency: 'USD', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect((await pay(noisy, '101', { mandate: mandate.body.mandate })).body.error.code).toBe('mandate_constraint_failed');
+    expect(await alertsFor(noisy.id)).toEqual([
+      expect.objectContaining({
+        rule: 'agent_policy_refusals', subjectType: 'agent',
+        details: expect.objectContaining({ count: 3, limit: 2, lastRule: 'mandate_constraint_failed', ownerId: noisy.owner.id }),
+      }),
+    ]);
+    expect(await alertsFor(other.id)).toEqual([]);
+    expect(await alertsFor(noisy.owner.id)).toEqual([]);
+
+    const finance = await createOperator(t, 'finance');
+    const summary = await t.http().get('/api/v1/admin/analytics/summary').query({ from: since }).set(finance.auth);
+    expect(summary.body.agents.policyRefusals).toEqual({
+      count: 4,
+      byRule: { allowed_currencies: 1, max_per_transaction: 1, daily_budget: 1, mandate_constraint_failed: 1 },
+    });
   });
 
   it('when support resolves an alert with a note, then it is resolved once and audited', async () => {

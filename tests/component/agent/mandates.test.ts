@@ -120,6 +120,22 @@ describe('signed owner mandates', () => {
     expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '40', currency: 'USD', mandate })).status).toBe(201);
   });
 
+  it('when a payment above the approval threshold breaks its mandate, then it is refused (not left pending), audited with the rule and told', async () => {
+    const payer = await registerAgent(t, { funds: 1_000, policy: { approvalThreshold: '50' } });
+    const payee = await registerAgent(t);
+    const mandate = await issued(payer, { amount_range: { max: '60' } });
+    const told: Record<string, unknown>[] = [];
+    const unsubscribe = t.container.events.subscribe('agent.payment.refused', (e) => void told.push(e.data));
+    const res = await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '80', currency: 'USD', mandate });
+    unsubscribe();
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('mandate_constraint_failed');
+    const { rows } = await t.container.db.query<{ decision: string; rule: string | null }>('SELECT decision, rule FROM agent_audit_log WHERE agent_id = $1', [payer.id]);
+    expect(rows).toEqual([{ decision: 'refused', rule: 'mandate_constraint_failed' }]);
+    expect(told).toEqual([expect.objectContaining({ agentId: payer.id, code: 'mandate_constraint_failed', rule: 'mandate_constraint_failed' })]);
+    expect((await t.container.db.query('SELECT 1 FROM agent_payments WHERE agent_id = $1', [payer.id])).rowCount).toBe(0);
+  });
+
   it('when an owner registers a key that is not P-256, then 400', async () => {
     const agent = await registerAgent(t);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });

@@ -1,7 +1,9 @@
 import type { SqlClient } from '../../../infra/db/database';
-import type { AnalyticsRepository, Interval, Period, Point, Summary, TimeseriesMetric } from '../analytics/analytics.repository';
+import type { AgentFigures, AnalyticsRepository, Interval, Period, Point, Summary, TimeseriesMetric, Web3SendGroup } from '../analytics/analytics.repository';
 
 const SUCCEEDED = `status IN ('succeeded', 'credited')`;
+/** A refusal by the owner's limits names the rule (or mandate check) that refused; other refusals have none. */
+const POLICY_REFUSAL = `decision = 'refused' AND rule IS NOT NULL`;
 
 /** Each metric's source, aggregate and condition: fixed SQL, never built from input. */
 const METRICS: Record<TimeseriesMetric, { table: string; value: string; where: string; ratio?: boolean }> = {
@@ -16,6 +18,8 @@ const METRICS: Record<TimeseriesMetric, { table: string; value: string; where: s
     where: 'true',
     ratio: true,
   },
+  agent_policy_refusals: { table: 'agent_audit_log', value: 'count(*)', where: POLICY_REFUSAL },
+  web3_sends: { table: 'web3_sends', value: 'count(*)', where: 'true' },
 };
 
 const countsBy = (rows: { key: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key, r.n]));
@@ -25,7 +29,7 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
 
   async summary({ from, to }: Period): Promise<Summary> {
     const range = [from, to];
-    const [created, active, types, charges, requests, agents] = await Promise.all([
+    const [created, active, types, charges, requests, agents, web3Sends] = await Promise.all([
       this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM wallets WHERE kind = 'user' AND created_at >= $1 AND created_at < $2`, range),
       this.db.query<{ n: number }>(
         `SELECT count(DISTINCT e.wallet_id)::int AS n FROM transactions e JOIN wallets w ON w.id = e.wallet_id AND w.kind = 'user'
@@ -45,7 +49,8 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
         `SELECT status AS key, count(*)::int AS n FROM refund_requests WHERE created_at >= $1 AND created_at < $2 GROUP BY status`,
         range,
       ),
-      this.agentsCreated(from, to),
+      this.agentFigures(from, to),
+      this.web3Sends(from, to),
     ]);
     return {
       walletsCreated: created.rows[0]!.n,
@@ -53,7 +58,8 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
       transactions: types.rows.map((r) => ({ type: r.type, currency: r.currency.trim(), count: r.n, volume: BigInt(r.volume) })),
       charges: countsBy(charges.rows),
       refundRequests: countsBy(requests.rows),
-      agentsCreated: agents,
+      agents,
+      web3Sends,
     };
   }
 
@@ -80,17 +86,38 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
     }));
   }
 
-  private async agentsCreated(from: Date, to: Date): Promise<number | null> {
+  private async agentFigures(from: Date, to: Date): Promise<AgentFigures | null> {
     // The agents module may not be installed: count only when its table (with created_at) exists.
     const { rows } = await this.db.query(
       `SELECT 1 FROM information_schema.columns
         WHERE table_schema = current_schema() AND table_name = 'agents' AND column_name = 'created_at'`,
     );
     if (rows.length === 0) return null;
-    const { rows: n } = await this.db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM agents WHERE created_at >= $1 AND created_at < $2',
+    const range = [from, to];
+    const [created, payments, refusals] = await Promise.all([
+      this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents WHERE created_at >= $1 AND created_at < $2', range),
+      this.db.query<{ key: string; n: number }>(
+        'SELECT status AS key, count(*)::int AS n FROM agent_payments WHERE created_at >= $1 AND created_at < $2 GROUP BY status',
+        range,
+      ),
+      this.db.query<{ key: string; n: number }>(
+        `SELECT rule AS key, count(*)::int AS n FROM agent_audit_log
+          WHERE ${POLICY_REFUSAL} AND created_at >= $1 AND created_at < $2 GROUP BY rule`,
+        range,
+      ),
+    ]);
+    return { created: created.rows[0]!.n, payments: countsBy(payments.rows), policyRefusals: countsBy(refusals.rows) };
+  }
+
+  private async web3Sends(from: Date, to: Date): Promise<Web3SendGroup[]> {
+    // amount is NUMERIC(78, 0): summed in SQL and read as text, so wei stay exact (no float, no 2^53 limit).
+    const { rows } = await this.db.query<{ chain_id: string | number; asset: string; symbol: string; status: string; n: number; amount: string }>(
+      `SELECT chain_id, asset, min(asset_symbol) AS symbol, status, count(*)::int AS n, sum(amount)::text AS amount FROM web3_sends
+        WHERE created_at >= $1 AND created_at < $2 GROUP BY chain_id, asset, status ORDER BY chain_id, asset, status`,
       [from, to],
     );
-    return n[0]!.n;
+    return rows.map((r) => ({
+      chainId: Number(r.chain_id), asset: r.asset, assetSymbol: r.symbol, status: r.status, count: r.n, amount: BigInt(r.amount),
+    }));
   }
 }

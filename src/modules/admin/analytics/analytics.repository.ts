@@ -5,6 +5,8 @@ export const TIMESERIES_METRICS = [
   'refund_count',
   'refund_volume',
   'payment_success_rate',
+  'agent_policy_refusals',
+  'web3_sends',
 ] as const;
 export type TimeseriesMetric = (typeof TIMESERIES_METRICS)[number];
 export type Interval = 'day' | 'hour';
@@ -30,7 +32,28 @@ export interface Summary {
   /** refund_requests by status. */
   refundRequests: Record<string, number>;
   /** Present only when the agents table exists. */
-  agentsCreated: number | null;
+  agents: AgentFigures | null;
+  /** web3_sends grouped by chain, asset and status. */
+  web3Sends: Web3SendGroup[];
+}
+
+export interface AgentFigures {
+  created: number;
+  /** agent_payments by status (completed, pending_approval, declined, expired). */
+  payments: Record<string, number>;
+  /** Refusals by the owner's limits (agent_audit_log refused with a rule), by rule. */
+  policyRefusals: Record<string, number>;
+}
+
+export interface Web3SendGroup {
+  chainId: number;
+  /** 'native' or the ERC-20 contract address. */
+  asset: string;
+  assetSymbol: string;
+  status: string;
+  count: number;
+  /** Base units (wei, or the token's smallest unit): NUMERIC(78) in SQL, never a float. */
+  amount: bigint;
 }
 
 /** A bucket's value: a count or a volume (bigint), a ratio (number), or null (no data for a ratio). */

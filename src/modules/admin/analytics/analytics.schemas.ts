@@ -21,6 +21,7 @@ export const timeseriesQuery = z
   .strict();
 
 const counts = z.record(z.string(), z.number().int());
+const baseUnits = z.string().regex(/^[0-9]+$/).meta({ description: 'Base units (wei, or the token smallest unit), a string of digits' });
 
 export const summaryView = z
   .object({
@@ -34,7 +35,23 @@ export const summaryView = z
       volume: z.array(z.object({ currency: z.string(), amount: z.string() })),
       requestsByStatus: counts,
     }),
-    agents: z.object({ created: z.number().int() }).nullable().meta({ description: 'Null when the agents module is not installed' }),
+    agents: z
+      .object({
+        created: z.number().int(),
+        payments: z.object({ byStatus: counts.meta({ description: 'completed, pending_approval, declined, expired' }) }),
+        policyRefusals: z.object({
+          count: z.number().int(),
+          byRule: counts.meta({ description: 'The policy rule (max_per_transaction, daily_budget, ...) or mandate check that refused' }),
+        }),
+      })
+      .nullable()
+      .meta({ description: 'Null when the agents module is not installed' }),
+    web3: z.object({
+      sends: z.array(z.object({ chainId: z.number().int(), status: z.enum(['pending', 'confirmed', 'failed']), count: z.number().int() })),
+      value: z
+        .array(z.object({ chainId: z.number().int(), asset: z.string(), assetSymbol: z.string(), confirmed: baseUnits, pending: baseUnits }))
+        .meta({ description: "Per chain and asset ('native' or the ERC-20 contract); a failed send moved no value" }),
+    }),
   })
   .meta({ id: 'AnalyticsSummary' });
 
@@ -57,7 +74,18 @@ export const toSummaryView = (s: SummaryReport) => ({
     volume: s.refunds.volume.map((v) => ({ currency: v.currency, amount: v.amount.toString() })),
     requestsByStatus: s.refundRequests,
   },
-  agents: s.agentsCreated === null ? null : { created: s.agentsCreated },
+  agents:
+    s.agents === null
+      ? null
+      : {
+          created: s.agents.created,
+          payments: { byStatus: s.agents.payments },
+          policyRefusals: { count: Object.values(s.agents.policyRefusals).reduce((n, c) => n + c, 0), byRule: s.agents.policyRefusals },
+        },
+  web3: {
+    sends: s.web3.sends,
+    value: s.web3.value.map((v) => ({ ...v, confirmed: v.confirmed.toString(), pending: v.pending.toString() })),
+  },
 });
 
 /** Counts and volumes as strings of digits (they are bigint), ratios as numbers. */

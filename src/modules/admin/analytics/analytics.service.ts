@@ -1,5 +1,5 @@
 import { ValidationFailed } from '../../../shared/errors';
-import type { AnalyticsRepository, Interval, Period, Point, Summary, TimeseriesMetric } from './analytics.repository';
+import type { AnalyticsRepository, Interval, Period, Point, Summary, TimeseriesMetric, Web3SendGroup } from './analytics.repository';
 
 const DAY_MS = 86_400_000;
 const INTERVAL_MS: Record<Interval, number> = { day: DAY_MS, hour: 3_600_000 };
@@ -13,6 +13,17 @@ export interface SummaryReport extends Summary {
   /** Succeeded (or credited) card charges over those with an outcome; null when none had one. */
   paymentSuccessRate: number | null;
   refunds: { count: number; volume: { currency: string; amount: bigint }[] };
+  web3: Web3Report;
+}
+
+export interface Web3Report {
+  /** Sends by chain and status (pending, confirmed, failed). */
+  sends: { chainId: number; status: string; count: number }[];
+  /**
+   * Value per chain and asset, in base units (wei). Confirmed moved on chain; pending is broadcast
+   * and waiting; a failed (reverted) send moved no value, so it is in neither.
+   */
+  value: { chainId: number; asset: string; assetSymbol: string; confirmed: bigint; pending: bigint }[];
 }
 
 /** Dashboard figures, computed by the database over indexed columns. */
@@ -34,6 +45,7 @@ export class AnalyticsService {
         count: refunds.reduce((n, r) => n + r.count, 0),
         volume: refunds.map((r) => ({ currency: r.currency, amount: r.volume })),
       },
+      web3: web3Report(summary.web3Sends),
     };
   }
 
@@ -59,4 +71,24 @@ export class AnalyticsService {
     if (start >= end) throw new ValidationFailed('from must be before to');
     return { from: start, to: end };
   }
+}
+
+function web3Report(groups: Web3SendGroup[]): Web3Report {
+  const sends = new Map<string, Web3Report['sends'][number]>();
+  const value = new Map<string, Web3Report['value'][number]>();
+  for (const g of groups) {
+    const send = sends.get(`${g.chainId}|${g.status}`) ?? { chainId: g.chainId, status: g.status, count: 0 };
+    send.count += g.count;
+    sends.set(`${g.chainId}|${g.status}`, send);
+    const asset = value.get(`${g.chainId}|${g.asset}`) ?? { chainId: g.chainId, asset: g.asset, assetSymbol: g.assetSymbol, confirmed: 0n, pending: 0n };
+    if (g.status === 'confirmed') asset.confirmed += g.amount;
+    if (g.status === 'pending') asset.pending += g.amount;
+    value.set(`${g.chainId}|${g.asset}`, asset);
+  }
+  const byChainThen = <T extends { chainId: number }>(key: (x: T) => string) => (a: T, b: T) =>
+    a.chainId - b.chainId || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  return {
+    sends: [...sends.values()].sort(byChainThen((s) => s.status)),
+    value: [...value.values()].sort(byChainThen((v) => v.asset)),
+  };
 }

@@ -22,7 +22,8 @@ export interface MonitoringRules {
 /**
  * Flags for operators. Movements are judged when they happen, from transfer.posted on the
  * EventBus without reading the database: one over the large-amount limit, or more debits from one
- * wallet in a window than the velocity limit (a counter per wallet in the cache). Agent policy refusals (transfer.refused with policy_violation) are counted per
+ * wallet in a window than the velocity limit (a counter per wallet in the cache). Agent policy
+ * refusals (agent.payment.refused naming a rule) are counted per
  * agent in the cache. Card declines have no event: a periodic sweep groups failed card_charges.
  * Every alert has a dedupe key, so evaluating twice (two instances, overlapping sweeps) raises one.
  */
@@ -42,8 +43,12 @@ export class MonitoringService {
 
   subscribe(events: EventBus): void {
     events.subscribe('transfer.posted', (e) => this.track(this.onTransferPosted(e)));
-    events.subscribe('transfer.refused', (e) => {
-      if (e.data.reason === 'policy_violation') this.track(this.onPolicyRefusal(e));
+    // The agent module tells every refusal of an agent's payment, whether its policy refused before
+    // the ledger (per-transaction cap, counterparty, currency, mandate) or inside it (budgets), and
+    // names the agent. A refusal inside the ledger also raises transfer.refused, for the owner and
+    // not the agent: counting that too would count one refusal twice, so it is not counted here.
+    events.subscribe('agent.payment.refused', (e) => {
+      if (typeof e.data.rule === 'string') this.track(this.onPolicyRefusal(e));
     });
   }
 
@@ -73,14 +78,15 @@ export class MonitoringService {
     });
   }
 
+  /** An agent.payment.refused event whose data names the agent and the rule that refused. */
   async onPolicyRefusal(event: DomainEvent): Promise<void> {
-    const agentId = event.ownerId;
+    const agentId = String(event.data.agentId);
     const { policyRefusalsMax: max, policyRefusalsWindowMs: windowMs } = this.rules;
     const { count, resetAtMs } = await this.cache.increment(`monitor:policy-refusals:${agentId}`, windowMs);
     if (count !== max + 1) return; // once per window, at the first refusal past the limit
     await this.raise({
       rule: 'agent_policy_refusals', dedupeKey: `agent_policy_refusals:${agentId}:${resetAtMs}`, subjectType: 'agent',
-      subjectId: agentId, details: { count, windowMs, limit: max, lastType: event.data.type },
+      subjectId: agentId, details: { count, windowMs, limit: max, lastRule: event.data.rule, ownerId: event.ownerId },
     });
   }
 
