@@ -99,7 +99,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     config, db, cache, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events, metrics,
   });
 
-  const web3 = createWeb3Module({ config, db, logger, encryptor, outbox: webhooks.outbox, events });
+  const web3 = createWeb3Module({ config, db, logger, metrics, encryptor, outbox: webhooks.outbox, events });
   const agents = createAgentModule({
     config, db, logger, metrics, agentRepository, walletRepository, wallets, ledger, outbox: webhooks.outbox, events, encryptor,
   });

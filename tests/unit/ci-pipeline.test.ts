@@ -53,14 +53,26 @@ describe('the CI/CD pipeline (.github/workflows/ci.yml) against .ci/run', () => 
     for (const service of Object.values(workflow.jobs.test!.services!)) expect(compose).toContain(`image: ${service.image}`);
   });
 
-  it('when type-check and lint are read, then CI runs the package scripts, and .ci/run lints only where it installs the linter', () => {
+  it('when the compose checks are read, then .ci/run validates the same profiles as the image job', () => {
+    const profiles = (text: string) => [...text.matchAll(/docker compose -f docker\/docker-compose\.yml(.*) config --quiet/g)].map((m) => m[1]!.trim());
+    expect(profiles(ciRun)).toEqual(profiles(runs('image')));
+    expect(profiles(ciRun)).toContain('--profile mongo --profile observability');
+  });
+
+  it('when type-check and lint are read, then CI and .ci/run both install the linter and run the package scripts', () => {
     expect(runs('lint-and-typecheck')).toContain('npm run typecheck');
     expect(runs('lint-and-typecheck')).toContain('npm run lint:install && npm run lint');
     expect(pkg.scripts.typecheck).toBe('tsc --noEmit -p .');
     expect(ciRun).toContain('npx tsc --noEmit -p .');
     expect(pkg.scripts.lint).toContain('--config tools/lint/eslint.config.mjs');
     expect(pkg.scripts['lint:install']).toContain('--prefix tools/lint');
-    expect(/npm run lint(?!:)/.test(ciRun)).toBe(ciRun.includes('npm run lint:install'));
+    // .ci/run lints, and installs the linter before it does.
+    const install = ciRun.search(/^npm run lint:install$/m);
+    const lint = ciRun.search(/^npm run lint$/m);
+    expect(install).toBeGreaterThan(-1);
+    expect(lint).toBeGreaterThan(install);
+    // The linter's own install must not be committed.
+    expect(read('.gitignore').split('\n')).toContain('node_modules');
     // The root must not depend on ESLint: its TypeScript 7 and typescript-eslint's peer cannot share a tree.
     expect(pkg.devDependencies.eslint).toBeUndefined();
   });

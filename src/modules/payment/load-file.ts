@@ -20,3 +20,11 @@ export function parseSettingFile<T>(setting: string, path: string, parse: (conte
     throw new ConfigError(`Invalid configuration:\n  ${setting}: ${path} does not hold what the setting expects`);
   }
 }
+
+/** Returns a file's content once `check` accepts it (it throws on bad content); a failure is a ConfigError naming the setting. */
+export function checkedSettingFile(setting: string, path: string, check: (content: string) => unknown): string {
+  return parseSettingFile(setting, path, (content) => {
+    check(content);
+    return content;
+  });
+}

@@ -2,6 +2,7 @@ import type { Config } from '../../config/config';
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
+import type { Metrics } from '../../infra/metrics';
 import type { EventBus } from '../../shared/events';
 import type { Outbox } from '../ledger/outbox';
 import { EthersRpc } from './adapters/ethers-rpc';
@@ -12,20 +13,30 @@ import { SendWatcher } from './send-watcher';
 import { KeyVault } from './vault/key-vault';
 import { Web3SendService } from './web3-send.service';
 import { Web3WalletService } from './web3-wallet.service';
+import { registerWeb3Metrics } from './web3.metrics';
 
 const WATCHER_BATCH_SIZE = 100;
 
 /**
  * Builds the web3 module for the composition root: one RPC client per WEB3_CHAINS entry, the vault,
  * the services behind the routes, and the receipt watcher (started by the container when
- * WEB3_WATCHER_INTERVAL_MS > 0 and a chain is configured).
+ * WEB3_WATCHER_INTERVAL_MS > 0 and a chain is configured), and its gauges on /metrics.
  */
-export function createWeb3Module(deps: { config: Config; db: Database; logger: Logger; encryptor: Encryptor; outbox: Outbox; events: EventBus }) {
-  const { config, db, logger, encryptor, outbox, events } = deps;
+export function createWeb3Module(deps: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  encryptor: Encryptor;
+  outbox: Outbox;
+  events: EventBus;
+}) {
+  const { config, db, logger, metrics, encryptor, outbox, events } = deps;
   const chains = new ChainRegistry(config.WEB3_CHAINS, (s) => new EthersRpc(s.chainId, s.rpcUrl, config.WEB3_RPC_TIMEOUT_MS));
   const repo = new SqlWeb3Repository(db);
   const vault = new KeyVault(encryptor, new SqlVaultKeyStore(db));
   const watcher = new SendWatcher(db, repo, chains, outbox, events, logger, WATCHER_BATCH_SIZE);
+  registerWeb3Metrics({ metrics, repo, chainIds: chains.all().map((c) => c.id), logger });
   return {
     chains,
     wallets: new Web3WalletService(db, repo, vault, chains),

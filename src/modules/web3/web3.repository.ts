@@ -36,6 +36,13 @@ export interface Web3Send {
   updatedAt: Date;
 }
 
+/** The pending sends of one chain: how many, and when the oldest was broadcast. */
+export interface PendingSendsOfChain {
+  chainId: number;
+  count: number;
+  oldestCreatedAt: Date;
+}
+
 export type SettledSend = { status: 'confirmed'; blockNumber: number; gasUsed: bigint } | { status: 'failed'; blockNumber: number | null; gasUsed: bigint | null; reason: string };
 
 /** Storage of web3 wallets, sends and nonces. Errors: only the database's. */
@@ -53,6 +60,8 @@ export interface Web3Repository {
   findSend(id: string): Promise<Web3Send | null>;
   listSends(walletId: string, limit: number, after?: Cursor): Promise<Web3Send[]>;
   pendingSends(chainId: number, limit: number): Promise<Web3Send[]>;
+  /** Pending sends counted per chain (chains with none are absent); read by the metrics at scrape time. */
+  pendingSendsByChain(): Promise<PendingSendsOfChain[]>;
   /** Moves a pending send to its outcome; false if it was no longer pending (another watcher won). */
   settleSend(tx: SqlClient, id: string, outcome: SettledSend): Promise<boolean>;
 }

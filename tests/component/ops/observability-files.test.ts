@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { a2aTransfer, registerAgent } from '../../support/agents';
 import { createWallet, fund, transfer } from '../../support/ledger';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
@@ -59,6 +60,10 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
     expect((await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '400' })).status).toBe(201);
     expect((await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '999999' })).status).toBe(422);
     await t.http().post(`/api/v1/wallets/${from.id}/fund`).set(alice.auth).set('Idempotency-Key', 'obs-1').send({});
+    // An agent payment its policy refuses.
+    const payer = await registerAgent(t, { funds: 1_000, policy: { maxPerTransaction: '100' } });
+    const payee = await registerAgent(t);
+    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '500', currency: 'USD' })).status).toBe(403);
     await t.http().get('/health');
     await t.http().get('/ready');
     metricsText = (await t.http().get('/metrics')).text;
@@ -91,7 +96,7 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
     expect(unknown).toEqual([]);
   });
 
-  it('when the dashboard is read, then it covers traffic, errors, latency percentiles, money, payments and webhooks', () => {
+  it('when the dashboard is read, then it covers traffic, errors, latency percentiles, money, payments, webhooks, agents and web3', () => {
     const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((target) => metricNames(target.expr))));
     for (const name of [
       'http_requests_total',
@@ -100,6 +105,8 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
       'ocp_transfers_total',
       'ocp_transfer_failures_total',
       'webhook_delivery_attempts_total',
+      'ocp_agent_payment_decisions_total',
+      'ocp_web3_pending_transactions',
     ]) {
       expect(used).toContain(name);
     }
@@ -107,6 +114,21 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
     for (const quantile of ['0.5', '0.95', '0.99']) expect(exprs).toContain(`histogram_quantile(${quantile}, sum by (le, route)`);
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
     expect(dashboard.panels.every((p) => p.datasource.uid === '${datasource}' && p.gridPos.x + p.gridPos.w <= 24)).toBe(true);
+  });
+
+  it('when the agent and web3 panels are read, then they query the labels the app really exports', () => {
+    const exprsOf = (metric: string) => queries.filter((q) => metricNames(q.expr).includes(metric)).map((q) => q.expr);
+    // Refusals by reason: the app labels a refusal decision="refused" with the rule (or error code) as reason.
+    expect(exprsOf('ocp_agent_payment_decisions_total')).toContain(
+      'sum by (reason) (rate(ocp_agent_payment_decisions_total{decision="refused"}[$__rate_interval]))',
+    );
+    expect(metricsText).toMatch(/^ocp_agent_payment_decisions_total\{decision="refused",reason="max_per_transaction"\} 1$/m);
+    // The web3 gauges are read from the shared database, so every replica reports the same value:
+    // summing them over instances would multiply it by the number of replicas.
+    const web3 = [...exprsOf('ocp_web3_pending_transactions'), ...exprsOf('ocp_web3_oldest_pending_transaction_age_seconds')];
+    expect(web3.length).toBeGreaterThanOrEqual(3);
+    for (const expr of web3) expect(expr).toMatch(/^max by \(chain_id\) \(/);
+    expect(metricsText).toContain('# TYPE ocp_web3_pending_transactions gauge');
   });
 
   it('when the alert rules are read, then error rate, latency and readiness each have one, with a severity', () => {

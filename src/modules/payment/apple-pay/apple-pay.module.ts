@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { Config } from '../../../config/config';
 import { configured, missing, type Configured } from '../configured';
-import { parseSettingFile, readSettingFile } from '../load-file';
+import { checkedSettingFile, parseSettingFile, readSettingFile } from '../load-file';
 import type { PaymentSessionService } from '../session/payment-session.service';
 import { ApplePayDecryptor } from './apple-pay-decryptor';
 import { ApplePayService, type ApplePaySettings } from './apple-pay.service';
@@ -33,8 +33,8 @@ function validation(config: Config, injected?: MerchantValidator): ApplePaySetti
   if (!certFile) return missing('APPLE_PAY_MERCHANT_CERT_FILE');
   if (!keyFile) return missing('APPLE_PAY_MERCHANT_KEY_FILE');
   const validator = new HttpsMerchantValidator({
-    certPem: parseSettingFile('APPLE_PAY_MERCHANT_CERT_FILE', certFile, (pem) => new X509Certificate(pem) && pem),
-    keyPem: parseSettingFile('APPLE_PAY_MERCHANT_KEY_FILE', keyFile, (pem) => createPrivateKey(pem) && pem),
+    certPem: checkedSettingFile('APPLE_PAY_MERCHANT_CERT_FILE', certFile, (pem) => new X509Certificate(pem)),
+    keyPem: checkedSettingFile('APPLE_PAY_MERCHANT_KEY_FILE', keyFile, (pem) => createPrivateKey(pem)),
     timeoutMs: config.APPLE_PAY_VALIDATION_TIMEOUT_MS,
   });
   return configured({ validator, domain });

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { Config } from '../../../config/config';
 import { configured, missing } from '../configured';
-import { parseSettingFile } from '../load-file';
+import { checkedSettingFile, parseSettingFile } from '../load-file';
 import type { PaymentSessionService } from '../session/payment-session.service';
 import { GooglePayDecryptor } from './google-pay-decryptor';
 import { googleRootKeys } from './google-pay-token';
@@ -15,7 +15,7 @@ export function createGooglePayService(config: Config, sessions: PaymentSessionS
   const merchantId = config.GOOGLE_PAY_MERCHANT_ID;
   const keyFiles = config.GOOGLE_PAY_PRIVATE_KEY_FILES ?? [];
   const privateKeysPem = keyFiles.map((file) =>
-    parseSettingFile('GOOGLE_PAY_PRIVATE_KEY_FILES', file, (pem) => createPrivateKey(pem) && pem),
+    checkedSettingFile('GOOGLE_PAY_PRIVATE_KEY_FILES', file, (pem) => createPrivateKey(pem)),
   );
   const rootKeys = config.GOOGLE_PAY_ROOT_KEYS_FILE
     ? parseSettingFile('GOOGLE_PAY_ROOT_KEYS_FILE', config.GOOGLE_PAY_ROOT_KEYS_FILE, (json) => googleRootKeys.parse(JSON.parse(json)).keys)

@@ -96,8 +96,9 @@ export class EthersRpc implements EvmRpc {
     } | null;
     const code = typeof e?.code === 'string' ? e.code : 'UNKNOWN_ERROR';
     // The node's own words when there are some; ethers' long message embeds the request payload.
-    const said = e?.error?.message ?? e?.shortMessage ?? e?.message ?? 'unknown error';
-    const reason = String(said).slice(0, REASON_CHARS_MAX);
+    // Only a string is words: a node or proxy can put an object where the message goes.
+    const said = [e?.error?.message, e?.shortMessage, e?.message].find((m): m is string => typeof m === 'string');
+    const reason = (said ?? 'unknown error').slice(0, REASON_CHARS_MAX);
     // A gateway's 502/503 says it could not hand the request to the node behind it.
     const gatewayRefused = code === 'SERVER_ERROR' && GATEWAY_REFUSED.has(Number(e?.response?.statusCode));
     if (UNREACHABLE.has(code)) return new ChainUnreachable(this.chainId, reason, NEVER_SENT.has(code) || gatewayRefused);

@@ -1,6 +1,6 @@
 import type { SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
-import type { SettledSend, Web3Repository, Web3Send, Web3Wallet } from '../web3.repository';
+import type { PendingSendsOfChain, SettledSend, Web3Repository, Web3Send, Web3Wallet } from '../web3.repository';
 
 interface WalletRow {
   id: string;
@@ -64,6 +64,9 @@ const toSend = (r: SendRow): Web3Send => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** A bound on the rows of the per-chain count: far above any real number of chains. */
+const PENDING_CHAINS_MAX = 1_000;
 
 /** Newest first on (created_at, id), strictly after the cursor: no OFFSET. */
 function pageClause(after: Cursor | undefined, firstParam: number): { sql: string; params: unknown[] } {
@@ -136,6 +139,17 @@ export class SqlWeb3Repository implements Web3Repository {
       [chainId, limit],
     );
     return rows.map(toSend);
+  }
+
+  async pendingSendsByChain(): Promise<PendingSendsOfChain[]> {
+    // Served by the partial index web3_sends_pending_idx (chain_id, created_at) WHERE status = 'pending':
+    // its size is the number of pending sends, not of all sends ever made.
+    const { rows } = await this.db.query<{ chain_id: string | number | bigint; pending: string | number | bigint; oldest: Date }>(
+      `SELECT chain_id, count(*) AS pending, min(created_at) AS oldest FROM web3_sends
+        WHERE status = 'pending' GROUP BY chain_id ORDER BY chain_id LIMIT $1`,
+      [PENDING_CHAINS_MAX],
+    );
+    return rows.map((r) => ({ chainId: Number(r.chain_id), count: Number(r.pending), oldestCreatedAt: r.oldest }));
   }
 
   async settleSend(tx: SqlClient, id: string, o: SettledSend): Promise<boolean> {
