@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { Config } from './config/config';
 import { buildApp } from './app';
 import type { Cache } from './infra/cache/cache';
@@ -44,6 +45,8 @@ export interface ContainerOverrides {
   logger?: Logger;
   /** Apple Pay merchant validation against a local server (tests). */
   applePayMerchantValidator?: MerchantValidator;
+  /** The resolver under the webhook sender's address check (tests answer names themselves). */
+  webhookLookup?: LookupFunction;
 }
 
 /**
@@ -74,7 +77,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // `outbox.enqueue(tx, events)` inside their own transactions.
   // One Encryptor for every secret at rest (webhook secrets, vaulted card data, chain keys).
   const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
-  const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor });
+  const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor, lookup: overrides.webhookLookup });
   const tokens = createTokenModule({ config, db, encryptor, logger });
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));

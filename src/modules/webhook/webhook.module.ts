@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { Config } from '../../config/config';
 import { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
@@ -18,18 +19,31 @@ export const WEBHOOK_ENDPOINTS_PER_OWNER_MAX = 20;
  * outbox that event-emitting services call inside their transactions, and the delivery worker
  * (not started here: the container starts it when WEBHOOK_WORKER_INTERVAL_MS > 0).
  */
-export function createWebhookModule(deps: { config: Config; db: Database; logger: Logger; metrics: Metrics; encryptor?: Encryptor }) {
+export function createWebhookModule(deps: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  encryptor?: Encryptor;
+  /** The resolver under the sender's address check; dns.lookup by default. */
+  lookup?: LookupFunction;
+}) {
   const { config, db, logger, metrics } = deps;
   const encryptor = deps.encryptor ?? new Encryptor(config.ENCRYPTION_KEYS);
   const store = new SqlWebhookDeliveryStore(db);
   const service = new WebhookService(new SqlWebhookEndpointRepository(db), encryptor, logger, {
     allowLocalHttp: config.NODE_ENV !== 'production',
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     endpointsPerOwnerMax: WEBHOOK_ENDPOINTS_PER_OWNER_MAX,
   });
   const worker = new WebhookDeliveryWorker(
     store,
     encryptor,
-    httpWebhookSender(config.WEBHOOK_TIMEOUT_MS),
+    httpWebhookSender({
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      lookup: deps.lookup,
+    }),
     logger,
     createWebhookMetrics(metrics.registry),
     {
