@@ -38,6 +38,8 @@ import { EventBus } from './shared/events';
 
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+// Instances may restart more often than hourly: the first purge comes sooner.
+const HOUSEKEEPING_FIRST_RUN_MS = 60_000;
 
 export interface ContainerOverrides {
   db?: Database;
@@ -140,7 +142,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     mobileFunding,
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
-  if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
+  if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) {
+    webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
+    // Where deliveries settle, they are purged after WEBHOOK_RETENTION_DAYS.
+    webhooks.retention.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
+  }
   web3.start();
   admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
@@ -162,6 +168,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       await funding.autoTopUp.idle();
       await admin.stop();
       await webhooks.worker.stop();
+      await webhooks.retention.stop();
       await web3.close();
       await cache.close();
       await db.close();

@@ -85,6 +85,7 @@ const envSchema = z.object({
   WEBHOOK_BACKOFF_MAX_MS: positiveInt.max(86_400_000).default(3_600_000),
   // Unset: false in production, true elsewhere (resolved in configSchema below).
   WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
+  WEBHOOK_RETENTION_DAYS: positiveInt.max(3650).default(30),
   TOKEN_PROVIDER: z.enum(['local', 'basis_theory', 'stripe']).default('local'),
   TOKEN_FINGERPRINT_KEY: base64Key32.optional(),
   PAYMENT_PROCESSOR: z.enum(['sandbox', 'stripe']).default('sandbox'),

@@ -6,6 +6,7 @@ import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 import { SqlWebhookDeliveryStore } from './adapters/sql-webhook-delivery.store';
 import { SqlWebhookEndpointRepository } from './adapters/sql-webhook-endpoint.repository';
+import { WebhookDeliveryRetention } from './delivery-retention';
 import { WebhookDeliveryWorker } from './delivery-worker';
 import { httpWebhookSender } from './http-webhook-sender';
 import { createWebhookMetrics } from './webhook.metrics';
@@ -13,11 +14,13 @@ import { WebhookOutbox } from './webhook-outbox';
 import { WebhookService } from './webhook.service';
 
 export const WEBHOOK_ENDPOINTS_PER_OWNER_MAX = 20;
+export const WEBHOOK_PURGE_BATCH_SIZE = 1000;
 
 /**
  * Builds the webhook module's parts for the composition root: the service behind the routes, the
- * outbox that event-emitting services call inside their transactions, and the delivery worker
- * (not started here: the container starts it when WEBHOOK_WORKER_INTERVAL_MS > 0).
+ * outbox that event-emitting services call inside their transactions, the delivery worker and
+ * the retention of settled deliveries (neither started here: the container starts them when
+ * WEBHOOK_WORKER_INTERVAL_MS > 0).
  */
 export function createWebhookModule(deps: {
   config: Config;
@@ -54,7 +57,11 @@ export function createWebhookModule(deps: {
       backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
     },
   );
-  return { service, outbox: new WebhookOutbox(store), worker };
+  const retention = new WebhookDeliveryRetention(store, logger, {
+    retentionDays: config.WEBHOOK_RETENTION_DAYS,
+    batchSize: WEBHOOK_PURGE_BATCH_SIZE,
+  });
+  return { service, outbox: new WebhookOutbox(store), worker, retention };
 }
 
 export type WebhookModule = ReturnType<typeof createWebhookModule>;
