@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { Config } from './config/config';
 import { buildApp } from './app';
 import type { Cache } from './infra/cache/cache';
@@ -37,6 +38,8 @@ import { EventBus } from './shared/events';
 
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+// Instances may restart more often than hourly: the first purge comes sooner.
+const HOUSEKEEPING_FIRST_RUN_MS = 60_000;
 
 export interface ContainerOverrides {
   db?: Database;
@@ -44,6 +47,8 @@ export interface ContainerOverrides {
   logger?: Logger;
   /** Apple Pay merchant validation against a local server (tests). */
   applePayMerchantValidator?: MerchantValidator;
+  /** The resolver under the webhook sender's address check (tests answer names themselves). */
+  webhookLookup?: LookupFunction;
 }
 
 /**
@@ -74,7 +79,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // `outbox.enqueue(tx, events)` inside their own transactions.
   // One Encryptor for every secret at rest (webhook secrets, vaulted card data, chain keys).
   const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
-  const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor });
+  const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor, lookup: overrides.webhookLookup });
   const tokens = createTokenModule({ config, db, encryptor, logger });
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
@@ -137,7 +142,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     mobileFunding,
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
-  if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
+  if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) {
+    webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
+    // Where deliveries settle, they are purged after WEBHOOK_RETENTION_DAYS.
+    webhooks.retention.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
+  }
   web3.start();
   admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
@@ -159,6 +168,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       await funding.autoTopUp.idle();
       await admin.stop();
       await webhooks.worker.stop();
+      await webhooks.retention.stop();
       await web3.close();
       await cache.close();
       await db.close();

@@ -83,6 +83,9 @@ const envSchema = z.object({
   WEBHOOK_BATCH_SIZE: positiveInt.max(500).default(50),
   WEBHOOK_BACKOFF_BASE_MS: positiveInt.max(3_600_000).default(30_000),
   WEBHOOK_BACKOFF_MAX_MS: positiveInt.max(86_400_000).default(3_600_000),
+  // Unset: false in production, true elsewhere (resolved in configSchema below).
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
+  WEBHOOK_RETENTION_DAYS: positiveInt.max(3650).default(30),
   TOKEN_PROVIDER: z.enum(['local', 'basis_theory', 'stripe']).default('local'),
   TOKEN_FINGERPRINT_KEY: base64Key32.optional(),
   PAYMENT_PROCESSOR: z.enum(['sandbox', 'stripe']).default('sandbox'),
@@ -129,7 +132,15 @@ const envSchema = z.object({
   BACKUP_RETENTION_COUNT: positiveInt.max(1000).default(14),
 });
 
-export type Config = Readonly<z.infer<typeof envSchema>>;
+/** Defaults that depend on another setting. */
+const configSchema = envSchema.transform((env) => ({
+  ...env,
+  // Secure by default: in production webhooks reach only public addresses (SSRF), while local
+  // development and tests post to receivers on 127.0.0.1.
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
+}));
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
 
 /** Every setting's name: README, .env.example and the deployment manifests are checked against it. */
 export const CONFIG_KEYS = Object.keys(envSchema.shape) as (keyof Config)[];
@@ -142,7 +153,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "not set", as they do in most .env files.
   const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(defined);
+  const parsed = configSchema.safeParse(defined);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -156,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze(config);
 }
 
-function assertProductionReady(config: z.infer<typeof envSchema>): void {
+function assertProductionReady(config: Config): void {
   const problems: string[] = [];
   if (config.JWT_SECRET === DEV_JWT_SECRET || config.JWT_SECRET.length < 32) {
     problems.push('  JWT_SECRET: set a random secret of at least 32 characters in production');
@@ -169,7 +180,7 @@ function assertProductionReady(config: z.infer<typeof envSchema>): void {
 }
 
 /** A provider picked by config needs its credentials: fail at start-up, not at the first payment. */
-function assertProvidersConfigured(config: z.infer<typeof envSchema>): void {
+function assertProvidersConfigured(config: Config): void {
   const problems: string[] = [];
   if (config.TOKEN_PROVIDER === 'basis_theory' && !config.BASIS_THEORY_API_KEY) {
     problems.push('  BASIS_THEORY_API_KEY: required when TOKEN_PROVIDER=basis_theory');

@@ -17,7 +17,8 @@ export class Periodic {
     private readonly logger: Logger,
   ) {}
 
-  start(intervalMs: number): void {
+  /** The first run comes after firstDelayMs (by default a whole interval). */
+  start(intervalMs: number, firstDelayMs = intervalMs): void {
     if (this.timer || this.current) return;
     this.stopping = false;
     const tick = async () => {
@@ -31,7 +32,7 @@ export class Periodic {
       this.current = undefined;
       if (!this.stopping) this.schedule(tick, moreWaiting ? 0 : intervalMs);
     };
-    this.schedule(tick, intervalMs);
+    this.schedule(tick, firstDelayMs);
   }
 
   async stop(): Promise<void> {

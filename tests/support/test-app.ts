@@ -107,6 +107,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
       await container.funding.autoTopUp.idle();
       await container.services.admin.stop();
       await container.webhooks.worker.stop();
+      await container.webhooks.retention.stop();
       await container.web3.close();
       await container.cache.close();
       await drop();

@@ -60,6 +60,16 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(3000);
   });
 
+  it('when WEBHOOK_ALLOW_PRIVATE_TARGETS is unset outside production, then private targets are allowed (local receivers)', () => {
+    expect(loadConfig({}).WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', WEBHOOK_ALLOW_PRIVATE_TARGETS: '' }).WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(false);
+  });
+
+  it('when WEBHOOK_ALLOW_PRIVATE_TARGETS is not a boolean, then the error names it', () => {
+    expect(configErrorOf({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' }).message).toMatch(/WEBHOOK_ALLOW_PRIVATE_TARGETS: /);
+  });
+
   it('when ENCRYPTION_KEYS lists two keys, then both parse and the first comes first', () => {
     const config = loadConfig({ ENCRYPTION_KEYS: `${strongKey('new')},${strongKey('old')}` });
     expect(config.ENCRYPTION_KEYS.map((k) => k.id)).toEqual(['new', 'old']);
@@ -73,6 +83,11 @@ describe('loadConfig with NODE_ENV=production', () => {
     const config = loadConfig(production);
     expect(config.NODE_ENV).toBe('production');
     expect(config.ENCRYPTION_KEYS[0]?.id).toBe('k1');
+  });
+
+  it('when WEBHOOK_ALLOW_PRIVATE_TARGETS is unset, then private targets are refused; it can be turned on', () => {
+    expect(loadConfig(production).WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(false);
+    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(true);
   });
 
   it('when JWT_SECRET is left at the default, then it is refused by name', () => {

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { Config } from '../../config/config';
 import { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
@@ -5,6 +6,7 @@ import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 import { SqlWebhookDeliveryStore } from './adapters/sql-webhook-delivery.store';
 import { SqlWebhookEndpointRepository } from './adapters/sql-webhook-endpoint.repository';
+import { WebhookDeliveryRetention } from './delivery-retention';
 import { WebhookDeliveryWorker } from './delivery-worker';
 import { httpWebhookSender } from './http-webhook-sender';
 import { createWebhookMetrics } from './webhook.metrics';
@@ -12,24 +14,39 @@ import { WebhookOutbox } from './webhook-outbox';
 import { WebhookService } from './webhook.service';
 
 export const WEBHOOK_ENDPOINTS_PER_OWNER_MAX = 20;
+export const WEBHOOK_PURGE_BATCH_SIZE = 1000;
 
 /**
  * Builds the webhook module's parts for the composition root: the service behind the routes, the
- * outbox that event-emitting services call inside their transactions, and the delivery worker
- * (not started here: the container starts it when WEBHOOK_WORKER_INTERVAL_MS > 0).
+ * outbox that event-emitting services call inside their transactions, the delivery worker and
+ * the retention of settled deliveries (neither started here: the container starts them when
+ * WEBHOOK_WORKER_INTERVAL_MS > 0).
  */
-export function createWebhookModule(deps: { config: Config; db: Database; logger: Logger; metrics: Metrics; encryptor?: Encryptor }) {
+export function createWebhookModule(deps: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  encryptor?: Encryptor;
+  /** The resolver under the sender's address check; dns.lookup by default. */
+  lookup?: LookupFunction;
+}) {
   const { config, db, logger, metrics } = deps;
   const encryptor = deps.encryptor ?? new Encryptor(config.ENCRYPTION_KEYS);
   const store = new SqlWebhookDeliveryStore(db);
   const service = new WebhookService(new SqlWebhookEndpointRepository(db), encryptor, logger, {
     allowLocalHttp: config.NODE_ENV !== 'production',
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     endpointsPerOwnerMax: WEBHOOK_ENDPOINTS_PER_OWNER_MAX,
   });
   const worker = new WebhookDeliveryWorker(
     store,
     encryptor,
-    httpWebhookSender(config.WEBHOOK_TIMEOUT_MS),
+    httpWebhookSender({
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      lookup: deps.lookup,
+    }),
     logger,
     createWebhookMetrics(metrics.registry),
     {
@@ -40,7 +57,11 @@ export function createWebhookModule(deps: { config: Config; db: Database; logger
       backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
     },
   );
-  return { service, outbox: new WebhookOutbox(store), worker };
+  const retention = new WebhookDeliveryRetention(store, logger, {
+    retentionDays: config.WEBHOOK_RETENTION_DAYS,
+    batchSize: WEBHOOK_PURGE_BATCH_SIZE,
+  });
+  return { service, outbox: new WebhookOutbox(store), worker, retention };
 }
 
 export type WebhookModule = ReturnType<typeof createWebhookModule>;

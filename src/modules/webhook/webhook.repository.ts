@@ -78,4 +78,9 @@ export interface WebhookDeliveryStore {
   markDelivered(delivery: ClaimedDelivery): Promise<void>;
   scheduleRetry(delivery: ClaimedDelivery, delayMs: number, error: string): Promise<void>;
   markFailed(delivery: ClaimedDelivery, error: string): Promise<void>;
+  /**
+   * Deletes up to `limit` delivered or failed deliveries settled more than `olderThanMs` ago,
+   * oldest first; pending ones are never deleted. Returns how many went.
+   */
+  deleteSettled(olderThanMs: number, limit: number): Promise<number>;
 }

@@ -10,7 +10,11 @@ export const createWebhookBody = z
       .string()
       .min(1)
       .max(WEBHOOK_URL_CHARS_MAX)
-      .meta({ example: 'https://example.com/ocp/webhooks', description: 'https (http to localhost only outside production)' }),
+      .meta({
+        example: 'https://example.com/ocp/webhooks',
+        description:
+          'https (http to localhost only outside production); in production never a private, loopback, link-local or reserved address',
+      }),
     events: z
       .array(eventFilter)
       .min(1)

@@ -3,7 +3,7 @@ import { newId, newSecret } from '../../infra/crypto/ids';
 import type { Logger } from '../../infra/logger';
 import { NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
 import type { WebhookEndpoint, WebhookEndpointRepository, WebhookEventFilter } from './webhook.repository';
-import { webhookUrlProblem } from './webhook-url';
+import { webhookUrlProblem, type WebhookUrlPolicy } from './webhook-url';
 
 export interface PublicWebhookEndpoint {
   id: string;
@@ -12,9 +12,7 @@ export interface PublicWebhookEndpoint {
   createdAt: Date;
 }
 
-export interface WebhookServiceOptions {
-  /** Plain http to localhost is accepted (never in production). */
-  allowLocalHttp: boolean;
+export interface WebhookServiceOptions extends WebhookUrlPolicy {
   endpointsPerOwnerMax: number;
 }
 
@@ -32,10 +30,10 @@ export class WebhookService {
   /**
    * Registers an endpoint for ownerId. The signing secret is returned here only and stored
    * encrypted, bound to the endpoint id.
-   * Errors: validation_failed (400) for a refused URL, webhook_endpoint_limit (422).
+   * Errors: validation_failed (400) for a refused URL (scheme, credentials, a private target), webhook_endpoint_limit (422).
    */
   async create(ownerId: string, url: string, events: WebhookEventFilter[]): Promise<PublicWebhookEndpoint & { secret: string }> {
-    const problem = webhookUrlProblem(url, this.options.allowLocalHttp);
+    const problem = webhookUrlProblem(url, this.options);
     if (problem) {
       throw new ValidationFailed(`Invalid request: body.url: ${problem}`, { fields: [{ field: 'body.url', message: problem }] });
     }

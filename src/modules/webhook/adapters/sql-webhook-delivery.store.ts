@@ -107,4 +107,22 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
       [d.id, d.attempts, error.slice(0, LAST_ERROR_CHARS_MAX)],
     );
   }
+
+  async deleteSettled(olderThanMs: number, limit: number): Promise<number> {
+    // updated_at is when the row settled (markDelivered / markFailed set it). The partial index
+    // of migration 0110 serves the ORDER BY … LIMIT; SKIP LOCKED lets instances purge side by side.
+    // `= ANY (ARRAY(…))`, not `IN (…)`: with IN the planner may hash-join against a sequential
+    // scan of the whole table; the array makes the delete primary-key lookups.
+    const { rowCount } = await this.db.query(
+      `DELETE FROM webhook_deliveries
+        WHERE id = ANY (ARRAY(
+          SELECT id FROM webhook_deliveries
+           WHERE status <> 'pending' AND updated_at < now() - $1 * interval '1 millisecond'
+           ORDER BY updated_at
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED))`,
+      [olderThanMs, limit],
+    );
+    return rowCount;
+  }
 }
