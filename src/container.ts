@@ -138,6 +138,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
+  if (config.CARD_REFUND_WORKER_INTERVAL_MS > 0) funding.cardRefunds.start(config.CARD_REFUND_WORKER_INTERVAL_MS);
   web3.start();
   admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
@@ -157,6 +158,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     async close() {
       clearInterval(housekeeping);
       await funding.autoTopUp.idle();
+      await funding.cardRefunds.stop();
       await admin.stop();
       await webhooks.worker.stop();
       await web3.close();
