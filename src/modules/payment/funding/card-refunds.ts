@@ -56,6 +56,8 @@ export class CardRefunds implements ExternalRefundHandler {
       labelNames: ['outcome'] as const,
       registers: [metrics.registry],
     });
+    // Every outcome exported from the start, so increase() sees the first failure.
+    for (const outcome of ['succeeded', 'retried', 'failed'] as const) this.outcomes?.inc({ outcome }, 0);
     // A full batch means more may be due: run again at once.
     this.loop = new Periodic('card refund worker', async () => (await this.runOnce()).claimed === options.batchSize, logger);
   }
