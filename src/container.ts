@@ -147,6 +147,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     // Where deliveries settle, they are purged after WEBHOOK_RETENTION_DAYS.
     webhooks.retention.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
   }
+  if (config.CARD_REFUND_WORKER_INTERVAL_MS > 0) funding.cardRefunds.start(config.CARD_REFUND_WORKER_INTERVAL_MS);
   web3.start();
   admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
@@ -166,6 +167,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     async close() {
       clearInterval(housekeeping);
       await funding.autoTopUp.idle();
+      await funding.cardRefunds.stop();
       await admin.stop();
       await webhooks.worker.stop();
       await webhooks.retention.stop();

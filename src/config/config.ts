@@ -97,6 +97,7 @@ const envSchema = z.object({
   PROVIDER_RETRIES_MAX: z.coerce.number().int().min(0).max(5).default(2),
   PROVIDER_BACKOFF_BASE_MS: positiveInt.max(10_000).default(200),
   AUTO_TOP_UP_FAILURES_MAX: positiveInt.max(20).default(3),
+  CARD_REFUND_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   WEB3_CHAINS: web3Chains.prefault('{}'),
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   WEB3_WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),

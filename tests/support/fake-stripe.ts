@@ -23,7 +23,14 @@ export function fakeStripe(secretKey: string) {
   const methods = new Map<string, Card & { detached: boolean }>();
   const intents = new Map<string, { amount: number; refunded: number }>();
   const replies = new Map<string, FakeReply>();
-  const state = { gate: undefined as Promise<void> | undefined, intentsCreated: 0 };
+  const state = {
+    gate: undefined as Promise<void> | undefined,
+    intentsCreated: 0,
+    /** Refunds that really ran (replays by Idempotency-Key excluded). */
+    refundsCreated: 0,
+    /** When set, refunds are refused as Stripe refuses one of a disputed charge. */
+    refuseRefunds: false,
+  };
 
   const pmView = (id: string, c: Card) => ({
     id, object: 'payment_method', type: 'card',
@@ -62,7 +69,9 @@ export function fakeStripe(secretKey: string) {
       const intent = intents.get(b.payment_intent ?? '');
       const amount = Number(b.amount ?? intent?.amount);
       if (!intent || intent.refunded + amount > intent.amount) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_already_refunded' } } };
+      if (state.refuseRefunds) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_disputed' } } };
       intent.refunded += amount;
+      state.refundsCreated += 1;
       return { status: 200, body: { id: stripeId('re'), object: 'refund', status: 'succeeded', amount, payment_intent: b.payment_intent } };
     }
     return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
@@ -82,5 +91,7 @@ export function fakeStripe(secretKey: string) {
     if (key) replies.set(key, reply);
     return reply;
   });
-  return Object.assign(server, { state });
+  /** What has been refunded of a payment intent so far. */
+  const refundedOf = (intentId: string) => intents.get(intentId)?.refunded ?? 0;
+  return Object.assign(server, { state, refundedOf });
 }

@@ -39,6 +39,8 @@ const TEST_ENV = {
   WEBHOOK_WORKER_INTERVAL_MS: '0',
   // Tests call the monitoring sweep themselves, for the same reason.
   MONITOR_SWEEP_INTERVAL_MS: '0',
+  // And the card refund worker (refunds are still attempted right after their commit).
+  CARD_REFUND_WORKER_INTERVAL_MS: '0',
 };
 
 /**

@@ -74,7 +74,19 @@ export const transactionView = z
   })
   .meta({ id: 'Transaction' });
 
-export const postedTransferView = z.object({ transfer: transferView, debit: transactionView, credit: transactionView });
+const externalRefundView = z
+  .object({
+    id: z.string(),
+    status: z.string().meta({ description: 'At the time of this reply: pending, then succeeded or failed' }),
+  })
+  .meta({ id: 'ExternalRefund', description: 'A refund of a card-funded transfer: the refund owed to the card' });
+
+export const postedTransferView = z.object({
+  transfer: transferView,
+  debit: transactionView,
+  credit: transactionView,
+  externalRefund: externalRefundView.optional(),
+});
 
 export const transactionPageView = z.object({ data: z.array(transactionView), nextCursor: z.string().nullable() });
 
@@ -113,5 +125,10 @@ export function toTransactionView(e: LedgerEntry) {
 }
 
 export function toPostedTransferView(p: PostedTransfer) {
-  return { transfer: toTransferView(p.transfer), debit: toTransactionView(p.debit), credit: toTransactionView(p.credit) };
+  return {
+    transfer: toTransferView(p.transfer),
+    debit: toTransactionView(p.debit),
+    credit: toTransactionView(p.credit),
+    ...(p.externalRefund ? { externalRefund: { id: p.externalRefund.id, status: p.externalRefund.status } } : {}),
+  };
 }

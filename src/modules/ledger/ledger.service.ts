@@ -23,6 +23,29 @@ export interface PostedTransfer {
   transfer: Transfer;
   debit: LedgerEntry;
   credit: LedgerEntry;
+  /** On a refund whose original came from outside the ledger: what is owed back outside it. */
+  externalRefund?: ExternalRefund;
+}
+
+/** A refund owed outside the ledger (to the card that funded the original), as recorded at commit. */
+export interface ExternalRefund {
+  id: string;
+  status: string;
+}
+
+/**
+ * Sends back outside the ledger what a refund takes out of it: a refund of a card-funded transfer
+ * moves the money to the funding account, and the card must get it back. Registered per type of
+ * original at composition (`handleRefundsOf`), so the ledger does not depend on payments.
+ */
+export interface ExternalRefundHandler {
+  /**
+   * Runs in the refund's transaction after the ledger write and records the obligation, so the
+   * refund and the obligation commit together or not at all; throwing refuses the refund.
+   */
+  record(tx: SqlClient, original: Transfer, refund: PostedTransfer): Promise<ExternalRefund>;
+  /** Runs after the commit: starts settling it. Must neither throw nor make the caller wait. */
+  settle(external: ExternalRefund): void;
 }
 
 /** Runs inside the posting's transaction (idempotency keys use it to commit with the money). */
@@ -89,6 +112,7 @@ const REFUSAL_ERRORS: Record<RefusalCode, () => AppError> = {
 
 export class LedgerService {
   private readonly systemAccounts = new Map<string, string[]>();
+  private readonly externalRefunds = new Map<string, ExternalRefundHandler>();
 
   constructor(
     private readonly db: Database,
@@ -160,6 +184,14 @@ export class LedgerService {
     return this.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), options);
   }
 
+  /** Refunds of originals of these types also run `handler` (one handler per type). */
+  handleRefundsOf(types: readonly string[], handler: ExternalRefundHandler): void {
+    for (const type of types) {
+      if (this.externalRefunds.has(type)) throw new Error(`refunds of ${type} already have a handler`);
+      this.externalRefunds.set(type, handler);
+    }
+  }
+
   /**
    * Sends money back along an original transfer, as a new transfer that points at it. The refunds
    * of one original never add up to more than its amount, however many run at once.
@@ -176,7 +208,9 @@ export class LedgerService {
       throw refundExceeds(remaining);
     }
     const found = await this.directory.lookup([original.fromWalletId, original.toWalletId]);
-    return this.post(
+    const handler = this.externalRefunds.get(original.type);
+    let external: ExternalRefund | undefined;
+    const posted = await this.post(
       {
         type: 'refund', from: original.toWalletId, to: original.fromWalletId, amount: refundAmount,
         currency: original.currency, description: reason, initiatedBy: principal.sub, refundOf: original.id,
@@ -188,8 +222,16 @@ export class LedgerService {
           if (!(await this.ledger.reserveRefund(tx, original.id, refundAmount))) throw refundExceeds(undefined);
           await options.guard?.(tx);
         },
+        // The obligation first, so the caller's inTx (an idempotent reply) already shows it.
+        inTx: async (tx, result) => {
+          external = handler ? await handler.record(tx, original, result) : undefined;
+          await options.inTx?.(tx, external ? { ...result, externalRefund: external } : result);
+        },
       },
     );
+    if (!handler || !external) return posted;
+    handler.settle(external);
+    return { ...posted, externalRefund: external };
   }
 
   /** Errors: transaction_not_found (404), also for someone else's. */

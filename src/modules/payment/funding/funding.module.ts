@@ -15,6 +15,9 @@ import { CardFundingService } from './card-funding.service';
 import type { Metrics } from '../../../infra/metrics';
 import { createPaymentMetrics } from '../payment.metrics';
 import { ChargeAndCredit, MeteredChargeAndCredit } from './charge-and-credit';
+import { SqlCardRefundRepository } from './adapters/sql-card-refund.repository';
+import type { ChargePurpose } from './card-charge.repository';
+import { CardRefunds } from './card-refunds';
 
 export interface FundingModuleDeps {
   config: Config;
@@ -32,6 +35,14 @@ export interface FundingModuleDeps {
 
 // A top-up whose process died releases its claim after this long.
 const TOP_UP_CLAIM_STALE_AFTER_MS = 5 * 60_000;
+// Card refunds: retried from 30 s to at most an hour apart, about a day in all, then failed for
+// an operator.
+const CARD_REFUND_BACKOFF_BASE_MS = 30_000;
+const CARD_REFUND_BACKOFF_MAX_MS = 3_600_000;
+const CARD_REFUND_ATTEMPTS_MAX = 30;
+const CARD_REFUND_BATCH_SIZE = 20;
+/** The types of transfer that ChargeAndCredit posts: their refunds owe the card. */
+const CARD_FUNDED_TYPES: readonly ChargePurpose[] = ['card_funding', 'auto_top_up', 'apple_pay', 'google_pay'];
 
 /** The processor picked by PAYMENT_PROCESSOR and the services that charge cards into wallets. */
 export function createFundingModule(deps: FundingModuleDeps) {
@@ -47,7 +58,16 @@ export function createFundingModule(deps: FundingModuleDeps) {
     claimStaleAfterMs: TOP_UP_CLAIM_STALE_AFTER_MS,
   });
   autoTopUp.subscribe();
-  return { processor, charges, chargeAndCredit, cardFunding, autoTopUp };
+  const cardRefunds = new CardRefunds(processor, new SqlCardRefundRepository(db), logger, {
+    // Longer than the processor's slowest answer: every attempt timing out, plus the backoffs.
+    leaseMs: config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES_MAX + 1) * 2 + 30_000,
+    batchSize: CARD_REFUND_BATCH_SIZE,
+    backoffBaseMs: CARD_REFUND_BACKOFF_BASE_MS,
+    backoffMaxMs: CARD_REFUND_BACKOFF_MAX_MS,
+    attemptsMax: CARD_REFUND_ATTEMPTS_MAX,
+  }, metrics);
+  ledger.handleRefundsOf(CARD_FUNDED_TYPES, cardRefunds);
+  return { processor, charges, chargeAndCredit, cardFunding, autoTopUp, cardRefunds };
 }
 
 export type FundingModule = ReturnType<typeof createFundingModule>;

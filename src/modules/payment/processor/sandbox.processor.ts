@@ -26,6 +26,9 @@ export class SandboxProcessor implements PaymentProcessor {
   private readonly charges = new Map<string, Outcome>();
   /** Charges that really ran (replays excluded): what tests count to prove "charged once". */
   chargesMade = 0;
+  private readonly refunds = new Map<string, { processorRefundId: string }>();
+  /** Refunds that really ran (replays excluded). */
+  refundsMade = 0;
 
   constructor(fingerprinter: Fingerprinter) {
     this.outcomes = new Map(Object.entries(SANDBOX_TEST_CARDS).map(([number, outcome]) => [fingerprinter.of(number), outcome]));
@@ -40,12 +43,25 @@ export class SandboxProcessor implements PaymentProcessor {
   }
 
   async refund(request: RefundRequest): Promise<{ processorRefundId: string }> {
+    // Refund ids are idempotency keys too: a repeated id is answered, not refunded again.
+    const previous = this.refunds.get(request.refundId);
+    if (previous) return previous;
     const charge = [...this.charges.values()].find((o) => 'charge' in o && o.charge.processorChargeId === request.processorChargeId);
     if (!charge || !('charge' in charge) || charge.refunded + request.amount > charge.amount) {
       throw cardDeclined('refund_exceeds_charge');
     }
     charge.refunded += request.amount;
-    return { processorRefundId: newId('sbre') };
+    this.refundsMade += 1;
+    const refund = { processorRefundId: newId('sbre') };
+    if (this.refunds.size >= REMEMBERED_CHARGES_MAX) this.refunds.delete(this.refunds.keys().next().value!);
+    this.refunds.set(request.refundId, refund);
+    return refund;
+  }
+
+  /** What has been refunded of a charge so far (tests). */
+  refundedOf(processorChargeId: string): bigint {
+    const charge = [...this.charges.values()].find((o) => 'charge' in o && o.charge.processorChargeId === processorChargeId);
+    return charge && 'charge' in charge ? charge.refunded : 0n;
   }
 
   private decide(request: ChargeRequest): Outcome {

@@ -1,0 +1,40 @@
+import type { SqlClient } from '../../../infra/db/database';
+
+export type CardRefundStatus = 'pending' | 'succeeded' | 'failed';
+
+/** A refund owed to the card behind a card-funded transfer that the ledger refunded. */
+export interface CardRefund {
+  /** Also the processor's idempotency key (RefundRequest.refundId). */
+  id: string;
+  refundTransferId: string;
+  chargeId: string;
+  processor: string;
+  processorChargeId: string;
+  amount: bigint;
+  currency: string;
+  status: CardRefundStatus;
+  /** Attempts so far, this one included once claimed. */
+  attempts: number;
+  lastError: string | null;
+  processorRefundId: string | null;
+  createdAt: Date;
+}
+
+export type NewCardRefund = Pick<CardRefund, 'id' | 'refundTransferId' | 'chargeId' | 'processor' | 'processorChargeId' | 'amount' | 'currency'>;
+
+/**
+ * The card refunds owed and their outcome. A claim leases a pending row (attempts + 1, next
+ * attempt pushed past the lease), so two instances, or the worker and the immediate attempt,
+ * never ask the processor for the same row at once; the outcome writes check the lease.
+ */
+export interface CardRefundRepository {
+  /** Inside the ledger refund's transaction. */
+  insert(tx: SqlClient, refund: NewCardRefund): Promise<void>;
+  /** Leases this pending refund if it is due; null if it is not (taken, decided or not yet due). */
+  claim(id: string, leaseMs: number): Promise<CardRefund | null>;
+  /** Leases up to `limit` pending refunds that are due. */
+  claimDue(limit: number, leaseMs: number): Promise<CardRefund[]>;
+  markSucceeded(refund: CardRefund, processorRefundId: string): Promise<void>;
+  scheduleRetry(refund: CardRefund, delayMs: number, error: string): Promise<void>;
+  markFailed(refund: CardRefund, error: string): Promise<void>;
+}

@@ -1,0 +1,169 @@
+import { Counter } from 'prom-client';
+import { newId } from '../../../infra/crypto/ids';
+import type { SqlClient } from '../../../infra/db/database';
+import type { Logger } from '../../../infra/logger';
+import type { Metrics } from '../../../infra/metrics';
+import { Periodic } from '../../../infra/periodic';
+import { AppError, Unprocessable } from '../../../shared/errors';
+import type { Transfer } from '../../ledger/ledger.repository';
+import type { ExternalRefund, ExternalRefundHandler, PostedTransfer } from '../../ledger/ledger.service';
+import { retryDelayMs } from '../../webhook/retry-delay';
+import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
+import type { CardRefund, CardRefundRepository } from './card-refund.repository';
+
+export interface CardRefundOptions {
+  /** Longer than the slowest processor call, so no other worker takes a row mid-call. */
+  leaseMs: number;
+  batchSize: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** After this many attempts that did not get an answer, the refund is failed for an operator. */
+  attemptsMax: number;
+}
+
+export type CardRefundOutcome = 'succeeded' | 'retried' | 'failed';
+
+/** What a card-funded transfer's metadata holds (written by ChargeAndCredit). */
+interface FundedBy {
+  chargeId: string;
+  processor: string;
+  processorChargeId: string;
+}
+
+/**
+ * Gives back to the card what a ledger refund of a card-funded transfer took out of the wallet.
+ * The obligation is recorded in the refund's own transaction (`record`), the processor is asked
+ * right after the commit (`settle`) and by the worker (`runOnce`) until it answers, always under
+ * the record's id as the idempotency key, so a crash or a retry never loses nor doubles a refund.
+ * A definite refusal ends `failed`: logged, counted (ocp_card_refunds_total{outcome="failed"})
+ * and left in card_refunds for an operator.
+ */
+export class CardRefunds implements ExternalRefundHandler {
+  private readonly loop: Periodic;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly outcomes?: Counter<'outcome'>;
+
+  constructor(
+    private readonly processor: PaymentProcessor,
+    private readonly refunds: CardRefundRepository,
+    private readonly logger: Logger,
+    private readonly options: CardRefundOptions,
+    metrics?: Metrics,
+  ) {
+    this.outcomes = metrics && new Counter({
+      name: 'ocp_card_refunds_total',
+      help: 'Attempts to refund a card after a ledger refund, by outcome (succeeded, retried, failed)',
+      labelNames: ['outcome'] as const,
+      registers: [metrics.registry],
+    });
+    // Every outcome exported from the start, so increase() sees the first failure.
+    for (const outcome of ['succeeded', 'retried', 'failed'] as const) this.outcomes?.inc({ outcome }, 0);
+    // A full batch means more may be due: run again at once.
+    this.loop = new Periodic('card refund worker', async () => (await this.runOnce()).claimed === options.batchSize, logger);
+  }
+
+  /** Errors: not_refundable (422) when the original does not say which charge funded it. */
+  async record(tx: SqlClient, original: Transfer, refund: PostedTransfer): Promise<ExternalRefund> {
+    const funded = fundedBy(original);
+    // Refusing keeps the money in the wallet: better than taking it with no way to give it back.
+    if (!funded) throw new Unprocessable('not_refundable', 'The card charge behind this transfer is unknown');
+    const id = newId('crf');
+    await this.refunds.insert(tx, {
+      id, refundTransferId: refund.transfer.id, chargeId: funded.chargeId, processor: funded.processor,
+      processorChargeId: funded.processorChargeId, amount: refund.transfer.amount, currency: refund.transfer.currency,
+    });
+    return { id, status: 'pending' };
+  }
+
+  settle(external: ExternalRefund): void {
+    const attempt = this.attemptNow(external.id)
+      .catch((error: unknown) => this.logger.error('card refund attempt failed; the worker retries it', { cardRefundId: external.id, error }))
+      .finally(() => this.inFlight.delete(attempt));
+    this.inFlight.add(attempt);
+  }
+
+  /** One batch of due refunds. Errors: only the claim query's (a database outage). */
+  async runOnce(): Promise<Record<CardRefundOutcome, number> & { claimed: number }> {
+    const claimed = await this.refunds.claimDue(this.options.batchSize, this.options.leaseMs);
+    const summary = { claimed: claimed.length, succeeded: 0, retried: 0, failed: 0 };
+    for (const outcome of await Promise.all(claimed.map((r) => this.attempt(r)))) if (outcome) summary[outcome] += 1;
+    return summary;
+  }
+
+  start(intervalMs: number): void {
+    this.loop.start(intervalMs);
+  }
+
+  /** Stops the worker and waits for every attempt in flight, so the pools can be closed after. */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.idle();
+  }
+
+  /** Resolves when the attempts started after commits have finished. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  private async attemptNow(id: string): Promise<void> {
+    const refund = await this.refunds.claim(id, this.options.leaseMs);
+    if (refund) await this.attempt(refund);
+  }
+
+  private async attempt(r: CardRefund): Promise<CardRefundOutcome | undefined> {
+    // Ids and amounts only: the charge's token and card stay out of the logs.
+    const context = { cardRefundId: r.id, refundTransferId: r.refundTransferId, chargeId: r.chargeId, amount: r.amount.toString(), currency: r.currency, attempt: r.attempts };
+    try {
+      if (r.processor !== this.processor.name) {
+        await this.refunds.markFailed(r, `processor_mismatch: charged by ${r.processor}, configured ${this.processor.name}`);
+        return this.count('failed', { ...context, reason: 'processor_mismatch' });
+      }
+      let processorRefundId: string;
+      try {
+        ({ processorRefundId } = await this.processor.refund({ refundId: r.id, processorChargeId: r.processorChargeId, amount: r.amount, currency: r.currency }));
+      } catch (error) {
+        const reason = reasonOf(error);
+        if (isRefusal(error) || r.attempts >= this.options.attemptsMax) {
+          await this.refunds.markFailed(r, reason);
+          return this.count('failed', { ...context, reason });
+        }
+        const delayMs = retryDelayMs(r.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
+        await this.refunds.scheduleRetry(r, delayMs, reason);
+        return this.count('retried', { ...context, reason, delayMs });
+      }
+      await this.refunds.markSucceeded(r, processorRefundId);
+      return this.count('succeeded', context);
+    } catch (error) {
+      // The outcome could not be recorded (database down): the lease expires and the refund is
+      // asked again under the same id, which the processor answers without refunding twice.
+      this.logger.error('card refund outcome could not be recorded', { ...context, error });
+      return undefined;
+    }
+  }
+
+  private count(outcome: CardRefundOutcome, fields: Record<string, unknown>): CardRefundOutcome {
+    this.outcomes?.inc({ outcome });
+    const level = outcome === 'succeeded' ? 'info' : outcome === 'retried' ? 'warn' : 'error';
+    const message = outcome === 'failed' ? 'card refund failed: the money must be returned to the card by an operator' : `card refund ${outcome}`;
+    this.logger.log(level, message, fields);
+    return outcome;
+  }
+}
+
+function fundedBy(t: Transfer): FundedBy | null {
+  const { chargeId, processor, processorChargeId } = t.metadata;
+  return typeof chargeId === 'string' && typeof processor === 'string' && typeof processorChargeId === 'string'
+    ? { chargeId, processor, processorChargeId }
+    : null;
+}
+
+/** A refusal will not change on a retry: a decline, or any other 4xx the processor answered. */
+function isRefusal(error: unknown): boolean {
+  return isDefiniteFailure(error) || (error instanceof AppError && error.kind === 'unprocessable');
+}
+
+function reasonOf(error: unknown): string {
+  if (!(error instanceof AppError)) return 'internal_error';
+  const declineCode = (error.details as { declineCode?: string } | undefined)?.declineCode;
+  return declineCode ? `${error.code}:${declineCode}` : error.code;
+}
