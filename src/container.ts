@@ -3,6 +3,7 @@ import type { Config } from './config/config';
 import { buildApp } from './app';
 import type { Cache } from './infra/cache/cache';
 import { MemoryCache } from './infra/cache/memory-cache';
+import { Periodic } from './infra/periodic';
 import { RedisCache } from './infra/cache/redis-cache';
 import type { Database } from './infra/db/database';
 import { migrate } from './infra/db/migrate';
@@ -118,10 +119,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     charges: funding.charges, chargeAndCredit: funding.chargeAndCredit,
   });
 
-  const housekeeping = setInterval(() => {
-    idempotency.deleteExpired().catch((error: unknown) => logger.warn('idempotency purge failed', { error }));
-  }, HOUSEKEEPING_INTERVAL_MS);
-  housekeeping.unref();
+  const idempotencyPurge = new Periodic('idempotency purge', () => idempotency.purgeExpired(), logger);
+  idempotencyPurge.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
 
   const services = {
     auth,
@@ -165,7 +164,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
-      clearInterval(housekeeping);
+      await idempotencyPurge.stop();
       await funding.autoTopUp.idle();
       await funding.cardRefunds.stop();
       await admin.stop();

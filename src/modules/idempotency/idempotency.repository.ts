@@ -15,5 +15,6 @@ export interface IdempotencyRepository {
    * when a live record already holds it; an expired one is replaced.
    */
   save(tx: SqlClient, scope: string, key: string, reply: StoredReply, expiresAt: Date): Promise<boolean>;
-  deleteExpired(now: Date): Promise<number>;
+  /** Deletes at most `limit` keys expired by `now`; returns how many. */
+  deleteExpired(now: Date, limit: number): Promise<number>;
 }

@@ -74,8 +74,9 @@ export class IdempotencyService {
     await this.cache.delete(this.lockKey(claim.scope, claim.key));
   }
 
-  deleteExpired(): Promise<number> {
-    return this.repo.deleteExpired(new Date());
+  /** One batch of the purge of expired keys; true when more may be waiting. */
+  async purgeExpired(batchSize = 5_000): Promise<boolean> {
+    return (await this.repo.deleteExpired(new Date(), batchSize)) === batchSize;
   }
 
   private matching(stored: StoredReply, requestHash: string): StoredReply {
