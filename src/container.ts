@@ -113,7 +113,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
   const googlePay = createGooglePayService(config, paymentSessions);
-  const admin = createAdminModule({ config, db, cache, logger, events, auth, ledger, locks });
+  const admin = createAdminModule({ config, db, cache, logger, events, auth, ledger, locks, cardRefunds: funding.cardRefunds });
   const mobileFunding = createMobileFundingService({
     applePay, googlePay, sessions: paymentSessions, wallets: walletRepository, tokens: tokens.service,
     charges: funding.charges, chargeAndCredit: funding.chargeAndCredit,

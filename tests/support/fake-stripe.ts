@@ -17,7 +17,9 @@ const cardError = (code: string, declineCode: string | undefined, intentId: stri
 /**
  * Speaks the subset of Stripe's form-encoded API the adapters use: payment methods (create,
  * retrieve, detach), payment intents with confirm=true decided by Stripe's test card numbers,
- * refunds, and Idempotency-Key replay. `gate` holds payment intents until the test lets them go.
+ * refunds, and Idempotency-Key replay (of refusals too, as Stripe saves any outcome of a request
+ * that began executing; `forgetIdempotencyKeys` is Stripe's 24-hour expiry having passed). `gate`
+ * holds payment intents until the test lets them go.
  */
 export function fakeStripe(secretKey: string) {
   const methods = new Map<string, Card & { detached: boolean }>();
@@ -93,5 +95,7 @@ export function fakeStripe(secretKey: string) {
   });
   /** What has been refunded of a payment intent so far. */
   const refundedOf = (intentId: string) => intents.get(intentId)?.refunded ?? 0;
-  return Object.assign(server, { state, refundedOf });
+  /** As if 24 hours had passed: Stripe no longer replays what it answered under earlier keys. */
+  const forgetIdempotencyKeys = () => replies.clear();
+  return Object.assign(server, { state, refundedOf, forgetIdempotencyKeys });
 }

@@ -9,6 +9,7 @@ import type { LedgerService } from '../ledger/ledger.service';
 import { SqlAdminUserRepository } from './adapters/sql-admin-user.repository';
 import { SqlAnalyticsRepository } from './adapters/sql-analytics.repository';
 import { SqlAuditRepository } from './adapters/sql-audit.repository';
+import { SqlCardRefundSearchRepository } from './adapters/sql-card-refund-search.repository';
 import { SqlCustomerRepository } from './adapters/sql-customer.repository';
 import { SqlMonitoringRepository } from './adapters/sql-monitoring.repository';
 import { SqlRefundRequestRepository } from './adapters/sql-refund-request.repository';
@@ -20,6 +21,8 @@ import { AdminApiClientService } from './api-clients.service';
 import { AdminUserService } from './admin-users.service';
 import { AnalyticsService } from './analytics/analytics.service';
 import { AuditTrail } from './audit/audit-trail';
+import type { CardRefundRetries } from './card-refunds/card-refund-desk';
+import { CardRefundAdminService } from './card-refunds/card-refund.service';
 import { CustomerService } from './customers/customer.service';
 import { RefundService } from './refunds/refund.service';
 
@@ -32,10 +35,12 @@ export interface AdminModuleDeps {
   auth: AuthService;
   ledger: LedgerService;
   locks: LoginLocks;
+  /** The funding module's card refunds (its CardRefunds), for operators' retries. */
+  cardRefunds: CardRefundRetries;
 }
 
-/** The admin service: operators, audit log, customers, refunds, monitoring, analytics. */
-export function createAdminModule({ config, db, cache, logger, events, auth, ledger, locks }: AdminModuleDeps) {
+/** The admin service: operators, audit log, customers, refunds, card refunds, monitoring, analytics. */
+export function createAdminModule({ config, db, cache, logger, events, auth, ledger, locks, cardRefunds }: AdminModuleDeps) {
   const audit = new AuditTrail(db, new SqlAuditRepository(db));
   const monitoring = new MonitoringService(new SqlMonitoringRepository(db), cache, audit, {
     largeAmountMinor: BigInt(config.MONITOR_LARGE_AMOUNT_MINOR),
@@ -60,6 +65,7 @@ export function createAdminModule({ config, db, cache, logger, events, auth, led
     refunds: new RefundService(db, new SqlRefundRequestRepository(db), ledger, audit, {
       fourEyesThresholdMinor: BigInt(config.REFUND_FOUR_EYES_THRESHOLD_MINOR),
     }),
+    cardRefunds: new CardRefundAdminService(new SqlCardRefundSearchRepository(db), cardRefunds, audit),
     /** The periodic monitoring sweep (repeated declines); 0 turns it off. */
     start(intervalMs: number) {
       if (intervalMs <= 0 || sweeper) return;

@@ -2,6 +2,7 @@ import type { Api } from '../../http/api';
 import type { AdminModule } from './admin.module';
 import { adminApiClientRoutes } from './routes/api-clients.routes';
 import { adminAnalyticsRoutes } from './routes/analytics.routes';
+import { adminCardRefundRoutes } from './routes/card-refunds.routes';
 import { adminCustomerRoutes } from './routes/customers.routes';
 import { adminMonitoringRoutes } from './routes/monitoring.routes';
 import { adminRefundRoutes } from './routes/refunds.routes';
@@ -13,6 +14,7 @@ export function adminRoutes(api: Api, admin: AdminModule): void {
   adminApiClientRoutes(api, admin);
   adminCustomerRoutes(api, admin);
   adminRefundRoutes(api, admin);
+  adminCardRefundRoutes(api, admin);
   adminMonitoringRoutes(api, admin);
   adminAnalyticsRoutes(api, admin);
 }

@@ -29,6 +29,8 @@ export const ADMIN_PERMISSIONS = [
   'admin:refunds:read',
   'admin:refunds:request',
   'admin:refunds:approve',
+  'admin:card-refunds:read',
+  'admin:card-refunds:retry',
   'admin:alerts:read',
   'admin:alerts:resolve',
   'admin:analytics:read',
@@ -62,16 +64,17 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
   // Front line: finds customers and transactions, stops harm (freeze, lock), opens refund requests.
   support: [
     'admin:customers:read', 'admin:customers:lock', 'admin:wallets:freeze', 'admin:transactions:read',
-    'admin:refunds:read', 'admin:refunds:request', 'admin:alerts:read', 'admin:alerts:resolve',
+    'admin:refunds:read', 'admin:refunds:request', 'admin:card-refunds:read', 'admin:alerts:read', 'admin:alerts:resolve',
   ],
-  // Moves money on the business's behalf: approves refunds and makes adjustments; reads the figures.
+  // Moves money on the business's behalf: approves refunds, retries failed card refunds, makes
+  // adjustments; reads the figures.
   finance: [
     'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:refunds:approve',
-    'admin:wallets:adjust', 'admin:analytics:read', 'admin:alerts:read',
+    'admin:card-refunds:read', 'admin:card-refunds:retry', 'admin:wallets:adjust', 'admin:analytics:read', 'admin:alerts:read',
   ],
   // Reads everything, the audit log included; changes nothing.
   auditor: [
-    'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:alerts:read',
+    'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:card-refunds:read', 'admin:alerts:read',
     'admin:analytics:read', 'admin:audit:read',
   ],
 };

@@ -20,6 +20,13 @@ export interface CardRefund {
   createdAt: Date;
 }
 
+/** What a failed refund was when an operator sent it back to pending. */
+export interface ReopenedCardRefund {
+  status: CardRefundStatus;
+  attempts: number;
+  lastError: string | null;
+}
+
 export type NewCardRefund = Pick<CardRefund, 'id' | 'refundTransferId' | 'chargeId' | 'processor' | 'processorChargeId' | 'amount' | 'currency'>;
 
 /**
@@ -37,4 +44,11 @@ export interface CardRefundRepository {
   markSucceeded(refund: CardRefund, processorRefundId: string): Promise<void>;
   scheduleRetry(refund: CardRefund, delayMs: number, error: string): Promise<void>;
   markFailed(refund: CardRefund, error: string): Promise<void>;
+  /**
+   * An operator's retry: under the row lock, a `failed` refund goes back to `pending`, due now,
+   * attempts reset. Returns the row as it was (so a caller sees a status other than `failed`
+   * and changes nothing), or null when there is no such refund. The id, the processor's
+   * idempotency key, never changes.
+   */
+  reopenFailed(tx: SqlClient, id: string): Promise<ReopenedCardRefund | null>;
 }

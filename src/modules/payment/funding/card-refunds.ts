@@ -9,7 +9,7 @@ import type { Transfer } from '../../ledger/ledger.repository';
 import type { ExternalRefund, ExternalRefundHandler, PostedTransfer } from '../../ledger/ledger.service';
 import { retryDelayMs } from '../../webhook/retry-delay';
 import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
-import type { CardRefund, CardRefundRepository } from './card-refund.repository';
+import type { CardRefund, CardRefundRepository, ReopenedCardRefund } from './card-refund.repository';
 
 export interface CardRefundOptions {
   /** Longer than the slowest processor call, so no other worker takes a row mid-call. */
@@ -73,6 +73,15 @@ export class CardRefunds implements ExternalRefundHandler {
       processorChargeId: funded.processorChargeId, amount: refund.transfer.amount, currency: refund.transfer.currency,
     });
     return { id, status: 'pending' };
+  }
+
+  /**
+   * An operator's retry of a failed refund, in the caller's transaction (the audit row's); call
+   * `settle` after the commit. Same id, so the processor refunds at most once whatever happened
+   * before. Returns the refund as it was, or null when unknown.
+   */
+  reopen(tx: SqlClient, id: string): Promise<ReopenedCardRefund | null> {
+    return this.refunds.reopenFailed(tx, id);
   }
 
   settle(external: ExternalRefund): void {

@@ -1,5 +1,5 @@
 import type { SqlClient } from '../../../../infra/db/database';
-import type { CardRefund, CardRefundRepository, CardRefundStatus, NewCardRefund } from '../card-refund.repository';
+import type { CardRefund, CardRefundRepository, CardRefundStatus, NewCardRefund, ReopenedCardRefund } from '../card-refund.repository';
 
 interface RefundRow {
   id: string;
@@ -93,5 +93,23 @@ export class SqlCardRefundRepository implements CardRefundRepository {
         WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
       [r.id, r.attempts, error.slice(0, LAST_ERROR_CHARS_MAX)],
     );
+  }
+
+  async reopenFailed(tx: SqlClient, id: string): Promise<ReopenedCardRefund | null> {
+    // The lock makes concurrent retries queue: the first reopens, the next ones see `pending`.
+    const { rows } = await tx.query<Pick<RefundRow, 'status' | 'attempts' | 'last_error'>>(
+      'SELECT status, attempts, last_error FROM card_refunds WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    if (row.status === 'failed') {
+      await tx.query(
+        `UPDATE card_refunds SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, updated_at = now()
+          WHERE id = $1`,
+        [id],
+      );
+    }
+    return { status: row.status, attempts: row.attempts, lastError: row.last_error };
   }
 }
