@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { newId } from '../../../src/infra/crypto/ids';
 import { Unavailable } from '../../../src/shared/errors';
+import { fakeStripe } from '../../support/fake-stripe';
 import { balanceOf, createWallet, ledgerInvariants } from '../../support/ledger';
 import { chargesOf, createCardToken, fundWithCard, sandbox, TEST_CARDS } from '../../support/payments';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
@@ -217,5 +218,48 @@ describe('card charge recovery (sandbox processor)', () => {
     expect(metrics).toMatch(/ocp_card_charge_recoveries_total\{outcome="abandoned"\} 1/);
     expect(t.logs.text()).not.toContain(TEST_CARDS.approved);
     expect(t.logs.text()).not.toContain(TEST_CARDS.declined);
+  });
+});
+
+/** Stripe through the local fake: a charge that went through after OCP stopped waiting for it. */
+describe('card charge recovery (Stripe, answer lost to a timeout)', () => {
+  const stripe = fakeStripe('sk_test_r');
+  let t: TestApp;
+  beforeAll(async () => {
+    await stripe.start();
+    t = await startTestApp({
+      TOKEN_PROVIDER: 'stripe', PAYMENT_PROCESSOR: 'stripe', STRIPE_API_URL: stripe.url, STRIPE_SECRET_KEY: 'sk_test_r',
+      PROVIDER_TIMEOUT_MS: '300', PROVIDER_RETRIES_MAX: '0',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await stripe.stop();
+  });
+
+  it('when Stripe charges after the request timed out, then the sweep gets the same payment intent back and credits it once', async () => {
+    const alice = await registerUser(t);
+    const wallet = await createWallet(t, alice);
+    const token = await createCardToken(t, alice.auth);
+    let release!: () => void;
+    stripe.state.gate = new Promise<void>((resolve) => (release = resolve));
+    const res = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '5300' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('processor_unavailable');
+    const [charge] = await chargesOf(t, wallet.id);
+    expect(charge!.status).toBe('pending');
+
+    // Stripe goes on and charges the card, but nobody is listening any more.
+    stripe.state.gate = undefined;
+    release();
+    while (stripe.state.intentsCreated === 0) await new Promise((r) => setTimeout(r, 10));
+
+    await t.container.db.query(`UPDATE card_charges SET updated_at = updated_at - interval '10 minutes' WHERE id = $1`, [charge!.id]);
+    expect(await t.container.funding.chargeRecovery.runOnce()).toMatchObject({ claimed: 1, credited: 1 });
+    expect(stripe.state.intentsCreated).toBe(1);
+    const asked = stripe.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.headers['idempotency-key']);
+    expect(asked).toEqual([charge!.id, charge!.id]);
+    expect(await balanceOf(t, wallet.id)).toBe(5300n);
+    expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
   });
 });
