@@ -147,6 +147,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     webhooks.retention.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
   }
   if (config.CARD_REFUND_WORKER_INTERVAL_MS > 0) funding.cardRefunds.start(config.CARD_REFUND_WORKER_INTERVAL_MS);
+  if (config.CARD_CHARGE_SWEEP_INTERVAL_MS > 0) funding.chargeRecovery.start(config.CARD_CHARGE_SWEEP_INTERVAL_MS);
   web3.start();
   admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
@@ -167,6 +168,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       await idempotencyPurge.stop();
       await funding.autoTopUp.idle();
       await funding.cardRefunds.stop();
+      await funding.chargeRecovery.stop();
       await admin.stop();
       await webhooks.worker.stop();
       await webhooks.retention.stop();

@@ -98,6 +98,8 @@ const envSchema = z.object({
   PROVIDER_BACKOFF_BASE_MS: positiveInt.max(10_000).default(200),
   AUTO_TOP_UP_FAILURES_MAX: positiveInt.max(20).default(3),
   CARD_REFUND_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  CARD_CHARGE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  CARD_CHARGE_STALE_AFTER_MS: positiveInt.max(3_600_000).default(300_000),
   WEB3_CHAINS: web3Chains.prefault('{}'),
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   WEB3_WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
@@ -180,7 +182,7 @@ function assertProductionReady(config: Config): void {
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }
 
-/** A provider picked by config needs its credentials: fail at start-up, not at the first payment. */
+/** A provider picked by config needs its credentials and sane timings: fail at start-up, not at the first payment. */
 function assertProvidersConfigured(config: Config): void {
   const problems: string[] = [];
   if (config.TOKEN_PROVIDER === 'basis_theory' && !config.BASIS_THEORY_API_KEY) {
@@ -188,6 +190,11 @@ function assertProvidersConfigured(config: Config): void {
   }
   if ((config.TOKEN_PROVIDER === 'stripe' || config.PAYMENT_PROCESSOR === 'stripe') && !config.STRIPE_SECRET_KEY) {
     problems.push('  STRIPE_SECRET_KEY: required when TOKEN_PROVIDER or PAYMENT_PROCESSOR is stripe');
+  }
+  // The sweeper must not take a charge whose request may still be waiting for the processor.
+  const processorCallMaxMs = config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES_MAX + 1);
+  if (config.CARD_CHARGE_STALE_AFTER_MS < 2 * processorCallMaxMs) {
+    problems.push(`  CARD_CHARGE_STALE_AFTER_MS: must be at least twice PROVIDER_TIMEOUT_MS × (PROVIDER_RETRIES_MAX + 1) (${2 * processorCallMaxMs})`);
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }

@@ -41,6 +41,8 @@ const TEST_ENV = {
   MONITOR_SWEEP_INTERVAL_MS: '0',
   // And the card refund worker (refunds are still attempted right after their commit).
   CARD_REFUND_WORKER_INTERVAL_MS: '0',
+  // And the card charge sweeper.
+  CARD_CHARGE_SWEEP_INTERVAL_MS: '0',
 };
 
 /**

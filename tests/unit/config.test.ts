@@ -54,6 +54,14 @@ describe('loadConfig', () => {
     expect(configErrorOf({ TLS_CERT_FILE: '/etc/ocp/cert.pem' }).message).toMatch(/TLS_CERT_FILE and TLS_KEY_FILE/);
   });
 
+  it('when CARD_CHARGE_STALE_AFTER_MS is shorter than a request can wait for the processor, then it is refused by name', () => {
+    // 20 s × 3 attempts: a request may still be waiting after 60 s; sweeping at 90 s would race it.
+    expect(configErrorOf({ PROVIDER_TIMEOUT_MS: '20000', PROVIDER_RETRIES_MAX: '2', CARD_CHARGE_STALE_AFTER_MS: '90000' }).message)
+      .toMatch(/CARD_CHARGE_STALE_AFTER_MS: must be at least .*\(120000\)/);
+    expect(loadConfig({ PROVIDER_TIMEOUT_MS: '20000', PROVIDER_RETRIES_MAX: '2', CARD_CHARGE_STALE_AFTER_MS: '120000' }).CARD_CHARGE_STALE_AFTER_MS).toBe(120_000);
+    expect(loadConfig({})).toMatchObject({ CARD_CHARGE_SWEEP_INTERVAL_MS: 60_000, CARD_CHARGE_STALE_AFTER_MS: 300_000 });
+  });
+
   it('when a setting is an empty string, then it counts as not set', () => {
     const config = loadConfig({ DATABASE_URL: '', PORT: '' });
     expect(config.DATABASE_URL).toBeUndefined();

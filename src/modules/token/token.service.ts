@@ -66,6 +66,14 @@ export class TokenService {
     return token && ownerIds.includes(token.ownerId) ? token : null;
   }
 
+  /**
+   * Any owner's token, for system jobs finishing a charge already recorded with it (the charge's
+   * request checked ownership). Never for a caller's request: use get / findOwnedByAny.
+   */
+  async findForRecordedCharge(id: string): Promise<PaymentToken | null> {
+    return this.tokens.findById(id);
+  }
+
   /** Usable for a charge: not expired, and the provider still holds it. Errors: token_provider_unavailable (503). */
   async validate(token: PaymentToken, now = new Date()): Promise<TokenValidity> {
     if (!notExpired(token.expMonth, token.expYear, now)) return { valid: false, reason: 'expired' };

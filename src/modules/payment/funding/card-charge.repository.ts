@@ -20,6 +20,8 @@ export interface CardCharge {
   /** The Apple Pay / Google Pay session this charge paid (one charge per session); null otherwise. */
   paymentSessionId: string | null;
   createdAt: Date;
+  /** Attempts of the recovery sweeper so far (0 for a charge its request finished). */
+  recoveryAttempts: number;
 }
 
 export type NewCardCharge = Pick<CardCharge, 'id' | 'scope' | 'idempotencyKey' | 'purpose' | 'walletId' | 'tokenId' | 'amount' | 'currency' | 'processor'> &
@@ -41,4 +43,16 @@ export interface CardChargeRepository {
   /** Records (or counts again) a charge that could not be credited. */
   recordForReconciliation(id: string, reason: string): Promise<void>;
   resolveReconciliation(tx: SqlClient, id: string): Promise<void>;
+
+  // The recovery sweeper's side (card-charge-recovery.ts).
+  findById(id: string): Promise<CardCharge | null>;
+  /**
+   * Leases up to `limit` open charges ('pending' or 'succeeded') unchanged for `staleAfterMs` and due
+   * for recovery, for `leaseMs`, counting an attempt. Concurrent callers get different charges.
+   */
+  claimStale(limit: number, staleAfterMs: number, leaseMs: number): Promise<CardCharge[]>;
+  /** Next recovery attempt of a charge claimed with `attempt`, after `delayMs`; no-op if claimed again since. */
+  scheduleRecovery(id: string, attempt: number, delayMs: number): Promise<void>;
+  /** Stops the sweeper from taking the charge again (it is in funding_reconciliation for an operator). */
+  abandonRecovery(id: string, attempt: number): Promise<void>;
 }

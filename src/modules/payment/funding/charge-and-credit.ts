@@ -39,7 +39,7 @@ export class ChargeAndCredit {
 
   async run(charge: CardCharge, token: PaymentToken, initiatedBy: string, inTx?: InTransaction<PostedTransfer>): Promise<PostedTransfer> {
     if (charge.status === 'credited') {
-      throw new Conflict('charge_already_credited', 'This charge has already been credited to the wallet', { chargeId: charge.id });
+      throw new Conflict('charge_already_credited', 'This charge has already been credited to the wallet', { chargeId: charge.id, transferId: charge.transferId });
     }
     const processorChargeId = charge.status === 'succeeded' ? charge.processorChargeId! : await this.charge(charge, token);
     try {

@@ -18,6 +18,7 @@ import { ChargeAndCredit, MeteredChargeAndCredit } from './charge-and-credit';
 import { SqlCardRefundRepository } from './adapters/sql-card-refund.repository';
 import type { ChargePurpose } from './card-charge.repository';
 import { CardRefunds } from './card-refunds';
+import { CardChargeRecovery } from './card-charge-recovery';
 
 export interface FundingModuleDeps {
   config: Config;
@@ -41,6 +42,14 @@ const CARD_REFUND_BACKOFF_BASE_MS = 30_000;
 const CARD_REFUND_BACKOFF_MAX_MS = 3_600_000;
 const CARD_REFUND_ATTEMPTS_MAX = 30;
 const CARD_REFUND_BATCH_SIZE = 20;
+// Charge recovery: retried from a minute to at most an hour apart, 15 attempts (about 7 hours),
+// then left to an operator in funding_reconciliation. A pending charge is never sent again after
+// 23 hours: Stripe keeps an idempotency key for at least 24.
+const CHARGE_RECOVERY_BACKOFF_BASE_MS = 60_000;
+const CHARGE_RECOVERY_BACKOFF_MAX_MS = 3_600_000;
+const CHARGE_RECOVERY_ATTEMPTS_MAX = 15;
+const CHARGE_RECOVERY_BATCH_SIZE = 20;
+const CHARGE_RESUBMIT_AGE_MAX_MS = 23 * 3_600_000;
 /** The types of transfer that ChargeAndCredit posts: their refunds owe the card. */
 const CARD_FUNDED_TYPES: readonly ChargePurpose[] = ['card_funding', 'auto_top_up', 'apple_pay', 'google_pay'];
 
@@ -58,16 +67,27 @@ export function createFundingModule(deps: FundingModuleDeps) {
     claimStaleAfterMs: TOP_UP_CLAIM_STALE_AFTER_MS,
   });
   autoTopUp.subscribe();
+  // Longer than the processor's slowest answer: every attempt timing out, plus the backoffs.
+  const processorLeaseMs = config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES_MAX + 1) * 2 + 30_000;
   const cardRefunds = new CardRefunds(processor, new SqlCardRefundRepository(db), logger, {
-    // Longer than the processor's slowest answer: every attempt timing out, plus the backoffs.
-    leaseMs: config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES_MAX + 1) * 2 + 30_000,
+    leaseMs: processorLeaseMs,
     batchSize: CARD_REFUND_BATCH_SIZE,
     backoffBaseMs: CARD_REFUND_BACKOFF_BASE_MS,
     backoffMaxMs: CARD_REFUND_BACKOFF_MAX_MS,
     attemptsMax: CARD_REFUND_ATTEMPTS_MAX,
   }, metrics);
   ledger.handleRefundsOf(CARD_FUNDED_TYPES, cardRefunds);
-  return { processor, charges, chargeAndCredit, cardFunding, autoTopUp, cardRefunds };
+  // Unmetered: ocp_payments_total counts requests; the sweeper counts its own outcomes.
+  const chargeRecovery = new CardChargeRecovery(charges, tokens.service, new ChargeAndCredit(processor, charges, ledger, logger), logger, {
+    staleAfterMs: config.CARD_CHARGE_STALE_AFTER_MS,
+    leaseMs: processorLeaseMs,
+    batchSize: CHARGE_RECOVERY_BATCH_SIZE,
+    backoffBaseMs: CHARGE_RECOVERY_BACKOFF_BASE_MS,
+    backoffMaxMs: CHARGE_RECOVERY_BACKOFF_MAX_MS,
+    attemptsMax: CHARGE_RECOVERY_ATTEMPTS_MAX,
+    resubmitAgeMaxMs: CHARGE_RESUBMIT_AGE_MAX_MS,
+  }, metrics);
+  return { processor, charges, chargeAndCredit, cardFunding, autoTopUp, cardRefunds, chargeRecovery };
 }
 
 export type FundingModule = ReturnType<typeof createFundingModule>;

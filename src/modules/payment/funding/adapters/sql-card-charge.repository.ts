@@ -18,16 +18,19 @@ interface ChargeRow {
   transfer_id: string | null;
   payment_session_id: string | null;
   created_at: Date;
+  recovery_attempts: number;
 }
 
 const COLUMNS = `id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor, status,
-  processor_charge_id, failure_code, transfer_id, payment_session_id, created_at`;
+  processor_charge_id, failure_code, transfer_id, payment_session_id, created_at, recovery_attempts`;
+// The same columns, qualified: the claim's UPDATE … FROM stale has an id of its own.
+const C_COLUMNS = COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ');
 
 const toCharge = (r: ChargeRow): CardCharge => ({
   id: r.id, scope: r.scope, idempotencyKey: r.idempotency_key, purpose: r.purpose, walletId: r.wallet_id,
   tokenId: r.token_id, amount: BigInt(r.amount), currency: r.currency, processor: r.processor, status: r.status,
   processorChargeId: r.processor_charge_id, failureCode: r.failure_code, transferId: r.transfer_id,
-  paymentSessionId: r.payment_session_id, createdAt: r.created_at,
+  paymentSessionId: r.payment_session_id, createdAt: r.created_at, recoveryAttempts: r.recovery_attempts,
 });
 
 export class SqlCardChargeRepository implements CardChargeRepository {
@@ -91,6 +94,49 @@ export class SqlCardChargeRepository implements CardChargeRepository {
     await tx.query(
       'UPDATE funding_reconciliation SET resolved_at = now(), updated_at = now() WHERE charge_id = $1 AND resolved_at IS NULL',
       [id],
+    );
+  }
+
+  async findById(id: string): Promise<CardCharge | null> {
+    const { rows } = await this.db.query<ChargeRow>(`SELECT ${COLUMNS} FROM card_charges WHERE id = $1`, [id]);
+    return rows[0] ? toCharge(rows[0]) : null;
+  }
+
+  async claimStale(limit: number, staleAfterMs: number, leaseMs: number): Promise<CardCharge[]> {
+    // SKIP LOCKED: concurrent sweepers take different rows; the lease is committed at once, so no
+    // lock is held while the processor is asked. updated_at is left alone: it says when the
+    // charge's own request last moved it, which is what staleness is measured from.
+    const { rows } = await this.db.query<ChargeRow>(
+      `WITH stale AS (
+         SELECT id FROM card_charges
+          WHERE status IN ('pending', 'succeeded')
+            AND updated_at <= now() - $2 * interval '1 millisecond'
+            AND (recovery_due_at IS NULL OR recovery_due_at <= now())
+          ORDER BY updated_at
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE card_charges c
+          SET recovery_attempts = c.recovery_attempts + 1, recovery_due_at = now() + $3 * interval '1 millisecond'
+         FROM stale
+        WHERE c.id = stale.id
+       RETURNING ${C_COLUMNS}`,
+      [limit, staleAfterMs, leaseMs],
+    );
+    return rows.map(toCharge);
+  }
+
+  async scheduleRecovery(id: string, attempt: number, delayMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE card_charges SET recovery_due_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND recovery_attempts = $2`,
+      [id, attempt, delayMs],
+    );
+  }
+
+  async abandonRecovery(id: string, attempt: number): Promise<void> {
+    await this.db.query(
+      `UPDATE card_charges SET recovery_due_at = 'infinity' WHERE id = $1 AND recovery_attempts = $2`,
+      [id, attempt],
     );
   }
 }

@@ -1,0 +1,144 @@
+import { Counter } from 'prom-client';
+import type { Logger } from '../../../infra/logger';
+import type { Metrics } from '../../../infra/metrics';
+import { Periodic } from '../../../infra/periodic';
+import { AppError } from '../../../shared/errors';
+import type { PaymentToken } from '../../token/token.repository';
+import { retryDelayMs } from '../../webhook/retry-delay';
+import type { CardCharge, CardChargeRepository } from './card-charge.repository';
+import type { ChargeAndCredit } from './charge-and-credit';
+
+export interface CardChargeRecoveryOptions {
+  /** A charge unchanged for this long has lost its request (crash, timeout): the sweeper takes it. */
+  staleAfterMs: number;
+  /** Longer than the slowest processor call plus the credit, so no other sweeper takes it mid-attempt. */
+  leaseMs: number;
+  batchSize: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** After this many attempts without an outcome, the charge goes to funding_reconciliation. */
+  attemptsMax: number;
+  /**
+   * A pending charge older than this is not sent again: processors forget idempotency keys after a
+   * while (Stripe: 24 hours), and a repeat after that could charge a second time.
+   */
+  resubmitAgeMaxMs: number;
+}
+
+/** The system jobs' way to the token a charge was recorded with (TokenService.findForRecordedCharge). */
+export interface RecordedChargeTokens {
+  findForRecordedCharge(id: string): Promise<PaymentToken | null>;
+}
+
+export type RecoveryOutcome = 'credited' | 'already_credited' | 'declined' | 'retried' | 'abandoned';
+const OUTCOMES: readonly RecoveryOutcome[] = ['credited', 'already_credited', 'declined', 'retried', 'abandoned'];
+
+/**
+ * Finishes card charges whose request died between recording the charge and crediting the wallet
+ * (a crash, a processor timeout with an unknown outcome): every charge still 'pending' or
+ * 'succeeded' after staleAfterMs is leased, sent again to the processor under its own id (so a
+ * charge that went through is answered, not made twice) and credited through ChargeAndCredit
+ * (whose markCredited refuses a second credit, even against the original request racing).
+ * A decline ends 'failed'; a processor still unavailable or a wallet that cannot be credited is
+ * tried again with backoff, then recorded in funding_reconciliation for an operator.
+ */
+export class CardChargeRecovery {
+  private readonly loop: Periodic;
+  private readonly outcomes?: Counter<'outcome'>;
+
+  constructor(
+    private readonly charges: CardChargeRepository,
+    private readonly tokens: RecordedChargeTokens,
+    private readonly chargeAndCredit: ChargeAndCredit,
+    private readonly logger: Logger,
+    private readonly options: CardChargeRecoveryOptions,
+    metrics?: Metrics,
+  ) {
+    this.outcomes = metrics && new Counter({
+      name: 'ocp_card_charge_recoveries_total',
+      help: 'Card charges finished by the recovery sweeper, by outcome (credited, already_credited, declined, retried, abandoned)',
+      labelNames: ['outcome'] as const,
+      registers: [metrics.registry],
+    });
+    // Every outcome exported from the start, so increase() sees the first one.
+    for (const outcome of OUTCOMES) this.outcomes?.inc({ outcome }, 0);
+    // A full batch means more may be stale: run again at once.
+    this.loop = new Periodic('card charge sweeper', async () => (await this.runOnce()).claimed === options.batchSize, logger);
+  }
+
+  /** One batch of stale charges. Errors: only the claim query's (a database outage). */
+  async runOnce(): Promise<Record<RecoveryOutcome, number> & { claimed: number }> {
+    const { batchSize, staleAfterMs, leaseMs } = this.options;
+    const claimed = await this.charges.claimStale(batchSize, staleAfterMs, leaseMs);
+    const summary = { claimed: claimed.length, credited: 0, already_credited: 0, declined: 0, retried: 0, abandoned: 0 };
+    for (const outcome of await Promise.all(claimed.map((c) => this.recover(c)))) if (outcome) summary[outcome] += 1;
+    return summary;
+  }
+
+  start(intervalMs: number): void {
+    this.loop.start(intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  private async recover(charge: CardCharge): Promise<RecoveryOutcome | undefined> {
+    // Ids and amounts only: the token and the card stay out of the logs.
+    const context = {
+      chargeId: charge.id, walletId: charge.walletId, purpose: charge.purpose, amount: charge.amount.toString(),
+      currency: charge.currency, statusFound: charge.status, attempt: charge.recoveryAttempts,
+    };
+    try {
+      if (charge.status === 'pending') {
+        if (charge.processor !== this.chargeAndCredit.processorName) return await this.abandon(charge, 'processor_mismatch', context);
+        if (Date.now() - charge.createdAt.getTime() > this.options.resubmitAgeMaxMs) return await this.abandon(charge, 'resubmit_window_passed', context);
+      }
+      const token = await this.tokens.findForRecordedCharge(charge.tokenId);
+      if (!token) return await this.abandon(charge, 'token_not_found', context);
+      try {
+        const posted = await this.chargeAndCredit.run(charge, token, charge.scope);
+        return this.count('credited', { ...context, transferId: posted.transfer.id });
+      } catch (error) {
+        return await this.afterFailure(charge, error, context);
+      }
+    } catch (error) {
+      // The outcome could not be recorded (database down): the lease expires and the charge is
+      // taken again, asked under the same id and credited at most once.
+      this.logger.error('card charge recovery could not record its outcome', { ...context, error });
+      return undefined;
+    }
+  }
+
+  /** What the failed attempt left: another credited it, a decline, or something to try again. */
+  private async afterFailure(charge: CardCharge, error: unknown, context: Record<string, unknown>): Promise<RecoveryOutcome> {
+    const now = await this.charges.findById(charge.id);
+    if (now?.status === 'credited') return this.count('already_credited', { ...context, transferId: now.transferId });
+    if (now?.status === 'failed') return this.count('declined', { ...context, reason: now.failureCode });
+    const reason = error instanceof AppError ? error.code : 'internal_error';
+    // Still pending after a refusal that is not a decline (a 4xx): asking again will not change it.
+    const refused = now?.status === 'pending' && error instanceof AppError && error.kind === 'unprocessable';
+    if (refused || charge.recoveryAttempts >= this.options.attemptsMax) return this.abandon(charge, reason, context);
+    // Processor unreachable (pending), or charged but not creditable (succeeded: ChargeAndCredit has
+    // recorded it in funding_reconciliation, and a later credit resolves it).
+    const delayMs = retryDelayMs(charge.recoveryAttempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
+    await this.charges.scheduleRecovery(charge.id, charge.recoveryAttempts, delayMs);
+    return this.count('retried', { ...context, statusNow: now?.status, reason, delayMs });
+  }
+
+  private async abandon(charge: CardCharge, reason: string, context: Record<string, unknown>): Promise<RecoveryOutcome> {
+    await this.charges.recordForReconciliation(charge.id, reason);
+    await this.charges.abandonRecovery(charge.id, charge.recoveryAttempts);
+    return this.count('abandoned', { ...context, reason });
+  }
+
+  private count(outcome: RecoveryOutcome, fields: Record<string, unknown>): RecoveryOutcome {
+    this.outcomes?.inc({ outcome });
+    const level = outcome === 'abandoned' ? 'error' : outcome === 'retried' ? 'warn' : 'info';
+    const message = outcome === 'abandoned'
+      ? 'card charge recovery gave up: recorded in funding_reconciliation for an operator'
+      : `card charge recovery: ${outcome}`;
+    this.logger.log(level, message, fields);
+    return outcome;
+  }
+}
