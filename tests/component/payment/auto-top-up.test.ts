@@ -1,3 +1,4 @@
+import { newId } from '../../../src/infra/crypto/ids';
 import { balanceOf, createWallet, fund, ledgerInvariants, transfer } from '../../support/ledger';
 import { createCardToken, sandbox, TEST_CARDS } from '../../support/payments';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
@@ -90,6 +91,27 @@ describe('auto top-up', () => {
     await transfer(t, alice, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '500' });
     await idle();
     expect(await attempts(wallet.id)).toEqual([expect.objectContaining({ status: 'succeeded', balance_before: '400' })]);
+    expect(await balanceOf(t, wallet.id)).toBe(1400n);
+  });
+
+  it('when a top-up died mid-charge, then later debits start no second charge and the charge sweeper finishes the first once', async () => {
+    const { alice, wallet, sink, token } = await setup({ balance: 1000 });
+    // The process died after recording the top-up's charge and before asking the processor.
+    const { charge } = await t.container.funding.charges.claim({
+      id: newId('chg'), scope: 'system:auto_top_up', idempotencyKey: newId('atu'), purpose: 'auto_top_up', walletId: wallet.id,
+      tokenId: token.id, amount: 1000n, currency: 'USD', processor: 'sandbox',
+    });
+    await t.container.db.query(
+      `UPDATE card_charges SET created_at = created_at - interval '10 minutes', updated_at = updated_at - interval '10 minutes' WHERE id = $1`,
+      [charge.id],
+    );
+    const before = sandbox(t).chargesMade;
+    await transfer(t, alice, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '600' });
+    await idle();
+    expect(sandbox(t).chargesMade).toBe(before);
+    expect(await attempts(wallet.id)).toEqual([]);
+    expect(await t.container.funding.chargeRecovery.runOnce()).toMatchObject({ credited: 1 });
+    expect(sandbox(t).chargesMade).toBe(before + 1);
     expect(await balanceOf(t, wallet.id)).toBe(1400n);
   });
 

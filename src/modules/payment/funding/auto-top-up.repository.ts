@@ -36,7 +36,8 @@ export interface AutoTopUpRepository {
   find(walletId: string): Promise<AutoTopUpSettings | null>;
   /**
    * Takes the wallet's top-up claim if the rule is enabled, the wallet active and below its
-   * threshold, and no live claim exists (one older than staleAfterMs is taken over). Null otherwise.
+   * threshold, no live claim exists (one older than staleAfterMs is taken over) and no earlier
+   * top-up charge is still unfinished (the charge sweeper finishes it). Null otherwise.
    */
   claim(walletId: string, staleAfterMs: number): Promise<ClaimedTopUp | null>;
   /** Releases the claim and records the outcome; on failure counts it and disables at failuresMax. Returns whether it disabled. */

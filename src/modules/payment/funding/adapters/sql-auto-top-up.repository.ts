@@ -49,6 +49,10 @@ export class SqlAutoTopUpRepository implements AutoTopUpRepository {
          FROM wallets w
         WHERE s.wallet_id = $1 AND w.id = s.wallet_id AND s.enabled AND w.status = 'active' AND w.balance < s.threshold
           AND (s.running_since IS NULL OR s.running_since < now() - make_interval(secs => $2::double precision / 1000))
+          -- A top-up whose process died mid-charge is finished by the charge sweeper; starting
+          -- another would charge the card twice for one shortfall.
+          AND NOT EXISTS (SELECT 1 FROM card_charges c
+                           WHERE c.wallet_id = s.wallet_id AND c.purpose = 'auto_top_up' AND c.status IN ('pending', 'succeeded'))
         RETURNING ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, w.user_id, w.currency, w.balance`,
       [walletId, staleAfterMs],
     );
