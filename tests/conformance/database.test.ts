@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
 import type { Database } from '../../src/infra/db/database';
 import { PgliteDatabase } from '../../src/infra/db/pglite';
 import { PostgresDatabase } from '../../src/infra/db/postgres';
@@ -86,5 +87,26 @@ describe.each(adapters)('%s', (_name, open) => {
       ),
     );
     expect((await db.query<{ n: number }>('SELECT n FROM items WHERE id = $1', ['counter'])).rows[0]!.n).toBe(50);
+  });
+});
+
+const onPostgres = url ? describe : describe.skip;
+onPostgres('PostgreSQL socket writes', () => {
+  it('when a transaction issues statements together, then they leave in one write to the server', async () => {
+    const db = new PostgresDatabase({ connectionString: url!, poolMax: 1 });
+    await db.query('SELECT 1');
+    // Every flush of a socket, single or gathered, goes through _writeGeneric.
+    const flushes = jest.spyOn(Socket.prototype as unknown as { _writeGeneric: (...args: unknown[]) => void }, '_writeGeneric');
+    try {
+      await db.transaction(async (tx) => {
+        await undefined; // as a guard that has nothing to do
+        await tx.query('SELECT $1::int', [1]); // pipelined with BEGIN: one write
+        await Promise.all([tx.query('SELECT $1::int', [2]), tx.query('SELECT $1::int', [3])]); // one write
+      }); // COMMIT: one write
+      expect(flushes).toHaveBeenCalledTimes(3);
+    } finally {
+      flushes.mockRestore();
+      await db.close();
+    }
   });
 });
