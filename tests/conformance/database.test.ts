@@ -99,7 +99,7 @@ onPostgres('PostgreSQL socket writes', () => {
     const flushes = jest.spyOn(Socket.prototype as unknown as { _writeGeneric: (...args: unknown[]) => void }, '_writeGeneric');
     try {
       await db.transaction(async (tx) => {
-        await undefined; // as a guard that has nothing to do
+        await Promise.resolve(); // as a guard that has nothing to do
         await tx.query('SELECT $1::int', [1]); // pipelined with BEGIN: one write
         await Promise.all([tx.query('SELECT $1::int', [2]), tx.query('SELECT $1::int', [3])]); // one write
       }); // COMMIT: one write
