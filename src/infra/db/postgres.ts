@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import { Pool, types, type PoolClient, type QueryConfig } from 'pg';
 import { withTimeout, type Database, type QueryResult, type SqlClient } from './database';
 
@@ -95,13 +96,6 @@ export class PostgresDatabase implements Database {
   }
 }
 
-interface Corkable {
-  cork(): void;
-  uncork(): void;
-}
-
-const corked = new WeakSet<Corkable>();
-
 /**
  * Holds back what the client sends until the current burst of synchronous code and promise
  * callbacks has run, so statements issued together leave in one socket write: each write to
@@ -109,15 +103,10 @@ const corked = new WeakSet<Corkable>();
  * statement's own work.
  */
 function coalesceWrites(client: PoolClient): void {
-  const stream = (client as unknown as { connection?: { stream?: Partial<Corkable> } }).connection?.stream;
-  if (!stream?.cork || !stream.uncork || corked.has(stream as Corkable)) return;
-  const socket = stream as Corkable;
-  corked.add(socket);
+  const socket = (client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+  if (!socket || socket.writableCorked > 0) return; // already held back for this burst
   socket.cork();
-  process.nextTick(() => {
-    corked.delete(socket);
-    socket.uncork();
-  });
+  process.nextTick(() => socket.uncork());
 }
 
 function clientAdapter(client: PoolClient, begun: Promise<unknown>): SqlClient {
