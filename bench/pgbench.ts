@@ -11,9 +11,9 @@ export function pgbenchTps(serverUrl: URL, database: string, seconds: number): n
 }
 
 /**
- * The ledger's own ceiling on this server: pgbench calling ocp_post_transfer directly (one
- * statement, no HTTP, no idempotency or webhook rows) between random pairs of the given wallets,
- * each moving 1 unit. Conservation still holds: every call is a balanced transfer.
+ * The ledger's own ceiling on this server: pgbench calling ocp_post_transfers directly with one
+ * transfer per call (one statement, no HTTP, no idempotency or webhook rows) between random pairs
+ * of the given wallets, each moving 1 unit. Conservation still holds: every call is a balanced transfer.
  */
 export function pgbenchPostingTps(serverUrl: URL, database: string, walletIds: readonly string[], seconds: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'ocp-pgbench-'));
@@ -26,9 +26,9 @@ export function pgbenchPostingTps(serverUrl: URL, database: string, walletIds: r
         `\\set a random(1, ${walletIds.length})`,
         `\\set b random(1, ${walletIds.length - 1})`,
         '\\set b CASE WHEN :b >= :a THEN :b + 1 ELSE :b END',
-        `SELECT * FROM ocp_post_transfer('trf_pgbench_' || md5(random()::text), 'transfer', (${ids})[:a::int],`,
-        `  (${ids})[:b::int], 1, 'USD', 'txn_pgbench_' || md5(random()::text),`,
-        `  'txn_pgbench_' || md5(random()::text), NULL, 'bench', NULL, '{}');`,
+        `SELECT * FROM ocp_post_transfers(ARRAY['trf_pgbench_' || md5(random()::text)], '{transfer}',`,
+        `  ARRAY[(${ids})[:a::int]], ARRAY[(${ids})[:b::int]], '{1}', '{USD}', ARRAY['txn_pgbench_' || md5(random()::text)],`,
+        `  ARRAY['txn_pgbench_' || md5(random()::text)], '{NULL}', '{bench}', '{NULL}', '{"{}"}');`,
       ].join('\n'),
     );
     return run(serverUrl, ['-n', '-f', script, '-M', 'prepared', '-c', '8', '-j', '2', '-T', String(seconds), database]);

@@ -4,8 +4,18 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Default true: the statement is prepared once per connection, and PostgreSQL may then keep one
+   * plan for every call. False plans it at each call for the arguments given: for a statement whose
+   * best plan depends on them and on how big a table has grown (a join against a list of keys),
+   * which a plan kept from when the table was small gets badly wrong.
+   */
+  prepare?: boolean;
+}
+
 export interface SqlClient {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

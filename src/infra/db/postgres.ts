@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { Pool, types, type PoolClient, type QueryConfig } from 'pg';
-import { withTimeout, type Database, type QueryResult, type SqlClient } from './database';
+import { withTimeout, type Database, type QueryOptions, type QueryResult, type SqlClient } from './database';
 
 const INT8_OID = 20;
 
@@ -11,8 +11,9 @@ const INT8_OID = 20;
  */
 const statementNames = new Map<string, string>();
 
-function prepared(text: string, params?: readonly unknown[]): QueryConfig | string {
+function prepared(text: string, params?: readonly unknown[], options?: QueryOptions): QueryConfig | string {
   if (!params) return text;
+  if (options?.prepare === false) return { text, values: params as unknown[] };
   let name = statementNames.get(text);
   if (!name) {
     name = `ocp_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
@@ -56,8 +57,8 @@ export class PostgresDatabase implements Database {
     this.pool.on('error', () => undefined);
   }
 
-  async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const result = await this.pool.query(prepared(text, params));
+  async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    const result = await this.pool.query(prepared(text, params, options));
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
@@ -111,9 +112,9 @@ function coalesceWrites(client: PoolClient): void {
 
 function clientAdapter(client: PoolClient, begun: Promise<unknown>): SqlClient {
   return {
-    async query<R>(text: string, params?: readonly unknown[]) {
+    async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
       coalesceWrites(client);
-      const [, result] = await Promise.all([begun, client.query(prepared(text, params))]);
+      const [, result] = await Promise.all([begun, client.query(prepared(text, params, options))]);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     async exec(script: string) {

@@ -71,12 +71,16 @@ export class LedgerRefusal extends Error {
   }
 }
 
-/**
- * The ledger's storage. Postings are atomic and append-only. Errors: postTransfer throws
- * LedgerRefusal; everything else is unexpected.
- */
+/** What became of one posting of a group: its balances, or why it was refused (it wrote nothing). */
+export type PostingOutcome = PostedBalances | { refusal: RefusalCode };
+
+/** The ledger's storage. Postings are atomic and append-only. */
 export interface LedgerRepository {
-  postTransfer(tx: SqlClient, command: PostTransferCommand): Promise<PostedBalances>;
+  /**
+   * Posts the commands in order, each checked against the balances the ones before it left; one
+   * outcome per command, in the same order. Refusals write nothing and do not stop the others.
+   */
+  postTransfers(tx: SqlClient, commands: readonly PostTransferCommand[]): Promise<PostingOutcome[]>;
   /** Adds to an original's refunded amount only while the total stays within its amount. */
   reserveRefund(tx: SqlClient, originalTransferId: string, amount: bigint): Promise<boolean>;
   /** Creates the system account's shards for a currency if they do not exist yet. */

@@ -1,4 +1,4 @@
-import { transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
+import type { Database, SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../http/principal';
 import { AppError, Conflict, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
@@ -7,7 +7,6 @@ import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { assertWalletAccess } from '../wallet/wallet-access';
 import type { WalletDirectory, WalletMeta } from '../wallet/wallet-directory';
 import type { WalletRepository } from '../wallet/wallet.repository';
-import { postingEvents } from './ledger.events';
 import {
   LedgerRefusal,
   type HistoryFilter,
@@ -18,6 +17,7 @@ import {
   type Transfer,
 } from './ledger.repository';
 import type { Outbox } from './outbox';
+import { PostingQueue } from './posting-queue';
 
 export interface PostedTransfer {
   transfer: Transfer;
@@ -113,15 +113,18 @@ const REFUSAL_ERRORS: Record<RefusalCode, () => AppError> = {
 export class LedgerService {
   private readonly systemAccounts = new Map<string, string[]>();
   private readonly externalRefunds = new Map<string, ExternalRefundHandler>();
+  private readonly postings: PostingQueue;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly ledger: LedgerRepository,
     private readonly wallets: WalletRepository,
     private readonly directory: WalletDirectory,
-    private readonly outbox: Outbox,
+    outbox: Outbox,
     private readonly events: EventBus,
-  ) {}
+  ) {
+    this.postings = new PostingQueue(db, ledger, outbox);
+  }
 
   /**
    * Moves money between two user wallets: the caller must own the source (or be a service).
@@ -256,15 +259,7 @@ export class LedgerService {
       initiatedBy: p.initiatedBy, refundOf: p.refundOf ?? null, metadata: metadata ?? {},
     };
     try {
-      const { posted, events } = await transactionWithRetry(this.db, async (tx) => {
-        await guard?.(tx);
-        const balances = await this.ledger.postTransfer(tx, command);
-        const result = toPostedTransfer(command, balances, wallets);
-        const told = postingEvents(result, wallets);
-        // Side by side: on PostgreSQL both writes go out in one round trip.
-        await Promise.all([this.outbox.enqueue(tx, told), inTx?.(tx, result)]);
-        return { posted: result, events: told };
-      });
+      const { posted, events } = await this.postings.submit({ command, wallets, guard, inTx });
       // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners
       // only, so it may carry what no single webhook receiver should see (the sender's new balance).
       const { transfer, debit } = posted;
@@ -310,21 +305,4 @@ function refundExceeds(remaining: bigint | undefined): AppError {
   return new Unprocessable('refund_exceeds_remaining', 'Refunds cannot exceed what is left of the original amount', {
     ...(remaining !== undefined ? { remaining: remaining.toString() } : {}),
   });
-}
-
-function toPostedTransfer(c: PostTransferCommand, b: { debitBalance: bigint; creditBalance: bigint; postedAt: Date }, wallets: ReadonlyMap<string, WalletMeta>): PostedTransfer {
-  const transfer: Transfer = {
-    id: c.transferId, type: c.type, status: 'completed', amount: c.amount, currency: c.currency,
-    fromWalletId: c.fromWalletId, toWalletId: c.toWalletId, refundOf: c.refundOf, refundedAmount: 0n,
-    description: c.description, initiatedBy: c.initiatedBy, metadata: c.metadata, createdAt: b.postedAt,
-  };
-  const entry = (id: string, walletId: string, amount: bigint, balanceAfter: bigint, counterparty: string): LedgerEntry => ({
-    id, transferId: c.transferId, walletId, walletUserId: wallets.get(walletId)?.userId ?? null, amount, balanceAfter,
-    currency: c.currency, counterpartyWalletId: counterparty, createdAt: b.postedAt, transfer,
-  });
-  return {
-    transfer,
-    debit: entry(c.debitEntryId, c.fromWalletId, -c.amount, b.debitBalance, c.toWalletId),
-    credit: entry(c.creditEntryId, c.toWalletId, c.amount, b.creditBalance, c.fromWalletId),
-  };
 }

@@ -1,17 +1,37 @@
 import type { SqlClient } from '../../../infra/db/database';
+import { groupedLookup } from '../../../shared/grouper';
 import type { IdempotencyRepository, StoredReply } from '../idempotency.repository';
 
+interface Lookup {
+  scope: string;
+  key: string;
+}
+
 export class SqlIdempotencyRepository implements IdempotencyRepository {
+  /**
+   * Every idempotent request looks its key up first: the lookups asked at the same time go to the
+   * database together, one query and one round trip for many.
+   */
+  private readonly findGrouped = groupedLookup((lookups: Lookup[]) => this.findMany(lookups), { lanes: 2, groupMax: 128 });
+
   constructor(private readonly db: SqlClient) {}
 
-  async find(scope: string, key: string): Promise<StoredReply | null> {
-    const { rows } = await this.db.query<{ request_hash: string; response_status: number; response_body: string }>(
-      `SELECT request_hash, response_status, response_body FROM idempotency_keys
-        WHERE scope = $1 AND key = $2 AND expires_at > now()`,
-      [scope, key],
+  find(scope: string, key: string): Promise<StoredReply | null> {
+    return this.findGrouped({ scope, key });
+  }
+
+  private async findMany(lookups: Lookup[]): Promise<Array<StoredReply | null>> {
+    const { rows } = await this.db.query<{ i: number; request_hash: string; response_status: number; response_body: string }>(
+      `SELECT k.i::int AS i, r.request_hash, r.response_status, r.response_body
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(scope, key, i)
+         JOIN idempotency_keys r ON r.scope = k.scope AND r.key = k.key
+        WHERE r.expires_at > now()`,
+      [lookups.map((l) => l.scope), lookups.map((l) => l.key)],
+      { prepare: false },
     );
-    const row = rows[0];
-    return row ? { requestHash: row.request_hash, status: row.response_status, body: row.response_body } : null;
+    const found = new Array<StoredReply | null>(lookups.length).fill(null);
+    for (const row of rows) found[row.i - 1] = { requestHash: row.request_hash, status: row.response_status, body: row.response_body };
+    return found;
   }
 
   async save(tx: SqlClient, scope: string, key: string, reply: StoredReply, expiresAt: Date): Promise<boolean> {

@@ -1,11 +1,10 @@
 import type { SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import {
-  LedgerRefusal,
   type HistoryFilter,
   type LedgerEntry,
   type LedgerRepository,
-  type PostedBalances,
+  type PostingOutcome,
   type PostTransferCommand,
   type RefusalCode,
   type TransferStatus,
@@ -75,22 +74,22 @@ const toEntry = (r: EntryRow): LedgerEntry => ({
 export class SqlLedgerRepository implements LedgerRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async postTransfer(tx: SqlClient, c: PostTransferCommand): Promise<PostedBalances> {
-    try {
-      const { rows } = await tx.query<{ debit_balance: bigint; credit_balance: bigint; posted_at: Date }>(
-        'SELECT * FROM ocp_post_transfer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
-        [
-          c.transferId, c.type, c.fromWalletId, c.toWalletId, c.amount, c.currency,
-          c.debitEntryId, c.creditEntryId, c.description, c.initiatedBy, c.refundOf, JSON.stringify(c.metadata),
-        ],
-      );
-      const row = rows[0]!;
-      return { debitBalance: row.debit_balance, creditBalance: row.credit_balance, postedAt: row.posted_at };
-    } catch (error) {
-      const code = /^ocp:([a-z_]+)$/.exec((error as Error).message)?.[1] as RefusalCode | undefined;
-      if (code && REFUSALS.has(code)) throw new LedgerRefusal(code);
-      throw error;
-    }
+  async postTransfers(tx: SqlClient, commands: readonly PostTransferCommand[]): Promise<PostingOutcome[]> {
+    const column = <V>(pick: (c: PostTransferCommand) => V) => commands.map(pick);
+    const { rows } = await tx.query<{ refusal: string | null; debit_balance: bigint; credit_balance: bigint; posted_at: Date }>(
+      'SELECT * FROM ocp_post_transfers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+      [
+        column((c) => c.transferId), column((c) => c.type), column((c) => c.fromWalletId), column((c) => c.toWalletId),
+        column((c) => c.amount.toString()), column((c) => c.currency), column((c) => c.debitEntryId),
+        column((c) => c.creditEntryId), column((c) => c.description), column((c) => c.initiatedBy),
+        column((c) => c.refundOf), column((c) => JSON.stringify(c.metadata)),
+      ],
+    );
+    return rows.map((row) => {
+      if (row.refusal === null) return { debitBalance: row.debit_balance, creditBalance: row.credit_balance, postedAt: row.posted_at };
+      if (!REFUSALS.has(row.refusal as RefusalCode)) throw new Error(`unknown posting refusal ${row.refusal}`);
+      return { refusal: row.refusal as RefusalCode };
+    });
   }
 
   async reserveRefund(tx: SqlClient, originalTransferId: string, amount: bigint): Promise<boolean> {
