@@ -1,0 +1,47 @@
+import { TokenIssuer } from '../../src/modules/auth/token-issuer';
+import type { Principal } from '../../src/http/principal';
+
+const SECRET = 'a-test-secret-that-is-long-enough-for-hs256-use';
+const user: Principal = { sub: 'usr_1', role: 'user', permissions: ['wallet:read'] };
+
+describe('access tokens verified once and remembered', () => {
+  it('when a remembered token is presented again, then it gives the same principal, which no caller can change', () => {
+    const issuer = new TokenIssuer(SECRET, 60);
+    const token = issuer.sign(user);
+
+    const first = issuer.verify(token);
+    const again = issuer.verify(token);
+
+    expect(again).toEqual(user);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again) && Object.isFrozen(again.permissions)).toBe(true);
+  });
+
+  it('when a token differs from a remembered one by one character, then it is still checked and refused', () => {
+    const issuer = new TokenIssuer(SECRET, 60);
+    const token = issuer.sign(user);
+    issuer.verify(token);
+    const last = token.at(-1)!;
+    const tampered = token.slice(0, -1) + (last === 'A' ? 'B' : 'A');
+
+    expect(() => issuer.verify(tampered)).toThrow(expect.objectContaining({ code: 'invalid_token' }));
+  });
+
+  it('when a remembered token expires, then it is refused as expired', async () => {
+    const issuer = new TokenIssuer(SECRET, 60);
+    const token = issuer.sign(user, 1);
+    expect(issuer.verify(token).sub).toBe('usr_1');
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    expect(() => issuer.verify(token)).toThrow(expect.objectContaining({ code: 'token_expired' }));
+  });
+
+  it('when a token was signed with another secret, then remembering tokens does not let it in', () => {
+    const issuer = new TokenIssuer(SECRET, 60);
+    const foreign = new TokenIssuer(`${SECRET}-other`, 60).sign(user);
+    issuer.verify(issuer.sign(user));
+
+    expect(() => issuer.verify(foreign)).toThrow(expect.objectContaining({ code: 'invalid_token' }));
+  });
+});
