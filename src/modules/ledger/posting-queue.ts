@@ -51,7 +51,7 @@ export class PostingQueue {
     private readonly db: Database,
     private readonly ledger: LedgerRepository,
     private readonly outbox: Outbox,
-    { lanes, groupMax }: PostingQueueOptions = { lanes: 4, groupMax: 64 },
+    { lanes, groupMax }: PostingQueueOptions = { lanes: 2, groupMax: 64 },
   ) {
     this.grouper = new Grouper(lanes, (waiting) => nextGroup(waiting, groupMax), (group) => this.write(group));
   }
