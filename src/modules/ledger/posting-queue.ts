@@ -3,7 +3,14 @@ import type { DomainEvent } from '../../shared/events';
 import { Grouper } from '../../shared/grouper';
 import type { WalletMeta } from '../wallet/wallet-directory';
 import { postingEvents } from './ledger.events';
-import { LedgerRefusal, type LedgerRepository, type PostedBalances, type PostTransferCommand } from './ledger.repository';
+import {
+  LedgerRefusal,
+  type LedgerEntry,
+  type LedgerRepository,
+  type PostedBalances,
+  type PostTransferCommand,
+  type Transfer,
+} from './ledger.repository';
 import type { PostedTransfer, PostingOptions } from './ledger.service';
 import type { Outbox } from './outbox';
 
@@ -89,11 +96,12 @@ export class PostingQueue {
     const refusal = results.find((result) => result instanceof LedgerRefusal);
     if (refusal && group.some((posting) => posting.guard)) throw refusal;
     const committed = results.filter((result): result is Committed => !(result instanceof LedgerRefusal));
+    const ownWrites = group.map((posting, i) => {
+      const result = results[i]!;
+      return result instanceof LedgerRefusal ? undefined : posting.inTx?.(tx, result.posted);
+    });
     // Side by side: on PostgreSQL all of these writes go out in one round trip.
-    await Promise.all([
-      this.outbox.enqueue(tx, committed.flatMap((c) => c.events)),
-      ...group.map((posting, i) => (results[i] instanceof LedgerRefusal ? undefined : posting.inTx?.(tx, (results[i] as Committed).posted))),
-    ]);
+    await Promise.all([this.outbox.enqueue(tx, committed.flatMap((c) => c.events)), ...ownWrites]);
     return results;
   }
 }
@@ -107,12 +115,12 @@ function nextGroup(waiting: Waiting[], groupMax: number): Waiting[] {
 }
 
 function toPostedTransfer(c: PostTransferCommand, b: PostedBalances, wallets: ReadonlyMap<string, WalletMeta>): PostedTransfer {
-  const transfer = {
-    id: c.transferId, type: c.type, status: 'completed' as const, amount: c.amount, currency: c.currency,
+  const transfer: Transfer = {
+    id: c.transferId, type: c.type, status: 'completed', amount: c.amount, currency: c.currency,
     fromWalletId: c.fromWalletId, toWalletId: c.toWalletId, refundOf: c.refundOf, refundedAmount: 0n,
     description: c.description, initiatedBy: c.initiatedBy, metadata: c.metadata, createdAt: b.postedAt,
   };
-  const entry = (id: string, walletId: string, amount: bigint, balanceAfter: bigint, counterparty: string) => ({
+  const entry = (id: string, walletId: string, amount: bigint, balanceAfter: bigint, counterparty: string): LedgerEntry => ({
     id, transferId: c.transferId, walletId, walletUserId: wallets.get(walletId)?.userId ?? null, amount, balanceAfter,
     currency: c.currency, counterpartyWalletId: counterparty, createdAt: b.postedAt, transfer,
   });
