@@ -9,6 +9,8 @@ export interface Principal {
   permissions: readonly string[];
   /** For agents: the user who owns the agent. */
   ownerId?: string;
+  /** For agents: the version of the credentials the token was issued under (rotation counts it up). */
+  credentialsVersion?: number;
 }
 
 export function hasPermission(principal: Principal, permission: string): boolean {

@@ -48,4 +48,9 @@ export interface AgentRepository {
   listByOwner(ownerId: string, limit: number, after?: Cursor): Promise<Agent[]>;
   /** Applies the changes unless the agent is revoked (revocation is final); null when nothing changed. */
   update(id: string, changes: AgentChanges, changedBy: string): Promise<Agent | null>;
+  /**
+   * Stores a new secret's hash and counts up the credentials version (tokens issued before stop
+   * working), unless the agent is revoked; null when nothing changed.
+   */
+  replaceSecret(id: string, secretHash: string): Promise<Agent | null>;
 }

@@ -9,10 +9,13 @@ import {
   toAgentView,
   updateAgentBody,
 } from './agent.schemas';
+import type { Agent } from './agent.repository';
 import type { AgentService } from './agent.service';
 
 const tags = ['agents'];
 const permission = 'agent:manage';
+// A reply that carries a secret must not be kept by a browser or a proxy.
+const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export function agentRoutes(api: Api, agents: AgentService): void {
   api.route({
@@ -25,7 +28,7 @@ export function agentRoutes(api: Api, agents: AgentService): void {
     responses: { 201: { description: 'The agent and its credentials', schema: registeredAgentView } },
     handler: async ({ body, principal }) => {
       const { agent, clientSecret } = await agents.register(principal, body);
-      return { status: 201, body: { ...toAgentView(agent), credentials: { clientId: agent.clientId, clientSecret } } };
+      return { status: 201, body: withCredentials(agent, clientSecret), headers: NO_STORE };
     },
   });
 
@@ -69,6 +72,20 @@ export function agentRoutes(api: Api, agents: AgentService): void {
     }),
   });
 
+  api.route({
+    method: 'post',
+    path: '/agents/:id/credentials/rotate',
+    summary: 'Give an agent a new secret, returned once; the old secret and its tokens stop working at once',
+    tags,
+    permission,
+    params: agentParams,
+    responses: { 200: { description: 'The agent and its new credentials', schema: registeredAgentView } },
+    handler: async ({ params, principal }) => {
+      const { agent, clientSecret } = await agents.rotateCredentials(principal, params.id);
+      return { status: 200, body: withCredentials(agent, clientSecret), headers: NO_STORE };
+    },
+  });
+
   const statusRoutes = [
     ['suspend', 'suspended', 'Suspend an agent: its tokens stop working at once'],
     ['resume', 'active', 'Resume a suspended agent'],
@@ -89,4 +106,9 @@ export function agentRoutes(api: Api, agents: AgentService): void {
       }),
     });
   }
+}
+
+/** The only replies that carry an agent's secret: right after it was made. */
+function withCredentials(agent: Agent, clientSecret: string) {
+  return { ...toAgentView(agent), credentials: { clientId: agent.clientId, clientSecret } };
 }

@@ -74,6 +74,19 @@ export class AgentService {
     return this.change(owner, id, changes);
   }
 
+  /**
+   * A new secret for the agent, returned once: the old secret and every token issued with it stop
+   * working at once. The client id stays. Errors: agent_not_found (404), agent_revoked (409).
+   */
+  async rotateCredentials(owner: Principal, id: string): Promise<{ agent: Agent; clientSecret: string }> {
+    await this.get(owner, id);
+    const clientSecret = newSecret();
+    const agent = await this.agents.replaceSecret(id, sha256Hex(clientSecret));
+    if (!agent) throw revokedAgent();
+    this.logger.info('agent credentials rotated', { agentId: id, ownerId: owner.sub });
+    return { agent, clientSecret };
+  }
+
   /** Errors: agent_not_found (404), agent_revoked (409). */
   async setStatus(owner: Principal, id: string, status: AgentStatus): Promise<Agent> {
     const agent = await this.change(owner, id, { status });
@@ -84,9 +97,13 @@ export class AgentService {
   private async change(owner: Principal, id: string, changes: AgentChanges): Promise<Agent> {
     await this.get(owner, id);
     const updated = await this.agents.update(id, changes, owner.sub);
-    if (!updated) throw new Conflict('agent_revoked', 'A revoked agent cannot be changed');
+    if (!updated) throw revokedAgent();
     return updated;
   }
+}
+
+function revokedAgent(): Conflict {
+  return new Conflict('agent_revoked', 'A revoked agent cannot be changed');
 }
 
 function assertPolicyWindow(policy: SpendingPolicy): void {

@@ -174,8 +174,9 @@ export class AuthService {
    */
   async verifyAccessToken(token: string): Promise<Principal> {
     const principal = this.tokens.verify(token);
-    if (principal.role === 'agent' && !(await this.agents?.isActive(principal.sub))) {
-      throw new Unauthorized('This agent is suspended or revoked', 'agent_not_active');
+    // Tokens from before the credentials carried a version were issued under the first one.
+    if (principal.role === 'agent' && !(await this.agents?.acceptsToken(principal.sub, principal.credentialsVersion ?? 1))) {
+      throw new Unauthorized('This agent is suspended or revoked, or its credentials were rotated', 'agent_not_active');
     }
     const locks = this.options.locks;
     if (locks && (await locks.isLocked(principal.ownerId ?? principal.sub))) throw accountLocked();
@@ -189,7 +190,13 @@ export class AuthService {
     if (!agent || !timingSafeEqual(presented, stored) || !agent.active) {
       throw new Unauthorized('Client credentials are invalid', 'invalid_client');
     }
-    const principal: Principal = { sub: agent.agentId, role: 'agent', permissions: [...AGENT_PERMISSIONS], ownerId: agent.ownerId };
+    const principal: Principal = {
+      sub: agent.agentId,
+      role: 'agent',
+      permissions: [...AGENT_PERMISSIONS],
+      ownerId: agent.ownerId,
+      credentialsVersion: agent.credentialsVersion,
+    };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
 

@@ -13,6 +13,7 @@ const claimsSchema = z.object({
   role: z.enum(ROLES),
   permissions: z.array(z.string()),
   owner: z.string().optional(),
+  cv: z.number().int().positive().optional(),
   iat: z.number(),
   exp: z.number(),
 });
@@ -42,6 +43,7 @@ export class TokenIssuer {
       role: principal.role,
       permissions: principal.permissions,
       ...(principal.ownerId ? { owner: principal.ownerId } : {}),
+      ...(principal.credentialsVersion ? { cv: principal.credentialsVersion } : {}),
     };
     return jwt.sign(claims, this.key, {
       algorithm: ALGORITHM,
@@ -71,9 +73,15 @@ export class TokenIssuer {
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new Unauthorized('Access token is invalid', 'invalid_token');
-    const { sub, role, permissions, owner, exp } = claims.data;
+    const { sub, role, permissions, owner, cv, exp } = claims.data;
     // Frozen: one principal now serves every request that carries the token.
-    const principal: Principal = Object.freeze({ sub, role, permissions: Object.freeze(permissions), ...(owner ? { ownerId: owner } : {}) });
+    const principal: Principal = Object.freeze({
+      sub,
+      role,
+      permissions: Object.freeze(permissions),
+      ...(owner ? { ownerId: owner } : {}),
+      ...(cv ? { credentialsVersion: cv } : {}),
+    });
     return { principal, expiresAtMs: exp * 1000 };
   }
 }

@@ -102,16 +102,29 @@ export class SqlAgentRepository implements AgentRepository, AgentCredentialStore
   }
 
   async findByClientId(clientId: string) {
-    const { rows } = await this.db.query<{ id: string; owner_id: string; secret_hash: string; status: AgentStatus }>(
-      'SELECT id, owner_id, secret_hash, status FROM agents WHERE client_id = $1',
+    const { rows } = await this.db.query<{ id: string; owner_id: string; secret_hash: string; status: AgentStatus; credentials_version: number }>(
+      'SELECT id, owner_id, secret_hash, status, credentials_version FROM agents WHERE client_id = $1',
       [clientId],
     );
     const row = rows[0];
-    return row ? { agentId: row.id, ownerId: row.owner_id, secretHash: row.secret_hash, active: row.status === 'active' } : null;
+    if (!row) return null;
+    return { agentId: row.id, ownerId: row.owner_id, secretHash: row.secret_hash, active: row.status === 'active', credentialsVersion: row.credentials_version };
   }
 
-  async isActive(agentId: string): Promise<boolean> {
-    const { rows } = await this.db.query<{ status: AgentStatus }>('SELECT status FROM agents WHERE id = $1', [agentId]);
-    return rows[0]?.status === 'active';
+  async acceptsToken(agentId: string, credentialsVersion: number): Promise<boolean> {
+    const { rows } = await this.db.query<{ status: AgentStatus; credentials_version: number }>(
+      'SELECT status, credentials_version FROM agents WHERE id = $1',
+      [agentId],
+    );
+    return rows[0]?.status === 'active' && rows[0].credentials_version === credentialsVersion;
+  }
+
+  async replaceSecret(id: string, secretHash: string): Promise<Agent | null> {
+    const { rowCount } = await this.db.query(
+      `UPDATE agents SET secret_hash = $2, credentials_version = credentials_version + 1, updated_at = now()
+        WHERE id = $1 AND status <> 'revoked'`,
+      [id, secretHash],
+    );
+    return rowCount > 0 ? this.findById(id) : null;
   }
 }
