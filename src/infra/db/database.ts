@@ -37,6 +37,11 @@ export function isRetryableTransactionError(error: unknown): boolean {
   return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
 }
 
+/** A statement refused only because an earlier one of its transaction failed (SQLSTATE 25P02). */
+export function isAbortedTransactionError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '25P02';
+}
+
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = error as { code?: unknown; constraint?: unknown } | null;
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);

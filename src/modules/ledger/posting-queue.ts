@@ -1,4 +1,4 @@
-import { transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
+import { isAbortedTransactionError, transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
 import type { DomainEvent } from '../../shared/events';
 import { Grouper } from '../../shared/grouper';
 import type { WalletMeta } from '../wallet/wallet-directory';
@@ -96,14 +96,28 @@ export class PostingQueue {
     const refusal = results.find((result) => result instanceof LedgerRefusal);
     if (refusal && group.some((posting) => posting.guard)) throw refusal;
     const committed = results.filter((result): result is Committed => !(result instanceof LedgerRefusal));
-    const ownWrites = group.map((posting, i) => {
-      const result = results[i]!;
-      return result instanceof LedgerRefusal ? undefined : posting.inTx?.(tx, result.posted);
-    });
     // Side by side: on PostgreSQL all of these writes go out in one round trip.
-    await Promise.all([this.outbox.enqueue(tx, committed.flatMap((c) => c.events)), ...ownWrites]);
+    await settleAll([
+      this.outbox.enqueue(tx, committed.flatMap((c) => c.events)),
+      ...group.map((posting, i) => {
+        const result = results[i]!;
+        return result instanceof LedgerRefusal ? undefined : posting.inTx?.(tx, result.posted);
+      }),
+    ]);
     return results;
   }
+}
+
+/**
+ * Waits for writes issued side by side in one transaction and throws the failure that explains
+ * it: once one statement fails, the ones queued behind it fail only because the transaction is
+ * aborted, and whichever rejection came first would otherwise hide the cause (a 500 instead of the
+ * 409 of a duplicate).
+ */
+async function settleAll(writes: Array<Promise<unknown> | undefined>): Promise<void> {
+  const issued = writes.filter((write): write is Promise<unknown> => write !== undefined);
+  const failures = (await Promise.allSettled(issued)).filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  if (failures.length > 0) throw failures.find((error) => !isAbortedTransactionError(error)) ?? failures[0];
 }
 
 /** A guarded posting goes alone: its guard's writes must roll back with its refusal, and no one else's. */
