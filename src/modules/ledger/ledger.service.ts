@@ -273,7 +273,7 @@ export class LedgerService {
     } catch (error) {
       const refused = error instanceof LedgerRefusal ? REFUSAL_ERRORS[error.code]() : error;
       if (refused instanceof AppError) {
-        this.events.publish([newEvent('transfer.refused', p.initiatedBy, { type: p.type, reason: refused.code })]);
+        this.events.publish([newEvent('transfer.refused', p.initiatedBy, { type: command.type, reason: refused.code })]);
       }
       throw refused;
     }

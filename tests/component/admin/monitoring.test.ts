@@ -93,7 +93,7 @@ describe('transaction monitoring', () => {
     expect((await pay(noisy, '100')).status).toBe(201);
     // Inside the ledger: the daily budget. The ledger tells transfer.refused too; it must not count twice.
     expect((await pay(noisy, '60')).body.error.details.rule).toBe('daily_budget');
-    expect(ledgerRefusals).toEqual([expect.objectContaining({ reason: 'policy_violation' })]);
+    expect(ledgerRefusals).toEqual([expect.objectContaining({ type: 'agent_payment', reason: 'policy_violation' })]);
     // Not a policy refusal: within budget, but the wallet holds 20.
     expect((await pay(noisy, '30')).body.error.code).toBe('insufficient_funds');
     unsubscribe();
