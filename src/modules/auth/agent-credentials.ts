@@ -3,11 +3,8 @@ export interface AgentCredentialStore {
   findByClientId(
     clientId: string,
   ): Promise<{ agentId: string; ownerId: string; secretHash: string; active: boolean; credentialsVersion: number } | null>;
-  /**
-   * One indexed lookup: whether an agent may act now with a token issued under `credentialsVersion`
-   * (neither suspended nor revoked, and its secret not rotated since).
-   */
-  acceptsToken(agentId: string, credentialsVersion: number): Promise<boolean>;
+  /** One indexed lookup, on every agent request: whether the agent is active and its credentials' version. */
+  tokenState(agentId: string): Promise<{ active: boolean; credentialsVersion: number } | null>;
 }
 
 /** Agent client ids carry this prefix, so the token exchange knows where to look them up. */

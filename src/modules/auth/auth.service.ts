@@ -174,9 +174,13 @@ export class AuthService {
    */
   async verifyAccessToken(token: string): Promise<Principal> {
     const principal = this.tokens.verify(token);
-    // Tokens from before the credentials carried a version were issued under the first one.
-    if (principal.role === 'agent' && !(await this.agents?.acceptsToken(principal.sub, principal.credentialsVersion ?? 1))) {
-      throw new Unauthorized('This agent is suspended or revoked, or its credentials were rotated', 'agent_not_active');
+    if (principal.role === 'agent') {
+      const state = await this.agents?.tokenState(principal.sub);
+      // A token stops when its agent is suspended or revoked, or when the secret it was issued with
+      // is rotated. Tokens from before the credentials carried a version were issued under the first.
+      if (!state?.active || state.credentialsVersion !== (principal.credentialsVersion ?? 1)) {
+        throw new Unauthorized('This agent is suspended or revoked, or its credentials were rotated', 'agent_not_active');
+      }
     }
     const locks = this.options.locks;
     if (locks && (await locks.isLocked(principal.ownerId ?? principal.sub))) throw accountLocked();

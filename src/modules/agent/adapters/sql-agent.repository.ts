@@ -111,12 +111,13 @@ export class SqlAgentRepository implements AgentRepository, AgentCredentialStore
     return { agentId: row.id, ownerId: row.owner_id, secretHash: row.secret_hash, active: row.status === 'active', credentialsVersion: row.credentials_version };
   }
 
-  async acceptsToken(agentId: string, credentialsVersion: number): Promise<boolean> {
+  async tokenState(agentId: string) {
     const { rows } = await this.db.query<{ status: AgentStatus; credentials_version: number }>(
       'SELECT status, credentials_version FROM agents WHERE id = $1',
       [agentId],
     );
-    return rows[0]?.status === 'active' && rows[0].credentials_version === credentialsVersion;
+    const row = rows[0];
+    return row ? { active: row.status === 'active', credentialsVersion: row.credentials_version } : null;
   }
 
   async replaceSecret(id: string, secretHash: string): Promise<Agent | null> {
