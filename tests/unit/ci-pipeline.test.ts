@@ -56,7 +56,7 @@ describe('the CI/CD pipeline (.github/workflows/ci.yml) against .ci/run', () => 
   it('when the compose checks are read, then .ci/run validates the same profiles as the image job', () => {
     const profiles = (text: string) => [...text.matchAll(/docker compose -f docker\/docker-compose\.yml(.*) config --quiet/g)].map((m) => m[1]!.trim());
     expect(profiles(ciRun)).toEqual(profiles(runs('image')));
-    expect(profiles(ciRun)).toContain('--profile mongo --profile observability');
+    expect(profiles(ciRun)).toContain('--profile observability');
   });
 
   it('when type-check and lint are read, then CI and .ci/run both install the linter and run the package scripts', () => {

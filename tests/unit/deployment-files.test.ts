@@ -82,19 +82,9 @@ describe('deployment files (checked as text: no container engine here)', () => {
     const compose = read('docker/docker-compose.yml');
     expect(compose).toMatch(/image: postgres:16/);
     expect(compose).toMatch(/image: redis:7/);
-    expect(compose.match(/healthcheck:/g)).toHaveLength(3); // postgres, redis, mongo
+    expect(compose.match(/healthcheck:/g)).toHaveLength(2); // postgres, redis
     expect(compose.match(/condition: service_healthy/g)).toHaveLength(2);
     expect(compose).toMatch(/path: \.\.\/\.env/);
     expect(compose).toMatch(/context: \.\.\n\s+dockerfile: Dockerfile\n/);
-  });
-
-  it('when the mongo profile is read, then MongoDB runs as a health-checked single-node replica set with a volume', () => {
-    const compose = read('docker/docker-compose.yml');
-    const mongo = compose.slice(compose.indexOf('\n  mongo:'), compose.indexOf('\nvolumes:'));
-    expect(mongo).toMatch(/profiles: \["mongo"\]/);
-    expect(mongo).toMatch(/--replSet", "rs0"/);
-    expect(mongo).toMatch(/rs\.initiate/);
-    expect(mongo).toMatch(/mongo-data:\/data\/db/);
-    expect(compose).toMatch(/^ {2}mongo-data:$/m);
   });
 });
