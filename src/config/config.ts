@@ -96,6 +96,7 @@ const envSchema = z.object({
   PROVIDER_TIMEOUT_MS: positiveInt.max(60_000).default(10_000),
   PROVIDER_RETRIES_MAX: z.coerce.number().int().min(0).max(5).default(2),
   PROVIDER_BACKOFF_BASE_MS: positiveInt.max(10_000).default(200),
+  PROVIDER_RESPONSE_BYTES_MAX: positiveInt.max(16_777_216).default(1_048_576),
   AUTO_TOP_UP_FAILURES_MAX: positiveInt.max(20).default(3),
   CARD_REFUND_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   CARD_CHARGE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
