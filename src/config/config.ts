@@ -103,6 +103,7 @@ const envSchema = z.object({
   CARD_CHARGE_STALE_AFTER_MS: positiveInt.max(3_600_000).default(300_000),
   WEB3_CHAINS: web3Chains.prefault('{}'),
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  WEB3_RPC_RESPONSE_BYTES_MAX: positiveInt.max(16_777_216).default(1_048_576),
   WEB3_WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   AGENT_APPROVAL_TTL_SECONDS: positiveInt.max(30 * 86_400).default(86_400),
   // Mobile wallets (docs/mobile-payments.md). All optional: an unconfigured method answers 503 naming the setting.
