@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { SqlClient } from '../infra/db/database';
 import type { IdempotencyClaim, IdempotencyService } from '../modules/idempotency/idempotency.service';
 import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
+import { assertCleanInput } from './input-guard';
 import { hasPermission, type Principal } from './principal';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -103,6 +104,10 @@ export class Api {
       res.locals.routeTemplate = req.baseUrl + spec.path;
       try {
         if (!spec.public) authorize(req.principal, req.authError, spec.permission);
+        assertCleanInput(req.params, 'path');
+        assertCleanInput(req.query, 'query');
+        assertCleanInput(req.body, 'body');
+        assertCleanInput(req.get('idempotency-key'), 'header.idempotency-key');
         req.validated = {
           params: parse(spec.params, req.params, 'path'),
           query: parse(spec.query, req.query, 'query'),

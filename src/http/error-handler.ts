@@ -38,6 +38,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof AppError) {
+      // A dependency's own words (a node's or provider's error text) are kept from the client in the cause: log them.
+      if (error.kind === 'unavailable' && error.cause !== undefined) {
+        logger.warn('dependency unavailable', { code: error.code, cause: error.cause, requestId, method: req.method, path: req.path });
+      }
       if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       return send(res, STATUS_BY_KIND[error.kind], error.code, error.message, error.details, requestId);
     }

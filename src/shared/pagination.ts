@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isInstantInRange } from './instant';
+import { isCleanText } from './clean-text';
 
 export const PAGE_SIZE_MAX = 100;
 export const PAGE_SIZE_DEFAULT = 20;
@@ -23,7 +25,8 @@ function decodeCursor(raw: string): Cursor | null {
     const [createdAt, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
     if (typeof createdAt !== 'string' || typeof id !== 'string') return null;
     const date = new Date(createdAt);
-    return Number.isNaN(date.getTime()) ? null : { createdAt: date, id };
+    // A forged cursor must not carry a date or id the database refuses (a 500) into the query.
+    return isInstantInRange(date) && isCleanText(id) ? { createdAt: date, id } : null;
   } catch {
     return null;
   }

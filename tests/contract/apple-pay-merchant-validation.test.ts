@@ -49,7 +49,7 @@ describe('HttpsMerchantValidator against a local mutual-TLS server', () => {
     expect(gateway.received).toHaveLength(count);
   });
 
-  it.each(['error', 'hang', 'redirect', 'garbage'] as const)('when the server answers with %s, then apple_pay_validation_failed', async (mode) => {
+  it.each(['error', 'hang', 'redirect', 'garbage', 'not-a-session', 'huge'] as const)('when the server answers with %s, then apple_pay_validation_failed', async (mode) => {
     gateway.setMode(mode);
     await expect(validator.validate(gateway.url, REQUEST)).rejects.toMatchObject({ code: 'apple_pay_validation_failed', kind: 'unavailable' });
   });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createCertificate, type TestCertificate } from './certificates';
 
-export type GatewayMode = 'ok' | 'error' | 'hang' | 'redirect' | 'garbage';
+export type GatewayMode = 'ok' | 'error' | 'hang' | 'redirect' | 'garbage' | 'not-a-session' | 'huge';
 
 export interface ReceivedValidation {
   path: string;
@@ -39,6 +39,11 @@ export async function startApplePayGateway() {
         if (mode === 'error') return void res.writeHead(500).end('{"statusMessage":"internal"}');
         if (mode === 'redirect') return void res.writeHead(302, { location: 'https://169.254.169.254/latest/meta-data' }).end();
         if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
+        if (mode === 'not-a-session') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"statusMessage":"Payment Services Exception","statusCode":"400"}');
+        if (mode === 'huge') {
+          const session = { epochTimestamp: Date.now(), merchantSessionIdentifier: 'SSH-test', signature: 'c'.repeat(1_000_000) };
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(session));
+        }
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({ epochTimestamp: Date.now(), merchantSessionIdentifier: 'SSH-test', signature: 'c2ln', displayName: 'Open Commerce Protocol' }),
         );

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { errorHandler, notFoundHandler } from '../../src/http/error-handler';
 import { requestId } from '../../src/http/request-id';
 import { createLogger } from '../../src/infra/logger';
-import { Conflict, RateLimited } from '../../src/shared/errors';
+import { Conflict, RateLimited, Unavailable } from '../../src/shared/errors';
 import { CapturedLogs } from '../support/test-app';
 
 /** The real middleware around routes that throw what the real app has no way to throw on purpose. */
@@ -24,6 +24,16 @@ function appThatThrows(error: unknown) {
 }
 
 describe('errorHandler', () => {
+  it('when a dependency is unavailable with its own words as the cause, then the client gets the code and the log gets the words', async () => {
+    const error = new Unavailable('The RPC node of chain 1 failed to answer', 'chain_error');
+    (error as Error).cause = 'node at /srv/secret said no';
+    const { app, logs } = appThatThrows(error);
+    const res = await request(app).get('/boom').set('X-Request-Id', 'req-cause');
+    expect(res.status).toBe(503);
+    expect(res.text).not.toContain('/srv/secret');
+    expect(logs.entries).toContainEqual(expect.objectContaining({ message: 'dependency unavailable', code: 'chain_error', cause: 'node at /srv/secret said no', requestId: 'req-cause' }));
+  });
+
   it('when a route throws an unexpected error, then 500 internal_error with the request id and no stack', async () => {
     const { app } = appThatThrows(new Error('database exploded at secret place'));
     const res = await request(app).get('/boom').set('X-Request-Id', 'req-500');

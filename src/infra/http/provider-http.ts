@@ -2,6 +2,10 @@ import axios, { type AxiosInstance } from 'axios';
 import { Unavailable } from '../../shared/errors';
 import { childTraceparent, requestContext } from '../request-context';
 
+const RESPONSE_BYTES_MAX_DEFAULT = 1_048_576;
+/** What the adapters send is a card or an encrypted mobile-wallet payload: kilobytes, never more than this. */
+const REQUEST_BYTES_MAX = 1_048_576;
+
 export interface ProviderHttpOptions {
   /** Named in errors and logs ("Basis Theory"). */
   name: string;
@@ -11,6 +15,8 @@ export interface ProviderHttpOptions {
   /** Extra attempts after the first, on timeouts, network errors and 5xx only. */
   retriesMax: number;
   backoffBaseMs: number;
+  /** Largest answer read; a bigger one is a failure of the provider. Default 1 MiB. */
+  responseBytesMax?: number;
   /** The error code callers see when the provider cannot be reached. */
   unavailableCode: string;
   /** Bodies go out as JSON (default) or form-encoded (Stripe). */
@@ -46,6 +52,9 @@ export class ProviderHttp {
       baseURL: options.baseUrl,
       timeout: options.timeoutMs,
       maxRedirects: 0,
+      // A provider answering megabytes (a 60 MB card brand was seen) must not be read, parsed or stored.
+      maxContentLength: options.responseBytesMax ?? RESPONSE_BYTES_MAX_DEFAULT,
+      maxBodyLength: REQUEST_BYTES_MAX,
       responseType: 'text',
       // Parse ourselves: axios silently hands back a string when a body is not JSON.
       transformResponse: [(data: unknown) => data],
@@ -68,6 +77,11 @@ export class ProviderHttp {
         if (response.status < 500) return { status: response.status, body: parseJson(response.data) };
         failure = `answered ${response.status}`;
       } catch (error) {
+        if (isTooLarge(error)) {
+          // The same request would get the same answer: no retry.
+          failure = 'answered more than the allowed response size';
+          break;
+        }
         failure = axios.isAxiosError(error) && error.code === 'ECONNABORTED' ? `timed out after ${this.options.timeoutMs} ms` : 'could not be reached';
       }
     }
@@ -95,6 +109,11 @@ export function toForm(body: Record<string, unknown>): string {
   };
   for (const [k, v] of Object.entries(body)) add(k, v);
   return params.toString();
+}
+
+/** axios's refusal of an answer past maxContentLength (it has no code of its own but this message). */
+function isTooLarge(error: unknown): boolean {
+  return axios.isAxiosError(error) && /maxContentLength size of -?\d+ exceeded/.test(error.message);
 }
 
 function parseJson(text: string | undefined): unknown {

@@ -3,12 +3,13 @@ import { pageQuery } from '../../shared/pagination';
 import { ADMIN_ROLES } from '../auth/permissions';
 import type { RouteInput } from '../../http/api';
 import type { AdminContext } from './audit/audit.repository';
+import { isoInstant } from '../../shared/instant';
 
 export const id = z.string().min(1).max(64);
 export const idParams = z.object({ id });
 export const reason = z.string().trim().min(1).max(500);
 export const reasonBody = z.object({ reason }).strict();
-export const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+export const isoDate = isoInstant;
 
 /** The acting operator, as plain values for the services. */
 export function adminContext(input: Pick<RouteInput<unknown, unknown, unknown>, 'principal' | 'requestId' | 'ip'>): AdminContext {

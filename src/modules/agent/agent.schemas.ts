@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { currencyCode, positiveAmount } from '../../shared/money/money';
 import type { Agent } from './agent.repository';
 import { storePolicy } from './policy';
+import { isoInstant } from '../../shared/instant';
 
 const id = z.string().min(1).max(64);
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const instant = isoInstant;
 
 export const policyBody = z
   .object({

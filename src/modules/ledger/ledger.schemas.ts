@@ -3,6 +3,7 @@ import { currencyCode, positiveAmount, signedAmount } from '../../shared/money/m
 import { pageQuery } from '../../shared/pagination';
 import type { LedgerEntry, Transfer } from './ledger.repository';
 import type { PostedTransfer } from './ledger.service';
+import { isoInstant } from '../../shared/instant';
 
 const id = z.string().min(1).max(64);
 
@@ -35,8 +36,8 @@ export const historyQuery = pageQuery
   .extend({
     type: z.string().regex(/^[a-z_0-9]{1,40}$/).optional(),
     status: z.enum(TRANSFER_STATUSES).optional(),
-    from: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
-    to: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
   })
   .strict();
 

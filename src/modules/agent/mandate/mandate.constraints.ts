@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors';
+import { isoInstantString } from '../../../shared/instant';
 
 /**
  * An open payment mandate's constraints (after AP2), as signed: amounts are strings of minor
@@ -8,7 +9,7 @@ import { AppError } from '../../../shared/errors';
 export const CONSTRAINT_NAMES = ['amount_range', 'budget', 'allowed_payees', 'execution_date'] as const;
 
 const minor = z.string().regex(/^(0|[1-9][0-9]{0,18})$/, 'must be a string of minor units, e.g. "1050"');
-const instant = z.iso.datetime({ offset: true });
+const instant = isoInstantString;
 
 export const constraintsInput = z
   .object({

@@ -3,6 +3,7 @@ import type { Api } from '../../../http/api';
 import { currencyCode } from '../../../shared/money/money';
 import { constraintsInput } from './mandate.constraints';
 import type { MandateService } from './mandate.service';
+import { isoInstant } from '../../../shared/instant';
 
 const registerKeyBody = z
   .object({ publicJwk: z.record(z.string(), z.unknown()).meta({ description: 'An EC P-256 public key as a JWK (kty, crv, x, y)' }) })
@@ -12,10 +13,14 @@ const issueBody = z
   .object({
     constraints: constraintsInput,
     currency: currencyCode.optional(),
-    expiresAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+    expiresAt: isoInstant,
   })
   .strict()
-  .refine((b) => b.expiresAt.getTime() > Date.now(), { message: 'must be in the future', path: ['expiresAt'] });
+  // zod 4 runs an object's refinements even when a field failed: expiresAt may still be the raw string.
+  .refine((b) => !(b.expiresAt instanceof Date) || b.expiresAt.getTime() > Date.now(), {
+    message: 'must be in the future',
+    path: ['expiresAt'],
+  });
 
 const keyView = z.object({ kid: z.string(), publicJwk: z.record(z.string(), z.unknown()), createdAt: z.string() });
 const mandateView = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currencyCode } from '../../../shared/money/money';
+import { isoInstantString } from '../../../shared/instant';
 
 /**
  * Zod schemas following the Universal Commerce Protocol's published JSON schemas, version
@@ -70,7 +71,7 @@ export const ucpCheckout = z
     totals: z.array(total).min(1).max(20),
     messages: z.array(ucpMessage).max(50).optional(),
     links: z.array(z.looseObject({ type: z.string(), url: z.string() })).max(50).optional(),
-    expires_at: z.iso.datetime({ offset: true }).optional(),
+    expires_at: isoInstantString.optional(),
     continue_url: z.string().optional(),
     payment: z.looseObject({ instruments: z.array(instrument).min(1).max(20) }),
   })

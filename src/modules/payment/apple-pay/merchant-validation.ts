@@ -1,5 +1,6 @@
 import { Agent } from 'node:https';
 import axios from 'axios';
+import { z } from 'zod';
 import { Unavailable, ValidationFailed } from '../../../shared/errors';
 
 /**
@@ -44,6 +45,16 @@ export interface HttpsMerchantValidatorOptions {
 
 const RESPONSE_BYTES_MAX = 64 * 1024;
 
+/**
+ * What Apple answers is an opaque merchant session handed to the payment sheet as is; it must at
+ * least be one (Apple's errors come back as 200s with statusMessage too), with bounded fields.
+ */
+const merchantSession = z.looseObject({
+  merchantSessionIdentifier: z.string().min(1).max(1_024),
+  signature: z.string().min(1).max(32_768),
+  epochTimestamp: z.number().int().nonnegative(),
+});
+
 /** Merchant validation over HTTPS with the merchant identity certificate (mutual TLS). */
 export class HttpsMerchantValidator implements MerchantValidator {
   private readonly agent: Agent;
@@ -71,8 +82,10 @@ export class HttpsMerchantValidator implements MerchantValidator {
         proxy: false,
         validateStatus: () => true,
       });
-      if (response.status === 200 && response.data !== null && typeof response.data === 'object') return response.data;
-      throw new Error(`Apple answered ${response.status}`);
+      if (response.status !== 200) throw new Error(`Apple answered ${response.status}`);
+      const session = merchantSession.safeParse(response.data);
+      if (!session.success) throw new Error('Apple answered something that is not a merchant session');
+      return session.data;
     } catch (error) {
       // The reason (TLS alert, status, timeout) goes to the cause for the logs, not to the client.
       const failure = new Unavailable('Apple Pay merchant validation failed', 'apple_pay_validation_failed');

@@ -16,6 +16,7 @@ export function createPaymentProcessor(config: Config, fingerprinter: Fingerprin
         timeoutMs: config.PROVIDER_TIMEOUT_MS,
         retriesMax: config.PROVIDER_RETRIES_MAX,
         backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS,
+        responseBytesMax: config.PROVIDER_RESPONSE_BYTES_MAX,
       });
     default:
       throw new Error(`No payment processor adapter for "${String(config.PAYMENT_PROCESSOR)}"`);

@@ -12,9 +12,15 @@ import {
   type RefundRequest,
 } from './payment-processor';
 
-const intent = z.object({ id: z.string().min(1), status: z.string() });
-const refund = z.object({ id: z.string().min(1) });
-const stripeError = z.object({ error: z.object({ type: z.string().optional(), code: z.string().optional(), decline_code: z.string().optional() }) });
+// Stripe's ids and codes are short snake_case words; anything else is not Stripe answering.
+const stripeId = z.string().regex(/^[A-Za-z0-9_]{1,255}$/);
+const stripeCode = z.string().regex(/^[a-z0-9_]{1,64}$/);
+const intent = z.object({ id: stripeId, status: stripeCode });
+const refund = z.object({ id: stripeId });
+// A code that is not a short word is dropped (catch), not passed to the client in details.
+const stripeError = z.object({
+  error: z.object({ code: stripeCode.optional().catch(undefined), decline_code: stripeCode.optional().catch(undefined) }),
+});
 
 /**
  * Charges Stripe payment methods with PaymentIntents confirmed at creation, and refunds them.

@@ -2,31 +2,32 @@ import { z } from 'zod';
 import { ProviderHttp, type ProviderHttpOptions } from '../../../infra/http/provider-http';
 import { cardBrand, type ValidCard } from '../card';
 import type { ApplePaySessionRequest, CreateOptions, MobileWallet, NetworkTokenData, ProviderToken, TokenProvider, TokenType } from '../token-provider';
-import { expectOk, last4Of, TOKEN_PROVIDER_UNAVAILABLE } from './provider-answers';
+import { answer, expectOk, last4Of, TOKEN_PROVIDER_UNAVAILABLE } from './provider-answers';
 
 const NAME = 'Basis Theory';
 
 const btToken = z.object({
-  id: z.string().min(1),
+  id: answer.id,
   data: z.object({
-    number: z.string().min(4),
-    expiration_month: z.coerce.number().int().min(1).max(12),
-    expiration_year: z.coerce.number().int(),
+    number: z.string().min(4).max(32),
+    expiration_month: answer.expMonth,
+    expiration_year: answer.expYear,
   }),
-  fingerprint: z.string().nullish(),
-  metadata: z.record(z.string(), z.string()).nullish(),
-  enrichments: z.object({ card_details: z.object({ brand: z.string() }).partial().nullish() }).partial().nullish(),
+  fingerprint: answer.fingerprint.nullish(),
+  // What OCP wrote there at create; other keys are ignored.
+  metadata: z.object({ ocp_type: z.enum(['card', 'apple_pay', 'google_pay']).optional(), brand: answer.brand.optional() }).nullish(),
+  enrichments: z.object({ card_details: z.object({ brand: answer.brand }).partial().nullish() }).partial().nullish(),
 });
 
 const btWalletToken = z.object({
-  id: z.string().min(1),
+  id: answer.id,
   card: z.object({
-    last4: z.string().min(4),
-    expiration_month: z.coerce.number().int().min(1).max(12),
-    expiration_year: z.coerce.number().int(),
-    brand: z.string().nullish(),
+    last4: answer.last4,
+    expiration_month: answer.expMonth,
+    expiration_year: answer.expYear,
+    brand: answer.brand.nullish(),
   }),
-  fingerprint: z.string().nullish(),
+  fingerprint: answer.fingerprint.nullish(),
 });
 
 // Wallet tokens live under their own paths (/apple-pay/{id}); their ids carry that path's name.
@@ -126,7 +127,7 @@ function pathOf(providerTokenId: string): { path: string; wallet?: MobileWallet 
 }
 
 function toProviderToken(token: z.infer<typeof btToken>): ProviderToken {
-  const type = (token.metadata?.ocp_type ?? 'card') as TokenType;
+  const type: TokenType = token.metadata?.ocp_type ?? 'card';
   const brand = token.metadata?.brand ?? token.enrichments?.card_details?.brand ?? cardBrand(token.data.number.replace(/\D/g, ''));
   return {
     providerTokenId: token.id,

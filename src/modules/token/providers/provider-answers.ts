@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import type { ProviderResponse } from '../../../infra/http/provider-http';
 import { Unavailable, Unprocessable } from '../../../shared/errors';
 
@@ -18,6 +18,19 @@ export function expectOk<T>(provider: string, response: ProviderResponse, schema
   if (!parsed.success) throw new Unavailable(`${provider} answered with an unexpected body`, TOKEN_PROVIDER_UNAVAILABLE);
   return parsed.data;
 }
+
+/**
+ * Bounded fields of a provider's card answer, so what it says fits what OCP stores and shows
+ * (exp_year is a SMALLINT; a brand is a short word): anything else is the provider failing.
+ */
+export const answer = {
+  id: z.string().min(1).max(255),
+  brand: z.string().min(1).max(32).regex(/^[A-Za-z0-9 _-]+$/),
+  last4: z.string().min(4).max(32),
+  expMonth: z.coerce.number().int().min(1).max(12),
+  expYear: z.coerce.number().int().min(1000).max(9999),
+  fingerprint: z.string().max(255),
+};
 
 /** Last four digits of a masked or full number ("XXXXXXXXXXXX4242" -> "4242"). */
 export function last4Of(masked: string): string {

@@ -3,19 +3,19 @@ import { ProviderHttp, type ProviderHttpOptions } from '../../../infra/http/prov
 import { Unprocessable } from '../../../shared/errors';
 import type { ValidCard } from '../card';
 import type { CreateOptions, ProviderToken, TokenProvider } from '../token-provider';
-import { expectOk, last4Of, TOKEN_PROVIDER_UNAVAILABLE } from './provider-answers';
+import { answer, expectOk, last4Of, TOKEN_PROVIDER_UNAVAILABLE } from './provider-answers';
 
 const NAME = 'Stripe';
 
 export const stripePaymentMethod = z.object({
-  id: z.string().min(1),
+  id: answer.id,
   type: z.literal('card'),
   card: z.object({
-    brand: z.string(),
-    last4: z.string().min(4),
-    exp_month: z.coerce.number().int().min(1).max(12),
-    exp_year: z.coerce.number().int(),
-    fingerprint: z.string().nullish(),
+    brand: answer.brand,
+    last4: answer.last4,
+    exp_month: answer.expMonth,
+    exp_year: answer.expYear,
+    fingerprint: answer.fingerprint.nullish(),
   }),
 });
 

@@ -1,5 +1,6 @@
 import { FetchRequest, JsonRpcProvider, Network } from 'ethers';
 import { ChainRejected, ChainUnreachable, type EvmRpc, type Fees } from '../evm-rpc';
+import { boundedGetUrl } from './bounded-get-url';
 
 // Errors raised by the socket before a byte of the request left this machine.
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -15,9 +16,11 @@ export class EthersRpc implements EvmRpc {
     private readonly chainId: number,
     rpcUrl: string,
     timeoutMs: number,
+    responseBytesMax: number,
   ) {
     const request = new FetchRequest(rpcUrl);
     request.timeout = timeoutMs;
+    request.getUrlFunc = boundedGetUrl(responseBytesMax);
     // No 250 ms result cache and no batching: a nonce or balance read must see the chain as it is
     // now, and one slow call must not hold others. staticNetwork: no chain-id probe loop at start.
     this.provider = new JsonRpcProvider(request, Network.from(chainId), {
