@@ -75,6 +75,22 @@ describe('Apple Pay / Google Pay payment data replay', () => {
       expect(sandbox(t).chargesMade - charged).toBe(1);
     });
 
+    it('when accepted payment data is re-encoded (Google Pay as the parsed object, Apple Pay with the transactionId in upper case, both still validly signed), then it is still a replay', async () => {
+      const paymentData = tokenFor(fixtures, method);
+      const first = await openSession(t, method);
+      expect((await processPayment(t, method, first.user.auth, { sessionId: first.sessionId, paymentData })).status).toBe(201);
+
+      const reencoded =
+        typeof paymentData === 'string'
+          ? JSON.parse(paymentData)
+          : { ...paymentData, header: { ...paymentData.header, transactionId: paymentData.header.transactionId.toUpperCase() } };
+      const other = await openSession(t, method);
+      const replay = await processPayment(t, method, other.user.auth, { sessionId: other.sessionId, paymentData: reencoded });
+      expect(replay.status).toBe(409);
+      expect(replay.body.error.code).toBe('payment_data_replayed');
+      expect(await balanceOf(t, other.wallet.id)).toBe(0n);
+    });
+
     it('when payment data is claimed, then the database holds a keyed fingerprint of it, not the token', async () => {
       const paymentData = tokenFor(fixtures, method);
       const s = await openSession(t, method);
