@@ -117,6 +117,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const mobileFunding = createMobileFundingService({
     applePay, googlePay, sessions: paymentSessions, wallets: walletRepository, tokens: tokens.service,
     charges: funding.charges, chargeAndCredit: funding.chargeAndCredit,
+    db, fingerprintKey: config.TOKEN_FINGERPRINT_KEY, encryptionKeys: config.ENCRYPTION_KEYS,
   });
 
   const idempotencyPurge = new Periodic('idempotency purge', () => idempotency.purgeExpired(), logger);

@@ -64,6 +64,7 @@ export function createAdminModule({ config, db, cache, logger, events, auth, led
     customers: new CustomerService(new SqlCustomerRepository(db), audit, locks),
     refunds: new RefundService(db, new SqlRefundRequestRepository(db), ledger, audit, {
       fourEyesThresholdMinor: BigInt(config.REFUND_FOUR_EYES_THRESHOLD_MINOR),
+      fourEyesDailyLimitMinor: BigInt(config.REFUND_FOUR_EYES_DAILY_LIMIT_MINOR),
     }),
     cardRefunds: new CardRefundAdminService(new SqlCardRefundSearchRepository(db), cardRefunds, audit),
     /** The periodic monitoring sweep (repeated declines); 0 turns it off. */

@@ -84,7 +84,7 @@ describe('refund requests and their approval', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('when the requester approves above the four-eyes threshold, then 403; at the threshold, or by another operator, it goes through', async () => {
+  it('when the requester approves above the four-eyes threshold, or what takes the original\'s refunds above it, then 403; at the threshold, or by another operator, it goes through', async () => {
     const admin = await createOperator(t, 'admin');
     const big = await paid('6000');
     const open = (transactionId: string, amount: string) =>
@@ -97,7 +97,10 @@ describe('refund requests and their approval', () => {
     const atThreshold = await open(big.posted.debit.id, '999');
     const small = await paid('5000');
     const exactly = await open(small.posted.debit.id, '5000');
-    expect((await approve(admin.auth, atThreshold.body.id)).status).toBe(200);
+    // 5001 already refunded + 999 = 6000 on the original: above the threshold, however small the request.
+    const cumulative = await approve(admin.auth, atThreshold.body.id);
+    expect(cumulative.status).toBe(403);
+    expect(cumulative.body.error).toMatchObject({ code: 'four_eyes_required', details: { basis: 'cumulative' } });
     expect((await approve(admin.auth, exactly.body.id)).status).toBe(200);
   });
 

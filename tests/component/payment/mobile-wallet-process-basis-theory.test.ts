@@ -45,6 +45,23 @@ describe('Apple Pay and Google Pay /process with Basis Theory decrypting', () =>
     expect(await mobileChargesOf(t, wallet.id)).toEqual([expect.objectContaining({ status: 'credited', payment_session_id: sessionId })]);
   });
 
+  it.each([
+    ['apple-pay', () => appleToken(fixtures)],
+    ['google-pay', () => googleToken(fixtures)],
+  ] as const)('when %s data already paid is sent in a new session, then 409 payment_data_replayed before Basis Theory is asked again', async (method, build) => {
+    const paymentData = build();
+    const first = await openSession(t, method);
+    expect((await processPayment(t, method, first.user.auth, { sessionId: first.sessionId, paymentData })).status).toBe(201);
+    const asked = bt.requests.filter((r) => r.path === `/${method}`).length;
+
+    const other = await openSession(t, method);
+    const replay = await processPayment(t, method, other.user.auth, { sessionId: other.sessionId, paymentData });
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe('payment_data_replayed');
+    expect(bt.requests.filter((r) => r.path === `/${method}`)).toHaveLength(asked);
+    expect(await balanceOf(t, other.wallet.id)).toBe(0n);
+  });
+
   it('when Basis Theory is down, then 503 token_provider_unavailable, nothing is charged, and the session can be paid once it is back', async () => {
     const { user, wallet, sessionId } = await openSession(t, 'apple-pay');
     bt.inject('fail', 2, '/apple-pay');

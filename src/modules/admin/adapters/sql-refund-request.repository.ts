@@ -38,6 +38,27 @@ export class SqlRefundRequestRepository implements RefundRequestRepository {
     return rows[0] ? toRequest(rows[0]) : null;
   }
 
+  async cumulativeOnOriginal(tx: SqlClient, transferId: string, exceptRequestId: string): Promise<bigint> {
+    const { rows } = await tx.query<{ total: string }>(
+      `SELECT ((SELECT refunded_amount FROM transfers WHERE id = $1)
+             + (SELECT COALESCE(sum(amount), 0) FROM refund_requests WHERE transfer_id = $1 AND status = 'pending' AND id <> $2))::text AS total`,
+      [transferId, exceptRequestId],
+    );
+    return BigInt(rows[0]!.total);
+  }
+
+  async addSelfApproved(tx: SqlClient, operatorId: string, amount: bigint): Promise<bigint> {
+    const { rows } = await tx.query<{ amount: string }>(
+      `INSERT INTO operator_self_approval_totals (operator_id, day, amount)
+       VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2)
+       ON CONFLICT (operator_id, day) DO UPDATE
+         SET amount = operator_self_approval_totals.amount + EXCLUDED.amount, updated_at = now()
+       RETURNING amount::text AS amount`,
+      [operatorId, amount.toString()],
+    );
+    return BigInt(rows[0]!.amount);
+  }
+
   async decide(
     tx: SqlClient,
     id: string,

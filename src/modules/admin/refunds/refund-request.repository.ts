@@ -39,6 +39,14 @@ export interface RefundRequestRepository {
     id: string,
     d: { status: 'approved' | 'rejected'; decidedBy: string; decisionReason: string | null; refundTransferId: string | null },
   ): Promise<RefundRequest>;
+  /**
+   * Four-eyes, inside the refund's transaction (after the ledger reserved the refund, which holds the
+   * original transfer's row lock): what is refunded of the original so far, this refund included,
+   * plus the other requests on it still pending.
+   */
+  cumulativeOnOriginal(tx: SqlClient, transferId: string, exceptRequestId: string): Promise<bigint>;
+  /** Adds to the operator's self-approved total of today (UTC), locking that row; returns the new total. */
+  addSelfApproved(tx: SqlClient, operatorId: string, amount: bigint): Promise<bigint>;
   /** Newest first; limit + 1. */
   list(status: RefundRequestStatus | undefined, limit: number, after?: Cursor): Promise<RefundRequest[]>;
 }

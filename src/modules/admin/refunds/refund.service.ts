@@ -1,4 +1,4 @@
-import type { Database } from '../../../infra/db/database';
+import type { Database, SqlClient } from '../../../infra/db/database';
 import { newId } from '../../../infra/crypto/ids';
 import type { Principal } from '../../../http/principal';
 import { AppError, Conflict, Forbidden, NotFound, Unprocessable } from '../../../shared/errors';
@@ -9,8 +9,13 @@ import type { AuditTrail } from '../audit/audit-trail';
 import type { RefundRequest, RefundRequestRepository, RefundRequestStatus } from './refund-request.repository';
 
 export interface RefundOptions {
-  /** Four-eyes: above this amount (minor units) the approver cannot be the requester. */
+  /**
+   * Four-eyes: the approver cannot be the requester when the original's cumulative refunds (done,
+   * this one and the other pending requests) go above this amount (minor units).
+   */
   fourEyesThresholdMinor: bigint;
+  /** Four-eyes: nor when the operator's own self-approved refunds of the UTC day would go above this. */
+  fourEyesDailyLimitMinor: bigint;
 }
 
 export interface ApprovedRefund {
@@ -65,15 +70,13 @@ export class RefundService {
     return this.audit.recordingRefusals(ctx, entry, async () => {
       const request = await this.find(id);
       if (request.status !== 'pending') throw notPending(request.status);
-      if (request.amount > this.options.fourEyesThresholdMinor && request.requestedBy === ctx.actorId) {
-        throw new Forbidden('Above the four-eyes threshold another operator must approve this refund', 'four_eyes_required', {
-          thresholdMinor: this.options.fourEyesThresholdMinor.toString(),
-        });
-      }
+      const selfApproval = request.requestedBy === ctx.actorId;
+      if (selfApproval && request.amount > this.options.fourEyesThresholdMinor) throw this.fourEyes('amount');
       let decided: RefundRequest | undefined;
       const refund = await this.refundOnce(id, () => this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
         guard: async (tx) => {
           if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
+          if (selfApproval) await this.assertSelfApprovable(tx, ctx.actorId, request);
         },
         inTx: async (tx, posted) => {
           decided = await this.repo.decide(tx, id, { status: 'approved', decidedBy: ctx.actorId, decisionReason: null, refundTransferId: posted.transfer.id });
@@ -93,6 +96,34 @@ export class RefundService {
       if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
       const decided = await this.repo.decide(tx, id, { status: 'rejected', decidedBy: ctx.actorId, decisionReason: reason, refundTransferId: null });
       return { result: decided, before: { status: 'pending' }, after: { status: 'rejected' } };
+    });
+  }
+
+  /**
+   * Four-eyes cannot be split into small requests: runs in the refund's transaction, after the ledger
+   * reserved this refund on the original (its row lock makes concurrent approvals on one original
+   * take turns), and counts the operator's day on a locked counter row, so two concurrent small
+   * self-approvals that together cross a limit cannot both pass. A refusal rolls everything back.
+   */
+  private async assertSelfApprovable(tx: SqlClient, operatorId: string, request: RefundRequest): Promise<void> {
+    if ((await this.repo.cumulativeOnOriginal(tx, request.transferId, request.id)) > this.options.fourEyesThresholdMinor) {
+      throw this.fourEyes('cumulative');
+    }
+    if ((await this.repo.addSelfApproved(tx, operatorId, request.amount)) > this.options.fourEyesDailyLimitMinor) {
+      throw this.fourEyes('daily_total');
+    }
+  }
+
+  private fourEyes(basis: 'amount' | 'cumulative' | 'daily_total'): Forbidden {
+    const messages = {
+      amount: 'Above the four-eyes threshold another operator must approve this refund',
+      cumulative: 'With the other refunds of this transaction (done and pending) this goes above the four-eyes threshold: another operator must approve it',
+      daily_total: 'Your own approvals of today would go above the four-eyes daily limit: another operator must approve this refund',
+    };
+    return new Forbidden(messages[basis], 'four_eyes_required', {
+      basis,
+      thresholdMinor: this.options.fourEyesThresholdMinor.toString(),
+      dailyLimitMinor: this.options.fourEyesDailyLimitMinor.toString(),
     });
   }
 

@@ -1,3 +1,5 @@
+import type { SqlClient } from '../../../infra/db/database';
+import type { EncryptionKey } from '../../../infra/crypto/envelope';
 import type { TokenService } from '../../token/token.service';
 import type { WalletRepository } from '../../wallet/wallet.repository';
 import type { ApplePayService } from '../apple-pay/apple-pay.service';
@@ -5,7 +7,9 @@ import type { CardChargeRepository } from '../funding/card-charge.repository';
 import type { ChargeAndCredit } from '../funding/charge-and-credit';
 import type { GooglePayService } from '../google-pay/google-pay.service';
 import type { PaymentMethod, PaymentSessionService } from '../session/payment-session.service';
+import { SqlPaymentDataClaimRepository } from './adapters/sql-payment-data-claim.repository';
 import { MobileFundingService, type WalletPaymentVerifier } from './mobile-funding.service';
+import { PaymentDataFingerprinter } from './payment-data-fingerprint';
 
 export interface MobileFundingDeps {
   applePay: ApplePayService;
@@ -15,6 +19,10 @@ export interface MobileFundingDeps {
   tokens: TokenService;
   charges: CardChargeRepository;
   chargeAndCredit: ChargeAndCredit;
+  db: SqlClient;
+  /** Key material of the payment data fingerprints: TOKEN_FINGERPRINT_KEY, else the oldest ENCRYPTION_KEYS entry. */
+  fingerprintKey: Buffer | undefined;
+  encryptionKeys: readonly EncryptionKey[];
 }
 
 /** Each wallet's decrypted card becomes the same network token (DPAN, expiry, cryptogram, ECI). */
@@ -44,5 +52,7 @@ export function createMobileFundingService(deps: MobileFundingDeps): MobileFundi
     deps.tokens,
     deps.charges,
     deps.chargeAndCredit,
+    new SqlPaymentDataClaimRepository(deps.db),
+    PaymentDataFingerprinter.fromConfig(deps.fingerprintKey, deps.encryptionKeys),
   );
 }
