@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { AMOUNT_MAX_MINOR } from '../../../src/shared/money/money';
+import { registerAgent } from '../../support/agents';
 import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
 import { createCardToken, fundWithCard, sandbox } from '../../support/payments';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
@@ -77,5 +79,27 @@ describe('money fields refuse JSON numbers', () => {
     const res = await t.http().post('/api/v1/wallets').set(user.auth).send({ currency: 'USD', lowBalanceThreshold: '9999999999999999999' });
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toEqual(['body.lowBalanceThreshold']);
+  });
+
+  it('when an auto top-up, a policy budget or a mandate constraint is past the maximum per operation, then 400 naming it', async () => {
+    const over = (AMOUNT_MAX_MINOR + 1n).toString();
+    const user = await registerUser(t);
+    const wallet = await createWallet(t, user);
+    const token = await createCardToken(t, user.auth);
+    const rule = await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(user.auth)
+      .send({ enabled: true, threshold: over, amount: over, tokenId: token.id });
+    expect(rule.status).toBe(400);
+    expect(fieldsOf(rule.body).sort()).toEqual(['body.amount', 'body.threshold']);
+
+    const agent = await t.http().post('/api/v1/agents').set(user.auth)
+      .send({ name: 'big spender', walletId: wallet.id, policy: { dailyBudget: over, maxPerTransaction: AMOUNT_MAX_MINOR.toString() } });
+    expect(agent.status).toBe(400);
+    expect(fieldsOf(agent.body)).toEqual(['body.policy.dailyBudget']);
+
+    const registered = await registerAgent(t);
+    const mandate = await t.http().post(`/api/v1/agents/${registered.id}/mandates`).set(registered.owner.auth)
+      .send({ constraints: { budget: over }, currency: 'USD', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(mandate.status).toBe(400);
+    expect(fieldsOf(mandate.body)).toEqual(['body.constraints.budget']);
   });
 });
