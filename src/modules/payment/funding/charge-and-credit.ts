@@ -78,13 +78,14 @@ export class ChargeAndCredit {
 
   /**
    * The range check comes before the charge: once the card is charged, the credit must go through.
-   * A refused charge is recorded failed, so recovery does not retry it.
+   * A refused charge (amount_out_of_range, wallet_not_found) is recorded failed, so recovery does not retry it.
    */
   private async assertRoom(charge: CardCharge): Promise<void> {
     try {
       await this.ledger.assertRoomForCredit({ walletId: charge.walletId, amount: charge.amount, source: FUNDING_SOURCE });
     } catch (error) {
-      if (error instanceof AppError && error.code === 'amount_out_of_range') await this.charges.recordFailed(charge.id, error.code);
+      // Never sent to the processor: failed for good, so recovery does not ask the processor about it.
+      if (error instanceof AppError) await this.charges.recordFailed(charge.id, error.code);
       throw error;
     }
   }
