@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode, positiveAmount } from '../../shared/money/money';
+import { AMOUNT_FORMAT, currencyCode, positiveAmount } from '../../shared/money/money';
 import type { Agent } from './agent.repository';
 import { storePolicy } from './policy';
 import { isoInstant } from '../../shared/instant';
@@ -16,7 +16,7 @@ export const policyBody = z
     allowedCurrencies: z.array(currencyCode).max(50).default([]).meta({ description: 'Empty = any' }),
     notBefore: instant.optional(),
     expiresAt: instant.optional(),
-    approvalThreshold: positiveAmount.optional().meta({ description: 'Payments above it wait for the owner' }),
+    approvalThreshold: positiveAmount.optional().meta({ description: `Payments above it wait for the owner; ${AMOUNT_FORMAT}` }),
   })
   .strict()
   .meta({ id: 'AgentPolicy', description: 'Amounts in minor units; every field optional' });

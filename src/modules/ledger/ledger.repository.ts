@@ -63,7 +63,7 @@ export interface HistoryFilter {
 }
 
 /** Why the database refused a posting, checked again under the row locks. */
-export type RefusalCode = 'wallet_not_found' | 'currency_mismatch' | 'wallet_not_active' | 'insufficient_funds';
+export type RefusalCode = 'wallet_not_found' | 'currency_mismatch' | 'wallet_not_active' | 'insufficient_funds' | 'amount_out_of_range';
 
 export class LedgerRefusal extends Error {
   constructor(readonly code: RefusalCode) {
@@ -85,6 +85,8 @@ export interface LedgerRepository {
   reserveRefund(tx: SqlClient, originalTransferId: string, amount: bigint): Promise<boolean>;
   /** Creates the system account's shards for a currency if they do not exist yet. */
   ensureSystemAccounts(code: string, currency: string, shards: number): Promise<string[]>;
+  /** The lowest balance among these accounts (0 when none exists), read without locks. */
+  lowestBalance(accountIds: readonly string[]): Promise<bigint>;
   findEntry(id: string): Promise<LedgerEntry | null>;
   listEntries(walletId: string, filter: HistoryFilter, limit: number, after?: Cursor): Promise<LedgerEntry[]>;
 }

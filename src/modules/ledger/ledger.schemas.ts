@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode, positiveAmount, signedAmount } from '../../shared/money/money';
+import { AMOUNT_FORMAT, currencyCode, positiveAmount, signedAmount } from '../../shared/money/money';
 import { pageQuery } from '../../shared/pagination';
 import type { LedgerEntry, Transfer } from './ledger.repository';
 import type { PostedTransfer } from './ledger.service';
@@ -19,7 +19,7 @@ export const transferBody = z
 
 export const refundBody = z
   .object({
-    amount: positiveAmount.optional().meta({ description: 'Defaults to everything not yet refunded' }),
+    amount: positiveAmount.optional().meta({ description: `Defaults to everything not yet refunded; ${AMOUNT_FORMAT}` }),
     reason: z.string().trim().min(1).max(500),
   })
   .strict();

@@ -3,6 +3,7 @@ import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../http/principal';
 import { AppError, Conflict, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
+import { BALANCE_SOFT_MAX_MINOR } from '../../shared/money/money';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { assertWalletAccess } from '../wallet/wallet-access';
 import type { WalletDirectory, WalletMeta } from '../wallet/wallet-directory';
@@ -108,6 +109,7 @@ const REFUSAL_ERRORS: Record<RefusalCode, () => AppError> = {
   currency_mismatch: () => new ValidationFailed('Both wallets must hold the same currency', undefined, 'currency_mismatch'),
   wallet_not_active: () => new Conflict('wallet_not_active', 'A frozen or closed wallet can neither send nor receive'),
   insufficient_funds: () => new InsufficientFunds('The source wallet does not hold enough for this transfer'),
+  amount_out_of_range: () => amountOutOfRange(),
 };
 
 export class LedgerService {
@@ -129,7 +131,7 @@ export class LedgerService {
   /**
    * Moves money between two user wallets: the caller must own the source (or be a service).
    * Errors: same_wallet (400), currency_mismatch (400), wallet_not_found (404),
-   * wallet_not_active (409), insufficient_funds (422).
+   * wallet_not_active (409), insufficient_funds (422), amount_out_of_range (422).
    */
   async transfer(principal: Principal, request: TransferRequest, options: PostingOptions = {}) {
     const { fromWalletId, toWalletId, amount } = request;
@@ -154,7 +156,8 @@ export class LedgerService {
   /**
    * An operator's credit (positive) or debit (negative) of a user wallet against the adjustments
    * system account, recording who and why.
-   * Errors: wallet_not_found (404), wallet_not_active (409), insufficient_funds (422).
+   * Errors: wallet_not_found (404), wallet_not_active (409), insufficient_funds (422),
+   * amount_out_of_range (422).
    */
   async adjust(adminId: string, walletId: string, signedAmount: bigint, reason: string, options: PostingOptions = {}) {
     return this.postAgainstSystem('adjustments', walletId, signedAmount, { type: 'adjustment', description: reason, initiatedBy: adminId }, options);
@@ -187,6 +190,22 @@ export class LedgerService {
     return this.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), options);
   }
 
+  /**
+   * Before money is taken from outside (a card charge) for `credit`: refuses if the credit would
+   * take the wallet, or any shard of the source's system account, past ±BALANCE_SOFT_MAX_MINOR.
+   * Checked without locks on purpose: the headroom above the soft maximum absorbs the credits of
+   * charges that passed this check at the same time, so the credit owed for a charge is never
+   * refused for range. Errors: wallet_not_found (404), amount_out_of_range (422).
+   */
+  async assertRoomForCredit(credit: Pick<ExternalCredit, 'walletId' | 'amount' | 'source'>): Promise<void> {
+    const wallet = await this.wallets.findById(credit.walletId);
+    if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
+    const lowest = await this.ledger.lowestBalance(await this.systemShards(credit.source, wallet.currency));
+    if (wallet.balance + credit.amount > BALANCE_SOFT_MAX_MINOR || lowest - credit.amount < -BALANCE_SOFT_MAX_MINOR) {
+      throw amountOutOfRange();
+    }
+  }
+
   /** Refunds of originals of these types also run `handler` (one handler per type). */
   handleRefundsOf(types: readonly string[], handler: ExternalRefundHandler): void {
     for (const type of types) {
@@ -199,7 +218,7 @@ export class LedgerService {
    * Sends money back along an original transfer, as a new transfer that points at it. The refunds
    * of one original never add up to more than its amount, however many run at once.
    * Errors: transaction_not_found (404), not_refundable (422), refund_exceeds_remaining (422),
-   * insufficient_funds (422), wallet_not_active (409).
+   * insufficient_funds (422), wallet_not_active (409), amount_out_of_range (422).
    */
   async refund(principal: Principal, entryId: string, amount: bigint | undefined, reason: string, options: PostingOptions = {}) {
     const entry = await this.entryFor(principal, entryId, { refund: true });
@@ -290,15 +309,26 @@ export class LedgerService {
   }
 
   private async systemAccount(code: string, currency: string): Promise<string> {
+    const shards = await this.systemShards(code, currency);
+    // A random shard per posting, so concurrent adjustments do not queue on one hot row.
+    return shards[Math.floor(Math.random() * shards.length)]!;
+  }
+
+  private async systemShards(code: string, currency: string): Promise<string[]> {
     const key = `${code}:${currency}`;
     let shards = this.systemAccounts.get(key);
     if (!shards) {
       shards = await this.ledger.ensureSystemAccounts(code, currency, ADJUSTMENT_SHARDS);
       this.systemAccounts.set(key, shards);
     }
-    // A random shard per posting, so concurrent adjustments do not queue on one hot row.
-    return shards[Math.floor(Math.random() * shards.length)]!;
+    return shards;
   }
+}
+
+function amountOutOfRange(): AppError {
+  return new Unprocessable('amount_out_of_range', 'This amount would take a balance outside the range the ledger can hold', {
+    balanceMaxMinor: BALANCE_SOFT_MAX_MINOR.toString(),
+  });
 }
 
 function refundExceeds(remaining: bigint | undefined): AppError {

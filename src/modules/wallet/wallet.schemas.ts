@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { currencyCode } from '../../shared/money/money';
+import { AMOUNT_FORMAT, currencyCode, nonNegativeAmount } from '../../shared/money/money';
 import type { Wallet } from './wallet.repository';
-
-const nonNegativeAmount = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,18})$/, 'must be a whole number of minor units')
-  .transform(BigInt)
-  .meta({ example: '500' });
 
 const metadata = z
   .record(z.string().max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
@@ -22,7 +16,7 @@ export const createWalletBody = z
     metadata: metadata.optional(),
     lowBalanceThreshold: nonNegativeAmount
       .optional()
-      .meta({ description: 'A balance.low event fires when the balance drops below this' }),
+      .meta({ description: `A balance.low event fires when the balance drops below this; ${AMOUNT_FORMAT}` }),
   })
   .strict();
 

@@ -20,7 +20,11 @@ const baseUnits = z
   .regex(/^[1-9][0-9]{0,77}$/, 'must be a positive whole number of base units (wei or the token’s smallest unit), as a string')
   .transform(BigInt)
   .refine((v) => v <= UINT256_MAX, 'must fit in 256 bits')
-  .meta({ example: '1000000000000000' });
+  .meta({
+    // Wei are not ledger minor units: the chain's own bound (uint256) applies, not the ledger's 10^15.
+    description: 'Base units (wei, or the token’s smallest unit) as a string of digits (a JSON number is refused), at most 2^256 - 1',
+    example: '1000000000000000',
+  });
 
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 

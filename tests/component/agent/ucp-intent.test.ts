@@ -18,13 +18,13 @@ describe('POST /api/v1/ucp/process (compact intent payload)', () => {
       .set('Idempotency-Key', key)
       .send({ ver: '1.0', intent: 'payment', sender: { agent_id: agent.id }, recipient: { agent_id: to.id }, amount: { value, currency } });
 
-  it('when value is "150.00" or 1.1 dollars, then exactly 15000 and 110 cents move', async () => {
+  it('when value is "150.00" or "1.1" dollars, then exactly 15000 and 110 cents move', async () => {
     const payer = await registerAgent(t, { funds: 100_000 });
     const payee = await registerAgent(t);
     const res = await intent(payer, payee, '150.00');
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ amount: '15000', source: 'ucp_intent' });
-    expect((await intent(payer, payee, 1.1)).body.amount).toBe('110');
+    expect((await intent(payer, payee, '1.1')).body.amount).toBe('110');
     expect(await balanceOf(t, payee.walletId)).toBe(15_110n);
   });
 
@@ -34,7 +34,14 @@ describe('POST /api/v1/ucp/process (compact intent payload)', () => {
     const res = await intent(payer, payee, '1.005');
     expect(res.status).toBe(400);
     expect(res.body.error.details.fields[0].field).toBe('body.amount.value');
-    expect((await intent(payer, payee, 0.1 + 0.2)).status).toBe(400);
+    // A JSON number is refused whatever it is: it is a binary float to the client that built it.
+    for (const number of [0.1 + 0.2, 1.1, 150]) {
+      const refused = await intent(payer, payee, number);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details.fields[0].field).toBe('body.amount.value');
+    }
+    // Past the largest amount per operation (10^15 cents).
+    expect((await intent(payer, payee, '10000000000000.01')).status).toBe(400);
     expect((await intent(payer, payee, '0')).status).toBe(400);
     expect((await intent(payer, payee, '-5')).status).toBe(400);
     expect(await balanceOf(t, payer.walletId)).toBe(100_000n);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BALANCE_SOFT_MAX_MINOR } from '../../../src/shared/money/money';
 import { balanceOf } from '../../support/ledger';
 import { createMobilePayFixtures } from '../../support/mobile-pay-config';
 import { appleToken, googleToken, mobileChargesOf, openSession, processPayment, tokenFor, type MobileMethod } from '../../support/mobile-payments';
@@ -34,6 +35,23 @@ describe('Apple Pay and Google Pay /process when something is wrong', () => {
       // The cryptogram was spent on the decline: the session cannot pay again.
       expect((await processPayment(t, method, user.auth, { sessionId, paymentData: tokenFor(fixtures, method) })).body.error.code).toBe('payment_session_used');
       expect(await balanceOf(t, wallet.id)).toBe(0n);
+    },
+  );
+
+  it.each<MobileMethod>(['apple-pay', 'google-pay'])(
+    'when %s would take the wallet past its balance limit, then 422 amount_out_of_range, a failed charge, and the card is never charged',
+    async (method) => {
+      const { user, wallet, sessionId } = await openSession(t, method);
+      // Set straight in the database: reaching 2^62 through the API takes thousands of postings.
+      const nearLimit = BALANCE_SOFT_MAX_MINOR - 1000n;
+      await t.container.db.query('UPDATE wallets SET balance = $2 WHERE id = $1', [wallet.id, nearLimit]);
+      const charged = sandbox(t).chargesMade;
+      const res = await processPayment(t, method, user.auth, { sessionId, paymentData: tokenFor(fixtures, method) });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('amount_out_of_range');
+      expect(sandbox(t).chargesMade).toBe(charged);
+      expect(await balanceOf(t, wallet.id)).toBe(nearLimit);
+      expect(await mobileChargesOf(t, wallet.id)).toEqual([expect.objectContaining({ status: 'failed', failure_code: 'amount_out_of_range' })]);
     },
   );
 

@@ -1,5 +1,6 @@
 import { checkoutProblems, checkoutTotal } from '../../../src/modules/agent/ucp/ucp.checkout';
 import { ucpCheckout as ucpCheckoutSchema, type UcpCheckout } from '../../../src/modules/agent/ucp/ucp.schemas';
+import { AMOUNT_MAX_MINOR } from '../../../src/shared/money/money';
 import { ucpCheckout } from '../../support/ucp';
 
 const parse = (overrides: Record<string, unknown> = {}): UcpCheckout => ucpCheckoutSchema.parse(ucpCheckout(overrides));
@@ -28,13 +29,18 @@ describe('UCP checkout rules', () => {
     expect(checkoutProblems(parse({ totals: [{ type: 'subtotal', amount: 3500 }] }), now).map((m) => m.code)).toEqual(['totals_mismatch']);
   });
 
-  it('when amounts are near the largest safe integer, then the sums stay exact', () => {
-    const price = Number.MAX_SAFE_INTEGER;
+  it('when amounts are at the largest amount per operation, then the sums stay exact', () => {
+    const price = Number(AMOUNT_MAX_MINOR);
     const line_items = [{ id: 'l', item: { id: 'i', price }, quantity: 3 }];
     const exact = BigInt(price) * 3n;
     const totals = [{ type: 'total', amount: price }];
     const problems = checkoutProblems(parse({ line_items, totals }), now);
     expect(problems[0]!.content).toContain(exact.toString());
+  });
+
+  it('when a price is past the largest amount per operation, then the checkout is refused', () => {
+    const line_items = [{ id: 'l', item: { id: 'i', price: Number(AMOUNT_MAX_MINOR) + 1 }, quantity: 1 }];
+    expect(ucpCheckoutSchema.safeParse(ucpCheckout({ line_items })).success).toBe(false);
   });
 
   it('when several things are wrong, then each is reported with its path', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveAmount } from '../../../shared/money/money';
+import { AMOUNT_FORMAT, positiveAmount } from '../../../shared/money/money';
 import { pageQuery } from '../../../shared/pagination';
 import { id, reason } from '../admin.schemas';
 import type { RefundRequest } from './refund-request.repository';
@@ -8,7 +8,7 @@ const STATUSES = ['pending', 'approved', 'rejected'] as const;
 
 export const refundRequestBody = z
   .object({
-    amount: positiveAmount.optional().meta({ description: 'Defaults to everything not yet refunded' }),
+    amount: positiveAmount.optional().meta({ description: `Defaults to everything not yet refunded; ${AMOUNT_FORMAT}` }),
     reason,
   })
   .strict();

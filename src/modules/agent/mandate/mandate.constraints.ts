@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import { isoInstantString } from '../../../shared/instant';
+import { AMOUNT_MAX_MINOR } from '../../../shared/money/money';
 
 /**
  * An open payment mandate's constraints (after AP2), as signed: amounts are strings of minor
@@ -8,7 +9,11 @@ import { isoInstantString } from '../../../shared/instant';
  */
 export const CONSTRAINT_NAMES = ['amount_range', 'budget', 'allowed_payees', 'execution_date'] as const;
 
-const minor = z.string().regex(/^(0|[1-9][0-9]{0,18})$/, 'must be a string of minor units, e.g. "1050"');
+// Checked as text, not transformed: the signed constraints are stored and compared as signed.
+const minor = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a string of minor units, e.g. "1050"')
+  .refine((text) => BigInt(text) <= AMOUNT_MAX_MINOR, `must be at most ${AMOUNT_MAX_MINOR} minor units`);
 const instant = isoInstantString;
 
 export const constraintsInput = z

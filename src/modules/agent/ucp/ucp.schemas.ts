@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode } from '../../../shared/money/money';
+import { AMOUNT_MAX_MINOR, currencyCode } from '../../../shared/money/money';
 import { isoInstantString } from '../../../shared/instant';
 
 /**
@@ -13,7 +13,9 @@ export const UCP_VERSION = '2026-04-08';
 export const OCP_HANDLER_ID = 'ocp_wallet';
 export const OCP_HANDLER_NAME = 'dev.ocp.wallet';
 
-const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// UCP itself says integers here, so numbers stay; bounded by the per-operation maximum (below 2^53,
+// so every such number is exact in any client) and so a few of them summed stay far from overflow.
+const minor = z.number().int().min(0).max(Number(AMOUNT_MAX_MINOR));
 
 export const TOTAL_TYPES = ['items_discount', 'subtotal', 'discount', 'fulfillment', 'tax', 'fee', 'total'] as const;
 
@@ -107,7 +109,11 @@ export const intentBody = z
     recipient: z.union([z.object({ agent_id: id }).strict(), z.object({ wallet_id: id }).strict()]),
     amount: z
       .object({
-        value: z.union([z.string().max(40), z.number()]).meta({ description: 'Major units, e.g. "150.00"' }),
+        // A string only: a JSON number is a binary float to every client that built it (0.1 + 0.2).
+        value: z
+          .string({ error: 'must be a string of major units, e.g. "150.00", not a JSON number' })
+          .max(40)
+          .meta({ description: `Major units as a decimal string, e.g. "150.00"; at most ${AMOUNT_MAX_MINOR} minor units` }),
         currency: currencyCode,
       })
       .strict(),

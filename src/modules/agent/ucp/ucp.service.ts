@@ -74,9 +74,8 @@ export class UcpService {
   }
 }
 
-function toMinor(value: string | number, currency: string): bigint {
-  // A JSON number is turned into its shortest decimal text (150.25 -> "150.25") and parsed as a decimal, never multiplied as a float.
-  const text = typeof value === 'number' ? String(value) : value.trim();
+function toMinor(value: string, currency: string): bigint {
+  const text = value.trim();
   let minor: bigint;
   try {
     minor = decimalToMinor(text, currency);

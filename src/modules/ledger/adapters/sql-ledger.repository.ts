@@ -10,7 +10,7 @@ import {
   type TransferStatus,
 } from '../ledger.repository';
 
-const REFUSALS = new Set<RefusalCode>(['wallet_not_found', 'currency_mismatch', 'wallet_not_active', 'insufficient_funds']);
+const REFUSALS = new Set<RefusalCode>(['wallet_not_found', 'currency_mismatch', 'wallet_not_active', 'insufficient_funds', 'amount_out_of_range']);
 
 interface EntryRow {
   id: string;
@@ -112,6 +112,12 @@ export class SqlLedgerRepository implements LedgerRepository {
       [ids, currency, `system:${code}`],
     );
     return ids;
+  }
+
+  async lowestBalance(accountIds: readonly string[]): Promise<bigint> {
+    const { rows } = await this.db.query<{ lowest: bigint | null }>('SELECT min(balance) AS lowest FROM wallets WHERE id = ANY($1::text[])', [accountIds]);
+    const lowest = rows[0]?.lowest ?? null;
+    return lowest === null ? 0n : BigInt(lowest);
   }
 
   async findEntry(id: string): Promise<LedgerEntry | null> {

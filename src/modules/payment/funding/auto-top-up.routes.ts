@@ -1,20 +1,15 @@
 import { z } from 'zod';
 import type { Api } from '../../../http/api';
-import { positiveAmount } from '../../../shared/money/money';
+import { AMOUNT_FORMAT, nonNegativeAmount, positiveAmount } from '../../../shared/money/money';
 import { idParams } from '../../ledger/ledger.schemas';
 import type { AutoTopUpSettings } from './auto-top-up.repository';
 import type { AutoTopUpService } from './auto-top-up.service';
 
-const nonNegativeAmount = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,17})$/, 'must be a whole number of minor units')
-  .transform(BigInt);
-
 const ruleBody = z
   .object({
     enabled: z.boolean(),
-    threshold: nonNegativeAmount.meta({ description: 'Top up when a debit takes the balance below this (minor units)' }),
-    amount: positiveAmount.meta({ description: 'How much to charge and credit each time (minor units)' }),
+    threshold: nonNegativeAmount.meta({ description: `Top up when a debit takes the balance below this (minor units); ${AMOUNT_FORMAT}` }),
+    amount: positiveAmount.meta({ description: `How much to charge and credit each time (minor units); ${AMOUNT_FORMAT}` }),
     tokenId: z.string().min(1).max(64),
   })
   .strict();

@@ -22,8 +22,8 @@ export const FUNDING_SOURCE = 'funding';
  * the wallet from the funding account, marking the charge credited in the same transaction.
  * A charge that succeeded but could not be credited goes to funding_reconciliation and is logged.
  *
- * Errors: card_declined / processing_error (402), processor_unavailable (503), charge_already_credited
- * (409), and the ledger's wallet_not_found (404) / wallet_not_active (409) after a successful charge.
+ * Errors: amount_out_of_range (422, before any charge), card_declined / processing_error (402),
+ * processor_unavailable (503), charge_already_credited (409), and the ledger's wallet_not_found (404) / wallet_not_active (409) after a successful charge.
  */
 export class ChargeAndCredit {
   constructor(
@@ -41,6 +41,7 @@ export class ChargeAndCredit {
     if (charge.status === 'credited') {
       throw new Conflict('charge_already_credited', 'This charge has already been credited to the wallet', { chargeId: charge.id, transferId: charge.transferId });
     }
+    if (charge.status !== 'succeeded') await this.assertRoom(charge);
     const processorChargeId = charge.status === 'succeeded' ? charge.processorChargeId! : await this.charge(charge, token);
     try {
       return await this.ledger.credit(
@@ -71,6 +72,20 @@ export class ChargeAndCredit {
           chargeId: charge.id, walletId: charge.walletId, amount: charge.amount.toString(), currency: charge.currency, reason,
         });
       }
+      throw error;
+    }
+  }
+
+  /**
+   * The range check comes before the charge: once the card is charged, the credit must go through.
+   * A refused charge (amount_out_of_range, wallet_not_found) is recorded failed, so recovery does not retry it.
+   */
+  private async assertRoom(charge: CardCharge): Promise<void> {
+    try {
+      await this.ledger.assertRoomForCredit({ walletId: charge.walletId, amount: charge.amount, source: FUNDING_SOURCE });
+    } catch (error) {
+      // Never sent to the processor: failed for good, so recovery does not ask the processor about it.
+      if (error instanceof AppError) await this.charges.recordFailed(charge.id, error.code);
       throw error;
     }
   }
