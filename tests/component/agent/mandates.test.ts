@@ -154,4 +154,16 @@ describe('signed owner mandates', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.fields[0].field).toBe('body.constraints.nope');
   });
+
+  it('when a constraint amount is not digits, then 400 naming it, not a 500', async () => {
+    const agent = await registerAgent(t);
+    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    const res = await t
+      .http()
+      .post(`/api/v1/agents/${agent.id}/mandates`)
+      .set(agent.owner.auth)
+      .send({ constraints: { budget: '2026-01-01T00:00:00Z' }, expiresAt });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.fields[0].field).toBe('body.constraints.budget');
+  });
 });

@@ -12,7 +12,8 @@ export const CONSTRAINT_NAMES = ['amount_range', 'budget', 'allowed_payees', 'ex
 // Checked as text, not transformed: the signed constraints are stored and compared as signed.
 const minor = z
   .string()
-  .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a string of minor units, e.g. "1050"')
+  // abort: BigInt() below throws on anything that is not digits.
+  .regex(/^(0|[1-9][0-9]{0,15})$/, { message: 'must be a string of minor units, e.g. "1050"', abort: true })
   .refine((text) => BigInt(text) <= AMOUNT_MAX_MINOR, `must be at most ${AMOUNT_MAX_MINOR} minor units`);
 const instant = isoInstantString;
 
