@@ -62,14 +62,21 @@ export class IdempotencyService {
   ) {}
 
   /**
-   * Either the reply stored for an earlier identical request, or a claim to run this one.
-   * Errors: idempotency_conflict (422) when the key was used with another request;
-   * idempotency_in_flight (409) while the first request with the key is still running (its lease
+   * The reply stored for an earlier identical request, or null when none is stored (yet).
+   * Asked before the payment rate limit, so a replay neither spends quota nor is refused by it.
+   * Errors: idempotency_conflict (422) when the key was used with another request.
+   */
+  async storedReply(scope: string, key: string, requestHash: string): Promise<StoredReply | null> {
+    const stored = await this.repo.find(scope, key);
+    return stored ? this.matching(stored, requestHash) : null;
+  }
+
+  /**
+   * A claim to run the request, after storedReply found nothing.
+   * Errors: idempotency_in_flight (409) while another request with the key is running (its lease
    * is renewed), or for at most `leaseMs` after the process running it died.
    */
-  async begin(scope: string, key: string, requestHash: string): Promise<{ replay: StoredReply } | { claim: IdempotencyClaim }> {
-    const stored = await this.repo.find(scope, key);
-    if (stored) return { replay: this.matching(stored, requestHash) };
+  async claim(scope: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
     // If the first request commits between the lookup and this marker, the unique key still
     // stops a second movement: persist() finds the key taken and the request ends in a 409.
     // The marker is only the fast answer for a retry that overlaps; the key is the guarantee, so a
@@ -77,7 +84,7 @@ export class IdempotencyService {
     const claim = new IdempotencyClaim(this, scope, key, requestHash, randomUUID());
     if (!(await this.cache.setIfAbsent(this.lockKey(claim), claim.leaseToken, this.options.leaseMs))) throw inFlight();
     this.renewEvery(claim, Math.max(1, Math.floor(this.options.leaseMs / 3)));
-    return { claim };
+    return claim;
   }
 
   save(tx: SqlClient, claim: IdempotencyClaim, reply: ReplyToStore): Promise<boolean> {

@@ -15,8 +15,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function inFlightCode(service: IdempotencyService, key: string): Promise<string | undefined> {
   try {
-    const outcome = await service.begin('user-1', key, 'hash');
-    if ('claim' in outcome) await outcome.claim.release();
+    await (await service.claim('user-1', key, 'hash')).release();
     return undefined;
   } catch (error) {
     return (error as { code?: string }).code;
@@ -34,8 +33,7 @@ describe('Idempotency-Key lease', () => {
     // Two processes sharing one cache (as with Redis): the first claims the key, then crashes.
     const crashed = new IdempotencyService(noReplies, cache, { keyTtlMs: 86_400_000, leaseMs: LEASE_MS });
     const survivor = new IdempotencyService(noReplies, cache, { keyTtlMs: 86_400_000, leaseMs: LEASE_MS });
-    const outcome = await crashed.begin('user-1', 'key-1', 'hash');
-    expect('claim' in outcome).toBe(true);
+    await crashed.claim('user-1', 'key-1', 'hash');
     crashed.stopRenewals(); // what a crash does: no release, no more renewals
 
     expect(await inFlightCode(survivor, 'key-1')).toBe('idempotency_in_flight');
@@ -46,28 +44,25 @@ describe('Idempotency-Key lease', () => {
   it('when a live request runs longer than the lease, then it keeps its key until it releases it', async () => {
     const owner = new IdempotencyService(noReplies, cache, { keyTtlMs: 86_400_000, leaseMs: LEASE_MS });
     const other = new IdempotencyService(noReplies, cache, { keyTtlMs: 86_400_000, leaseMs: LEASE_MS });
-    const outcome = await owner.begin('user-1', 'key-2', 'hash');
-    if (!('claim' in outcome)) throw new Error('expected a claim');
+    const claim = await owner.claim('user-1', 'key-2', 'hash');
 
     await sleep(LEASE_MS * 3);
     expect(await inFlightCode(other, 'key-2')).toBe('idempotency_in_flight');
 
-    await outcome.claim.release();
+    await claim.release();
     expect(await inFlightCode(other, 'key-2')).toBeUndefined();
   });
 
   it('when a lapsed claim releases after another request took the key, then the other keeps its marker', async () => {
     const slow = new IdempotencyService(noReplies, cache, { keyTtlMs: 86_400_000, leaseMs: LEASE_MS });
     const next = new IdempotencyService(noReplies, cache, { keyTtlMs: 86_400_000, leaseMs: LEASE_MS });
-    const stale = await slow.begin('user-1', 'key-3', 'hash');
-    if (!('claim' in stale)) throw new Error('expected a claim');
+    const stale = await slow.claim('user-1', 'key-3', 'hash');
     slow.stopRenewals(); // stalled past its lease
     await sleep(LEASE_MS + 100);
-    const fresh = await next.begin('user-1', 'key-3', 'hash');
-    if (!('claim' in fresh)) throw new Error('expected a claim');
+    const fresh = await next.claim('user-1', 'key-3', 'hash');
 
-    await stale.claim.release();
+    await stale.release();
     expect(await inFlightCode(slow, 'key-3')).toBe('idempotency_in_flight');
-    await fresh.claim.release();
+    await fresh.release();
   });
 });
