@@ -1,6 +1,7 @@
-import { MemoryCache } from '../../../src/infra/cache/memory-cache';
+import type { Cache } from '../../../src/infra/cache/cache';
 import type { IdempotencyRepository, StoredReply } from '../../../src/modules/idempotency/idempotency.repository';
 import { IdempotencyService } from '../../../src/modules/idempotency/idempotency.service';
+import { openTestCache } from '../../support/test-app';
 
 const LEASE_MS = 300;
 
@@ -23,9 +24,10 @@ async function inFlightCode(service: IdempotencyService, key: string): Promise<s
 }
 
 describe('Idempotency-Key lease', () => {
-  let cache: MemoryCache;
+  // The in-memory cache, or Redis when REDIS_URL is set (as several instances would share it).
+  let cache: Cache;
   beforeEach(() => {
-    cache = new MemoryCache();
+    cache = openTestCache();
   });
   afterEach(() => cache.close());
 
