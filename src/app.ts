@@ -114,7 +114,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   const api = new Api(API_BASE_PATH, services.idempotency);
   authRoutes(api, services.auth);
   walletRoutes(api, services.wallets);
-  ledgerRoutes(api, services.ledger, limits);
+  ledgerRoutes(api, services.ledger);
   webhookRoutes(api, services.webhook);
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);

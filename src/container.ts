@@ -88,7 +88,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   const idempotency = new IdempotencyService(new SqlIdempotencyRepository(db), cache, {
     keyTtlMs: DAY_MS,
-    inFlightTtlMs: 60_000,
+    leaseMs: config.IDEMPOTENCY_LEASE_MS,
   });
   const walletRepository = new SqlWalletRepository(db);
   const walletDirectory = new WalletDirectory(walletRepository, cache);
@@ -167,6 +167,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       await idempotencyPurge.stop();
+      idempotency.stopRenewals();
       await funding.autoTopUp.idle();
       await funding.cardRefunds.stop();
       await funding.chargeRecovery.stop();

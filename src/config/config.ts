@@ -74,6 +74,7 @@ const envSchema = z.object({
   RATE_LIMIT_USER_MAX: positiveInt.default(50),
   RATE_LIMIT_PAYMENT_MAX: positiveInt.default(10),
   SHUTDOWN_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  IDEMPOTENCY_LEASE_MS: positiveInt.min(1_000).max(60_000).default(10_000),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   API_DOCS_ENABLED: booleanFlag.default(true),

@@ -120,10 +120,18 @@ export class Api {
         next(error);
       }
     };
+    // A stored reply is sent before the route's own steps (the payment rate limit): a replay
+    // neither spends quota nor is refused by it.
+    const replay: RequestHandler = async (req, res, next) => {
+      try {
+        if (!(await this.replayIfStored(req, res))) next();
+      } catch (error) {
+        next(error);
+      }
+    };
     const run: RequestHandler = async (req, res) => {
       const { params, query, body } = req.validated as { params: P; query: Q; body: B };
-      const claim = spec.idempotent ? await this.claimOrReplay(req, res) : undefined;
-      if (spec.idempotent && !claim) return;
+      const claim = spec.idempotent ? await this.claim(req) : undefined;
       try {
         const reply = await spec.handler({
           params,
@@ -144,18 +152,26 @@ export class Api {
         await claim?.release();
       }
     };
-    this.router[spec.method](spec.path, guard, ...(spec.before ?? []), run);
+    this.router[spec.method](spec.path, guard, ...(spec.idempotent ? [replay] : []), ...(spec.before ?? []), run);
   }
 
-  /** Sends the stored reply of an identical earlier request (and returns nothing), or claims the key. */
-  private async claimOrReplay(req: Request, res: Parameters<RequestHandler>[1]): Promise<IdempotencyClaim | undefined> {
-    if (!this.idempotency) throw new Error('Idempotent route without an IdempotencyService');
-    const key = req.get('idempotency-key') as string;
-    const outcome = await this.idempotency.begin((req.principal as Principal).sub, key, requestHash(req));
-    if ('claim' in outcome) return outcome.claim;
+  /** Sends the stored reply of an identical earlier request and returns true, or returns false. */
+  private async replayIfStored(req: Request, res: Parameters<RequestHandler>[1]): Promise<boolean> {
+    const stored = await this.idempotencyService().storedReply(scope(req), idempotencyKey(req), requestHash(req));
+    if (!stored) return false;
     res.setHeader('Idempotent-Replayed', 'true');
-    res.status(outcome.replay.status).type('application/json').send(outcome.replay.body);
-    return undefined;
+    res.status(stored.status).type('application/json').send(stored.body);
+    return true;
+  }
+
+  /** Claims the key for this request (after replayIfStored found nothing). */
+  private claim(req: Request): Promise<IdempotencyClaim> {
+    return this.idempotencyService().claim(scope(req), idempotencyKey(req), requestHash(req));
+  }
+
+  private idempotencyService(): IdempotencyService {
+    if (!this.idempotency) throw new Error('Idempotent route without an IdempotencyService');
+    return this.idempotency;
   }
 
   openApiDocument(info: { title: string; version: string; description?: string }) {
@@ -193,6 +209,15 @@ declare global {
       validated?: { params: unknown; query: unknown; body: unknown };
     }
   }
+}
+
+/** Idempotency keys are scoped to the caller. */
+function scope(req: Request): string {
+  return (req.principal as Principal).sub;
+}
+
+function idempotencyKey(req: Request): string {
+  return req.get('idempotency-key') as string;
 }
 
 /** Same method, path and body (keys in any order) give the same hash. */

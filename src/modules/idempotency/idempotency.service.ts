@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Cache } from '../../infra/cache/cache';
 import type { SqlClient } from '../../infra/db/database';
 import { Conflict, Unprocessable } from '../../shared/errors';
@@ -6,8 +7,12 @@ import type { IdempotencyRepository, StoredReply } from './idempotency.repositor
 export interface IdempotencyOptions {
   /** How long a key and its reply are kept (at least 24 h). */
   keyTtlMs: number;
-  /** How long the in-flight marker may outlive a crashed request. */
-  inFlightTtlMs: number;
+  /**
+   * How long the in-flight marker lives without a renewal. The process running the request renews
+   * it every third of this, so a live request of any length keeps its key, and a crashed one (no
+   * more renewals) frees it for the client's retry after at most this long.
+   */
+  leaseMs: number;
 }
 
 export interface ReplyToStore {
@@ -25,6 +30,8 @@ export class IdempotencyClaim {
     readonly scope: string,
     readonly key: string,
     readonly requestHash: string,
+    /** Written into the marker, so only this claim renews or removes it. */
+    readonly leaseToken: string,
   ) {}
 
   /** Errors: idempotency_in_flight (409) if another request stored a reply under the key first. */
@@ -45,6 +52,9 @@ function inFlight(): Conflict {
 }
 
 export class IdempotencyService {
+  /** Renewal timers of the leases this process holds, by marker key. */
+  private readonly renewals = new Map<string, NodeJS.Timeout>();
+
   constructor(
     private readonly repo: IdempotencyRepository,
     private readonly cache: Cache,
@@ -52,17 +62,29 @@ export class IdempotencyService {
   ) {}
 
   /**
-   * Either the reply stored for an earlier identical request, or a claim to run this one.
-   * Errors: idempotency_conflict (422) when the key was used with another request;
-   * idempotency_in_flight (409) while the first request with the key is still running.
+   * The reply stored for an earlier identical request, or null when none is stored (yet).
+   * Asked before the payment rate limit, so a replay neither spends quota nor is refused by it.
+   * Errors: idempotency_conflict (422) when the key was used with another request.
    */
-  async begin(scope: string, key: string, requestHash: string): Promise<{ replay: StoredReply } | { claim: IdempotencyClaim }> {
+  async storedReply(scope: string, key: string, requestHash: string): Promise<StoredReply | null> {
     const stored = await this.repo.find(scope, key);
-    if (stored) return { replay: this.matching(stored, requestHash) };
+    return stored ? this.matching(stored, requestHash) : null;
+  }
+
+  /**
+   * A claim to run the request, after storedReply found nothing.
+   * Errors: idempotency_in_flight (409) while another request with the key is running (its lease
+   * is renewed), or for at most `leaseMs` after the process running it died.
+   */
+  async claim(scope: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
     // If the first request commits between the lookup and this marker, the unique key still
     // stops a second movement: persist() finds the key taken and the request ends in a 409.
-    if (!(await this.cache.setIfAbsent(this.lockKey(scope, key), '1', this.options.inFlightTtlMs))) throw inFlight();
-    return { claim: new IdempotencyClaim(this, scope, key, requestHash) };
+    // The marker is only the fast answer for a retry that overlaps; the key is the guarantee, so a
+    // lapsed lease (a process stalled past leaseMs) can never move money twice.
+    const claim = new IdempotencyClaim(this, scope, key, requestHash, randomUUID());
+    if (!(await this.cache.setIfAbsent(this.lockKey(claim), claim.leaseToken, this.options.leaseMs))) throw inFlight();
+    this.renewEvery(claim, Math.max(1, Math.floor(this.options.leaseMs / 3)));
+    return claim;
   }
 
   save(tx: SqlClient, claim: IdempotencyClaim, reply: ReplyToStore): Promise<boolean> {
@@ -71,12 +93,45 @@ export class IdempotencyService {
   }
 
   async release(claim: IdempotencyClaim): Promise<void> {
-    await this.cache.delete(this.lockKey(claim.scope, claim.key));
+    const lockKey = this.lockKey(claim);
+    this.stopRenewing(lockKey);
+    // Only our own marker: after a lapsed lease another request may hold the key now.
+    if ((await this.cache.get(lockKey)) === claim.leaseToken) await this.cache.delete(lockKey);
+  }
+
+  /**
+   * Stops renewing every lease this process holds without removing them, which is what a crash
+   * does: they lapse within leaseMs. Called on shutdown once requests are drained or cut.
+   */
+  stopRenewals(): void {
+    for (const lockKey of [...this.renewals.keys()]) this.stopRenewing(lockKey);
   }
 
   /** One batch of the purge of expired keys; true when more may be waiting. */
   async purgeExpired(batchSize = 5_000): Promise<boolean> {
     return (await this.repo.deleteExpired(new Date(), batchSize)) === batchSize;
+  }
+
+  private renewEvery(claim: IdempotencyClaim, intervalMs: number): void {
+    const lockKey = this.lockKey(claim);
+    const timer = setInterval(() => {
+      void this.renew(lockKey, claim.leaseToken).catch(() => {
+        // A cache hiccup: the next tick tries again; if the lease lapses meanwhile, the unique
+        // key in the database still keeps a retry from moving money twice.
+      });
+    }, intervalMs);
+    timer.unref();
+    this.renewals.set(lockKey, timer);
+  }
+
+  private async renew(lockKey: string, leaseToken: string): Promise<void> {
+    if ((await this.cache.get(lockKey)) !== leaseToken) return this.stopRenewing(lockKey);
+    await this.cache.set(lockKey, leaseToken, this.options.leaseMs);
+  }
+
+  private stopRenewing(lockKey: string): void {
+    clearInterval(this.renewals.get(lockKey));
+    this.renewals.delete(lockKey);
   }
 
   private matching(stored: StoredReply, requestHash: string): StoredReply {
@@ -86,7 +141,7 @@ export class IdempotencyService {
     return stored;
   }
 
-  private lockKey(scope: string, key: string): string {
-    return `idem:${scope}:${key}`;
+  private lockKey(claim: { scope: string; key: string }): string {
+    return `idem:${claim.scope}:${claim.key}`;
   }
 }

@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'express';
 import type { Api, Reply } from '../../http/api';
 import {
   historyQuery,
@@ -15,7 +14,7 @@ import type { LedgerService, PostedTransfer } from './ledger.service';
 
 const created = (posted: PostedTransfer): Reply => ({ status: 201, body: toPostedTransferView(posted) });
 
-export function ledgerRoutes(api: Api, ledger: LedgerService, limits: { payment: RequestHandler }): void {
+export function ledgerRoutes(api: Api, ledger: LedgerService): void {
   api.route({
     method: 'post',
     path: '/wallet/transfer',
@@ -23,7 +22,6 @@ export function ledgerRoutes(api: Api, ledger: LedgerService, limits: { payment:
     tags: ['transfers'],
     permission: 'wallet:transfer',
     idempotent: true,
-    before: [limits.payment],
     body: transferBody,
     responses: { 201: { description: 'The transfer with its debit and credit records', schema: postedTransferView } },
     handler: async ({ body, principal, persistReply }) =>
