@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { Pool, types, type PoolClient, type QueryConfig } from 'pg';
+import { Unavailable } from '../../shared/errors';
 import { withTimeout, type Database, type QueryOptions, type QueryResult, type SqlClient } from './database';
 
 const INT8_OID = 20;
@@ -55,19 +56,25 @@ export class PostgresDatabase implements Database {
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
+    // The pool listens for errors only on idle clients. A checked-out client whose backend is
+    // terminated (pg_terminate_backend, a failover, a restart) emits 'error' with no listener,
+    // which kills the process: every client gets its own listener the moment it exists. The
+    // failure itself reaches the caller through the statement that was running.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
-    const result = await this.pool.query(prepared(text, params, options));
+    const result = await this.pool.query(prepared(text, params, options)).catch(translateConnectionError);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
   async exec(script: string): Promise<void> {
-    await this.pool.query(script);
+    await this.pool.query(script).catch(translateConnectionError);
   }
 
   async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(translateConnectionError);
+    let broken: Error | undefined;
     // Not awaited here: BEGIN is pipelined with the transaction's first statement, whose result is
     // only handed back once BEGIN has succeeded.
     coalesceWrites(client);
@@ -79,15 +86,21 @@ export class PostgresDatabase implements Database {
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      if (isConnectionError(error)) {
+        // No ROLLBACK on a dead connection; the server rolled back when it lost the session.
+        broken = error as Error;
+        throw databaseUnavailable(error);
+      }
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      // A broken client goes back with its error so the pool destroys it instead of lending it again.
+      client.release(broken);
     }
   }
 
   async ping(timeoutMs = 2_000): Promise<void> {
-    await withTimeout(this.pool.query('SELECT 1'), timeoutMs, 'PostgreSQL');
+    await withTimeout(this.pool.query('SELECT 1'), timeoutMs, 'PostgreSQL').catch(translateConnectionError);
   }
 
   /** Safe to call twice (shutdown and a test's teardown both close), as PGlite's is. */
@@ -95,6 +108,47 @@ export class PostgresDatabase implements Database {
     if (this.pool.ending || this.pool.ended) return;
     await this.pool.end();
   }
+}
+
+/** Seconds a client is told to wait before trying again while the database is unreachable. */
+const RETRY_AFTER_SECONDS = 1;
+
+/** SQLSTATEs of a lost or refused connection, not of the statement: classes 08 and 57P, and 53300. */
+const CONNECTION_SQLSTATES = /^(08...|57P0[1-4]|53300)$/;
+/** Socket-level failures Node reports while reaching the server. */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** node-postgres raises these as plain Errors without a code. */
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'is not currently accepting connections',
+];
+
+/**
+ * True when the error says the connection to PostgreSQL is gone or cannot be made, as opposed to
+ * a statement the database refused. Such a failure is the same for every request until the
+ * database is back, so it is an outage (503), not a bug (500).
+ */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof Unavailable) return true;
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && (CONNECTION_SQLSTATES.test(e.code) || CONNECTION_ERRNOS.has(e.code))) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return CONNECTION_MESSAGES.some((m) => message.includes(m));
+}
+
+function databaseUnavailable(cause: unknown): Unavailable {
+  if (cause instanceof Unavailable) return cause;
+  const error = new Unavailable('The database is unavailable, try again shortly', 'database_unavailable', RETRY_AFTER_SECONDS);
+  error.cause = cause;
+  return error;
+}
+
+/** Rethrows a connection-level failure as Unavailable (503 database_unavailable) and anything else as it is. */
+function translateConnectionError(error: unknown): never {
+  throw isConnectionError(error) ? databaseUnavailable(error) : error;
 }
 
 /**
