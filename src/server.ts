@@ -1,10 +1,11 @@
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, startupWarnings } from './config/config';
 import { createContainer } from './container';
 import { shutdownOnSignals, startServer } from './http/server-lifecycle';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const container = await createContainer(config);
+  for (const warning of startupWarnings(config)) container.logger.warn(`SECURITY WARNING: ${warning}`);
   const running = await startServer(container.app, {
     host: config.HOST,
     port: config.PORT,

@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { web3Chains } from './web3-chains';
 
 const DEV_JWT_SECRET = 'ocp-development-jwt-secret-do-not-use-in-production';
+/** Placeholders shipped in templates (k8s/secret.template.yaml): a copied template must not reach production. */
+const PLACEHOLDER_SECRET = /change[-_ ]?me|placeholder|replace[-_ ]?me|^(secret|password|example)/i;
+/**
+ * Empirical (Shannon) entropy a production JWT secret needs, in total and per character. 32 random hex
+ * characters give ~113 bits (never under ~90, 2.8 per character, in 200k draws); "aaaa…bbbb…cc" gives 1.5 per character.
+ */
+const JWT_SECRET_ENTROPY_BITS_MIN = 80;
+const JWT_SECRET_ENTROPY_BITS_PER_CHAR_MIN = 2.5;
+const JWT_SECRET_BYTES_MIN = 32;
 // 32 zero-ish bytes under the key id "dev": fine for a laptop, refused in production.
 const DEV_ENCRYPTION_KEYS = 'dev:' + Buffer.alloc(32, 7).toString('base64');
 
@@ -53,7 +62,9 @@ const base64Key32 = z.string().transform((value, ctx) => {
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Unset: all interfaces in production, loopback elsewhere (resolved in configSchema below), so a laptop
+  // running on the development JWT secret is not reachable from the network by default.
+  HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
@@ -142,6 +153,7 @@ const envSchema = z.object({
 /** Defaults that depend on another setting. */
 const configSchema = envSchema.transform((env) => ({
   ...env,
+  HOST: env.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
   // Secure by default: in production webhooks reach only public addresses (SSRF), while local
   // development and tests post to receivers on 127.0.0.1.
   WEBHOOK_ALLOW_PRIVATE_TARGETS: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
@@ -166,7 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  if (config.NODE_ENV === 'production') assertProductionReady(config);
+  // An unset NODE_ENV on a network interface is most likely a forgotten production setting: check it as one.
+  const exposedWithoutEnv = defined.NODE_ENV === undefined && !isLoopbackHost(config.HOST);
+  if (config.NODE_ENV === 'production' || exposedWithoutEnv) assertProductionReady(config);
   assertProvidersConfigured(config);
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together');
@@ -176,14 +190,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function assertProductionReady(config: Config): void {
   const problems: string[] = [];
-  if (config.JWT_SECRET === DEV_JWT_SECRET || config.JWT_SECRET.length < 32) {
-    problems.push('  JWT_SECRET: set a random secret of at least 32 characters in production');
+  const jwtProblem = jwtSecretProblem(config.JWT_SECRET);
+  if (jwtProblem) {
+    problems.push(`  JWT_SECRET: ${jwtProblem}; set a random secret (openssl rand -hex 32) in production`);
   }
   const devKey = Buffer.alloc(32, 7);
   if (config.ENCRYPTION_KEYS.some((k) => k.key.equals(devKey) || new Set(k.key).size < 8)) {
     problems.push('  ENCRYPTION_KEYS: the development key (or a low-entropy key) is refused in production');
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** Why a JWT secret is too weak for production, or undefined. Never echoes the secret. */
+export function jwtSecretProblem(secret: string): string | undefined {
+  if (secret === DEV_JWT_SECRET) return 'the development default is refused';
+  if (PLACEHOLDER_SECRET.test(secret)) return 'a template placeholder is refused';
+  if (Buffer.byteLength(secret, 'utf8') < JWT_SECRET_BYTES_MIN) return `shorter than ${JWT_SECRET_BYTES_MIN} bytes`;
+  const bits = shannonBits(secret);
+  const weak = bits < JWT_SECRET_ENTROPY_BITS_MIN || bits / [...secret].length < JWT_SECRET_ENTROPY_BITS_PER_CHAR_MIN;
+  if (/^(.+?)\1+$/s.test(secret) || weak) return 'too little entropy (repeated or predictable characters)';
+  return undefined;
+}
+
+/** Length × the empirical entropy per character: a cheap lower bar that catches "aaaa…" and "abab…". */
+function shannonBits(text: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const length = [...text].length;
+  let perChar = 0;
+  for (const count of counts.values()) perChar -= (count / length) * Math.log2(count / length);
+  return perChar * length;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * What the server must say loudly at start: a development secret on a network interface means anyone who can
+ * reach the port can mint tokens for any user (the secret is in the source).
+ */
+export function startupWarnings(config: Config): string[] {
+  if (config.JWT_SECRET !== DEV_JWT_SECRET || isLoopbackHost(config.HOST)) return [];
+  return [
+    `JWT_SECRET is the built-in development secret and HOST=${config.HOST} is not loopback: ` +
+      'ANYONE WHO CAN REACH THIS PORT CAN MINT TOKENS FOR ANY USER OR ADMIN. Set JWT_SECRET or HOST=127.0.0.1.',
+  ];
 }
 
 /** A provider picked by config needs its credentials and sane timings: fail at start-up, not at the first payment. */

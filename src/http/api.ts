@@ -114,7 +114,7 @@ export class Api {
           body: parse(spec.body, req.body, 'body'),
         };
         if (spec.headers) parse(spec.headers, req.headers, 'header');
-        if (spec.idempotent) parse(IDEMPOTENCY_HEADERS, req.headers, 'header');
+        if (spec.idempotent) requireIdempotencyKey(req.headers);
         next();
       } catch (error) {
         next(error);
@@ -241,6 +241,15 @@ function authorize(principal: Principal | undefined, authError: Unauthorized | u
   if (permission && !hasPermission(principal, permission)) {
     throw new Forbidden(`This action needs the "${permission}" permission`, 'forbidden', { permission });
   }
+}
+
+/** A missing key is the usual first mistake: say which header is missing and what goes in it, not zod's wording. */
+function requireIdempotencyKey(headers: Request['headers']): void {
+  if (headers['idempotency-key'] === undefined) {
+    const message = 'The Idempotency-Key header is required: send a unique key per operation (e.g. a UUID); a retry with the same key replays the first reply';
+    throw new ValidationFailed(message, { fields: [{ field: 'header.idempotency-key', message: 'required' }] }, 'idempotency_key_missing');
+  }
+  parse(IDEMPOTENCY_HEADERS, headers, 'header');
 }
 
 function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
+import { inspect } from 'node:util';
 import type { Database } from '../../src/infra/db/database';
 import { PgliteDatabase } from '../../src/infra/db/pglite';
 import { PostgresDatabase } from '../../src/infra/db/postgres';
@@ -63,6 +64,21 @@ describe.each(adapters)('%s', (_name, open) => {
     );
     await expect(attempt).rejects.toThrow(/check constraint/);
     expect(await ids()).toEqual([]);
+  });
+
+  it('when a statement fails, then its error carries no bound values (an unknown error is logged whole)', async () => {
+    const secret = `pw-hash-${randomBytes(8).toString('hex')}`;
+    const failures = [
+      db.query('SELECT $1::text AS v, 1 / 0 AS boom', [secret]),
+      db.transaction((tx) => tx.query('SELECT $1::text AS v, 1 / 0 AS boom', [secret])),
+    ];
+    for (const failure of failures) {
+      const error = await failure.then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).toMatch(/division by zero/);
+      expect(error).not.toHaveProperty('params');
+      expect(inspect(error, { depth: 10 })).not.toContain(secret);
+      expect(JSON.stringify(error)).not.toContain(secret);
+    }
   });
 
   it('when the work throws after its first statement, then that statement is rolled back and the connection serves the next transaction', async () => {

@@ -11,7 +11,7 @@ export interface TestAgent {
   auth: { Authorization: string };
 }
 
-/** Registers an agent for `owner` (a new user with a funded USD wallet when not given) and logs it in. */
+/** Registers an agent for `owner` (a new user with a funded USD wallet when not given) and logs it in; no policy means `unlimited: true`. */
 export async function registerAgent(
   t: TestApp,
   options: { owner?: TestUser; policy?: Record<string, unknown>; funds?: number; walletId?: string; name?: string } = {},
@@ -26,7 +26,7 @@ export async function registerAgent(
     .http()
     .post('/api/v1/agents')
     .set(owner.auth)
-    .send({ name: options.name ?? 'shopper', walletId, ...(options.policy ? { policy: options.policy } : {}) });
+    .send({ name: options.name ?? 'shopper', walletId, ...(options.policy ? { policy: options.policy } : { unlimited: true }) });
   if (res.status !== 201) throw new Error(`register agent failed: ${res.status} ${JSON.stringify(res.body)}`);
   const { clientId, clientSecret } = res.body.credentials as { clientId: string; clientSecret: string };
   const token = await agentToken(t, clientId, clientSecret);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../../src/config/config';
+import { ConfigError, loadConfig, startupWarnings } from '../../src/config/config';
 
 const strongKey = (id = 'k1') => `${id}:${randomBytes(32).toString('base64')}`;
 const DEV_KEY = 'dev:' + Buffer.alloc(32, 7).toString('base64');
@@ -120,5 +120,44 @@ describe('loadConfig with NODE_ENV=production', () => {
     expect(configErrorOf({ ...production, ENCRYPTION_KEYS: `${strongKey('k2')},${DEV_KEY}` }).message).toMatch(
       /ENCRYPTION_KEYS: /,
     );
+  });
+});
+
+describe('JWT_SECRET strength outside and inside production', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), ENCRYPTION_KEYS: strongKey() };
+
+  it.each([
+    ['the k8s template placeholder', 'CHANGE-ME-to-64-random-hex-characters'],
+    ['a 31-byte random secret', randomBytes(31).toString('latin1').replace(/[^\x21-\x7e]/g, 'x').slice(0, 31)],
+    ['one character repeated', 'a'.repeat(64)],
+    ['a short pattern repeated', 'abcd1234'.repeat(8)],
+    ['few different characters', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbbbbbbbbcccccccccc'],
+  ])('when JWT_SECRET in production is %s, then it is refused by name without echoing it', (_case, secret) => {
+    const message = configErrorOf({ ...production, JWT_SECRET: secret }).message;
+    expect(message).toMatch(/JWT_SECRET: /);
+    expect(message).not.toContain(secret);
+  });
+
+  it('when JWT_SECRET is 32 random bytes as hex or base64, then production loads', () => {
+    expect(loadConfig({ ...production, JWT_SECRET: randomBytes(32).toString('base64') }).NODE_ENV).toBe('production');
+    expect(loadConfig({ ...production, JWT_SECRET: randomBytes(16).toString('hex') }).NODE_ENV).toBe('production');
+  });
+
+  it('when NODE_ENV is unset and HOST is not loopback, then the production secret checks apply', () => {
+    expect(configErrorOf({ HOST: '0.0.0.0', ENCRYPTION_KEYS: strongKey() }).message).toMatch(/JWT_SECRET: the development default/);
+    expect(loadConfig({ HOST: '0.0.0.0', JWT_SECRET: production.JWT_SECRET, ENCRYPTION_KEYS: strongKey() }).NODE_ENV).toBe('development');
+  });
+
+  it('when nothing is set, then the server listens on loopback only and says nothing', () => {
+    const config = loadConfig({});
+    expect(config.HOST).toBe('127.0.0.1');
+    expect(startupWarnings(config)).toEqual([]);
+    expect(loadConfig(production).HOST).toBe('0.0.0.0');
+  });
+
+  it('when development explicitly listens on all interfaces with the built-in secret, then start-up warns that anyone can mint tokens', () => {
+    const config = loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0' });
+    expect(startupWarnings(config).join('\n')).toMatch(/ANYONE .* CAN MINT TOKENS/);
+    expect(startupWarnings(loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0', JWT_SECRET: production.JWT_SECRET }))).toEqual([]);
   });
 });

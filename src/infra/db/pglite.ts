@@ -24,12 +24,12 @@ export class PgliteDatabase implements Database {
   }
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const result = await this.db.query<R>(text, params as unknown[] | undefined);
+    const result = await this.db.query<R>(text, params as unknown[] | undefined).catch(scrubbed);
     return { rows: result.rows, rowCount: rowCount(result) };
   }
 
   async exec(script: string): Promise<void> {
-    await this.db.exec(script);
+    await this.db.exec(script).catch(scrubbed);
   }
 
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
@@ -54,13 +54,27 @@ export class PgliteDatabase implements Database {
 function transactionAdapter(tx: Transaction): SqlClient {
   return {
     async query<R>(text: string, params?: readonly unknown[]) {
-      const result = await tx.query<R>(text, params as unknown[] | undefined);
+      const result = await tx.query<R>(text, params as unknown[] | undefined).catch(scrubbed);
       return { rows: result.rows, rowCount: rowCount(result) };
     },
     async exec(script: string) {
-      await tx.exec(script);
+      await tx.exec(script).catch(scrubbed);
     },
   };
+}
+
+/**
+ * PGlite attaches the failed statement's bound values to its error (`params`, `queryOptions`); an unknown
+ * error is logged whole, so a failed INSERT would write emails, password hashes or card tokens to the log.
+ * The SQL text stays (it has placeholders, not values), as pg's own errors do.
+ */
+function scrubbed(error: unknown): never {
+  if (error && typeof error === 'object') {
+    for (const key of ['params', 'queryOptions']) {
+      if (key in error) delete (error as Record<string, unknown>)[key];
+    }
+  }
+  throw error;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   agentParams,
   agentView,
   createAgentBody,
+  unlimitedPolicy,
   registeredAgentView,
   toAgentView,
   updateAgentBody,
@@ -27,7 +28,8 @@ export function agentRoutes(api: Api, agents: AgentService): void {
     body: createAgentBody,
     responses: { 201: { description: 'The agent and its credentials', schema: registeredAgentView } },
     handler: async ({ body, principal }) => {
-      const { agent, clientSecret } = await agents.register(principal, body);
+      const { unlimited: _unlimited, policy, ...registration } = body;
+      const { agent, clientSecret } = await agents.register(principal, { ...registration, policy: policy ?? unlimitedPolicy() });
       return { status: 201, body: withCredentials(agent, clientSecret), headers: NO_STORE };
     },
   });

@@ -31,13 +31,25 @@ export const createAgentBody = z
       .strict()
       .optional()
       .meta({ description: 'Instead of walletId: open a dedicated wallet' }),
-    policy: policyBody.default({ allowedCounterparties: [], allowedCurrencies: [] }),
+    policy: policyBody.optional(),
+    unlimited: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'Instead of policy: the agent may spend the whole wallet, to anyone, in any currency' }),
   })
   .strict()
   .refine((b) => (b.walletId === undefined) !== (b.createWallet === undefined), {
     message: 'give exactly one of walletId and createWallet',
     path: ['walletId'],
+  })
+  // An agent without limits must be a decision, not an omission: a forgotten policy used to mean "spend it all".
+  .refine((b) => (b.policy === undefined) !== (b.unlimited === undefined), {
+    message: 'give a spending policy, or "unlimited": true for an agent without limits (not both)',
+    path: ['policy'],
   });
+
+/** What `unlimited: true` means: a policy that allows everything (every field empty). */
+export const unlimitedPolicy = () => ({ allowedCounterparties: [] as string[], allowedCurrencies: [] as string[] });
 
 export const updateAgentBody = z
   .object({

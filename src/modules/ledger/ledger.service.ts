@@ -1,7 +1,7 @@
 import type { Database, SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../http/principal';
-import { AppError, Conflict, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
+import { AppError, Conflict, Forbidden, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import { BALANCE_SOFT_MAX_MINOR } from '../../shared/money/money';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
@@ -217,8 +217,9 @@ export class LedgerService {
   /**
    * Sends money back along an original transfer, as a new transfer that points at it. The refunds
    * of one original never add up to more than its amount, however many run at once.
-   * Errors: transaction_not_found (404), not_refundable (422), refund_exceeds_remaining (422),
-   * insufficient_funds (422), wallet_not_active (409), amount_out_of_range (422).
+   * Errors: transaction_not_found (404), refund_receiver_only (403: the caller sent this payment),
+   * not_refundable (422), refund_exceeds_remaining (422), insufficient_funds (422),
+   * wallet_not_active (409), amount_out_of_range (422).
    */
   async refund(principal: Principal, entryId: string, amount: bigint | undefined, reason: string, options: PostingOptions = {}) {
     const entry = await this.entryFor(principal, entryId, { refund: true });
@@ -302,9 +303,12 @@ export class LedgerService {
     const entry = await this.ledger.findEntry(entryId);
     const privileged = principal.role === 'service' || principal.role === 'admin';
     const owner = entry?.walletUserId === principal.sub;
+    if (!entry || !(privileged || owner)) throw new NotFound('Transaction not found', 'transaction_not_found');
     // Only the receiving side of a transfer may send it back; operators and services may refund either side.
-    const allowed = privileged || (owner && (!refund || entry!.amount > 0n));
-    if (!entry || !allowed) throw new NotFound('Transaction not found', 'transaction_not_found');
+    // The sender sees their own record, so hiding it behind a 404 only confused them: say why instead.
+    if (refund && !privileged && entry.amount < 0n) {
+      throw new Forbidden('Only the receiver of a payment can refund it; ask the receiver, or an operator through a refund request', 'refund_receiver_only');
+    }
     return entry;
   }
 

@@ -38,7 +38,7 @@ describe('agent registration and management', () => {
 
   it('when createWallet is asked, then a dedicated wallet of the owner in that currency', async () => {
     const owner = await registerUser(t);
-    const res = await t.http().post('/api/v1/agents').set(owner.auth).send({ name: 'eur', createWallet: { currency: 'EUR' } });
+    const res = await t.http().post('/api/v1/agents').set(owner.auth).send({ name: 'eur', createWallet: { currency: 'EUR' }, unlimited: true });
     expect(res.status).toBe(201);
     const wallet = await t.http().get(`/api/v1/wallets/${res.body.walletId}`).set(owner.auth);
     expect(wallet.body).toMatchObject({ currency: 'EUR', userId: owner.id });
@@ -48,9 +48,29 @@ describe('agent registration and management', () => {
     const owner = await registerUser(t);
     const other = await registerUser(t);
     const wallet = await createWallet(t, other);
-    const res = await t.http().post('/api/v1/agents').set(owner.auth).send({ name: 'thief', walletId: wallet.id });
+    const res = await t.http().post('/api/v1/agents').set(owner.auth).send({ name: 'thief', walletId: wallet.id, unlimited: true });
     expect(res.status).toBe(404);
     expect((await t.http().get('/api/v1/agents').set(owner.auth)).body.data).toEqual([]);
+  });
+
+  it('when neither a policy nor unlimited: true is given (or both are), then 400 naming body.policy and no agent', async () => {
+    const owner = await registerUser(t);
+    const wallet = await createWallet(t, owner);
+    for (const extra of [{}, { policy: { dailyBudget: '100' }, unlimited: true }]) {
+      const res = await t.http().post('/api/v1/agents').set(owner.auth).send({ name: 'forgot', walletId: wallet.id, ...extra });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields[0].field).toBe('body.policy');
+      expect(res.body.error.message).toMatch(/"unlimited": true/);
+    }
+    expect((await t.http().get('/api/v1/agents').set(owner.auth)).body.data).toEqual([]);
+  });
+
+  it('when unlimited: true is given, then the agent gets a policy with no limits', async () => {
+    const owner = await registerUser(t);
+    const wallet = await createWallet(t, owner);
+    const res = await t.http().post('/api/v1/agents').set(owner.auth).send({ name: 'free', walletId: wallet.id, unlimited: true });
+    expect(res.status).toBe(201);
+    expect(res.body.policy).toEqual({ allowedCounterparties: [], allowedCurrencies: [] });
   });
 
   it('when the policy is malformed, then 400 naming the field', async () => {

@@ -47,12 +47,15 @@ describe('POST /api/v1/transactions/:id/refund', () => {
     expect(more.body.error.code).toBe('refund_exceeds_remaining');
   });
 
-  it('when the sender tries to refund their own payment, then 404', async () => {
-    const { alice, posted } = await paid();
-    for (const id of [posted.debit.id, posted.credit.id]) {
-      const res = await refund(t, alice.auth, id, { reason: 'I want it back' });
-      expect(res.status).toBe(404);
-    }
+  it('when the sender tries to refund their own payment, then 403 refund_receiver_only says why, and no money moves', async () => {
+    const { alice, from, posted } = await paid();
+    const res = await refund(t, alice.auth, posted.debit.id, { reason: 'I want it back' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('refund_receiver_only');
+    expect(res.body.error.message).toMatch(/Only the receiver/);
+    expect(await balanceOf(t, from.id)).toBe(4_000n);
+    // The receiver's record is not the sender's to see: that one stays a 404.
+    expect((await refund(t, alice.auth, posted.credit.id, { reason: 'I want it back' })).status).toBe(404);
   });
 
   it('when 20 partial refunds of 100 race on a 1000 payment, then exactly 10 succeed', async () => {

@@ -30,6 +30,16 @@ describe('Idempotency-Key on transfers', () => {
     expect(await balanceOf(t, from.id)).toBe(900n);
   });
 
+  it('when the Idempotency-Key header is missing, then 400 idempotency_key_missing naming the header, and no money moves', async () => {
+    const { alice, from, body } = await setup();
+    const res = await transfer(t, alice, body, null);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('idempotency_key_missing');
+    expect(res.body.error.message).toMatch(/^The Idempotency-Key header is required/);
+    expect(res.body.error.message).not.toMatch(/expected string|received undefined/);
+    expect(await balanceOf(t, from.id)).toBe(1_000n);
+  });
+
   it('when the same key comes with another body, then 422 idempotency_conflict', async () => {
     const { alice, from, body } = await setup();
     const key = randomUUID();
