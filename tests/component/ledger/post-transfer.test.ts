@@ -58,7 +58,7 @@ describe('POST /api/v1/wallet/transfer', () => {
       [{ fromWalletId: stranger.id, toWalletId: to.id, amount: '1' }, 404, 'wallet_not_found'],
       [{ fromWalletId: from.id, toWalletId: 'wal_doesnotexist', amount: '1' }, 404, 'wallet_not_found'],
       [{ fromWalletId: from.id, toWalletId: 'sys_adjustments_USD_0', amount: '1' }, 404, 'wallet_not_found'],
-      [{ fromWalletId: from.id, toWalletId: to.id, amount: '1' }, 400, 'validation_failed', null],
+      [{ fromWalletId: from.id, toWalletId: to.id, amount: '1' }, 400, 'idempotency_key_missing', null],
       [{ fromWalletId: from.id, toWalletId: to.id, amount: '1', balance: '99' }, 400, 'validation_failed'],
     ];
     const before = await t.container.db.query('SELECT count(*)::int AS n FROM transactions');
