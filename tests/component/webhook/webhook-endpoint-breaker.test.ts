@@ -1,7 +1,9 @@
 import { type DomainEvent, newEvent } from '../../../src/shared/events';
+import { createMetrics } from '../../../src/infra/metrics';
+import { createWebhookModule } from '../../../src/modules/webhook/webhook.module';
 import { FakeHttpServer } from '../../support/fake-http-server';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import { createWebhook } from '../../support/webhook-receiver';
+import { createWebhook, drainWebhooks } from '../../support/webhook-receiver';
 
 const TIMEOUT_MS = 300;
 const OPEN_MS = 1000;
@@ -105,6 +107,42 @@ describe('webhook endpoint circuit breaker', () => {
       expect([...answered].sort()).toEqual([first, ...later].map((e) => e.id).sort());
       expect(await metrics.getSingleMetricAsString('webhook_endpoint_breakers')).toMatch(/state="open"\} 0/);
     } finally {
+      await endpointServer.stop();
+    }
+  });
+
+  it('when one worker instance opened the breaker, then another claims none of its deliveries, and once half-open each sends at most one probe', async () => {
+    let status = 503;
+    const endpointServer = await new FakeHttpServer(() => ({ status })).start();
+    // A second instance on the same database, as another pod would run it.
+    const other = createWebhookModule({ config: t.container.config, db: t.container.db, logger: t.container.logger, metrics: createMetrics() }).worker;
+    try {
+      const user = await registerUser(t);
+      const endpoint = await createWebhook(t, user.auth, `${endpointServer.url}/hooks`);
+      await enqueue([newEvent('balance.changed', user.id, { n: 0 })]);
+      await worker().runOnce();
+      await pause(30);
+      await worker().runOnce();
+      const opened = await breakerOf(endpoint.id);
+      expect(opened.breaker_open_until).not.toBeNull();
+
+      await enqueue([1, 2, 3].map((n) => newEvent('balance.changed', user.id, { n })));
+      expect(await other.runOnce()).toEqual(expect.objectContaining({ claimed: 0 }));
+      expect(await totalAttempts(endpoint.id)).toBe(2);
+
+      status = 200;
+      await untilPassed(opened.breaker_open_until!);
+      const probes = await Promise.all([worker().runOnce(), other.runOnce()]);
+      for (const probe of probes) expect(probe.claimed).toBeLessThanOrEqual(1);
+      expect(probes.reduce((sum, p) => sum + p.delivered, 0)).toBeGreaterThanOrEqual(1);
+      await drainWebhooks(t);
+
+      expect((await deliveriesTo(endpoint.id)).map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+      const answered = endpointServer.requests.slice(2).map((r) => r.body.id);
+      expect(new Set(answered).size).toBe(answered.length);
+      expect(answered).toHaveLength(4);
+    } finally {
+      await other.stop();
       await endpointServer.stop();
     }
   });
