@@ -105,12 +105,18 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
   }
 
   async recordEndpointSuccess(endpointId: string): Promise<BreakerChange | null> {
-    // Writes only when there is something to reset: a healthy endpoint costs no update here.
+    // Locks and writes only when there is something to reset: a healthy endpoint's success costs
+    // one index probe. FOR UPDATE re-reads a row changed meanwhile, so was_open is current.
     const { rows } = await this.db.query<{ was_open: boolean }>(
-      `UPDATE webhook_endpoints e
+      `WITH old AS (
+         SELECT id, breaker_open_until IS NOT NULL AS was_open FROM webhook_endpoints
+          WHERE id = $1 AND (consecutive_failures > 0 OR breaker_open_until IS NOT NULL)
+          FOR UPDATE
+       )
+       UPDATE webhook_endpoints e
           SET consecutive_failures = 0, breaker_trips = 0, breaker_open_until = NULL
-         FROM (SELECT id, breaker_open_until IS NOT NULL AS was_open FROM webhook_endpoints WHERE id = $1 FOR UPDATE) old
-        WHERE e.id = old.id AND (e.consecutive_failures > 0 OR e.breaker_open_until IS NOT NULL)
+         FROM old
+        WHERE e.id = old.id
        RETURNING old.was_open`,
       [endpointId],
     );
