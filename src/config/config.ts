@@ -95,6 +95,11 @@ const envSchema = z.object({
   WEBHOOK_BATCH_SIZE: positiveInt.max(500).default(50),
   WEBHOOK_BACKOFF_BASE_MS: positiveInt.max(3_600_000).default(30_000),
   WEBHOOK_BACKOFF_MAX_MS: positiveInt.max(86_400_000).default(3_600_000),
+  WEBHOOK_ENDPOINT_CONCURRENCY: positiveInt.max(50).default(4),
+  WEBHOOK_IN_FLIGHT_MAX: positiveInt.max(5_000).default(200),
+  WEBHOOK_BREAKER_FAILURES: positiveInt.max(100).default(5),
+  WEBHOOK_BREAKER_OPEN_MS: positiveInt.max(3_600_000).default(30_000),
+  WEBHOOK_BREAKER_OPEN_MAX_MS: positiveInt.max(86_400_000).default(1_800_000),
   // Unset: false in production, true elsewhere (resolved in configSchema below).
   WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
   WEBHOOK_RETENTION_DAYS: positiveInt.max(3650).default(30),

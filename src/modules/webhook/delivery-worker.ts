@@ -1,6 +1,8 @@
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Logger } from '../../infra/logger';
 import { Periodic } from '../../infra/periodic';
+import type { EndpointBreaker } from './endpoint-breaker';
+import { EndpointLanes } from './endpoint-lanes';
 import type { WebhookResponse, WebhookSender } from './http-webhook-sender';
 import { retryDelayMs } from './retry-delay';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhookPayload } from './signature';
@@ -9,21 +11,34 @@ import type { ClaimedDelivery, WebhookDeliveryStore } from './webhook.repository
 
 export interface DeliveryWorkerOptions {
   maxAttempts: number;
+  /** Deliveries claimed per run. */
   batchSize: number;
   timeoutMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Deliveries one endpoint may have in flight in this process. */
+  endpointConcurrency: number;
+  /** Deliveries in flight in this process, all endpoints together. */
+  inFlightMax: number;
 }
 
 export type RunSummary = Record<DeliveryOutcome, number> & { claimed: number };
 
+const SECRET_UNREADABLE = 'signing secret could not be decrypted';
+
 /**
- * Sends what the outbox holds. Each run leases a bounded batch (safe with several instances),
- * POSTs every delivery signed with its endpoint's secret, and records the outcome: 2xx is
- * delivered; anything else is retried with backoff until maxAttempts, then failed.
+ * Sends what the outbox holds. Each run leases a bounded batch (safe with several instances) and
+ * hands every delivery to its endpoint's lane, signed with the endpoint's secret; the outcome is
+ * recorded: 2xx is delivered; anything else is retried with backoff until maxAttempts, then failed.
+ * The started loop does not wait for a batch to finish: it claims again while deliveries are in
+ * flight, so a hanging endpoint delays only its own lane. The endpoint breaker keeps a dead
+ * endpoint from being tried (or using up attempts) until its wait is over.
  */
 export class WebhookDeliveryWorker {
   private readonly loop: Periodic;
+  private readonly lanes: EndpointLanes;
+  /** Claims of this process, one at a time: each reads the lane counts the previous one filled. */
+  private claiming: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: WebhookDeliveryStore,
@@ -31,19 +46,21 @@ export class WebhookDeliveryWorker {
     private readonly send: WebhookSender,
     private readonly logger: Logger,
     private readonly metrics: WebhookMetrics,
+    private readonly breaker: EndpointBreaker,
     private readonly options: DeliveryWorkerOptions,
   ) {
-    // A full batch means more may be due: run again at once.
-    this.loop = new Periodic('webhook worker', async () => (await this.runOnce()).claimed === options.batchSize, logger);
+    this.lanes = new EndpointLanes((total) => metrics.inFlight.set(total));
+    this.loop = new Periodic('webhook worker', () => this.dispatch(), logger);
   }
 
-  /** One batch. Errors: only the claim query's (a database outage); per-delivery ones are recorded. */
+  /**
+   * One batch, waiting for each of its deliveries to settle (tests, tools). Errors: only the claim
+   * query's (a database outage); per-delivery ones are recorded.
+   */
   async runOnce(): Promise<RunSummary> {
-    // The lease outlives the slowest possible attempt, so no other worker takes a row mid-send.
-    const leaseMs = this.options.timeoutMs * 2 + 30_000;
-    const claimed = await this.store.claimDue(this.options.batchSize, leaseMs);
+    const claimed = await this.claim();
     const summary: RunSummary = { claimed: claimed.length, delivered: 0, retried: 0, failed: 0 };
-    const outcomes = await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+    const outcomes = await Promise.all(claimed.map((delivery) => this.lanes.run(delivery.endpointId, () => this.attempt(delivery))));
     for (const outcome of outcomes) if (outcome) summary[outcome] += 1;
     return summary;
   }
@@ -53,9 +70,33 @@ export class WebhookDeliveryWorker {
     this.loop.start(intervalMs);
   }
 
-  /** Stops scheduling and waits for the batch in flight, so close() can release the pool after. */
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /** Stops claiming and waits for the deliveries in flight, so close() can release the pool after. */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.lanes.idle();
+  }
+
+  /** The loop's run: claims and sends without waiting; true when a full batch says more is due. */
+  private async dispatch(): Promise<boolean> {
+    const claimed = await this.claim();
+    // attempt() never rejects: its outcome is recorded (or logged) inside.
+    for (const delivery of claimed) void this.lanes.run(delivery.endpointId, () => this.attempt(delivery));
+    return claimed.length > 0 && claimed.length === this.options.batchSize;
+  }
+
+  private claim(): Promise<ClaimedDelivery[]> {
+    const claimed = this.claiming.then(async () => {
+      const limit = Math.min(this.options.batchSize, this.options.inFlightMax - this.lanes.inFlightTotal);
+      if (limit <= 0) return [];
+      // The lease outlives the slowest possible attempt, so no other worker takes a row mid-send.
+      const leaseMs = this.options.timeoutMs * 2 + 30_000;
+      return this.store.claimDue(limit, leaseMs, {
+        inFlightByEndpoint: this.lanes.snapshot(),
+        perEndpointMax: this.options.endpointConcurrency,
+      });
+    });
+    this.claiming = claimed.catch(() => undefined);
+    return claimed;
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<DeliveryOutcome | undefined> {
@@ -64,16 +105,23 @@ export class WebhookDeliveryWorker {
       const response = await this.sendSigned(delivery);
       if (response.ok) {
         await this.store.markDelivered(delivery);
+        await this.breaker.succeeded(delivery.endpointId);
         return this.record('delivered', context);
       }
       const reason = 'status' in response ? `HTTP ${response.status}` : response.error;
+      let outcome: DeliveryOutcome;
       if (delivery.attempts >= this.options.maxAttempts) {
         await this.store.markFailed(delivery, reason);
-        return this.record('failed', { ...context, reason });
+        outcome = this.record('failed', { ...context, reason });
+      } else {
+        const delayMs = retryDelayMs(delivery.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
+        await this.store.scheduleRetry(delivery, delayMs, reason);
+        outcome = this.record('retried', { ...context, reason, delayMs });
       }
-      const delayMs = retryDelayMs(delivery.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
-      await this.store.scheduleRetry(delivery, delayMs, reason);
-      return this.record('retried', { ...context, reason, delayMs });
+      // After the retry is scheduled, so an opening breaker pushes this delivery back too. An
+      // unreadable secret is ours to fix, not the endpoint being down.
+      if (reason !== SECRET_UNREADABLE) await this.breaker.failed(delivery.endpointId);
+      return outcome;
     } catch (error) {
       // The outcome could not be recorded (database down): the lease expires and the delivery
       // is attempted again.
@@ -89,7 +137,7 @@ export class WebhookDeliveryWorker {
     } catch {
       // A key id missing from ENCRYPTION_KEYS: counted as a failed attempt, so it ends failed
       // instead of being leased again forever.
-      return { ok: false, error: 'signing secret could not be decrypted' };
+      return { ok: false, error: SECRET_UNREADABLE };
     }
     const body = JSON.stringify({
       id: delivery.eventId,

@@ -8,6 +8,7 @@ import { SqlWebhookDeliveryStore } from './adapters/sql-webhook-delivery.store';
 import { SqlWebhookEndpointRepository } from './adapters/sql-webhook-endpoint.repository';
 import { WebhookDeliveryRetention } from './delivery-retention';
 import { WebhookDeliveryWorker } from './delivery-worker';
+import { EndpointBreaker } from './endpoint-breaker';
 import { httpWebhookSender } from './http-webhook-sender';
 import { createWebhookMetrics } from './webhook.metrics';
 import { WebhookOutbox } from './webhook-outbox';
@@ -39,6 +40,12 @@ export function createWebhookModule(deps: {
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     endpointsPerOwnerMax: WEBHOOK_ENDPOINTS_PER_OWNER_MAX,
   });
+  const metricsOfWebhooks = createWebhookMetrics(metrics.registry, store, logger);
+  const breaker = new EndpointBreaker(store, {
+    failuresToOpen: config.WEBHOOK_BREAKER_FAILURES,
+    openBaseMs: config.WEBHOOK_BREAKER_OPEN_MS,
+    openMaxMs: config.WEBHOOK_BREAKER_OPEN_MAX_MS,
+  }, logger, metricsOfWebhooks);
   const worker = new WebhookDeliveryWorker(
     store,
     encryptor,
@@ -48,13 +55,16 @@ export function createWebhookModule(deps: {
       lookup: deps.lookup,
     }),
     logger,
-    createWebhookMetrics(metrics.registry),
+    metricsOfWebhooks,
+    breaker,
     {
       maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
       batchSize: config.WEBHOOK_BATCH_SIZE,
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
       backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+      endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+      inFlightMax: config.WEBHOOK_IN_FLIGHT_MAX,
     },
   );
   const retention = new WebhookDeliveryRetention(store, logger, {

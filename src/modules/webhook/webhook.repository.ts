@@ -65,6 +65,26 @@ export interface ClaimedDelivery {
   secretCiphertext: string;
 }
 
+/** What a claim may take per endpoint in this worker process. */
+export interface ClaimLanes {
+  /** Deliveries this process is sending right now, by endpoint id (absent: none). */
+  inFlightByEndpoint: Record<string, number>;
+  /** In-flight deliveries one endpoint may have in this process (1 while its breaker is half-open). */
+  perEndpointMax: number;
+}
+
+/** When an endpoint's breaker opens, and for how long (see endpoint-breaker.ts). */
+export interface BreakerPolicy {
+  failuresToOpen: number;
+  /** The first opening; each reopening after a failed probe doubles it, up to openMaxMs. */
+  openBaseMs: number;
+  openMaxMs: number;
+}
+
+export type BreakerChange =
+  | { state: 'opened'; openUntil: Date; trips: number; deferred: number }
+  | { state: 'closed' };
+
 /**
  * The outbox table. `enqueue` runs inside the caller's transaction; the rest are the worker's.
  * Outcome updates are fenced by `attempts`: a worker whose lease expired and whose delivery was
@@ -73,11 +93,23 @@ export interface ClaimedDelivery {
 export interface WebhookDeliveryStore {
   /** One delivery per endpoint of the event's owner that subscribes to its type; returns how many. */
   enqueue(tx: SqlClient, events: readonly OutboxEvent[]): Promise<number>;
-  /** Leases up to `limit` due deliveries for `leaseMs`, skipping rows other workers hold. */
-  claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Leases up to `limit` due deliveries for `leaseMs`, skipping rows other workers hold, endpoints
+   * whose breaker is open and endpoints whose lane in this process is full.
+   */
+  claimDue(limit: number, leaseMs: number, lanes: ClaimLanes): Promise<ClaimedDelivery[]>;
   markDelivered(delivery: ClaimedDelivery): Promise<void>;
   scheduleRetry(delivery: ClaimedDelivery, delayMs: number, error: string): Promise<void>;
   markFailed(delivery: ClaimedDelivery, error: string): Promise<void>;
+  /** Resets the endpoint's failure count; 'closed' when its breaker was open or half-open. */
+  recordEndpointSuccess(endpointId: string): Promise<BreakerChange | null>;
+  /**
+   * Counts a failed attempt; 'opened' when that opens (or, after a failed probe, reopens) the
+   * breaker, whose due deliveries are then pushed to its end with their attempts untouched.
+   */
+  recordEndpointFailure(endpointId: string, policy: BreakerPolicy): Promise<BreakerChange | null>;
+  /** Endpoints whose breaker is open (waiting) or half-open (a probe may go), for the gauge. */
+  countBreakers(): Promise<{ open: number; halfOpen: number }>;
   /**
    * Deletes up to `limit` delivered or failed deliveries settled more than `olderThanMs` ago,
    * oldest first; pending ones are never deleted. Returns how many went.

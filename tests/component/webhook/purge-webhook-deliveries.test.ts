@@ -2,7 +2,7 @@ import { SqlWebhookDeliveryStore } from '../../../src/modules/webhook/adapters/s
 import { WebhookDeliveryRetention } from '../../../src/modules/webhook/delivery-retention';
 import { newEvent } from '../../../src/shared/events';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import { createWebhook, deliveriesOf, startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+import { createWebhook, deliveriesOf, drainWebhooks, startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
 const RETENTION_DAYS = 30;
 
@@ -60,7 +60,7 @@ describe('retention of settled webhook deliveries', () => {
 
   it('when more rows are due than a batch holds, then each run deletes one bounded batch, oldest first', async () => {
     const ids = await enqueue(5);
-    await t.container.webhooks.worker.runOnce();
+    await drainWebhooks(t);
     for (const [i, id] of ids.entries()) await age(id, RETENTION_DAYS + 10 - i);
     const retention = new WebhookDeliveryRetention(new SqlWebhookDeliveryStore(t.container.db), t.container.logger, {
       retentionDays: RETENTION_DAYS,

@@ -1,5 +1,5 @@
 import type { SqlClient } from '../../../infra/db/database';
-import type { ClaimedDelivery, OutboxEvent, WebhookDeliveryStore } from '../webhook.repository';
+import type { BreakerChange, BreakerPolicy, ClaimedDelivery, ClaimLanes, OutboxEvent, WebhookDeliveryStore } from '../webhook.repository';
 
 interface ClaimedRow {
   id: string;
@@ -15,6 +15,8 @@ interface ClaimedRow {
 }
 
 const LAST_ERROR_CHARS_MAX = 500;
+/** Rows a claim looks at per row it may take: room for the per-endpoint caps to skip some. */
+const CANDIDATES_PER_CLAIMED = 4;
 
 /**
  * The outbox in SQL. Enqueue is a single INSERT … SELECT whatever the number of events, and when
@@ -46,17 +48,37 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
     return rowCount;
   }
 
-  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claimDue(limit: number, leaseMs: number, lanes: ClaimLanes): Promise<ClaimedDelivery[]> {
     // SKIP LOCKED: concurrent workers each take different rows instead of queueing on the same
     // ones. The lease (next_attempt_at pushed forward) is committed at once, so no lock is held
     // while the HTTP call runs.
+    // Lanes: endpoints whose breaker is open, or whose lane in this process is full, are left out
+    // of the scan, so their backlog never stands in front of other endpoints' deliveries. Of the
+    // rest, each endpoint gets at most its free slots (one probe when its breaker is half-open).
+    // FOR UPDATE cannot sit beside a window function, hence the two steps; rows locked in the
+    // first and not taken are released when this statement commits.
     const { rows } = await this.db.query<ClaimedRow>(
-      `WITH due AS (
-         SELECT id FROM webhook_deliveries
-          WHERE status = 'pending' AND next_attempt_at <= now()
+      `WITH candidates AS (
+         SELECT d.id, d.endpoint_id, d.next_attempt_at,
+                CASE WHEN e.breaker_open_until IS NULL THEN $4::int ELSE 1 END
+                  - COALESCE(($3::jsonb ->> d.endpoint_id)::int, 0) AS slots
+           FROM webhook_deliveries d
+           JOIN webhook_endpoints e ON e.id = d.endpoint_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+            AND (e.breaker_open_until IS NULL OR e.breaker_open_until <= now())
+            AND COALESCE(($3::jsonb ->> d.endpoint_id)::int, 0) < $4::int
+          ORDER BY d.next_attempt_at
+          LIMIT $5
+          FOR UPDATE OF d SKIP LOCKED
+       ), due AS (
+         SELECT id FROM (
+           SELECT id, next_attempt_at, slots,
+                  row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS n
+             FROM candidates
+         ) ranked
+          WHERE n <= slots
           ORDER BY next_attempt_at
           LIMIT $1
-          FOR UPDATE SKIP LOCKED
        )
        UPDATE webhook_deliveries d
           SET attempts = d.attempts + 1,
@@ -66,7 +88,7 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
         WHERE d.id = due.id AND e.id = d.endpoint_id
        RETURNING d.id, d.event_id, d.event_type, d.occurred_at, d.payload, d.traceparent, d.attempts,
                  e.id AS endpoint_id, e.url, e.secret_ciphertext`,
-      [limit, leaseMs],
+      [limit, leaseMs, JSON.stringify(lanes.inFlightByEndpoint), lanes.perEndpointMax, limit * CANDIDATES_PER_CLAIMED],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -80,6 +102,64 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
       url: r.url,
       secretCiphertext: r.secret_ciphertext,
     }));
+  }
+
+  async recordEndpointSuccess(endpointId: string): Promise<BreakerChange | null> {
+    // Locks and writes only when there is something to reset: a healthy endpoint's success costs
+    // one index probe. FOR UPDATE re-reads a row changed meanwhile, so was_open is current.
+    const { rows } = await this.db.query<{ was_open: boolean }>(
+      `WITH old AS (
+         SELECT id, breaker_open_until IS NOT NULL AS was_open FROM webhook_endpoints
+          WHERE id = $1 AND (consecutive_failures > 0 OR breaker_open_until IS NOT NULL)
+          FOR UPDATE
+       )
+       UPDATE webhook_endpoints e
+          SET consecutive_failures = 0, breaker_trips = 0, breaker_open_until = NULL
+         FROM old
+        WHERE e.id = old.id
+       RETURNING old.was_open`,
+      [endpointId],
+    );
+    return rows[0]?.was_open ? { state: 'closed' } : null;
+  }
+
+  async recordEndpointFailure(endpointId: string, policy: BreakerPolicy): Promise<BreakerChange | null> {
+    // One statement, so two workers failing on the same endpoint count both failures and open
+    // it once. It (re)opens only when not open already: failures of requests still in flight when
+    // it opened add to the count without lengthening the wait. Opening pushes the endpoint's due
+    // deliveries to the end of the wait without touching their attempts.
+    const { rows } = await this.db.query<{ open_until: Date; trips: number; deferred: string }>(
+      `WITH opened AS (
+         UPDATE webhook_endpoints
+            SET consecutive_failures = consecutive_failures + 1,
+                breaker_trips = breaker_trips + 1,
+                breaker_open_until = now() + LEAST($4::float8, $3::float8 * 2 ^ LEAST(breaker_trips, 30)) * interval '1 millisecond'
+          WHERE id = $1 AND consecutive_failures + 1 >= $2
+            AND (breaker_open_until IS NULL OR breaker_open_until <= now())
+         RETURNING id, breaker_open_until, breaker_trips
+       ), counted AS (
+         UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1
+          WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM opened)
+       ), deferred AS (
+         UPDATE webhook_deliveries d SET next_attempt_at = o.breaker_open_until
+           FROM opened o
+          WHERE d.endpoint_id = o.id AND d.status = 'pending' AND d.next_attempt_at < o.breaker_open_until
+         RETURNING d.id
+       )
+       SELECT breaker_open_until AS open_until, breaker_trips AS trips, (SELECT count(*) FROM deferred) AS deferred FROM opened`,
+      [endpointId, policy.failuresToOpen, policy.openBaseMs, policy.openMaxMs],
+    );
+    const row = rows[0];
+    return row ? { state: 'opened', openUntil: row.open_until, trips: row.trips, deferred: Number(row.deferred) } : null;
+  }
+
+  async countBreakers(): Promise<{ open: number; halfOpen: number }> {
+    const { rows } = await this.db.query<{ open: string; half_open: string }>(
+      `SELECT count(*) FILTER (WHERE breaker_open_until > now()) AS open,
+              count(*) FILTER (WHERE breaker_open_until <= now()) AS half_open
+         FROM webhook_endpoints WHERE breaker_open_until IS NOT NULL`,
+    );
+    return { open: Number(rows[0]?.open ?? 0), halfOpen: Number(rows[0]?.half_open ?? 0) };
   }
 
   async markDelivered(d: ClaimedDelivery): Promise<void> {
