@@ -2,15 +2,14 @@ import type { LookupFunction } from 'node:net';
 import type { Config } from './config/config';
 import { buildApp } from './app';
 import type { Cache } from './infra/cache/cache';
-import { MemoryCache } from './infra/cache/memory-cache';
 import { Periodic } from './infra/periodic';
-import { RedisCache } from './infra/cache/redis-cache';
 import type { Database } from './infra/db/database';
 import { migrate } from './infra/db/migrate';
 import { openDatabase } from './infra/db/open-database';
 import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
-import { createMetrics } from './infra/metrics';
+import { createMetrics, registerCacheMetrics } from './infra/metrics';
+import { FallbackCache, openCache } from './infra/cache/fallback-cache';
 import { SqlAgentRepository } from './modules/agent/adapters/sql-agent.repository';
 import { createAgentModule } from './modules/agent/agent.module';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
@@ -60,7 +59,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
   const db = overrides.db ?? (await openDatabase(config));
-  const cache = overrides.cache ?? (config.REDIS_URL ? new RedisCache(config.REDIS_URL) : new MemoryCache());
+  // Redis fails fast (no offline queue) and a lost Redis degrades to an in-process cache instead
+  // of stalling every request: docs/runbooks/redis-outage.md.
+  const cache = overrides.cache ?? openCache(config, logger);
+  registerCacheMetrics(metrics, cache);
 
   const applied = await migrate(db);
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
@@ -68,6 +70,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
   const locks = new LoginLocks(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
   await locks.warm();
+  // Locks made while Redis was away were marked only in this process: mark them in Redis again.
+  if (cache instanceof FallbackCache) cache.onRecovered(() => locks.warm());
   // Agents' credentials and status are asked by the token exchange and every agent token check.
   const agentRepository = new SqlAgentRepository(db);
   const auth = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {

@@ -72,6 +72,8 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: positiveInt.max(200).default(20),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.min(50).max(5_000).default(500),
+  REDIS_PROBE_INTERVAL_MS: positiveInt.min(100).max(60_000).default(1_000),
   JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
   JWT_ACCESS_TTL_SECONDS: positiveInt.max(86_400).default(900),
   JWT_REFRESH_TTL_SECONDS: positiveInt.max(90 * 86_400).default(30 * 86_400),

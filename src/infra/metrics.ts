@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { isDegradable, type Cache } from './cache/cache';
 
 /** One registry per app instance, so tests can build many apps in one process. */
 export function createMetrics() {
@@ -23,3 +24,15 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** `ocp_cache_degraded`: 1 while this instance runs on its in-process cache because Redis is unreachable. */
+export function registerCacheMetrics(metrics: Metrics, cache: Cache): void {
+  new Gauge({
+    name: 'ocp_cache_degraded',
+    help: '1 while Redis is unreachable and this instance uses its in-process cache (rate limits per instance), else 0',
+    registers: [metrics.registry],
+    collect() {
+      this.set(isDegradable(cache) && cache.degraded ? 1 : 0);
+    },
+  });
+}

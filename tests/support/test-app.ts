@@ -97,9 +97,10 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
   const { db, drop } = await openTestDatabase();
   const container = await createContainer(config, {
     db,
-    cache: openTestCache(),
     logger: createLogger(config.LOG_LEVEL, [logs]),
     ...overrides,
+    // Only when none is given: an unused one would keep a Redis connection open.
+    cache: overrides.cache ?? openTestCache(),
   });
   return {
     container,

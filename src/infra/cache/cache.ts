@@ -10,3 +10,15 @@ export interface Cache {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A shared cache with an in-process fallback: `degraded` while the shared server is unreachable
+ * (then rate limits and cached values are per instance). /ready and `ocp_cache_degraded` report it.
+ */
+export interface DegradableCache extends Cache {
+  readonly degraded: boolean;
+}
+
+export function isDegradable(cache: Cache): cache is DegradableCache {
+  return typeof (cache as Partial<DegradableCache>).degraded === 'boolean';
+}

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Cache } from '../../infra/cache/cache';
+import { isDegradable, type Cache } from '../../infra/cache/cache';
 import type { Database } from '../../infra/db/database';
 import type { Metrics } from '../../infra/metrics';
 
@@ -18,13 +18,17 @@ export function opsRouter({ db, sharedCache, metrics }: ReadinessDeps): Router {
     res.json({ status: 'ok' });
   });
 
+  // A Redis outage with the in-process fallback (FallbackCache) is 200 "degraded", not 503: every
+  // instance loses the same Redis at once, so a 503 would take them all out of the load balancer
+  // and turn a cache outage into a full one, while they can still serve (rate limits per
+  // instance). The database is the truth for money: without it, 503.
   router.get('/ready', async (_req, res) => {
-    const checks = {
-      database: await check(() => db.ping()),
-      ...(sharedCache ? { cache: await check(() => sharedCache.ping()) } : {}),
-    };
-    const ready = Object.values(checks).every((c) => c === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+    const database = await check(() => db.ping());
+    const cache = sharedCache ? cacheCheck(sharedCache, await check(() => sharedCache.ping())) : undefined;
+    const checks = { database, ...(cache ? { cache } : {}) };
+    const ready = database === 'ok' && cache !== 'unreachable';
+    const status = !ready ? 'unavailable' : cache === 'degraded' ? 'degraded' : 'ready';
+    res.status(ready ? 200 : 503).json({ status, checks });
   });
 
   router.get('/metrics', async (_req, res) => {
@@ -33,6 +37,12 @@ export function opsRouter({ db, sharedCache, metrics }: ReadinessDeps): Router {
   });
 
   return router;
+}
+
+/** "degraded" when a cache with a fallback cannot use Redis (or is still on its fallback). */
+function cacheCheck(cache: Cache, ping: 'ok' | 'unreachable'): 'ok' | 'degraded' | 'unreachable' {
+  if (!isDegradable(cache)) return ping;
+  return ping === 'ok' && !cache.degraded ? 'ok' : 'degraded';
 }
 
 async function check(probe: () => Promise<void>): Promise<'ok' | 'unreachable'> {
