@@ -6,6 +6,7 @@ import { Periodic } from './infra/periodic';
 import type { Database } from './infra/db/database';
 import { migrate } from './infra/db/migrate';
 import { openDatabase } from './infra/db/open-database';
+import { describeDatabaseUrl, waitForDatabase } from './infra/db/wait-for-database';
 import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics, registerCacheMetrics } from './infra/metrics';
@@ -64,6 +65,18 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const cache = overrides.cache ?? openCache(config, logger);
   registerCacheMetrics(metrics, cache);
 
+  // PostgreSQL may still be starting (Compose, a failover): wait for it, bounded, rather than exit here.
+  if (db.engine === 'postgres' && config.DATABASE_URL) {
+    await waitForDatabase(db, {
+      maxWaitMs: config.DATABASE_STARTUP_WAIT_MS,
+      logger,
+      target: describeDatabaseUrl(config.DATABASE_URL),
+    }).catch(async (error: unknown) => {
+      // Ours to close (a test's own db or cache stays open for it).
+      await Promise.allSettled([overrides.db ? undefined : db.close(), overrides.cache ? undefined : cache.close()]);
+      throw error;
+    });
+  }
   const applied = await migrate(db);
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig, startupWarnings } from './config/config';
 import { createContainer } from './container';
 import { shutdownOnSignals, startServer } from './http/server-lifecycle';
+import { DataDirLocked } from './infra/db/data-dir-lock';
+import { DatabaseStartupTimeout } from './infra/db/wait-for-database';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -25,7 +27,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The logger may not exist yet (bad configuration), so this is the one place that writes to stderr.
-  const message = error instanceof ConfigError ? error.message : `Start-up failed: ${(error as Error)?.stack ?? error}`;
+  const message =
+    error instanceof ConfigError || error instanceof DataDirLocked || error instanceof DatabaseStartupTimeout
+      ? error.message
+      : `Start-up failed: ${(error as Error)?.stack ?? error}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

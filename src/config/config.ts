@@ -70,6 +70,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATABASE_POOL_MAX: positiveInt.max(200).default(20),
+  DATABASE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.min(50).max(5_000).default(500),

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type Config } from '../config/config';
+import { DataDirLocked } from '../infra/db/data-dir-lock';
 import { createLogger, type Logger } from '../infra/logger';
 
 /** A command-line command: given the config and a logger, it resolves to its exit code. */
@@ -15,7 +16,9 @@ export async function runCommand(name: string, command: Command, env?: NodeJS.Pr
     logger = createLogger(config.LOG_LEVEL);
     return await command(config, logger);
   } catch (error) {
-    logger.error(`${name} failed`, { error: error instanceof ConfigError ? error.message : error });
+    logger.error(`${name} failed`, {
+      error: error instanceof ConfigError || error instanceof DataDirLocked ? error.message : error,
+    });
     return 1;
   }
 }

@@ -1,4 +1,5 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock';
 import { withTimeout, type Database, type QueryResult, type SqlClient } from './database';
 
 /**
@@ -8,19 +9,30 @@ import { withTimeout, type Database, type QueryResult, type SqlClient } from './
 export class PgliteDatabase implements Database {
   readonly engine = 'pglite' as const;
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly unlock: () => void,
+  ) {}
 
   /**
    * dataDir: a folder for durable data, or undefined for an in-memory database.
    * fromDump: a dumpDataDir() tarball to start from (restore into an empty folder).
+   * A folder is locked for this process until close(): a second process gets DataDirLocked
+   * before anything is read or written (see data-dir-lock.ts).
    */
   static async open(dataDir?: string, fromDump?: Buffer): Promise<PgliteDatabase> {
-    const db = await PGlite.create({
-      ...(dataDir ? { dataDir } : {}),
-      ...(fromDump ? { loadDataDir: new Blob([new Uint8Array(fromDump)]) } : {}),
-      parsers: { [types.INT8]: (value: string) => BigInt(value) },
-    });
-    return new PgliteDatabase(db);
+    const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+    try {
+      const db = await PGlite.create({
+        ...(dataDir ? { dataDir } : {}),
+        ...(fromDump ? { loadDataDir: new Blob([new Uint8Array(fromDump)]) } : {}),
+        parsers: { [types.INT8]: (value: string) => BigInt(value) },
+      });
+      return new PgliteDatabase(db, unlock);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
   }
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -47,7 +59,11 @@ export class PgliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    if (!this.db.closed) await this.db.close();
+    try {
+      if (!this.db.closed) await this.db.close();
+    } finally {
+      this.unlock();
+    }
   }
 }
 
