@@ -10,6 +10,7 @@ import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-crede
 import { AGENT_PERMISSIONS, GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
 import type { TokenIssuer } from './token-issuer';
 import type { LoginLocks } from './login-locks';
+import { assertAcceptablePassword } from './password-policy';
 import type { TokenRevocations } from './token-revocations';
 
 export interface TokenPair {
@@ -48,8 +49,9 @@ export class AuthService {
     private readonly agents?: AgentCredentialStore,
   ) {}
 
-  /** Errors: email_taken (409). */
+  /** Errors: password_too_short, password_too_common (400), email_taken (409). */
   async register(email: string, password: string, role: UserRole = 'user'): Promise<{ user: PublicUser } & TokenPair> {
+    assertAcceptablePassword(password);
     const passwordHash = await hashPassword(password);
     try {
       const user = await this.repo.createUser({ id: newId('usr'), email, role, passwordHash });
