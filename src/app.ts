@@ -74,6 +74,12 @@ export interface AppDeps {
 }
 
 /** Builds the whole HTTP app without listening, so tests can drive it in-process. */
+/** /metrics: behind METRICS_TOKEN when it is set; otherwise open outside production and absent in it. */
+function metricsAccess(config: Config): NonNullable<Parameters<typeof opsRouter>[0]['metricsAccess']> {
+  if (config.METRICS_TOKEN) return { mode: 'token', token: config.METRICS_TOKEN };
+  return config.NODE_ENV === 'production' ? { mode: 'off' } : { mode: 'open' };
+}
+
 export function buildApp({ config, logger, metrics, db, cache, services }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -92,7 +98,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     }),
   );
 
-  app.use(opsRouter({ db, metrics, ...(config.REDIS_URL ? { sharedCache: cache } : {}) }));
+  app.use(opsRouter({ db, metrics, metricsAccess: metricsAccess(config), ...(config.REDIS_URL ? { sharedCache: cache } : {}) }));
 
   app.use(
     express.json({
@@ -136,10 +142,11 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     version: '1.0.0',
     description: 'Wallets, a double-entry ledger, payments and agentic commerce.',
   });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openApi);
-  });
+  // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.
   if (config.API_DOCS_ENABLED) {
+    app.get('/openapi.json', (_req, res) => {
+      res.json(openApi);
+    });
     // validatorUrl null: otherwise the page sends the spec URL to validator.swagger.io for a badge.
     app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi, { swaggerOptions: { validatorUrl: null } }));
   }

@@ -17,6 +17,7 @@ import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
 import { LoginLocks } from './modules/auth/login-locks';
+import { TokenRevocations } from './modules/auth/token-revocations';
 import { createAdminModule } from './modules/admin/admin.module';
 import { SqlIdempotencyRepository } from './modules/idempotency/adapters/sql-idempotency.repository';
 import { IdempotencyService } from './modules/idempotency/idempotency.service';
@@ -83,13 +84,22 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
   const locks = new LoginLocks(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
   await locks.warm();
-  // Locks made while Redis was away were marked only in this process: mark them in Redis again.
-  if (cache instanceof FallbackCache) cache.onRecovered(() => locks.warm());
+  const revocations = new TokenRevocations(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
+  await revocations.warm();
+  // Locks and client revocations made while Redis was away were marked only in this process (and
+  // the fallback clears what it wrote locally from Redis on recovery): mark them in Redis again.
+  if (cache instanceof FallbackCache) {
+    cache.onRecovered(async () => {
+      await locks.warm();
+      await revocations.warm();
+    });
+  }
   // Agents' credentials and status are asked by the token exchange and every agent token check.
   const agentRepository = new SqlAgentRepository(db);
   const auth = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {
     refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
     locks,
+    revocations,
   }, agentRepository);
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 

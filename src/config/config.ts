@@ -91,7 +91,10 @@ const envSchema = z.object({
   IDEMPOTENCY_LEASE_MS: positiveInt.min(1_000).max(60_000).default(10_000),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
-  API_DOCS_ENABLED: booleanFlag.default(true),
+  // Unset: false in production, true elsewhere (resolved in configSchema below). Gates /docs and /openapi.json.
+  API_DOCS_ENABLED: booleanFlag.optional(),
+  // Set: GET /metrics needs `Authorization: Bearer <token>`. Unset: /metrics is open outside production, 404 in it.
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
   WEBHOOK_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
   WEBHOOK_TIMEOUT_MS: positiveInt.max(60_000).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: positiveInt.max(30).default(8),
@@ -165,6 +168,8 @@ const configSchema = envSchema.transform((env) => ({
   // Secure by default: in production webhooks reach only public addresses (SSRF), while local
   // development and tests post to receivers on 127.0.0.1.
   WEBHOOK_ALLOW_PRIVATE_TARGETS: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
+  // The API description is a map for attackers too: opt in to it in production.
+  API_DOCS_ENABLED: env.API_DOCS_ENABLED ?? env.NODE_ENV !== 'production',
 }));
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -205,6 +210,9 @@ function assertProductionReady(config: Config): void {
   const devKey = Buffer.alloc(32, 7);
   if (config.ENCRYPTION_KEYS.some((k) => k.key.equals(devKey) || new Set(k.key).size < 8)) {
     problems.push('  ENCRYPTION_KEYS: the development key (or a low-entropy key) is refused in production');
+  }
+  if (config.METRICS_TOKEN && PLACEHOLDER_SECRET.test(config.METRICS_TOKEN)) {
+    problems.push('  METRICS_TOKEN: a template placeholder is refused; set a random token (openssl rand -hex 32) in production');
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }

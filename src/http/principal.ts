@@ -11,6 +11,10 @@ export interface Principal {
   ownerId?: string;
   /** For agents: the version of the credentials the token was issued under (rotation counts it up). */
   credentialsVersion?: number;
+  /** The token's `jti`, when it has one: logout denylists it until `tokenExpiresAtMs`. */
+  tokenId?: string;
+  /** When the token this principal came from expires (ms since the epoch). */
+  tokenExpiresAtMs?: number;
 }
 
 export function hasPermission(principal: Principal, permission: string): boolean {

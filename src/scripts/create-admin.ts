@@ -4,17 +4,19 @@ import type { Config } from '../config/config';
 import { createContainer } from '../container';
 import type { Logger } from '../infra/logger';
 import type { AuthService } from '../modules/auth/auth.service';
+import { isCommonPassword } from '../modules/auth/password-policy';
 import { Conflict } from '../shared/errors';
 import { runMain, type Command } from './run-command';
 
-// Stricter than self-registration: an admin can move money on anyone's behalf.
+// Stricter than self-registration (also at least 6 different characters): an admin can move money on anyone's behalf.
 const adminInput = z.object({
   email: z.email('is not an email address').max(254),
   password: z
     .string()
     .min(12, 'must be at least 12 characters')
     .max(128, 'must be at most 128 characters')
-    .refine((p) => new Set(p).size >= 6, 'is too repetitive: use at least 6 different characters'),
+    .refine((p) => new Set(p).size >= 6, 'is too repetitive: use at least 6 different characters')
+    .refine((p) => !isCommonPassword(p), 'is a commonly used password: choose one that is harder to guess'),
 });
 
 export type AdminInput = z.infer<typeof adminInput>;

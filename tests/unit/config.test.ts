@@ -93,6 +93,21 @@ describe('loadConfig with NODE_ENV=production', () => {
     expect(config.ENCRYPTION_KEYS[0]?.id).toBe('k1');
   });
 
+  it('when API_DOCS_ENABLED is unset, then the docs are off in production and on elsewhere; it can be turned on', () => {
+    expect(loadConfig(production).API_DOCS_ENABLED).toBe(false);
+    expect(loadConfig({ ...production, API_DOCS_ENABLED: 'true' }).API_DOCS_ENABLED).toBe(true);
+    expect(loadConfig({}).API_DOCS_ENABLED).toBe(true);
+  });
+
+  it('when METRICS_TOKEN is a template placeholder or short, then it is refused by name without echoing it', () => {
+    const placeholder = 'CHANGE-ME-to-64-random-hex-characters-for-metrics';
+    const message = configErrorOf({ ...production, METRICS_TOKEN: placeholder }).message;
+    expect(message).toMatch(/METRICS_TOKEN: /);
+    expect(message).not.toContain(placeholder);
+    expect(configErrorOf({ ...production, METRICS_TOKEN: 'short' }).message).toMatch(/METRICS_TOKEN: /);
+    expect(loadConfig({ ...production, METRICS_TOKEN: randomBytes(32).toString('hex') }).METRICS_TOKEN).toHaveLength(64);
+  });
+
   it('when WEBHOOK_ALLOW_PRIVATE_TARGETS is unset, then private targets are refused; it can be turned on', () => {
     expect(loadConfig(production).WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(false);
     expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(true);

@@ -87,4 +87,13 @@ describe('deployment files (checked as text: no container engine here)', () => {
     expect(compose).toMatch(/path: \.\.\/\.env/);
     expect(compose).toMatch(/context: \.\.\n\s+dockerfile: Dockerfile\n/);
   });
+
+  it('when the compose stack and its Prometheus are read, then Prometheus sends the METRICS_TOKEN the api is given', () => {
+    const apiToken = /^\s+METRICS_TOKEN: (\S+)$/m.exec(read('docker/docker-compose.yml'))?.[1];
+    const prometheus = read('docker/prometheus/prometheus.yml');
+    expect(apiToken).toBeDefined();
+    expect(apiToken!.length).toBeGreaterThanOrEqual(32);
+    expect(prometheus).toMatch(/authorization:\n\s+type: Bearer\n\s+credentials: (\S+)/);
+    expect(/credentials: (\S+)/.exec(prometheus)?.[1]).toBe(apiToken);
+  });
 });

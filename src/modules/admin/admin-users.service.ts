@@ -1,6 +1,7 @@
 import { isUniqueViolation, type SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
 import { hashPassword } from '../../infra/crypto/passwords';
+import { assertAcceptablePassword } from '../auth/password-policy';
 import { Conflict } from '../../shared/errors';
 import type { AdminRole } from '../auth/permissions';
 import type { AdminContext } from './audit/audit.repository';
@@ -24,8 +25,9 @@ export class AdminUserService {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** Creates an operator with an admin role. Errors: email_taken (409). */
+  /** Creates an operator with an admin role. Errors: password_too_common (400), email_taken (409). */
   async create(ctx: AdminContext, input: { email: string; password: string; role: AdminRole }): Promise<AdminUser> {
+    assertAcceptablePassword(input.password);
     const passwordHash = await hashPassword(input.password);
     const id = newId('usr');
     const entry = { action: 'admin_user.create', targetType: 'user', targetId: id };

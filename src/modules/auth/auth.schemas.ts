@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { GRANTABLE_PERMISSIONS } from './permissions';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 
 const email = z.email().max(254).meta({ example: 'ada@example.com' });
-const password = z.string().min(8).max(128).meta({ description: '8 to 128 characters' });
+const password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH)
+  .max(PASSWORD_MAX_LENGTH)
+  .meta({ description: '12 to 128 characters, not a commonly used password (400 password_too_common)' });
 
 export const credentialsBody = z.object({ email, password }).strict();
 

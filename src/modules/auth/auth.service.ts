@@ -10,6 +10,8 @@ import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-crede
 import { AGENT_PERMISSIONS, GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
 import type { TokenIssuer } from './token-issuer';
 import type { LoginLocks } from './login-locks';
+import { assertAcceptablePassword } from './password-policy';
+import type { TokenRevocations } from './token-revocations';
 
 export interface TokenPair {
   accessToken: string;
@@ -28,6 +30,8 @@ export interface AuthServiceOptions {
   refreshTtlSeconds: number;
   /** Locked logins (admin customer management); without it no login is ever locked. */
   locks?: LoginLocks;
+  /** Logout and API-client revocation stop access tokens already issued; without it they run until `exp`. */
+  revocations?: TokenRevocations;
 }
 
 // Compared against when the email is unknown, so a login takes as long either way.
@@ -45,8 +49,9 @@ export class AuthService {
     private readonly agents?: AgentCredentialStore,
   ) {}
 
-  /** Errors: email_taken (409). */
+  /** Errors: password_too_short, password_too_common (400), email_taken (409). */
   async register(email: string, password: string, role: UserRole = 'user'): Promise<{ user: PublicUser } & TokenPair> {
+    assertAcceptablePassword(password);
     const passwordHash = await hashPassword(password);
     try {
       const user = await this.repo.createUser({ id: newId('usr'), email, role, passwordHash });
@@ -96,8 +101,13 @@ export class AuthService {
     return { ...this.accessTokenFor(rotated.user), refreshToken: rotated.refreshToken };
   }
 
-  /** Ends the session of one refresh token (when it is the caller's), or all of the caller's sessions. */
-  async logout(userId: string, refreshToken?: string): Promise<void> {
+  /**
+   * Denies the access token the caller presented at once (by its `jti`, until it expires), then ends
+   * the session of one refresh token (when it is the caller's), or all of the caller's sessions.
+   */
+  async logout(principal: Principal, refreshToken?: string): Promise<void> {
+    await this.options.revocations?.revokeToken(principal);
+    const userId = principal.sub;
     if (!refreshToken) return this.repo.revokeRefreshTokensOfUser(userId);
     const known = await this.repo.findRefreshToken(sha256Hex(refreshToken));
     if (known && known.userId === userId) await this.repo.revokeRefreshFamily(known.familyId);
@@ -141,11 +151,17 @@ export class AuthService {
     return { id: client.id, clientId: client.clientId, clientSecret, name, permissions: client.permissions };
   }
 
-  /** `inTx` runs in the revoking transaction. Errors: not_found (404). */
+  /**
+   * `inTx` runs in the revoking transaction. The client's tokens already issued are denied from the
+   * same transaction, before the commit: when the cache cannot take the marker nothing is committed
+   * and the admin can try again (a failed commit after it denies the client's tokens for one TTL).
+   * Errors: not_found (404).
+   */
   async revokeApiClient(id: string, inTx?: (tx: SqlClient) => Promise<void>): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.revokeApiClient(id, tx))) throw new NotFound('API client not found');
       await inTx?.(tx);
+      await this.options.revocations?.revokeClient(id);
     });
   }
 
@@ -181,6 +197,9 @@ export class AuthService {
       if (!state?.active || state.credentialsVersion !== (principal.credentialsVersion ?? 1)) {
         throw new Unauthorized('This agent is suspended or revoked, or its credentials were rotated', 'agent_not_active');
       }
+    }
+    if (await this.options.revocations?.isRevoked(principal)) {
+      throw new Unauthorized('This access token was revoked; sign in again', 'token_revoked');
     }
     const locks = this.options.locks;
     if (locks && (await locks.isLocked(principal.ownerId ?? principal.sub))) throw accountLocked();

@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../../http/principal';
@@ -14,6 +14,7 @@ const claimsSchema = z.object({
   permissions: z.array(z.string()),
   owner: z.string().optional(),
   cv: z.number().int().positive().optional(),
+  jti: z.string().min(1).max(64).optional(),
   iat: z.number(),
   exp: z.number(),
 });
@@ -49,6 +50,8 @@ export class TokenIssuer {
       algorithm: ALGORITHM,
       subject: principal.sub,
       issuer: ISSUER,
+      // A unique id, so that logout can deny this one token until it expires (token-revocations.ts).
+      jwtid: randomBytes(16).toString('base64url'),
       expiresIn: ttlSeconds,
     });
   }
@@ -73,7 +76,7 @@ export class TokenIssuer {
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new Unauthorized('Access token is invalid', 'invalid_token');
-    const { sub, role, permissions, owner, cv, exp } = claims.data;
+    const { sub, role, permissions, owner, cv, jti, exp } = claims.data;
     // Frozen: one principal now serves every request that carries the token.
     const principal: Principal = Object.freeze({
       sub,
@@ -81,6 +84,8 @@ export class TokenIssuer {
       permissions: Object.freeze(permissions),
       ...(owner ? { ownerId: owner } : {}),
       ...(cv ? { credentialsVersion: cv } : {}),
+      ...(jti ? { tokenId: jti } : {}),
+      tokenExpiresAtMs: exp * 1000,
     });
     return { principal, expiresAtMs: exp * 1000 };
   }

@@ -90,8 +90,11 @@ describe('admin roles and permissions', () => {
     const bad = [
       { email: 'x1@example.com', password: 'operator-password-42', role: 'root' },
       { email: 'x2@example.com', password: 'aaaaaaaaaaaaaaaa', role: 'support' },
+      { email: 'x3@example.com', password: 'P@ssw0rd1234', role: 'support' },
     ];
     for (const body of bad) expect((await t.http().post('/api/v1/admin/users').set(auth.admin!).send(body)).status).toBe(400);
+    const common = await t.http().post('/api/v1/admin/users').set(auth.admin!).send({ email: 'x4@example.com', password: 'QWERTYuiop123', role: 'finance' });
+    expect(common.body.error.code).toBe('password_too_common');
     const after = await t.container.db.query("SELECT count(*)::int AS n FROM users WHERE role = 'admin'");
     expect(after.rows).toEqual(before.rows);
   });

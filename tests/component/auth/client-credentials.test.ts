@@ -62,6 +62,26 @@ describe('POST /api/v1/auth/token (server-to-server)', () => {
     expect(res.body.error.code).toBe('invalid_client');
   });
 
+  it('when an admin revokes the client, then the token it already holds gets 401 token_revoked at once', async () => {
+    const client = await createClient(['wallet:read']);
+    const other = await createClient(['wallet:read']);
+    const bearer = async (c: { clientId: string; clientSecret: string }) => ({
+      Authorization: `Bearer ${(await exchange(c.clientId, c.clientSecret)).body.accessToken}`,
+    });
+    const held = await bearer(client);
+    const otherHeld = await bearer(other);
+    const probe = (auth: Record<string, string>) => t.http().get('/api/v1/wallets').set(auth);
+    expect((await probe(held)).status).toBe(200);
+
+    expect((await t.http().delete(`/api/v1/admin/api-clients/${client.id}`).set(admin.auth)).status).toBe(204);
+
+    const after = await probe(held);
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('token_revoked');
+    expect((await probe(otherHeld)).status).toBe(200);
+    expect((await probe(admin.auth)).status).toBe(200);
+  });
+
   it('when a field is missing, then 400 naming it', async () => {
     const res = await t.http().post('/api/v1/auth/token').send({ clientId: 'ci_x' });
     expect(res.status).toBe(400);

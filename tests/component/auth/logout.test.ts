@@ -42,6 +42,36 @@ describe('POST /api/v1/auth/logout', () => {
     expect((await refresh(alice.refreshToken)).status).toBe(200);
   });
 
+  const wallets = (auth: Record<string, string>) => t.http().get('/api/v1/wallets').set(auth);
+
+  it('when the caller logs out, then the same access token is refused at once with 401 token_revoked', async () => {
+    const user = await registerUser(t);
+    expect((await wallets(user.auth)).status).toBe(200);
+    expect((await t.http().post('/api/v1/auth/logout').set(user.auth).send({ refreshToken: user.refreshToken })).status).toBe(204);
+    const after = await wallets(user.auth);
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('token_revoked');
+    expect((await t.http().post('/api/v1/auth/logout').set(user.auth).send({})).status).toBe(401);
+  });
+
+  it("when a user logs out, then other users' tokens and the user's other sessions' tokens still work", async () => {
+    const user = await registerUser(t);
+    const other = await registerUser(t);
+    const secondSession = await login(user.email);
+    expect((await wallets(other.auth)).status).toBe(200);
+    await t.http().post('/api/v1/auth/logout').set(user.auth).send({ refreshToken: user.refreshToken });
+    expect((await wallets(other.auth)).status).toBe(200);
+    expect((await wallets({ Authorization: `Bearer ${secondSession.body.accessToken}` })).status).toBe(200);
+  });
+
+  it('when a logged-out user signs in again, then the new access token works', async () => {
+    const user = await registerUser(t);
+    await t.http().post('/api/v1/auth/logout').set(user.auth).send({});
+    const again = await login(user.email);
+    expect(again.status).toBe(200);
+    expect((await wallets({ Authorization: `Bearer ${again.body.accessToken}` })).status).toBe(200);
+  });
+
   it('when there is no access token, then 401', async () => {
     const user = await registerUser(t);
     const res = await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken });

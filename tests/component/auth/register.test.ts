@@ -58,4 +58,25 @@ describe('POST /api/v1/auth/register', () => {
     const login = await t.http().post('/api/v1/auth/login').send({ email, password: 'short' });
     expect(login.status).toBe(401);
   });
+
+  it('when the password has 11 characters, then 400 naming body.password; 12 are enough', async () => {
+    const short = await register({ email: uniqueEmail(), password: 'tr0mbone-Kx' });
+    expect(short.status).toBe(400);
+    expect(short.body.error.code).toBe('validation_failed');
+    expect(short.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body.password']);
+    expect((await register({ email: uniqueEmail(), password: 'tr0mbone-Kx7' })).status).toBe(201);
+  });
+
+  it.each([['password1234'], ['QwertyUiop123'], ['123456789012'], ['IloveYou1234'], ['1qaz2wsx3edc']])(
+    'when the password is the common %s, then 400 password_too_common, without echoing it, and no account',
+    async (password) => {
+      const email = uniqueEmail();
+      const res = await register({ email, password });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('password_too_common');
+      expect(res.body.error.details).toEqual({ field: 'body.password' });
+      expect(JSON.stringify(res.body)).not.toContain(password);
+      expect((await t.http().post('/api/v1/auth/login').send({ email, password })).status).toBe(401);
+    },
+  );
 });

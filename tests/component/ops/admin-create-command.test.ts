@@ -28,6 +28,7 @@ describe('admin:create input', () => {
     ['too short', 'Sh0rt-pass', /at least 12 characters/],
     ['too repetitive', 'aaaaaaaaaaaaaaaa', /too repetitive/],
     ['too long', 'x'.repeat(64) + 'y'.repeat(65), /at most 128/],
+    ['a common one', 'Administrator123', /commonly used password/],
   ])('when the password is %s, then it is refused', (_case, password, reason) => {
     const read = readAdminInput(['--email', 'cli@ocp.test', '--password', password], config);
     expect(read).toEqual({ problem: expect.stringMatching(reason) });

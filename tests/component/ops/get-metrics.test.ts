@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 /** The value of one sample line, e.g. http_requests_total{method="POST",route="…",status="401"}. */
@@ -43,5 +44,50 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('cli_someone');
     // The raw path, not its number alone: a heap size like 4711712 would match that by chance.
     expect(text).not.toContain('/no/such/route');
+  });
+});
+
+describe('GET /metrics with METRICS_TOKEN set', () => {
+  const token = randomBytes(32).toString('hex');
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ METRICS_TOKEN: token });
+  });
+  afterAll(() => t.close());
+
+  it('when no token or a wrong one comes, then 401 without the metrics', async () => {
+    for (const auth of [undefined, 'Bearer wrong', `Bearer ${token}x`, `Basic ${token}`]) {
+      const req = t.http().get('/metrics');
+      const res = auth ? await req.set('Authorization', auth) : await req;
+      expect(res.status).toBe(401);
+      expect(res.text).not.toMatch(/process_cpu_user_seconds_total/);
+      expect(res.text).not.toContain(token);
+    }
+  });
+
+  it('when the token comes as a bearer token, then the metrics', async () => {
+    const res = await t.http().get('/metrics').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/^process_cpu_user_seconds_total \d/m);
+  });
+});
+
+describe('/metrics, /docs and /openapi.json in production by default', () => {
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+  };
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(production);
+  });
+  afterAll(() => t.close());
+
+  it('when no METRICS_TOKEN and no API_DOCS_ENABLED are set, then all three are 404 and the API still answers', async () => {
+    expect((await t.http().get('/metrics')).status).toBe(404);
+    expect((await t.http().get('/openapi.json')).status).toBe(404);
+    expect((await t.http().get('/docs/')).status).toBe(404);
+    expect((await t.http().get('/health')).status).toBe(200);
   });
 });

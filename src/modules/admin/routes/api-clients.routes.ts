@@ -24,7 +24,7 @@ export function adminApiClientRoutes(api: Api, admin: AdminModule): void {
   api.route({
     method: 'delete',
     path: '/admin/api-clients/:id',
-    summary: 'Revoke an API client; tokens it already holds expire on their own',
+    summary: 'Revoke an API client; tokens it already holds are refused at once',
     tags,
     permission: 'admin:api-clients:write',
     params: idParams,

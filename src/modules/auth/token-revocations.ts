@@ -1,0 +1,75 @@
+import type { Cache } from '../../infra/cache/cache';
+import type { SqlClient } from '../../infra/db/database';
+import type { Logger } from '../../infra/logger';
+import type { Principal } from '../../http/principal';
+
+/**
+ * Access tokens stopped before they expire, asked on every authenticated request (the verified
+ * principal is remembered in-process, so this is where a revocation takes effect). One cache read
+ * per request, and only for the principals that can be revoked this way:
+ *
+ * - a user's or admin's token, by its `jti`, after logout: the marker lives until the token's own
+ *   `exp`. Logout denies the token it was called with; the other sessions' access tokens (when no
+ *   refresh token is given, every refresh family ends) run out within JWT_ACCESS_TTL_SECONDS.
+ * - an API client's (`service`) tokens, by one marker per client after an admin revokes it: a
+ *   revoked client gets no new tokens, so the marker only has to outlive the access-token TTL.
+ *
+ * Agents are not here: their status is already asked on every request (agent suspension/revocation).
+ * The cache is Redis when REDIS_URL is set, so every instance sees a revocation at once; the
+ * in-memory cache serves one process and is refilled with the revoked clients at start-up, but the
+ * denied `jti`s of a restarted single process are forgotten (they still expire on their own).
+ * When the cache cannot answer, a service token is checked against the database; a user's token
+ * is let through with a warning (denying every user while the cache is down would be worse).
+ */
+export class TokenRevocations {
+  constructor(
+    private readonly cache: Cache,
+    private readonly db: SqlClient,
+    private readonly accessTtlMs: number,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async isRevoked(principal: Principal): Promise<boolean> {
+    const key = this.keyFor(principal);
+    if (!key) return false;
+    try {
+      return (await this.cache.get(key)) !== null;
+    } catch (error) {
+      this.logger.warn('token-revocation cache unavailable', { error, role: principal.role });
+      if (principal.role !== 'service') return false;
+      const { rows } = await this.db.query('SELECT 1 FROM api_clients WHERE id = $1 AND revoked_at IS NOT NULL', [principal.sub]);
+      return rows.length > 0;
+    }
+  }
+
+  /** Denies one access token (by its `jti`) until it expires. A token without a `jti` cannot be. */
+  async revokeToken(principal: Principal): Promise<void> {
+    if (!principal.tokenId || !principal.tokenExpiresAtMs) return;
+    const ttlMs = principal.tokenExpiresAtMs - this.now();
+    if (ttlMs > 0) await this.cache.set(tokenKey(principal.tokenId), '1', ttlMs);
+  }
+
+  /** Denies every token issued to an API client so far. */
+  async revokeClient(apiClientId: string): Promise<void> {
+    await this.cache.set(clientKey(apiClientId), '1', this.accessTtlMs);
+  }
+
+  /** At start-up (an in-memory cache starts empty): markers for clients revoked recently enough to matter. */
+  async warm(): Promise<void> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `SELECT id FROM api_clients WHERE revoked_at IS NOT NULL AND revoked_at > now() - make_interval(secs => $1)`,
+      [this.accessTtlMs / 1000],
+    );
+    for (const { id } of rows) await this.revokeClient(id);
+  }
+
+  private keyFor(principal: Principal): string | null {
+    if (principal.role === 'service') return clientKey(principal.sub);
+    if ((principal.role === 'user' || principal.role === 'admin') && principal.tokenId) return tokenKey(principal.tokenId);
+    return null;
+  }
+}
+
+const tokenKey = (jti: string) => `auth:revoked-token:${jti}`;
+const clientKey = (apiClientId: string) => `auth:revoked-client:${apiClientId}`;
