@@ -32,7 +32,7 @@ export const answer = {
   fingerprint: z.string().max(255),
 };
 
-/** Last four digits of a masked or full number ("XXXXXXXXXXXX4242" -> "4242"). */
+/** Last four digits of a masked or full number (a masked "XXXXXXXXXXXX" plus four digits gives those four). */
 export function last4Of(masked: string): string {
   const digits = masked.replace(/\D/g, '');
   return digits.slice(-4).padStart(4, '0');
