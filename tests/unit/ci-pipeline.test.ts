@@ -49,12 +49,12 @@ describe('the CI/CD pipeline (.github/workflows/ci.yml) against .ci/run', () => 
     expect(new Set(nodes)).toEqual(new Set([20]));
     expect(pkg.engines.node).toMatch(/^>=20\./);
     expect(read('Dockerfile')).toMatch(/^FROM node:20-slim AS build$/m);
-    const compose = read('docker/docker-compose.yml');
+    const compose = read('docker-compose.yml');
     for (const service of Object.values(workflow.jobs.test!.services!)) expect(compose).toContain(`image: ${service.image}`);
   });
 
   it('when the compose checks are read, then .ci/run validates the same profiles as the image job', () => {
-    const profiles = (text: string) => [...text.matchAll(/docker compose -f docker\/docker-compose\.yml(.*) config --quiet/g)].map((m) => m[1]!.trim());
+    const profiles = (text: string) => [...text.matchAll(/docker compose(.*) config --quiet/g)].map((m) => m[1]!.trim());
     expect(profiles(ciRun)).toEqual(profiles(runs('image')));
     expect(profiles(ciRun)).toContain('--profile observability');
   });

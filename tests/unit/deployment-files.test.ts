@@ -1,6 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+// yaml is in the installed tree through @asteasolutions/zod-to-openapi (as in k8s-manifests.test.ts).
+import { parse } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../src/config/config';
+
+interface Compose {
+  services: Record<string, {
+    image?: string;
+    build?: unknown;
+    env_file?: unknown;
+    environment?: Record<string, string>;
+    healthcheck?: unknown;
+    depends_on?: Record<string, unknown>;
+  }>;
+}
 
 const ROOT = join(__dirname, '../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -48,21 +61,6 @@ describe('deployment files (checked as text: no container engine here)', () => {
     expect(values.filter((v) => !v.includes('CHANGE-ME'))).toEqual([]);
   });
 
-  it('when the Deployment is read, then probes, port, non-root and read-only root with a writable /tmp are set', () => {
-    const deployment = read('k8s/deployment.yaml');
-    expect(deployment).toMatch(/livenessProbe:\s+httpGet:\s+path: \/health/);
-    expect(deployment).toMatch(/readinessProbe:\s+httpGet:\s+path: \/ready/);
-    expect(deployment).toMatch(/containerPort: 3000/);
-    expect(deployment).toMatch(/runAsNonRoot: true/);
-    expect(deployment).toMatch(/readOnlyRootFilesystem: true/);
-    expect(deployment).toMatch(/mountPath: \/tmp/);
-    expect(deployment).toMatch(/requests:\s+cpu: \S+\s+memory: \S+\s+limits:/);
-    const grace = Number(/terminationGracePeriodSeconds: (\d+)/.exec(deployment)?.[1]);
-    const shutdownMs = Number(/SHUTDOWN_TIMEOUT_MS: "(\d+)"/.exec(read('k8s/configmap.yaml'))?.[1]);
-    expect(grace * 1000).toBeGreaterThan(shutdownMs);
-    expect(deployment).not.toMatch(/^\s*namespace:/m);
-  });
-
   it('when the root Dockerfile is read, then it is multi-stage on node:20-slim, non-root, prod deps only, with a /health check', () => {
     const dockerfile = read('Dockerfile');
     expect(dockerfile.match(/^FROM node:20-slim AS \w+/gm)?.length).toBeGreaterThanOrEqual(2);
@@ -78,18 +76,25 @@ describe('deployment files (checked as text: no container engine here)', () => {
     for (const path of ['.dockerignore']) expect(read(path)).toMatch(/^node_modules$/m);
   });
 
-  it('when docker-compose.yml is read, then api waits for healthy postgres 16 and redis 7 and reads .env', () => {
-    const compose = read('docker/docker-compose.yml');
-    expect(compose).toMatch(/image: postgres:16/);
-    expect(compose).toMatch(/image: redis:7/);
-    expect(compose.match(/healthcheck:/g)).toHaveLength(2); // postgres, redis
-    expect(compose.match(/condition: service_healthy/g)).toHaveLength(2);
-    expect(compose).toMatch(/path: \.\.\/\.env/);
-    expect(compose).toMatch(/context: \.\.\n\s+dockerfile: Dockerfile\n/);
+  it('when docker-compose.yml is parsed, then images are pinned, api waits for every service with a health check, and reads .env', () => {
+    const compose = parse(read('docker-compose.yml')) as Compose;
+    const services = Object.entries(compose.services);
+    for (const [name, service] of services) {
+      if (service.build) continue;
+      expect({ name, image: service.image }).toEqual({ name, image: expect.stringMatching(/^[\w./-]+:(?!latest$)[\w.-]+$/) });
+    }
+    const api = compose.services.api!;
+    expect(api.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+    expect(api.env_file).toEqual([{ path: '.env', required: false }]);
+    const checked = services.filter(([, service]) => service.healthcheck).map(([name]) => name);
+    expect(checked.sort()).toEqual(['postgres', 'redis']);
+    for (const name of checked) expect(api.depends_on?.[name]).toEqual({ condition: 'service_healthy' });
+    expect(compose.services.postgres!.image).toMatch(/^postgres:16/);
+    expect(compose.services.redis!.image).toMatch(/^redis:7/);
   });
 
   it('when the compose stack and its Prometheus are read, then Prometheus sends the METRICS_TOKEN the api is given', () => {
-    const apiToken = /^\s+METRICS_TOKEN: (\S+)$/m.exec(read('docker/docker-compose.yml'))?.[1];
+    const apiToken = (parse(read('docker-compose.yml')) as Compose).services.api!.environment?.METRICS_TOKEN;
     const prometheus = read('docker/prometheus/prometheus.yml');
     expect(apiToken).toBeDefined();
     expect(apiToken!.length).toBeGreaterThanOrEqual(32);

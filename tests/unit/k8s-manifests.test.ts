@@ -58,6 +58,40 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
     expect(container().resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
   });
 
+  it('when every container is read, then it has liveness and readiness probes, cpu and memory requests and limits, and a pinned image', () => {
+    const spec = deployment().spec.template.spec;
+    const all = [...spec.containers, ...(spec.initContainers ?? [])] as Manifest[];
+    const version = (JSON.parse(readFileSync(join(K8S, '../package.json'), 'utf8')) as { version: string }).version;
+    for (const c of all) {
+      expect({ name: c.name, liveness: c.livenessProbe?.httpGet?.path, readiness: c.readinessProbe?.httpGet?.path }).toEqual({
+        name: c.name, liveness: expect.any(String), readiness: expect.any(String),
+      });
+      for (const side of ['requests', 'limits']) expect(c.resources?.[side]).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(c.image).toMatch(/^[\w./-]+:(?!latest$)[\w.-]+$/);
+    }
+    expect(container().image).toBe(`ocp-api:${version}`);
+  });
+
+  it('when secrets are followed, then each secret setting comes only from the Secret, never from the ConfigMap or a literal', () => {
+    const secretKeys = Object.keys(one('Secret').stringData);
+    expect(secretKeys).toEqual(expect.arrayContaining(['JWT_SECRET', 'ENCRYPTION_KEYS', 'DATABASE_URL']));
+    expect(Object.keys(configMap().data).filter((k) => secretKeys.includes(k) || /SECRET|PASSWORD|TOKEN|KEY/.test(k))).toEqual([]);
+    for (const env of (container().env ?? []) as Manifest[]) {
+      if (secretKeys.includes(env.name) || /SECRET|PASSWORD|TOKEN|KEY/.test(env.name)) {
+        expect({ name: env.name, value: env.value, from: Object.keys(env.valueFrom ?? {}) }).toEqual({ name: env.name, value: undefined, from: ['secretKeyRef'] });
+      }
+    }
+  });
+
+  it('when the root filesystem is read-only, then a writable volume is mounted at TMPDIR', () => {
+    expect(container().securityContext.readOnlyRootFilesystem).toBe(true);
+    const tmpdir = (container().env as Manifest[]).find((e) => e.name === 'TMPDIR')?.value ?? '/tmp';
+    const mount = (container().volumeMounts as Manifest[]).find((m) => m.mountPath === tmpdir);
+    expect(mount?.readOnly).not.toBe(true);
+    const volume = (deployment().spec.template.spec.volumes as Manifest[]).find((v) => v.name === mount?.name);
+    expect(volume?.emptyDir).toBeDefined();
+  });
+
   it('when ports are followed from the Ingress to the container, then they all meet at the PORT the app listens on', () => {
     const port = container().ports.find((p: Manifest) => p.name === 'http');
     expect(port.containerPort).toBe(Number(configMap().data.PORT));

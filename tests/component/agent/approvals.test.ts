@@ -80,7 +80,15 @@ describe('payments above the approval threshold', () => {
 
   it('when the configured TTL runs out, then the pending payment leaves the approvals list as expired', async () => {
     const { payer, payment } = await pendingPayment();
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    // The window is the configured 2 s; running its clock out is then a matter of moving it back.
+    const { rows } = await t.container.db.query<{ ttl: string }>(
+      'SELECT EXTRACT(EPOCH FROM expires_at - created_at)::int::text AS ttl FROM agent_payments WHERE id = $1',
+      [payment.id],
+    );
+    expect(rows).toEqual([{ ttl: '2' }]);
+    const before = await t.http().get('/api/v1/agents/approvals').set(payer.owner.auth);
+    expect(before.body.data.map((p: { id: string }) => p.id)).toEqual([payment.id]);
+    await t.container.db.query("UPDATE agent_payments SET expires_at = now() - interval '1 millisecond' WHERE id = $1", [payment.id]);
     const list = await t.http().get('/api/v1/agents/approvals').set(payer.owner.auth);
     expect(list.body.data).toEqual([]);
     const audit = await t.container.db.query("SELECT 1 FROM agent_audit_log WHERE payment_id = $1 AND decision = 'expired'", [payment.id]);

@@ -87,6 +87,7 @@ describe('access tokens on a protected route', () => {
   it('when the token is signed with another HMAC algorithm, then 401 invalid_token', async () => {
     const res = await callWith(`Bearer ${sign(t.config.JWT_SECRET, { algorithm: 'HS512' })}`);
     expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('invalid_token');
   });
 
   it('when the token has an unknown role, then 401 invalid_token', async () => {
@@ -96,7 +97,11 @@ describe('access tokens on a protected route', () => {
       issuer: 'ocp',
       expiresIn: 60,
     });
-    expect((await callWith(`Bearer ${token}`)).status).toBe(401);
+    const res = await callWith(`Bearer ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('invalid_token');
+    // The same token with a known role gets in: the role alone was refused.
+    expect((await callWith(`Bearer ${sign(t.config.JWT_SECRET)}`)).status).toBe(200);
   });
 
   it('when the Authorization header is missing, then 401 unauthorized', async () => {

@@ -34,6 +34,8 @@ describe('global rate limit per client IP', () => {
   });
 
   it('when a limited client sends a forged X-Forwarded-For or Forwarded header, then it is still limited', async () => {
+    expect((await t.http().get('/api/v1/nothing-here')).status).toBe(429);
+    // Each a new address: were the headers believed, each would be a fresh client with a fresh limit.
     const viaXff = await t.http().get('/api/v1/nothing-here').set('X-Forwarded-For', '203.0.113.7');
     expect(viaXff.status).toBe(429);
     const viaForwarded = await t.http().get('/api/v1/nothing-here').set('Forwarded', 'for=203.0.113.8');
@@ -43,6 +45,24 @@ describe('global rate limit per client IP', () => {
   it('when the API is limited, then liveness and readiness still answer', async () => {
     expect((await t.http().get('/api/v1/nothing-here')).status).toBe(429);
     expect((await t.http().get('/health')).status).toBe(200);
+    expect((await t.http().get('/ready')).status).toBe(200);
+  });
+});
+
+/** The control for the forged-header test above: behind a trusted proxy the header is the client. */
+describe('global rate limit behind a trusted proxy (TRUST_PROXY=1)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_GLOBAL_MAX: '2', RATE_LIMIT_WINDOW_MS: '60000', TRUST_PROXY: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('when one client behind the proxy uses up its limit, then it gets 429 and another client behind the same proxy is served', async () => {
+    const from = (ip: string) => t.http().get('/api/v1/nothing-here').set('X-Forwarded-For', ip);
+    expect((await from('203.0.113.7')).status).toBe(404);
+    expect((await from('203.0.113.7')).status).toBe(404);
+    expect((await from('203.0.113.7')).status).toBe(429);
+    expect((await from('203.0.113.9')).status).toBe(404);
   });
 });
 

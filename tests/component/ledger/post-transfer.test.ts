@@ -71,18 +71,25 @@ describe('POST /api/v1/wallet/transfer', () => {
     expect(await balanceOf(t, from.id)).toBe(1_000n);
   });
 
-  it('when either wallet is frozen or closed, then 409 wallet_not_active', async () => {
+  it('when either wallet is frozen or closed, then 409 wallet_not_active and nothing moves', async () => {
     const { alice, bob, from, to } = await fundedPair();
-    await t.http().patch(`/api/v1/wallets/${to.id}`).set(bob.auth).send({ status: 'frozen' });
-    const toFrozen = await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1' });
-    expect(toFrozen.status).toBe(409);
-    expect(toFrozen.body.error.code).toBe('wallet_not_active');
+    const setStatus = async (user: typeof alice, walletId: string, status: string) =>
+      expect((await t.http().patch(`/api/v1/wallets/${walletId}`).set(user.auth).send({ status })).status).toBe(200);
+    const refused = async (fromWalletId: string, toWalletId: string) => {
+      const res = await transfer(t, alice, { fromWalletId, toWalletId, amount: '1' });
+      expect([res.status, res.body.error?.code]).toEqual([409, 'wallet_not_active']);
+    };
+    const closed = await createWallet(t, bob);
+    await setStatus(bob, closed.id, 'closed');
+    await refused(from.id, closed.id);
 
-    await t.http().patch(`/api/v1/wallets/${from.id}`).set(alice.auth).send({ status: 'frozen' });
-    const other = await createWallet(t, bob);
-    const fromFrozen = await transfer(t, alice, { fromWalletId: from.id, toWalletId: other.id, amount: '1' });
-    expect(fromFrozen.status).toBe(409);
+    await setStatus(bob, to.id, 'frozen');
+    await refused(from.id, to.id);
+
+    await setStatus(alice, from.id, 'frozen');
+    await refused(from.id, (await createWallet(t, bob)).id);
     expect(await balanceOf(t, from.id)).toBe(1_000n);
+    expect(await balanceOf(t, to.id)).toBe(0n);
   });
 
   it('when a service client with wallet:transfer moves money between wallets it does not own, then 201', async () => {

@@ -144,9 +144,9 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
       scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
     };
     expect(prometheus.scrape_configs[0]).toMatchObject({ job_name: 'ocp-api', metrics_path: '/metrics', static_configs: [{ targets: ['api:3000'] }] });
-    const compose = readFileSync(join(DOCKER, 'docker-compose.yml'), 'utf8');
-    for (const file of prometheus.rule_files) expect(compose).toContain(`./prometheus/alerts.yml:${file}:ro`);
-    expect(compose).toContain('./grafana/ocp-dashboard.json:/var/lib/grafana/dashboards/ocp-dashboard.json:ro');
+    const compose = readFileSync(join(DOCKER, '../docker-compose.yml'), 'utf8');
+    for (const file of prometheus.rule_files) expect(compose).toContain(`./docker/prometheus/alerts.yml:${file}:ro`);
+    expect(compose).toContain('./docker/grafana/ocp-dashboard.json:/var/lib/grafana/dashboards/ocp-dashboard.json:ro');
     // Alerts say job="ocp-api": it must be the job that scrapes the API.
     expect(queries.filter((q) => /job="/.test(q.expr) && !q.expr.includes('job="ocp-api"'))).toEqual([]);
   });
