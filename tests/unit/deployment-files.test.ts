@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// yaml is in the installed tree through @asteasolutions/zod-to-openapi (as in k8s-manifests.test.ts).
 import { parse } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../src/config/config';
 

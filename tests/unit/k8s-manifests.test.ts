@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// yaml is in the installed tree through @asteasolutions/zod-to-openapi, not yet a devDependency of its own.
 import { parseAllDocuments } from 'yaml';
 import { CONFIG_KEYS } from '../../src/config/config';
 import { startTestApp, type TestApp } from '../support/test-app';
