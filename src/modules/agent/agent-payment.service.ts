@@ -134,9 +134,9 @@ export class AgentPaymentService {
     let checked = { ...draft, policyVersion: agent.policyVersion };
     const now = new Date();
     try {
-      await this.ledger.transfer(
-        // The ledger lets a wallet's owner move its money; the agent acts for its owner, from its bound wallet only.
-        { sub: agent.ownerId, role: 'agent', permissions: [] },
+      // The agent acts for its owner, from its bound wallet only; its policy is checked in the guard.
+      await this.ledger.transferForOwner(
+        agent.ownerId,
         { fromWalletId: agent.walletId, toWalletId: draft.toWalletId, amount: draft.amount, currency: draft.currency, description: draft.memo ?? `agent ${agent.id}` },
         {
           type: 'agent_payment',

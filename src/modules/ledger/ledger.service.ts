@@ -134,12 +134,34 @@ export class LedgerService {
    * wallet_not_active (409), insufficient_funds (422), amount_out_of_range (422).
    */
   async transfer(principal: Principal, request: TransferRequest, options: PostingOptions = {}) {
+    return this.transferFrom((from) => assertWalletAccess(principal, from), principal.sub, request, options);
+  }
+
+  /**
+   * A transfer the system makes for the owner of the source wallet, already authorised by the
+   * caller's own rules (an agent's policy, from the wallet it is bound to); the source must still
+   * belong to that owner. Errors: as transfer.
+   */
+  async transferForOwner(ownerId: string, request: TransferRequest, options: PostingOptions = {}) {
+    const ownedBy = (from: WalletMeta | undefined): WalletMeta => {
+      if (!from || from.userId !== ownerId) throw new NotFound('Wallet not found', 'wallet_not_found');
+      return from;
+    };
+    return this.transferFrom(ownedBy, ownerId, request, options);
+  }
+
+  private async transferFrom(
+    authorise: (from: WalletMeta | undefined) => WalletMeta,
+    initiatedBy: string,
+    request: TransferRequest,
+    options: PostingOptions,
+  ) {
     const { fromWalletId, toWalletId, amount } = request;
     if (fromWalletId === toWalletId) {
       throw new ValidationFailed('The source and destination wallets must differ', undefined, 'same_wallet');
     }
     const found = await this.directory.lookup([fromWalletId, toWalletId]);
-    const from = assertWalletAccess(principal, found.get(fromWalletId));
+    const from = authorise(found.get(fromWalletId));
     const to = found.get(toWalletId);
     if (!to) throw new NotFound('Destination wallet not found', 'wallet_not_found');
     if (to.currency !== from.currency || (request.currency && request.currency !== from.currency)) {
@@ -147,7 +169,7 @@ export class LedgerService {
     }
     // Status and funds are checked by the posting itself, under the row locks.
     return this.post(
-      { type: 'transfer', from: from.id, to: to.id, amount, currency: from.currency, description: request.description ?? null, initiatedBy: principal.sub },
+      { type: 'transfer', from: from.id, to: to.id, amount, currency: from.currency, description: request.description ?? null, initiatedBy },
       found,
       options,
     );
