@@ -1,29 +1,15 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../infra/logger';
-import { AppError, NotFound, type ErrorKind } from '../shared/errors';
+import { STATUS_BY_KIND, statusOf, type ErrorCode } from '../shared/error-catalogue';
+import { AppError, NotFound } from '../shared/errors';
 
-/** The one table from error kind to HTTP status. */
-const STATUS_BY_KIND: Record<ErrorKind, number> = {
-  validation: 400,
-  unauthorized: 401,
-  payment_required: 402,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  unprocessable: 422,
-  insufficient_funds: 422,
-  policy_violation: 403,
-  rate_limited: 429,
-  unavailable: 503,
-};
-
-/** body-parser raises these with a `type`; they are the client's mistake, not ours. */
-const BODY_PARSER_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  'entity.parse.failed': { status: 400, code: 'malformed_json', message: 'The request body is not valid JSON' },
-  'entity.too.large': { status: 413, code: 'payload_too_large', message: 'The request body is too large' },
-  'encoding.unsupported': { status: 415, code: 'unsupported_encoding', message: 'Unsupported content encoding' },
-  'charset.unsupported': { status: 415, code: 'unsupported_charset', message: 'Unsupported charset' },
-  'request.aborted': { status: 400, code: 'request_aborted', message: 'The request was aborted' },
+/** body-parser raises these with a `type`; they are the client's mistake, not ours. The catalogue gives the status. */
+const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  'entity.parse.failed': { code: 'malformed_json', message: 'The request body is not valid JSON' },
+  'entity.too.large': { code: 'payload_too_large', message: 'The request body is too large' },
+  'encoding.unsupported': { code: 'unsupported_encoding', message: 'Unsupported content encoding' },
+  'charset.unsupported': { code: 'unsupported_charset', message: 'Unsupported charset' },
+  'request.aborted': { code: 'request_aborted', message: 'The request was aborted' },
 };
 
 export function notFoundHandler(): RequestHandler {
@@ -48,7 +34,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const parserType = (error as { type?: unknown } | null)?.type;
     const parserError = typeof parserType === 'string' ? BODY_PARSER_ERRORS[parserType] : undefined;
     if (parserError) {
-      return send(res, parserError.status, parserError.code, parserError.message, undefined, requestId);
+      return send(res, statusOf(parserError.code), parserError.code, parserError.message, undefined, requestId);
     }
     // Express and its router flag the client's mistakes with a 4xx `status` (a path parameter that is
     // not valid percent-encoding, for one): answer that status, not a 500.
@@ -57,14 +43,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return send(res, status, 'bad_request', 'The request could not be understood', undefined, requestId);
     }
     logger.error('unhandled error', { error, requestId, method: req.method, path: req.path });
-    return send(res, 500, 'internal_error', 'Something went wrong on our side', undefined, requestId);
+    return send(res, statusOf('internal_error'), 'internal_error', 'Something went wrong on our side', undefined, requestId);
   };
 }
 
 function send(
   res: Parameters<ErrorRequestHandler>[2],
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   details: unknown,
   requestId: string | undefined,

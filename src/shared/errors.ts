@@ -1,6 +1,8 @@
+import type { CodeOf, ErrorCode } from './error-catalogue';
+
 /**
- * Typed application errors. Services throw these with a stable `code`; exactly one place
- * (http/error-handler.ts) turns an error's `kind` into an HTTP status.
+ * Typed application errors. Services throw these with a stable `code` from the catalogue
+ * (shared/error-catalogue.ts), which also holds the one table from an error's `kind` to its HTTP status.
  */
 export type ErrorKind =
   | 'validation'
@@ -13,55 +15,63 @@ export type ErrorKind =
   | 'policy_violation'
   | 'payment_required'
   | 'rate_limited'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'internal'
   | 'unavailable';
+
+/** A kind with one of its own codes: the catalogue decides which codes go with which kind. */
+type KindAndCode = { [K in ErrorKind]: [kind: K, code: CodeOf<K>] }[ErrorKind];
 
 export class AppError extends Error {
   /** Sent as Retry-After when set: the client may try again after this many seconds. */
   retryAfterSeconds?: number;
 
-  constructor(
-    readonly kind: ErrorKind,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
+  readonly kind: ErrorKind;
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(...[kind, code, message, details]: [...KindAndCode, message: string, details?: unknown]) {
     super(message);
     this.name = new.target.name;
+    this.kind = kind;
+    this.code = code;
+    this.details = details;
   }
 }
 
 export class ValidationFailed extends AppError {
-  constructor(message: string, details?: unknown, code = 'validation_failed') {
+  constructor(message: string, details?: unknown, code: CodeOf<'validation'> = 'validation_failed') {
     super('validation', code, message, details);
   }
 }
 
 export class Unauthorized extends AppError {
-  constructor(message = 'Authentication required', code = 'unauthorized') {
+  constructor(message = 'Authentication required', code: CodeOf<'unauthorized'> = 'unauthorized') {
     super('unauthorized', code, message);
   }
 }
 
 export class Forbidden extends AppError {
-  constructor(message = 'You do not have permission for this action', code = 'forbidden', details?: unknown) {
+  constructor(message = 'You do not have permission for this action', code: CodeOf<'forbidden'> = 'forbidden', details?: unknown) {
     super('forbidden', code, message, details);
   }
 }
 
 export class NotFound extends AppError {
-  constructor(message = 'Not found', code = 'not_found') {
+  constructor(message = 'Not found', code: CodeOf<'not_found'> = 'not_found') {
     super('not_found', code, message);
   }
 }
 
 export class Conflict extends AppError {
-  constructor(code: string, message: string, details?: unknown) {
+  constructor(code: CodeOf<'conflict'>, message: string, details?: unknown) {
     super('conflict', code, message, details);
   }
 }
 
 export class Unprocessable extends AppError {
-  constructor(code: string, message: string, details?: unknown) {
+  constructor(code: CodeOf<'unprocessable'>, message: string, details?: unknown) {
     super('unprocessable', code, message, details);
   }
 }
@@ -86,7 +96,7 @@ export class RateLimited extends AppError {
 }
 
 export class Unavailable extends AppError {
-  constructor(message: string, code = 'unavailable', retryAfterSeconds?: number) {
+  constructor(message: string, code: CodeOf<'unavailable'> = 'unavailable', retryAfterSeconds?: number) {
     super('unavailable', code, message);
     if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }

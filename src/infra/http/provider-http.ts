@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import type { CodeOf } from '../../shared/error-catalogue';
 import { Unavailable } from '../../shared/errors';
 import { childTraceparent, requestContext } from '../request-context';
 
@@ -18,7 +19,7 @@ export interface ProviderHttpOptions {
   /** Largest answer read; a bigger one is a failure of the provider. Default 1 MiB. */
   responseBytesMax?: number;
   /** The error code callers see when the provider cannot be reached. */
-  unavailableCode: string;
+  unavailableCode: CodeOf<'unavailable'>;
   /** Bodies go out as JSON (default) or form-encoded (Stripe). */
   encoding?: 'json' | 'form';
 }

@@ -59,7 +59,7 @@ export class AgentPaymentService {
    * threshold the payment waits for the owner instead and nothing moves.
    * Errors: policy_violation (403, details.rule), agent_not_found / wallet_not_found (404),
    * counterparty_not_active (409), same_wallet / currency_mismatch (400), insufficient_funds (422),
-   * wallet_not_active (409), checkout_already_paid (409), agent_only / agent_not_active (403),
+   * wallet_not_active (409), checkout_already_paid (409), agent_only / agent_suspended_or_revoked (403),
    * mandate_malformed (400), mandate_signature_invalid / mandate_foreign / mandate_expired /
    * mandate_constraint_unknown / mandate_constraint_failed / mandate_exhausted (403).
    */
@@ -85,7 +85,7 @@ export class AgentPaymentService {
   async approve(owner: Principal, paymentId: string, persist: PersistPayment): Promise<AgentPayment> {
     const pending = await this.ownedPending(owner, paymentId);
     const agent = await this.agents.findById(pending.agentId);
-    if (!agent || agent.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_not_active');
+    if (!agent || agent.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_suspended_or_revoked');
     return this.execute(agent, pending, persist, { approving: true });
   }
 
@@ -143,7 +143,7 @@ export class AgentPaymentService {
           metadata: { agentId: agent.id, agentPaymentId: draft.id, source: draft.source },
           guard: async (tx) => {
             const current = await this.agents.findById(agent.id, tx);
-            if (!current || current.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_not_active');
+            if (!current || current.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_suspended_or_revoked');
             checked = { ...draft, policyVersion: current.policyVersion };
             if (o.approving && (await this.payments.lock(tx, draft.id))?.status !== 'pending_approval') throw notPending();
             checkStaticRules(current.policy, facts(draft), now);
@@ -233,7 +233,7 @@ export class AgentPaymentService {
   private async actingAgent(principal: Principal): Promise<Agent> {
     const agent = principal.role === 'agent' ? await this.agents.findById(principal.sub) : null;
     if (!agent) throw new Forbidden('Only an agent can do this', 'agent_only');
-    if (agent.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_not_active');
+    if (agent.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_suspended_or_revoked');
     return agent;
   }
 

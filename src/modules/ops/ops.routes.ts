@@ -3,6 +3,7 @@ import { Router, type Request } from 'express';
 import { isDegradable, type Cache } from '../../infra/cache/cache';
 import type { Database } from '../../infra/db/database';
 import type { Metrics } from '../../infra/metrics';
+import type { ErrorCode } from '../../shared/error-catalogue';
 
 export interface ReadinessDeps {
   db: Database;
@@ -42,7 +43,7 @@ export function opsRouter({ db, sharedCache, metrics, metricsAccess = { mode: 'o
     if (metricsAccess.mode === 'token' && !bearerMatches(req, metricsAccess.token)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       res.status(401).json({
-        error: { code: 'unauthorized', message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>', requestId: res.locals.requestId as string },
+        error: { code: 'unauthorized' satisfies ErrorCode, message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>', requestId: res.locals.requestId as string },
       });
       return;
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AppError } from '../../../shared/errors';
+import type { CodeOf } from '../../../shared/error-catalogue';
+import { AppError, ValidationFailed } from '../../../shared/errors';
 import { isoInstantString } from '../../../shared/instant';
 import { AMOUNT_MAX_MINOR } from '../../../shared/money/money';
 
@@ -47,7 +48,7 @@ export interface MandatePayment {
 
 /** Refusals of a mandate: 403 like other policy refusals, each with its own code. */
 export class MandateRefused extends AppError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
+  constructor(code: CodeOf<'policy_violation'>, message: string, details?: Record<string, unknown>) {
     super('policy_violation', code, message, details);
   }
 }
@@ -66,7 +67,7 @@ export function checkConstraints(raw: Record<string, unknown>, currency: string 
     throw new MandateRefused('mandate_constraint_unknown', `Unknown mandate constraint: ${unknown.join(', ')}`, { constraints: unknown });
   }
   const parsed = constraintsInput.safeParse(raw);
-  if (!parsed.success) throw new MandateRefused('mandate_malformed', 'The mandate constraints are malformed');
+  if (!parsed.success) throw new ValidationFailed('The mandate constraints are malformed', undefined, 'mandate_malformed');
   const c = parsed.data;
   if (currency && currency !== p.currency) throw failed('currency', `The mandate is for ${currency} only`);
   if (c.amount_range?.min !== undefined && p.amount < BigInt(c.amount_range.min)) throw failed('amount_range', 'The amount is below the mandate minimum');

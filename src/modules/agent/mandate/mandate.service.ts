@@ -68,7 +68,7 @@ export class MandateService implements MandateCheck {
       throw new MandateRefused('mandate_signature_invalid', 'The mandate signature does not verify');
     }
     const claims = mandateClaims.safeParse(jws.payload);
-    if (!claims.success) throw new MandateRefused('mandate_malformed', 'The mandate claims are malformed');
+    if (!claims.success) throw new ValidationFailed('The mandate claims are malformed', undefined, 'mandate_malformed');
     const { iss, sub, jti, exp, currency, constraints } = claims.data;
     if (key.ownerId !== payment.ownerId || iss !== payment.ownerId || sub !== payment.agentId) {
       throw new MandateRefused('mandate_foreign', 'The mandate was not issued to this agent by its owner');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProviderHttp, type ProviderHttpOptions } from '../../../infra/http/provider-http';
+import type { CodeOf } from '../../../shared/error-catalogue';
 import { Unprocessable } from '../../../shared/errors';
 import type { ValidCard } from '../card';
 import type { CreateOptions, ProviderToken, TokenProvider } from '../token-provider';
@@ -57,7 +58,7 @@ export class StripeTokenProvider implements TokenProvider {
   }
 }
 
-export function stripeHttp(options: Omit<ProviderHttpOptions, 'name' | 'headers' | 'unavailableCode' | 'encoding'>, secretKey: string, unavailableCode: string) {
+export function stripeHttp(options: Omit<ProviderHttpOptions, 'name' | 'headers' | 'unavailableCode' | 'encoding'>, secretKey: string, unavailableCode: CodeOf<'unavailable'>) {
   return new ProviderHttp({ ...options, name: NAME, encoding: 'form', unavailableCode, headers: { Authorization: `Bearer ${secretKey}` } });
 }
 

@@ -1,0 +1,204 @@
+import type { ErrorKind } from './errors';
+
+/**
+ * Every error code the API answers with, once, under the module that owns it, with its kind (which
+ * fixes the HTTP status) and one line of meaning. `AppError` and its subclasses accept only codes
+ * listed here, and only under their own kind, so the compiler proves that every thrown code is
+ * catalogued and that class and catalogue agree on the status. docs/errors.md is generated from this
+ * (`npm run docs:errors`); a unit test fails when the two drift.
+ */
+
+/** The one table from error kind to HTTP status. */
+export const STATUS_BY_KIND = {
+  validation: 400,
+  unauthorized: 401,
+  payment_required: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  insufficient_funds: 422,
+  policy_violation: 403,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<ErrorKind, number>;
+
+export interface ErrorEntry {
+  readonly kind: ErrorKind;
+  readonly meaning: string;
+}
+
+export const ERROR_CATALOGUE = {
+  http: {
+    validation_failed: { kind: 'validation', meaning: 'The request does not match the schema; details.fields lists each field and what is wrong.' },
+    malformed_json: { kind: 'validation', meaning: 'The request body is not valid JSON.' },
+    request_aborted: { kind: 'validation', meaning: 'The client aborted the request before its body arrived.' },
+    bad_request: { kind: 'validation', meaning: 'The request could not be understood (for example a path that is not valid percent-encoding); the status is the 4xx the router flagged, usually 400.' },
+    idempotency_key_missing: { kind: 'validation', meaning: 'A money-moving POST came without an Idempotency-Key header.' },
+    unauthorized: { kind: 'unauthorized', meaning: 'Authentication is required: no bearer token (or no metrics token on /metrics).' },
+    invalid_token: { kind: 'unauthorized', meaning: 'The access token or the Authorization header is malformed, badly signed or otherwise invalid.' },
+    forbidden: { kind: 'forbidden', meaning: 'The caller lacks the permission the action needs; details.permission names it.' },
+    not_found: { kind: 'not_found', meaning: 'The resource does not exist or is not the caller\'s.' },
+    route_not_found: { kind: 'not_found', meaning: 'No route for this method and path.' },
+    payload_too_large: { kind: 'payload_too_large', meaning: 'The request body is larger than the server accepts.' },
+    unsupported_encoding: { kind: 'unsupported_media_type', meaning: 'The request body uses a content encoding the server does not accept.' },
+    unsupported_charset: { kind: 'unsupported_media_type', meaning: 'The request body uses a charset the server does not accept.' },
+    rate_limited: { kind: 'rate_limited', meaning: 'Too many requests; Retry-After and details.retryAfterSeconds say when to try again.' },
+    internal_error: { kind: 'internal', meaning: 'An unexpected error on our side; the response carries the request id to quote to support.' },
+    unavailable: { kind: 'unavailable', meaning: 'A dependency is unavailable; try again later.' },
+    database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached; Retry-After says when to try again.' },
+  },
+  auth: {
+    email_taken: { kind: 'conflict', meaning: 'An account with this email already exists.' },
+    invalid_credentials: { kind: 'unauthorized', meaning: 'The email or the password is wrong.' },
+    account_locked: { kind: 'unauthorized', meaning: 'The account is locked by an operator; contact support.' },
+    invalid_refresh_token: { kind: 'unauthorized', meaning: 'The refresh token is invalid or expired.' },
+    refresh_token_reused: { kind: 'unauthorized', meaning: 'The refresh token was already used (its family is now revoked); sign in again.' },
+    invalid_client: { kind: 'unauthorized', meaning: 'The client id or client secret is wrong, or the client is revoked.' },
+    token_expired: { kind: 'unauthorized', meaning: 'The access token has expired; get a new one.' },
+    token_revoked: { kind: 'unauthorized', meaning: 'The access token was revoked; sign in again.' },
+    agent_not_active: { kind: 'unauthorized', meaning: 'The token belongs to an agent that is suspended or revoked, or whose credentials were rotated.' },
+    password_too_short: { kind: 'validation', meaning: 'The password is shorter than the minimum length.' },
+    password_too_common: { kind: 'validation', meaning: 'The password is on a list of commonly used passwords.' },
+  },
+  wallet: {
+    wallet_not_found: { kind: 'not_found', meaning: 'The wallet does not exist or is not the caller\'s.' },
+    wallet_closed: { kind: 'conflict', meaning: 'The wallet is closed and cannot be changed.' },
+    wallet_not_active: { kind: 'conflict', meaning: 'The wallet is frozen or closed, so it can neither send, receive nor be funded.' },
+    wallet_held: { kind: 'conflict', meaning: 'An operator froze the wallet; only support can change its status.' },
+    wallet_not_empty: { kind: 'conflict', meaning: 'Only a wallet with a zero balance can be closed; details.balance is what it holds.' },
+  },
+  ledger: {
+    insufficient_funds: { kind: 'insufficient_funds', meaning: 'The source does not hold enough for the amount (on chain: for the amount plus gas).' },
+    currency_mismatch: { kind: 'validation', meaning: 'The wallets, or the wallet and the request, are in different currencies.' },
+    same_wallet: { kind: 'validation', meaning: 'The source and destination wallets are the same.' },
+    amount_out_of_range: { kind: 'unprocessable', meaning: 'The amount would take a balance outside the range the ledger can hold.' },
+    transaction_not_found: { kind: 'not_found', meaning: 'The transaction does not exist or is not visible to the caller.' },
+    not_refundable: { kind: 'unprocessable', meaning: 'The transaction cannot be refunded (a refund itself, or a card charge that is unknown).' },
+    refund_exceeds_remaining: { kind: 'unprocessable', meaning: 'The refund is larger than what is left of the original amount; details.remaining says how much.' },
+    refund_receiver_only: { kind: 'forbidden', meaning: 'Only the receiver of a payment can refund it (or an operator, through a refund request).' },
+  },
+  idempotency: {
+    idempotency_in_flight: { kind: 'conflict', meaning: 'A request with this Idempotency-Key is still running; retry after Retry-After.' },
+    idempotency_conflict: { kind: 'unprocessable', meaning: 'This Idempotency-Key was already used with a different request body.' },
+  },
+  admin: {
+    customer_not_found: { kind: 'not_found', meaning: 'The customer does not exist.' },
+    already_locked: { kind: 'conflict', meaning: 'The login is already locked.' },
+    not_locked: { kind: 'conflict', meaning: 'The login is not locked.' },
+    wallet_already_frozen: { kind: 'conflict', meaning: 'The wallet is already frozen by an operator.' },
+    wallet_not_frozen: { kind: 'conflict', meaning: 'The wallet is not frozen.' },
+    refund_request_not_found: { kind: 'not_found', meaning: 'The refund request does not exist.' },
+    refund_request_not_pending: { kind: 'conflict', meaning: 'The refund request has already been decided; details.status says how.' },
+    adjustment_request_not_found: { kind: 'not_found', meaning: 'The adjustment request does not exist.' },
+    adjustment_request_not_pending: { kind: 'conflict', meaning: 'The adjustment request has already been decided; details.status says how.' },
+    four_eyes_required: { kind: 'forbidden', meaning: 'The adjustment is above what one operator may do alone, or it is the operator\'s own request: another operator must approve.' },
+    card_refund_not_found: { kind: 'not_found', meaning: 'The card refund does not exist.' },
+    card_refund_not_failed: { kind: 'conflict', meaning: 'Only a failed card refund can be retried.' },
+    alert_not_found: { kind: 'not_found', meaning: 'The monitoring alert does not exist.' },
+    alert_already_resolved: { kind: 'conflict', meaning: 'The monitoring alert is already resolved.' },
+    range_too_large: { kind: 'validation', meaning: 'The analytics range has too many buckets; shorten it or use a longer interval.' },
+    currency_required: { kind: 'validation', meaning: 'A volume metric is per currency: give currency.' },
+  },
+  agent: {
+    agent_not_found: { kind: 'not_found', meaning: 'The agent does not exist or is not the caller\'s.' },
+    agent_revoked: { kind: 'conflict', meaning: 'A revoked agent cannot be changed.' },
+    agent_suspended_or_revoked: { kind: 'forbidden', meaning: 'The agent is suspended or revoked, so it cannot pay and its payments cannot be approved.' },
+    agent_only: { kind: 'forbidden', meaning: 'Only an agent can do this.' },
+    counterparty_not_active: { kind: 'conflict', meaning: 'The payee agent is suspended or revoked.' },
+    checkout_already_paid: { kind: 'conflict', meaning: 'The checkout was already paid, or its payment waits for approval.' },
+    approval_not_found: { kind: 'not_found', meaning: 'The payment waiting for approval does not exist or is not the caller\'s.' },
+    approval_not_pending: { kind: 'conflict', meaning: 'The payment is no longer waiting for approval.' },
+    approval_expired: { kind: 'conflict', meaning: 'The approval window of the payment has passed.' },
+    sender_mismatch: { kind: 'forbidden', meaning: 'The UCP payload names another agent than the caller as sender.' },
+    policy_violation: { kind: 'policy_violation', meaning: 'The payment breaks the agent\'s spending policy; details.rule names the rule.' },
+    mandate_malformed: { kind: 'validation', meaning: 'The mandate is not a compact JWS, or its claims or constraints are malformed.' },
+    mandate_signature_invalid: { kind: 'policy_violation', meaning: 'The mandate signature does not verify against a registered key.' },
+    mandate_foreign: { kind: 'policy_violation', meaning: 'The mandate was not issued to this agent by its owner.' },
+    mandate_expired: { kind: 'policy_violation', meaning: 'The mandate has expired.' },
+    mandate_exhausted: { kind: 'policy_violation', meaning: 'The mandate\'s budget is used up; details.remaining says what is left.' },
+    mandate_constraint_unknown: { kind: 'policy_violation', meaning: 'The mandate has a constraint this server does not know.' },
+    mandate_constraint_failed: { kind: 'policy_violation', meaning: 'The payment fails a mandate constraint; details.constraint names it.' },
+  },
+  payment: {
+    payment_session_not_found: { kind: 'not_found', meaning: 'The payment session does not exist or has expired.' },
+    payment_session_used: { kind: 'conflict', meaning: 'The payment session has already been used.' },
+    payment_session_mismatch: { kind: 'unprocessable', meaning: 'The payment does not match its session; details.fields lists what differs.' },
+    payment_data_malformed: { kind: 'unprocessable', meaning: 'The Apple Pay or Google Pay payment data is not a token of the expected shape.' },
+    payment_data_signature_invalid: { kind: 'unprocessable', meaning: 'The payment data signature is invalid.' },
+    payment_data_certificate_invalid: { kind: 'unprocessable', meaning: 'A certificate in the payment data signature is invalid or does not chain to the root.' },
+    payment_data_expired: { kind: 'unprocessable', meaning: 'The payment data, or its signing key, has expired.' },
+    payment_data_unknown_key: { kind: 'unprocessable', meaning: 'The payment data is encrypted for a key this merchant does not hold.' },
+    payment_data_decryption_failed: { kind: 'unprocessable', meaning: 'The payment data cannot be decrypted.' },
+    payment_data_replayed: { kind: 'conflict', meaning: 'This payment data has already been used; authorise the payment again in the wallet.' },
+    payment_method_not_configured: { kind: 'unavailable', meaning: 'Apple Pay or Google Pay is not configured on this server; details.setting names what to set.' },
+    apple_pay_validation_failed: { kind: 'unavailable', meaning: 'Apple Pay merchant validation failed.' },
+    validation_url_not_allowed: { kind: 'validation', meaning: 'The validationUrl is not an https URL on one of Apple Pay\'s merchant validation hosts.' },
+    token_invalid: { kind: 'unprocessable', meaning: 'The card token cannot be charged; details.reason says why.' },
+    token_not_chargeable: { kind: 'unprocessable', meaning: 'The processor cannot charge tokens from this token provider.' },
+    charge_already_credited: { kind: 'conflict', meaning: 'The card charge has already been credited to the wallet.' },
+    auto_top_up_not_configured: { kind: 'not_found', meaning: 'Auto top-up is not configured for this wallet.' },
+    card_declined: { kind: 'payment_required', meaning: 'The card was declined; details.declineCode says why.' },
+    processing_error: { kind: 'payment_required', meaning: 'The processor could not process the card; try again later.' },
+    processor_rejected: { kind: 'unprocessable', meaning: 'The card processor refused the request; details.providerStatus is its HTTP status.' },
+    processor_unavailable: { kind: 'unavailable', meaning: 'The card processor cannot be reached or answered unexpectedly.' },
+  },
+  token: {
+    token_not_found: { kind: 'not_found', meaning: 'The card token does not exist or is not the caller\'s.' },
+    invalid_card: { kind: 'validation', meaning: 'The card data is invalid; details.fields lists what is wrong.' },
+    wallet_decryption_unsupported: { kind: 'unprocessable', meaning: 'The configured token provider does not decrypt this mobile wallet\'s data.' },
+    network_token_unsupported: { kind: 'unprocessable', meaning: 'The configured token provider does not accept decrypted network tokens.' },
+    token_provider_rejected: { kind: 'unprocessable', meaning: 'The token provider refused the request; details.providerStatus is its HTTP status.' },
+    token_provider_unavailable: { kind: 'unavailable', meaning: 'The token provider cannot be reached or answered unexpectedly.' },
+  },
+  web3: {
+    web3_not_configured: { kind: 'unavailable', meaning: 'Web3 is not enabled on this server (WEB3_CHAINS is empty).' },
+    unknown_chain: { kind: 'validation', meaning: 'The chain id is not configured on this server; details.configured lists those that are.' },
+    unknown_asset: { kind: 'validation', meaning: 'The asset is neither "native" nor a token configured for the chain.' },
+    chain_id_required: { kind: 'validation', meaning: 'The wallet has no default chain: give chainId.' },
+    web3_wallet_not_found: { kind: 'not_found', meaning: 'The chain wallet does not exist or is not the caller\'s.' },
+    web3_send_not_found: { kind: 'not_found', meaning: 'The chain send does not exist or is not the caller\'s.' },
+    transaction_rejected: { kind: 'unprocessable', meaning: 'The chain refused the transaction; details.chainCode is its reason.' },
+    chain_unavailable: { kind: 'unavailable', meaning: 'The chain\'s RPC node cannot be reached; nothing was sent.' },
+    chain_error: { kind: 'unavailable', meaning: 'The chain\'s RPC node failed to answer.' },
+  },
+  webhook: {
+    webhook_not_found: { kind: 'not_found', meaning: 'The webhook endpoint does not exist or is not the caller\'s.' },
+    webhook_endpoint_limit: { kind: 'unprocessable', meaning: 'The account already has the most webhook endpoints allowed; details.max says how many.' },
+  },
+} as const satisfies Record<string, Record<string, ErrorEntry>>;
+
+type Catalogue = typeof ERROR_CATALOGUE;
+type CatalogueModule = keyof Catalogue;
+
+/** Every code the API can answer with. */
+export type ErrorCode = { [M in CatalogueModule]: keyof Catalogue[M] & string }[CatalogueModule];
+
+/** The codes of one kind: what a subclass of that kind accepts. */
+export type CodeOf<K extends ErrorKind> = {
+  [M in CatalogueModule]: { [C in keyof Catalogue[M]]: Catalogue[M][C] extends { kind: K } ? C : never }[keyof Catalogue[M]];
+}[CatalogueModule] &
+  string;
+
+/** Each code with its module, kind and HTTP status, in catalogue order. */
+export function catalogueRows(): { module: string; code: ErrorCode; kind: ErrorKind; status: number; meaning: string }[] {
+  return Object.entries(ERROR_CATALOGUE).flatMap(([module, codes]) =>
+    Object.entries(codes as Record<ErrorCode, ErrorEntry>).map(([code, entry]) => ({
+      module,
+      code: code as ErrorCode,
+      kind: entry.kind,
+      status: STATUS_BY_KIND[entry.kind],
+      meaning: entry.meaning,
+    })),
+  );
+}
+
+const ENTRY_BY_CODE = new Map(catalogueRows().map((row) => [row.code, row]));
+
+/** The HTTP status a code answers with. */
+export function statusOf(code: ErrorCode): number {
+  return ENTRY_BY_CODE.get(code)!.status;
+}
