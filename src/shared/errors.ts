@@ -96,7 +96,7 @@ export class RateLimited extends AppError {
 }
 
 export class Unavailable extends AppError {
-  constructor(message: string, code: CodeOf<'unavailable'> = 'unavailable', retryAfterSeconds?: number) {
+  constructor(message: string, code: CodeOf<'unavailable'>, retryAfterSeconds?: number) {
     super('unavailable', code, message);
     if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
