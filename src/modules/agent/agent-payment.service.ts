@@ -80,7 +80,7 @@ export class AgentPaymentService {
   /**
    * The owner approves a pending payment: it is paid once, however many approvals race, with
    * the current policy and budgets checked now. Errors: approval_not_found (404),
-   * approval_expired (409), approval_not_pending (409), agent_not_active (403), and pay's errors.
+   * approval_expired (409), approval_not_pending (409), agent_suspended_or_revoked (403), and pay's errors.
    */
   async approve(owner: Principal, paymentId: string, persist: PersistPayment): Promise<AgentPayment> {
     const pending = await this.ownedPending(owner, paymentId);

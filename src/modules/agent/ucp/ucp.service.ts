@@ -24,7 +24,7 @@ export class UcpService {
   /**
    * Checks the checkout (totals, status, expiry, an OCP instrument) and pays its total from the
    * agent's wallet. A refusal comes back as the checkout with UCP `messages[]`, nothing paid.
-   * Errors thrown (not told as messages): agent_only / agent_not_active (403), agent_not_found /
+   * Errors thrown (not told as messages): agent_only / agent_suspended_or_revoked (403), agent_not_found /
    * wallet_not_found (404).
    */
   async payCheckout(principal: Principal, body: CheckoutPayment, persist: (tx: Parameters<PersistPayment>[0], o: CheckoutOutcome) => Promise<void>): Promise<CheckoutOutcome> {
