@@ -78,4 +78,9 @@ describe('posting events', () => {
     const wallets = walletsOf(wallet('wal_a', 'usr_a'), wallet('wal_b', 'usr_b', 500n));
     expect(told(posting({ amount: 100n, fromBalance: 0n, toBalance: 200n }), wallets).some((e) => e.type === 'balance.low')).toBe(false);
   });
+
+  it('when a wallet has no threshold, then balance.low is never told, even for a debit that takes it below zero', () => {
+    const wallets = walletsOf(wallet('wal_a', 'usr_a'), wallet('wal_b', 'usr_b'));
+    expect(told(posting({ amount: 100n, fromBalance: -1n, toBalance: 100n }), wallets).some((e) => e.type === 'balance.low')).toBe(false);
+  });
 });
