@@ -12,7 +12,6 @@ module.exports = {
     '<rootDir>/tests/unit/ledger/**/*.test.ts',
     '<rootDir>/tests/unit/agent/policy.test.ts',
     '<rootDir>/tests/unit/agent/mandate-constraints.test.ts',
-    '<rootDir>/tests/unit/agent/ucp-checkout-rules.test.ts',
   ],
   // Stryker runs the mutants side by side (its own concurrency); each Jest runs in-band.
   maxWorkers: 1,
