@@ -12,7 +12,8 @@ import tseslint from 'typescript-eslint';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'backups/**', 'coverage/**', 'dist/**'] },
+  // .stryker-tmp holds `npm run mutation`'s sandbox: copies of src and tests, mutated and marked @ts-nocheck.
+  { ignores: ['**/node_modules/**', 'data/**', 'backups/**', 'coverage/**', 'dist/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -15,7 +15,8 @@ export function isSupportedCurrency(code: string): boolean {
 }
 
 export function currencyExponent(code: string): number {
-  const exponent = CURRENCY_EXPONENTS[code];
-  if (exponent === undefined) throw new Error(`Unsupported currency ${code}`);
-  return exponent;
+  // Own keys only: the table is a plain object, so "toString" or "constructor" would otherwise
+  // read a function from Object.prototype and be taken for an exponent.
+  if (!isSupportedCurrency(code)) throw new Error(`Unsupported currency ${code}`);
+  return CURRENCY_EXPONENTS[code]!;
 }

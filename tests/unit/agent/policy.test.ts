@@ -5,6 +5,17 @@ const base: SpendingPolicy = { allowedCounterparties: [], allowedCurrencies: [] 
 const now = new Date('2026-04-08T12:00:00Z');
 const payment = { amount: 100n, currency: 'USD', counterparties: ['wal_a', 'agt_b'] };
 
+/** The violation thrown, whole: rule, message and details are what the API answers with. */
+function violationOf(fn: () => void): PolicyViolation | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    if (error instanceof PolicyViolation) return error;
+    throw error;
+  }
+}
+
 function ruleOf(fn: () => void): string | undefined {
   try {
     fn();
@@ -52,5 +63,66 @@ describe('spending policy rules', () => {
   it('when a policy is stored and loaded, then it is the same policy', () => {
     const policy: SpendingPolicy = { ...base, dailyBudget: 9_007_199_254_740_993n, expiresAt: now, allowedCurrencies: ['USD'] };
     expect(loadPolicy(storePolicy(policy))).toEqual(policy);
+  });
+
+  it('when the policy starts exactly now or earlier, then it applies; one millisecond before its start it does not', () => {
+    const at = (iso: string) => ruleOf(() => checkStaticRules({ ...base, notBefore: now }, payment, new Date(iso)));
+    expect(at('2026-04-08T12:00:00.000Z')).toBeUndefined();
+    expect(at('2026-04-09T00:00:00.000Z')).toBeUndefined();
+    expect(at('2026-04-08T11:59:59.999Z')).toBe('not_before');
+  });
+
+  it('when the policy expires one millisecond from now, then the payment passes; at the expiry instant it is refused', () => {
+    const at = (iso: string) => ruleOf(() => checkStaticRules({ ...base, expiresAt: now }, payment, new Date(iso)));
+    expect(at('2026-04-08T11:59:59.999Z')).toBeUndefined();
+    expect(at('2026-04-08T12:00:00.000Z')).toBe('expires_at');
+  });
+
+  it('when the currency or a payee name is listed, then those rules pass', () => {
+    expect(ruleOf(() => checkStaticRules({ ...base, allowedCurrencies: ['EUR', 'USD'] }, payment, now))).toBeUndefined();
+    expect(ruleOf(() => checkStaticRules({ ...base, allowedCounterparties: ['wal_a'] }, payment, now))).toBeUndefined();
+  });
+
+  it('when the amount is exactly the per-transaction maximum, then it passes; one minor unit more is refused with the limit', () => {
+    expect(ruleOf(() => checkStaticRules({ ...base, maxPerTransaction: 100n }, payment, now))).toBeUndefined();
+    const refused = violationOf(() => checkStaticRules({ ...base, maxPerTransaction: 100n }, { ...payment, amount: 101n }, now));
+    expect(refused?.details).toEqual({ rule: 'max_per_transaction', limit: '100' });
+  });
+
+  it('when a static rule refuses, then the message says which rule in words', () => {
+    const messageOf = (p: SpendingPolicy) => violationOf(() => checkStaticRules(p, payment, now))?.message;
+    expect(messageOf({ ...base, notBefore: new Date('2026-04-09T00:00:00Z') })).toBe('The agent may not pay before its policy starts');
+    expect(messageOf({ ...base, expiresAt: now })).toBe("The agent's policy has expired");
+    expect(messageOf({ ...base, allowedCurrencies: ['EUR'] })).toBe('The agent may not pay in USD');
+    expect(messageOf({ ...base, allowedCounterparties: ['merchant_x'] })).toBe('The payee is not among the counterparties the agent may pay');
+    expect(messageOf({ ...base, maxPerTransaction: 99n })).toBe('The amount is above the per-transaction maximum');
+  });
+
+  it('when a budget is exceeded, then the refusal gives the limit and what remains of it', () => {
+    const policy = { ...base, dailyBudget: 1000n, monthlyBudget: 5000n };
+    const daily = violationOf(() => checkBudgets(policy, 101n, { day: 900n, month: 900n }));
+    expect(daily?.message).toBe('The payment would exceed the daily budget');
+    expect(daily?.details).toEqual({ rule: 'daily_budget', limit: '1000', remaining: '100' });
+    const monthly = violationOf(() => checkBudgets(policy, 200n, { day: 0n, month: 4900n }));
+    expect(monthly?.message).toBe('The payment would exceed the monthly budget');
+    expect(monthly?.details).toEqual({ rule: 'monthly_budget', limit: '5000', remaining: '100' });
+  });
+
+  it('when the month lands exactly on its budget, then it passes; one more minor unit is refused', () => {
+    const policy = { ...base, monthlyBudget: 5000n };
+    expect(ruleOf(() => checkBudgets(policy, 100n, { day: 0n, month: 4900n }))).toBeUndefined();
+    expect(ruleOf(() => checkBudgets(policy, 101n, { day: 0n, month: 4900n }))).toBe('monthly_budget');
+  });
+
+  it('when a budget is already used up or overspent (lowered later), then what remains is 0, never negative', () => {
+    const policy = { ...base, dailyBudget: 1000n, monthlyBudget: 1000n };
+    expect(violationOf(() => checkBudgets(policy, 1n, { day: 1000n, month: 0n }))?.details).toMatchObject({ remaining: '0' });
+    expect(violationOf(() => checkBudgets(policy, 1n, { day: 1500n, month: 0n }))?.details).toMatchObject({ remaining: '0' });
+    expect(violationOf(() => checkBudgets(policy, 1n, { day: 0n, month: 1500n }))?.details).toMatchObject({ remaining: '0' });
+    expect(violationOf(() => checkBudgets(policy, 2n, { day: 999n, month: 0n }))?.details).toMatchObject({ remaining: '1' });
+  });
+
+  it('when a stored policy has no lists, then it loads with empty lists (any currency, any payee)', () => {
+    expect(loadPolicy({})).toEqual({ allowedCounterparties: [], allowedCurrencies: [] });
   });
 });
