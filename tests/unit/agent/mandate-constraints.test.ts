@@ -6,6 +6,7 @@ import {
   mandateClaims,
   type MandatePayment,
 } from '../../../src/modules/agent/mandate/mandate.constraints';
+import { ValidationFailed } from '../../../src/shared/errors';
 import { AMOUNT_MAX_MINOR } from '../../../src/shared/money/money';
 
 const now = new Date('2026-04-08T12:00:00.000Z');
@@ -24,6 +25,8 @@ function refusalOf(
     checkConstraints(raw, currency, { ...payment, ...p }, at, spent);
     return undefined;
   } catch (error) {
+    // Malformed constraints are the caller's bad input (400); a payment outside them is a refusal (403).
+    if (error instanceof ValidationFailed) return { code: error.code, message: error.message, details: error.details };
     if (!(error instanceof MandateRefused)) throw error;
     expect(error.kind).toBe('policy_violation');
     return { code: error.code, message: error.message, details: error.details };
