@@ -6,7 +6,7 @@ import type { SqlClient } from '../infra/db/database';
 import type { IdempotencyClaim, IdempotencyService } from '../modules/idempotency/idempotency.service';
 import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
 import { assertCleanInput } from './input-guard';
-import { hasPermission, type Principal } from './principal';
+import { hasPermission, type Principal } from '../shared/principal';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

@@ -1,6 +1,6 @@
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import type { Logger } from '../../infra/logger';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 import { Conflict, NotFound, ValidationFailed } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { AGENT_CLIENT_ID_PREFIX } from '../auth/agent-credentials';

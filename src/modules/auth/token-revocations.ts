@@ -1,7 +1,7 @@
 import type { Cache } from '../../infra/cache/cache';
 import type { SqlClient } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 
 /**
  * Access tokens stopped before they expire, asked on every authenticated request (the verified

@@ -1,6 +1,6 @@
 import type { Database, SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 import { AppError, Conflict, Forbidden, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import { BALANCE_SOFT_MAX_MINOR } from '../../shared/money/money';

@@ -2,7 +2,7 @@ import type { Cache } from '../../../infra/cache/cache';
 import { newId } from '../../../infra/crypto/ids';
 import type { Database } from '../../../infra/db/database';
 import type { Logger } from '../../../infra/logger';
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { AppError, NotFound, Unprocessable } from '../../../shared/errors';
 import { newEvent, type EventBus } from '../../../shared/events';
 import type { TransferPosted } from '../../ledger/ledger.service';

@@ -1,5 +1,5 @@
 import { newId } from '../../../infra/crypto/ids';
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { Conflict, NotFound, Unprocessable } from '../../../shared/errors';
 import type { InTransaction, PostedTransfer } from '../../ledger/ledger.service';
 import type { TokenService } from '../../token/token.service';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { newId } from '../../../infra/crypto/ids';
 import { AppError, Conflict, NotFound, Unprocessable } from '../../../shared/errors';
 import type { InTransaction, PostedTransfer } from '../../ledger/ledger.service';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import type { Cache } from '../../../infra/cache/cache';
 import { newId } from '../../../infra/crypto/ids';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../../../shared/errors';
