@@ -5,7 +5,7 @@ import { AppError, Conflict, Forbidden, NotFound, PolicyViolation } from '../../
 import type { DomainEvent, EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { LedgerService } from '../ledger/ledger.service';
-import type { Outbox } from '../ledger/outbox';
+import type { Outbox } from '../../shared/outbox';
 import { DuplicateCheckoutPayment, type AgentPayment, type AgentPaymentRepository, type AuditEntry } from './agent-payment.repository';
 import { approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
 import type { Agent, AgentRepository } from './agent.repository';

@@ -5,7 +5,7 @@ import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 import type { EventBus } from '../../shared/events';
 import type { LedgerService } from '../ledger/ledger.service';
-import type { Outbox } from '../ledger/outbox';
+import type { Outbox } from '../../shared/outbox';
 import type { WalletRepository } from '../wallet/wallet.repository';
 import type { WalletService } from '../wallet/wallet.service';
 import { SqlAgentPaymentRepository } from './adapters/sql-agent-payment.repository';

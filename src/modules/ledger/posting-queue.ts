@@ -11,8 +11,8 @@ import {
   type PostTransferCommand,
   type Transfer,
 } from './ledger.repository';
-import type { PostedTransfer, PostingOptions } from './ledger.service';
-import type { Outbox } from './outbox';
+import type { PostedTransfer, PostingOptions } from './ledger.types';
+import type { Outbox } from '../../shared/outbox';
 
 export interface Posting {
   command: PostTransferCommand;

@@ -6,7 +6,7 @@ import type { Principal } from '../../../shared/principal';
 import { AppError, NotFound, Unprocessable } from '../../../shared/errors';
 import { newEvent, type EventBus } from '../../../shared/events';
 import type { TransferPosted } from '../../ledger/ledger.service';
-import type { Outbox } from '../../ledger/outbox';
+import type { Outbox } from '../../../shared/outbox';
 import type { TokenService } from '../../token/token.service';
 import { assertWalletAccess } from '../../wallet/wallet-access';
 import type { WalletRepository } from '../../wallet/wallet.repository';

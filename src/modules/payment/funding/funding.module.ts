@@ -3,7 +3,7 @@ import type { Cache } from '../../../infra/cache/cache';
 import type { Database } from '../../../infra/db/database';
 import type { Logger } from '../../../infra/logger';
 import type { LedgerService } from '../../ledger/ledger.service';
-import type { Outbox } from '../../ledger/outbox';
+import type { Outbox } from '../../../shared/outbox';
 import type { EventBus } from '../../../shared/events';
 import { SqlAutoTopUpRepository } from './adapters/sql-auto-top-up.repository';
 import { AutoTopUpService } from './auto-top-up.service';
