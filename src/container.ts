@@ -13,6 +13,7 @@ import { createMetrics, registerCacheMetrics } from './infra/metrics';
 import { FallbackCache, openCache } from './infra/cache/fallback-cache';
 import { SqlAgentRepository } from './modules/agent/adapters/sql-agent.repository';
 import { createAgentModule } from './modules/agent/agent.module';
+import { SqlLockRecords, SqlRevocationRecords } from './modules/auth/adapters/sql-access-records';
 import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
 import { AuthService } from './modules/auth/auth.service';
 import { TokenIssuer } from './modules/auth/token-issuer';
@@ -82,9 +83,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 
   const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
-  const locks = new LoginLocks(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
+  const locks = new LoginLocks(cache, new SqlLockRecords(db), config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
   await locks.warm();
-  const revocations = new TokenRevocations(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
+  const revocations = new TokenRevocations(cache, new SqlRevocationRecords(db), config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
   await revocations.warm();
   // Locks and client revocations made while Redis was away were marked only in this process (and
   // the fallback clears what it wrote locally from Redis on recovery): mark them in Redis again.
