@@ -1,4 +1,4 @@
-import type { InTransaction, LedgerService, PostedTransfer } from '../ledger/ledger.service';
+import type { InTransaction, LedgerService, PostedTransfer } from '../ledger';
 import type { AdminContext } from './audit/audit.repository';
 import type { AuditTrail } from './audit/audit-trail';
 

@@ -4,7 +4,7 @@ import type { Principal } from '../../shared/principal';
 import { AppError, Conflict, Forbidden, NotFound, PolicyViolation } from '../../shared/errors';
 import type { DomainEvent, EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
-import type { LedgerService } from '../ledger/ledger.service';
+import type { LedgerService } from '../ledger';
 import type { Outbox } from '../../shared/outbox';
 import { DuplicateCheckoutPayment, type AgentPayment, type AgentPaymentRepository, type AuditEntry } from './agent-payment.repository';
 import { approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';

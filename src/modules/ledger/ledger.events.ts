@@ -1,5 +1,5 @@
 import { newEvent, type DomainEvent } from '../../shared/events';
-import type { WalletMeta } from '../wallet/wallet-directory';
+import type { WalletMeta } from '../wallet';
 import type { PostedTransfer } from './ledger.types';
 
 /**

@@ -5,9 +5,7 @@ import { AppError, Conflict, Forbidden, InsufficientFunds, NotFound, Unprocessab
 import { newEvent, type EventBus } from '../../shared/events';
 import { BALANCE_SOFT_MAX_MINOR } from '../../shared/money/money';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
-import { assertWalletAccess } from '../wallet/wallet-access';
-import type { WalletDirectory, WalletMeta } from '../wallet/wallet-directory';
-import type { WalletRepository } from '../wallet/wallet.repository';
+import { assertWalletAccess, type WalletDirectory, type WalletMeta, type WalletRepository } from '../wallet';
 import {
   LedgerRefusal,
   type HistoryFilter,
@@ -28,8 +26,6 @@ import type {
   TransferPosted,
   TransferRequest,
 } from './ledger.types';
-
-export type { ExternalRefund, ExternalRefundHandler, InTransaction, PostedTransfer, TransferPosted } from './ledger.types';
 
 const ADJUSTMENT_SHARDS = 8;
 

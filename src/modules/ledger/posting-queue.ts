@@ -1,7 +1,7 @@
 import { isAbortedTransactionError, transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
 import type { DomainEvent } from '../../shared/events';
 import { Grouper } from '../../shared/grouper';
-import type { WalletMeta } from '../wallet/wallet-directory';
+import type { WalletMeta } from '../wallet';
 import { postingEvents } from './ledger.events';
 import {
   LedgerRefusal,

@@ -3,7 +3,7 @@ import { newId } from '../../../infra/crypto/ids';
 import type { Principal } from '../../../shared/principal';
 import { AppError, Conflict, Forbidden, NotFound, Unprocessable } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
-import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger/ledger.service';
+import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { RefundRequest, RefundRequestRepository, RefundRequestStatus } from './refund-request.repository';

@@ -1,5 +1,5 @@
 import type { Api } from '../../../http/api';
-import { adjustmentBody, postedTransferView, toPostedTransferView } from '../../ledger/ledger.schemas';
+import { adjustmentBody, postedTransferView, toPostedTransferView } from '../../ledger';
 import type { AdminModule } from '../admin.module';
 import type { AuditRecord } from '../audit/audit.repository';
 import { adminContext, adminUserView, auditPageView, auditQuery, createAdminUserBody, idParams } from '../admin.schemas';

@@ -2,7 +2,7 @@ import type { Principal } from '../../../shared/principal';
 import type { Cache } from '../../../infra/cache/cache';
 import { newId } from '../../../infra/crypto/ids';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../../../shared/errors';
-import type { Wallet } from '../../wallet/wallet.repository';
+import type { Wallet } from '../../wallet';
 
 export type PaymentMethod = 'apple_pay' | 'google_pay';
 
