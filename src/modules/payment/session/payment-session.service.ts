@@ -3,8 +3,9 @@ import type { Cache } from '../../../infra/cache/cache';
 import { newId } from '../../../infra/crypto/ids';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../../../shared/errors';
 import type { Wallet } from '../../wallet';
+import type { PaymentMethod } from '../payment-method';
 
-export type PaymentMethod = 'apple_pay' | 'google_pay';
+export type { PaymentMethod };
 
 export interface PaymentSession {
   id: string;
