@@ -11,6 +11,15 @@ import tseslint from 'typescript-eslint';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
+const SQL_START = '/^\\s*(SELECT|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|WITH\\s+\\w+\\s+AS)\\b/';
+const SQL_MESSAGE = 'Raw SQL belongs in an adapter (src/modules/<name>/adapters/): put the query behind a port.';
+/** Selectors for SQL text and query calls, used outside adapters. */
+export const RAW_SQL_OUTSIDE_ADAPTERS = [
+  { selector: `Literal[value=${SQL_START}]`, message: SQL_MESSAGE },
+  { selector: `TemplateLiteral > TemplateElement:first-child[value.raw=${SQL_START}]`, message: SQL_MESSAGE },
+  { selector: "CallExpression[callee.property.name='query']", message: SQL_MESSAGE },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'data/**', 'backups/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
@@ -62,6 +71,15 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Raw SQL lives in adapters (DESIGN.md "Layers"): a service, route, port or shared helper hands
+    // its SqlClient to a repository instead of writing a query. src/infra (the database itself)
+    // and src/scripts (backup, restore, migrations) are adapters by nature. The module layer rules
+    // (imports between layers and modules) are checked by dependency-cruiser: .dependency-cruiser.cjs.
+    files: ['src/**/*.ts'],
+    ignores: ['src/modules/**/adapters/**', 'src/modules/**/providers/**', 'src/infra/**', 'src/scripts/**'],
+    rules: { 'no-restricted-syntax': ['error', ...RAW_SQL_OUTSIDE_ADAPTERS] },
   },
   {
     // Tests assert on untyped JSON bodies; the type-aware "unsafe" rules would only add casts.
