@@ -1,4 +1,4 @@
-import type { Database, SqlClient } from '../../infra/db/database';
+import type { Database } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../shared/principal';
 import { AppError, Conflict, Forbidden, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
@@ -13,7 +13,6 @@ import {
   type LedgerRepository,
   type PostTransferCommand,
   type RefusalCode,
-  type Transfer,
 } from './ledger.repository';
 import type { Outbox } from '../../shared/outbox';
 import { PostingQueue } from './posting-queue';
