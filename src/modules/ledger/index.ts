@@ -5,6 +5,5 @@ export { ledgerRoutes } from './ledger.routes';
 export type { LedgerService } from './ledger.service';
 export type { ExternalRefund, ExternalRefundHandler, InTransaction, PostedTransfer, TransferPosted } from './ledger.types';
 export type { Transfer, TransferStatus } from './ledger.repository';
-export type { LedgerReport } from './ledger-verifier';
 // Shapes other modules' routes reuse so a posted transfer and a transfer read the same everywhere.
 export { adjustmentBody, idParams, postedTransferView, toPostedTransferView, toTransferView, TRANSFER_STATUSES } from './ledger.schemas';

@@ -8,7 +8,7 @@ export type { MerchantValidator } from './apple-pay/merchant-validation';
 export { createGooglePayService } from './google-pay/google-pay.module';
 export { googlePayRoutes } from './google-pay/google-pay.routes';
 export type { GooglePayService } from './google-pay/google-pay.service';
-export { createFundingModule, type FundingModule } from './funding/funding.module';
+export { createFundingModule } from './funding/funding.module';
 export { fundingRoutes } from './funding/funding.routes';
 export type { CardFundingService } from './funding/card-funding.service';
 export { autoTopUpRoutes } from './funding/auto-top-up.routes';

@@ -24,5 +24,3 @@ export function createWalletModule(d: WalletModuleDeps) {
   const service = new WalletService(d.db, repository, directory, d.outbox, d.events);
   return { repository, directory, service };
 }
-
-export type WalletModule = ReturnType<typeof createWalletModule>;
