@@ -1,6 +1,7 @@
 // ESLint 9 flat config with typescript-eslint's type-aware rules. The rules enforce what STYLE.md
 // and DESIGN.md ask for: no console (the logger only), no floating promises in money paths, no
-// process.env outside src/config, no services importing adapters or Express.
+// process.env outside src/config, no services importing adapters or Express, no raw SQL outside
+// adapters. The import rules between layers and modules are dependency-cruiser's (.dependency-cruiser.cjs).
 //
 // It lives in tools/lint with its own package.json because typescript-eslint needs TypeScript's
 // JavaScript API (typescript < 6.1), which the root's TypeScript 7 does not have: npm refuses both
