@@ -149,6 +149,8 @@ const envSchema = z.object({
   GOOGLE_PAY_PRIVATE_KEY_FILES: csv.optional(),
   REFUND_FOUR_EYES_THRESHOLD_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
   REFUND_FOUR_EYES_DAILY_LIMIT_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
+  ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
+  ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
   MONITOR_LARGE_AMOUNT_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1_000_000),
   MONITOR_VELOCITY_MAX: positiveInt.max(100_000).default(20),
   MONITOR_VELOCITY_WINDOW_MS: positiveInt.max(86_400_000).default(60_000),

@@ -33,6 +33,9 @@ const TEST_ENV = {
   RATE_LIMIT_GLOBAL_MAX: '100000',
   RATE_LIMIT_USER_MAX: '100000',
   RATE_LIMIT_PAYMENT_MAX: '100000',
+  // Tests fund wallets with adjustments; the four-eyes tests set their own limits.
+  ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: String(Number.MAX_SAFE_INTEGER),
+  ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: String(Number.MAX_SAFE_INTEGER),
   ADMIN_EMAIL: TEST_ADMIN.email,
   ADMIN_PASSWORD: TEST_ADMIN.password,
   // Tests drive the webhook worker with runOnce(); a background loop would race their assertions.

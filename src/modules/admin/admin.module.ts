@@ -6,16 +6,18 @@ import type { EventBus } from '../../shared/events';
 import type { AuthService, LoginLocks } from '../auth';
 import type { LedgerService } from '../ledger';
 import { SqlAdminUserRepository } from './adapters/sql-admin-user.repository';
+import { SqlAdjustmentRequestRepository } from './adapters/sql-adjustment-request.repository';
 import { SqlAnalyticsRepository } from './adapters/sql-analytics.repository';
 import { SqlAuditRepository } from './adapters/sql-audit.repository';
 import { SqlCardRefundSearchRepository } from './adapters/sql-card-refund-search.repository';
 import { SqlCustomerRepository } from './adapters/sql-customer.repository';
 import { SqlMonitoringRepository } from './adapters/sql-monitoring.repository';
+import { SqlOperatorDayTotals } from './adapters/sql-operator-day-totals';
 import { SqlRefundRequestRepository } from './adapters/sql-refund-request.repository';
 import { SqlTransactionSearchRepository } from './adapters/sql-transaction-search.repository';
 import { MonitoringService } from './monitoring/monitoring.service';
 import { TransactionSearchService } from './monitoring/transaction-search';
-import { AdjustmentService } from './adjustment.service';
+import { AdjustmentService } from './adjustments/adjustment.service';
 import { AdminApiClientService } from './api-clients.service';
 import { AdminUserService } from './admin-users.service';
 import { AnalyticsService } from './analytics/analytics.service';
@@ -51,6 +53,7 @@ export function createAdminModule({ config, db, cache, logger, events, auth, led
     policyRefusalsWindowMs: config.MONITOR_POLICY_REFUSALS_WINDOW_MS,
   }, logger);
   monitoring.subscribe(events);
+  const dayTotals = new SqlOperatorDayTotals();
   let sweeper: NodeJS.Timeout | undefined;
   return {
     monitoring,
@@ -59,11 +62,14 @@ export function createAdminModule({ config, db, cache, logger, events, auth, led
     audit,
     users: new AdminUserService(new SqlAdminUserRepository(), audit),
     apiClients: new AdminApiClientService(auth, audit),
-    adjustments: new AdjustmentService(ledger, audit),
+    adjustments: new AdjustmentService(ledger, audit, new SqlAdjustmentRequestRepository(db), dayTotals, {
+      thresholdMinor: BigInt(config.ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR),
+      dailyLimitMinor: BigInt(config.ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR),
+    }),
     customers: new CustomerService(new SqlCustomerRepository(db), audit, locks),
-    refunds: new RefundService(db, new SqlRefundRequestRepository(db), ledger, audit, {
-      fourEyesThresholdMinor: BigInt(config.REFUND_FOUR_EYES_THRESHOLD_MINOR),
-      fourEyesDailyLimitMinor: BigInt(config.REFUND_FOUR_EYES_DAILY_LIMIT_MINOR),
+    refunds: new RefundService(db, new SqlRefundRequestRepository(db), ledger, audit, dayTotals, {
+      thresholdMinor: BigInt(config.REFUND_FOUR_EYES_THRESHOLD_MINOR),
+      dailyLimitMinor: BigInt(config.REFUND_FOUR_EYES_DAILY_LIMIT_MINOR),
     }),
     cardRefunds: new CardRefundAdminService(new SqlCardRefundSearchRepository(db), cardRefunds, audit),
     /** The periodic monitoring sweep (repeated declines); 0 turns it off. */

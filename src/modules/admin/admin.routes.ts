@@ -5,6 +5,7 @@ import { adminAnalyticsRoutes } from './routes/analytics.routes';
 import { adminCardRefundRoutes } from './routes/card-refunds.routes';
 import { adminCustomerRoutes } from './routes/customers.routes';
 import { adminMonitoringRoutes } from './routes/monitoring.routes';
+import { adminAdjustmentRoutes } from './routes/adjustments.routes';
 import { adminRefundRoutes } from './routes/refunds.routes';
 import { adminUserAndAuditRoutes } from './routes/users-audit.routes';
 
@@ -14,6 +15,7 @@ export function adminRoutes(api: Api, admin: AdminModule): void {
   adminApiClientRoutes(api, admin);
   adminCustomerRoutes(api, admin);
   adminRefundRoutes(api, admin);
+  adminAdjustmentRoutes(api, admin);
   adminCardRefundRoutes(api, admin);
   adminMonitoringRoutes(api, admin);
   adminAnalyticsRoutes(api, admin);

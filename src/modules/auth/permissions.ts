@@ -22,6 +22,7 @@ export const ADMIN_PERMISSIONS = [
   'admin:users:write',
   'admin:api-clients:write',
   'admin:wallets:adjust',
+  'admin:adjustments:read',
   'admin:wallets:freeze',
   'admin:customers:read',
   'admin:customers:lock',
@@ -70,12 +71,13 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
   // adjustments; reads the figures.
   finance: [
     'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:refunds:approve',
-    'admin:card-refunds:read', 'admin:card-refunds:retry', 'admin:wallets:adjust', 'admin:analytics:read', 'admin:alerts:read',
+    'admin:card-refunds:read', 'admin:card-refunds:retry', 'admin:wallets:adjust', 'admin:adjustments:read', 'admin:analytics:read',
+    'admin:alerts:read',
   ],
   // Reads everything, the audit log included; changes nothing.
   auditor: [
     'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:card-refunds:read', 'admin:alerts:read',
-    'admin:analytics:read', 'admin:audit:read',
+    'admin:analytics:read', 'admin:audit:read', 'admin:adjustments:read',
   ],
 };
 

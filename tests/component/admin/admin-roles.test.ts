@@ -11,6 +11,10 @@ const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
   { method: 'delete', path: '/api/v1/admin/api-clients/cli_x', allowed: ['admin'] },
   { method: 'get', path: '/api/v1/admin/audit', allowed: ['admin', 'auditor'] },
   { method: 'post', path: '/api/v1/admin/wallets/wal_x/adjustments', allowed: ['admin', 'finance'] },
+  { method: 'post', path: '/api/v1/admin/adjustment-requests', allowed: ['admin', 'finance'] },
+  { method: 'get', path: '/api/v1/admin/adjustment-requests', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'post', path: '/api/v1/admin/adjustment-requests/adr_x/approve', allowed: ['admin', 'finance'] },
+  { method: 'post', path: '/api/v1/admin/adjustment-requests/adr_x/reject', allowed: ['admin', 'finance'] },
   { method: 'get', path: '/api/v1/admin/customers', allowed: ['admin', 'support', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/customers/usr_x', allowed: ['admin', 'support', 'finance', 'auditor'] },
   { method: 'post', path: '/api/v1/admin/wallets/wal_x/freeze', allowed: ['admin', 'support'] },
@@ -58,7 +62,7 @@ describe('admin roles and permissions', () => {
       .filter(([path]) => path.startsWith('/api/v1/admin'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{[^}]+\}/g, ':p')}`))
       .sort();
-    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|alr|crf)_x/g, '/:p')}`).sort();
+    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf)_x/g, '/:p')}`).sort();
     expect(listed).toEqual(documented);
   });
 

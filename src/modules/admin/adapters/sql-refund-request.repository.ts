@@ -47,18 +47,6 @@ export class SqlRefundRequestRepository implements RefundRequestRepository {
     return BigInt(rows[0]!.total);
   }
 
-  async addSelfApproved(tx: SqlClient, operatorId: string, amount: bigint): Promise<bigint> {
-    const { rows } = await tx.query<{ amount: string }>(
-      `INSERT INTO operator_self_approval_totals (operator_id, day, amount)
-       VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2)
-       ON CONFLICT (operator_id, day) DO UPDATE
-         SET amount = operator_self_approval_totals.amount + EXCLUDED.amount, updated_at = now()
-       RETURNING amount::text AS amount`,
-      [operatorId, amount.toString()],
-    );
-    return BigInt(rows[0]!.amount);
-  }
-
   async decide(
     tx: SqlClient,
     id: string,

@@ -45,8 +45,6 @@ export interface RefundRequestRepository {
    * plus the other requests on it still pending.
    */
   cumulativeOnOriginal(tx: SqlClient, transferId: string, exceptRequestId: string): Promise<bigint>;
-  /** Adds to the operator's self-approved total of today (UTC), locking that row; returns the new total. */
-  addSelfApproved(tx: SqlClient, operatorId: string, amount: bigint): Promise<bigint>;
   /** Newest first; limit + 1. */
   list(status: RefundRequestStatus | undefined, limit: number, after?: Cursor): Promise<RefundRequest[]>;
 }

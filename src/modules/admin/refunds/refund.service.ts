@@ -1,22 +1,13 @@
 import type { Database, SqlClient } from '../../../infra/db/database';
 import { newId } from '../../../infra/crypto/ids';
 import type { Principal } from '../../../shared/principal';
-import { AppError, Conflict, Forbidden, NotFound, Unprocessable } from '../../../shared/errors';
+import { AppError, Conflict, NotFound, Unprocessable } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
 import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
+import { fourEyesRequired, type FourEyesLimits, type OperatorDayTotals } from '../four-eyes';
 import type { RefundRequest, RefundRequestRepository, RefundRequestStatus } from './refund-request.repository';
-
-export interface RefundOptions {
-  /**
-   * Four-eyes: the approver cannot be the requester when the original's cumulative refunds (done,
-   * this one and the other pending requests) go above this amount (minor units).
-   */
-  fourEyesThresholdMinor: bigint;
-  /** Four-eyes: nor when the operator's own self-approved refunds of the UTC day would go above this. */
-  fourEyesDailyLimitMinor: bigint;
-}
 
 export interface ApprovedRefund {
   request: RefundRequest;
@@ -34,7 +25,12 @@ export class RefundService {
     private readonly repo: RefundRequestRepository,
     private readonly ledger: LedgerService,
     private readonly audit: AuditTrail,
-    private readonly options: RefundOptions,
+    private readonly dayTotals: OperatorDayTotals,
+    /**
+     * The approver cannot be the requester above the threshold, counted over the original's refunds
+     * (done, this one and the other pending requests), nor above the day's limit of their own approvals.
+     */
+    private readonly fourEyes: FourEyesLimits,
   ) {}
 
   /**
@@ -71,7 +67,7 @@ export class RefundService {
       const request = await this.find(id);
       if (request.status !== 'pending') throw notPending(request.status);
       const selfApproval = request.requestedBy === ctx.actorId;
-      if (selfApproval && request.amount > this.options.fourEyesThresholdMinor) throw this.fourEyes('amount');
+      if (selfApproval && request.amount > this.fourEyes.thresholdMinor) throw this.fourEyesRequired('amount');
       let decided: RefundRequest | undefined;
       const refund = await this.refundOnce(id, () => this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
         guard: async (tx) => {
@@ -106,25 +102,21 @@ export class RefundService {
    * self-approvals that together cross a limit cannot both pass. A refusal rolls everything back.
    */
   private async assertSelfApprovable(tx: SqlClient, operatorId: string, request: RefundRequest): Promise<void> {
-    if ((await this.repo.cumulativeOnOriginal(tx, request.transferId, request.id)) > this.options.fourEyesThresholdMinor) {
-      throw this.fourEyes('cumulative');
+    if ((await this.repo.cumulativeOnOriginal(tx, request.transferId, request.id)) > this.fourEyes.thresholdMinor) {
+      throw this.fourEyesRequired('cumulative');
     }
-    if ((await this.repo.addSelfApproved(tx, operatorId, request.amount)) > this.options.fourEyesDailyLimitMinor) {
-      throw this.fourEyes('daily_total');
+    if ((await this.dayTotals.add(tx, operatorId, 'refund', request.amount)) > this.fourEyes.dailyLimitMinor) {
+      throw this.fourEyesRequired('daily_total');
     }
   }
 
-  private fourEyes(basis: 'amount' | 'cumulative' | 'daily_total'): Forbidden {
+  private fourEyesRequired(basis: 'amount' | 'cumulative' | 'daily_total') {
     const messages = {
       amount: 'Above the four-eyes threshold another operator must approve this refund',
       cumulative: 'With the other refunds of this transaction (done and pending) this goes above the four-eyes threshold: another operator must approve it',
       daily_total: 'Your own approvals of today would go above the four-eyes daily limit: another operator must approve this refund',
     };
-    return new Forbidden(messages[basis], 'four_eyes_required', {
-      basis,
-      thresholdMinor: this.options.fourEyesThresholdMinor.toString(),
-      dailyLimitMinor: this.options.fourEyesDailyLimitMinor.toString(),
-    });
+    return fourEyesRequired(messages[basis], basis, this.fourEyes);
   }
 
   /**

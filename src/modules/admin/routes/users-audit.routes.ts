@@ -1,8 +1,7 @@
 import type { Api } from '../../../http/api';
-import { adjustmentBody, postedTransferView, toPostedTransferView } from '../../ledger';
 import type { AdminModule } from '../admin.module';
 import type { AuditRecord } from '../audit/audit.repository';
-import { adminContext, adminUserView, auditPageView, auditQuery, createAdminUserBody, idParams } from '../admin.schemas';
+import { adminContext, adminUserView, auditPageView, auditQuery, createAdminUserBody } from '../admin.schemas';
 
 const tags = ['admin'];
 
@@ -12,7 +11,7 @@ const toAuditView = (r: AuditRecord) => ({
   requestId: r.requestId, ip: r.ip, createdAt: r.createdAt.toISOString(),
 });
 
-/** Operators, the audit log and wallet adjustments. */
+/** Operators and the audit log. */
 export function adminUserAndAuditRoutes(api: Api, admin: AdminModule): void {
   api.route({
     method: 'post',
@@ -40,25 +39,6 @@ export function adminUserAndAuditRoutes(api: Api, admin: AdminModule): void {
       const { limit, cursor, ...filter } = query;
       const page = await admin.audit.list(filter, limit, cursor);
       return { status: 200, body: { data: page.data.map(toAuditView), nextCursor: page.nextCursor } };
-    },
-  });
-
-  api.route({
-    method: 'post',
-    path: '/admin/wallets/:id/adjustments',
-    summary: 'Credit (positive) or debit (negative) a wallet against the adjustments account',
-    tags,
-    permission: 'admin:wallets:adjust',
-    idempotent: true,
-    params: idParams,
-    body: adjustmentBody,
-    responses: { 201: { description: 'The adjustment transfer with its records', schema: postedTransferView } },
-    handler: async (input) => {
-      const { params, body, persistReply } = input;
-      const posted = await admin.adjustments.adjust(adminContext(input), params.id, body.amount, body.reason, (tx, p) =>
-        persistReply(tx, { status: 201, body: toPostedTransferView(p) }),
-      );
-      return { status: 201, body: toPostedTransferView(posted) };
     },
   });
 }

@@ -1,0 +1,16 @@
+import type { SqlClient } from '../../../infra/db/database';
+import type { OperatorDayTotals, SelfAuthorisedKind } from '../four-eyes';
+
+export class SqlOperatorDayTotals implements OperatorDayTotals {
+  async add(tx: SqlClient, operatorId: string, kind: SelfAuthorisedKind, amount: bigint): Promise<bigint> {
+    const { rows } = await tx.query<{ amount: string }>(
+      `INSERT INTO operator_self_approval_totals (operator_id, kind, day, amount)
+       VALUES ($1, $2, (now() AT TIME ZONE 'UTC')::date, $3)
+       ON CONFLICT (operator_id, kind, day) DO UPDATE
+         SET amount = operator_self_approval_totals.amount + EXCLUDED.amount, updated_at = now()
+       RETURNING amount::text AS amount`,
+      [operatorId, kind, amount.toString()],
+    );
+    return BigInt(rows[0]!.amount);
+  }
+}

@@ -1,0 +1,33 @@
+import type { SqlClient } from '../../infra/db/database';
+import { Forbidden } from '../../shared/errors';
+
+/** What one operator may move on their own authority (minor units, any currency). */
+export interface FourEyesLimits {
+  /** Above this, one movement needs a second operator. */
+  thresholdMinor: bigint;
+  /** And above this, the operator's own movements of one kind summed over the UTC day. */
+  dailyLimitMinor: bigint;
+}
+
+/** Which rule asked for a second operator, in `details.basis`. */
+export type FourEyesBasis = 'amount' | 'cumulative' | 'daily_total' | 'requester';
+
+export type SelfAuthorisedKind = 'refund' | 'adjustment';
+
+/**
+ * Per operator, per UTC day and kind, what they moved on their own authority. `add` runs in the
+ * movement's own transaction and locks the (operator, kind, day) row until it ends, so concurrent
+ * movements of one operator take turns and a refused one rolls its increment back.
+ */
+export interface OperatorDayTotals {
+  /** Returns the day's total, this amount included. */
+  add(tx: SqlClient, operatorId: string, kind: SelfAuthorisedKind, amount: bigint): Promise<bigint>;
+}
+
+export function fourEyesRequired(message: string, basis: FourEyesBasis, limits: FourEyesLimits): Forbidden {
+  return new Forbidden(message, 'four_eyes_required', {
+    basis,
+    thresholdMinor: limits.thresholdMinor.toString(),
+    dailyLimitMinor: limits.dailyLimitMinor.toString(),
+  });
+}
