@@ -13,38 +13,28 @@ import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
-import { agentPaymentRoutes } from './modules/agent/agent-payment.routes';
-import { agentRoutes } from './modules/agent/agent.routes';
-import type { AgentModule } from './modules/agent/agent.module';
-import { mountUcpProfile, ucpRoutes } from './modules/agent/ucp/ucp.routes';
-import { mandateRoutes } from './modules/agent/mandate/mandate.routes';
-import { authRoutes } from './modules/auth/auth.routes';
-import type { AuthService } from './modules/auth/auth.service';
-import type { IdempotencyService } from './modules/idempotency/idempotency.service';
-import { ledgerRoutes } from './modules/ledger/ledger.routes';
-import type { LedgerService } from './modules/ledger/ledger.service';
-import { opsRouter } from './modules/ops/ops.routes';
-import { applePayRoutes } from './modules/payment/apple-pay/apple-pay.routes';
-import type { ApplePayService } from './modules/payment/apple-pay/apple-pay.service';
-import { googlePayRoutes } from './modules/payment/google-pay/google-pay.routes';
-import type { GooglePayService } from './modules/payment/google-pay/google-pay.service';
-import { mobileFundingRoutes } from './modules/payment/mobile-funding/mobile-funding.routes';
-import type { MobileFundingService } from './modules/payment/mobile-funding/mobile-funding.service';
-import { walletRoutes } from './modules/wallet/wallet.routes';
-import type { WalletService } from './modules/wallet/wallet.service';
-import { web3Routes } from './modules/web3/web3.routes';
-import type { Web3SendService } from './modules/web3/web3-send.service';
-import type { Web3WalletService } from './modules/web3/web3-wallet.service';
-import { webhookRoutes } from './modules/webhook/webhook.routes';
-import { tokenRoutes } from './modules/token/token.routes';
-import type { TokenService } from './modules/token/token.service';
-import { fundingRoutes } from './modules/payment/funding/funding.routes';
-import type { CardFundingService } from './modules/payment/funding/card-funding.service';
-import { autoTopUpRoutes } from './modules/payment/funding/auto-top-up.routes';
-import type { AutoTopUpService } from './modules/payment/funding/auto-top-up.service';
-import type { WebhookService } from './modules/webhook/webhook.service';
-import { adminRoutes } from './modules/admin/admin.routes';
-import type { AdminModule } from './modules/admin/admin.module';
+import { agentPaymentRoutes, agentRoutes, type AgentModule, mountUcpProfile, ucpRoutes, mandateRoutes } from './modules/agent';
+import { authRoutes, type AuthService } from './modules/auth';
+import type { IdempotencyService } from './modules/idempotency';
+import { ledgerRoutes, type LedgerService } from './modules/ledger';
+import { opsRouter } from './modules/ops';
+import {
+  applePayRoutes,
+  type ApplePayService,
+  googlePayRoutes,
+  type GooglePayService,
+  mobileFundingRoutes,
+  type MobileFundingService,
+  fundingRoutes,
+  type CardFundingService,
+  autoTopUpRoutes,
+  type AutoTopUpService,
+} from './modules/payment';
+import { walletRoutes, type WalletService } from './modules/wallet';
+import { web3Routes, type Web3SendService, type Web3WalletService } from './modules/web3';
+import { webhookRoutes, type WebhookService } from './modules/webhook';
+import { tokenRoutes, type TokenService } from './modules/token';
+import { adminRoutes, type AdminModule } from './modules/admin';
 
 export const API_BASE_PATH = '/api/v1';
 

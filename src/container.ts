@@ -10,32 +10,24 @@ import { describeDatabaseUrl, waitForDatabase } from './infra/db/wait-for-databa
 import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics, registerCacheMetrics } from './infra/metrics';
-import { FallbackCache, openCache } from './infra/cache/fallback-cache';
-import { SqlAgentRepository } from './modules/agent/adapters/sql-agent.repository';
-import { createAgentModule } from './modules/agent/agent.module';
-import { SqlAuthRepository } from './modules/auth/adapters/sql-auth.repository';
-import { AuthService } from './modules/auth/auth.service';
-import { TokenIssuer } from './modules/auth/token-issuer';
-import { LoginLocks } from './modules/auth/login-locks';
-import { TokenRevocations } from './modules/auth/token-revocations';
-import { createAdminModule } from './modules/admin/admin.module';
-import { SqlIdempotencyRepository } from './modules/idempotency/adapters/sql-idempotency.repository';
-import { IdempotencyService } from './modules/idempotency/idempotency.service';
-import { SqlLedgerRepository } from './modules/ledger/adapters/sql-ledger.repository';
-import { subscribeLedgerMetrics } from './modules/ledger/ledger.metrics';
-import { LedgerService } from './modules/ledger/ledger.service';
-import { SqlWalletRepository } from './modules/wallet/adapters/sql-wallet.repository';
-import { WalletDirectory } from './modules/wallet/wallet-directory';
-import { WalletService } from './modules/wallet/wallet.service';
-import { createApplePayService } from './modules/payment/apple-pay/apple-pay.module';
-import type { MerchantValidator } from './modules/payment/apple-pay/merchant-validation';
-import { createFundingModule } from './modules/payment/funding/funding.module';
-import { createGooglePayService } from './modules/payment/google-pay/google-pay.module';
-import { createMobileFundingService } from './modules/payment/mobile-funding/mobile-funding.module';
-import { PaymentSessionService } from './modules/payment/session/payment-session.service';
-import { createTokenModule } from './modules/token/token.module';
-import { createWeb3Module } from './modules/web3/web3.module';
-import { createWebhookModule } from './modules/webhook/webhook.module';
+import { openCache } from './infra/cache/fallback-cache';
+import { createAgentModule, createAgentStore } from './modules/agent';
+import { createAuthModule } from './modules/auth';
+import { createAdminModule } from './modules/admin';
+import { createIdempotencyService } from './modules/idempotency';
+import { createLedgerService } from './modules/ledger';
+import { createWalletModule } from './modules/wallet';
+import {
+  createApplePayService,
+  createFundingModule,
+  createGooglePayService,
+  createMobileFundingService,
+  PaymentSessionService,
+  type MerchantValidator,
+} from './modules/payment';
+import { createTokenModule } from './modules/token';
+import { createWeb3Module } from './modules/web3';
+import { createWebhookModule } from './modules/webhook';
 import { EventBus } from './shared/events';
 
 const DAY_MS = 86_400_000;
@@ -81,27 +73,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const applied = await migrate(db);
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 
-  const tokenIssuer = new TokenIssuer(config.JWT_SECRET, config.JWT_ACCESS_TTL_SECONDS);
-  const locks = new LoginLocks(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
-  await locks.warm();
-  const revocations = new TokenRevocations(cache, db, config.JWT_ACCESS_TTL_SECONDS * 1000, logger);
-  await revocations.warm();
-  // Locks and client revocations made while Redis was away were marked only in this process (and
-  // the fallback clears what it wrote locally from Redis on recovery): mark them in Redis again.
-  if (cache instanceof FallbackCache) {
-    cache.onRecovered(async () => {
-      await locks.warm();
-      await revocations.warm();
-    });
-  }
   // Agents' credentials and status are asked by the token exchange and every agent token check.
-  const agentRepository = new SqlAgentRepository(db);
-  const auth = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {
-    refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
-    locks,
-    revocations,
-  }, agentRepository);
-  await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  const agentRepository = createAgentStore(db);
+  const { service: auth, locks } = await createAuthModule({ config, db, cache, logger, agentCredentials: agentRepository });
 
   // Built before the services that emit events: they take `webhooks.outbox` and call
   // `outbox.enqueue(tx, events)` inside their own transactions.
@@ -111,23 +85,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const tokens = createTokenModule({ config, db, encryptor, logger });
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
-  subscribeLedgerMetrics(events, metrics);
 
-  const idempotency = new IdempotencyService(new SqlIdempotencyRepository(db), cache, {
-    keyTtlMs: DAY_MS,
-    leaseMs: config.IDEMPOTENCY_LEASE_MS,
-  });
-  const walletRepository = new SqlWalletRepository(db);
-  const walletDirectory = new WalletDirectory(walletRepository, cache);
-  const wallets = new WalletService(db, walletRepository, walletDirectory, webhooks.outbox, events);
-  const ledger = new LedgerService(
-    db,
-    new SqlLedgerRepository(db),
-    walletRepository,
-    walletDirectory,
-    webhooks.outbox,
-    events,
-  );
+  const idempotency = createIdempotencyService(db, cache, { keyTtlMs: DAY_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
+  const walletModule = createWalletModule({ db, cache, outbox: webhooks.outbox, events });
+  const walletRepository = walletModule.repository;
+  const wallets = walletModule.service;
+  const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
   const funding = createFundingModule({
     config, db, cache, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events, metrics,
   });

@@ -3,10 +3,10 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
 import { createHash } from 'node:crypto';
 import type { SqlClient } from '../infra/db/database';
-import type { IdempotencyClaim, IdempotencyService } from '../modules/idempotency/idempotency.service';
+import type { IdempotencyClaim, IdempotencyService } from '../modules/idempotency';
 import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
 import { assertCleanInput } from './input-guard';
-import { hasPermission, type Principal } from './principal';
+import { hasPermission, type Principal } from '../shared/principal';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Unauthorized } from '../shared/errors';
-import type { Principal } from './principal';
+import type { Principal } from '../shared/principal';
 
 export interface AccessTokenVerifier {
   /** Throws Unauthorized for a token that is malformed, tampered with, expired or revoked. */

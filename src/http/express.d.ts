@@ -1,5 +1,5 @@
 import type { Unauthorized } from '../shared/errors';
-import type { Principal } from './principal';
+import type { Principal } from '../shared/principal';
 
 declare global {
   namespace Express {

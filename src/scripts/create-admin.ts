@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../config/config';
 import { createContainer } from '../container';
 import type { Logger } from '../infra/logger';
-import type { AuthService } from '../modules/auth/auth.service';
-import { isCommonPassword } from '../modules/auth/password-policy';
+import { type AuthService, isCommonPassword } from '../modules/auth';
 import { Conflict } from '../shared/errors';
 import { runMain, type Command } from './run-command';
 

@@ -1,7 +1,7 @@
 import type { Database } from '../infra/db/database';
 import { openDatabase } from '../infra/db/open-database';
 import type { Logger } from '../infra/logger';
-import { SqlLedgerVerifier } from '../modules/ledger/adapters/sql-ledger-verifier';
+import { createLedgerVerifier } from '../modules/ledger';
 import { runMain, type Command } from './run-command';
 
 /** Exit code when the ledger was read but an invariant is broken (1 means it could not be read). */
@@ -12,7 +12,7 @@ export const LEDGER_BROKEN_EXIT_CODE = 2;
  * Resolves to the exit code: 0 when every invariant holds, LEDGER_BROKEN_EXIT_CODE otherwise.
  */
 export async function reportLedger(db: Database, logger: Logger): Promise<number> {
-  const report = await new SqlLedgerVerifier(db).verify();
+  const report = await createLedgerVerifier(db).verify();
   for (const check of report.checks) {
     const passed = check.violations === 0;
     logger.log(passed ? 'info' : 'error', `check ${check.name}: ${passed ? 'passed' : 'FAILED'}`, { ...check });

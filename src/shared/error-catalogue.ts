@@ -1,5 +1,3 @@
-import type { ErrorKind } from './errors';
-
 /**
  * Every error code the API answers with, once, under the module that owns it, with its kind (which
  * fixes the HTTP status) and one line of meaning. `AppError` and its subclasses accept only codes
@@ -7,6 +5,23 @@ import type { ErrorKind } from './errors';
  * catalogued and that class and catalogue agree on the status. docs/errors.md is generated from this
  * (`npm run docs:errors`); a unit test fails when the two drift.
  */
+
+/** What went wrong, as a class of answer: the kind fixes the HTTP status. */
+export type ErrorKind =
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'insufficient_funds'
+  | 'policy_violation'
+  | 'payment_required'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'internal'
+  | 'unavailable';
 
 /** The one table from error kind to HTTP status. */
 export const STATUS_BY_KIND = {

@@ -1,24 +1,10 @@
-import type { CodeOf, ErrorCode } from './error-catalogue';
-
 /**
  * Typed application errors. Services throw these with a stable `code` from the catalogue
  * (shared/error-catalogue.ts), which also holds the one table from an error's `kind` to its HTTP status.
  */
-export type ErrorKind =
-  | 'validation'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'unprocessable'
-  | 'insufficient_funds'
-  | 'policy_violation'
-  | 'payment_required'
-  | 'rate_limited'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'internal'
-  | 'unavailable';
+import type { CodeOf, ErrorCode, ErrorKind } from './error-catalogue';
+
+export type { ErrorKind } from './error-catalogue';
 
 /** A kind with one of its own codes: the catalogue decides which codes go with which kind. */
 type KindAndCode = { [K in ErrorKind]: [kind: K, code: CodeOf<K>] }[ErrorKind];

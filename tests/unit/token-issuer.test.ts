@@ -1,5 +1,5 @@
 import { TokenIssuer } from '../../src/modules/auth/token-issuer';
-import type { Principal } from '../../src/http/principal';
+import type { Principal } from '../../src/shared/principal';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256-use';
 const user: Principal = { sub: 'usr_1', role: 'user', permissions: ['wallet:read'] };

@@ -1,6 +1,7 @@
 // ESLint 9 flat config with typescript-eslint's type-aware rules. The rules enforce what STYLE.md
 // and DESIGN.md ask for: no console (the logger only), no floating promises in money paths, no
-// process.env outside src/config, no services importing adapters or Express.
+// process.env outside src/config, no services importing adapters or Express, no raw SQL outside
+// adapters. The import rules between layers and modules are dependency-cruiser's (.dependency-cruiser.cjs).
 //
 // It lives in tools/lint with its own package.json because typescript-eslint needs TypeScript's
 // JavaScript API (typescript < 6.1), which the root's TypeScript 7 does not have: npm refuses both
@@ -10,6 +11,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+const SQL_START = '/^\\s*(SELECT|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|WITH\\s+\\w+\\s+AS)\\b/';
+const SQL_MESSAGE = 'Raw SQL belongs in an adapter (src/modules/<name>/adapters/): put the query behind a port.';
+/** Selectors for SQL text and query calls, used outside adapters. */
+export const RAW_SQL_OUTSIDE_ADAPTERS = [
+  { selector: `Literal[value=${SQL_START}]`, message: SQL_MESSAGE },
+  { selector: `TemplateLiteral > TemplateElement:first-child[value.raw=${SQL_START}]`, message: SQL_MESSAGE },
+  { selector: "CallExpression[callee.property.name='query']", message: SQL_MESSAGE },
+];
 
 export default tseslint.config(
   // .stryker-tmp holds `npm run mutation`'s sandbox: copies of src and tests, mutated and marked @ts-nocheck.
@@ -63,6 +73,15 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Raw SQL lives in adapters (DESIGN.md "Layers"): a service, route, port or shared helper hands
+    // its SqlClient to a repository instead of writing a query. src/infra (the database itself)
+    // and src/scripts (backup, restore, migrations) are adapters by nature. The module layer rules
+    // (imports between layers and modules) are checked by dependency-cruiser: .dependency-cruiser.cjs.
+    files: ['src/**/*.ts'],
+    ignores: ['src/modules/**/adapters/**', 'src/modules/**/providers/**', 'src/infra/**', 'src/scripts/**'],
+    rules: { 'no-restricted-syntax': ['error', ...RAW_SQL_OUTSIDE_ADAPTERS] },
   },
   {
     // Tests assert on untyped JSON bodies; the type-aware "unsafe" rules would only add casts.

@@ -1,9 +1,8 @@
 import { isUniqueViolation, type SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
 import { hashPassword } from '../../infra/crypto/passwords';
-import { assertAcceptablePassword } from '../auth/password-policy';
+import { assertAcceptablePassword, type AdminRole } from '../auth';
 import { Conflict } from '../../shared/errors';
-import type { AdminRole } from '../auth/permissions';
 import type { AdminContext } from './audit/audit.repository';
 import type { AuditTrail } from './audit/audit-trail';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../../shared/pagination';
-import { ADMIN_ROLES } from '../auth/permissions';
+import { ADMIN_ROLES } from '../auth';
 import type { RouteInput } from '../../http/api';
 import type { AdminContext } from './audit/audit.repository';
 import { isoInstant } from '../../shared/instant';

@@ -1,4 +1,4 @@
-import type { AuthService } from '../auth/auth.service';
+import type { AuthService } from '../auth';
 import type { AdminContext } from './audit/audit.repository';
 import type { AuditTrail } from './audit/audit-trail';
 

@@ -1,11 +1,11 @@
 import type { Database, SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 import { AppError, Conflict, Forbidden, NotFound, PolicyViolation } from '../../shared/errors';
 import type { DomainEvent, EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
-import type { LedgerService } from '../ledger/ledger.service';
-import type { Outbox } from '../ledger/outbox';
+import type { LedgerService } from '../ledger';
+import type { Outbox } from '../../shared/outbox';
 import { DuplicateCheckoutPayment, type AgentPayment, type AgentPaymentRepository, type AuditEntry } from './agent-payment.repository';
 import { approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
 import type { Agent, AgentRepository } from './agent.repository';

@@ -4,12 +4,13 @@ import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 import type { EventBus } from '../../shared/events';
-import type { LedgerService } from '../ledger/ledger.service';
-import type { Outbox } from '../ledger/outbox';
-import type { WalletRepository } from '../wallet/wallet.repository';
-import type { WalletService } from '../wallet/wallet.service';
+import type { LedgerService } from '../ledger';
+import type { Outbox } from '../../shared/outbox';
+import type { WalletRepository, WalletService } from '../wallet';
 import { SqlAgentPaymentRepository } from './adapters/sql-agent-payment.repository';
-import type { SqlAgentRepository } from './adapters/sql-agent.repository';
+import { SqlAgentRepository } from './adapters/sql-agent.repository';
+import type { AgentRepository } from './agent.repository';
+import type { AgentCredentialStore } from '../auth';
 import { AgentPaymentService } from './agent-payment.service';
 import { subscribeAgentMetrics } from './agent.metrics';
 import { AgentService } from './agent.service';
@@ -17,13 +18,21 @@ import { SqlMandateRepository } from './mandate/adapters/sql-mandate.repository'
 import { MandateService } from './mandate/mandate.service';
 import { UcpService } from './ucp/ucp.service';
 
+/** Agents and their credentials, in one store: the auth module reads credentials from it too. */
+export type AgentStore = AgentRepository & AgentCredentialStore;
+
+/** Built before the auth module, which asks it for agents' credentials and status. */
+export function createAgentStore(db: Database): AgentStore {
+  return new SqlAgentRepository(db);
+}
+
 export interface AgentModuleDeps {
   config: Config;
   db: Database;
   logger: Logger;
   metrics: Metrics;
   /** Built earlier: the auth module asks it for agent credentials and status. */
-  agentRepository: SqlAgentRepository;
+  agentRepository: AgentStore;
   walletRepository: WalletRepository;
   wallets: WalletService;
   ledger: LedgerService;

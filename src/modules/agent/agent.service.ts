@@ -1,12 +1,10 @@
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import type { Logger } from '../../infra/logger';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 import { Conflict, NotFound, ValidationFailed } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
-import { AGENT_CLIENT_ID_PREFIX } from '../auth/agent-credentials';
-import { assertWalletAccess } from '../wallet/wallet-access';
-import type { WalletRepository } from '../wallet/wallet.repository';
-import type { WalletService } from '../wallet/wallet.service';
+import { AGENT_CLIENT_ID_PREFIX } from '../auth';
+import { assertWalletAccess, type WalletRepository, type WalletService } from '../wallet';
 import type { Agent, AgentChanges, AgentRepository, AgentStatus } from './agent.repository';
 import type { SpendingPolicy } from './policy';
 

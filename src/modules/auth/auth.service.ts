@@ -3,7 +3,7 @@ import { transactionWithRetry, type Database, type SqlClient } from '../../infra
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import { hashPassword, verifyPassword } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
 import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
 import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-credentials';

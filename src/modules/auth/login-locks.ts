@@ -1,6 +1,12 @@
 import type { Cache } from '../../infra/cache/cache';
-import type { SqlClient } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
+
+/** Where locks are recorded (users.locked_at): asked when the cache cannot answer, and at start-up. */
+export interface LockRecords {
+  isLocked(userId: string): Promise<boolean>;
+  /** The users locked within the last `withinMs`. */
+  lockedWithin(withinMs: number): Promise<string[]>;
+}
 
 /**
  * Which logins are locked, asked on every authenticated request. The truth is users.locked_at;
@@ -11,7 +17,7 @@ import type { Logger } from '../../infra/logger';
 export class LoginLocks {
   constructor(
     private readonly cache: Cache,
-    private readonly db: SqlClient,
+    private readonly records: LockRecords,
     private readonly markerTtlMs: number,
     private readonly logger: Logger,
   ) {}
@@ -21,8 +27,7 @@ export class LoginLocks {
       return (await this.cache.get(this.key(userId))) !== null;
     } catch (error) {
       this.logger.warn('login-lock cache unavailable; asking the database', { error });
-      const { rows } = await this.db.query('SELECT 1 FROM users WHERE id = $1 AND locked_at IS NOT NULL', [userId]);
-      return rows.length > 0;
+      return this.records.isLocked(userId);
     }
   }
 
@@ -37,11 +42,7 @@ export class LoginLocks {
 
   /** At start-up (an in-memory cache starts empty): markers for locks recent enough to matter. */
   async warm(): Promise<void> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT id FROM users WHERE locked_at IS NOT NULL AND locked_at > now() - make_interval(secs => $1)`,
-      [this.markerTtlMs / 1000],
-    );
-    for (const { id } of rows) await this.markLocked(id);
+    for (const id of await this.records.lockedWithin(this.markerTtlMs)) await this.markLocked(id);
   }
 
   private key(userId: string): string {

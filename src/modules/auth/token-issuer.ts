@@ -1,7 +1,7 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import { ROLES, type Principal } from '../../http/principal';
+import { ROLES, type Principal } from '../../shared/principal';
 import { Unauthorized } from '../../shared/errors';
 
 const ALGORITHM = 'HS256';

@@ -1,7 +1,13 @@
 import type { Cache } from '../../infra/cache/cache';
-import type { SqlClient } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
+
+/** Where API-client revocations are recorded (api_clients.revoked_at). */
+export interface RevocationRecords {
+  isClientRevoked(apiClientId: string): Promise<boolean>;
+  /** The API clients revoked within the last `withinMs`. */
+  clientsRevokedWithin(withinMs: number): Promise<string[]>;
+}
 
 /**
  * Access tokens stopped before they expire, asked on every authenticated request (the verified
@@ -24,7 +30,7 @@ import type { Principal } from '../../http/principal';
 export class TokenRevocations {
   constructor(
     private readonly cache: Cache,
-    private readonly db: SqlClient,
+    private readonly records: RevocationRecords,
     private readonly accessTtlMs: number,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
@@ -38,8 +44,7 @@ export class TokenRevocations {
     } catch (error) {
       this.logger.warn('token-revocation cache unavailable', { error, role: principal.role });
       if (principal.role !== 'service') return false;
-      const { rows } = await this.db.query('SELECT 1 FROM api_clients WHERE id = $1 AND revoked_at IS NOT NULL', [principal.sub]);
-      return rows.length > 0;
+      return this.records.isClientRevoked(principal.sub);
     }
   }
 
@@ -57,11 +62,7 @@ export class TokenRevocations {
 
   /** At start-up (an in-memory cache starts empty): markers for clients revoked recently enough to matter. */
   async warm(): Promise<void> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT id FROM api_clients WHERE revoked_at IS NOT NULL AND revoked_at > now() - make_interval(secs => $1)`,
-      [this.accessTtlMs / 1000],
-    );
-    for (const { id } of rows) await this.revokeClient(id);
+    for (const id of await this.records.clientsRevokedWithin(this.accessTtlMs)) await this.revokeClient(id);
   }
 
   private keyFor(principal: Principal): string | null {

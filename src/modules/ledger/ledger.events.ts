@@ -1,6 +1,6 @@
 import { newEvent, type DomainEvent } from '../../shared/events';
-import type { WalletMeta } from '../wallet/wallet-directory';
-import type { PostedTransfer } from './ledger.service';
+import type { WalletMeta } from '../wallet';
+import type { PostedTransfer } from './ledger.types';
 
 /**
  * The events one posting tells: the transfer (or refund) to each user involved, each user

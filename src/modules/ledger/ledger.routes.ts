@@ -10,7 +10,8 @@ import {
   transactionView,
   transferBody,
 } from './ledger.schemas';
-import type { LedgerService, PostedTransfer } from './ledger.service';
+import type { LedgerService } from './ledger.service';
+import type { PostedTransfer } from './ledger.types';
 
 const created = (posted: PostedTransfer): Reply => ({ status: 201, body: toPostedTransferView(posted) });
 

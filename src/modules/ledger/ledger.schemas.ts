@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AMOUNT_FORMAT, currencyCode, positiveAmount, signedAmount } from '../../shared/money/money';
 import { pageQuery } from '../../shared/pagination';
 import type { LedgerEntry, Transfer } from './ledger.repository';
-import type { PostedTransfer } from './ledger.service';
+import type { PostedTransfer } from './ledger.types';
 import { isoInstant } from '../../shared/instant';
 
 const id = z.string().min(1).max(64);

@@ -1,7 +1,7 @@
 import { isAbortedTransactionError, transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
 import type { DomainEvent } from '../../shared/events';
 import { Grouper } from '../../shared/grouper';
-import type { WalletMeta } from '../wallet/wallet-directory';
+import type { WalletMeta } from '../wallet';
 import { postingEvents } from './ledger.events';
 import {
   LedgerRefusal,
@@ -11,8 +11,8 @@ import {
   type PostTransferCommand,
   type Transfer,
 } from './ledger.repository';
-import type { PostedTransfer, PostingOptions } from './ledger.service';
-import type { Outbox } from './outbox';
+import type { PostedTransfer, PostingOptions } from './ledger.types';
+import type { Outbox } from '../../shared/outbox';
 
 export interface Posting {
   command: PostTransferCommand;

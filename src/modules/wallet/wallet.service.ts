@@ -1,10 +1,10 @@
 import type { Database } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 import { Conflict } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
-import type { Outbox } from '../ledger/outbox';
+import type { Outbox } from '../../shared/outbox';
 import { assertWalletAccess } from './wallet-access';
 import type { WalletDirectory } from './wallet-directory';
 import type { Wallet, WalletChanges, WalletRepository } from './wallet.repository';

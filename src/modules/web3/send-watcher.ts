@@ -2,7 +2,7 @@ import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import { Periodic } from '../../infra/periodic';
 import { newEvent, type DomainEvent, type EventBus } from '../../shared/events';
-import type { Outbox } from '../ledger/outbox';
+import type { Outbox } from '../../shared/outbox';
 import type { Chain, ChainRegistry } from './chain-registry';
 import { ChainRejected } from './evm-rpc';
 import { sendEventData } from './web3.events';

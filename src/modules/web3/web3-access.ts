@@ -1,4 +1,4 @@
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 import { NotFound } from '../../shared/errors';
 import type { Web3Wallet } from './web3.repository';
 

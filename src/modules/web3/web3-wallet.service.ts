@@ -1,6 +1,6 @@
 import type { Database } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
-import type { Principal } from '../../http/principal';
+import type { Principal } from '../../shared/principal';
 import { ValidationFailed } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { ChainRegistry } from './chain-registry';

@@ -4,7 +4,7 @@ import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 import type { EventBus } from '../../shared/events';
-import type { Outbox } from '../ledger/outbox';
+import type { Outbox } from '../../shared/outbox';
 import { EthersRpc } from './adapters/ethers-rpc';
 import { SqlVaultKeyStore } from './adapters/sql-vault-key.store';
 import { SqlWeb3Repository } from './adapters/sql-web3.repository';

@@ -4,7 +4,7 @@ import { Periodic } from '../../infra/periodic';
 import type { EndpointBreaker } from './endpoint-breaker';
 import { EndpointLanes } from './endpoint-lanes';
 import type { WebhookResponse, WebhookSender } from './http-webhook-sender';
-import { retryDelayMs } from './retry-delay';
+import { retryDelayMs } from '../../shared/retry-delay';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhookPayload } from './signature';
 import type { DeliveryOutcome, WebhookMetrics } from './webhook.metrics';
 import type { ClaimedDelivery, WebhookDeliveryStore } from './webhook.repository';

@@ -1,5 +1,6 @@
 import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
 import { LoginLocks } from '../../../src/modules/auth/login-locks';
+import { SqlLockRecords } from '../../../src/modules/auth/adapters/sql-access-records';
 import { createOperator } from '../../support/admin';
 import { registerUser, startTestApp, uniqueEmail, type TestApp } from '../../support/test-app';
 
@@ -119,7 +120,7 @@ describe('admin customer management', () => {
     await post(`/customers/${user.id}/lock`, { reason: 'restart test' });
     await t.container.cache.delete(`auth:locked:${user.id}`);
     expect((await t.http().get('/api/v1/wallets').set(user.auth)).status).toBe(200);
-    await new LoginLocks(t.container.cache, t.container.db, 60_000, t.container.logger).warm();
+    await new LoginLocks(t.container.cache, new SqlLockRecords(t.container.db), 60_000, t.container.logger).warm();
     expect((await t.http().get('/api/v1/wallets').set(user.auth)).status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import type { Principal } from '../../../src/http/principal';
+import type { Principal } from '../../../src/shared/principal';
 import { applePayPlaintext, buildApplePayToken } from '../../support/apple-pay-token';
 import { buildGooglePayToken } from '../../support/google-pay-token';
 import { createWallet } from '../../support/ledger';

@@ -1,6 +1,6 @@
 import { postingEvents } from '../../../src/modules/ledger/ledger.events';
 import type { LedgerEntry, Transfer } from '../../../src/modules/ledger/ledger.repository';
-import type { PostedTransfer } from '../../../src/modules/ledger/ledger.service';
+import type { PostedTransfer } from '../../../src/modules/ledger/ledger.types';
 import type { WalletMeta } from '../../../src/modules/wallet/wallet-directory';
 
 const at = new Date('2026-04-08T12:00:00.000Z');

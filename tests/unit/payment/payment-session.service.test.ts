@@ -1,4 +1,4 @@
-import type { Principal } from '../../../src/http/principal';
+import type { Principal } from '../../../src/shared/principal';
 import { MemoryCache } from '../../../src/infra/cache/memory-cache';
 import { PaymentSessionService } from '../../../src/modules/payment/session/payment-session.service';
 import type { Wallet } from '../../../src/modules/wallet/wallet.repository';

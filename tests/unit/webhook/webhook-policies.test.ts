@@ -1,4 +1,4 @@
-import { retryDelayMs } from '../../../src/modules/webhook/retry-delay';
+import { retryDelayMs } from '../../../src/shared/retry-delay';
 import { webhookUrlProblem } from '../../../src/modules/webhook/webhook-url';
 
 const production = { allowLocalHttp: false, allowPrivateTargets: false };

@@ -1,5 +1,5 @@
 import type { SqlClient } from '../../../infra/db/database';
-import type { AdminRole } from '../../auth/permissions';
+import type { AdminRole } from '../../auth';
 import type { AdminUser, AdminUserRepository } from '../admin-users.service';
 
 export class SqlAdminUserRepository implements AdminUserRepository {

@@ -1,6 +1,6 @@
 import type { SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
-import type { WalletStatus } from '../../wallet/wallet.repository';
+import type { WalletStatus } from '../../wallet';
 import type { AgentSummary, Customer, CustomerEntry, CustomerRepository, CustomerWallet } from '../customers/customer.repository';
 
 interface CustomerRow { id: string; email: string; created_at: Date; locked_at: Date | null; locked_reason: string | null }

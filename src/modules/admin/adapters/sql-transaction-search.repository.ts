@@ -1,6 +1,6 @@
 import type { SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
-import type { Transfer, TransferStatus } from '../../ledger/ledger.repository';
+import type { Transfer, TransferStatus } from '../../ledger';
 import type { TransactionFilter, TransactionSearchRepository } from '../monitoring/transaction-search';
 
 interface Row {

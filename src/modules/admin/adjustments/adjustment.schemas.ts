@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../../../shared/pagination';
-import { adjustmentBody } from '../../ledger/ledger.schemas';
+import { adjustmentBody } from '../../ledger';
 import { id } from '../admin.schemas';
 import type { AdjustmentRequest } from './adjustment-request.repository';
 

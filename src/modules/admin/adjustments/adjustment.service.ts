@@ -1,7 +1,7 @@
 import { newId } from '../../../infra/crypto/ids';
 import { Conflict, NotFound } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
-import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger/ledger.service';
+import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
 import { fourEyesRequired, type FourEyesLimits, type OperatorDayTotals } from '../four-eyes';

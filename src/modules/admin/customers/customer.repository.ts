@@ -1,6 +1,6 @@
 import type { SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
-import type { WalletStatus } from '../../wallet/wallet.repository';
+import type { WalletStatus } from '../../wallet';
 
 export interface Customer {
   id: string;

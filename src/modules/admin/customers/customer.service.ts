@@ -1,6 +1,6 @@
 import { Conflict, NotFound } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
-import type { LoginLocks } from '../../auth/login-locks';
+import type { LoginLocks } from '../../auth';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { AgentSummary, Customer, CustomerEntry, CustomerRepository, CustomerWallet } from './customer.repository';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { currencyCode, positiveAmount } from '../../../shared/money/money';
 import { pageQuery } from '../../../shared/pagination';
-import { TRANSFER_STATUSES, toTransferView } from '../../ledger/ledger.schemas';
-import type { Transfer } from '../../ledger/ledger.repository';
+import { TRANSFER_STATUSES, toTransferView, type Transfer } from '../../ledger';
 import { id, isoDate } from '../admin.schemas';
 import type { Alert } from './monitoring.repository';
 

@@ -5,7 +5,7 @@ import type { DomainEvent, EventBus } from '../../../shared/events';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
-import type { TransferPosted } from '../../ledger/ledger.service';
+import type { TransferPosted } from '../../ledger';
 import type { Alert, AlertFilter, MonitoringRepository, NewAlert } from './monitoring.repository';
 
 /** Each rule's limit is the most that raises no alert: one more fires it. */

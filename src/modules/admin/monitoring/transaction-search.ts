@@ -1,6 +1,6 @@
 import { ValidationFailed } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
-import type { Transfer, TransferStatus } from '../../ledger/ledger.repository';
+import type { Transfer, TransferStatus } from '../../ledger';
 
 export interface TransactionFilter {
   status?: TransferStatus;

@@ -1,9 +1,9 @@
 import type { Database, SqlClient } from '../../../infra/db/database';
 import { newId } from '../../../infra/crypto/ids';
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { AppError, Conflict, NotFound, Unprocessable } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
-import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger/ledger.service';
+import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
 import { fourEyesRequired, type FourEyesLimits, type OperatorDayTotals } from '../four-eyes';

@@ -1,5 +1,5 @@
 import type { Api } from '../../../http/api';
-import { apiClientView, createApiClientBody } from '../../auth/auth.schemas';
+import { apiClientView, createApiClientBody } from '../../auth';
 import type { AdminModule } from '../admin.module';
 import { adminContext, idParams } from '../admin.schemas';
 

@@ -1,5 +1,5 @@
 import type { Api, Reply } from '../../../http/api';
-import { postedTransferView, toPostedTransferView } from '../../ledger/ledger.schemas';
+import { postedTransferView, toPostedTransferView } from '../../ledger';
 import type { AdminModule } from '../admin.module';
 import { adminContext, idParams, reasonBody } from '../admin.schemas';
 import type { ApprovedRefund } from '../refunds/refund.service';

@@ -1,6 +1,6 @@
 import type { SqlClient, Database } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
-import type { AgentCredentialStore } from '../../auth/agent-credentials';
+import type { AgentCredentialStore } from '../../auth';
 import type { Agent, AgentChanges, AgentRepository, AgentStatus, NewAgent } from '../agent.repository';
 import { loadPolicy, storePolicy, type StoredPolicy } from '../policy';
 

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey
 import type { Encryptor } from '../../../infra/crypto/envelope';
 import { newId, sha256Hex } from '../../../infra/crypto/ids';
 import type { SqlClient } from '../../../infra/db/database';
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { ValidationFailed } from '../../../shared/errors';
 import type { AgentPayment } from '../agent-payment.repository';
 import type { MandateCheck } from '../agent-payment.service';

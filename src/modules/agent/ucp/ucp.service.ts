@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { AppError, Forbidden, ValidationFailed } from '../../../shared/errors';
 import { decimalToMinor } from '../../../shared/money/money';
 import type { AgentPayment } from '../agent-payment.repository';

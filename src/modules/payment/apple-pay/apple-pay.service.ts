@@ -1,4 +1,4 @@
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { minorToDecimal } from '../../../shared/money/money';
 import type { Configured } from '../configured';
 import { PaymentMethodNotConfigured } from '../payment-data.errors';

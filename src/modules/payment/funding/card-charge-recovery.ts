@@ -3,8 +3,8 @@ import type { Logger } from '../../../infra/logger';
 import type { Metrics } from '../../../infra/metrics';
 import { Periodic } from '../../../infra/periodic';
 import { AppError } from '../../../shared/errors';
-import type { PaymentToken } from '../../token/token.repository';
-import { retryDelayMs } from '../../webhook/retry-delay';
+import type { PaymentToken } from '../../token';
+import { retryDelayMs } from '../../../shared/retry-delay';
 import type { CardCharge, CardChargeRepository } from './card-charge.repository';
 import type { ChargeAndCredit } from './charge-and-credit';
 

@@ -1,10 +1,9 @@
 import { newId } from '../../../infra/crypto/ids';
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { Conflict, NotFound, Unprocessable } from '../../../shared/errors';
-import type { InTransaction, PostedTransfer } from '../../ledger/ledger.service';
-import type { TokenService } from '../../token/token.service';
-import { assertWalletAccess } from '../../wallet/wallet-access';
-import type { WalletRepository } from '../../wallet/wallet.repository';
+import type { InTransaction, PostedTransfer } from '../../ledger';
+import type { TokenService } from '../../token';
+import { assertWalletAccess, type WalletRepository } from '../../wallet';
 import type { CardChargeRepository } from './card-charge.repository';
 import type { ChargeAndCredit } from './charge-and-credit';
 

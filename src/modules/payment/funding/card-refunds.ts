@@ -5,9 +5,8 @@ import type { Logger } from '../../../infra/logger';
 import type { Metrics } from '../../../infra/metrics';
 import { Periodic } from '../../../infra/periodic';
 import { AppError, Unprocessable } from '../../../shared/errors';
-import type { Transfer } from '../../ledger/ledger.repository';
-import type { ExternalRefund, ExternalRefundHandler, PostedTransfer } from '../../ledger/ledger.service';
-import { retryDelayMs } from '../../webhook/retry-delay';
+import type { Transfer, ExternalRefund, ExternalRefundHandler, PostedTransfer } from '../../ledger';
+import { retryDelayMs } from '../../../shared/retry-delay';
 import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
 import type { CardRefund, CardRefundRepository, ReopenedCardRefund } from './card-refund.repository';
 

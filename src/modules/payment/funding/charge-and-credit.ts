@@ -1,7 +1,7 @@
 import type { Logger } from '../../../infra/logger';
 import { AppError, Conflict } from '../../../shared/errors';
-import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger/ledger.service';
-import type { PaymentToken } from '../../token/token.repository';
+import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger';
+import type { PaymentToken } from '../../token';
 import { paymentOutcomeOf, type PaymentMetrics } from '../payment.metrics';
 import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
 import type { CardCharge, CardChargeRepository } from './card-charge.repository';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { positiveAmount } from '../../../shared/money/money';
-import { postedTransferView, toPostedTransferView } from '../../ledger/ledger.schemas';
+import { postedTransferView, toPostedTransferView } from '../../ledger';
 import type { Funded } from './card-funding.service';
 
 export const fundBody = z.object({ tokenId: z.string().min(1).max(64), amount: positiveAmount }).strict();

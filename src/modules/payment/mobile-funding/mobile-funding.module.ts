@@ -1,7 +1,7 @@
 import type { SqlClient } from '../../../infra/db/database';
 import type { EncryptionKey } from '../../../infra/crypto/envelope';
-import type { TokenService } from '../../token/token.service';
-import type { WalletRepository } from '../../wallet/wallet.repository';
+import type { TokenService } from '../../token';
+import type { WalletRepository } from '../../wallet';
 import type { ApplePayService } from '../apple-pay/apple-pay.service';
 import type { CardChargeRepository } from '../funding/card-charge.repository';
 import type { ChargeAndCredit } from '../funding/charge-and-credit';

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Api, Reply } from '../../../http/api';
-import { postedTransferView, toPostedTransferView } from '../../ledger/ledger.schemas';
+import { postedTransferView, toPostedTransferView } from '../../ledger';
 import { sessionId } from '../session/payment-session.schemas';
 import type { PaymentMethod } from '../session/payment-session.service';
 import type { MobileFunded, MobileFundingService } from './mobile-funding.service';

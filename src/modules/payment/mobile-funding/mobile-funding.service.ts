@@ -1,11 +1,9 @@
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import { newId } from '../../../infra/crypto/ids';
 import { AppError, Conflict, NotFound, Unprocessable } from '../../../shared/errors';
-import type { InTransaction, PostedTransfer } from '../../ledger/ledger.service';
-import type { PaymentToken } from '../../token/token.repository';
-import type { NetworkTokenData } from '../../token/token-provider';
-import type { TokenService } from '../../token/token.service';
-import type { WalletRepository } from '../../wallet/wallet.repository';
+import type { InTransaction, PostedTransfer } from '../../ledger';
+import type { PaymentToken, NetworkTokenData, TokenService } from '../../token';
+import type { WalletRepository } from '../../wallet';
 import type { CardCharge, CardChargeRepository } from '../funding/card-charge.repository';
 import type { ChargeAndCredit } from '../funding/charge-and-credit';
 import { PaymentDataRejected } from '../payment-data.errors';

@@ -1,4 +1,4 @@
-import type { PaymentMethod } from '../session/payment-session.service';
+import type { PaymentMethod } from '../payment-method';
 
 export interface PaymentDataClaim {
   /** Keyed fingerprint of the payment data (payment-data-fingerprint.ts), never the data itself. */

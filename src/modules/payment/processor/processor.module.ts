@@ -1,5 +1,5 @@
 import type { Config } from '../../../config/config';
-import type { Fingerprinter } from '../../token/fingerprint';
+import type { Fingerprinter } from '../../token';
 import type { PaymentProcessor } from './payment-processor';
 import { SandboxProcessor } from './sandbox.processor';
 import { StripeProcessor } from './stripe.processor';

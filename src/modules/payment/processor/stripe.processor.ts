@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ProviderHttpOptions, ProviderResponse } from '../../../infra/http/provider-http';
 import { Unavailable, Unprocessable } from '../../../shared/errors';
-import { stripeHttp } from '../../token/providers/stripe.provider';
+import { stripeHttp } from '../../../infra/http/stripe-http';
 import {
   cardDeclined,
   PROCESSOR_UNAVAILABLE,

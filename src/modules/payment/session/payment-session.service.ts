@@ -1,10 +1,11 @@
-import type { Principal } from '../../../http/principal';
+import type { Principal } from '../../../shared/principal';
 import type { Cache } from '../../../infra/cache/cache';
 import { newId } from '../../../infra/crypto/ids';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../../../shared/errors';
-import type { Wallet } from '../../wallet/wallet.repository';
+import type { Wallet } from '../../wallet';
+import type { PaymentMethod } from '../payment-method';
 
-export type PaymentMethod = 'apple_pay' | 'google_pay';
+export type { PaymentMethod };
 
 export interface PaymentSession {
   id: string;

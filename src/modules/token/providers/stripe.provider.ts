@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ProviderHttp, type ProviderHttpOptions } from '../../../infra/http/provider-http';
-import type { CodeOf } from '../../../shared/error-catalogue';
+import type { ProviderHttp, ProviderHttpOptions } from '../../../infra/http/provider-http';
+import { stripeHttp } from '../../../infra/http/stripe-http';
 import { Unprocessable } from '../../../shared/errors';
 import type { ValidCard } from '../card';
 import type { CreateOptions, ProviderToken, TokenProvider } from '../token-provider';
@@ -56,10 +56,6 @@ export class StripeTokenProvider implements TokenProvider {
     );
     if (response.status !== 404) expectOk(NAME, response, z.unknown());
   }
-}
-
-export function stripeHttp(options: Omit<ProviderHttpOptions, 'name' | 'headers' | 'unavailableCode' | 'encoding'>, secretKey: string, unavailableCode: CodeOf<'unavailable'>) {
-  return new ProviderHttp({ ...options, name: NAME, encoding: 'form', unavailableCode, headers: { Authorization: `Bearer ${secretKey}` } });
 }
 
 function toProviderToken(pm: z.infer<typeof stripePaymentMethod>): ProviderToken {

@@ -1,5 +1,5 @@
-import type { SqlClient } from '../../infra/db/database';
-import type { DomainEvent } from '../../shared/events';
+import type { SqlClient } from '../infra/db/database';
+import type { DomainEvent } from './events';
 
 /**
  * Where events that must not be lost are written, in the same transaction as the change they

@@ -1,0 +1,9 @@
+// The ledger module's public surface: what other modules, the container, the app and the scripts
+// may use. The SQL adapters, the posting queue and the event builder are private to the module.
+export { createLedgerService, createLedgerVerifier } from './ledger.module';
+export { ledgerRoutes } from './ledger.routes';
+export type { LedgerService } from './ledger.service';
+export type { ExternalRefund, ExternalRefundHandler, InTransaction, PostedTransfer, TransferPosted } from './ledger.types';
+export type { Transfer, TransferStatus } from './ledger.repository';
+// Shapes other modules' routes reuse so a posted transfer and a transfer read the same everywhere.
+export { adjustmentBody, idParams, postedTransferView, toPostedTransferView, toTransferView, TRANSFER_STATUSES } from './ledger.schemas';

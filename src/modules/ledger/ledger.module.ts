@@ -1,0 +1,29 @@
+import type { Database } from '../../infra/db/database';
+import type { Metrics } from '../../infra/metrics';
+import type { EventBus } from '../../shared/events';
+import type { Outbox } from '../../shared/outbox';
+import type { WalletDirectory, WalletRepository } from '../wallet';
+import { SqlLedgerVerifier } from './adapters/sql-ledger-verifier';
+import { SqlLedgerRepository } from './adapters/sql-ledger.repository';
+import type { LedgerVerifier } from './ledger-verifier';
+import { subscribeLedgerMetrics } from './ledger.metrics';
+import { LedgerService } from './ledger.service';
+
+export interface LedgerModuleDeps {
+  db: Database;
+  wallets: { repository: WalletRepository; directory: WalletDirectory };
+  outbox: Outbox;
+  events: EventBus;
+  metrics: Metrics;
+}
+
+/** The ledger on the SQL adapter, with its metrics subscribed to `transfer.posted`. */
+export function createLedgerService(d: LedgerModuleDeps): LedgerService {
+  subscribeLedgerMetrics(d.events, d.metrics);
+  return new LedgerService(d.db, new SqlLedgerRepository(d.db), d.wallets.repository, d.wallets.directory, d.outbox, d.events);
+}
+
+/** The read-only invariant checks behind `npm run verify-ledger`. */
+export function createLedgerVerifier(db: Database): LedgerVerifier {
+  return new SqlLedgerVerifier(db);
+}

@@ -1,0 +1,87 @@
+import type { SqlClient } from '../../infra/db/database';
+import type { LedgerEntry, Transfer } from './ledger.repository';
+
+// The ledger's request and result shapes, apart from the service so the posting queue and the
+// event builder can use them without importing the service that imports them (no cycle).
+
+export interface PostedTransfer {
+  transfer: Transfer;
+  debit: LedgerEntry;
+  credit: LedgerEntry;
+  /** On a refund whose original came from outside the ledger: what is owed back outside it. */
+  externalRefund?: ExternalRefund;
+}
+
+/** A refund owed outside the ledger (to the card that funded the original), as recorded at commit. */
+export interface ExternalRefund {
+  id: string;
+  status: string;
+}
+
+/**
+ * Sends back outside the ledger what a refund takes out of it: a refund of a card-funded transfer
+ * moves the money to the funding account, and the card must get it back. Registered per type of
+ * original at composition (`handleRefundsOf`), so the ledger does not depend on payments.
+ */
+export interface ExternalRefundHandler {
+  /**
+   * Runs in the refund's transaction after the ledger write and records the obligation, so the
+   * refund and the obligation commit together or not at all; throwing refuses the refund.
+   */
+  record(tx: SqlClient, original: Transfer, refund: PostedTransfer): Promise<ExternalRefund>;
+  /** Runs after the commit: starts settling it. Must neither throw nor make the caller wait. */
+  settle(external: ExternalRefund): void;
+}
+
+/** Runs inside the posting's transaction (idempotency keys use it to commit with the money). */
+export type InTransaction<R> = (tx: SqlClient, result: R) => Promise<void>;
+
+export interface PostingOptions {
+  /** Runs in the posting's transaction after the ledger write, e.g. to store an idempotent reply. */
+  inTx?: InTransaction<PostedTransfer>;
+  /**
+   * Runs in the posting's transaction before the ledger write; throwing refuses the posting and
+   * rolls back whatever it wrote (a spending policy locking and updating its counters).
+   */
+  guard?: (tx: SqlClient) => Promise<void>;
+  /** Recorded on the transfer (default: the method's own type). */
+  type?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** Money that enters from outside the ledger (a card charge, a wallet top-up) into a user wallet. */
+export interface ExternalCredit {
+  walletId: string;
+  amount: bigint;
+  /** The system account it comes from, e.g. "funding". */
+  source: string;
+  description: string;
+  initiatedBy: string;
+}
+
+/**
+ * The data of `transfer.posted`, published after every committed posting for in-process
+ * listeners (metrics, monitoring, auto top-up), so none of them has to read the transfer back.
+ */
+// A type, not an interface: event data must be assignable to Record<string, unknown>.
+export type TransferPosted = {
+  transferId: string;
+  type: string;
+  currency: string;
+  /** Integer minor units, as a string. */
+  amount: string;
+  fromWalletId: string;
+  /** False when the money came from a system account (funding, adjustments). */
+  fromUserWallet: boolean;
+  /** The source wallet's balance right after this posting. */
+  fromBalance: string;
+  createdAt: string;
+};
+
+export interface TransferRequest {
+  fromWalletId: string;
+  toWalletId: string;
+  amount: bigint;
+  currency?: string;
+  description?: string;
+}

@@ -1,0 +1,6 @@
+// The web3 module's public surface: the container builds it, the app mounts its routes.
+// The vault, the RPC adapters and the send watcher are private to the module.
+export { createWeb3Module } from './web3.module';
+export { web3Routes } from './web3.routes';
+export type { Web3SendService } from './web3-send.service';
+export type { Web3WalletService } from './web3-wallet.service';

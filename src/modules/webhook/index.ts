@@ -1,0 +1,5 @@
+// The webhook module's public surface: the container builds it (its outbox implements the shared
+// Outbox port that other modules write events to) and the app mounts its routes.
+export { createWebhookModule } from './webhook.module';
+export { webhookRoutes } from './webhook.routes';
+export type { WebhookService } from './webhook.service';
