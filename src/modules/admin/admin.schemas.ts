@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { resourceId as id } from '../../http/params';
 import { pageQuery } from '../../shared/pagination';
 import { ADMIN_ROLES } from '../auth';
 import type { RouteInput } from '../../http/api';
 import type { AdminContext } from './audit/audit.repository';
 import { isoInstant } from '../../shared/instant';
 
-export const id = z.string().min(1).max(64);
-export const idParams = z.object({ id });
 export const reason = z.string().trim().min(1).max(500);
 export const reasonBody = z.object({ reason }).strict();
 export const isoDate = isoInstant;

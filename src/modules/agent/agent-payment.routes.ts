@@ -1,3 +1,4 @@
+import { idParams } from '../../http/params';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Api } from '../../http/api';
@@ -7,7 +8,6 @@ import {
   agentPaymentPageView,
   agentPaymentView,
   auditPageView,
-  paymentParams,
   paymentReply,
   toAgentPaymentView,
   toAuditEntryView,
@@ -90,7 +90,7 @@ export function agentPaymentRoutes(api: Api, payments: AgentPaymentService, limi
     tags: ['agents'],
     permission: 'agent:manage',
     idempotent: true,
-    params: paymentParams,
+    params: idParams,
     responses: { 201: { description: 'Paid', schema: agentPaymentView } },
     handler: async ({ params, principal, persistReply }) =>
       paymentReply(await payments.approve(principal, params.id, (tx, p) => persistReply(tx, paymentReply(p)))),
@@ -102,7 +102,7 @@ export function agentPaymentRoutes(api: Api, payments: AgentPaymentService, limi
     summary: 'Decline a pending agent payment',
     tags: ['agents'],
     permission: 'agent:manage',
-    params: paymentParams,
+    params: idParams,
     responses: { 200: { description: 'Declined', schema: agentPaymentView } },
     handler: async ({ params, principal }) => ({ status: 200, body: toAgentPaymentView(await payments.decline(principal, params.id)) }),
   });
@@ -113,7 +113,7 @@ export function agentPaymentRoutes(api: Api, payments: AgentPaymentService, limi
     summary: "Every decision about an agent's payments, newest first",
     tags: ['agents'],
     permission: 'agent:manage',
-    params: paymentParams,
+    params: idParams,
     query: pageQuery,
     responses: { 200: { description: 'A page of audit records', schema: auditPageView } },
     handler: async ({ params, query, principal }) => {

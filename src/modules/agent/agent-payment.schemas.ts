@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { resourceId as id } from '../../http/params';
 import { currencyCode, positiveAmount } from '../../shared/money/money';
 import type { AgentPayment, AuditEntry } from './agent-payment.repository';
 
-const id = z.string().min(1).max(64);
 
 export const a2aTransferBody = z
   .object({
@@ -14,7 +14,6 @@ export const a2aTransferBody = z
   })
   .strict();
 
-export const paymentParams = z.object({ id });
 
 export const agentPaymentView = z
   .object({

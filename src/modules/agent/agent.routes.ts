@@ -1,8 +1,8 @@
+import { idParams } from '../../http/params';
 import type { Api } from '../../http/api';
 import { pageQuery } from '../../shared/pagination';
 import {
   agentPageView,
-  agentParams,
   agentView,
   createAgentBody,
   unlimitedPolicy,
@@ -54,7 +54,7 @@ export function agentRoutes(api: Api, agents: AgentService): void {
     summary: 'One agent with its current policy',
     tags,
     permission,
-    params: agentParams,
+    params: idParams,
     responses: { 200: { description: 'The agent', schema: agentView } },
     handler: async ({ params, principal }) => ({ status: 200, body: toAgentView(await agents.get(principal, params.id)) }),
   });
@@ -65,7 +65,7 @@ export function agentRoutes(api: Api, agents: AgentService): void {
     summary: "Rename an agent or replace its policy (a new policy version)",
     tags,
     permission,
-    params: agentParams,
+    params: idParams,
     body: updateAgentBody,
     responses: { 200: { description: 'The changed agent', schema: agentView } },
     handler: async ({ params, body, principal }) => ({
@@ -80,7 +80,7 @@ export function agentRoutes(api: Api, agents: AgentService): void {
     summary: 'Give an agent a new secret, returned once; the old secret and its tokens stop working at once',
     tags,
     permission,
-    params: agentParams,
+    params: idParams,
     responses: { 200: { description: 'The agent and its new credentials', schema: registeredAgentView } },
     handler: async ({ params, principal }) => {
       const { agent, clientSecret } = await agents.rotateCredentials(principal, params.id);
@@ -100,7 +100,7 @@ export function agentRoutes(api: Api, agents: AgentService): void {
       summary,
       tags,
       permission,
-      params: agentParams,
+      params: idParams,
       responses: { 200: { description: 'The agent', schema: agentView } },
       handler: async ({ params, principal }) => ({
         status: 200,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { resourceId as id } from '../../http/params';
 import { AMOUNT_FORMAT, currencyCode, positiveAmount } from '../../shared/money/money';
 import type { Agent } from './agent.repository';
 import { storePolicy } from './policy';
 import { isoInstant } from '../../shared/instant';
 
-const id = z.string().min(1).max(64);
 const instant = isoInstant;
 
 export const policyBody = z
@@ -59,7 +59,6 @@ export const updateAgentBody = z
   })
   .strict();
 
-export const agentParams = z.object({ id });
 
 const policyView = z.object({
   maxPerTransaction: z.string().optional(),

@@ -31,7 +31,6 @@ export const createApiClientBody = z
   })
   .strict();
 
-export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export const userView = z.object({
   id: z.string(),

@@ -1,7 +1,7 @@
 import type { Api, Reply } from '../../http/api';
+import { idParams } from '../../http/params';
 import {
   historyQuery,
-  idParams,
   postedTransferView,
   refundBody,
   toPostedTransferView,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { resourceId as id } from '../../http/params';
 import { AMOUNT_FORMAT, currencyCode, positiveAmount, signedAmount } from '../../shared/money/money';
 import { pageQuery } from '../../shared/pagination';
 import type { LedgerEntry, Transfer } from './ledger.repository';
 import type { PostedTransfer } from './ledger.types';
 import { isoInstant } from '../../shared/instant';
 
-const id = z.string().min(1).max(64);
 
 export const transferBody = z
   .object({
@@ -28,7 +28,6 @@ export const adjustmentBody = z
   .object({ amount: signedAmount, reason: z.string().trim().min(1).max(500) })
   .strict();
 
-export const idParams = z.object({ id });
 
 export const TRANSFER_STATUSES = ['pending', 'completed', 'failed', 'reversed'] as const;
 

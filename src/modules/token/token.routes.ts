@@ -1,6 +1,7 @@
+import { idParams } from '../../http/params';
 import type { RequestHandler } from 'express';
 import type { Api } from '../../http/api';
-import { createTokenBody, tokenParams, tokenView, toTokenView } from './token.schemas';
+import { createTokenBody, tokenView, toTokenView } from './token.schemas';
 import type { TokenService } from './token.service';
 
 const tags = ['tokens'];
@@ -27,7 +28,7 @@ export function tokenRoutes(api: Api, tokens: TokenService, limits: { payment: R
     summary: "One of the caller's tokens (brand, last4, expiry; never the number)",
     tags,
     permission: 'token:manage',
-    params: tokenParams,
+    params: idParams,
     responses: { 200: { description: 'The token', schema: tokenView } },
     handler: async ({ params, principal }) => ({ status: 200, body: toTokenView(await tokens.get(principal.sub, params.id)) }),
   });
@@ -38,7 +39,7 @@ export function tokenRoutes(api: Api, tokens: TokenService, limits: { payment: R
     summary: 'Delete a token at its provider and in OCP',
     tags,
     permission: 'token:manage',
-    params: tokenParams,
+    params: idParams,
     responses: { 204: { description: 'Deleted' } },
     handler: async ({ params, principal }) => {
       await tokens.delete(principal.sub, params.id);

@@ -12,7 +12,6 @@ const cardData = z
 
 export const createTokenBody = z.object({ type: z.literal('card'), data: cardData }).strict();
 
-export const tokenParams = z.object({ id: z.string().min(1).max(64) });
 
 export const tokenView = z
   .object({

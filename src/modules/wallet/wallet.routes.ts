@@ -1,3 +1,4 @@
+import { idParams } from '../../http/params';
 import type { Api } from '../../http/api';
 import { pageQuery } from '../../shared/pagination';
 import {
@@ -5,7 +6,6 @@ import {
   toWalletView,
   updateWalletBody,
   walletPageView,
-  walletParams,
   walletView,
 } from './wallet.schemas';
 import type { WalletService } from './wallet.service';
@@ -47,7 +47,7 @@ export function walletRoutes(api: Api, wallets: WalletService): void {
     summary: 'One wallet',
     tags,
     permission: 'wallet:read',
-    params: walletParams,
+    params: idParams,
     responses: { 200: { description: 'The wallet', schema: walletView } },
     handler: async ({ params, principal }) => ({
       status: 200,
@@ -61,7 +61,7 @@ export function walletRoutes(api: Api, wallets: WalletService): void {
     summary: 'Change label, metadata, low-balance threshold or status (closing needs a zero balance)',
     tags,
     permission: 'wallet:write',
-    params: walletParams,
+    params: idParams,
     body: updateWalletBody,
     responses: { 200: { description: 'The changed wallet', schema: walletView } },
     handler: async ({ params, body, principal }) => ({

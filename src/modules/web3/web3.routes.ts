@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
 import type { Api, Reply } from '../../http/api';
+import { idParams } from '../../http/params';
 import type { Web3Send } from './web3.repository';
 import {
   balanceQuery,
   balanceView,
   createWeb3WalletBody,
   historyQuery,
-  idParams,
   sendBody,
   sendPageView,
   sendView,

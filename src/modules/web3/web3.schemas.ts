@@ -26,7 +26,6 @@ const baseUnits = z
     example: '1000000000000000',
   });
 
-export const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export const createWeb3WalletBody = z
   .object({

@@ -1,6 +1,7 @@
+import { idParams } from '../../http/params';
 import type { Api } from '../../http/api';
 import type { WebhookService } from './webhook.service';
-import { createdWebhookView, createWebhookBody, webhookIdParams, webhookListView } from './webhook.schemas';
+import { createdWebhookView, createWebhookBody, webhookListView } from './webhook.schemas';
 
 const tags = ['webhooks'];
 const permission = 'webhook:manage';
@@ -36,7 +37,7 @@ export function webhookRoutes(api: Api, webhooks: WebhookService): void {
     summary: 'Delete a webhook endpoint; deliveries not yet sent are dropped',
     tags,
     permission,
-    params: webhookIdParams,
+    params: idParams,
     responses: { 204: { description: 'Deleted' } },
     handler: async ({ params, principal }) => {
       await webhooks.remove(principal.sub, params.id);

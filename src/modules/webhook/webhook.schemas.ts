@@ -23,7 +23,6 @@ export const createWebhookBody = z
   })
   .strict();
 
-export const webhookIdParams = z.object({ id: z.string().min(1).max(64) });
 
 export const webhookView = z
   .object({

@@ -1,8 +1,8 @@
 import type { LedgerEntry, Transfer } from '../../../src/modules/ledger/ledger.repository';
+import { idParams } from '../../../src/http/params';
 import {
   adjustmentBody,
   historyQuery,
-  idParams,
   refundBody,
   toPostedTransferView,
   toTransactionView,

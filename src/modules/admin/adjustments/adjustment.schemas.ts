@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuery } from '../../../shared/pagination';
 import { adjustmentBody } from '../../ledger';
-import { id } from '../admin.schemas';
+import { resourceId as id } from '../../../http/params';
 import type { AdjustmentRequest } from './adjustment-request.repository';
 
 const STATUSES = ['pending', 'approved', 'rejected'] as const;

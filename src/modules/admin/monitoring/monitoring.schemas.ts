@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { currencyCode, positiveAmount } from '../../../shared/money/money';
 import { pageQuery } from '../../../shared/pagination';
 import { TRANSFER_STATUSES, toTransferView, type Transfer } from '../../ledger';
-import { id, isoDate } from '../admin.schemas';
+import { resourceId as id } from '../../../http/params';
+import { isoDate } from '../admin.schemas';
 import type { Alert } from './monitoring.repository';
 
 const RULES = ['large_movement', 'velocity', 'repeated_declines', 'agent_policy_refusals'] as const;

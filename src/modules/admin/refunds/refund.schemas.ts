@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AMOUNT_FORMAT, positiveAmount } from '../../../shared/money/money';
 import { pageQuery } from '../../../shared/pagination';
-import { id, reason } from '../admin.schemas';
+import { resourceId as id } from '../../../http/params';
+import { reason } from '../admin.schemas';
 import type { RefundRequest } from './refund-request.repository';
 
 const STATUSES = ['pending', 'approved', 'rejected'] as const;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Api, Reply } from '../../../http/api';
 import { adjustmentBody, postedTransferView, toPostedTransferView } from '../../ledger';
 import type { AdminModule } from '../admin.module';
-import { adminContext, idParams, reasonBody } from '../admin.schemas';
+import { idParams } from '../../../http/params';
+import { adminContext, reasonBody } from '../admin.schemas';
 import type { ApprovedAdjustment } from '../adjustments/adjustment.service';
 import {
   adjustmentListQuery,

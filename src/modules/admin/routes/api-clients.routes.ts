@@ -1,7 +1,8 @@
 import type { Api } from '../../../http/api';
 import { apiClientView, createApiClientBody } from '../../auth';
 import type { AdminModule } from '../admin.module';
-import { adminContext, idParams } from '../admin.schemas';
+import { idParams } from '../../../http/params';
+import { adminContext } from '../admin.schemas';
 
 const tags = ['admin'];
 

@@ -1,6 +1,7 @@
 import type { Api } from '../../../http/api';
 import type { AdminModule } from '../admin.module';
-import { adminContext, idParams, reasonBody } from '../admin.schemas';
+import { idParams } from '../../../http/params';
+import { adminContext, reasonBody } from '../admin.schemas';
 import {
   customerHoldView,
   customerPageView,

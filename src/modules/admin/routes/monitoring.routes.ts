@@ -1,6 +1,7 @@
 import type { Api } from '../../../http/api';
 import type { AdminModule } from '../admin.module';
-import { adminContext, idParams } from '../admin.schemas';
+import { idParams } from '../../../http/params';
+import { adminContext } from '../admin.schemas';
 import {
   adminTransferPageView,
   alertPageView,

@@ -1,7 +1,8 @@
 import type { Api, Reply } from '../../../http/api';
 import { postedTransferView, toPostedTransferView } from '../../ledger';
 import type { AdminModule } from '../admin.module';
-import { adminContext, idParams, reasonBody } from '../admin.schemas';
+import { idParams } from '../../../http/params';
+import { adminContext, reasonBody } from '../admin.schemas';
 import type { ApprovedRefund } from '../refunds/refund.service';
 import {
   refundListQuery,

@@ -1,3 +1,4 @@
+import { idParams } from '../../../http/params';
 import { z } from 'zod';
 import type { Api } from '../../../http/api';
 import { currencyCode } from '../../../shared/money/money';
@@ -52,7 +53,7 @@ export function mandateRoutes(api: Api, mandates: MandateService): void {
     summary: 'OCP signs an open payment mandate for one of your agents, with a key it holds for you',
     tags: ['agents'],
     permission: 'agent:manage',
-    params: z.object({ id: z.string().min(1).max(64) }),
+    params: idParams,
     body: issueBody,
     responses: { 201: { description: 'The signed mandate', schema: mandateView } },
     handler: async ({ params, body, principal }) => {

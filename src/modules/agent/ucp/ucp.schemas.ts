@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resourceId as id } from '../../../http/params';
 import { AMOUNT_MAX_MINOR, currencyCode } from '../../../shared/money/money';
 import { isoInstantString } from '../../../shared/instant';
 
@@ -80,7 +81,6 @@ export const ucpCheckout = z
   .meta({ id: 'UcpCheckout', description: `A UCP checkout (dev.ucp.shopping.checkout, version ${UCP_VERSION})` });
 export type UcpCheckout = z.infer<typeof ucpCheckout>;
 
-const id = z.string().min(1).max(64);
 
 export const checkoutPayBody = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Api } from '../../../http/api';
 import { AMOUNT_FORMAT, nonNegativeAmount, positiveAmount } from '../../../shared/money/money';
-import { idParams } from '../../ledger';
+import { idParams } from '../../../http/params';
 import type { AutoTopUpSettings } from './auto-top-up.repository';
 import type { AutoTopUpService } from './auto-top-up.service';
 

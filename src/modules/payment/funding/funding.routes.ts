@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Api, Reply } from '../../../http/api';
-import { idParams } from '../../ledger';
+import { idParams } from '../../../http/params';
 import type { CardFundingService, Funded } from './card-funding.service';
 import { fundBody, fundedView, toFundedView } from './funding.schemas';
 
