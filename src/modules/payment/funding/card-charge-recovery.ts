@@ -1,7 +1,6 @@
-import { Counter } from 'prom-client';
 import type { Logger } from '../../../infra/logger';
 import type { Metrics } from '../../../infra/metrics';
-import { Periodic } from '../../../infra/periodic';
+import { BatchWorker, type BatchSummary } from '../../../infra/batch-worker';
 import { AppError } from '../../../shared/errors';
 import type { PaymentToken } from '../../token';
 import { retryDelayMs } from '../../../shared/retry-delay';
@@ -43,8 +42,7 @@ const OUTCOMES: readonly RecoveryOutcome[] = ['credited', 'already_credited', 'd
  * tried again with backoff, then recorded in funding_reconciliation for an operator.
  */
 export class CardChargeRecovery {
-  private readonly loop: Periodic;
-  private readonly outcomes?: Counter<'outcome'>;
+  private readonly worker: BatchWorker<CardCharge, RecoveryOutcome>;
 
   constructor(
     private readonly charges: CardChargeRepository,
@@ -54,59 +52,49 @@ export class CardChargeRecovery {
     private readonly options: CardChargeRecoveryOptions,
     metrics?: Metrics,
   ) {
-    this.outcomes = metrics && new Counter({
-      name: 'ocp_card_charge_recoveries_total',
-      help: 'Card charges finished by the recovery sweeper, by outcome (credited, already_credited, declined, retried, abandoned)',
-      labelNames: ['outcome'] as const,
-      registers: [metrics.registry],
-    });
-    // Every outcome exported from the start, so increase() sees the first one.
-    for (const outcome of OUTCOMES) this.outcomes?.inc({ outcome }, 0);
-    // A full batch means more may be stale: run again at once.
-    this.loop = new Periodic('card charge sweeper', async () => (await this.runOnce()).claimed === options.batchSize, logger);
+    this.worker = new BatchWorker({
+      name: 'card charge sweeper',
+      outcomes: OUTCOMES,
+      metric: metrics && {
+        metrics,
+        name: 'ocp_card_charge_recoveries_total',
+        help: 'Card charges finished by the recovery sweeper, by outcome (credited, already_credited, declined, retried, abandoned)',
+      },
+      batchSize: options.batchSize,
+      claim: (limit) => this.charges.claimStale(limit, options.staleAfterMs, options.leaseMs),
+      // Taken again later, asked under the same id and credited at most once.
+      handle: (charge) => this.recover(charge),
+      describe: describeCharge,
+    }, logger);
   }
 
   /** One batch of stale charges. Errors: only the claim query's (a database outage). */
-  async runOnce(): Promise<Record<RecoveryOutcome, number> & { claimed: number }> {
-    const { batchSize, staleAfterMs, leaseMs } = this.options;
-    const claimed = await this.charges.claimStale(batchSize, staleAfterMs, leaseMs);
-    const summary = { claimed: claimed.length, credited: 0, already_credited: 0, declined: 0, retried: 0, abandoned: 0 };
-    for (const outcome of await Promise.all(claimed.map((c) => this.recover(c)))) if (outcome) summary[outcome] += 1;
-    return summary;
+  runOnce(): Promise<BatchSummary<RecoveryOutcome>> {
+    return this.worker.runOnce();
   }
 
   start(intervalMs: number): void {
-    this.loop.start(intervalMs);
+    this.worker.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    await this.loop.stop();
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
-  private async recover(charge: CardCharge): Promise<RecoveryOutcome | undefined> {
-    // Ids and amounts only: the token and the card stay out of the logs.
-    const context = {
-      chargeId: charge.id, walletId: charge.walletId, purpose: charge.purpose, amount: charge.amount.toString(),
-      currency: charge.currency, statusFound: charge.status, attempt: charge.recoveryAttempts,
-    };
+  /** Throws only when the outcome could not be recorded. */
+  private async recover(charge: CardCharge): Promise<RecoveryOutcome> {
+    const context = describeCharge(charge);
+    if (charge.status === 'pending') {
+      if (charge.processor !== this.chargeAndCredit.processorName) return this.abandon(charge, 'processor_mismatch', context);
+      if (Date.now() - charge.createdAt.getTime() > this.options.resubmitAgeMaxMs) return this.abandon(charge, 'resubmit_window_passed', context);
+    }
+    const token = await this.tokens.findForRecordedCharge(charge.tokenId);
+    if (!token) return this.abandon(charge, 'token_not_found', context);
     try {
-      if (charge.status === 'pending') {
-        if (charge.processor !== this.chargeAndCredit.processorName) return await this.abandon(charge, 'processor_mismatch', context);
-        if (Date.now() - charge.createdAt.getTime() > this.options.resubmitAgeMaxMs) return await this.abandon(charge, 'resubmit_window_passed', context);
-      }
-      const token = await this.tokens.findForRecordedCharge(charge.tokenId);
-      if (!token) return await this.abandon(charge, 'token_not_found', context);
-      try {
-        const posted = await this.chargeAndCredit.run(charge, token, charge.scope);
-        return this.count('credited', { ...context, transferId: posted.transfer.id });
-      } catch (error) {
-        return await this.afterFailure(charge, error, context);
-      }
+      const posted = await this.chargeAndCredit.run(charge, token, charge.scope);
+      return this.count('credited', { ...context, transferId: posted.transfer.id });
     } catch (error) {
-      // The outcome could not be recorded (database down): the lease expires and the charge is
-      // taken again, asked under the same id and credited at most once.
-      this.logger.error('card charge recovery could not record its outcome', { ...context, error });
-      return undefined;
+      return await this.afterFailure(charge, error, context);
     }
   }
 
@@ -133,7 +121,6 @@ export class CardChargeRecovery {
   }
 
   private count(outcome: RecoveryOutcome, fields: Record<string, unknown>): RecoveryOutcome {
-    this.outcomes?.inc({ outcome });
     const level = outcome === 'abandoned' ? 'error' : outcome === 'retried' ? 'warn' : 'info';
     const message = outcome === 'abandoned'
       ? 'card charge recovery gave up: recorded in funding_reconciliation for an operator'
@@ -141,4 +128,12 @@ export class CardChargeRecovery {
     this.logger.log(level, message, fields);
     return outcome;
   }
+}
+
+/** Ids and amounts only: the token and the card stay out of the logs. */
+function describeCharge(charge: CardCharge) {
+  return {
+    chargeId: charge.id, walletId: charge.walletId, purpose: charge.purpose, amount: charge.amount.toString(),
+    currency: charge.currency, statusFound: charge.status, attempt: charge.recoveryAttempts,
+  };
 }

@@ -1,9 +1,8 @@
-import { Counter } from 'prom-client';
 import { newId } from '../../../infra/crypto/ids';
 import type { SqlClient } from '../../../infra/db/database';
 import type { Logger } from '../../../infra/logger';
 import type { Metrics } from '../../../infra/metrics';
-import { Periodic } from '../../../infra/periodic';
+import { BatchWorker, type BatchSummary } from '../../../infra/batch-worker';
 import { AppError, Unprocessable } from '../../../shared/errors';
 import type { Transfer, ExternalRefund, ExternalRefundHandler, PostedTransfer } from '../../ledger';
 import { retryDelayMs } from '../../../shared/retry-delay';
@@ -38,9 +37,8 @@ interface FundedBy {
  * and left in card_refunds for an operator.
  */
 export class CardRefunds implements ExternalRefundHandler {
-  private readonly loop: Periodic;
+  private readonly worker: BatchWorker<CardRefund, CardRefundOutcome>;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly outcomes?: Counter<'outcome'>;
 
   constructor(
     private readonly processor: PaymentProcessor,
@@ -49,16 +47,20 @@ export class CardRefunds implements ExternalRefundHandler {
     private readonly options: CardRefundOptions,
     metrics?: Metrics,
   ) {
-    this.outcomes = metrics && new Counter({
-      name: 'ocp_card_refunds_total',
-      help: 'Attempts to refund a card after a ledger refund, by outcome (succeeded, retried, failed)',
-      labelNames: ['outcome'] as const,
-      registers: [metrics.registry],
-    });
-    // Every outcome exported from the start, so increase() sees the first failure.
-    for (const outcome of ['succeeded', 'retried', 'failed'] as const) this.outcomes?.inc({ outcome }, 0);
-    // A full batch means more may be due: run again at once.
-    this.loop = new Periodic('card refund worker', async () => (await this.runOnce()).claimed === options.batchSize, logger);
+    this.worker = new BatchWorker({
+      name: 'card refund worker',
+      outcomes: ['succeeded', 'retried', 'failed'],
+      metric: metrics && {
+        metrics,
+        name: 'ocp_card_refunds_total',
+        help: 'Attempts to refund a card after a ledger refund, by outcome (succeeded, retried, failed)',
+      },
+      batchSize: options.batchSize,
+      claim: (limit) => this.refunds.claimDue(limit, options.leaseMs),
+      // The processor is asked again under the same id, and answers without refunding twice.
+      handle: (r) => this.attempt(r),
+      describe: describeRefund,
+    }, logger);
   }
 
   /** Errors: not_refundable (422) when the original does not say which charge funded it. */
@@ -91,20 +93,17 @@ export class CardRefunds implements ExternalRefundHandler {
   }
 
   /** One batch of due refunds. Errors: only the claim query's (a database outage). */
-  async runOnce(): Promise<Record<CardRefundOutcome, number> & { claimed: number }> {
-    const claimed = await this.refunds.claimDue(this.options.batchSize, this.options.leaseMs);
-    const summary = { claimed: claimed.length, succeeded: 0, retried: 0, failed: 0 };
-    for (const outcome of await Promise.all(claimed.map((r) => this.attempt(r)))) if (outcome) summary[outcome] += 1;
-    return summary;
+  runOnce(): Promise<BatchSummary<CardRefundOutcome>> {
+    return this.worker.runOnce();
   }
 
   start(intervalMs: number): void {
-    this.loop.start(intervalMs);
+    this.worker.start(intervalMs);
   }
 
   /** Stops the worker and waits for every attempt in flight, so the pools can be closed after. */
   async stop(): Promise<void> {
-    await this.loop.stop();
+    await this.worker.stop();
     await this.idle();
   }
 
@@ -115,42 +114,34 @@ export class CardRefunds implements ExternalRefundHandler {
 
   private async attemptNow(id: string): Promise<void> {
     const refund = await this.refunds.claim(id, this.options.leaseMs);
-    if (refund) await this.attempt(refund);
+    if (refund) await this.worker.work(refund);
   }
 
-  private async attempt(r: CardRefund): Promise<CardRefundOutcome | undefined> {
-    // Ids and amounts only: the charge's token and card stay out of the logs.
-    const context = { cardRefundId: r.id, refundTransferId: r.refundTransferId, chargeId: r.chargeId, amount: r.amount.toString(), currency: r.currency, attempt: r.attempts };
-    try {
-      if (r.processor !== this.processor.name) {
-        await this.refunds.markFailed(r, `processor_mismatch: charged by ${r.processor}, configured ${this.processor.name}`);
-        return this.count('failed', { ...context, reason: 'processor_mismatch' });
-      }
-      let processorRefundId: string;
-      try {
-        ({ processorRefundId } = await this.processor.refund({ refundId: r.id, processorChargeId: r.processorChargeId, amount: r.amount, currency: r.currency }));
-      } catch (error) {
-        const reason = reasonOf(error);
-        if (isRefusal(error) || r.attempts >= this.options.attemptsMax) {
-          await this.refunds.markFailed(r, reason);
-          return this.count('failed', { ...context, reason });
-        }
-        const delayMs = retryDelayMs(r.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
-        await this.refunds.scheduleRetry(r, delayMs, reason);
-        return this.count('retried', { ...context, reason, delayMs });
-      }
-      await this.refunds.markSucceeded(r, processorRefundId);
-      return this.count('succeeded', context);
-    } catch (error) {
-      // The outcome could not be recorded (database down): the lease expires and the refund is
-      // asked again under the same id, which the processor answers without refunding twice.
-      this.logger.error('card refund outcome could not be recorded', { ...context, error });
-      return undefined;
+  /** Throws only when the outcome could not be recorded. */
+  private async attempt(r: CardRefund): Promise<CardRefundOutcome> {
+    const context = describeRefund(r);
+    if (r.processor !== this.processor.name) {
+      await this.refunds.markFailed(r, `processor_mismatch: charged by ${r.processor}, configured ${this.processor.name}`);
+      return this.count('failed', { ...context, reason: 'processor_mismatch' });
     }
+    let processorRefundId: string;
+    try {
+      ({ processorRefundId } = await this.processor.refund({ refundId: r.id, processorChargeId: r.processorChargeId, amount: r.amount, currency: r.currency }));
+    } catch (error) {
+      const reason = reasonOf(error);
+      if (isRefusal(error) || r.attempts >= this.options.attemptsMax) {
+        await this.refunds.markFailed(r, reason);
+        return this.count('failed', { ...context, reason });
+      }
+      const delayMs = retryDelayMs(r.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
+      await this.refunds.scheduleRetry(r, delayMs, reason);
+      return this.count('retried', { ...context, reason, delayMs });
+    }
+    await this.refunds.markSucceeded(r, processorRefundId);
+    return this.count('succeeded', context);
   }
 
   private count(outcome: CardRefundOutcome, fields: Record<string, unknown>): CardRefundOutcome {
-    this.outcomes?.inc({ outcome });
     const level = outcome === 'succeeded' ? 'info' : outcome === 'retried' ? 'warn' : 'error';
     const message = outcome === 'failed' ? 'card refund failed: the money must be returned to the card by an operator' : `card refund ${outcome}`;
     this.logger.log(level, message, fields);
@@ -174,4 +165,9 @@ function reasonOf(error: unknown): string {
   if (!(error instanceof AppError)) return 'internal_error';
   const declineCode = (error.details as { declineCode?: string } | undefined)?.declineCode;
   return declineCode ? `${error.code}:${declineCode}` : error.code;
+}
+
+/** Ids and amounts only: the charge's token and card stay out of the logs. */
+function describeRefund(r: CardRefund) {
+  return { cardRefundId: r.id, refundTransferId: r.refundTransferId, chargeId: r.chargeId, amount: r.amount.toString(), currency: r.currency, attempt: r.attempts };
 }
