@@ -8,6 +8,7 @@ import { migrate } from './infra/db/migrate';
 import { openDatabase } from './infra/db/open-database';
 import { describeDatabaseUrl, waitForDatabase } from './infra/db/wait-for-database';
 import { Encryptor } from './infra/crypto/envelope';
+import { scryptCost } from './infra/crypto/passwords';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics, registerCacheMetrics } from './infra/metrics';
 import { FallbackCache, openCache } from './infra/cache/fallback-cache';
@@ -100,6 +101,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
     locks,
     revocations,
+    passwordCost: scryptCost(config.PASSWORD_SCRYPT_COST_LOG2),
   }, agentRepository);
   await auth.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
