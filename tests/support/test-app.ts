@@ -52,12 +52,13 @@ const TEST_ENV = {
 /**
  * A database of its own for one test file: a fresh schema on the PostgreSQL server when
  * DATABASE_URL is set (refusing any database whose name does not say "test"), else in-memory PGlite
- * started from the already-migrated snapshot (see pglite-snapshot.ts).
+ * started from the already-migrated snapshot (see pglite-snapshot.ts). `empty`: no tables at all, for
+ * the tests of migrate() itself (a new schema on PostgreSQL is empty either way).
  */
-export async function openTestDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
+export async function openTestDatabase({ empty = false } = {}): Promise<{ db: Database; drop: () => Promise<void> }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const db = await PgliteDatabase.open(undefined, await migratedSnapshot());
+    const db = empty ? await PgliteDatabase.open() : await PgliteDatabase.open(undefined, await migratedSnapshot());
     return { db, drop: () => db.close() };
   }
   const databaseName = new URL(url).pathname.slice(1);
