@@ -127,18 +127,29 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   mobileFundingRoutes(api, services.mobileFunding, limits);
   app.use(API_BASE_PATH, api.router);
 
-  const openApi = api.openApiDocument({
-    title: 'Open Commerce Protocol API',
-    version: '1.0.0',
-    description: 'Wallets, a double-entry ledger, payments and agentic commerce.',
-  });
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.
   if (config.API_DOCS_ENABLED) {
+    // Generated on first request, not at start-up: it is ~0.5 s of CPU that most processes (every
+    // test app among them) never need.
+    let openApi: ReturnType<Api['openApiDocument']> | undefined;
+    const document = () =>
+      (openApi ??= api.openApiDocument({
+        title: 'Open Commerce Protocol API',
+        version: '1.0.0',
+        description: 'Wallets, a double-entry ledger, payments and agentic commerce.',
+      }));
     app.get('/openapi.json', (_req, res) => {
-      res.json(openApi);
+      res.json(document());
     });
+    // serveFiles, not serve: serve answers swagger-ui-init.js from a module-wide variable that only
+    // setup() fills, which a lazy setup would leave empty on a first request for that file.
     // validatorUrl null: otherwise the page sends the spec URL to validator.swagger.io for a badge.
-    app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi, { swaggerOptions: { validatorUrl: null } }));
+    const docsOptions = { swaggerOptions: { validatorUrl: null } };
+    let docs: express.Router | undefined;
+    app.use('/docs', (req, res, next) => {
+      docs ??= express.Router().use(swaggerUi.serveFiles(document(), docsOptions), swaggerUi.setup(document(), docsOptions));
+      docs(req, res, next);
+    });
   }
 
   app.use(notFoundHandler());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PASSWORD_COST_LOG2_DEFAULT } from '../infra/crypto/passwords';
 import { web3Chains } from './web3-chains';
 
 const DEV_JWT_SECRET = 'ocp-development-jwt-secret-do-not-use-in-production';
@@ -81,6 +82,9 @@ const envSchema = z.object({
   ENCRYPTION_KEYS: encryptionKeys.prefault(DEV_ENCRYPTION_KEYS),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),
+  // log2 of scrypt's N for new password hashes (each hash keeps its own cost). Tests lower it: at 15 a
+  // hash is ~150 ms of CPU, and the suite registers and logs in hundreds of users. Production refuses < 15.
+  PASSWORD_SCRYPT_COST_LOG2: z.coerce.number().int().min(10).max(20).default(PASSWORD_COST_LOG2_DEFAULT),
   CORS_ORIGINS: csv.default([]),
   BODY_LIMIT_BYTES: positiveInt.max(10 * 1024 * 1024).default(100 * 1024),
   RATE_LIMIT_WINDOW_MS: positiveInt.default(15 * 60 * 1000),
@@ -212,6 +216,9 @@ function assertProductionReady(config: Config): void {
   const devKey = Buffer.alloc(32, 7);
   if (config.ENCRYPTION_KEYS.some((k) => k.key.equals(devKey) || new Set(k.key).size < 8)) {
     problems.push('  ENCRYPTION_KEYS: the development key (or a low-entropy key) is refused in production');
+  }
+  if (config.PASSWORD_SCRYPT_COST_LOG2 < PASSWORD_COST_LOG2_DEFAULT) {
+    problems.push(`  PASSWORD_SCRYPT_COST_LOG2: below ${PASSWORD_COST_LOG2_DEFAULT} is refused in production (it is for tests)`);
   }
   if (config.METRICS_TOKEN && PLACEHOLDER_SECRET.test(config.METRICS_TOKEN)) {
     problems.push('  METRICS_TOKEN: a template placeholder is refused; set a random token (openssl rand -hex 32) in production');

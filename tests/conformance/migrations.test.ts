@@ -11,7 +11,7 @@ describe('migrations (PostgreSQL when DATABASE_URL is set, else PGlite)', () => 
   let db: Database;
   let drop: () => Promise<void>;
   beforeEach(async () => {
-    ({ db, drop } = await openTestDatabase());
+    ({ db, drop } = await openTestDatabase({ empty: true }));
   });
   afterEach(() => drop());
 

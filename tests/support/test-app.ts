@@ -11,6 +11,7 @@ import type { Database } from '../../src/infra/db/database';
 import { PgliteDatabase } from '../../src/infra/db/pglite';
 import { PostgresDatabase } from '../../src/infra/db/postgres';
 import { createLogger } from '../../src/infra/logger';
+import { migratedSnapshot } from './pglite-snapshot';
 
 /** Keeps every log entry in memory so tests can assert on what was (and was not) logged. */
 export class CapturedLogs extends Transport {
@@ -38,6 +39,9 @@ const TEST_ENV = {
   ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: String(Number.MAX_SAFE_INTEGER),
   ADMIN_EMAIL: TEST_ADMIN.email,
   ADMIN_PASSWORD: TEST_ADMIN.password,
+  // The cheapest scrypt cost: at the default a hash is ~150 ms of CPU, and the suite hashes hundreds of
+  // passwords. tests/unit/passwords.test.ts checks the default cost itself.
+  PASSWORD_SCRYPT_COST_LOG2: '10',
   // Tests drive the webhook worker with runOnce(); a background loop would race their assertions.
   WEBHOOK_WORKER_INTERVAL_MS: '0',
   // Tests call the monitoring sweep themselves, for the same reason.
@@ -50,12 +54,14 @@ const TEST_ENV = {
 
 /**
  * A database of its own for one test file: a fresh schema on the PostgreSQL server when
- * DATABASE_URL is set (refusing any database whose name does not say "test"), else in-memory PGlite.
+ * DATABASE_URL is set (refusing any database whose name does not say "test"), else in-memory PGlite
+ * started from the already-migrated snapshot (see pglite-snapshot.ts). `empty`: no tables at all, for
+ * the tests of migrate() itself (a new schema on PostgreSQL is empty either way).
  */
-export async function openTestDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
+export async function openTestDatabase({ empty = false } = {}): Promise<{ db: Database; drop: () => Promise<void> }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const db = await PgliteDatabase.open();
+    const db = empty ? await PgliteDatabase.open() : await PgliteDatabase.open(undefined, await migratedSnapshot());
     return { db, drop: () => db.close() };
   }
   const databaseName = new URL(url).pathname.slice(1);
@@ -90,8 +96,10 @@ export interface TestApp {
 }
 
 export async function startTestApp(env: Record<string, string> = {}, overrides: ContainerOverrides = {}): Promise<TestApp> {
+  // A test of production settings gets production's scrypt cost: the cheap one is refused there.
+  const { PASSWORD_SCRYPT_COST_LOG2: _cheap, ...productionTestEnv } = TEST_ENV;
   const config = loadConfig({
-    ...TEST_ENV,
+    ...(env.NODE_ENV === 'production' ? productionTestEnv : TEST_ENV),
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,

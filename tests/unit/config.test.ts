@@ -99,6 +99,13 @@ describe('loadConfig with NODE_ENV=production', () => {
     expect(loadConfig({}).API_DOCS_ENABLED).toBe(true);
   });
 
+  it('when PASSWORD_SCRYPT_COST_LOG2 is under the default, then production refuses it while tests may use it', () => {
+    expect(configErrorOf({ ...production, PASSWORD_SCRYPT_COST_LOG2: '14' }).message).toMatch(/PASSWORD_SCRYPT_COST_LOG2: /);
+    expect(loadConfig({ ...production, PASSWORD_SCRYPT_COST_LOG2: '16' }).PASSWORD_SCRYPT_COST_LOG2).toBe(16);
+    expect(loadConfig(production).PASSWORD_SCRYPT_COST_LOG2).toBe(15);
+    expect(loadConfig({ NODE_ENV: 'test', PASSWORD_SCRYPT_COST_LOG2: '10' }).PASSWORD_SCRYPT_COST_LOG2).toBe(10);
+  });
+
   it('when METRICS_TOKEN is a template placeholder or short, then it is refused by name without echoing it', () => {
     const placeholder = 'CHANGE-ME-to-64-random-hex-characters-for-metrics';
     const message = configErrorOf({ ...production, METRICS_TOKEN: placeholder }).message;

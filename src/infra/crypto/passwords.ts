@@ -1,11 +1,23 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
 // OWASP's scrypt floor is N=2^17 with r=8; 2^15 keeps a login near 50 ms on a small core while
 // staying memory-hard. The parameters are stored with each hash, so raising them later is safe.
-const DEFAULT_COST = { N: 2 ** 15, r: 8, p: 1 };
+export const PASSWORD_COST_LOG2_DEFAULT = 15;
+const DEFAULT_COST = scryptCost(PASSWORD_COST_LOG2_DEFAULT);
 const KEY_BYTES = 32;
 
-function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
+/** The cost for new hashes, from PASSWORD_SCRYPT_COST_LOG2 (config refuses less than the default in production). */
+export function scryptCost(log2N: number): ScryptCost {
+  return { N: 2 ** log2N, r: 8, p: 1 };
+}
+
+function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r };
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFKC'), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key))),

@@ -1,6 +1,6 @@
 import { isUniqueViolation, type SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
-import { hashPassword } from '../../infra/crypto/passwords';
+import { hashPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import { assertAcceptablePassword, type AdminRole } from '../auth';
 import { Conflict } from '../../shared/errors';
 import type { AdminContext } from './audit/audit.repository';
@@ -22,12 +22,13 @@ export class AdminUserService {
   constructor(
     private readonly repo: AdminUserRepository,
     private readonly audit: AuditTrail,
+    private readonly passwordCost?: ScryptCost,
   ) {}
 
   /** Creates an operator with an admin role. Errors: password_too_common (400), email_taken (409). */
   async create(ctx: AdminContext, input: { email: string; password: string; role: AdminRole }): Promise<AdminUser> {
     assertAcceptablePassword(input.password);
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(input.password, this.passwordCost);
     const id = newId('usr');
     const entry = { action: 'admin_user.create', targetType: 'user', targetId: id };
     return this.audit.run(ctx, entry, async (tx) => {

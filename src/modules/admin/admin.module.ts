@@ -2,6 +2,7 @@ import type { Config } from '../../config/config';
 import type { Cache } from '../../infra/cache/cache';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
+import { scryptCost } from '../../infra/crypto/passwords';
 import type { EventBus } from '../../shared/events';
 import type { AuthService, LoginLocks } from '../auth';
 import type { LedgerService } from '../ledger';
@@ -60,7 +61,7 @@ export function createAdminModule({ config, db, cache, logger, events, auth, led
     analytics: new AnalyticsService(new SqlAnalyticsRepository(db)),
     transactions: new TransactionSearchService(new SqlTransactionSearchRepository(db)),
     audit,
-    users: new AdminUserService(new SqlAdminUserRepository(), audit),
+    users: new AdminUserService(new SqlAdminUserRepository(), audit, scryptCost(config.PASSWORD_SCRYPT_COST_LOG2)),
     apiClients: new AdminApiClientService(auth, audit),
     adjustments: new AdjustmentService(ledger, audit, new SqlAdjustmentRequestRepository(db), dayTotals, {
       thresholdMinor: BigInt(config.ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR),

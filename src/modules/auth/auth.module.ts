@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config';
 import type { Cache } from '../../infra/cache/cache';
 import { FallbackCache } from '../../infra/cache/fallback-cache';
+import { scryptCost } from '../../infra/crypto/passwords';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import { SqlLockRecords, SqlRevocationRecords } from './adapters/sql-access-records';
@@ -44,6 +45,7 @@ export async function createAuthModule(d: AuthModuleDeps) {
     refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
     locks,
     revocations,
+    passwordCost: scryptCost(config.PASSWORD_SCRYPT_COST_LOG2),
   }, d.agentCredentials);
   await service.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   return { service, locks };

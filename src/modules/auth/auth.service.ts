@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
-import { hashPassword, verifyPassword } from '../../infra/crypto/passwords';
+import { hashPassword, verifyPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
 import type { Principal } from '../../shared/principal';
 import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
@@ -32,14 +32,16 @@ export interface AuthServiceOptions {
   locks?: LoginLocks;
   /** Logout and API-client revocation stop access tokens already issued; without it they run until `exp`. */
   revocations?: TokenRevocations;
+  /** scrypt cost of new password hashes; the default (2^15) unless config lowers it for tests. */
+  passwordCost?: ScryptCost;
 }
-
-// Compared against when the email is unknown, so a login takes as long either way.
-const DUMMY_HASH_PROMISE = hashPassword('not-a-real-password');
 
 const toPublicUser = ({ id, email, role, createdAt }: User): PublicUser => ({ id, email, role, createdAt });
 
 export class AuthService {
+  // Compared against when the email is unknown, so a login takes as long either way: hence the same cost as new hashes.
+  private readonly dummyHash: Promise<string>;
+
   constructor(
     private readonly db: Database,
     private readonly repo: AuthRepository,
@@ -47,12 +49,14 @@ export class AuthService {
     private readonly logger: Logger,
     private readonly options: AuthServiceOptions,
     private readonly agents?: AgentCredentialStore,
-  ) {}
+  ) {
+    this.dummyHash = hashPassword('not-a-real-password', options.passwordCost);
+  }
 
   /** Errors: password_too_short, password_too_common (400), email_taken (409). */
   async register(email: string, password: string, role: UserRole = 'user'): Promise<{ user: PublicUser } & TokenPair> {
     assertAcceptablePassword(password);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, this.options.passwordCost);
     try {
       const user = await this.repo.createUser({ id: newId('usr'), email, role, passwordHash });
       this.logger.info('user registered', { userId: user.id, role });
@@ -66,7 +70,7 @@ export class AuthService {
   /** Errors: invalid_credentials (401), the same for an unknown email and a wrong password; account_locked (401). */
   async login(email: string, password: string): Promise<TokenPair> {
     const user = await this.repo.findUserByEmail(email);
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || !valid) throw new Unauthorized('Email or password is wrong', 'invalid_credentials');
     if (user.lockedAt) throw accountLocked();
     return this.issueTokens(user);
