@@ -37,7 +37,7 @@ module.exports = {
     },
     {
       name: 'adapters-only-from-module-factories',
-      comment: "Adapters are picked where a module is built (*.module.ts); services, routes and ports depend on ports.",
+      comment: 'Adapters are picked where a module is built (*.module.ts); services, routes and ports depend on ports.',
       severity: 'error',
       from: { pathNot: [ADAPTER, '\\.module\\.ts$'] },
       to: { path: ADAPTER },

@@ -79,28 +79,54 @@ async function main(): Promise<void> {
       const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params);
       process.stdout.write(`\n== ${label}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n`);
     };
-    await explain('transactions by type and currency, last 7 days',
-      'SELECT type, currency, count(*), sum(amount) FROM transfers WHERE created_at >= $1 AND created_at < $2 GROUP BY type, currency', [week.from, week.to]);
-    await explain('active wallets, last 7 days',
+    await explain(
+      'transactions by type and currency, last 7 days',
+      'SELECT type, currency, count(*), sum(amount) FROM transfers WHERE created_at >= $1 AND created_at < $2 GROUP BY type, currency',
+      [week.from, week.to],
+    );
+    await explain(
+      'active wallets, last 7 days',
       `SELECT count(DISTINCT e.wallet_id) FROM transactions e JOIN wallets w ON w.id = e.wallet_id AND w.kind = 'user'
-        WHERE e.created_at >= $1 AND e.created_at < $2`, [week.from, week.to]);
-    await explain('card charges by status, last 7 days',
-      'SELECT status, count(*) FROM card_charges WHERE created_at >= $1 AND created_at < $2 GROUP BY status', [week.from, week.to]);
-    await explain('agent payments by status, last 7 days',
-      'SELECT status, count(*) FROM agent_payments WHERE created_at >= $1 AND created_at < $2 GROUP BY status', [week.from, week.to]);
-    await explain('agent policy refusals by rule, last 7 days',
+        WHERE e.created_at >= $1 AND e.created_at < $2`,
+      [week.from, week.to],
+    );
+    await explain(
+      'card charges by status, last 7 days',
+      'SELECT status, count(*) FROM card_charges WHERE created_at >= $1 AND created_at < $2 GROUP BY status',
+      [week.from, week.to],
+    );
+    await explain(
+      'agent payments by status, last 7 days',
+      'SELECT status, count(*) FROM agent_payments WHERE created_at >= $1 AND created_at < $2 GROUP BY status',
+      [week.from, week.to],
+    );
+    await explain(
+      'agent policy refusals by rule, last 7 days',
       `SELECT rule, count(*) FROM agent_audit_log WHERE decision = 'refused' AND rule IS NOT NULL AND created_at >= $1 AND created_at < $2 GROUP BY rule`,
-      [week.from, week.to]);
-    await explain('web3 sends by chain, asset and status, last 7 days',
+      [week.from, week.to],
+    );
+    await explain(
+      'web3 sends by chain, asset and status, last 7 days',
       `SELECT chain_id, asset, min(asset_symbol), status, count(*), sum(amount) FROM web3_sends
-        WHERE created_at >= $1 AND created_at < $2 GROUP BY chain_id, asset, status`, [week.from, week.to]);
-    await explain('admin transaction search by wallet, newest first',
+        WHERE created_at >= $1 AND created_at < $2 GROUP BY chain_id, asset, status`,
+      [week.from, week.to],
+    );
+    await explain(
+      'admin transaction search by wallet, newest first',
       `SELECT id FROM transfers WHERE id IN (SELECT id FROM transfers WHERE from_wallet_id = $1 UNION ALL SELECT id FROM transfers WHERE to_wallet_id = $1)
-        ORDER BY created_at DESC, id DESC LIMIT 21`, ['wal_17']);
-    await explain('velocity rule: debits of one wallet in a minute',
-      `SELECT count(*) FROM transfers WHERE from_wallet_id = $1 AND created_at <= now() AND created_at > now() - interval '60 seconds'`, ['wal_17']);
+        ORDER BY created_at DESC, id DESC LIMIT 21`,
+      ['wal_17'],
+    );
+    await explain(
+      'velocity rule: debits of one wallet in a minute',
+      `SELECT count(*) FROM transfers WHERE from_wallet_id = $1 AND created_at <= now() AND created_at > now() - interval '60 seconds'`,
+      ['wal_17'],
+    );
     const repo = new SqlAnalyticsRepository(db);
-    for (const [label, period] of [['7 days', week], ['365 days', { from: new Date(Date.now() - 365 * 86_400_000), to: new Date() }]] as const) {
+    for (const [label, period] of [
+      ['7 days', week],
+      ['365 days', { from: new Date(Date.now() - 365 * 86_400_000), to: new Date() }],
+    ] as const) {
       started = Date.now();
       await repo.summary(period);
       const summaryMs = Date.now() - started;

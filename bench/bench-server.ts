@@ -33,7 +33,13 @@ export async function startServer(env: Record<string, string>): Promise<BenchSer
   const url = `http://127.0.0.1:${port}`;
   for (let waitedMs = 0; ; waitedMs += 200) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${stderr}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (waitedMs > 60_000) throw new Error(`server did not start:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 200));
   }

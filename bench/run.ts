@@ -49,7 +49,12 @@ async function call(url: string, method: string, path: string, body?: unknown, t
 
 async function load(name: string, url: string, concurrency: number, next: () => autocannon.Request, server?: BenchServer): Promise<Row> {
   const before = { server: server ? processCpuSeconds(server.process.pid!) : 0, postgres: postgresCpuSeconds(), load: process.cpuUsage() };
-  const result = await autocannon({ url, connections: concurrency, duration: SECONDS, requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }] });
+  const result = await autocannon({
+    url,
+    connections: concurrency,
+    duration: SECONDS,
+    requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }],
+  });
   const ok = result['2xx'];
   const postgresAfter = postgresCpuSeconds();
   const load = process.cpuUsage(before.load);
@@ -100,7 +105,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     const url = server.url;
-    const adminToken = (await call(url, 'POST', '/api/v1/auth/login', { email: 'bench-admin@example.com', password: 'bench-admin-password' })).accessToken as string;
+    const adminToken = (
+      await call(url, 'POST', '/api/v1/auth/login', { email: 'bench-admin@example.com', password: 'bench-admin-password' })
+    ).accessToken as string;
     const user = await call(url, 'POST', '/api/v1/auth/register', { email: 'bench@example.com', password: 'bench-password' });
     const token = user.accessToken as string;
     const wallets: string[] = [];
@@ -125,12 +132,22 @@ async function main(): Promise<void> {
     };
 
     for (const c of CONCURRENCIES) rows.push(await load('transfer, random pairs', url, c, randomPair, server));
-    rows.push(await load('transfer, one hot source wallet', url, 32, () => {
-      let to = pick();
-      while (to === wallets[0]) to = pick();
-      return transferRequest(wallets[0]!, to);
-    }, server));
-    rows.push(await load('balance read (GET /wallets/:id)', url, 32, () => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers }), server));
+    rows.push(
+      await load(
+        'transfer, one hot source wallet',
+        url,
+        32,
+        () => {
+          let to = pick();
+          while (to === wallets[0]) to = pick();
+          return transferRequest(wallets[0]!, to);
+        },
+        server,
+      ),
+    );
+    rows.push(
+      await load('balance read (GET /wallets/:id)', url, 32, () => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers }), server),
+    );
 
     const bare = express();
     bare.get('/wallet', (_req, res) => {
@@ -139,7 +156,12 @@ async function main(): Promise<void> {
     const bareServer = bare.listen(0, '127.0.0.1');
     await new Promise((r) => bareServer.once('listening', r));
     const address = bareServer.address() as { port: number };
-    rows.push(await load('bare Express JSON (same process as load)', `http://127.0.0.1:${address.port}`, 32, () => ({ method: 'GET', path: '/wallet' })));
+    rows.push(
+      await load('bare Express JSON (same process as load)', `http://127.0.0.1:${address.port}`, 32, () => ({
+        method: 'GET',
+        path: '/wallet',
+      })),
+    );
     bareServer.close();
 
     const metrics = await (await fetch(`${url}/metrics`)).text();

@@ -92,12 +92,31 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const wallets = walletModule.service;
   const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
   const funding = createFundingModule({
-    config, db, cache, logger, ledger, wallets: walletRepository, tokens, outbox: webhooks.outbox, events, metrics,
+    config,
+    db,
+    cache,
+    logger,
+    ledger,
+    wallets: walletRepository,
+    tokens,
+    outbox: webhooks.outbox,
+    events,
+    metrics,
   });
 
   const web3 = createWeb3Module({ config, db, logger, metrics, encryptor, outbox: webhooks.outbox, events });
   const agents = createAgentModule({
-    config, db, logger, metrics, agentRepository, walletRepository, wallets, ledger, outbox: webhooks.outbox, events, encryptor,
+    config,
+    db,
+    logger,
+    metrics,
+    agentRepository,
+    walletRepository,
+    wallets,
+    ledger,
+    outbox: webhooks.outbox,
+    events,
+    encryptor,
   });
 
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
@@ -105,9 +124,16 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const googlePay = createGooglePayService(config, paymentSessions);
   const admin = createAdminModule({ config, db, cache, logger, events, auth, ledger, locks, cardRefunds: funding.cardRefunds });
   const mobileFunding = createMobileFundingService({
-    applePay, googlePay, sessions: paymentSessions, wallets: walletRepository, tokens: tokens.service,
-    charges: funding.charges, chargeAndCredit: funding.chargeAndCredit,
-    db, fingerprintKey: config.TOKEN_FINGERPRINT_KEY, encryptionKeys: config.ENCRYPTION_KEYS,
+    applePay,
+    googlePay,
+    sessions: paymentSessions,
+    wallets: walletRepository,
+    tokens: tokens.service,
+    charges: funding.charges,
+    chargeAndCredit: funding.chargeAndCredit,
+    db,
+    fingerprintKey: config.TOKEN_FINGERPRINT_KEY,
+    encryptionKeys: config.ENCRYPTION_KEYS,
   });
 
   const idempotencyPurge = new Periodic('idempotency purge', () => idempotency.purgeExpired(), logger);

@@ -11,9 +11,7 @@ async function main(): Promise<void> {
   const running = await startServer(container.app, {
     host: config.HOST,
     port: config.PORT,
-    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
-      ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } }
-      : {}),
+    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } } : {}),
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger: container.logger,
     onStopped: () => container.close(),

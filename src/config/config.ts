@@ -15,13 +15,14 @@ const JWT_SECRET_BYTES_MIN = 32;
 // 32 zero-ish bytes under the key id "dev": fine for a laptop, refused in production.
 const DEV_ENCRYPTION_KEYS = 'dev:' + Buffer.alloc(32, 7).toString('base64');
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -31,7 +32,10 @@ const positiveInt = z.coerce.number().int().positive();
  */
 const encryptionKeys = z.string().transform((value, ctx) => {
   const keys: { id: string; key: Buffer }[] = [];
-  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [id, encoded, ...rest] = entry.split(':');
     const key = Buffer.from(encoded ?? '', 'base64');
     if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || rest.length > 0 || key.length !== 32) {
@@ -69,11 +73,17 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   DATABASE_POOL_MAX: positiveInt.max(200).default(20),
   DATABASE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   DATA_DIR: z.string().min(1).default('./data'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.min(50).max(5_000).default(500),
   REDIS_PROBE_INTERVAL_MS: positiveInt.min(100).max(60_000).default(1_000),
   JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
@@ -136,7 +146,10 @@ const envSchema = z.object({
   // Mobile wallets (docs/mobile-payments.md). All optional: an unconfigured method answers 503 naming the setting.
   PAYMENT_SESSION_TTL_MS: positiveInt.max(3_600_000).default(15 * 60 * 1000),
   PAYMENT_MERCHANT_NAME: z.string().min(1).max(64).default('Open Commerce Protocol'),
-  PAYMENT_MERCHANT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code').default('US'),
+  PAYMENT_MERCHANT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code')
+    .default('US'),
   APPLE_PAY_MERCHANT_ID: z.string().min(1).optional(),
   APPLE_PAY_DOMAIN: z.string().min(1).optional(),
   APPLE_PAY_SUPPORTED_NETWORKS: csv.default(['visa', 'masterCard', 'amex', 'discover']),
@@ -275,7 +288,9 @@ function assertProvidersConfigured(config: Config): void {
   // The sweeper must not take a charge whose request may still be waiting for the processor.
   const processorCallMaxMs = config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES_MAX + 1);
   if (config.CARD_CHARGE_STALE_AFTER_MS < 2 * processorCallMaxMs) {
-    problems.push(`  CARD_CHARGE_STALE_AFTER_MS: must be at least twice PROVIDER_TIMEOUT_MS × (PROVIDER_RETRIES_MAX + 1) (${2 * processorCallMaxMs})`);
+    problems.push(
+      `  CARD_CHARGE_STALE_AFTER_MS: must be at least twice PROVIDER_TIMEOUT_MS × (PROVIDER_RETRIES_MAX + 1) (${2 * processorCallMaxMs})`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }

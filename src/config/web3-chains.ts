@@ -12,7 +12,10 @@ const chainSettings = z
   .object({
     rpcUrl: z.url({ protocol: /^https?$/ }),
     confirmations: z.number().int().min(1).max(CONFIRMATIONS_MAX).default(1),
-    nativeSymbol: z.string().regex(/^[A-Za-z0-9]{1,11}$/).default('ETH'),
+    nativeSymbol: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,11}$/)
+      .default('ETH'),
     tokens: z.record(z.string().regex(/^[A-Za-z0-9.]{1,11}$/, 'token symbols are 1 to 11 letters or digits'), address).default({}),
   })
   .strict();

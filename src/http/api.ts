@@ -141,9 +141,7 @@ export class Api {
           requestId: res.locals.requestId as string,
           ip: req.ip ?? '',
           headers: req.headers,
-          persistReply: claim
-            ? (tx, r) => claim.persist(tx, { status: r.status, body: toJson(r.body ?? null) })
-            : async () => undefined,
+          persistReply: claim ? (tx, r) => claim.persist(tx, { status: r.status, body: toJson(r.body ?? null) }) : async () => undefined,
         });
         for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
         if (reply.body === undefined) res.status(reply.status).end();
@@ -246,7 +244,8 @@ function authorize(principal: Principal | undefined, authError: Unauthorized | u
 /** A missing key is the usual first mistake: say which header is missing and what goes in it, not zod's wording. */
 function requireIdempotencyKey(headers: Request['headers']): void {
   if (headers['idempotency-key'] === undefined) {
-    const message = 'The Idempotency-Key header is required: send a unique key per operation (e.g. a UUID); a retry with the same key replays the first reply';
+    const message =
+      'The Idempotency-Key header is required: send a unique key per operation (e.g. a UUID); a retry with the same key replays the first reply';
     throw new ValidationFailed(message, { fields: [{ field: 'header.idempotency-key', message: 'required' }] }, 'idempotency_key_missing');
   }
   parse(IDEMPOTENCY_HEADERS, headers, 'header');

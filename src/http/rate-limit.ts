@@ -57,9 +57,7 @@ export function createLimiter({ cache, logger, name, windowMs, max, keyBy = 'ip'
     // The client IP is Express's req.ip, governed by TRUST_PROXY on purpose. A client-sent `Forwarded`
     // header is ignored by design, so the library's warning about it would only be noise.
     validate: { forwardedHeader: false },
-    ...(keyBy === 'subject'
-      ? { keyGenerator: (req) => req.principal?.sub ?? 'anonymous', skip: (req) => !req.principal }
-      : {}),
+    ...(keyBy === 'subject' ? { keyGenerator: (req) => req.principal?.sub ?? 'anonymous', skip: (req) => !req.principal } : {}),
     handler: (req, _res, next) => {
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 1;

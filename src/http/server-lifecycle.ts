@@ -30,10 +30,7 @@ export interface RunningServer {
 
 export async function startServer(app: http.RequestListener, options: ServerOptions): Promise<RunningServer> {
   const server = options.tls
-    ? https.createServer(
-        { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile), minVersion: 'TLSv1.3' },
-        app,
-      )
+    ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile), minVersion: 'TLSv1.3' }, app)
     : http.createServer(app);
 
   // A keep-alive connection would otherwise outlive shutdown by up to keepAliveTimeout: once draining,

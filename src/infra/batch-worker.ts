@@ -35,7 +35,9 @@ export class BatchWorker<T, O extends string> {
     private readonly logger: Logger,
   ) {
     const metric = spec.metric;
-    this.counter = metric && new Counter({ name: metric.name, help: metric.help, labelNames: ['outcome'] as const, registers: [metric.metrics.registry] });
+    this.counter =
+      metric &&
+      new Counter({ name: metric.name, help: metric.help, labelNames: ['outcome'] as const, registers: [metric.metrics.registry] });
     for (const outcome of spec.outcomes) this.counter?.inc({ outcome }, 0);
     this.loop = new Periodic(spec.name, async () => (await this.runOnce()).claimed === spec.batchSize, logger);
   }

@@ -69,7 +69,11 @@ export class InsufficientFunds extends AppError {
 }
 
 export class PolicyViolation extends AppError {
-  constructor(readonly rule: string, message: string, details?: Record<string, unknown>) {
+  constructor(
+    readonly rule: string,
+    message: string,
+    details?: Record<string, unknown>,
+  ) {
     super('policy_violation', 'policy_violation', message, { rule, ...details });
   }
 }

@@ -33,7 +33,11 @@ export class EventBus {
     const list = this.handlers.get(type) ?? [];
     list.push(handler);
     this.handlers.set(type, list);
-    return () => this.handlers.set(type, (this.handlers.get(type) ?? []).filter((h) => h !== handler));
+    return () =>
+      this.handlers.set(
+        type,
+        (this.handlers.get(type) ?? []).filter((h) => h !== handler),
+      );
   }
 
   publish(events: readonly DomainEvent[]): void {

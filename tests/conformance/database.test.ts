@@ -10,28 +10,34 @@ import { PostgresDatabase } from '../../src/infra/db/postgres';
  * is set. On PostgreSQL, statements a transaction issues without awaiting each are pipelined.
  */
 const adapters: [string, () => Promise<{ db: Database; drop: () => Promise<void> }>][] = [
-  ['PGlite', async () => {
-    const db = await PgliteDatabase.open();
-    return { db, drop: () => db.close() };
-  }],
+  [
+    'PGlite',
+    async () => {
+      const db = await PgliteDatabase.open();
+      return { db, drop: () => db.close() };
+    },
+  ],
 ];
 const url = process.env.DATABASE_URL;
 if (url) {
-  adapters.push(['PostgreSQL', async () => {
-    const schema = `conf_${randomBytes(5).toString('hex')}`;
-    const admin = new PostgresDatabase({ connectionString: url, poolMax: 1 });
-    await admin.exec(`CREATE SCHEMA ${schema}`);
-    // One connection: a transaction that failed must leave it fit for the next.
-    const db = new PostgresDatabase({ connectionString: url, poolMax: 1, schema });
-    return {
-      db,
-      drop: async () => {
-        await db.close();
-        await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.close();
-      },
-    };
-  }]);
+  adapters.push([
+    'PostgreSQL',
+    async () => {
+      const schema = `conf_${randomBytes(5).toString('hex')}`;
+      const admin = new PostgresDatabase({ connectionString: url, poolMax: 1 });
+      await admin.exec(`CREATE SCHEMA ${schema}`);
+      // One connection: a transaction that failed must leave it fit for the next.
+      const db = new PostgresDatabase({ connectionString: url, poolMax: 1, schema });
+      return {
+        db,
+        drop: async () => {
+          await db.close();
+          await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+          await admin.close();
+        },
+      };
+    },
+  ]);
 }
 
 describe.each(adapters)('%s', (_name, open) => {
@@ -73,7 +79,10 @@ describe.each(adapters)('%s', (_name, open) => {
       db.transaction((tx) => tx.query('SELECT $1::text AS v, 1 / 0 AS boom', [secret])),
     ];
     for (const failure of failures) {
-      const error = await failure.then(() => undefined, (e: unknown) => e as Error);
+      const error = await failure.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
       expect(error?.message).toMatch(/division by zero/);
       expect(error).not.toHaveProperty('params');
       expect(inspect(error, { depth: 10 })).not.toContain(secret);

@@ -49,10 +49,16 @@ describe('HttpsMerchantValidator against a local mutual-TLS server', () => {
     expect(gateway.received).toHaveLength(count);
   });
 
-  it.each(['error', 'hang', 'redirect', 'garbage', 'not-a-session', 'huge'] as const)('when the server answers with %s, then apple_pay_validation_failed', async (mode) => {
-    gateway.setMode(mode);
-    await expect(validator.validate(gateway.url, REQUEST)).rejects.toMatchObject({ code: 'apple_pay_validation_failed', kind: 'unavailable' });
-  });
+  it.each(['error', 'hang', 'redirect', 'garbage', 'not-a-session', 'huge'] as const)(
+    'when the server answers with %s, then apple_pay_validation_failed',
+    async (mode) => {
+      gateway.setMode(mode);
+      await expect(validator.validate(gateway.url, REQUEST)).rejects.toMatchObject({
+        code: 'apple_pay_validation_failed',
+        kind: 'unavailable',
+      });
+    },
+  );
 
   it('when the URL is not on the allow-list, then it is refused before any request is made', async () => {
     const count = gateway.received.length;
@@ -69,8 +75,12 @@ describe('HttpsMerchantValidator against a local mutual-TLS server', () => {
   });
 
   it("when the default allow-list is used, then Apple's documented hosts pass and others do not", () => {
-    expect(allowedUrl('https://apple-pay-gateway.apple.com/paymentservices/startSession', APPLE_PAY_VALIDATION_HOSTS).host).toBe('apple-pay-gateway.apple.com');
-    expect(allowedUrl('https://apple-pay-gateway-cert.apple.com/paymentservices/paymentSession', APPLE_PAY_VALIDATION_HOSTS)).toBeInstanceOf(URL);
+    expect(allowedUrl('https://apple-pay-gateway.apple.com/paymentservices/startSession', APPLE_PAY_VALIDATION_HOSTS).host).toBe(
+      'apple-pay-gateway.apple.com',
+    );
+    expect(
+      allowedUrl('https://apple-pay-gateway-cert.apple.com/paymentservices/paymentSession', APPLE_PAY_VALIDATION_HOSTS),
+    ).toBeInstanceOf(URL);
     expect(() => allowedUrl('https://apple-pay-gateway.apple.com:8443/x', APPLE_PAY_VALIDATION_HOSTS)).toThrow();
     expect(() => allowedUrl('https://apple.com/x', APPLE_PAY_VALIDATION_HOSTS)).toThrow();
   });

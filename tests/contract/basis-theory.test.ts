@@ -36,7 +36,13 @@ describe('Basis Theory token provider against a local Basis Theory', () => {
     await bt.delete(token.providerTokenId);
     expect(await bt.retrieve(token.providerTokenId)).toBeNull();
     await expect(bt.delete(token.providerTokenId)).resolves.toBeUndefined();
-    expect(server.requests.map((r) => `${r.method} ${r.path.split('/')[1]}`)).toEqual(['POST tokens', 'GET tokens', 'DELETE tokens', 'GET tokens', 'DELETE tokens']);
+    expect(server.requests.map((r) => `${r.method} ${r.path.split('/')[1]}`)).toEqual([
+      'POST tokens',
+      'GET tokens',
+      'DELETE tokens',
+      'GET tokens',
+      'DELETE tokens',
+    ]);
   });
 
   it('when the server fails twice with 503, then the create is retried with the same idempotency key and one token exists', async () => {
@@ -81,7 +87,14 @@ describe('Basis Theory token provider against a local Basis Theory', () => {
   });
 
   it('when decrypted network token data is tokenized, then a masked generic token keeps the wallet type', async () => {
-    const token = await bt.createFromNetworkToken({ wallet: 'apple_pay', dpan: '5555555555554444', expMonth: 11, expYear: 2031, cryptogram: 'AgAAAAAABk4DWZ4C28yUQAAAAAA=', eci: '07' });
+    const token = await bt.createFromNetworkToken({
+      wallet: 'apple_pay',
+      dpan: '5555555555554444',
+      expMonth: 11,
+      expYear: 2031,
+      cryptogram: 'AgAAAAAABk4DWZ4C28yUQAAAAAA=',
+      eci: '07',
+    });
     expect(token).toMatchObject({ type: 'apple_pay', brand: 'mastercard', last4: '4444', expMonth: 11, expYear: 2031 });
     expect(server.requests[0]!.body).toMatchObject({ type: 'token', data: { cryptogram: 'AgAAAAAABk4DWZ4C28yUQAAAAAA=' } });
     expect(await bt.retrieve(token.providerTokenId)).toEqual(token);
@@ -100,8 +113,16 @@ describe('Basis Theory token provider against a local Basis Theory', () => {
   });
 
   it('when an Apple Pay merchant session is requested, then POST /apple-pay/session gets the validation URL and domain', async () => {
-    const session = await bt.createApplePaySession({ validationUrl: 'https://apple-pay-gateway.apple.com/paymentservices/paymentSession', displayName: 'OCP', domain: 'pay.example.com' });
+    const session = await bt.createApplePaySession({
+      validationUrl: 'https://apple-pay-gateway.apple.com/paymentservices/paymentSession',
+      displayName: 'OCP',
+      domain: 'pay.example.com',
+    });
     expect(session).toMatchObject({ merchantSessionIdentifier: 'ms_1', domainName: 'pay.example.com' });
-    expect(server.requests[0]!.body).toEqual({ validation_url: 'https://apple-pay-gateway.apple.com/paymentservices/paymentSession', display_name: 'OCP', domain: 'pay.example.com' });
+    expect(server.requests[0]!.body).toEqual({
+      validation_url: 'https://apple-pay-gateway.apple.com/paymentservices/paymentSession',
+      display_name: 'OCP',
+      domain: 'pay.example.com',
+    });
   });
 });

@@ -38,7 +38,10 @@ describe('EthersRpc against a hostile node', () => {
 
   it('when the node refuses a transaction with its own words, then transaction_rejected without them', async () => {
     answer = (id) => ({ status: 200, body: { jsonrpc: '2.0', id, error: { code: -32000, message: NODE_SECRET } } });
-    const error = chainToAppError(await rpc.broadcast('0x02').catch((e: unknown) => e), 'send') as Error & { code: string; details?: unknown };
+    const error = chainToAppError(await rpc.broadcast('0x02').catch((e: unknown) => e), 'send') as Error & {
+      code: string;
+      details?: unknown;
+    };
     expect(error.code).toBe('transaction_rejected');
     expect(`${error.message} ${JSON.stringify(error.details)}`).not.toMatch(/sk_live|\/srv|peers/);
   });

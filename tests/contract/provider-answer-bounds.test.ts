@@ -29,14 +29,27 @@ describe('provider answers are bounded and validated', () => {
   });
 
   it('when a provider answers more than responseBytesMax, then it is unavailable at once, without retries', async () => {
-    const http = new ProviderHttp({ ...FAST, name: 'Fake', baseUrl: server.url, headers: {}, unavailableCode: 'token_provider_unavailable', responseBytesMax: 100_000 });
+    const http = new ProviderHttp({
+      ...FAST,
+      name: 'Fake',
+      baseUrl: server.url,
+      headers: {},
+      unavailableCode: 'token_provider_unavailable',
+      responseBytesMax: 100_000,
+    });
     next = { status: 200, body: { brand: 'x'.repeat(2_000_000) } };
     await expect(http.request({ method: 'GET', path: '/big' })).rejects.toMatchObject({ code: 'token_provider_unavailable' });
     expect(server.requests).toHaveLength(1);
   });
 
   it('when no limit is given, then an answer over 1 MiB is refused too', async () => {
-    const http = new ProviderHttp({ ...FAST, name: 'Fake', baseUrl: server.url, headers: {}, unavailableCode: 'token_provider_unavailable' });
+    const http = new ProviderHttp({
+      ...FAST,
+      name: 'Fake',
+      baseUrl: server.url,
+      headers: {},
+      unavailableCode: 'token_provider_unavailable',
+    });
     next = { status: 200, body: { brand: 'x'.repeat(2_000_000) } };
     await expect(http.request({ method: 'GET', path: '/big' })).rejects.toMatchObject({ code: 'token_provider_unavailable' });
   });

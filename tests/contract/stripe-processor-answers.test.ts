@@ -32,7 +32,9 @@ describe('Stripe processor against hostile answers', () => {
 
   it('when a refund is answered with a 100 kB id, then processor_unavailable', async () => {
     next = { status: 200, body: { id: `re_${'x'.repeat(100_000)}` } };
-    await expect(stripe.refund({ refundId: 'rf_1', processorChargeId: 'pi_1', amount: 10n } as never)).rejects.toMatchObject({ code: 'processor_unavailable' });
+    await expect(stripe.refund({ refundId: 'rf_1', processorChargeId: 'pi_1', amount: 10n } as never)).rejects.toMatchObject({
+      code: 'processor_unavailable',
+    });
   });
 
   it("when a decline carries a decline_code that is not one of Stripe's words, then the client sees Stripe's code instead of it", async () => {

@@ -22,7 +22,13 @@ describe('Stripe processor against a local Stripe', () => {
     const t = await tokens.createFromCard(validateCard({ number, expMonth: 1, expYear: new Date().getUTCFullYear() + 1, cvc: '123' }));
     return { provider: 'stripe', providerTokenId: t.providerTokenId, fingerprint: t.fingerprint };
   }
-  const request = async (number: string, chargeId: string) => ({ chargeId, amount: 2500n, currency: 'USD', description: 'fund', token: await tokenFor(number) });
+  const request = async (number: string, chargeId: string) => ({
+    chargeId,
+    amount: 2500n,
+    currency: 'USD',
+    description: 'fund',
+    token: await tokenFor(number),
+  });
 
   it('when a good card is charged, then a confirmed PaymentIntent is created with the charge id as Idempotency-Key', async () => {
     const charge = await stripe.charge(await request('4242424242424242', 'chg_ok'));
@@ -37,7 +43,7 @@ describe('Stripe processor against a local Stripe', () => {
     ['4000000000000002', 'card_declined', 'generic_decline'],
     ['4000000000009995', 'card_declined', 'insufficient_funds'],
     ['4000000000000119', 'processing_error', undefined],
-  ])('when card %s is charged, then Stripe\'s card error becomes %s', async (number, code, declineCode) => {
+  ])("when card %s is charged, then Stripe's card error becomes %s", async (number, code, declineCode) => {
     const error = await stripe.charge(await request(number, `chg_${number}`)).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'payment_required', code, ...(declineCode ? { details: { declineCode } } : {}) });
   });
@@ -66,14 +72,26 @@ describe('Stripe processor against a local Stripe', () => {
 
   it('when a charge is refunded, then POST /v1/refunds names the intent, and over-refunding is refused', async () => {
     const { processorChargeId } = await stripe.charge(await request('4242424242424242', 'chg_refund'));
-    await expect(stripe.refund({ refundId: 'ref_1', processorChargeId, amount: 1000n, currency: 'USD' })).resolves.toMatchObject({ processorRefundId: expect.stringMatching(/^re_/) });
+    await expect(stripe.refund({ refundId: 'ref_1', processorChargeId, amount: 1000n, currency: 'USD' })).resolves.toMatchObject({
+      processorRefundId: expect.stringMatching(/^re_/),
+    });
     expect(server.requests.at(-1)!.body).toMatchObject({ payment_intent: processorChargeId, amount: '1000' });
-    await expect(stripe.refund({ refundId: 'ref_2', processorChargeId, amount: 2000n, currency: 'USD' })).rejects.toMatchObject({ code: 'processor_rejected' });
+    await expect(stripe.refund({ refundId: 'ref_2', processorChargeId, amount: 2000n, currency: 'USD' })).rejects.toMatchObject({
+      code: 'processor_rejected',
+    });
   });
 
   it('when the token is not a Stripe payment method, then token_not_chargeable before any call', async () => {
     const count = server.requests.length;
-    await expect(stripe.charge({ chargeId: 'c', amount: 1n, currency: 'USD', description: '', token: { provider: 'local', providerTokenId: 'vlt_1', fingerprint: null } })).rejects.toMatchObject({ code: 'token_not_chargeable' });
+    await expect(
+      stripe.charge({
+        chargeId: 'c',
+        amount: 1n,
+        currency: 'USD',
+        description: '',
+        token: { provider: 'local', providerTokenId: 'vlt_1', fingerprint: null },
+      }),
+    ).rejects.toMatchObject({ code: 'token_not_chargeable' });
     expect(server.requests.length).toBe(count);
   });
 });

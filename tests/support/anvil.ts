@@ -44,7 +44,18 @@ export async function startAnvil(options: { hardfork?: string } = {}): Promise<A
   const port = await freePort();
   const child: ChildProcess = spawn(
     anvilBinary(),
-    ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(ANVIL_CHAIN_ID), '--accounts', '3', '--silent', ...(options.hardfork ? ['--hardfork', options.hardfork] : [])],
+    [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--chain-id',
+      String(ANVIL_CHAIN_ID),
+      '--accounts',
+      '3',
+      '--silent',
+      ...(options.hardfork ? ['--hardfork', options.hardfork] : []),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

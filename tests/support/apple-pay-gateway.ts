@@ -17,7 +17,12 @@ export interface ReceivedValidation {
  */
 export async function startApplePayGateway() {
   const serverCa = await createCertificate({ commonName: 'Test TLS CA', ca: true });
-  const serverCert = await createCertificate({ commonName: '127.0.0.1', issuer: serverCa, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  const serverCert = await createCertificate({
+    commonName: '127.0.0.1',
+    issuer: serverCa,
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+  });
   const merchantCa = await createCertificate({ commonName: 'Test Apple Worldwide Developer Relations CA', ca: true });
   const merchantIdentity = await createCertificate({ commonName: 'merchant.org.ocp.test', issuer: merchantCa });
   const received: ReceivedValidation[] = [];
@@ -39,13 +44,21 @@ export async function startApplePayGateway() {
         if (mode === 'error') return void res.writeHead(500).end('{"statusMessage":"internal"}');
         if (mode === 'redirect') return void res.writeHead(302, { location: 'https://169.254.169.254/latest/meta-data' }).end();
         if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
-        if (mode === 'not-a-session') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"statusMessage":"Payment Services Exception","statusCode":"400"}');
+        if (mode === 'not-a-session')
+          return void res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end('{"statusMessage":"Payment Services Exception","statusCode":"400"}');
         if (mode === 'huge') {
           const session = { epochTimestamp: Date.now(), merchantSessionIdentifier: 'SSH-test', signature: 'c'.repeat(1_000_000) };
           return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(session));
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({ epochTimestamp: Date.now(), merchantSessionIdentifier: 'SSH-test', signature: 'c2ln', displayName: 'Open Commerce Protocol' }),
+          JSON.stringify({
+            epochTimestamp: Date.now(),
+            merchantSessionIdentifier: 'SSH-test',
+            signature: 'c2ln',
+            displayName: 'Open Commerce Protocol',
+          }),
         );
       });
     },

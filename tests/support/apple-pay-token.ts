@@ -1,12 +1,4 @@
-import {
-  createCipheriv,
-  createHash,
-  diffieHellman,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  type KeyObject,
-} from 'node:crypto';
+import { createCipheriv, createHash, diffieHellman, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { INTERMEDIATE_OID, LEAF_OID } from '../../src/modules/payment/apple-pay/apple-pay-signature';

@@ -22,9 +22,29 @@ export const TOKEN_SUPPLY = 1_000_000_000_000n; // 1,000,000 tokens of 6 decimal
 type Op = string | { label: string } | { push: string };
 
 const OPCODES: Record<string, number> = {
-  STOP: 0x00, ADD: 0x01, SUB: 0x03, LT: 0x10, EQ: 0x14, SHR: 0x1c, CALLER: 0x33, CALLDATALOAD: 0x35, CODECOPY: 0x39,
-  CALLDATASIZE: 0x36, SLOAD: 0x54, SSTORE: 0x55, JUMPI: 0x57, JUMPDEST: 0x5b, DUP1: 0x80, DUP2: 0x81, DUP3: 0x82, SWAP1: 0x90, SWAP2: 0x91,
-  LOG3: 0xa3, RETURN: 0xf3, REVERT: 0xfd, MSTORE: 0x52,
+  STOP: 0x00,
+  ADD: 0x01,
+  SUB: 0x03,
+  LT: 0x10,
+  EQ: 0x14,
+  SHR: 0x1c,
+  CALLER: 0x33,
+  CALLDATALOAD: 0x35,
+  CODECOPY: 0x39,
+  CALLDATASIZE: 0x36,
+  SLOAD: 0x54,
+  SSTORE: 0x55,
+  JUMPI: 0x57,
+  JUMPDEST: 0x5b,
+  DUP1: 0x80,
+  DUP2: 0x81,
+  DUP3: 0x82,
+  SWAP1: 0x90,
+  SWAP2: 0x91,
+  LOG3: 0xa3,
+  RETURN: 0xf3,
+  REVERT: 0xfd,
+  MSTORE: 0x52,
 };
 
 /** Two passes: labels become 2-byte PUSH2 targets. `n:<hex>` pushes a constant with the smallest PUSH. */
@@ -52,27 +72,101 @@ const n = (value: bigint | number, bytes = 1) => `n:${value.toString(16).padStar
 const TRANSFER_TOPIC = keccakText('Transfer(address,address,uint256)').slice(2);
 
 const RUNTIME = assemble([
-  n(0), 'CALLDATALOAD', n(0xe0), 'SHR',
-  'DUP1', n(0x70a08231, 4), 'EQ', { push: 'balanceOf' }, 'JUMPI',
-  'DUP1', n(0xa9059cbb, 4), 'EQ', { push: 'transfer' }, 'JUMPI',
-  'DUP1', n(0x313ce567, 4), 'EQ', { push: 'decimals' }, 'JUMPI',
-  { label: 'fail' }, n(0), 'DUP1', 'REVERT',
-  { label: 'balanceOf' }, n(4), 'CALLDATALOAD', 'SLOAD', n(0), 'MSTORE', n(32), n(0), 'RETURN',
-  { label: 'decimals' }, n(TOKEN_DECIMALS), n(0), 'MSTORE', n(32), n(0), 'RETURN',
+  n(0),
+  'CALLDATALOAD',
+  n(0xe0),
+  'SHR',
+  'DUP1',
+  n(0x70a08231, 4),
+  'EQ',
+  { push: 'balanceOf' },
+  'JUMPI',
+  'DUP1',
+  n(0xa9059cbb, 4),
+  'EQ',
+  { push: 'transfer' },
+  'JUMPI',
+  'DUP1',
+  n(0x313ce567, 4),
+  'EQ',
+  { push: 'decimals' },
+  'JUMPI',
+  { label: 'fail' },
+  n(0),
+  'DUP1',
+  'REVERT',
+  { label: 'balanceOf' },
+  n(4),
+  'CALLDATALOAD',
+  'SLOAD',
+  n(0),
+  'MSTORE',
+  n(32),
+  n(0),
+  'RETURN',
+  { label: 'decimals' },
+  n(TOKEN_DECIMALS),
+  n(0),
+  'MSTORE',
+  n(32),
+  n(0),
+  'RETURN',
   { label: 'transfer' },
-  'CALLER', 'SLOAD', n(36), 'CALLDATALOAD', // [v, bal]
-  'DUP1', 'DUP3', 'LT', { push: 'fail' }, 'JUMPI', // bal < v -> revert
-  'DUP1', 'SWAP2', 'SUB', 'CALLER', 'SSTORE', // balanceOf[sender] = bal - v; [v]
-  n(4), 'CALLDATALOAD', 'DUP1', 'SLOAD', 'DUP3', 'ADD', 'SWAP1', 'SSTORE', // balanceOf[to] += v; [v]
-  n(0), 'MSTORE', n(4), 'CALLDATALOAD', 'CALLER', `n:${TRANSFER_TOPIC}`, n(32), n(0), 'LOG3',
-  n(1), n(0), 'MSTORE', n(32), n(0), 'RETURN',
+  'CALLER',
+  'SLOAD',
+  n(36),
+  'CALLDATALOAD', // [v, bal]
+  'DUP1',
+  'DUP3',
+  'LT',
+  { push: 'fail' },
+  'JUMPI', // bal < v -> revert
+  'DUP1',
+  'SWAP2',
+  'SUB',
+  'CALLER',
+  'SSTORE', // balanceOf[sender] = bal - v; [v]
+  n(4),
+  'CALLDATALOAD',
+  'DUP1',
+  'SLOAD',
+  'DUP3',
+  'ADD',
+  'SWAP1',
+  'SSTORE', // balanceOf[to] += v; [v]
+  n(0),
+  'MSTORE',
+  n(4),
+  'CALLDATALOAD',
+  'CALLER',
+  `n:${TRANSFER_TOPIC}`,
+  n(32),
+  n(0),
+  'LOG3',
+  n(1),
+  n(0),
+  'MSTORE',
+  n(32),
+  n(0),
+  'RETURN',
 ]);
 
 /** Constructor: store the supply under the deployer, then return the runtime appended after this code. */
 function initCode(): string {
   const runtimeBytes = RUNTIME.length / 2;
   const head = (offset: number) =>
-    assemble([n(TOKEN_SUPPLY, 8), 'CALLER', 'SSTORE', n(runtimeBytes, 2), n(offset, 2), n(0), 'CODECOPY', n(runtimeBytes, 2), n(0), 'RETURN']);
+    assemble([
+      n(TOKEN_SUPPLY, 8),
+      'CALLER',
+      'SSTORE',
+      n(runtimeBytes, 2),
+      n(offset, 2),
+      n(0),
+      'CODECOPY',
+      n(runtimeBytes, 2),
+      n(0),
+      'RETURN',
+    ]);
   const headBytes = head(0).length / 2;
   return '0x' + head(headBytes) + RUNTIME;
 }
@@ -96,10 +190,23 @@ export async function deployMiniToken(deployer: Signer): Promise<string> {
  *   receive() { require(!closed); }   fallback() { closed = true; }
  */
 const GATE_RUNTIME = assemble([
-  'CALLDATASIZE', { push: 'close' }, 'JUMPI',
-  n(0), 'SLOAD', { push: 'fail' }, 'JUMPI', 'STOP',
-  { label: 'close' }, n(1), n(0), 'SSTORE', 'STOP',
-  { label: 'fail' }, n(0), 'DUP1', 'REVERT',
+  'CALLDATASIZE',
+  { push: 'close' },
+  'JUMPI',
+  n(0),
+  'SLOAD',
+  { push: 'fail' },
+  'JUMPI',
+  'STOP',
+  { label: 'close' },
+  n(1),
+  n(0),
+  'SSTORE',
+  'STOP',
+  { label: 'fail' },
+  n(0),
+  'DUP1',
+  'REVERT',
 ]);
 
 export async function deployGate(deployer: Signer): Promise<string> {

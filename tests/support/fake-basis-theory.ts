@@ -24,16 +24,24 @@ export function fakeBasisTheory(apiKey: string) {
   const view = (t: StoredToken) => {
     if (t.path !== 'tokens') return { id: t.id, type: 'dpan', status: 'active', card: FAKE_WALLET_CARD, fingerprint: t.fingerprint };
     const number = String(t.data.number);
-    const masked = t.type === 'card' ? number.slice(0, 6) + 'X'.repeat(number.length - 10) + number.slice(-4) : 'X'.repeat(number.length - 4) + number.slice(-4);
+    const masked =
+      t.type === 'card'
+        ? number.slice(0, 6) + 'X'.repeat(number.length - 10) + number.slice(-4)
+        : 'X'.repeat(number.length - 4) + number.slice(-4);
     return {
-      id: t.id, type: t.type, tenant_id: 'tenant', fingerprint: t.fingerprint, metadata: t.metadata,
+      id: t.id,
+      type: t.type,
+      tenant_id: 'tenant',
+      fingerprint: t.fingerprint,
+      metadata: t.metadata,
       data: { number: masked, expiration_month: t.data.expiration_month, expiration_year: t.data.expiration_year },
       created_at: new Date().toISOString(),
     };
   };
 
   const create = (req: FakeRequest): FakeReply => {
-    if (req.path === '/apple-pay/session') return { status: 200, body: { merchantSessionIdentifier: 'ms_1', displayName: req.body.display_name, domainName: req.body.domain } };
+    if (req.path === '/apple-pay/session')
+      return { status: 200, body: { merchantSessionIdentifier: 'ms_1', displayName: req.body.display_name, domainName: req.body.domain } };
     const path = req.path.slice(1) as StoredToken['path'];
     const walletData = req.body.apple_payment_data ?? req.body.google_payment_data;
     if (path !== 'tokens') {
@@ -44,8 +52,17 @@ export function fakeBasisTheory(apiKey: string) {
     }
     const data = req.body.data as Record<string, unknown> | undefined;
     if (!data || !/^\d{12,19}$/.test(String(data.number ?? ''))) return { status: 400, body: { errors: { 'data.number': ['invalid'] } } };
-    const fingerprint = createHash('sha256').update(`bt:${String(data.number)}`).digest('base64url');
-    const t: StoredToken = { id: randomUUID(), type: String(req.body.type), data, metadata: req.body.metadata as Record<string, string>, fingerprint, path };
+    const fingerprint = createHash('sha256')
+      .update(`bt:${String(data.number)}`)
+      .digest('base64url');
+    const t: StoredToken = {
+      id: randomUUID(),
+      type: String(req.body.type),
+      data,
+      metadata: req.body.metadata as Record<string, string>,
+      fingerprint,
+      path,
+    };
     tokens.set(`tokens/${t.id}`, t);
     return { status: 201, body: view(t) };
   };

@@ -50,7 +50,10 @@ export class FakeHttpServer {
         if (fault === 'fail') return void res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":"unavailable"}');
         if (fault === 'garbage') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('<html>surprise</html>');
         Promise.resolve(this.handle(request)).then(
-          (reply) => res.writeHead(reply.status, { 'Content-Type': 'application/json' }).end(reply.body === undefined ? '' : JSON.stringify(reply.body)),
+          (reply) =>
+            res
+              .writeHead(reply.status, { 'Content-Type': 'application/json' })
+              .end(reply.body === undefined ? '' : JSON.stringify(reply.body)),
           () => res.writeHead(500).end(),
         );
       });

@@ -11,7 +11,15 @@ const stripeId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')
 
 const cardError = (code: string, declineCode: string | undefined, intentId: string): FakeReply => ({
   status: 402,
-  body: { error: { type: 'card_error', code, decline_code: declineCode, message: 'Your card was declined.', payment_intent: { id: intentId, status: 'requires_payment_method' } } },
+  body: {
+    error: {
+      type: 'card_error',
+      code,
+      decline_code: declineCode,
+      message: 'Your card was declined.',
+      payment_intent: { id: intentId, status: 'requires_payment_method' },
+    },
+  },
 });
 
 /**
@@ -35,14 +43,23 @@ export function fakeStripe(secretKey: string) {
   };
 
   const pmView = (id: string, c: Card) => ({
-    id, object: 'payment_method', type: 'card',
-    card: { brand: c.number.startsWith('4') ? 'visa' : 'mastercard', last4: c.number.slice(-4), exp_month: c.exp_month, exp_year: c.exp_year, fingerprint: createHash('sha256').update(c.number).digest('hex').slice(0, 16) },
+    id,
+    object: 'payment_method',
+    type: 'card',
+    card: {
+      brand: c.number.startsWith('4') ? 'visa' : 'mastercard',
+      last4: c.number.slice(-4),
+      exp_month: c.exp_month,
+      exp_year: c.exp_year,
+      fingerprint: createHash('sha256').update(c.number).digest('hex').slice(0, 16),
+    },
   });
 
   async function post(req: FakeRequest): Promise<FakeReply> {
     const b = req.body as Record<string, string>;
     if (req.path === '/v1/payment_methods') {
-      if (!/^\d{12,19}$/.test(b['card[number]'] ?? '')) return { status: 402, body: { error: { type: 'card_error', code: 'incorrect_number' } } };
+      if (!/^\d{12,19}$/.test(b['card[number]'] ?? ''))
+        return { status: 402, body: { error: { type: 'card_error', code: 'incorrect_number' } } };
       const id = stripeId('pm');
       const card = { number: b['card[number]']!, exp_month: Number(b['card[exp_month]']), exp_year: Number(b['card[exp_year]']) };
       methods.set(id, { ...card, detached: false });
@@ -65,12 +82,23 @@ export function fakeStripe(secretKey: string) {
       if (pm.number === '4000000000009995') return cardError('card_declined', 'insufficient_funds', id);
       if (pm.number === '4000000000000119') return cardError('processing_error', undefined, id);
       intents.set(id, { amount: Number(b.amount), refunded: 0 });
-      return { status: 200, body: { id, object: 'payment_intent', status: 'succeeded', amount: Number(b.amount), currency: b.currency, latest_charge: stripeId('ch') } };
+      return {
+        status: 200,
+        body: {
+          id,
+          object: 'payment_intent',
+          status: 'succeeded',
+          amount: Number(b.amount),
+          currency: b.currency,
+          latest_charge: stripeId('ch'),
+        },
+      };
     }
     if (req.path === '/v1/refunds') {
       const intent = intents.get(b.payment_intent ?? '');
       const amount = Number(b.amount ?? intent?.amount);
-      if (!intent || intent.refunded + amount > intent.amount) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_already_refunded' } } };
+      if (!intent || intent.refunded + amount > intent.amount)
+        return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_already_refunded' } } };
       if (state.refuseRefunds) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_disputed' } } };
       intent.refunded += amount;
       state.refundsCreated += 1;
@@ -84,7 +112,9 @@ export function fakeStripe(secretKey: string) {
     if (req.method === 'GET') {
       const id = /^\/v1\/payment_methods\/([^/]+)$/.exec(req.path)?.[1];
       const pm = id ? methods.get(id) : undefined;
-      return pm && !pm.detached ? { status: 200, body: pmView(id!, pm) } : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
+      return pm && !pm.detached
+        ? { status: 200, body: pmView(id!, pm) }
+        : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
     }
     const key = req.headers['idempotency-key'] as string | undefined;
     const replay = key ? replies.get(key) : undefined;

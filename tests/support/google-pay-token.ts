@@ -1,12 +1,4 @@
-import {
-  createCipheriv,
-  createHmac,
-  diffieHellman,
-  generateKeyPairSync,
-  hkdfSync,
-  sign,
-  type KeyObject,
-} from 'node:crypto';
+import { createCipheriv, createHmac, diffieHellman, generateKeyPairSync, hkdfSync, sign, type KeyObject } from 'node:crypto';
 import { lengthPrefixed, pointToPublicKey, publicKeyToPoint } from '../../src/modules/payment/google-pay/google-pay-crypto';
 
 const HOUR_MS = 3_600_000;
@@ -23,7 +15,9 @@ export function createGooglePayKeys() {
   const merchant = ecKey();
   return {
     root,
-    rootKeysJson: { keys: [{ keyValue: spkiBase64(root.publicKey), protocolVersion: 'ECv2', keyExpiration: String(Date.now() + 24 * HOUR_MS) }] },
+    rootKeysJson: {
+      keys: [{ keyValue: spkiBase64(root.publicKey), protocolVersion: 'ECv2', keyExpiration: String(Date.now() + 24 * HOUR_MS) }],
+    },
     merchantPrivateKeyPem: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     merchantPublicKey: merchant.publicKey,
   };
@@ -69,7 +63,10 @@ export function buildGooglePayToken(options: GoogleTokenOptions) {
 
   const ephemeral = ecKey();
   const ephemeralPoint = publicKeyToPoint(ephemeral.publicKey);
-  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: pointToPublicKey(publicKeyToPoint(options.merchantPublicKey)) });
+  const shared = diffieHellman({
+    privateKey: ephemeral.privateKey,
+    publicKey: pointToPublicKey(publicKeyToPoint(options.merchantPublicKey)),
+  });
   const keys = Buffer.from(hkdfSync('sha256', Buffer.concat([ephemeralPoint, shared]), Buffer.alloc(32), 'Google', 64));
   const cipher = createCipheriv('aes-256-ctr', keys.subarray(0, 32), Buffer.alloc(16, 0));
   const plaintext = Buffer.from(JSON.stringify(options.plaintext ?? googlePayPlaintext()));
@@ -93,4 +90,3 @@ export function buildGooglePayToken(options: GoogleTokenOptions) {
     signedMessage,
   };
 }
-

@@ -6,7 +6,11 @@ import { loginAdmin, type registerUser, type TestApp } from './test-app';
 export type TestUser = Awaited<ReturnType<typeof registerUser>>;
 
 export async function createWallet(t: TestApp, user: TestUser, currency = 'USD', extra: Record<string, unknown> = {}) {
-  const res = await t.http().post('/api/v1/wallets').set(user.auth).send({ currency, ...extra });
+  const res = await t
+    .http()
+    .post('/api/v1/wallets')
+    .set(user.auth)
+    .send({ currency, ...extra });
   if (res.status !== 201) throw new Error(`create wallet failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; balance: string; currency: string; userId: string };
 }
@@ -30,12 +34,7 @@ export async function fund(t: TestApp, walletId: string, amount: bigint | number
   return res.body;
 }
 
-export function transfer(
-  t: TestApp,
-  user: TestUser,
-  body: Record<string, unknown>,
-  idempotencyKey: string | null = randomUUID(),
-) {
+export function transfer(t: TestApp, user: TestUser, body: Record<string, unknown>, idempotencyKey: string | null = randomUUID()) {
   const req = t.http().post('/api/v1/wallet/transfer').set(user.auth);
   if (idempotencyKey !== null) req.set('Idempotency-Key', idempotencyKey);
   return req.send(body);

@@ -72,7 +72,15 @@ export async function transactionsOf(t: TestApp, walletId: string) {
 }
 
 export async function mobileChargesOf(t: TestApp, walletId: string) {
-  const { rows } = await t.container.db.query<{ id: string; purpose: string; status: string; failure_code: string | null; payment_session_id: string | null; transfer_id: string | null; amount: string }>(
+  const { rows } = await t.container.db.query<{
+    id: string;
+    purpose: string;
+    status: string;
+    failure_code: string | null;
+    payment_session_id: string | null;
+    transfer_id: string | null;
+    amount: string;
+  }>(
     `SELECT id, purpose, status, failure_code, payment_session_id, transfer_id, amount::text AS amount
        FROM card_charges WHERE wallet_id = $1 ORDER BY created_at`,
     [walletId],

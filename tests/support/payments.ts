@@ -18,7 +18,11 @@ export const cardData = (number: string = TEST_CARDS.approved) => ({
 });
 
 export async function createCardToken(t: TestApp, auth: Record<string, string>, number: string = TEST_CARDS.approved) {
-  const res = await t.http().post('/api/v1/tokens').set(auth).send({ type: 'card', data: cardData(number) });
+  const res = await t
+    .http()
+    .post('/api/v1/tokens')
+    .set(auth)
+    .send({ type: 'card', data: cardData(number) });
   if (res.status !== 201) throw new Error(`tokenize failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; card: { last4: string } };
 }

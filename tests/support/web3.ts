@@ -7,7 +7,10 @@ import { startTestApp, type TestApp } from './test-app';
 type User = { auth: Record<string, string> };
 
 /** An app whose WEB3_CHAINS points at the test's anvil (plus `extra` chains); the watcher is driven by hand. */
-export function startWeb3App(anvil: Anvil, options: { confirmations?: number; tokens?: Record<string, string>; extra?: Record<string, unknown> } = {}) {
+export function startWeb3App(
+  anvil: Anvil,
+  options: { confirmations?: number; tokens?: Record<string, string>; extra?: Record<string, unknown> } = {},
+) {
   const chains = {
     [anvil.chainId]: { rpcUrl: anvil.rpcUrl, confirmations: options.confirmations ?? 1, tokens: options.tokens ?? {} },
     ...options.extra,
@@ -33,6 +36,9 @@ export async function fundAddress(anvil: Anvil, address: string, eth = '10') {
 
 /** The wallet's private key, unsealed the way only the vault does: for leak searches in tests. */
 export async function vaultedPrivateKey(t: TestApp, walletId: string): Promise<string> {
-  const { rows } = await t.container.db.query<{ key_ciphertext: string }>('SELECT key_ciphertext FROM web3_vault_keys WHERE wallet_id = $1', [walletId]);
+  const { rows } = await t.container.db.query<{ key_ciphertext: string }>(
+    'SELECT key_ciphertext FROM web3_vault_keys WHERE wallet_id = $1',
+    [walletId],
+  );
   return new Encryptor(t.config.ENCRYPTION_KEYS).decrypt(rows[0]!.key_ciphertext, walletId).toString('hex');
 }

@@ -9,15 +9,18 @@ describe('BatchWorker', () => {
   const logger = { error: jest.fn() } as unknown as Logger;
   const worker = (items: number[][], handle: (n: number) => Promise<Outcome>, metrics?: ReturnType<typeof createMetrics>) => {
     const claim = jest.fn(async (limit: number) => (items.shift() ?? []).slice(0, limit));
-    const w = new BatchWorker<number, Outcome>({
-      name: 'test worker',
-      outcomes: ['done', 'retried'],
-      metric: metrics && { metrics, name: 'test_worker_total', help: 'test' },
-      batchSize: 3,
-      claim,
-      handle,
-      describe: (n) => ({ item: n }),
-    }, logger);
+    const w = new BatchWorker<number, Outcome>(
+      {
+        name: 'test worker',
+        outcomes: ['done', 'retried'],
+        metric: metrics && { metrics, name: 'test_worker_total', help: 'test' },
+        batchSize: 3,
+        claim,
+        handle,
+        describe: (n) => ({ item: n }),
+      },
+      logger,
+    );
     return { w, claim };
   };
 

@@ -22,7 +22,11 @@ interface Job {
 
 const workflow = parse(read('.github/workflows/ci.yml')) as { jobs: Record<string, Job> };
 const ciRun = read('.ci/run');
-const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; devDependencies: Record<string, string>; engines: { node: string } };
+const pkg = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+  engines: { node: string };
+};
 const needs = (job: string) => [workflow.jobs[job]!.needs ?? []].flat();
 const runs = (job: string) => workflow.jobs[job]!.steps.map((s) => s.run ?? '').join('\n');
 
@@ -39,13 +43,18 @@ describe('the CI/CD pipeline (.github/workflows/ci.yml) against .ci/run', () => 
     const test = workflow.jobs.test!;
     const suites = test.steps.filter((s) => s.run === 'npm test');
     expect(suites.map((s) => s.env?.DATABASE_URL !== undefined)).toEqual([false, true]);
-    expect(suites[1]!.env).toEqual({ DATABASE_URL: expect.stringMatching(/^postgres:\/\/.*\/test$/), REDIS_URL: expect.stringMatching(/^redis:\/\//) });
+    expect(suites[1]!.env).toEqual({
+      DATABASE_URL: expect.stringMatching(/^postgres:\/\/.*\/test$/),
+      REDIS_URL: expect.stringMatching(/^redis:\/\//),
+    });
     expect(ciRun).toMatch(/env -u DATABASE_URL -u REDIS_URL npm test/);
     expect(ciRun).toMatch(/DATABASE_URL=\$PG_URL REDIS_URL=\$REDIS_URL_CI npm test/);
   });
 
   it('when versions are compared, then CI, the image and compose use the same Node, PostgreSQL and Redis majors', () => {
-    const nodes = Object.values(workflow.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith('actions/setup-node')).map((s) => s.with?.['node-version']));
+    const nodes = Object.values(workflow.jobs).flatMap((j) =>
+      j.steps.filter((s) => s.uses?.startsWith('actions/setup-node')).map((s) => s.with?.['node-version']),
+    );
     expect(new Set(nodes)).toEqual(new Set([20]));
     expect(pkg.engines.node).toMatch(/^>=20\./);
     expect(read('Dockerfile')).toMatch(/^FROM node:20-slim AS build$/m);

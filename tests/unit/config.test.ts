@@ -56,9 +56,13 @@ describe('loadConfig', () => {
 
   it('when CARD_CHARGE_STALE_AFTER_MS is shorter than a request can wait for the processor, then it is refused by name', () => {
     // 20 s × 3 attempts: a request may still be waiting after 60 s; sweeping at 90 s would race it.
-    expect(configErrorOf({ PROVIDER_TIMEOUT_MS: '20000', PROVIDER_RETRIES_MAX: '2', CARD_CHARGE_STALE_AFTER_MS: '90000' }).message)
-      .toMatch(/CARD_CHARGE_STALE_AFTER_MS: must be at least .*\(120000\)/);
-    expect(loadConfig({ PROVIDER_TIMEOUT_MS: '20000', PROVIDER_RETRIES_MAX: '2', CARD_CHARGE_STALE_AFTER_MS: '120000' }).CARD_CHARGE_STALE_AFTER_MS).toBe(120_000);
+    expect(configErrorOf({ PROVIDER_TIMEOUT_MS: '20000', PROVIDER_RETRIES_MAX: '2', CARD_CHARGE_STALE_AFTER_MS: '90000' }).message).toMatch(
+      /CARD_CHARGE_STALE_AFTER_MS: must be at least .*\(120000\)/,
+    );
+    expect(
+      loadConfig({ PROVIDER_TIMEOUT_MS: '20000', PROVIDER_RETRIES_MAX: '2', CARD_CHARGE_STALE_AFTER_MS: '120000' })
+        .CARD_CHARGE_STALE_AFTER_MS,
+    ).toBe(120_000);
     expect(loadConfig({})).toMatchObject({ CARD_CHARGE_SWEEP_INTERVAL_MS: 60_000, CARD_CHARGE_STALE_AFTER_MS: 300_000 });
   });
 
@@ -139,9 +143,7 @@ describe('loadConfig with NODE_ENV=production', () => {
   });
 
   it('when an old rotated key is the development key, then it is refused too', () => {
-    expect(configErrorOf({ ...production, ENCRYPTION_KEYS: `${strongKey('k2')},${DEV_KEY}` }).message).toMatch(
-      /ENCRYPTION_KEYS: /,
-    );
+    expect(configErrorOf({ ...production, ENCRYPTION_KEYS: `${strongKey('k2')},${DEV_KEY}` }).message).toMatch(/ENCRYPTION_KEYS: /);
   });
 });
 
@@ -150,7 +152,13 @@ describe('JWT_SECRET strength outside and inside production', () => {
 
   it.each([
     ['the k8s template placeholder', 'CHANGE-ME-to-64-random-hex-characters'],
-    ['a 31-byte random secret', randomBytes(31).toString('latin1').replace(/[^\x21-\x7e]/g, 'x').slice(0, 31)],
+    [
+      'a 31-byte random secret',
+      randomBytes(31)
+        .toString('latin1')
+        .replace(/[^\x21-\x7e]/g, 'x')
+        .slice(0, 31),
+    ],
     ['one character repeated', 'a'.repeat(64)],
     ['a short pattern repeated', 'abcd1234'.repeat(8)],
     ['few different characters', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbbbbbbbbcccccccccc'],

@@ -4,14 +4,17 @@ import { parse } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../src/config/config';
 
 interface Compose {
-  services: Record<string, {
-    image?: string;
-    build?: unknown;
-    env_file?: unknown;
-    environment?: Record<string, string>;
-    healthcheck?: unknown;
-    depends_on?: Record<string, unknown>;
-  }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: unknown;
+      env_file?: unknown;
+      environment?: Record<string, string>;
+      healthcheck?: unknown;
+      depends_on?: Record<string, unknown>;
+    }
+  >;
 }
 
 const ROOT = join(__dirname, '../..');

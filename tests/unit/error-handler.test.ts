@@ -31,7 +31,14 @@ describe('errorHandler', () => {
     const res = await request(app).get('/boom').set('X-Request-Id', 'req-cause');
     expect(res.status).toBe(503);
     expect(res.text).not.toContain('/srv/secret');
-    expect(logs.entries).toContainEqual(expect.objectContaining({ message: 'dependency unavailable', code: 'chain_error', cause: 'node at /srv/secret said no', requestId: 'req-cause' }));
+    expect(logs.entries).toContainEqual(
+      expect.objectContaining({
+        message: 'dependency unavailable',
+        code: 'chain_error',
+        cause: 'node at /srv/secret said no',
+        requestId: 'req-cause',
+      }),
+    );
   });
 
   it('when a route throws an unexpected error, then 500 internal_error with the request id and no stack', async () => {

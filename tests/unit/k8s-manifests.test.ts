@@ -11,7 +11,9 @@ type Manifest = Record<string, any>;
 
 function loadManifests(): { file: string; doc: Manifest }[] {
   const out: { file: string; doc: Manifest }[] = [];
-  for (const file of readdirSync(K8S).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(K8S)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     for (const document of parseAllDocuments(readFileSync(join(K8S, file), 'utf8'))) {
       if (document.errors.length > 0) throw new Error(`${file}: ${document.errors.map((e) => e.message).join('; ')}`);
       const doc = document.toJS() as Manifest | null;
@@ -43,7 +45,11 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
       ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'PodDisruptionBudget', 'Secret', 'Service'].sort(),
     );
     for (const { file, doc } of manifests) {
-      expect({ file, apiVersion: typeof doc.apiVersion, name: typeof doc.metadata?.name }).toEqual({ file, apiVersion: 'string', name: 'string' });
+      expect({ file, apiVersion: typeof doc.apiVersion, name: typeof doc.metadata?.name }).toEqual({
+        file,
+        apiVersion: 'string',
+        name: 'string',
+      });
       expect(doc.metadata.namespace).toBeUndefined();
     }
   });
@@ -63,9 +69,12 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
     const version = (JSON.parse(readFileSync(join(K8S, '../package.json'), 'utf8')) as { version: string }).version;
     for (const c of all) {
       expect({ name: c.name, liveness: c.livenessProbe?.httpGet?.path, readiness: c.readinessProbe?.httpGet?.path }).toEqual({
-        name: c.name, liveness: expect.any(String), readiness: expect.any(String),
+        name: c.name,
+        liveness: expect.any(String),
+        readiness: expect.any(String),
       });
-      for (const side of ['requests', 'limits']) expect(c.resources?.[side]).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      for (const side of ['requests', 'limits'])
+        expect(c.resources?.[side]).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
       expect(c.image).toMatch(/^[\w./-]+:(?!latest$)[\w.-]+$/);
     }
     expect(container().image).toBe(`ocp-api:${version}`);
@@ -77,7 +86,11 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
     expect(Object.keys(configMap().data).filter((k) => secretKeys.includes(k) || /SECRET|PASSWORD|TOKEN|KEY/.test(k))).toEqual([]);
     for (const env of (container().env ?? []) as Manifest[]) {
       if (secretKeys.includes(env.name) || /SECRET|PASSWORD|TOKEN|KEY/.test(env.name)) {
-        expect({ name: env.name, value: env.value, from: Object.keys(env.valueFrom ?? {}) }).toEqual({ name: env.name, value: undefined, from: ['secretKeyRef'] });
+        expect({ name: env.name, value: env.value, from: Object.keys(env.valueFrom ?? {}) }).toEqual({
+          name: env.name,
+          value: undefined,
+          from: ['secretKeyRef'],
+        });
       }
     }
   });

@@ -26,6 +26,9 @@ describe('logger', () => {
     const logger = createLogger('warn', [capture]);
     logger.warn('kept', { password: 'hunter2' });
     logger.debug('asked for by the transport');
-    expect(capture.lines.map((l) => [l.message, l.password])).toEqual([['kept', '[REDACTED]'], ['asked for by the transport', undefined]]);
+    expect(capture.lines.map((l) => [l.message, l.password])).toEqual([
+      ['kept', '[REDACTED]'],
+      ['asked for by the transport', undefined],
+    ]);
   });
 });

@@ -22,7 +22,7 @@ describe('isConnectionError', () => {
     ['a serialization failure (40001)', pgError('40001')],
     ['a syntax error (42601)', pgError('42601')],
     ['a plain bug', new TypeError('cannot read properties of undefined')],
-  ])('when the error is %s, then it is not (it stays the statement\'s own error)', (_name, error) => {
+  ])("when the error is %s, then it is not (it stays the statement's own error)", (_name, error) => {
     expect(isConnectionError(error)).toBe(false);
   });
 });

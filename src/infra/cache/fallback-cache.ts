@@ -69,24 +69,39 @@ export class FallbackCache implements DegradableCache {
   }
 
   get(key: string): Promise<string | null> {
-    return this.run((c) => c.get(key), (m) => m.get(key));
+    return this.run(
+      (c) => c.get(key),
+      (m) => m.get(key),
+    );
   }
 
   set(key: string, value: string, ttlMs?: number): Promise<void> {
-    return this.run((c) => c.set(key, value, ttlMs), (m) => this.touch(key, m.set(key, value, ttlMs)));
+    return this.run(
+      (c) => c.set(key, value, ttlMs),
+      (m) => this.touch(key, m.set(key, value, ttlMs)),
+    );
   }
 
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return this.run((c) => c.setIfAbsent(key, value, ttlMs), (m) => this.touch(key, m.setIfAbsent(key, value, ttlMs)));
+    return this.run(
+      (c) => c.setIfAbsent(key, value, ttlMs),
+      (m) => this.touch(key, m.setIfAbsent(key, value, ttlMs)),
+    );
   }
 
   /** Counters are not tracked: the ones Redis holds simply expire with their window. */
   increment(key: string, ttlMs: number): Promise<{ count: number; resetAtMs: number }> {
-    return this.run((c) => c.increment(key, ttlMs), (m) => m.increment(key, ttlMs));
+    return this.run(
+      (c) => c.increment(key, ttlMs),
+      (m) => m.increment(key, ttlMs),
+    );
   }
 
   delete(key: string): Promise<void> {
-    return this.run((c) => c.delete(key), (m) => this.touch(key, m.delete(key)));
+    return this.run(
+      (c) => c.delete(key),
+      (m) => this.touch(key, m.delete(key)),
+    );
   }
 
   /** Redis itself: /ready reports whether the shared cache answers. */

@@ -50,10 +50,11 @@ export async function reencryptColumn(db: SqlClient, encryptor: Encryptor, col: 
         result.failed += 1;
         continue;
       }
-      const { rowCount } = await db.query(
-        `UPDATE ${col.table} SET ${col.column} = $1 WHERE ${col.idColumn} = $2 AND ${col.column} = $3`,
-        [fresh, row.id, row.ct],
-      );
+      const { rowCount } = await db.query(`UPDATE ${col.table} SET ${col.column} = $1 WHERE ${col.idColumn} = $2 AND ${col.column} = $3`, [
+        fresh,
+        row.id,
+        row.ct,
+      ]);
       result.rotated += rowCount;
     }
     if (rows.length < BATCH_SIZE) return result;

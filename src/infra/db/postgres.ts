@@ -116,7 +116,16 @@ const RETRY_AFTER_SECONDS = 1;
 /** SQLSTATEs of a lost or refused connection, not of the statement: classes 08 and 57P, and 53300. */
 const CONNECTION_SQLSTATES = /^(08...|57P0[1-4]|53300)$/;
 /** Socket-level failures Node reports while reaching the server. */
-const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** node-postgres raises these as plain Errors without a code. */
 const CONNECTION_MESSAGES = [
   'Connection terminated',

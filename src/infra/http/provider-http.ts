@@ -83,7 +83,10 @@ export class ProviderHttp {
           failure = 'answered more than the allowed response size';
           break;
         }
-        failure = axios.isAxiosError(error) && error.code === 'ECONNABORTED' ? `timed out after ${this.options.timeoutMs} ms` : 'could not be reached';
+        failure =
+          axios.isAxiosError(error) && error.code === 'ECONNABORTED'
+            ? `timed out after ${this.options.timeoutMs} ms`
+            : 'could not be reached';
       }
     }
     throw new Unavailable(`${this.options.name} ${failure}`, this.options.unavailableCode, 5);

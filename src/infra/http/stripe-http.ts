@@ -5,6 +5,16 @@ import { ProviderHttp, type ProviderHttpOptions } from './provider-http';
  * A client for Stripe's API (form-encoded bodies, the secret key as a bearer token), shared by the
  * Stripe token provider and the Stripe payment processor, which live in different modules.
  */
-export function stripeHttp(options: Omit<ProviderHttpOptions, 'name' | 'headers' | 'unavailableCode' | 'encoding'>, secretKey: string, unavailableCode: CodeOf<'unavailable'>) {
-  return new ProviderHttp({ ...options, name: 'Stripe', encoding: 'form', unavailableCode, headers: { Authorization: `Bearer ${secretKey}` } });
+export function stripeHttp(
+  options: Omit<ProviderHttpOptions, 'name' | 'headers' | 'unavailableCode' | 'encoding'>,
+  secretKey: string,
+  unavailableCode: CodeOf<'unavailable'>,
+) {
+  return new ProviderHttp({
+    ...options,
+    name: 'Stripe',
+    encoding: 'form',
+    unavailableCode,
+    headers: { Authorization: `Bearer ${secretKey}` },
+  });
 }

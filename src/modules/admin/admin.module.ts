@@ -44,15 +44,21 @@ export interface AdminModuleDeps {
 /** The admin service: operators, audit log, customers, refunds, card refunds, monitoring, analytics. */
 export function createAdminModule({ config, db, cache, logger, events, auth, ledger, locks, cardRefunds }: AdminModuleDeps) {
   const audit = new AuditTrail(db, new SqlAuditRepository(db));
-  const monitoring = new MonitoringService(new SqlMonitoringRepository(db), cache, audit, {
-    largeAmountMinor: BigInt(config.MONITOR_LARGE_AMOUNT_MINOR),
-    velocityMax: config.MONITOR_VELOCITY_MAX,
-    velocityWindowMs: config.MONITOR_VELOCITY_WINDOW_MS,
-    declinesMax: config.MONITOR_DECLINES_MAX,
-    declinesWindowMs: config.MONITOR_DECLINES_WINDOW_MS,
-    policyRefusalsMax: config.MONITOR_POLICY_REFUSALS_MAX,
-    policyRefusalsWindowMs: config.MONITOR_POLICY_REFUSALS_WINDOW_MS,
-  }, logger);
+  const monitoring = new MonitoringService(
+    new SqlMonitoringRepository(db),
+    cache,
+    audit,
+    {
+      largeAmountMinor: BigInt(config.MONITOR_LARGE_AMOUNT_MINOR),
+      velocityMax: config.MONITOR_VELOCITY_MAX,
+      velocityWindowMs: config.MONITOR_VELOCITY_WINDOW_MS,
+      declinesMax: config.MONITOR_DECLINES_MAX,
+      declinesWindowMs: config.MONITOR_DECLINES_WINDOW_MS,
+      policyRefusalsMax: config.MONITOR_POLICY_REFUSALS_MAX,
+      policyRefusalsWindowMs: config.MONITOR_POLICY_REFUSALS_WINDOW_MS,
+    },
+    logger,
+  );
   monitoring.subscribe(events);
   const dayTotals = new SqlOperatorDayTotals();
   let sweeper: NodeJS.Timeout | undefined;

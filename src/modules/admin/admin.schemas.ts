@@ -35,8 +35,14 @@ export const adminUserView = z
 export const auditQuery = pageQuery
   .extend({
     actorId: id.optional(),
-    action: z.string().regex(/^[a-z_.]{1,64}$/).optional(),
-    targetType: z.string().regex(/^[a-z_]{1,32}$/).optional(),
+    action: z
+      .string()
+      .regex(/^[a-z_.]{1,64}$/)
+      .optional(),
+    targetType: z
+      .string()
+      .regex(/^[a-z_]{1,32}$/)
+      .optional(),
     targetId: id.optional(),
     outcome: z.enum(['succeeded', 'refused']).optional(),
     from: isoDate.optional(),

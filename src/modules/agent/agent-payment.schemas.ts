@@ -3,7 +3,6 @@ import { resourceId as id } from '../../http/params';
 import { currencyCode, positiveAmount } from '../../shared/money/money';
 import type { AgentPayment, AuditEntry } from './agent-payment.repository';
 
-
 export const a2aTransferBody = z
   .object({
     to: z.union([z.object({ agentId: id }).strict(), z.object({ walletId: id }).strict()]),
@@ -13,7 +12,6 @@ export const a2aTransferBody = z
     mandate: z.string().min(1).max(8192).optional().meta({ description: 'A signed owner mandate (compact JWS, ES256)' }),
   })
   .strict();
-
 
 export const agentPaymentView = z
   .object({
@@ -56,18 +54,37 @@ export const auditPageView = z.object({ data: z.array(auditEntryView), nextCurso
 
 export function toAgentPaymentView(p: AgentPayment) {
   return {
-    id: p.id, agentId: p.agentId, status: p.status, amount: p.amount.toString(), currency: p.currency,
-    fromWalletId: p.fromWalletId, toWalletId: p.toWalletId, toAgentId: p.toAgentId, merchantId: p.merchantId,
-    memo: p.memo, source: p.source, reference: p.reference, policyVersion: p.policyVersion, mandateId: p.mandateId,
-    mandateHash: p.mandateHash, transferId: p.transferId, expiresAt: p.expiresAt?.toISOString() ?? null,
+    id: p.id,
+    agentId: p.agentId,
+    status: p.status,
+    amount: p.amount.toString(),
+    currency: p.currency,
+    fromWalletId: p.fromWalletId,
+    toWalletId: p.toWalletId,
+    toAgentId: p.toAgentId,
+    merchantId: p.merchantId,
+    memo: p.memo,
+    source: p.source,
+    reference: p.reference,
+    policyVersion: p.policyVersion,
+    mandateId: p.mandateId,
+    mandateHash: p.mandateHash,
+    transferId: p.transferId,
+    expiresAt: p.expiresAt?.toISOString() ?? null,
     createdAt: p.createdAt.toISOString(),
   };
 }
 
 export function toAuditEntryView(e: AuditEntry) {
   return {
-    id: e.id, paymentId: e.paymentId, decision: e.decision, rule: e.rule, reason: e.reason,
-    policyVersion: e.policyVersion, amount: e.amount?.toString() ?? null, currency: e.currency,
+    id: e.id,
+    paymentId: e.paymentId,
+    decision: e.decision,
+    rule: e.rule,
+    reason: e.reason,
+    policyVersion: e.policyVersion,
+    amount: e.amount?.toString() ?? null,
+    currency: e.currency,
     createdAt: e.createdAt.toISOString(),
   };
 }

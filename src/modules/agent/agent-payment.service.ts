@@ -137,13 +137,20 @@ export class AgentPaymentService {
       // The agent acts for its owner, from its bound wallet only; its policy is checked in the guard.
       await this.ledger.transferForOwner(
         agent.ownerId,
-        { fromWalletId: agent.walletId, toWalletId: draft.toWalletId, amount: draft.amount, currency: draft.currency, description: draft.memo ?? `agent ${agent.id}` },
+        {
+          fromWalletId: agent.walletId,
+          toWalletId: draft.toWalletId,
+          amount: draft.amount,
+          currency: draft.currency,
+          description: draft.memo ?? `agent ${agent.id}`,
+        },
         {
           type: 'agent_payment',
           metadata: { agentId: agent.id, agentPaymentId: draft.id, source: draft.source },
           guard: async (tx) => {
             const current = await this.agents.findById(agent.id, tx);
-            if (!current || current.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_suspended_or_revoked');
+            if (!current || current.status !== 'active')
+              throw new Forbidden('The agent is suspended or revoked', 'agent_suspended_or_revoked');
             checked = { ...draft, policyVersion: current.policyVersion };
             if (o.approving && (await this.payments.lock(tx, draft.id))?.status !== 'pending_approval') throw notPending();
             checkStaticRules(current.policy, facts(draft), now);
@@ -180,7 +187,10 @@ export class AgentPaymentService {
       await this.db.transaction(async (tx) => {
         if (mandate) Object.assign(pending, await this.mandateCheck().check(tx, mandate, pending, now));
         await this.insert(tx, pending);
-        await this.payments.appendAudit(tx, audit(pending, 'pending_approval', 'approval_threshold', 'amount above the approval threshold'));
+        await this.payments.appendAudit(
+          tx,
+          audit(pending, 'pending_approval', 'approval_threshold', 'amount above the approval threshold'),
+        );
         await this.outbox.enqueue(tx, [event]);
         await persist(tx, pending);
       });
@@ -250,11 +260,26 @@ export class AgentPaymentService {
       toWalletId = r.to.walletId;
     }
     return {
-      id: newId('apm'), agentId: agent.id, ownerId: agent.ownerId, status: 'pending_approval', amount: r.amount,
-      currency: r.currency, fromWalletId: agent.walletId, toWalletId, toAgentId,
-      merchantId: 'merchantId' in r.to ? r.to.merchantId : null, memo: r.memo ?? null, source: r.source,
-      reference: r.reference ?? null, policyVersion: agent.policyVersion, mandateId: null, mandateHash: null,
-      transferId: null, expiresAt: null, decidedAt: null, createdAt: new Date(),
+      id: newId('apm'),
+      agentId: agent.id,
+      ownerId: agent.ownerId,
+      status: 'pending_approval',
+      amount: r.amount,
+      currency: r.currency,
+      fromWalletId: agent.walletId,
+      toWalletId,
+      toAgentId,
+      merchantId: 'merchantId' in r.to ? r.to.merchantId : null,
+      memo: r.memo ?? null,
+      source: r.source,
+      reference: r.reference ?? null,
+      policyVersion: agent.policyVersion,
+      mandateId: null,
+      mandateHash: null,
+      transferId: null,
+      expiresAt: null,
+      decidedAt: null,
+      createdAt: new Date(),
     };
   }
 
@@ -263,7 +288,9 @@ export class AgentPaymentService {
       await this.payments.insert(tx, payment);
     } catch (error) {
       if (!(error instanceof DuplicateCheckoutPayment)) throw error;
-      throw new Conflict('checkout_already_paid', 'This checkout was already paid (or waits for approval)', { reference: payment.reference });
+      throw new Conflict('checkout_already_paid', 'This checkout was already paid (or waits for approval)', {
+        reference: payment.reference,
+      });
     }
   }
 
@@ -281,8 +308,15 @@ function facts(p: AgentPayment) {
 function audit(p: AgentPayment, decision: AuditEntry['decision'], rule: string | null, reason: string) {
   return {
     // A refused payment was never stored: its id is kept as the attempt's reference.
-    agentId: p.agentId, ownerId: p.ownerId, paymentId: p.id, decision, rule, reason,
-    policyVersion: p.policyVersion, amount: p.amount, currency: p.currency,
+    agentId: p.agentId,
+    ownerId: p.ownerId,
+    paymentId: p.id,
+    decision,
+    rule,
+    reason,
+    policyVersion: p.policyVersion,
+    amount: p.amount,
+    currency: p.currency,
   };
 }
 

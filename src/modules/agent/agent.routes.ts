@@ -62,7 +62,7 @@ export function agentRoutes(api: Api, agents: AgentService): void {
   api.route({
     method: 'patch',
     path: '/agents/:id',
-    summary: "Rename an agent or replace its policy (a new policy version)",
+    summary: 'Rename an agent or replace its policy (a new policy version)',
     tags,
     permission,
     params: idParams,

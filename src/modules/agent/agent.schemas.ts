@@ -59,7 +59,6 @@ export const updateAgentBody = z
   })
   .strict();
 
-
 const policyView = z.object({
   maxPerTransaction: z.string().optional(),
   dailyBudget: z.string().optional(),

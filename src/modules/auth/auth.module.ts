@@ -41,12 +41,19 @@ export async function createAuthModule(d: AuthModuleDeps) {
       await revocations.warm();
     });
   }
-  const service = new AuthService(db, new SqlAuthRepository(db), tokenIssuer, logger, {
-    refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
-    locks,
-    revocations,
-    passwordCost: scryptCost(config.PASSWORD_SCRYPT_COST_LOG2),
-  }, d.agentCredentials);
+  const service = new AuthService(
+    db,
+    new SqlAuthRepository(db),
+    tokenIssuer,
+    logger,
+    {
+      refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
+      locks,
+      revocations,
+      passwordCost: scryptCost(config.PASSWORD_SCRYPT_COST_LOG2),
+    },
+    d.agentCredentials,
+  );
   await service.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   return { service, locks };
 }

@@ -50,7 +50,7 @@ export function authRoutes(api: Api, auth: AuthService): void {
   api.route({
     method: 'post',
     path: '/auth/logout',
-    summary: 'Deny the presented access token at once and end one session (refresh token family) or all of the caller\'s sessions',
+    summary: "Deny the presented access token at once and end one session (refresh token family) or all of the caller's sessions",
     tags,
     body: logoutBody,
     responses: { 204: { description: 'Signed out' } },

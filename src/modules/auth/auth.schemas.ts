@@ -20,9 +20,7 @@ export const logoutBody = z
   .strict()
   .meta({ description: 'Without refreshToken, every session of the caller ends.' });
 
-export const clientCredentialsBody = z
-  .object({ clientId: z.string().min(1).max(128), clientSecret: z.string().min(1).max(256) })
-  .strict();
+export const clientCredentialsBody = z.object({ clientId: z.string().min(1).max(128), clientSecret: z.string().min(1).max(256) }).strict();
 
 export const createApiClientBody = z
   .object({
@@ -30,7 +28,6 @@ export const createApiClientBody = z
     permissions: z.array(z.enum(GRANTABLE_PERMISSIONS)).max(50),
   })
   .strict();
-
 
 export const userView = z.object({
   id: z.string(),

@@ -137,7 +137,12 @@ export class AuthService {
    * The secret is returned once and stored only hashed. `inTx` runs in the creating transaction
    * (the admin audit log). Errors: validation_failed (400).
    */
-  async createApiClient(createdBy: string, name: string, permissions: string[], inTx?: (tx: SqlClient, client: { id: string; name: string; permissions: string[] }) => Promise<void>) {
+  async createApiClient(
+    createdBy: string,
+    name: string,
+    permissions: string[],
+    inTx?: (tx: SqlClient, client: { id: string; name: string; permissions: string[] }) => Promise<void>,
+  ) {
     const unknown = permissions.filter((p) => !(GRANTABLE_PERMISSIONS as readonly string[]).includes(p));
     if (unknown.length > 0) {
       throw new ValidationFailed(`Permissions that cannot be granted: ${unknown.join(', ')}`, { unknown });
@@ -145,7 +150,14 @@ export class AuthService {
     const clientSecret = newSecret();
     const client = await this.db.transaction(async (tx) => {
       const created = await this.repo.createApiClient(
-        { id: newId('cli'), clientId: newId('ci'), name, secretHash: sha256Hex(clientSecret), permissions: [...new Set(permissions)], createdBy },
+        {
+          id: newId('cli'),
+          clientId: newId('ci'),
+          name,
+          secretHash: sha256Hex(clientSecret),
+          permissions: [...new Set(permissions)],
+          createdBy,
+        },
         tx,
       );
       await inTx?.(tx, { id: created.id, name, permissions: created.permissions });

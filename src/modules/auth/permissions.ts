@@ -64,20 +64,40 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
   admin: [...USER_PERMISSIONS, ...OWNER_PERMISSIONS, ...ADMIN_PERMISSIONS],
   // Front line: finds customers and transactions, stops harm (freeze, lock), opens refund requests.
   support: [
-    'admin:customers:read', 'admin:customers:lock', 'admin:wallets:freeze', 'admin:transactions:read',
-    'admin:refunds:read', 'admin:refunds:request', 'admin:card-refunds:read', 'admin:alerts:read', 'admin:alerts:resolve',
+    'admin:customers:read',
+    'admin:customers:lock',
+    'admin:wallets:freeze',
+    'admin:transactions:read',
+    'admin:refunds:read',
+    'admin:refunds:request',
+    'admin:card-refunds:read',
+    'admin:alerts:read',
+    'admin:alerts:resolve',
   ],
   // Moves money on the business's behalf: approves refunds, retries failed card refunds, makes
   // adjustments; reads the figures.
   finance: [
-    'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:refunds:approve',
-    'admin:card-refunds:read', 'admin:card-refunds:retry', 'admin:wallets:adjust', 'admin:adjustments:read', 'admin:analytics:read',
+    'admin:customers:read',
+    'admin:transactions:read',
+    'admin:refunds:read',
+    'admin:refunds:approve',
+    'admin:card-refunds:read',
+    'admin:card-refunds:retry',
+    'admin:wallets:adjust',
+    'admin:adjustments:read',
+    'admin:analytics:read',
     'admin:alerts:read',
   ],
   // Reads everything, the audit log included; changes nothing.
   auditor: [
-    'admin:customers:read', 'admin:transactions:read', 'admin:refunds:read', 'admin:card-refunds:read', 'admin:alerts:read',
-    'admin:analytics:read', 'admin:audit:read', 'admin:adjustments:read',
+    'admin:customers:read',
+    'admin:transactions:read',
+    'admin:refunds:read',
+    'admin:card-refunds:read',
+    'admin:alerts:read',
+    'admin:analytics:read',
+    'admin:audit:read',
+    'admin:adjustments:read',
   ],
 };
 

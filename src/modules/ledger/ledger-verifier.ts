@@ -2,11 +2,7 @@
  * The ledger's invariants, checked from the stored rows alone. Used by `npm run verify-ledger`
  * after a restore or an incident, and by the tests after every money path.
  */
-export type LedgerCheckName =
-  | 'transfers_balanced'
-  | 'balances_match_entries'
-  | 'no_negative_user_balance'
-  | 'refunds_within_original';
+export type LedgerCheckName = 'transfers_balanced' | 'balances_match_entries' | 'no_negative_user_balance' | 'refunds_within_original';
 
 export interface LedgerCheck {
   name: LedgerCheckName;

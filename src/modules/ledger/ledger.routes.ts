@@ -70,9 +70,7 @@ export function ledgerRoutes(api: Api, ledger: LedgerService): void {
     body: refundBody,
     responses: { 201: { description: 'The refund transfer with its records', schema: postedTransferView } },
     handler: async ({ params, body, principal, persistReply }) =>
-      created(
-        await ledger.refund(principal, params.id, body.amount, body.reason, { inTx: (tx, p) => persistReply(tx, created(p)) }),
-      ),
+      created(await ledger.refund(principal, params.id, body.amount, body.reason, { inTx: (tx, p) => persistReply(tx, created(p)) })),
   });
   // POST /admin/wallets/:id/adjustments lives in the admin module, which audits it.
 }

@@ -6,7 +6,6 @@ import type { LedgerEntry, Transfer } from './ledger.repository';
 import type { PostedTransfer } from './ledger.types';
 import { isoInstant } from '../../shared/instant';
 
-
 export const transferBody = z
   .object({
     fromWalletId: id,
@@ -24,16 +23,16 @@ export const refundBody = z
   })
   .strict();
 
-export const adjustmentBody = z
-  .object({ amount: signedAmount, reason: z.string().trim().min(1).max(500) })
-  .strict();
-
+export const adjustmentBody = z.object({ amount: signedAmount, reason: z.string().trim().min(1).max(500) }).strict();
 
 export const TRANSFER_STATUSES = ['pending', 'completed', 'failed', 'reversed'] as const;
 
 export const historyQuery = pageQuery
   .extend({
-    type: z.string().regex(/^[a-z_0-9]{1,40}$/).optional(),
+    type: z
+      .string()
+      .regex(/^[a-z_0-9]{1,40}$/)
+      .optional(),
     status: z.enum(TRANSFER_STATUSES).optional(),
     from: isoInstant.optional(),
     to: isoInstant.optional(),

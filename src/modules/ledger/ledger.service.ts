@@ -93,7 +93,15 @@ export class LedgerService {
     }
     // Status and funds are checked by the posting itself, under the row locks.
     return this.post(
-      { type: 'transfer', from: from.id, to: to.id, amount, currency: from.currency, description: request.description ?? null, initiatedBy },
+      {
+        type: 'transfer',
+        from: from.id,
+        to: to.id,
+        amount,
+        currency: from.currency,
+        description: request.description ?? null,
+        initiatedBy,
+      },
       found,
       options,
     );
@@ -106,7 +114,13 @@ export class LedgerService {
    * amount_out_of_range (422).
    */
   async adjust(adminId: string, walletId: string, signedAmount: bigint, reason: string, options: PostingOptions = {}) {
-    return this.postAgainstSystem('adjustments', walletId, signedAmount, { type: 'adjustment', description: reason, initiatedBy: adminId }, options);
+    return this.postAgainstSystem(
+      'adjustments',
+      walletId,
+      signedAmount,
+      { type: 'adjustment', description: reason, initiatedBy: adminId },
+      options,
+    );
   }
 
   /**
@@ -181,8 +195,14 @@ export class LedgerService {
     let external: ExternalRefund | undefined;
     const posted = await this.post(
       {
-        type: 'refund', from: original.toWalletId, to: original.fromWalletId, amount: refundAmount,
-        currency: original.currency, description: reason, initiatedBy: principal.sub, refundOf: original.id,
+        type: 'refund',
+        from: original.toWalletId,
+        to: original.fromWalletId,
+        amount: refundAmount,
+        currency: original.currency,
+        description: reason,
+        initiatedBy: principal.sub,
+        refundOf: original.id,
       },
       found,
       {
@@ -215,14 +235,32 @@ export class LedgerService {
   }
 
   private async post(
-    p: { type: string; from: string; to: string; amount: bigint; currency: string; description: string | null; initiatedBy: string; refundOf?: string },
+    p: {
+      type: string;
+      from: string;
+      to: string;
+      amount: bigint;
+      currency: string;
+      description: string | null;
+      initiatedBy: string;
+      refundOf?: string;
+    },
     wallets: ReadonlyMap<string, WalletMeta>,
     { inTx, guard, type, metadata }: PostingOptions,
   ): Promise<PostedTransfer> {
     const command: PostTransferCommand = {
-      transferId: newId('trf'), type: type ?? p.type, fromWalletId: p.from, toWalletId: p.to, amount: p.amount,
-      currency: p.currency, debitEntryId: newId('txn'), creditEntryId: newId('txn'), description: p.description,
-      initiatedBy: p.initiatedBy, refundOf: p.refundOf ?? null, metadata: metadata ?? {},
+      transferId: newId('trf'),
+      type: type ?? p.type,
+      fromWalletId: p.from,
+      toWalletId: p.to,
+      amount: p.amount,
+      currency: p.currency,
+      debitEntryId: newId('txn'),
+      creditEntryId: newId('txn'),
+      description: p.description,
+      initiatedBy: p.initiatedBy,
+      refundOf: p.refundOf ?? null,
+      metadata: metadata ?? {},
     };
     try {
       const { posted, events } = await this.postings.submit({ command, wallets, guard, inTx });
@@ -230,9 +268,14 @@ export class LedgerService {
       // only, so it may carry what no single webhook receiver should see (the sender's new balance).
       const { transfer, debit } = posted;
       const summary: TransferPosted = {
-        transferId: transfer.id, type: transfer.type, currency: transfer.currency, amount: transfer.amount.toString(),
-        fromWalletId: transfer.fromWalletId, fromUserWallet: wallets.has(transfer.fromWalletId),
-        fromBalance: debit.balanceAfter.toString(), createdAt: transfer.createdAt.toISOString(),
+        transferId: transfer.id,
+        type: transfer.type,
+        currency: transfer.currency,
+        amount: transfer.amount.toString(),
+        fromWalletId: transfer.fromWalletId,
+        fromUserWallet: wallets.has(transfer.fromWalletId),
+        fromBalance: debit.balanceAfter.toString(),
+        createdAt: transfer.createdAt.toISOString(),
       };
       this.events.publish([...events, newEvent('transfer.posted', transfer.initiatedBy, summary)]);
       return posted;
@@ -253,7 +296,10 @@ export class LedgerService {
     // Only the receiving side of a transfer may send it back; operators and services may refund either side.
     // The sender sees their own record, so hiding it behind a 404 only confused them: say why instead.
     if (refund && !privileged && entry.amount < 0n) {
-      throw new Forbidden('Only the receiver of a payment can refund it; ask the receiver, or an operator through a refund request', 'refund_receiver_only');
+      throw new Forbidden(
+        'Only the receiver of a payment can refund it; ask the receiver, or an operator through a refund request',
+        'refund_receiver_only',
+      );
     }
     return entry;
   }

@@ -60,7 +60,11 @@ export class PostingQueue {
     private readonly outbox: Outbox,
     { lanes, groupMax }: PostingQueueOptions = { lanes: 2, groupMax: 64 },
   ) {
-    this.grouper = new Grouper(lanes, (waiting) => nextGroup(waiting, groupMax), (group) => this.write(group));
+    this.grouper = new Grouper(
+      lanes,
+      (waiting) => nextGroup(waiting, groupMax),
+      (group) => this.write(group),
+    );
   }
 
   /** Resolves once the posting is committed; rejects with LedgerRefusal or the failure. */
@@ -86,7 +90,10 @@ export class PostingQueue {
 
   private async post(tx: SqlClient, group: Waiting[]): Promise<Array<Committed | LedgerRefusal>> {
     for (const posting of group) await posting.guard?.(tx);
-    const outcomes = await this.ledger.postTransfers(tx, group.map((posting) => posting.command));
+    const outcomes = await this.ledger.postTransfers(
+      tx,
+      group.map((posting) => posting.command),
+    );
     const results = outcomes.map((outcome, i): Committed | LedgerRefusal => {
       const posting = group[i]!;
       if ('refusal' in outcome) return new LedgerRefusal(outcome.refusal);
@@ -98,7 +105,10 @@ export class PostingQueue {
     const committed = results.filter((result): result is Committed => !(result instanceof LedgerRefusal));
     // Side by side: on PostgreSQL all of these writes go out in one round trip.
     await settleAll([
-      this.outbox.enqueue(tx, committed.flatMap((c) => c.events)),
+      this.outbox.enqueue(
+        tx,
+        committed.flatMap((c) => c.events),
+      ),
       ...group.map((posting, i) => {
         const result = results[i]!;
         return result instanceof LedgerRefusal ? undefined : posting.inTx?.(tx, result.posted);
@@ -116,7 +126,9 @@ export class PostingQueue {
  */
 async function settleAll(writes: Array<Promise<unknown> | undefined>): Promise<void> {
   const issued = writes.filter((write): write is Promise<unknown> => write !== undefined);
-  const failures = (await Promise.allSettled(issued)).filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  const failures = (await Promise.allSettled(issued))
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as unknown);
   if (failures.length > 0) throw failures.find((error) => !isAbortedTransactionError(error)) ?? failures[0];
 }
 
@@ -130,13 +142,31 @@ function nextGroup(waiting: Waiting[], groupMax: number): Waiting[] {
 
 function toPostedTransfer(c: PostTransferCommand, b: PostedBalances, wallets: ReadonlyMap<string, WalletMeta>): PostedTransfer {
   const transfer: Transfer = {
-    id: c.transferId, type: c.type, status: 'completed', amount: c.amount, currency: c.currency,
-    fromWalletId: c.fromWalletId, toWalletId: c.toWalletId, refundOf: c.refundOf, refundedAmount: 0n,
-    description: c.description, initiatedBy: c.initiatedBy, metadata: c.metadata, createdAt: b.postedAt,
+    id: c.transferId,
+    type: c.type,
+    status: 'completed',
+    amount: c.amount,
+    currency: c.currency,
+    fromWalletId: c.fromWalletId,
+    toWalletId: c.toWalletId,
+    refundOf: c.refundOf,
+    refundedAmount: 0n,
+    description: c.description,
+    initiatedBy: c.initiatedBy,
+    metadata: c.metadata,
+    createdAt: b.postedAt,
   };
   const entry = (id: string, walletId: string, amount: bigint, balanceAfter: bigint, counterparty: string): LedgerEntry => ({
-    id, transferId: c.transferId, walletId, walletUserId: wallets.get(walletId)?.userId ?? null, amount, balanceAfter,
-    currency: c.currency, counterpartyWalletId: counterparty, createdAt: b.postedAt, transfer,
+    id,
+    transferId: c.transferId,
+    walletId,
+    walletUserId: wallets.get(walletId)?.userId ?? null,
+    amount,
+    balanceAfter,
+    currency: c.currency,
+    counterpartyWalletId: counterparty,
+    createdAt: b.postedAt,
+    transfer,
   });
   return {
     transfer,

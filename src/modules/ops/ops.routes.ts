@@ -43,7 +43,11 @@ export function opsRouter({ db, sharedCache, metrics, metricsAccess = { mode: 'o
     if (metricsAccess.mode === 'token' && !bearerMatches(req, metricsAccess.token)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       res.status(401).json({
-        error: { code: 'unauthorized' satisfies ErrorCode, message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>', requestId: res.locals.requestId as string },
+        error: {
+          code: 'unauthorized' satisfies ErrorCode,
+          message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>',
+          requestId: res.locals.requestId as string,
+        },
       });
       return;
     }

@@ -23,7 +23,12 @@ export interface TokenModuleDeps {
  */
 export function createTokenProvider(deps: TokenModuleDeps & { fingerprinter: Fingerprinter }): TokenProvider {
   const { config, db, encryptor, fingerprinter } = deps;
-  const http = { timeoutMs: config.PROVIDER_TIMEOUT_MS, retriesMax: config.PROVIDER_RETRIES_MAX, backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS, responseBytesMax: config.PROVIDER_RESPONSE_BYTES_MAX };
+  const http = {
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    retriesMax: config.PROVIDER_RETRIES_MAX,
+    backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS,
+    responseBytesMax: config.PROVIDER_RESPONSE_BYTES_MAX,
+  };
   switch (config.TOKEN_PROVIDER) {
     case 'local':
       return new LocalVaultProvider(db, encryptor, fingerprinter);

@@ -3,7 +3,10 @@ import type { PaymentToken } from './token.repository';
 
 const cardData = z
   .object({
-    number: z.string().max(23).meta({ description: 'Card number; spaces and dashes are ignored. Sandbox test cards: see docs/payments.md' }),
+    number: z
+      .string()
+      .max(23)
+      .meta({ description: 'Card number; spaces and dashes are ignored. Sandbox test cards: see docs/payments.md' }),
     expMonth: z.number().int().min(1).max(12),
     expYear: z.number().int().min(0).max(9999).meta({ description: 'Four digits (two are read as 20xx)' }),
     cvc: z.string().max(4),
@@ -11,7 +14,6 @@ const cardData = z
   .strict();
 
 export const createTokenBody = z.object({ type: z.literal('card'), data: cardData }).strict();
-
 
 export const tokenView = z
   .object({

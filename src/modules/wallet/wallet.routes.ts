@@ -1,13 +1,7 @@
 import { idParams } from '../../http/params';
 import type { Api } from '../../http/api';
 import { pageQuery } from '../../shared/pagination';
-import {
-  createWalletBody,
-  toWalletView,
-  updateWalletBody,
-  walletPageView,
-  walletView,
-} from './wallet.schemas';
+import { createWalletBody, toWalletView, updateWalletBody, walletPageView, walletView } from './wallet.schemas';
 import type { WalletService } from './wallet.service';
 
 const tags = ['wallets'];

@@ -30,7 +30,6 @@ export const updateWalletBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
 
-
 export const walletView = z
   .object({
     id: z.string(),

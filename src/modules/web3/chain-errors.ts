@@ -23,10 +23,18 @@ export function chainToAppError(error: unknown, during: 'read' | 'send'): unknow
     );
   }
   if (error instanceof ChainRejected) {
-    if (during === 'read') return withCause(new Unavailable(`The RPC node of chain ${error.chainId} failed to answer`, 'chain_error', RETRY_AFTER_SECONDS), error);
-    if (error.code === 'INSUFFICIENT_FUNDS') return new InsufficientFunds('The wallet does not hold enough on chain for the amount plus gas');
+    if (during === 'read')
+      return withCause(
+        new Unavailable(`The RPC node of chain ${error.chainId} failed to answer`, 'chain_error', RETRY_AFTER_SECONDS),
+        error,
+      );
+    if (error.code === 'INSUFFICIENT_FUNDS')
+      return new InsufficientFunds('The wallet does not hold enough on chain for the amount plus gas');
     const chainCode = /^[A-Z_]{1,40}$/.test(error.code) ? error.code : 'UNKNOWN_ERROR';
-    return withCause(new Unprocessable('transaction_rejected', `Chain ${error.chainId} refused the transaction (${chainCode})`, { chainCode }), error);
+    return withCause(
+      new Unprocessable('transaction_rejected', `Chain ${error.chainId} refused the transaction (${chainCode})`, { chainCode }),
+      error,
+    );
   }
   return error;
 }

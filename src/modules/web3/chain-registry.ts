@@ -60,7 +60,11 @@ export class ChainRegistry {
     this.assertConfigured();
     const chain = this.chains.get(chainId);
     if (!chain) {
-      throw new ValidationFailed(`Chain ${chainId} is not configured on this server`, { configured: [...this.chains.keys()] }, 'unknown_chain');
+      throw new ValidationFailed(
+        `Chain ${chainId} is not configured on this server`,
+        { configured: [...this.chains.keys()] },
+        'unknown_chain',
+      );
     }
     return chain;
   }

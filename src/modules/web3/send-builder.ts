@@ -44,7 +44,14 @@ export async function tokenDecimals(chain: Chain, token: string): Promise<number
  * chains without a base fee), after checking that `from` can pay the amount and the most the gas
  * can cost. Errors: insufficient_funds (422), and the RPC port's.
  */
-export async function buildSend(chain: Chain, from: string, asset: Asset, to: string, amount: bigint, nonce: number): Promise<UnsignedEvmTx> {
+export async function buildSend(
+  chain: Chain,
+  from: string,
+  asset: Asset,
+  to: string,
+  amount: bigint,
+  nonce: number,
+): Promise<UnsignedEvmTx> {
   const call = sendCall(asset, to, amount);
   const native = await chain.rpc.getBalance(from, 'pending');
   const held = asset.kind === 'native' ? native : await tokenBalance(chain, asset.address, from);

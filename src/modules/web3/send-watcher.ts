@@ -108,7 +108,12 @@ export class SendWatcher {
     });
     if (changed) {
       this.events.publish([event]);
-      this.logger.info(`web3 send ${outcome.status}`, { sendId: send.id, chainId: send.chainId, hash: send.hash, blockNumber: outcome.blockNumber });
+      this.logger.info(`web3 send ${outcome.status}`, {
+        sendId: send.id,
+        chainId: send.chainId,
+        hash: send.hash,
+        blockNumber: outcome.blockNumber,
+      });
     }
     return changed;
   }

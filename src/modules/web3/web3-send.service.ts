@@ -59,10 +59,24 @@ export class Web3SendService {
         await this.broadcast(chain.rpc, signed.raw);
         const now = new Date();
         const record: Web3Send = {
-          id: newId('w3s'), walletId: wallet.id, ownerId: wallet.ownerId, chainId: chain.id, from: wallet.address, to: request.to,
-          asset: asset.kind === 'native' ? 'native' : asset.address, assetSymbol: asset.symbol, amount: request.amount, nonce,
-          hash: signed.hash, rawTx: signed.raw, status: 'pending', blockNumber: null, gasUsed: null, failureReason: null,
-          createdAt: now, updatedAt: now,
+          id: newId('w3s'),
+          walletId: wallet.id,
+          ownerId: wallet.ownerId,
+          chainId: chain.id,
+          from: wallet.address,
+          to: request.to,
+          asset: asset.kind === 'native' ? 'native' : asset.address,
+          assetSymbol: asset.symbol,
+          amount: request.amount,
+          nonce,
+          hash: signed.hash,
+          rawTx: signed.raw,
+          status: 'pending',
+          blockNumber: null,
+          gasUsed: null,
+          failureReason: null,
+          createdAt: now,
+          updatedAt: now,
         };
         await this.repo.insertSend(tx, record);
         await this.repo.setNextNonce(tx, chain.id, wallet.address, nonce + 1);
@@ -89,7 +103,8 @@ export class Web3SendService {
   async get(principal: Principal, id: string): Promise<Web3Send> {
     this.chains.assertConfigured();
     const send = await this.repo.findSend(id);
-    if (!send || !(send.ownerId === principal.sub || principal.role === 'service')) throw new NotFound('Send not found', 'web3_send_not_found');
+    if (!send || !(send.ownerId === principal.sub || principal.role === 'service'))
+      throw new NotFound('Send not found', 'web3_send_not_found');
     return send;
   }
 

@@ -48,7 +48,14 @@ export class Web3WalletService {
     const id = newId('w3w');
     return this.db.transaction(async (tx) => {
       const address = await this.vault.generate(tx, id);
-      const wallet: Web3Wallet = { id, ownerId: principal.sub, address, chainId: request.chainId ?? null, label: request.label ?? null, createdAt: new Date() };
+      const wallet: Web3Wallet = {
+        id,
+        ownerId: principal.sub,
+        address,
+        chainId: request.chainId ?? null,
+        label: request.label ?? null,
+        createdAt: new Date(),
+      };
       await this.repo.insertWallet(tx, wallet);
       return wallet;
     });

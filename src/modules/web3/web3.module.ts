@@ -32,7 +32,10 @@ export function createWeb3Module(deps: {
   events: EventBus;
 }) {
   const { config, db, logger, metrics, encryptor, outbox, events } = deps;
-  const chains = new ChainRegistry(config.WEB3_CHAINS, (s) => new EthersRpc(s.chainId, s.rpcUrl, config.WEB3_RPC_TIMEOUT_MS, config.WEB3_RPC_RESPONSE_BYTES_MAX));
+  const chains = new ChainRegistry(
+    config.WEB3_CHAINS,
+    (s) => new EthersRpc(s.chainId, s.rpcUrl, config.WEB3_RPC_TIMEOUT_MS, config.WEB3_RPC_RESPONSE_BYTES_MAX),
+  );
   const repo = new SqlWeb3Repository(db);
   const vault = new KeyVault(encryptor, new SqlVaultKeyStore(db));
   const watcher = new SendWatcher(db, repo, chains, outbox, events, logger, WATCHER_BATCH_SIZE);

@@ -43,7 +43,9 @@ export interface PendingSendsOfChain {
   oldestCreatedAt: Date;
 }
 
-export type SettledSend = { status: 'confirmed'; blockNumber: number; gasUsed: bigint } | { status: 'failed'; blockNumber: number | null; gasUsed: bigint | null; reason: string };
+export type SettledSend =
+  | { status: 'confirmed'; blockNumber: number; gasUsed: bigint }
+  | { status: 'failed'; blockNumber: number | null; gasUsed: bigint | null; reason: string };
 
 /** Storage of web3 wallets, sends and nonces. Errors: only the database's. */
 export interface Web3Repository {

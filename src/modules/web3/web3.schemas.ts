@@ -26,7 +26,6 @@ const baseUnits = z
     example: '1000000000000000',
   });
 
-
 export const createWeb3WalletBody = z
   .object({
     chainId: chainId.optional().meta({ description: 'Default chain for balance reads; must be configured' }),
@@ -34,9 +33,7 @@ export const createWeb3WalletBody = z
   })
   .strict();
 
-export const balanceQuery = z
-  .object({ chainId: chainId.optional().meta({ description: "Defaults to the wallet's chain" }) })
-  .strict();
+export const balanceQuery = z.object({ chainId: chainId.optional().meta({ description: "Defaults to the wallet's chain" }) }).strict();
 
 export const historyQuery = pageQuery.strict();
 
@@ -56,7 +53,12 @@ export const web3WalletView = z
 
 export const web3WalletPageView = z.object({ data: z.array(web3WalletView), nextCursor: z.string().nullable() });
 
-const assetBalance = z.object({ asset: z.string(), symbol: z.string(), decimals: z.number(), balance: z.string().meta({ description: 'Base units' }) });
+const assetBalance = z.object({
+  asset: z.string(),
+  symbol: z.string(),
+  decimals: z.number(),
+  balance: z.string().meta({ description: 'Base units' }),
+});
 
 export const balanceView = z
   .object({ walletId: z.string(), address: z.string(), chainId: z.number(), native: assetBalance, tokens: z.array(assetBalance) })
@@ -86,7 +88,13 @@ export const sendView = z
 
 export const sendPageView = z.object({ data: z.array(sendView), nextCursor: z.string().nullable() });
 
-export const toWeb3WalletView = (w: Web3Wallet) => ({ id: w.id, address: w.address, chainId: w.chainId, label: w.label, createdAt: w.createdAt.toISOString() });
+export const toWeb3WalletView = (w: Web3Wallet) => ({
+  id: w.id,
+  address: w.address,
+  chainId: w.chainId,
+  label: w.label,
+  createdAt: w.createdAt.toISOString(),
+});
 
 export const toBalanceView = (b: WalletBalances) => ({
   ...b,

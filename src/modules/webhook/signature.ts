@@ -18,11 +18,7 @@ function hmacHex(secret: string, timestampSeconds: number, rawBody: string | Buf
 }
 
 /** The OCP-Signature header value for this exact body, signed at `timestampSeconds`. */
-export function signWebhookPayload(
-  rawBody: string | Buffer,
-  secret: string,
-  timestampSeconds = Math.floor(Date.now() / 1000),
-): string {
+export function signWebhookPayload(rawBody: string | Buffer, secret: string, timestampSeconds = Math.floor(Date.now() / 1000)): string {
   return `t=${timestampSeconds},v1=${hmacHex(secret, timestampSeconds, rawBody)}`;
 }
 

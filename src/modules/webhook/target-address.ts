@@ -92,7 +92,10 @@ export function isPublicAddress(address: string): boolean {
  * literal outside the public ranges, or a localhost name (RFC 6761: always the loopback).
  */
 export function isKnownNonPublicHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
   if (isIP(host) !== 0) return !isPublicAddress(host);
   return host === 'localhost' || host.endsWith('.localhost');
 }

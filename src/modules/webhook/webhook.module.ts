@@ -41,11 +41,16 @@ export function createWebhookModule(deps: {
     endpointsPerOwnerMax: WEBHOOK_ENDPOINTS_PER_OWNER_MAX,
   });
   const metricsOfWebhooks = createWebhookMetrics(metrics.registry, store, logger);
-  const breaker = new EndpointBreaker(store, {
-    failuresToOpen: config.WEBHOOK_BREAKER_FAILURES,
-    openBaseMs: config.WEBHOOK_BREAKER_OPEN_MS,
-    openMaxMs: config.WEBHOOK_BREAKER_OPEN_MAX_MS,
-  }, logger, metricsOfWebhooks);
+  const breaker = new EndpointBreaker(
+    store,
+    {
+      failuresToOpen: config.WEBHOOK_BREAKER_FAILURES,
+      openBaseMs: config.WEBHOOK_BREAKER_OPEN_MS,
+      openMaxMs: config.WEBHOOK_BREAKER_OPEN_MAX_MS,
+    },
+    logger,
+    metricsOfWebhooks,
+  );
   const worker = new WebhookDeliveryWorker(
     store,
     encryptor,

@@ -81,9 +81,7 @@ export interface BreakerPolicy {
   openMaxMs: number;
 }
 
-export type BreakerChange =
-  | { state: 'opened'; openUntil: Date; trips: number; deferred: number }
-  | { state: 'closed' };
+export type BreakerChange = { state: 'opened'; openUntil: Date; trips: number; deferred: number } | { state: 'closed' };
 
 /**
  * The outbox table. `enqueue` runs inside the caller's transaction; the rest are the worker's.

@@ -6,15 +6,11 @@ const eventFilter = z.enum([...WEBHOOK_EVENT_TYPES, '*']);
 
 export const createWebhookBody = z
   .object({
-    url: z
-      .string()
-      .min(1)
-      .max(WEBHOOK_URL_CHARS_MAX)
-      .meta({
-        example: 'https://example.com/ocp/webhooks',
-        description:
-          'https (http to localhost only outside production); in production never a private, loopback, link-local or reserved address',
-      }),
+    url: z.string().min(1).max(WEBHOOK_URL_CHARS_MAX).meta({
+      example: 'https://example.com/ocp/webhooks',
+      description:
+        'https (http to localhost only outside production); in production never a private, loopback, link-local or reserved address',
+    }),
     events: z
       .array(eventFilter)
       .min(1)
@@ -22,7 +18,6 @@ export const createWebhookBody = z
       .meta({ description: 'Event types to receive, or "*" for all' }),
   })
   .strict();
-
 
 export const webhookView = z
   .object({

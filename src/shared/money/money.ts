@@ -99,7 +99,10 @@ export const signedAmount = amountText
   .transform((text, ctx) => {
     const amount = SIGNED_DIGITS.test(text) ? BigInt(text) : undefined;
     if (amount === undefined || amount === 0n || amount > AMOUNT_MAX_MINOR || amount < -AMOUNT_MAX_MINOR) {
-      ctx.addIssue({ code: 'custom', message: `must be a non-zero whole number of minor units between -${RANGE} and ${RANGE}, e.g. "-500"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a non-zero whole number of minor units between -${RANGE} and ${RANGE}, e.g. "-500"`,
+      });
       return z.NEVER;
     }
     return amount;

@@ -19,10 +19,18 @@ describe('four-eyes on adjustments: per adjustment, per operator per day, and th
 
   const newWallet = async () => createWallet(t, await registerUser(t));
   const adjust = (auth: Record<string, string>, walletId: string, amount: number) =>
-    t.http().post(`/api/v1/admin/wallets/${walletId}/adjustments`).set(auth).set('Idempotency-Key', randomUUID())
+    t
+      .http()
+      .post(`/api/v1/admin/wallets/${walletId}/adjustments`)
+      .set(auth)
+      .set('Idempotency-Key', randomUUID())
       .send({ amount: String(amount), reason: 'ops' });
   const requestAdjustment = async (auth: Record<string, string>, walletId: string, amount: number) => {
-    const res = await t.http().post('/api/v1/admin/adjustment-requests').set(auth).send({ walletId, amount: String(amount), reason: 'ops' });
+    const res = await t
+      .http()
+      .post('/api/v1/admin/adjustment-requests')
+      .set(auth)
+      .send({ walletId, amount: String(amount), reason: 'ops' });
     if (res.status !== 201) throw new Error(`request failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.id as string;
   };
@@ -43,7 +51,9 @@ describe('four-eyes on adjustments: per adjustment, per operator per day, and th
     expect(res.status).toBe(403);
     expect(res.body.error).toMatchObject({ code: 'four_eyes_required', details: { basis: 'amount', thresholdMinor: '20000' } });
     expect(await balanceOf(t, wallet.id)).toBe(0n);
-    expect(await auditRows(t, { action: 'wallet.adjust', targetId: wallet.id })).toMatchObject([{ outcome: 'refused', error_code: 'four_eyes_required' }]);
+    expect(await auditRows(t, { action: 'wallet.adjust', targetId: wallet.id })).toMatchObject([
+      { outcome: 'refused', error_code: 'four_eyes_required' },
+    ]);
   });
 
   it('when 40,000 is split into small adjustments by one operator, then credits and debits count by size and the one that takes the day above 25,000 is refused', async () => {
@@ -90,7 +100,14 @@ describe('four-eyes on adjustments: per adjustment, per operator per day, and th
 
     const ok = await approve(second.auth, id);
     expect(ok.status).toBe(200);
-    expect(ok.body.request).toMatchObject({ id, status: 'approved', requestedBy: operator.id, decidedBy: second.id, amount: '40000', currency: 'USD' });
+    expect(ok.body.request).toMatchObject({
+      id,
+      status: 'approved',
+      requestedBy: operator.id,
+      decidedBy: second.id,
+      amount: '40000',
+      currency: 'USD',
+    });
     expect(ok.body.adjustment.transfer).toMatchObject({ type: 'adjustment', id: ok.body.request.adjustmentTransferId });
     expect((await approve(second.auth, id)).body.error.code).toBe('adjustment_request_not_pending');
     expect(await balanceOf(t, wallet.id)).toBe(40_000n);
@@ -122,18 +139,30 @@ describe('four-eyes on adjustments: per adjustment, per operator per day, and th
     expect(list.status).toBe(200);
     expect(list.body.data.map((r: { id: string }) => r.id)).toContain(id);
     expect(list.body.data.every((r: { status: string }) => r.status === 'rejected')).toBe(true);
-    const denied = await t.http().post('/api/v1/admin/adjustment-requests').set(auditor.auth).send({ walletId: wallet.id, amount: '1', reason: 'x' });
+    const denied = await t
+      .http()
+      .post('/api/v1/admin/adjustment-requests')
+      .set(auditor.auth)
+      .send({ walletId: wallet.id, amount: '1', reason: 'x' });
     expect(denied.status).toBe(403);
   });
 
   it('when the wallet does not exist or is a system account, then 404 and no request', async () => {
     const operator = await createOperator(t, 'finance');
-    const missing = await t.http().post('/api/v1/admin/adjustment-requests').set(operator.auth).send({ walletId: 'wal_missing', amount: '5', reason: 'x' });
+    const missing = await t
+      .http()
+      .post('/api/v1/admin/adjustment-requests')
+      .set(operator.auth)
+      .send({ walletId: 'wal_missing', amount: '5', reason: 'x' });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('wallet_not_found');
     const { rows } = await t.container.db.query<{ id: string }>("SELECT id FROM wallets WHERE kind = 'system' LIMIT 1");
     expect(rows).toHaveLength(1);
-    const system = await t.http().post('/api/v1/admin/adjustment-requests').set(operator.auth).send({ walletId: rows[0]!.id, amount: '5', reason: 'x' });
+    const system = await t
+      .http()
+      .post('/api/v1/admin/adjustment-requests')
+      .set(operator.auth)
+      .send({ walletId: rows[0]!.id, amount: '5', reason: 'x' });
     expect(system.status).toBe(404);
   });
 });

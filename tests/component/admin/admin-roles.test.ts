@@ -54,7 +54,11 @@ describe('admin roles and permissions', () => {
 
   // Bodies are empty on purpose: an allowed caller gets past the permission check to a 400/404.
   const call = (method: Method, path: string, headers: Record<string, string>) =>
-    t.http()[method](path).set(headers).send(method === 'get' ? undefined : {});
+    t
+      .http()
+      [method](path)
+      .set(headers)
+      .send(method === 'get' ? undefined : {});
 
   it('when the OpenAPI document is read, then every admin route is in this table', async () => {
     const doc = (await t.http().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
@@ -84,7 +88,12 @@ describe('admin roles and permissions', () => {
 
   it('when a narrower operator calls a user route, then 403 (only the admin role keeps user powers)', async () => {
     for (const role of ['support', 'finance', 'auditor']) {
-      const res = await t.http().post('/api/v1/transactions/txn_x/refund').set(auth[role]!).set('Idempotency-Key', 'k1').send({ reason: 'x' });
+      const res = await t
+        .http()
+        .post('/api/v1/transactions/txn_x/refund')
+        .set(auth[role]!)
+        .set('Idempotency-Key', 'k1')
+        .send({ reason: 'x' });
       expect(res.status).toBe(403);
     }
   });
@@ -97,7 +106,11 @@ describe('admin roles and permissions', () => {
       { email: 'x3@example.com', password: 'P@ssw0rd1234', role: 'support' },
     ];
     for (const body of bad) expect((await t.http().post('/api/v1/admin/users').set(auth.admin!).send(body)).status).toBe(400);
-    const common = await t.http().post('/api/v1/admin/users').set(auth.admin!).send({ email: 'x4@example.com', password: 'QWERTYuiop123', role: 'finance' });
+    const common = await t
+      .http()
+      .post('/api/v1/admin/users')
+      .set(auth.admin!)
+      .send({ email: 'x4@example.com', password: 'QWERTYuiop123', role: 'finance' });
     expect(common.body.error.code).toBe('password_too_common');
     const after = await t.container.db.query("SELECT count(*)::int AS n FROM users WHERE role = 'admin'");
     expect(after.rows).toEqual(before.rows);

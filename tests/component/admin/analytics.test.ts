@@ -114,7 +114,13 @@ describe('admin analytics', () => {
         ],
         value: [
           { chainId: 1, asset: 'native', assetSymbol: 'ETH', confirmed: '0', pending: '0' },
-          { chainId: 31337, asset: '0x5fbdb2315678afecb367f032d93f642f64180aa3', assetSymbol: 'USDC', confirmed: '123456789012345678901234567899', pending: '0' },
+          {
+            chainId: 31337,
+            asset: '0x5fbdb2315678afecb367f032d93f642f64180aa3',
+            assetSymbol: 'USDC',
+            confirmed: '123456789012345678901234567899',
+            pending: '0',
+          },
           { chainId: 31337, asset: 'native', assetSymbol: 'ETH', confirmed: '3000000000000000003', pending: '5' },
         ],
       },
@@ -124,19 +130,59 @@ describe('admin analytics', () => {
   it('when a daily series is asked for, then each UTC day has its own total and empty days are zero', async () => {
     const days = { ...period, to: '2025-03-04T00:00:00Z', interval: 'day' };
     const values = async (metric: string, extra: Record<string, string> = {}) =>
-      (await get('timeseries', { ...days, metric, ...extra })).body.points.map((p: { bucket: string; value: unknown }) => [p.bucket.slice(0, 10), p.value]);
-    expect(await values('transaction_count')).toEqual([['2025-03-01', '2'], ['2025-03-02', '3'], ['2025-03-03', '1']]);
-    expect(await values('transaction_volume', { currency: 'USD' })).toEqual([['2025-03-01', '1300'], ['2025-03-02', '250'], ['2025-03-03', '999']]);
-    expect(await values('transaction_volume', { currency: 'EUR' })).toEqual([['2025-03-01', '0'], ['2025-03-02', '700'], ['2025-03-03', '0']]);
-    expect(await values('wallets_created')).toEqual([['2025-03-01', '1'], ['2025-03-02', '1'], ['2025-03-03', '0']]);
-    expect(await values('refund_volume', { currency: 'USD' })).toEqual([['2025-03-01', '0'], ['2025-03-02', '50'], ['2025-03-03', '0']]);
-    expect(await values('payment_success_rate')).toEqual([['2025-03-01', 0.6667], ['2025-03-02', 1], ['2025-03-03', null]]);
-    expect(await values('agent_policy_refusals')).toEqual([['2025-03-01', '2'], ['2025-03-02', '2'], ['2025-03-03', '1']]);
-    expect(await values('web3_sends')).toEqual([['2025-03-01', '2'], ['2025-03-02', '5'], ['2025-03-03', '1']]);
+      (await get('timeseries', { ...days, metric, ...extra })).body.points.map((p: { bucket: string; value: unknown }) => [
+        p.bucket.slice(0, 10),
+        p.value,
+      ]);
+    expect(await values('transaction_count')).toEqual([
+      ['2025-03-01', '2'],
+      ['2025-03-02', '3'],
+      ['2025-03-03', '1'],
+    ]);
+    expect(await values('transaction_volume', { currency: 'USD' })).toEqual([
+      ['2025-03-01', '1300'],
+      ['2025-03-02', '250'],
+      ['2025-03-03', '999'],
+    ]);
+    expect(await values('transaction_volume', { currency: 'EUR' })).toEqual([
+      ['2025-03-01', '0'],
+      ['2025-03-02', '700'],
+      ['2025-03-03', '0'],
+    ]);
+    expect(await values('wallets_created')).toEqual([
+      ['2025-03-01', '1'],
+      ['2025-03-02', '1'],
+      ['2025-03-03', '0'],
+    ]);
+    expect(await values('refund_volume', { currency: 'USD' })).toEqual([
+      ['2025-03-01', '0'],
+      ['2025-03-02', '50'],
+      ['2025-03-03', '0'],
+    ]);
+    expect(await values('payment_success_rate')).toEqual([
+      ['2025-03-01', 0.6667],
+      ['2025-03-02', 1],
+      ['2025-03-03', null],
+    ]);
+    expect(await values('agent_policy_refusals')).toEqual([
+      ['2025-03-01', '2'],
+      ['2025-03-02', '2'],
+      ['2025-03-03', '1'],
+    ]);
+    expect(await values('web3_sends')).toEqual([
+      ['2025-03-01', '2'],
+      ['2025-03-02', '5'],
+      ['2025-03-03', '1'],
+    ]);
   });
 
   it('when an hourly series is asked for, then the buckets are hours', async () => {
-    const res = await get('timeseries', { metric: 'transaction_count', interval: 'hour', from: '2025-03-01T10:00:00Z', to: '2025-03-01T13:00:00Z' });
+    const res = await get('timeseries', {
+      metric: 'transaction_count',
+      interval: 'hour',
+      from: '2025-03-01T10:00:00Z',
+      to: '2025-03-01T13:00:00Z',
+    });
     expect(res.body.points).toEqual([
       { bucket: '2025-03-01T10:00:00.000Z', value: '0' },
       { bucket: '2025-03-01T11:00:00.000Z', value: '1' },
@@ -150,7 +196,9 @@ describe('admin analytics', () => {
     expect(summary.properties.web3.properties.value.items.properties.confirmed).toMatchObject({ type: 'string', pattern: '^[0-9]+$' });
     expect(summary.properties.web3.properties.sends.items.properties.status.enum).toEqual(['pending', 'confirmed', 'failed']);
     expect(JSON.stringify(summary.properties.agents)).toContain('policyRefusals');
-    expect(doc.components.schemas.AnalyticsTimeseries.properties.metric.enum).toEqual(expect.arrayContaining(['web3_sends', 'agent_policy_refusals']));
+    expect(doc.components.schemas.AnalyticsTimeseries.properties.metric.enum).toEqual(
+      expect.arrayContaining(['web3_sends', 'agent_policy_refusals']),
+    );
   });
 
   it('when the input is wrong, then 400 with a reason', async () => {

@@ -15,8 +15,13 @@ describe('admin card refunds', () => {
   beforeAll(async () => {
     await stripe.start();
     t = await startTestApp({
-      TOKEN_PROVIDER: 'stripe', PAYMENT_PROCESSOR: 'stripe', STRIPE_API_URL: stripe.url, STRIPE_SECRET_KEY: 'sk_test_acr',
-      PROVIDER_TIMEOUT_MS: '400', PROVIDER_RETRIES_MAX: '1', PROVIDER_BACKOFF_BASE_MS: '5',
+      TOKEN_PROVIDER: 'stripe',
+      PAYMENT_PROCESSOR: 'stripe',
+      STRIPE_API_URL: stripe.url,
+      STRIPE_SECRET_KEY: 'sk_test_acr',
+      PROVIDER_TIMEOUT_MS: '400',
+      PROVIDER_RETRIES_MAX: '1',
+      PROVIDER_BACKOFF_BASE_MS: '5',
     });
     auth.admin = (await loginAdmin(t)).auth;
     for (const role of ['support', 'finance', 'auditor'] as const) auth[role] = (await createOperator(t, role)).auth;
@@ -40,17 +45,28 @@ describe('admin card refunds', () => {
     const token = await createCardToken(t, alice.auth);
     const funded = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount });
     expect(funded.status).toBe(201);
-    const { rows } = await t.container.db.query<{ processor_charge_id: string }>('SELECT processor_charge_id FROM card_charges WHERE id = $1', [funded.body.charge.id]);
+    const { rows } = await t.container.db.query<{ processor_charge_id: string }>(
+      'SELECT processor_charge_id FROM card_charges WHERE id = $1',
+      [funded.body.charge.id],
+    );
     stripe.state.refuseRefunds = refuse;
     const spy = settle ? undefined : jest.spyOn(t.container.funding.cardRefunds, 'settle').mockImplementation(() => undefined);
     try {
-      const res = await t.http().post(`/api/v1/transactions/${funded.body.credit.id}/refund`).set(alice.auth).set('Idempotency-Key', randomUUID()).send({ reason: 'test' });
+      const res = await t
+        .http()
+        .post(`/api/v1/transactions/${funded.body.credit.id}/refund`)
+        .set(alice.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({ reason: 'test' });
       expect(res.status).toBe(201);
       await settled();
       stripe.state.refuseRefunds = false;
       return {
-        id: res.body.externalRefund.id as string, refundTransferId: res.body.transfer.id as string, originalTransferId: funded.body.transfer.id as string,
-        chargeId: funded.body.charge.id as string, intentId: rows[0]!.processor_charge_id,
+        id: res.body.externalRefund.id as string,
+        refundTransferId: res.body.transfer.id as string,
+        originalTransferId: funded.body.transfer.id as string,
+        chargeId: funded.body.charge.id as string,
+        intentId: rows[0]!.processor_charge_id,
       };
     } finally {
       spy?.mockRestore();
@@ -69,9 +85,18 @@ describe('admin card refunds', () => {
     const res = await get(auth.auditor, r.id);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      id: r.id, refundTransferId: r.refundTransferId, originalTransferId: r.originalTransferId, chargeId: r.chargeId, processor: 'stripe',
-      amount: '2100', currency: 'USD', status: 'failed', attempts: 1, lastError: 'processor_rejected',
-      createdAt: expect.any(String), updatedAt: expect.any(String),
+      id: r.id,
+      refundTransferId: r.refundTransferId,
+      originalTransferId: r.originalTransferId,
+      chargeId: r.chargeId,
+      processor: 'stripe',
+      amount: '2100',
+      currency: 'USD',
+      status: 'failed',
+      attempts: 1,
+      lastError: 'processor_rejected',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
     });
     expect(res.text).not.toContain(r.intentId);
     expect(res.text).not.toContain('sk_test');
@@ -101,11 +126,18 @@ describe('admin card refunds', () => {
     expect(stripe.state.refundsCreated - before).toBe(1);
 
     const rows = await auditRows(t, { action: 'card_refund.retry', targetId: r.id });
-    expect(rows).toEqual([expect.objectContaining({
-      actor_role: 'finance', target_type: 'card_refund', outcome: 'succeeded', reason: 'customer called; dispute closed',
-      before: { status: 'failed', attempts: 1, lastError: 'processor_rejected' }, after: { status: 'pending', attempts: 0 },
-      request_id: res.headers['x-request-id'], ip: expect.stringMatching(/127\.0\.0\.1/),
-    })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        actor_role: 'finance',
+        target_type: 'card_refund',
+        outcome: 'succeeded',
+        reason: 'customer called; dispute closed',
+        before: { status: 'failed', attempts: 1, lastError: 'processor_rejected' },
+        after: { status: 'pending', attempts: 0 },
+        request_id: res.headers['x-request-id'],
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+      }),
+    ]);
   });
 
   it('when finance retries while Stripe still holds the refusal under that key, then the same refusal comes back and nothing is refunded', async () => {
@@ -121,7 +153,10 @@ describe('admin card refunds', () => {
   it('when a pending or succeeded refund is retried, then 409 and nothing changes (a refused row, no succeeded one)', async () => {
     const pending = await cardRefund('800', { settle: false });
     const succeeded = await cardRefund('900');
-    for (const [r, status, attempts] of [[pending, 'pending', 0], [succeeded, 'succeeded', 1]] as const) {
+    for (const [r, status, attempts] of [
+      [pending, 'pending', 0],
+      [succeeded, 'succeeded', 1],
+    ] as const) {
       const before = stripe.state.refundsCreated;
       const res = await retry(auth.finance, r.id);
       expect(res.status).toBe(409);
@@ -130,7 +165,9 @@ describe('admin card refunds', () => {
       expect((await get(auth.finance, r.id)).body).toMatchObject({ status, attempts });
       expect(stripe.state.refundsCreated - before).toBe(0);
       const rows = await auditRows(t, { action: 'card_refund.retry', targetId: r.id });
-      expect(rows).toEqual([expect.objectContaining({ outcome: 'refused', error_code: 'card_refund_not_failed', before: null, after: null })]);
+      expect(rows).toEqual([
+        expect.objectContaining({ outcome: 'refused', error_code: 'card_refund_not_failed', before: null, after: null }),
+      ]);
     }
     expect((await retry(auth.finance, 'crf_unknown')).status).toBe(404);
   });
@@ -174,7 +211,11 @@ describe('admin card refunds', () => {
       const seen: { id: string; status: string; createdAt: string }[] = [];
       let cursor: string | undefined;
       do {
-        const res = await t.http().get('/api/v1/admin/card-refunds').query({ ...query, limit: 2, ...(cursor ? { cursor } : {}) }).set(auth.support);
+        const res = await t
+          .http()
+          .get('/api/v1/admin/card-refunds')
+          .query({ ...query, limit: 2, ...(cursor ? { cursor } : {}) })
+          .set(auth.support);
         expect(res.status).toBe(200);
         expect(res.body.data.length).toBeLessThanOrEqual(2);
         seen.push(...res.body.data);
@@ -204,7 +245,11 @@ describe('admin card refunds', () => {
   it('when each role calls each route, then reading is for every operator and retrying for finance and admin only; a user gets 403', async () => {
     const r = await cardRefund('600');
     const routes = [
-      { call: (a: Auth) => t.http().get('/api/v1/admin/card-refunds').set(a), allowed: ['admin', 'support', 'finance', 'auditor'], ok: 200 },
+      {
+        call: (a: Auth) => t.http().get('/api/v1/admin/card-refunds').set(a),
+        allowed: ['admin', 'support', 'finance', 'auditor'],
+        ok: 200,
+      },
       { call: (a: Auth) => get(a, r.id), allowed: ['admin', 'support', 'finance', 'auditor'], ok: 200 },
       // A succeeded refund cannot be retried: allowed callers get past the permission check to 409.
       { call: (a: Auth) => retry(a, r.id), allowed: ['admin', 'finance'], ok: 409 },

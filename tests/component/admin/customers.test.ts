@@ -18,7 +18,11 @@ describe('admin customer management', () => {
   it('when searching by email prefix or by id, then the customer is found, and % matches only itself', async () => {
     const email = uniqueEmail('findme');
     const user = await registerUser(t, email);
-    const byPrefix = await t.http().get('/api/v1/admin/customers').query({ q: email.slice(0, 12).toUpperCase() }).set(support.auth);
+    const byPrefix = await t
+      .http()
+      .get('/api/v1/admin/customers')
+      .query({ q: email.slice(0, 12).toUpperCase() })
+      .set(support.auth);
     expect(byPrefix.status).toBe(200);
     expect(byPrefix.body.data.map((c: { id: string }) => c.id)).toContain(user.id);
     const byId = await t.http().get('/api/v1/admin/customers').query({ q: user.id }).set(support.auth);
@@ -32,7 +36,11 @@ describe('admin customer management', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const res = await t.http().get('/api/v1/admin/customers').query({ limit: 1, ...(cursor ? { cursor } : {}) }).set(support.auth);
+      const res = await t
+        .http()
+        .get('/api/v1/admin/customers')
+        .query({ limit: 1, ...(cursor ? { cursor } : {}) })
+        .set(support.auth);
       seen.push(...res.body.data.map((c: { id: string }) => c.id));
       cursor = res.body.nextCursor ?? undefined;
     } while (cursor);

@@ -65,7 +65,8 @@ describe('transaction monitoring', () => {
     const alice = await registerUser(t);
     const wallet = await createWallet(t, alice);
     const token = await createCardToken(t, alice.auth, TEST_CARDS.declined);
-    const decline = async () => expect((await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '100' })).status).toBe(402);
+    const decline = async () =>
+      expect((await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '100' })).status).toBe(402);
     await decline();
     await decline();
     await monitoring().sweep();
@@ -73,13 +74,18 @@ describe('transaction monitoring', () => {
     await decline();
     await monitoring().sweep();
     await monitoring().sweep();
-    expect(await alertsFor(wallet.id)).toEqual([expect.objectContaining({ rule: 'repeated_declines', details: expect.objectContaining({ count: 3 }) })]);
+    expect(await alertsFor(wallet.id)).toEqual([
+      expect.objectContaining({ rule: 'repeated_declines', details: expect.objectContaining({ count: 3 }) }),
+    ]);
   });
 
   it('when an agent is refused by its policy as often as the limit, before or inside the ledger, then no alert; once more, then one alert', async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const payee = await registerAgent(t);
-    const noisy = await registerAgent(t, { funds: 120, policy: { allowedCurrencies: ['USD'], dailyBudget: '150', approvalThreshold: '100' } });
+    const noisy = await registerAgent(t, {
+      funds: 120,
+      policy: { allowedCurrencies: ['USD'], dailyBudget: '150', approvalThreshold: '100' },
+    });
     const other = await registerAgent(t, { funds: 500, policy: { maxPerTransaction: '100' } });
     const pay = (agent: TestAgent, amount: string, extra: Record<string, unknown> = {}) =>
       a2aTransfer(t, agent, { to: { agentId: payee.id }, amount, currency: 'USD', ...extra });
@@ -100,12 +106,16 @@ describe('transaction monitoring', () => {
     expect(await alertsFor(noisy.id)).toEqual([]);
 
     // Above the approval threshold, refused by a mandate before it could wait for the owner.
-    const mandate = await t.http().post(`/api/v1/agents/${noisy.id}/mandates`).set(noisy.owner.auth)
+    const mandate = await t
+      .http()
+      .post(`/api/v1/agents/${noisy.id}/mandates`)
+      .set(noisy.owner.auth)
       .send({ constraints: { amount_range: { max: '50' } }, currency: 'USD', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     expect((await pay(noisy, '101', { mandate: mandate.body.mandate })).body.error.code).toBe('mandate_constraint_failed');
     expect(await alertsFor(noisy.id)).toEqual([
       expect.objectContaining({
-        rule: 'agent_policy_refusals', subjectType: 'agent',
+        rule: 'agent_policy_refusals',
+        subjectType: 'agent',
         details: expect.objectContaining({ count: 3, limit: 2, lastRule: 'mandate_constraint_failed', ownerId: noisy.owner.id }),
       }),
     ]);
@@ -147,7 +157,13 @@ describe('transaction monitoring', () => {
     };
     expect((await search({ walletId: a.id, type: 'transfer' })).data.map((x) => x.amount)).toEqual(['400', '300', '200', '100']);
     expect((await search({ walletId: b.id, minAmount: '200', maxAmount: '300' })).data.map((x) => x.amount)).toEqual(['300', '200']);
-    expect((await search({ customerId: alice.id })).data.map((x) => x.type)).toEqual(['transfer', 'transfer', 'transfer', 'transfer', 'adjustment']);
+    expect((await search({ customerId: alice.id })).data.map((x) => x.type)).toEqual([
+      'transfer',
+      'transfer',
+      'transfer',
+      'transfer',
+      'adjustment',
+    ]);
     expect((await search({ initiatedBy: alice.id, status: 'completed' })).data).toHaveLength(4);
     expect((await search({ walletId: a.id, from: new Date(Date.now() + 60_000).toISOString() })).data).toEqual([]);
     const first = await search({ walletId: a.id, limit: 3 });

@@ -27,7 +27,11 @@ describe('four-eyes on refunds: cumulative per original and per operator per day
     return { from, posted: res.body };
   }
   const open = async (auth: Record<string, string>, transactionId: string, amount: number) => {
-    const res = await t.http().post('/api/v1/admin/refunds').set(auth).send({ transactionId, amount: String(amount), reason: 'ops' });
+    const res = await t
+      .http()
+      .post('/api/v1/admin/refunds')
+      .set(auth)
+      .send({ transactionId, amount: String(amount), reason: 'ops' });
     if (res.status !== 201) throw new Error(`open failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.id as string;
   };
@@ -72,7 +76,10 @@ describe('four-eyes on refunds: cumulative per original and per operator per day
     expect(third.body.error.details.basis).toBe('daily_total');
     // The refused approval did not count: another operator approves it, and the day's total stays 20,000.
     expect((await approve(second.auth, ids[2]!)).status).toBe(200);
-    const { rows } = await t.container.db.query<{ amount: string }>('SELECT amount::text AS amount FROM operator_self_approval_totals WHERE operator_id = $1', [operator.id]);
+    const { rows } = await t.container.db.query<{ amount: string }>(
+      'SELECT amount::text AS amount FROM operator_self_approval_totals WHERE operator_id = $1',
+      [operator.id],
+    );
     expect(rows).toEqual([{ amount: '20000' }]);
   });
 
@@ -93,7 +100,10 @@ describe('four-eyes on refunds: cumulative per original and per operator per day
     expect(results.filter((r) => r.status === 200)).toHaveLength(4);
     const refused = results.filter((r) => r.status !== 200);
     expect(refused.map((r) => [r.status, r.body.error.details.basis])).toEqual([[403, 'daily_total']]);
-    const { rows } = await t.container.db.query<{ amount: string }>('SELECT amount::text AS amount FROM operator_self_approval_totals WHERE operator_id = $1', [operator.id]);
+    const { rows } = await t.container.db.query<{ amount: string }>(
+      'SELECT amount::text AS amount FROM operator_self_approval_totals WHERE operator_id = $1',
+      [operator.id],
+    );
     expect(rows).toEqual([{ amount: '24000' }]);
     expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, negativeUserWallets: 0 });
   });

@@ -29,7 +29,11 @@ describe('refund requests and their approval', () => {
 
   it('when a customer asks and finance approves, then the money goes back once and the request says so', async () => {
     const { alice, from, to, posted } = await paid();
-    const asked = await t.http().post(`/api/v1/transactions/${posted.debit.id}/refund-requests`).set(alice.auth).send({ amount: '400', reason: 'never arrived' });
+    const asked = await t
+      .http()
+      .post(`/api/v1/transactions/${posted.debit.id}/refund-requests`)
+      .set(alice.auth)
+      .send({ amount: '400', reason: 'never arrived' });
     expect(asked.status).toBe(201);
     expect(asked.body).toMatchObject({ status: 'pending', amount: '400', customerId: alice.id, requestedByRole: 'customer' });
     const pending = await t.http().get('/api/v1/admin/refunds').query({ status: 'pending' }).set(finance.auth);
@@ -48,12 +52,18 @@ describe('refund requests and their approval', () => {
 
   it('when 12 approvals of one request race, then exactly one refunds and the others get 409', async () => {
     const { alice, from, posted } = await paid('700');
-    const asked = await t.http().post(`/api/v1/transactions/${posted.debit.id}/refund-requests`).set(alice.auth).send({ reason: 'all of it' });
+    const asked = await t
+      .http()
+      .post(`/api/v1/transactions/${posted.debit.id}/refund-requests`)
+      .set(alice.auth)
+      .send({ reason: 'all of it' });
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => approve(i % 2 ? finance.auth : finance2.auth, asked.body.id)));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s !== 200).every((s) => s === 409)).toBe(true);
-    const { rows } = await t.container.db.query<{ n: number }>('SELECT count(*)::int AS n FROM transfers WHERE refund_of = $1', [posted.transfer.id]);
+    const { rows } = await t.container.db.query<{ n: number }>('SELECT count(*)::int AS n FROM transfers WHERE refund_of = $1', [
+      posted.transfer.id,
+    ]);
     expect(rows[0]!.n).toBe(1);
     expect(await balanceOf(t, from.id)).toBe(20_000n);
     expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, negativeUserWallets: 0 });
@@ -62,8 +72,16 @@ describe('refund requests and their approval', () => {
   it('when two requests together exceed the payment, then the second approval is refused and stays pending', async () => {
     const { bob, alice, posted } = await paid('1000');
     const support = await createOperator(t, 'support');
-    const first = await t.http().post('/api/v1/admin/refunds').set(support.auth).send({ transactionId: posted.debit.id, amount: '800', reason: 'a' });
-    const second = await t.http().post(`/api/v1/transactions/${posted.credit.id}/refund-requests`).set(bob.auth).send({ amount: '300', reason: 'b' });
+    const first = await t
+      .http()
+      .post('/api/v1/admin/refunds')
+      .set(support.auth)
+      .send({ transactionId: posted.debit.id, amount: '800', reason: 'a' });
+    const second = await t
+      .http()
+      .post(`/api/v1/transactions/${posted.credit.id}/refund-requests`)
+      .set(bob.auth)
+      .send({ amount: '300', reason: 'b' });
     expect([first.status, second.status]).toEqual([201, 201]);
     expect((await approve(finance.auth, first.body.id)).status).toBe(200);
     const over = await approve(finance.auth, second.body.id);
@@ -71,11 +89,15 @@ describe('refund requests and their approval', () => {
     expect(over.body.error.code).toBe('refund_exceeds_remaining');
     const again = await t.http().get('/api/v1/admin/refunds').query({ status: 'pending' }).set(finance.auth);
     expect(again.body.data.map((r: { id: string }) => r.id)).toContain(second.body.id);
-    const tooMuch = await t.http().post(`/api/v1/transactions/${posted.debit.id}/refund-requests`).set(alice.auth).send({ amount: '201', reason: 'c' });
+    const tooMuch = await t
+      .http()
+      .post(`/api/v1/transactions/${posted.debit.id}/refund-requests`)
+      .set(alice.auth)
+      .send({ amount: '201', reason: 'c' });
     expect(tooMuch.status).toBe(422);
   });
 
-  it('when someone else\'s transaction is asked about, then 404 and nothing is stored', async () => {
+  it("when someone else's transaction is asked about, then 404 and nothing is stored", async () => {
     const { posted } = await paid();
     const stranger = await registerUser(t);
     const res = await t.http().post(`/api/v1/transactions/${posted.debit.id}/refund-requests`).set(stranger.auth).send({ reason: 'mine?' });
@@ -84,7 +106,7 @@ describe('refund requests and their approval', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('when the requester approves above the four-eyes threshold, or what takes the original\'s refunds above it, then 403; at the threshold, or by another operator, it goes through', async () => {
+  it("when the requester approves above the four-eyes threshold, or what takes the original's refunds above it, then 403; at the threshold, or by another operator, it goes through", async () => {
     const admin = await createOperator(t, 'admin');
     const big = await paid('6000');
     const open = (transactionId: string, amount: string) =>
@@ -107,10 +129,16 @@ describe('refund requests and their approval', () => {
   it('when a request is rejected, then it cannot be approved and no money moves', async () => {
     const { alice, from, posted } = await paid();
     const asked = await t.http().post(`/api/v1/transactions/${posted.debit.id}/refund-requests`).set(alice.auth).send({ reason: 'x' });
-    const rejected = await t.http().post(`/api/v1/admin/refunds/${asked.body.id}/reject`).set(finance.auth).send({ reason: 'delivered, signed for' });
+    const rejected = await t
+      .http()
+      .post(`/api/v1/admin/refunds/${asked.body.id}/reject`)
+      .set(finance.auth)
+      .send({ reason: 'delivered, signed for' });
     expect(rejected.body).toMatchObject({ status: 'rejected', decisionReason: 'delivered, signed for' });
     expect((await approve(finance.auth, asked.body.id)).status).toBe(409);
-    expect((await t.http().post(`/api/v1/admin/refunds/${asked.body.id}/reject`).set(finance.auth).send({ reason: 'again' })).status).toBe(409);
+    expect((await t.http().post(`/api/v1/admin/refunds/${asked.body.id}/reject`).set(finance.auth).send({ reason: 'again' })).status).toBe(
+      409,
+    );
     expect(await balanceOf(t, from.id)).toBe(19_000n);
   });
 });

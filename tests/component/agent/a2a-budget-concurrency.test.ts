@@ -31,10 +31,18 @@ describe('agent budgets under concurrency', () => {
       'SELECT decision, count(*)::int AS n FROM agent_audit_log WHERE agent_id = $1 GROUP BY decision ORDER BY decision',
       [payer.id],
     );
-    expect(audit.rows).toEqual([{ decision: 'allowed', n: 33 }, { decision: 'refused', n: 27 }]);
+    expect(audit.rows).toEqual([
+      { decision: 'allowed', n: 33 },
+      { decision: 'refused', n: 27 },
+    ]);
     expect(await ledgerInvariants(t)).toMatchObject({ unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
     const me = await t.http().get('/api/v1/a2a/me').set(payer.auth);
-    expect(me.body).toMatchObject({ id: payer.id, ownerId: payer.owner.id, policy: { dailyBudget: '1000' }, spent: { day: '990', month: '990' } });
+    expect(me.body).toMatchObject({
+      id: payer.id,
+      ownerId: payer.owner.id,
+      policy: { dailyBudget: '1000' },
+      spent: { day: '990', month: '990' },
+    });
     const metrics = await t.container.metrics.registry.getSingleMetricAsString('ocp_agent_payment_decisions_total');
     expect(metrics).toContain('ocp_agent_payment_decisions_total{decision="completed",reason=""} 33');
     expect(metrics).toContain('ocp_agent_payment_decisions_total{decision="refused",reason="daily_budget"} 27');

@@ -25,12 +25,21 @@ describe('POST /api/v1/a2a/transfers', () => {
     t.container.events.subscribe('agent.payment.completed', (e) => void events.push(e.type));
     const res = await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '250', currency: 'USD', memo: 'api credits' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'completed', amount: '250', toAgentId: payee.id, policyVersion: 1, transferId: expect.any(String) });
+    expect(res.body).toMatchObject({
+      status: 'completed',
+      amount: '250',
+      toAgentId: payee.id,
+      policyVersion: 1,
+      transferId: expect.any(String),
+    });
     expect(await balanceOf(t, payer.walletId)).toBe(750n);
     expect(await balanceOf(t, payee.walletId)).toBe(250n);
     expect(await auditOf(payer.id)).toEqual([{ decision: 'allowed', rule: null, policy_version: 1, owner_id: payer.owner.id }]);
     expect(events).toEqual(['agent.payment.completed']);
-    const outbox = await t.container.db.query('SELECT 1 FROM agent_payments WHERE id = $1 AND transfer_id = $2', [res.body.id, res.body.transferId]);
+    const outbox = await t.container.db.query('SELECT 1 FROM agent_payments WHERE id = $1 AND transfer_id = $2', [
+      res.body.id,
+      res.body.transferId,
+    ]);
     expect(outbox.rowCount).toBe(1);
   });
 
@@ -41,7 +50,9 @@ describe('POST /api/v1/a2a/transfers', () => {
     expect(res.status).toBe(403);
     expect(res.body.error).toMatchObject({ code: 'policy_violation', details: { rule: 'max_per_transaction' } });
     expect(await balanceOf(t, payer.walletId)).toBe(1_000n);
-    expect(await auditOf(payer.id)).toEqual([{ decision: 'refused', rule: 'max_per_transaction', policy_version: 1, owner_id: payer.owner.id }]);
+    expect(await auditOf(payer.id)).toEqual([
+      { decision: 'refused', rule: 'max_per_transaction', policy_version: 1, owner_id: payer.owner.id },
+    ]);
     const stored = await t.container.db.query('SELECT 1 FROM agent_payments WHERE agent_id = $1', [payer.id]);
     expect(stored.rowCount).toBe(0);
   });
@@ -64,9 +75,13 @@ describe('POST /api/v1/a2a/transfers', () => {
     const currency = await a2aTransfer(t, usdOnlyEur, { to: { agentId: payee.id }, amount: '10', currency: 'USD' });
     expect(currency.body.error.details.rule).toBe('allowed_currencies');
     const expired = await registerAgent(t, { funds: 500, policy: { expiresAt: '2020-01-01T00:00:00Z' } });
-    expect((await a2aTransfer(t, expired, { to: { agentId: payee.id }, amount: '10', currency: 'USD' })).body.error.details.rule).toBe('expires_at');
+    expect((await a2aTransfer(t, expired, { to: { agentId: payee.id }, amount: '10', currency: 'USD' })).body.error.details.rule).toBe(
+      'expires_at',
+    );
     const future = await registerAgent(t, { funds: 500, policy: { notBefore: '2999-01-01T00:00:00Z' } });
-    expect((await a2aTransfer(t, future, { to: { agentId: payee.id }, amount: '10', currency: 'USD' })).body.error.details.rule).toBe('not_before');
+    expect((await a2aTransfer(t, future, { to: { agentId: payee.id }, amount: '10', currency: 'USD' })).body.error.details.rule).toBe(
+      'not_before',
+    );
   });
 
   it('when the payee agent is suspended or unknown, then 409 / 404 and nothing moves', async () => {
@@ -112,6 +127,10 @@ describe('POST /api/v1/a2a/transfers', () => {
     const poor = await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '5000', currency: 'USD' });
     expect(poor.status).toBe(422);
     expect(await balanceOf(t, payer.walletId)).toBe(1_000n);
-    expect(await ledgerInvariants(t)).toMatchObject({ unbalancedTransfers: 0, negativeUserWallets: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      unbalancedTransfers: 0,
+      negativeUserWallets: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
   });
 });

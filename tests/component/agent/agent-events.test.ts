@@ -47,6 +47,8 @@ describe('agent events through webhooks and the audit log', () => {
     const payee = await registerAgent(t);
     await a2aTransfer(t, agent, { to: { agentId: payee.id }, amount: '2', currency: 'USD' });
     await expect(t.container.db.query('DELETE FROM agent_audit_log WHERE agent_id = $1', [agent.id])).rejects.toThrow(/append-only/);
-    await expect(t.container.db.query("UPDATE agent_audit_log SET reason = 'x' WHERE agent_id = $1", [agent.id])).rejects.toThrow(/append-only/);
+    await expect(t.container.db.query("UPDATE agent_audit_log SET reason = 'x' WHERE agent_id = $1", [agent.id])).rejects.toThrow(
+      /append-only/,
+    );
   });
 });

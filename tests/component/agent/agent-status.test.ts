@@ -36,7 +36,9 @@ describe('suspending and revoking agents', () => {
     const revoked = await t.http().post(`/api/v1/agents/${agent.id}/revoke`).set(agent.owner.auth);
     expect(revoked.status).toBe(200);
     expect((await probe({ Authorization: `Bearer ${before}` })).status).toBe(401);
-    expect((await t.http().post('/api/v1/auth/token').send({ clientId: agent.clientId, clientSecret: agent.clientSecret })).status).toBe(401);
+    expect((await t.http().post('/api/v1/auth/token').send({ clientId: agent.clientId, clientSecret: agent.clientSecret })).status).toBe(
+      401,
+    );
     const resume = await t.http().post(`/api/v1/agents/${agent.id}/resume`).set(agent.owner.auth);
     expect(resume.status).toBe(409);
     expect(resume.body.error.code).toBe('agent_revoked');

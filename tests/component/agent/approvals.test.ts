@@ -31,7 +31,9 @@ describe('payments above the approval threshold', () => {
     expect(requested).toContain(payment.id);
     const list = await t.http().get('/api/v1/agents/approvals').set(payer.owner.auth);
     expect(list.body.data.map((p: { id: string }) => p.id)).toEqual([payment.id]);
-    const outbox = await t.container.db.query("SELECT 1 FROM agent_audit_log WHERE payment_id = $1 AND decision = 'pending_approval'", [payment.id]);
+    const outbox = await t.container.db.query("SELECT 1 FROM agent_audit_log WHERE payment_id = $1 AND decision = 'pending_approval'", [
+      payment.id,
+    ]);
     expect(outbox.rowCount).toBe(1);
   });
 
@@ -97,7 +99,7 @@ describe('payments above the approval threshold', () => {
     expect(audit.rowCount).toBe(1);
   });
 
-  it("when another owner tries to approve, then 404", async () => {
+  it('when another owner tries to approve, then 404', async () => {
     const { payment } = await pendingPayment();
     const stranger = await registerAgent(t);
     expect((await approve(stranger, payment.id)).status).toBe(404);

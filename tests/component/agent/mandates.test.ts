@@ -20,14 +20,24 @@ describe('signed owner mandates', () => {
 
   async function ownerKey(agent: TestAgent) {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const res = await t.http().post('/api/v1/agents/mandate-keys').set(agent.owner.auth).send({ publicJwk: publicKey.export({ format: 'jwk' }) });
+    const res = await t
+      .http()
+      .post('/api/v1/agents/mandate-keys')
+      .set(agent.owner.auth)
+      .send({ publicJwk: publicKey.export({ format: 'jwk' }) });
     expect(res.status).toBe(201);
     return { kid: res.body.kid as string, privateKey };
   }
 
   const claims = (agent: TestAgent, constraints: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-    iss: agent.owner.id, sub: agent.id, jti: `mdt_${Math.random()}`, iat: Math.floor(Date.now() / 1000),
-    exp: Math.floor(Date.now() / 1000) + 3600, mandate_type: 'open_payment', constraints, ...extra,
+    iss: agent.owner.id,
+    sub: agent.id,
+    jti: `mdt_${Math.random()}`,
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    mandate_type: 'open_payment',
+    constraints,
+    ...extra,
   });
 
   async function issued(agent: TestAgent, constraints: Record<string, unknown>) {
@@ -47,7 +57,9 @@ describe('signed owner mandates', () => {
     const res = await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '100', currency: 'USD', mandate });
     expect(res.status).toBe(201);
     expect(res.body.mandateHash).toBe(createHash('sha256').update(mandate).digest('hex'));
-    const { rows } = await t.container.db.query<{ mandate_hash: string }>('SELECT mandate_hash FROM agent_payments WHERE id = $1', [res.body.id]);
+    const { rows } = await t.container.db.query<{ mandate_hash: string }>('SELECT mandate_hash FROM agent_payments WHERE id = $1', [
+      res.body.id,
+    ]);
     expect(rows[0]!.mandate_hash).toBe(res.body.mandateHash);
   });
 
@@ -115,7 +127,9 @@ describe('signed owner mandates', () => {
     const pending = await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '80', currency: 'USD', mandate });
     expect(pending.status).toBe(202);
     expect(pending.body.mandateHash).toBe(createHash('sha256').update(mandate).digest('hex'));
-    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '40', currency: 'USD', mandate })).body.error.code).toBe('mandate_exhausted');
+    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '40', currency: 'USD', mandate })).body.error.code).toBe(
+      'mandate_exhausted',
+    );
     await t.http().post(`/api/v1/agents/approvals/${pending.body.id}/decline`).set(payer.owner.auth).expect(200);
     expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '40', currency: 'USD', mandate })).status).toBe(201);
   });
@@ -130,9 +144,14 @@ describe('signed owner mandates', () => {
     unsubscribe();
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('mandate_constraint_failed');
-    const { rows } = await t.container.db.query<{ decision: string; rule: string | null }>('SELECT decision, rule FROM agent_audit_log WHERE agent_id = $1', [payer.id]);
+    const { rows } = await t.container.db.query<{ decision: string; rule: string | null }>(
+      'SELECT decision, rule FROM agent_audit_log WHERE agent_id = $1',
+      [payer.id],
+    );
     expect(rows).toEqual([{ decision: 'refused', rule: 'mandate_constraint_failed' }]);
-    expect(told).toEqual([expect.objectContaining({ agentId: payer.id, code: 'mandate_constraint_failed', rule: 'mandate_constraint_failed' })]);
+    expect(told).toEqual([
+      expect.objectContaining({ agentId: payer.id, code: 'mandate_constraint_failed', rule: 'mandate_constraint_failed' }),
+    ]);
     expect((await t.container.db.query('SELECT 1 FROM agent_payments WHERE agent_id = $1', [payer.id])).rowCount).toBe(0);
   });
 
@@ -150,7 +169,11 @@ describe('signed owner mandates', () => {
     const expiresAt = new Date(Date.now() + 60_000).toISOString();
     const foreign = await t.http().post(`/api/v1/agents/${theirs.id}/mandates`).set(mine.owner.auth).send({ constraints: {}, expiresAt });
     expect(foreign.status).toBe(404);
-    const unknown = await t.http().post(`/api/v1/agents/${mine.id}/mandates`).set(mine.owner.auth).send({ constraints: { nope: 1 }, expiresAt });
+    const unknown = await t
+      .http()
+      .post(`/api/v1/agents/${mine.id}/mandates`)
+      .set(mine.owner.auth)
+      .send({ constraints: { nope: 1 }, expiresAt });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.fields[0].field).toBe('body.constraints.nope');
   });

@@ -38,7 +38,11 @@ describe('agent registration and management', () => {
 
   it('when createWallet is asked, then a dedicated wallet of the owner in that currency', async () => {
     const owner = await registerUser(t);
-    const res = await t.http().post('/api/v1/agents').set(owner.auth).send({ name: 'eur', createWallet: { currency: 'EUR' }, unlimited: true });
+    const res = await t
+      .http()
+      .post('/api/v1/agents')
+      .set(owner.auth)
+      .send({ name: 'eur', createWallet: { currency: 'EUR' }, unlimited: true });
     expect(res.status).toBe(201);
     const wallet = await t.http().get(`/api/v1/wallets/${res.body.walletId}`).set(owner.auth);
     expect(wallet.body).toMatchObject({ currency: 'EUR', userId: owner.id });
@@ -57,7 +61,11 @@ describe('agent registration and management', () => {
     const owner = await registerUser(t);
     const wallet = await createWallet(t, owner);
     for (const extra of [{}, { policy: { dailyBudget: '100' }, unlimited: true }]) {
-      const res = await t.http().post('/api/v1/agents').set(owner.auth).send({ name: 'forgot', walletId: wallet.id, ...extra });
+      const res = await t
+        .http()
+        .post('/api/v1/agents')
+        .set(owner.auth)
+        .send({ name: 'forgot', walletId: wallet.id, ...extra });
       expect(res.status).toBe(400);
       expect(res.body.error.details.fields[0].field).toBe('body.policy');
       expect(res.body.error.message).toMatch(/"unlimited": true/);
@@ -114,14 +122,26 @@ describe('agent registration and management', () => {
 
   it('when the policy is patched twice, then each change is a new version and the old ones are kept', async () => {
     const agent = await registerAgent(t, { policy: { dailyBudget: '100' } });
-    await t.http().patch(`/api/v1/agents/${agent.id}`).set(agent.owner.auth).send({ policy: { dailyBudget: '200' } });
-    const res = await t.http().patch(`/api/v1/agents/${agent.id}`).set(agent.owner.auth).send({ policy: { dailyBudget: '300' }, name: 'renamed' });
+    await t
+      .http()
+      .patch(`/api/v1/agents/${agent.id}`)
+      .set(agent.owner.auth)
+      .send({ policy: { dailyBudget: '200' } });
+    const res = await t
+      .http()
+      .patch(`/api/v1/agents/${agent.id}`)
+      .set(agent.owner.auth)
+      .send({ policy: { dailyBudget: '300' }, name: 'renamed' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ policyVersion: 3, name: 'renamed', policy: { dailyBudget: '300' } });
     const { rows } = await t.container.db.query<{ version: number; rules: { dailyBudget: string } }>(
       'SELECT version, rules FROM agent_policies WHERE agent_id = $1 ORDER BY version',
       [agent.id],
     );
-    expect(rows.map((r) => [r.version, r.rules.dailyBudget])).toEqual([[1, '100'], [2, '200'], [3, '300']]);
+    expect(rows.map((r) => [r.version, r.rules.dailyBudget])).toEqual([
+      [1, '100'],
+      [2, '200'],
+      [3, '300'],
+    ]);
   });
 });

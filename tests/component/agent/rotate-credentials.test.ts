@@ -9,9 +9,14 @@ describe('rotating an agent’s credentials', () => {
   afterAll(() => t.close());
 
   // A route every live agent token may call; a stopped token must get 401 there.
-  const probe = (token: string) => t.http().get('/api/v1/a2a/payments').set({ Authorization: `Bearer ${token}` });
+  const probe = (token: string) =>
+    t
+      .http()
+      .get('/api/v1/a2a/payments')
+      .set({ Authorization: `Bearer ${token}` });
   const exchange = (clientId: string, clientSecret: string) => t.http().post('/api/v1/auth/token').send({ clientId, clientSecret });
-  const rotate = (agentId: string, auth: { Authorization: string }) => t.http().post(`/api/v1/agents/${agentId}/credentials/rotate`).set(auth);
+  const rotate = (agentId: string, auth: { Authorization: string }) =>
+    t.http().post(`/api/v1/agents/${agentId}/credentials/rotate`).set(auth);
 
   it('when the owner rotates, then the new secret works and the old secret and its tokens stop at once', async () => {
     const agent = await registerAgent(t);

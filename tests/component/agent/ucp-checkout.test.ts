@@ -13,8 +13,12 @@ describe('POST /api/v1/ucp/checkout/pay', () => {
   });
   afterAll(() => t.close());
 
-  const pay = (agent: TestAgent, checkout: unknown, key = randomUUID(), payee: unknown = { merchant_id: 'merchant_acme', wallet_id: merchantWallet }) =>
-    t.http().post('/api/v1/ucp/checkout/pay').set(agent.auth).set('Idempotency-Key', key).send({ checkout, payee });
+  const pay = (
+    agent: TestAgent,
+    checkout: unknown,
+    key = randomUUID(),
+    payee: unknown = { merchant_id: 'merchant_acme', wallet_id: merchantWallet },
+  ) => t.http().post('/api/v1/ucp/checkout/pay').set(agent.auth).set('Idempotency-Key', key).send({ checkout, payee });
 
   it('when a ready checkout is paid, then the merchant gets the total and the checkout comes back completed with an order', async () => {
     const agent = await registerAgent(t, { funds: 10_000, policy: { allowedCounterparties: ['merchant_acme'] } });
@@ -26,7 +30,10 @@ describe('POST /api/v1/ucp/checkout/pay', () => {
     expect(res.body.ucp).toMatchObject({ version: '2026-04-08', status: 'success' });
     expect(await balanceOf(t, merchantWallet)).toBe(before + 3_600n);
     expect(await balanceOf(t, agent.walletId)).toBe(6_400n);
-    const { rows } = await t.container.db.query<{ reference: string; source: string }>('SELECT reference, source FROM agent_payments WHERE id = $1', [res.body.order.id]);
+    const { rows } = await t.container.db.query<{ reference: string; source: string }>(
+      'SELECT reference, source FROM agent_payments WHERE id = $1',
+      [res.body.order.id],
+    );
     expect(rows[0]).toEqual({ reference: checkout.id, source: 'ucp_checkout' });
   });
 
@@ -47,7 +54,12 @@ describe('POST /api/v1/ucp/checkout/pay', () => {
 
   it('when the totals do not follow from the line items, then 422 with a UCP message at the path and nothing paid', async () => {
     const agent = await registerAgent(t, { funds: 10_000 });
-    const wrongTotal = ucpCheckout({ totals: [{ type: 'subtotal', amount: 3500 }, { type: 'total', amount: 3400 }] });
+    const wrongTotal = ucpCheckout({
+      totals: [
+        { type: 'subtotal', amount: 3500 },
+        { type: 'total', amount: 3400 },
+      ],
+    });
     const res = await pay(agent, wrongTotal);
     expect(res.status).toBe(422);
     expect(res.body.ucp.status).toBe('error');
@@ -108,8 +120,13 @@ describe('POST /api/v1/ucp/checkout/pay', () => {
     const res = await t.http().get('/.well-known/ucp');
     expect(res.status).toBe(200);
     expect(res.body.ucp.version).toBe('2026-04-08');
-    expect(res.body.ucp.payment_handlers['dev.ocp.wallet'][0]).toMatchObject({ id: 'ocp_wallet', config: { checkout_endpoint: '/api/v1/ucp/checkout/pay' } });
+    expect(res.body.ucp.payment_handlers['dev.ocp.wallet'][0]).toMatchObject({
+      id: 'ocp_wallet',
+      config: { checkout_endpoint: '/api/v1/ucp/checkout/pay' },
+    });
     const doc = await t.http().get('/openapi.json');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/.well-known/ucp', '/api/v1/ucp/checkout/pay', '/api/v1/ucp/process', '/api/v1/a2a/transfers']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/.well-known/ucp', '/api/v1/ucp/checkout/pay', '/api/v1/ucp/process', '/api/v1/a2a/transfers']),
+    );
   });
 });

@@ -55,7 +55,13 @@ describe('POST /api/v1/ucp/process (compact intent payload)', () => {
       .post('/api/v1/ucp/process')
       .set(payer.auth)
       .set('Idempotency-Key', randomUUID())
-      .send({ ver: '1.0', intent: 'transfer', sender: { agent_id: payee.id }, recipient: { agent_id: payer.id }, amount: { value: '1', currency: 'USD' } });
+      .send({
+        ver: '1.0',
+        intent: 'transfer',
+        sender: { agent_id: payee.id },
+        recipient: { agent_id: payer.id },
+        amount: { value: '1', currency: 'USD' },
+      });
     expect(spoof.status).toBe(403);
     expect(spoof.body.error.code).toBe('sender_mismatch');
     const version = await t
@@ -63,7 +69,13 @@ describe('POST /api/v1/ucp/process (compact intent payload)', () => {
       .post('/api/v1/ucp/process')
       .set(payer.auth)
       .set('Idempotency-Key', randomUUID())
-      .send({ ver: '9', intent: 'transfer', sender: { agent_id: payer.id }, recipient: { agent_id: payee.id }, amount: { value: '1', currency: 'USD' } });
+      .send({
+        ver: '9',
+        intent: 'transfer',
+        sender: { agent_id: payer.id },
+        recipient: { agent_id: payee.id },
+        amount: { value: '1', currency: 'USD' },
+      });
     expect(version.status).toBe(400);
     expect(version.body.error.details.fields[0].field).toBe('body.ver');
   });

@@ -9,8 +9,7 @@ describe('POST /api/v1/admin/api-clients', () => {
   });
   afterAll(() => t.close());
 
-  const create = (auth: Record<string, string>, body: object) =>
-    t.http().post('/api/v1/admin/api-clients').set(auth).send(body);
+  const create = (auth: Record<string, string>, body: object) => t.http().post('/api/v1/admin/api-clients').set(auth).send(body);
 
   it('when a user calls it, then 403 forbidden naming the missing permission', async () => {
     const user = await registerUser(t);

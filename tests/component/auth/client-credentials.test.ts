@@ -15,8 +15,7 @@ describe('POST /api/v1/auth/token (server-to-server)', () => {
     expect(res.status).toBe(201);
     return res.body as { id: string; clientId: string; clientSecret: string };
   }
-  const exchange = (clientId: string, clientSecret: string) =>
-    t.http().post('/api/v1/auth/token').send({ clientId, clientSecret });
+  const exchange = (clientId: string, clientSecret: string) => t.http().post('/api/v1/auth/token').send({ clientId, clientSecret });
 
   it('when the credentials are right, then a service JWT carrying the granted permissions', async () => {
     const client = await createClient(['wallet:read', 'transaction:read']);

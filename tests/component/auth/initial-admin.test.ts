@@ -10,11 +10,7 @@ describe('the initial admin from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
   /** The start-up step createContainer runs, as after a restart with new settings. */
   const ensureAdmin = (email: string) => t.container.services.auth.ensureInitialAdmin(email, TEST_ADMIN.password);
   const createClient = (accessToken: string) =>
-    t
-      .http()
-      .post('/api/v1/admin/api-clients')
-      .set('Authorization', `Bearer ${accessToken}`)
-      .send({ name: 'x', permissions: [] });
+    t.http().post('/api/v1/admin/api-clients').set('Authorization', `Bearer ${accessToken}`).send({ name: 'x', permissions: [] });
 
   it('when no admin is configured, then none exists', async () => {
     const res = await t.http().post('/api/v1/auth/login').send(TEST_ADMIN);

@@ -8,8 +8,7 @@ describe('POST /api/v1/auth/logout', () => {
   afterAll(() => t.close());
 
   const refresh = (refreshToken: string) => t.http().post('/api/v1/auth/refresh').send({ refreshToken });
-  const login = (email: string) =>
-    t.http().post('/api/v1/auth/login').send({ email, password: 'correct-horse-battery' });
+  const login = (email: string) => t.http().post('/api/v1/auth/login').send({ email, password: 'correct-horse-battery' });
 
   it('when a refresh token is given, then that session can no longer refresh', async () => {
     const user = await registerUser(t);

@@ -7,7 +7,11 @@ describe('POST /api/v1/auth/register', () => {
   });
   afterAll(() => t.close());
 
-  const register = (body: unknown) => t.http().post('/api/v1/auth/register').send(body as object);
+  const register = (body: unknown) =>
+    t
+      .http()
+      .post('/api/v1/auth/register')
+      .send(body as object);
 
   it('when the email is new, then 201 with the user and a token pair', async () => {
     const email = uniqueEmail();
@@ -38,9 +42,7 @@ describe('POST /api/v1/auth/register', () => {
 
   it('when the same email registers many times at once, then exactly one 201 and the rest 409', async () => {
     const email = uniqueEmail();
-    const results = await Promise.all(
-      Array.from({ length: 6 }, () => register({ email, password: 'correct-horse-battery' })),
-    );
+    const results = await Promise.all(Array.from({ length: 6 }, () => register({ email, password: 'correct-horse-battery' })));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
   });
 

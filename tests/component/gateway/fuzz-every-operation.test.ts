@@ -91,7 +91,11 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
     await fund(t, wallet.id, 100_000);
     const paid = await transfer(t, user, { fromWalletId: wallet.id, toWalletId: otherWallet.id, amount: '500' });
     agent = await registerAgent(t, { owner: user, walletId: wallet.id });
-    const webhook = await t.http().post('/api/v1/webhooks').set(user.auth).send({ url: 'https://example.com/hook', events: ['*'] });
+    const webhook = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(user.auth)
+      .send({ url: 'https://example.com/hook', events: ['*'] });
     const chainWallet = await createWeb3Wallet(t, user, { chainId: anvil.chainId });
     actors = [admin.auth, user.auth, agent.auth];
     ctx = {
@@ -115,7 +119,10 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
     await new Promise((resolve) => server.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const doc = (await t.http().get('/openapi.json')).body as {
-      paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
+      paths: Record<
+        string,
+        Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
+      >;
       components?: { schemas?: Record<string, JsonSchema> };
     };
     ctx.components = doc.components?.schemas ?? {};
@@ -154,9 +161,7 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
     const query = fc
       .tuple(...queryParams.map((param) => fc.option(fc.array(queryValue(param), { minLength: 1, maxLength: 2 }), { freq: 2 })))
       .map((values) =>
-        values
-          .flatMap((vs, i) => (vs ?? []).map((v) => `${encodeURIComponent((queryParams[i] as Parameter).name)}=${v}`))
-          .join('&'),
+        values.flatMap((vs, i) => (vs ?? []).map((v) => `${encodeURIComponent((queryParams[i] as Parameter).name)}=${v}`)).join('&'),
       );
     const body = op.body
       ? fc.oneof(
@@ -196,7 +201,9 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
     let refused = 0;
     // Logout denies the actor's access token at once: fuzz it last, so the other operations still get
     // past authentication. Each keeps its index (and so its seed).
-    const ordered = [...operations.entries()].sort(([, a], [, b]) => Number(a.path === '/api/v1/auth/logout') - Number(b.path === '/api/v1/auth/logout'));
+    const ordered = [...operations.entries()].sort(
+      ([, a], [, b]) => Number(a.path === '/api/v1/auth/logout') - Number(b.path === '/api/v1/auth/logout'),
+    );
     for (const [index, op] of ordered) {
       const requests = fc.sample(requestArbitrary(op), { seed: SEED + index, numRuns: perOperation });
       for (let start = 0; start < requests.length; start += BATCH_SIZE) {
@@ -209,19 +216,27 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
           if (status >= 500) findings.push({ request: described, status, detail: text.slice(0, 300) });
           if (status >= 400) {
             refused += 1;
-            if (!/"error":\{"code":"/.test(text)) findings.push({ request: described, status, detail: `no error object: ${text.slice(0, 200)}` });
+            if (!/"error":\{"code":"/.test(text))
+              findings.push({ request: described, status, detail: `no error object: ${text.slice(0, 200)}` });
           } else {
             allRefused = false;
           }
         }
         if (allRefused) {
           const changed = changedTables(before, await tableChecksums(t.container.db));
-          if (changed.length) findings.push({ request: `${op.method} ${op.path} batch ${start}`, status: 0, detail: `refused requests wrote to ${changed.join(', ')}` });
+          if (changed.length)
+            findings.push({
+              request: `${op.method} ${op.path} batch ${start}`,
+              status: 0,
+              detail: `refused requests wrote to ${changed.join(', ')}`,
+            });
         }
       }
     }
     if (process.env.FUZZ_REPORT) {
-      const unhandled = t.logs.entries.filter((e) => e.message === 'unhandled error').map((e) => ({ path: e.path, error: String((e.error as Error)?.message ?? e.error) }));
+      const unhandled = t.logs.entries
+        .filter((e) => e.message === 'unhandled error')
+        .map((e) => ({ path: e.path, error: String((e.error as Error)?.message ?? e.error) }));
       writeFileSync(process.env.FUZZ_REPORT, JSON.stringify({ sent, refused, findings, unhandled }, null, 1));
     }
     expect({ findings: findings.length, first: findings.slice(0, 20) }).toEqual({ findings: 0, first: [] });

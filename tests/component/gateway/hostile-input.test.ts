@@ -30,7 +30,12 @@ describe('hostile input is refused at the edge', () => {
   });
 
   it('when a body string has a lone surrogate, then 400 and nothing is stored', async () => {
-    const res = await t.http().post('/api/v1/agents').set(user.auth).set('content-type', 'application/json').send('{"name":"bot\\ud800","walletId":"' + walletId + '"}');
+    const res = await t
+      .http()
+      .post('/api/v1/agents')
+      .set(user.auth)
+      .set('content-type', 'application/json')
+      .send('{"name":"bot\\ud800","walletId":"' + walletId + '"}');
     expectRefused(res);
     expect(res.body.error.details.fields).toEqual([{ field: 'body.name', message: expect.stringContaining('surrogate') }]);
     const { rows } = await t.container.db.query('SELECT 1 FROM agents WHERE owner_id = $1', [user.id]);
@@ -38,7 +43,9 @@ describe('hostile input is refused at the edge', () => {
   });
 
   it('when a body key carries a NUL byte, then 400', async () => {
-    expectRefused(await t.http().post('/api/v1/wallets').set(user.auth).set('content-type', 'application/json').send('{"currency":"USD","a\\u0000":1}'));
+    expectRefused(
+      await t.http().post('/api/v1/wallets').set(user.auth).set('content-type', 'application/json').send('{"currency":"USD","a\\u0000":1}'),
+    );
   });
 
   it('when the JSON of an idempotent route is nested 20,000 deep, then 400 instead of a stack overflow', async () => {

@@ -8,11 +8,7 @@ describe('HTTP errors the gateway answers itself', () => {
   afterAll(() => t.close());
 
   it('when the JSON body is malformed, then 400 malformed_json', async () => {
-    const res = await t
-      .http()
-      .post('/api/v1/auth/login')
-      .set('Content-Type', 'application/json')
-      .send('{"email": "a@example.com",');
+    const res = await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email": "a@example.com",');
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual({
       code: 'malformed_json',

@@ -26,10 +26,7 @@ describe('validation errors', () => {
   });
 
   it('when the body has a field the route does not know, then 400 naming that field', async () => {
-    const res = await t
-      .http()
-      .post('/api/v1/auth/login')
-      .send({ email: 'a@example.com', password: 'long-enough-pw', isAdmin: true });
+    const res = await t.http().post('/api/v1/auth/login').send({ email: 'a@example.com', password: 'long-enough-pw', isAdmin: true });
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toEqual(['body.isAdmin']);
   });

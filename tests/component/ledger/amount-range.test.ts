@@ -24,8 +24,12 @@ describe('amounts and balances stay in range', () => {
     t.container.db.query('UPDATE wallets SET balance = $2 WHERE id = $1', [walletId, balance]);
   const countTransfers = async () => (await t.container.db.query<{ n: number }>('SELECT count(*)::int AS n FROM transfers')).rows[0]!.n;
   const adjust = async (walletId: string, amount: string) =>
-    t.http().post(`/api/v1/admin/wallets/${walletId}/adjustments`).set((await loginAdmin(t)).auth)
-      .set('Idempotency-Key', randomUUID()).send({ amount, reason: 'range test' });
+    t
+      .http()
+      .post(`/api/v1/admin/wallets/${walletId}/adjustments`)
+      .set((await loginAdmin(t)).auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ amount, reason: 'range test' });
 
   async function walletWithCard(currency = 'USD') {
     const user = await registerUser(t);

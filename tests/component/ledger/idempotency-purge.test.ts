@@ -8,7 +8,9 @@ describe('idempotency key purge', () => {
   afterAll(() => t.close());
 
   const keys = async () =>
-    (await t.container.db.query<{ key: string }>("SELECT key FROM idempotency_keys WHERE scope = 'purge-test' ORDER BY key")).rows.map((r) => r.key);
+    (await t.container.db.query<{ key: string }>("SELECT key FROM idempotency_keys WHERE scope = 'purge-test' ORDER BY key")).rows.map(
+      (r) => r.key,
+    );
 
   it('when keys have expired, then they go in batches and live keys stay', async () => {
     await t.container.db.query(
@@ -19,7 +21,7 @@ describe('idempotency key purge', () => {
     );
     const purge = t.container.services.idempotency;
     const batches: boolean[] = [];
-    for (let more = true; more; ) {
+    for (let more = true; more;) {
       more = await purge.purgeExpired(2);
       batches.push(more);
     }

@@ -33,8 +33,12 @@ describe('money fields refuse JSON numbers', () => {
     const admin = await loginAdmin(t);
     const user = await registerUser(t);
     const wallet = await createWallet(t, user);
-    const adjustment = await t.http().post(`/api/v1/admin/wallets/${wallet.id}/adjustments`).set(admin.auth)
-      .set('Idempotency-Key', randomUUID()).send({ amount: 500, reason: 'number' });
+    const adjustment = await t
+      .http()
+      .post(`/api/v1/admin/wallets/${wallet.id}/adjustments`)
+      .set(admin.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ amount: 500, reason: 'number' });
     expect(adjustment.status).toBe(400);
     expect(fieldsOf(adjustment.body)).toEqual(['body.amount']);
 
@@ -54,8 +58,12 @@ describe('money fields refuse JSON numbers', () => {
     const to = await createWallet(t, bob);
     await fund(t, from.id, '1000');
     const sent = await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '300' });
-    const res = await t.http().post(`/api/v1/transactions/${sent.body.credit.id}/refund`).set(bob.auth)
-      .set('Idempotency-Key', randomUUID()).send({ amount: 100, reason: 'number' });
+    const res = await t
+      .http()
+      .post(`/api/v1/transactions/${sent.body.credit.id}/refund`)
+      .set(bob.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ amount: 100, reason: 'number' });
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toEqual(['body.amount']);
   });
@@ -68,7 +76,10 @@ describe('money fields refuse JSON numbers', () => {
 
     const wallet = await createWallet(t, user);
     const token = await createCardToken(t, user.auth);
-    const rule = await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(user.auth)
+    const rule = await t
+      .http()
+      .put(`/api/v1/wallets/${wallet.id}/auto-top-up`)
+      .set(user.auth)
       .send({ enabled: true, threshold: 100, amount: 1000, tokenId: token.id });
     expect(rule.status).toBe(400);
     expect(fieldsOf(rule.body).sort()).toEqual(['body.amount', 'body.threshold']);
@@ -86,18 +97,27 @@ describe('money fields refuse JSON numbers', () => {
     const user = await registerUser(t);
     const wallet = await createWallet(t, user);
     const token = await createCardToken(t, user.auth);
-    const rule = await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(user.auth)
+    const rule = await t
+      .http()
+      .put(`/api/v1/wallets/${wallet.id}/auto-top-up`)
+      .set(user.auth)
       .send({ enabled: true, threshold: over, amount: over, tokenId: token.id });
     expect(rule.status).toBe(400);
     expect(fieldsOf(rule.body).sort()).toEqual(['body.amount', 'body.threshold']);
 
-    const agent = await t.http().post('/api/v1/agents').set(user.auth)
+    const agent = await t
+      .http()
+      .post('/api/v1/agents')
+      .set(user.auth)
       .send({ name: 'big spender', walletId: wallet.id, policy: { dailyBudget: over, maxPerTransaction: AMOUNT_MAX_MINOR.toString() } });
     expect(agent.status).toBe(400);
     expect(fieldsOf(agent.body)).toEqual(['body.policy.dailyBudget']);
 
     const registered = await registerAgent(t);
-    const mandate = await t.http().post(`/api/v1/agents/${registered.id}/mandates`).set(registered.owner.auth)
+    const mandate = await t
+      .http()
+      .post(`/api/v1/agents/${registered.id}/mandates`)
+      .set(registered.owner.auth)
       .send({ constraints: { budget: over }, currency: 'USD', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     expect(mandate.status).toBe(400);
     expect(fieldsOf(mandate.body)).toEqual(['body.constraints.budget']);

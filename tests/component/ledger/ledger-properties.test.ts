@@ -58,7 +58,9 @@ describe('ledger properties through HTTP', () => {
   /** A real posting from a system account of its own, so the books stay balanced. */
   async function seed(walletId: string, balance: bigint) {
     const source = newId('sys_seed');
-    await t.container.db.query("INSERT INTO wallets (id, kind, currency, label) VALUES ($1, 'system', 'USD', 'system:property-seed')", [source]);
+    await t.container.db.query("INSERT INTO wallets (id, kind, currency, label) VALUES ($1, 'system', 'USD', 'system:property-seed')", [
+      source,
+    ]);
     await t.container.db.query(
       `SELECT refusal FROM ocp_post_transfers(ARRAY[$1], ARRAY['adjustment'], ARRAY[$2], ARRAY[$3], ARRAY[$4::bigint], ARRAY['USD'],
          ARRAY[$5], ARRAY[$6], ARRAY['property seed'], ARRAY['test'], ARRAY[NULL::text], ARRAY['{}'::jsonb])`,
@@ -86,7 +88,11 @@ describe('ledger properties through HTTP', () => {
           let res;
           if (o.kind === 'transfer') {
             expected = model[o.from]! >= o.amount && model[o.to]! + o.amount <= BIGINT_MAX;
-            res = await post('/api/v1/wallet/transfer', owner.auth, { fromWalletId: ids[o.from], toWalletId: ids[o.to], amount: o.amount.toString() });
+            res = await post('/api/v1/wallet/transfer', owner.auth, {
+              fromWalletId: ids[o.from],
+              toWalletId: ids[o.to],
+              amount: o.amount.toString(),
+            });
             if (res.status === 201) {
               model[o.from]! -= o.amount;
               model[o.to]! += o.amount;
@@ -94,7 +100,10 @@ describe('ledger properties through HTTP', () => {
             }
           } else if (o.kind === 'adjust') {
             expected = o.amount < 0n ? model[o.wallet]! >= -o.amount : model[o.wallet]! + o.amount <= BIGINT_MAX;
-            res = await post(`/api/v1/admin/wallets/${ids[o.wallet]}/adjustments`, admin, { amount: o.amount.toString(), reason: 'property' });
+            res = await post(`/api/v1/admin/wallets/${ids[o.wallet]}/adjustments`, admin, {
+              amount: o.amount.toString(),
+              reason: 'property',
+            });
             if (res.status === 201) model[o.wallet]! += o.amount;
           } else if (o.kind === 'fund') {
             expected = model[o.wallet]! + o.amount <= BALANCE_SOFT_MAX_MINOR;
@@ -108,7 +117,9 @@ describe('ledger properties through HTTP', () => {
             if (!original) continue;
             const value = o.amount === 'rest' ? original.remaining : o.amount;
             expected =
-              value > 0n && value <= original.remaining && model[original.to]! >= value &&
+              value > 0n &&
+              value <= original.remaining &&
+              model[original.to]! >= value &&
               (original.from === null || model[original.from]! + value <= BIGINT_MAX);
             res = await post(`/api/v1/transactions/${original.creditId}/refund`, admin, {
               ...(o.amount === 'rest' ? {} : { amount: value.toString() }),
@@ -123,7 +134,9 @@ describe('ledger properties through HTTP', () => {
           if (res.status === 422) refusals.add(res.body.error.code);
           // A refusal is a 422 (insufficient_funds, amount_out_of_range, refund_exceeds_remaining); never a 5xx.
           if (res.status !== (expected ? 201 : 422)) {
-            throw new Error(`${JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))} answered ${res.status} ${JSON.stringify(res.body)}; model ${model.join(', ')}`);
+            throw new Error(
+              `${JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))} answered ${res.status} ${JSON.stringify(res.body)}; model ${model.join(', ')}`,
+            );
           }
         }
 
@@ -131,7 +144,9 @@ describe('ledger properties through HTTP', () => {
         const report = await new SqlLedgerVerifier(t.container.db).verify();
         expect(report.checks.filter((check) => check.violations > 0)).toEqual([]);
         expect(Object.values(report.totalsByCurrency).every((total) => total === 0n)).toBe(true);
-        const { rows } = await t.container.db.query<{ lowest: bigint; highest: bigint }>('SELECT min(balance) AS lowest, max(balance) AS highest FROM wallets');
+        const { rows } = await t.container.db.query<{ lowest: bigint; highest: bigint }>(
+          'SELECT min(balance) AS lowest, max(balance) AS highest FROM wallets',
+        );
         expect(BigInt(rows[0]!.lowest) >= -BIGINT_MAX && BigInt(rows[0]!.highest) <= BIGINT_MAX).toBe(true);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },

@@ -100,7 +100,10 @@ describe('POST /api/v1/wallet/transfer', () => {
       .post('/api/v1/admin/api-clients')
       .set({ Authorization: `Bearer ${admin.body.accessToken}` })
       .send({ name: 'payouts', permissions: ['wallet:transfer'] });
-    const token = await t.http().post('/api/v1/auth/token').send({ clientId: client.body.clientId, clientSecret: client.body.clientSecret });
+    const token = await t
+      .http()
+      .post('/api/v1/auth/token')
+      .send({ clientId: client.body.clientId, clientSecret: client.body.clientSecret });
     const service = { auth: { Authorization: `Bearer ${token.body.accessToken}` } } as Parameters<typeof transfer>[1];
     const res = await transfer(t, service, { fromWalletId: from.id, toWalletId: to.id, amount: '100' });
     expect(res.status).toBe(201);

@@ -35,8 +35,18 @@ describe('postings written in groups', () => {
   });
 
   const command = (from: string, to: string, amount: bigint): PostTransferCommand => ({
-    transferId: newId('trf'), type: 'transfer', fromWalletId: from, toWalletId: to, amount, currency: 'USD',
-    debitEntryId: newId('txn'), creditEntryId: newId('txn'), description: null, initiatedBy: owner, refundOf: null, metadata: {},
+    transferId: newId('trf'),
+    type: 'transfer',
+    fromWalletId: from,
+    toWalletId: to,
+    amount,
+    currency: 'USD',
+    debitEntryId: newId('txn'),
+    creditEntryId: newId('txn'),
+    description: null,
+    initiatedBy: owner,
+    refundOf: null,
+    metadata: {},
   });
   const posting = (from: string, to: string, amount: bigint, extra: Partial<Posting> = {}): Posting => ({
     command: command(from, to, amount),
@@ -47,7 +57,10 @@ describe('postings written in groups', () => {
   /** The database transaction that wrote each transfer. */
   const writtenBy = async (postings: Posting[]) => {
     const ids = postings.map((p) => p.command.transferId);
-    const { rows } = await t.container.db.query<{ id: string; tx: string }>('SELECT id, xmin::text AS tx FROM transfers WHERE id = ANY($1)', [ids]);
+    const { rows } = await t.container.db.query<{ id: string; tx: string }>(
+      'SELECT id, xmin::text AS tx FROM transfers WHERE id = ANY($1)',
+      [ids],
+    );
     return ids.map((id) => rows.find((r) => r.id === id)?.tx);
   };
 

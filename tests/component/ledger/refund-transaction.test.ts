@@ -68,10 +68,9 @@ describe('POST /api/v1/transactions/:id/refund', () => {
     expect(statuses.filter((s) => s !== 201).every((s) => s === 422)).toBe(true);
     expect(await balanceOf(t, to.id)).toBe(0n);
     expect(await balanceOf(t, from.id)).toBe(5_000n);
-    const { rows } = await t.container.db.query<{ sum: string }>(
-      'SELECT sum(amount)::text AS sum FROM transfers WHERE refund_of = $1',
-      [posted.transfer.id],
-    );
+    const { rows } = await t.container.db.query<{ sum: string }>('SELECT sum(amount)::text AS sum FROM transfers WHERE refund_of = $1', [
+      posted.transfer.id,
+    ]);
     expect(rows[0]!.sum).toBe('1000');
   });
 

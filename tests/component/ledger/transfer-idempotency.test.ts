@@ -64,7 +64,7 @@ describe('Idempotency-Key on transfers', () => {
       }
     }
     expect(await balanceOf(t, from.id)).toBe(900n);
-    const rows = await t.container.db.query("SELECT 1 FROM transactions WHERE wallet_id = $1 AND amount < 0", [from.id]);
+    const rows = await t.container.db.query('SELECT 1 FROM transactions WHERE wallet_id = $1 AND amount < 0', [from.id]);
     expect(rows.rowCount).toBe(1);
   });
 

@@ -175,7 +175,9 @@ if (process.env.DATABASE_URL) {
         const writer = (async () => {
           let posted = 0;
           while (!stop && posted < 2_000) {
-            await Promise.all(Array.from({ length: 5 }, () => transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1' })));
+            await Promise.all(
+              Array.from({ length: 5 }, () => transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1' })),
+            );
             posted += 5;
           }
           return posted;

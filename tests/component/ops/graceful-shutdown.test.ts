@@ -95,9 +95,8 @@ describe('shutdown limits and signals', () => {
     const codes: number[] = [];
     let shutdowns = 0;
     let finish: () => void = () => undefined;
-    const remove = shutdownOnSignals(
-      { shutdown: () => ((shutdowns += 1), new Promise<void>((resolve) => (finish = resolve))) },
-      (code) => codes.push(code),
+    const remove = shutdownOnSignals({ shutdown: () => ((shutdowns += 1), new Promise<void>((resolve) => (finish = resolve))) }, (code) =>
+      codes.push(code),
     );
     try {
       process.emit('SIGTERM', 'SIGTERM');

@@ -20,9 +20,9 @@ interface AlertRule {
 }
 
 const dashboard = JSON.parse(readFileSync(join(DOCKER, 'grafana/ocp-dashboard.json'), 'utf8')) as { uid: string; panels: Panel[] };
-const alertRules = (parse(readFileSync(join(DOCKER, 'prometheus/alerts.yml'), 'utf8')) as { groups: { rules: AlertRule[] }[] }).groups.flatMap(
-  (g) => g.rules,
-);
+const alertRules = (
+  parse(readFileSync(join(DOCKER, 'prometheus/alerts.yml'), 'utf8')) as { groups: { rules: AlertRule[] }[] }
+).groups.flatMap((g) => g.rules);
 const queries = [
   ...dashboard.panels.flatMap((p) => p.targets.map((target) => ({ where: `panel "${p.title}"`, expr: target.expr }))),
   ...alertRules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr })),
@@ -143,7 +143,11 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
       rule_files: string[];
       scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
     };
-    expect(prometheus.scrape_configs[0]).toMatchObject({ job_name: 'ocp-api', metrics_path: '/metrics', static_configs: [{ targets: ['api:3000'] }] });
+    expect(prometheus.scrape_configs[0]).toMatchObject({
+      job_name: 'ocp-api',
+      metrics_path: '/metrics',
+      static_configs: [{ targets: ['api:3000'] }],
+    });
     const compose = readFileSync(join(DOCKER, '../docker-compose.yml'), 'utf8');
     for (const file of prometheus.rule_files) expect(compose).toContain(`./docker/prometheus/alerts.yml:${file}:ro`);
     expect(compose).toContain('./docker/grafana/ocp-dashboard.json:/var/lib/grafana/dashboards/ocp-dashboard.json:ro');

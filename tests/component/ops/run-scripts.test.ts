@@ -52,7 +52,11 @@ describe('npm run migrate and npm run admin:create as processes', () => {
     const run = await runScript('migrate.ts', [], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
     expect(run.code).not.toBe(0);
     expect(run.lines).toContainEqual(
-      expect.objectContaining({ level: 'error', message: 'migrate failed', error: expect.objectContaining({ code: 'database_unavailable' }) }),
+      expect.objectContaining({
+        level: 'error',
+        message: 'migrate failed',
+        error: expect.objectContaining({ code: 'database_unavailable' }),
+      }),
     );
   });
 

@@ -42,7 +42,10 @@ describe('X-Request-Id and W3C traceparent on outgoing provider calls and in log
   });
 
   it('when a request arrives without a traceparent (or a malformed one), then a new trace is started and carried out', async () => {
-    const cases: Record<string, string>[] = [{ 'X-Request-Id': 'trace-prop-3' }, { 'X-Request-Id': 'trace-prop-4', traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` }];
+    const cases: Record<string, string>[] = [
+      { 'X-Request-Id': 'trace-prop-3' },
+      { 'X-Request-Id': 'trace-prop-4', traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` },
+    ];
     for (const headers of cases) {
       const sent = await tokenize(headers);
       const [, traceId] = TRACEPARENT.exec(String(sent.traceparent)) ?? [];

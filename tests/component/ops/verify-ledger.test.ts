@@ -38,9 +38,7 @@ describe('npm run verify-ledger (the ledger verifier)', () => {
     expect(logs).toContainEqual(
       expect.objectContaining({ level: 'error', name: 'balances_match_entries', violations: 1, examples: [walletId] }),
     );
-    expect(logs).toContainEqual(
-      expect.objectContaining({ level: 'error', message: 'ledger verification failed: balances_match_entries' }),
-    );
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'ledger verification failed: balances_match_entries' }));
     await t.container.db.query('UPDATE wallets SET balance = balance - 1 WHERE id = $1', [walletId]);
     expect((await verify()).code).toBe(0);
   });
@@ -59,7 +57,11 @@ describe('npm run verify-ledger (the ledger verifier)', () => {
       [newId('txn'), transferId, to, from],
     );
     await t.container.db.query('UPDATE wallets SET balance = balance + 5 WHERE id = $1', [to]);
-    expect(await ledgerInvariants(t)).toMatchObject({ unbalancedTransfers: 1, walletsWhoseBalanceDisagreesWithEntries: 0, totalBalance: 5n });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      unbalancedTransfers: 1,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+      totalBalance: 5n,
+    });
     const { code, logs } = await verify();
     expect(code).toBe(LEDGER_BROKEN_EXIT_CODE);
     expect(logs).toContainEqual(expect.objectContaining({ name: 'transfers_balanced', violations: 1, examples: [transferId] }));
@@ -80,6 +82,11 @@ describe('npm run verify-ledger (the ledger verifier)', () => {
     const { logs } = await verify();
     expect(logs).toContainEqual(expect.objectContaining({ name: 'no_negative_user_balance', violations: 1, examples: [walletId] }));
     const summary = logs.find((l) => String(l.message).startsWith('ledger verification failed'));
-    expect(summary?.failed).toEqual(['transfers_balanced', 'balances_match_entries', 'no_negative_user_balance', 'refunds_within_original']);
+    expect(summary?.failed).toEqual([
+      'transfers_balanced',
+      'balances_match_entries',
+      'no_negative_user_balance',
+      'refunds_within_original',
+    ]);
   });
 });

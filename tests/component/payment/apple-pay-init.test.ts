@@ -82,7 +82,11 @@ describe('POST /api/v1/payment/apple-pay/init', () => {
 
   it('when the OpenAPI document is read, then the payment endpoints are described with the payment permission and request bodies', async () => {
     const res = await t.http().get('/openapi.json');
-    for (const path of ['/api/v1/payment/apple-pay/init', '/api/v1/payment/apple-pay/validate-merchant', '/api/v1/payment/google-pay/init']) {
+    for (const path of [
+      '/api/v1/payment/apple-pay/init',
+      '/api/v1/payment/apple-pay/validate-merchant',
+      '/api/v1/payment/google-pay/init',
+    ]) {
       expect(res.body.paths[path]?.post?.requestBody).toBeDefined();
       expect(res.body.paths[path].post.tags).toEqual(['payments']);
     }

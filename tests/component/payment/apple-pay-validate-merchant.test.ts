@@ -26,7 +26,11 @@ describe('POST /api/v1/payment/apple-pay/validate-merchant', () => {
   async function openSession(app = t) {
     const user = await registerUser(app);
     const wallet = await createWallet(app, user);
-    const res = await app.http().post('/api/v1/payment/apple-pay/init').set(user.auth).send({ walletId: wallet.id, amount: '1000', currency: 'USD' });
+    const res = await app
+      .http()
+      .post('/api/v1/payment/apple-pay/init')
+      .set(user.auth)
+      .send({ walletId: wallet.id, amount: '1000', currency: 'USD' });
     return { user, sessionId: res.body.sessionId as string };
   }
   const validate = (auth: Record<string, string>, body: object, app = t) =>
@@ -48,7 +52,11 @@ describe('POST /api/v1/payment/apple-pay/validate-merchant', () => {
   it('when the URL is not an Apple host (SSRF), then 400 and no request leaves', async () => {
     const { user, sessionId } = await openSession();
     const count = gateway.received.length;
-    for (const validationUrl of ['https://169.254.169.254/latest/meta-data', 'https://evil.example/paymentservices/startSession', 'file:///etc/passwd']) {
+    for (const validationUrl of [
+      'https://169.254.169.254/latest/meta-data',
+      'https://evil.example/paymentservices/startSession',
+      'file:///etc/passwd',
+    ]) {
       const res = await validate(user.auth, { sessionId, validationUrl });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_url_not_allowed');

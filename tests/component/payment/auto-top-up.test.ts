@@ -27,16 +27,30 @@ describe('auto top-up', () => {
   }
 
   const attempts = async (walletId: string) =>
-    (await t.container.db.query<{ status: string; failure_code: string | null; amount: string; balance_before: string }>(
-      'SELECT status, failure_code, amount::text, balance_before::text FROM auto_top_up_attempts WHERE wallet_id = $1 ORDER BY created_at', [walletId],
-    )).rows;
+    (
+      await t.container.db.query<{ status: string; failure_code: string | null; amount: string; balance_before: string }>(
+        'SELECT status, failure_code, amount::text, balance_before::text FROM auto_top_up_attempts WHERE wallet_id = $1 ORDER BY created_at',
+        [walletId],
+      )
+    ).rows;
 
   it('when the rule is saved, then GET shows it; another user gets 404; a bad body gets 400', async () => {
     const { alice, bob, wallet, token } = await setup({ balance: 2000 });
     const res = await t.http().get(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth);
-    expect(res.body).toMatchObject({ walletId: wallet.id, enabled: true, threshold: '500', amount: '1000', tokenId: token.id, consecutiveFailures: 0 });
+    expect(res.body).toMatchObject({
+      walletId: wallet.id,
+      enabled: true,
+      threshold: '500',
+      amount: '1000',
+      tokenId: token.id,
+      consecutiveFailures: 0,
+    });
     expect((await t.http().get(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(bob.auth)).status).toBe(404);
-    const bad = await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth).send({ enabled: true, threshold: '-1', amount: '0', tokenId: token.id });
+    const bad = await t
+      .http()
+      .put(`/api/v1/wallets/${wallet.id}/auto-top-up`)
+      .set(alice.auth)
+      .send({ enabled: true, threshold: '-1', amount: '0', tokenId: token.id });
     expect(bad.status).toBe(400);
   });
 
@@ -44,7 +58,11 @@ describe('auto top-up', () => {
     const { wallet, alice } = await setup({ balance: 2000 });
     const mallory = await registerUser(t);
     const theirs = await createCardToken(t, mallory.auth);
-    const res = await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth).send({ enabled: true, threshold: '1', amount: '1', tokenId: theirs.id });
+    const res = await t
+      .http()
+      .put(`/api/v1/wallets/${wallet.id}/auto-top-up`)
+      .set(alice.auth)
+      .send({ enabled: true, threshold: '1', amount: '1', tokenId: theirs.id });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('token_not_found');
   });
@@ -52,7 +70,9 @@ describe('auto top-up', () => {
   it('when 20 concurrent debits take the balance below the threshold, then exactly one top-up charge runs', async () => {
     const { alice, wallet, sink } = await setup({ balance: 1000 });
     const before = sandbox(t).chargesMade;
-    const responses = await Promise.all(Array.from({ length: 20 }, () => transfer(t, alice, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '30' })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => transfer(t, alice, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '30' })),
+    );
     expect(responses.every((r) => r.status === 201)).toBe(true);
     await idle();
     expect(sandbox(t).chargesMade - before).toBe(1);
@@ -60,7 +80,11 @@ describe('auto top-up', () => {
     expect(done).toEqual([expect.objectContaining({ status: 'succeeded', amount: '1000' })]);
     expect(BigInt(done[0]!.balance_before)).toBeLessThan(500n);
     expect(await balanceOf(t, wallet.id)).toBe(1000n - 600n + 1000n);
-    expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      totalBalance: 0n,
+      unbalancedTransfers: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
     const history = await t.http().get(`/api/v1/wallets/${wallet.id}/transactions?type=auto_top_up`).set(alice.auth);
     expect(history.body.data).toHaveLength(1);
   });
@@ -98,8 +122,15 @@ describe('auto top-up', () => {
     const { alice, wallet, sink, token } = await setup({ balance: 1000 });
     // The process died after recording the top-up's charge and before asking the processor.
     const { charge } = await t.container.funding.charges.claim({
-      id: newId('chg'), scope: 'system:auto_top_up', idempotencyKey: newId('atu'), purpose: 'auto_top_up', walletId: wallet.id,
-      tokenId: token.id, amount: 1000n, currency: 'USD', processor: 'sandbox',
+      id: newId('chg'),
+      scope: 'system:auto_top_up',
+      idempotencyKey: newId('atu'),
+      purpose: 'auto_top_up',
+      walletId: wallet.id,
+      tokenId: token.id,
+      amount: 1000n,
+      currency: 'USD',
+      processor: 'sandbox',
     });
     await t.container.db.query(
       `UPDATE card_charges SET created_at = created_at - interval '10 minutes', updated_at = updated_at - interval '10 minutes' WHERE id = $1`,
@@ -117,7 +148,11 @@ describe('auto top-up', () => {
 
   it('when the card keeps being declined, then each failure is recorded, the rule disables itself after 3 and tells the owner', async () => {
     const { alice, wallet, sink } = await setup({ balance: 1000, card: TEST_CARDS.declined });
-    const hook = await t.http().post('/api/v1/webhooks').set(alice.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['auto_top_up.disabled'] });
+    const hook = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(alice.auth)
+      .send({ url: 'http://127.0.0.1:9/hook', events: ['auto_top_up.disabled'] });
     expect(hook.status).toBe(201);
     const told: unknown[] = [];
     const unsubscribe = t.container.events.subscribe('auto_top_up.disabled', (e) => void told.push(e.data));
@@ -137,19 +172,30 @@ describe('auto top-up', () => {
     const rule = await t.http().get(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth);
     expect(rule.body).toMatchObject({ enabled: false, consecutiveFailures: 3, disabledReason: 'card_declined:generic_decline' });
     expect(told).toEqual([{ walletId: wallet.id, consecutiveFailures: 3, lastFailureCode: 'card_declined:generic_decline' }]);
-    const deliveries = await t.container.db.query("SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1 AND event_type = 'auto_top_up.disabled'", [hook.body.id]);
+    const deliveries = await t.container.db.query(
+      "SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1 AND event_type = 'auto_top_up.disabled'",
+      [hook.body.id],
+    );
     expect(deliveries.rowCount).toBe(1);
 
     // Saving the rule again with a good card re-enables it, and the next debit tops up.
     const good = await createCardToken(t, alice.auth);
-    await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth).send({ enabled: true, threshold: '500', amount: '1000', tokenId: good.id });
+    await t
+      .http()
+      .put(`/api/v1/wallets/${wallet.id}/auto-top-up`)
+      .set(alice.auth)
+      .send({ enabled: true, threshold: '500', amount: '1000', tokenId: good.id });
     await idle();
     expect(await balanceOf(t, wallet.id)).toBe(1100n);
   });
 
   it('when the rule is disabled, then debits below the threshold charge nothing', async () => {
     const { alice, wallet, sink, rule } = await setup({ balance: 1000 });
-    await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth).send({ ...rule, enabled: false });
+    await t
+      .http()
+      .put(`/api/v1/wallets/${wallet.id}/auto-top-up`)
+      .set(alice.auth)
+      .send({ ...rule, enabled: false });
     const before = sandbox(t).chargesMade;
     await transfer(t, alice, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '900' });
     await idle();

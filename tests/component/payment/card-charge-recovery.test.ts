@@ -32,8 +32,15 @@ describe('card charge recovery (sandbox processor)', () => {
   /** A charge row as card funding writes it before asking the processor, and nothing after. */
   async function recordPending(alice: { id: string }, walletId: string, tokenId: string, amount: bigint) {
     const { charge } = await t.container.funding.charges.claim({
-      id: newId('chg'), scope: alice.id, idempotencyKey: randomUUID(), purpose: 'card_funding', walletId, tokenId,
-      amount, currency: 'USD', processor: 'sandbox',
+      id: newId('chg'),
+      scope: alice.id,
+      idempotencyKey: randomUUID(),
+      purpose: 'card_funding',
+      walletId,
+      tokenId,
+      amount,
+      currency: 'USD',
+      processor: 'sandbox',
     });
     return charge;
   }
@@ -47,13 +54,19 @@ describe('card charge recovery (sandbox processor)', () => {
   /** The backoff before the next sweep has passed. */
   const makeDue = (chargeId: string) => t.container.db.query('UPDATE card_charges SET recovery_due_at = now() WHERE id = $1', [chargeId]);
   const reconciliation = async (chargeId: string) =>
-    (await t.container.db.query<{ reason: string; resolved_at: Date | null }>(
-      'SELECT reason, resolved_at FROM funding_reconciliation WHERE charge_id = $1', [chargeId],
-    )).rows[0];
+    (
+      await t.container.db.query<{ reason: string; resolved_at: Date | null }>(
+        'SELECT reason, resolved_at FROM funding_reconciliation WHERE charge_id = $1',
+        [chargeId],
+      )
+    ).rows[0];
   const creditsOf = async (walletId: string) =>
-    (await t.container.db.query<{ n: string }>(
-      `SELECT count(*)::text AS n FROM transfers WHERE to_wallet_id = $1 AND type = 'card_funding'`, [walletId],
-    )).rows[0]!.n;
+    (
+      await t.container.db.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM transfers WHERE to_wallet_id = $1 AND type = 'card_funding'`,
+        [walletId],
+      )
+    ).rows[0]!.n;
 
   it('when the process dies after the processor charged but before the charge was recorded, then the sweep credits it once without charging again', async () => {
     const { alice, wallet, token } = await setup();
@@ -77,7 +90,10 @@ describe('card charge recovery (sandbox processor)', () => {
     expect(await sweep()).toMatchObject({ claimed: 0 });
     const retried = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '3100' }, key);
     expect(retried.status).toBe(409);
-    expect(retried.body.error).toMatchObject({ code: 'charge_already_credited', details: { chargeId: charge!.id, transferId: expect.any(String) } });
+    expect(retried.body.error).toMatchObject({
+      code: 'charge_already_credited',
+      details: { chargeId: charge!.id, transferId: expect.any(String) },
+    });
     expect(await balanceOf(t, wallet.id)).toBe(3100n);
     const recovered = t.logs.entries.find((e) => e.message === 'card charge recovery: credited' && e.chargeId === charge!.id);
     expect(recovered).toMatchObject({ level: 'info', walletId: wallet.id, amount: '3100', currency: 'USD' });
@@ -134,8 +150,10 @@ describe('card charge recovery (sandbox processor)', () => {
     expect(await chargesOf(t, wallet.id)).toEqual([expect.objectContaining({ status: 'pending' })]);
     expect(await balanceOf(t, wallet.id)).toBe(0n);
     expect(await sweep()).toMatchObject({ claimed: 0 }); // backing off
-    expect(t.logs.entries.find((e) => e.message === 'card charge recovery: retried' && e.chargeId === charge.id))
-      .toMatchObject({ level: 'warn', reason: 'processor_unavailable' });
+    expect(t.logs.entries.find((e) => e.message === 'card charge recovery: retried' && e.chargeId === charge.id)).toMatchObject({
+      level: 'warn',
+      reason: 'processor_unavailable',
+    });
 
     await makeDue(charge.id);
     expect(await sweep()).toMatchObject({ claimed: 1, credited: 1 });
@@ -189,7 +207,9 @@ describe('card charge recovery (sandbox processor)', () => {
 
     const [retried, ...runs] = await Promise.all([
       fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '2600' }, key),
-      sweep(), sweep(), sweep(),
+      sweep(),
+      sweep(),
+      sweep(),
     ]);
     const credits = (retried.status === 201 ? 1 : 0) + runs.reduce((sum, r) => sum + r.credited, 0);
     expect(credits).toBe(1);
@@ -206,12 +226,18 @@ describe('card charge recovery (sandbox processor)', () => {
     expect(await sweep()).toMatchObject({ claimed: 0 });
     expect(charged() - before).toBe(0);
     expect(await chargesOf(t, wallet.id)).toEqual([expect.objectContaining({ id: charge.id, status: 'pending' })]);
-    const { rows } = await t.container.db.query<{ recovery_attempts: number }>('SELECT recovery_attempts FROM card_charges WHERE id = $1', [charge.id]);
+    const { rows } = await t.container.db.query<{ recovery_attempts: number }>('SELECT recovery_attempts FROM card_charges WHERE id = $1', [
+      charge.id,
+    ]);
     expect(rows[0]!.recovery_attempts).toBe(0);
   });
 
   it('after all of it, the ledger balances, the outcomes are counted, and no card number was logged', async () => {
-    expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      totalBalance: 0n,
+      unbalancedTransfers: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
     const metrics = (await t.http().get('/metrics')).text;
     expect(metrics).toMatch(/ocp_card_charge_recoveries_total\{outcome="credited"\} [1-9]/);
     expect(metrics).toMatch(/ocp_card_charge_recoveries_total\{outcome="declined"\} 1/);
@@ -228,8 +254,12 @@ describe('card charge recovery (Stripe, answer lost to a timeout)', () => {
   beforeAll(async () => {
     await stripe.start();
     t = await startTestApp({
-      TOKEN_PROVIDER: 'stripe', PAYMENT_PROCESSOR: 'stripe', STRIPE_API_URL: stripe.url, STRIPE_SECRET_KEY: 'sk_test_r',
-      PROVIDER_TIMEOUT_MS: '300', PROVIDER_RETRIES_MAX: '0',
+      TOKEN_PROVIDER: 'stripe',
+      PAYMENT_PROCESSOR: 'stripe',
+      STRIPE_API_URL: stripe.url,
+      STRIPE_SECRET_KEY: 'sk_test_r',
+      PROVIDER_TIMEOUT_MS: '300',
+      PROVIDER_RETRIES_MAX: '0',
     });
   });
   afterAll(async () => {
@@ -260,6 +290,10 @@ describe('card charge recovery (Stripe, answer lost to a timeout)', () => {
     const asked = stripe.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.headers['idempotency-key']);
     expect(asked).toEqual([charge!.id, charge!.id]);
     expect(await balanceOf(t, wallet.id)).toBe(5300n);
-    expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      totalBalance: 0n,
+      unbalancedTransfers: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
   });
 });

@@ -11,8 +11,13 @@ describe('card funding when the processor or the ledger fails half-way', () => {
   beforeAll(async () => {
     await stripe.start();
     t = await startTestApp({
-      TOKEN_PROVIDER: 'stripe', PAYMENT_PROCESSOR: 'stripe', STRIPE_API_URL: stripe.url, STRIPE_SECRET_KEY: 'sk_test_f',
-      PROVIDER_TIMEOUT_MS: '400', PROVIDER_RETRIES_MAX: '1', PROVIDER_BACKOFF_BASE_MS: '5',
+      TOKEN_PROVIDER: 'stripe',
+      PAYMENT_PROCESSOR: 'stripe',
+      STRIPE_API_URL: stripe.url,
+      STRIPE_SECRET_KEY: 'sk_test_f',
+      PROVIDER_TIMEOUT_MS: '400',
+      PROVIDER_RETRIES_MAX: '1',
+      PROVIDER_BACKOFF_BASE_MS: '5',
     });
   });
   afterAll(async () => {
@@ -29,9 +34,12 @@ describe('card funding when the processor or the ledger fails half-way', () => {
   }
 
   const reconciliation = async (chargeId: string) =>
-    (await t.container.db.query<{ reason: string; attempts: number; resolved_at: Date | null }>(
-      'SELECT reason, attempts, resolved_at FROM funding_reconciliation WHERE charge_id = $1', [chargeId],
-    )).rows[0];
+    (
+      await t.container.db.query<{ reason: string; attempts: number; resolved_at: Date | null }>(
+        'SELECT reason, attempts, resolved_at FROM funding_reconciliation WHERE charge_id = $1',
+        [chargeId],
+      )
+    ).rows[0];
 
   it('when the charge succeeds but the wallet is frozen meanwhile, then it is recorded for reconciliation; a retry after unfreezing credits it without charging again', async () => {
     const { alice, wallet, token } = await setup();
@@ -89,7 +97,10 @@ describe('card funding when the processor or the ledger fails half-way', () => {
     const res = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '1234' });
     expect(res.status).toBe(201);
     expect(await balanceOf(t, wallet.id)).toBe(1234n);
-    const chargeIds = stripe.requests.filter((r) => r.path === '/v1/payment_intents').slice(-2).map((r) => r.headers['idempotency-key']);
+    const chargeIds = stripe.requests
+      .filter((r) => r.path === '/v1/payment_intents')
+      .slice(-2)
+      .map((r) => r.headers['idempotency-key']);
     expect(chargeIds[0]).toBe(chargeIds[1]);
     expect(stripe.state.intentsCreated - intentsBefore).toBeLessThanOrEqual(1);
     expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0 });

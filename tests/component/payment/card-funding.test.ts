@@ -25,27 +25,36 @@ describe('POST /api/v1/wallets/:id/fund (sandbox processor)', () => {
     expect(res.body.transfer).toMatchObject({ type: 'card_funding', amount: '2500', toWalletId: wallet.id });
     expect(res.body.credit).toMatchObject({ walletId: wallet.id, balanceAfter: '2500', direction: 'credit' });
     expect(await balanceOf(t, wallet.id)).toBe(2500n);
-    expect(await chargesOf(t, wallet.id)).toEqual([{ id: res.body.charge.id, status: 'credited', failure_code: null, transfer_id: res.body.transfer.id }]);
+    expect(await chargesOf(t, wallet.id)).toEqual([
+      { id: res.body.charge.id, status: 'credited', failure_code: null, transfer_id: res.body.transfer.id },
+    ]);
     const history = await t.http().get(`/api/v1/wallets/${wallet.id}/transactions`).set(alice.auth);
     expect(history.body.data).toHaveLength(1);
-    expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      totalBalance: 0n,
+      unbalancedTransfers: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
   });
 
   it.each([
     [TEST_CARDS.declined, 'card_declined', 'generic_decline'],
     [TEST_CARDS.insufficientFunds, 'card_declined', 'insufficient_funds'],
     [TEST_CARDS.processorError, 'processing_error', undefined],
-  ])('when card %s is charged, then 402 %s, the balance is unchanged and the charge is recorded as failed', async (number, code, declineCode) => {
-    const { alice, wallet, token } = await setup(number);
-    const res = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '2500' });
-    expect(res.status).toBe(402);
-    expect(res.body.error.code).toBe(code);
-    if (declineCode) expect(res.body.error.details.declineCode).toBe(declineCode);
-    expect(res.text).not.toContain(number);
-    expect(await balanceOf(t, wallet.id)).toBe(0n);
-    const [charge] = await chargesOf(t, wallet.id);
-    expect(charge).toMatchObject({ status: 'failed', failure_code: declineCode ? `${code}:${declineCode}` : code, transfer_id: null });
-  });
+  ])(
+    'when card %s is charged, then 402 %s, the balance is unchanged and the charge is recorded as failed',
+    async (number, code, declineCode) => {
+      const { alice, wallet, token } = await setup(number);
+      const res = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '2500' });
+      expect(res.status).toBe(402);
+      expect(res.body.error.code).toBe(code);
+      if (declineCode) expect(res.body.error.details.declineCode).toBe(declineCode);
+      expect(res.text).not.toContain(number);
+      expect(await balanceOf(t, wallet.id)).toBe(0n);
+      const [charge] = await chargesOf(t, wallet.id);
+      expect(charge).toMatchObject({ status: 'failed', failure_code: declineCode ? `${code}:${declineCode}` : code, transfer_id: null });
+    },
+  );
 
   it('when the same key comes again, then the first reply is replayed and the card is charged once', async () => {
     const { alice, wallet, token } = await setup();
@@ -64,7 +73,9 @@ describe('POST /api/v1/wallets/:id/fund (sandbox processor)', () => {
     const { alice, wallet, token } = await setup();
     const key = randomUUID();
     const before = sandbox(t).chargesMade;
-    const responses = await Promise.all(Array.from({ length: 30 }, () => fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '300' }, key)));
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, () => fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '300' }, key)),
+    );
     for (const r of responses) expect([201, 409]).toContain(r.status);
     expect(new Set(responses.filter((r) => r.status === 201).map((r) => r.body.charge.id)).size).toBe(1);
     expect(sandbox(t).chargesMade - before).toBe(1);
@@ -75,12 +86,18 @@ describe('POST /api/v1/wallets/:id/fund (sandbox processor)', () => {
   it('when 40 fundings with different keys run at once, then every one is charged and credited exactly once', async () => {
     const { alice, wallet, token } = await setup();
     const before = sandbox(t).chargesMade;
-    const responses = await Promise.all(Array.from({ length: 40 }, () => fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '125' })));
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, () => fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '125' })),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(40).fill(201));
     expect(sandbox(t).chargesMade - before).toBe(40);
     expect(await balanceOf(t, wallet.id)).toBe(5000n);
     expect((await chargesOf(t, wallet.id)).every((c) => c.status === 'credited')).toBe(true);
-    expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      totalBalance: 0n,
+      unbalancedTransfers: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
   });
 
   it('when a key is reused after a decline for another amount, then idempotency_conflict and no new charge', async () => {
@@ -109,7 +126,7 @@ describe('POST /api/v1/wallets/:id/fund (sandbox processor)', () => {
     expect(await balanceOf(t, wallet.id)).toBe(0n);
   });
 
-  it('when a service with wallet:fund charges the owner\'s token, then the wallet is funded; without the permission, 403', async () => {
+  it("when a service with wallet:fund charges the owner's token, then the wallet is funded; without the permission, 403", async () => {
     const { wallet, token } = await setup();
     const service = await serviceAuth(t, ['wallet:fund']);
     const res = await fundWithCard(t, service.auth, wallet.id, { tokenId: token.id, amount: '900' });

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { BALANCE_SOFT_MAX_MINOR } from '../../../src/shared/money/money';
 import { balanceOf } from '../../support/ledger';
 import { createMobilePayFixtures } from '../../support/mobile-pay-config';
-import { appleToken, googleToken, mobileChargesOf, openSession, processPayment, tokenFor, type MobileMethod } from '../../support/mobile-payments';
+import {
+  appleToken,
+  googleToken,
+  mobileChargesOf,
+  openSession,
+  processPayment,
+  tokenFor,
+  type MobileMethod,
+} from '../../support/mobile-payments';
 import { sandbox, TEST_CARDS } from '../../support/payments';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
@@ -26,14 +34,18 @@ describe('Apple Pay and Google Pay /process when something is wrong', () => {
       expect(res.status).toBe(402);
       expect(res.body.error).toMatchObject({ code: 'card_declined', details: { declineCode: 'generic_decline' } });
       expect(await balanceOf(t, wallet.id)).toBe(0n);
-      expect(await mobileChargesOf(t, wallet.id)).toEqual([expect.objectContaining({ status: 'failed', failure_code: 'card_declined:generic_decline' })]);
+      expect(await mobileChargesOf(t, wallet.id)).toEqual([
+        expect.objectContaining({ status: 'failed', failure_code: 'card_declined:generic_decline' }),
+      ]);
 
       const charged = sandbox(t).chargesMade;
       const retried = await processPayment(t, method, user.auth, body, key);
       expect(retried.status).toBe(402);
       expect(sandbox(t).chargesMade).toBe(charged);
       // The cryptogram was spent on the decline: the session cannot pay again.
-      expect((await processPayment(t, method, user.auth, { sessionId, paymentData: tokenFor(fixtures, method) })).body.error.code).toBe('payment_session_used');
+      expect((await processPayment(t, method, user.auth, { sessionId, paymentData: tokenFor(fixtures, method) })).body.error.code).toBe(
+        'payment_session_used',
+      );
       expect(await balanceOf(t, wallet.id)).toBe(0n);
     },
   );
@@ -51,27 +63,36 @@ describe('Apple Pay and Google Pay /process when something is wrong', () => {
       expect(res.body.error.code).toBe('amount_out_of_range');
       expect(sandbox(t).chargesMade).toBe(charged);
       expect(await balanceOf(t, wallet.id)).toBe(nearLimit);
-      expect(await mobileChargesOf(t, wallet.id)).toEqual([expect.objectContaining({ status: 'failed', failure_code: 'amount_out_of_range' })]);
+      expect(await mobileChargesOf(t, wallet.id)).toEqual([
+        expect.objectContaining({ status: 'failed', failure_code: 'amount_out_of_range' }),
+      ]);
     },
   );
 
   it.each<[MobileMethod, string, () => unknown]>([
     ['apple-pay', 'payment_data_decryption_failed', () => appleToken(fixtures, { corruptCiphertext: true })],
-    ['apple-pay', 'payment_data_signature_invalid', () => ({ ...appleToken(fixtures), data: Buffer.from('x'.repeat(64)).toString('base64') })],
+    [
+      'apple-pay',
+      'payment_data_signature_invalid',
+      () => ({ ...appleToken(fixtures), data: Buffer.from('x'.repeat(64)).toString('base64') }),
+    ],
     ['google-pay', 'payment_data_decryption_failed', () => googleToken(fixtures, { tamperTag: true })],
     ['google-pay', 'payment_data_expired', () => googleToken(fixtures, { messageExpiration: Date.now() - 1000 })],
     ['google-pay', 'payment_data_malformed', () => '{"protocolVersion":"ECv2"}'],
-  ])('when %s data is tampered or expired, then 422 %s, no charge, and the session still pays with good data', async (method, code, build) => {
-    const { user, wallet, sessionId } = await openSession(t, method);
-    const res = await processPayment(t, method, user.auth, { sessionId, paymentData: build() });
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe(code);
-    expect(await balanceOf(t, wallet.id)).toBe(0n);
-    expect(await mobileChargesOf(t, wallet.id)).toEqual([]);
+  ])(
+    'when %s data is tampered or expired, then 422 %s, no charge, and the session still pays with good data',
+    async (method, code, build) => {
+      const { user, wallet, sessionId } = await openSession(t, method);
+      const res = await processPayment(t, method, user.auth, { sessionId, paymentData: build() });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe(code);
+      expect(await balanceOf(t, wallet.id)).toBe(0n);
+      expect(await mobileChargesOf(t, wallet.id)).toEqual([]);
 
-    expect((await processPayment(t, method, user.auth, { sessionId, paymentData: tokenFor(fixtures, method) })).status).toBe(201);
-    expect(await balanceOf(t, wallet.id)).toBe(1050n);
-  });
+      expect((await processPayment(t, method, user.auth, { sessionId, paymentData: tokenFor(fixtures, method) })).status).toBe(201);
+      expect(await balanceOf(t, wallet.id)).toBe(1050n);
+    },
+  );
 
   it('when the Apple Pay amount differs from the session, then 422 payment_session_mismatch and no money moves', async () => {
     const { user, wallet, sessionId } = await openSession(t, 'apple-pay', '5000');
@@ -112,8 +133,17 @@ describe('Apple Pay and Google Pay /process when something is wrong', () => {
     const first = await openSession(t, 'apple-pay');
     const second = await openSession(t, 'apple-pay', '1050', first.user);
     const key = randomUUID();
-    expect((await processPayment(t, 'apple-pay', first.user.auth, { sessionId: first.sessionId, paymentData: appleToken(fixtures) }, key)).status).toBe(201);
-    const reused = await processPayment(t, 'apple-pay', first.user.auth, { sessionId: second.sessionId, paymentData: appleToken(fixtures) }, key);
+    expect(
+      (await processPayment(t, 'apple-pay', first.user.auth, { sessionId: first.sessionId, paymentData: appleToken(fixtures) }, key))
+        .status,
+    ).toBe(201);
+    const reused = await processPayment(
+      t,
+      'apple-pay',
+      first.user.auth,
+      { sessionId: second.sessionId, paymentData: appleToken(fixtures) },
+      key,
+    );
     expect(reused.status).toBe(422);
     expect(await balanceOf(t, second.wallet.id)).toBe(0n);
   });

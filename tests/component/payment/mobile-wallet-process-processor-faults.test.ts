@@ -22,7 +22,12 @@ describe('Apple Pay and Google Pay /process when the processor or the ledger fai
   afterEach(() => jest.restoreAllMocks());
 
   const reconciliation = async (chargeId: string) =>
-    (await t.container.db.query<{ reason: string; resolved_at: Date | null }>('SELECT reason, resolved_at FROM funding_reconciliation WHERE charge_id = $1', [chargeId])).rows[0];
+    (
+      await t.container.db.query<{ reason: string; resolved_at: Date | null }>(
+        'SELECT reason, resolved_at FROM funding_reconciliation WHERE charge_id = $1',
+        [chargeId],
+      )
+    ).rows[0];
 
   it('when the processor is down, then 503 processor_unavailable, the charge stays pending, and a retry with the key credits once', async () => {
     const { user, wallet, sessionId } = await openSession(t, 'apple-pay');

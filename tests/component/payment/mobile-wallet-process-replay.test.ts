@@ -28,7 +28,9 @@ describe('Apple Pay / Google Pay payment data replay', () => {
         const replay = await processPayment(t, method, other.user.auth, { sessionId: other.sessionId, paymentData });
         expect(replay.status).toBe(409);
         expect(replay.body.error.code).toBe('payment_data_replayed');
-        expect(JSON.stringify(replay.body)).not.toContain(typeof paymentData === 'string' ? JSON.parse(paymentData).signedMessage : paymentData.header.transactionId);
+        expect(JSON.stringify(replay.body)).not.toContain(
+          typeof paymentData === 'string' ? JSON.parse(paymentData).signedMessage : paymentData.header.transactionId,
+        );
         expect(await balanceOf(t, other.wallet.id)).toBe(0n);
         expect(await mobileChargesOf(t, other.wallet.id)).toEqual([]);
       }
@@ -43,7 +45,10 @@ describe('Apple Pay / Google Pay payment data replay', () => {
       const other = await openSession(t, method);
       expect((await processPayment(t, method, other.user.auth, { sessionId: other.sessionId, paymentData })).status).toBe(409);
 
-      const fresh = await processPayment(t, method, other.user.auth, { sessionId: other.sessionId, paymentData: tokenFor(fixtures, method) });
+      const fresh = await processPayment(t, method, other.user.auth, {
+        sessionId: other.sessionId,
+        paymentData: tokenFor(fixtures, method),
+      });
       expect(fresh.status).toBe(201);
       expect(await balanceOf(t, other.wallet.id)).toBe(1050n);
     });
@@ -52,7 +57,9 @@ describe('Apple Pay / Google Pay payment data replay', () => {
       const paymentData = tokenFor(fixtures, method);
       const sessions = await Promise.all(Array.from({ length: 10 }, () => openSession(t, method)));
       const charged = sandbox(t).chargesMade;
-      const results = await Promise.all(sessions.map((s) => processPayment(t, method, s.user.auth, { sessionId: s.sessionId, paymentData })));
+      const results = await Promise.all(
+        sessions.map((s) => processPayment(t, method, s.user.auth, { sessionId: s.sessionId, paymentData })),
+      );
 
       expect(results.filter((r) => r.status === 201)).toHaveLength(1);
       const refused = results.filter((r) => r.status !== 201);

@@ -37,7 +37,13 @@ describe('POST /api/v1/payment/{apple-pay|google-pay}/process', () => {
       const transactions = await transactionsOf(t, wallet.id);
       expect(transactions).toEqual([expect.objectContaining({ amount: '1050', transfer_id: res.body.transfer.id })]);
       expect(await mobileChargesOf(t, wallet.id)).toEqual([
-        expect.objectContaining({ id: res.body.charge.id, purpose, status: 'credited', payment_session_id: sessionId, transfer_id: res.body.transfer.id }),
+        expect.objectContaining({
+          id: res.body.charge.id,
+          purpose,
+          status: 'credited',
+          payment_session_id: sessionId,
+          transfer_id: res.body.transfer.id,
+        }),
       ]);
       const token = await t.http().get(`/api/v1/tokens/${res.body.charge.tokenId}`).set(user.auth);
       expect(token.body).toMatchObject({ type: purpose, card: { last4: '4242' } });
@@ -83,7 +89,11 @@ describe('POST /api/v1/payment/{apple-pay|google-pay}/process', () => {
       expect(await balanceOf(t, wallet.id)).toBe(1050n);
       expect(await transactionsOf(t, wallet.id)).toHaveLength(1);
       expect(sandbox(t).chargesMade - charged).toBe(1);
-      expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+      expect(await ledgerInvariants(t)).toMatchObject({
+        totalBalance: 0n,
+        unbalancedTransfers: 0,
+        walletsWhoseBalanceDisagreesWithEntries: 0,
+      });
     });
   });
 
@@ -102,7 +112,11 @@ describe('POST /api/v1/payment/{apple-pay|google-pay}/process', () => {
 
   it('when no Idempotency-Key is sent, then 400 and nothing is charged', async () => {
     const { user, wallet, sessionId } = await openSession(t, 'google-pay');
-    const res = await t.http().post('/api/v1/payment/google-pay/process').set(user.auth).send({ sessionId, paymentData: tokenFor(fixtures, 'google-pay') });
+    const res = await t
+      .http()
+      .post('/api/v1/payment/google-pay/process')
+      .set(user.auth)
+      .send({ sessionId, paymentData: tokenFor(fixtures, 'google-pay') });
     expect(res.status).toBe(400);
     expect(await balanceOf(t, wallet.id)).toBe(0n);
   });
@@ -112,7 +126,9 @@ describe('POST /api/v1/payment/{apple-pay|google-pay}/process', () => {
     for (const path of ['/api/v1/payment/apple-pay/process', '/api/v1/payment/google-pay/process']) {
       const operation = body.paths[path]?.post;
       expect(operation).toBeDefined();
-      expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header', required: true })]));
+      expect(operation.parameters).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header', required: true })]),
+      );
       expect(operation.responses['201']).toBeDefined();
     }
   });

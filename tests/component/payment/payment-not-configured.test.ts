@@ -16,7 +16,11 @@ describe('mobile-wallet endpoints without their settings', () => {
 
   it('when Google Pay has no merchant id, then init answers 503 naming GOOGLE_PAY_MERCHANT_ID', async () => {
     const u = await user();
-    const res = await t.http().post('/api/v1/payment/google-pay/init').set(u.auth).send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
+    const res = await t
+      .http()
+      .post('/api/v1/payment/google-pay/init')
+      .set(u.auth)
+      .send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
     expect(res.status).toBe(503);
     expect(res.body.error).toMatchObject({ code: 'payment_method_not_configured', details: { setting: 'GOOGLE_PAY_MERCHANT_ID' } });
     expect(res.body.error.message).toContain('GOOGLE_PAY_MERCHANT_ID');
@@ -24,7 +28,11 @@ describe('mobile-wallet endpoints without their settings', () => {
 
   it('when Apple Pay has a merchant id but no identity certificate, then init works and validate-merchant answers 503 naming the file setting', async () => {
     const u = await user();
-    const init = await t.http().post('/api/v1/payment/apple-pay/init').set(u.auth).send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
+    const init = await t
+      .http()
+      .post('/api/v1/payment/apple-pay/init')
+      .set(u.auth)
+      .send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
     expect(init.status).toBe(201);
     const res = await t
       .http()
@@ -37,7 +45,11 @@ describe('mobile-wallet endpoints without their settings', () => {
 
   it('when Apple Pay has no root CA, then payment verification is refused as not configured and the session stays unused', async () => {
     const u = await user();
-    const init = await t.http().post('/api/v1/payment/apple-pay/init').set(u.auth).send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
+    const init = await t
+      .http()
+      .post('/api/v1/payment/apple-pay/init')
+      .set(u.auth)
+      .send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
     const principal = { sub: u.id, role: 'user' as const, permissions: [] };
     await expect(t.container.services.applePay.verifyPayment(principal, init.body.sessionId, {})).rejects.toMatchObject({
       code: 'payment_method_not_configured',
@@ -48,8 +60,16 @@ describe('mobile-wallet endpoints without their settings', () => {
 
   it('when Apple Pay has no root CA, then process answers 503 naming it, charges nothing, and the session stays unused', async () => {
     const u = await user();
-    const init = await t.http().post('/api/v1/payment/apple-pay/init').set(u.auth).send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
-    const res = await t.http().post('/api/v1/payment/apple-pay/process').set(u.auth).set('Idempotency-Key', 'k-not-configured')
+    const init = await t
+      .http()
+      .post('/api/v1/payment/apple-pay/init')
+      .set(u.auth)
+      .send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
+    const res = await t
+      .http()
+      .post('/api/v1/payment/apple-pay/process')
+      .set(u.auth)
+      .set('Idempotency-Key', 'k-not-configured')
       .send({ sessionId: init.body.sessionId, paymentData: { version: 'EC_v1' } });
     expect(res.status).toBe(503);
     expect(res.body.error).toMatchObject({ code: 'payment_method_not_configured', details: { setting: 'APPLE_PAY_ROOT_CA_FILE' } });

@@ -21,7 +21,11 @@ describe('payment endpoints rate limit', () => {
     expect(statuses).toEqual([201, 201, 201, 429]);
     const other = await registerUser(t);
     const otherWallet = await createWallet(t, other);
-    const res = await t.http().post('/api/v1/payment/apple-pay/init').set(other.auth).send({ ...body, walletId: otherWallet.id });
+    const res = await t
+      .http()
+      .post('/api/v1/payment/apple-pay/init')
+      .set(other.auth)
+      .send({ ...body, walletId: otherWallet.id });
     expect(res.status).toBe(201);
   });
 
@@ -48,7 +52,8 @@ describe('payment endpoints rate limit', () => {
     const to = await createWallet(t, user);
     await fund(t, from.id, 1_000);
     const statuses = [];
-    for (let i = 0; i < 5; i += 1) statuses.push((await transfer(t, user, { fromWalletId: from.id, toWalletId: to.id, amount: '10' })).status);
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await transfer(t, user, { fromWalletId: from.id, toWalletId: to.id, amount: '10' })).status);
     expect(statuses).toEqual([201, 201, 201, 201, 201]);
   });
 });

@@ -52,7 +52,10 @@ describe('mobile-wallet payment verification and single-use sessions', () => {
       Array.from({ length: 20 }, () => t.container.services.applePay.verifyPayment(principal, sessionId, token)),
     );
     expect(outcomes(results)).toEqual(['ok', ...Array(19).fill('payment_session_used')]);
-    const winner = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ session: { walletId: string; amount: bigint }; card: { dpan: string } }>;
+    const winner = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{
+      session: { walletId: string; amount: bigint };
+      card: { dpan: string };
+    }>;
     expect(winner.value.session).toMatchObject({ walletId, amount: 1050n });
     expect(winner.value.card.dpan).toBe('4242424242424242');
   });
@@ -69,10 +72,14 @@ describe('mobile-wallet payment verification and single-use sessions', () => {
   it('when the Apple Pay amount or currency differs from the session, then payment_session_mismatch and the session stays usable', async () => {
     const { principal, sessionId } = await openSession('apple-pay');
     const applePay = t.container.services.applePay;
-    await expect(applePay.verifyPayment(principal, sessionId, appleToken(applePayPlaintext({ transactionAmount: 1 })))).rejects.toMatchObject({
+    await expect(
+      applePay.verifyPayment(principal, sessionId, appleToken(applePayPlaintext({ transactionAmount: 1 }))),
+    ).rejects.toMatchObject({
       code: 'payment_session_mismatch',
     });
-    await expect(applePay.verifyPayment(principal, sessionId, appleToken(applePayPlaintext({ currencyCode: '978' })))).rejects.toMatchObject({
+    await expect(
+      applePay.verifyPayment(principal, sessionId, appleToken(applePayPlaintext({ currencyCode: '978' }))),
+    ).rejects.toMatchObject({
       code: 'payment_session_mismatch',
     });
     await expect(applePay.verifyPayment(principal, sessionId, appleToken())).resolves.toMatchObject({ session: { id: sessionId } });

@@ -38,18 +38,42 @@ describe('PCI: card data never reaches the database in clear, the logs or a resp
     const sink = await createWallet(t, bob);
     const responses: string[] = [];
 
-    const tokenized = await t.http().post('/api/v1/tokens').set(alice.auth).send({ type: 'card', data: { number: PAN, expMonth: 7, expYear: EXP_YEAR, cvc: CVC } });
+    const tokenized = await t
+      .http()
+      .post('/api/v1/tokens')
+      .set(alice.auth)
+      .send({ type: 'card', data: { number: PAN, expMonth: 7, expYear: EXP_YEAR, cvc: CVC } });
     expect(tokenized.status).toBe(201);
     responses.push(tokenized.text);
     // A refused card (bad CVC) and a malformed body go through the error paths too.
-    responses.push((await t.http().post('/api/v1/tokens').set(alice.auth).send({ type: 'card', data: { number: PAN, expMonth: 7, expYear: EXP_YEAR, cvc: '1' } })).text);
-    responses.push((await t.http().post('/api/v1/tokens').set(alice.auth).send({ type: 'card', data: { number: PAN, expMonth: 7, expYear: EXP_YEAR, cvc: CVC, extra: PAN } })).text);
+    responses.push(
+      (
+        await t
+          .http()
+          .post('/api/v1/tokens')
+          .set(alice.auth)
+          .send({ type: 'card', data: { number: PAN, expMonth: 7, expYear: EXP_YEAR, cvc: '1' } })
+      ).text,
+    );
+    responses.push(
+      (
+        await t
+          .http()
+          .post('/api/v1/tokens')
+          .set(alice.auth)
+          .send({ type: 'card', data: { number: PAN, expMonth: 7, expYear: EXP_YEAR, cvc: CVC, extra: PAN } })
+      ).text,
+    );
 
     const funded = await fundWithCard(t, alice.auth, wallet.id, { tokenId: tokenized.body.id, amount: '5000' });
     expect(funded.status).toBe(201);
     responses.push(funded.text, (await t.http().get(`/api/v1/tokens/${tokenized.body.id}`).set(alice.auth)).text);
 
-    await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth).send({ enabled: true, threshold: '4000', amount: '2000', tokenId: tokenized.body.id });
+    await t
+      .http()
+      .put(`/api/v1/wallets/${wallet.id}/auto-top-up`)
+      .set(alice.auth)
+      .send({ enabled: true, threshold: '4000', amount: '2000', tokenId: tokenized.body.id });
     await transfer(t, alice, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '1500' });
     await t.container.funding.autoTopUp.idle();
     const declined = await createCardToken(t, alice.auth, TEST_CARDS.declined);
@@ -60,7 +84,14 @@ describe('PCI: card data never reaches the database in clear, the logs or a resp
     expect(dump).toContain('token_vault'); // the dump really covers the vault
     expect(dump).toContain(`"last4":"4242"`);
     expect(logs).toContain('payment token created'); // and the logs really were captured
-    const forbidden = [PAN, '4000000000000002', `"cvc":"${CVC}"`, `${PAN}${7}${EXP_YEAR}`, `${PAN}|07/${EXP_YEAR}`, `0${7}${String(EXP_YEAR).slice(2)}${PAN}`];
+    const forbidden = [
+      PAN,
+      '4000000000000002',
+      `"cvc":"${CVC}"`,
+      `${PAN}${7}${EXP_YEAR}`,
+      `${PAN}|07/${EXP_YEAR}`,
+      `0${7}${String(EXP_YEAR).slice(2)}${PAN}`,
+    ];
     for (const secret of forbidden) {
       expect(dump).not.toContain(secret);
       expect(logs).not.toContain(secret);
@@ -71,18 +102,34 @@ describe('PCI: card data never reaches the database in clear, the logs or a resp
   it(`when Apple Pay and Google Pay fund wallets with DPAN ${PAN}, then neither the dump, the logs nor a response holds the DPAN, the cryptogram or the decrypted payment data`, async () => {
     const responses: string[] = [];
     const apple = await openSession(t, 'apple-pay');
-    const appleRes = await processPayment(t, 'apple-pay', apple.user.auth, { sessionId: apple.sessionId, paymentData: appleToken(fixtures, { pan: PAN }) });
+    const appleRes = await processPayment(t, 'apple-pay', apple.user.auth, {
+      sessionId: apple.sessionId,
+      paymentData: appleToken(fixtures, { pan: PAN }),
+    });
     expect(appleRes.status).toBe(201);
     const google = await openSession(t, 'google-pay');
-    const googleRes = await processPayment(t, 'google-pay', google.user.auth, { sessionId: google.sessionId, paymentData: googleToken(fixtures, { pan: PAN }) });
+    const googleRes = await processPayment(t, 'google-pay', google.user.auth, {
+      sessionId: google.sessionId,
+      paymentData: googleToken(fixtures, { pan: PAN }),
+    });
     expect(googleRes.status).toBe(201);
     // Refusals and a decline go through the error paths with decrypted data in hand.
     const declined = await openSession(t, 'google-pay');
     responses.push(
       appleRes.text,
       googleRes.text,
-      (await processPayment(t, 'google-pay', declined.user.auth, { sessionId: declined.sessionId, paymentData: googleToken(fixtures, { pan: '4000000000000002' }) })).text,
-      (await processPayment(t, 'apple-pay', apple.user.auth, { sessionId: apple.sessionId, paymentData: appleToken(fixtures, { pan: PAN }) })).text,
+      (
+        await processPayment(t, 'google-pay', declined.user.auth, {
+          sessionId: declined.sessionId,
+          paymentData: googleToken(fixtures, { pan: '4000000000000002' }),
+        })
+      ).text,
+      (
+        await processPayment(t, 'apple-pay', apple.user.auth, {
+          sessionId: apple.sessionId,
+          paymentData: appleToken(fixtures, { pan: PAN }),
+        })
+      ).text,
       (await t.http().get(`/api/v1/tokens/${appleRes.body.charge.tokenId}`).set(apple.user.auth)).text,
     );
 

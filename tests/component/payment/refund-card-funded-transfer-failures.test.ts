@@ -11,8 +11,13 @@ describe('card refunds when the processor fails', () => {
   beforeAll(async () => {
     await stripe.start();
     t = await startTestApp({
-      TOKEN_PROVIDER: 'stripe', PAYMENT_PROCESSOR: 'stripe', STRIPE_API_URL: stripe.url, STRIPE_SECRET_KEY: 'sk_test_r',
-      PROVIDER_TIMEOUT_MS: '400', PROVIDER_RETRIES_MAX: '1', PROVIDER_BACKOFF_BASE_MS: '5',
+      TOKEN_PROVIDER: 'stripe',
+      PAYMENT_PROCESSOR: 'stripe',
+      STRIPE_API_URL: stripe.url,
+      STRIPE_SECRET_KEY: 'sk_test_r',
+      PROVIDER_TIMEOUT_MS: '400',
+      PROVIDER_RETRIES_MAX: '1',
+      PROVIDER_BACKOFF_BASE_MS: '5',
     });
   });
   afterAll(async () => {
@@ -30,7 +35,10 @@ describe('card refunds when the processor fails', () => {
     const token = await createCardToken(t, alice.auth);
     const res = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount });
     expect(res.status).toBe(201);
-    const { rows } = await t.container.db.query<{ processor_charge_id: string }>('SELECT processor_charge_id FROM card_charges WHERE id = $1', [res.body.charge.id]);
+    const { rows } = await t.container.db.query<{ processor_charge_id: string }>(
+      'SELECT processor_charge_id FROM card_charges WHERE id = $1',
+      [res.body.charge.id],
+    );
     return { alice, wallet, intentId: rows[0]!.processor_charge_id, credit: res.body.credit as { id: string } };
   }
 
@@ -38,9 +46,12 @@ describe('card refunds when the processor fails', () => {
     t.http().post(`/api/v1/transactions/${txnId}/refund`).set(auth).set('Idempotency-Key', randomUUID()).send(body);
 
   const cardRefund = async (id: string) =>
-    (await t.container.db.query<{ status: string; attempts: number; last_error: string | null; processor_refund_id: string | null }>(
-      'SELECT status, attempts, last_error, processor_refund_id FROM card_refunds WHERE id = $1', [id],
-    )).rows[0];
+    (
+      await t.container.db.query<{ status: string; attempts: number; last_error: string | null; processor_refund_id: string | null }>(
+        'SELECT status, attempts, last_error, processor_refund_id FROM card_refunds WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
 
   /** Skips the backoff, as if its time had come. */
   const due = (id: string) => t.container.db.query('UPDATE card_refunds SET next_attempt_at = now() WHERE id = $1', [id]);
@@ -53,20 +64,35 @@ describe('card refunds when the processor fails', () => {
     expect(res.status).toBe(201);
     const id = res.body.externalRefund.id as string;
     await t.container.funding.cardRefunds.idle();
-    expect(await cardRefund(id)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'processor_unavailable', processor_refund_id: null });
+    expect(await cardRefund(id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      last_error: 'processor_unavailable',
+      processor_refund_id: null,
+    });
     expect(stripe.state.refundsCreated).toBe(before);
     expect(await t.container.funding.cardRefunds.runOnce()).toMatchObject({ claimed: 0 }); // not due yet: backoff
 
     await due(id);
     expect(await t.container.funding.cardRefunds.runOnce()).toMatchObject({ claimed: 1, succeeded: 1 });
-    expect(await cardRefund(id)).toMatchObject({ status: 'succeeded', attempts: 2, last_error: null, processor_refund_id: expect.stringMatching(/^re_/) });
+    expect(await cardRefund(id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      last_error: null,
+      processor_refund_id: expect.stringMatching(/^re_/),
+    });
     expect(stripe.state.refundsCreated - before).toBe(1);
     expect(stripe.refundedOf(intentId)).toBe(1800);
     // Every attempt used the record's id as Idempotency-Key.
     const keys = stripe.requests.filter((r) => r.path === '/v1/refunds').map((r) => r.headers['idempotency-key']);
     expect(keys.filter((k) => k === id)).toHaveLength(3);
     expect(await balanceOf(t, wallet.id)).toBe(1200n);
-    expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, negativeUserWallets: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      totalBalance: 0n,
+      unbalancedTransfers: 0,
+      negativeUserWallets: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
   });
 
   it('when the processor does not answer in time, then the refund stays pending and the worker later refunds it once', async () => {
@@ -110,7 +136,12 @@ describe('card refunds when the processor fails', () => {
     expect(res.status).toBe(201);
     const id = res.body.externalRefund.id as string;
     await t.container.funding.cardRefunds.idle();
-    expect(await cardRefund(id)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'processor_rejected', processor_refund_id: null });
+    expect(await cardRefund(id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      last_error: 'processor_rejected',
+      processor_refund_id: null,
+    });
     expect(stripe.refundedOf(intentId)).toBe(0);
     expect(t.logs.text()).toContain('card refund failed');
     expect(t.logs.text()).toContain(id);

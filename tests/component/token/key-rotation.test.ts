@@ -36,7 +36,11 @@ describe('key rotation (npm run keys:rotate)', () => {
     for (let i = 0; i < 3; i++) {
       expect((await t.http().post('/api/v1/tokens').set(alice.auth).send({ type: 'card', data: CARD })).status).toBe(201);
     }
-    const hook = await t.http().post('/api/v1/webhooks').set(alice.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['*'] });
+    const hook = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(alice.auth)
+      .send({ url: 'http://127.0.0.1:9/hook', events: ['*'] });
     expect(hook.status).toBe(201);
     const chainWallet = await t.http().post('/api/v1/web3/wallets').set(alice.auth).send({});
     expect(chainWallet.status).toBe(201);

@@ -6,8 +6,16 @@ const CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().get
 const FAST = { PROVIDER_TIMEOUT_MS: '300', PROVIDER_RETRIES_MAX: '1', PROVIDER_BACKOFF_BASE_MS: '5' };
 
 describe.each([
-  ['basis_theory', () => fakeBasisTheory('key_bt'), (url: string) => ({ TOKEN_PROVIDER: 'basis_theory', BASIS_THEORY_API_URL: url, BASIS_THEORY_API_KEY: 'key_bt' })],
-  ['stripe', () => fakeStripe('sk_test_x'), (url: string) => ({ TOKEN_PROVIDER: 'stripe', STRIPE_API_URL: url, STRIPE_SECRET_KEY: 'sk_test_x' })],
+  [
+    'basis_theory',
+    () => fakeBasisTheory('key_bt'),
+    (url: string) => ({ TOKEN_PROVIDER: 'basis_theory', BASIS_THEORY_API_URL: url, BASIS_THEORY_API_KEY: 'key_bt' }),
+  ],
+  [
+    'stripe',
+    () => fakeStripe('sk_test_x'),
+    (url: string) => ({ TOKEN_PROVIDER: 'stripe', STRIPE_API_URL: url, STRIPE_SECRET_KEY: 'sk_test_x' }),
+  ],
 ] as const)('/api/v1/tokens with TOKEN_PROVIDER=%s', (provider, makeServer, env) => {
   const server = makeServer();
   let t: TestApp;

@@ -10,13 +10,18 @@ describe('POST/GET/DELETE /api/v1/tokens (local vault)', () => {
   });
   afterAll(() => t.close());
 
-  const create = (auth: Record<string, string>, data: object = CARD) => t.http().post('/api/v1/tokens').set(auth).send({ type: 'card', data });
+  const create = (auth: Record<string, string>, data: object = CARD) =>
+    t.http().post('/api/v1/tokens').set(auth).send({ type: 'card', data });
 
   it('when a valid card is tokenized, then only id, brand, last4 and expiry come back', async () => {
     const alice = await registerUser(t);
     const res = await create(alice.auth);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ type: 'card', provider: 'local', card: { brand: 'visa', last4: '4242', expMonth: 12, expYear: CARD.expYear } });
+    expect(res.body).toMatchObject({
+      type: 'card',
+      provider: 'local',
+      card: { brand: 'visa', last4: '4242', expMonth: 12, expYear: CARD.expYear },
+    });
     expect(res.body.id).toMatch(/^tok_/);
     expect(res.text).not.toContain('4242424242424242');
     expect(res.text).not.toContain('"123"');

@@ -15,10 +15,11 @@ describe('cursor pagination and timestamp precision', () => {
       ['wal_same_ms_b', '2026-01-01T00:00:00.123200Z'],
       ['wal_same_ms_c', '2026-01-01T00:00:00.123300Z'],
     ]) {
-      await t.container.db.query(
-        "INSERT INTO wallets (id, kind, user_id, currency, created_at) VALUES ($1, 'user', $2, 'USD', $3)",
-        [id, user.id, at],
-      );
+      await t.container.db.query("INSERT INTO wallets (id, kind, user_id, currency, created_at) VALUES ($1, 'user', $2, 'USD', $3)", [
+        id,
+        user.id,
+        at,
+      ]);
     }
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -19,7 +19,13 @@ describe('wallets', () => {
 
   it('when the body tries to set balance or status, or names an unknown currency, then 400 and nothing is created', async () => {
     const user = await registerUser(t);
-    for (const body of [{ currency: 'USD', balance: '100' }, { currency: 'USD', status: 'frozen' }, { currency: 'XYZ' }, { currency: 'usd' }, {}]) {
+    for (const body of [
+      { currency: 'USD', balance: '100' },
+      { currency: 'USD', status: 'frozen' },
+      { currency: 'XYZ' },
+      { currency: 'usd' },
+      {},
+    ]) {
       const res = await t.http().post('/api/v1/wallets').set(user.auth).send(body);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');

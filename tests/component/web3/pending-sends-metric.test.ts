@@ -23,7 +23,9 @@ describe('ocp_web3_pending_transactions on GET /metrics', () => {
   async function scrape(name: string): Promise<Record<string, number>> {
     const res = await t.http().get('/metrics');
     expect(res.status).toBe(200);
-    return Object.fromEntries([...res.text.matchAll(new RegExp(`^${name}\\{chain_id="(\\d+)"\\} (\\S+)$`, 'gm'))].map((m) => [m[1]!, Number(m[2])]));
+    return Object.fromEntries(
+      [...res.text.matchAll(new RegExp(`^${name}\\{chain_id="(\\d+)"\\} (\\S+)$`, 'gm'))].map((m) => [m[1]!, Number(m[2])]),
+    );
   }
   const pending = () => scrape('ocp_web3_pending_transactions');
 
@@ -36,7 +38,13 @@ describe('ocp_web3_pending_transactions on GET /metrics', () => {
     await fundAddress(anvil, wallet.address, '1');
     const sends = [];
     for (const amount of ['11', '12']) {
-      const res = await sendOnChain(t, user, { web3WalletId: wallet.id, chainId: anvil.chainId, to: Wallet.createRandom().address, amount, asset: 'native' });
+      const res = await sendOnChain(t, user, {
+        web3WalletId: wallet.id,
+        chainId: anvil.chainId,
+        to: Wallet.createRandom().address,
+        amount,
+        asset: 'native',
+      });
       expect(res.status).toBe(202);
       sends.push(res.body as { id: string });
     }
@@ -60,7 +68,13 @@ describe('ocp_web3_pending_transactions on GET /metrics', () => {
     const user = await registerUser(t);
     const wallet = await createWeb3Wallet(t, user, { chainId: anvil.chainId });
     await fundAddress(anvil, wallet.address, '1');
-    const res = await sendOnChain(t, user, { web3WalletId: wallet.id, chainId: anvil.chainId, to: Wallet.createRandom().address, amount: '13', asset: 'native' });
+    const res = await sendOnChain(t, user, {
+      web3WalletId: wallet.id,
+      chainId: anvil.chainId,
+      to: Wallet.createRandom().address,
+      amount: '13',
+      asset: 'native',
+    });
     expect(res.status).toBe(202);
     // Copies of the stored send on other chains (one no longer configured), older, plus a settled one that must not count.
     const copy = (suffix: string, chainId: number, status: string, ageMinutes: number, nonceOffset: number) =>

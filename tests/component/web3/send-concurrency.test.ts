@@ -50,7 +50,13 @@ describe('concurrent web3 sends from one address', () => {
     const to = Wallet.createRandom().address;
     const responses = await Promise.all(
       Array.from({ length: 10 }, () =>
-        sendOnChain(t, user, { web3WalletId: wallet.id, chainId: anvil.chainId, to, amount: parseEther('0.3').toString(), asset: 'native' }),
+        sendOnChain(t, user, {
+          web3WalletId: wallet.id,
+          chainId: anvil.chainId,
+          to,
+          amount: parseEther('0.3').toString(),
+          asset: 'native',
+        }),
       ),
     );
     const sent = responses.filter((r) => r.status === 202);

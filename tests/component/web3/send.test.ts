@@ -53,23 +53,45 @@ describe('POST /web3/send', () => {
   it('when native value is sent, then it is broadcast, mined, recorded pending with its hash, and in the history', async () => {
     const { user, wallet } = await fundedWallet();
     const to = Wallet.createRandom().address;
-    const res = await send(user, { web3WalletId: wallet.id, chainId: anvil.chainId, to, amount: parseEther('1.25').toString(), asset: 'native' });
+    const res = await send(user, {
+      web3WalletId: wallet.id,
+      chainId: anvil.chainId,
+      to,
+      amount: parseEther('1.25').toString(),
+      asset: 'native',
+    });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ type: 'web3_send', status: 'pending', chainId: anvil.chainId, from: wallet.address, to, asset: 'native', nonce: 0 });
+    expect(res.body).toMatchObject({
+      type: 'web3_send',
+      status: 'pending',
+      chainId: anvil.chainId,
+      from: wallet.address,
+      to,
+      asset: 'native',
+      nonce: 0,
+    });
     expect(res.body.hash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(await anvil.provider.getBalance(to)).toBe(parseEther('1.25'));
     const mined = await anvil.provider.getTransaction(res.body.hash);
     expect(mined?.from).toBe(wallet.address);
     expect(mined?.type).toBe(2); // EIP-1559 fees on a chain with a base fee
     const listed = await history(user, wallet.id);
-    expect(listed).toEqual([expect.objectContaining({ id: res.body.id, type: 'web3_send', hash: res.body.hash, chainId: anvil.chainId, status: 'pending' })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ id: res.body.id, type: 'web3_send', hash: res.body.hash, chainId: anvil.chainId, status: 'pending' }),
+    ]);
   });
 
   it('when an ERC-20 token is sent, then the transfer lands on chain and the balance endpoint shows it', async () => {
     const { user, wallet } = await fundedWallet();
     await (await token.getFunction('transfer')(wallet.address, 5_000_000n)).wait();
     const to = Wallet.createRandom().address;
-    const res = await send(user, { web3WalletId: wallet.id, chainId: anvil.chainId, to, amount: '1500000', asset: tokenAddress.toLowerCase() });
+    const res = await send(user, {
+      web3WalletId: wallet.id,
+      chainId: anvil.chainId,
+      to,
+      amount: '1500000',
+      asset: tokenAddress.toLowerCase(),
+    });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ asset: tokenAddress, assetSymbol: 'MINI', amount: '1500000' });
     expect(await token.getFunction('balanceOf')(to)).toBe(1_500_000n);
@@ -109,7 +131,14 @@ describe('POST /web3/send', () => {
     ['an unknown chain', { chainId: 5 }],
   ])('when the send has %s, then 400 and nothing is sent or recorded', async (_what, change) => {
     const { user, wallet } = await fundedWallet('1');
-    const body = { web3WalletId: wallet.id, chainId: anvil.chainId, to: Wallet.createRandom().address, amount: '1000', asset: 'native', ...change };
+    const body = {
+      web3WalletId: wallet.id,
+      chainId: anvil.chainId,
+      to: Wallet.createRandom().address,
+      amount: '1000',
+      asset: 'native',
+      ...change,
+    };
     const res = await send(user, body);
     expect(res.status).toBe(400);
     expect(res.body.error.message.length).toBeGreaterThan(10);
@@ -120,7 +149,13 @@ describe('POST /web3/send', () => {
   it('when the wallet cannot pay value plus gas, then 422 insufficient_funds and nothing is recorded', async () => {
     const { user, wallet } = await fundedWallet('1');
     const to = Wallet.createRandom().address;
-    const all = await send(user, { web3WalletId: wallet.id, chainId: anvil.chainId, to, amount: parseEther('1').toString(), asset: 'native' });
+    const all = await send(user, {
+      web3WalletId: wallet.id,
+      chainId: anvil.chainId,
+      to,
+      amount: parseEther('1').toString(),
+      asset: 'native',
+    });
     expect(all.status).toBe(422);
     expect(all.body.error.code).toBe('insufficient_funds');
     const tokens = await send(user, { web3WalletId: wallet.id, chainId: anvil.chainId, to, amount: '1', asset: 'MINI' });
@@ -147,7 +182,13 @@ describe('POST /web3/send', () => {
   it("when someone sends from another user's wallet, then 404 and nothing moves", async () => {
     const { wallet } = await fundedWallet();
     const mallory = await registerUser(t);
-    const res = await send(mallory, { web3WalletId: wallet.id, chainId: anvil.chainId, to: Wallet.createRandom().address, amount: '1', asset: 'native' });
+    const res = await send(mallory, {
+      web3WalletId: wallet.id,
+      chainId: anvil.chainId,
+      to: Wallet.createRandom().address,
+      amount: '1',
+      asset: 'native',
+    });
     expect(res.status).toBe(404);
     expect(await anvil.provider.getTransactionCount(wallet.address)).toBe(0);
   });

@@ -39,7 +39,13 @@ describe('the web3 send watcher', () => {
 
   it('when a send is mined and buried under the configured confirmations, then it turns confirmed and a webhook tells it', async () => {
     const { user, wallet } = await setup();
-    const res = await sendOnChain(t, user, { web3WalletId: wallet.id, chainId: anvil.chainId, to: Wallet.createRandom().address, amount: '777', asset: 'native' });
+    const res = await sendOnChain(t, user, {
+      web3WalletId: wallet.id,
+      chainId: anvil.chainId,
+      to: Wallet.createRandom().address,
+      amount: '777',
+      asset: 'native',
+    });
     expect(res.status).toBe(202);
 
     // Mined in one block: one confirmation of the two required.
@@ -49,7 +55,11 @@ describe('the web3 send watcher', () => {
     await anvil.mine(1);
     expect(await t.container.web3.watcher.runOnce()).toMatchObject({ checked: 1, confirmed: 1 });
     const receipt = await anvil.provider.getTransactionReceipt(res.body.hash);
-    expect(await statusOf(user, res.body.id)).toMatchObject({ status: 'confirmed', blockNumber: receipt!.blockNumber, gasUsed: receipt!.gasUsed.toString() });
+    expect(await statusOf(user, res.body.id)).toMatchObject({
+      status: 'confirmed',
+      blockNumber: receipt!.blockNumber,
+      gasUsed: receipt!.gasUsed.toString(),
+    });
     expect(told.find((e) => e.type === 'web3.send.confirmed' && e.data.hash === res.body.hash)).toBeDefined();
 
     await t.container.webhooks.worker.runOnce();
@@ -68,7 +78,12 @@ describe('the web3 send watcher', () => {
       const res = await sendOnChain(t, user, { web3WalletId: wallet.id, chainId: anvil.chainId, to: gate, amount: '1', asset: 'native' });
       expect(res.status).toBe(202);
       const fee = await anvil.provider.getFeeData();
-      await anvil.devAccount.sendTransaction({ to: gate, data: '0x01', maxPriorityFeePerGas: fee.maxPriorityFeePerGas! * 10n, maxFeePerGas: fee.maxFeePerGas! * 10n });
+      await anvil.devAccount.sendTransaction({
+        to: gate,
+        data: '0x01',
+        maxPriorityFeePerGas: fee.maxPriorityFeePerGas! * 10n,
+        maxFeePerGas: fee.maxFeePerGas! * 10n,
+      });
       await anvil.mine(2);
 
       expect(await t.container.web3.watcher.runOnce()).toMatchObject({ checked: 1, failed: 1 });
@@ -85,7 +100,13 @@ describe('the web3 send watcher', () => {
     const { user, wallet } = await setup();
     await anvil.provider.send('evm_setAutomine', [false]);
     try {
-      const res = await sendOnChain(t, user, { web3WalletId: wallet.id, chainId: anvil.chainId, to: Wallet.createRandom().address, amount: '5', asset: 'native' });
+      const res = await sendOnChain(t, user, {
+        web3WalletId: wallet.id,
+        chainId: anvil.chainId,
+        to: Wallet.createRandom().address,
+        amount: '5',
+        asset: 'native',
+      });
       expect(res.status).toBe(202);
       await anvil.provider.send('anvil_dropTransaction', [res.body.hash]);
       expect(await anvil.provider.getTransaction(res.body.hash)).toBeNull();

@@ -26,7 +26,10 @@ describe('web3 wallets', () => {
     expect(res.body.address).toBe(getAddress(res.body.address));
     expect(res.body).toMatchObject({ chainId: anvil.chainId, label: 'savings' });
 
-    const { rows } = await t.container.db.query<{ key_ciphertext: string }>('SELECT key_ciphertext FROM web3_vault_keys WHERE wallet_id = $1', [res.body.id]);
+    const { rows } = await t.container.db.query<{ key_ciphertext: string }>(
+      'SELECT key_ciphertext FROM web3_vault_keys WHERE wallet_id = $1',
+      [res.body.id],
+    );
     const ciphertext = rows[0]!.key_ciphertext;
     const key = await vaultedPrivateKey(t, res.body.id);
     expect(computeAddress(new SigningKey(`0x${key}`).publicKey)).toBe(res.body.address);
@@ -122,7 +125,11 @@ describe('web3 without WEB3_CHAINS', () => {
       await t.http().get('/api/v1/web3/wallets').set(alice.auth),
       await t.http().get('/api/v1/web3/wallets/w3w_x/balance').set(alice.auth),
       await t.http().get('/api/v1/web3/wallets/w3w_x/transactions').set(alice.auth),
-      await t.http().post('/api/v1/web3/send').set(alice.auth).set('Idempotency-Key', 'k1')
+      await t
+        .http()
+        .post('/api/v1/web3/send')
+        .set(alice.auth)
+        .set('Idempotency-Key', 'k1')
         .send({ web3WalletId: 'w3w_x', chainId: 31337, to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', amount: '1', asset: 'native' }),
     ];
     for (const res of responses) {

@@ -11,7 +11,11 @@ describe('POST /api/v1/webhooks', () => {
 
   it('when the body is valid, then 201 with the endpoint and its secret, which is stored encrypted', async () => {
     const user = await registerUser(t);
-    const res = await t.http().post('/api/v1/webhooks').set(user.auth).send({ url, events: ['transfer.completed', 'balance.low'] });
+    const res = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(user.auth)
+      .send({ url, events: ['transfer.completed', 'balance.low'] });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^whe_/),
@@ -32,7 +36,11 @@ describe('POST /api/v1/webhooks', () => {
   it('when http points at localhost outside production, then it is accepted', async () => {
     const user = await registerUser(t);
     for (const local of ['http://localhost:4000/h', 'http://127.0.0.1:4000/h', 'http://[::1]:4000/h']) {
-      const res = await t.http().post('/api/v1/webhooks').set(user.auth).send({ url: local, events: ['*'] });
+      const res = await t
+        .http()
+        .post('/api/v1/webhooks')
+        .set(user.auth)
+        .send({ url: local, events: ['*'] });
       expect(res.status).toBe(201);
     }
   });
@@ -59,7 +67,13 @@ describe('POST /api/v1/webhooks', () => {
   it('when the user already has 20 endpoints, then 422 webhook_endpoint_limit, even when racing', async () => {
     const user = await registerUser(t);
     const attempts = await Promise.all(
-      Array.from({ length: 25 }, () => t.http().post('/api/v1/webhooks').set(user.auth).send({ url, events: ['*'] })),
+      Array.from({ length: 25 }, () =>
+        t
+          .http()
+          .post('/api/v1/webhooks')
+          .set(user.auth)
+          .send({ url, events: ['*'] }),
+      ),
     );
     expect(attempts.filter((r) => r.status === 201)).toHaveLength(20);
     const refused = attempts.filter((r) => r.status !== 201);
@@ -67,7 +81,10 @@ describe('POST /api/v1/webhooks', () => {
   });
 
   it('when there is no token, then 401', async () => {
-    const res = await t.http().post('/api/v1/webhooks').send({ url, events: ['*'] });
+    const res = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .send({ url, events: ['*'] });
     expect(res.status).toBe(401);
   });
 });

@@ -42,9 +42,7 @@ describe('webhook outbox and delivery worker', () => {
     const signature = hit!.headers['ocp-signature'] as string;
     expect(verifyWebhookSignature(signature, hit!.rawBody, endpoint.secret)).toBe(true);
     expect(verifyWebhookSignature(signature, hit!.rawBody, 'whsec_wrong')).toBe(false);
-    expect(await deliveriesOf(t, event.id)).toEqual([
-      { endpoint_id: endpoint.id, status: 'delivered', attempts: 1, last_error: null },
-    ]);
+    expect(await deliveriesOf(t, event.id)).toEqual([{ endpoint_id: endpoint.id, status: 'delivered', attempts: 1, last_error: null }]);
     expect(t.logs.text()).not.toContain(endpoint.secret);
     expect(t.logs.text()).not.toContain(signature.split('v1=')[1]);
     const metrics = await t.container.metrics.registry.getSingleMetricAsString('webhook_delivery_attempts_total');
@@ -147,9 +145,7 @@ describe('webhook outbox and delivery worker', () => {
     await createWebhook(t, user.auth, receiver.url);
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const event = newEvent('transfer.completed', user.id, {});
-    await requestContext.run({ requestId: 'req-1', traceparent }, () =>
-      t.container.db.transaction((tx) => outbox().enqueue(tx, [event])),
-    );
+    await requestContext.run({ requestId: 'req-1', traceparent }, () => t.container.db.transaction((tx) => outbox().enqueue(tx, [event])));
     await worker().runOnce();
     expect(receiver.received[0]?.headers.traceparent).toBe(traceparent);
   });

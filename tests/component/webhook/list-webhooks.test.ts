@@ -8,7 +8,7 @@ describe('GET /api/v1/webhooks', () => {
   });
   afterAll(() => t.close());
 
-  it("when a user lists, then they get their own endpoints, newest first, without secrets", async () => {
+  it('when a user lists, then they get their own endpoints, newest first, without secrets', async () => {
     const alice = await registerUser(t);
     const bob = await registerUser(t);
     const first = await createWebhook(t, alice.auth, 'https://a.example.com/1', ['wallet.created']);

@@ -18,12 +18,15 @@ describe('webhooks when private targets are not allowed', () => {
   let t: TestApp;
   let receiver: WebhookReceiver;
   beforeAll(async () => {
-    t = await startTestApp({
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
-      WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-      WEBHOOK_BACKOFF_BASE_MS: '1',
-      WEBHOOK_BACKOFF_MAX_MS: '5',
-    }, { webhookLookup: lookup });
+    t = await startTestApp(
+      {
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
+        WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+        WEBHOOK_BACKOFF_BASE_MS: '1',
+        WEBHOOK_BACKOFF_MAX_MS: '5',
+      },
+      { webhookLookup: lookup },
+    );
   });
   beforeEach(async () => {
     receiver = await startWebhookReceiver();
@@ -45,7 +48,11 @@ describe('webhooks when private targets are not allowed', () => {
     'http://127.0.0.1:4000/hooks',
   ])('when %s is registered, then 400 naming body.url, and nothing is stored', async (url) => {
     const user = await registerUser(t);
-    const res = await t.http().post('/api/v1/webhooks').set(user.auth).send({ url, events: ['*'] });
+    const res = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(user.auth)
+      .send({ url, events: ['*'] });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
     expect(res.body.error.details.fields).toEqual([
@@ -89,7 +96,11 @@ describe('webhooks when private targets are not allowed', () => {
 
     // Retried like any failed attempt (the name may be fixed), and failed after the last one.
     expect(await runUntilSettled(event.id)).toEqual(
-      expect.objectContaining({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: expect.stringMatching(/^target_address_not_allowed/) }),
+      expect.objectContaining({
+        status: 'failed',
+        attempts: MAX_ATTEMPTS,
+        last_error: expect.stringMatching(/^target_address_not_allowed/),
+      }),
     );
     expect(receiver.received).toHaveLength(0);
   });

@@ -115,7 +115,12 @@ describe('webhook endpoint circuit breaker', () => {
     let status = 503;
     const endpointServer = await new FakeHttpServer(() => ({ status })).start();
     // A second instance on the same database, as another pod would run it.
-    const other = createWebhookModule({ config: t.container.config, db: t.container.db, logger: t.container.logger, metrics: createMetrics() }).worker;
+    const other = createWebhookModule({
+      config: t.container.config,
+      db: t.container.db,
+      logger: t.container.logger,
+      metrics: createMetrics(),
+    }).worker;
     try {
       const user = await registerUser(t);
       const endpoint = await createWebhook(t, user.auth, `${endpointServer.url}/hooks`);

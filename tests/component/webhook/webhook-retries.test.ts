@@ -82,7 +82,7 @@ describe('webhook delivery retries', () => {
     }
   });
 
-  it("when the stored secret cannot be decrypted (copied from another endpoint), then nothing is sent and it ends failed", async () => {
+  it('when the stored secret cannot be decrypted (copied from another endpoint), then nothing is sent and it ends failed', async () => {
     const receiver = await startWebhookReceiver();
     try {
       const user = await registerUser(t);

@@ -56,11 +56,15 @@ export const HOSTILE_NUMBERS: readonly number[] = [
 ];
 
 /** A cursor is opaque base64url JSON: forge ones whose date or id the database cannot take. */
-const forgedCursors = ['0000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '2024-01-01T00:00:00Z'].flatMap(
-  (date) =>
-    ['\u0000', 'not-a-uuid', '\ud800', '00000000-0000-0000-0000-000000000000'].map((id) =>
-      Buffer.from(JSON.stringify([date, id])).toString('base64url'),
-    ),
+const forgedCursors = [
+  '0000-01-01T00:00:00.000Z',
+  '+275760-09-13T00:00:00.000Z',
+  '-271821-04-20T00:00:00.000Z',
+  '2024-01-01T00:00:00Z',
+].flatMap((date) =>
+  ['\u0000', 'not-a-uuid', '\ud800', '00000000-0000-0000-0000-000000000000'].map((id) =>
+    Buffer.from(JSON.stringify([date, id])).toString('base64url'),
+  ),
 );
 
 export const hostileString = (): fc.Arbitrary<string> =>

@@ -97,7 +97,10 @@ function objectValue(s: JsonSchema, ctx: SchemaContext, depth: number): fc.Arbit
   const entries = Object.entries(props).map(([key, prop]) => {
     const value = schemaValue(prop, ctx, key, depth + 1);
     // A required field is left out now and then, an optional one often.
-    return [key, required.has(key) ? fc.option(value, { freq: 20, nil: undefined }) : fc.option(value, { freq: 2, nil: undefined })] as const;
+    return [
+      key,
+      required.has(key) ? fc.option(value, { freq: 20, nil: undefined }) : fc.option(value, { freq: 2, nil: undefined }),
+    ] as const;
   });
   const record = fc.record(Object.fromEntries(entries) as Record<string, fc.Arbitrary<unknown>>);
   return fc
@@ -112,13 +115,16 @@ function objectValue(s: JsonSchema, ctx: SchemaContext, depth: number): fc.Arbit
 function stringValue(s: JsonSchema, ctx: SchemaContext, name: string): fc.Arbitrary<string> {
   const options: fc.Arbitrary<string>[] = [];
   if (typeof s.example === 'string') options.push(fc.constant(s.example));
-  if (s.format === 'date-time') options.push(fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
+  if (s.format === 'date-time')
+    options.push(fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
   else if (s.format === 'email') options.push(fc.emailAddress());
   else if (s.format === 'uri' || s.format === 'url') options.push(fc.constantFrom('https://example.com/hook', 'http://127.0.0.1:1/x'));
   else if (s.pattern) options.push(fc.stringMatching(new RegExp(s.pattern)));
   if (/id$/i.test(name) || s.format === 'uuid') options.push(fc.constantFrom(...ctx.ids));
   if (options.length === 0) {
-    options.push(fc.string({ minLength: Math.min(s.minLength ?? 0, 8), maxLength: Math.max(Math.min(s.maxLength ?? 16, 16), s.minLength ?? 0) }));
+    options.push(
+      fc.string({ minLength: Math.min(s.minLength ?? 0, 8), maxLength: Math.max(Math.min(s.maxLength ?? 16, 16), s.minLength ?? 0) }),
+    );
   }
   return fc.oneof(...options);
 }

@@ -77,8 +77,14 @@ describe('mandate constraints', () => {
     const range = { amount_range: { min: '100', max: '500' } };
     expect(refusalOf(range, { amount: 100n })).toBeUndefined();
     expect(refusalOf(range, { amount: 500n })).toBeUndefined();
-    expect(refusalOf(range, { amount: 99n })).toMatchObject({ ...failedOn('amount_range'), message: 'The amount is below the mandate minimum' });
-    expect(refusalOf(range, { amount: 501n })).toMatchObject({ ...failedOn('amount_range'), message: 'The amount is above the mandate maximum' });
+    expect(refusalOf(range, { amount: 99n })).toMatchObject({
+      ...failedOn('amount_range'),
+      message: 'The amount is below the mandate minimum',
+    });
+    expect(refusalOf(range, { amount: 501n })).toMatchObject({
+      ...failedOn('amount_range'),
+      message: 'The amount is above the mandate maximum',
+    });
   });
 
   it('when only one end of the amount range is given, then the other end does not apply', () => {
@@ -106,8 +112,12 @@ describe('mandate constraints', () => {
   });
 
   it('when the execution window is open at one end, then only the given end applies', () => {
-    expect(refusalOf({ execution_date: { not_before: '2026-04-08T00:00:00Z' } }, {}, { at: new Date('9999-01-01T00:00:00Z') })).toBeUndefined();
-    expect(refusalOf({ execution_date: { not_after: '2026-04-09T00:00:00Z' } }, {}, { at: new Date('0001-01-01T00:00:00Z') })).toBeUndefined();
+    expect(
+      refusalOf({ execution_date: { not_before: '2026-04-08T00:00:00Z' } }, {}, { at: new Date('9999-01-01T00:00:00Z') }),
+    ).toBeUndefined();
+    expect(
+      refusalOf({ execution_date: { not_after: '2026-04-09T00:00:00Z' } }, {}, { at: new Date('0001-01-01T00:00:00Z') }),
+    ).toBeUndefined();
   });
 
   it('when the payment lands exactly on the budget, then it passes; one minor unit more is refused with what remains', () => {
@@ -167,8 +177,14 @@ describe('mandate constraint amounts', () => {
 
 describe('mandate claims', () => {
   const claims = {
-    iss: 'usr_owner', sub: 'agt_payer', jti: 'mnd_1', iat: 1_775_000_000, exp: 1_775_003_600,
-    mandate_type: 'open_payment', currency: 'USD', constraints: { budget: '100' },
+    iss: 'usr_owner',
+    sub: 'agt_payer',
+    jti: 'mnd_1',
+    iat: 1_775_000_000,
+    exp: 1_775_003_600,
+    mandate_type: 'open_payment',
+    currency: 'USD',
+    constraints: { budget: '100' },
   };
 
   it('when the claims are an open payment mandate, then they parse', () => {

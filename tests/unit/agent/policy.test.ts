@@ -1,5 +1,13 @@
 import { PolicyViolation } from '../../../src/shared/errors';
-import { checkBudgets, checkStaticRules, loadPolicy, needsApproval, spendPeriods, storePolicy, type SpendingPolicy } from '../../../src/modules/agent/policy';
+import {
+  checkBudgets,
+  checkStaticRules,
+  loadPolicy,
+  needsApproval,
+  spendPeriods,
+  storePolicy,
+  type SpendingPolicy,
+} from '../../../src/modules/agent/policy';
 
 const base: SpendingPolicy = { allowedCounterparties: [], allowedCurrencies: [] };
 const now = new Date('2026-04-08T12:00:00Z');
@@ -94,7 +102,9 @@ describe('spending policy rules', () => {
     expect(messageOf({ ...base, notBefore: new Date('2026-04-09T00:00:00Z') })).toBe('The agent may not pay before its policy starts');
     expect(messageOf({ ...base, expiresAt: now })).toBe("The agent's policy has expired");
     expect(messageOf({ ...base, allowedCurrencies: ['EUR'] })).toBe('The agent may not pay in USD');
-    expect(messageOf({ ...base, allowedCounterparties: ['merchant_x'] })).toBe('The payee is not among the counterparties the agent may pay');
+    expect(messageOf({ ...base, allowedCounterparties: ['merchant_x'] })).toBe(
+      'The payee is not among the counterparties the agent may pay',
+    );
     expect(messageOf({ ...base, maxPerTransaction: 99n })).toBe('The amount is above the per-transaction maximum');
   });
 

@@ -24,7 +24,10 @@ describe('UCP checkout rules', () => {
   });
 
   it('when there are two totals of type total, or none, then totals_mismatch', () => {
-    const two = [{ type: 'total', amount: 3500 }, { type: 'total', amount: 3500 }];
+    const two = [
+      { type: 'total', amount: 3500 },
+      { type: 'total', amount: 3500 },
+    ];
     expect(checkoutProblems(parse({ totals: two }), now).map((m) => m.code)).toEqual(['totals_mismatch']);
     expect(checkoutProblems(parse({ totals: [{ type: 'subtotal', amount: 3500 }] }), now).map((m) => m.code)).toEqual(['totals_mismatch']);
   });

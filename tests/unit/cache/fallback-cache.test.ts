@@ -9,12 +9,29 @@ class SwitchableCache extends MemoryCache {
   private guard(): void {
     if (this.down) throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
   }
-  override async get(key: string) { this.guard(); return super.get(key); }
-  override async set(key: string, value: string, ttlMs?: number) { this.guard(); return super.set(key, value, ttlMs); }
-  override async setIfAbsent(key: string, value: string, ttlMs: number) { this.guard(); return super.setIfAbsent(key, value, ttlMs); }
-  override async increment(key: string, ttlMs: number) { this.guard(); return super.increment(key, ttlMs); }
-  override async delete(key: string) { this.guard(); return super.delete(key); }
-  override async ping() { this.guard(); }
+  override async get(key: string) {
+    this.guard();
+    return super.get(key);
+  }
+  override async set(key: string, value: string, ttlMs?: number) {
+    this.guard();
+    return super.set(key, value, ttlMs);
+  }
+  override async setIfAbsent(key: string, value: string, ttlMs: number) {
+    this.guard();
+    return super.setIfAbsent(key, value, ttlMs);
+  }
+  override async increment(key: string, ttlMs: number) {
+    this.guard();
+    return super.increment(key, ttlMs);
+  }
+  override async delete(key: string) {
+    this.guard();
+    return super.delete(key);
+  }
+  override async ping() {
+    this.guard();
+  }
 }
 
 const waitFor = async (condition: () => boolean) => {
@@ -67,7 +84,9 @@ describe('FallbackCache', () => {
   it('when a shared-cache error is a reply error of a wrong command, then it is thrown, not a fallback', async () => {
     const { ReplyError } = await import('ioredis');
     const failing = new SwitchableCache();
-    failing.get = async () => { throw new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value'); };
+    failing.get = async () => {
+      throw new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value');
+    };
     const wrapped = new FallbackCache(failing, { logger: createLogger('error', [new CapturedLogs()]), probeIntervalMs: 20 });
     try {
       await expect(wrapped.get('k')).rejects.toThrow('WRONGTYPE');

@@ -13,7 +13,12 @@ describe('GooglePayDecryptor (ECv2)', () => {
     privateKeysPem: [keys.merchantPrivateKeyPem],
   });
   const token = (extra: Partial<Parameters<typeof buildGooglePayToken>[0]> = {}) =>
-    buildGooglePayToken({ rootPrivateKey: keys.root.privateKey, recipientId: RECIPIENT, merchantPublicKey: keys.merchantPublicKey, ...extra });
+    buildGooglePayToken({
+      rootPrivateKey: keys.root.privateKey,
+      recipientId: RECIPIENT,
+      merchantPublicKey: keys.merchantPublicKey,
+      ...extra,
+    });
 
   function refusal(input: unknown): string {
     try {

@@ -12,7 +12,9 @@ describe('mobile-wallet settings at start-up', () => {
 
   it('when a key file setting points at a missing file, then start-up fails naming the setting and the path', () => {
     const config = loadConfig({ GOOGLE_PAY_PRIVATE_KEY_FILES: '/nonexistent/google.key' });
-    expect(() => createGooglePayService(config, sessions)).toThrow(/GOOGLE_PAY_PRIVATE_KEY_FILES: cannot read \/nonexistent\/google.key \(ENOENT\)/);
+    expect(() => createGooglePayService(config, sessions)).toThrow(
+      /GOOGLE_PAY_PRIVATE_KEY_FILES: cannot read \/nonexistent\/google.key \(ENOENT\)/,
+    );
   });
 
   it('when a file holds something else than a key or certificate, then start-up fails without quoting the content', async () => {
@@ -49,14 +51,22 @@ describe('mobile-wallet services without settings', () => {
     const config = loadConfig({});
     const applePay = createApplePayService(config, sessions);
     const googlePay = createGooglePayService(config, sessions);
-    const setting = (promise: Promise<unknown>) => promise.then(() => undefined, (e: { details?: { setting: string } }) => e.details?.setting);
+    const setting = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (e: { details?: { setting: string } }) => e.details?.setting,
+      );
     expect(await setting(applePay.init(principal, input))).toBe('APPLE_PAY_MERCHANT_ID');
-    expect(await setting(applePay.validateMerchant(principal, 'pses_x', 'https://apple-pay-gateway.apple.com/'))).toBe('APPLE_PAY_MERCHANT_ID');
+    expect(await setting(applePay.validateMerchant(principal, 'pses_x', 'https://apple-pay-gateway.apple.com/'))).toBe(
+      'APPLE_PAY_MERCHANT_ID',
+    );
     expect(await setting(applePay.verifyPayment(principal, 'pses_x', {}))).toBe('APPLE_PAY_MERCHANT_ID');
     expect(await setting(googlePay.init(principal, input))).toBe('GOOGLE_PAY_MERCHANT_ID');
     expect(await setting(googlePay.verifyPayment(principal, 'pses_x', {}))).toBe('GOOGLE_PAY_MERCHANT_ID');
     const withIds = loadConfig({ APPLE_PAY_MERCHANT_ID: 'merchant.x', GOOGLE_PAY_MERCHANT_ID: 'g' });
-    expect(await setting(createApplePayService(withIds, sessions).validateMerchant(principal, 'pses_x', 'https://x'))).toBe('APPLE_PAY_DOMAIN');
+    expect(await setting(createApplePayService(withIds, sessions).validateMerchant(principal, 'pses_x', 'https://x'))).toBe(
+      'APPLE_PAY_DOMAIN',
+    );
     expect(await setting(createApplePayService(withIds, sessions).verifyPayment(principal, 'pses_x', {}))).toBe('APPLE_PAY_ROOT_CA_FILE');
     expect(await setting(createGooglePayService(withIds, sessions).init(principal, input))).toBe('GOOGLE_PAY_PRIVATE_KEY_FILES');
   });

@@ -39,7 +39,11 @@ describe('PaymentSessionService', () => {
 
   it('when the wallet is frozen or of another currency, then no session is created', async () => {
     const frozen = new PaymentSessionService(cache, { get: async () => ({ ...wallet, status: 'frozen' }) }, TTL_MS);
-    await expect(frozen.create(owner, 'apple_pay', { walletId: 'wal_1', amount: 1n, currency: 'USD' })).rejects.toMatchObject({ code: 'wallet_not_active' });
-    await expect(sessions.create(owner, 'apple_pay', { walletId: 'wal_1', amount: 1n, currency: 'EUR' })).rejects.toMatchObject({ code: 'currency_mismatch' });
+    await expect(frozen.create(owner, 'apple_pay', { walletId: 'wal_1', amount: 1n, currency: 'USD' })).rejects.toMatchObject({
+      code: 'wallet_not_active',
+    });
+    await expect(sessions.create(owner, 'apple_pay', { walletId: 'wal_1', amount: 1n, currency: 'EUR' })).rejects.toMatchObject({
+      code: 'currency_mismatch',
+    });
   });
 });

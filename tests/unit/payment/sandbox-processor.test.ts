@@ -22,7 +22,9 @@ describe('sandbox processor', () => {
   });
 
   it('when 4242424242424242 is charged, then it is approved with a processor charge id', async () => {
-    await expect(new SandboxProcessor(fingerprinter).charge(charge('4242424242424242'))).resolves.toMatchObject({ processorChargeId: expect.stringMatching(/^sbch_/) });
+    await expect(new SandboxProcessor(fingerprinter).charge(charge('4242424242424242'))).resolves.toMatchObject({
+      processorChargeId: expect.stringMatching(/^sbch_/),
+    });
   });
 
   it('when the same charge id comes again, then the first outcome is replayed and nothing is charged twice', async () => {
@@ -37,6 +39,8 @@ describe('sandbox processor', () => {
     const sandbox = new SandboxProcessor(fingerprinter);
     const { processorChargeId } = await sandbox.charge(charge('4242424242424242'));
     await expect(sandbox.refund({ refundId: 'r1', processorChargeId, amount: 600n, currency: 'USD' })).resolves.toBeTruthy();
-    await expect(sandbox.refund({ refundId: 'r2', processorChargeId, amount: 500n, currency: 'USD' })).rejects.toMatchObject({ code: 'card_declined' });
+    await expect(sandbox.refund({ refundId: 'r2', processorChargeId, amount: 500n, currency: 'USD' })).rejects.toMatchObject({
+      code: 'card_declined',
+    });
   });
 });

@@ -64,7 +64,11 @@ function writeProject(files: Files): string {
 }
 
 function cruise(cwd: string): { status: number | null; output: string } {
-  const run = spawnSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--no-progress', 'src'], { cwd, encoding: 'utf8', timeout: 50_000 });
+  const run = spawnSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--no-progress', 'src'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 50_000,
+  });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -85,14 +89,17 @@ describe('layer rules (dependency-cruiser)', () => {
     {
       rule: 'no-module-internals',
       what: "a module imports another module's service file instead of its index.ts",
-      files: { 'src/modules/beta/beta.service.ts': "import type { AlphaService } from '../alpha/alpha.service';\nexport type B = AlphaService;\n" },
+      files: {
+        'src/modules/beta/beta.service.ts': "import type { AlphaService } from '../alpha/alpha.service';\nexport type B = AlphaService;\n",
+      },
       offender: /src\/modules\/beta\/beta\.service\.ts/,
     },
     {
       rule: 'only-index-from-outside',
       what: "the container imports a module's adapter",
       files: {
-        'src/container.ts': "import { SqlAlphaRepository } from './modules/alpha/adapters/sql-alpha.repository';\nexport const r = new SqlAlphaRepository();\n",
+        'src/container.ts':
+          "import { SqlAlphaRepository } from './modules/alpha/adapters/sql-alpha.repository';\nexport const r = new SqlAlphaRepository();\n",
       },
       offender: /src\/container\.ts/,
     },
@@ -100,7 +107,8 @@ describe('layer rules (dependency-cruiser)', () => {
       rule: 'adapters-only-from-module-factories',
       what: 'a service imports an adapter',
       files: {
-        'src/modules/alpha/alpha.service.ts': "import { SqlAlphaRepository } from './adapters/sql-alpha.repository';\nexport const r = new SqlAlphaRepository();\n",
+        'src/modules/alpha/alpha.service.ts':
+          "import { SqlAlphaRepository } from './adapters/sql-alpha.repository';\nexport const r = new SqlAlphaRepository();\n",
       },
       offender: /src\/modules\/alpha\/alpha\.service\.ts/,
     },
@@ -119,7 +127,9 @@ describe('layer rules (dependency-cruiser)', () => {
     {
       rule: 'ports-do-not-import-services-or-routes',
       what: 'a port imports a service',
-      files: { 'src/modules/alpha/alpha.repository.ts': "import type { AlphaService } from './alpha.service';\nexport type P = AlphaService;\n" },
+      files: {
+        'src/modules/alpha/alpha.repository.ts': "import type { AlphaService } from './alpha.service';\nexport type P = AlphaService;\n",
+      },
       offender: /src\/modules\/alpha\/alpha\.repository\.ts/,
     },
     {
@@ -127,7 +137,8 @@ describe('layer rules (dependency-cruiser)', () => {
       what: 'two files import each other (type-only imports count)',
       files: {
         'src/modules/alpha/alpha.types.ts': "import type { AlphaHelper } from './alpha.helper';\nexport type AlphaType = AlphaHelper;\n",
-        'src/modules/alpha/alpha.helper.ts': "import type { AlphaType } from './alpha.types';\nexport type AlphaHelper = { t?: AlphaType };\n",
+        'src/modules/alpha/alpha.helper.ts':
+          "import type { AlphaType } from './alpha.types';\nexport type AlphaHelper = { t?: AlphaType };\n",
       },
       // Either file may be named first: the loop is reported from where the cruise entered it.
       offender: /src\/modules\/alpha\/alpha\.(types|helper)\.ts →/,

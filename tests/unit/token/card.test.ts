@@ -10,7 +10,7 @@ function fieldsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (error) {
-    return ((error as { details: { fields: { field: string }[] } }).details.fields).map((f) => f.field);
+    return (error as { details: { fields: { field: string }[] } }).details.fields.map((f) => f.field);
   }
   throw new Error('expected a validation error');
 }
@@ -37,7 +37,9 @@ describe('card validation', () => {
 
   it('when the CVC has the wrong length for the brand, then cvc is refused', () => {
     expect(fieldsOf(() => validateCard({ ...good, cvc: '12' }, NOW))).toEqual(['body.data.cvc']);
-    expect(fieldsOf(() => validateCard({ number: '378282246310005', expMonth: 1, expYear: 2030, cvc: '123' }, NOW))).toEqual(['body.data.cvc']);
+    expect(fieldsOf(() => validateCard({ number: '378282246310005', expMonth: 1, expYear: 2030, cvc: '123' }, NOW))).toEqual([
+      'body.data.cvc',
+    ]);
     expect(validateCard({ number: '378282246310005', expMonth: 1, expYear: 2030, cvc: '1234' }, NOW).brand).toBe('amex');
   });
 
@@ -48,7 +50,11 @@ describe('card validation', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('4242424242424241');
       expect((error as { code: string }).code).toBe('invalid_card');
-      expect(fieldsOf(() => { throw error; })).toEqual(['body.data.number', 'body.data.expMonth', 'body.data.cvc']);
+      expect(
+        fieldsOf(() => {
+          throw error;
+        }),
+      ).toEqual(['body.data.number', 'body.data.expMonth', 'body.data.cvc']);
     }
   });
 

@@ -7,10 +7,18 @@ describe('WEB3_CHAINS', () => {
 
   it('when set, then each chain gets its id, defaults and checksummed token addresses', () => {
     const config = loadConfig({
-      WEB3_CHAINS: JSON.stringify({ 31337: { rpcUrl: 'http://127.0.0.1:8545', tokens: { USDC: '0x5fbdb2315678afecb367f032d93f642f64180aa3' } } }),
+      WEB3_CHAINS: JSON.stringify({
+        31337: { rpcUrl: 'http://127.0.0.1:8545', tokens: { USDC: '0x5fbdb2315678afecb367f032d93f642f64180aa3' } },
+      }),
     });
     expect(config.WEB3_CHAINS).toEqual([
-      { chainId: 31337, rpcUrl: 'http://127.0.0.1:8545', confirmations: 1, nativeSymbol: 'ETH', tokens: { USDC: '0x5FbDB2315678afecb367f032d93F642f64180aa3' } },
+      {
+        chainId: 31337,
+        rpcUrl: 'http://127.0.0.1:8545',
+        confirmations: 1,
+        nativeSymbol: 'ETH',
+        tokens: { USDC: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+      },
     ]);
   });
 

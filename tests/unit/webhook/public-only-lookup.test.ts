@@ -18,7 +18,10 @@ function resolve(lookup: LookupFunction, options: LookupOptions) {
 
 describe('publicOnlyLookup', () => {
   it('when every answer is public, then they are passed on, one or all', async () => {
-    const answers = [{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }];
+    const answers = [
+      { address: '93.184.216.34', family: 4 },
+      { address: '2606:2800:220:1::1', family: 6 },
+    ];
     const lookup = publicOnlyLookup(fakeLookup(answers));
     expect(await resolve(lookup, {})).toEqual({ error: null, address: '93.184.216.34' });
     expect(await resolve(lookup, { all: true })).toEqual({ error: null, address: answers });
@@ -28,7 +31,12 @@ describe('publicOnlyLookup', () => {
     [[{ address: '127.0.0.1', family: 4 }]],
     [[{ address: '169.254.169.254', family: 4 }]],
     [[{ address: '::ffff:10.0.0.1', family: 6 }]],
-    [[{ address: '93.184.216.34', family: 4 }, { address: 'fd00::1', family: 6 }]],
+    [
+      [
+        { address: '93.184.216.34', family: 4 },
+        { address: 'fd00::1', family: 6 },
+      ],
+    ],
   ])('when an answer is not public (%j), then the lookup fails with target_address_not_allowed', async (answers) => {
     const { error } = await resolve(publicOnlyLookup(fakeLookup(answers)), { all: true });
     expect(error).toBeInstanceOf(TargetAddressNotAllowed);

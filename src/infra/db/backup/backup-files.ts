@@ -12,7 +12,9 @@ export function backupName(at: Date, extension: string): string {
 /** The backups in dir, oldest first; anything else in the folder is ignored and never deleted. */
 export function listBackups(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((name) => BACKUP_NAME.test(name)).sort();
+    return readdirSync(dir)
+      .filter((name) => BACKUP_NAME.test(name))
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

@@ -45,7 +45,14 @@ export class PostgresBackup implements BackupEngine {
 
   async restore(path: string): Promise<void> {
     // One transaction: a restore that fails half-way leaves the database empty, ready to retry.
-    await this.run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${this.dbname}`, path]);
+    await this.run('pg_restore', [
+      '--no-owner',
+      '--no-privileges',
+      '--exit-on-error',
+      '--single-transaction',
+      `--dbname=${this.dbname}`,
+      path,
+    ]);
   }
 
   private run(tool: string, args: string[]): Promise<void> {
@@ -65,4 +72,5 @@ export class PostgresBackup implements BackupEngine {
   }
 }
 
-const USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
+const USER_SCHEMA =
+  "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";

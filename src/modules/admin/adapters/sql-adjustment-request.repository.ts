@@ -9,15 +9,33 @@ import type {
 } from '../adjustments/adjustment-request.repository';
 
 interface Row {
-  id: string; wallet_id: string; amount: bigint; currency: string; reason: string; status: AdjustmentRequestStatus;
-  requested_by: string; decided_by: string | null; decision_reason: string | null; adjustment_transfer_id: string | null;
-  created_at: Date; decided_at: Date | null;
+  id: string;
+  wallet_id: string;
+  amount: bigint;
+  currency: string;
+  reason: string;
+  status: AdjustmentRequestStatus;
+  requested_by: string;
+  decided_by: string | null;
+  decision_reason: string | null;
+  adjustment_transfer_id: string | null;
+  created_at: Date;
+  decided_at: Date | null;
 }
 
 const toRequest = (r: Row): AdjustmentRequest => ({
-  id: r.id, walletId: r.wallet_id, amount: BigInt(r.amount), currency: r.currency, reason: r.reason, status: r.status,
-  requestedBy: r.requested_by, decidedBy: r.decided_by, decisionReason: r.decision_reason,
-  adjustmentTransferId: r.adjustment_transfer_id, createdAt: r.created_at, decidedAt: r.decided_at,
+  id: r.id,
+  walletId: r.wallet_id,
+  amount: BigInt(r.amount),
+  currency: r.currency,
+  reason: r.reason,
+  status: r.status,
+  requestedBy: r.requested_by,
+  decidedBy: r.decided_by,
+  decisionReason: r.decision_reason,
+  adjustmentTransferId: r.adjustment_transfer_id,
+  createdAt: r.created_at,
+  decidedAt: r.decided_at,
 });
 
 export class SqlAdjustmentRequestRepository implements AdjustmentRequestRepository {
@@ -49,7 +67,9 @@ export class SqlAdjustmentRequestRepository implements AdjustmentRequestReposito
       `UPDATE adjustment_requests SET status = $2, decided_by = $3, decision_reason = $4, adjustment_transfer_id = $5, decided_at = now()
         WHERE id = $1 AND status = 'pending' RETURNING *`,
       [
-        id, d.status, d.decidedBy,
+        id,
+        d.status,
+        d.decidedBy,
         d.status === 'rejected' ? d.decisionReason : null,
         d.status === 'approved' ? d.adjustmentTransferId : null,
       ],

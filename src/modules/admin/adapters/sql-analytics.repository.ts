@@ -1,5 +1,14 @@
 import type { SqlClient } from '../../../infra/db/database';
-import type { AgentFigures, AnalyticsRepository, Interval, Period, Point, Summary, TimeseriesMetric, Web3SendGroup } from '../analytics/analytics.repository';
+import type {
+  AgentFigures,
+  AnalyticsRepository,
+  Interval,
+  Period,
+  Point,
+  Summary,
+  TimeseriesMetric,
+  Web3SendGroup,
+} from '../analytics/analytics.repository';
 
 const SUCCEEDED = `status IN ('succeeded', 'credited')`;
 /** A refusal by the owner's limits names the rule (or mandate check) that refused; other refusals have none. */
@@ -30,7 +39,10 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
   async summary({ from, to }: Period): Promise<Summary> {
     const range = [from, to];
     const [created, active, types, charges, requests, agents, web3Sends] = await Promise.all([
-      this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM wallets WHERE kind = 'user' AND created_at >= $1 AND created_at < $2`, range),
+      this.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM wallets WHERE kind = 'user' AND created_at >= $1 AND created_at < $2`,
+        range,
+      ),
       this.db.query<{ n: number }>(
         `SELECT count(DISTINCT e.wallet_id)::int AS n FROM transactions e JOIN wallets w ON w.id = e.wallet_id AND w.kind = 'user'
           WHERE e.created_at >= $1 AND e.created_at < $2`,
@@ -111,13 +123,25 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
 
   private async web3Sends(from: Date, to: Date): Promise<Web3SendGroup[]> {
     // amount is NUMERIC(78, 0): summed in SQL and read as text, so wei stay exact (no float, no 2^53 limit).
-    const { rows } = await this.db.query<{ chain_id: string | number; asset: string; symbol: string; status: string; n: number; amount: string }>(
+    const { rows } = await this.db.query<{
+      chain_id: string | number;
+      asset: string;
+      symbol: string;
+      status: string;
+      n: number;
+      amount: string;
+    }>(
       `SELECT chain_id, asset, min(asset_symbol) AS symbol, status, count(*)::int AS n, sum(amount)::text AS amount FROM web3_sends
         WHERE created_at >= $1 AND created_at < $2 GROUP BY chain_id, asset, status ORDER BY chain_id, asset, status`,
       [from, to],
     );
     return rows.map((r) => ({
-      chainId: Number(r.chain_id), asset: r.asset, assetSymbol: r.symbol, status: r.status, count: r.n, amount: BigInt(r.amount),
+      chainId: Number(r.chain_id),
+      asset: r.asset,
+      assetSymbol: r.symbol,
+      status: r.status,
+      count: r.n,
+      amount: BigInt(r.amount),
     }));
   }
 }

@@ -21,9 +21,20 @@ interface AuditRow {
 }
 
 const toRecord = (r: AuditRow): AuditRecord => ({
-  id: r.id, actorId: r.actor_id, actorRole: r.actor_role, action: r.action, targetType: r.target_type,
-  targetId: r.target_id, before: r.before, after: r.after, reason: r.reason, outcome: r.outcome,
-  errorCode: r.error_code, requestId: r.request_id, ip: r.ip, createdAt: r.created_at,
+  id: r.id,
+  actorId: r.actor_id,
+  actorRole: r.actor_role,
+  action: r.action,
+  targetType: r.target_type,
+  targetId: r.target_id,
+  before: r.before,
+  after: r.after,
+  reason: r.reason,
+  outcome: r.outcome,
+  errorCode: r.error_code,
+  requestId: r.request_id,
+  ip: r.ip,
+  createdAt: r.created_at,
 });
 
 /** bigint is not JSON: amounts in before/after are stored as strings of digits, like the API shows them. */
@@ -40,8 +51,20 @@ export class SqlAuditRepository implements AuditRepository {
                                     reason, outcome, error_code, request_id, ip)
        VALUES ($1, $2, COALESCE((SELECT COALESCE(admin_role, 'admin') FROM users WHERE id = $2 AND role = 'admin'), 'unknown'),
                $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12)`,
-      [newId('aud'), ctx.actorId, e.action, e.targetType, e.targetId, json(e.before), json(e.after),
-        e.reason ?? null, outcome, errorCode ?? null, ctx.requestId, ctx.ip],
+      [
+        newId('aud'),
+        ctx.actorId,
+        e.action,
+        e.targetType,
+        e.targetId,
+        json(e.before),
+        json(e.after),
+        e.reason ?? null,
+        outcome,
+        errorCode ?? null,
+        ctx.requestId,
+        ctx.ip,
+      ],
     );
   }
 
@@ -57,8 +80,18 @@ export class SqlAuditRepository implements AuditRepository {
           AND ($7::timestamptz IS NULL OR created_at < $7)
           AND ($8::timestamptz IS NULL OR (created_at, id) < ($8::timestamptz, $9::text))
         ORDER BY created_at DESC, id DESC LIMIT $10`,
-      [f.actorId ?? null, f.action ?? null, f.targetType ?? null, f.targetId ?? null, f.outcome ?? null,
-        f.from ?? null, f.to ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+      [
+        f.actorId ?? null,
+        f.action ?? null,
+        f.targetType ?? null,
+        f.targetId ?? null,
+        f.outcome ?? null,
+        f.from ?? null,
+        f.to ?? null,
+        after?.createdAt ?? null,
+        after?.id ?? null,
+        limit + 1,
+      ],
     );
     return rows.map(toRecord);
   }

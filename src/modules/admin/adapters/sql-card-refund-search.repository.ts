@@ -3,8 +3,18 @@ import type { Cursor } from '../../../shared/pagination';
 import type { CardRefundRecord, CardRefundSearchRepository, CardRefundStatus } from '../card-refunds/card-refund-desk';
 
 interface Row {
-  id: string; refund_transfer_id: string; original_transfer_id: string; charge_id: string; processor: string; amount: bigint;
-  currency: string; status: CardRefundStatus; attempts: number; last_error: string | null; created_at: Date; updated_at: Date;
+  id: string;
+  refund_transfer_id: string;
+  original_transfer_id: string;
+  charge_id: string;
+  processor: string;
+  amount: bigint;
+  currency: string;
+  status: CardRefundStatus;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 // processor_charge_id and processor_refund_id stay out: operators find a refund by our ids.
@@ -13,9 +23,18 @@ const SELECT = `SELECT r.id, r.refund_transfer_id, t.refund_of AS original_trans
   FROM card_refunds r JOIN transfers t ON t.id = r.refund_transfer_id`;
 
 const toRecord = (r: Row): CardRefundRecord => ({
-  id: r.id, refundTransferId: r.refund_transfer_id, originalTransferId: r.original_transfer_id, chargeId: r.charge_id,
-  processor: r.processor, amount: BigInt(r.amount), currency: r.currency, status: r.status, attempts: r.attempts,
-  lastError: r.last_error, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  refundTransferId: r.refund_transfer_id,
+  originalTransferId: r.original_transfer_id,
+  chargeId: r.charge_id,
+  processor: r.processor,
+  amount: BigInt(r.amount),
+  currency: r.currency,
+  status: r.status,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export class SqlCardRefundSearchRepository implements CardRefundSearchRepository {

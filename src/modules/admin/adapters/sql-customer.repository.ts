@@ -3,16 +3,38 @@ import type { Cursor } from '../../../shared/pagination';
 import type { WalletStatus } from '../../wallet';
 import type { AgentSummary, Customer, CustomerEntry, CustomerRepository, CustomerWallet } from '../customers/customer.repository';
 
-interface CustomerRow { id: string; email: string; created_at: Date; locked_at: Date | null; locked_reason: string | null }
+interface CustomerRow {
+  id: string;
+  email: string;
+  created_at: Date;
+  locked_at: Date | null;
+  locked_reason: string | null;
+}
 interface WalletRow {
-  id: string; currency: string; balance: bigint; status: WalletStatus; admin_hold: boolean; label: string | null; created_at: Date;
+  id: string;
+  currency: string;
+  balance: bigint;
+  status: WalletStatus;
+  admin_hold: boolean;
+  label: string | null;
+  created_at: Date;
 }
 
 const toCustomer = (r: CustomerRow): Customer => ({
-  id: r.id, email: r.email, createdAt: r.created_at, lockedAt: r.locked_at, lockedReason: r.locked_reason,
+  id: r.id,
+  email: r.email,
+  createdAt: r.created_at,
+  lockedAt: r.locked_at,
+  lockedReason: r.locked_reason,
 });
 const toWallet = (r: WalletRow): CustomerWallet => ({
-  id: r.id, currency: r.currency, balance: r.balance, status: r.status, adminHold: r.admin_hold, label: r.label, createdAt: r.created_at,
+  id: r.id,
+  currency: r.currency,
+  balance: r.balance,
+  status: r.status,
+  adminHold: r.admin_hold,
+  label: r.label,
+  createdAt: r.created_at,
 });
 
 const CUSTOMER_COLUMNS = 'id, email, created_at, locked_at, locked_reason';
@@ -53,7 +75,14 @@ export class SqlCustomerRepository implements CustomerRepository {
 
   async recentEntries(userId: string, limit: number): Promise<CustomerEntry[]> {
     const { rows } = await this.db.query<{
-      id: string; transfer_id: string; wallet_id: string; type: string; status: string; amount: bigint; currency: string; created_at: Date;
+      id: string;
+      transfer_id: string;
+      wallet_id: string;
+      type: string;
+      status: string;
+      amount: bigint;
+      currency: string;
+      created_at: Date;
     }>(
       `SELECT e.id, e.transfer_id, e.wallet_id, t.type, t.status, e.amount, e.currency, e.created_at
          FROM wallets w
@@ -64,8 +93,14 @@ export class SqlCustomerRepository implements CustomerRepository {
       [userId, limit],
     );
     return rows.map((r) => ({
-      id: r.id, transferId: r.transfer_id, walletId: r.wallet_id, type: r.type, status: r.status,
-      amount: r.amount, currency: r.currency, createdAt: r.created_at,
+      id: r.id,
+      transferId: r.transfer_id,
+      walletId: r.wallet_id,
+      type: r.type,
+      status: r.status,
+      amount: r.amount,
+      currency: r.currency,
+      createdAt: r.created_at,
     }));
   }
 
@@ -88,10 +123,9 @@ export class SqlCustomerRepository implements CustomerRepository {
   }
 
   async lockWallet(tx: SqlClient, walletId: string): Promise<CustomerWallet | null> {
-    const { rows } = await tx.query<WalletRow>(
-      `SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1 AND kind = 'user' FOR UPDATE`,
-      [walletId],
-    );
+    const { rows } = await tx.query<WalletRow>(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1 AND kind = 'user' FOR UPDATE`, [
+      walletId,
+    ]);
     return rows[0] ? toWallet(rows[0]) : null;
   }
 

@@ -2,17 +2,39 @@ import { newId } from '../../../infra/crypto/ids';
 import type { SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import type {
-  Alert, AlertFilter, AlertRule, AlertStatus, DeclineBurst, MonitoringRepository, NewAlert,
+  Alert,
+  AlertFilter,
+  AlertRule,
+  AlertStatus,
+  DeclineBurst,
+  MonitoringRepository,
+  NewAlert,
 } from '../monitoring/monitoring.repository';
 
 interface AlertRow {
-  id: string; rule: AlertRule; subject_type: string; subject_id: string; details: Record<string, unknown>; status: AlertStatus;
-  resolved_by: string | null; resolution_note: string | null; resolved_at: Date | null; created_at: Date;
+  id: string;
+  rule: AlertRule;
+  subject_type: string;
+  subject_id: string;
+  details: Record<string, unknown>;
+  status: AlertStatus;
+  resolved_by: string | null;
+  resolution_note: string | null;
+  resolved_at: Date | null;
+  created_at: Date;
 }
 
 const toAlert = (r: AlertRow): Alert => ({
-  id: r.id, rule: r.rule, subjectType: r.subject_type, subjectId: r.subject_id, details: r.details, status: r.status,
-  resolvedBy: r.resolved_by, resolutionNote: r.resolution_note, resolvedAt: r.resolved_at, createdAt: r.created_at,
+  id: r.id,
+  rule: r.rule,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  details: r.details,
+  status: r.status,
+  resolvedBy: r.resolved_by,
+  resolutionNote: r.resolution_note,
+  resolvedAt: r.resolved_at,
+  createdAt: r.created_at,
 });
 
 const COLUMNS = 'id, rule, subject_type, subject_id, details, status, resolved_by, resolution_note, resolved_at, created_at';

@@ -3,16 +3,39 @@ import type { Cursor } from '../../../shared/pagination';
 import type { NewRefundRequest, RefundRequest, RefundRequestRepository, RefundRequestStatus } from '../refunds/refund-request.repository';
 
 interface Row {
-  id: string; transaction_id: string; transfer_id: string; customer_id: string | null; amount: bigint; currency: string;
-  reason: string; status: RefundRequestStatus; requested_by: string; requested_by_role: string; decided_by: string | null;
-  decision_reason: string | null; refund_transfer_id: string | null; created_at: Date; decided_at: Date | null;
+  id: string;
+  transaction_id: string;
+  transfer_id: string;
+  customer_id: string | null;
+  amount: bigint;
+  currency: string;
+  reason: string;
+  status: RefundRequestStatus;
+  requested_by: string;
+  requested_by_role: string;
+  decided_by: string | null;
+  decision_reason: string | null;
+  refund_transfer_id: string | null;
+  created_at: Date;
+  decided_at: Date | null;
 }
 
 const toRequest = (r: Row): RefundRequest => ({
-  id: r.id, transactionId: r.transaction_id, transferId: r.transfer_id, customerId: r.customer_id, amount: r.amount,
-  currency: r.currency, reason: r.reason, status: r.status, requestedBy: r.requested_by, requestedByRole: r.requested_by_role,
-  decidedBy: r.decided_by, decisionReason: r.decision_reason, refundTransferId: r.refund_transfer_id,
-  createdAt: r.created_at, decidedAt: r.decided_at,
+  id: r.id,
+  transactionId: r.transaction_id,
+  transferId: r.transfer_id,
+  customerId: r.customer_id,
+  amount: r.amount,
+  currency: r.currency,
+  reason: r.reason,
+  status: r.status,
+  requestedBy: r.requested_by,
+  requestedByRole: r.requested_by_role,
+  decidedBy: r.decided_by,
+  decisionReason: r.decision_reason,
+  refundTransferId: r.refund_transfer_id,
+  createdAt: r.created_at,
+  decidedAt: r.decided_at,
 });
 
 export class SqlRefundRequestRepository implements RefundRequestRepository {

@@ -4,9 +4,19 @@ import type { Transfer, TransferStatus } from '../../ledger';
 import type { TransactionFilter, TransactionSearchRepository } from '../monitoring/transaction-search';
 
 interface Row {
-  id: string; type: string; status: TransferStatus; amount: bigint; currency: string; from_wallet_id: string; to_wallet_id: string;
-  refund_of: string | null; refunded_amount: bigint; description: string | null; initiated_by: string;
-  metadata: Record<string, unknown>; created_at: Date;
+  id: string;
+  type: string;
+  status: TransferStatus;
+  amount: bigint;
+  currency: string;
+  from_wallet_id: string;
+  to_wallet_id: string;
+  refund_of: string | null;
+  refunded_amount: bigint;
+  description: string | null;
+  initiated_by: string;
+  metadata: Record<string, unknown>;
+  created_at: Date;
 }
 
 export class SqlTransactionSearchRepository implements TransactionSearchRepository {
@@ -25,7 +35,9 @@ export class SqlTransactionSearchRepository implements TransactionSearchReposito
     if (f.maxAmount !== undefined) where.push(`amount <= ${p(f.maxAmount)}`);
     if (f.walletId) {
       const w = p(f.walletId);
-      where.push(`id IN (SELECT id FROM transfers WHERE from_wallet_id = ${w} UNION ALL SELECT id FROM transfers WHERE to_wallet_id = ${w})`);
+      where.push(
+        `id IN (SELECT id FROM transfers WHERE from_wallet_id = ${w} UNION ALL SELECT id FROM transfers WHERE to_wallet_id = ${w})`,
+      );
     }
     if (f.customerId) {
       const c = p(f.customerId);
@@ -45,9 +57,19 @@ export class SqlTransactionSearchRepository implements TransactionSearchReposito
       params,
     );
     return rows.map((r) => ({
-      id: r.id, type: r.type, status: r.status, amount: r.amount, currency: r.currency, fromWalletId: r.from_wallet_id,
-      toWalletId: r.to_wallet_id, refundOf: r.refund_of, refundedAmount: r.refunded_amount, description: r.description,
-      initiatedBy: r.initiated_by, metadata: r.metadata, createdAt: r.created_at,
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      amount: r.amount,
+      currency: r.currency,
+      fromWalletId: r.from_wallet_id,
+      toWalletId: r.to_wallet_id,
+      refundOf: r.refund_of,
+      refundedAmount: r.refunded_amount,
+      description: r.description,
+      initiatedBy: r.initiated_by,
+      metadata: r.metadata,
+      createdAt: r.created_at,
     }));
   }
 }

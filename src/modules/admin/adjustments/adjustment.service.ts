@@ -83,7 +83,11 @@ export class AdjustmentService {
           if (!(await this.requests.lockPending(tx, id))) throw notPending('decided');
         },
         inTx: async (tx, posted) => {
-          decided = await this.requests.decide(tx, id, { status: 'approved', decidedBy: ctx.actorId, adjustmentTransferId: posted.transfer.id });
+          decided = await this.requests.decide(tx, id, {
+            status: 'approved',
+            decidedBy: ctx.actorId,
+            adjustmentTransferId: posted.transfer.id,
+          });
           const { before, after } = this.balances(request.walletId, request.amount, posted);
           await this.audit.append(tx, ctx, { ...entry, before: { status: 'pending', ...before }, after: { status: 'approved', ...after } });
           await inTx?.(tx, { request: decided, adjustment: posted });

@@ -21,7 +21,10 @@ export const timeseriesQuery = z
   .strict();
 
 const counts = z.record(z.string(), z.number().int());
-const baseUnits = z.string().regex(/^[0-9]+$/).meta({ description: 'Base units (wei, or the token smallest unit), a string of digits' });
+const baseUnits = z
+  .string()
+  .regex(/^[0-9]+$/)
+  .meta({ description: 'Base units (wei, or the token smallest unit), a string of digits' });
 
 export const summaryView = z
   .object({
@@ -49,7 +52,9 @@ export const summaryView = z
     web3: z.object({
       sends: z.array(z.object({ chainId: z.number().int(), status: z.enum(['pending', 'confirmed', 'failed']), count: z.number().int() })),
       value: z
-        .array(z.object({ chainId: z.number().int(), asset: z.string(), assetSymbol: z.string(), confirmed: baseUnits, pending: baseUnits }))
+        .array(
+          z.object({ chainId: z.number().int(), asset: z.string(), assetSymbol: z.string(), confirmed: baseUnits, pending: baseUnits }),
+        )
         .meta({ description: "Per chain and asset ('native' or the ERC-20 contract); a failed send moved no value" }),
     }),
   })

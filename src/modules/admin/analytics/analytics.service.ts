@@ -57,7 +57,11 @@ export class AnalyticsService {
     const period = this.period(range);
     const buckets = Math.ceil((period.to.getTime() - period.from.getTime()) / INTERVAL_MS[interval]);
     if (buckets > BUCKETS_MAX) {
-      throw new ValidationFailed(`At most ${BUCKETS_MAX} buckets: shorten the range or use a longer interval`, { buckets }, 'range_too_large');
+      throw new ValidationFailed(
+        `At most ${BUCKETS_MAX} buckets: shorten the range or use a longer interval`,
+        { buckets },
+        'range_too_large',
+      );
     }
     if (metric.endsWith('_volume') && !currency) {
       throw new ValidationFailed('A volume is per currency: give currency', undefined, 'currency_required');
@@ -80,13 +84,21 @@ function web3Report(groups: Web3SendGroup[]): Web3Report {
     const send = sends.get(`${g.chainId}|${g.status}`) ?? { chainId: g.chainId, status: g.status, count: 0 };
     send.count += g.count;
     sends.set(`${g.chainId}|${g.status}`, send);
-    const asset = value.get(`${g.chainId}|${g.asset}`) ?? { chainId: g.chainId, asset: g.asset, assetSymbol: g.assetSymbol, confirmed: 0n, pending: 0n };
+    const asset = value.get(`${g.chainId}|${g.asset}`) ?? {
+      chainId: g.chainId,
+      asset: g.asset,
+      assetSymbol: g.assetSymbol,
+      confirmed: 0n,
+      pending: 0n,
+    };
     if (g.status === 'confirmed') asset.confirmed += g.amount;
     if (g.status === 'pending') asset.pending += g.amount;
     value.set(`${g.chainId}|${g.asset}`, asset);
   }
-  const byChainThen = <T extends { chainId: number }>(key: (x: T) => string) => (a: T, b: T) =>
-    a.chainId - b.chainId || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  const byChainThen =
+    <T extends { chainId: number }>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      a.chainId - b.chainId || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
   return {
     sends: [...sends.values()].sort(byChainThen((s) => s.status)),
     value: [...value.values()].sort(byChainThen((v) => v.asset)),

@@ -11,7 +11,10 @@ const RULES = ['large_movement', 'velocity', 'repeated_declines', 'agent_policy_
 export const transactionSearchQuery = pageQuery
   .extend({
     status: z.enum(TRANSFER_STATUSES).optional(),
-    type: z.string().regex(/^[a-z_0-9]{1,40}$/).optional(),
+    type: z
+      .string()
+      .regex(/^[a-z_0-9]{1,40}$/)
+      .optional(),
     currency: currencyCode.optional(),
     minAmount: positiveAmount.optional(),
     maxAmount: positiveAmount.optional(),
@@ -25,9 +28,18 @@ export const transactionSearchQuery = pageQuery
 
 export const adminTransferView = z
   .object({
-    id: z.string(), type: z.string(), status: z.enum(TRANSFER_STATUSES), amount: z.string(), currency: z.string(),
-    fromWalletId: z.string(), toWalletId: z.string(), refundOf: z.string().nullable(), refundedAmount: z.string(),
-    description: z.string().nullable(), initiatedBy: z.string(), createdAt: z.string(),
+    id: z.string(),
+    type: z.string(),
+    status: z.enum(TRANSFER_STATUSES),
+    amount: z.string(),
+    currency: z.string(),
+    fromWalletId: z.string(),
+    toWalletId: z.string(),
+    refundOf: z.string().nullable(),
+    refundedAmount: z.string(),
+    description: z.string().nullable(),
+    initiatedBy: z.string(),
+    createdAt: z.string(),
   })
   .meta({ id: 'AdminTransfer' });
 
@@ -35,22 +47,29 @@ export const adminTransferPageView = z.object({ data: z.array(adminTransferView)
 
 export const toAdminTransferView = (t: Transfer) => ({ ...toTransferView(t), initiatedBy: t.initiatedBy });
 
-export const alertQuery = pageQuery
-  .extend({ status: z.enum(['open', 'resolved']).optional(), rule: z.enum(RULES).optional() })
-  .strict();
+export const alertQuery = pageQuery.extend({ status: z.enum(['open', 'resolved']).optional(), rule: z.enum(RULES).optional() }).strict();
 
 export const resolveAlertBody = z.object({ note: z.string().trim().min(1).max(1000) }).strict();
 
 export const alertView = z
   .object({
-    id: z.string(), rule: z.enum(RULES), subjectType: z.string(), subjectId: z.string(),
-    details: z.record(z.string(), z.unknown()), status: z.enum(['open', 'resolved']), resolvedBy: z.string().nullable(),
-    resolutionNote: z.string().nullable(), resolvedAt: z.string().nullable(), createdAt: z.string(),
+    id: z.string(),
+    rule: z.enum(RULES),
+    subjectType: z.string(),
+    subjectId: z.string(),
+    details: z.record(z.string(), z.unknown()),
+    status: z.enum(['open', 'resolved']),
+    resolvedBy: z.string().nullable(),
+    resolutionNote: z.string().nullable(),
+    resolvedAt: z.string().nullable(),
+    createdAt: z.string(),
   })
   .meta({ id: 'MonitoringAlert' });
 
 export const alertPageView = z.object({ data: z.array(alertView), nextCursor: z.string().nullable() });
 
 export const toAlertView = (a: Alert) => ({
-  ...a, resolvedAt: a.resolvedAt?.toISOString() ?? null, createdAt: a.createdAt.toISOString(),
+  ...a,
+  resolvedAt: a.resolvedAt?.toISOString() ?? null,
+  createdAt: a.createdAt.toISOString(),
 });

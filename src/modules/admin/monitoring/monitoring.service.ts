@@ -63,7 +63,10 @@ export class MonitoringService {
     const { largeAmountMinor, velocityMax, velocityWindowMs } = this.rules;
     if (amount > largeAmountMinor) {
       await this.raise({
-        rule: 'large_movement', dedupeKey: `large_movement:${transfer.transferId}`, subjectType: 'transfer', subjectId: transfer.transferId,
+        rule: 'large_movement',
+        dedupeKey: `large_movement:${transfer.transferId}`,
+        subjectType: 'transfer',
+        subjectId: transfer.transferId,
         details: { amount: transfer.amount, currency: transfer.currency, type: transfer.type, limit: largeAmountMinor.toString() },
       });
     }
@@ -73,8 +76,11 @@ export class MonitoringService {
     const { count, resetAtMs } = await this.cache.increment(`monitor:velocity:${transfer.fromWalletId}`, velocityWindowMs);
     if (count !== velocityMax + 1) return; // once per window, at the first movement past the limit
     await this.raise({
-      rule: 'velocity', dedupeKey: `velocity:${transfer.fromWalletId}:${resetAtMs}`, subjectType: 'wallet',
-      subjectId: transfer.fromWalletId, details: { count, windowMs: velocityWindowMs, limit: velocityMax, lastTransferId: transfer.transferId },
+      rule: 'velocity',
+      dedupeKey: `velocity:${transfer.fromWalletId}:${resetAtMs}`,
+      subjectType: 'wallet',
+      subjectId: transfer.fromWalletId,
+      details: { count, windowMs: velocityWindowMs, limit: velocityMax, lastTransferId: transfer.transferId },
     });
   }
 
@@ -85,8 +91,11 @@ export class MonitoringService {
     const { count, resetAtMs } = await this.cache.increment(`monitor:policy-refusals:${agentId}`, windowMs);
     if (count !== max + 1) return; // once per window, at the first refusal past the limit
     await this.raise({
-      rule: 'agent_policy_refusals', dedupeKey: `agent_policy_refusals:${agentId}:${resetAtMs}`, subjectType: 'agent',
-      subjectId: agentId, details: { count, windowMs, limit: max, lastRule: event.data.rule, ownerId: event.ownerId },
+      rule: 'agent_policy_refusals',
+      dedupeKey: `agent_policy_refusals:${agentId}:${resetAtMs}`,
+      subjectType: 'agent',
+      subjectId: agentId,
+      details: { count, windowMs, limit: max, lastRule: event.data.rule, ownerId: event.ownerId },
     });
   }
 
@@ -99,8 +108,10 @@ export class MonitoringService {
     let raised = 0;
     for (const burst of await this.repo.declineBursts(since, declinesWindowMs, declinesMax)) {
       const fresh = await this.raise({
-        rule: 'repeated_declines', dedupeKey: `repeated_declines:${burst.walletId}:${burst.windowStart.getTime()}`,
-        subjectType: 'wallet', subjectId: burst.walletId,
+        rule: 'repeated_declines',
+        dedupeKey: `repeated_declines:${burst.walletId}:${burst.windowStart.getTime()}`,
+        subjectType: 'wallet',
+        subjectId: burst.walletId,
         details: { count: burst.count, windowMs: declinesWindowMs, limit: declinesMax, windowStart: burst.windowStart.toISOString() },
       });
       if (fresh) raised += 1;
@@ -126,7 +137,8 @@ export class MonitoringService {
 
   private async raise(alert: NewAlert): Promise<boolean> {
     const fresh = await this.repo.insertAlert(alert);
-    if (fresh) this.logger.warn('monitoring alert raised', { rule: alert.rule, subjectType: alert.subjectType, subjectId: alert.subjectId });
+    if (fresh)
+      this.logger.warn('monitoring alert raised', { rule: alert.rule, subjectType: alert.subjectType, subjectId: alert.subjectId });
     return fresh;
   }
 

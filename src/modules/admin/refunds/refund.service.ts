@@ -69,17 +69,28 @@ export class RefundService {
       const selfApproval = request.requestedBy === ctx.actorId;
       if (selfApproval && request.amount > this.fourEyes.thresholdMinor) throw this.fourEyesRequired('amount');
       let decided: RefundRequest | undefined;
-      const refund = await this.refundOnce(id, () => this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
-        guard: async (tx) => {
-          if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
-          if (selfApproval) await this.assertSelfApprovable(tx, ctx.actorId, request);
-        },
-        inTx: async (tx, posted) => {
-          decided = await this.repo.decide(tx, id, { status: 'approved', decidedBy: ctx.actorId, decisionReason: null, refundTransferId: posted.transfer.id });
-          await this.audit.append(tx, ctx, { ...entry, before: { status: 'pending' }, after: { status: 'approved', refundTransferId: posted.transfer.id, amount: request.amount } });
-          await inTx?.(tx, { request: decided, refund: posted });
-        },
-      }));
+      const refund = await this.refundOnce(id, () =>
+        this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
+          guard: async (tx) => {
+            if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
+            if (selfApproval) await this.assertSelfApprovable(tx, ctx.actorId, request);
+          },
+          inTx: async (tx, posted) => {
+            decided = await this.repo.decide(tx, id, {
+              status: 'approved',
+              decidedBy: ctx.actorId,
+              decisionReason: null,
+              refundTransferId: posted.transfer.id,
+            });
+            await this.audit.append(tx, ctx, {
+              ...entry,
+              before: { status: 'pending' },
+              after: { status: 'approved', refundTransferId: posted.transfer.id, amount: request.amount },
+            });
+            await inTx?.(tx, { request: decided, refund: posted });
+          },
+        }),
+      );
       return { request: decided!, refund };
     });
   }
@@ -90,7 +101,12 @@ export class RefundService {
     await this.audit.recordingRefusals(ctx, entry, () => this.find(id));
     return this.audit.run(ctx, entry, async (tx) => {
       if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
-      const decided = await this.repo.decide(tx, id, { status: 'rejected', decidedBy: ctx.actorId, decisionReason: reason, refundTransferId: null });
+      const decided = await this.repo.decide(tx, id, {
+        status: 'rejected',
+        decidedBy: ctx.actorId,
+        decisionReason: reason,
+        refundTransferId: null,
+      });
       return { result: decided, before: { status: 'pending' }, after: { status: 'rejected' } };
     });
   }
@@ -113,7 +129,8 @@ export class RefundService {
   private fourEyesRequired(basis: 'amount' | 'cumulative' | 'daily_total') {
     const messages = {
       amount: 'Above the four-eyes threshold another operator must approve this refund',
-      cumulative: 'With the other refunds of this transaction (done and pending) this goes above the four-eyes threshold: another operator must approve it',
+      cumulative:
+        'With the other refunds of this transaction (done and pending) this goes above the four-eyes threshold: another operator must approve it',
       daily_total: 'Your own approvals of today would go above the four-eyes daily limit: another operator must approve this refund',
     };
     return fourEyesRequired(messages[basis], basis, this.fourEyes);
@@ -154,8 +171,15 @@ export class RefundService {
       });
     }
     return {
-      id: newId('rfr'), transactionId, transferId: original.id, customerId: entry.walletUserId, amount: requested,
-      currency: original.currency, reason, requestedBy: principal.sub, requestedByRole: byRole,
+      id: newId('rfr'),
+      transactionId,
+      transferId: original.id,
+      customerId: entry.walletUserId,
+      amount: requested,
+      currency: original.currency,
+      reason,
+      requestedBy: principal.sub,
+      requestedByRole: byRole,
     };
   }
 }

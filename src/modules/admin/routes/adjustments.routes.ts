@@ -72,7 +72,7 @@ export function adminAdjustmentRoutes(api: Api, admin: AdminModule): void {
   api.route({
     method: 'post',
     path: '/admin/adjustment-requests/:id/approve',
-    summary: 'Approve another operator\'s request: the adjustment posts once',
+    summary: "Approve another operator's request: the adjustment posts once",
     tags,
     permission: 'admin:wallets:adjust',
     idempotent: true,

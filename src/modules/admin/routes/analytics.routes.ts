@@ -9,7 +9,8 @@ export function adminAnalyticsRoutes(api: Api, admin: AdminModule): void {
   api.route({
     method: 'get',
     path: '/admin/analytics/summary',
-    summary: 'Wallets, transactions by type and currency, payment success rate, refunds, agent payments and policy refusals, web3 sends over [from, to)',
+    summary:
+      'Wallets, transactions by type and currency, payment success rate, refunds, agent payments and policy refusals, web3 sends over [from, to)',
     tags,
     permission: 'admin:analytics:read',
     query: summaryQuery,

@@ -47,6 +47,8 @@ export function adminCardRefundRoutes(api: Api, admin: AdminModule): void {
     body: reasonBody,
     responses: { 200: { description: 'The card refund as reopened (pending); GET it for the outcome', schema: cardRefundView } },
     handler: async (input) =>
-      view(await admin.cardRefunds.retry(adminContext(input), input.params.id, input.body.reason, (tx, r) => input.persistReply(tx, view(r)))),
+      view(
+        await admin.cardRefunds.retry(adminContext(input), input.params.id, input.body.reason, (tx, r) => input.persistReply(tx, view(r))),
+      ),
   });
 }

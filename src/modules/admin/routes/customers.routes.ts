@@ -75,7 +75,7 @@ export function adminCustomerRoutes(api: Api, admin: AdminModule): void {
     api.route({
       method: 'post',
       path: `/admin/customers/:id/${verb}`,
-      summary: hold ? "Freeze every open wallet of a customer" : "Unfreeze every frozen wallet of a customer",
+      summary: hold ? 'Freeze every open wallet of a customer' : 'Unfreeze every frozen wallet of a customer',
       tags,
       permission: 'admin:wallets:freeze',
       params: idParams,

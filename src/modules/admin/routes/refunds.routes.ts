@@ -76,10 +76,15 @@ export function adminRefundRoutes(api: Api, admin: AdminModule): void {
     idempotent: true,
     params: idParams,
     responses: {
-      200: { description: 'The decided request and its refund', schema: z.object({ request: refundRequestView, refund: postedTransferView }) },
+      200: {
+        description: 'The decided request and its refund',
+        schema: z.object({ request: refundRequestView, refund: postedTransferView }),
+      },
     },
     handler: async (input) =>
-      approved(await admin.refunds.approve(adminContext(input), input.principal, input.params.id, (tx, a) => input.persistReply(tx, approved(a)))),
+      approved(
+        await admin.refunds.approve(adminContext(input), input.principal, input.params.id, (tx, a) => input.persistReply(tx, approved(a))),
+      ),
   });
 
   api.route({

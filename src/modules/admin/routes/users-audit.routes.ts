@@ -6,9 +6,20 @@ import { adminContext, adminUserView, auditPageView, auditQuery, createAdminUser
 const tags = ['admin'];
 
 const toAuditView = (r: AuditRecord) => ({
-  id: r.id, actorId: r.actorId, actorRole: r.actorRole, action: r.action, targetType: r.targetType, targetId: r.targetId,
-  before: r.before ?? null, after: r.after ?? null, reason: r.reason ?? null, outcome: r.outcome, errorCode: r.errorCode,
-  requestId: r.requestId, ip: r.ip, createdAt: r.createdAt.toISOString(),
+  id: r.id,
+  actorId: r.actorId,
+  actorRole: r.actorRole,
+  action: r.action,
+  targetType: r.targetType,
+  targetId: r.targetId,
+  before: r.before ?? null,
+  after: r.after ?? null,
+  reason: r.reason ?? null,
+  outcome: r.outcome,
+  errorCode: r.errorCode,
+  requestId: r.requestId,
+  ip: r.ip,
+  createdAt: r.createdAt.toISOString(),
 });
 
 /** Operators and the audit log. */

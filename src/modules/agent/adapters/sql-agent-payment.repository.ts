@@ -11,17 +11,49 @@ import {
 } from '../agent-payment.repository';
 
 interface PaymentRow {
-  id: string; agent_id: string; owner_id: string; status: AgentPaymentStatus; amount: bigint; currency: string;
-  from_wallet_id: string; to_wallet_id: string; to_agent_id: string | null; merchant_id: string | null;
-  memo: string | null; source: string; reference: string | null; policy_version: number; mandate_id: string | null;
-  mandate_hash: string | null; transfer_id: string | null; expires_at: Date | null; decided_at: Date | null; created_at: Date;
+  id: string;
+  agent_id: string;
+  owner_id: string;
+  status: AgentPaymentStatus;
+  amount: bigint;
+  currency: string;
+  from_wallet_id: string;
+  to_wallet_id: string;
+  to_agent_id: string | null;
+  merchant_id: string | null;
+  memo: string | null;
+  source: string;
+  reference: string | null;
+  policy_version: number;
+  mandate_id: string | null;
+  mandate_hash: string | null;
+  transfer_id: string | null;
+  expires_at: Date | null;
+  decided_at: Date | null;
+  created_at: Date;
 }
 
 const toPayment = (r: PaymentRow): AgentPayment => ({
-  id: r.id, agentId: r.agent_id, ownerId: r.owner_id, status: r.status, amount: BigInt(r.amount), currency: r.currency,
-  fromWalletId: r.from_wallet_id, toWalletId: r.to_wallet_id, toAgentId: r.to_agent_id, merchantId: r.merchant_id,
-  memo: r.memo, source: r.source, reference: r.reference, policyVersion: r.policy_version, mandateId: r.mandate_id,
-  mandateHash: r.mandate_hash, transferId: r.transfer_id, expiresAt: r.expires_at, decidedAt: r.decided_at, createdAt: r.created_at,
+  id: r.id,
+  agentId: r.agent_id,
+  ownerId: r.owner_id,
+  status: r.status,
+  amount: BigInt(r.amount),
+  currency: r.currency,
+  fromWalletId: r.from_wallet_id,
+  toWalletId: r.to_wallet_id,
+  toAgentId: r.to_agent_id,
+  merchantId: r.merchant_id,
+  memo: r.memo,
+  source: r.source,
+  reference: r.reference,
+  policyVersion: r.policy_version,
+  mandateId: r.mandate_id,
+  mandateHash: r.mandate_hash,
+  transferId: r.transfer_id,
+  expiresAt: r.expires_at,
+  decidedAt: r.decided_at,
+  createdAt: r.created_at,
 });
 
 const PAGE = 'ORDER BY created_at DESC, id DESC LIMIT';
@@ -31,10 +63,10 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
   constructor(private readonly db: SqlClient) {}
 
   async lockCounters(tx: SqlClient, agentId: string, periods: readonly string[]) {
-    await tx.query(
-      'INSERT INTO agent_spend_counters (agent_id, period) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING',
-      [agentId, periods],
-    );
+    await tx.query('INSERT INTO agent_spend_counters (agent_id, period) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [
+      agentId,
+      periods,
+    ]);
     const { rows } = await tx.query<{ period: string; spent: bigint }>(
       'SELECT period, spent FROM agent_spend_counters WHERE agent_id = $1 AND period = ANY($2::text[]) ORDER BY period FOR UPDATE',
       [agentId, periods],
@@ -59,16 +91,38 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
   }
 
   async insert(tx: SqlClient, p: AgentPayment) {
-    await tx.query(
-      `INSERT INTO agent_payments (id, agent_id, owner_id, status, amount, currency, from_wallet_id, to_wallet_id,
+    await tx
+      .query(
+        `INSERT INTO agent_payments (id, agent_id, owner_id, status, amount, currency, from_wallet_id, to_wallet_id,
          to_agent_id, merchant_id, memo, source, reference, policy_version, mandate_id, mandate_hash, transfer_id,
          expires_at, decided_at, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
-      [p.id, p.agentId, p.ownerId, p.status, p.amount, p.currency, p.fromWalletId, p.toWalletId, p.toAgentId, p.merchantId,
-        p.memo, p.source, p.reference, p.policyVersion, p.mandateId, p.mandateHash, p.transferId, p.expiresAt, p.decidedAt, p.createdAt],
-    ).catch((error: unknown) => {
-      throw isUniqueViolation(error, 'agent_payments_checkout_key') ? new DuplicateCheckoutPayment() : error;
-    });
+        [
+          p.id,
+          p.agentId,
+          p.ownerId,
+          p.status,
+          p.amount,
+          p.currency,
+          p.fromWalletId,
+          p.toWalletId,
+          p.toAgentId,
+          p.merchantId,
+          p.memo,
+          p.source,
+          p.reference,
+          p.policyVersion,
+          p.mandateId,
+          p.mandateHash,
+          p.transferId,
+          p.expiresAt,
+          p.decidedAt,
+          p.createdAt,
+        ],
+      )
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error, 'agent_payments_checkout_key') ? new DuplicateCheckoutPayment() : error;
+      });
   }
 
   async findById(id: string) {
@@ -123,8 +177,17 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
 
   async listAudit(agentId: string, limit: number, after?: Cursor): Promise<AuditEntry[]> {
     const { rows } = await this.db.query<{
-      id: string; agent_id: string; owner_id: string; payment_id: string | null; decision: AuditEntry['decision'];
-      rule: string | null; reason: string; policy_version: number | null; amount: bigint | null; currency: string | null; created_at: Date;
+      id: string;
+      agent_id: string;
+      owner_id: string;
+      payment_id: string | null;
+      decision: AuditEntry['decision'];
+      rule: string | null;
+      reason: string;
+      policy_version: number | null;
+      amount: bigint | null;
+      currency: string | null;
+      created_at: Date;
     }>(
       after
         ? `SELECT * FROM agent_audit_log WHERE agent_id = $1 AND (created_at, id) < ($3, $4) ${PAGE} $2`
@@ -132,9 +195,17 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
       after ? [agentId, limit + 1, after.createdAt, after.id] : [agentId, limit + 1],
     );
     return rows.map((r) => ({
-      id: r.id, agentId: r.agent_id, ownerId: r.owner_id, paymentId: r.payment_id, decision: r.decision, rule: r.rule,
-      reason: r.reason, policyVersion: r.policy_version, amount: r.amount === null ? null : BigInt(r.amount),
-      currency: r.currency, createdAt: r.created_at,
+      id: r.id,
+      agentId: r.agent_id,
+      ownerId: r.owner_id,
+      paymentId: r.payment_id,
+      decision: r.decision,
+      rule: r.rule,
+      reason: r.reason,
+      policyVersion: r.policy_version,
+      amount: r.amount === null ? null : BigInt(r.amount),
+      currency: r.currency,
+      createdAt: r.created_at,
     }));
   }
 

@@ -84,7 +84,14 @@ export class SqlAgentRepository implements AgentRepository, AgentCredentialStore
                 policy_version = policy_version + CASE WHEN $6::boolean THEN 1 ELSE 0 END,
                 updated_at = now()
           WHERE id = $1 AND status <> 'revoked' RETURNING policy_version`,
-        [id, changes.name ?? null, changes.description !== undefined, changes.description ?? null, changes.status ?? null, changes.policy !== undefined],
+        [
+          id,
+          changes.name ?? null,
+          changes.description !== undefined,
+          changes.description ?? null,
+          changes.status ?? null,
+          changes.policy !== undefined,
+        ],
       );
       const row = rows[0];
       if (!row) return false;
@@ -102,13 +109,22 @@ export class SqlAgentRepository implements AgentRepository, AgentCredentialStore
   }
 
   async findByClientId(clientId: string) {
-    const { rows } = await this.db.query<{ id: string; owner_id: string; secret_hash: string; status: AgentStatus; credentials_version: number }>(
-      'SELECT id, owner_id, secret_hash, status, credentials_version FROM agents WHERE client_id = $1',
-      [clientId],
-    );
+    const { rows } = await this.db.query<{
+      id: string;
+      owner_id: string;
+      secret_hash: string;
+      status: AgentStatus;
+      credentials_version: number;
+    }>('SELECT id, owner_id, secret_hash, status, credentials_version FROM agents WHERE client_id = $1', [clientId]);
     const row = rows[0];
     if (!row) return null;
-    return { agentId: row.id, ownerId: row.owner_id, secretHash: row.secret_hash, active: row.status === 'active', credentialsVersion: row.credentials_version };
+    return {
+      agentId: row.id,
+      ownerId: row.owner_id,
+      secretHash: row.secret_hash,
+      active: row.status === 'active',
+      credentialsVersion: row.credentials_version,
+    };
   }
 
   async tokenState(agentId: string) {

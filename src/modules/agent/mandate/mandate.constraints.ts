@@ -53,15 +53,20 @@ export class MandateRefused extends AppError {
   }
 }
 
-const failed = (constraint: string, message: string) =>
-  new MandateRefused('mandate_constraint_failed', message, { constraint });
+const failed = (constraint: string, message: string) => new MandateRefused('mandate_constraint_failed', message, { constraint });
 
 /**
  * Every constraint against the payment (the budget needs the spent amount, read under lock).
  * Errors: mandate_constraint_unknown, mandate_malformed, mandate_constraint_failed (details.constraint),
  * mandate_exhausted.
  */
-export function checkConstraints(raw: Record<string, unknown>, currency: string | undefined, p: MandatePayment, now: Date, spent: bigint): void {
+export function checkConstraints(
+  raw: Record<string, unknown>,
+  currency: string | undefined,
+  p: MandatePayment,
+  now: Date,
+  spent: bigint,
+): void {
   const unknown = Object.keys(raw).filter((name) => !(CONSTRAINT_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) {
     throw new MandateRefused('mandate_constraint_unknown', `Unknown mandate constraint: ${unknown.join(', ')}`, { constraints: unknown });
@@ -70,8 +75,10 @@ export function checkConstraints(raw: Record<string, unknown>, currency: string 
   if (!parsed.success) throw new ValidationFailed('The mandate constraints are malformed', undefined, 'mandate_malformed');
   const c = parsed.data;
   if (currency && currency !== p.currency) throw failed('currency', `The mandate is for ${currency} only`);
-  if (c.amount_range?.min !== undefined && p.amount < BigInt(c.amount_range.min)) throw failed('amount_range', 'The amount is below the mandate minimum');
-  if (c.amount_range?.max !== undefined && p.amount > BigInt(c.amount_range.max)) throw failed('amount_range', 'The amount is above the mandate maximum');
+  if (c.amount_range?.min !== undefined && p.amount < BigInt(c.amount_range.min))
+    throw failed('amount_range', 'The amount is below the mandate minimum');
+  if (c.amount_range?.max !== undefined && p.amount > BigInt(c.amount_range.max))
+    throw failed('amount_range', 'The amount is above the mandate maximum');
   if (c.allowed_payees && !p.counterparties.some((x) => c.allowed_payees!.includes(x))) {
     throw failed('allowed_payees', 'The payee is not allowed by the mandate');
   }

@@ -37,9 +37,17 @@ export class MandateService implements MandateCheck {
       if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not P-256');
       publicJwk = key.export({ format: 'jwk' });
     } catch {
-      throw new ValidationFailed('publicJwk must be an EC P-256 public key', { fields: [{ field: 'body.publicJwk', message: 'must be an EC P-256 public key' }] });
+      throw new ValidationFailed('publicJwk must be an EC P-256 public key', {
+        fields: [{ field: 'body.publicJwk', message: 'must be an EC P-256 public key' }],
+      });
     }
-    return this.keys.insertKey({ kid: newId('mk'), ownerId: owner.sub, kind: 'owner', publicJwk: publicJwk as Record<string, unknown>, privateKeyEncrypted: null });
+    return this.keys.insertKey({
+      kid: newId('mk'),
+      ownerId: owner.sub,
+      kind: 'owner',
+      publicJwk: publicJwk as Record<string, unknown>,
+      privateKeyEncrypted: null,
+    });
   }
 
   /** OCP signs a mandate for one of the caller's agents. Errors: agent_not_found (404). */
@@ -49,8 +57,14 @@ export class MandateService implements MandateCheck {
     const privateKey = createPrivateKey({ key: this.encryptor.decrypt(key.privateKeyEncrypted!, key.kid), format: 'der', type: 'pkcs8' });
     const now = Math.floor(Date.now() / 1000);
     const claims = {
-      iss: owner.sub, sub: agent.id, jti: newId('mdt'), iat: now, exp: Math.floor(request.expiresAt.getTime() / 1000),
-      mandate_type: 'open_payment', ...(request.currency ? { currency: request.currency } : {}), constraints: request.constraints,
+      iss: owner.sub,
+      sub: agent.id,
+      jti: newId('mdt'),
+      iat: now,
+      exp: Math.floor(request.expiresAt.getTime() / 1000),
+      mandate_type: 'open_payment',
+      ...(request.currency ? { currency: request.currency } : {}),
+      constraints: request.constraints,
     };
     const mandate = signEs256(claims, key.kid, privateKey);
     return { mandate, mandateId: claims.jti, mandateHash: sha256Hex(mandate), kid: key.kid, expiresAt: new Date(claims.exp * 1000) };
@@ -91,7 +105,10 @@ export class MandateService implements MandateCheck {
     const kid = newId('mk');
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
     return this.keys.insertKey({
-      kid, ownerId, kind: 'ocp', publicJwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
+      kid,
+      ownerId,
+      kind: 'ocp',
+      publicJwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
       privateKeyEncrypted: this.encryptor.encrypt(der, kid),
     });
   }

@@ -73,7 +73,10 @@ export const ucpCheckout = z
     currency: currencyCode,
     totals: z.array(total).min(1).max(20),
     messages: z.array(ucpMessage).max(50).optional(),
-    links: z.array(z.looseObject({ type: z.string(), url: z.string() })).max(50).optional(),
+    links: z
+      .array(z.looseObject({ type: z.string(), url: z.string() }))
+      .max(50)
+      .optional(),
     expires_at: isoInstantString.optional(),
     continue_url: z.string().optional(),
     payment: z.looseObject({ instruments: z.array(instrument).min(1).max(20) }),
@@ -81,15 +84,11 @@ export const ucpCheckout = z
   .meta({ id: 'UcpCheckout', description: `A UCP checkout (dev.ucp.shopping.checkout, version ${UCP_VERSION})` });
 export type UcpCheckout = z.infer<typeof ucpCheckout>;
 
-
 export const checkoutPayBody = z
   .object({
     checkout: ucpCheckout,
     payee: z
-      .union([
-        z.object({ merchant_id: z.string().min(1).max(128), wallet_id: id }).strict(),
-        z.object({ agent_id: id }).strict(),
-      ])
+      .union([z.object({ merchant_id: z.string().min(1).max(128), wallet_id: id }).strict(), z.object({ agent_id: id }).strict()])
       .meta({ description: "The merchant's OCP wallet (and its merchant id, for allow-lists), or another agent" }),
     mandate: z.string().min(1).max(8192).optional().meta({ description: 'A signed owner mandate (compact JWS, ES256)' }),
   })

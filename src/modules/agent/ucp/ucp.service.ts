@@ -27,20 +27,32 @@ export class UcpService {
    * Errors thrown (not told as messages): agent_only / agent_suspended_or_revoked (403), agent_not_found /
    * wallet_not_found (404).
    */
-  async payCheckout(principal: Principal, body: CheckoutPayment, persist: (tx: Parameters<PersistPayment>[0], o: CheckoutOutcome) => Promise<void>): Promise<CheckoutOutcome> {
+  async payCheckout(
+    principal: Principal,
+    body: CheckoutPayment,
+    persist: (tx: Parameters<PersistPayment>[0], o: CheckoutOutcome) => Promise<void>,
+  ): Promise<CheckoutOutcome> {
     const { checkout, payee, mandate } = body;
     const problems = checkoutProblems(checkout, new Date());
     if (!checkout.payment.instruments.some((i) => i.handler_id === OCP_HANDLER_ID)) {
       problems.push({
-        type: 'error', code: 'payment_handler_unsupported', path: '$.payment.instruments',
-        content: `No instrument uses the "${OCP_HANDLER_ID}" handler`, severity: 'requires_buyer_input',
+        type: 'error',
+        code: 'payment_handler_unsupported',
+        path: '$.payment.instruments',
+        content: `No instrument uses the "${OCP_HANDLER_ID}" handler`,
+        severity: 'requires_buyer_input',
       });
     }
     if (problems.length > 0) return refused(checkout, problems);
     const to: Payee = 'agent_id' in payee ? { agentId: payee.agent_id } : { merchantId: payee.merchant_id, walletId: payee.wallet_id };
     const request = {
-      to, amount: checkoutTotal(checkout), currency: checkout.currency, source: 'ucp_checkout', reference: checkout.id,
-      memo: `UCP checkout ${checkout.id}`, ...(mandate ? { mandate } : {}),
+      to,
+      amount: checkoutTotal(checkout),
+      currency: checkout.currency,
+      source: 'ucp_checkout',
+      reference: checkout.id,
+      memo: `UCP checkout ${checkout.id}`,
+      ...(mandate ? { mandate } : {}),
     };
     try {
       const payment = await this.payments.pay(principal, request, (tx, p) => persist(tx, outcome(checkout, p)));
@@ -48,10 +60,14 @@ export class UcpService {
     } catch (error) {
       if (!(error instanceof AppError) || !TOLD_AS_MESSAGES.has(error.kind)) throw error;
       const rule = (error.details as { rule?: string } | undefined)?.rule;
-      return refused(checkout, [{
-        type: 'error', code: error.code, severity: 'requires_buyer_input',
-        content: rule ? `${error.message} (rule ${rule})` : error.message,
-      }]);
+      return refused(checkout, [
+        {
+          type: 'error',
+          code: error.code,
+          severity: 'requires_buyer_input',
+          content: rule ? `${error.message} (rule ${rule})` : error.message,
+        },
+      ]);
     }
   }
 
@@ -92,7 +108,16 @@ const invalidValue = (message: string) =>
 function outcome(checkout: UcpCheckout, payment: AgentPayment): CheckoutOutcome {
   if (payment.status !== 'completed') {
     const messages: UcpMessage[] = [{ type: 'info', code: 'pending_approval', content: "Waiting for the agent owner's approval" }];
-    return { kind: 'pending_approval', payment, checkout: { ...checkout, ucp: { ...checkout.ucp, version: UCP_VERSION, status: 'success' }, status: 'complete_in_progress', messages } };
+    return {
+      kind: 'pending_approval',
+      payment,
+      checkout: {
+        ...checkout,
+        ucp: { ...checkout.ucp, version: UCP_VERSION, status: 'success' },
+        status: 'complete_in_progress',
+        messages,
+      },
+    };
   }
   return {
     kind: 'completed',

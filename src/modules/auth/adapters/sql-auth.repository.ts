@@ -50,10 +50,12 @@ export class SqlAuthRepository implements AuthRepository {
 
   async createUser(user: Omit<User, 'createdAt'>, tx: SqlClient = this.db): Promise<User> {
     try {
-      const { rows } = await tx.query<UserRow>(
-        `INSERT INTO users (id, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING *`,
-        [user.id, user.email, user.role, user.passwordHash],
-      );
+      const { rows } = await tx.query<UserRow>(`INSERT INTO users (id, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING *`, [
+        user.id,
+        user.email,
+        user.role,
+        user.passwordHash,
+      ]);
       return toUser(rows[0]!);
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_key')) throw new EmailTaken();
@@ -80,10 +82,13 @@ export class SqlAuthRepository implements AuthRepository {
     t: { id: string; userId: string; familyId: string; tokenHash: string; expiresAt: Date },
     tx: SqlClient = this.db,
   ): Promise<void> {
-    await tx.query(
-      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-      [t.id, t.userId, t.familyId, t.tokenHash, t.expiresAt],
-    );
+    await tx.query(`INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+      t.id,
+      t.userId,
+      t.familyId,
+      t.tokenHash,
+      t.expiresAt,
+    ]);
   }
 
   async consumeRefreshToken(tokenHash: string, tx: SqlClient) {
@@ -106,16 +111,11 @@ export class SqlAuthRepository implements AuthRepository {
   }
 
   async revokeRefreshFamily(familyId: string): Promise<void> {
-    await this.db.query(
-      'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
-      [familyId],
-    );
+    await this.db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
   }
 
   async revokeRefreshTokensOfUser(userId: string): Promise<void> {
-    await this.db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [
-      userId,
-    ]);
+    await this.db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
   }
 
   async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx: SqlClient = this.db): Promise<ApiClient> {
@@ -133,10 +133,7 @@ export class SqlAuthRepository implements AuthRepository {
   }
 
   async revokeApiClient(id: string, tx: SqlClient = this.db): Promise<boolean> {
-    const { rowCount } = await tx.query(
-      'UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL',
-      [id],
-    );
+    const { rowCount } = await tx.query('UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
     return rowCount > 0;
   }
 }

@@ -10,7 +10,13 @@ import {
   type TransferStatus,
 } from '../ledger.repository';
 
-const REFUSALS = new Set<RefusalCode>(['wallet_not_found', 'currency_mismatch', 'wallet_not_active', 'insufficient_funds', 'amount_out_of_range']);
+const REFUSALS = new Set<RefusalCode>([
+  'wallet_not_found',
+  'currency_mismatch',
+  'wallet_not_active',
+  'insufficient_funds',
+  'amount_out_of_range',
+]);
 
 interface EntryRow {
   id: string;
@@ -79,10 +85,18 @@ export class SqlLedgerRepository implements LedgerRepository {
     const { rows } = await tx.query<{ refusal: string | null; debit_balance: bigint; credit_balance: bigint; posted_at: Date }>(
       'SELECT * FROM ocp_post_transfers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
       [
-        column((c) => c.transferId), column((c) => c.type), column((c) => c.fromWalletId), column((c) => c.toWalletId),
-        column((c) => c.amount.toString()), column((c) => c.currency), column((c) => c.debitEntryId),
-        column((c) => c.creditEntryId), column((c) => c.description), column((c) => c.initiatedBy),
-        column((c) => c.refundOf), column((c) => JSON.stringify(c.metadata)),
+        column((c) => c.transferId),
+        column((c) => c.type),
+        column((c) => c.fromWalletId),
+        column((c) => c.toWalletId),
+        column((c) => c.amount.toString()),
+        column((c) => c.currency),
+        column((c) => c.debitEntryId),
+        column((c) => c.creditEntryId),
+        column((c) => c.description),
+        column((c) => c.initiatedBy),
+        column((c) => c.refundOf),
+        column((c) => JSON.stringify(c.metadata)),
       ],
     );
     return rows.map((row) => {
@@ -115,7 +129,10 @@ export class SqlLedgerRepository implements LedgerRepository {
   }
 
   async lowestBalance(accountIds: readonly string[]): Promise<bigint> {
-    const { rows } = await this.db.query<{ lowest: bigint | null }>('SELECT min(balance) AS lowest FROM wallets WHERE id = ANY($1::text[])', [accountIds]);
+    const { rows } = await this.db.query<{ lowest: bigint | null }>(
+      'SELECT min(balance) AS lowest FROM wallets WHERE id = ANY($1::text[])',
+      [accountIds],
+    );
     const lowest = rows[0]?.lowest ?? null;
     return lowest === null ? 0n : BigInt(lowest);
   }

@@ -69,7 +69,8 @@ export class ApplePayDecryptor {
     });
 
     const privateKey = this.keysByHash.get(header.publicKeyHash);
-    if (!privateKey) throw new PaymentDataRejected('payment_data_unknown_key', 'The payment data is encrypted for a key this merchant does not hold');
+    if (!privateKey)
+      throw new PaymentDataRejected('payment_data_unknown_key', 'The payment data is encrypted for a key this merchant does not hold');
     return toCard(this.open(privateKey, ephemeralDer, data), token);
   }
 

@@ -104,11 +104,7 @@ function toX509(cert: pkijs.Certificate): X509Certificate {
 
 function isSigner(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate): boolean {
   const sid = signerInfo.sid as unknown;
-  return (
-    sid instanceof pkijs.IssuerAndSerialNumber &&
-    sid.issuer.isEqual(cert.issuer) &&
-    sid.serialNumber.isEqual(cert.serialNumber)
-  );
+  return sid instanceof pkijs.IssuerAndSerialNumber && sid.issuer.isEqual(cert.issuer) && sid.serialNumber.isEqual(cert.serialNumber);
 }
 
 function attributeValue(signerInfo: pkijs.SignerInfo, oid: string): unknown {

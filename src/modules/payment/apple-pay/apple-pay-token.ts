@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
-const base64 = z.string().min(1).max(65_536).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
-const hex = z.string().max(1024).regex(/^([0-9a-fA-F]{2})*$/, 'must be hex');
+const base64 = z
+  .string()
+  .min(1)
+  .max(65_536)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
+const hex = z
+  .string()
+  .max(1024)
+  .regex(/^([0-9a-fA-F]{2})*$/, 'must be hex');
 
 /** The PKPaymentToken's `paymentData` for EC_v1 (Apple, "Payment token format reference"). */
 export const applePayPaymentData = z.object({

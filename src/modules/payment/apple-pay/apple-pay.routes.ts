@@ -28,7 +28,10 @@ export function applePayRoutes(api: Api, applePay: ApplePayService, limits: { pa
     before: [limits.payment],
     body: initPaymentBody,
     responses: {
-      201: { description: 'The session and the Apple Pay payment request', schema: paymentSessionView.extend({ paymentRequest: paymentRequestView }) },
+      201: {
+        description: 'The session and the Apple Pay payment request',
+        schema: paymentSessionView.extend({ paymentRequest: paymentRequestView }),
+      },
       503: { description: 'Apple Pay is not configured (the error names the missing setting)' },
     },
     handler: async ({ body, principal }) => {
@@ -46,7 +49,10 @@ export function applePayRoutes(api: Api, applePay: ApplePayService, limits: { pa
     before: [limits.payment],
     body: validateMerchantBody,
     responses: {
-      200: { description: "Apple's opaque merchant session, for completeMerchantValidation()", schema: z.object({ merchantSession: z.record(z.string(), z.unknown()) }) },
+      200: {
+        description: "Apple's opaque merchant session, for completeMerchantValidation()",
+        schema: z.object({ merchantSession: z.record(z.string(), z.unknown()) }),
+      },
       503: { description: 'Apple Pay validation is not configured, or Apple could not be reached' },
     },
     handler: async ({ body, principal }) => ({

@@ -104,9 +104,13 @@ export function allowedUrl(validationUrl: string, allowedHosts: readonly string[
     url = undefined;
   }
   if (!url || url.protocol !== 'https:' || url.username || url.password || !allowedHosts.includes(url.host.toLowerCase())) {
-    throw new ValidationFailed('validationUrl must be an https URL on one of Apple Pay\'s merchant validation hosts', {
-      fields: [{ field: 'body.validationUrl', message: 'is not an Apple Pay merchant validation URL' }],
-    }, 'validation_url_not_allowed');
+    throw new ValidationFailed(
+      "validationUrl must be an https URL on one of Apple Pay's merchant validation hosts",
+      {
+        fields: [{ field: 'body.validationUrl', message: 'is not an Apple Pay merchant validation URL' }],
+      },
+      'validation_url_not_allowed',
+    );
   }
   return url;
 }

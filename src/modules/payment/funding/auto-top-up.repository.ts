@@ -32,7 +32,9 @@ export interface TopUpOutcome {
 }
 
 export interface AutoTopUpRepository {
-  upsert(settings: Pick<AutoTopUpSettings, 'walletId' | 'configuredBy' | 'enabled' | 'threshold' | 'amount' | 'tokenId'>): Promise<AutoTopUpSettings>;
+  upsert(
+    settings: Pick<AutoTopUpSettings, 'walletId' | 'configuredBy' | 'enabled' | 'threshold' | 'amount' | 'tokenId'>,
+  ): Promise<AutoTopUpSettings>;
   find(walletId: string): Promise<AutoTopUpSettings | null>;
   /**
    * Takes the wallet's top-up claim if the rule is enabled, the wallet active and below its

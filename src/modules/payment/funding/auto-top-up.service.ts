@@ -75,7 +75,8 @@ export class AutoTopUpService {
     const token = await this.tokens.findOwnedByAny(owners, rule.tokenId);
     if (!token) throw new NotFound('Token not found', 'token_not_found');
     const validity = await this.tokens.validate(token);
-    if (!validity.valid) throw new Unprocessable('token_invalid', `The token cannot be charged (${validity.reason})`, { reason: validity.reason });
+    if (!validity.valid)
+      throw new Unprocessable('token_invalid', `The token cannot be charged (${validity.reason})`, { reason: validity.reason });
     const saved = await this.settings.upsert({ walletId, configuredBy: principal.sub, ...rule });
     await this.cache.delete(this.ruleKey(walletId));
     this.schedule(walletId); // the balance may already be below the new threshold
@@ -151,8 +152,15 @@ export class AutoTopUpService {
     const token = await this.tokens.findOwnedByAny([walletUserId, settings.configuredBy], settings.tokenId);
     if (!token) return { ...base, chargeId: null, status: 'failed', failureCode: 'token_not_found', transferId: null };
     const { charge } = await this.charges.claim({
-      id: newId('chg'), scope: INITIATOR, idempotencyKey: attemptId, purpose: 'auto_top_up', walletId: settings.walletId,
-      tokenId: token.id, amount: settings.amount, currency, processor: this.chargeAndCredit.processorName,
+      id: newId('chg'),
+      scope: INITIATOR,
+      idempotencyKey: attemptId,
+      purpose: 'auto_top_up',
+      walletId: settings.walletId,
+      tokenId: token.id,
+      amount: settings.amount,
+      currency,
+      processor: this.chargeAndCredit.processorName,
     });
     try {
       const posted = await this.chargeAndCredit.run(charge, token, INITIATOR);

@@ -52,20 +52,23 @@ export class CardChargeRecovery {
     private readonly options: CardChargeRecoveryOptions,
     metrics?: Metrics,
   ) {
-    this.worker = new BatchWorker({
-      name: 'card charge sweeper',
-      outcomes: OUTCOMES,
-      metric: metrics && {
-        metrics,
-        name: 'ocp_card_charge_recoveries_total',
-        help: 'Card charges finished by the recovery sweeper, by outcome (credited, already_credited, declined, retried, abandoned)',
+    this.worker = new BatchWorker(
+      {
+        name: 'card charge sweeper',
+        outcomes: OUTCOMES,
+        metric: metrics && {
+          metrics,
+          name: 'ocp_card_charge_recoveries_total',
+          help: 'Card charges finished by the recovery sweeper, by outcome (credited, already_credited, declined, retried, abandoned)',
+        },
+        batchSize: options.batchSize,
+        claim: (limit) => this.charges.claimStale(limit, options.staleAfterMs, options.leaseMs),
+        // Taken again later, asked under the same id and credited at most once.
+        handle: (charge) => this.recover(charge),
+        describe: describeCharge,
       },
-      batchSize: options.batchSize,
-      claim: (limit) => this.charges.claimStale(limit, options.staleAfterMs, options.leaseMs),
-      // Taken again later, asked under the same id and credited at most once.
-      handle: (charge) => this.recover(charge),
-      describe: describeCharge,
-    }, logger);
+      logger,
+    );
   }
 
   /** One batch of stale charges. Errors: only the claim query's (a database outage). */
@@ -86,7 +89,8 @@ export class CardChargeRecovery {
     const context = describeCharge(charge);
     if (charge.status === 'pending') {
       if (charge.processor !== this.chargeAndCredit.processorName) return this.abandon(charge, 'processor_mismatch', context);
-      if (Date.now() - charge.createdAt.getTime() > this.options.resubmitAgeMaxMs) return this.abandon(charge, 'resubmit_window_passed', context);
+      if (Date.now() - charge.createdAt.getTime() > this.options.resubmitAgeMaxMs)
+        return this.abandon(charge, 'resubmit_window_passed', context);
     }
     const token = await this.tokens.findForRecordedCharge(charge.tokenId);
     if (!token) return this.abandon(charge, 'token_not_found', context);
@@ -122,9 +126,10 @@ export class CardChargeRecovery {
 
   private count(outcome: RecoveryOutcome, fields: Record<string, unknown>): RecoveryOutcome {
     const level = outcome === 'abandoned' ? 'error' : outcome === 'retried' ? 'warn' : 'info';
-    const message = outcome === 'abandoned'
-      ? 'card charge recovery gave up: recorded in funding_reconciliation for an operator'
-      : `card charge recovery: ${outcome}`;
+    const message =
+      outcome === 'abandoned'
+        ? 'card charge recovery gave up: recorded in funding_reconciliation for an operator'
+        : `card charge recovery: ${outcome}`;
     this.logger.log(level, message, fields);
     return outcome;
   }
@@ -133,7 +138,12 @@ export class CardChargeRecovery {
 /** Ids and amounts only: the token and the card stay out of the logs. */
 function describeCharge(charge: CardCharge) {
   return {
-    chargeId: charge.id, walletId: charge.walletId, purpose: charge.purpose, amount: charge.amount.toString(),
-    currency: charge.currency, statusFound: charge.status, attempt: charge.recoveryAttempts,
+    chargeId: charge.id,
+    walletId: charge.walletId,
+    purpose: charge.purpose,
+    amount: charge.amount.toString(),
+    currency: charge.currency,
+    statusFound: charge.status,
+    attempt: charge.recoveryAttempts,
   };
 }

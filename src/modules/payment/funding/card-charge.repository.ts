@@ -24,7 +24,10 @@ export interface CardCharge {
   recoveryAttempts: number;
 }
 
-export type NewCardCharge = Pick<CardCharge, 'id' | 'scope' | 'idempotencyKey' | 'purpose' | 'walletId' | 'tokenId' | 'amount' | 'currency' | 'processor'> &
+export type NewCardCharge = Pick<
+  CardCharge,
+  'id' | 'scope' | 'idempotencyKey' | 'purpose' | 'walletId' | 'tokenId' | 'amount' | 'currency' | 'processor'
+> &
   Partial<Pick<CardCharge, 'paymentSessionId'>>;
 
 /** The record of every card charge, written before the processor is asked. */

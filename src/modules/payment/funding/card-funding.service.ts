@@ -47,7 +47,8 @@ export class CardFundingService {
     const token = await this.tokens.findOwnedByAny(owners, request.tokenId);
     if (!token) throw new NotFound('Token not found', 'token_not_found');
     const validity = await this.tokens.validate(token);
-    if (!validity.valid) throw new Unprocessable('token_invalid', `The token cannot be charged (${validity.reason})`, { reason: validity.reason });
+    if (!validity.valid)
+      throw new Unprocessable('token_invalid', `The token cannot be charged (${validity.reason})`, { reason: validity.reason });
 
     const { charge, created } = await this.charges.claim({
       id: newId('chg'),

@@ -27,7 +27,10 @@ export interface ReopenedCardRefund {
   lastError: string | null;
 }
 
-export type NewCardRefund = Pick<CardRefund, 'id' | 'refundTransferId' | 'chargeId' | 'processor' | 'processorChargeId' | 'amount' | 'currency'>;
+export type NewCardRefund = Pick<
+  CardRefund,
+  'id' | 'refundTransferId' | 'chargeId' | 'processor' | 'processorChargeId' | 'amount' | 'currency'
+>;
 
 /**
  * The card refunds owed and their outcome. A claim leases a pending row (attempts + 1, next

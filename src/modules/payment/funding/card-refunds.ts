@@ -47,20 +47,23 @@ export class CardRefunds implements ExternalRefundHandler {
     private readonly options: CardRefundOptions,
     metrics?: Metrics,
   ) {
-    this.worker = new BatchWorker({
-      name: 'card refund worker',
-      outcomes: ['succeeded', 'retried', 'failed'],
-      metric: metrics && {
-        metrics,
-        name: 'ocp_card_refunds_total',
-        help: 'Attempts to refund a card after a ledger refund, by outcome (succeeded, retried, failed)',
+    this.worker = new BatchWorker(
+      {
+        name: 'card refund worker',
+        outcomes: ['succeeded', 'retried', 'failed'],
+        metric: metrics && {
+          metrics,
+          name: 'ocp_card_refunds_total',
+          help: 'Attempts to refund a card after a ledger refund, by outcome (succeeded, retried, failed)',
+        },
+        batchSize: options.batchSize,
+        claim: (limit) => this.refunds.claimDue(limit, options.leaseMs),
+        // The processor is asked again under the same id, and answers without refunding twice.
+        handle: (r) => this.attempt(r),
+        describe: describeRefund,
       },
-      batchSize: options.batchSize,
-      claim: (limit) => this.refunds.claimDue(limit, options.leaseMs),
-      // The processor is asked again under the same id, and answers without refunding twice.
-      handle: (r) => this.attempt(r),
-      describe: describeRefund,
-    }, logger);
+      logger,
+    );
   }
 
   /** Errors: not_refundable (422) when the original does not say which charge funded it. */
@@ -70,8 +73,13 @@ export class CardRefunds implements ExternalRefundHandler {
     if (!funded) throw new Unprocessable('not_refundable', 'The card charge behind this transfer is unknown');
     const id = newId('crf');
     await this.refunds.insert(tx, {
-      id, refundTransferId: refund.transfer.id, chargeId: funded.chargeId, processor: funded.processor,
-      processorChargeId: funded.processorChargeId, amount: refund.transfer.amount, currency: refund.transfer.currency,
+      id,
+      refundTransferId: refund.transfer.id,
+      chargeId: funded.chargeId,
+      processor: funded.processor,
+      processorChargeId: funded.processorChargeId,
+      amount: refund.transfer.amount,
+      currency: refund.transfer.currency,
     });
     return { id, status: 'pending' };
   }
@@ -87,7 +95,9 @@ export class CardRefunds implements ExternalRefundHandler {
 
   settle(external: ExternalRefund): void {
     const attempt = this.attemptNow(external.id)
-      .catch((error: unknown) => this.logger.error('card refund attempt failed; the worker retries it', { cardRefundId: external.id, error }))
+      .catch((error: unknown) =>
+        this.logger.error('card refund attempt failed; the worker retries it', { cardRefundId: external.id, error }),
+      )
       .finally(() => this.inFlight.delete(attempt));
     this.inFlight.add(attempt);
   }
@@ -126,7 +136,12 @@ export class CardRefunds implements ExternalRefundHandler {
     }
     let processorRefundId: string;
     try {
-      ({ processorRefundId } = await this.processor.refund({ refundId: r.id, processorChargeId: r.processorChargeId, amount: r.amount, currency: r.currency }));
+      ({ processorRefundId } = await this.processor.refund({
+        refundId: r.id,
+        processorChargeId: r.processorChargeId,
+        amount: r.amount,
+        currency: r.currency,
+      }));
     } catch (error) {
       const reason = reasonOf(error);
       if (isRefusal(error) || r.attempts >= this.options.attemptsMax) {
@@ -143,7 +158,8 @@ export class CardRefunds implements ExternalRefundHandler {
 
   private count(outcome: CardRefundOutcome, fields: Record<string, unknown>): CardRefundOutcome {
     const level = outcome === 'succeeded' ? 'info' : outcome === 'retried' ? 'warn' : 'error';
-    const message = outcome === 'failed' ? 'card refund failed: the money must be returned to the card by an operator' : `card refund ${outcome}`;
+    const message =
+      outcome === 'failed' ? 'card refund failed: the money must be returned to the card by an operator' : `card refund ${outcome}`;
     this.logger.log(level, message, fields);
     return outcome;
   }
@@ -169,5 +185,12 @@ function reasonOf(error: unknown): string {
 
 /** Ids and amounts only: the charge's token and card stay out of the logs. */
 function describeRefund(r: CardRefund) {
-  return { cardRefundId: r.id, refundTransferId: r.refundTransferId, chargeId: r.chargeId, amount: r.amount.toString(), currency: r.currency, attempt: r.attempts };
+  return {
+    cardRefundId: r.id,
+    refundTransferId: r.refundTransferId,
+    chargeId: r.chargeId,
+    amount: r.amount.toString(),
+    currency: r.currency,
+    attempt: r.attempts,
+  };
 }

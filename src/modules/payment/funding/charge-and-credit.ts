@@ -39,7 +39,10 @@ export class ChargeAndCredit {
 
   async run(charge: CardCharge, token: PaymentToken, initiatedBy: string, inTx?: InTransaction<PostedTransfer>): Promise<PostedTransfer> {
     if (charge.status === 'credited') {
-      throw new Conflict('charge_already_credited', 'This charge has already been credited to the wallet', { chargeId: charge.id, transferId: charge.transferId });
+      throw new Conflict('charge_already_credited', 'This charge has already been credited to the wallet', {
+        chargeId: charge.id,
+        transferId: charge.transferId,
+      });
     }
     if (charge.status !== 'succeeded') await this.assertRoom(charge);
     const processorChargeId = charge.status === 'succeeded' ? charge.processorChargeId! : await this.charge(charge, token);
@@ -69,7 +72,11 @@ export class ChargeAndCredit {
         const reason = error instanceof AppError ? error.code : 'internal_error';
         await this.charges.recordForReconciliation(charge.id, reason);
         this.logger.error('card charge succeeded but the wallet was not credited; recorded for reconciliation', {
-          chargeId: charge.id, walletId: charge.walletId, amount: charge.amount.toString(), currency: charge.currency, reason,
+          chargeId: charge.id,
+          walletId: charge.walletId,
+          amount: charge.amount.toString(),
+          currency: charge.currency,
+          reason,
         });
       }
       throw error;
@@ -124,7 +131,12 @@ export class MeteredChargeAndCredit extends ChargeAndCredit {
     super(processor, charges, ledger, logger);
   }
 
-  override async run(charge: CardCharge, token: PaymentToken, initiatedBy: string, inTx?: InTransaction<PostedTransfer>): Promise<PostedTransfer> {
+  override async run(
+    charge: CardCharge,
+    token: PaymentToken,
+    initiatedBy: string,
+    inTx?: InTransaction<PostedTransfer>,
+  ): Promise<PostedTransfer> {
     try {
       const posted = await super.run(charge, token, initiatedBy, inTx);
       this.metrics.record(charge.purpose, 'succeeded');

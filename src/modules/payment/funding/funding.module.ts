@@ -62,31 +62,56 @@ export function createFundingModule(deps: FundingModuleDeps) {
     ? new MeteredChargeAndCredit(processor, charges, ledger, logger, createPaymentMetrics(metrics))
     : new ChargeAndCredit(processor, charges, ledger, logger);
   const cardFunding = new CardFundingService(wallets, tokens.service, charges, chargeAndCredit);
-  const autoTopUp = new AutoTopUpService(db, new SqlAutoTopUpRepository(db), cache, wallets, tokens.service, charges, chargeAndCredit, outbox, events, logger, {
-    failuresMax: config.AUTO_TOP_UP_FAILURES_MAX,
-    claimStaleAfterMs: TOP_UP_CLAIM_STALE_AFTER_MS,
-  });
+  const autoTopUp = new AutoTopUpService(
+    db,
+    new SqlAutoTopUpRepository(db),
+    cache,
+    wallets,
+    tokens.service,
+    charges,
+    chargeAndCredit,
+    outbox,
+    events,
+    logger,
+    {
+      failuresMax: config.AUTO_TOP_UP_FAILURES_MAX,
+      claimStaleAfterMs: TOP_UP_CLAIM_STALE_AFTER_MS,
+    },
+  );
   autoTopUp.subscribe();
   // Longer than the processor's slowest answer: every attempt timing out, plus the backoffs.
   const processorLeaseMs = config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES_MAX + 1) * 2 + 30_000;
-  const cardRefunds = new CardRefunds(processor, new SqlCardRefundRepository(db), logger, {
-    leaseMs: processorLeaseMs,
-    batchSize: CARD_REFUND_BATCH_SIZE,
-    backoffBaseMs: CARD_REFUND_BACKOFF_BASE_MS,
-    backoffMaxMs: CARD_REFUND_BACKOFF_MAX_MS,
-    attemptsMax: CARD_REFUND_ATTEMPTS_MAX,
-  }, metrics);
+  const cardRefunds = new CardRefunds(
+    processor,
+    new SqlCardRefundRepository(db),
+    logger,
+    {
+      leaseMs: processorLeaseMs,
+      batchSize: CARD_REFUND_BATCH_SIZE,
+      backoffBaseMs: CARD_REFUND_BACKOFF_BASE_MS,
+      backoffMaxMs: CARD_REFUND_BACKOFF_MAX_MS,
+      attemptsMax: CARD_REFUND_ATTEMPTS_MAX,
+    },
+    metrics,
+  );
   ledger.handleRefundsOf(CARD_FUNDED_TYPES, cardRefunds);
   // Unmetered: ocp_payments_total counts requests; the sweeper counts its own outcomes.
-  const chargeRecovery = new CardChargeRecovery(charges, tokens.service, new ChargeAndCredit(processor, charges, ledger, logger), logger, {
-    staleAfterMs: config.CARD_CHARGE_STALE_AFTER_MS,
-    leaseMs: processorLeaseMs,
-    batchSize: CHARGE_RECOVERY_BATCH_SIZE,
-    backoffBaseMs: CHARGE_RECOVERY_BACKOFF_BASE_MS,
-    backoffMaxMs: CHARGE_RECOVERY_BACKOFF_MAX_MS,
-    attemptsMax: CHARGE_RECOVERY_ATTEMPTS_MAX,
-    resubmitAgeMaxMs: CHARGE_RESUBMIT_AGE_MAX_MS,
-  }, metrics);
+  const chargeRecovery = new CardChargeRecovery(
+    charges,
+    tokens.service,
+    new ChargeAndCredit(processor, charges, ledger, logger),
+    logger,
+    {
+      staleAfterMs: config.CARD_CHARGE_STALE_AFTER_MS,
+      leaseMs: processorLeaseMs,
+      batchSize: CHARGE_RECOVERY_BATCH_SIZE,
+      backoffBaseMs: CHARGE_RECOVERY_BACKOFF_BASE_MS,
+      backoffMaxMs: CHARGE_RECOVERY_BACKOFF_MAX_MS,
+      attemptsMax: CHARGE_RECOVERY_ATTEMPTS_MAX,
+      resubmitAgeMaxMs: CHARGE_RESUBMIT_AGE_MAX_MS,
+    },
+    metrics,
+  );
   return { processor, charges, chargeAndCredit, cardFunding, autoTopUp, cardRefunds, chargeRecovery };
 }
 

@@ -18,7 +18,12 @@ export function fundingRoutes(api: Api, funding: CardFundingService, limits: { p
     responses: { 201: { description: 'The charge and the funding transfer with its records', schema: fundedView } },
     handler: async ({ params, body, principal, headers, persistReply }) => {
       const reply = (f: Funded): Reply => ({ status: 201, body: toFundedView(f) });
-      const request = { walletId: params.id, tokenId: body.tokenId, amount: body.amount, idempotencyKey: String(headers['idempotency-key']) };
+      const request = {
+        walletId: params.id,
+        tokenId: body.tokenId,
+        amount: body.amount,
+        idempotencyKey: String(headers['idempotency-key']),
+      };
       // The reply is stored in the credit's transaction; the charge id is on the transfer by then.
       const funded = await funding.fund(principal, request, (tx, posted) =>
         persistReply(tx, reply({ chargeId: String(posted.transfer.metadata.chargeId), tokenId: body.tokenId, posted })),

@@ -48,7 +48,10 @@ export function publicKeyToPoint(publicKey: KeyObject): Buffer {
  * salt 32 zero bytes, info "Google", 64 bytes = AES-256-CTR key || HMAC-SHA256 key.
  * Returns undefined when the tag does not match (compared in constant time).
  */
-export function eciesDecrypt(privateKey: KeyObject, message: { ephemeralPoint: Buffer; ciphertext: Buffer; tag: Buffer }): Buffer | undefined {
+export function eciesDecrypt(
+  privateKey: KeyObject,
+  message: { ephemeralPoint: Buffer; ciphertext: Buffer; tag: Buffer },
+): Buffer | undefined {
   const shared = diffieHellman({ privateKey, publicKey: pointToPublicKey(message.ephemeralPoint) });
   const keys = Buffer.from(hkdfSync('sha256', Buffer.concat([message.ephemeralPoint, shared]), Buffer.alloc(32), 'Google', 64));
   const expected = createHmac('sha256', keys.subarray(32)).update(message.ciphertext).digest();

@@ -95,7 +95,11 @@ export class GooglePayDecryptor {
       (k) => k.protocolVersion === PROTOCOL && (k.keyExpiration === undefined || Number(k.keyExpiration) > now),
     );
     const vouched = roots.some((root) => signatures.some((signature) => verifyEcdsa(root.keyValue, signed, signature)));
-    if (!vouched) throw new PaymentDataRejected('payment_data_signature_invalid', 'The Google Pay intermediate signing key is not signed by a Google root key');
+    if (!vouched)
+      throw new PaymentDataRejected(
+        'payment_data_signature_invalid',
+        'The Google Pay intermediate signing key is not signed by a Google root key',
+      );
     const key = parseSignedKey.safeParse(signedKey);
     if (!key.success) throw malformed();
     if (Number(key.data.keyExpiration) <= now) {

@@ -1,20 +1,27 @@
 import { z } from 'zod';
 
-const base64 = z.string().min(1).max(65_536).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
+const base64 = z
+  .string()
+  .min(1)
+  .max(65_536)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
 const millis = z.string().regex(/^[0-9]{1,15}$/, 'must be milliseconds since the epoch');
 
 /** A JSON document serialised into a string field, as Google signs the exact bytes of the string. */
 const jsonString = <T extends z.ZodType>(schema: T) =>
-  z.string().max(65_536).transform((text, ctx): z.infer<T> => {
-    try {
-      const parsed = schema.safeParse(JSON.parse(text));
-      if (parsed.success) return parsed.data;
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: 'custom', message: 'is not the expected JSON document' });
-    return z.NEVER;
-  });
+  z
+    .string()
+    .max(65_536)
+    .transform((text, ctx): z.infer<T> => {
+      try {
+        const parsed = schema.safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'is not the expected JSON document' });
+      return z.NEVER;
+    });
 
 export const signedKeySchema = z.object({ keyValue: base64, keyExpiration: millis });
 export const signedMessageSchema = z.object({ encryptedMessage: base64, ephemeralPublicKey: base64, tag: base64 });
@@ -52,9 +59,7 @@ export const decryptedGoogleMessage = z.object({
 
 /** Google's published root signing keys (keys.json). */
 export const googleRootKeys = z.object({
-  keys: z
-    .array(z.object({ keyValue: base64, protocolVersion: z.string(), keyExpiration: millis.optional() }))
-    .min(1),
+  keys: z.array(z.object({ keyValue: base64, protocolVersion: z.string(), keyExpiration: millis.optional() })).min(1),
 });
 
 export type GoogleRootKey = z.infer<typeof googleRootKeys>['keys'][number];

@@ -14,9 +14,7 @@ import { GooglePayService } from './google-pay.service';
 export function createGooglePayService(config: Config, sessions: PaymentSessionService): GooglePayService {
   const merchantId = config.GOOGLE_PAY_MERCHANT_ID;
   const keyFiles = config.GOOGLE_PAY_PRIVATE_KEY_FILES ?? [];
-  const privateKeysPem = keyFiles.map((file) =>
-    checkedSettingFile('GOOGLE_PAY_PRIVATE_KEY_FILES', file, (pem) => createPrivateKey(pem)),
-  );
+  const privateKeysPem = keyFiles.map((file) => checkedSettingFile('GOOGLE_PAY_PRIVATE_KEY_FILES', file, (pem) => createPrivateKey(pem)));
   const rootKeys = config.GOOGLE_PAY_ROOT_KEYS_FILE
     ? parseSettingFile('GOOGLE_PAY_ROOT_KEYS_FILE', config.GOOGLE_PAY_ROOT_KEYS_FILE, (json) => googleRootKeys.parse(JSON.parse(json)).keys)
     : undefined;

@@ -80,7 +80,11 @@ export class GooglePayService {
    * Errors: payment_method_not_configured (503), payment_session_not_found (404), payment_session_used (409),
    * payment_data_* (422).
    */
-  async verifyPayment(principal: Principal, sessionId: string, paymentData: unknown): Promise<{ session: PaymentSession; card: GooglePayCard }> {
+  async verifyPayment(
+    principal: Principal,
+    sessionId: string,
+    paymentData: unknown,
+  ): Promise<{ session: PaymentSession; card: GooglePayCard }> {
     const decryptor = required(this.settings.decryptor);
     const session = await this.sessions.get(principal, METHOD, sessionId);
     const card = decryptor.decrypt(paymentData);

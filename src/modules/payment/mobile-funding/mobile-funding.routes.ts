@@ -53,7 +53,10 @@ export function mobileFundingRoutes(api: Api, mobileFunding: MobileFundingServic
       responses: {
         201: { description: 'The charge and the funding transfer with its records', schema: mobileFundedView },
         402: { description: 'The card was declined (card_declined) or could not be processed (processing_error)' },
-        409: { description: 'The session was already used (payment_session_used), the payment data was already used (payment_data_replayed), or the wallet is not active' },
+        409: {
+          description:
+            'The session was already used (payment_session_used), the payment data was already used (payment_data_replayed), or the wallet is not active',
+        },
         422: { description: 'The payment data was refused (payment_data_*) or does not match the session' },
         503: { description: 'The method is not configured, or the token provider or processor is unavailable' },
       },
@@ -62,13 +65,16 @@ export function mobileFundingRoutes(api: Api, mobileFunding: MobileFundingServic
         const request = { sessionId: body.sessionId, paymentData: body.paymentData, idempotencyKey: String(headers['idempotency-key']) };
         // The reply is stored in the credit's transaction; the charge and token ids are on the transfer by then.
         const funded = await mobileFunding.process(principal, method, request, (tx, posted) =>
-          persistReply(tx, reply({
-            method,
-            sessionId: body.sessionId,
-            chargeId: String(posted.transfer.metadata.chargeId),
-            tokenId: String(posted.transfer.metadata.tokenId),
-            posted,
-          })),
+          persistReply(
+            tx,
+            reply({
+              method,
+              sessionId: body.sessionId,
+              chargeId: String(posted.transfer.metadata.chargeId),
+              tokenId: String(posted.transfer.metadata.tokenId),
+              posted,
+            }),
+          ),
         );
         return reply(funded);
       },

@@ -13,7 +13,11 @@ import type { PaymentDataFingerprinter } from './payment-data-fingerprint';
 
 /** One mobile wallet's own checks: session, signature, decryption, and the session's claim. */
 export interface WalletPaymentVerifier {
-  verifyPayment(principal: Principal, sessionId: string, paymentData: unknown): Promise<{ session: PaymentSession; network: NetworkTokenData }>;
+  verifyPayment(
+    principal: Principal,
+    sessionId: string,
+    paymentData: unknown,
+  ): Promise<{ session: PaymentSession; network: NetworkTokenData }>;
 }
 
 export interface MobilePaymentRequest {
@@ -69,7 +73,12 @@ export class MobileFundingService {
    * token_provider_rejected (422), token_provider_unavailable (503), card_declined / processing_error (402),
    * processor_unavailable (503).
    */
-  async process(principal: Principal, method: PaymentMethod, request: MobilePaymentRequest, inTx?: InTransaction<PostedTransfer>): Promise<MobileFunded> {
+  async process(
+    principal: Principal,
+    method: PaymentMethod,
+    request: MobilePaymentRequest,
+    inTx?: InTransaction<PostedTransfer>,
+  ): Promise<MobileFunded> {
     const recorded = await this.charges.findByKey(principal.sub, request.idempotencyKey);
     if (recorded) return this.resume(principal, method, request, recorded, inTx);
 
@@ -98,20 +107,29 @@ export class MobileFundingService {
       // The provider decrypts, so the amount cannot be compared here: the session's amount is charged.
       // The data is claimed before the provider sees it, so a replay does not even make a token there.
       const session = await this.sessions.claim(principal, method, request.sessionId);
-      const claim = await this.releasingOnFailure(session, undefined, () => this.claimPaymentData(principal, method, session, request.paymentData));
+      const claim = await this.releasingOnFailure(session, undefined, () =>
+        this.claimPaymentData(principal, method, session, request.paymentData),
+      );
       const token = await this.releasingOnFailure(session, claim, async () =>
         this.tokens.createFromWalletPaymentData(principal.sub, method, asTokenObject(request.paymentData)),
       );
       return { session, claim, token };
     }
     const { session, network } = await this.verifiers[method].verifyPayment(principal, request.sessionId, request.paymentData);
-    const claim = await this.releasingOnFailure(session, undefined, () => this.claimPaymentData(principal, method, session, request.paymentData));
+    const claim = await this.releasingOnFailure(session, undefined, () =>
+      this.claimPaymentData(principal, method, session, request.paymentData),
+    );
     const token = await this.releasingOnFailure(session, claim, () => this.tokens.createFromNetworkToken(principal.sub, network));
     return { session, claim, token };
   }
 
   /** Errors: payment_data_replayed (409) when this payment data was claimed before, by anyone; payment_data_malformed (422). */
-  private async claimPaymentData(principal: Principal, method: PaymentMethod, session: PaymentSession, paymentData: unknown): Promise<HeldClaim> {
+  private async claimPaymentData(
+    principal: Principal,
+    method: PaymentMethod,
+    session: PaymentSession,
+    paymentData: unknown,
+  ): Promise<HeldClaim> {
     const fingerprint = this.fingerprints.of(method, paymentData);
     if (!(await this.paymentData.claim({ fingerprint, method, paymentSessionId: session.id, claimedBy: principal.sub }))) {
       throw new Conflict('payment_data_replayed', 'This payment data has already been used: authorise the payment again in the wallet');
@@ -136,7 +154,13 @@ export class MobileFundingService {
     if (wallet.status !== 'active') throw new Conflict('wallet_not_active', 'A frozen or closed wallet cannot be funded');
   }
 
-  private async resume(principal: Principal, method: PaymentMethod, request: MobilePaymentRequest, charge: CardCharge, inTx?: InTransaction<PostedTransfer>) {
+  private async resume(
+    principal: Principal,
+    method: PaymentMethod,
+    request: MobilePaymentRequest,
+    charge: CardCharge,
+    inTx?: InTransaction<PostedTransfer>,
+  ) {
     if (charge.purpose !== method || charge.paymentSessionId !== request.sessionId) {
       throw new Unprocessable('idempotency_conflict', 'This Idempotency-Key was already used for another payment');
     }

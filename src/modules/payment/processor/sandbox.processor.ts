@@ -1,7 +1,14 @@
 import { newId } from '../../../infra/crypto/ids';
 import type { AppError } from '../../../shared/errors';
 import type { Fingerprinter } from '../../token';
-import { cardDeclined, processingError, type Charge, type ChargeRequest, type PaymentProcessor, type RefundRequest } from './payment-processor';
+import {
+  cardDeclined,
+  processingError,
+  type Charge,
+  type ChargeRequest,
+  type PaymentProcessor,
+  type RefundRequest,
+} from './payment-processor';
 
 /** The well-known processor test cards and what the sandbox does with each. */
 export const SANDBOX_TEST_CARDS: Record<string, () => AppError> = {

@@ -81,8 +81,12 @@ function answer<T>(response: ProviderResponse, schema: z.ZodType<T>): T {
     const error = stripeError.safeParse(response.body);
     const { code, decline_code: declineCode } = error.success ? error.data.error : {};
     if (code === 'processing_error') throw processingError();
-    if (response.status === 402 || code === 'card_declined' || code === 'expired_card') throw cardDeclined(declineCode ?? code ?? 'generic_decline');
-    throw new Unprocessable('processor_rejected', `Stripe refused the request (HTTP ${response.status})`, { providerStatus: response.status, code });
+    if (response.status === 402 || code === 'card_declined' || code === 'expired_card')
+      throw cardDeclined(declineCode ?? code ?? 'generic_decline');
+    throw new Unprocessable('processor_rejected', `Stripe refused the request (HTTP ${response.status})`, {
+      providerStatus: response.status,
+      code,
+    });
   }
   const parsed = schema.safeParse(response.body);
   if (!parsed.success) throw new Unavailable('Stripe answered with an unexpected body', PROCESSOR_UNAVAILABLE);

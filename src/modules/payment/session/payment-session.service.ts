@@ -92,7 +92,9 @@ export class PaymentSessionService {
       (field) => expected?.[field] !== undefined && expected[field] !== session[field],
     );
     if (mismatch.length > 0) {
-      throw new Unprocessable('payment_session_mismatch', `The payment does not match its session: ${mismatch.join(', ')}`, { fields: mismatch });
+      throw new Unprocessable('payment_session_mismatch', `The payment does not match its session: ${mismatch.join(', ')}`, {
+        fields: mismatch,
+      });
     }
     // The marker outlives the session record, so a claimed session never becomes claimable again.
     if (!(await this.cache.setIfAbsent(USED_KEY(id), principal.sub, this.ttlMs))) throw usedError();

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { ProviderHttp, type ProviderHttpOptions } from '../../../infra/http/provider-http';
 import { cardBrand, type ValidCard } from '../card';
-import type { ApplePaySessionRequest, CreateOptions, MobileWallet, NetworkTokenData, ProviderToken, TokenProvider, TokenType } from '../token-provider';
+import type {
+  ApplePaySessionRequest,
+  CreateOptions,
+  MobileWallet,
+  NetworkTokenData,
+  ProviderToken,
+  TokenProvider,
+  TokenType,
+} from '../token-provider';
 import { answer, expectOk, last4Of, TOKEN_PROVIDER_UNAVAILABLE } from './provider-answers';
 
 const NAME = 'Basis Theory';
@@ -16,7 +24,10 @@ const btToken = z.object({
   fingerprint: answer.fingerprint.nullish(),
   // What OCP wrote there at create; other keys are ignored.
   metadata: z.object({ ocp_type: z.enum(['card', 'apple_pay', 'google_pay']).optional(), brand: answer.brand.optional() }).nullish(),
-  enrichments: z.object({ card_details: z.object({ brand: answer.brand }).partial().nullish() }).partial().nullish(),
+  enrichments: z
+    .object({ card_details: z.object({ brand: answer.brand }).partial().nullish() })
+    .partial()
+    .nullish(),
 });
 
 const btWalletToken = z.object({
@@ -55,13 +66,23 @@ export class BasisTheoryProvider implements TokenProvider {
 
   async createFromNetworkToken(token: NetworkTokenData, options: CreateOptions = {}): Promise<ProviderToken> {
     const number = token.dpan.replace(/\D/g, '');
-    const data = { number, expiration_month: token.expMonth, expiration_year: token.expYear, cryptogram: token.cryptogram, eci: token.eci ?? null };
+    const data = {
+      number,
+      expiration_month: token.expMonth,
+      expiration_year: token.expYear,
+      cryptogram: token.cryptogram,
+      eci: token.eci ?? null,
+    };
     return this.createToken(
       {
         type: 'token',
         data,
         // A generic token shows only what this mask reveals; the cryptogram stays hidden.
-        mask: { number: '{{ data.number | reveal_last: 4 }}', expiration_month: '{{ data.expiration_month }}', expiration_year: '{{ data.expiration_year }}' },
+        mask: {
+          number: '{{ data.number | reveal_last: 4 }}',
+          expiration_month: '{{ data.expiration_month }}',
+          expiration_year: '{{ data.expiration_year }}',
+        },
         metadata: { ocp_type: token.wallet, brand: cardBrand(number) },
       },
       options,
@@ -100,7 +121,15 @@ export class BasisTheoryProvider implements TokenProvider {
     if (response.status === 404) return null;
     if (wallet) {
       const token = expectOk(NAME, response, btWalletToken);
-      return { providerTokenId, type: wallet, brand: token.card.brand ?? 'unknown', last4: last4Of(token.card.last4), expMonth: token.card.expiration_month, expYear: token.card.expiration_year, fingerprint: token.fingerprint ?? null };
+      return {
+        providerTokenId,
+        type: wallet,
+        brand: token.card.brand ?? 'unknown',
+        last4: last4Of(token.card.last4),
+        expMonth: token.card.expiration_month,
+        expYear: token.card.expiration_year,
+        fingerprint: token.fingerprint ?? null,
+      };
     }
     return toProviderToken(expectOk(NAME, response, btToken));
   }
@@ -111,7 +140,10 @@ export class BasisTheoryProvider implements TokenProvider {
   }
 
   private async createToken(body: Record<string, unknown>, options: CreateOptions): Promise<ProviderToken> {
-    const response = await this.http.request({ method: 'POST', path: '/tokens', body, headers: idempotency(options) }, options.idempotencyKey !== undefined);
+    const response = await this.http.request(
+      { method: 'POST', path: '/tokens', body, headers: idempotency(options) },
+      options.idempotencyKey !== undefined,
+    );
     return toProviderToken(expectOk(NAME, response, btToken));
   }
 }
@@ -123,7 +155,9 @@ function idempotency(options: CreateOptions): Record<string, string> {
 function pathOf(providerTokenId: string): { path: string; wallet?: MobileWallet } {
   const [prefix, id] = providerTokenId.split(':', 2);
   const wallet = (Object.keys(WALLET_PATHS) as MobileWallet[]).find((w) => WALLET_PATHS[w] === prefix);
-  return wallet && id ? { path: `/${prefix}/${encodeURIComponent(id)}`, wallet } : { path: `/tokens/${encodeURIComponent(providerTokenId)}` };
+  return wallet && id
+    ? { path: `/${prefix}/${encodeURIComponent(id)}`, wallet }
+    : { path: `/tokens/${encodeURIComponent(providerTokenId)}` };
 }
 
 function toProviderToken(token: z.infer<typeof btToken>): ProviderToken {

@@ -69,7 +69,16 @@ export class LocalVaultProvider implements TokenProvider {
       `INSERT INTO token_vault (id, type, brand, last4, exp_month, exp_year, fingerprint, ciphertext)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        RETURNING id, type, brand, last4, exp_month, exp_year, fingerprint`,
-      [id, type, brand, number.slice(-4), expMonth, expYear, this.fingerprinter.of(number), this.encryptor.encrypt(JSON.stringify(secret), id)],
+      [
+        id,
+        type,
+        brand,
+        number.slice(-4),
+        expMonth,
+        expYear,
+        this.fingerprinter.of(number),
+        this.encryptor.encrypt(JSON.stringify(secret), id),
+      ],
     );
     return toToken(rows[0]!);
   }

@@ -25,7 +25,11 @@ export function expectOk<T>(provider: string, response: ProviderResponse, schema
  */
 export const answer = {
   id: z.string().min(1).max(255),
-  brand: z.string().min(1).max(32).regex(/^[A-Za-z0-9 _-]+$/),
+  brand: z
+    .string()
+    .min(1)
+    .max(32)
+    .regex(/^[A-Za-z0-9 _-]+$/),
   last4: z.string().min(4).max(32),
   expMonth: z.coerce.number().int().min(1).max(12),
   expYear: z.coerce.number().int().min(1000).max(9999),

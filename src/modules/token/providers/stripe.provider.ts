@@ -33,7 +33,10 @@ export class StripeTokenProvider implements TokenProvider {
   async createFromCard(card: ValidCard, options: CreateOptions = {}): Promise<ProviderToken> {
     const body = { type: 'card', card: { number: card.number, exp_month: card.expMonth, exp_year: card.expYear, cvc: card.cvc } };
     const headers: Record<string, string> = options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {};
-    const response = await this.http.request({ method: 'POST', path: '/v1/payment_methods', body, headers }, options.idempotencyKey !== undefined);
+    const response = await this.http.request(
+      { method: 'POST', path: '/v1/payment_methods', body, headers },
+      options.idempotencyKey !== undefined,
+    );
     return toProviderToken(expectOk(NAME, response, stripePaymentMethod));
   }
 

@@ -45,18 +45,12 @@ export class SqlWalletRepository implements WalletRepository {
   }
 
   async findById(id: string): Promise<Wallet | null> {
-    const { rows } = await this.db.query<WalletRow>(
-      `SELECT ${COLUMNS} FROM wallets WHERE id = $1 AND kind = 'user'`,
-      [id],
-    );
+    const { rows } = await this.db.query<WalletRow>(`SELECT ${COLUMNS} FROM wallets WHERE id = $1 AND kind = 'user'`, [id]);
     return rows[0] ? toWallet(rows[0]) : null;
   }
 
   async findManyByIds(ids: readonly string[]): Promise<Wallet[]> {
-    const { rows } = await this.db.query<WalletRow>(
-      `SELECT ${COLUMNS} FROM wallets WHERE id = ANY($1::text[]) AND kind = 'user'`,
-      [ids],
-    );
+    const { rows } = await this.db.query<WalletRow>(`SELECT ${COLUMNS} FROM wallets WHERE id = ANY($1::text[]) AND kind = 'user'`, [ids]);
     return rows.map(toWallet);
   }
 

@@ -43,8 +43,15 @@ export function boundedGetUrl(responseBytesMax: number): FetchGetUrlFunc {
         });
         response.on('error', (error) => reject(error));
         response.on('end', () => {
-          const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-          resolve({ statusCode: response.statusCode ?? 0, statusMessage: response.statusMessage ?? '', headers, body: received > 0 ? new Uint8Array(Buffer.concat(chunks)) : null });
+          const headers = Object.fromEntries(
+            Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+          );
+          resolve({
+            statusCode: response.statusCode ?? 0,
+            statusMessage: response.statusMessage ?? '',
+            headers,
+            body: received > 0 ? new Uint8Array(Buffer.concat(chunks)) : null,
+          });
         });
       });
       if (req.body) request.write(Buffer.from(req.body));

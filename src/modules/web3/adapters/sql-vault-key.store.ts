@@ -6,7 +6,11 @@ export class SqlVaultKeyStore implements VaultKeyStore {
   constructor(private readonly db: SqlClient) {}
 
   async save(tx: SqlClient, walletId: string, address: string, keyCiphertext: string): Promise<void> {
-    await tx.query('INSERT INTO web3_vault_keys (wallet_id, address, key_ciphertext) VALUES ($1, $2, $3)', [walletId, address, keyCiphertext]);
+    await tx.query('INSERT INTO web3_vault_keys (wallet_id, address, key_ciphertext) VALUES ($1, $2, $3)', [
+      walletId,
+      address,
+      keyCiphertext,
+    ]);
   }
 
   async find(walletId: string, client: SqlClient = this.db): Promise<{ address: string; keyCiphertext: string } | null> {

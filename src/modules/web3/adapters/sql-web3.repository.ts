@@ -79,7 +79,12 @@ export class SqlWeb3Repository implements Web3Repository {
 
   async insertWallet(tx: SqlClient, w: Web3Wallet): Promise<void> {
     await tx.query('INSERT INTO web3_wallets (id, owner_id, address, chain_id, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      w.id, w.ownerId, w.address, w.chainId, w.label, w.createdAt,
+      w.id,
+      w.ownerId,
+      w.address,
+      w.chainId,
+      w.label,
+      w.createdAt,
     ]);
   }
 
@@ -115,7 +120,22 @@ export class SqlWeb3Repository implements Web3Repository {
       `INSERT INTO web3_sends (id, wallet_id, owner_id, chain_id, from_address, to_address, asset, asset_symbol, amount, nonce,
          tx_hash, raw_tx, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
-      [s.id, s.walletId, s.ownerId, s.chainId, s.from, s.to, s.asset, s.assetSymbol, s.amount.toString(), s.nonce, s.hash, s.rawTx, s.status, s.createdAt],
+      [
+        s.id,
+        s.walletId,
+        s.ownerId,
+        s.chainId,
+        s.from,
+        s.to,
+        s.asset,
+        s.assetSymbol,
+        s.amount.toString(),
+        s.nonce,
+        s.hash,
+        s.rawTx,
+        s.status,
+        s.createdAt,
+      ],
     );
   }
 

@@ -28,10 +28,7 @@ export class SqlWebhookEndpointRepository implements WebhookEndpointRepository {
       // Under READ COMMITTED a count then an insert races; a per-owner advisory lock makes
       // concurrent creations by one owner take turns (the owner may have no row to lock).
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints:' || $1, 0))`, [e.ownerId]);
-      const { rows } = await tx.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM webhook_endpoints WHERE owner_id = $1',
-        [e.ownerId],
-      );
+      const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_endpoints WHERE owner_id = $1', [e.ownerId]);
       if ((rows[0]?.n ?? 0) >= perOwnerMax) return null;
       const inserted = await tx.query<EndpointRow>(
         `INSERT INTO webhook_endpoints (id, owner_id, url, events, secret_ciphertext)
@@ -51,10 +48,7 @@ export class SqlWebhookEndpointRepository implements WebhookEndpointRepository {
   }
 
   async deleteOwned(ownerId: string, id: string): Promise<boolean> {
-    const { rowCount } = await this.db.query('DELETE FROM webhook_endpoints WHERE id = $1 AND owner_id = $2', [
-      id,
-      ownerId,
-    ]);
+    const { rowCount } = await this.db.query('DELETE FROM webhook_endpoints WHERE id = $1 AND owner_id = $2', [id, ownerId]);
     return rowCount > 0;
   }
 }

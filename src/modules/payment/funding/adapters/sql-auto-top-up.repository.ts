@@ -16,9 +16,15 @@ interface SettingsRow {
 const COLUMNS = 'wallet_id, configured_by, enabled, threshold, amount, token_id, consecutive_failures, disabled_reason, updated_at';
 
 const toSettings = (r: SettingsRow): AutoTopUpSettings => ({
-  walletId: r.wallet_id, configuredBy: r.configured_by, enabled: r.enabled, threshold: BigInt(r.threshold),
-  amount: BigInt(r.amount), tokenId: r.token_id, consecutiveFailures: Number(r.consecutive_failures),
-  disabledReason: r.disabled_reason, updatedAt: r.updated_at,
+  walletId: r.wallet_id,
+  configuredBy: r.configured_by,
+  enabled: r.enabled,
+  threshold: BigInt(r.threshold),
+  amount: BigInt(r.amount),
+  tokenId: r.token_id,
+  consecutiveFailures: Number(r.consecutive_failures),
+  disabledReason: r.disabled_reason,
+  updatedAt: r.updated_at,
 });
 
 export class SqlAutoTopUpRepository implements AutoTopUpRepository {
@@ -53,7 +59,9 @@ export class SqlAutoTopUpRepository implements AutoTopUpRepository {
           -- another would charge the card twice for one shortfall.
           AND NOT EXISTS (SELECT 1 FROM card_charges c
                            WHERE c.wallet_id = s.wallet_id AND c.purpose = 'auto_top_up' AND c.status IN ('pending', 'succeeded'))
-        RETURNING ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, w.user_id, w.currency, w.balance`,
+        RETURNING ${COLUMNS.split(', ')
+          .map((c) => `s.${c}`)
+          .join(', ')}, w.user_id, w.currency, w.balance`,
       [walletId, staleAfterMs],
     );
     const row = rows[0];

@@ -24,13 +24,27 @@ interface ChargeRow {
 const COLUMNS = `id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor, status,
   processor_charge_id, failure_code, transfer_id, payment_session_id, created_at, recovery_attempts`;
 // The same columns, qualified: the claim's UPDATE … FROM stale has an id of its own.
-const C_COLUMNS = COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ');
+const C_COLUMNS = COLUMNS.split(',')
+  .map((c) => `c.${c.trim()}`)
+  .join(', ');
 
 const toCharge = (r: ChargeRow): CardCharge => ({
-  id: r.id, scope: r.scope, idempotencyKey: r.idempotency_key, purpose: r.purpose, walletId: r.wallet_id,
-  tokenId: r.token_id, amount: BigInt(r.amount), currency: r.currency, processor: r.processor, status: r.status,
-  processorChargeId: r.processor_charge_id, failureCode: r.failure_code, transferId: r.transfer_id,
-  paymentSessionId: r.payment_session_id, createdAt: r.created_at, recoveryAttempts: r.recovery_attempts,
+  id: r.id,
+  scope: r.scope,
+  idempotencyKey: r.idempotency_key,
+  purpose: r.purpose,
+  walletId: r.wallet_id,
+  tokenId: r.token_id,
+  amount: BigInt(r.amount),
+  currency: r.currency,
+  processor: r.processor,
+  status: r.status,
+  processorChargeId: r.processor_charge_id,
+  failureCode: r.failure_code,
+  transferId: r.transfer_id,
+  paymentSessionId: r.payment_session_id,
+  createdAt: r.created_at,
+  recoveryAttempts: r.recovery_attempts,
 });
 
 export class SqlCardChargeRepository implements CardChargeRepository {
@@ -51,10 +65,10 @@ export class SqlCardChargeRepository implements CardChargeRepository {
   }
 
   async findByKey(scope: string, idempotencyKey: string): Promise<CardCharge | null> {
-    const { rows } = await this.db.query<ChargeRow>(
-      `SELECT ${COLUMNS} FROM card_charges WHERE scope = $1 AND idempotency_key = $2`,
-      [scope, idempotencyKey],
-    );
+    const { rows } = await this.db.query<ChargeRow>(`SELECT ${COLUMNS} FROM card_charges WHERE scope = $1 AND idempotency_key = $2`, [
+      scope,
+      idempotencyKey,
+    ]);
     return rows[0] ? toCharge(rows[0]) : null;
   }
 
@@ -134,9 +148,6 @@ export class SqlCardChargeRepository implements CardChargeRepository {
   }
 
   async abandonRecovery(id: string, attempt: number): Promise<void> {
-    await this.db.query(
-      `UPDATE card_charges SET recovery_due_at = 'infinity' WHERE id = $1 AND recovery_attempts = $2`,
-      [id, attempt],
-    );
+    await this.db.query(`UPDATE card_charges SET recovery_due_at = 'infinity' WHERE id = $1 AND recovery_attempts = $2`, [id, attempt]);
   }
 }

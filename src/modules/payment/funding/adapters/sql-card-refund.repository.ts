@@ -19,13 +19,24 @@ interface RefundRow {
 const COLUMNS = `id, refund_transfer_id, charge_id, processor, processor_charge_id, amount, currency, status, attempts,
   last_error, processor_refund_id, created_at`;
 // The same columns, qualified: the claim's UPDATE … FROM due has an id of its own.
-const R_COLUMNS = COLUMNS.split(',').map((c) => `r.${c.trim()}`).join(', ');
+const R_COLUMNS = COLUMNS.split(',')
+  .map((c) => `r.${c.trim()}`)
+  .join(', ');
 const LAST_ERROR_CHARS_MAX = 500;
 
 const toRefund = (r: RefundRow): CardRefund => ({
-  id: r.id, refundTransferId: r.refund_transfer_id, chargeId: r.charge_id, processor: r.processor,
-  processorChargeId: r.processor_charge_id, amount: BigInt(r.amount), currency: r.currency, status: r.status,
-  attempts: r.attempts, lastError: r.last_error, processorRefundId: r.processor_refund_id, createdAt: r.created_at,
+  id: r.id,
+  refundTransferId: r.refund_transfer_id,
+  chargeId: r.charge_id,
+  processor: r.processor,
+  processorChargeId: r.processor_charge_id,
+  amount: BigInt(r.amount),
+  currency: r.currency,
+  status: r.status,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  processorRefundId: r.processor_refund_id,
+  createdAt: r.created_at,
 });
 
 export class SqlCardRefundRepository implements CardRefundRepository {

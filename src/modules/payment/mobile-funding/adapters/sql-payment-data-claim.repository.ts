@@ -15,6 +15,9 @@ export class SqlPaymentDataClaimRepository implements PaymentDataClaimRepository
   }
 
   async release(fingerprint: string, paymentSessionId: string): Promise<void> {
-    await this.db.query('DELETE FROM payment_data_claims WHERE fingerprint = $1 AND payment_session_id = $2', [fingerprint, paymentSessionId]);
+    await this.db.query('DELETE FROM payment_data_claims WHERE fingerprint = $1 AND payment_session_id = $2', [
+      fingerprint,
+      paymentSessionId,
+    ]);
   }
 }
