@@ -26,6 +26,13 @@ const csv = z.string().transform((s) =>
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** A money limit in minor units, as digits, up to the largest balance (2^63 - 1): read as a bigint. */
+const minorUnitsLimit = z
+  .string()
+  .regex(/^\d{1,19}$/, 'must be whole minor units, digits only')
+  .transform(BigInt)
+  .refine((v) => v <= 2n ** 63n - 1n, 'must be at most 9223372036854775807');
+
 /**
  * `ENCRYPTION_KEYS` is a comma-separated list of `keyId:base64key` entries, each key 32 bytes.
  * The first entry encrypts new data; every entry can still decrypt what it once wrote.
@@ -164,10 +171,10 @@ const envSchema = z.object({
   GOOGLE_PAY_ALLOWED_CARD_NETWORKS: csv.default(['VISA', 'MASTERCARD', 'AMEX', 'DISCOVER']),
   GOOGLE_PAY_ROOT_KEYS_FILE: z.string().min(1).optional(),
   GOOGLE_PAY_PRIVATE_KEY_FILES: csv.optional(),
-  REFUND_FOUR_EYES_THRESHOLD_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
-  REFUND_FOUR_EYES_DAILY_LIMIT_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
-  ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
-  ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000),
+  REFUND_FOUR_EYES_THRESHOLD_MINOR: minorUnitsLimit.default(10_000n),
+  REFUND_FOUR_EYES_DAILY_LIMIT_MINOR: minorUnitsLimit.default(10_000n),
+  ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: minorUnitsLimit.default(10_000n),
+  ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: minorUnitsLimit.default(10_000n),
   MONITOR_LARGE_AMOUNT_MINOR: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1_000_000),
   MONITOR_VELOCITY_MAX: positiveInt.max(100_000).default(20),
   MONITOR_VELOCITY_WINDOW_MS: positiveInt.max(86_400_000).default(60_000),

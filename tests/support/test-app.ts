@@ -35,8 +35,8 @@ const TEST_ENV = {
   RATE_LIMIT_USER_MAX: '100000',
   RATE_LIMIT_PAYMENT_MAX: '100000',
   // Tests fund wallets with adjustments; the four-eyes tests set their own limits.
-  ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: String(Number.MAX_SAFE_INTEGER),
-  ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: String(Number.MAX_SAFE_INTEGER),
+  ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: '9223372036854775807',
+  ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: '9223372036854775807',
   ADMIN_EMAIL: TEST_ADMIN.email,
   ADMIN_PASSWORD: TEST_ADMIN.password,
   // The cheapest scrypt cost: at the default a hash is ~150 ms of CPU, and the suite hashes hundreds of

@@ -70,13 +70,13 @@ export function createAdminModule({ config, db, cache, logger, events, auth, led
     users: new AdminUserService(new SqlAdminUserRepository(), audit, scryptCost(config.PASSWORD_SCRYPT_COST_LOG2)),
     apiClients: new AdminApiClientService(auth, audit),
     adjustments: new AdjustmentService(ledger, audit, new SqlAdjustmentRequestRepository(db), dayTotals, {
-      thresholdMinor: BigInt(config.ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR),
-      dailyLimitMinor: BigInt(config.ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR),
+      thresholdMinor: config.ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR,
+      dailyLimitMinor: config.ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR,
     }),
     customers: new CustomerService(new SqlCustomerRepository(db), audit, locks),
     refunds: new RefundService(db, new SqlRefundRequestRepository(db), ledger, audit, dayTotals, {
-      thresholdMinor: BigInt(config.REFUND_FOUR_EYES_THRESHOLD_MINOR),
-      dailyLimitMinor: BigInt(config.REFUND_FOUR_EYES_DAILY_LIMIT_MINOR),
+      thresholdMinor: config.REFUND_FOUR_EYES_THRESHOLD_MINOR,
+      dailyLimitMinor: config.REFUND_FOUR_EYES_DAILY_LIMIT_MINOR,
     }),
     cardRefunds: new CardRefundAdminService(new SqlCardRefundSearchRepository(db), cardRefunds, audit),
     /** The periodic monitoring sweep (repeated declines); 0 turns it off. */

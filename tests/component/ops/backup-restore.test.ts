@@ -26,6 +26,9 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
     RATE_LIMIT_GLOBAL_MAX: '100000',
     RATE_LIMIT_USER_MAX: '100000',
     RATE_LIMIT_PAYMENT_MAX: '100000',
+    // The ledger activity is funded with adjustments by the one test admin.
+    ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: '9223372036854775807',
+    ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: '9223372036854775807',
     WEBHOOK_WORKER_INTERVAL_MS: '0',
     ...scratch.env,
   });
