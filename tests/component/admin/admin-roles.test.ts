@@ -53,12 +53,12 @@ describe('admin roles and permissions', () => {
   afterAll(() => t.close());
 
   // Bodies are empty on purpose: an allowed caller gets past the permission check to a 400/404.
-  const call = (method: Method, path: string, headers: Record<string, string>) =>
-    t
-      .http()
-      [method](path)
+  const call = (method: Method, path: string, headers: Record<string, string>) => {
+    const http = t.http();
+    return http[method](path)
       .set(headers)
       .send(method === 'get' ? undefined : {});
+  };
 
   it('when the OpenAPI document is read, then every admin route is in this table', async () => {
     const doc = (await t.http().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
