@@ -16,9 +16,12 @@ module.exports = {
   // Generous: a loaded 2-core machine can take tens of seconds to start an embedded database.
   testTimeout: 60_000,
   // Only with --coverage (npm run coverage). V8's own coverage: no instrumenting transform, but the
-  // per-file conversion still costs (the unit tests take twice the CPU), so CI does not run it.
+  // per-file conversion still costs (the unit tests take twice the CPU), so CI runs it on one pass.
   // Scripts run as child processes (backup, migrate, npm start) are not counted.
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
+  // The floor, from the figures of 2026-12-05 (PostgreSQL pass: lines 98.68 %, branches 92.48 %),
+  // rounded down. Raise it when coverage rises; never lower it.
+  coverageThreshold: { global: { lines: 98, branches: 92 } },
 };

@@ -41,14 +41,16 @@ describe('the CI/CD pipeline (.github/workflows/ci.yml) against .ci/run', () => 
 
   it('when the test job is read, then it runs the suites on the embedded store and on PostgreSQL + Redis, as .ci/run does', () => {
     const test = workflow.jobs.test!;
-    const suites = test.steps.filter((s) => s.run === 'npm test');
+    const suites = test.steps.filter((s) => s.run === 'npm test' || s.run === 'npm run coverage');
     expect(suites.map((s) => s.env?.DATABASE_URL !== undefined)).toEqual([false, true]);
     expect(suites[1]!.env).toEqual({
       DATABASE_URL: expect.stringMatching(/^postgres:\/\/.*\/test$/),
       REDIS_URL: expect.stringMatching(/^redis:\/\//),
     });
     expect(ciRun).toMatch(/env -u DATABASE_URL -u REDIS_URL npm test/);
-    expect(ciRun).toMatch(/DATABASE_URL=\$PG_URL REDIS_URL=\$REDIS_URL_CI npm test/);
+    // The PostgreSQL pass is the same suite with coverage (npm test -- --coverage) and its floor.
+    expect(suites[1]!.run).toBe('npm run coverage');
+    expect(ciRun).toMatch(/DATABASE_URL=\$PG_URL REDIS_URL=\$REDIS_URL_CI npm run coverage/);
   });
 
   it('when versions are compared, then CI, the image and compose use the same Node, PostgreSQL and Redis majors', () => {
