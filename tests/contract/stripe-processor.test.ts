@@ -20,7 +20,7 @@ describe('Stripe processor against a local Stripe', () => {
 
   async function tokenFor(number: string) {
     const t = await tokens.createFromCard(validateCard({ number, expMonth: 1, expYear: new Date().getUTCFullYear() + 1, cvc: '123' }));
-    return { provider: 'stripe', providerTokenId: t.providerTokenId, fingerprint: t.fingerprint };
+    return { provider: 'stripe', providerTokenId: t.providerTokenId, last4: t.last4 };
   }
   const request = async (number: string, chargeId: string) => ({
     chargeId,
@@ -89,7 +89,7 @@ describe('Stripe processor against a local Stripe', () => {
         amount: 1n,
         currency: 'USD',
         description: '',
-        token: { provider: 'local', providerTokenId: 'vlt_1', fingerprint: null },
+        token: { provider: 'local', providerTokenId: 'vlt_1', last4: '4242' },
       }),
     ).rejects.toMatchObject({ code: 'token_not_chargeable' });
     expect(server.requests.length).toBe(count);

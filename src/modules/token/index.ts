@@ -5,4 +5,3 @@ export { tokenRoutes } from './token.routes';
 export type { TokenService } from './token.service';
 export type { PaymentToken } from './token.repository';
 export type { NetworkTokenData } from './token-provider';
-export type { Fingerprinter } from './fingerprint';

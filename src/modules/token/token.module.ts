@@ -44,7 +44,7 @@ export function createTokenProvider(deps: TokenModuleDeps & { fingerprinter: Fin
 export function createTokenModule(deps: TokenModuleDeps) {
   const fingerprinter = Fingerprinter.fromConfig(deps.config.TOKEN_FINGERPRINT_KEY, deps.config.ENCRYPTION_KEYS);
   const provider = createTokenProvider({ ...deps, fingerprinter });
-  return { service: new TokenService(provider, new SqlTokenRepository(deps.db), deps.logger), provider, fingerprinter };
+  return { service: new TokenService(provider, new SqlTokenRepository(deps.db), deps.logger), provider };
 }
 
 export type TokenModule = ReturnType<typeof createTokenModule>;

@@ -103,7 +103,7 @@ export class ChargeAndCredit {
         chargeId: charge.id,
         amount: charge.amount,
         currency: charge.currency,
-        token: { provider: token.provider, providerTokenId: token.providerTokenId, fingerprint: token.fingerprint },
+        token: { provider: token.provider, providerTokenId: token.providerTokenId, last4: token.last4 },
         description: `OCP wallet ${charge.walletId}`,
       });
       await this.charges.recordSucceeded(charge.id, result.processorChargeId);

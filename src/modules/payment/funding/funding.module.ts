@@ -56,7 +56,7 @@ const CARD_FUNDED_TYPES: readonly ChargePurpose[] = ['card_funding', 'auto_top_u
 /** The processor picked by PAYMENT_PROCESSOR and the services that charge cards into wallets. */
 export function createFundingModule(deps: FundingModuleDeps) {
   const { config, db, cache, logger, ledger, wallets, tokens, outbox, events, metrics } = deps;
-  const processor = createPaymentProcessor(config, tokens.fingerprinter);
+  const processor = createPaymentProcessor(config);
   const charges = new SqlCardChargeRepository(db);
   const chargeAndCredit = metrics
     ? new MeteredChargeAndCredit(processor, charges, ledger, logger, createPaymentMetrics(metrics))

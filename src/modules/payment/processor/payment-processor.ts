@@ -4,7 +4,8 @@ import { AppError } from '../../../shared/errors';
 export interface ChargeableToken {
   provider: string;
   providerTokenId: string;
-  fingerprint: string | null;
+  /** The card's (or device number's) last four digits, as the token shows them. */
+  last4: string;
 }
 
 export interface ChargeRequest {

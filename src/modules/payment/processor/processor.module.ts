@@ -1,14 +1,13 @@
 import type { Config } from '../../../config/config';
-import type { Fingerprinter } from '../../token';
 import type { PaymentProcessor } from './payment-processor';
 import { SandboxProcessor } from './sandbox.processor';
 import { StripeProcessor } from './stripe.processor';
 
 /** Maps PAYMENT_PROCESSOR to an adapter; a custom processor is one class and one case here. */
-export function createPaymentProcessor(config: Config, fingerprinter: Fingerprinter): PaymentProcessor {
+export function createPaymentProcessor(config: Config): PaymentProcessor {
   switch (config.PAYMENT_PROCESSOR) {
     case 'sandbox':
-      return new SandboxProcessor(fingerprinter);
+      return new SandboxProcessor();
     case 'stripe':
       return new StripeProcessor({
         baseUrl: config.STRIPE_API_URL,

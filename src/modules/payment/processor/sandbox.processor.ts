@@ -1,6 +1,5 @@
 import { newId } from '../../../infra/crypto/ids';
 import type { AppError } from '../../../shared/errors';
-import type { Fingerprinter } from '../../token';
 import {
   cardDeclined,
   processingError,
@@ -10,12 +9,15 @@ import {
   type RefundRequest,
 } from './payment-processor';
 
-/** The well-known processor test cards and what the sandbox does with each. */
-export const SANDBOX_TEST_CARDS: Record<string, () => AppError> = {
-  '4000000000000002': () => cardDeclined('generic_decline'),
-  '4000000000009995': () => cardDeclined('insufficient_funds'),
-  '4000000000000119': () => processingError(),
-};
+/**
+ * What the sandbox does with a card, by its last four digits, as the processors' public test cards
+ * are told apart: no card number has to be written anywhere (the source, the database, a log).
+ */
+const FAILURES_BY_LAST4: ReadonlyMap<string, () => AppError> = new Map([
+  ['0002', () => cardDeclined('generic_decline')],
+  ['9995', () => cardDeclined('insufficient_funds')],
+  ['0119', () => processingError()],
+]);
 
 // A sandbox lives in memory; a bound keeps a long-running dev server from growing without end.
 const REMEMBERED_CHARGES_MAX = 10_000;
@@ -23,23 +25,18 @@ const REMEMBERED_CHARGES_MAX = 10_000;
 type Outcome = { charge: Charge; amount: bigint; refunded: bigint } | { error: () => AppError };
 
 /**
- * The default processor: moves no money, decides by test card. It recognises a card by its
- * fingerprint (it never sees the number), so the test cards work with the local vault; any other
- * card is approved. Charge ids are idempotency keys: the same id gets the same outcome again.
+ * The default processor: moves no money, decides by the card's last four digits (it never sees the
+ * number), so the test cards work with every token provider; any other card is approved. Charge ids
+ * are idempotency keys: the same id gets the same outcome again.
  */
 export class SandboxProcessor implements PaymentProcessor {
   readonly name = 'sandbox';
-  private readonly outcomes: Map<string, () => AppError>;
   private readonly charges = new Map<string, Outcome>();
   /** Charges that really ran (replays excluded): what tests count to prove "charged once". */
   chargesMade = 0;
   private readonly refunds = new Map<string, { processorRefundId: string }>();
   /** Refunds that really ran (replays excluded). */
   refundsMade = 0;
-
-  constructor(fingerprinter: Fingerprinter) {
-    this.outcomes = new Map(Object.entries(SANDBOX_TEST_CARDS).map(([number, outcome]) => [fingerprinter.of(number), outcome]));
-  }
 
   async charge(request: ChargeRequest): Promise<Charge> {
     const previous = this.charges.get(request.chargeId);
@@ -73,7 +70,7 @@ export class SandboxProcessor implements PaymentProcessor {
 
   private decide(request: ChargeRequest): Outcome {
     this.chargesMade += 1;
-    const error = request.token.fingerprint ? this.outcomes.get(request.token.fingerprint) : undefined;
+    const error = FAILURES_BY_LAST4.get(request.token.last4);
     return error ? { error } : { charge: { processorChargeId: newId('sbch') }, amount: request.amount, refunded: 0n };
   }
 
