@@ -6,4 +6,11 @@ export type { LedgerService } from './ledger.service';
 export type { ExternalRefund, ExternalRefundHandler, InTransaction, PostedTransfer, TransferPosted } from './ledger.types';
 export type { Transfer, TransferStatus } from './ledger.repository';
 // Shapes other modules' routes reuse so a posted transfer and a transfer read the same everywhere.
-export { adjustmentBody, postedTransferView, toPostedTransferView, toTransferView, TRANSFER_STATUSES } from './ledger.schemas';
+export {
+  adjustmentBody,
+  postedTransferView,
+  toPostedTransferView,
+  toTransferView,
+  transferView,
+  TRANSFER_STATUSES,
+} from './ledger.schemas';

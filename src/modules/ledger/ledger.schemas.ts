@@ -39,7 +39,7 @@ export const historyQuery = pageQuery
   })
   .strict();
 
-const transferView = z
+export const transferView = z
   .object({
     id: z.string(),
     type: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { currencyCode, positiveAmount } from '../../../shared/money/money';
 import { pageQuery } from '../../../shared/pagination';
-import { TRANSFER_STATUSES, toTransferView, type Transfer } from '../../ledger';
+import { TRANSFER_STATUSES, toTransferView, transferView, type Transfer } from '../../ledger';
 import { resourceId as id } from '../../../http/params';
 import { isoDate } from '../admin.schemas';
 import type { Alert } from './monitoring.repository';
@@ -26,22 +26,7 @@ export const transactionSearchQuery = pageQuery
   })
   .strict();
 
-export const adminTransferView = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    status: z.enum(TRANSFER_STATUSES),
-    amount: z.string(),
-    currency: z.string(),
-    fromWalletId: z.string(),
-    toWalletId: z.string(),
-    refundOf: z.string().nullable(),
-    refundedAmount: z.string(),
-    description: z.string().nullable(),
-    initiatedBy: z.string(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'AdminTransfer' });
+export const adminTransferView = transferView.extend({ initiatedBy: z.string() }).meta({ id: 'AdminTransfer' });
 
 export const adminTransferPageView = z.object({ data: z.array(adminTransferView), nextCursor: z.string().nullable() });
 
