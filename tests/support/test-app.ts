@@ -11,7 +11,7 @@ import type { Database } from '../../src/infra/db/database';
 import { PgliteDatabase } from '../../src/infra/db/pglite';
 import { PostgresDatabase } from '../../src/infra/db/postgres';
 import { createLogger } from '../../src/infra/logger';
-import { migratedSnapshot } from './pglite-snapshot';
+import { pgliteSnapshot, TEST_PGLITE_SETTINGS } from './pglite-snapshot';
 
 /** Keeps every log entry in memory so tests can assert on what was (and was not) logged. */
 export class CapturedLogs extends Transport {
@@ -55,13 +55,13 @@ const TEST_ENV = {
 /**
  * A database of its own for one test file: a fresh schema on the PostgreSQL server when
  * DATABASE_URL is set (refusing any database whose name does not say "test"), else in-memory PGlite
- * started from the already-migrated snapshot (see pglite-snapshot.ts). `empty`: no tables at all, for
+ * started from a snapshot (see pglite-snapshot.ts). `empty`: no tables at all, for
  * the tests of migrate() itself (a new schema on PostgreSQL is empty either way).
  */
 export async function openTestDatabase({ empty = false } = {}): Promise<{ db: Database; drop: () => Promise<void> }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const db = empty ? await PgliteDatabase.open() : await PgliteDatabase.open(undefined, await migratedSnapshot());
+    const db = await PgliteDatabase.open(undefined, await pgliteSnapshot(empty ? 'empty' : 'migrated'), TEST_PGLITE_SETTINGS);
     return { db, drop: () => db.close() };
   }
   const databaseName = new URL(url).pathname.slice(1);

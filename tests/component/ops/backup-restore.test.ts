@@ -10,6 +10,7 @@ import { openDatabase } from '../../../src/infra/db/open-database';
 import { createLogger } from '../../../src/infra/logger';
 import { createLedgerActivity } from '../../support/activity';
 import { createWallet, fund, transfer } from '../../support/ledger';
+import { seedDataDir } from '../../support/pglite-snapshot';
 import { runScript } from '../../support/run-script';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
 import { CapturedLogs, registerUser, TEST_ADMIN, type TestApp } from '../../support/test-app';
@@ -62,6 +63,7 @@ describe(`npm run backup / restore / verify-ledger on ${process.env.DATABASE_URL
 
   beforeAll(async () => {
     source = await createScratchDatabase('backup_src');
+    if ('DATA_DIR' in source.env) await seedDataDir(source.env.DATA_DIR);
     target = await createScratchDatabase('backup_dst');
     backupDir = mkdtempSync(join(tmpdir(), 'ocp-backups-'));
     const t = await startAppOn(source);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DataDirLocked, lockDataDir } from '../../../src/infra/db/data-dir-lock';
 import { PgliteDatabase } from '../../../src/infra/db/pglite';
 import { spawnNpm, type NpmProcess } from '../../support/npm-process';
+import { seedDataDir } from '../../support/pglite-snapshot';
 import { runScript } from '../../support/run-script';
 
 jest.setTimeout(120_000);
@@ -33,6 +34,7 @@ describe('one process per embedded data directory', () => {
   });
 
   it('when the folder is open in this process, then a second open is refused, and close releases it', async () => {
+    await seedDataDir(dataDir);
     const dir = join(dataDir, 'pglite');
     const first = await PgliteDatabase.open(dir);
     try {
@@ -58,6 +60,7 @@ describe('one process per embedded data directory', () => {
   });
 
   it('when the server runs on the folder, then admin:create refuses naming the folder and the pid and writes nothing; after the server stops it works', async () => {
+    await seedDataDir(dataDir);
     const env = { HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir };
     proc = spawnNpm(['start'], { ...env, PORT: '0' });
     await proc.waitForLine((l) => l.message === 'ready');

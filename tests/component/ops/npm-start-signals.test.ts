@@ -3,6 +3,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive, spawnNpm, type NpmProcess } from '../../support/npm-process';
+import { seedDataDir } from '../../support/pglite-snapshot';
 
 jest.setTimeout(90_000);
 
@@ -39,8 +40,9 @@ describe.each([
   let dataDir: string;
   let proc: NpmProcess | undefined;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'ocp-npm-start-'));
+    await seedDataDir(dataDir);
   });
 
   afterEach(() => {

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Encryptor } from '../../../src/infra/crypto/envelope';
 import { rotateKeys } from '../../../src/infra/crypto/reencrypt';
-import { migrate } from '../../../src/infra/db/migrate';
 import { PgliteDatabase } from '../../../src/infra/db/pglite';
+import { seedDataDir } from '../../support/pglite-snapshot';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 const OLD = { id: 'old', key: Buffer.alloc(32, 11) };
@@ -82,8 +82,8 @@ describe('key rotation (npm run keys:rotate)', () => {
   it('when the npm script runs against a database on disk, then it re-encrypts to the first key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ocp-rotate-'));
     try {
+      await seedDataDir(dir);
       let db = await PgliteDatabase.open(join(dir, 'pglite'));
-      await migrate(db);
       await db.query(
         `INSERT INTO token_vault (id, type, brand, last4, exp_month, exp_year, fingerprint, ciphertext)
          VALUES ('vlt_disk', 'card', 'visa', '4242', 12, 2040, 'fp', $1)`,
