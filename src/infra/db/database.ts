@@ -1,3 +1,6 @@
+// Kept importable from here, where the engines and the cache have always found it.
+export { withTimeout } from '../../shared/timeout';
+
 /** The one query/transaction interface. Repositories take a SqlClient and never know which engine runs it. */
 export interface QueryResult<R> {
   rows: R[];
@@ -62,12 +65,4 @@ export async function transactionWithRetry<T>(db: Database, fn: (tx: SqlClient) 
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
