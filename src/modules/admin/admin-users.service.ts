@@ -1,10 +1,10 @@
-import type { SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
 import { hashPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import { assertAcceptablePassword, type AdminRole } from '../auth';
 import { Conflict } from '../../shared/errors';
 import type { AdminContext } from './audit/audit.repository';
 import type { AuditTrail } from './audit/audit-trail';
+import type { Transaction } from '../../shared/transaction';
 
 export interface AdminUser {
   id: string;
@@ -15,7 +15,7 @@ export interface AdminUser {
 
 /** Storage of operator accounts (rows of `users` with role admin). Errors: insert throws AdminEmailTaken on a duplicate email. */
 export interface AdminUserRepository {
-  insert(tx: SqlClient, user: { id: string; email: string; adminRole: AdminRole; passwordHash: string }): Promise<AdminUser>;
+  insert(tx: Transaction, user: { id: string; email: string; adminRole: AdminRole; passwordHash: string }): Promise<AdminUser>;
 }
 
 /** The email already belongs to an account: how a store says so without its own error codes reaching the service. */

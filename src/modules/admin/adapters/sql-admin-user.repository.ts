@@ -1,4 +1,5 @@
-import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
+import { isUniqueViolation, sqlOf } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { AdminRole } from '../../auth';
 import { AdminEmailTaken, type AdminUser, type AdminUserRepository } from '../admin-users.service';
 
@@ -10,8 +11,8 @@ interface AdminUserRow {
 }
 
 export class SqlAdminUserRepository implements AdminUserRepository {
-  async insert(tx: SqlClient, u: { id: string; email: string; adminRole: AdminRole; passwordHash: string }): Promise<AdminUser> {
-    const { rows } = await tx
+  async insert(tx: Transaction, u: { id: string; email: string; adminRole: AdminRole; passwordHash: string }): Promise<AdminUser> {
+    const { rows } = await sqlOf(tx)
       .query<AdminUserRow>(
         `INSERT INTO users (id, email, role, admin_role, password_hash) VALUES ($1, $2, 'admin', $3, $4)
        RETURNING id, email, admin_role, created_at`,
