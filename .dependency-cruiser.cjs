@@ -7,6 +7,7 @@
 //   services  *.service.ts and the module's other logic files
 //   ports     *.repository.ts / *.store.ts / *-provider.ts outside adapters/
 //   adapters  src/modules/**/adapters/**, src/modules/**/providers/**, *.processor.ts
+//   storage   src/infra/db: the SQL engines, imported by adapters and *.module.ts only
 //   surface   src/modules/<name>/index.ts: the only file another module may import
 const ADAPTER = '^src/modules/.+/(adapters|providers)/|^src/modules/.+\\.processor\\.ts$';
 const ROUTE_LAYER = '\\.(routes|schemas)\\.ts$|^src/modules/[^/]+/routes/';
@@ -41,6 +42,14 @@ module.exports = {
       severity: 'error',
       from: { pathNot: [ADAPTER, '\\.module\\.ts$'] },
       to: { path: ADAPTER },
+    },
+    {
+      name: 'storage-only-in-adapters',
+      comment:
+        "Only adapters and a module's factory (*.module.ts) import src/infra/db: ports, services, src/shared and src/http pass the opaque Transaction of src/shared/transaction.ts, so a document-store adapter could implement the ports without SQL types. The ops module's health check pings the database itself.",
+      severity: 'error',
+      from: { path: '^src/(modules|shared|http)/', pathNot: [ADAPTER, '\\.module\\.ts$', '^src/modules/ops/'] },
+      to: { path: '^src/infra/db/' },
     },
     {
       name: 'no-http-below-routes',

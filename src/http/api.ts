@@ -2,7 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { Router, type Request, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
 import { createHash } from 'node:crypto';
-import type { SqlClient } from '../infra/db/database';
+import type { Transaction } from '../shared/transaction';
 import type { IdempotencyClaim, IdempotencyService } from '../modules/idempotency';
 import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
 import { assertCleanInput } from './input-guard';
@@ -30,7 +30,7 @@ export interface RouteInput<P, Q, B> {
    * On idempotent routes: stores the reply under the request's Idempotency-Key. Call it inside the
    * transaction that does the work (services take it as their in-transaction hook). Elsewhere a no-op.
    */
-  persistReply: (tx: SqlClient, reply: Reply) => Promise<void>;
+  persistReply: (tx: Transaction, reply: Reply) => Promise<void>;
 }
 
 export interface RouteSpec<P, Q, B> {

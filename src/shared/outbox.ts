@@ -1,4 +1,4 @@
-import type { SqlClient } from '../infra/db/database';
+import type { Transaction } from './transaction';
 import type { DomainEvent } from './events';
 
 /**
@@ -6,5 +6,5 @@ import type { DomainEvent } from './events';
  * describe (the webhook module implements it). If that transaction rolls back, nothing is sent.
  */
 export interface Outbox {
-  enqueue(tx: SqlClient, events: readonly DomainEvent[]): Promise<unknown>;
+  enqueue(tx: Transaction, events: readonly DomainEvent[]): Promise<unknown>;
 }

@@ -1,4 +1,13 @@
-/** The one query/transaction interface. Repositories take a SqlClient and never know which engine runs it. */
+import type { Transaction, TransactionRunner } from '../../shared/transaction';
+
+// Kept importable from here, where the engines and the cache have always found it.
+export { withTimeout } from '../../shared/timeout';
+
+/**
+ * The one query/transaction interface of the SQL engines. SQL adapters run their statements on a
+ * SqlClient and never know which engine runs it; ports and services see only the opaque
+ * `Transaction` of src/shared/transaction.ts, which an adapter turns back into SQL with `sqlOf`.
+ */
 export interface QueryResult<R> {
   rows: R[];
   rowCount: number;
@@ -20,10 +29,20 @@ export interface SqlClient {
   exec(script: string): Promise<void>;
 }
 
-export interface Database extends SqlClient {
+/**
+ * A transaction of a SQL engine: both the statements' client (for SQL code in src/infra and the
+ * adapters) and the opaque `Transaction` handle the ports pass on. The same object at run time.
+ */
+export type SqlTransaction = SqlClient & Transaction;
+
+export interface Database extends SqlClient, TransactionRunner {
   readonly engine: 'postgres' | 'pglite';
   /** Runs fn inside BEGIN … COMMIT; any throw rolls back and is rethrown. */
-  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /** transaction() run again after a deadlock or serialization failure (see transactionWithRetry below). */
+  transactionWithRetry<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /** isAbortedTransactionError (SQLSTATE 25P02), for the statements queued behind a failed one. */
+  isAfterEarlierFailure(error: unknown): boolean;
   /** Resolves when the database answers a trivial query within timeoutMs. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -47,13 +66,32 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
 
+/**
+ * The engine's transaction client as the handle ports pass around. Only for the engines
+ * (pglite.ts, postgres.ts): a cast, nothing is wrapped.
+ */
+export function asTransaction(client: SqlClient): SqlTransaction {
+  return client as SqlTransaction;
+}
+
+/**
+ * The SQL client inside a `Transaction` a port was given: for SQL adapters only. With `outside`, a
+ * port's optional transaction falls back to running on its own (on the database) when none is given.
+ * Every `Transaction` in this process comes from Database.transaction, so the cast holds.
+ */
+export function sqlOf(tx: Transaction): SqlClient;
+export function sqlOf(tx: Transaction | undefined, outside: SqlClient): SqlClient;
+export function sqlOf(tx: Transaction | undefined, outside?: SqlClient): SqlClient {
+  return (tx as SqlTransaction | undefined) ?? (outside as SqlClient);
+}
+
 const RETRY_ATTEMPTS_MAX = 5;
 
 /**
  * Runs a whole transaction again after a deadlock or serialization failure. The function must be
  * safe to repeat: it re-reads everything it needs inside the transaction.
  */
-export async function transactionWithRetry<T>(db: Database, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+export async function transactionWithRetry<T>(db: Database, fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(fn);
@@ -62,12 +100,4 @@ export async function transactionWithRetry<T>(db: Database, fn: (tx: SqlClient) 
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

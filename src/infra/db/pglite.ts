@@ -1,6 +1,15 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock';
-import { withTimeout, type Database, type QueryResult, type SqlClient } from './database';
+import {
+  asTransaction,
+  isAbortedTransactionError,
+  transactionWithRetry,
+  withTimeout,
+  type Database,
+  type QueryResult,
+  type SqlClient,
+  type SqlTransaction,
+} from './database';
 
 /**
  * Embedded PostgreSQL (WebAssembly, in-process). One connection: PGlite queues statements and
@@ -46,8 +55,16 @@ export class PgliteDatabase implements Database {
     await this.db.exec(script).catch(scrubbed);
   }
 
-  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(transactionAdapter(tx)));
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(asTransaction(transactionAdapter(tx))));
+  }
+
+  transactionWithRetry<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return transactionWithRetry(this, fn);
+  }
+
+  isAfterEarlierFailure(error: unknown): boolean {
+    return isAbortedTransactionError(error);
   }
 
   async ping(timeoutMs = 2_000): Promise<void> {

@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { Pool, types, type PoolClient, type QueryConfig } from 'pg';
 import { Unavailable } from '../../shared/errors';
-import { withTimeout, type Database, type QueryOptions, type QueryResult, type SqlClient } from './database';
+import {
+  asTransaction,
+  isAbortedTransactionError,
+  transactionWithRetry,
+  withTimeout,
+  type Database,
+  type QueryOptions,
+  type QueryResult,
+  type SqlClient,
+  type SqlTransaction,
+} from './database';
 
 const INT8_OID = 20;
 
@@ -72,7 +82,7 @@ export class PostgresDatabase implements Database {
     await this.pool.query(script).catch(translateConnectionError);
   }
 
-  async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch(translateConnectionError);
     let broken: Error | undefined;
     // Not awaited here: BEGIN is pipelined with the transaction's first statement, whose result is
@@ -81,7 +91,7 @@ export class PostgresDatabase implements Database {
     const begun = client.query('BEGIN');
     begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
     try {
-      const result = await fn(clientAdapter(client, begun));
+      const result = await fn(asTransaction(clientAdapter(client, begun)));
       await begun;
       await client.query('COMMIT');
       return result;
@@ -97,6 +107,14 @@ export class PostgresDatabase implements Database {
       // A broken client goes back with its error so the pool destroys it instead of lending it again.
       client.release(broken);
     }
+  }
+
+  transactionWithRetry<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return transactionWithRetry(this, fn);
+  }
+
+  isAfterEarlierFailure(error: unknown): boolean {
+    return isAbortedTransactionError(error);
   }
 
   async ping(timeoutMs = 2_000): Promise<void> {

@@ -1,10 +1,10 @@
-import { isUniqueViolation, type SqlClient } from '../../infra/db/database';
 import { newId } from '../../infra/crypto/ids';
 import { hashPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import { assertAcceptablePassword, type AdminRole } from '../auth';
 import { Conflict } from '../../shared/errors';
 import type { AdminContext } from './audit/audit.repository';
 import type { AuditTrail } from './audit/audit-trail';
+import type { Transaction } from '../../shared/transaction';
 
 export interface AdminUser {
   id: string;
@@ -13,10 +13,13 @@ export interface AdminUser {
   createdAt: Date;
 }
 
-/** Storage of operator accounts (rows of `users` with role admin). Errors: unique violations propagate. */
+/** Storage of operator accounts (rows of `users` with role admin). Errors: insert throws AdminEmailTaken on a duplicate email. */
 export interface AdminUserRepository {
-  insert(tx: SqlClient, user: { id: string; email: string; adminRole: AdminRole; passwordHash: string }): Promise<AdminUser>;
+  insert(tx: Transaction, user: { id: string; email: string; adminRole: AdminRole; passwordHash: string }): Promise<AdminUser>;
 }
+
+/** The email already belongs to an account: how a store says so without its own error codes reaching the service. */
+export class AdminEmailTaken extends Error {}
 
 export class AdminUserService {
   constructor(
@@ -36,7 +39,7 @@ export class AdminUserService {
         const user = await this.repo.insert(tx, { id, email: input.email, adminRole: input.role, passwordHash });
         return { result: user, after: { email: user.email, adminRole: user.adminRole } };
       } catch (error) {
-        if (isUniqueViolation(error, 'users_email_key')) throw new Conflict('email_taken', 'An account with this email already exists');
+        if (error instanceof AdminEmailTaken) throw new Conflict('email_taken', 'An account with this email already exists');
         throw error;
       }
     });

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import { Forbidden } from '../../shared/errors';
 
 /** What one operator may move on their own authority (minor units, any currency). */
@@ -21,7 +21,7 @@ export type SelfAuthorisedKind = 'refund' | 'adjustment';
  */
 export interface OperatorDayTotals {
   /** Returns the day's total, this amount included. */
-  add(tx: SqlClient, operatorId: string, kind: SelfAuthorisedKind, amount: bigint): Promise<bigint>;
+  add(tx: Transaction, operatorId: string, kind: SelfAuthorisedKind, amount: bigint): Promise<bigint>;
 }
 
 export function fourEyesRequired(message: string, basis: FourEyesBasis, limits: FourEyesLimits): Forbidden {

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import type { Cursor } from '../../shared/pagination';
 
 export type AgentPaymentStatus = 'completed' | 'pending_approval' | 'declined' | 'expired';
@@ -52,26 +52,26 @@ export interface AuditEntry extends AuditRecord {
  */
 export interface AgentPaymentRepository {
   /** Creates missing counters, locks them all (FOR UPDATE, in period order) and returns what each holds. */
-  lockCounters(tx: SqlClient, agentId: string, periods: readonly string[]): Promise<Map<string, bigint>>;
-  addToCounters(tx: SqlClient, agentId: string, periods: readonly string[], amount: bigint): Promise<void>;
+  lockCounters(tx: Transaction, agentId: string, periods: readonly string[]): Promise<Map<string, bigint>>;
+  addToCounters(tx: Transaction, agentId: string, periods: readonly string[], amount: bigint): Promise<void>;
   /** What the counters hold now, without locking (for display only). */
   readCounters(agentId: string, periods: readonly string[]): Promise<Map<string, bigint>>;
 
   /** Throws DuplicateCheckoutPayment when that merchant checkout already has a live payment. */
-  insert(tx: SqlClient, payment: AgentPayment): Promise<void>;
+  insert(tx: Transaction, payment: AgentPayment): Promise<void>;
   findById(id: string): Promise<AgentPayment | null>;
   /** The payment locked FOR UPDATE: concurrent approvals of it take turns. */
-  lock(tx: SqlClient, id: string): Promise<AgentPayment | null>;
-  complete(tx: SqlClient, id: string, transferId: string, policyVersion: number): Promise<void>;
+  lock(tx: Transaction, id: string): Promise<AgentPayment | null>;
+  complete(tx: Transaction, id: string, transferId: string, policyVersion: number): Promise<void>;
   /** Moves a pending payment to declined/expired; null when it was no longer pending. */
-  closePending(tx: SqlClient, id: string, status: 'declined' | 'expired'): Promise<AgentPayment | null>;
+  closePending(tx: Transaction, id: string, status: 'declined' | 'expired'): Promise<AgentPayment | null>;
   /** Pending payments of an owner whose approval window has passed, moved to expired. */
-  expireDue(tx: SqlClient, ownerId: string, now: Date): Promise<AgentPayment[]>;
+  expireDue(tx: Transaction, ownerId: string, now: Date): Promise<AgentPayment[]>;
 
   listByAgent(agentId: string, limit: number, after?: Cursor): Promise<AgentPayment[]>;
   listPendingByOwner(ownerId: string, limit: number, after?: Cursor): Promise<AgentPayment[]>;
 
-  appendAudit(tx: SqlClient, record: AuditRecord): Promise<void>;
+  appendAudit(tx: Transaction, record: AuditRecord): Promise<void>;
   listAudit(agentId: string, limit: number, after?: Cursor): Promise<AuditEntry[]>;
 }
 

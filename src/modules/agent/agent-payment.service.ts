@@ -1,4 +1,4 @@
-import type { Database, SqlClient } from '../../infra/db/database';
+import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../shared/principal';
 import { AppError, Conflict, Forbidden, NotFound, PolicyViolation } from '../../shared/errors';
@@ -28,19 +28,19 @@ export interface PaymentRequest {
 
 /** Checks a signed mandate inside the payment's transaction (to lock its budget); throws to refuse. */
 export interface MandateCheck {
-  check(tx: SqlClient, token: string, payment: AgentPayment, now: Date): Promise<{ mandateId: string; mandateHash: string }>;
+  check(tx: Transaction, token: string, payment: AgentPayment, now: Date): Promise<{ mandateId: string; mandateHash: string }>;
   /** Gives back what a payment that will never be made (declined, expired) took from the mandate's budget. */
-  release(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void>;
+  release(tx: Transaction, mandateHash: string, amount: bigint): Promise<void>;
 }
 
 /** Stores the idempotent reply in the transaction that decided the payment. */
-export type PersistPayment = (tx: SqlClient, payment: AgentPayment) => Promise<void>;
+export type PersistPayment = (tx: Transaction, payment: AgentPayment) => Promise<void>;
 
 export class AgentPaymentService {
   private mandates?: MandateCheck;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly agents: AgentRepository,
     private readonly payments: AgentPaymentRepository,
     private readonly ledger: LedgerService,
@@ -283,7 +283,7 @@ export class AgentPaymentService {
     };
   }
 
-  private async insert(tx: SqlClient, payment: AgentPayment): Promise<void> {
+  private async insert(tx: Transaction, payment: AgentPayment): Promise<void> {
     try {
       await this.payments.insert(tx, payment);
     } catch (error) {

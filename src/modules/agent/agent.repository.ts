@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import type { Cursor } from '../../shared/pagination';
 import type { SpendingPolicy } from './policy';
 
@@ -43,7 +43,7 @@ export interface AgentChanges {
  */
 export interface AgentRepository {
   insert(agent: NewAgent): Promise<Agent>;
-  findById(id: string, tx?: SqlClient): Promise<Agent | null>;
+  findById(id: string, tx?: Transaction): Promise<Agent | null>;
   /** Newest first; limit + 1 rows so the caller can tell whether there is a next page. */
   listByOwner(ownerId: string, limit: number, after?: Cursor): Promise<Agent[]>;
   /** Applies the changes unless the agent is revoked (revocation is final); null when nothing changed. */

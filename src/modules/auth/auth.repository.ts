@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import type { AdminRole } from './permissions';
 
 export type UserRole = 'user' | 'admin';
@@ -36,25 +36,25 @@ export interface ApiClient {
  * transaction. Errors: `create*` throw EmailTaken on a duplicate email; nothing else is expected.
  */
 export interface AuthRepository {
-  createUser(user: Omit<User, 'createdAt'>, tx?: SqlClient): Promise<User>;
+  createUser(user: Omit<User, 'createdAt'>, tx?: Transaction): Promise<User>;
   findUserByEmail(email: string): Promise<User | null>;
-  findUserById(id: string, tx?: SqlClient): Promise<User | null>;
+  findUserById(id: string, tx?: Transaction): Promise<User | null>;
   adminExists(): Promise<boolean>;
 
   saveRefreshToken(
     token: { id: string; userId: string; familyId: string; tokenHash: string; expiresAt: Date },
-    tx?: SqlClient,
+    tx?: Transaction,
   ): Promise<void>;
   /** Marks an unused, unexpired, unrevoked token used; null when no such token (a single winner under races). */
-  consumeRefreshToken(tokenHash: string, tx: SqlClient): Promise<RefreshTokenRecord | null>;
+  consumeRefreshToken(tokenHash: string, tx: Transaction): Promise<RefreshTokenRecord | null>;
   /** The token's record whatever its state, to tell reuse from garbage. */
   findRefreshToken(tokenHash: string): Promise<(RefreshTokenRecord & { usedAt: Date | null }) | null>;
   revokeRefreshFamily(familyId: string): Promise<void>;
   revokeRefreshTokensOfUser(userId: string): Promise<void>;
 
-  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: SqlClient): Promise<ApiClient>;
+  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: Transaction): Promise<ApiClient>;
   findApiClient(clientId: string): Promise<ApiClient | null>;
-  revokeApiClient(id: string, tx?: SqlClient): Promise<boolean>;
+  revokeApiClient(id: string, tx?: Transaction): Promise<boolean>;
 }
 
 export class EmailTaken extends Error {}

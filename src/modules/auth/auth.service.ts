@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
+import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import { hashPassword, verifyPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
@@ -43,7 +43,7 @@ export class AuthService {
   private readonly dummyHash: Promise<string>;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly repo: AuthRepository,
     private readonly tokens: TokenIssuer,
     private readonly logger: Logger,
@@ -83,7 +83,7 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const tokenHash = sha256Hex(refreshToken);
-    const rotated = await transactionWithRetry(this.db, async (tx) => {
+    const rotated = await this.db.transactionWithRetry(async (tx) => {
       const record = await this.repo.consumeRefreshToken(tokenHash, tx);
       if (!record) return null;
       const user = await this.repo.findUserById(record.userId, tx);
@@ -141,7 +141,7 @@ export class AuthService {
     createdBy: string,
     name: string,
     permissions: string[],
-    inTx?: (tx: SqlClient, client: { id: string; name: string; permissions: string[] }) => Promise<void>,
+    inTx?: (tx: Transaction, client: { id: string; name: string; permissions: string[] }) => Promise<void>,
   ) {
     const unknown = permissions.filter((p) => !(GRANTABLE_PERMISSIONS as readonly string[]).includes(p));
     if (unknown.length > 0) {
@@ -173,7 +173,7 @@ export class AuthService {
    * and the admin can try again (a failed commit after it denies the client's tokens for one TTL).
    * Errors: not_found (404).
    */
-  async revokeApiClient(id: string, inTx?: (tx: SqlClient) => Promise<void>): Promise<void> {
+  async revokeApiClient(id: string, inTx?: (tx: Transaction) => Promise<void>): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.revokeApiClient(id, tx))) throw new NotFound('API client not found');
       await inTx?.(tx);

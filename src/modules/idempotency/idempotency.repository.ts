@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 
 export interface StoredReply {
   requestHash: string;
@@ -14,7 +14,7 @@ export interface IdempotencyRepository {
    * Claims the key inside the caller's transaction (the unique key is the claim). Returns false
    * when a live record already holds it; an expired one is replaced.
    */
-  save(tx: SqlClient, scope: string, key: string, reply: StoredReply, expiresAt: Date): Promise<boolean>;
+  save(tx: Transaction, scope: string, key: string, reply: StoredReply, expiresAt: Date): Promise<boolean>;
   /** Deletes at most `limit` keys expired by `now`; returns how many. */
   deleteExpired(now: Date, limit: number): Promise<number>;
 }

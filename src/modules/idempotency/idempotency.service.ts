@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Cache } from '../../infra/cache/cache';
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import { Conflict, Unprocessable } from '../../shared/errors';
 import type { IdempotencyRepository, StoredReply } from './idempotency.repository';
 
@@ -35,7 +35,7 @@ export class IdempotencyClaim {
   ) {}
 
   /** Errors: idempotency_in_flight (409) if another request stored a reply under the key first. */
-  async persist(tx: SqlClient, reply: ReplyToStore): Promise<void> {
+  async persist(tx: Transaction, reply: ReplyToStore): Promise<void> {
     const saved = await this.service.save(tx, this, reply);
     if (!saved) throw inFlight();
   }
@@ -87,7 +87,7 @@ export class IdempotencyService {
     return claim;
   }
 
-  save(tx: SqlClient, claim: IdempotencyClaim, reply: ReplyToStore): Promise<boolean> {
+  save(tx: Transaction, claim: IdempotencyClaim, reply: ReplyToStore): Promise<boolean> {
     const expiresAt = new Date(Date.now() + this.options.keyTtlMs);
     return this.repo.save(tx, claim.scope, claim.key, { requestHash: claim.requestHash, ...reply }, expiresAt);
   }

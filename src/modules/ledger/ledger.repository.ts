@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import type { Cursor } from '../../shared/pagination';
 
 export type TransferStatus = 'pending' | 'completed' | 'failed' | 'reversed';
@@ -80,9 +80,9 @@ export interface LedgerRepository {
    * Posts the commands in order, each checked against the balances the ones before it left; one
    * outcome per command, in the same order. Refusals write nothing and do not stop the others.
    */
-  postTransfers(tx: SqlClient, commands: readonly PostTransferCommand[]): Promise<PostingOutcome[]>;
+  postTransfers(tx: Transaction, commands: readonly PostTransferCommand[]): Promise<PostingOutcome[]>;
   /** Adds to an original's refunded amount only while the total stays within its amount. */
-  reserveRefund(tx: SqlClient, originalTransferId: string, amount: bigint): Promise<boolean>;
+  reserveRefund(tx: Transaction, originalTransferId: string, amount: bigint): Promise<boolean>;
   /** Creates the system account's shards for a currency if they do not exist yet. */
   ensureSystemAccounts(code: string, currency: string, shards: number): Promise<string[]>;
   /** The lowest balance among these accounts (0 when none exists), read without locks. */

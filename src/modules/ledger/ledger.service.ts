@@ -1,4 +1,4 @@
-import type { Database } from '../../infra/db/database';
+import type { TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../shared/principal';
 import { AppError, Conflict, Forbidden, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
@@ -42,7 +42,7 @@ export class LedgerService {
   private readonly postings: PostingQueue;
 
   constructor(
-    db: Database,
+    db: TransactionRunner,
     private readonly ledger: LedgerRepository,
     private readonly wallets: WalletRepository,
     private readonly directory: WalletDirectory,

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import type { LedgerEntry, Transfer } from './ledger.repository';
 
 // The ledger's request and result shapes, apart from the service so the posting queue and the
@@ -28,13 +28,13 @@ export interface ExternalRefundHandler {
    * Runs in the refund's transaction after the ledger write and records the obligation, so the
    * refund and the obligation commit together or not at all; throwing refuses the refund.
    */
-  record(tx: SqlClient, original: Transfer, refund: PostedTransfer): Promise<ExternalRefund>;
+  record(tx: Transaction, original: Transfer, refund: PostedTransfer): Promise<ExternalRefund>;
   /** Runs after the commit: starts settling it. Must neither throw nor make the caller wait. */
   settle(external: ExternalRefund): void;
 }
 
 /** Runs inside the posting's transaction (idempotency keys use it to commit with the money). */
-export type InTransaction<R> = (tx: SqlClient, result: R) => Promise<void>;
+export type InTransaction<R> = (tx: Transaction, result: R) => Promise<void>;
 
 export interface PostingOptions {
   /** Runs in the posting's transaction after the ledger write, e.g. to store an idempotent reply. */
@@ -43,7 +43,7 @@ export interface PostingOptions {
    * Runs in the posting's transaction before the ledger write; throwing refuses the posting and
    * rolls back whatever it wrote (a spending policy locking and updating its counters).
    */
-  guard?: (tx: SqlClient) => Promise<void>;
+  guard?: (tx: Transaction) => Promise<void>;
   /** Recorded on the transfer (default: the method's own type). */
   type?: string;
   metadata?: Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { isAbortedTransactionError, transactionWithRetry, type Database, type SqlClient } from '../../infra/db/database';
+import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import type { DomainEvent } from '../../shared/events';
 import { Grouper } from '../../shared/grouper';
 import type { WalletMeta } from '../wallet';
@@ -55,7 +55,7 @@ export class PostingQueue {
   private readonly grouper: Grouper<Waiting>;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly ledger: LedgerRepository,
     private readonly outbox: Outbox,
     { lanes, groupMax }: PostingQueueOptions = { lanes: 2, groupMax: 64 },
@@ -75,7 +75,7 @@ export class PostingQueue {
   private async write(group: Waiting[]): Promise<void> {
     let committing = false;
     try {
-      const outcomes = await transactionWithRetry(this.db, async (tx) => {
+      const outcomes = await this.db.transactionWithRetry(async (tx) => {
         committing = false;
         const result = await this.post(tx, group);
         committing = true;
@@ -88,7 +88,7 @@ export class PostingQueue {
     }
   }
 
-  private async post(tx: SqlClient, group: Waiting[]): Promise<Array<Committed | LedgerRefusal>> {
+  private async post(tx: Transaction, group: Waiting[]): Promise<Array<Committed | LedgerRefusal>> {
     for (const posting of group) await posting.guard?.(tx);
     const outcomes = await this.ledger.postTransfers(
       tx,
@@ -104,16 +104,19 @@ export class PostingQueue {
     if (refusal && group.some((posting) => posting.guard)) throw refusal;
     const committed = results.filter((result): result is Committed => !(result instanceof LedgerRefusal));
     // Side by side: on PostgreSQL all of these writes go out in one round trip.
-    await settleAll([
-      this.outbox.enqueue(
-        tx,
-        committed.flatMap((c) => c.events),
-      ),
-      ...group.map((posting, i) => {
-        const result = results[i]!;
-        return result instanceof LedgerRefusal ? undefined : posting.inTx?.(tx, result.posted);
-      }),
-    ]);
+    await settleAll(
+      [
+        this.outbox.enqueue(
+          tx,
+          committed.flatMap((c) => c.events),
+        ),
+        ...group.map((posting, i) => {
+          const result = results[i]!;
+          return result instanceof LedgerRefusal ? undefined : posting.inTx?.(tx, result.posted);
+        }),
+      ],
+      this.db,
+    );
     return results;
   }
 }
@@ -124,12 +127,12 @@ export class PostingQueue {
  * aborted, and whichever rejection came first would otherwise hide the cause (a 500 instead of the
  * 409 of a duplicate).
  */
-async function settleAll(writes: Array<Promise<unknown> | undefined>): Promise<void> {
+async function settleAll(writes: Array<Promise<unknown> | undefined>, transactions: TransactionRunner): Promise<void> {
   const issued = writes.filter((write): write is Promise<unknown> => write !== undefined);
   const failures = (await Promise.allSettled(issued))
     .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
     .map((r) => r.reason as unknown);
-  if (failures.length > 0) throw failures.find((error) => !isAbortedTransactionError(error)) ?? failures[0];
+  if (failures.length > 0) throw failures.find((error) => !transactions.isAfterEarlierFailure(error)) ?? failures[0];
 }
 
 /** A guarded posting goes alone: its guard's writes must roll back with its refusal, and no one else's. */

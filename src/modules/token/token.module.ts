@@ -5,7 +5,7 @@ import type { Logger } from '../../infra/logger';
 import { SqlTokenRepository } from './adapters/sql-token.repository';
 import { Fingerprinter } from './fingerprint';
 import { BasisTheoryProvider } from './providers/basis-theory.provider';
-import { LocalVaultProvider } from './providers/local-vault.provider';
+import { LocalVaultProvider } from './adapters/local-vault.provider';
 import { StripeTokenProvider } from './providers/stripe.provider';
 import { TokenService } from './token.service';
 import type { TokenProvider } from './token-provider';

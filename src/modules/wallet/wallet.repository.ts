@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import type { Cursor } from '../../shared/pagination';
 
 export type WalletStatus = 'active' | 'frozen' | 'closed';
@@ -27,7 +27,7 @@ export interface WalletChanges {
 
 /** Storage of user wallets. Balances are changed only by the ledger, never through this port. */
 export interface WalletRepository {
-  insert(wallet: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx?: SqlClient): Promise<Wallet>;
+  insert(wallet: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx?: Transaction): Promise<Wallet>;
   findById(id: string): Promise<Wallet | null>;
   findManyByIds(ids: readonly string[]): Promise<Wallet[]>;
   /** Newest first; limit + 1 rows so the caller can tell whether there is a next page. */
@@ -37,5 +37,5 @@ export interface WalletRepository {
    * that moment; a status change only while no operator holds it. Returns null when nothing was
    * changed (closed already, money still in it, or held).
    */
-  update(id: string, changes: WalletChanges, tx?: SqlClient): Promise<Wallet | null>;
+  update(id: string, changes: WalletChanges, tx?: Transaction): Promise<Wallet | null>;
 }

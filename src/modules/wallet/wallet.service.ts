@@ -1,4 +1,4 @@
-import type { Database } from '../../infra/db/database';
+import type { TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../shared/principal';
 import { Conflict } from '../../shared/errors';
@@ -18,7 +18,7 @@ export interface NewWallet {
 
 export class WalletService {
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly wallets: WalletRepository,
     private readonly directory: WalletDirectory,
     private readonly outbox: Outbox,

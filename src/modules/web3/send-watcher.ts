@@ -1,4 +1,4 @@
-import type { Database } from '../../infra/db/database';
+import type { TransactionRunner } from '../../shared/transaction';
 import type { Logger } from '../../infra/logger';
 import { Periodic } from '../../infra/periodic';
 import { newEvent, type DomainEvent, type EventBus } from '../../shared/events';
@@ -25,7 +25,7 @@ export class SendWatcher {
   private readonly loop: Periodic;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly repo: Web3Repository,
     private readonly chains: ChainRegistry,
     private readonly outbox: Outbox,

@@ -1,4 +1,4 @@
-import type { Database, SqlClient } from '../../infra/db/database';
+import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../shared/principal';
 import { NotFound } from '../../shared/errors';
@@ -28,7 +28,7 @@ export interface SendRequest {
 /** On-chain sends: build, sign in the vault, broadcast, record; and their history. */
 export class Web3SendService {
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly repo: Web3Repository,
     private readonly vault: KeyVault,
     private readonly chains: ChainRegistry,
@@ -45,7 +45,7 @@ export class Web3SendService {
    * web3_wallet_not_found (404), insufficient_funds (422), transaction_rejected (422),
    * chain_unavailable (503).
    */
-  async send(principal: Principal, request: SendRequest, inTx?: (tx: SqlClient, send: Web3Send) => Promise<void>): Promise<Web3Send> {
+  async send(principal: Principal, request: SendRequest, inTx?: (tx: Transaction, send: Web3Send) => Promise<void>): Promise<Web3Send> {
     const chain = this.chains.get(request.chainId);
     const asset = this.chains.asset(chain, request.asset);
     const wallet = assertWeb3WalletAccess(principal, await this.repo.findWallet(request.web3WalletId));

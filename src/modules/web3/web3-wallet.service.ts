@@ -1,4 +1,4 @@
-import type { Database } from '../../infra/db/database';
+import type { TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../shared/principal';
 import { ValidationFailed } from '../../shared/errors';
@@ -32,7 +32,7 @@ const NATIVE_DECIMALS = 18;
 /** Chain wallets: keys made in the vault, listed per owner, balances read from the chain. */
 export class Web3WalletService {
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly repo: Web3Repository,
     private readonly vault: KeyVault,
     private readonly chains: ChainRegistry,

@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { withTimeout } from '../../infra/db/database';
+import { withTimeout } from '../../shared/timeout';
 import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 import type { PendingSendsOfChain, Web3Repository } from './web3.repository';

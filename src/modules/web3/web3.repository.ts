@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import type { Cursor } from '../../shared/pagination';
 
 export interface Web3Wallet {
@@ -49,21 +49,21 @@ export type SettledSend =
 
 /** Storage of web3 wallets, sends and nonces. Errors: only the database's. */
 export interface Web3Repository {
-  insertWallet(tx: SqlClient, wallet: Web3Wallet): Promise<void>;
+  insertWallet(tx: Transaction, wallet: Web3Wallet): Promise<void>;
   findWallet(id: string): Promise<Web3Wallet | null>;
   /** Limit + 1 rows, newest first, after the cursor. */
   listWallets(ownerId: string, limit: number, after?: Cursor): Promise<Web3Wallet[]>;
 
   /** Locks the (chain, address) nonce row for the rest of `tx`, creating it at 0; returns its next nonce. */
-  lockNonce(tx: SqlClient, chainId: number, address: string): Promise<number>;
-  setNextNonce(tx: SqlClient, chainId: number, address: string, nextNonce: number): Promise<void>;
+  lockNonce(tx: Transaction, chainId: number, address: string): Promise<number>;
+  setNextNonce(tx: Transaction, chainId: number, address: string, nextNonce: number): Promise<void>;
 
-  insertSend(tx: SqlClient, send: Web3Send): Promise<void>;
+  insertSend(tx: Transaction, send: Web3Send): Promise<void>;
   findSend(id: string): Promise<Web3Send | null>;
   listSends(walletId: string, limit: number, after?: Cursor): Promise<Web3Send[]>;
   pendingSends(chainId: number, limit: number): Promise<Web3Send[]>;
   /** Pending sends counted per chain (chains with none are absent); read by the metrics at scrape time. */
   pendingSendsByChain(): Promise<PendingSendsOfChain[]>;
   /** Moves a pending send to its outcome; false if it was no longer pending (another watcher won). */
-  settleSend(tx: SqlClient, id: string, outcome: SettledSend): Promise<boolean>;
+  settleSend(tx: Transaction, id: string, outcome: SettledSend): Promise<boolean>;
 }

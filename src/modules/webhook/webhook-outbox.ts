@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 import { requestContext } from '../../infra/request-context';
 import type { DomainEvent } from '../../shared/events';
 import type { WebhookDeliveryStore } from './webhook.repository';
@@ -21,7 +21,7 @@ export class WebhookOutbox {
    * One query for the whole batch, an index probe when the owner has no endpoints.
    * Returns the number of deliveries written. Errors: only the database's (they abort `tx`).
    */
-  async enqueue(tx: SqlClient, events: readonly DomainEvent[]): Promise<number> {
+  async enqueue(tx: Transaction, events: readonly DomainEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const traceparent = requestContext.current()?.traceparent;
     return this.store.enqueue(

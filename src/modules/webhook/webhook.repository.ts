@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../infra/db/database';
+import type { Transaction } from '../../shared/transaction';
 
 export const WEBHOOK_EVENT_TYPES = [
   'wallet.created',
@@ -90,7 +90,7 @@ export type BreakerChange = { state: 'opened'; openUntil: Date; trips: number; d
  */
 export interface WebhookDeliveryStore {
   /** One delivery per endpoint of the event's owner that subscribes to its type; returns how many. */
-  enqueue(tx: SqlClient, events: readonly OutboxEvent[]): Promise<number>;
+  enqueue(tx: Transaction, events: readonly OutboxEvent[]): Promise<number>;
   /**
    * Leases up to `limit` due deliveries for `leaseMs`, skipping rows other workers hold, endpoints
    * whose breaker is open and endpoints whose lane in this process is full.

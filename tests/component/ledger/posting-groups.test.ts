@@ -1,5 +1,6 @@
 import { newId } from '../../../src/infra/crypto/ids';
-import type { SqlClient } from '../../../src/infra/db/database';
+import { sqlOf } from '../../../src/infra/db/database';
+import type { Transaction } from '../../../src/shared/transaction';
 import { SqlLedgerRepository } from '../../../src/modules/ledger/adapters/sql-ledger.repository';
 import { LedgerRefusal, type PostTransferCommand } from '../../../src/modules/ledger/ledger.repository';
 import { PostingQueue, type Committed, type Posting } from '../../../src/modules/ledger/posting-queue';
@@ -96,8 +97,8 @@ describe('postings written in groups', () => {
     const before = await balanceOf(t, a);
     const failing = new Error('reply could not be stored');
     const replies: string[] = [];
-    const store = (id: string) => async (tx: SqlClient) => {
-      await tx.query('SELECT 1');
+    const store = (id: string) => async (tx: Transaction) => {
+      await sqlOf(tx).query('SELECT 1');
       replies.push(id);
     };
     const postings = [posting(a, b, 1n), posting(a, b, 2n), posting(a, b, 3n), posting(a, b, 4n)];
@@ -119,8 +120,8 @@ describe('postings written in groups', () => {
   it('when a guarded posting is refused, then what its guard wrote is rolled back with it', async () => {
     const [a, b] = wallets as [string, string];
     await t.container.db.exec('CREATE TABLE IF NOT EXISTS guard_marks (id TEXT PRIMARY KEY)');
-    const guard = (mark: string) => async (tx: SqlClient) => {
-      await tx.query('INSERT INTO guard_marks (id) VALUES ($1)', [mark]);
+    const guard = (mark: string) => async (tx: Transaction) => {
+      await sqlOf(tx).query('INSERT INTO guard_marks (id) VALUES ($1)', [mark]);
     };
     const results = await settle([
       posting(a, b, 1n),

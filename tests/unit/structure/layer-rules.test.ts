@@ -16,9 +16,11 @@ type Files = Record<string, string>;
 const CLEAN: Files = {
   'src/http/api.ts': 'export interface Api { route(path: string): void }\n',
   'src/modules/alpha/alpha.repository.ts': 'export interface AlphaRepository { find(id: string): Promise<string | null> }\n',
+  'src/infra/db/database.ts': 'export interface SqlClient { query(text: string): Promise<unknown> }\n',
   'src/modules/alpha/adapters/sql-alpha.repository.ts': [
+    "import type { SqlClient } from '../../../infra/db/database';",
     "import type { AlphaRepository } from '../alpha.repository';",
-    'export class SqlAlphaRepository implements AlphaRepository { async find(id: string) { return id; } }',
+    'export class SqlAlphaRepository implements AlphaRepository { constructor(readonly db?: SqlClient) {} async find(id: string) { return id; } }',
   ].join('\n'),
   'src/modules/alpha/alpha.service.ts': [
     "import type { AlphaRepository } from './alpha.repository';",
@@ -109,6 +111,25 @@ describe('layer rules (dependency-cruiser)', () => {
       files: {
         'src/modules/alpha/alpha.service.ts':
           "import { SqlAlphaRepository } from './adapters/sql-alpha.repository';\nexport const r = new SqlAlphaRepository();\n",
+      },
+      offender: /src\/modules\/alpha\/alpha\.service\.ts/,
+    },
+    {
+      rule: 'storage-only-in-adapters',
+      what: 'a repository port names a SQL type',
+      files: {
+        'src/modules/alpha/alpha.repository.ts': [
+          "import type { SqlClient } from '../../infra/db/database';",
+          'export interface AlphaRepository { find(id: string, tx?: SqlClient): Promise<string | null> }',
+        ].join('\n'),
+      },
+      offender: /src\/modules\/alpha\/alpha\.repository\.ts/,
+    },
+    {
+      rule: 'storage-only-in-adapters',
+      what: 'a service imports the database',
+      files: {
+        'src/modules/alpha/alpha.service.ts': "import type { SqlClient } from '../../infra/db/database';\nexport type S = SqlClient;\n",
       },
       offender: /src\/modules\/alpha\/alpha\.service\.ts/,
     },

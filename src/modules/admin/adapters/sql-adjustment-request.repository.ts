@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type {
   AdjustmentDecision,
@@ -41,8 +42,8 @@ const toRequest = (r: Row): AdjustmentRequest => ({
 export class SqlAdjustmentRequestRepository implements AdjustmentRequestRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async insert(tx: SqlClient, n: NewAdjustmentRequest): Promise<AdjustmentRequest | null> {
-    const { rows } = await tx.query<Row>(
+  async insert(tx: Transaction, n: NewAdjustmentRequest): Promise<AdjustmentRequest | null> {
+    const { rows } = await sqlOf(tx).query<Row>(
       `INSERT INTO adjustment_requests (id, wallet_id, amount, currency, reason, requested_by)
        SELECT $1, w.id, $3, w.currency, $4, $5 FROM wallets w WHERE w.id = $2 AND w.kind = 'user'
        RETURNING *`,
@@ -56,14 +57,14 @@ export class SqlAdjustmentRequestRepository implements AdjustmentRequestReposito
     return rows[0] ? toRequest(rows[0]) : null;
   }
 
-  async lockPending(tx: SqlClient, id: string): Promise<AdjustmentRequest | null> {
+  async lockPending(tx: Transaction, id: string): Promise<AdjustmentRequest | null> {
     // A waiter re-checks the WHERE after the holder commits: a decided row is no longer returned.
-    const { rows } = await tx.query<Row>(`SELECT * FROM adjustment_requests WHERE id = $1 AND status = 'pending' FOR UPDATE`, [id]);
+    const { rows } = await sqlOf(tx).query<Row>(`SELECT * FROM adjustment_requests WHERE id = $1 AND status = 'pending' FOR UPDATE`, [id]);
     return rows[0] ? toRequest(rows[0]) : null;
   }
 
-  async decide(tx: SqlClient, id: string, d: AdjustmentDecision): Promise<AdjustmentRequest> {
-    const { rows } = await tx.query<Row>(
+  async decide(tx: Transaction, id: string, d: AdjustmentDecision): Promise<AdjustmentRequest> {
+    const { rows } = await sqlOf(tx).query<Row>(
       `UPDATE adjustment_requests SET status = $2, decided_by = $3, decision_reason = $4, adjustment_transfer_id = $5, decided_at = now()
         WHERE id = $1 AND status = 'pending' RETURNING *`,
       [

@@ -1,5 +1,6 @@
 import { newId } from '../../../infra/crypto/ids';
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type { AdminContext, AuditEntry, AuditFilter, AuditOutcome, AuditRecord, AuditRepository } from '../audit/audit.repository';
 
@@ -44,9 +45,9 @@ const json = (value: unknown) =>
 export class SqlAuditRepository implements AuditRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async append(tx: SqlClient, ctx: AdminContext, e: AuditEntry, outcome: AuditOutcome, errorCode?: string): Promise<void> {
+  async append(tx: Transaction, ctx: AdminContext, e: AuditEntry, outcome: AuditOutcome, errorCode?: string): Promise<void> {
     // The actor's admin role is read in the same statement: tokens carry permissions, not the role name.
-    await tx.query(
+    await sqlOf(tx).query(
       `INSERT INTO admin_audit_log (id, actor_id, actor_role, action, target_type, target_id, before, after,
                                     reason, outcome, error_code, request_id, ip)
        VALUES ($1, $2, COALESCE((SELECT COALESCE(admin_role, 'admin') FROM users WHERE id = $2 AND role = 'admin'), 'unknown'),

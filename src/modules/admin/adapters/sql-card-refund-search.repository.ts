@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type { CardRefundRecord, CardRefundSearchRepository, CardRefundStatus } from '../card-refunds/card-refund-desk';
 
@@ -51,8 +52,8 @@ export class SqlCardRefundSearchRepository implements CardRefundSearchRepository
     return rows.map(toRecord);
   }
 
-  async find(id: string, client: SqlClient = this.db): Promise<CardRefundRecord | null> {
-    const { rows } = await client.query<Row>(`${SELECT} WHERE r.id = $1`, [id]);
+  async find(id: string, client?: Transaction): Promise<CardRefundRecord | null> {
+    const { rows } = await sqlOf(client, this.db).query<Row>(`${SELECT} WHERE r.id = $1`, [id]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 }

@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type { WalletStatus } from '../../wallet';
 import type { AgentSummary, Customer, CustomerEntry, CustomerRepository, CustomerWallet } from '../customers/customer.repository';
@@ -60,8 +61,10 @@ export class SqlCustomerRepository implements CustomerRepository {
     return rows.map(toCustomer);
   }
 
-  async find(id: string, tx: SqlClient = this.db): Promise<Customer | null> {
-    const { rows } = await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM users WHERE id = $1 AND role = 'user'`, [id]);
+  async find(id: string, tx?: Transaction): Promise<Customer | null> {
+    const { rows } = await sqlOf(tx, this.db).query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM users WHERE id = $1 AND role = 'user'`, [
+      id,
+    ]);
     return rows[0] ? toCustomer(rows[0]) : null;
   }
 
@@ -122,23 +125,23 @@ export class SqlCustomerRepository implements CustomerRepository {
     return rows;
   }
 
-  async lockWallet(tx: SqlClient, walletId: string): Promise<CustomerWallet | null> {
-    const { rows } = await tx.query<WalletRow>(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1 AND kind = 'user' FOR UPDATE`, [
+  async lockWallet(tx: Transaction, walletId: string): Promise<CustomerWallet | null> {
+    const { rows } = await sqlOf(tx).query<WalletRow>(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1 AND kind = 'user' FOR UPDATE`, [
       walletId,
     ]);
     return rows[0] ? toWallet(rows[0]) : null;
   }
 
-  async setWalletHold(tx: SqlClient, walletId: string, hold: boolean): Promise<CustomerWallet> {
-    const { rows } = await tx.query<WalletRow>(
+  async setWalletHold(tx: Transaction, walletId: string, hold: boolean): Promise<CustomerWallet> {
+    const { rows } = await sqlOf(tx).query<WalletRow>(
       `UPDATE wallets SET status = $2, admin_hold = $3, updated_at = now() WHERE id = $1 RETURNING ${WALLET_COLUMNS}`,
       [walletId, hold ? 'frozen' : 'active', hold],
     );
     return toWallet(rows[0]!);
   }
 
-  async setCustomerHold(tx: SqlClient, userId: string, hold: boolean): Promise<string[]> {
-    const { rows } = await tx.query<{ id: string }>(
+  async setCustomerHold(tx: Transaction, userId: string, hold: boolean): Promise<string[]> {
+    const { rows } = await sqlOf(tx).query<{ id: string }>(
       `UPDATE wallets SET status = $2, admin_hold = $3, updated_at = now()
         WHERE user_id = $1 AND status = $4 RETURNING id`,
       [userId, hold ? 'frozen' : 'active', hold, hold ? 'active' : 'frozen'],
@@ -146,8 +149,8 @@ export class SqlCustomerRepository implements CustomerRepository {
     return rows.map((r) => r.id).sort();
   }
 
-  async setLock(tx: SqlClient, userId: string, reason: string | null): Promise<void> {
-    await tx.query(
+  async setLock(tx: Transaction, userId: string, reason: string | null): Promise<void> {
+    await sqlOf(tx).query(
       `UPDATE users SET locked_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END, locked_reason = $2, updated_at = now()
         WHERE id = $1`,
       [userId, reason],

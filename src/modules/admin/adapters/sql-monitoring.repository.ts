@@ -1,5 +1,6 @@
 import { newId } from '../../../infra/crypto/ids';
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type {
   Alert,
@@ -75,13 +76,13 @@ export class SqlMonitoringRepository implements MonitoringRepository {
     return rows.map(toAlert);
   }
 
-  async lockAlert(tx: SqlClient, id: string): Promise<Alert | null> {
-    const { rows } = await tx.query<AlertRow>(`SELECT ${COLUMNS} FROM monitor_alerts WHERE id = $1 FOR UPDATE`, [id]);
+  async lockAlert(tx: Transaction, id: string): Promise<Alert | null> {
+    const { rows } = await sqlOf(tx).query<AlertRow>(`SELECT ${COLUMNS} FROM monitor_alerts WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ? toAlert(rows[0]) : null;
   }
 
-  async resolveAlert(tx: SqlClient, id: string, by: string, note: string): Promise<Alert> {
-    const { rows } = await tx.query<AlertRow>(
+  async resolveAlert(tx: Transaction, id: string, by: string, note: string): Promise<Alert> {
+    const { rows } = await sqlOf(tx).query<AlertRow>(
       `UPDATE monitor_alerts SET status = 'resolved', resolved_by = $2, resolution_note = $3, resolved_at = now()
         WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, by, note],

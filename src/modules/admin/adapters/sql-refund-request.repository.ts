@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type { NewRefundRequest, RefundRequest, RefundRequestRepository, RefundRequestStatus } from '../refunds/refund-request.repository';
 
@@ -41,8 +42,8 @@ const toRequest = (r: Row): RefundRequest => ({
 export class SqlRefundRequestRepository implements RefundRequestRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async insert(tx: SqlClient, n: NewRefundRequest): Promise<RefundRequest> {
-    const { rows } = await tx.query<Row>(
+  async insert(tx: Transaction, n: NewRefundRequest): Promise<RefundRequest> {
+    const { rows } = await sqlOf(tx).query<Row>(
       `INSERT INTO refund_requests (id, transaction_id, transfer_id, customer_id, amount, currency, reason, requested_by, requested_by_role)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
       [n.id, n.transactionId, n.transferId, n.customerId, n.amount, n.currency, n.reason, n.requestedBy, n.requestedByRole],
@@ -55,14 +56,14 @@ export class SqlRefundRequestRepository implements RefundRequestRepository {
     return rows[0] ? toRequest(rows[0]) : null;
   }
 
-  async lockPending(tx: SqlClient, id: string): Promise<RefundRequest | null> {
+  async lockPending(tx: Transaction, id: string): Promise<RefundRequest | null> {
     // A waiter re-checks the WHERE after the holder commits: an approved row is no longer returned.
-    const { rows } = await tx.query<Row>(`SELECT * FROM refund_requests WHERE id = $1 AND status = 'pending' FOR UPDATE`, [id]);
+    const { rows } = await sqlOf(tx).query<Row>(`SELECT * FROM refund_requests WHERE id = $1 AND status = 'pending' FOR UPDATE`, [id]);
     return rows[0] ? toRequest(rows[0]) : null;
   }
 
-  async cumulativeOnOriginal(tx: SqlClient, transferId: string, exceptRequestId: string): Promise<bigint> {
-    const { rows } = await tx.query<{ total: string }>(
+  async cumulativeOnOriginal(tx: Transaction, transferId: string, exceptRequestId: string): Promise<bigint> {
+    const { rows } = await sqlOf(tx).query<{ total: string }>(
       `SELECT ((SELECT refunded_amount FROM transfers WHERE id = $1)
              + (SELECT COALESCE(sum(amount), 0) FROM refund_requests WHERE transfer_id = $1 AND status = 'pending' AND id <> $2))::text AS total`,
       [transferId, exceptRequestId],
@@ -71,11 +72,11 @@ export class SqlRefundRequestRepository implements RefundRequestRepository {
   }
 
   async decide(
-    tx: SqlClient,
+    tx: Transaction,
     id: string,
     d: { status: 'approved' | 'rejected'; decidedBy: string; decisionReason: string | null; refundTransferId: string | null },
   ): Promise<RefundRequest> {
-    const { rows } = await tx.query<Row>(
+    const { rows } = await sqlOf(tx).query<Row>(
       `UPDATE refund_requests SET status = $2, decided_by = $3, decision_reason = $4, refund_transfer_id = $5, decided_at = now()
         WHERE id = $1 AND status = 'pending' RETURNING *`,
       [id, d.status, d.decidedBy, d.decisionReason, d.refundTransferId],

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 
 export type AdjustmentRequestStatus = 'pending' | 'approved' | 'rejected';
@@ -31,10 +31,10 @@ export type AdjustmentDecision =
  */
 export interface AdjustmentRequestRepository {
   /** Takes the wallet's currency; null when there is no such wallet. */
-  insert(tx: SqlClient, request: NewAdjustmentRequest): Promise<AdjustmentRequest | null>;
+  insert(tx: Transaction, request: NewAdjustmentRequest): Promise<AdjustmentRequest | null>;
   find(id: string): Promise<AdjustmentRequest | null>;
-  lockPending(tx: SqlClient, id: string): Promise<AdjustmentRequest | null>;
-  decide(tx: SqlClient, id: string, decision: AdjustmentDecision): Promise<AdjustmentRequest>;
+  lockPending(tx: Transaction, id: string): Promise<AdjustmentRequest | null>;
+  decide(tx: Transaction, id: string, decision: AdjustmentDecision): Promise<AdjustmentRequest>;
   /** Newest first; limit + 1. */
   list(status: AdjustmentRequestStatus | undefined, limit: number, after?: Cursor): Promise<AdjustmentRequest[]>;
 }

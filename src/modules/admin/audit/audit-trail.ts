@@ -1,4 +1,4 @@
-import type { Database, SqlClient } from '../../../infra/db/database';
+import type { Transaction, TransactionRunner } from '../../../shared/transaction';
 import { AppError } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
 import type { AdminContext, AuditEntry, AuditFilter, AuditRecord, AuditRepository } from './audit.repository';
@@ -11,7 +11,7 @@ import type { AdminContext, AuditEntry, AuditFilter, AuditRecord, AuditRepositor
  */
 export class AuditTrail {
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly repo: AuditRepository,
   ) {}
 
@@ -19,7 +19,7 @@ export class AuditTrail {
   async run<T>(
     ctx: AdminContext,
     entry: Omit<AuditEntry, 'before' | 'after'>,
-    work: (tx: SqlClient) => Promise<{ result: T; before?: unknown; after?: unknown }>,
+    work: (tx: Transaction) => Promise<{ result: T; before?: unknown; after?: unknown }>,
   ): Promise<T> {
     return this.recordingRefusals(ctx, entry, () =>
       this.db.transaction(async (tx) => {
@@ -31,7 +31,7 @@ export class AuditTrail {
   }
 
   /** For actions posted by another service in its own transaction (ledger guard / inTx hooks). */
-  async append(tx: SqlClient, ctx: AdminContext, entry: AuditEntry): Promise<void> {
+  async append(tx: Transaction, ctx: AdminContext, entry: AuditEntry): Promise<void> {
     await this.repo.append(tx, ctx, entry, 'succeeded');
   }
 

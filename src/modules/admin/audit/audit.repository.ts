@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 
 /** Who acts, and from where: plain values the route hands down (no Express in services). */
@@ -43,7 +43,7 @@ export interface AuditFilter {
 
 /** The append-only audit log. There is no update or delete, here or in the table (a trigger refuses them). */
 export interface AuditRepository {
-  append(tx: SqlClient, ctx: AdminContext, entry: AuditEntry, outcome: AuditOutcome, errorCode?: string): Promise<void>;
+  append(tx: Transaction, ctx: AdminContext, entry: AuditEntry, outcome: AuditOutcome, errorCode?: string): Promise<void>;
   /** Newest first; limit + 1 rows. */
   list(filter: AuditFilter, limit: number, after?: Cursor): Promise<AuditRecord[]>;
 }

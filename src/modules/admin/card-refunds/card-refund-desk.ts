@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 
 export type CardRefundStatus = 'pending' | 'succeeded' | 'failed';
@@ -26,7 +26,7 @@ export interface CardRefundRecord {
 export interface CardRefundSearchRepository {
   list(status: CardRefundStatus | undefined, limit: number, after?: Cursor): Promise<CardRefundRecord[]>;
   /** `client`: a transaction that must see its own writes. */
-  find(id: string, client?: SqlClient): Promise<CardRefundRecord | null>;
+  find(id: string, client?: Transaction): Promise<CardRefundRecord | null>;
 }
 
 /**
@@ -35,6 +35,6 @@ export interface CardRefundSearchRepository {
  */
 export interface CardRefundRetries {
   /** The refund as it was before (reopened only if it was `failed`), or null when unknown. */
-  reopen(tx: SqlClient, id: string): Promise<{ status: CardRefundStatus; attempts: number; lastError: string | null } | null>;
+  reopen(tx: Transaction, id: string): Promise<{ status: CardRefundStatus; attempts: number; lastError: string | null } | null>;
   settle(external: { id: string; status: 'pending' }): void;
 }

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import { Conflict, NotFound } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
 import type { AdminContext } from '../audit/audit.repository';
@@ -37,7 +37,7 @@ export class CardRefundAdminService {
     ctx: AdminContext,
     id: string,
     reason: string,
-    inTx?: (tx: SqlClient, reopened: CardRefundRecord) => Promise<void>,
+    inTx?: (tx: Transaction, reopened: CardRefundRecord) => Promise<void>,
   ): Promise<CardRefundRecord> {
     const entry = { action: 'card_refund.retry', targetType: 'card_refund', targetId: id, reason };
     const reopened = await this.audit.run(ctx, entry, async (tx) => {

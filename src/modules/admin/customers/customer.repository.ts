@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type { WalletStatus } from '../../wallet';
 
@@ -39,15 +39,15 @@ export type AgentSummary = Record<string, unknown>;
 export interface CustomerRepository {
   /** `q`: an exact user id, or the start of an email (case-insensitive). Newest first, limit + 1. */
   search(q: string | undefined, limit: number, after?: Cursor): Promise<Customer[]>;
-  find(id: string, tx?: SqlClient): Promise<Customer | null>;
+  find(id: string, tx?: Transaction): Promise<Customer | null>;
   walletsOf(userId: string, limit: number): Promise<CustomerWallet[]>;
   recentEntries(userId: string, limit: number): Promise<CustomerEntry[]>;
   /** Empty when the agents table does not exist (yet). */
   agentsOf(userId: string, limit: number): Promise<AgentSummary[]>;
   /** Locks the wallet row; null for an unknown or system wallet. */
-  lockWallet(tx: SqlClient, walletId: string): Promise<CustomerWallet | null>;
-  setWalletHold(tx: SqlClient, walletId: string, hold: boolean): Promise<CustomerWallet>;
+  lockWallet(tx: Transaction, walletId: string): Promise<CustomerWallet | null>;
+  setWalletHold(tx: Transaction, walletId: string, hold: boolean): Promise<CustomerWallet>;
   /** Freezes (hold) every open wallet of the user, or releases every frozen one; returns the ids changed. */
-  setCustomerHold(tx: SqlClient, userId: string, hold: boolean): Promise<string[]>;
-  setLock(tx: SqlClient, userId: string, reason: string | null): Promise<void>;
+  setCustomerHold(tx: Transaction, userId: string, hold: boolean): Promise<string[]>;
+  setLock(tx: Transaction, userId: string, reason: string | null): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 
 export type AlertRule = 'large_movement' | 'velocity' | 'repeated_declines' | 'agent_policy_refusals';
@@ -37,6 +37,6 @@ export interface MonitoringRepository {
   /** False when an alert with this dedupe key exists already. */
   insertAlert(alert: NewAlert): Promise<boolean>;
   listAlerts(filter: AlertFilter, limit: number, after?: Cursor): Promise<Alert[]>;
-  lockAlert(tx: SqlClient, id: string): Promise<Alert | null>;
-  resolveAlert(tx: SqlClient, id: string, by: string, note: string): Promise<Alert>;
+  lockAlert(tx: Transaction, id: string): Promise<Alert | null>;
+  resolveAlert(tx: Transaction, id: string, by: string, note: string): Promise<Alert>;
 }

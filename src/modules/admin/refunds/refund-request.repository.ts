@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 
 export type RefundRequestStatus = 'pending' | 'approved' | 'rejected';
@@ -31,11 +31,11 @@ export type NewRefundRequest = Pick<
  * is still pending, so of concurrent deciders exactly one goes on.
  */
 export interface RefundRequestRepository {
-  insert(tx: SqlClient, request: NewRefundRequest): Promise<RefundRequest>;
+  insert(tx: Transaction, request: NewRefundRequest): Promise<RefundRequest>;
   find(id: string): Promise<RefundRequest | null>;
-  lockPending(tx: SqlClient, id: string): Promise<RefundRequest | null>;
+  lockPending(tx: Transaction, id: string): Promise<RefundRequest | null>;
   decide(
-    tx: SqlClient,
+    tx: Transaction,
     id: string,
     d: { status: 'approved' | 'rejected'; decidedBy: string; decisionReason: string | null; refundTransferId: string | null },
   ): Promise<RefundRequest>;
@@ -44,7 +44,7 @@ export interface RefundRequestRepository {
    * original transfer's row lock): what is refunded of the original so far, this refund included,
    * plus the other requests on it still pending.
    */
-  cumulativeOnOriginal(tx: SqlClient, transferId: string, exceptRequestId: string): Promise<bigint>;
+  cumulativeOnOriginal(tx: Transaction, transferId: string, exceptRequestId: string): Promise<bigint>;
   /** Newest first; limit + 1. */
   list(status: RefundRequestStatus | undefined, limit: number, after?: Cursor): Promise<RefundRequest[]>;
 }

@@ -1,4 +1,4 @@
-import type { Database, SqlClient } from '../../../infra/db/database';
+import type { Transaction, TransactionRunner } from '../../../shared/transaction';
 import { newId } from '../../../infra/crypto/ids';
 import type { Principal } from '../../../shared/principal';
 import { AppError, Conflict, NotFound, Unprocessable } from '../../../shared/errors';
@@ -21,7 +21,7 @@ export interface ApprovedRefund {
  */
 export class RefundService {
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly repo: RefundRequestRepository,
     private readonly ledger: LedgerService,
     private readonly audit: AuditTrail,
@@ -117,7 +117,7 @@ export class RefundService {
    * take turns), and counts the operator's day on a locked counter row, so two concurrent small
    * self-approvals that together cross a limit cannot both pass. A refusal rolls everything back.
    */
-  private async assertSelfApprovable(tx: SqlClient, operatorId: string, request: RefundRequest): Promise<void> {
+  private async assertSelfApprovable(tx: Transaction, operatorId: string, request: RefundRequest): Promise<void> {
     if ((await this.repo.cumulativeOnOriginal(tx, request.transferId, request.id)) > this.fourEyes.thresholdMinor) {
       throw this.fourEyesRequired('cumulative');
     }

@@ -1,5 +1,6 @@
 import { newId } from '../../../infra/crypto/ids';
-import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
+import { isUniqueViolation, sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import {
   DuplicateCheckoutPayment,
@@ -62,20 +63,20 @@ const PAGE = 'ORDER BY created_at DESC, id DESC LIMIT';
 export class SqlAgentPaymentRepository implements AgentPaymentRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async lockCounters(tx: SqlClient, agentId: string, periods: readonly string[]) {
-    await tx.query('INSERT INTO agent_spend_counters (agent_id, period) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [
+  async lockCounters(tx: Transaction, agentId: string, periods: readonly string[]) {
+    await sqlOf(tx).query('INSERT INTO agent_spend_counters (agent_id, period) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [
       agentId,
       periods,
     ]);
-    const { rows } = await tx.query<{ period: string; spent: bigint }>(
+    const { rows } = await sqlOf(tx).query<{ period: string; spent: bigint }>(
       'SELECT period, spent FROM agent_spend_counters WHERE agent_id = $1 AND period = ANY($2::text[]) ORDER BY period FOR UPDATE',
       [agentId, periods],
     );
     return new Map(rows.map((r) => [r.period, BigInt(r.spent)]));
   }
 
-  async addToCounters(tx: SqlClient, agentId: string, periods: readonly string[], amount: bigint) {
-    await tx.query('UPDATE agent_spend_counters SET spent = spent + $3 WHERE agent_id = $1 AND period = ANY($2::text[])', [
+  async addToCounters(tx: Transaction, agentId: string, periods: readonly string[], amount: bigint) {
+    await sqlOf(tx).query('UPDATE agent_spend_counters SET spent = spent + $3 WHERE agent_id = $1 AND period = ANY($2::text[])', [
       agentId,
       periods,
       amount,
@@ -90,8 +91,8 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
     return new Map(rows.map((r) => [r.period, BigInt(r.spent)]));
   }
 
-  async insert(tx: SqlClient, p: AgentPayment) {
-    await tx
+  async insert(tx: Transaction, p: AgentPayment) {
+    await sqlOf(tx)
       .query(
         `INSERT INTO agent_payments (id, agent_id, owner_id, status, amount, currency, from_wallet_id, to_wallet_id,
          to_agent_id, merchant_id, memo, source, reference, policy_version, mandate_id, mandate_hash, transfer_id,
@@ -130,28 +131,28 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
     return rows[0] ? toPayment(rows[0]) : null;
   }
 
-  async lock(tx: SqlClient, id: string) {
-    const { rows } = await tx.query<PaymentRow>('SELECT * FROM agent_payments WHERE id = $1 FOR UPDATE', [id]);
+  async lock(tx: Transaction, id: string) {
+    const { rows } = await sqlOf(tx).query<PaymentRow>('SELECT * FROM agent_payments WHERE id = $1 FOR UPDATE', [id]);
     return rows[0] ? toPayment(rows[0]) : null;
   }
 
-  async complete(tx: SqlClient, id: string, transferId: string, policyVersion: number) {
-    await tx.query(
+  async complete(tx: Transaction, id: string, transferId: string, policyVersion: number) {
+    await sqlOf(tx).query(
       `UPDATE agent_payments SET status = 'completed', transfer_id = $2, policy_version = $3, decided_at = now() WHERE id = $1`,
       [id, transferId, policyVersion],
     );
   }
 
-  async closePending(tx: SqlClient, id: string, status: 'declined' | 'expired') {
-    const { rows } = await tx.query<PaymentRow>(
+  async closePending(tx: Transaction, id: string, status: 'declined' | 'expired') {
+    const { rows } = await sqlOf(tx).query<PaymentRow>(
       `UPDATE agent_payments SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending_approval' RETURNING *`,
       [id, status],
     );
     return rows[0] ? toPayment(rows[0]) : null;
   }
 
-  async expireDue(tx: SqlClient, ownerId: string, now: Date) {
-    const { rows } = await tx.query<PaymentRow>(
+  async expireDue(tx: Transaction, ownerId: string, now: Date) {
+    const { rows } = await sqlOf(tx).query<PaymentRow>(
       `UPDATE agent_payments SET status = 'expired', decided_at = now()
         WHERE owner_id = $1 AND status = 'pending_approval' AND expires_at <= $2 RETURNING *`,
       [ownerId, now],
@@ -167,8 +168,8 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
     return this.page("owner_id = $1 AND status = 'pending_approval'", [ownerId], limit, after);
   }
 
-  async appendAudit(tx: SqlClient, r: AuditRecord) {
-    await tx.query(
+  async appendAudit(tx: Transaction, r: AuditRecord) {
+    await sqlOf(tx).query(
       `INSERT INTO agent_audit_log (id, agent_id, owner_id, payment_id, decision, rule, reason, policy_version, amount, currency)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [newId('aud'), r.agentId, r.ownerId, r.paymentId, r.decision, r.rule, r.reason, r.policyVersion, r.amount, r.currency],

@@ -1,4 +1,5 @@
-import type { SqlClient, Database } from '../../../infra/db/database';
+import { sqlOf, type Database } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type { AgentCredentialStore } from '../../auth';
 import type { Agent, AgentChanges, AgentRepository, AgentStatus, NewAgent } from '../agent.repository';
@@ -56,8 +57,8 @@ export class SqlAgentRepository implements AgentRepository, AgentCredentialStore
     return (await this.findById(a.id))!;
   }
 
-  async findById(id: string, tx: SqlClient = this.db): Promise<Agent | null> {
-    const { rows } = await tx.query<AgentRow>(`${SELECT} WHERE a.id = $1`, [id]);
+  async findById(id: string, tx?: Transaction): Promise<Agent | null> {
+    const { rows } = await sqlOf(tx, this.db).query<AgentRow>(`${SELECT} WHERE a.id = $1`, [id]);
     return rows[0] ? toAgent(rows[0]) : null;
   }
 

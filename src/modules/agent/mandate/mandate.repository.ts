@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 
 export interface MandateKey {
   kid: string;
@@ -14,12 +14,12 @@ export interface MandateKey {
 /** Mandate keys and per-mandate spending. Methods taking `tx` run in the caller's transaction. */
 export interface MandateRepository {
   insertKey(key: Omit<MandateKey, 'createdAt'>): Promise<MandateKey>;
-  findKey(kid: string, tx?: SqlClient): Promise<MandateKey | null>;
+  findKey(kid: string, tx?: Transaction): Promise<MandateKey | null>;
   /** The key OCP signs with for this owner, if it made one. */
   findOcpKey(ownerId: string): Promise<MandateKey | null>;
   /** Creates the usage row when missing and locks it (FOR UPDATE); returns what was spent. */
-  lockUsage(tx: SqlClient, usage: { mandateHash: string; mandateId: string; ownerId: string; agentId: string }): Promise<bigint>;
-  addUsage(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void>;
+  lockUsage(tx: Transaction, usage: { mandateHash: string; mandateId: string; ownerId: string; agentId: string }): Promise<bigint>;
+  addUsage(tx: Transaction, mandateHash: string, amount: bigint): Promise<void>;
   /** Takes back an amount added for a payment that was never made. */
-  releaseUsage(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void>;
+  releaseUsage(tx: Transaction, mandateHash: string, amount: bigint): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import type { Encryptor } from '../../../infra/crypto/envelope';
 import { newId, sha256Hex } from '../../../infra/crypto/ids';
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Principal } from '../../../shared/principal';
 import { ValidationFailed } from '../../../shared/errors';
 import type { AgentPayment } from '../agent-payment.repository';
@@ -74,7 +74,7 @@ export class MandateService implements MandateCheck {
    * Errors: mandate_malformed (400), mandate_signature_invalid, mandate_foreign, mandate_expired,
    * mandate_constraint_unknown, mandate_constraint_failed, mandate_exhausted (403).
    */
-  async check(tx: SqlClient, token: string, payment: AgentPayment, now: Date) {
+  async check(tx: Transaction, token: string, payment: AgentPayment, now: Date) {
     const jws = decodeJws(token);
     if (!jws) throw new ValidationFailed('The mandate is not a compact JWS', undefined, 'mandate_malformed');
     const key = typeof jws.header.kid === 'string' ? await this.keys.findKey(jws.header.kid, tx) : null;
@@ -96,7 +96,7 @@ export class MandateService implements MandateCheck {
     return { mandateId: jti, mandateHash };
   }
 
-  async release(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void> {
+  async release(tx: Transaction, mandateHash: string, amount: bigint): Promise<void> {
     await this.keys.releaseUsage(tx, mandateHash, amount);
   }
 

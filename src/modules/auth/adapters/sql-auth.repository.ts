@@ -1,4 +1,5 @@
-import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
+import { isUniqueViolation, sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { AdminRole } from '../permissions';
 import { EmailTaken, type ApiClient, type AuthRepository, type User, type UserRole } from '../auth.repository';
 
@@ -48,14 +49,12 @@ const toApiClient = (r: ApiClientRow): ApiClient => ({
 export class SqlAuthRepository implements AuthRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async createUser(user: Omit<User, 'createdAt'>, tx: SqlClient = this.db): Promise<User> {
+  async createUser(user: Omit<User, 'createdAt'>, tx?: Transaction): Promise<User> {
     try {
-      const { rows } = await tx.query<UserRow>(`INSERT INTO users (id, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING *`, [
-        user.id,
-        user.email,
-        user.role,
-        user.passwordHash,
-      ]);
+      const { rows } = await sqlOf(tx, this.db).query<UserRow>(
+        `INSERT INTO users (id, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING *`,
+        [user.id, user.email, user.role, user.passwordHash],
+      );
       return toUser(rows[0]!);
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_key')) throw new EmailTaken();
@@ -68,8 +67,8 @@ export class SqlAuthRepository implements AuthRepository {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  async findUserById(id: string, tx: SqlClient = this.db): Promise<User | null> {
-    const { rows } = await tx.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+  async findUserById(id: string, tx?: Transaction): Promise<User | null> {
+    const { rows } = await sqlOf(tx, this.db).query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -80,19 +79,16 @@ export class SqlAuthRepository implements AuthRepository {
 
   async saveRefreshToken(
     t: { id: string; userId: string; familyId: string; tokenHash: string; expiresAt: Date },
-    tx: SqlClient = this.db,
+    tx?: Transaction,
   ): Promise<void> {
-    await tx.query(`INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-      t.id,
-      t.userId,
-      t.familyId,
-      t.tokenHash,
-      t.expiresAt,
-    ]);
+    await sqlOf(tx, this.db).query(
+      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [t.id, t.userId, t.familyId, t.tokenHash, t.expiresAt],
+    );
   }
 
-  async consumeRefreshToken(tokenHash: string, tx: SqlClient) {
-    const { rows } = await tx.query<{ user_id: string; family_id: string }>(
+  async consumeRefreshToken(tokenHash: string, tx: Transaction) {
+    const { rows } = await sqlOf(tx).query<{ user_id: string; family_id: string }>(
       `UPDATE refresh_tokens SET used_at = now()
         WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
         RETURNING user_id, family_id`,
@@ -118,8 +114,8 @@ export class SqlAuthRepository implements AuthRepository {
     await this.db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
   }
 
-  async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx: SqlClient = this.db): Promise<ApiClient> {
-    const { rows } = await tx.query<ApiClientRow>(
+  async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: Transaction): Promise<ApiClient> {
+    const { rows } = await sqlOf(tx, this.db).query<ApiClientRow>(
       `INSERT INTO api_clients (id, client_id, name, secret_hash, permissions, created_by)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
       [c.id, c.clientId, c.name, c.secretHash, c.permissions, c.createdBy],
@@ -132,8 +128,10 @@ export class SqlAuthRepository implements AuthRepository {
     return rows[0] ? toApiClient(rows[0]) : null;
   }
 
-  async revokeApiClient(id: string, tx: SqlClient = this.db): Promise<boolean> {
-    const { rowCount } = await tx.query('UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
+  async revokeApiClient(id: string, tx?: Transaction): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx, this.db).query('UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
+      id,
+    ]);
     return rowCount > 0;
   }
 }

@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import { groupedLookup } from '../../../shared/grouper';
 import type { IdempotencyRepository, StoredReply } from '../idempotency.repository';
 
@@ -34,8 +35,8 @@ export class SqlIdempotencyRepository implements IdempotencyRepository {
     return found;
   }
 
-  async save(tx: SqlClient, scope: string, key: string, reply: StoredReply, expiresAt: Date): Promise<boolean> {
-    const { rowCount } = await tx.query(
+  async save(tx: Transaction, scope: string, key: string, reply: StoredReply, expiresAt: Date): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx).query(
       `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (scope, key) DO UPDATE SET

@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import {
   type HistoryFilter,
@@ -80,9 +81,9 @@ const toEntry = (r: EntryRow): LedgerEntry => ({
 export class SqlLedgerRepository implements LedgerRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async postTransfers(tx: SqlClient, commands: readonly PostTransferCommand[]): Promise<PostingOutcome[]> {
+  async postTransfers(tx: Transaction, commands: readonly PostTransferCommand[]): Promise<PostingOutcome[]> {
     const column = <V>(pick: (c: PostTransferCommand) => V) => commands.map(pick);
-    const { rows } = await tx.query<{ refusal: string | null; debit_balance: bigint; credit_balance: bigint; posted_at: Date }>(
+    const { rows } = await sqlOf(tx).query<{ refusal: string | null; debit_balance: bigint; credit_balance: bigint; posted_at: Date }>(
       'SELECT * FROM ocp_post_transfers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
       [
         column((c) => c.transferId),
@@ -106,8 +107,8 @@ export class SqlLedgerRepository implements LedgerRepository {
     });
   }
 
-  async reserveRefund(tx: SqlClient, originalTransferId: string, amount: bigint): Promise<boolean> {
-    const { rowCount } = await tx.query(
+  async reserveRefund(tx: Transaction, originalTransferId: string, amount: bigint): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx).query(
       `UPDATE transfers SET refunded_amount = refunded_amount + $2,
               status = CASE WHEN refunded_amount + $2 = amount THEN 'reversed' ELSE status END,
               updated_at = now()

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 
 export interface AutoTopUpSettings {
   walletId: string;
@@ -43,5 +43,5 @@ export interface AutoTopUpRepository {
    */
   claim(walletId: string, staleAfterMs: number): Promise<ClaimedTopUp | null>;
   /** Releases the claim and records the outcome; on failure counts it and disables at failuresMax. Returns whether it disabled. */
-  finish(tx: SqlClient, outcome: TopUpOutcome, failuresMax: number): Promise<{ disabled: boolean }>;
+  finish(tx: Transaction, outcome: TopUpOutcome, failuresMax: number): Promise<{ disabled: boolean }>;
 }

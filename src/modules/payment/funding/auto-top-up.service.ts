@@ -1,6 +1,6 @@
 import type { Cache } from '../../../infra/cache/cache';
 import { newId } from '../../../infra/crypto/ids';
-import type { Database } from '../../../infra/db/database';
+import type { TransactionRunner } from '../../../shared/transaction';
 import type { Logger } from '../../../infra/logger';
 import type { Principal } from '../../../shared/principal';
 import { AppError, NotFound, Unprocessable } from '../../../shared/errors';
@@ -44,7 +44,7 @@ export class AutoTopUpService {
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: TransactionRunner,
     private readonly settings: AutoTopUpRepository,
     private readonly cache: Cache,
     private readonly wallets: WalletRepository,

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 
 export type ChargeStatus = 'pending' | 'succeeded' | 'failed' | 'credited';
 export type ChargePurpose = 'card_funding' | 'auto_top_up' | 'apple_pay' | 'google_pay';
@@ -42,10 +42,10 @@ export interface CardChargeRepository {
   recordSucceeded(id: string, processorChargeId: string): Promise<void>;
   recordFailed(id: string, failureCode: string): Promise<void>;
   /** succeeded -> credited, inside the credit's transaction; false if it was not 'succeeded'. */
-  markCredited(tx: SqlClient, id: string, transferId: string): Promise<boolean>;
+  markCredited(tx: Transaction, id: string, transferId: string): Promise<boolean>;
   /** Records (or counts again) a charge that could not be credited. */
   recordForReconciliation(id: string, reason: string): Promise<void>;
-  resolveReconciliation(tx: SqlClient, id: string): Promise<void>;
+  resolveReconciliation(tx: Transaction, id: string): Promise<void>;
 
   // The recovery sweeper's side (card-charge-recovery.ts).
   findById(id: string): Promise<CardCharge | null>;

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 
 export type CardRefundStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -39,7 +39,7 @@ export type NewCardRefund = Pick<
  */
 export interface CardRefundRepository {
   /** Inside the ledger refund's transaction. */
-  insert(tx: SqlClient, refund: NewCardRefund): Promise<void>;
+  insert(tx: Transaction, refund: NewCardRefund): Promise<void>;
   /** Leases this pending refund if it is due; null if it is not (taken, decided or not yet due). */
   claim(id: string, leaseMs: number): Promise<CardRefund | null>;
   /** Leases up to `limit` pending refunds that are due. */
@@ -53,5 +53,5 @@ export interface CardRefundRepository {
    * and changes nothing), or null when there is no such refund. The id, the processor's
    * idempotency key, never changes.
    */
-  reopenFailed(tx: SqlClient, id: string): Promise<ReopenedCardRefund | null>;
+  reopenFailed(tx: Transaction, id: string): Promise<ReopenedCardRefund | null>;
 }

@@ -1,5 +1,5 @@
 import { newId } from '../../../infra/crypto/ids';
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Logger } from '../../../infra/logger';
 import type { Metrics } from '../../../infra/metrics';
 import { BatchWorker, type BatchSummary } from '../../../infra/batch-worker';
@@ -67,7 +67,7 @@ export class CardRefunds implements ExternalRefundHandler {
   }
 
   /** Errors: not_refundable (422) when the original does not say which charge funded it. */
-  async record(tx: SqlClient, original: Transfer, refund: PostedTransfer): Promise<ExternalRefund> {
+  async record(tx: Transaction, original: Transfer, refund: PostedTransfer): Promise<ExternalRefund> {
     const funded = fundedBy(original);
     // Refusing keeps the money in the wallet: better than taking it with no way to give it back.
     if (!funded) throw new Unprocessable('not_refundable', 'The card charge behind this transfer is unknown');
@@ -89,7 +89,7 @@ export class CardRefunds implements ExternalRefundHandler {
    * `settle` after the commit. Same id, so the processor refunds at most once whatever happened
    * before. Returns the refund as it was, or null when unknown.
    */
-  reopen(tx: SqlClient, id: string): Promise<ReopenedCardRefund | null> {
+  reopen(tx: Transaction, id: string): Promise<ReopenedCardRefund | null> {
     return this.refunds.reopenFailed(tx, id);
   }
 

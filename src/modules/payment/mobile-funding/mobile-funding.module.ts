@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../../infra/db/database';
+import type { Database } from '../../../infra/db/database';
 import type { EncryptionKey } from '../../../infra/crypto/envelope';
 import type { TokenService } from '../../token';
 import type { WalletRepository } from '../../wallet';
@@ -19,7 +19,7 @@ export interface MobileFundingDeps {
   tokens: TokenService;
   charges: CardChargeRepository;
   chargeAndCredit: ChargeAndCredit;
-  db: SqlClient;
+  db: Database;
   /** Key material of the payment data fingerprints: TOKEN_FINGERPRINT_KEY, else the oldest ENCRYPTION_KEYS entry. */
   fingerprintKey: Buffer | undefined;
   encryptionKeys: readonly EncryptionKey[];

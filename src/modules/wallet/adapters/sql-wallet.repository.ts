@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type { Wallet, WalletChanges, WalletRepository, WalletStatus } from '../wallet.repository';
 
@@ -35,8 +36,8 @@ const COLUMNS = 'id, user_id, currency, balance, status, label, metadata, low_ba
 export class SqlWalletRepository implements WalletRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async insert(w: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx: SqlClient = this.db) {
-    const { rows } = await tx.query<WalletRow>(
+  async insert(w: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx?: Transaction) {
+    const { rows } = await sqlOf(tx, this.db).query<WalletRow>(
       `INSERT INTO wallets (id, kind, user_id, currency, label, metadata, low_balance_threshold)
        VALUES ($1, 'user', $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [w.id, w.userId, w.currency, w.label, JSON.stringify(w.metadata), w.lowBalanceThreshold],
@@ -64,8 +65,8 @@ export class SqlWalletRepository implements WalletRepository {
     return rows.map(toWallet);
   }
 
-  async update(id: string, c: WalletChanges, tx: SqlClient = this.db): Promise<Wallet | null> {
-    const { rows } = await tx.query<WalletRow>(
+  async update(id: string, c: WalletChanges, tx?: Transaction): Promise<Wallet | null> {
+    const { rows } = await sqlOf(tx, this.db).query<WalletRow>(
       `UPDATE wallets SET
          label = CASE WHEN $2 THEN $3 ELSE label END,
          metadata = COALESCE($4::jsonb, metadata),

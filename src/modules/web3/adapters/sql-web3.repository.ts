@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 import type { PendingSendsOfChain, SettledSend, Web3Repository, Web3Send, Web3Wallet } from '../web3.repository';
 
@@ -77,8 +78,8 @@ function pageClause(after: Cursor | undefined, firstParam: number): { sql: strin
 export class SqlWeb3Repository implements Web3Repository {
   constructor(private readonly db: SqlClient) {}
 
-  async insertWallet(tx: SqlClient, w: Web3Wallet): Promise<void> {
-    await tx.query('INSERT INTO web3_wallets (id, owner_id, address, chain_id, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+  async insertWallet(tx: Transaction, w: Web3Wallet): Promise<void> {
+    await sqlOf(tx).query('INSERT INTO web3_wallets (id, owner_id, address, chain_id, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
       w.id,
       w.ownerId,
       w.address,
@@ -102,21 +103,24 @@ export class SqlWeb3Repository implements Web3Repository {
     return rows.map(toWallet);
   }
 
-  async lockNonce(tx: SqlClient, chainId: number, address: string): Promise<number> {
-    await tx.query('INSERT INTO web3_nonces (chain_id, address, next_nonce) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [chainId, address]);
-    const { rows } = await tx.query<{ next_nonce: string | number | bigint }>(
+  async lockNonce(tx: Transaction, chainId: number, address: string): Promise<number> {
+    await sqlOf(tx).query('INSERT INTO web3_nonces (chain_id, address, next_nonce) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [
+      chainId,
+      address,
+    ]);
+    const { rows } = await sqlOf(tx).query<{ next_nonce: string | number | bigint }>(
       'SELECT next_nonce FROM web3_nonces WHERE chain_id = $1 AND address = $2 FOR UPDATE',
       [chainId, address],
     );
     return Number(rows[0]!.next_nonce);
   }
 
-  async setNextNonce(tx: SqlClient, chainId: number, address: string, nextNonce: number): Promise<void> {
-    await tx.query('UPDATE web3_nonces SET next_nonce = $3 WHERE chain_id = $1 AND address = $2', [chainId, address, nextNonce]);
+  async setNextNonce(tx: Transaction, chainId: number, address: string, nextNonce: number): Promise<void> {
+    await sqlOf(tx).query('UPDATE web3_nonces SET next_nonce = $3 WHERE chain_id = $1 AND address = $2', [chainId, address, nextNonce]);
   }
 
-  async insertSend(tx: SqlClient, s: Web3Send): Promise<void> {
-    await tx.query(
+  async insertSend(tx: Transaction, s: Web3Send): Promise<void> {
+    await sqlOf(tx).query(
       `INSERT INTO web3_sends (id, wallet_id, owner_id, chain_id, from_address, to_address, asset, asset_symbol, amount, nonce,
          tx_hash, raw_tx, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
@@ -172,8 +176,8 @@ export class SqlWeb3Repository implements Web3Repository {
     return rows.map((r) => ({ chainId: Number(r.chain_id), count: Number(r.pending), oldestCreatedAt: r.oldest }));
   }
 
-  async settleSend(tx: SqlClient, id: string, o: SettledSend): Promise<boolean> {
-    const { rowCount } = await tx.query(
+  async settleSend(tx: Transaction, id: string, o: SettledSend): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx).query(
       `UPDATE web3_sends SET status = $2, block_number = $3, gas_used = $4, failure_reason = $5, updated_at = now()
         WHERE id = $1 AND status = 'pending'`,
       [id, o.status, o.blockNumber, o.gasUsed?.toString() ?? null, o.status === 'failed' ? o.reason : null],

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { computeAddress, SigningKey, Transaction } from 'ethers';
+import { computeAddress, SigningKey, Transaction as EvmTransaction } from 'ethers';
 import type { Encryptor } from '../../../infra/crypto/envelope';
-import type { SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 
 /** Where the vault keeps its sealed keys. Only the vault reads it. */
 export interface VaultKeyStore {
-  save(tx: SqlClient, walletId: string, address: string, keyCiphertext: string): Promise<void>;
+  save(tx: Transaction, walletId: string, address: string, keyCiphertext: string): Promise<void>;
   /** `client`: the caller's transaction, if it is in one (PGlite has a single connection). */
-  find(walletId: string, client?: SqlClient): Promise<{ address: string; keyCiphertext: string } | null>;
+  find(walletId: string, client?: Transaction): Promise<{ address: string; keyCiphertext: string } | null>;
 }
 
 /** An EVM transaction with everything but the signature. */
@@ -42,7 +42,7 @@ export class KeyVault {
   ) {}
 
   /** A new key pair for `walletId`, sealed and saved in `tx`. Returns the checksummed address. */
-  async generate(tx: SqlClient, walletId: string): Promise<string> {
+  async generate(tx: Transaction, walletId: string): Promise<string> {
     const secret = newPrivateKey();
     try {
       const address = computeAddress(new SigningKey(secret).publicKey);
@@ -58,10 +58,10 @@ export class KeyVault {
    * its sealed key cannot be opened (a missing ENCRYPTION_KEYS id): both are server faults.
    * `tx`: the caller's open transaction, if any, to read the sealed key through.
    */
-  async sign(walletId: string, unsigned: UnsignedEvmTx, tx?: SqlClient): Promise<SignedEvmTx> {
+  async sign(walletId: string, unsigned: UnsignedEvmTx, tx?: Transaction): Promise<SignedEvmTx> {
     const sealed = await this.store.find(walletId, tx);
     if (!sealed) throw new Error(`No vaulted key for web3 wallet ${walletId}`);
-    const transaction = Transaction.from({
+    const transaction = EvmTransaction.from({
       type: unsigned.fees.type,
       chainId: unsigned.chainId,
       nonce: unsigned.nonce,

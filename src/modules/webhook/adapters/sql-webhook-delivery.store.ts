@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { BreakerChange, BreakerPolicy, ClaimedDelivery, ClaimLanes, OutboxEvent, WebhookDeliveryStore } from '../webhook.repository';
 
 interface ClaimedRow {
@@ -25,7 +26,7 @@ const CANDIDATES_PER_CLAIMED = 4;
 export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
   constructor(private readonly db: SqlClient) {}
 
-  async enqueue(tx: SqlClient, events: readonly OutboxEvent[]): Promise<number> {
+  async enqueue(tx: Transaction, events: readonly OutboxEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const batch = events.map((e) => ({
       id: e.id,
@@ -35,7 +36,7 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
       data: e.data,
       traceparent: e.traceparent ?? null,
     }));
-    const { rowCount } = await tx.query(
+    const { rowCount } = await sqlOf(tx).query(
       `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, occurred_at, payload, traceparent)
        SELECT e.id, ev.id, ev.type, ev.occurred_at, ev.data, ev.traceparent
          FROM jsonb_to_recordset($1::jsonb)

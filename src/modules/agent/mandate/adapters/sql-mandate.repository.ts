@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../../infra/db/database';
+import type { Transaction } from '../../../../shared/transaction';
 import type { MandateKey, MandateRepository } from '../mandate.repository';
 
 interface KeyRow {
@@ -31,8 +32,8 @@ export class SqlMandateRepository implements MandateRepository {
     return toKey(rows[0]!);
   }
 
-  async findKey(kid: string, tx: SqlClient = this.db): Promise<MandateKey | null> {
-    const { rows } = await tx.query<KeyRow>('SELECT * FROM mandate_keys WHERE kid = $1', [kid]);
+  async findKey(kid: string, tx?: Transaction): Promise<MandateKey | null> {
+    const { rows } = await sqlOf(tx, this.db).query<KeyRow>('SELECT * FROM mandate_keys WHERE kid = $1', [kid]);
     return rows[0] ? toKey(rows[0]) : null;
   }
 
@@ -44,25 +45,25 @@ export class SqlMandateRepository implements MandateRepository {
     return rows[0] ? toKey(rows[0]) : null;
   }
 
-  async lockUsage(tx: SqlClient, u: { mandateHash: string; mandateId: string; ownerId: string; agentId: string }): Promise<bigint> {
-    await tx.query(
+  async lockUsage(tx: Transaction, u: { mandateHash: string; mandateId: string; ownerId: string; agentId: string }): Promise<bigint> {
+    await sqlOf(tx).query(
       `INSERT INTO mandate_usage (mandate_hash, mandate_id, owner_id, agent_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
       [u.mandateHash, u.mandateId, u.ownerId, u.agentId],
     );
-    const { rows } = await tx.query<{ spent: bigint }>('SELECT spent FROM mandate_usage WHERE mandate_hash = $1 FOR UPDATE', [
+    const { rows } = await sqlOf(tx).query<{ spent: bigint }>('SELECT spent FROM mandate_usage WHERE mandate_hash = $1 FOR UPDATE', [
       u.mandateHash,
     ]);
     return BigInt(rows[0]!.spent);
   }
 
-  async addUsage(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void> {
-    await tx.query('UPDATE mandate_usage SET spent = spent + $2, uses = uses + 1 WHERE mandate_hash = $1', [mandateHash, amount]);
+  async addUsage(tx: Transaction, mandateHash: string, amount: bigint): Promise<void> {
+    await sqlOf(tx).query('UPDATE mandate_usage SET spent = spent + $2, uses = uses + 1 WHERE mandate_hash = $1', [mandateHash, amount]);
   }
 
-  async releaseUsage(tx: SqlClient, mandateHash: string, amount: bigint): Promise<void> {
-    await tx.query('UPDATE mandate_usage SET spent = GREATEST(spent - $2, 0), uses = GREATEST(uses - 1, 0) WHERE mandate_hash = $1', [
-      mandateHash,
-      amount,
-    ]);
+  async releaseUsage(tx: Transaction, mandateHash: string, amount: bigint): Promise<void> {
+    await sqlOf(tx).query(
+      'UPDATE mandate_usage SET spent = GREATEST(spent - $2, 0), uses = GREATEST(uses - 1, 0) WHERE mandate_hash = $1',
+      [mandateHash, amount],
+    );
   }
 }

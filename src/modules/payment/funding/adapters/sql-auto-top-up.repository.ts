@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../../infra/db/database';
+import type { Transaction } from '../../../../shared/transaction';
 import type { AutoTopUpRepository, AutoTopUpSettings, ClaimedTopUp, TopUpOutcome } from '../auto-top-up.repository';
 
 interface SettingsRow {
@@ -68,13 +69,13 @@ export class SqlAutoTopUpRepository implements AutoTopUpRepository {
     return row ? { settings: toSettings(row), walletUserId: row.user_id, currency: row.currency, balance: BigInt(row.balance) } : null;
   }
 
-  async finish(tx: SqlClient, o: TopUpOutcome, failuresMax: number): Promise<{ disabled: boolean }> {
-    await tx.query(
+  async finish(tx: Transaction, o: TopUpOutcome, failuresMax: number): Promise<{ disabled: boolean }> {
+    await sqlOf(tx).query(
       `INSERT INTO auto_top_up_attempts (id, wallet_id, charge_id, amount, balance_before, status, failure_code, transfer_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [o.attemptId, o.walletId, o.chargeId, o.amount, o.balanceBefore, o.status, o.failureCode, o.transferId],
     );
-    const { rows } = await tx.query<{ enabled: boolean; was_enabled: boolean }>(
+    const { rows } = await sqlOf(tx).query<{ enabled: boolean; was_enabled: boolean }>(
       `UPDATE auto_top_up_settings s SET running_since = NULL, updated_at = now(),
               consecutive_failures = CASE WHEN $2 THEN 0 ELSE s.consecutive_failures + 1 END,
               enabled = s.enabled AND ($2 OR s.consecutive_failures + 1 < $3),

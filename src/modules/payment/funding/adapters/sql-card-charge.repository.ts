@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../../infra/db/database';
+import type { Transaction } from '../../../../shared/transaction';
 import { Conflict } from '../../../../shared/errors';
 import type { CardCharge, CardChargeRepository, ChargePurpose, ChargeStatus, NewCardCharge } from '../card-charge.repository';
 
@@ -87,8 +88,8 @@ export class SqlCardChargeRepository implements CardChargeRepository {
     );
   }
 
-  async markCredited(tx: SqlClient, id: string, transferId: string): Promise<boolean> {
-    const { rowCount } = await tx.query(
+  async markCredited(tx: Transaction, id: string, transferId: string): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx).query(
       `UPDATE card_charges SET status = 'credited', transfer_id = $2, updated_at = now() WHERE id = $1 AND status = 'succeeded'`,
       [id, transferId],
     );
@@ -104,8 +105,8 @@ export class SqlCardChargeRepository implements CardChargeRepository {
     );
   }
 
-  async resolveReconciliation(tx: SqlClient, id: string): Promise<void> {
-    await tx.query(
+  async resolveReconciliation(tx: Transaction, id: string): Promise<void> {
+    await sqlOf(tx).query(
       'UPDATE funding_reconciliation SET resolved_at = now(), updated_at = now() WHERE charge_id = $1 AND resolved_at IS NULL',
       [id],
     );

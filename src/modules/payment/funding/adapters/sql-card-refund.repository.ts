@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../../infra/db/database';
+import type { Transaction } from '../../../../shared/transaction';
 import type { CardRefund, CardRefundRepository, CardRefundStatus, NewCardRefund, ReopenedCardRefund } from '../card-refund.repository';
 
 interface RefundRow {
@@ -42,8 +43,8 @@ const toRefund = (r: RefundRow): CardRefund => ({
 export class SqlCardRefundRepository implements CardRefundRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async insert(tx: SqlClient, r: NewCardRefund): Promise<void> {
-    await tx.query(
+  async insert(tx: Transaction, r: NewCardRefund): Promise<void> {
+    await sqlOf(tx).query(
       `INSERT INTO card_refunds (id, refund_transfer_id, charge_id, processor, processor_charge_id, amount, currency)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [r.id, r.refundTransferId, r.chargeId, r.processor, r.processorChargeId, r.amount, r.currency],
@@ -106,16 +107,16 @@ export class SqlCardRefundRepository implements CardRefundRepository {
     );
   }
 
-  async reopenFailed(tx: SqlClient, id: string): Promise<ReopenedCardRefund | null> {
+  async reopenFailed(tx: Transaction, id: string): Promise<ReopenedCardRefund | null> {
     // The lock makes concurrent retries queue: the first reopens, the next ones see `pending`.
-    const { rows } = await tx.query<Pick<RefundRow, 'status' | 'attempts' | 'last_error'>>(
+    const { rows } = await sqlOf(tx).query<Pick<RefundRow, 'status' | 'attempts' | 'last_error'>>(
       'SELECT status, attempts, last_error FROM card_refunds WHERE id = $1 FOR UPDATE',
       [id],
     );
     const row = rows[0];
     if (!row) return null;
     if (row.status === 'failed') {
-      await tx.query(
+      await sqlOf(tx).query(
         `UPDATE card_refunds SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, updated_at = now()
           WHERE id = $1`,
         [id],
