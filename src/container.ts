@@ -51,7 +51,7 @@ export interface ContainerOverrides {
  */
 export async function createContainer(config: Config, overrides: ContainerOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ processMetrics: config.METRICS_PROCESS_ENABLED });
   const db = overrides.db ?? (await openDatabase(config));
   // Redis fails fast (no offline queue) and a lost Redis degrades to an in-process cache instead
   // of stalling every request: docs/runbooks/redis-outage.md.

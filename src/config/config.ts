@@ -115,6 +115,10 @@ const envSchema = z.object({
   // Unset: false in production, true elsewhere (resolved in configSchema below). Gates /docs and /openapi.json.
   API_DOCS_ENABLED: booleanFlag.optional(),
   // Set: GET /metrics needs `Authorization: Bearer <token>`. Unset: /metrics is open outside production, 404 in it.
+  // The process-wide metrics (CPU, memory, event-loop lag, GC). Each app that has them samples the
+  // event loop on a timer for as long as the process lives, so a process that builds several apps
+  // (an embedder, the test suite) turns them on for one.
+  METRICS_PROCESS_ENABLED: booleanFlag.default(true),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
   WEBHOOK_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
   WEBHOOK_TIMEOUT_MS: positiveInt.max(60_000).default(10_000),

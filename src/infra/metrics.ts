@@ -1,10 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isDegradable, type Cache } from './cache/cache';
 
-/** One registry per app instance, so tests can build many apps in one process. */
-export function createMetrics() {
+/**
+ * One registry per app instance, so tests can build many apps in one process. processMetrics: prom-client's
+ * default metrics, whose event-loop monitor and GC observer it never stops, so each app that registers
+ * them keeps a timer and itself alive until the process exits.
+ */
+export function createMetrics({ processMetrics }: { processMetrics: boolean }) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  if (processMetrics) collectDefaultMetrics({ register: registry });
   return {
     registry,
     httpRequests: new Counter({

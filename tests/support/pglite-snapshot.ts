@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openAsBlob, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -34,9 +34,13 @@ export function snapshotPath(kind: SnapshotKind): string {
 }
 
 /** The dump of a freshly started (and, for `migrated`, migrated) PGlite, built and written if no run has done it yet. */
-export async function pgliteSnapshot(kind: SnapshotKind): Promise<Buffer> {
+export async function pgliteSnapshot(kind: SnapshotKind): Promise<Blob> {
   const path = snapshotPath(kind);
-  if (existsSync(path)) return readFileSync(path);
+  if (!existsSync(path)) await writeSnapshot(kind, path);
+  return openAsBlob(path);
+}
+
+async function writeSnapshot(kind: SnapshotKind, path: string): Promise<void> {
   const db = await PgliteDatabase.open();
   try {
     if (kind === 'migrated') await migrate(db);
@@ -46,7 +50,6 @@ export async function pgliteSnapshot(kind: SnapshotKind): Promise<Buffer> {
     const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, dump);
     renameSync(partial, path);
-    return dump;
   } finally {
     await db.close();
   }

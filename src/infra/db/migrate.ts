@@ -39,8 +39,12 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
       name TEXT NOT NULL,
       applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
   });
+  // Every start runs this: one read instead of a locked transaction per migration when nothing is
+  // pending. Each pending one is still checked again under the lock, as another instance may apply it first.
+  const recorded = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const alreadyApplied = new Set(recorded.rows.map((row) => Number(row.version)));
   const applied: number[] = [];
-  for (const migration of migrations) {
+  for (const migration of migrations.filter((m) => !alreadyApplied.has(m.version))) {
     const ran = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);

@@ -25,17 +25,18 @@ export class PgliteDatabase implements Database {
 
   /**
    * dataDir: a folder for durable data, or undefined for an in-memory database.
-   * fromDump: a dumpDataDir() tarball to start from (restore into an empty folder).
+   * fromDump: a dumpDataDir() tarball to start from (restore into an empty folder); best a file's
+   * Blob (fs.openAsBlob): PGlite reads it whole, and a Blob made from a Buffer is read back in slow chunks.
    * A folder is locked for this process until close(): a second process gets DataDirLocked
    * before anything is read or written (see data-dir-lock.ts).
    * settings: server settings for this start only (`-c name=value`), on top of the folder's postgresql.conf.
    */
-  static async open(dataDir?: string, fromDump?: Buffer, settings: Record<string, string> = {}): Promise<PgliteDatabase> {
+  static async open(dataDir?: string, fromDump?: Blob, settings: Record<string, string> = {}): Promise<PgliteDatabase> {
     const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
     try {
       const db = await PGlite.create({
         ...(dataDir ? { dataDir } : {}),
-        ...(fromDump ? { loadDataDir: new Blob([new Uint8Array(fromDump)]) } : {}),
+        ...(fromDump ? { loadDataDir: fromDump } : {}),
         parsers: { [types.INT8]: (value: string) => BigInt(value) },
         startParams: [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
       });

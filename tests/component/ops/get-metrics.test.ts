@@ -11,7 +11,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 describe('GET /metrics', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ METRICS_PROCESS_ENABLED: 'true' });
   });
   afterAll(() => t.close());
 
@@ -49,7 +49,7 @@ describe('GET /metrics with METRICS_TOKEN set', () => {
   const token = randomBytes(32).toString('hex');
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ METRICS_TOKEN: token });
+    t = await startTestApp({ METRICS_TOKEN: token, METRICS_PROCESS_ENABLED: 'true' });
   });
   afterAll(() => t.close());
 
@@ -87,5 +87,21 @@ describe('/metrics, /docs and /openapi.json in production by default', () => {
     expect((await t.http().get('/openapi.json')).status).toBe(404);
     expect((await t.http().get('/docs/')).status).toBe(404);
     expect((await t.http().get('/health')).status).toBe(200);
+  });
+});
+
+describe('GET /metrics with METRICS_PROCESS_ENABLED=false', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ METRICS_PROCESS_ENABLED: 'false' });
+  });
+  afterAll(() => t.close());
+
+  it('when scraped, then the app metrics come without the process ones', async () => {
+    await t.http().get('/health');
+    const res = await t.http().get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/^http_requests_total\{/m);
+    expect(res.text).not.toMatch(/process_cpu_user_seconds_total|nodejs_eventloop_lag_seconds/);
   });
 });

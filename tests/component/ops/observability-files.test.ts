@@ -50,7 +50,7 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
   let t: TestApp;
   let metricsText: string;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ METRICS_PROCESS_ENABLED: 'true' });
     // A little of everything: requests, a transfer, a refusal, a failed card funding, the probes.
     const alice = await registerUser(t);
     const bob = await registerUser(t);

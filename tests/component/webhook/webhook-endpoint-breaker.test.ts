@@ -119,7 +119,7 @@ describe('webhook endpoint circuit breaker', () => {
       config: t.container.config,
       db: t.container.db,
       logger: t.container.logger,
-      metrics: createMetrics(),
+      metrics: createMetrics({ processMetrics: false }),
     }).worker;
     try {
       const user = await registerUser(t);

@@ -6,7 +6,7 @@ import { CapturedLogs } from '../../support/test-app';
 
 /** The registry with the web3 gauges over a fake repository answering `pending`. */
 function setup(pending: () => Promise<PendingSendsOfChain[]>, chainIds: number[] = [31337, 11155111]) {
-  const metrics = createMetrics();
+  const metrics = createMetrics({ processMetrics: false });
   const logs = new CapturedLogs();
   const repo = { pendingSendsByChain: jest.fn(pending) };
   registerWeb3Metrics({ metrics, repo, chainIds, logger: createLogger('debug', [logs]), scrapeTimeoutMs: 50 });

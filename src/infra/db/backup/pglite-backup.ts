@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync, openAsBlob, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { PgliteDatabase } from '../pglite';
 import { BackupError, type BackupEngine } from './backup-engine';
 
@@ -29,7 +29,7 @@ export class PgliteBackup implements BackupEngine {
   }
 
   async restore(path: string): Promise<void> {
-    const db = await PgliteDatabase.open(this.dataDir, await readFile(path));
+    const db = await PgliteDatabase.open(this.dataDir, await openAsBlob(path));
     await db.close();
   }
 }
