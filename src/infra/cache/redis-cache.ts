@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { withTimeout } from '../db/database';
+import { withTimeout } from '../../shared/timeout';
 import type { Cache } from './cache';
 
 // INCR and the first window's PEXPIRE in one step, so a crash between them cannot leave a counter

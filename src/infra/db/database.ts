@@ -1,8 +1,5 @@
 import type { Transaction, TransactionRunner } from '../../shared/transaction';
 
-// Kept importable from here, where the engines and the cache have always found it.
-export { withTimeout } from '../../shared/timeout';
-
 /**
  * The one query/transaction interface of the SQL engines. SQL adapters run their statements on a
  * SqlClient and never know which engine runs it; ports and services see only the opaque

@@ -4,12 +4,12 @@ import {
   asTransaction,
   isAbortedTransactionError,
   transactionWithRetry,
-  withTimeout,
   type Database,
   type QueryResult,
   type SqlClient,
   type SqlTransaction,
 } from './database';
+import { withTimeout } from '../../shared/timeout';
 
 /**
  * Embedded PostgreSQL (WebAssembly, in-process). One connection: PGlite queues statements and

@@ -6,13 +6,13 @@ import {
   asTransaction,
   isAbortedTransactionError,
   transactionWithRetry,
-  withTimeout,
   type Database,
   type QueryOptions,
   type QueryResult,
   type SqlClient,
   type SqlTransaction,
 } from './database';
+import { withTimeout } from '../../shared/timeout';
 
 const INT8_OID = 20;
 
