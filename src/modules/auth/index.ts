@@ -10,5 +10,3 @@ export { ADMIN_ROLES, type AdminRole } from './permissions';
 export { assertAcceptablePassword, isCommonPassword } from './password-policy';
 // The API-client shapes the admin routes reuse.
 export { apiClientView, createApiClientBody } from './auth.schemas';
-// A merchant's API clients, used by the merchant module (and built by the container).
-export type { MerchantApiClients, MerchantApiClient } from './merchant-api-clients';
