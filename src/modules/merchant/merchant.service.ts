@@ -56,6 +56,7 @@ export class MerchantService {
     if (wallet.status !== 'active') {
       throw new Conflict('wallet_not_active', 'A merchant needs an active wallet to be paid into', { status: wallet.status });
     }
+    // A bound against runaway creation, not an invariant: two creates at the same moment may both pass.
     if ((await this.merchants.countByOwner(principal.sub)) >= MERCHANTS_PER_OWNER_MAX) {
       throw new Unprocessable('merchant_limit', 'The account already runs the most merchants allowed', { max: MERCHANTS_PER_OWNER_MAX });
     }
