@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     DATABASE_URL: appDb.toString(),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    PUBLIC_BASE_URL: 'https://bench.example.com',
     JWT_SECRET: randomUUID() + randomUUID(),
     ENCRYPTION_KEYS: `bench:${Buffer.from(randomUUID().replace(/-/g, ''), 'utf8').toString('base64')}`,
     ADMIN_EMAIL: 'bench-admin@example.com',

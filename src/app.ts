@@ -17,6 +17,7 @@ import { agentPaymentRoutes, agentRoutes, type AgentModule, mountUcpProfile, ucp
 import { authRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
+import { catalogRoutes, merchantRoutes, type MerchantModule } from './modules/merchant';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -56,6 +57,7 @@ export interface AppDeps {
     web3Wallets: Web3WalletService;
     web3Sends: Web3SendService;
     agents: AgentModule;
+    merchants: MerchantModule;
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;
@@ -120,6 +122,8 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   agentRoutes(api, services.agents.agents);
   ucpRoutes(api, services.agents.ucp, limits);
   mandateRoutes(api, services.agents.mandates);
+  merchantRoutes(api, services.merchants.merchants);
+  catalogRoutes(api, services.merchants.catalog);
   mountUcpProfile(app, api, API_BASE_PATH);
   applePayRoutes(api, services.applePay, limits);
   googlePayRoutes(api, services.googlePay, limits);

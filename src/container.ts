@@ -16,6 +16,7 @@ import { createAuthModule } from './modules/auth';
 import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
 import { createLedgerService } from './modules/ledger';
+import { createMerchantModule } from './modules/merchant';
 import { createWalletModule } from './modules/wallet';
 import {
   createApplePayService,
@@ -75,7 +76,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   // Agents' credentials and status are asked by the token exchange and every agent token check.
   const agentRepository = createAgentStore(db);
-  const { service: auth, locks } = await createAuthModule({ config, db, cache, logger, agentCredentials: agentRepository });
+  const {
+    service: auth,
+    locks,
+    merchantClients,
+  } = await createAuthModule({ config, db, cache, logger, agentCredentials: agentRepository });
 
   // Built before the services that emit events: they take `webhooks.outbox` and call
   // `outbox.enqueue(tx, events)` inside their own transactions.
@@ -90,6 +95,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const walletModule = createWalletModule({ db, cache, outbox: webhooks.outbox, events });
   const walletRepository = walletModule.repository;
   const wallets = walletModule.service;
+  // Merchants bind one of their owner's wallets (checked by the wallet service) and get API clients from auth.
+  const merchants = createMerchantModule({ db, wallets, credentials: merchantClients, publicBaseUrl: config.PUBLIC_BASE_URL });
   const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
   const funding = createFundingModule({
     config,
@@ -151,6 +158,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     web3Wallets: web3.wallets,
     web3Sends: web3.sends,
     agents,
+    merchants,
     paymentSessions,
     applePay,
     googlePay,

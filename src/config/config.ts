@@ -78,6 +78,15 @@ const envSchema = z.object({
   // running on the development JWT secret is not reachable from the network by default.
   HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Where clients reach this deployment: the merchants' UCP endpoints (and later the discovery
+  // profile) are absolute URLs under it. Unset: http://localhost:PORT (resolved in configSchema
+  // below); production requires an https URL.
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL, e.g. https://pay.example.com' })
+    .max(500)
+    .refine((u) => !/[?#]/.test(u), 'must not carry a query or a fragment')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   DATABASE_URL: z
@@ -200,6 +209,7 @@ const configSchema = envSchema.transform((env) => ({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
   // The API description is a map for attackers too: opt in to it in production.
   API_DOCS_ENABLED: env.API_DOCS_ENABLED ?? env.NODE_ENV !== 'production',
+  PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`,
 }));
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -246,6 +256,9 @@ function assertProductionReady(config: Config): void {
   }
   if (config.METRICS_TOKEN && PLACEHOLDER_SECRET.test(config.METRICS_TOKEN)) {
     problems.push('  METRICS_TOKEN: a template placeholder is refused; set a random token (openssl rand -hex 32) in production');
+  }
+  if (!config.PUBLIC_BASE_URL.startsWith('https://')) {
+    problems.push('  PUBLIC_BASE_URL: set the https URL clients reach this deployment at (merchants publish UCP endpoints under it)');
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }

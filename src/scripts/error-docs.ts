@@ -16,6 +16,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   token: 'Tokens',
   web3: 'Web3',
   webhook: 'Webhooks',
+  merchant: 'Merchants (catalog, API clients)',
 };
 
 /** docs/errors.md, rendered from the catalogue: a table per module of code, HTTP status and meaning. */

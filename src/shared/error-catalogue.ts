@@ -269,6 +269,20 @@ export const ERROR_CATALOGUE = {
       meaning: 'The account already has the most webhook endpoints allowed; details.max says how many.',
     },
   },
+  merchant: {
+    merchant_not_found: { kind: 'not_found', meaning: "The merchant does not exist or is not the caller's." },
+    merchant_currency_mismatch: {
+      kind: 'unprocessable',
+      meaning: "A price is not in the merchant's currency (its wallet's); details.currency says which it takes.",
+    },
+    product_not_found: { kind: 'not_found', meaning: "The product is not in this merchant's catalog." },
+    product_exists: { kind: 'conflict', meaning: "The merchant's catalog already has a product with this id." },
+    merchant_api_client_not_found: { kind: 'not_found', meaning: 'The merchant has no such unrevoked API client.' },
+    merchant_limit: {
+      kind: 'unprocessable',
+      meaning: 'The account or merchant already has the most of this resource allowed; details.max says how many.',
+    },
+  },
 } as const satisfies Record<string, Record<string, ErrorEntry>>;
 
 type Catalogue = typeof ERROR_CATALOGUE;

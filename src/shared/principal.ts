@@ -11,6 +11,8 @@ export interface Principal {
   ownerId?: string;
   /** For agents: the version of the credentials the token was issued under (rotation counts it up). */
   credentialsVersion?: number;
+  /** For a merchant's API clients: the one merchant the token may act for. */
+  merchantId?: string;
   /** The token's `jti`, when it has one: logout denylists it until `tokenExpiresAtMs`. */
   tokenId?: string;
   /** When the token this principal came from expires (ms since the epoch). */

@@ -89,12 +89,26 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfig with NODE_ENV=production', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), ENCRYPTION_KEYS: strongKey() };
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEYS: strongKey(),
+    PUBLIC_BASE_URL: 'https://pay.example.com',
+  };
 
   it('when the secrets are strong, then it loads', () => {
     const config = loadConfig(production);
     expect(config.NODE_ENV).toBe('production');
     expect(config.ENCRYPTION_KEYS[0]?.id).toBe('k1');
+  });
+
+  it('when PUBLIC_BASE_URL is unset or plain http in production, then it is refused by name; https loads without a trailing slash', () => {
+    const { PUBLIC_BASE_URL: _omitted, ...rest } = production;
+    expect(configErrorOf(rest).message).toMatch(/PUBLIC_BASE_URL: /);
+    expect(configErrorOf({ ...production, PUBLIC_BASE_URL: 'http://pay.example.com' }).message).toMatch(/PUBLIC_BASE_URL: /);
+    expect(loadConfig({ ...production, PUBLIC_BASE_URL: 'https://pay.example.com/ocp/' }).PUBLIC_BASE_URL).toBe(
+      'https://pay.example.com/ocp',
+    );
   });
 
   it('when API_DOCS_ENABLED is unset, then the docs are off in production and on elsewhere; it can be turned on', () => {
@@ -148,7 +162,12 @@ describe('loadConfig with NODE_ENV=production', () => {
 });
 
 describe('JWT_SECRET strength outside and inside production', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), ENCRYPTION_KEYS: strongKey() };
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEYS: strongKey(),
+    PUBLIC_BASE_URL: 'https://pay.example.com',
+  };
 
   it.each([
     ['the k8s template placeholder', 'CHANGE-ME-to-64-random-hex-characters'],
@@ -175,7 +194,16 @@ describe('JWT_SECRET strength outside and inside production', () => {
 
   it('when NODE_ENV is unset and HOST is not loopback, then the production secret checks apply', () => {
     expect(configErrorOf({ HOST: '0.0.0.0', ENCRYPTION_KEYS: strongKey() }).message).toMatch(/JWT_SECRET: the development default/);
-    expect(loadConfig({ HOST: '0.0.0.0', JWT_SECRET: production.JWT_SECRET, ENCRYPTION_KEYS: strongKey() }).NODE_ENV).toBe('development');
+    const exposed = { HOST: '0.0.0.0', JWT_SECRET: production.JWT_SECRET, ENCRYPTION_KEYS: strongKey() };
+    expect(configErrorOf(exposed).message).toMatch(/PUBLIC_BASE_URL: /);
+    expect(loadConfig({ ...exposed, PUBLIC_BASE_URL: production.PUBLIC_BASE_URL }).NODE_ENV).toBe('development');
+  });
+
+  it('when PUBLIC_BASE_URL is unset outside production, then it is localhost on PORT; other schemes, queries or fragments are refused', () => {
+    expect(loadConfig({ PORT: '8080' }).PUBLIC_BASE_URL).toBe('http://localhost:8080');
+    for (const bad of ['ftp://example.com', 'javascript:alert(1)', 'example.com', 'https://example.com/?a=1', 'https://example.com/#x']) {
+      expect(configErrorOf({ PUBLIC_BASE_URL: bad }).message).toMatch(/PUBLIC_BASE_URL: /);
+    }
   });
 
   it('when nothing is set, then the server listens on loopback only and says nothing', () => {

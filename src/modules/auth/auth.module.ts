@@ -9,6 +9,7 @@ import { SqlAuthRepository } from './adapters/sql-auth.repository';
 import type { AgentCredentialStore } from './agent-credentials';
 import { AuthService } from './auth.service';
 import { LoginLocks } from './login-locks';
+import { MerchantApiClients } from './merchant-api-clients';
 import { TokenIssuer } from './token-issuer';
 import { TokenRevocations } from './token-revocations';
 
@@ -41,9 +42,10 @@ export async function createAuthModule(d: AuthModuleDeps) {
       await revocations.warm();
     });
   }
+  const repository = new SqlAuthRepository(db);
   const service = new AuthService(
     db,
-    new SqlAuthRepository(db),
+    repository,
     tokenIssuer,
     logger,
     {
@@ -55,5 +57,6 @@ export async function createAuthModule(d: AuthModuleDeps) {
     d.agentCredentials,
   );
   await service.ensureInitialAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
-  return { service, locks };
+  const merchantClients = new MerchantApiClients(db, repository, logger, revocations);
+  return { service, locks, merchantClients };
 }

@@ -29,6 +29,8 @@ export interface ApiClient {
   createdBy: string;
   createdAt: Date;
   revokedAt: Date | null;
+  /** Set for a merchant's credentials: its tokens reach that merchant's routes only. */
+  merchantId?: string | null;
 }
 
 /**
@@ -54,7 +56,10 @@ export interface AuthRepository {
 
   createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: Transaction): Promise<ApiClient>;
   findApiClient(clientId: string): Promise<ApiClient | null>;
-  revokeApiClient(id: string, tx?: Transaction): Promise<boolean>;
+  /** Revokes an unrevoked client; with `merchantId`, only one bound to that merchant. */
+  revokeApiClient(id: string, tx?: Transaction, merchantId?: string): Promise<boolean>;
+  /** A merchant's clients, revoked ones too, newest first; at most `limit`. */
+  listApiClientsOfMerchant(merchantId: string, limit: number): Promise<ApiClient[]>;
 }
 
 export class EmailTaken extends Error {}

@@ -129,7 +129,12 @@ export class AuthService {
     if (!client || client.revokedAt || !timingSafeEqual(presented, stored)) {
       throw new Unauthorized('Client credentials are invalid', 'invalid_client');
     }
-    const principal: Principal = { sub: client.id, role: 'service', permissions: client.permissions };
+    const principal: Principal = {
+      sub: client.id,
+      role: 'service',
+      permissions: client.permissions,
+      ...(client.merchantId ? { merchantId: client.merchantId } : {}),
+    };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
 

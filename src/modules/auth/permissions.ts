@@ -41,6 +41,15 @@ export const ADMIN_PERMISSIONS = [
 /** A person managing their own AI agents; never granted to API clients or agents themselves. */
 export const OWNER_PERMISSIONS = ['agent:manage'] as const;
 
+/** A person running their merchants: the merchant itself, its catalog and its API clients. */
+export const MERCHANT_PERMISSIONS = ['merchant:manage', 'merchant:read', 'merchant:products:write'] as const;
+
+/**
+ * What a merchant's API client is granted, always bound to its one merchant (the token's `mer`
+ * claim). Not grantable to the operators' API clients: without a merchant they would reach none.
+ */
+export const MERCHANT_CLIENT_PERMISSIONS = ['merchant:read', 'merchant:products:write'] as const;
+
 /** All an agent's token carries: it reaches agent routes only, never owner or admin routes. */
 export const AGENT_PERMISSIONS = ['agent:pay'] as const;
 
@@ -51,6 +60,7 @@ export type Permission =
   | (typeof USER_PERMISSIONS)[number]
   | (typeof ADMIN_PERMISSIONS)[number]
   | (typeof OWNER_PERMISSIONS)[number]
+  | (typeof MERCHANT_PERMISSIONS)[number]
   | (typeof AGENT_PERMISSIONS)[number];
 
 export const ADMIN_ROLES = ['admin', 'support', 'finance', 'auditor'] as const;
@@ -61,7 +71,7 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
  * every JWT role `admin` as privileged on refunds, so the narrower roles must not reach user routes.
  */
 export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = {
-  admin: [...USER_PERMISSIONS, ...OWNER_PERMISSIONS, ...ADMIN_PERMISSIONS],
+  admin: [...USER_PERMISSIONS, ...OWNER_PERMISSIONS, ...MERCHANT_PERMISSIONS, ...ADMIN_PERMISSIONS],
   // Front line: finds customers and transactions, stops harm (freeze, lock), opens refund requests.
   support: [
     'admin:customers:read',
@@ -103,5 +113,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
 
 /** `adminRole` matters for role 'admin' only; an admin without one has the full `admin` role. */
 export function permissionsForUserRole(role: 'user' | 'admin', adminRole?: AdminRole | null): string[] {
-  return role === 'admin' ? [...ADMIN_ROLE_PERMISSIONS[adminRole ?? 'admin']] : [...USER_PERMISSIONS, ...OWNER_PERMISSIONS];
+  return role === 'admin'
+    ? [...ADMIN_ROLE_PERMISSIONS[adminRole ?? 'admin']]
+    : [...USER_PERMISSIONS, ...OWNER_PERMISSIONS, ...MERCHANT_PERMISSIONS];
 }

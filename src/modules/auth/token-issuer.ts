@@ -14,6 +14,7 @@ const claimsSchema = z.object({
   permissions: z.array(z.string()),
   owner: z.string().optional(),
   cv: z.number().int().positive().optional(),
+  mer: z.string().min(1).max(64).optional(),
   jti: z.string().min(1).max(64).optional(),
   iat: z.number(),
   exp: z.number(),
@@ -45,6 +46,7 @@ export class TokenIssuer {
       permissions: principal.permissions,
       ...(principal.ownerId ? { owner: principal.ownerId } : {}),
       ...(principal.credentialsVersion ? { cv: principal.credentialsVersion } : {}),
+      ...(principal.merchantId ? { mer: principal.merchantId } : {}),
     };
     return jwt.sign(claims, this.key, {
       algorithm: ALGORITHM,
@@ -76,7 +78,7 @@ export class TokenIssuer {
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new Unauthorized('Access token is invalid', 'invalid_token');
-    const { sub, role, permissions, owner, cv, jti, exp } = claims.data;
+    const { sub, role, permissions, owner, cv, mer, jti, exp } = claims.data;
     // Frozen: one principal now serves every request that carries the token.
     const principal: Principal = Object.freeze({
       sub,
@@ -84,6 +86,7 @@ export class TokenIssuer {
       permissions: Object.freeze(permissions),
       ...(owner ? { ownerId: owner } : {}),
       ...(cv ? { credentialsVersion: cv } : {}),
+      ...(mer ? { merchantId: mer } : {}),
       ...(jti ? { tokenId: jti } : {}),
       tokenExpiresAtMs: exp * 1000,
     });

@@ -75,6 +75,7 @@ describe('/metrics, /docs and /openapi.json in production by default', () => {
     NODE_ENV: 'production',
     JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    PUBLIC_BASE_URL: 'https://pay.example.com',
   };
   let t: TestApp;
   beforeAll(async () => {

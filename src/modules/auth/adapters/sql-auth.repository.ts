@@ -22,6 +22,7 @@ interface ApiClientRow {
   created_by: string;
   created_at: Date;
   revoked_at: Date | null;
+  merchant_id: string | null;
 }
 
 const toUser = (r: UserRow): User => ({
@@ -43,6 +44,7 @@ const toApiClient = (r: ApiClientRow): ApiClient => ({
   createdBy: r.created_by,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
+  merchantId: r.merchant_id,
 });
 
 /** The PostgreSQL adapter; PGlite runs the same SQL. */
@@ -116,9 +118,9 @@ export class SqlAuthRepository implements AuthRepository {
 
   async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: Transaction): Promise<ApiClient> {
     const { rows } = await sqlOf(tx, this.db).query<ApiClientRow>(
-      `INSERT INTO api_clients (id, client_id, name, secret_hash, permissions, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [c.id, c.clientId, c.name, c.secretHash, c.permissions, c.createdBy],
+      `INSERT INTO api_clients (id, client_id, name, secret_hash, permissions, created_by, merchant_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [c.id, c.clientId, c.name, c.secretHash, c.permissions, c.createdBy, c.merchantId ?? null],
     );
     return toApiClient(rows[0]!);
   }
@@ -128,10 +130,19 @@ export class SqlAuthRepository implements AuthRepository {
     return rows[0] ? toApiClient(rows[0]) : null;
   }
 
-  async revokeApiClient(id: string, tx?: Transaction): Promise<boolean> {
-    const { rowCount } = await sqlOf(tx, this.db).query('UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
-      id,
-    ]);
+  async revokeApiClient(id: string, tx?: Transaction, merchantId?: string): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx, this.db).query(
+      'UPDATE api_clients SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR merchant_id = $2)',
+      [id, merchantId ?? null],
+    );
     return rowCount > 0;
+  }
+
+  async listApiClientsOfMerchant(merchantId: string, limit: number): Promise<ApiClient[]> {
+    const { rows } = await this.db.query<ApiClientRow>(
+      'SELECT * FROM api_clients WHERE merchant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
+      [merchantId, limit],
+    );
+    return rows.map(toApiClient);
   }
 }
