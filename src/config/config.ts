@@ -80,7 +80,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // Where clients reach this deployment: the merchants' UCP endpoints (and later the discovery
   // profile) are absolute URLs under it. Unset: http://localhost:PORT (resolved in configSchema
-  // below); production requires an https URL.
+  // below); production requires an https URL (plain http only for a loopback host).
   PUBLIC_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL, e.g. https://pay.example.com' })
     .max(500)
@@ -233,7 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   // An unset NODE_ENV on a network interface is most likely a forgotten production setting: check it as one.
   const exposedWithoutEnv = defined.NODE_ENV === undefined && !isLoopbackHost(config.HOST);
-  if (config.NODE_ENV === 'production' || exposedWithoutEnv) assertProductionReady(config);
+  if (config.NODE_ENV === 'production' || exposedWithoutEnv) assertProductionReady(config, defined);
   assertProvidersConfigured(config);
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together');
@@ -241,7 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze(config);
 }
 
-function assertProductionReady(config: Config): void {
+function assertProductionReady(config: Config, given: NodeJS.ProcessEnv): void {
   const problems: string[] = [];
   const jwtProblem = jwtSecretProblem(config.JWT_SECRET);
   if (jwtProblem) {
@@ -257,7 +257,9 @@ function assertProductionReady(config: Config): void {
   if (config.METRICS_TOKEN && PLACEHOLDER_SECRET.test(config.METRICS_TOKEN)) {
     problems.push('  METRICS_TOKEN: a template placeholder is refused; set a random token (openssl rand -hex 32) in production');
   }
-  if (!config.PUBLIC_BASE_URL.startsWith('https://')) {
+  // Set explicitly, and https but on this machine (a local compose stack): the default is a guess.
+  const publicUrl = new URL(config.PUBLIC_BASE_URL);
+  if (given.PUBLIC_BASE_URL === undefined || (publicUrl.protocol !== 'https:' && !isLoopbackHost(publicUrl.hostname))) {
     problems.push('  PUBLIC_BASE_URL: set the https URL clients reach this deployment at (merchants publish UCP endpoints under it)');
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

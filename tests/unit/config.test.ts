@@ -102,10 +102,13 @@ describe('loadConfig with NODE_ENV=production', () => {
     expect(config.ENCRYPTION_KEYS[0]?.id).toBe('k1');
   });
 
-  it('when PUBLIC_BASE_URL is unset or plain http in production, then it is refused by name; https loads without a trailing slash', () => {
+  it('when PUBLIC_BASE_URL is unset, or plain http off loopback, in production, then it is refused by name; https loads without a trailing slash', () => {
     const { PUBLIC_BASE_URL: _omitted, ...rest } = production;
     expect(configErrorOf(rest).message).toMatch(/PUBLIC_BASE_URL: /);
     expect(configErrorOf({ ...production, PUBLIC_BASE_URL: 'http://pay.example.com' }).message).toMatch(/PUBLIC_BASE_URL: /);
+    // Plain http on this machine only: a compose stack on localhost.
+    expect(loadConfig({ ...production, PUBLIC_BASE_URL: 'http://localhost:3000' }).PUBLIC_BASE_URL).toBe('http://localhost:3000');
+    expect(loadConfig({ ...production, PUBLIC_BASE_URL: 'http://[::1]:3000' }).PUBLIC_BASE_URL).toBe('http://[::1]:3000');
     expect(loadConfig({ ...production, PUBLIC_BASE_URL: 'https://pay.example.com/ocp/' }).PUBLIC_BASE_URL).toBe(
       'https://pay.example.com/ocp',
     );
