@@ -1,6 +1,7 @@
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import type { Logger } from '../../infra/logger';
 import type { TransactionRunner } from '../../shared/transaction';
+import type { MerchantApiClientRecord, MerchantCredentials } from '../merchant';
 import type { ApiClient, AuthRepository } from './auth.repository';
 import { MERCHANT_CLIENT_PERMISSIONS } from './permissions';
 import type { TokenRevocations } from './token-revocations';
@@ -8,23 +9,13 @@ import type { TokenRevocations } from './token-revocations';
 /** How many API clients a merchant's list shows; a merchant needs a handful. */
 export const MERCHANT_API_CLIENTS_MAX = 100;
 
-/** A merchant's API client as its owner sees it: never the secret, which is shown once at creation. */
-export interface MerchantApiClient {
-  id: string;
-  clientId: string;
-  name: string;
-  permissions: string[];
-  createdAt: Date;
-  revokedAt: Date | null;
-}
-
 /**
  * A merchant's server-to-server credentials: ordinary API clients (the same `client_credentials`
  * exchange, the same revocation markers) recorded with the merchant they are bound to, granted the
  * merchant-scoped permissions only. The token carries the binding (`mer`), and the merchant module
  * lets such a token reach that merchant and no other. Callers check that the merchant is the caller's.
  */
-export class MerchantApiClients {
+export class MerchantApiClients implements MerchantCredentials {
   constructor(
     private readonly db: TransactionRunner,
     private readonly repo: AuthRepository,
@@ -33,7 +24,7 @@ export class MerchantApiClients {
   ) {}
 
   /** The secret is returned once and stored only hashed. */
-  async create(createdBy: string, merchantId: string, name: string): Promise<MerchantApiClient & { clientSecret: string }> {
+  async create(createdBy: string, merchantId: string, name: string): Promise<MerchantApiClientRecord & { clientSecret: string }> {
     const clientSecret = newSecret();
     const client = await this.repo.createApiClient({
       id: newId('cli'),
@@ -48,7 +39,7 @@ export class MerchantApiClients {
     return { ...toView(client), clientSecret };
   }
 
-  async list(merchantId: string): Promise<MerchantApiClient[]> {
+  async list(merchantId: string): Promise<MerchantApiClientRecord[]> {
     return (await this.repo.listApiClientsOfMerchant(merchantId, MERCHANT_API_CLIENTS_MAX)).map(toView);
   }
 
@@ -65,7 +56,7 @@ export class MerchantApiClients {
   }
 }
 
-const toView = (c: ApiClient): MerchantApiClient => ({
+const toView = (c: ApiClient): MerchantApiClientRecord => ({
   id: c.id,
   clientId: c.clientId,
   name: c.name,

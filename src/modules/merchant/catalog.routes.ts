@@ -17,11 +17,7 @@ export function catalogRoutes(api: Api, catalog: CatalogService): void {
     params: idParams,
     body: createProductBody,
     responses: { 201: { description: 'The new product', schema: productView } },
-    handler: async ({ params, body, principal }) => {
-      const { price, ...rest } = body;
-      const product = await catalog.add(principal, params.id, { ...rest, price: { amountMinor: price.amount, currency: price.currency } });
-      return { status: 201, body: toProductView(product) };
-    },
+    handler: async ({ params, body, principal }) => ({ status: 201, body: toProductView(await catalog.add(principal, params.id, body)) }),
   });
 
   api.route({
@@ -62,11 +58,10 @@ export function catalogRoutes(api: Api, catalog: CatalogService): void {
     params: productParams,
     body: updateProductBody,
     responses: { 200: { description: 'The changed product', schema: productView } },
-    handler: async ({ params, body, principal }) => {
-      const { price, ...rest } = body;
-      const update = { ...rest, ...(price ? { price: { amountMinor: price.amount, currency: price.currency } } : {}) };
-      return { status: 200, body: toProductView(await catalog.update(principal, params.id, params.productId, update)) };
-    },
+    handler: async ({ params, body, principal }) => ({
+      status: 200,
+      body: toProductView(await catalog.update(principal, params.id, params.productId, body)),
+    }),
   });
 
   api.route({

@@ -8,8 +8,9 @@ import { ProductIdTaken, type Merchant, type MerchantRepository, type Product, t
 /** How many products one merchant's catalog may hold. */
 export const PRODUCTS_PER_MERCHANT_MAX = 10_000;
 
+/** As the API carries it: minor units and the currency they are in. */
 export interface Price {
-  amountMinor: bigint;
+  amount: bigint;
   currency: string;
 }
 
@@ -48,7 +49,7 @@ export class CatalogService {
         merchantId: merchant.id,
         id: input.id ?? newId('prd'),
         title: input.title,
-        priceMinor: input.price.amountMinor,
+        priceMinor: input.price.amount,
         currency: merchant.currency,
         stock: input.stock ?? null,
         imageUrl: input.imageUrl ?? null,
@@ -77,7 +78,7 @@ export class CatalogService {
     if (input.price) assertCurrency(merchant, input.price);
     const changes: ProductChanges = {
       title: input.title,
-      priceMinor: input.price?.amountMinor,
+      priceMinor: input.price?.amount,
       stock: input.stock,
       imageUrl: input.imageUrl,
     };

@@ -1,5 +1,7 @@
 // The merchant module's public surface: what the container and the app use. The SQL adapter, the
-// services' ports and the access checks are private to it; add a name here when another module needs it.
+// other ports and the access checks are private to it; add a name here when another module needs it.
 export { createMerchantModule, type MerchantModule } from './merchant.module';
 export { merchantRoutes } from './merchant.routes';
 export { catalogRoutes } from './catalog.routes';
+// The port the auth module's API clients implement for merchants.
+export type { MerchantApiClientRecord, MerchantCredentials } from './merchant.service';
