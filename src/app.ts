@@ -13,11 +13,11 @@ import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
-import { agentPaymentRoutes, agentRoutes, type AgentModule, mountUcpProfile, ucpRoutes, mandateRoutes } from './modules/agent';
+import { agentPaymentRoutes, agentRoutes, type AgentModule, ucpRoutes, mandateRoutes } from './modules/agent';
 import { authRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
-import { catalogRoutes, merchantRoutes, type MerchantModule } from './modules/merchant';
+import { catalogRoutes, merchantRoutes, orderRoutes, type MerchantModule } from './modules/merchant';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -36,6 +36,7 @@ import { web3Routes, type Web3SendService, type Web3WalletService } from './modu
 import { webhookRoutes, type WebhookService } from './modules/webhook';
 import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
+import { mountUcp } from './protocols/ucp';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -124,12 +125,22 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   mandateRoutes(api, services.agents.mandates);
   merchantRoutes(api, services.merchants.merchants);
   catalogRoutes(api, services.merchants.catalog);
-  mountUcpProfile(app, api, API_BASE_PATH);
+  orderRoutes(api, services.merchants.orders);
   applePayRoutes(api, services.applePay, limits);
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);
   mobileFundingRoutes(api, services.mobileFunding, limits);
   app.use(API_BASE_PATH, api.router);
+  // The merchants' UCP business endpoints and the discovery profiles (docs/ucp.md).
+  mountUcp(app, {
+    checkouts: services.merchants.checkouts,
+    idempotency: services.idempotency,
+    logger,
+    registry: api.registry,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    apiBasePath: API_BASE_PATH,
+    handlerName: config.UCP_PAYMENT_HANDLER_NAME,
+  });
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.
   if (config.API_DOCS_ENABLED) {

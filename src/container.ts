@@ -96,7 +96,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const walletRepository = walletModule.repository;
   const wallets = walletModule.service;
   // Merchants bind one of their owner's wallets (checked by the wallet service) and get API clients from auth.
-  const merchants = createMerchantModule({ db, wallets, credentials: merchantClients, publicBaseUrl: config.PUBLIC_BASE_URL });
+  const merchants = createMerchantModule({
+    db,
+    wallets,
+    credentials: merchantClients,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    outbox: webhooks.outbox,
+    checkoutTtlMs: config.UCP_CHECKOUT_TTL_SECONDS * 1000,
+  });
   const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
   const funding = createFundingModule({
     config,

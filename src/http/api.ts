@@ -42,8 +42,11 @@ export interface RouteSpec<P, Q, B> {
   /** Default false: the route needs a valid bearer token. */
   public?: boolean;
   permission?: string;
-  /** Money-moving POSTs: require an Idempotency-Key and replay the first reply for repeats. */
-  idempotent?: boolean;
+  /**
+   * Money-moving POSTs: require an Idempotency-Key and replay the first reply for repeats.
+   * 'optional': the same when the client sends a key, and no idempotency without one (UCP's writes).
+   */
+  idempotent?: boolean | 'optional';
   params?: ZodType<P>;
   query?: ZodType<Q>;
   body?: ZodType<B>;
@@ -78,23 +81,38 @@ export const ERROR_SCHEMA = z
   })
   .meta({ id: 'Error' });
 
+export interface ApiOptions {
+  /** Another Api's registry, so both sets of routes land in one OpenAPI document. */
+  registry?: OpenAPIRegistry;
+  /** The body of every 4xx answer in the OpenAPI document (default: OCP's error). */
+  errorSchema?: ZodType;
+  /** Whose Idempotency-Keys a request's key is among (default: the authenticated caller's). */
+  idempotencyScope?: (req: Request) => string;
+}
+
 /**
  * Declares a route once: it is mounted on Express with its zod validation and auth checks, and the
  * same schemas describe it in the OpenAPI document.
  */
 export class Api {
   readonly router = Router();
-  readonly registry = new OpenAPIRegistry();
+  readonly registry: OpenAPIRegistry;
+  private readonly scope: (req: Request) => string;
 
   constructor(
     readonly basePath: string,
     private readonly idempotency?: IdempotencyService,
+    private readonly options: ApiOptions = {},
   ) {
-    this.registry.registerComponent('securitySchemes', 'bearerAuth', {
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'JWT',
-    });
+    this.scope = options.idempotencyScope ?? callerScope;
+    this.registry = options.registry ?? new OpenAPIRegistry();
+    if (!options.registry) {
+      this.registry.registerComponent('securitySchemes', 'bearerAuth', {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+      });
+    }
   }
 
   route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(spec: RouteSpec<P, Q, B>): void {
@@ -114,7 +132,8 @@ export class Api {
           body: parse(spec.body, req.body, 'body'),
         };
         if (spec.headers) parse(spec.headers, req.headers, 'header');
-        if (spec.idempotent) requireIdempotencyKey(req.headers);
+        if (spec.idempotent === true) requireIdempotencyKey(req.headers);
+        else if (spec.idempotent === 'optional' && req.headers['idempotency-key'] !== undefined) parse(IDEMPOTENCY_HEADERS, req.headers, 'header');
         next();
       } catch (error) {
         next(error);
@@ -124,14 +143,14 @@ export class Api {
     // neither spends quota nor is refused by it.
     const replay: RequestHandler = async (req, res, next) => {
       try {
-        if (!(await this.replayIfStored(req, res))) next();
+        if (!hasIdempotencyKey(req) || !(await this.replayIfStored(req, res))) next();
       } catch (error) {
         next(error);
       }
     };
     const run: RequestHandler = async (req, res) => {
       const { params, query, body } = req.validated as { params: P; query: Q; body: B };
-      const claim = spec.idempotent ? await this.claim(req) : undefined;
+      const claim = spec.idempotent && hasIdempotencyKey(req) ? await this.claim(req) : undefined;
       try {
         const reply = await spec.handler({
           params,
@@ -155,7 +174,7 @@ export class Api {
 
   /** Sends the stored reply of an identical earlier request and returns true, or returns false. */
   private async replayIfStored(req: Request, res: Parameters<RequestHandler>[1]): Promise<boolean> {
-    const stored = await this.idempotencyService().storedReply(scope(req), idempotencyKey(req), requestHash(req));
+    const stored = await this.idempotencyService().storedReply(this.scope(req), idempotencyKey(req), requestHash(req));
     if (!stored) return false;
     res.setHeader('Idempotent-Replayed', 'true');
     res.status(stored.status).type('application/json').send(stored.body);
@@ -164,7 +183,7 @@ export class Api {
 
   /** Claims the key for this request (after replayIfStored found nothing). */
   private claim(req: Request): Promise<IdempotencyClaim> {
-    return this.idempotencyService().claim(scope(req), idempotencyKey(req), requestHash(req));
+    return this.idempotencyService().claim(this.scope(req), idempotencyKey(req), requestHash(req));
   }
 
   private idempotencyService(): IdempotencyService {
@@ -181,7 +200,7 @@ export class Api {
     for (const [status, { description, schema }] of Object.entries(spec.responses)) {
       responses[status] = schema ? { description, content: { 'application/json': { schema } } } : { description };
     }
-    responses['4XX'] = { description: 'Client error', content: { 'application/json': { schema: ERROR_SCHEMA } } };
+    responses['4XX'] = { description: 'Client error', content: { 'application/json': { schema: this.options.errorSchema ?? ERROR_SCHEMA } } };
     this.registry.registerPath({
       method: spec.method,
       path: this.basePath + spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
@@ -210,8 +229,12 @@ declare global {
 }
 
 /** Idempotency keys are scoped to the caller. */
-function scope(req: Request): string {
+function callerScope(req: Request): string {
   return (req.principal as Principal).sub;
+}
+
+function hasIdempotencyKey(req: Request): boolean {
+  return req.headers['idempotency-key'] !== undefined;
 }
 
 function idempotencyKey(req: Request): string {

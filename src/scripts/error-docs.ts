@@ -16,7 +16,8 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   token: 'Tokens',
   web3: 'Web3',
   webhook: 'Webhooks',
-  merchant: 'Merchants (catalog, API clients)',
+  merchant: 'Merchants (catalog, API clients, UCP checkout sessions, orders)',
+  ucp: 'UCP business endpoint (/ucp/{merchantId}: these answer as UCP messages, see docs/ucp.md)',
 };
 
 /** docs/errors.md, rendered from the catalogue: a table per module of code, HTTP status and meaning. */

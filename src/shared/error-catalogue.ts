@@ -282,6 +282,39 @@ export const ERROR_CATALOGUE = {
       kind: 'unprocessable',
       meaning: 'The account or merchant already has the most of this resource allowed; details.max says how many.',
     },
+    checkout_not_found: { kind: 'not_found', meaning: 'The merchant has no checkout session with this id.' },
+    checkout_completed: { kind: 'conflict', meaning: 'The checkout session is completed: it can no longer be updated, completed or canceled.' },
+    checkout_canceled: {
+      kind: 'conflict',
+      meaning: 'The checkout session was canceled or has expired: it can no longer be updated, completed or canceled.',
+    },
+    checkout_not_ready: {
+      kind: 'conflict',
+      meaning: 'The checkout session still has errors in its messages (status incomplete): resolve them with an update first.',
+    },
+    checkout_changed: {
+      kind: 'conflict',
+      meaning: 'The checkout session changed while this request ran (another update or complete came first): get it and try again.',
+    },
+    payment_handler_unsupported: {
+      kind: 'unprocessable',
+      meaning: "The checkout's payment_data names a payment handler this merchant does not accept (only the OCP wallet's).",
+    },
+    out_of_stock: {
+      kind: 'conflict',
+      meaning: 'An item of the checkout is no longer in stock in the quantity ordered; nothing was paid.',
+    },
+    order_not_found: { kind: 'not_found', meaning: 'The merchant has no order with this id.' },
+  },
+  ucp: {
+    ucp_agent_missing: {
+      kind: 'validation',
+      meaning: 'A UCP checkout request came without the UCP-Agent header (profile="<platform profile URI>") the REST binding requires.',
+    },
+    ucp_agent_invalid: {
+      kind: 'validation',
+      meaning: 'The UCP-Agent header is not an RFC 8941 dictionary with a profile string holding an absolute http(s) URL.',
+    },
   },
 } as const satisfies Record<string, Record<string, ErrorEntry>>;
 

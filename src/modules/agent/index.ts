@@ -5,4 +5,4 @@ export { createAgentModule, createAgentStore, type AgentModule } from './agent.m
 export { agentRoutes } from './agent.routes';
 export { agentPaymentRoutes } from './agent-payment.routes';
 export { mandateRoutes } from './mandate/mandate.routes';
-export { mountUcpProfile, ucpRoutes } from './ucp/ucp.routes';
+export { ucpRoutes } from './ucp/ucp.routes';

@@ -1,7 +1,16 @@
-// The merchant module's public surface: what the container and the app use. The SQL adapter, the
-// other ports and the access checks are private to it; add a name here when another module needs it.
+// The merchant module's public surface: what the container, the app and the UCP edge use. The SQL
+// adapters, the other ports and the access checks are private to it; add a name here when another
+// module needs it.
 export { createMerchantModule, type MerchantModule } from './merchant.module';
 export { merchantRoutes } from './merchant.routes';
 export { catalogRoutes } from './catalog.routes';
+export { orderRoutes } from './checkout/order.routes';
 // The port the auth module's API clients implement for merchants.
-export type { MerchantApiClientRecord, MerchantCredentials } from './merchant.service';
+export type { MerchantApiClientRecord, MerchantCredentials, PublicMerchant } from './merchant.service';
+// UCP checkout sessions (the protocol edge in src/protocols/ucp calls these services).
+export type { CheckoutService } from './checkout/checkout.service';
+export type { CheckoutCompletionService, CompleteInstrument } from './checkout/checkout-completion.service';
+export type { CheckoutResult } from './checkout/checkout-state';
+export type { CheckoutRequest, RequestedLine } from './checkout/checkout-pricing';
+export type { CheckoutPayment, CheckoutPaymentRequest, CheckoutPayments } from './checkout/checkout-payments';
+export type { Buyer, CheckoutLine, CheckoutMessage, CheckoutSession, CheckoutStatus, Order } from './checkout/checkout.repository';

@@ -1,6 +1,13 @@
 import type { Database } from '../../infra/db/database';
+import type { Outbox } from '../../shared/outbox';
+import { SqlCheckoutRepository } from './adapters/sql-checkout.repository';
 import { SqlMerchantRepository } from './adapters/sql-merchant.repository';
 import { CatalogService } from './catalog.service';
+import { CheckoutCompletionService } from './checkout/checkout-completion.service';
+import type { CheckoutPayments } from './checkout/checkout-payments';
+import { CheckoutLookup } from './checkout/checkout-state';
+import { CheckoutService } from './checkout/checkout.service';
+import { OrderService } from './checkout/order.service';
 import type { MerchantRepository } from './merchant.repository';
 import { MerchantService, type MerchantCredentials, type MerchantWallets } from './merchant.service';
 
@@ -12,14 +19,26 @@ export interface MerchantModuleDeps {
   credentials: MerchantCredentials;
   /** PUBLIC_BASE_URL: the merchants' UCP endpoints are absolute URLs under it. */
   publicBaseUrl: string;
+  /** Where `order.created` is written, in the transaction that places the order. */
+  outbox: Outbox;
+  /** How long a checkout session stays open (UCP_CHECKOUT_TTL_SECONDS). */
+  checkoutTtlMs: number;
 }
 
-/** Merchants and their catalogs on the SQL adapter. */
+/** Merchants, their catalogs, checkout sessions and orders on the SQL adapter. */
 export function createMerchantModule(d: MerchantModuleDeps) {
+  const publicBaseUrl = d.publicBaseUrl.replace(/\/+$/, '');
   const repository: MerchantRepository = new SqlMerchantRepository(d.db);
-  const merchants = new MerchantService(repository, d.wallets, d.credentials, d.publicBaseUrl.replace(/\/+$/, ''));
-  const catalog = new CatalogService(repository);
-  return { merchants, catalog };
+  const sessions = new SqlCheckoutRepository(d.db);
+  const lookup = new CheckoutLookup(sessions, repository, { ttlMs: d.checkoutTtlMs, publicBaseUrl });
+  return {
+    merchants: new MerchantService(repository, d.wallets, d.credentials, publicBaseUrl),
+    catalog: new CatalogService(repository),
+    checkouts: new CheckoutService(lookup, d.db),
+    orders: new OrderService(sessions, repository),
+    /** Completing checkouts needs the payment handler, which the container builds after this module. */
+    completion: (payments: CheckoutPayments) => new CheckoutCompletionService(lookup, d.outbox, payments),
+  };
 }
 
 export type MerchantModule = ReturnType<typeof createMerchantModule>;

@@ -7,8 +7,18 @@ export interface Merchant {
   /** The bound wallet's currency: every catalog price is in it. */
   currency: string;
   displayName: string;
+  /** Tax on a checkout's subtotal in basis points (0 to 10000), rounded half-up once per checkout. */
+  taxRateBps: number;
+  /** The merchant's terms (https), linked from its checkouts; null: none. */
+  termsOfServiceUrl: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface MerchantChanges {
+  displayName?: string;
+  taxRateBps?: number;
+  termsOfServiceUrl?: string | null;
 }
 
 export interface Product {
@@ -38,15 +48,17 @@ export interface ProductChanges {
  * merchant already has a product with that id; nothing else is expected.
  */
 export interface MerchantRepository {
-  insert(merchant: Omit<Merchant, 'createdAt' | 'updatedAt'>): Promise<Merchant>;
+  insert(merchant: Omit<Merchant, 'createdAt' | 'updatedAt' | 'taxRateBps' | 'termsOfServiceUrl'>): Promise<Merchant>;
   findById(id: string): Promise<Merchant | null>;
   countByOwner(ownerId: string): Promise<number>;
   /** Newest first; limit + 1 rows so the caller can tell whether there is a next page. */
   listByOwner(ownerId: string, limit: number, after?: Cursor): Promise<Merchant[]>;
-  updateDisplayName(id: string, displayName: string): Promise<Merchant | null>;
+  update(id: string, changes: MerchantChanges): Promise<Merchant | null>;
 
   insertProduct(product: Omit<Product, 'createdAt' | 'updatedAt'>): Promise<Product>;
   findProduct(merchantId: string, id: string): Promise<Product | null>;
+  /** The products of `ids` that exist (any order); at most a checkout's line count of ids. */
+  findProducts(merchantId: string, ids: readonly string[]): Promise<Product[]>;
   countProducts(merchantId: string): Promise<number>;
   /** Newest first; limit + 1 rows. */
   listProducts(merchantId: string, limit: number, after?: Cursor): Promise<Product[]>;

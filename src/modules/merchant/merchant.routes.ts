@@ -57,7 +57,7 @@ export function merchantRoutes(api: Api, merchants: MerchantService): void {
   api.route({
     method: 'patch',
     path: '/merchants/:id',
-    summary: "Change a merchant's display name (owner only)",
+    summary: "Change a merchant's display name, tax rate or terms URL (owner only)",
     tags,
     permission: 'merchant:manage',
     params: idParams,
@@ -65,7 +65,7 @@ export function merchantRoutes(api: Api, merchants: MerchantService): void {
     responses: { 200: { description: 'The changed merchant', schema: merchantView } },
     handler: async ({ params, body, principal }) => ({
       status: 200,
-      body: toMerchantView(await merchants.rename(principal, params.id, body.displayName)),
+      body: toMerchantView(await merchants.update(principal, params.id, body)),
     }),
   });
 

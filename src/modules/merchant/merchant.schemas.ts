@@ -26,7 +26,28 @@ export const createMerchantBody = z
   })
   .strict();
 
-export const updateMerchantBody = z.object({ displayName }).strict();
+export const TAX_RATE_BPS_MAX = 10_000;
+
+export const updateMerchantBody = z
+  .object({
+    displayName: displayName.optional(),
+    taxRateBps: z
+      .number()
+      .int()
+      .min(0)
+      .max(TAX_RATE_BPS_MAX)
+      .optional()
+      .meta({ description: 'Tax on checkouts in basis points of the subtotal (0 to 10000; 825 = 8.25 %), rounded half-up per checkout' }),
+    termsOfServiceUrl: z
+      .string()
+      .max(IMAGE_URL_CHARS_MAX)
+      .refine(isHttpsUrl, 'must be an absolute https URL')
+      .nullable()
+      .optional()
+      .meta({ description: "The merchant's terms (https), linked from its UCP checkouts; null removes it" }),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
 
 export const merchantView = z
   .object({
@@ -35,7 +56,9 @@ export const merchantView = z
     walletId: z.string(),
     currency: z.string(),
     displayName: z.string(),
-    ucpEndpoint: z.string().meta({ description: "The merchant's public UCP business endpoint (served with the rest of issue #16)" }),
+    taxRateBps: z.number().int().meta({ description: 'Tax on checkouts in basis points of the subtotal' }),
+    termsOfServiceUrl: z.string().nullable(),
+    ucpEndpoint: z.string().meta({ description: "The merchant's UCP business endpoint (its discovery profile is at {ucpEndpoint}/.well-known/ucp)" }),
     createdAt: z.string().meta({ format: 'date-time' }),
     updatedAt: z.string().meta({ format: 'date-time' }),
   })
@@ -50,6 +73,8 @@ export function toMerchantView(m: PublicMerchant) {
     walletId: m.walletId,
     currency: m.currency,
     displayName: m.displayName,
+    taxRateBps: m.taxRateBps,
+    termsOfServiceUrl: m.termsOfServiceUrl,
     ucpEndpoint: m.ucpEndpoint,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),

@@ -3,7 +3,7 @@ import type { Principal } from '../../shared/principal';
 import { Conflict, NotFound, Unprocessable } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { assertMerchantAccess, assertMerchantOwner } from './merchant-access';
-import type { Merchant, MerchantRepository } from './merchant.repository';
+import type { Merchant, MerchantChanges, MerchantRepository } from './merchant.repository';
 
 /** How many merchants one user may run. */
 export const MERCHANTS_PER_OWNER_MAX = 20;
@@ -36,6 +36,10 @@ export interface MerchantCredentials {
 export interface PublicMerchant extends Merchant {
   /** Where the merchant's UCP business endpoint is served (absolute, from PUBLIC_BASE_URL). */
   ucpEndpoint: string;
+}
+
+export function toPublicMerchant(merchant: Merchant, publicBaseUrl: string): PublicMerchant {
+  return { ...merchant, ucpEndpoint: `${publicBaseUrl}/ucp/${merchant.id}` };
 }
 
 /** Users becoming merchants, and the merchants' API credentials. The catalog is CatalogService's. */
@@ -85,10 +89,10 @@ export class MerchantService {
     return this.toPublic(assertMerchantAccess(principal, await this.merchants.findById(id)));
   }
 
-  /** Errors: merchant_not_found (404). */
-  async rename(principal: Principal, id: string, displayName: string): Promise<PublicMerchant> {
+  /** The display name, the tax rate or the terms URL (owner only). Errors: merchant_not_found (404). */
+  async update(principal: Principal, id: string, changes: MerchantChanges): Promise<PublicMerchant> {
     assertMerchantOwner(principal, await this.merchants.findById(id));
-    const updated = await this.merchants.updateDisplayName(id, displayName);
+    const updated = await this.merchants.update(id, changes);
     return this.toPublic(assertMerchantOwner(principal, updated));
   }
 
@@ -119,6 +123,6 @@ export class MerchantService {
   }
 
   private toPublic(merchant: Merchant): PublicMerchant {
-    return { ...merchant, ucpEndpoint: `${this.publicBaseUrl}/ucp/${merchant.id}` };
+    return toPublicMerchant(merchant, this.publicBaseUrl);
   }
 }

@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'agent.payment.completed',
   'agent.payment.refused',
   'agent.approval.requested',
+  'order.created',
 ] as const;
 
 /** What an endpoint subscribes to: one of the event types, or '*' for all of them. */

@@ -115,18 +115,4 @@ describe('POST /api/v1/ucp/checkout/pay', () => {
     expect(res.status).toBe(422);
     expect(res.body.messages[0].code).toBe('payment_handler_unsupported');
   });
-
-  it('when /.well-known/ucp is read, then it describes the OCP payment handler at the pinned version', async () => {
-    const res = await t.http().get('/.well-known/ucp');
-    expect(res.status).toBe(200);
-    expect(res.body.ucp.version).toBe('2026-04-08');
-    expect(res.body.ucp.payment_handlers['dev.ocp.wallet'][0]).toMatchObject({
-      id: 'ocp_wallet',
-      config: { checkout_endpoint: '/api/v1/ucp/checkout/pay' },
-    });
-    const doc = await t.http().get('/openapi.json');
-    expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/.well-known/ucp', '/api/v1/ucp/checkout/pay', '/api/v1/ucp/process', '/api/v1/a2a/transfers']),
-    );
-  });
 });

@@ -8,6 +8,8 @@ const merchant: Merchant = {
   walletId: 'wal_1',
   currency: 'USD',
   displayName: 'Shop',
+  taxRateBps: 0,
+  termsOfServiceUrl: null,
   createdAt: new Date(),
   updatedAt: new Date(),
 };

@@ -1,8 +1,8 @@
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { Api, Reply } from '../../../http/api';
 import { agentPaymentView, paymentReply } from '../agent-payment.schemas';
 import type { CheckoutOutcome, UcpService } from './ucp.service';
-import { checkoutPayBody, checkoutReplyView, intentBody, OCP_HANDLER_ID, OCP_HANDLER_NAME, UCP_VERSION } from './ucp.schemas';
+import { checkoutPayBody, checkoutReplyView, intentBody, UCP_VERSION } from './ucp.schemas';
 
 const STATUS: Record<CheckoutOutcome['kind'], number> = { completed: 201, pending_approval: 202, refused: 422 };
 const checkoutReply = (o: CheckoutOutcome): Reply => ({ status: STATUS[o.kind], body: o.checkout });
@@ -41,44 +41,5 @@ export function ucpRoutes(api: Api, ucp: UcpService, limits: { payment: RequestH
     },
     handler: async ({ body, principal, persistReply }) =>
       paymentReply(await ucp.processIntent(principal, body, (tx, p) => persistReply(tx, paymentReply(p)))),
-  });
-}
-
-/** The UCP profile at /.well-known/ucp: OCP offers one payment handler, paying from agent wallets. */
-export function ucpProfile(apiBasePath: string) {
-  return {
-    ucp: {
-      version: UCP_VERSION,
-      capabilities: {},
-      payment_handlers: {
-        [OCP_HANDLER_NAME]: [
-          {
-            id: OCP_HANDLER_ID,
-            version: UCP_VERSION,
-            available_instruments: [{ type: 'ocp_agent_wallet' }],
-            config: {
-              checkout_endpoint: `${apiBasePath}/ucp/checkout/pay`,
-              intent_endpoint: `${apiBasePath}/ucp/process`,
-              token_endpoint: `${apiBasePath}/auth/token`,
-              amounts: 'integer minor units',
-            },
-          },
-        ],
-      },
-    },
-  };
-}
-
-export function mountUcpProfile(app: Router, api: Api, apiBasePath: string): void {
-  const profile = ucpProfile(apiBasePath);
-  app.get('/.well-known/ucp', (_req, res) => {
-    res.json(profile);
-  });
-  api.registry.registerPath({
-    method: 'get',
-    path: '/.well-known/ucp',
-    summary: "OCP's UCP profile: its payment handler and endpoints",
-    tags: ['ucp'],
-    responses: { 200: { description: 'The UCP profile' } },
   });
 }

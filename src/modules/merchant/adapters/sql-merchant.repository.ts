@@ -1,6 +1,6 @@
 import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
-import { ProductIdTaken, type Merchant, type MerchantRepository, type Product, type ProductChanges } from '../merchant.repository';
+import { ProductIdTaken, type Merchant, type MerchantChanges, type MerchantRepository, type Product, type ProductChanges } from '../merchant.repository';
 
 interface MerchantRow {
   id: string;
@@ -8,6 +8,8 @@ interface MerchantRow {
   wallet_id: string;
   currency: string;
   display_name: string;
+  tax_rate_bps: number;
+  terms_of_service_url: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -30,6 +32,8 @@ const toMerchant = (r: MerchantRow): Merchant => ({
   walletId: r.wallet_id,
   currency: r.currency,
   displayName: r.display_name,
+  taxRateBps: r.tax_rate_bps,
+  termsOfServiceUrl: r.terms_of_service_url,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -46,14 +50,14 @@ const toProduct = (r: ProductRow): Product => ({
   updatedAt: r.updated_at,
 });
 
-const MERCHANT = 'id, owner_id, wallet_id, currency, display_name, created_at, updated_at';
+const MERCHANT = 'id, owner_id, wallet_id, currency, display_name, tax_rate_bps, terms_of_service_url, created_at, updated_at';
 const PRODUCT = 'merchant_id, id, title, price, currency, stock, image_url, created_at, updated_at';
 
 /** The PostgreSQL adapter; PGlite runs the same SQL. */
 export class SqlMerchantRepository implements MerchantRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async insert(m: Omit<Merchant, 'createdAt' | 'updatedAt'>): Promise<Merchant> {
+  async insert(m: Omit<Merchant, 'createdAt' | 'updatedAt' | 'taxRateBps' | 'termsOfServiceUrl'>): Promise<Merchant> {
     const { rows } = await this.db.query<MerchantRow>(
       `INSERT INTO merchants (id, owner_id, wallet_id, currency, display_name) VALUES ($1, $2, $3, $4, $5) RETURNING ${MERCHANT}`,
       [m.id, m.ownerId, m.walletId, m.currency, m.displayName],
@@ -81,10 +85,15 @@ export class SqlMerchantRepository implements MerchantRepository {
     return rows.map(toMerchant);
   }
 
-  async updateDisplayName(id: string, displayName: string): Promise<Merchant | null> {
+  async update(id: string, c: MerchantChanges): Promise<Merchant | null> {
     const { rows } = await this.db.query<MerchantRow>(
-      `UPDATE merchants SET display_name = $2, updated_at = now() WHERE id = $1 RETURNING ${MERCHANT}`,
-      [id, displayName],
+      `UPDATE merchants SET
+         display_name = COALESCE($2, display_name),
+         tax_rate_bps = COALESCE($3::int, tax_rate_bps),
+         terms_of_service_url = CASE WHEN $4 THEN $5 ELSE terms_of_service_url END,
+         updated_at = now()
+       WHERE id = $1 RETURNING ${MERCHANT}`,
+      [id, c.displayName ?? null, c.taxRateBps ?? null, c.termsOfServiceUrl !== undefined, c.termsOfServiceUrl ?? null],
     );
     return rows[0] ? toMerchant(rows[0]) : null;
   }
@@ -109,6 +118,15 @@ export class SqlMerchantRepository implements MerchantRepository {
       id,
     ]);
     return rows[0] ? toProduct(rows[0]) : null;
+  }
+
+  async findProducts(merchantId: string, ids: readonly string[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.db.query<ProductRow>(`SELECT ${PRODUCT} FROM merchant_products WHERE merchant_id = $1 AND id = ANY($2::text[])`, [
+      merchantId,
+      [...ids],
+    ]);
+    return rows.map(toProduct);
   }
 
   async countProducts(merchantId: string): Promise<number> {

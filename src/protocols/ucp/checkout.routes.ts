@@ -1,0 +1,116 @@
+
+import type { Api, Reply } from '../../http/api';
+import type { CheckoutResult, CheckoutService } from '../../modules/merchant';
+import { ValidationFailed } from '../../shared/errors';
+import type { Transaction } from '../../shared/transaction';
+import { checkoutResponse } from './checkout-response';
+import { checkoutParams, checkoutView, createCheckoutBody, merchantParams, toCheckoutRequest, updateCheckoutBody } from './checkout.schemas';
+import { readUcpAgentProfile } from './ucp-agent';
+import { UCP_VERSION } from './ucp-version';
+
+const tags = ['ucp'];
+const UCP_AGENT = 'UCP-Agent: profile="<platform profile URI>" (RFC 8941 dictionary), required';
+
+/** What the checkout routes need to answer a session as UCP does. */
+export interface CheckoutAnswers {
+  /** The checkout response for a result (the accepted handler, AP2's signature when active). */
+  render: (result: CheckoutResult) => Promise<object>;
+}
+
+export function reply(status: number, body: object): Reply {
+  return { status, body };
+}
+
+/**
+ * The reply of a write, rendered once inside the transaction that makes the change and stored there
+ * under the Idempotency-Key (when one came), so a replay is byte for byte the first answer.
+ */
+export function answerInTx(persistReply: (tx: Transaction, reply: Reply) => Promise<void>, status: number, answers: CheckoutAnswers) {
+  let answer: Reply | undefined;
+  return {
+    inTx: async (tx: Transaction, result: CheckoutResult) => {
+      answer = reply(status, await answers.render(result));
+      await persistReply(tx, answer);
+    },
+    reply: (): Reply => answer as Reply,
+  };
+}
+
+/**
+ * UCP's checkout REST binding (version 2026-01-11) at each merchant's endpoint, /ucp/{merchantId}:
+ * open to any platform (no OCP account needed; completing needs a single-use payment credential).
+ * The edge parses the protocol message and calls the merchant module's services; it never prices
+ * or posts anything itself.
+ */
+export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: CheckoutAnswers): void {
+  api.route({
+    method: 'post',
+    path: '/:merchantId/checkout-sessions',
+    summary: `UCP ${UCP_VERSION} Create Checkout: a session priced from the merchant's catalog. ${UCP_AGENT}`,
+    tags,
+    public: true,
+    idempotent: 'optional',
+    params: merchantParams,
+    body: createCheckoutBody,
+    responses: { 201: { description: 'The checkout session', schema: checkoutView } },
+    handler: async ({ params, body, headers, persistReply }) => {
+      const profile = readUcpAgentProfile(headers['ucp-agent']);
+      const answer = answerInTx(persistReply, 201, answers);
+      await checkouts.create(params.merchantId, toCheckoutRequest(body), profile, answer.inTx);
+      return answer.reply();
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/:merchantId/checkout-sessions/:id',
+    summary: `UCP ${UCP_VERSION} Get Checkout. ${UCP_AGENT}`,
+    tags,
+    public: true,
+    params: checkoutParams,
+    responses: { 200: { description: 'The checkout session as of now (an expired one answers as canceled)', schema: checkoutView } },
+    handler: async ({ params, headers }) => {
+      readUcpAgentProfile(headers['ucp-agent']);
+      return reply(200, await answers.render(await checkouts.get(params.merchantId, params.id)));
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/:merchantId/checkout-sessions/:id',
+    summary: `UCP ${UCP_VERSION} Update Checkout: a full replacement of the cart and buyer, priced again. ${UCP_AGENT}`,
+    tags,
+    public: true,
+    idempotent: 'optional',
+    params: checkoutParams,
+    body: updateCheckoutBody,
+    responses: { 200: { description: 'The checkout session', schema: checkoutView } },
+    handler: async ({ params, body, headers, persistReply }) => {
+      readUcpAgentProfile(headers['ucp-agent']);
+      if (body.id !== undefined && body.id !== params.id) {
+        throw new ValidationFailed('The body id is not the checkout in the path', { fields: [{ field: 'body.id', message: 'must be the id in the path' }] });
+      }
+      const answer = answerInTx(persistReply, 200, answers);
+      await checkouts.update(params.merchantId, params.id, toCheckoutRequest(body), answer.inTx);
+      return answer.reply();
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/:merchantId/checkout-sessions/:id/cancel',
+    summary: `UCP ${UCP_VERSION} Cancel Checkout (any session neither completed nor canceled). ${UCP_AGENT}`,
+    tags,
+    public: true,
+    idempotent: 'optional',
+    params: checkoutParams,
+    responses: { 200: { description: 'The canceled checkout session', schema: checkoutView } },
+    handler: async ({ params, headers, persistReply }) => {
+      readUcpAgentProfile(headers['ucp-agent']);
+      const answer = answerInTx(persistReply, 200, answers);
+      await checkouts.cancel(params.merchantId, params.id, answer.inTx);
+      return answer.reply();
+    },
+  });
+}
+
