@@ -133,7 +133,8 @@ export class Api {
         };
         if (spec.headers) parse(spec.headers, req.headers, 'header');
         if (spec.idempotent === true) requireIdempotencyKey(req.headers);
-        else if (spec.idempotent === 'optional' && req.headers['idempotency-key'] !== undefined) parse(IDEMPOTENCY_HEADERS, req.headers, 'header');
+        else if (spec.idempotent === 'optional' && req.headers['idempotency-key'] !== undefined)
+          parse(IDEMPOTENCY_HEADERS, req.headers, 'header');
         next();
       } catch (error) {
         next(error);
@@ -200,7 +201,10 @@ export class Api {
     for (const [status, { description, schema }] of Object.entries(spec.responses)) {
       responses[status] = schema ? { description, content: { 'application/json': { schema } } } : { description };
     }
-    responses['4XX'] = { description: 'Client error', content: { 'application/json': { schema: this.options.errorSchema ?? ERROR_SCHEMA } } };
+    responses['4XX'] = {
+      description: 'Client error',
+      content: { 'application/json': { schema: this.options.errorSchema ?? ERROR_SCHEMA } },
+    };
     this.registry.registerPath({
       method: spec.method,
       path: this.basePath + spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),

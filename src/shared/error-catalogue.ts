@@ -283,7 +283,10 @@ export const ERROR_CATALOGUE = {
       meaning: 'The account or merchant already has the most of this resource allowed; details.max says how many.',
     },
     checkout_not_found: { kind: 'not_found', meaning: 'The merchant has no checkout session with this id.' },
-    checkout_completed: { kind: 'conflict', meaning: 'The checkout session is completed: it can no longer be updated, completed or canceled.' },
+    checkout_completed: {
+      kind: 'conflict',
+      meaning: 'The checkout session is completed: it can no longer be updated, completed or canceled.',
+    },
     checkout_canceled: {
       kind: 'conflict',
       meaning: 'The checkout session was canceled or has expired: it can no longer be updated, completed or canceled.',

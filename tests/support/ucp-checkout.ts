@@ -53,7 +53,12 @@ export function expectCheckout(res: { status: number; body: unknown }, status: n
     id: string;
     status: string;
     currency: string;
-    line_items: { id: string; item: { id: string; title: string; price: number; image_url?: string }; quantity: number; totals: { type: string; amount: number }[] }[];
+    line_items: {
+      id: string;
+      item: { id: string; title: string; price: number; image_url?: string };
+      quantity: number;
+      totals: { type: string; amount: number }[];
+    }[];
     totals: { type: string; amount: number }[];
     messages: { type: string; code: string; content: string; severity?: string; path?: string }[];
     links: { type: string; url: string }[];
@@ -72,7 +77,13 @@ export function createCheckout(t: TestApp, merchantId: string, body: Record<stri
 }
 
 /** PUT /checkout-sessions/{id} with a body the SDK's update schema accepts. */
-export function updateCheckout(t: TestApp, merchantId: string, id: string, body: Record<string, unknown>, headers: Record<string, string> = UCP_AGENT) {
+export function updateCheckout(
+  t: TestApp,
+  merchantId: string,
+  id: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = UCP_AGENT,
+) {
   CheckoutUpdateRequestSchema.parse(body);
   return t.http().put(`/ucp/${merchantId}/checkout-sessions/${id}`).set(headers).send(body);
 }

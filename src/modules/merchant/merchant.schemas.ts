@@ -58,7 +58,9 @@ export const merchantView = z
     displayName: z.string(),
     taxRateBps: z.number().int().meta({ description: 'Tax on checkouts in basis points of the subtotal' }),
     termsOfServiceUrl: z.string().nullable(),
-    ucpEndpoint: z.string().meta({ description: "The merchant's UCP business endpoint (its discovery profile is at {ucpEndpoint}/.well-known/ucp)" }),
+    ucpEndpoint: z
+      .string()
+      .meta({ description: "The merchant's UCP business endpoint (its discovery profile is at {ucpEndpoint}/.well-known/ucp)" }),
     createdAt: z.string().meta({ format: 'date-time' }),
     updatedAt: z.string().meta({ format: 'date-time' }),
   })

@@ -1,10 +1,15 @@
-
 import type { Api, Reply } from '../../http/api';
 import type { CheckoutResult, CheckoutService } from '../../modules/merchant';
 import { ValidationFailed } from '../../shared/errors';
 import type { Transaction } from '../../shared/transaction';
-import { checkoutResponse } from './checkout-response';
-import { checkoutParams, checkoutView, createCheckoutBody, merchantParams, toCheckoutRequest, updateCheckoutBody } from './checkout.schemas';
+import {
+  checkoutParams,
+  checkoutView,
+  createCheckoutBody,
+  merchantParams,
+  toCheckoutRequest,
+  updateCheckoutBody,
+} from './checkout.schemas';
 import { readUcpAgentProfile } from './ucp-agent';
 import { UCP_VERSION } from './ucp-version';
 
@@ -88,7 +93,9 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
     handler: async ({ params, body, headers, persistReply }) => {
       readUcpAgentProfile(headers['ucp-agent']);
       if (body.id !== undefined && body.id !== params.id) {
-        throw new ValidationFailed('The body id is not the checkout in the path', { fields: [{ field: 'body.id', message: 'must be the id in the path' }] });
+        throw new ValidationFailed('The body id is not the checkout in the path', {
+          fields: [{ field: 'body.id', message: 'must be the id in the path' }],
+        });
       }
       const answer = answerInTx(persistReply, 200, answers);
       await checkouts.update(params.merchantId, params.id, toCheckoutRequest(body), answer.inTx);
@@ -113,4 +120,3 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
     },
   });
 }
-

@@ -30,7 +30,12 @@ const item = z.object({
 const lineItem = z.object({
   id: printableId.optional().meta({ description: 'Kept when unique in the checkout; otherwise OCP makes a li_… id' }),
   item,
-  quantity: z.number().int().min(-QUANTITY_ABS_MAX).max(QUANTITY_ABS_MAX).meta({ description: 'Units; ≤ 0 is answered with invalid_quantity' }),
+  quantity: z
+    .number()
+    .int()
+    .min(-QUANTITY_ABS_MAX)
+    .max(QUANTITY_ABS_MAX)
+    .meta({ description: 'Units; ≤ 0 is answered with invalid_quantity' }),
   parent_id: printableId.optional(),
 });
 
@@ -63,7 +68,10 @@ const instrument = z.object({
 
 /** The platform's selection of instruments on create/update: accepted and not kept (a credential is never stored). */
 const payment = z.object({
-  instruments: z.array(instrument.extend({ selected: z.boolean().optional() })).max(10).optional(),
+  instruments: z
+    .array(instrument.extend({ selected: z.boolean().optional() }))
+    .max(10)
+    .optional(),
   selected_instrument_id: printableId.optional(),
 });
 

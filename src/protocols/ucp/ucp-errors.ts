@@ -99,7 +99,15 @@ function message(code: string, content: string): UcpMessage {
 function jsonPath(field: string): string | undefined {
   const [where, ...rest] = field.split('.');
   if (where !== 'body') return undefined;
-  return rest.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? `${path}.${part}` : `${path}['${part.replace(/'/g, "\\'")}']`), '$');
+  return rest.reduce(
+    (path, part) =>
+      /^\d+$/.test(part)
+        ? `${path}[${part}]`
+        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(part)
+          ? `${path}.${part}`
+          : `${path}['${part.replace(/'/g, "\\'")}']`,
+    '$',
+  );
 }
 
 function send(res: Parameters<ErrorRequestHandler>[2], status: number, messages: UcpMessage[], extra: Record<string, string> = {}): void {

@@ -25,7 +25,13 @@ describe('UCP checkout sessions: create, get, update, cancel', () => {
       const res = await t.http().patch(`/api/v1/merchants/${merchant.id}`).set(owner.auth).send({ taxRateBps });
       expect(res.status).toBe(200);
     }
-    await addProduct(t, owner, merchant.id, { id: 'tee', title: 'Red T-Shirt', price: 2500, stock: 5, imageUrl: 'https://img.example.com/tee.jpg' });
+    await addProduct(t, owner, merchant.id, {
+      id: 'tee',
+      title: 'Red T-Shirt',
+      price: 2500,
+      stock: 5,
+      imageUrl: 'https://img.example.com/tee.jpg',
+    });
     await addProduct(t, owner, merchant.id, { id: 'mug', title: 'Mug', price: 999 });
     return { owner, merchant };
   }
@@ -73,9 +79,10 @@ describe('UCP checkout sessions: create, get, update, cancel', () => {
     expect(Date.parse(checkout.expires_at) - Date.now()).toBeGreaterThan(3_500_000);
     expect(checkout).not.toHaveProperty('continue_url');
 
-    const stored = await t.container.db.query<{ ucp_agent_profile: string }>('SELECT ucp_agent_profile FROM checkout_sessions WHERE id = $1', [
-      checkout.id,
-    ]);
+    const stored = await t.container.db.query<{ ucp_agent_profile: string }>(
+      'SELECT ucp_agent_profile FROM checkout_sessions WHERE id = $1',
+      [checkout.id],
+    );
     expect(stored.rows[0]!.ucp_agent_profile).toBe(PLATFORM_PROFILE);
 
     const got = expectCheckout(await t.http().get(`/ucp/${merchant.id}/checkout-sessions/${checkout.id}`).set(UCP_AGENT), 200);
@@ -183,14 +190,21 @@ describe('UCP checkout sessions: create, get, update, cancel', () => {
     expect(created.status).toBe('incomplete');
     const buyer = { email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe' };
     const updated = expectCheckout(
-      await updateCheckout(t, merchant.id, created.id, { id: created.id, line_items: [{ id: 'li_1', item: { id: 'tee' }, quantity: 2 }], buyer }),
+      await updateCheckout(t, merchant.id, created.id, {
+        id: created.id,
+        line_items: [{ id: 'li_1', item: { id: 'tee' }, quantity: 2 }],
+        buyer,
+      }),
       200,
     );
     expect(updated).toMatchObject({ id: created.id, status: 'ready_for_complete', buyer, messages: [] });
     expect(updated.line_items).toEqual([expect.objectContaining({ id: 'li_1', quantity: 2 })]);
     expect(totalOf(updated)).toBe(5000);
 
-    const again = expectCheckout(await updateCheckout(t, merchant.id, created.id, { line_items: [{ id: 'li_1', item: { id: 'tee' }, quantity: 1 }] }), 200);
+    const again = expectCheckout(
+      await updateCheckout(t, merchant.id, created.id, { line_items: [{ id: 'li_1', item: { id: 'tee' }, quantity: 1 }] }),
+      200,
+    );
     expect(again).not.toHaveProperty('buyer');
     expect(totalOf(again)).toBe(2500);
 
@@ -210,7 +224,9 @@ describe('UCP checkout sessions: create, get, update, cancel', () => {
     expect(again.body.messages[0].severity).toBe('requires_buyer_input');
     const update = await updateCheckout(t, merchant.id, created.id, { line_items: [{ item: { id: 'mug' }, quantity: 2 }] });
     expectUcpError(update, 409, 'checkout_canceled');
-    expect(expectCheckout(await t.http().get(`/ucp/${merchant.id}/checkout-sessions/${created.id}`).set(UCP_AGENT), 200).status).toBe('canceled');
+    expect(expectCheckout(await t.http().get(`/ucp/${merchant.id}/checkout-sessions/${created.id}`).set(UCP_AGENT), 200).status).toBe(
+      'canceled',
+    );
   });
 
   it('when the merchant links its terms, then checkouts carry a terms_of_service link', async () => {
@@ -227,7 +243,11 @@ describe('UCP checkout sessions: create, get, update, cancel', () => {
 
     const bad = await t.http().patch(`/api/v1/merchants/${merchant.id}`).set(owner.auth).send({ taxRateBps: 10_001 });
     expect(bad.status).toBe(400);
-    const plain = await t.http().patch(`/api/v1/merchants/${merchant.id}`).set(owner.auth).send({ termsOfServiceUrl: 'http://shop.example.com/terms' });
+    const plain = await t
+      .http()
+      .patch(`/api/v1/merchants/${merchant.id}`)
+      .set(owner.auth)
+      .send({ termsOfServiceUrl: 'http://shop.example.com/terms' });
     expect(plain.status).toBe(400);
   });
 

@@ -203,26 +203,26 @@ export class SqlCheckoutRepository implements CheckoutRepository {
   }
 
   async insertOrder(tx: Transaction, o: Order): Promise<void> {
-    await sqlOf(tx).query(
-      `INSERT INTO merchant_orders (${ORDER}) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10::jsonb, $11)`,
-      [
-        o.id,
-        o.merchantId,
-        o.checkoutId,
-        o.currency,
-        JSON.stringify(o.lines.map(toStored)),
-        o.subtotalMinor,
-        o.taxMinor,
-        o.totalMinor,
-        o.paymentId,
-        o.buyer === null ? null : JSON.stringify(o.buyer),
-        o.createdAt,
-      ],
-    );
+    await sqlOf(tx).query(`INSERT INTO merchant_orders (${ORDER}) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10::jsonb, $11)`, [
+      o.id,
+      o.merchantId,
+      o.checkoutId,
+      o.currency,
+      JSON.stringify(o.lines.map(toStored)),
+      o.subtotalMinor,
+      o.taxMinor,
+      o.totalMinor,
+      o.paymentId,
+      o.buyer === null ? null : JSON.stringify(o.buyer),
+      o.createdAt,
+    ]);
   }
 
   async findOrder(merchantId: string, id: string): Promise<Order | null> {
-    const { rows } = await this.db.query<OrderRow>(`SELECT ${ORDER} FROM merchant_orders WHERE merchant_id = $1 AND id = $2`, [merchantId, id]);
+    const { rows } = await this.db.query<OrderRow>(`SELECT ${ORDER} FROM merchant_orders WHERE merchant_id = $1 AND id = $2`, [
+      merchantId,
+      id,
+    ]);
     return rows[0] ? toOrder(rows[0]) : null;
   }
 

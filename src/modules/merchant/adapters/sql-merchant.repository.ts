@@ -1,6 +1,13 @@
 import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
-import { ProductIdTaken, type Merchant, type MerchantChanges, type MerchantRepository, type Product, type ProductChanges } from '../merchant.repository';
+import {
+  ProductIdTaken,
+  type Merchant,
+  type MerchantChanges,
+  type MerchantRepository,
+  type Product,
+  type ProductChanges,
+} from '../merchant.repository';
 
 interface MerchantRow {
   id: string;
@@ -122,10 +129,10 @@ export class SqlMerchantRepository implements MerchantRepository {
 
   async findProducts(merchantId: string, ids: readonly string[]): Promise<Product[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.db.query<ProductRow>(`SELECT ${PRODUCT} FROM merchant_products WHERE merchant_id = $1 AND id = ANY($2::text[])`, [
-      merchantId,
-      [...ids],
-    ]);
+    const { rows } = await this.db.query<ProductRow>(
+      `SELECT ${PRODUCT} FROM merchant_products WHERE merchant_id = $1 AND id = ANY($2::text[])`,
+      [merchantId, [...ids]],
+    );
     return rows.map(toProduct);
   }
 

@@ -46,7 +46,13 @@ export class CheckoutCompletionService {
       });
     }
     const now = this.lookup.now();
-    const request = { merchantId: merchant.id, token: instrument.token, checkoutId: id, amount: session.totalMinor, currency: session.currency };
+    const request = {
+      merchantId: merchant.id,
+      token: instrument.token,
+      checkoutId: id,
+      amount: session.totalMinor,
+      currency: session.currency,
+    };
     let result: CheckoutResult | undefined;
     await this.payments.redeem(request, async (tx, paid) => {
       if (!(await this.lookup.sessions.markCompleted(tx, id, session.version, now))) throw await this.lookup.whyUnchanged(merchant, id, tx);

@@ -74,7 +74,13 @@ export function priceCheckout(merchant: Merchant, products: ReadonlyMap<string, 
 
   const subtotalMinor = lines.reduce((sum, line) => sum + line.subtotalMinor, 0n);
   const taxMinor = (subtotalMinor * BigInt(merchant.taxRateBps) + BPS / 2n) / BPS;
-  let content: Omit<CheckoutContent, 'status' | 'buyer'> = { lines, messages, subtotalMinor, taxMinor, totalMinor: subtotalMinor + taxMinor };
+  let content: Omit<CheckoutContent, 'status' | 'buyer'> = {
+    lines,
+    messages,
+    subtotalMinor,
+    taxMinor,
+    totalMinor: subtotalMinor + taxMinor,
+  };
   if (content.totalMinor > AMOUNT_MAX_MINOR) {
     const tooLarge = error('total_too_large', `The total is above the maximum of ${AMOUNT_MAX_MINOR} minor units`, '$.line_items');
     content = { lines: [], messages: [...messages, tooLarge], subtotalMinor: 0n, taxMinor: 0n, totalMinor: 0n };

@@ -52,7 +52,11 @@ export class CheckoutLookup {
   asOfNow(session: CheckoutSession): CheckoutSession {
     const open = session.status === 'incomplete' || session.status === 'ready_for_complete';
     if (!open || session.expiresAt.getTime() > this.now().getTime()) return session;
-    return { ...session, status: 'canceled', messages: [{ type: 'info', code: 'checkout_expired', content: 'The checkout session has expired' }] };
+    return {
+      ...session,
+      status: 'canceled',
+      messages: [{ type: 'info', code: 'checkout_expired', content: 'The checkout session has expired' }],
+    };
   }
 
   result(merchant: Merchant, session: CheckoutSession, order: Order | null): CheckoutResult {

@@ -57,7 +57,10 @@ export interface CheckoutSession {
 }
 
 /** What create and update (a full replacement) set. */
-export type CheckoutContent = Pick<CheckoutSession, 'status' | 'lines' | 'messages' | 'subtotalMinor' | 'taxMinor' | 'totalMinor' | 'buyer'>;
+export type CheckoutContent = Pick<
+  CheckoutSession,
+  'status' | 'lines' | 'messages' | 'subtotalMinor' | 'taxMinor' | 'totalMinor' | 'buyer'
+>;
 
 export interface Order {
   id: string;

@@ -26,7 +26,10 @@ export class CheckoutService {
   /** Errors: merchant_not_found (404). */
   async create(merchantId: string, request: CheckoutRequest, ucpAgentProfile: string | null, inTx: InTx): Promise<CheckoutResult> {
     const merchant = await this.lookup.merchant(merchantId);
-    const products = await this.lookup.products(merchant, request.lines.map((l) => l.itemId));
+    const products = await this.lookup.products(
+      merchant,
+      request.lines.map((l) => l.itemId),
+    );
     const content = priceCheckout(merchant, products, request);
     const now = this.lookup.now();
     const session: CheckoutSession = {
@@ -64,7 +67,10 @@ export class CheckoutService {
     const merchant = await this.lookup.merchant(merchantId);
     const current = await this.lookup.session(merchant, id);
     assertOpen(current);
-    const products = await this.lookup.products(merchant, request.lines.map((l) => l.itemId));
+    const products = await this.lookup.products(
+      merchant,
+      request.lines.map((l) => l.itemId),
+    );
     const content = priceCheckout(merchant, products, request);
     return this.tx.transaction(async (tx) => {
       const updated = await this.lookup.sessions.replace(tx, id, current.version, content, this.lookup.now());

@@ -27,7 +27,12 @@ export const orderView = z
     tax: amount('Tax at the merchant’s rate, rounded half-up'),
     total: amount('What was paid'),
     buyer: z
-      .object({ email: z.string().optional(), first_name: z.string().optional(), last_name: z.string().optional(), phone_number: z.string().optional() })
+      .object({
+        email: z.string().optional(),
+        first_name: z.string().optional(),
+        last_name: z.string().optional(),
+        phone_number: z.string().optional(),
+      })
       .nullable(),
     createdAt: z.string().meta({ format: 'date-time' }),
   })
