@@ -87,7 +87,7 @@ const WAL_PAGE = 8192;
 function rewriteTar(tar: Buffer, edit: (name: string, data: Buffer) => Buffer | null): Buffer {
   const out: Buffer[] = [];
   const field = (header: Buffer, start: number, length: number) => header.toString('utf8', start, start + length).replace(/\0.*$/s, '');
-  for (let offset = 0; offset + TAR_BLOCK <= tar.length; ) {
+  for (let offset = 0; offset + TAR_BLOCK <= tar.length;) {
     const header = Buffer.from(tar.subarray(offset, offset + TAR_BLOCK));
     if (header.every((byte) => byte === 0)) break;
     const prefix = field(header, 345, 155);
