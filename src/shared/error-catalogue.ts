@@ -197,6 +197,7 @@ export const ERROR_CATALOGUE = {
     },
     credential_expired: { kind: 'conflict', meaning: 'The UCP payment credential has expired unredeemed; the agent asks for a new one.' },
     credential_already_redeemed: { kind: 'conflict', meaning: 'The UCP payment credential was already redeemed: it pays once.' },
+    merchant_payment_not_found: { kind: 'not_found', meaning: 'The merchant has no payment with this id made through a UCP credential.' },
   },
   payment: {
     payment_session_not_found: { kind: 'not_found', meaning: 'The payment session does not exist or has expired.' },
