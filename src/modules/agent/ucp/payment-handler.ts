@@ -32,8 +32,12 @@ export const HANDLER_PATHS = {
   instrumentSchema: `/ucp/schemas/${OCP_HANDLER_ID}_instrument.json`,
 } as const;
 
-/** The handler object (UCP `PaymentHandlerResponseSchema`: id, name, version, spec, config_schema, instrument_schemas, config). */
-export function ocpPaymentHandler(s: PaymentHandlerSettings) {
+/**
+ * The handler object (UCP `PaymentHandlerResponseSchema`: id, name, version, spec, config_schema,
+ * instrument_schemas, config). A business declaring it in its checkouts' `payment.handlers` passes its
+ * OCP merchant id, the identity platforms bind credentials to; OCP's own profile leaves it out.
+ */
+export function ocpPaymentHandler(s: PaymentHandlerSettings, business?: { merchantId: string }) {
   const base = s.publicBaseUrl.replace(/\/+$/, '');
   return {
     id: OCP_HANDLER_ID,
@@ -48,6 +52,7 @@ export function ocpPaymentHandler(s: PaymentHandlerSettings) {
       credential_endpoint: `${base}${s.apiBasePath}/ucp/payment-credentials`,
       redeem_endpoint: `${base}${s.apiBasePath}/ucp/payment-credentials/redeem`,
       token_endpoint: `${base}${s.apiBasePath}/auth/token`,
+      ...(business ? { merchant_id: business.merchantId } : {}),
     },
   };
 }
@@ -72,6 +77,11 @@ export function handlerConfigSchema(s: PaymentHandlerSettings) {
       credential_endpoint: { ...url, description: 'Where platforms (agents) ask for a credential bound to a checkout.' },
       redeem_endpoint: { ...url, description: 'Where businesses redeem a credential, with their OCP merchant API client token.' },
       token_endpoint: { ...url, description: 'Where OCP client credentials are exchanged for a bearer token.' },
+      merchant_id: {
+        type: 'string',
+        pattern: '^mer_[A-Za-z0-9_-]{1,60}$',
+        description: "The business's OCP merchant id: platforms bind credentials to it. Required in a business's checkout payment.handlers.",
+      },
     },
   };
 }
