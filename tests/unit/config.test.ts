@@ -29,7 +29,8 @@ describe('loadConfig', () => {
     for (const name of ['wallet', 'Com.Example.Pay', 'com..example', 'com.example.']) {
       expect(configErrorOf({ UCP_PAYMENT_HANDLER_NAME: name }).message).toMatch(/UCP_PAYMENT_HANDLER_NAME: /);
     }
-    for (const ttl of ['0', '3601', 'ten']) expect(configErrorOf({ UCP_CREDENTIAL_TTL_SECONDS: ttl }).message).toMatch(/UCP_CREDENTIAL_TTL_SECONDS: /);
+    for (const ttl of ['0', '3601', 'ten'])
+      expect(configErrorOf({ UCP_CREDENTIAL_TTL_SECONDS: ttl }).message).toMatch(/UCP_CREDENTIAL_TTL_SECONDS: /);
   });
 
   it('when PORT is not a number, then the error names PORT', () => {

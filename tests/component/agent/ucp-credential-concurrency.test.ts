@@ -36,7 +36,9 @@ describe('UCP payment credentials under concurrency', () => {
       [merchant.walletId],
     );
     expect(transfers.rows[0]!.n).toBe(1);
-    const counters = await t.container.db.query<{ spent: bigint }>('SELECT spent FROM agent_spend_counters WHERE agent_id = $1', [agent.id]);
+    const counters = await t.container.db.query<{ spent: bigint }>('SELECT spent FROM agent_spend_counters WHERE agent_id = $1', [
+      agent.id,
+    ]);
     expect(counters.rows.map((r) => BigInt(r.spent))).toEqual([5_400n, 5_400n]);
     expect(await ledgerInvariants(t)).toMatchObject({ unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
   });

@@ -98,9 +98,10 @@ describe('UCP payment credentials (OCP wallet payment handler)', () => {
     expect(await ledgerInvariants(t)).toMatchObject({ unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
 
     // Only the token's hash is stored, and the token is in no log line.
-    const stored = await t.container.db.query<{ row: string }>('SELECT row_to_json(c)::text AS row FROM ucp_payment_credentials c WHERE id = $1', [
-      issue.body.id,
-    ]);
+    const stored = await t.container.db.query<{ row: string }>(
+      'SELECT row_to_json(c)::text AS row FROM ucp_payment_credentials c WHERE id = $1',
+      [issue.body.id],
+    );
     expect(stored.rows[0]!.row).not.toContain(token.slice(6));
     expect(t.logs.text()).not.toContain(token.slice(6));
   });
@@ -172,7 +173,7 @@ describe('UCP payment credentials (OCP wallet payment handler)', () => {
     expect(await balanceOf(t, merchant.walletId)).toBe(0n);
   });
 
-  it("when the budget is used up by the time the business redeems, then 403 daily_budget and the credential stays unredeemed", async () => {
+  it('when the budget is used up by the time the business redeems, then 403 daily_budget and the credential stays unredeemed', async () => {
     const { merchant, client, agent } = await shop({ dailyBudget: '6000' });
     const first = await issued(agent, merchant.id);
     const second = await issued(agent, merchant.id);
@@ -213,10 +214,14 @@ describe('UCP payment credentials (OCP wallet payment handler)', () => {
       expect((await issueCredential(t, agent, merchant.id, { amount: '1000' })).status).toBe(201);
     });
 
-    it("when the policy changed after issuing, then redeeming checks it again", async () => {
+    it('when the policy changed after issuing, then redeeming checks it again', async () => {
       const { merchant, client, agent } = await shop({ maxPerTransaction: '9000' });
       const c = await issued(agent, merchant.id);
-      const changed = await t.http().patch(`/api/v1/agents/${agent.id}`).set(agent.owner.auth).send({ policy: { maxPerTransaction: '5000' } });
+      const changed = await t
+        .http()
+        .patch(`/api/v1/agents/${agent.id}`)
+        .set(agent.owner.auth)
+        .send({ policy: { maxPerTransaction: '5000' } });
       expect(changed.status).toBe(200);
       const res = await redeemCredential(t, client, redemptionOf(c));
       expect(res.status).toBe(403);

@@ -71,14 +71,26 @@ function tinyBusiness(ocp: { baseUrl: string; auth: string }, handler: Record<st
     const redeemed = await fetch(`${ocp.baseUrl}/api/v1/ucp/payment-credentials/redeem`, {
       method: 'POST',
       headers: { authorization: ocp.auth, 'content-type': 'application/json', 'idempotency-key': `complete-${checkout.id}` },
-      body: JSON.stringify({ token: instrument.credential.token, checkout_id: checkout.id, amount: String(total), currency: checkout.currency }),
+      body: JSON.stringify({
+        token: instrument.credential.token,
+        checkout_id: checkout.id,
+        amount: String(total),
+        currency: checkout.currency,
+      }),
     });
     const answer = (await redeemed.json()) as { id?: string; error?: { code: string; message: string } };
     if (redeemed.status !== 201) {
       // The handler spec's error mapping: a refused credential is a payment the buyer must fix.
       return void res.json({
         ...checkout,
-        messages: [{ type: 'error', code: 'payment_declined', severity: 'requires_buyer_input', content: `${answer.error!.code}: ${answer.error!.message}` }],
+        messages: [
+          {
+            type: 'error',
+            code: 'payment_declined',
+            severity: 'requires_buyer_input',
+            content: `${answer.error!.code}: ${answer.error!.message}`,
+          },
+        ],
       });
     }
     checkout.status = 'completed';
@@ -150,7 +162,11 @@ describe('a third-party UCP business accepting the OCP wallet handler', () => {
   }
 
   /** The platform (an agent) asks OCP for a credential from the handler's config. */
-  async function credentialFor(agent: Awaited<ReturnType<typeof registerAgent>>, handler: { config: Record<string, string> }, c: { id: string; amount: number }) {
+  async function credentialFor(
+    agent: Awaited<ReturnType<typeof registerAgent>>,
+    handler: { config: Record<string, string> },
+    c: { id: string; amount: number },
+  ) {
     const res = await t
       .http()
       .post(new URL(handler.config.credential_endpoint!).pathname)

@@ -90,12 +90,15 @@ export class PaymentCredentialService implements UcpCredentialRedeemer {
     const merchant = await this.merchants.payee(input.merchantId);
     if (!merchant) throw new NotFound('Merchant not found', 'merchant_not_found');
     if (merchant.currency !== input.currency) {
-      throw new Unprocessable('merchant_currency_mismatch', `The merchant takes ${merchant.currency} only`, { currency: merchant.currency });
+      throw new Unprocessable('merchant_currency_mismatch', `The merchant takes ${merchant.currency} only`, {
+        currency: merchant.currency,
+      });
     }
     const agent = await this.payments.checkPromise(principal, this.paymentRequest(input, merchant.walletId));
     const wallet = await this.wallets.findById(agent.walletId);
     if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
-    if (wallet.status !== 'active') throw new Conflict('wallet_not_active', "The agent's wallet is frozen or closed", { status: wallet.status });
+    if (wallet.status !== 'active')
+      throw new Conflict('wallet_not_active', "The agent's wallet is frozen or closed", { status: wallet.status });
     if (wallet.currency !== input.currency) {
       throw new ValidationFailed(`The agent's wallet holds ${wallet.currency}`, { currency: wallet.currency }, 'currency_mismatch');
     }
@@ -171,7 +174,10 @@ export class PaymentCredentialService implements UcpCredentialRedeemer {
     return payment;
   }
 
-  private paymentRequest(c: { merchantId: string; checkoutId: string; amount: bigint; currency: string }, walletId: string): PaymentRequest {
+  private paymentRequest(
+    c: { merchantId: string; checkoutId: string; amount: bigint; currency: string },
+    walletId: string,
+  ): PaymentRequest {
     return {
       to: { merchantId: c.merchantId, walletId },
       amount: c.amount,

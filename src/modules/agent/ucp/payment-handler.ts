@@ -80,7 +80,8 @@ export function handlerConfigSchema(s: PaymentHandlerSettings) {
       merchant_id: {
         type: 'string',
         pattern: '^mer_[A-Za-z0-9_-]{1,60}$',
-        description: "The business's OCP merchant id: platforms bind credentials to it. Required in a business's checkout payment.handlers.",
+        description:
+          "The business's OCP merchant id: platforms bind credentials to it. Required in a business's checkout payment.handlers.",
       },
     },
   };
