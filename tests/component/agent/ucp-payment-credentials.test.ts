@@ -188,6 +188,48 @@ describe('UCP payment credentials (OCP wallet payment handler)', () => {
     expect(await balanceOf(t, merchant.walletId)).toBe(5_400n);
   });
 
+  it("when the credential carries the owner's mandate, then redeeming checks it: within it paid, outside it refused", async () => {
+    const { merchant, client, agent } = await shop();
+    const res = await t
+      .http()
+      .post(`/api/v1/agents/${agent.id}/mandates`)
+      .set(agent.owner.auth)
+      .send({ constraints: { amount_range: { max: '5000' } }, currency: 'USD', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(res.status).toBe(201);
+    const mandate = res.body.mandate as string;
+    const over = await issued(agent, merchant.id, { amount: '5400', mandate });
+    const refused = await redeemCredential(t, client, redemptionOf(over));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('mandate_constraint_failed');
+    expect(await balanceOf(t, merchant.walletId)).toBe(0n);
+    const within = await issued(agent, merchant.id, { amount: '5000', mandate });
+    const paid = await redeemCredential(t, client, redemptionOf(within));
+    expect(paid.status).toBe(201);
+    const row = await t.container.db.query<{ mandate_hash: string | null }>('SELECT mandate_hash FROM agent_payments WHERE id = $1', [
+      paid.body.id,
+    ]);
+    expect(row.rows[0]!.mandate_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('when the owner set an approval threshold after issuing, then redeeming is refused rather than left waiting', async () => {
+    const { merchant, client, agent } = await shop({ maxPerTransaction: '9000' });
+    const c = await issued(agent, merchant.id);
+    const changed = await t
+      .http()
+      .patch(`/api/v1/agents/${agent.id}`)
+      .set(agent.owner.auth)
+      .send({ policy: { maxPerTransaction: '9000', approvalThreshold: '1000' } });
+    expect(changed.status).toBe(200);
+    const res = await redeemCredential(t, client, redemptionOf(c));
+    expect(res.status).toBe(403);
+    expect(res.body.error.details.rule).toBe('approval_threshold');
+    const pending = await t.container.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agent_payments WHERE agent_id = $1', [
+      agent.id,
+    ]);
+    expect(pending.rows[0]!.n).toBe(0);
+    expect(await balanceOf(t, merchant.walletId)).toBe(0n);
+  });
+
   describe('issuing', () => {
     it("when the amount is over the policy's per-transaction cap, then 403 max_per_transaction", async () => {
       const { merchant, agent } = await shop({ maxPerTransaction: '5000' });
