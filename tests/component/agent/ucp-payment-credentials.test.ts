@@ -86,6 +86,9 @@ describe('UCP payment credentials (OCP wallet payment handler)', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('credential_already_redeemed');
     expect(await balanceOf(t, merchant.walletId)).toBe(5_400n);
+    // A plain second redemption is turned away before any payment is attempted: the owner's audit log shows the one payment only.
+    const audit = await t.http().get(`/api/v1/agents/${agent.id}/audit`).set(agent.owner.auth);
+    expect(audit.body.data.map((e: { decision: string }) => e.decision)).toEqual(['allowed']);
 
     // The payment went through the agent's policy path: one agent payment, audited, spend counted.
     const rows = await t.container.db.query<{ source: string; reference: string; merchant_id: string; status: string }>(
