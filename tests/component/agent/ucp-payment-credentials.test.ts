@@ -233,6 +233,40 @@ describe('UCP payment credentials (OCP wallet payment handler)', () => {
     expect(await balanceOf(t, merchant.walletId)).toBe(0n);
   });
 
+  it("when the in-process redeemer's inTx throws, then nothing is paid and the credential can still be redeemed", async () => {
+    const { merchant, agent } = await shop();
+    const c = await issued(agent, merchant.id, { checkout_id: 'chk_inproc' });
+    const redeemer = t.container.services.ucpCredentialRedeemer;
+    const request = { merchantId: merchant.id, token: c.credential.token, checkoutId: 'chk_inproc', amount: 5400n, currency: 'USD' };
+    await expect(
+      redeemer.redeem(request, async () => {
+        throw new Error('the order could not be written');
+      }),
+    ).rejects.toThrow('the order could not be written');
+    expect(await balanceOf(t, merchant.walletId)).toBe(0n);
+    expect(await balanceOf(t, agent.walletId)).toBe(10_000n);
+
+    const seen: unknown[] = [];
+    const paid = await redeemer.redeem(request, async (_tx, p) => {
+      seen.push(p);
+    });
+    expect(paid).toEqual({
+      paymentId: expect.stringMatching(/^apm_/),
+      transferId: expect.any(String),
+      credentialId: c.id,
+      agentId: agent.id,
+      ownerId: agent.owner.id,
+      amount: 5400n,
+      currency: 'USD',
+      checkoutId: 'chk_inproc',
+      merchantId: merchant.id,
+      createdAt: expect.any(Date),
+    });
+    expect(seen).toEqual([paid]);
+    expect(await balanceOf(t, merchant.walletId)).toBe(5_400n);
+    await expect(redeemer.redeem(request, async () => undefined)).rejects.toMatchObject({ code: 'credential_already_redeemed' });
+  });
+
   describe('issuing', () => {
     it("when the amount is over the policy's per-transaction cap, then 403 max_per_transaction", async () => {
       const { merchant, agent } = await shop({ maxPerTransaction: '5000' });
