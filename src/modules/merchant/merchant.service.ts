@@ -85,6 +85,12 @@ export class MerchantService {
     return this.toPublic(assertMerchantAccess(principal, await this.merchants.findById(id)));
   }
 
+  /** The wallet and currency a merchant is paid in, for payments to it (no caller: the payer is not its owner). */
+  async payee(id: string): Promise<{ id: string; walletId: string; currency: string } | null> {
+    const merchant = await this.merchants.findById(id);
+    return merchant ? { id: merchant.id, walletId: merchant.walletId, currency: merchant.currency } : null;
+  }
+
   /** Errors: merchant_not_found (404). */
   async rename(principal: Principal, id: string, displayName: string): Promise<PublicMerchant> {
     assertMerchantOwner(principal, await this.merchants.findById(id));

@@ -1,31 +1,11 @@
 import type { RequestHandler, Router } from 'express';
-import type { Api, Reply } from '../../../http/api';
+import type { Api } from '../../../http/api';
 import { agentPaymentView, paymentReply } from '../agent-payment.schemas';
-import type { CheckoutOutcome, UcpService } from './ucp.service';
-import { checkoutPayBody, checkoutReplyView, intentBody, OCP_HANDLER_ID, OCP_HANDLER_NAME, UCP_VERSION } from './ucp.schemas';
-
-const STATUS: Record<CheckoutOutcome['kind'], number> = { completed: 201, pending_approval: 202, refused: 422 };
-const checkoutReply = (o: CheckoutOutcome): Reply => ({ status: STATUS[o.kind], body: o.checkout });
+import { OCP_HANDLER_ID, OCP_INSTRUMENT_TYPE } from './payment-handler';
+import type { UcpService } from './ucp.service';
+import { intentBody, UCP_VERSION } from './ucp.schemas';
 
 export function ucpRoutes(api: Api, ucp: UcpService, limits: { payment: RequestHandler }): void {
-  api.route({
-    method: 'post',
-    path: '/ucp/checkout/pay',
-    summary: `Pay a UCP checkout (version ${UCP_VERSION}) from the calling agent's wallet, under its policy`,
-    tags: ['ucp'],
-    permission: 'agent:pay',
-    idempotent: true,
-    before: [limits.payment],
-    body: checkoutPayBody,
-    responses: {
-      201: { description: 'The checkout, completed, with its order', schema: checkoutReplyView },
-      202: { description: "complete_in_progress: waiting for the owner's approval", schema: checkoutReplyView },
-      422: { description: 'Not paid: the checkout with UCP messages[] saying why', schema: checkoutReplyView },
-    },
-    handler: async ({ body, principal, persistReply }) =>
-      checkoutReply(await ucp.payCheckout(principal, body, (tx, o) => persistReply(tx, checkoutReply(o)))),
-  });
-
   api.route({
     method: 'post',
     path: '/ucp/process',
@@ -45,19 +25,20 @@ export function ucpRoutes(api: Api, ucp: UcpService, limits: { payment: RequestH
 }
 
 /** The UCP profile at /.well-known/ucp: OCP offers one payment handler, paying from agent wallets. */
-export function ucpProfile(apiBasePath: string) {
+export function ucpProfile(apiBasePath: string, handlerName: string) {
   return {
     ucp: {
       version: UCP_VERSION,
       capabilities: {},
       payment_handlers: {
-        [OCP_HANDLER_NAME]: [
+        [handlerName]: [
           {
             id: OCP_HANDLER_ID,
             version: UCP_VERSION,
-            available_instruments: [{ type: 'ocp_agent_wallet' }],
+            available_instruments: [{ type: OCP_INSTRUMENT_TYPE }],
             config: {
-              checkout_endpoint: `${apiBasePath}/ucp/checkout/pay`,
+              credential_endpoint: `${apiBasePath}/ucp/payment-credentials`,
+              redeem_endpoint: `${apiBasePath}/ucp/payment-credentials/redeem`,
               intent_endpoint: `${apiBasePath}/ucp/process`,
               token_endpoint: `${apiBasePath}/auth/token`,
               amounts: 'integer minor units',
@@ -69,8 +50,8 @@ export function ucpProfile(apiBasePath: string) {
   };
 }
 
-export function mountUcpProfile(app: Router, api: Api, apiBasePath: string): void {
-  const profile = ucpProfile(apiBasePath);
+export function mountUcpProfile(app: Router, api: Api, apiBasePath: string, handlerName: string): void {
+  const profile = ucpProfile(apiBasePath, handlerName);
   app.get('/.well-known/ucp', (_req, res) => {
     res.json(profile);
   });
