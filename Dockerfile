@@ -29,6 +29,8 @@ COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json ./
 COPY --from=build --chown=node:node /app/src ./src
 COPY --chown=node:node docker/healthcheck.js ./docker/healthcheck.js
+# Served at /ucp/handlers/ocp_wallet: the UCP payment handler's specification its handler object links to.
+COPY --chown=node:node docs/ucp-payment-handler.md ./docs/ucp-payment-handler.md
 RUN mkdir -p /app/data /app/backups && chown node:node /app/data /app/backups
 USER node
 EXPOSE 3000

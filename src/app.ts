@@ -13,7 +13,17 @@ import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
-import { agentPaymentRoutes, agentRoutes, type AgentModule, ucpRoutes, mandateRoutes } from './modules/agent';
+import {
+  agentPaymentRoutes,
+  agentRoutes,
+  type AgentModule,
+  mountPaymentHandlerDocuments,
+  paymentCredentialRoutes,
+  ucpRoutes,
+  mandateRoutes,
+  type PaymentHandlerSettings,
+  type UcpCredentialRedeemer,
+} from './modules/agent';
 import { authRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
@@ -59,6 +69,8 @@ export interface AppDeps {
     web3Sends: Web3SendService;
     agents: AgentModule;
     merchants: MerchantModule;
+    /** Redeems OCP wallet credentials in-process (for the UCP business endpoint's checkout completion). */
+    ucpCredentialRedeemer: UcpCredentialRedeemer;
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;
@@ -71,6 +83,16 @@ export interface AppDeps {
 function metricsAccess(config: Config): NonNullable<Parameters<typeof opsRouter>[0]['metricsAccess']> {
   if (config.METRICS_TOKEN) return { mode: 'token', token: config.METRICS_TOKEN };
   return config.NODE_ENV === 'production' ? { mode: 'off' } : { mode: 'open' };
+}
+
+/** The OCP wallet payment handler's identity and URLs, from the settings. */
+export function paymentHandlerSettings(config: Config): PaymentHandlerSettings {
+  return {
+    name: config.UCP_PAYMENT_HANDLER_NAME,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    apiBasePath: API_BASE_PATH,
+    environment: config.NODE_ENV === 'production' ? 'production' : 'sandbox',
+  };
 }
 
 export function buildApp({ config, logger, metrics, db, cache, services }: AppDeps): Express {
@@ -126,6 +148,8 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   merchantRoutes(api, services.merchants.merchants);
   catalogRoutes(api, services.merchants.catalog);
   orderRoutes(api, services.merchants.orders);
+  paymentCredentialRoutes(api, services.agents.credentials, limits);
+  mountPaymentHandlerDocuments(app, api, paymentHandlerSettings(config));
   applePayRoutes(api, services.applePay, limits);
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);

@@ -11,7 +11,7 @@ import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics, registerCacheMetrics } from './infra/metrics';
 import { openCache } from './infra/cache/fallback-cache';
-import { createAgentModule, createAgentStore } from './modules/agent';
+import { createAgentModule, createAgentStore, type UcpCredentialRedeemer } from './modules/agent';
 import { createAuthModule } from './modules/auth';
 import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
@@ -131,7 +131,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     outbox: webhooks.outbox,
     events,
     encryptor,
+    merchants: merchants.merchants,
   });
+  // What the UCP business endpoint (checkout sessions) calls to take an OCP wallet credential at complete.
+  const ucpCredentialRedeemer: UcpCredentialRedeemer = agents.credentials;
 
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
@@ -166,6 +169,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     web3Sends: web3.sends,
     agents,
     merchants,
+    ucpCredentialRedeemer,
     paymentSessions,
     applePay,
     googlePay,

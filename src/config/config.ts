@@ -163,14 +163,16 @@ const envSchema = z.object({
   WEB3_RPC_RESPONSE_BYTES_MAX: positiveInt.max(16_777_216).default(1_048_576),
   WEB3_WATCHER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   AGENT_APPROVAL_TTL_SECONDS: positiveInt.max(30 * 86_400).default(86_400),
-  // How long a merchant's UCP checkout session stays open after its creation; past it, it answers as canceled.
-  UCP_CHECKOUT_TTL_SECONDS: positiveInt.max(7 * 86_400).default(3_600),
-  // The OCP wallet payment handler's name in UCP profiles (reverse-DNS of the deployment's domain).
+  // OCP's wallet as a UCP payment handler (docs/ucp-payment-handler.md): its reverse-DNS name, named
+  // after the deployment's domain, and how long a payment credential an agent asks for stays redeemable.
   UCP_PAYMENT_HANDLER_NAME: z
     .string()
-    .regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'must be a reverse-DNS name, e.g. com.example.wallet')
     .max(128)
+    .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9_-]*)+$/, 'must be a reverse-DNS name in lowercase, e.g. com.example.wallet')
     .default('dev.ocp.wallet'),
+  UCP_CREDENTIAL_TTL_SECONDS: positiveInt.max(3_600).default(600),
+  // How long a merchant's UCP checkout session stays open after its creation; past it, it answers as canceled.
+  UCP_CHECKOUT_TTL_SECONDS: positiveInt.max(7 * 86_400).default(3_600),
   // Mobile wallets (docs/mobile-payments.md). All optional: an unconfigured method answers 503 naming the setting.
   PAYMENT_SESSION_TTL_MS: positiveInt.max(3_600_000).default(15 * 60 * 1000),
   PAYMENT_MERCHANT_NAME: z.string().min(1).max(64).default('Open Commerce Protocol'),

@@ -186,6 +186,18 @@ export const ERROR_CATALOGUE = {
       kind: 'policy_violation',
       meaning: 'The payment fails a mandate constraint; details.constraint names it.',
     },
+    credential_invalid: {
+      kind: 'unprocessable',
+      meaning: 'The UCP payment credential is not a token OCP issued (malformed, unknown or made up).',
+    },
+    credential_wrong_business: { kind: 'forbidden', meaning: 'The UCP payment credential was issued for another business (merchant).' },
+    credential_mismatch: {
+      kind: 'unprocessable',
+      meaning: 'The redemption does not match the UCP payment credential; details.fields names checkout_id, amount or currency.',
+    },
+    credential_expired: { kind: 'conflict', meaning: 'The UCP payment credential has expired unredeemed; the agent asks for a new one.' },
+    credential_already_redeemed: { kind: 'conflict', meaning: 'The UCP payment credential was already redeemed: it pays once.' },
+    merchant_payment_not_found: { kind: 'not_found', meaning: 'The merchant has no payment with this id made through a UCP credential.' },
   },
   payment: {
     payment_session_not_found: { kind: 'not_found', meaning: 'The payment session does not exist or has expired.' },

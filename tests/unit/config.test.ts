@@ -23,6 +23,16 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('when the UCP payment handler settings are unset, then dev.ocp.wallet and 600 s; a name that is not reverse-DNS or a TTL past an hour is refused by name', () => {
+    expect(loadConfig({})).toMatchObject({ UCP_PAYMENT_HANDLER_NAME: 'dev.ocp.wallet', UCP_CREDENTIAL_TTL_SECONDS: 600 });
+    expect(loadConfig({ UCP_PAYMENT_HANDLER_NAME: 'com.example.pay' }).UCP_PAYMENT_HANDLER_NAME).toBe('com.example.pay');
+    for (const name of ['wallet', 'Com.Example.Pay', 'com..example', 'com.example.']) {
+      expect(configErrorOf({ UCP_PAYMENT_HANDLER_NAME: name }).message).toMatch(/UCP_PAYMENT_HANDLER_NAME: /);
+    }
+    for (const ttl of ['0', '3601', 'ten'])
+      expect(configErrorOf({ UCP_CREDENTIAL_TTL_SECONDS: ttl }).message).toMatch(/UCP_CREDENTIAL_TTL_SECONDS: /);
+  });
+
   it('when PORT is not a number, then the error names PORT', () => {
     expect(configErrorOf({ PORT: 'abc' }).message).toMatch(/^\s+PORT: /m);
   });

@@ -16,7 +16,7 @@ export interface AgentPayment {
   toAgentId: string | null;
   merchantId: string | null;
   memo: string | null;
-  /** Which API asked: "a2a", "ucp_checkout", "ucp_intent". */
+  /** Which API asked: "a2a", "ucp_credential", "ucp_intent" ("ucp_checkout" on older rows). */
   source: string;
   /** The caller's own id for it, e.g. the UCP checkout id. */
   reference: string | null;

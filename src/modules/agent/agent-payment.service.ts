@@ -19,7 +19,7 @@ export interface PaymentRequest {
   amount: bigint;
   currency: string;
   memo?: string;
-  /** Which API asked: "a2a", "ucp_checkout", "ucp_intent". */
+  /** Which API asked: "a2a", "ucp_credential", "ucp_intent". */
   source: string;
   reference?: string;
   /** A signed owner mandate (compact JWS) the payment must also satisfy. */
@@ -35,6 +35,13 @@ export interface MandateCheck {
 
 /** Stores the idempotent reply in the transaction that decided the payment. */
 export type PersistPayment = (tx: Transaction, payment: AgentPayment) => Promise<void>;
+
+/**
+ * Runs first inside the payment's transaction, before the policy's budgets are locked: a trusted
+ * caller claims what the payment consumes (a UCP credential, single use) so that racing payments
+ * of the same thing wait for each other there and all but one are refused. Throws to refuse.
+ */
+export type ClaimInTx = (tx: Transaction, payment: AgentPayment) => Promise<void>;
 
 export class AgentPaymentService {
   private mandates?: MandateCheck;
@@ -75,6 +82,44 @@ export class AgentPaymentService {
     }
     if (needsApproval(agent.policy, draft.amount)) return this.requestApproval(draft, now, persist, request.mandate);
     return this.execute(agent, draft, persist, { approving: false, mandate: request.mandate });
+  }
+
+  /**
+   * What an agent may promise before it pays (a UCP payment credential): it is active and the
+   * policy's static rules (validity, currency, counterparty, per-transaction cap) allow the payment;
+   * an amount the owner would have to approve is refused, since a credential cannot wait. Budgets
+   * are not looked at: they are locked when the payment is made. Records nothing.
+   * Errors: agent_only / agent_suspended_or_revoked (403), agent_not_found (404),
+   * policy_violation (403; details.rule, approval_threshold included).
+   */
+  async checkPromise(principal: Principal, request: PaymentRequest): Promise<Agent> {
+    const agent = await this.actingAgent(principal);
+    const draft = await this.draft(agent, request);
+    checkStaticRules(agent.policy, facts(draft), new Date());
+    if (needsApproval(agent.policy, draft.amount)) throw approvalRefused();
+    return agent;
+  }
+
+  /**
+   * Pays as `agentId` for a trusted in-process caller that has already authenticated what it
+   * redeems (the UCP credential redeemer): the same policy, budgets, mandate, posting, audit and
+   * events as `pay`, but never waits for approval (an amount above the threshold is refused with
+   * rule approval_threshold). `claim` runs first in the payment's transaction.
+   * Errors: those of `pay`, and whatever `claim` throws.
+   */
+  async payAsAgent(agentId: string, request: PaymentRequest, persist: PersistPayment, claim: ClaimInTx): Promise<AgentPayment> {
+    const agent = await this.agents.findById(agentId);
+    if (!agent) throw new NotFound('Agent not found', 'agent_not_found');
+    if (agent.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_suspended_or_revoked');
+    const draft = await this.draft(agent, request);
+    try {
+      checkStaticRules(agent.policy, facts(draft), new Date());
+      if (needsApproval(agent.policy, draft.amount)) throw approvalRefused();
+    } catch (error) {
+      await this.refused(draft, error);
+      throw error;
+    }
+    return this.execute(agent, draft, persist, { approving: false, mandate: request.mandate, claim });
   }
 
   /**
@@ -127,7 +172,12 @@ export class AgentPaymentService {
     return toPage(await this.payments.listAudit(agentId, limit, after), limit);
   }
 
-  private async execute(agent: Agent, draft: AgentPayment, persist: PersistPayment, o: { approving: boolean; mandate?: string }) {
+  private async execute(
+    agent: Agent,
+    draft: AgentPayment,
+    persist: PersistPayment,
+    o: { approving: boolean; mandate?: string; claim?: ClaimInTx },
+  ) {
     // Assigned, not appended: the ledger may run the transaction again after a deadlock.
     let told: DomainEvent[] = [];
     let result: AgentPayment | undefined;
@@ -148,6 +198,7 @@ export class AgentPaymentService {
           type: 'agent_payment',
           metadata: { agentId: agent.id, agentPaymentId: draft.id, source: draft.source },
           guard: async (tx) => {
+            if (o.claim) await o.claim(tx, draft);
             const current = await this.agents.findById(agent.id, tx);
             if (!current || current.status !== 'active')
               throw new Forbidden('The agent is suspended or revoked', 'agent_suspended_or_revoked');
@@ -319,5 +370,8 @@ function audit(p: AgentPayment, decision: AuditEntry['decision'], rule: string |
     currency: p.currency,
   };
 }
+
+const approvalRefused = () =>
+  new PolicyViolation('approval_threshold', "The amount needs the owner's approval, which a payment credential cannot wait for");
 
 const notPending = () => new Conflict('approval_not_pending', 'This payment is no longer waiting for approval');

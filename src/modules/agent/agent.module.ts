@@ -16,6 +16,8 @@ import { subscribeAgentMetrics } from './agent.metrics';
 import { AgentService } from './agent.service';
 import { SqlMandateRepository } from './mandate/adapters/sql-mandate.repository';
 import { MandateService } from './mandate/mandate.service';
+import { SqlPaymentCredentialRepository } from './adapters/sql-payment-credential.repository';
+import { PaymentCredentialService, type CredentialMerchants } from './ucp/payment-credential.service';
 import { UcpService } from './ucp/ucp.service';
 
 /** Agents and their credentials, in one store: the auth module reads credentials from it too. */
@@ -40,6 +42,8 @@ export interface AgentModuleDeps {
   events: EventBus;
   /** Encrypts the mandate signing keys OCP holds for owners. */
   encryptor: Encryptor;
+  /** The merchant module's service: UCP payment credentials pay merchants, and merchants look their payments up. */
+  merchants: CredentialMerchants;
 }
 
 /** Agents, their payments and approvals, wired from the shared pieces. */
@@ -51,7 +55,10 @@ export function createAgentModule(d: AgentModuleDeps) {
   });
   const mandates = new MandateService(new SqlMandateRepository(d.db), agents, d.encryptor);
   payments.useMandates(mandates);
-  return { agents, payments, mandates, ucp: new UcpService(payments) };
+  const credentials = new PaymentCredentialService(new SqlPaymentCredentialRepository(d.db), payments, d.merchants, d.walletRepository, {
+    ttlMs: d.config.UCP_CREDENTIAL_TTL_SECONDS * 1000,
+  });
+  return { agents, payments, mandates, ucp: new UcpService(payments), credentials };
 }
 
 export type AgentModule = ReturnType<typeof createAgentModule>;

@@ -1,8 +1,24 @@
 // The agent module's public surface: the container builds it, the app mounts its routes.
-// Agents, payments, mandates and UCP are used by no other module; the store, the policy engine
-// and the adapters stay private to it.
+// Agents, payments and mandates are used by no other module; the store, the policy engine and the
+// adapters stay private to it.
 export { createAgentModule, createAgentStore, type AgentModule } from './agent.module';
 export { agentRoutes } from './agent.routes';
 export { agentPaymentRoutes } from './agent-payment.routes';
 export { mandateRoutes } from './mandate/mandate.routes';
 export { ucpRoutes } from './ucp/ucp.routes';
+// OCP wallets as a UCP payment handler: the checkout sessions of OCP's merchants redeem credentials
+// in-process, and discovery advertises the handler object.
+export { paymentCredentialRoutes } from './ucp/payment-credential.routes';
+export { mountPaymentHandlerDocuments } from './ucp/payment-handler.routes';
+export type { UcpCredentialRedeemer, RedeemRequest, RedeemedPayment } from './ucp/payment-credential.service';
+export {
+  ocpPaymentHandler,
+  handlerConfigSchema,
+  handlerInstrumentSchema,
+  OCP_HANDLER_ID,
+  OCP_INSTRUMENT_TYPE,
+  OCP_CREDENTIAL_TYPE,
+  UCP_HANDLER_VERSION,
+  type OcpPaymentHandler,
+  type PaymentHandlerSettings,
+} from './ucp/payment-handler';

@@ -42,13 +42,13 @@ export const ADMIN_PERMISSIONS = [
 export const OWNER_PERMISSIONS = ['agent:manage'] as const;
 
 /** A person running their merchants: the merchant itself, its catalog and its API clients. */
-export const MERCHANT_PERMISSIONS = ['merchant:manage', 'merchant:read', 'merchant:products:write'] as const;
+export const MERCHANT_PERMISSIONS = ['merchant:manage', 'merchant:read', 'merchant:products:write', 'merchant:payments:redeem'] as const;
 
 /**
  * What a merchant's API client is granted, always bound to its one merchant (the token's `mer`
  * claim). Not grantable to the operators' API clients: without a merchant they would reach none.
  */
-export const MERCHANT_CLIENT_PERMISSIONS = ['merchant:read', 'merchant:products:write'] as const;
+export const MERCHANT_CLIENT_PERMISSIONS = ['merchant:read', 'merchant:products:write', 'merchant:payments:redeem'] as const;
 
 /** All an agent's token carries: it reaches agent routes only, never owner or admin routes. */
 export const AGENT_PERMISSIONS = ['agent:pay'] as const;

@@ -89,6 +89,12 @@ export class MerchantService {
     return this.toPublic(assertMerchantAccess(principal, await this.merchants.findById(id)));
   }
 
+  /** The wallet and currency a merchant is paid in, for payments to it (no caller: the payer is not its owner). */
+  async payee(id: string): Promise<{ id: string; walletId: string; currency: string } | null> {
+    const merchant = await this.merchants.findById(id);
+    return merchant ? { id: merchant.id, walletId: merchant.walletId, currency: merchant.currency } : null;
+  }
+
   /** The display name, the tax rate or the terms URL (owner only). Errors: merchant_not_found (404). */
   async update(principal: Principal, id: string, changes: MerchantChanges): Promise<PublicMerchant> {
     assertMerchantOwner(principal, await this.merchants.findById(id));

@@ -80,7 +80,7 @@ describe('merchant API clients', () => {
       expect.objectContaining({
         id: client.id,
         clientId: client.clientId,
-        permissions: ['merchant:read', 'merchant:products:write'],
+        permissions: ['merchant:read', 'merchant:products:write', 'merchant:payments:redeem'],
         revokedAt: null,
       }),
     ]);

@@ -1,34 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-
-interface Run {
-  code: number;
-  lines: Record<string, unknown>[];
-  stderr: string;
-}
-
-/** Runs a script as `npm run` would, on PGlite in its own DATA_DIR, whatever the test run's env. */
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      TSX,
-      [join(ROOT, 'src/scripts', script), ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const lines = stdout
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-        resolve({ code: error ? Number(error.code ?? 1) : 0, lines, stderr });
-      },
-    );
-  });
-}
+import { runScript } from '../../support/run-script';
 
 describe('npm run migrate and npm run admin:create as processes', () => {
   let dataDir: string;

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { Encryptor } from '../../../src/infra/crypto/envelope';
 import { rotateKeys } from '../../../src/infra/crypto/reencrypt';
 import { PgliteDatabase } from '../../../src/infra/db/pglite';
 import { seedDataDir } from '../../support/pglite-snapshot';
+import { runScript } from '../../support/run-script';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 const OLD = { id: 'old', key: Buffer.alloc(32, 11) };
@@ -90,9 +89,13 @@ describe('key rotation (npm run keys:rotate)', () => {
         [new Encryptor([OLD]).encrypt('{"number":"4242424242424242"}', 'vlt_disk')],
       );
       await db.close();
-      const env = { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'error', DATA_DIR: dir, ENCRYPTION_KEYS: envKeys(NEW, OLD) };
-      const root = resolve(__dirname, '../../..');
-      await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), ['src/scripts/rotate-keys.ts'], { cwd: root, env, timeout: 60_000 });
+      const run = await runScript('rotate-keys.ts', [], {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'error',
+        DATA_DIR: dir,
+        ENCRYPTION_KEYS: envKeys(NEW, OLD),
+      });
+      expect(run.code).toBe(0);
       db = await PgliteDatabase.open(join(dir, 'pglite'));
       const { rows } = await db.query<{ ciphertext: string }>("SELECT ciphertext FROM token_vault WHERE id = 'vlt_disk'");
       await db.close();

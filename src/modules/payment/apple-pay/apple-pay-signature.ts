@@ -1,7 +1,17 @@
 import { X509Certificate, createHash, timingSafeEqual, verify } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as Asn1js from 'asn1js';
+import type * as Pkijs from 'pkijs';
 import { PaymentDataRejected } from '../payment-data.errors';
+
+/**
+ * Loaded at the first signature checked, not with this module: loading pkijs costs a fifth of a
+ * second of CPU, and most processes (and every test file but Apple Pay's) never check a signature.
+ */
+let cms: { asn1js: typeof Asn1js; pkijs: typeof Pkijs } | undefined;
+function cmsLibraries() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (above)
+  return (cms ??= { asn1js: require('asn1js') as typeof Asn1js, pkijs: require('pkijs') as typeof Pkijs });
+}
 
 /** Apple's marker extensions (Payment token format reference, "Verify the signature"). */
 export const LEAF_OID = '1.2.840.113635.100.6.29';
@@ -30,8 +40,9 @@ const reject = (code: 'payment_data_signature_invalid' | 'payment_data_certifica
  * Throws PaymentDataRejected: payment_data_signature_invalid, payment_data_certificate_invalid, payment_data_expired.
  */
 export function verifyApplePaySignature(check: SignatureCheck): void {
+  const { asn1js, pkijs } = cmsLibraries();
   const signed = parseSignedData(check.signature);
-  const certificates = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  const certificates = (signed.certificates ?? []).filter((c): c is Pkijs.Certificate => c instanceof pkijs.Certificate);
   const leaf = certificates.find((c) => hasExtension(c, LEAF_OID));
   const intermediate = certificates.find((c) => hasExtension(c, INTERMEDIATE_OID));
   if (!leaf) throw reject('payment_data_certificate_invalid', 'The signing certificate lacks the Apple Pay leaf OID');
@@ -78,7 +89,8 @@ function verifyChain(leaf: X509Certificate, intermediate: X509Certificate, root:
   }
 }
 
-function parseSignedData(der: Buffer): pkijs.SignedData {
+function parseSignedData(der: Buffer): Pkijs.SignedData {
+  const { asn1js, pkijs } = cmsLibraries();
   try {
     const asn = asn1js.fromBER(der);
     if (asn.offset === -1) throw new Error('not BER');
@@ -90,11 +102,11 @@ function parseSignedData(der: Buffer): pkijs.SignedData {
   }
 }
 
-function hasExtension(cert: pkijs.Certificate, oid: string): boolean {
+function hasExtension(cert: Pkijs.Certificate, oid: string): boolean {
   return (cert.extensions ?? []).some((e) => e.extnID === oid);
 }
 
-function toX509(cert: pkijs.Certificate): X509Certificate {
+function toX509(cert: Pkijs.Certificate): X509Certificate {
   try {
     return new X509Certificate(Buffer.from(cert.toSchema().toBER()));
   } catch {
@@ -102,16 +114,18 @@ function toX509(cert: pkijs.Certificate): X509Certificate {
   }
 }
 
-function isSigner(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate): boolean {
+function isSigner(signerInfo: Pkijs.SignerInfo, cert: Pkijs.Certificate): boolean {
+  const { pkijs } = cmsLibraries();
   const sid = signerInfo.sid as unknown;
   return sid instanceof pkijs.IssuerAndSerialNumber && sid.issuer.isEqual(cert.issuer) && sid.serialNumber.isEqual(cert.serialNumber);
 }
 
-function attributeValue(signerInfo: pkijs.SignerInfo, oid: string): unknown {
+function attributeValue(signerInfo: Pkijs.SignerInfo, oid: string): unknown {
   return signerInfo.signedAttrs?.attributes.find((a) => a.type === oid)?.values[0];
 }
 
-function signingTimeOf(signerInfo: pkijs.SignerInfo): Date {
+function signingTimeOf(signerInfo: Pkijs.SignerInfo): Date {
+  const { asn1js } = cmsLibraries();
   const value = attributeValue(signerInfo, SIGNING_TIME_OID);
   if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime) return value.toDate();
   throw reject('payment_data_signature_invalid', 'The signature has no signing time');
