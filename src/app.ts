@@ -18,6 +18,7 @@ import {
   agentRoutes,
   type AgentModule,
   mountPaymentHandlerDocuments,
+  ocpPaymentHandler,
   paymentCredentialRoutes,
   ucpRoutes,
   mandateRoutes,
@@ -27,7 +28,7 @@ import {
 import { authRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
-import { catalogRoutes, merchantRoutes, orderRoutes, type MerchantModule } from './modules/merchant';
+import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -71,6 +72,8 @@ export interface AppDeps {
     merchants: MerchantModule;
     /** Redeems OCP wallet credentials in-process (for the UCP business endpoint's checkout completion). */
     ucpCredentialRedeemer: UcpCredentialRedeemer;
+    /** Completes OCP merchants' UCP checkouts, paying with the OCP wallet handler. */
+    checkoutCompletion: CheckoutCompletionService;
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;
@@ -156,14 +159,18 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   mobileFundingRoutes(api, services.mobileFunding, limits);
   app.use(API_BASE_PATH, api.router);
   // The merchants' UCP business endpoints and the discovery profiles (docs/ucp.md).
+  const handlerSettings = paymentHandlerSettings(config);
   mountUcp(app, {
     checkouts: services.merchants.checkouts,
+    completion: services.checkoutCompletion,
+    completeGuard: { check: async () => undefined, inTx: async () => undefined },
+    completeLimiter: createLimiter({ cache, logger, name: 'ucp-complete', windowMs, max: config.RATE_LIMIT_PAYMENT_MAX }),
     idempotency: services.idempotency,
     logger,
     registry: api.registry,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     apiBasePath: API_BASE_PATH,
-    handlerName: config.UCP_PAYMENT_HANDLER_NAME,
+    handler: (merchantId) => ocpPaymentHandler(handlerSettings, merchantId ? { merchantId } : undefined),
   });
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.

@@ -11,7 +11,7 @@ import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
 import { createMetrics, registerCacheMetrics } from './infra/metrics';
 import { openCache } from './infra/cache/fallback-cache';
-import { createAgentModule, createAgentStore, type UcpCredentialRedeemer } from './modules/agent';
+import { createAgentModule, createAgentStore, OCP_HANDLER_ID, type UcpCredentialRedeemer } from './modules/agent';
 import { createAuthModule } from './modules/auth';
 import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
@@ -131,10 +131,24 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     outbox: webhooks.outbox,
     events,
     encryptor,
-    merchants: merchants.merchants,
+    // Payments to merchants: their payee, the owner's access, and an order's checkout (payments by order id).
+    merchants: {
+      payee: (id) => merchants.merchants.payee(id),
+      get: (principal, id) => merchants.merchants.get(principal, id),
+      orderCheckoutId: (merchantId, orderId) => merchants.orders.checkoutIdOf(merchantId, orderId),
+    },
   });
   // What the UCP business endpoint (checkout sessions) calls to take an OCP wallet credential at complete.
   const ucpCredentialRedeemer: UcpCredentialRedeemer = agents.credentials;
+  // OCP's merchants accept the OCP wallet handler natively: completing a checkout redeems the
+  // credential in-process, and the order is placed inside the payment's own transaction.
+  const checkoutCompletion = merchants.completion({
+    handlerId: OCP_HANDLER_ID,
+    redeem: async (request, inTx) => {
+      const paid = await ucpCredentialRedeemer.redeem(request, (tx, p) => inTx(tx, { paymentId: p.paymentId, payerOwnerId: p.ownerId }));
+      return { paymentId: paid.paymentId, payerOwnerId: paid.ownerId };
+    },
+  });
 
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
@@ -170,6 +184,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     agents,
     merchants,
     ucpCredentialRedeemer,
+    checkoutCompletion,
     paymentSessions,
     applePay,
     googlePay,

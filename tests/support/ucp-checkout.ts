@@ -90,3 +90,14 @@ export function updateCheckout(
 
 export const totalOf = (checkout: { totals: { type: string; amount: number }[] }, type = 'total') =>
   checkout.totals.find((x) => x.type === type)?.amount;
+
+/** POST /checkout-sessions/{id}/complete with `payment_data` (and AP2's checkout mandate when given). */
+export function completeCheckout(
+  t: TestApp,
+  merchantId: string,
+  id: string,
+  body: { payment_data: Record<string, unknown>; ap2?: { checkout_mandate: string } },
+  headers: Record<string, string> = UCP_AGENT,
+) {
+  return t.http().post(`/ucp/${merchantId}/checkout-sessions/${id}/complete`).set(headers).send(body);
+}

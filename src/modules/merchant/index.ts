@@ -9,8 +9,8 @@ export { orderRoutes } from './checkout/order.routes';
 export type { MerchantApiClientRecord, MerchantCredentials, PublicMerchant } from './merchant.service';
 // UCP checkout sessions (the protocol edge in src/protocols/ucp calls these services).
 export type { CheckoutService } from './checkout/checkout.service';
-export type { CheckoutCompletionService, CompleteInstrument } from './checkout/checkout-completion.service';
-export type { CheckoutResult } from './checkout/checkout-state';
+export type { CheckoutCompletionService, CompleteHooks, CompleteInstrument } from './checkout/checkout-completion.service';
+export type { CheckoutResult, WriteHooks } from './checkout/checkout-state';
 export type { CheckoutRequest, RequestedLine } from './checkout/checkout-pricing';
 export type { CheckoutPayment, CheckoutPaymentRequest, CheckoutPayments } from './checkout/checkout-payments';
 export type { Buyer, CheckoutLine, CheckoutMessage, CheckoutSession, CheckoutStatus, Order } from './checkout/checkout.repository';

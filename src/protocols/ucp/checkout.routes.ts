@@ -1,5 +1,5 @@
 import type { Api, Reply } from '../../http/api';
-import type { CheckoutResult, CheckoutService } from '../../modules/merchant';
+import type { CheckoutResult, CheckoutService, WriteHooks } from '../../modules/merchant';
 import { ValidationFailed } from '../../shared/errors';
 import type { Transaction } from '../../shared/transaction';
 import {
@@ -18,7 +18,7 @@ const UCP_AGENT = 'UCP-Agent: profile="<platform profile URI>" (RFC 8941 diction
 
 /** What the checkout routes need to answer a session as UCP does. */
 export interface CheckoutAnswers {
-  /** The checkout response for a result (the accepted handler, AP2's signature when active). */
+  /** The checkout response for a result (the accepted handler; AP2's merchant_authorization when in force). */
   render: (result: CheckoutResult) => Promise<object>;
 }
 
@@ -27,17 +27,18 @@ export function reply(status: number, body: object): Reply {
 }
 
 /**
- * The reply of a write, rendered once inside the transaction that makes the change and stored there
- * under the Idempotency-Key (when one came), so a replay is byte for byte the first answer.
+ * A write's reply: rendered once before its transaction (rendering may sign, which reads the
+ * database) and stored inside it under the Idempotency-Key when one came, so a replay is byte for
+ * byte the first answer.
  */
-export function answerInTx(persistReply: (tx: Transaction, reply: Reply) => Promise<void>, status: number, answers: CheckoutAnswers) {
-  let answer: Reply | undefined;
+export function replyHooks(
+  persistReply: (tx: Transaction, reply: Reply) => Promise<void>,
+  status: number,
+  answers: CheckoutAnswers,
+): WriteHooks<Reply> {
   return {
-    inTx: async (tx: Transaction, result: CheckoutResult) => {
-      answer = reply(status, await answers.render(result));
-      await persistReply(tx, answer);
-    },
-    reply: (): Reply => answer as Reply,
+    answer: async (result) => reply(status, await answers.render(result)),
+    inTx: (tx, answer) => persistReply(tx, answer),
   };
 }
 
@@ -60,9 +61,7 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
     responses: { 201: { description: 'The checkout session', schema: checkoutView } },
     handler: async ({ params, body, headers, persistReply }) => {
       const profile = readUcpAgentProfile(headers['ucp-agent']);
-      const answer = answerInTx(persistReply, 201, answers);
-      await checkouts.create(params.merchantId, toCheckoutRequest(body), profile, answer.inTx);
-      return answer.reply();
+      return checkouts.create(params.merchantId, toCheckoutRequest(body), profile, replyHooks(persistReply, 201, answers));
     },
   });
 
@@ -97,9 +96,7 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
           fields: [{ field: 'body.id', message: 'must be the id in the path' }],
         });
       }
-      const answer = answerInTx(persistReply, 200, answers);
-      await checkouts.update(params.merchantId, params.id, toCheckoutRequest(body), answer.inTx);
-      return answer.reply();
+      return checkouts.update(params.merchantId, params.id, toCheckoutRequest(body), replyHooks(persistReply, 200, answers));
     },
   });
 
@@ -114,9 +111,7 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
     responses: { 200: { description: 'The canceled checkout session', schema: checkoutView } },
     handler: async ({ params, headers, persistReply }) => {
       readUcpAgentProfile(headers['ucp-agent']);
-      const answer = answerInTx(persistReply, 200, answers);
-      await checkouts.cancel(params.merchantId, params.id, answer.inTx);
-      return answer.reply();
+      return checkouts.cancel(params.merchantId, params.id, replyHooks(persistReply, 200, answers));
     },
   });
 }

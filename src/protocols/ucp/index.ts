@@ -2,30 +2,35 @@
 // parses and checks the protocol's messages and calls the merchant module's services.
 import { createHash } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import type { Express, Request } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import { Api } from '../../http/api';
 import type { Logger } from '../../infra/logger';
 import type { IdempotencyService } from '../../modules/idempotency';
-import type { CheckoutResult, CheckoutService } from '../../modules/merchant';
+import type { CheckoutCompletionService, CheckoutResult, CheckoutService } from '../../modules/merchant';
 import { checkoutResponse } from './checkout-response';
 import { checkoutRoutes, type CheckoutAnswers } from './checkout.routes';
 import { ucpErrorView } from './checkout.schemas';
 import { deploymentDiscoveryRoutes, merchantDiscoveryRoutes, type ProfileParts } from './discovery.routes';
-import { ocpWalletHandler } from './ocp-wallet-handler';
+import { completeRoutes, type CompleteGuard } from './complete.routes';
 import { ucpErrorHandler, ucpNotFound } from './ucp-errors';
 
 export { UCP_VERSION } from './ucp-version';
 
 export interface UcpEdgeDeps {
   checkouts: CheckoutService;
+  completion: CheckoutCompletionService;
+  /** The checks a complete passes before payment (AP2's checkout mandate when the merchant requires it). */
+  completeGuard: CompleteGuard;
+  /** Per client address: completing spends a payment credential. */
+  completeLimiter: RequestHandler;
   idempotency: IdempotencyService;
   logger: Logger;
   /** The API's OpenAPI registry: the UCP routes are documented with the rest. */
   registry: OpenAPIRegistry;
   publicBaseUrl: string;
   apiBasePath: string;
-  /** UCP_PAYMENT_HANDLER_NAME. */
-  handlerName: string;
+  /** The OCP wallet payment handler object; with a merchant id, as that business declares it. */
+  handler: (merchantId?: string) => object;
 }
 
 /**
@@ -46,7 +51,7 @@ export function mountUcp(app: Express, d: UcpEdgeDeps): void {
   const publicBaseUrl = d.publicBaseUrl.replace(/\/+$/, '');
   const parts: ProfileParts = {
     publicBaseUrl,
-    handler: (merchantId) => ocpWalletHandler({ name: d.handlerName, publicBaseUrl, apiBasePath: d.apiBasePath }, merchantId),
+    handler: d.handler,
   };
   const answers: CheckoutAnswers = {
     render: async (result: CheckoutResult) =>
@@ -63,6 +68,7 @@ export function mountUcp(app: Express, d: UcpEdgeDeps): void {
 
   const ucp = new Api('/ucp', d.idempotency, { registry: d.registry, errorSchema: ucpErrorView, idempotencyScope: platformScope });
   checkoutRoutes(ucp, d.checkouts, answers);
+  completeRoutes(ucp, d.completion, answers, d.completeGuard, d.completeLimiter);
   merchantDiscoveryRoutes(ucp, d.checkouts, parts);
   app.use('/ucp', ucp.router, ucpNotFound(), ucpErrorHandler(d.logger));
 }

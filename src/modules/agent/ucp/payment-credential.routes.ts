@@ -63,14 +63,17 @@ export function paymentCredentialRoutes(api: Api, credentials: PaymentCredential
   api.route({
     method: 'get',
     path: '/merchants/:id/payments',
-    summary: 'Payments made to the merchant through OCP wallet credentials, newest first',
+    summary: 'Payments made to the merchant through OCP wallet credentials, newest first; filter by checkoutId or by orderId',
     tags: ['merchants'],
     permission: 'merchant:read',
     params: idParams,
     query: merchantPaymentsQuery,
     responses: { 200: { description: 'A page of payments', schema: merchantPaymentPageView } },
     handler: async ({ params, query, principal }) => {
-      const filter = query.checkoutId !== undefined ? { checkoutId: query.checkoutId } : {};
+      const filter = {
+        ...(query.checkoutId !== undefined ? { checkoutId: query.checkoutId } : {}),
+        ...(query.orderId !== undefined ? { orderId: query.orderId } : {}),
+      };
       const page = await credentials.listForMerchant(principal, params.id, filter, query.limit, query.cursor);
       return { status: 200, body: { data: page.data.map(toMerchantPaymentView), nextCursor: page.nextCursor } };
     },

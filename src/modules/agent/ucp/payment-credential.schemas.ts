@@ -31,7 +31,10 @@ export const redeemCredentialBody = z
   })
   .strict();
 
-export const merchantPaymentsQuery = pageQuery.extend({ checkoutId: checkoutId.optional() });
+export const merchantPaymentsQuery = pageQuery.extend({
+  checkoutId: checkoutId.optional(),
+  orderId: id.optional().meta({ description: 'An order of the merchant (ord_…): the payment of the checkout it was placed from' }),
+});
 export const merchantPaymentParams = z.object({ id, paymentId: id });
 
 const credentialView = z.object({

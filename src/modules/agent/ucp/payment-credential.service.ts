@@ -15,6 +15,8 @@ export interface CredentialMerchants {
   payee(merchantId: string): Promise<{ id: string; walletId: string; currency: string } | null>;
   /** The merchant as `principal` may reach it (its owner, its API clients). Errors: merchant_not_found (404). */
   get(principal: Principal, merchantId: string): Promise<{ id: string }>;
+  /** The checkout an order of the merchant was placed from (its payment's checkout id); null when it has no such order. */
+  orderCheckoutId(merchantId: string, orderId: string): Promise<string | null>;
 }
 
 /** The agent's bound wallet, as the wallet module stores it. */
@@ -158,12 +160,22 @@ export class PaymentCredentialService implements UcpCredentialRedeemer {
   async listForMerchant(
     principal: Principal,
     merchantId: string,
-    filter: { checkoutId?: string },
+    filter: { checkoutId?: string; orderId?: string },
     limit: number,
     after?: Cursor,
   ): Promise<Page<MerchantPayment>> {
     await this.merchants.get(principal, merchantId);
-    return toPage(await this.credentials.listMerchantPayments(merchantId, filter, limit, after), limit);
+    let checkoutId = filter.checkoutId;
+    if (filter.orderId !== undefined) {
+      // An order is paid by the one payment of the checkout it was placed from.
+      const ofOrder = await this.merchants.orderCheckoutId(merchantId, filter.orderId);
+      if (ofOrder === null || (checkoutId !== undefined && checkoutId !== ofOrder)) return { data: [], nextCursor: null };
+      checkoutId = ofOrder;
+    }
+    return toPage(
+      await this.credentials.listMerchantPayments(merchantId, checkoutId !== undefined ? { checkoutId } : {}, limit, after),
+      limit,
+    );
   }
 
   /** Errors: merchant_not_found, merchant_payment_not_found (404). */

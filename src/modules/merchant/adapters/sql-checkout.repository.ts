@@ -148,12 +148,11 @@ export class SqlCheckoutRepository implements CheckoutRepository {
     return rows[0] ? toSession(rows[0]) : null;
   }
 
-  async replace(tx: Transaction, id: string, version: number, c: CheckoutContent, now: Date): Promise<CheckoutSession | null> {
-    const { rows } = await sqlOf(tx).query<SessionRow>(
+  async replace(tx: Transaction, id: string, version: number, c: CheckoutContent, now: Date): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx).query(
       `UPDATE checkout_sessions SET status = $3, line_items = $4::jsonb, messages = $5::jsonb, subtotal = $6, tax = $7, total = $8,
               buyer = $9::jsonb, version = version + 1, updated_at = $10
-        WHERE id = $1 AND version = $2 AND ${OPEN_AT('$10')}
-        RETURNING ${SESSION}`,
+        WHERE id = $1 AND version = $2 AND ${OPEN_AT('$10')}`,
       [
         id,
         version,
@@ -167,16 +166,16 @@ export class SqlCheckoutRepository implements CheckoutRepository {
         now,
       ],
     );
-    return rows[0] ? toSession(rows[0]) : null;
+    return rowCount === 1;
   }
 
-  async cancel(tx: Transaction, id: string, now: Date): Promise<CheckoutSession | null> {
-    const { rows } = await sqlOf(tx).query<SessionRow>(
-      `UPDATE checkout_sessions SET status = 'canceled', version = version + 1, updated_at = $2
-        WHERE id = $1 AND ${OPEN_AT('$2')} RETURNING ${SESSION}`,
-      [id, now],
+  async cancel(tx: Transaction, id: string, version: number, now: Date): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx).query(
+      `UPDATE checkout_sessions SET status = 'canceled', version = version + 1, updated_at = $3
+        WHERE id = $1 AND version = $2 AND ${OPEN_AT('$3')}`,
+      [id, version, now],
     );
-    return rows[0] ? toSession(rows[0]) : null;
+    return rowCount === 1;
   }
 
   async markCompleted(tx: Transaction, id: string, version: number, now: Date): Promise<boolean> {

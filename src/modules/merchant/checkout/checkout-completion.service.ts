@@ -1,5 +1,5 @@
 import { newId } from '../../../infra/crypto/ids';
-import { Conflict, Unprocessable } from '../../../shared/errors';
+import { Conflict, Unprocessable, ValidationFailed } from '../../../shared/errors';
 import { newEvent } from '../../../shared/events';
 import type { Outbox } from '../../../shared/outbox';
 import type { Transaction } from '../../../shared/transaction';
@@ -10,11 +10,19 @@ import type { CheckoutSession, Order } from './checkout.repository';
 /** What the platform pays with: the instrument of complete's `payment_data`. */
 export interface CompleteInstrument {
   handlerId: string;
-  token: string;
+  /** `credential.token`; absent: refused (validation) once the handler is known to be ours. */
+  token: string | undefined;
 }
 
-/** Runs last inside the payment's transaction, with the completed result and the payment (AP2's mandate use, the idempotent reply). */
-export type CompleteInTx = (tx: Transaction, result: CheckoutResult, paid: CheckoutPayment) => Promise<void>;
+/** How the caller checks and answers a complete (see WriteHooks: the same split around the transaction). */
+export interface CompleteHooks<T> {
+  /** Before anything is paid, outside any transaction, on the session as it stands: checks that may refuse (AP2's mandate). */
+  check(current: CheckoutResult): Promise<void>;
+  /** Outside any transaction: the answer for the completed checkout (its order's payment id is not known yet). */
+  answer(completed: CheckoutResult): Promise<T>;
+  /** Last inside the payment's transaction, with the payment: may refuse (everything rolls back); stores the answer. */
+  inTx(tx: Transaction, answer: T, paid: CheckoutPayment): Promise<void>;
+}
 
 /** Placing the order of a checkout session: the one step of a checkout that moves money. */
 export class CheckoutCompletionService {
@@ -33,7 +41,7 @@ export class CheckoutCompletionService {
    * checkout_not_ready, checkout_changed, out_of_stock (409), payment_handler_unsupported (422), the
    * payment handler's refusals of the credential, and what `inTx` throws; nothing is paid on any of them.
    */
-  async complete(merchantId: string, id: string, instrument: CompleteInstrument, inTx: CompleteInTx): Promise<CheckoutResult> {
+  async complete<T>(merchantId: string, id: string, instrument: CompleteInstrument, hooks: CompleteHooks<T>): Promise<T> {
     const merchant = await this.lookup.merchant(merchantId);
     const session = await this.lookup.session(merchant, id);
     assertOpen(session);
@@ -45,40 +53,42 @@ export class CheckoutCompletionService {
         handlerId: this.payments.handlerId,
       });
     }
+    const token = instrument.token;
+    if (token === undefined) {
+      const field = { field: 'body.payment_data.credential.token', message: 'required: the OCP wallet credential to redeem' };
+      throw new ValidationFailed('payment_data.credential.token is required', { fields: [field] });
+    }
+    await hooks.check(this.lookup.result(merchant, session, null));
+
     const now = this.lookup.now();
-    const request = {
+    const order: Order = {
+      id: newId('ord'),
       merchantId: merchant.id,
-      token: instrument.token,
       checkoutId: id,
-      amount: session.totalMinor,
       currency: session.currency,
+      lines: session.lines,
+      subtotalMinor: session.subtotalMinor,
+      taxMinor: session.taxMinor,
+      totalMinor: session.totalMinor,
+      paymentId: '',
+      buyer: session.buyer,
+      createdAt: now,
     };
-    let result: CheckoutResult | undefined;
+    const completed: CheckoutSession = { ...session, status: 'completed', version: session.version + 1, updatedAt: now };
+    const answer = await hooks.answer(this.lookup.result(merchant, completed, order));
+
+    const request = { merchantId: merchant.id, token, checkoutId: id, amount: session.totalMinor, currency: session.currency };
     await this.payments.redeem(request, async (tx, paid) => {
       if (!(await this.lookup.sessions.markCompleted(tx, id, session.version, now))) throw await this.lookup.whyUnchanged(merchant, id, tx);
       if (!(await this.lookup.sessions.takeStock(tx, merchant.id, stockTaken(session)))) {
         throw new Conflict('out_of_stock', 'An item is no longer in stock in the quantity ordered; nothing was paid');
       }
-      const order: Order = {
-        id: newId('ord'),
-        merchantId: merchant.id,
-        checkoutId: id,
-        currency: session.currency,
-        lines: session.lines,
-        subtotalMinor: session.subtotalMinor,
-        taxMinor: session.taxMinor,
-        totalMinor: session.totalMinor,
-        paymentId: paid.paymentId,
-        buyer: session.buyer,
-        createdAt: now,
-      };
-      await this.lookup.sessions.insertOrder(tx, order);
-      await this.outbox.enqueue(tx, [newEvent('order.created', merchant.ownerId, orderCreatedData(order))]);
-      const completed: CheckoutSession = { ...session, status: 'completed', version: session.version + 1, updatedAt: now };
-      result = this.lookup.result(merchant, completed, order);
-      await inTx(tx, result, paid);
+      const placed = { ...order, paymentId: paid.paymentId };
+      await this.lookup.sessions.insertOrder(tx, placed);
+      await this.outbox.enqueue(tx, [newEvent('order.created', merchant.ownerId, orderCreatedData(placed))]);
+      await hooks.inTx(tx, answer, paid);
     });
-    return result as CheckoutResult;
+    return answer;
   }
 }
 

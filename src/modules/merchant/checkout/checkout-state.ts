@@ -12,8 +12,15 @@ export interface CheckoutResult {
   order: Order | null;
 }
 
-/** Runs inside the transaction that writes the change (the idempotent reply is stored there). */
-export type InTx = (tx: Transaction, result: CheckoutResult) => Promise<void>;
+/**
+ * How the caller answers a write. `answer` runs before the write's transaction, on the session as
+ * the write will leave it (so it may read the database, e.g. to sign the answer); `inTx` runs inside
+ * that transaction with the answer (to store it as the idempotent reply). The write returns the answer.
+ */
+export interface WriteHooks<T> {
+  answer(result: CheckoutResult): Promise<T>;
+  inTx(tx: Transaction, answer: T): Promise<void>;
+}
 
 export interface CheckoutSettings {
   /** How long a session stays open after its creation (UCP_CHECKOUT_TTL_SECONDS). */

@@ -86,10 +86,10 @@ export interface CheckoutRepository {
   insert(tx: Transaction, session: CheckoutSession): Promise<void>;
   /** Outside a transaction unless `tx` is given. */
   find(merchantId: string, id: string, tx?: Transaction): Promise<CheckoutSession | null>;
-  /** Replaces the content of a session still open at `now` and still at `version`; null otherwise. */
-  replace(tx: Transaction, id: string, version: number, content: CheckoutContent, now: Date): Promise<CheckoutSession | null>;
-  /** Cancels a session still open at `now`; null when it is completed, canceled or expired. */
-  cancel(tx: Transaction, id: string, now: Date): Promise<CheckoutSession | null>;
+  /** Replaces the content of a session still open at `now` and still at `version`; false otherwise. */
+  replace(tx: Transaction, id: string, version: number, content: CheckoutContent, now: Date): Promise<boolean>;
+  /** Cancels a session still open at `now` and still at `version`; false otherwise. */
+  cancel(tx: Transaction, id: string, version: number, now: Date): Promise<boolean>;
   /** ready_for_complete at `version` and unexpired at `now` → completed; false when another change came first. */
   markCompleted(tx: Transaction, id: string, version: number, now: Date): Promise<boolean>;
   /**

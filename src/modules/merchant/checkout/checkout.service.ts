@@ -2,7 +2,7 @@ import { newId } from '../../../infra/crypto/ids';
 import type { TransactionRunner } from '../../../shared/transaction';
 import type { PublicMerchant } from '../merchant.service';
 import { priceCheckout, type CheckoutRequest } from './checkout-pricing';
-import { assertOpen, type CheckoutLookup, type CheckoutResult, type InTx } from './checkout-state';
+import { assertOpen, type CheckoutLookup, type CheckoutResult, type WriteHooks } from './checkout-state';
 import type { CheckoutSession } from './checkout.repository';
 
 /**
@@ -24,7 +24,7 @@ export class CheckoutService {
   }
 
   /** Errors: merchant_not_found (404). */
-  async create(merchantId: string, request: CheckoutRequest, ucpAgentProfile: string | null, inTx: InTx): Promise<CheckoutResult> {
+  async create<T>(merchantId: string, request: CheckoutRequest, ucpAgentProfile: string | null, hooks: WriteHooks<T>): Promise<T> {
     const merchant = await this.lookup.merchant(merchantId);
     const products = await this.lookup.products(
       merchant,
@@ -43,12 +43,12 @@ export class CheckoutService {
       createdAt: now,
       updatedAt: now,
     };
-    const result = this.lookup.result(merchant, session, null);
+    const answer = await hooks.answer(this.lookup.result(merchant, session, null));
     await this.tx.transaction(async (tx) => {
       await this.lookup.sessions.insert(tx, session);
-      await inTx(tx, result);
+      await hooks.inTx(tx, answer);
     });
-    return result;
+    return answer;
   }
 
   /** Errors: merchant_not_found, checkout_not_found (404). */
@@ -63,7 +63,7 @@ export class CheckoutService {
    * A full replacement of the cart and buyer (UCP's PUT), priced again from the catalog.
    * Errors: merchant_not_found, checkout_not_found (404), checkout_completed, checkout_canceled, checkout_changed (409).
    */
-  async update(merchantId: string, id: string, request: CheckoutRequest, inTx: InTx): Promise<CheckoutResult> {
+  async update<T>(merchantId: string, id: string, request: CheckoutRequest, hooks: WriteHooks<T>): Promise<T> {
     const merchant = await this.lookup.merchant(merchantId);
     const current = await this.lookup.session(merchant, id);
     assertOpen(current);
@@ -72,25 +72,29 @@ export class CheckoutService {
       request.lines.map((l) => l.itemId),
     );
     const content = priceCheckout(merchant, products, request);
-    return this.tx.transaction(async (tx) => {
-      const updated = await this.lookup.sessions.replace(tx, id, current.version, content, this.lookup.now());
-      if (!updated) throw await this.lookup.whyUnchanged(merchant, id, tx);
-      const result = this.lookup.result(merchant, updated, null);
-      await inTx(tx, result);
-      return result;
+    const now = this.lookup.now();
+    const updated: CheckoutSession = { ...current, ...content, version: current.version + 1, updatedAt: now };
+    const answer = await hooks.answer(this.lookup.result(merchant, updated, null));
+    await this.tx.transaction(async (tx) => {
+      if (!(await this.lookup.sessions.replace(tx, id, current.version, content, now)))
+        throw await this.lookup.whyUnchanged(merchant, id, tx);
+      await hooks.inTx(tx, answer);
     });
+    return answer;
   }
 
   /** Errors: merchant_not_found, checkout_not_found (404), checkout_completed, checkout_canceled (409). */
-  async cancel(merchantId: string, id: string, inTx: InTx): Promise<CheckoutResult> {
+  async cancel<T>(merchantId: string, id: string, hooks: WriteHooks<T>): Promise<T> {
     const merchant = await this.lookup.merchant(merchantId);
-    assertOpen(await this.lookup.session(merchant, id));
-    return this.tx.transaction(async (tx) => {
-      const canceled = await this.lookup.sessions.cancel(tx, id, this.lookup.now());
-      if (!canceled) throw await this.lookup.whyUnchanged(merchant, id, tx);
-      const result = this.lookup.result(merchant, canceled, null);
-      await inTx(tx, result);
-      return result;
+    const current = await this.lookup.session(merchant, id);
+    assertOpen(current);
+    const now = this.lookup.now();
+    const canceled: CheckoutSession = { ...current, status: 'canceled', version: current.version + 1, updatedAt: now };
+    const answer = await hooks.answer(this.lookup.result(merchant, canceled, null));
+    await this.tx.transaction(async (tx) => {
+      if (!(await this.lookup.sessions.cancel(tx, id, current.version, now))) throw await this.lookup.whyUnchanged(merchant, id, tx);
+      await hooks.inTx(tx, answer);
     });
+    return answer;
   }
 }

@@ -18,6 +18,11 @@ export class OrderService {
     return toPage(await this.sessions.listOrders(merchant.id, limit, after), limit);
   }
 
+  /** The checkout an order was placed from, for the payment lookup by order id (the caller checked access); null: no such order. */
+  async checkoutIdOf(merchantId: string, orderId: string): Promise<string | null> {
+    return (await this.sessions.findOrder(merchantId, orderId))?.checkoutId ?? null;
+  }
+
   /** Errors: merchant_not_found, order_not_found (404). */
   async get(principal: Principal, merchantId: string, orderId: string): Promise<Order> {
     const merchant = assertMerchantAccess(principal, await this.merchants.findById(merchantId));

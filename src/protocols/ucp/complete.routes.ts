@@ -1,0 +1,58 @@
+import type { RequestHandler } from 'express';
+import type { Api, Reply } from '../../http/api';
+import type { CheckoutCompletionService, CheckoutPayment, CheckoutResult } from '../../modules/merchant';
+import type { Transaction } from '../../shared/transaction';
+import { reply, type CheckoutAnswers } from './checkout.routes';
+import { checkoutParams, checkoutView, completeCheckoutBody } from './checkout.schemas';
+import { readUcpAgentProfile } from './ucp-agent';
+import { UCP_VERSION } from './ucp-version';
+
+/** A check a complete must pass before anything is paid, and its part inside the payment's transaction. */
+export interface CompleteGuard {
+  /** Outside any transaction, on the session as OCP answers it now: refuses or returns what `inTx` needs. */
+  check(current: CheckoutResult, body: { ap2?: { checkout_mandate: string } }): Promise<unknown>;
+  /** Inside the payment's transaction, with the payment: refuses (everything rolls back) or records. */
+  inTx(tx: Transaction, checked: unknown, paid: CheckoutPayment): Promise<void>;
+}
+
+/**
+ * UCP Complete Checkout at a merchant's endpoint: pays the session's total with the platform's OCP
+ * wallet instrument (`payment_data.credential.token`, redeemed in-process for exactly this merchant,
+ * checkout, total and currency) and places the order in the same transaction. Rate-limited per
+ * client address: completing spends a credential.
+ */
+export function completeRoutes(
+  api: Api,
+  completion: CheckoutCompletionService,
+  answers: CheckoutAnswers,
+  guard: CompleteGuard,
+  limiter: RequestHandler,
+): void {
+  api.route({
+    method: 'post',
+    path: '/:merchantId/checkout-sessions/:id/complete',
+    summary: `UCP ${UCP_VERSION} Complete Checkout: pay with an OCP wallet credential and place the order, once`,
+    tags: ['ucp'],
+    public: true,
+    idempotent: 'optional',
+    before: [limiter],
+    params: checkoutParams,
+    body: completeCheckoutBody,
+    responses: { 200: { description: 'The completed checkout, with its order', schema: checkoutView } },
+    handler: async ({ params, body, headers, persistReply }) => {
+      readUcpAgentProfile(headers['ucp-agent']);
+      let checked: unknown;
+      const instrument = { handlerId: body.payment_data.handler_id, token: body.payment_data.credential?.token };
+      return completion.complete<Reply>(params.merchantId, params.id, instrument, {
+        check: async (current) => {
+          checked = await guard.check(current, body);
+        },
+        answer: async (completed) => reply(200, await answers.render(completed)),
+        inTx: async (tx, answer, paid) => {
+          await guard.inTx(tx, checked, paid);
+          await persistReply(tx, answer);
+        },
+      });
+    },
+  });
+}
