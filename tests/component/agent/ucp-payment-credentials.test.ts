@@ -420,7 +420,7 @@ describe('UCP payment credentials (OCP wallet payment handler)', () => {
       expect(spec.text).toContain('# OCP wallet payment handler');
 
       const profile = await t.http().get('/.well-known/ucp');
-      expect(profile.body.ucp.payment_handlers['com.example.pay'][0]).toMatchObject({ id: 'ocp_wallet' });
+      expect(profile.body.payment.handlers[0]).toMatchObject({ id: 'ocp_wallet', name: 'com.example.pay' });
       const doc = await t.http().get('/openapi.json');
       expect(Object.keys(doc.body.paths)).toEqual(
         expect.arrayContaining([

@@ -5,15 +5,7 @@ import { registerAgent } from '../../support/agents';
 import { balanceOf, ledgerInvariants } from '../../support/ledger';
 import { createMerchant, merchantClientAuth } from '../../support/merchants';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import {
-  addProduct,
-  completeCheckout,
-  createCheckout,
-  expectCheckout,
-  totalOf,
-  UCP_AGENT,
-  updateCheckout,
-} from '../../support/ucp-checkout';
+import { addProduct, completeCheckout, expectCheckout, totalOf, UCP_AGENT, updateCheckout } from '../../support/ucp-checkout';
 import { issueCredential } from '../../support/ucp-credentials';
 import { createWebhook, drainWebhooks, startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
