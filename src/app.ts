@@ -18,6 +18,7 @@ import { authRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, type MerchantModule } from './modules/merchant';
+import type { Ap2Module } from './protocols/ucp/ap2';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -58,6 +59,7 @@ export interface AppDeps {
     web3Sends: Web3SendService;
     agents: AgentModule;
     merchants: MerchantModule;
+    ap2: Ap2Module;
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;

@@ -6,3 +6,5 @@ export { agentRoutes } from './agent.routes';
 export { agentPaymentRoutes } from './agent-payment.routes';
 export { mandateRoutes } from './mandate/mandate.routes';
 export { mountUcpProfile, ucpRoutes } from './ucp/ucp.routes';
+// The owner mandate keys, for the AP2 checkout-mandate verifier (`agents.mandates.findOwnerMandateKey`).
+export type { OwnerMandateKey } from './mandate/mandate.service';

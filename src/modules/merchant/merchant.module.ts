@@ -1,7 +1,10 @@
+import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
+import { SqlMerchantSigningKeyRepository } from './adapters/sql-merchant-signing-key.repository';
 import { SqlMerchantRepository } from './adapters/sql-merchant.repository';
 import { CatalogService } from './catalog.service';
 import type { MerchantRepository } from './merchant.repository';
+import { MerchantSigningService } from './merchant-signing.service';
 import { MerchantService, type MerchantCredentials, type MerchantWallets } from './merchant.service';
 
 export interface MerchantModuleDeps {
@@ -12,14 +15,17 @@ export interface MerchantModuleDeps {
   credentials: MerchantCredentials;
   /** PUBLIC_BASE_URL: the merchants' UCP endpoints are absolute URLs under it. */
   publicBaseUrl: string;
+  /** Encrypts the merchants' AP2 signing keys. */
+  encryptor: Encryptor;
 }
 
-/** Merchants and their catalogs on the SQL adapter. */
+/** Merchants, their catalogs and their AP2 signing keys on the SQL adapters. */
 export function createMerchantModule(d: MerchantModuleDeps) {
   const repository: MerchantRepository = new SqlMerchantRepository(d.db);
   const merchants = new MerchantService(repository, d.wallets, d.credentials, d.publicBaseUrl.replace(/\/+$/, ''));
   const catalog = new CatalogService(repository);
-  return { merchants, catalog };
+  const signing = new MerchantSigningService(repository, new SqlMerchantSigningKeyRepository(d.db), d.encryptor);
+  return { merchants, catalog, signing };
 }
 
 export type MerchantModule = ReturnType<typeof createMerchantModule>;

@@ -11,6 +11,13 @@ import { decodeJws, signEs256, verifyEs256 } from './jws';
 import { checkConstraints, MandateRefused, mandateClaims, type ConstraintsInput } from './mandate.constraints';
 import type { MandateKey, MandateRepository } from './mandate.repository';
 
+/** A registered owner mandate key, public part only. */
+export interface OwnerMandateKey {
+  kid: string;
+  ownerId: string;
+  publicJwk: Record<string, unknown>;
+}
+
 export interface MandateRequest {
   constraints: ConstraintsInput;
   currency?: string;
@@ -48,6 +55,16 @@ export class MandateService implements MandateCheck {
       publicJwk: publicJwk as Record<string, unknown>,
       privateKeyEncrypted: null,
     });
+  }
+
+  /**
+   * A key an owner registered (kind 'owner'), for verifiers of mandates the owner signs with their
+   * own private key (UCP AP2 checkout mandates). Keys OCP holds for owners are not returned: OCP
+   * signs with those only what the owner asked it to issue, never a checkout mandate.
+   */
+  async findOwnerMandateKey(kid: string): Promise<OwnerMandateKey | null> {
+    const key = await this.keys.findKey(kid);
+    return key && key.kind === 'owner' ? { kid: key.kid, ownerId: key.ownerId, publicJwk: key.publicJwk } : null;
   }
 
   /** OCP signs a mandate for one of the caller's agents. Errors: agent_not_found (404). */
