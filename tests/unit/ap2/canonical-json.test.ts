@@ -48,7 +48,9 @@ describe('canonicalJson (RFC 8785)', () => {
   });
 
   it('when nested objects have whitespace-free order, then nesting sorts too and undefined properties are left out', () => {
-    expect(canonicalJson({ b: [{ z: 1, a: { y: true, c: null } }], a: 'x', u: undefined })).toBe('{"a":"x","b":[{"a":{"c":null,"y":true},"z":1}]}');
+    expect(canonicalJson({ b: [{ z: 1, a: { y: true, c: null } }], a: 'x', u: undefined })).toBe(
+      '{"a":"x","b":[{"a":{"c":null,"y":true},"z":1}]}',
+    );
   });
 
   it.each([

@@ -17,13 +17,18 @@ describe('detached JWS over JCS (UCP AP2 merchant_authorization)', () => {
 
   it('when the payload differs only in key order or whitespace, then it still verifies (JCS)', async () => {
     const jws = signDetached(checkout, { kid: 'k1', privateKey });
-    const reordered = JSON.parse(JSON.stringify({ totals: checkout.totals, line_items: [], currency: 'USD', id: 'chk_1' }, null, 2)) as unknown;
+    const reordered = JSON.parse(
+      JSON.stringify({ totals: checkout.totals, line_items: [], currency: 'USD', id: 'chk_1' }, null, 2),
+    ) as unknown;
     expect(await verifyDetached(jws, reordered, resolve)).toBe(true);
   });
 
   it('when the signing input is built by hand per the spec, then verifyDetached agrees (interoperability)', async () => {
     const header = b64(JSON.stringify({ kid: 'k1', alg: 'ES256' }));
-    const signature = sign('sha256', Buffer.from(`${header}.${b64(canonicalJson(checkout))}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    const signature = sign('sha256', Buffer.from(`${header}.${b64(canonicalJson(checkout))}`), {
+      key: privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
     expect(await verifyDetached(`${header}..${b64(signature)}`, checkout, resolve)).toBe(true);
   });
 

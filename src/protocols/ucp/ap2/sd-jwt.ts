@@ -36,7 +36,8 @@ export const sdHashOf = (text: string): string => createHash('sha256').update(te
 
 /** Splits and decodes the presentation; nothing is verified yet. */
 export function parseSdJwt(text: unknown): SdJwtPresentation {
-  if (typeof text !== 'string' || text.length === 0 || text.length > MANDATE_CHARS_MAX) throw invalid('The checkout mandate is not an SD-JWT');
+  if (typeof text !== 'string' || text.length === 0 || text.length > MANDATE_CHARS_MAX)
+    throw invalid('The checkout mandate is not an SD-JWT');
   const parts = text.split('~');
   if (parts.length < 2 || parts.length > DISCLOSURES_MAX + 2) throw invalid('The checkout mandate is not an SD-JWT with key binding');
   const issuerCompact = parts[0]!;
