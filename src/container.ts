@@ -128,7 +128,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
 
   // UCP's AP2 extension: checkout mandates signed by owners' registered keys, over checkouts merchants signed.
-  const ap2 = createAp2Module({ ownerKeys: agents.mandates, merchantSigning: merchants.signing });
+  const ap2 = createAp2Module({ ownerKeys: agents.mandates, merchantSigning: merchants.signing, usedMandates: merchants.usedMandates });
 
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);

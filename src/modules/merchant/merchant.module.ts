@@ -2,6 +2,8 @@ import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
 import { SqlMerchantSigningKeyRepository } from './adapters/sql-merchant-signing-key.repository';
 import { SqlMerchantRepository } from './adapters/sql-merchant.repository';
+import { SqlUsedMandateRepository } from './adapters/sql-used-mandates.repository';
+import type { UsedMandateRepository } from '../../protocols/ucp/ap2/checkout-mandate.repository';
 import { CatalogService } from './catalog.service';
 import type { MerchantRepository } from './merchant.repository';
 import { MerchantSigningService } from './merchant-signing.service';
@@ -25,7 +27,9 @@ export function createMerchantModule(d: MerchantModuleDeps) {
   const merchants = new MerchantService(repository, d.wallets, d.credentials, d.publicBaseUrl.replace(/\/+$/, ''));
   const catalog = new CatalogService(repository);
   const signing = new MerchantSigningService(repository, new SqlMerchantSigningKeyRepository(d.db), d.encryptor);
-  return { merchants, catalog, signing };
+  // The checkout mandates merchants accepted, for the AP2 verifier's single-use record.
+  const usedMandates: UsedMandateRepository = new SqlUsedMandateRepository();
+  return { merchants, catalog, signing, usedMandates };
 }
 
 export type MerchantModule = ReturnType<typeof createMerchantModule>;

@@ -1,5 +1,4 @@
-import { SqlUsedMandateRepository } from './adapters/sql-used-mandates.repository';
-import type { MerchantAuthorizationCheck, OwnerMandateKeyLookup } from './checkout-mandate.repository';
+import type { MerchantAuthorizationCheck, OwnerMandateKeyLookup, UsedMandateRepository } from './checkout-mandate.repository';
 import { CheckoutMandateService } from './checkout-mandate.service';
 
 export interface Ap2ModuleDeps {
@@ -7,11 +6,13 @@ export interface Ap2ModuleDeps {
   ownerKeys: OwnerMandateKeyLookup;
   /** The merchant module's signing service. */
   merchantSigning: MerchantAuthorizationCheck;
+  /** The merchant module's record of used mandates (its SQL adapter). */
+  usedMandates: UsedMandateRepository;
 }
 
-/** The AP2 checkout-mandate verifier on the SQL adapter (which runs only in the caller's transaction). */
+/** The AP2 checkout-mandate verifier over the agent and merchant modules' ports. */
 export function createAp2Module(d: Ap2ModuleDeps) {
-  return { checkoutMandates: new CheckoutMandateService(d.ownerKeys, d.merchantSigning, new SqlUsedMandateRepository()) };
+  return { checkoutMandates: new CheckoutMandateService(d.ownerKeys, d.merchantSigning, d.usedMandates) };
 }
 
 export type Ap2Module = ReturnType<typeof createAp2Module>;

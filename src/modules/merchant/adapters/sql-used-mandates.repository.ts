@@ -1,8 +1,11 @@
-import { sqlOf } from '../../../../infra/db/database';
-import type { Transaction } from '../../../../shared/transaction';
-import type { MandateUse, UsedMandateRepository } from '../checkout-mandate.repository';
+import { sqlOf } from '../../../infra/db/database';
+import type { MandateUse, UsedMandateRepository } from '../../../protocols/ucp/ap2/checkout-mandate.repository';
+import type { Transaction } from '../../../shared/transaction';
 
-/** The PostgreSQL adapter; PGlite runs the same SQL. */
+/**
+ * The AP2 checkout mandates a merchant accepted (the port is the AP2 verifier's); the PostgreSQL
+ * adapter, PGlite runs the same SQL.
+ */
 export class SqlUsedMandateRepository implements UsedMandateRepository {
   async insertUse(tx: Transaction, use: MandateUse): Promise<boolean> {
     // ON CONFLICT DO NOTHING: a concurrent first use holds the key until it commits or rolls back,
