@@ -100,7 +100,8 @@ export function resolveDisclosures(payload: Record<string, unknown>, disclosures
       return out;
     }
     if (!isJsonObject(value)) return value;
-    const out: Record<string, unknown> = {};
+    // No prototype: a claim named "__proto__" (JSON.parse makes it an own property) stays a claim.
+    const out = Object.create(null) as Record<string, unknown>;
     for (const [name, inner] of Object.entries(value)) {
       if (name !== '_sd' && !(depth === 0 && name === '_sd_alg')) out[name] = resolve(inner, depth + 1);
     }
