@@ -29,6 +29,7 @@ import { authRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, type MerchantModule } from './modules/merchant';
+import type { Ap2Module } from './protocols/ucp/ap2';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -71,6 +72,7 @@ export interface AppDeps {
     merchants: MerchantModule;
     /** Redeems OCP wallet credentials in-process (for the UCP business endpoint's checkout completion). */
     ucpCredentialRedeemer: UcpCredentialRedeemer;
+    ap2: Ap2Module;
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;

@@ -17,6 +17,7 @@ import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
 import { createLedgerService } from './modules/ledger';
 import { createMerchantModule } from './modules/merchant';
+import { createAp2Module } from './protocols/ucp/ap2';
 import { createWalletModule } from './modules/wallet';
 import {
   createApplePayService,
@@ -96,7 +97,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const walletRepository = walletModule.repository;
   const wallets = walletModule.service;
   // Merchants bind one of their owner's wallets (checked by the wallet service) and get API clients from auth.
-  const merchants = createMerchantModule({ db, wallets, credentials: merchantClients, publicBaseUrl: config.PUBLIC_BASE_URL });
+  const merchants = createMerchantModule({ db, wallets, credentials: merchantClients, publicBaseUrl: config.PUBLIC_BASE_URL, encryptor });
   const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
   const funding = createFundingModule({
     config,
@@ -128,6 +129,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
   // What the UCP business endpoint (checkout sessions) calls to take an OCP wallet credential at complete.
   const ucpCredentialRedeemer: UcpCredentialRedeemer = agents.credentials;
+
+  // UCP's AP2 extension: checkout mandates signed by owners' registered keys, over checkouts merchants signed.
+  const ap2 = createAp2Module({ ownerKeys: agents.mandates, merchantSigning: merchants.signing, usedMandates: merchants.usedMandates });
 
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
@@ -163,6 +167,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     agents,
     merchants,
     ucpCredentialRedeemer,
+    ap2,
     paymentSessions,
     applePay,
     googlePay,

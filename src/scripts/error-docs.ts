@@ -17,6 +17,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   web3: 'Web3',
   webhook: 'Webhooks',
   merchant: 'Merchants (catalog, API clients)',
+  ap2: "AP2 mandates in UCP checkouts (the UCP AP2 extension's error codes, and replay)",
 };
 
 /** docs/errors.md, rendered from the catalogue: a table per module of code, HTTP status and meaning. */

@@ -5,3 +5,5 @@ export { merchantRoutes } from './merchant.routes';
 export { catalogRoutes } from './catalog.routes';
 // The port the auth module's API clients implement for merchants.
 export type { MerchantApiClientRecord, MerchantCredentials } from './merchant.service';
+// What the UCP checkout edge and the AP2 verifier use: sign a checkout, check our own signature, publish the keys.
+export type { MerchantSigningService, PublicSigningKey } from './merchant-signing.service';
