@@ -29,6 +29,7 @@ import { authRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
+import type { Ap2Module } from './protocols/ucp/ap2';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -74,6 +75,7 @@ export interface AppDeps {
     ucpCredentialRedeemer: UcpCredentialRedeemer;
     /** Completes OCP merchants' UCP checkouts, paying with the OCP wallet handler. */
     checkoutCompletion: CheckoutCompletionService;
+    ap2: Ap2Module;
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;

@@ -17,6 +17,7 @@ import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
 import { createLedgerService } from './modules/ledger';
 import { createMerchantModule } from './modules/merchant';
+import { createAp2Module } from './protocols/ucp/ap2';
 import { createWalletModule } from './modules/wallet';
 import {
   createApplePayService,
@@ -103,6 +104,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     publicBaseUrl: config.PUBLIC_BASE_URL,
     outbox: webhooks.outbox,
     checkoutTtlMs: config.UCP_CHECKOUT_TTL_SECONDS * 1000,
+    encryptor,
   });
   const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
   const funding = createFundingModule({
@@ -150,6 +152,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     },
   });
 
+  // UCP's AP2 extension: checkout mandates signed by owners' registered keys, over checkouts merchants signed.
+  const ap2 = createAp2Module({ ownerKeys: agents.mandates, merchantSigning: merchants.signing, usedMandates: merchants.usedMandates });
+
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
   const googlePay = createGooglePayService(config, paymentSessions);
@@ -185,6 +190,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     merchants,
     ucpCredentialRedeemer,
     checkoutCompletion,
+    ap2,
     paymentSessions,
     applePay,
     googlePay,

@@ -179,7 +179,10 @@ export const ERROR_CATALOGUE = {
     mandate_malformed: { kind: 'validation', meaning: 'The mandate is not a compact JWS, or its claims or constraints are malformed.' },
     mandate_signature_invalid: { kind: 'policy_violation', meaning: 'The mandate signature does not verify against a registered key.' },
     mandate_foreign: { kind: 'policy_violation', meaning: 'The mandate was not issued to this agent by its owner.' },
-    mandate_expired: { kind: 'policy_violation', meaning: 'The mandate has expired.' },
+    mandate_expired: {
+      kind: 'policy_violation',
+      meaning: "The mandate has expired (an owner mandate's exp, an AP2 intent's intent_expiry, or an AP2 checkout mandate's exp).",
+    },
     mandate_exhausted: { kind: 'policy_violation', meaning: "The mandate's budget is used up; details.remaining says what is left." },
     mandate_constraint_unknown: { kind: 'policy_violation', meaning: 'The mandate has a constraint this server does not know.' },
     mandate_constraint_failed: {
@@ -280,6 +283,34 @@ export const ERROR_CATALOGUE = {
       kind: 'unprocessable',
       meaning: 'The account already has the most webhook endpoints allowed; details.max says how many.',
     },
+  },
+  ap2: {
+    mandate_required: {
+      kind: 'validation',
+      meaning: 'AP2 is in force for this checkout but the complete request lacks ap2.checkout_mandate (UCP AP2 error code).',
+    },
+    merchant_authorization_missing: {
+      kind: 'validation',
+      meaning: 'The checkout embedded in the AP2 checkout mandate carries no ap2.merchant_authorization (UCP AP2 error code).',
+    },
+    agent_missing_key: {
+      kind: 'policy_violation',
+      meaning: "The checkout mandate's kid names no owner mandate key registered in OCP (UCP AP2 error code).",
+    },
+    mandate_invalid_signature: {
+      kind: 'policy_violation',
+      meaning:
+        "The checkout mandate is malformed, its signature, disclosures or key binding do not verify, or its key is not the paying owner's (UCP AP2 error code).",
+    },
+    mandate_scope_mismatch: {
+      kind: 'policy_violation',
+      meaning: "The checkout in the mandate differs from this checkout's id, currency, line items or totals (UCP AP2 error code).",
+    },
+    merchant_authorization_invalid: {
+      kind: 'policy_violation',
+      meaning: "The merchant_authorization in the mandate's checkout is not this business's valid signature over it (UCP AP2 error code).",
+    },
+    mandate_already_used: { kind: 'conflict', meaning: 'This AP2 checkout mandate has already completed a checkout.' },
   },
   merchant: {
     merchant_not_found: { kind: 'not_found', meaning: "The merchant does not exist or is not the caller's." },

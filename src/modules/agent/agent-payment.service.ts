@@ -29,6 +29,8 @@ export interface PaymentRequest {
 /** Checks a signed mandate inside the payment's transaction (to lock its budget); throws to refuse. */
 export interface MandateCheck {
   check(tx: Transaction, token: string, payment: AgentPayment, now: Date): Promise<{ mandateId: string; mandateHash: string }>;
+  /** Whether the mandate makes every payment wait for the owner (AP2 intent, user_cart_confirmation_required). */
+  requiresConfirmation(token: string): boolean;
   /** Gives back what a payment that will never be made (declined, expired) took from the mandate's budget. */
   release(tx: Transaction, mandateHash: string, amount: bigint): Promise<void>;
 }
@@ -63,7 +65,8 @@ export class AgentPaymentService {
   /**
    * An agent pays from the wallet its owner bound to it. The policy is checked and the spend
    * counters locked and increased in the ledger write's own transaction; above the approval
-   * threshold the payment waits for the owner instead and nothing moves.
+   * threshold, or when an AP2 intent mandate asks for the user's confirmation, the payment waits
+   * for the owner instead and nothing moves.
    * Errors: policy_violation (403, details.rule), agent_not_found / wallet_not_found (404),
    * counterparty_not_active (409), same_wallet / currency_mismatch (400), insufficient_funds (422),
    * wallet_not_active (409), checkout_already_paid (409), agent_only / agent_suspended_or_revoked (403),
@@ -80,7 +83,15 @@ export class AgentPaymentService {
       await this.refused(draft, error);
       throw error;
     }
-    if (needsApproval(agent.policy, draft.amount)) return this.requestApproval(draft, now, persist, request.mandate);
+    if (request.mandate && this.mandateCheck().requiresConfirmation(request.mandate)) {
+      return this.requestApproval(draft, now, persist, request.mandate, [
+        'mandate_confirmation',
+        "the owner's intent mandate asks to confirm each payment",
+      ]);
+    }
+    if (needsApproval(agent.policy, draft.amount)) {
+      return this.requestApproval(draft, now, persist, request.mandate, ['approval_threshold', 'amount above the approval threshold']);
+    }
     return this.execute(agent, draft, persist, { approving: false, mandate: request.mandate });
   }
 
@@ -231,17 +242,20 @@ export class AgentPaymentService {
     return result!;
   }
 
-  private async requestApproval(draft: AgentPayment, now: Date, persist: PersistPayment, mandate?: string) {
+  private async requestApproval(
+    draft: AgentPayment,
+    now: Date,
+    persist: PersistPayment,
+    mandate: string | undefined,
+    [rule, reason]: [rule: string, reason: string],
+  ) {
     const pending: AgentPayment = { ...draft, status: 'pending_approval', expiresAt: new Date(now.getTime() + this.options.approvalTtlMs) };
     const event = approvalRequested(pending);
     try {
       await this.db.transaction(async (tx) => {
         if (mandate) Object.assign(pending, await this.mandateCheck().check(tx, mandate, pending, now));
         await this.insert(tx, pending);
-        await this.payments.appendAudit(
-          tx,
-          audit(pending, 'pending_approval', 'approval_threshold', 'amount above the approval threshold'),
-        );
+        await this.payments.appendAudit(tx, audit(pending, 'pending_approval', rule, reason));
         await this.outbox.enqueue(tx, [event]);
         await persist(tx, pending);
       });

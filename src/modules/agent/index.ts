@@ -22,3 +22,5 @@ export {
   type OcpPaymentHandler,
   type PaymentHandlerSettings,
 } from './ucp/payment-handler';
+// The owner mandate keys, for the AP2 checkout-mandate verifier (`agents.mandates.findOwnerMandateKey`).
+export type { OwnerMandateKey } from './mandate/mandate.service';

@@ -14,3 +14,5 @@ export type { CheckoutResult, WriteHooks } from './checkout/checkout-state';
 export type { CheckoutRequest, RequestedLine } from './checkout/checkout-pricing';
 export type { CheckoutPayment, CheckoutPaymentRequest, CheckoutPayments } from './checkout/checkout-payments';
 export type { Buyer, CheckoutLine, CheckoutMessage, CheckoutSession, CheckoutStatus, Order } from './checkout/checkout.repository';
+// What the UCP checkout edge and the AP2 verifier use: sign a checkout, check our own signature, publish the keys.
+export type { MerchantSigningService, PublicSigningKey } from './merchant-signing.service';

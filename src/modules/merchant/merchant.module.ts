@@ -1,7 +1,11 @@
+import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
 import type { Outbox } from '../../shared/outbox';
 import { SqlCheckoutRepository } from './adapters/sql-checkout.repository';
+import { SqlMerchantSigningKeyRepository } from './adapters/sql-merchant-signing-key.repository';
 import { SqlMerchantRepository } from './adapters/sql-merchant.repository';
+import { SqlUsedMandateRepository } from './adapters/sql-used-mandates.repository';
+import type { UsedMandateRepository } from '../../protocols/ucp/ap2/checkout-mandate.repository';
 import { CatalogService } from './catalog.service';
 import { CheckoutCompletionService } from './checkout/checkout-completion.service';
 import type { CheckoutPayments } from './checkout/checkout-payments';
@@ -9,6 +13,7 @@ import { CheckoutLookup } from './checkout/checkout-state';
 import { CheckoutService } from './checkout/checkout.service';
 import { OrderService } from './checkout/order.service';
 import type { MerchantRepository } from './merchant.repository';
+import { MerchantSigningService } from './merchant-signing.service';
 import { MerchantService, type MerchantCredentials, type MerchantWallets } from './merchant.service';
 
 export interface MerchantModuleDeps {
@@ -23,9 +28,11 @@ export interface MerchantModuleDeps {
   outbox: Outbox;
   /** How long a checkout session stays open (UCP_CHECKOUT_TTL_SECONDS). */
   checkoutTtlMs: number;
+  /** Encrypts the merchants' AP2 signing keys. */
+  encryptor: Encryptor;
 }
 
-/** Merchants, their catalogs, checkout sessions and orders on the SQL adapter. */
+/** Merchants, their catalogs, checkout sessions, orders and AP2 signing keys on the SQL adapters. */
 export function createMerchantModule(d: MerchantModuleDeps) {
   const publicBaseUrl = d.publicBaseUrl.replace(/\/+$/, '');
   const repository: MerchantRepository = new SqlMerchantRepository(d.db);
@@ -38,6 +45,9 @@ export function createMerchantModule(d: MerchantModuleDeps) {
     orders: new OrderService(sessions, repository),
     /** Completing checkouts needs the payment handler, which the container builds after this module. */
     completion: (payments: CheckoutPayments) => new CheckoutCompletionService(lookup, d.outbox, payments),
+    signing: new MerchantSigningService(repository, new SqlMerchantSigningKeyRepository(d.db), d.encryptor),
+    // The checkout mandates merchants accepted, for the AP2 verifier's single-use record.
+    usedMandates: new SqlUsedMandateRepository() as UsedMandateRepository,
   };
 }
 

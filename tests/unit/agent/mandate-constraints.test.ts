@@ -3,9 +3,9 @@ import {
   checkConstraints,
   constraintsInput,
   MandateRefused,
-  mandateClaims,
   type MandatePayment,
 } from '../../../src/modules/agent/mandate/mandate.constraints';
+import { mandateClaims } from '../../../src/modules/agent/mandate/mandate.intent';
 import { ValidationFailed } from '../../../src/shared/errors';
 import { AMOUNT_MAX_MINOR } from '../../../src/shared/money/money';
 

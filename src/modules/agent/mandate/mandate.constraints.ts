@@ -11,7 +11,7 @@ import { AMOUNT_MAX_MINOR } from '../../../shared/money/money';
 export const CONSTRAINT_NAMES = ['amount_range', 'budget', 'allowed_payees', 'execution_date'] as const;
 
 // Checked as text, not transformed: the signed constraints are stored and compared as signed.
-const minor = z
+export const minorUnits = z
   .string()
   // abort: BigInt() below throws on anything that is not digits.
   .regex(/^(0|[1-9][0-9]{0,15})$/, { message: 'must be a string of minor units, e.g. "1050"', abort: true })
@@ -20,8 +20,8 @@ const instant = isoInstantString;
 
 export const constraintsInput = z
   .object({
-    amount_range: z.object({ min: minor.optional(), max: minor.optional() }).strict().optional(),
-    budget: minor.optional().meta({ description: 'Total that all payments under this mandate may add up to' }),
+    amount_range: z.object({ min: minorUnits.optional(), max: minorUnits.optional() }).strict().optional(),
+    budget: minorUnits.optional().meta({ description: 'Total that all payments under this mandate may add up to' }),
     allowed_payees: z.array(z.string().min(1).max(128)).min(1).max(100).optional(),
     execution_date: z.object({ not_before: instant.optional(), not_after: instant.optional() }).strict().optional(),
   })
@@ -29,12 +29,17 @@ export const constraintsInput = z
   .meta({ id: 'MandateConstraints' });
 export type ConstraintsInput = z.infer<typeof constraintsInput>;
 
-export const mandateClaims = z.object({
+export const registeredClaims = {
   iss: z.string(),
   sub: z.string(),
   jti: z.string().min(1).max(128),
   iat: z.number(),
   exp: z.number(),
+};
+
+/** An open payment mandate's claims; its constraints are checked by name in checkConstraints. */
+export const openPaymentClaims = z.object({
+  ...registeredClaims,
   mandate_type: z.literal('open_payment'),
   currency: z.string().optional(),
   constraints: z.record(z.string(), z.unknown()),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Api } from '../../../http/api';
 import { currencyCode } from '../../../shared/money/money';
 import { constraintsInput } from './mandate.constraints';
+import { intentInput } from './mandate.intent';
 import type { MandateService } from './mandate.service';
 import { isoInstant } from '../../../shared/instant';
 
@@ -12,11 +13,20 @@ const registerKeyBody = z
 
 const issueBody = z
   .object({
-    constraints: constraintsInput,
-    currency: currencyCode.optional(),
+    constraints: constraintsInput.optional().meta({ description: 'An open payment mandate (give this or intent)' }),
+    currency: currencyCode.optional().meta({ description: 'With constraints only: the one currency the mandate allows' }),
+    intent: intentInput.optional().meta({ description: 'An AP2 IntentMandate (give this or constraints)' }),
     expiresAt: isoInstant,
   })
   .strict()
+  .refine((b) => (b.constraints === undefined) !== (b.intent === undefined), {
+    message: 'give either constraints (an open payment mandate) or intent (an AP2 IntentMandate)',
+    path: ['intent'],
+  })
+  .refine((b) => b.intent === undefined || b.currency === undefined, {
+    message: "an intent's currency is max_amount.currency",
+    path: ['currency'],
+  })
   // zod 4 runs an object's refinements even when a field failed: expiresAt may still be the raw string.
   .refine((b) => !(b.expiresAt instanceof Date) || b.expiresAt.getTime() > Date.now(), {
     message: 'must be in the future',
@@ -50,15 +60,16 @@ export function mandateRoutes(api: Api, mandates: MandateService): void {
   api.route({
     method: 'post',
     path: '/agents/:id/mandates',
-    summary: 'OCP signs an open payment mandate for one of your agents, with a key it holds for you',
+    summary: 'OCP signs an open payment mandate or an AP2 intent mandate for one of your agents, with a key it holds for you',
     tags: ['agents'],
     permission: 'agent:manage',
     params: idParams,
     body: issueBody,
     responses: { 201: { description: 'The signed mandate', schema: mandateView } },
     handler: async ({ params, body, principal }) => {
-      const { currency, ...rest } = body;
-      const issued = await mandates.issue(principal, params.id, { ...rest, ...(currency ? { currency } : {}) });
+      const { constraints, currency, intent, expiresAt } = body;
+      const request = intent ? { intent, expiresAt } : { constraints: constraints!, expiresAt, ...(currency ? { currency } : {}) };
+      const issued = await mandates.issue(principal, params.id, request);
       return { status: 201, body: { ...issued, expiresAt: issued.expiresAt.toISOString() } };
     },
   });

@@ -8,14 +8,19 @@ import type { AgentPayment } from '../agent-payment.repository';
 import type { MandateCheck } from '../agent-payment.service';
 import type { AgentService } from '../agent.service';
 import { decodeJws, signEs256, verifyEs256 } from './jws';
-import { checkConstraints, MandateRefused, mandateClaims, type ConstraintsInput } from './mandate.constraints';
+import { checkConstraints, MandateRefused, type ConstraintsInput } from './mandate.constraints';
+import { mandateClaims, mandateTerms, type IntentInput } from './mandate.intent';
 import type { MandateKey, MandateRepository } from './mandate.repository';
 
-export interface MandateRequest {
-  constraints: ConstraintsInput;
-  currency?: string;
-  expiresAt: Date;
+/** A registered owner mandate key, public part only. */
+export interface OwnerMandateKey {
+  kid: string;
+  ownerId: string;
+  publicJwk: Record<string, unknown>;
 }
+
+/** What the owner asks OCP to sign: an open payment mandate's constraints, or an AP2 intent. */
+export type MandateRequest = ({ constraints: ConstraintsInput; currency?: string } | { intent: IntentInput }) & { expiresAt: Date };
 
 /**
  * Owner mandates: ES256-signed bounds on what an agent may pay, by a key the owner registered
@@ -50,7 +55,17 @@ export class MandateService implements MandateCheck {
     });
   }
 
-  /** OCP signs a mandate for one of the caller's agents. Errors: agent_not_found (404). */
+  /**
+   * A key an owner registered (kind 'owner'), for verifiers of mandates the owner signs with their
+   * own private key (UCP AP2 checkout mandates). Keys OCP holds for owners are not returned: OCP
+   * signs with those only what the owner asked it to issue, never a checkout mandate.
+   */
+  async findOwnerMandateKey(kid: string): Promise<OwnerMandateKey | null> {
+    const key = await this.keys.findKey(kid);
+    return key && key.kind === 'owner' ? { kid: key.kid, ownerId: key.ownerId, publicJwk: key.publicJwk } : null;
+  }
+
+  /** OCP signs a mandate (open payment or AP2 intent) for one of the caller's agents. Errors: agent_not_found (404). */
   async issue(owner: Principal, agentId: string, request: MandateRequest) {
     const agent = await this.agents.get(owner, agentId);
     const key = (await this.keys.findOcpKey(owner.sub)) ?? (await this.newOcpKey(owner.sub));
@@ -62,9 +77,9 @@ export class MandateService implements MandateCheck {
       jti: newId('mdt'),
       iat: now,
       exp: Math.floor(request.expiresAt.getTime() / 1000),
-      mandate_type: 'open_payment',
-      ...(request.currency ? { currency: request.currency } : {}),
-      constraints: request.constraints,
+      ...('intent' in request
+        ? { mandate_type: 'intent', ...request.intent }
+        : { mandate_type: 'open_payment', ...(request.currency ? { currency: request.currency } : {}), constraints: request.constraints }),
     };
     const mandate = signEs256(claims, key.kid, privateKey);
     return { mandate, mandateId: claims.jti, mandateHash: sha256Hex(mandate), kid: key.kid, expiresAt: new Date(claims.exp * 1000) };
@@ -83,7 +98,7 @@ export class MandateService implements MandateCheck {
     }
     const claims = mandateClaims.safeParse(jws.payload);
     if (!claims.success) throw new ValidationFailed('The mandate claims are malformed', undefined, 'mandate_malformed');
-    const { iss, sub, jti, exp, currency, constraints } = claims.data;
+    const { iss, sub, jti, exp, currency, constraints } = mandateTerms(claims.data);
     if (key.ownerId !== payment.ownerId || iss !== payment.ownerId || sub !== payment.agentId) {
       throw new MandateRefused('mandate_foreign', 'The mandate was not issued to this agent by its owner');
     }
@@ -94,6 +109,16 @@ export class MandateService implements MandateCheck {
     checkConstraints(constraints, currency, { amount: payment.amount, currency: payment.currency, counterparties }, now, spent);
     await this.keys.addUsage(tx, mandateHash, payment.amount);
     return { mandateId: jti, mandateHash };
+  }
+
+  /**
+   * Whether the mandate asks the owner to confirm each payment (an AP2 intent with
+   * user_cart_confirmation_required). Read before the signature is checked, only to route the
+   * payment: both routes verify it in full, and a forged "no" fails that check like any forgery.
+   */
+  requiresConfirmation(token: string): boolean {
+    const claims = mandateClaims.safeParse(decodeJws(token)?.payload);
+    return claims.success && claims.data.mandate_type === 'intent' && claims.data.user_cart_confirmation_required;
   }
 
   async release(tx: Transaction, mandateHash: string, amount: bigint): Promise<void> {
