@@ -165,7 +165,9 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   mountUcp(app, {
     checkouts: services.merchants.checkouts,
     completion: services.checkoutCompletion,
-    completeGuard: { check: async () => undefined, inTx: async () => undefined },
+    signing: services.merchants.signing,
+    mandates: services.ap2.checkoutMandates,
+    ownerKeys: services.agents.mandates,
     completeLimiter: createLimiter({ cache, logger, name: 'ucp-complete', windowMs, max: config.RATE_LIMIT_PAYMENT_MAX }),
     idempotency: services.idempotency,
     logger,

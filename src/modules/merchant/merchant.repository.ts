@@ -11,14 +11,19 @@ export interface Merchant {
   taxRateBps: number;
   /** The merchant's terms (https), linked from its checkouts; null: none. */
   termsOfServiceUrl: string | null;
+  /** 'required': its UCP checkouts carry AP2's merchant authorization and completing needs a checkout mandate. */
+  ap2Mandate: Ap2MandateSetting;
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type Ap2MandateSetting = 'off' | 'required';
 
 export interface MerchantChanges {
   displayName?: string;
   taxRateBps?: number;
   termsOfServiceUrl?: string | null;
+  ap2Mandate?: Ap2MandateSetting;
 }
 
 export interface Product {
@@ -48,7 +53,7 @@ export interface ProductChanges {
  * merchant already has a product with that id; nothing else is expected.
  */
 export interface MerchantRepository {
-  insert(merchant: Omit<Merchant, 'createdAt' | 'updatedAt' | 'taxRateBps' | 'termsOfServiceUrl'>): Promise<Merchant>;
+  insert(merchant: Omit<Merchant, 'createdAt' | 'updatedAt' | 'taxRateBps' | 'termsOfServiceUrl' | 'ap2Mandate'>): Promise<Merchant>;
   findById(id: string): Promise<Merchant | null>;
   countByOwner(ownerId: string): Promise<number>;
   /** Newest first; limit + 1 rows so the caller can tell whether there is a next page. */

@@ -45,6 +45,10 @@ export const updateMerchantBody = z
       .nullable()
       .optional()
       .meta({ description: "The merchant's terms (https), linked from its UCP checkouts; null removes it" }),
+    ap2Mandate: z.enum(['off', 'required']).optional().meta({
+      description:
+        "'required': the merchant's UCP checkouts advertise and enforce AP2 (dev.ucp.shopping.ap2_mandate): responses carry ap2.merchant_authorization and complete needs ap2.checkout_mandate",
+    }),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
@@ -58,6 +62,7 @@ export const merchantView = z
     displayName: z.string(),
     taxRateBps: z.number().int().meta({ description: 'Tax on checkouts in basis points of the subtotal' }),
     termsOfServiceUrl: z.string().nullable(),
+    ap2Mandate: z.enum(['off', 'required']),
     ucpEndpoint: z
       .string()
       .meta({ description: "The merchant's UCP business endpoint (its discovery profile is at {ucpEndpoint}/.well-known/ucp)" }),
@@ -77,6 +82,7 @@ export function toMerchantView(m: PublicMerchant) {
     displayName: m.displayName,
     taxRateBps: m.taxRateBps,
     termsOfServiceUrl: m.termsOfServiceUrl,
+    ap2Mandate: m.ap2Mandate,
     ucpEndpoint: m.ucpEndpoint,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),

@@ -11,7 +11,10 @@ import { checkoutResponse } from './checkout-response';
 import { checkoutRoutes, type CheckoutAnswers } from './checkout.routes';
 import { ucpErrorView } from './checkout.schemas';
 import { deploymentDiscoveryRoutes, merchantDiscoveryRoutes, type ProfileParts } from './discovery.routes';
-import { completeRoutes, type CompleteGuard } from './complete.routes';
+import { completeRoutes } from './complete.routes';
+import type { CheckoutMandateService } from './ap2';
+import type { OwnerMandateKeyLookup } from './ap2/checkout-mandate.repository';
+import { ap2Capability, ap2Guard, ap2InForce, withAp2, type CheckoutSigner } from './ap2-checkout';
 import { ucpErrorHandler, ucpNotFound } from './ucp-errors';
 
 export { UCP_VERSION } from './ucp-version';
@@ -19,8 +22,12 @@ export { UCP_VERSION } from './ucp-version';
 export interface UcpEdgeDeps {
   checkouts: CheckoutService;
   completion: CheckoutCompletionService;
-  /** The checks a complete passes before payment (AP2's checkout mandate when the merchant requires it). */
-  completeGuard: CompleteGuard;
+  /** The merchant module's signing service: AP2's merchant_authorization, the profiles' signing_keys. */
+  signing: CheckoutSigner & { publicSigningKeys(merchantId: string): Promise<object[]> };
+  /** AP2's checkout-mandate verifier and its single-use record. */
+  mandates: Pick<CheckoutMandateService, 'verifyCheckoutMandate' | 'recordMandateUse'>;
+  /** The agent module's owner mandate keys (whose consent a checkout mandate is). */
+  ownerKeys: OwnerMandateKeyLookup;
   /** Per client address: completing spends a payment credential. */
   completeLimiter: RequestHandler;
   idempotency: IdempotencyService;
@@ -55,12 +62,17 @@ export function mountUcp(app: Express, d: UcpEdgeDeps): void {
   };
   const answers: CheckoutAnswers = {
     render: async (result: CheckoutResult) =>
-      checkoutResponse(
-        result,
-        parts.handler(result.merchant.id),
-        (orderId) => `${publicBaseUrl}${d.apiBasePath}/merchants/${result.merchant.id}/orders/${orderId}`,
+      withAp2(
+        d.signing,
+        result.merchant,
+        checkoutResponse(
+          result,
+          parts.handler(result.merchant.id),
+          (orderId) => `${publicBaseUrl}${d.apiBasePath}/merchants/${result.merchant.id}/orders/${orderId}`,
+        ),
       ),
   };
+  const guard = ap2Guard({ mandates: d.mandates, ownerKeys: d.ownerKeys, render: answers.render });
 
   const root = new Api('', undefined, { registry: d.registry, errorSchema: ucpErrorView });
   deploymentDiscoveryRoutes(root, parts);
@@ -68,7 +80,13 @@ export function mountUcp(app: Express, d: UcpEdgeDeps): void {
 
   const ucp = new Api('/ucp', d.idempotency, { registry: d.registry, errorSchema: ucpErrorView, idempotencyScope: platformScope });
   checkoutRoutes(ucp, d.checkouts, answers);
-  completeRoutes(ucp, d.completion, answers, d.completeGuard, d.completeLimiter);
-  merchantDiscoveryRoutes(ucp, d.checkouts, parts);
+  completeRoutes(ucp, d.completion, answers, guard, d.completeLimiter);
+  // A merchant publishes its signing keys (AP2's merchant_authorization verifies with them) and,
+  // when it requires AP2, the mandate capability.
+  merchantDiscoveryRoutes(ucp, d.checkouts, parts, async (merchant, profile) => ({
+    ...profile,
+    ucp: { ...profile.ucp, capabilities: [...profile.ucp.capabilities, ...(ap2InForce(merchant) ? [ap2Capability()] : [])] },
+    signing_keys: await d.signing.publicSigningKeys(merchant.id),
+  }));
   app.use('/ucp', ucp.router, ucpNotFound(), ucpErrorHandler(d.logger));
 }

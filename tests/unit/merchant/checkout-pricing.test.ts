@@ -9,6 +9,7 @@ const merchant = (taxRateBps = 0): Merchant => ({
   displayName: 'Shop',
   taxRateBps,
   termsOfServiceUrl: null,
+  ap2Mandate: 'off',
   createdAt: new Date(),
   updatedAt: new Date(),
 });

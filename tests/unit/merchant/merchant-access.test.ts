@@ -10,6 +10,7 @@ const merchant: Merchant = {
   displayName: 'Shop',
   taxRateBps: 0,
   termsOfServiceUrl: null,
+  ap2Mandate: 'off',
   createdAt: new Date(),
   updatedAt: new Date(),
 };

@@ -2,6 +2,7 @@ import { isUniqueViolation, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import {
   ProductIdTaken,
+  type Ap2MandateSetting,
   type Merchant,
   type MerchantChanges,
   type MerchantRepository,
@@ -17,6 +18,7 @@ interface MerchantRow {
   display_name: string;
   tax_rate_bps: number;
   terms_of_service_url: string | null;
+  ap2_mandate: Ap2MandateSetting;
   created_at: Date;
   updated_at: Date;
 }
@@ -41,6 +43,7 @@ const toMerchant = (r: MerchantRow): Merchant => ({
   displayName: r.display_name,
   taxRateBps: r.tax_rate_bps,
   termsOfServiceUrl: r.terms_of_service_url,
+  ap2Mandate: r.ap2_mandate,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -57,14 +60,14 @@ const toProduct = (r: ProductRow): Product => ({
   updatedAt: r.updated_at,
 });
 
-const MERCHANT = 'id, owner_id, wallet_id, currency, display_name, tax_rate_bps, terms_of_service_url, created_at, updated_at';
+const MERCHANT = 'id, owner_id, wallet_id, currency, display_name, tax_rate_bps, terms_of_service_url, ap2_mandate, created_at, updated_at';
 const PRODUCT = 'merchant_id, id, title, price, currency, stock, image_url, created_at, updated_at';
 
 /** The PostgreSQL adapter; PGlite runs the same SQL. */
 export class SqlMerchantRepository implements MerchantRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async insert(m: Omit<Merchant, 'createdAt' | 'updatedAt' | 'taxRateBps' | 'termsOfServiceUrl'>): Promise<Merchant> {
+  async insert(m: Omit<Merchant, 'createdAt' | 'updatedAt' | 'taxRateBps' | 'termsOfServiceUrl' | 'ap2Mandate'>): Promise<Merchant> {
     const { rows } = await this.db.query<MerchantRow>(
       `INSERT INTO merchants (id, owner_id, wallet_id, currency, display_name) VALUES ($1, $2, $3, $4, $5) RETURNING ${MERCHANT}`,
       [m.id, m.ownerId, m.walletId, m.currency, m.displayName],
@@ -98,9 +101,17 @@ export class SqlMerchantRepository implements MerchantRepository {
          display_name = COALESCE($2, display_name),
          tax_rate_bps = COALESCE($3::int, tax_rate_bps),
          terms_of_service_url = CASE WHEN $4 THEN $5 ELSE terms_of_service_url END,
+         ap2_mandate = COALESCE($6, ap2_mandate),
          updated_at = now()
        WHERE id = $1 RETURNING ${MERCHANT}`,
-      [id, c.displayName ?? null, c.taxRateBps ?? null, c.termsOfServiceUrl !== undefined, c.termsOfServiceUrl ?? null],
+      [
+        id,
+        c.displayName ?? null,
+        c.taxRateBps ?? null,
+        c.termsOfServiceUrl !== undefined,
+        c.termsOfServiceUrl ?? null,
+        c.ap2Mandate ?? null,
+      ],
     );
     return rows[0] ? toMerchant(rows[0]) : null;
   }
