@@ -3,7 +3,7 @@ import type { Transaction } from '../../shared/transaction';
 import { Ap2Refused, type CheckoutMandateService } from './ap2';
 import type { OwnerMandateKeyLookup } from './ap2/checkout-mandate.repository';
 import { parseSdJwt } from './ap2/sd-jwt';
-import type { CompleteGuard } from './complete.routes';
+import type { CompleteGuard } from './complete-guard';
 import { UCP_VERSION } from './ucp-version';
 
 export const AP2_CAPABILITY = 'dev.ucp.shopping.ap2_mandate';

@@ -1,19 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { Api, Reply } from '../../http/api';
-import type { CheckoutCompletionService, CheckoutPayment, CheckoutResult } from '../../modules/merchant';
-import type { Transaction } from '../../shared/transaction';
+import type { CheckoutCompletionService } from '../../modules/merchant';
+import type { CompleteGuard } from './complete-guard';
 import { reply, type CheckoutAnswers } from './checkout.routes';
 import { checkoutParams, checkoutView, completeCheckoutBody } from './checkout.schemas';
 import { readUcpAgentProfile } from './ucp-agent';
 import { UCP_VERSION } from './ucp-version';
-
-/** A check a complete must pass before anything is paid, and its part inside the payment's transaction. */
-export interface CompleteGuard {
-  /** Outside any transaction, on the session as OCP answers it now: refuses or returns what `inTx` needs. */
-  check(current: CheckoutResult, body: { ap2?: { checkout_mandate: string } }): Promise<unknown>;
-  /** Inside the payment's transaction, with the payment: refuses (everything rolls back) or records. */
-  inTx(tx: Transaction, checked: unknown, paid: CheckoutPayment): Promise<void>;
-}
 
 /**
  * UCP Complete Checkout at a merchant's endpoint: pays the session's total with the platform's OCP
