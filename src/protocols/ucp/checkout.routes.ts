@@ -8,6 +8,7 @@ import {
   createCheckoutBody,
   merchantParams,
   toCheckoutRequest,
+  ucpAgentHeaders,
   updateCheckoutBody,
 } from './checkout.schemas';
 import { readUcpAgentProfile } from './ucp-agent';
@@ -57,6 +58,7 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
     public: true,
     idempotent: 'optional',
     params: merchantParams,
+    headers: ucpAgentHeaders,
     body: createCheckoutBody,
     responses: { 201: { description: 'The checkout session', schema: checkoutView } },
     handler: async ({ params, body, headers, persistReply }) => {
@@ -72,6 +74,7 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
     tags,
     public: true,
     params: checkoutParams,
+    headers: ucpAgentHeaders,
     responses: { 200: { description: 'The checkout session as of now (an expired one answers as canceled)', schema: checkoutView } },
     handler: async ({ params, headers }) => {
       readUcpAgentProfile(headers['ucp-agent']);
@@ -87,6 +90,7 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
     public: true,
     idempotent: 'optional',
     params: checkoutParams,
+    headers: ucpAgentHeaders,
     body: updateCheckoutBody,
     responses: { 200: { description: 'The checkout session', schema: checkoutView } },
     handler: async ({ params, body, headers, persistReply }) => {
@@ -108,6 +112,7 @@ export function checkoutRoutes(api: Api, checkouts: CheckoutService, answers: Ch
     public: true,
     idempotent: 'optional',
     params: checkoutParams,
+    headers: ucpAgentHeaders,
     responses: { 200: { description: 'The canceled checkout session', schema: checkoutView } },
     handler: async ({ params, headers, persistReply }) => {
       readUcpAgentProfile(headers['ucp-agent']);

@@ -18,6 +18,14 @@ const text = (max: number) => z.string().max(max);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code, e.g. USD');
 
 export const checkoutParams = z.object({ merchantId: resourceId, id: resourceId });
+
+/** Documented for every checkout operation; the handler reads and checks it (ucp_agent_missing / ucp_agent_invalid). */
+export const ucpAgentHeaders = z.object({
+  'ucp-agent': z.string().max(4096).optional().meta({
+    description:
+      'The platform\'s profile, `profile="<URI>"` (RFC 8941 dictionary); required by the REST binding: without it, 400 ucp_agent_missing',
+  }),
+});
 export const merchantParams = z.object({ merchantId: resourceId });
 
 const item = z.object({

@@ -3,7 +3,7 @@ import type { Api, Reply } from '../../http/api';
 import type { CheckoutCompletionService } from '../../modules/merchant';
 import type { CompleteGuard } from './complete-guard';
 import { reply, type CheckoutAnswers } from './checkout.routes';
-import { checkoutParams, checkoutView, completeCheckoutBody } from './checkout.schemas';
+import { checkoutParams, checkoutView, ucpAgentHeaders, completeCheckoutBody } from './checkout.schemas';
 import { readUcpAgentProfile } from './ucp-agent';
 import { UCP_VERSION } from './ucp-version';
 
@@ -29,6 +29,7 @@ export function completeRoutes(
     idempotent: 'optional',
     before: [limiter],
     params: checkoutParams,
+    headers: ucpAgentHeaders,
     body: completeCheckoutBody,
     responses: { 200: { description: 'The completed checkout, with its order', schema: checkoutView } },
     handler: async ({ params, body, headers, persistReply }) => {

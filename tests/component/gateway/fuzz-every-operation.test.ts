@@ -19,7 +19,8 @@ import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../supp
  * Issue 15: bad input is the client's mistake. Every operation of the OpenAPI document gets seeded,
  * generated bad input (NUL bytes, lone surrogates, impossible dates, numbers past 2^63, deep JSON)
  * from an admin, an ordinary user and an agent, with real ids mixed in to get past the 404s; no
- * answer may be a 5xx, every refusal carries the error object, and a batch of refused requests
+ * answer may be a 5xx, every refusal carries the error object (under /ucp, the protocol's: UCP
+ * messages, docs/ucp.md), and a batch of refused requests
  * leaves every table as it was.
  */
 // FUZZ_SEED explores other inputs; FUZZ_REPORT=<file> writes every finding and logged error there.
@@ -216,8 +217,8 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
           if (status >= 500) findings.push({ request: described, status, detail: text.slice(0, 300) });
           if (status >= 400) {
             refused += 1;
-            if (!/"error":\{"code":"/.test(text))
-              findings.push({ request: described, status, detail: `no error object: ${text.slice(0, 200)}` });
+            const errorShape = req.path.startsWith('/ucp/') ? /"messages":\[\{"type":"error","code":"/ : /"error":\{"code":"/;
+            if (!errorShape.test(text)) findings.push({ request: described, status, detail: `no error object: ${text.slice(0, 200)}` });
           } else {
             allRefused = false;
           }
