@@ -64,11 +64,13 @@ describe('a merchant on OCP sells to an AI agent over UCP (round trip through th
     expect(() => PaymentInstrumentSchema.parse(issued.body.instrument)).not.toThrow();
     const instrument = issued.body.instrument as Record<string, unknown>;
 
-    const done = expectCheckout(
-      await completeCheckout(t, merchant.id, created.id, { payment_data: instrument }, { ...UCP_AGENT, 'Idempotency-Key': randomUUID() }),
-      200,
-    );
+    const completeKey = { ...UCP_AGENT, 'Idempotency-Key': randomUUID() };
+    const done = expectCheckout(await completeCheckout(t, merchant.id, created.id, { payment_data: instrument }, completeKey), 200);
     expect(done.status).toBe('completed');
+    // A retry with the same key and body gets the same answer, and pays nothing more.
+    const retried = await completeCheckout(t, merchant.id, created.id, { payment_data: instrument }, completeKey);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(expectCheckout(retried, 200)).toEqual(done);
     const order = OrderConfirmationSchema.parse(done.order);
     expect(order.id).toMatch(/^ord_/);
     expect(order.permalink_url).toBe(`https://pay.example.com/api/v1/merchants/${merchant.id}/orders/${order.id}`);
