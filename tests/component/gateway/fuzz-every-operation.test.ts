@@ -205,10 +205,14 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
     const ordered = [...operations.entries()].sort(
       ([, a], [, b]) => Number(a.path === '/api/v1/auth/logout') - Number(b.path === '/api/v1/auth/logout'),
     );
+    // The tables as the last all-refused batch left them: the next batch starts from there, so
+    // hashing every table again is needed only after a batch that wrote.
+    let unchangedSince: Record<string, string> | null = null;
     for (const [index, op] of ordered) {
       const requests = fc.sample(requestArbitrary(op), { seed: SEED + index, numRuns: perOperation });
       for (let start = 0; start < requests.length; start += BATCH_SIZE) {
-        const before = await tableChecksums(t.container.db);
+        const before = unchangedSince ?? (await tableChecksums(t.container.db));
+        unchangedSince = null;
         let allRefused = true;
         for (const req of requests.slice(start, start + BATCH_SIZE)) {
           const { status, text } = await send(op, req);
@@ -224,7 +228,9 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
           }
         }
         if (allRefused) {
-          const changed = changedTables(before, await tableChecksums(t.container.db));
+          const after = await tableChecksums(t.container.db);
+          const changed = changedTables(before, after);
+          unchangedSince = after;
           if (changed.length)
             findings.push({
               request: `${op.method} ${op.path} batch ${start}`,
