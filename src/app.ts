@@ -30,6 +30,7 @@ import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
+import { mountMcp } from './protocols/mcp';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -157,6 +158,20 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   adminRoutes(api, services.admin);
   mobileFundingRoutes(api, services.mobileFunding, limits);
   app.use(API_BASE_PATH, api.router);
+
+  // MCP (streamable HTTP) for agents, and its OAuth protected-resource metadata (docs/mcp.md).
+  mountMcp(app, {
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    services: {
+      payments: services.agents.payments,
+      credentials: services.agents.credentials,
+      wallets: services.wallets,
+      ledger: services.ledger,
+    },
+    idempotency: services.idempotency,
+    logger,
+    paymentLimit: limits.payment,
+  });
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.
   if (config.API_DOCS_ENABLED) {
