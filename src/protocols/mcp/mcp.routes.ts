@@ -12,8 +12,10 @@ import { registerOcpTools, type McpToolRegistrar } from './mcp.tools';
 export const MCP_PATH = '/mcp';
 /** RFC 9728 §3: the metadata of the resource at /mcp is at the well-known path with /mcp appended. */
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';
-/** The pinned SDK's version: what serverInfo says. */
+/** What serverInfo says: the version of OCP's MCP surface (its tools and resources), not the SDK's. */
 export const MCP_SERVER_VERSION = '1.0.0';
+/** Where an agent exchanges its client id and secret for an access token (the auth module's route). */
+const AGENT_TOKEN_PATH = '/api/v1/auth/token';
 
 export interface McpDeps {
   publicBaseUrl: string;
@@ -46,10 +48,10 @@ export function mountMcp(app: Express, deps: McpDeps): void {
   // The root document describes the whole origin (the REST API takes the same bearer tokens); the
   // /mcp one describes the MCP server. Each names the resource its URL was derived from (§3.3).
   app.get(PROTECTED_RESOURCE_PATH, (_req, res) => {
-    res.json(protectedResourceMetadata(deps.publicBaseUrl));
+    res.json(protectedResourceMetadata(deps.publicBaseUrl, deps.publicBaseUrl));
   });
   app.get(PROTECTED_RESOURCE_PATH + MCP_PATH, (_req, res) => {
-    res.json(protectedResourceMetadata(resource));
+    res.json(protectedResourceMetadata(resource, deps.publicBaseUrl));
   });
 
   const requireAgent: RequestHandler = (req, res, next) => {
@@ -99,12 +101,19 @@ export function mountMcp(app: Express, deps: McpDeps): void {
   app.delete(MCP_PATH, requireAgent, notAllowed);
 }
 
-/** RFC 9728 §2. OCP issues agent tokens itself (see docs/mcp.md); bearer tokens go in the header only. */
-function protectedResourceMetadata(resource: string) {
+/**
+ * RFC 9728 §2; bearer tokens go in the header only. No authorization_servers: OCP runs no OAuth 2.0
+ * authorization server (its token endpoint takes JSON `{clientId, clientSecret}`, not RFC 6749's
+ * form, and there is no RFC 8414 metadata to point at), so naming one would send clients to a
+ * discovery that fails. The endpoint that does issue agent tokens is named in an extension
+ * parameter (§2 allows them); docs/mcp.md explains the exchange.
+ */
+function protectedResourceMetadata(resource: string, publicBaseUrl: string) {
   return {
     resource,
     resource_name: 'Open Commerce Protocol (OCP)',
     bearer_methods_supported: ['header'],
+    ocp_token_endpoint: publicBaseUrl + AGENT_TOKEN_PATH,
   };
 }
 

@@ -1,3 +1,4 @@
+import { discoverOAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/client/auth.js';
 import jwt from 'jsonwebtoken';
 import { registerAgent, type TestAgent } from '../../support/agents';
 import { listen, mcpClient, structured } from '../../support/mcp';
@@ -34,7 +35,14 @@ describe('MCP authorization', () => {
   it('when the protected-resource metadata is asked for, then both well-known paths answer with absolute URLs (RFC 9728)', async () => {
     const mcp = await t.http().get('/.well-known/oauth-protected-resource/mcp');
     expect(mcp.status).toBe(200);
-    expect(mcp.body).toMatchObject({ resource: 'https://pay.example.com/mcp', bearer_methods_supported: ['header'] });
+    expect(mcp.body).toEqual({
+      resource: 'https://pay.example.com/mcp',
+      resource_name: 'Open Commerce Protocol (OCP)',
+      bearer_methods_supported: ['header'],
+      ocp_token_endpoint: 'https://pay.example.com/api/v1/auth/token',
+    });
+    // The SDK's own discovery finds and parses it from the server URL.
+    expect(await discoverOAuthProtectedResourceMetadata(`${http.baseUrl}/mcp`)).toMatchObject({ resource: 'https://pay.example.com/mcp' });
     const root = await t.http().get('/.well-known/oauth-protected-resource');
     expect(root.body).toMatchObject({ resource: 'https://pay.example.com', bearer_methods_supported: ['header'] });
   });

@@ -69,3 +69,34 @@ describe('MCP pay under concurrency', () => {
     }
   });
 });
+
+describe('MCP pay and the payment rate limit', () => {
+  let t: TestApp;
+  let http: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_PAYMENT_MAX: '2' });
+    http = await listen(t);
+  });
+  afterAll(async () => {
+    await http.close();
+    await t.close();
+  });
+
+  it('when an agent calls pay more often than the payment limit allows, then the extra call is refused (rate_limited) and reads still answer', async () => {
+    const payer = await registerAgent(t, { funds: 1_000 });
+    const payee = await registerAgent(t);
+    const client = await mcpClient(http.baseUrl, payer.auth.Authorization);
+    try {
+      const pay = () =>
+        client.callTool({ name: 'pay', arguments: { to_agent_id: payee.id, amount: '1', currency: 'USD', idempotency_key: randomUUID() } });
+      for (let i = 0; i < 3; i += 1) await client.callTool({ name: 'get_balance', arguments: {} });
+      expect((await pay()).isError).toBeFalsy();
+      expect((await pay()).isError).toBeFalsy();
+      await expect(pay()).rejects.toThrow(/rate_limited/);
+      expect(await balanceOf(t, payee.walletId)).toBe(2n);
+      expect((await client.callTool({ name: 'get_balance', arguments: {} })).isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+  });
+});
