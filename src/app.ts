@@ -111,8 +111,10 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   app.use(
     cors({
       origin: config.CORS_ORIGINS,
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent'],
-      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+      // Mcp-Protocol-Version and WWW-Authenticate: a browser-based MCP client (docs/mcp.md) sends the one
+      // and must read the other's pointer to the protected-resource metadata.
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent', 'Mcp-Protocol-Version'],
+      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate'],
     }),
   );
 

@@ -11,6 +11,7 @@ export interface PayRequest {
   amount: bigint;
   currency: string;
   memo?: string;
+  mandate?: string;
   idempotencyKey: string;
 }
 
@@ -34,13 +35,14 @@ export async function payIdempotently(
   principal: Principal,
   r: PayRequest,
 ): Promise<PayOutcome> {
-  const restBody = { to: r.to, amount: r.amount.toString(), currency: r.currency, ...(r.memo ? { memo: r.memo } : {}) };
+  const extras = { ...(r.memo ? { memo: r.memo } : {}), ...(r.mandate ? { mandate: r.mandate } : {}) };
+  const restBody = { to: r.to, amount: r.amount.toString(), currency: r.currency, ...extras };
   const hash = idempotencyRequestHash('POST', A2A_TRANSFERS_PATH, restBody);
   const stored = await idempotency.storedReply(principal.sub, r.idempotencyKey, hash);
   if (stored) return { payment: JSON.parse(stored.body) as Record<string, unknown>, replayed: true };
   const claim = await idempotency.claim(principal.sub, r.idempotencyKey, hash);
   try {
-    const request = { to: r.to, amount: r.amount, currency: r.currency, source: 'mcp', ...(r.memo ? { memo: r.memo } : {}) };
+    const request = { to: r.to, amount: r.amount, currency: r.currency, source: 'mcp', ...extras };
     const paid = await payments.pay(principal, request, async (tx, p) => {
       const reply = paymentReply(p);
       await claim.persist(tx, { status: reply.status, body: toJson(reply.body) });

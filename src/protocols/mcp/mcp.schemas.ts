@@ -33,6 +33,12 @@ export const payArgs = z
     amount: positiveAmount.meta({ description: 'Minor units, a string of digits (e.g. "1050" is 10.50 USD)' }),
     currency: currencyCode,
     memo: z.string().trim().max(500).optional(),
+    mandate: z
+      .string()
+      .min(1)
+      .max(8192)
+      .optional()
+      .meta({ description: 'A signed owner mandate (compact JWS, ES256) the payment must also satisfy' }),
     idempotency_key: z
       .string()
       .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters')

@@ -96,8 +96,8 @@ export const registerOcpTools: McpToolRegistrar = (server, { account, services, 
     (args) =>
       runTool('pay', logger, async () => {
         const to = args.to_agent_id !== undefined ? { agentId: args.to_agent_id } : { walletId: args.to_wallet_id as string };
-        const { amount, currency, memo, idempotency_key: idempotencyKey } = args;
-        const request = { to, amount, currency, ...(memo ? { memo } : {}), idempotencyKey };
+        const { amount, currency, memo, mandate, idempotency_key: idempotencyKey } = args;
+        const request = { to, amount, currency, ...(memo ? { memo } : {}), ...(mandate ? { mandate } : {}), idempotencyKey };
         const outcome = await payIdempotently(idempotency, services.payments, account.principal, request);
         return { ...outcome };
       }),

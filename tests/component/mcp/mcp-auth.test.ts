@@ -18,7 +18,7 @@ describe('MCP authorization', () => {
   const metadataUrl = 'https://pay.example.com/.well-known/oauth-protected-resource/mcp';
 
   beforeAll(async () => {
-    t = await startTestApp({ PUBLIC_BASE_URL: 'https://pay.example.com' });
+    t = await startTestApp({ PUBLIC_BASE_URL: 'https://pay.example.com', CORS_ORIGINS: 'https://inspector.example.com' });
     http = await listen(t);
     agent = await registerAgent(t, { funds: 100 });
   });
@@ -86,6 +86,19 @@ describe('MCP authorization', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('agent_only');
     expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
+  });
+
+  it('when a browser-based client on an allowed origin asks, then it may send the MCP headers and read the challenge', async () => {
+    const preflight = await t
+      .http()
+      .options('/mcp')
+      .set('Origin', 'https://inspector.example.com')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization,content-type,mcp-protocol-version');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('Mcp-Protocol-Version');
+    const refused = await post().set('Origin', 'https://inspector.example.com');
+    expect(refused.headers['access-control-expose-headers']).toContain('WWW-Authenticate');
   });
 
   it('when a client opens the GET stream or deletes a session, then 405: the server is stateless', async () => {

@@ -118,6 +118,24 @@ describe('MCP tools (SDK Client over streamable HTTP)', () => {
     expect(await balanceOf(t, payer.walletId)).toBe(before);
   });
 
+  it("when a payment carries the owner's signed mandate, then the mandate is checked too and its hash is kept", async () => {
+    const issued = await t
+      .http()
+      .post(`/api/v1/agents/${payer.id}/mandates`)
+      .set(payer.owner.auth)
+      .send({
+        constraints: { amount_range: { max: '100' }, allowed_payees: [payee.id] },
+        currency: 'USD',
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+    expect(issued.status).toBe(201);
+    const mandate = issued.body.mandate as string;
+    const paid = structured<Payment & { payment: { mandateHash: string | null } }>(await pay({ amount: '100', mandate }));
+    expect(paid.payment.mandateHash).toMatch(/^[0-9a-f]{64}$/);
+    const over = refusal(await pay({ amount: '101', mandate }));
+    expect(over).toMatchObject({ code: 'mandate_constraint_failed', details: { constraint: 'amount_range' } });
+  });
+
   it('when a payment breaks the policy, then the result is a tool error naming the rule, not a protocol error', async () => {
     const before = await balanceOf(t, payer.walletId);
     const refused = refusal(await pay({ amount: '2001' }));
