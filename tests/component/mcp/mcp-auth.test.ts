@@ -52,6 +52,8 @@ describe('MCP authorization', () => {
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe(`Bearer resource_metadata="${metadataUrl}"`);
     expect(res.body.error.code).toBe('unauthorized');
+    const metric = await t.container.metrics.registry.getSingleMetricAsString('http_requests_total');
+    expect(metric).toContain('http_requests_total{method="POST",route="/mcp",status="401"}');
   });
 
   it('when the token has expired, then 401 invalid_token, and the SDK client cannot connect', async () => {
