@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Express, Request, RequestHandler } from 'express';
+import { assertCleanInput } from '../../http/input-guard';
 import type { Logger } from '../../infra/logger';
 import type { IdempotencyService } from '../../modules/idempotency';
 import { Forbidden, Unauthorized } from '../../shared/errors';
@@ -68,6 +69,17 @@ export function mountMcp(app: Express, deps: McpDeps): void {
     next();
   };
 
+  // As for every API route: text PostgreSQL cannot store, or JSON deep enough to hurt the schemas and
+  // the request hash, is refused at the door (400) rather than failing inside a tool.
+  const cleanInput: RequestHandler = (req, _res, next) => {
+    try {
+      assertCleanInput(req.body, 'body');
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+
   const limitPayments: RequestHandler = (req, res, next) => (callsPayingTool(req, paying) ? deps.paymentLimit(req, res, next) : next());
 
   const serve: RequestHandler = async (req, res, next) => {
@@ -96,7 +108,7 @@ export function mountMcp(app: Express, deps: McpDeps): void {
       .json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless, POST only' }, id: null });
   };
 
-  app.post(MCP_PATH, requireAgent, limitPayments, serve);
+  app.post(MCP_PATH, requireAgent, cleanInput, limitPayments, serve);
   app.get(MCP_PATH, requireAgent, notAllowed);
   app.delete(MCP_PATH, requireAgent, notAllowed);
 }

@@ -103,6 +103,23 @@ describe('MCP authorization', () => {
     expect(refused.headers['access-control-expose-headers']).toContain('WWW-Authenticate');
   });
 
+  it('when a message carries a NUL byte or nests too deep, then 400 validation_failed before any tool runs, not a 500', async () => {
+    const call = (args: unknown) =>
+      t
+        .http()
+        .post('/mcp')
+        .set(agent.auth)
+        .set('Accept', 'application/json, text/event-stream')
+        .send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'pay', arguments: args } });
+    const payee = await registerAgent(t);
+    const nul = await call({ to_wallet_id: payee.walletId, amount: '1', currency: 'USD', memo: 'a\u0000b', idempotency_key: 'k-nul' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'body.params.arguments.memo' }] } });
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i += 1) deep = { a: deep };
+    expect((await call({ memo: deep })).status).toBe(400);
+  });
+
   it('when a client opens the GET stream or deletes a session, then 405: the server is stateless', async () => {
     const get = await t.http().get('/mcp').set(agent.auth).set('Accept', 'text/event-stream');
     expect(get.status).toBe(405);
