@@ -101,7 +101,12 @@ module.exports = {
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.d\\.ts$' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'], conditionNames: ['require', 'node', 'default'] },
+    // exportsFields: packages whose subpaths exist only in their "exports" map (@modelcontextprotocol/sdk/server/mcp.js).
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.js', '.json'],
+      exportsFields: ['exports'],
+      conditionNames: ['require', 'node', 'default'],
+    },
     moduleSystems: ['cjs', 'es6'],
   },
 };

@@ -30,6 +30,7 @@ import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
+import { mountMcp } from './protocols/mcp';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -113,8 +114,10 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   app.use(
     cors({
       origin: config.CORS_ORIGINS,
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent'],
-      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+      // Mcp-Protocol-Version and WWW-Authenticate: a browser-based MCP client (docs/mcp.md) sends the one
+      // and must read the other's pointer to the protected-resource metadata.
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent', 'Mcp-Protocol-Version'],
+      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate'],
     }),
   );
 
@@ -175,6 +178,20 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     publicBaseUrl: config.PUBLIC_BASE_URL,
     apiBasePath: API_BASE_PATH,
     handler: (merchantId) => ocpPaymentHandler(handlerSettings, merchantId ? { merchantId } : undefined),
+  });
+
+  // MCP (streamable HTTP) for agents, and its OAuth protected-resource metadata (docs/mcp.md).
+  mountMcp(app, {
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    services: {
+      payments: services.agents.payments,
+      credentials: services.agents.credentials,
+      wallets: services.wallets,
+      ledger: services.ledger,
+    },
+    idempotency: services.idempotency,
+    logger,
+    paymentLimit: limits.payment,
   });
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.

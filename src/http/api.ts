@@ -245,10 +245,18 @@ function idempotencyKey(req: Request): string {
   return req.get('idempotency-key') as string;
 }
 
-/** Same method, path and body (keys in any order) give the same hash. */
 function requestHash(req: Request): string {
-  const canonical = JSON.stringify(sortKeys(req.body ?? null));
-  return createHash('sha256').update(`${req.method} ${req.baseUrl}${req.path}\n${canonical}`).digest('hex');
+  return idempotencyRequestHash(req.method, `${req.baseUrl}${req.path}`, req.body);
+}
+
+/**
+ * Same method, path and body (keys in any order) give the same hash. Exported for protocol edges
+ * that reach an idempotent operation by another road (the MCP `pay` tool hashes the body of
+ * `POST /api/v1/a2a/transfers`), so one key means one operation whichever road it came by.
+ */
+export function idempotencyRequestHash(method: string, path: string, body: unknown): string {
+  const canonical = JSON.stringify(sortKeys(body ?? null));
+  return createHash('sha256').update(`${method} ${path}\n${canonical}`).digest('hex');
 }
 
 function sortKeys(value: unknown): unknown {

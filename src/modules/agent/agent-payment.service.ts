@@ -19,7 +19,7 @@ export interface PaymentRequest {
   amount: bigint;
   currency: string;
   memo?: string;
-  /** Which API asked: "a2a", "ucp_credential", "ucp_intent". */
+  /** Which API asked: "a2a", "mcp", "ucp_credential", "ucp_intent". */
   source: string;
   reference?: string;
   /** A signed owner mandate (compact JWS) the payment must also satisfy. */

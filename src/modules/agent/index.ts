@@ -4,6 +4,9 @@
 export { createAgentModule, createAgentStore, type AgentModule } from './agent.module';
 export { agentRoutes } from './agent.routes';
 export { agentPaymentRoutes } from './agent-payment.routes';
+// For the MCP edge: its `pay` tool answers and stores exactly what POST /a2a/transfers does.
+export { paymentReply, toAgentPaymentView } from './agent-payment.schemas';
+export { toIssuedCredentialView } from './ucp/payment-credential.schemas';
 export { mandateRoutes } from './mandate/mandate.routes';
 export { ucpRoutes } from './ucp/ucp.routes';
 // OCP wallets as a UCP payment handler: the checkout sessions of OCP's merchants redeem credentials
