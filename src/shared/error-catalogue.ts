@@ -16,7 +16,7 @@ export type ErrorKind =
   | 'unprocessable'
   | 'insufficient_funds'
   | 'policy_violation'
-  | 'payment_required'
+  | 'declined'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -27,7 +27,6 @@ export type ErrorKind =
 export const STATUS_BY_KIND = {
   validation: 400,
   unauthorized: 401,
-  payment_required: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
@@ -35,6 +34,9 @@ export const STATUS_BY_KIND = {
   unsupported_media_type: 415,
   unprocessable: 422,
   insufficient_funds: 422,
+  // A card decline is 422, never 402: HTTP 402 is the x402 payment challenge, and x402 clients
+  // (@x402/fetch) would try to pay OCP's own refusals (issue #17, item 10).
+  declined: 422,
   policy_violation: 403,
   rate_limited: 429,
   internal: 500,
@@ -238,8 +240,8 @@ export const ERROR_CATALOGUE = {
     token_not_chargeable: { kind: 'unprocessable', meaning: 'The processor cannot charge tokens from this token provider.' },
     charge_already_credited: { kind: 'conflict', meaning: 'The card charge has already been credited to the wallet.' },
     auto_top_up_not_configured: { kind: 'not_found', meaning: 'Auto top-up is not configured for this wallet.' },
-    card_declined: { kind: 'payment_required', meaning: 'The card was declined; details.declineCode says why.' },
-    processing_error: { kind: 'payment_required', meaning: 'The processor could not process the card; try again later.' },
+    card_declined: { kind: 'declined', meaning: 'The card was declined; details.declineCode says why.' },
+    processing_error: { kind: 'declined', meaning: 'The processor could not process the card; try again later.' },
     processor_rejected: {
       kind: 'unprocessable',
       meaning: 'The card processor refused the request; details.providerStatus is its HTTP status.',
