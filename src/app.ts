@@ -30,6 +30,7 @@ import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
+import { x402FacilitatorRoutes, type X402Facilitator } from './protocols/x402';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -50,6 +51,7 @@ import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
 
 export const API_BASE_PATH = '/api/v1';
+export const X402_BASE_PATH = '/x402';
 
 export interface AppDeps {
   config: Config;
@@ -68,6 +70,8 @@ export interface AppDeps {
     autoTopUp: AutoTopUpService;
     web3Wallets: Web3WalletService;
     web3Sends: Web3SendService;
+    /** OCP as an x402 v2 facilitator (EIP-3009 `exact` payments settled from OCP's gas key). */
+    x402Facilitator: X402Facilitator;
     agents: AgentModule;
     merchants: MerchantModule;
     /** Redeems OCP wallet credentials in-process (for the UCP business endpoint's checkout completion). */
@@ -157,6 +161,11 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   adminRoutes(api, services.admin);
   mobileFundingRoutes(api, services.mobileFunding, limits);
   app.use(API_BASE_PATH, api.router);
+  // The x402 facilitator interface has its own paths (…/verify, …/settle, …/supported), as x402
+  // clients append them to the facilitator URL they are given: PUBLIC_BASE_URL/x402.
+  const x402 = new Api(X402_BASE_PATH);
+  x402FacilitatorRoutes(x402, services.x402Facilitator, limits);
+  app.use(X402_BASE_PATH, x402.router);
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.
   if (config.API_DOCS_ENABLED) {

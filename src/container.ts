@@ -29,6 +29,7 @@ import {
 } from './modules/payment';
 import { createTokenModule } from './modules/token';
 import { createWeb3Module } from './modules/web3';
+import { X402Facilitator } from './protocols/x402';
 import { createWebhookModule } from './modules/webhook';
 import { EventBus } from './shared/events';
 
@@ -164,6 +165,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     autoTopUp: funding.autoTopUp,
     web3Wallets: web3.wallets,
     web3Sends: web3.sends,
+    x402Facilitator: new X402Facilitator(web3.settlements),
     agents,
     merchants,
     ucpCredentialRedeemer,

@@ -7,5 +7,5 @@ for (const name of CONTRACT_NAMES) {
   const path = buildPath(name);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, renderBuild(compileContract(name)));
-  console.log(`wrote ${path}`);
+  process.stdout.write(`wrote ${path}\n`);
 }

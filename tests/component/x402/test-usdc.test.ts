@@ -1,4 +1,4 @@
-import { Contract, Signature, Wallet, hexlify, randomBytes, type TypedDataDomain } from 'ethers';
+import { Contract, Signature, Wallet, hexlify, randomBytes, type HDNodeWallet, type TypedDataDomain } from 'ethers';
 import { startAnvil, type Anvil } from '../../support/anvil';
 import { committedBuild, deployContract } from '../../support/contracts';
 import { fundAddress } from '../../support/web3';
@@ -31,7 +31,7 @@ describe('TestUsdc (EIP-3009) on anvil', () => {
   });
   afterAll(() => anvil.stop());
 
-  async function authorization(value: bigint, overrides: { validBefore?: bigint; signer?: Wallet } = {}) {
+  async function authorization(value: bigint, overrides: { validBefore?: bigint; signer?: HDNodeWallet } = {}) {
     const message = {
       from: payer.address,
       to: payee,

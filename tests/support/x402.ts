@@ -1,0 +1,111 @@
+import express from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Contract, type HDNodeWallet, type Wallet } from 'ethers';
+import { HTTPFacilitatorClient } from '@x402/core/server';
+import { ExactEvmScheme } from '@x402/evm/exact/server';
+import { registerExactEvmScheme } from '@x402/evm/exact/client';
+import { paymentMiddleware, x402ResourceServer } from '@x402/express';
+import { wrapFetchWithPayment, x402Client } from '@x402/fetch';
+import type { Anvil } from './anvil';
+import { committedBuild, deployContract } from './contracts';
+import type { TestApp } from './test-app';
+
+export const USDC_DOMAIN = { name: 'USD Coin', version: '2' };
+
+/** Listens on 127.0.0.1 with the app; returns its base URL and a close. */
+export async function listen(app: Parameters<typeof createServer>[1]): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** TestUsdc deployed by the dev account, with `mint`ed balances. */
+export async function deployUsdc(anvil: Anvil) {
+  const address = await deployContract('TestUsdc', anvil.devAccount);
+  const token = new Contract(address, committedBuild('TestUsdc').abi, anvil.devAccount);
+  return {
+    address,
+    balanceOf: (owner: string) => token.getFunction('balanceOf')(owner) as Promise<bigint>,
+    authorizationState: (owner: string, nonce: string) => token.getFunction('authorizationState')(owner, nonce) as Promise<boolean>,
+    mint: async (to: string, value: bigint) => {
+      await (await token.getFunction('mint')(to, value)).wait();
+    },
+  };
+}
+
+/**
+ * A merchant's resource server as the x402 docs build it: Express with @x402/express's payment
+ * middleware, the `exact` EVM scheme, and OCP as its facilitator (the merchant API client's token on
+ * verify and settle). `GET /weather` costs `amount` of `asset`, paid to `payTo`.
+ */
+export async function startResourceServer(options: {
+  facilitatorUrl: string;
+  auth: Record<string, string>;
+  network: `eip155:${number}`;
+  asset: string;
+  amount: string;
+  payTo: string;
+}) {
+  const facilitator = new HTTPFacilitatorClient({
+    url: options.facilitatorUrl,
+    createAuthHeaders: async () => ({ verify: options.auth, settle: options.auth, supported: {} }),
+  });
+  const resourceServer = new x402ResourceServer(facilitator).register(options.network, new ExactEvmScheme());
+  const app = express();
+  let served = 0;
+  app.use(
+    paymentMiddleware(
+      {
+        'GET /weather': {
+          accepts: {
+            scheme: 'exact',
+            network: options.network,
+            payTo: options.payTo,
+            price: { amount: options.amount, asset: options.asset, extra: USDC_DOMAIN },
+          },
+          description: 'The weather, per request',
+          mimeType: 'application/json',
+        },
+      },
+      resourceServer,
+    ),
+  );
+  app.get('/weather', (_req, res) => {
+    served += 1;
+    res.json({ weather: 'sunny' });
+  });
+  const server = await listen(app);
+  return { ...server, served: () => served };
+}
+
+/**
+ * An x402 buyer: @x402/fetch with the `exact` EVM scheme, signing with a plain key, allowed to spend
+ * `asset` (the SDK's spend controls refuse tokens it does not know by default). `inner`: the fetch
+ * underneath (a test can record the payment header with it).
+ */
+export function payingFetch(
+  signer: Wallet | HDNodeWallet,
+  allowed: { network: `eip155:${number}`; asset: string; maxAmountPerPayment?: string },
+  inner: typeof fetch = fetch,
+) {
+  const spending = new x402Client().setSpendControls({ allowedAssets: [{ maxAmountPerPayment: '1000000', ...allowed }] });
+  const client = registerExactEvmScheme(spending, {
+    signer: {
+      address: signer.address as `0x${string}`,
+      signTypedData: async ({ domain, types, message }) => {
+        const { EIP712Domain: _domain, ...rest } = types as Record<string, { name: string; type: string }[]>;
+        return (await signer.signTypedData(domain, rest, message)) as `0x${string}`;
+      },
+    },
+  });
+  return wrapFetchWithPayment(inner, client);
+}
+
+/** The facilitator URL of a listening OCP. */
+export const facilitatorUrl = (ocpUrl: string) => `${ocpUrl}/x402`;
+
+export type { TestApp };
