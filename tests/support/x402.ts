@@ -1,12 +1,9 @@
-import express from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Contract, type HDNodeWallet, type Wallet } from 'ethers';
-import { HTTPFacilitatorClient } from '@x402/core/server';
-import { ExactEvmScheme } from '@x402/evm/exact/server';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
-import { paymentMiddleware, x402ResourceServer } from '@x402/express';
 import { wrapFetchWithPayment, x402Client } from '@x402/fetch';
+import { createMerchantApp } from '../../examples/x402-merchant/app';
 import type { Anvil } from './anvil';
 import { committedBuild, deployContract } from './contracts';
 import type { TestApp } from './test-app';
@@ -37,11 +34,7 @@ export async function deployUsdc(anvil: Anvil) {
   };
 }
 
-/**
- * A merchant's resource server as the x402 docs build it: Express with @x402/express's payment
- * middleware, the `exact` EVM scheme, and OCP as its facilitator (the merchant API client's token on
- * verify and settle). `GET /weather` costs `amount` of `asset`, paid to `payTo`.
- */
+/** The example merchant server (examples/x402-merchant) with OCP as facilitator, listening; `GET /weather` costs `amount`. */
 export async function startResourceServer(options: {
   facilitatorUrl: string;
   auth: Record<string, string>;
@@ -50,36 +43,9 @@ export async function startResourceServer(options: {
   amount: string;
   payTo: string;
 }) {
-  const facilitator = new HTTPFacilitatorClient({
-    url: options.facilitatorUrl,
-    createAuthHeaders: async () => ({ verify: options.auth, settle: options.auth, supported: {} }),
-  });
-  const resourceServer = new x402ResourceServer(facilitator).register(options.network, new ExactEvmScheme());
-  const app = express();
-  let served = 0;
-  app.use(
-    paymentMiddleware(
-      {
-        'GET /weather': {
-          accepts: {
-            scheme: 'exact',
-            network: options.network,
-            payTo: options.payTo,
-            price: { amount: options.amount, asset: options.asset, extra: USDC_DOMAIN },
-          },
-          description: 'The weather, per request',
-          mimeType: 'application/json',
-        },
-      },
-      resourceServer,
-    ),
-  );
-  app.get('/weather', (_req, res) => {
-    served += 1;
-    res.json({ weather: 'sunny' });
-  });
+  const app = createMerchantApp({ ...options, authHeaders: async () => options.auth, assetDomain: USDC_DOMAIN });
   const server = await listen(app);
-  return { ...server, served: () => served };
+  return { ...server, served: () => app.served() };
 }
 
 /**
