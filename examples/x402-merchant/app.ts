@@ -41,7 +41,12 @@ export function createMerchantApp(o: MerchantAppOptions): Express & { served: ()
     paymentMiddleware(
       {
         'GET /weather': {
-          accepts: { scheme: 'exact', network: o.network, payTo: o.payTo, price: { amount: o.amount, asset: o.asset, extra: o.assetDomain } },
+          accepts: {
+            scheme: 'exact',
+            network: o.network,
+            payTo: o.payTo,
+            price: { amount: o.amount, asset: o.asset, extra: o.assetDomain },
+          },
           description: 'The weather, per request',
           mimeType: 'application/json',
         },

@@ -278,6 +278,10 @@ export const ERROR_CATALOGUE = {
     transaction_rejected: { kind: 'unprocessable', meaning: 'The chain refused the transaction; details.chainCode is its reason.' },
     chain_unavailable: { kind: 'unavailable', meaning: "The chain's RPC node cannot be reached; nothing was sent." },
     chain_error: { kind: 'unavailable', meaning: "The chain's RPC node failed to answer." },
+    token_domain_mismatch: {
+      kind: 'unprocessable',
+      meaning: "The EIP-712 domain (name, version) given for a token is not the token's own, or the asset is not a token.",
+    },
   },
   webhook: {
     webhook_not_found: { kind: 'not_found', meaning: "The webhook endpoint does not exist or is not the caller's." },

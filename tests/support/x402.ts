@@ -4,6 +4,7 @@ import { Contract, type HDNodeWallet, type Wallet } from 'ethers';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import { wrapFetchWithPayment, x402Client } from '@x402/fetch';
 import { createMerchantApp } from '../../examples/x402-merchant/app';
+import type { X402EvmSigner } from '../../src/protocols/x402';
 import type { Anvil } from './anvil';
 import { committedBuild, deployContract } from './contracts';
 import type { TestApp } from './test-app';
@@ -48,27 +49,29 @@ export async function startResourceServer(options: {
   return { ...server, served: () => app.served() };
 }
 
+/** An x402 `exact` EVM signer over a plain key held by the test (an outside buyer). */
+export function keySigner(wallet: Wallet | HDNodeWallet): X402EvmSigner {
+  return {
+    address: wallet.address as `0x${string}`,
+    signTypedData: async ({ domain, types, message }) => {
+      const { EIP712Domain: _domain, ...rest } = types as Record<string, { name: string; type: string }[]>;
+      return (await wallet.signTypedData(domain, rest, message)) as `0x${string}`;
+    },
+  };
+}
+
 /**
- * An x402 buyer: @x402/fetch with the `exact` EVM scheme, signing with a plain key, allowed to spend
- * `asset` (the SDK's spend controls refuse tokens it does not know by default). `inner`: the fetch
- * underneath (a test can record the payment header with it).
+ * An x402 buyer: @x402/fetch with the `exact` EVM scheme and `signer`, allowed to spend `asset` (the
+ * SDK's spend controls refuse tokens it does not know by default). `inner`: the fetch underneath (a
+ * test can record the payment header with it).
  */
 export function payingFetch(
-  signer: Wallet | HDNodeWallet,
+  signer: X402EvmSigner,
   allowed: { network: `eip155:${number}`; asset: string; maxAmountPerPayment?: string },
   inner: typeof fetch = fetch,
 ) {
   const spending = new x402Client().setSpendControls({ allowedAssets: [{ maxAmountPerPayment: '1000000', ...allowed }] });
-  const client = registerExactEvmScheme(spending, {
-    signer: {
-      address: signer.address as `0x${string}`,
-      signTypedData: async ({ domain, types, message }) => {
-        const { EIP712Domain: _domain, ...rest } = types as Record<string, { name: string; type: string }[]>;
-        return (await signer.signTypedData(domain, rest, message)) as `0x${string}`;
-      },
-    },
-  });
-  return wrapFetchWithPayment(inner, client);
+  return wrapFetchWithPayment(inner, registerExactEvmScheme(spending, { signer }));
 }
 
 /** The facilitator URL of a listening OCP. */

@@ -12,3 +12,4 @@ export type {
   SettlementResult,
 } from './eip3009-settlement.service';
 export type { TokenDomain, TransferAuthorization } from './eip3009';
+export type { Eip3009SigningService, SignedTransferAuthorization, TransferAuthorizationRequest } from './eip3009-signing.service';

@@ -12,6 +12,7 @@ import { SqlVaultKeyStore } from './adapters/sql-vault-key.store';
 import { SqlWeb3Repository } from './adapters/sql-web3.repository';
 import { ChainRegistry } from './chain-registry';
 import { Eip3009SettlementService } from './eip3009-settlement.service';
+import { Eip3009SigningService } from './eip3009-signing.service';
 import { SendWatcher } from './send-watcher';
 import { KeyVault } from './vault/key-vault';
 import { Web3SendService } from './web3-send.service';
@@ -59,6 +60,7 @@ export function createWeb3Module(deps: {
     wallets: new Web3WalletService(db, repo, vault, chains),
     sends: new Web3SendService(db, repo, vault, chains, outbox, events),
     settlements,
+    authorizations: new Eip3009SigningService(repo, vault, chains),
     watcher,
     start() {
       if (config.WEB3_WATCHER_INTERVAL_MS > 0 && chains.configured) watcher.start(config.WEB3_WATCHER_INTERVAL_MS);

@@ -1,4 +1,5 @@
-import { hexlify, randomBytes, Wallet, type HDNodeWallet } from 'ethers';
+import { hexlify, randomBytes, verifyTypedData, Wallet, type HDNodeWallet } from 'ethers';
+import { createVaultX402Signer } from '../../../src/protocols/x402';
 import { decodePaymentResponseHeader } from '@x402/fetch';
 import { startAnvil, type Anvil } from '../../support/anvil';
 import { merchantClientAuth, createMerchant } from '../../support/merchants';
@@ -6,7 +7,7 @@ import { serviceAuth } from '../../support/payments';
 import { startRpcProxy, type RpcProxy } from '../../support/rpc-proxy';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { createWeb3Wallet, fundAddress, sendOnChain } from '../../support/web3';
-import { deployUsdc, facilitatorUrl, listen, payingFetch, startResourceServer, USDC_DOMAIN } from '../../support/x402';
+import { deployUsdc, facilitatorUrl, keySigner, listen, payingFetch, startResourceServer, USDC_DOMAIN } from '../../support/x402';
 import { TRANSFER_WITH_AUTHORIZATION_TYPES } from '../../../src/modules/web3/eip3009';
 
 /**
@@ -86,7 +87,7 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
     try {
       const payer = await buyer();
       const before = await usdc.balanceOf(payTo);
-      const res = await payingFetch(payer, { network, asset: usdc.address })(`${server.url}/weather`);
+      const res = await payingFetch(keySigner(payer), { network, asset: usdc.address })(`${server.url}/weather`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ weather: 'sunny' });
       const receipt = decodePaymentResponseHeader(res.headers.get('payment-response')!);
@@ -115,7 +116,7 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
         paymentHeader = request.headers.get('payment-signature') ?? paymentHeader;
         return fetch(request);
       };
-      expect((await payingFetch(payer, { network, asset: usdc.address }, recording)(`${server.url}/weather`)).status).toBe(200);
+      expect((await payingFetch(keySigner(payer), { network, asset: usdc.address }, recording)(`${server.url}/weather`)).status).toBe(200);
       const balance = await usdc.balanceOf(payTo);
       const served = server.served();
       const replay = await fetch(`${server.url}/weather`, { headers: { 'payment-signature': paymentHeader } });
@@ -209,13 +210,60 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
     expect(send.status).toBe(404);
   });
 
+  it("when @x402/fetch pays with an OCP-vault signer, then the user's vaulted chain wallet pays the merchant on chain", async () => {
+    const server = await resourceServer();
+    try {
+      const user = await registerUser(t);
+      const wallet = await createWeb3Wallet(t, user, { chainId: anvil.chainId });
+      await usdc.mint(wallet.address, 50_000n);
+      const principal = { sub: user.id, role: 'user' as const, permissions: ['web3:send'] };
+      const signer = await createVaultX402Signer(t.container.web3.authorizations, principal, wallet.id);
+      expect(signer.address).toBe(wallet.address);
+      const before = await usdc.balanceOf(payTo);
+      const res = await payingFetch(signer, { network, asset: usdc.address })(`${server.url}/weather`);
+      expect(res.status).toBe(200);
+      expect(await usdc.balanceOf(wallet.address)).toBe(50_000n - PRICE);
+      expect(await usdc.balanceOf(payTo)).toBe(before + PRICE);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("when the vault signer is asked for other typed data, a wrong token domain or a wallet not the caller's, then it signs nothing", async () => {
+    const user = await registerUser(t);
+    const wallet = await createWeb3Wallet(t, user, { chainId: anvil.chainId });
+    const principal = { sub: user.id, role: 'user' as const, permissions: ['web3:send'] };
+    const signer = await createVaultX402Signer(t.container.web3.authorizations, principal, wallet.id);
+    const domain = { name: 'USD Coin', version: '2', chainId: anvil.chainId, verifyingContract: usdc.address };
+    const message = {
+      from: wallet.address,
+      to: payTo,
+      value: '1',
+      validAfter: '0',
+      validBefore: '9999999999',
+      nonce: hexlify(randomBytes(32)),
+    };
+    await expect(signer.signTypedData({ domain, types: {}, primaryType: 'Permit', message })).rejects.toThrow(
+      /transfer authorizations only/,
+    );
+    await expect(
+      signer.signTypedData({ domain: { ...domain, name: 'Fake Coin' }, types: {}, primaryType: 'TransferWithAuthorization', message }),
+    ).rejects.toMatchObject({ code: 'token_domain_mismatch' });
+    const stranger = { sub: 'usr_stranger', role: 'user' as const, permissions: ['web3:send'] };
+    await expect(createVaultX402Signer(t.container.web3.authorizations, stranger, wallet.id)).rejects.toMatchObject({
+      code: 'web3_wallet_not_found',
+    });
+    const signature = await signer.signTypedData({ domain, types: {}, primaryType: 'TransferWithAuthorization', message });
+    expect(verifyTypedData(domain, TRANSFER_WITH_AUTHORIZATION_TYPES, message, signature)).toBe(wallet.address);
+  });
+
   it('when the broadcast is lost mid-settle, then the signed settlement is kept and the reconciler (run at start-up) lands it', async () => {
     const server = await resourceServer();
     try {
       const payer = await buyer();
       const before = await usdc.balanceOf(payTo);
       proxy.refuseBroadcasts(1);
-      const res = await payingFetch(payer, { network, asset: usdc.address })(`${server.url}/weather`);
+      const res = await payingFetch(keySigner(payer), { network, asset: usdc.address })(`${server.url}/weather`);
       expect(res.status).not.toBe(200);
       expect(await usdc.balanceOf(payTo)).toBe(before);
       const open = (await settlementRows()).filter((r) => r.from_address === payer.address);
