@@ -163,7 +163,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   app.use(API_BASE_PATH, api.router);
   // The x402 facilitator interface has its own paths (…/verify, …/settle, …/supported), as x402
   // clients append them to the facilitator URL they are given: PUBLIC_BASE_URL/x402.
-  const x402 = new Api(X402_BASE_PATH);
+  const x402 = api.withBasePath(X402_BASE_PATH);
   x402FacilitatorRoutes(x402, services.x402Facilitator, limits);
   app.use(X402_BASE_PATH, x402.router);
 

@@ -84,17 +84,26 @@ export const ERROR_SCHEMA = z
  */
 export class Api {
   readonly router = Router();
-  readonly registry = new OpenAPIRegistry();
+  readonly registry: OpenAPIRegistry;
 
   constructor(
     readonly basePath: string,
     private readonly idempotency?: IdempotencyService,
+    registry?: OpenAPIRegistry,
   ) {
-    this.registry.registerComponent('securitySchemes', 'bearerAuth', {
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'JWT',
-    });
+    this.registry = registry ?? new OpenAPIRegistry();
+    if (!registry) {
+      this.registry.registerComponent('securitySchemes', 'bearerAuth', {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+      });
+    }
+  }
+
+  /** Routes under another base path (a protocol's own paths, e.g. /x402), described in the same OpenAPI document. */
+  withBasePath(basePath: string): Api {
+    return new Api(basePath, this.idempotency, this.registry);
   }
 
   route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(spec: RouteSpec<P, Q, B>): void {

@@ -82,6 +82,11 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
     });
   });
 
+  it('when the OpenAPI document is read, then it lists the three facilitator routes', async () => {
+    const paths = Object.keys((await t.http().get('/openapi.json')).body.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/x402/supported', '/x402/verify', '/x402/settle']));
+  });
+
   it('when an @x402/fetch buyer calls an @x402/express route pointed at OCP, then it is served and the token moves on chain to the merchant', async () => {
     const server = await resourceServer();
     try {
