@@ -1,4 +1,8 @@
 import { hexlify, randomBytes, verifyTypedData, Wallet, type HDNodeWallet } from 'ethers';
+import { createContainer } from '../../../src/container';
+import { MemoryCache } from '../../../src/infra/cache/memory-cache';
+import type { Database } from '../../../src/infra/db/database';
+import { createLogger } from '../../../src/infra/logger';
 import { createVaultX402Signer } from '../../../src/protocols/x402';
 import { decodePaymentResponseHeader } from '@x402/fetch';
 import { startAnvil, type Anvil } from '../../support/anvil';
@@ -262,7 +266,7 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
     expect(verifyTypedData(domain, TRANSFER_WITH_AUTHORIZATION_TYPES, message, signature)).toBe(wallet.address);
   });
 
-  it('when the broadcast is lost mid-settle, then the signed settlement is kept and the reconciler (run at start-up) lands it', async () => {
+  it('when the broadcast is lost mid-settle, then the signed settlement is kept and a restarted OCP lands it at start-up', async () => {
     const server = await resourceServer();
     try {
       const payer = await buyer();
@@ -274,8 +278,21 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
       const open = (await settlementRows()).filter((r) => r.from_address === payer.address);
       expect(open).toEqual([expect.objectContaining({ status: 'submitted' })]);
 
-      await t.container.web3.settlements.reconcile(); // broadcasts the recorded bytes again
-      await t.container.web3.settlements.reconcile(); // reads the receipt
+      // A second OCP process on the same database, as after a restart (this one runs no reconciler):
+      // its start-up broadcasts the recorded bytes again, then reads the receipt.
+      const sharedDb = Object.create(t.container.db, { close: { value: async () => undefined } }) as Database;
+      const restarted = await createContainer(
+        { ...t.config, WEB3_WATCHER_INTERVAL_MS: 100 },
+        { db: sharedDb, cache: new MemoryCache(), logger: createLogger('error', []) },
+      );
+      try {
+        const deadline = Date.now() + 15_000;
+        while ((await settlementRows()).find((r) => r.tx_hash === open[0]!.tx_hash)?.status !== 'settled' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await restarted.close();
+      }
       expect(await usdc.balanceOf(payTo)).toBe(before + PRICE);
       expect((await settlementRows()).filter((r) => r.from_address === payer.address)).toEqual([
         expect.objectContaining({ status: 'settled', tx_hash: open[0]!.tx_hash }),
