@@ -1,3 +1,4 @@
+import { getAddress } from 'ethers';
 import type { AuthorizationProblem, AuthorizationToSettle, Eip3009SettlementService, SettlementResult } from '../../modules/web3';
 import {
   exactEvmPayload,
@@ -119,8 +120,9 @@ function parse(body: FacilitatorRequest): Parsed {
       payTo: required.payTo,
       minValue: BigInt(required.amount),
       authorization: {
-        from: a.from,
-        to: a.to,
+        // Checksummed here: a mixed-case address with a wrong checksum is just the address.
+        from: getAddress(a.from.toLowerCase()),
+        to: getAddress(a.to.toLowerCase()),
         value: BigInt(a.value),
         validAfter: BigInt(a.validAfter),
         validBefore: BigInt(a.validBefore),

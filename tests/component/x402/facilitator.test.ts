@@ -187,6 +187,17 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
     expect(await usdc.balanceOf(payer.address)).toBe(1_000_000n);
   });
 
+  it('when the addresses come in lowercase or with a wrong checksum, then they are read as the addresses they spell', async () => {
+    const payer = await buyer();
+    const body = await signedRequest(payer);
+    const authorization = body.paymentPayload.payload.authorization;
+    authorization.from = authorization.from.toLowerCase();
+    const swapped = [...authorization.to.slice(2)].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+    authorization.to = `0x${swapped}`;
+    const verify = await t.http().post('/x402/verify').set(merchantAuth).send(body);
+    expect(verify.body).toEqual({ isValid: true, payer: payer.address });
+  });
+
   it('when one authorization is settled by 5 requests at once, then it moves once and the others are refused as used', async () => {
     const payer = await buyer();
     const body = await signedRequest(payer);
