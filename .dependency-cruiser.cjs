@@ -101,7 +101,12 @@ module.exports = {
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.d\\.ts$' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'], conditionNames: ['require', 'node', 'default'] },
+    // exportsFields: packages reached through a subpath of their "exports" map (@x402/core/client).
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.js', '.json'],
+      conditionNames: ['require', 'node', 'default'],
+      exportsFields: ['exports'],
+    },
     moduleSystems: ['cjs', 'es6'],
   },
 };

@@ -30,7 +30,7 @@ import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
-import { x402FacilitatorRoutes, type X402Facilitator } from './protocols/x402';
+import { x402FacilitatorRoutes, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -72,6 +72,8 @@ export interface AppDeps {
     web3Sends: Web3SendService;
     /** OCP as an x402 v2 facilitator (EIP-3009 `exact` payments settled from OCP's gas key). */
     x402Facilitator: X402Facilitator;
+    /** Pays x402 challenges for agents (POST /api/v1/x402/pay); the MCP pay_x402 tool calls its pay(). */
+    x402Payer: X402Payer;
     agents: AgentModule;
     merchants: MerchantModule;
     /** Redeems OCP wallet credentials in-process (for the UCP business endpoint's checkout completion). */
@@ -160,6 +162,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);
   mobileFundingRoutes(api, services.mobileFunding, limits);
+  x402PayerRoutes(api, services.x402Payer, limits);
   app.use(API_BASE_PATH, api.router);
   // The x402 facilitator interface has its own paths (…/verify, …/settle, …/supported), as x402
   // clients append them to the facilitator URL they are given: PUBLIC_BASE_URL/x402.

@@ -17,6 +17,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   web3: 'Web3',
   webhook: 'Webhooks',
   merchant: 'Merchants (catalog, API clients)',
+  x402: 'x402 payments for agents (POST /api/v1/x402/pay)',
   ap2: "AP2 mandates in UCP checkouts (the UCP AP2 extension's error codes, and replay)",
 };
 

@@ -290,6 +290,19 @@ export const ERROR_CATALOGUE = {
       meaning: 'The account already has the most webhook endpoints allowed; details.max says how many.',
     },
   },
+  x402: {
+    x402_url_not_allowed: { kind: 'validation', meaning: 'OCP does not fetch that URL: not http(s), or not a public address.' },
+    x402_unreachable: { kind: 'unavailable', meaning: 'The URL to pay could not be fetched (refused, timed out, or too large an answer).' },
+    x402_not_a_challenge: { kind: 'unprocessable', meaning: 'The URL answered 402 without an x402 payment challenge; nothing was signed.' },
+    x402_no_payable_requirement: {
+      kind: 'unprocessable',
+      meaning: 'No requirement of the x402 challenge is one OCP can pay (exact scheme, an EVM token configured here); nothing was signed.',
+    },
+    x402_above_max_amount: {
+      kind: 'unprocessable',
+      meaning: 'Every payable requirement of the challenge asks more than maxAmount; details.asked lists them; nothing was signed.',
+    },
+  },
   ap2: {
     mandate_required: {
       kind: 'validation',
