@@ -31,6 +31,7 @@ import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
 import { mountMcp } from './protocols/mcp';
+import { x402FacilitatorRoutes, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -52,6 +53,7 @@ import { adminRoutes, type AdminModule } from './modules/admin';
 import { mountUcp } from './protocols/ucp';
 
 export const API_BASE_PATH = '/api/v1';
+export const X402_BASE_PATH = '/x402';
 
 export interface AppDeps {
   config: Config;
@@ -70,6 +72,10 @@ export interface AppDeps {
     autoTopUp: AutoTopUpService;
     web3Wallets: Web3WalletService;
     web3Sends: Web3SendService;
+    /** OCP as an x402 v2 facilitator (EIP-3009 `exact` payments settled from OCP's gas key). */
+    x402Facilitator: X402Facilitator;
+    /** Pays x402 challenges for agents (POST /api/v1/x402/pay); the MCP pay_x402 tool calls its pay(). */
+    x402Payer: X402Payer;
     agents: AgentModule;
     merchants: MerchantModule;
     /** Redeems OCP wallet credentials in-process (for the UCP business endpoint's checkout completion). */
@@ -162,6 +168,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);
   mobileFundingRoutes(api, services.mobileFunding, limits);
+  x402PayerRoutes(api, services.x402Payer, limits);
   app.use(API_BASE_PATH, api.router);
   // The merchants' UCP business endpoints and the discovery profiles (docs/ucp.md).
   const handlerSettings = paymentHandlerSettings(config);
@@ -193,6 +200,12 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     logger,
     paymentLimit: limits.payment,
   });
+
+  // The x402 facilitator interface has its own paths (…/verify, …/settle, …/supported), as x402
+  // clients append them to the facilitator URL they are given: PUBLIC_BASE_URL/x402.
+  const x402 = api.withBasePath(X402_BASE_PATH);
+  x402FacilitatorRoutes(x402, services.x402Facilitator, limits);
+  app.use(X402_BASE_PATH, x402.router);
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.
   if (config.API_DOCS_ENABLED) {

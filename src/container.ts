@@ -29,6 +29,11 @@ import {
 } from './modules/payment';
 import { createTokenModule } from './modules/token';
 import { createWeb3Module } from './modules/web3';
+import { X402Facilitator, X402Payer } from './protocols/x402';
+
+/** x402 payments for agents: one fetch of the paid URL waits this long and reads this much at most. */
+const X402_FETCH_TIMEOUT_MS = 30_000;
+const X402_FETCH_BODY_BYTES_MAX = 1_048_576;
 import { createWebhookModule } from './modules/webhook';
 import { EventBus } from './shared/events';
 
@@ -186,6 +191,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     autoTopUp: funding.autoTopUp,
     web3Wallets: web3.wallets,
     web3Sends: web3.sends,
+    x402Facilitator: new X402Facilitator(web3.settlements),
+    x402Payer: new X402Payer(agents.x402, web3.authorizations, web3.settlements, {
+      // The webhook sender's setting: loopback and private targets in development and tests only.
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      timeoutMs: X402_FETCH_TIMEOUT_MS,
+      bodyBytesMax: X402_FETCH_BODY_BYTES_MAX,
+    }),
     agents,
     merchants,
     ucpCredentialRedeemer,

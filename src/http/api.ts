@@ -115,6 +115,11 @@ export class Api {
     }
   }
 
+  /** Routes under another base path (a protocol's own paths, e.g. /x402), described in the same OpenAPI document. */
+  withBasePath(basePath: string): Api {
+    return new Api(basePath, this.idempotency, { ...this.options, registry: this.registry });
+  }
+
   route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(spec: RouteSpec<P, Q, B>): void {
     this.document(spec);
     const guard: RequestHandler = (req, res, next) => {

@@ -18,6 +18,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   webhook: 'Webhooks',
   merchant: 'Merchants (catalog, API clients, UCP checkout sessions, orders)',
   ucp: 'UCP business endpoint (/ucp/{merchantId}: these answer as UCP messages, see docs/ucp.md)',
+  x402: 'x402 payments for agents (POST /api/v1/x402/pay)',
   ap2: "AP2 mandates in UCP checkouts (the UCP AP2 extension's error codes, and replay)",
 };
 

@@ -16,7 +16,7 @@ export type ErrorKind =
   | 'unprocessable'
   | 'insufficient_funds'
   | 'policy_violation'
-  | 'payment_required'
+  | 'declined'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -27,7 +27,6 @@ export type ErrorKind =
 export const STATUS_BY_KIND = {
   validation: 400,
   unauthorized: 401,
-  payment_required: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
@@ -35,6 +34,9 @@ export const STATUS_BY_KIND = {
   unsupported_media_type: 415,
   unprocessable: 422,
   insufficient_funds: 422,
+  // A card decline is 422, never 402: HTTP 402 is the x402 payment challenge, and x402 clients
+  // (@x402/fetch) would try to pay OCP's own refusals (issue #17, item 10).
+  declined: 422,
   policy_violation: 403,
   rate_limited: 429,
   internal: 500,
@@ -238,8 +240,8 @@ export const ERROR_CATALOGUE = {
     token_not_chargeable: { kind: 'unprocessable', meaning: 'The processor cannot charge tokens from this token provider.' },
     charge_already_credited: { kind: 'conflict', meaning: 'The card charge has already been credited to the wallet.' },
     auto_top_up_not_configured: { kind: 'not_found', meaning: 'Auto top-up is not configured for this wallet.' },
-    card_declined: { kind: 'payment_required', meaning: 'The card was declined; details.declineCode says why.' },
-    processing_error: { kind: 'payment_required', meaning: 'The processor could not process the card; try again later.' },
+    card_declined: { kind: 'declined', meaning: 'The card was declined; details.declineCode says why.' },
+    processing_error: { kind: 'declined', meaning: 'The processor could not process the card; try again later.' },
     processor_rejected: {
       kind: 'unprocessable',
       meaning: 'The card processor refused the request; details.providerStatus is its HTTP status.',
@@ -276,12 +278,29 @@ export const ERROR_CATALOGUE = {
     transaction_rejected: { kind: 'unprocessable', meaning: 'The chain refused the transaction; details.chainCode is its reason.' },
     chain_unavailable: { kind: 'unavailable', meaning: "The chain's RPC node cannot be reached; nothing was sent." },
     chain_error: { kind: 'unavailable', meaning: "The chain's RPC node failed to answer." },
+    token_domain_mismatch: {
+      kind: 'unprocessable',
+      meaning: "The EIP-712 domain (name, version) given for a token is not the token's own, or the asset is not a token.",
+    },
   },
   webhook: {
     webhook_not_found: { kind: 'not_found', meaning: "The webhook endpoint does not exist or is not the caller's." },
     webhook_endpoint_limit: {
       kind: 'unprocessable',
       meaning: 'The account already has the most webhook endpoints allowed; details.max says how many.',
+    },
+  },
+  x402: {
+    x402_url_not_allowed: { kind: 'validation', meaning: 'OCP does not fetch that URL: not http(s), or not a public address.' },
+    x402_unreachable: { kind: 'unavailable', meaning: 'The URL to pay could not be fetched (refused, timed out, or too large an answer).' },
+    x402_not_a_challenge: { kind: 'unprocessable', meaning: 'The URL answered 402 without an x402 payment challenge; nothing was signed.' },
+    x402_no_payable_requirement: {
+      kind: 'unprocessable',
+      meaning: 'No requirement of the x402 challenge is one OCP can pay (exact scheme, an EVM token configured here); nothing was signed.',
+    },
+    x402_above_max_amount: {
+      kind: 'unprocessable',
+      meaning: 'Every payable requirement of the challenge asks more than maxAmount; details.asked lists them; nothing was signed.',
     },
   },
   ap2: {

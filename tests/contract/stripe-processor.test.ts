@@ -45,7 +45,7 @@ describe('Stripe processor against a local Stripe', () => {
     ['4000000000000119', 'processing_error', undefined],
   ])("when card %s is charged, then Stripe's card error becomes %s", async (number, code, declineCode) => {
     const error = await stripe.charge(await request(number, `chg_${number}`)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'payment_required', code, ...(declineCode ? { details: { declineCode } } : {}) });
+    expect(error).toMatchObject({ kind: 'declined', code, ...(declineCode ? { details: { declineCode } } : {}) });
   });
 
   it('when the first attempt times out, then the retry uses the same key and Stripe creates one intent', async () => {

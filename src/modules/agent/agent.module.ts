@@ -19,6 +19,8 @@ import { MandateService } from './mandate/mandate.service';
 import { SqlPaymentCredentialRepository } from './adapters/sql-payment-credential.repository';
 import { PaymentCredentialService, type CredentialMerchants } from './ucp/payment-credential.service';
 import { UcpService } from './ucp/ucp.service';
+import { SqlAgentX402PaymentRepository } from './adapters/sql-x402-payment.repository';
+import { AgentX402Service } from './x402-payment.service';
 
 /** Agents and their credentials, in one store: the auth module reads credentials from it too. */
 export type AgentStore = AgentRepository & AgentCredentialStore;
@@ -58,7 +60,8 @@ export function createAgentModule(d: AgentModuleDeps) {
   const credentials = new PaymentCredentialService(new SqlPaymentCredentialRepository(d.db), payments, d.merchants, d.walletRepository, {
     ttlMs: d.config.UCP_CREDENTIAL_TTL_SECONDS * 1000,
   });
-  return { agents, payments, mandates, ucp: new UcpService(payments), credentials };
+  const x402 = new AgentX402Service(d.agentRepository, new SqlAgentX402PaymentRepository(d.db));
+  return { agents, payments, mandates, ucp: new UcpService(payments), credentials, x402 };
 }
 
 export type AgentModule = ReturnType<typeof createAgentModule>;

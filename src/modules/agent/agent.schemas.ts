@@ -17,6 +17,14 @@ export const policyBody = z
     notBefore: instant.optional(),
     expiresAt: instant.optional(),
     approvalThreshold: positiveAmount.optional().meta({ description: `Payments above it wait for the owner; ${AMOUNT_FORMAT}` }),
+    x402WalletId: id.optional().meta({ description: "x402: the owner's chain wallet the agent pays 402 challenges from" }),
+    x402Assets: z
+      .array(z.string().regex(/^eip155:[1-9]\d{0,15}\/erc20:0x[0-9a-f]{40}$/, 'must be eip155:<chainId>/erc20:<lowercase address>'))
+      .max(20)
+      .optional()
+      .meta({ description: 'x402: the tokens the agent may pay in' }),
+    x402MaxPerRequest: positiveAmount.optional().meta({ description: "x402: per-request cap, in the token's base units" }),
+    x402DailyBudget: positiveAmount.optional().meta({ description: "x402: per UTC day and token, in the token's base units" }),
   })
   .strict()
   .meta({ id: 'AgentPolicy', description: 'Amounts in minor units; every field optional' });
@@ -68,6 +76,10 @@ const policyView = z.object({
   notBefore: z.string().optional(),
   expiresAt: z.string().optional(),
   approvalThreshold: z.string().optional(),
+  x402WalletId: z.string().optional(),
+  x402Assets: z.array(z.string()).optional(),
+  x402MaxPerRequest: z.string().optional(),
+  x402DailyBudget: z.string().optional(),
 });
 
 export const agentView = z

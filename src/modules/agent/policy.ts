@@ -10,6 +10,16 @@ export interface SpendingPolicy {
   notBefore?: Date;
   expiresAt?: Date;
   approvalThreshold?: bigint;
+  /**
+   * x402 (docs/x402.md): the owner's chain wallet the agent pays 402 challenges from; absent, the
+   * agent pays none. The assets it may pay in (`eip155:<chainId>/erc20:<address>`), and the caps in
+   * those assets' base units: per request, and per UTC day and asset. `allowedCounterparties` also
+   * lists the payee addresses it may pay (empty = any).
+   */
+  x402WalletId?: string;
+  x402Assets?: string[];
+  x402MaxPerRequest?: bigint;
+  x402DailyBudget?: bigint;
 }
 
 /** A policy as stored (JSONB): amounts as strings of digits, dates as ISO strings. */
@@ -22,13 +32,15 @@ export interface PaymentFacts {
   counterparties: string[];
 }
 
-const AMOUNTS = ['maxPerTransaction', 'dailyBudget', 'monthlyBudget', 'approvalThreshold'] as const;
+const AMOUNTS = ['maxPerTransaction', 'dailyBudget', 'monthlyBudget', 'approvalThreshold', 'x402MaxPerRequest', 'x402DailyBudget'] as const;
 const DATES = ['notBefore', 'expiresAt'] as const;
 
 export function storePolicy(p: SpendingPolicy): StoredPolicy {
   const stored: StoredPolicy = { allowedCounterparties: p.allowedCounterparties, allowedCurrencies: p.allowedCurrencies };
   for (const key of AMOUNTS) if (p[key] !== undefined) stored[key] = p[key].toString();
   for (const key of DATES) if (p[key] !== undefined) stored[key] = p[key].toISOString();
+  if (p.x402WalletId !== undefined) stored.x402WalletId = p.x402WalletId;
+  if (p.x402Assets !== undefined) stored.x402Assets = p.x402Assets;
   return stored;
 }
 
@@ -39,6 +51,8 @@ export function loadPolicy(s: StoredPolicy): SpendingPolicy {
   };
   for (const key of AMOUNTS) if (typeof s[key] === 'string') policy[key] = BigInt(s[key]);
   for (const key of DATES) if (typeof s[key] === 'string') policy[key] = new Date(s[key]);
+  if (typeof s.x402WalletId === 'string') policy.x402WalletId = s.x402WalletId;
+  if (Array.isArray(s.x402Assets)) policy.x402Assets = s.x402Assets;
   return policy;
 }
 
@@ -98,3 +112,35 @@ export function needsApproval(policy: SpendingPolicy, amount: bigint): boolean {
 }
 
 const maxZero = (n: bigint) => (n < 0n ? 0n : n);
+
+/** An x402 payment as the policy sees it: asset `eip155:<chainId>/erc20:<address lowercase>`, base units, payee address. */
+export interface X402PaymentFacts {
+  asset: string;
+  amount: bigint;
+  /** Checksummed. */
+  payTo: string;
+}
+
+/**
+ * The x402 rules of a policy that need no counters (the daily budget is checked with the spend
+ * counter). Errors: policy_violation (rule: not_before, expires_at, x402_not_enabled, x402_assets,
+ * allowed_counterparties, x402_max_per_request).
+ */
+export function checkX402Rules(policy: SpendingPolicy, payment: X402PaymentFacts, now: Date): void {
+  if (policy.notBefore && now < policy.notBefore) throw new PolicyViolation('not_before', 'The agent may not pay before its policy starts');
+  if (policy.expiresAt && now >= policy.expiresAt) throw new PolicyViolation('expires_at', "The agent's policy has expired");
+  if (policy.x402WalletId === undefined)
+    throw new PolicyViolation('x402_not_enabled', "The agent's policy names no chain wallet to pay x402 from");
+  if (!(policy.x402Assets ?? []).includes(payment.asset)) {
+    throw new PolicyViolation('x402_assets', `The agent may not pay in ${payment.asset}`, { asset: payment.asset });
+  }
+  const allowed = policy.allowedCounterparties;
+  if (allowed.length > 0 && !allowed.includes(payment.payTo) && !allowed.includes(payment.payTo.toLowerCase())) {
+    throw new PolicyViolation('allowed_counterparties', 'The payee is not among the counterparties the agent may pay');
+  }
+  if (policy.x402MaxPerRequest !== undefined && payment.amount > policy.x402MaxPerRequest) {
+    throw new PolicyViolation('x402_max_per_request', 'The amount is above the per-request maximum', {
+      limit: policy.x402MaxPerRequest.toString(),
+    });
+  }
+}

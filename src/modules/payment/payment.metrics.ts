@@ -4,9 +4,9 @@ import { AppError } from '../../shared/errors';
 
 export type PaymentOutcome = 'succeeded' | 'declined' | 'failed';
 
-/** Declines (payment_required) are the card's answer; anything else is our or a provider's failure. */
+/** Declines (kind declined) are the card's answer; anything else is our or a provider's failure. */
 export function paymentOutcomeOf(error: unknown): PaymentOutcome {
-  return error instanceof AppError && error.kind === 'payment_required' ? 'declined' : 'failed';
+  return error instanceof AppError && error.kind === 'declined' ? 'declined' : 'failed';
 }
 
 /**

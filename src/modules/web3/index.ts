@@ -4,3 +4,12 @@ export { createWeb3Module } from './web3.module';
 export { web3Routes } from './web3.routes';
 export type { Web3SendService } from './web3-send.service';
 export type { Web3WalletService } from './web3-wallet.service';
+export type {
+  AuthorizationCheck,
+  AuthorizationProblem,
+  AuthorizationToSettle,
+  Eip3009SettlementService,
+  SettlementResult,
+} from './eip3009-settlement.service';
+export type { TokenDomain, TransferAuthorization } from './eip3009';
+export type { Eip3009SigningService, SignedTransferAuthorization, TransferAuthorizationRequest } from './eip3009-signing.service';

@@ -40,6 +40,32 @@ export async function tokenDecimals(chain: Chain, token: string): Promise<number
 }
 
 /**
+ * A contract call from `from` at `nonce`, value 0: gas estimate (which runs the call, so a call that
+ * would revert is refused here by the node, before anything is signed) and fees, after checking that
+ * `from` can pay the most the gas can cost. Errors: insufficient_funds (422), and the RPC port's.
+ */
+export async function buildContractCall(
+  chain: Chain,
+  from: string,
+  call: { to: string; data: string },
+  nonce: number,
+): Promise<UnsignedEvmTx> {
+  const estimate = await chain.rpc.estimateGas({ from, to: call.to, value: 0n, data: call.data });
+  const gasLimit = estimate + (estimate * GAS_HEADROOM_PERCENT) / 100n;
+  const fees = await chain.rpc.getFees();
+  const native = await chain.rpc.getBalance(from, 'pending');
+  const required = gasLimit * maxGasPrice(fees);
+  if (native < required) {
+    throw new InsufficientFunds(`The gas key cannot pay the gas on chain ${chain.id}`, {
+      asset: chain.nativeSymbol,
+      available: native.toString(),
+      required: required.toString(),
+    });
+  }
+  return { chainId: chain.id, nonce, gasLimit, fees, to: call.to, value: 0n, data: call.data };
+}
+
+/**
  * Builds the transaction for a send at `nonce`: gas estimate, EIP-1559 fees (legacy gas price on
  * chains without a base fee), after checking that `from` can pay the amount and the most the gas
  * can cost. Errors: insufficient_funds (422), and the RPC port's.

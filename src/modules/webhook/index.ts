@@ -3,3 +3,6 @@
 export { createWebhookModule } from './webhook.module';
 export { webhookRoutes } from './webhook.routes';
 export type { WebhookService } from './webhook.service';
+// The outgoing-URL safety, for other edges that fetch URLs callers give (x402 payments).
+export { publicOnlyLookup, TargetAddressNotAllowed } from './public-only-lookup';
+export { isPublicAddress } from './target-address';

@@ -66,7 +66,7 @@ describe('transaction monitoring', () => {
     const wallet = await createWallet(t, alice);
     const token = await createCardToken(t, alice.auth, TEST_CARDS.declined);
     const decline = async () =>
-      expect((await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '100' })).status).toBe(402);
+      expect((await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '100' })).status).toBe(422);
     await decline();
     await decline();
     await monitoring().sweep();

@@ -106,12 +106,12 @@ describe('card funding when the processor or the ledger fails half-way', () => {
     expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0 });
   });
 
-  it('when Stripe declines, then 402 with its decline code and no money moves', async () => {
+  it('when Stripe declines, then 422 with its decline code and no money moves', async () => {
     const alice = await registerUser(t);
     const wallet = await createWallet(t, alice);
     const token = await createCardToken(t, alice.auth, '4000000000009995');
     const res = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '500' });
-    expect(res.status).toBe(402);
+    expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'card_declined', details: { declineCode: 'insufficient_funds' } });
     expect(await balanceOf(t, wallet.id)).toBe(0n);
   });

@@ -42,11 +42,11 @@ describe('POST /api/v1/wallets/:id/fund (sandbox processor)', () => {
     [TEST_CARDS.insufficientFunds, 'card_declined', 'insufficient_funds'],
     [TEST_CARDS.processorError, 'processing_error', undefined],
   ])(
-    'when card %s is charged, then 402 %s, the balance is unchanged and the charge is recorded as failed',
+    'when card %s is charged, then 422 %s, the balance is unchanged and the charge is recorded as failed',
     async (number, code, declineCode) => {
       const { alice, wallet, token } = await setup(number);
       const res = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '2500' });
-      expect(res.status).toBe(402);
+      expect(res.status).toBe(422);
       expect(res.body.error.code).toBe(code);
       if (declineCode) expect(res.body.error.details.declineCode).toBe(declineCode);
       expect(res.text).not.toContain(number);
@@ -104,7 +104,7 @@ describe('POST /api/v1/wallets/:id/fund (sandbox processor)', () => {
     const { alice, wallet } = await setup();
     const declined = await createCardToken(t, alice.auth, TEST_CARDS.declined);
     const key = randomUUID();
-    expect((await fundWithCard(t, alice.auth, wallet.id, { tokenId: declined.id, amount: '100' }, key)).status).toBe(402);
+    expect((await fundWithCard(t, alice.auth, wallet.id, { tokenId: declined.id, amount: '100' }, key)).status).toBe(422);
     const other = await fundWithCard(t, alice.auth, wallet.id, { tokenId: declined.id, amount: '200' }, key);
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_conflict');

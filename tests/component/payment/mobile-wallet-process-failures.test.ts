@@ -25,13 +25,13 @@ describe('Apple Pay and Google Pay /process when something is wrong', () => {
   afterAll(() => t.close());
 
   it.each<MobileMethod>(['apple-pay', 'google-pay'])(
-    'when %s data carries the sandbox decline card, then 402 card_declined, a failed charge, no money, and a retry with the key gets the same answer without a new charge',
+    'when %s data carries the sandbox decline card, then 422 card_declined, a failed charge, no money, and a retry with the key gets the same answer without a new charge',
     async (method) => {
       const { user, wallet, sessionId } = await openSession(t, method);
       const body = { sessionId, paymentData: tokenFor(fixtures, method, TEST_CARDS.declined) };
       const key = randomUUID();
       const res = await processPayment(t, method, user.auth, body, key);
-      expect(res.status).toBe(402);
+      expect(res.status).toBe(422);
       expect(res.body.error).toMatchObject({ code: 'card_declined', details: { declineCode: 'generic_decline' } });
       expect(await balanceOf(t, wallet.id)).toBe(0n);
       expect(await mobileChargesOf(t, wallet.id)).toEqual([
@@ -40,7 +40,7 @@ describe('Apple Pay and Google Pay /process when something is wrong', () => {
 
       const charged = sandbox(t).chargesMade;
       const retried = await processPayment(t, method, user.auth, body, key);
-      expect(retried.status).toBe(402);
+      expect(retried.status).toBe(422);
       expect(sandbox(t).chargesMade).toBe(charged);
       // The cryptogram was spent on the decline: the session cannot pay again.
       expect((await processPayment(t, method, user.auth, { sessionId, paymentData: tokenFor(fixtures, method) })).body.error.code).toBe(

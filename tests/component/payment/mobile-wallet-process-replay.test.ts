@@ -73,7 +73,7 @@ describe('Apple Pay / Google Pay payment data replay', () => {
       const paymentData = tokenFor(fixtures, method, TEST_CARDS.declined);
       const first = await openSession(t, method);
       const charged = sandbox(t).chargesMade;
-      expect((await processPayment(t, method, first.user.auth, { sessionId: first.sessionId, paymentData })).status).toBe(402);
+      expect((await processPayment(t, method, first.user.auth, { sessionId: first.sessionId, paymentData })).status).toBe(422);
 
       const other = await openSession(t, method);
       const replay = await processPayment(t, method, other.user.auth, { sessionId: other.sessionId, paymentData });

@@ -15,7 +15,7 @@ describe('sandbox processor', () => {
     ['4000000000000119', 'processing_error', undefined],
   ])('when card %s is charged, then it fails with %s', async (number, code, declineCode) => {
     const error = await new SandboxProcessor().charge(charge(number)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'payment_required', code });
+    expect(error).toMatchObject({ kind: 'declined', code });
     if (declineCode) expect(error).toMatchObject({ details: { declineCode } });
   });
 

@@ -36,7 +36,7 @@ export class CardFundingService {
    * transaction). A retry of a request that failed half-way resumes where it stopped.
    *
    * Errors: wallet_not_found (404), token_not_found (404), wallet_not_active (409),
-   * token_invalid (422), idempotency_conflict (422), card_declined / processing_error (402),
+   * token_invalid (422), idempotency_conflict (422), card_declined / processing_error (422),
    * processor_unavailable / token_provider_unavailable (503).
    */
   async fund(principal: Principal, request: FundRequest, inTx?: InTransaction<PostedTransfer>): Promise<Funded> {

@@ -22,7 +22,7 @@ export const FUNDING_SOURCE = 'funding';
  * the wallet from the funding account, marking the charge credited in the same transaction.
  * A charge that succeeded but could not be credited goes to funding_reconciliation and is logged.
  *
- * Errors: amount_out_of_range (422, before any charge), card_declined / processing_error (402),
+ * Errors: amount_out_of_range (422, before any charge), card_declined / processing_error (422),
  * processor_unavailable (503), charge_already_credited (409), and the ledger's wallet_not_found (404) / wallet_not_active (409) after a successful charge.
  */
 export class ChargeAndCredit {

@@ -52,12 +52,14 @@ export function mobileFundingRoutes(api: Api, mobileFunding: MobileFundingServic
       body: processBody(wallet),
       responses: {
         201: { description: 'The charge and the funding transfer with its records', schema: mobileFundedView },
-        402: { description: 'The card was declined (card_declined) or could not be processed (processing_error)' },
         409: {
           description:
             'The session was already used (payment_session_used), the payment data was already used (payment_data_replayed), or the wallet is not active',
         },
-        422: { description: 'The payment data was refused (payment_data_*) or does not match the session' },
+        422: {
+          description:
+            'The card was declined (card_declined) or could not be processed (processing_error), or the payment data was refused (payment_data_*) or does not match the session',
+        },
         503: { description: 'The method is not configured, or the token provider or processor is unavailable' },
       },
       handler: async ({ body, principal, headers, persistReply }) => {

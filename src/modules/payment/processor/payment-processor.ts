@@ -32,8 +32,8 @@ export interface RefundRequest {
 /**
  * Moves money from a card (a token) to the merchant, and back. Picked by PAYMENT_PROCESSOR.
  *
- * Errors: card_declined (402, details.declineCode: generic_decline | insufficient_funds | …) and
- * processing_error (402) mean the charge definitely did not happen; processor_unavailable (503)
+ * Errors: card_declined (422, details.declineCode: generic_decline | insufficient_funds | …) and
+ * processing_error (422) mean the charge definitely did not happen; processor_unavailable (503)
  * means its outcome is unknown: retry with the same chargeId.
  */
 export interface PaymentProcessor {
@@ -46,14 +46,14 @@ export const PROCESSOR_UNAVAILABLE = 'processor_unavailable';
 
 export function cardDeclined(declineCode: string): AppError {
   const message = declineCode === 'insufficient_funds' ? 'The card has insufficient funds' : 'The card was declined';
-  return new AppError('payment_required', 'card_declined', message, { declineCode });
+  return new AppError('declined', 'card_declined', message, { declineCode });
 }
 
 export function processingError(): AppError {
-  return new AppError('payment_required', 'processing_error', 'The processor could not process the card; try again later');
+  return new AppError('declined', 'processing_error', 'The processor could not process the card; try again later');
 }
 
 /** A refusal that will not change if the same charge is tried again. */
 export function isDefiniteFailure(error: unknown): error is AppError {
-  return error instanceof AppError && error.kind === 'payment_required';
+  return error instanceof AppError && error.kind === 'declined';
 }

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { computeAddress, SigningKey, Transaction as EvmTransaction } from 'ethers';
+import {
+  computeAddress,
+  recoverAddress,
+  SigningKey,
+  Transaction as EvmTransaction,
+  TypedDataEncoder,
+  type TypedDataDomain,
+  type TypedDataField,
+} from 'ethers';
 import type { Encryptor } from '../../../infra/crypto/envelope';
 import type { Transaction } from '../../../shared/transaction';
 
@@ -82,6 +90,32 @@ export class KeyVault {
     // The stored address was derived from the same key: a mismatch means a corrupted record.
     if (transaction.from !== sealed.address) throw new Error(`Vaulted key of web3 wallet ${walletId} does not match its address`);
     return { raw: transaction.serialized, hash: transaction.hash as string, from: sealed.address };
+  }
+
+  /**
+   * Signs EIP-712 typed data with the key of `walletId` (e.g. an EIP-3009 TransferWithAuthorization):
+   * the digest is made here from the whole message, so the caller decides what is signed, never a
+   * bare hash. Returns the 65-byte signature (r, s, v) as 0x-hex. Throws as sign().
+   */
+  async signTypedData(
+    walletId: string,
+    domain: TypedDataDomain,
+    types: Record<string, TypedDataField[]>,
+    message: Record<string, unknown>,
+  ): Promise<{ signature: string; from: string }> {
+    const sealed = await this.store.find(walletId);
+    if (!sealed) throw new Error(`No vaulted key for web3 wallet ${walletId}`);
+    const digest = TypedDataEncoder.hash(domain, types, message);
+    const secret = this.encryptor.decrypt(sealed.keyCiphertext, walletId);
+    let signature: string;
+    try {
+      signature = new SigningKey(secret).sign(digest).serialized;
+    } finally {
+      secret.fill(0);
+    }
+    if (recoverAddress(digest, signature) !== sealed.address)
+      throw new Error(`Vaulted key of web3 wallet ${walletId} does not match its address`);
+    return { signature, from: sealed.address };
   }
 
   toJSON(): string {

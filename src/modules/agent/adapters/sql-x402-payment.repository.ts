@@ -1,0 +1,87 @@
+import type { SqlClient } from '../../../infra/db/database';
+import type { AgentX402Payment, AgentX402PaymentRepository, X402PaymentStatus } from '../x402-payment.repository';
+
+interface Row {
+  id: string;
+  agent_id: string;
+  owner_id: string;
+  url: string;
+  asset: string;
+  pay_to: string;
+  amount: string;
+  auth_nonce: string;
+  status: X402PaymentStatus;
+  http_status: number | null;
+  settlement_tx: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository {
+  constructor(private readonly db: SqlClient) {}
+
+  async reserve(agentId: string, asset: string, day: string, amount: bigint, budget: bigint | null): Promise<boolean> {
+    // One statement: the insert or the conditional update holds the row lock, so two payments at
+    // once are counted one after the other and the second sees the first.
+    const { rows } = await this.db.query<{ spent: string }>(
+      `INSERT INTO agent_x402_spend (agent_id, asset, day, spent) SELECT $1, $2, $3::date, $4::numeric WHERE $5::numeric IS NULL OR $4::numeric <= $5::numeric
+       ON CONFLICT (agent_id, asset, day) DO UPDATE SET spent = agent_x402_spend.spent + EXCLUDED.spent
+         WHERE $5::numeric IS NULL OR agent_x402_spend.spent + EXCLUDED.spent <= $5::numeric
+       RETURNING spent::text AS spent`,
+      [agentId, asset, day, amount.toString(), budget === null ? null : budget.toString()],
+    );
+    return rows.length === 1;
+  }
+
+  async insert(p: AgentX402Payment): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agent_x402_payments (id, agent_id, owner_id, url, asset, pay_to, amount, auth_nonce, status, http_status, settlement_tx,
+         created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+      [
+        p.id,
+        p.agentId,
+        p.ownerId,
+        p.url,
+        p.asset,
+        p.payTo,
+        p.amount.toString(),
+        p.authNonce,
+        p.status,
+        p.httpStatus,
+        p.settlementTx,
+        p.createdAt,
+      ],
+    );
+  }
+
+  async finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null): Promise<void> {
+    await this.db.query(
+      'UPDATE agent_x402_payments SET status = $2, http_status = $3, settlement_tx = $4, updated_at = now() WHERE id = $1',
+      [id, status, httpStatus, settlementTx],
+    );
+  }
+
+  async listByAgent(agentId: string, limit: number): Promise<AgentX402Payment[]> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT id, agent_id, owner_id, url, asset, pay_to, amount::text AS amount, auth_nonce, status, http_status, settlement_tx, created_at, updated_at
+       FROM agent_x402_payments WHERE agent_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [agentId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      agentId: r.agent_id,
+      ownerId: r.owner_id,
+      url: r.url,
+      asset: r.asset,
+      payTo: r.pay_to,
+      amount: BigInt(r.amount),
+      authNonce: r.auth_nonce,
+      status: r.status,
+      httpStatus: r.http_status,
+      settlementTx: r.settlement_tx,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+}

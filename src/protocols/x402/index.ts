@@ -1,0 +1,6 @@
+// The x402 edge's public surface, for the container and the app.
+export { X402Facilitator, type Eip3009Settler } from './facilitator';
+export { x402FacilitatorRoutes } from './facilitator.routes';
+export { createVaultX402Signer, type X402EvmSigner } from './vault-signer';
+export { X402Payer, type PayRequest, type PayResult } from './payer';
+export { x402PayerRoutes } from './payer.routes';

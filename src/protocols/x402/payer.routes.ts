@@ -1,0 +1,60 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Api } from '../../http/api';
+import { positiveAmount } from '../../shared/money/money';
+import type { AgentX402Payment } from '../../modules/agent';
+import type { X402Payer } from './payer';
+
+const payBody = z
+  .object({
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^https?:\/\//, 'must be an http or https URL')
+      .refine((u) => URL.canParse(u), 'must be a URL'),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+    body: z.string().max(65_536).optional().meta({ description: 'Sent as is, as application/json' }),
+    maxAmount: positiveAmount.meta({ description: "The most to pay for this request, in the token's base units" }),
+  })
+  .strict();
+
+const paymentView = z.object({
+  id: z.string(),
+  asset: z.string(),
+  payTo: z.string(),
+  amount: z.string(),
+  status: z.enum(['signed', 'paid', 'refused_by_server']),
+  settlementTx: z.string().nullable(),
+});
+
+const payView = z.object({ status: z.number().int(), body: z.string(), payment: paymentView.nullable() }).meta({ id: 'X402PayResult' });
+
+const toPaymentView = (p: AgentX402Payment) => ({
+  id: p.id,
+  asset: p.asset,
+  payTo: p.payTo,
+  amount: p.amount.toString(),
+  status: p.status,
+  settlementTx: p.settlementTx,
+});
+
+export function x402PayerRoutes(api: Api, payer: X402Payer, limits: { payment: RequestHandler }): void {
+  api.route({
+    method: 'post',
+    path: '/x402/pay',
+    summary: "Fetch a URL for the calling agent, paying its x402 challenge from the agent's chain wallet under its policy",
+    tags: ['x402'],
+    permission: 'agent:pay',
+    before: [limits.payment],
+    body: payBody,
+    responses: {
+      200: { description: "The URL's answer (after payment, when it asked for one) and the payment", schema: payView },
+      403: { description: 'The policy refuses the payment (policy_violation, details.rule); nothing was signed' },
+      422: { description: 'No payable requirement, above maxAmount, or not an x402 challenge; nothing was signed' },
+    },
+    handler: async ({ body, principal }) => {
+      const result = await payer.pay(principal, { ...body, maxAmount: body.maxAmount });
+      return { status: 200, body: { status: result.status, body: result.body, payment: result.payment && toPaymentView(result.payment) } };
+    },
+  });
+}

@@ -1,0 +1,194 @@
+import { Wallet } from 'ethers';
+import { startAnvil, type Anvil } from '../../support/anvil';
+import { registerAgent, type TestAgent } from '../../support/agents';
+import { createMerchant, merchantClientAuth } from '../../support/merchants';
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { createWeb3Wallet, fundAddress } from '../../support/web3';
+import { deployUsdc, facilitatorUrl, listen, startResourceServer } from '../../support/x402';
+
+/**
+ * Issue #17 item 7: OCP pays x402 challenges for its agents (POST /api/v1/x402/pay): the agent's
+ * policy decides before anything is signed, the vault signs, OCP's facilitator settles on anvil.
+ */
+describe('POST /api/v1/x402/pay', () => {
+  let anvil: Anvil;
+  let t: TestApp;
+  let ocp: { url: string; close: () => Promise<void> };
+  let usdc: Awaited<ReturnType<typeof deployUsdc>>;
+  let merchantAuth: Record<string, string>;
+  let payTo: string;
+  let assetKey: string;
+  const network = 'eip155:31337' as const;
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    usdc = await deployUsdc(anvil);
+    assetKey = `eip155:${anvil.chainId}/erc20:${usdc.address.toLowerCase()}`;
+    t = await startTestApp({
+      WEB3_CHAINS: JSON.stringify({ [anvil.chainId]: { rpcUrl: anvil.rpcUrl, confirmations: 1, tokens: { USDC: usdc.address } } }),
+      WEB3_WATCHER_INTERVAL_MS: '0',
+      WEB3_RPC_TIMEOUT_MS: '3000',
+    });
+    ocp = await listen(t.app);
+    const merchantOwner = await registerUser(t);
+    const merchant = await createMerchant(t, merchantOwner);
+    merchantAuth = (await merchantClientAuth(t, merchantOwner, merchant.id)).auth;
+    payTo = (await createWeb3Wallet(t, merchantOwner, { chainId: anvil.chainId })).address;
+    await fundAddress(anvil, (await t.http().get('/x402/supported')).body.signers['eip155:*'][0], '1');
+  });
+  afterAll(async () => {
+    await ocp.close();
+    await t.close();
+    await anvil.stop();
+  });
+
+  const shop = (amount: bigint) =>
+    startResourceServer({
+      facilitatorUrl: facilitatorUrl(ocp.url),
+      auth: merchantAuth,
+      network,
+      asset: usdc.address,
+      amount: amount.toString(),
+      payTo,
+    });
+
+  /** An agent whose owner's vaulted chain wallet holds 1 USDC, under an x402 policy. */
+  async function agentWith(policy: Record<string, unknown> = {}) {
+    const owner = await registerUser(t);
+    const wallet = await createWeb3Wallet(t, owner, { chainId: anvil.chainId });
+    await usdc.mint(wallet.address, 1_000_000n);
+    const agent = await registerAgent(t, {
+      owner,
+      policy: { x402WalletId: wallet.id, x402Assets: [assetKey], x402MaxPerRequest: '20000', x402DailyBudget: '25000', ...policy },
+    });
+    return { agent, wallet };
+  }
+
+  const pay = (agent: TestAgent, body: Record<string, unknown>) => t.http().post('/api/v1/x402/pay').set(agent.auth).send(body);
+
+  async function payments(agentId: string) {
+    const { rows } = await t.container.db.query<{ status: string; amount: string; settlement_tx: string | null }>(
+      'SELECT status, amount::text AS amount, settlement_tx FROM agent_x402_payments WHERE agent_id = $1 ORDER BY created_at',
+      [agentId],
+    );
+    return rows;
+  }
+
+  it('when an agent fetches a paid route, then OCP pays from its vaulted wallet, the token moves on chain, and the payment is recorded with its settlement', async () => {
+    const server = await shop(10_000n);
+    try {
+      const { agent, wallet } = await agentWith();
+      const before = await usdc.balanceOf(payTo);
+      const res = await pay(agent, { url: `${server.url}/weather`, maxAmount: '15000' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        status: 200,
+        payment: { asset: assetKey, payTo, amount: '10000', status: 'paid', settlementTx: expect.stringMatching(/^0x[0-9a-f]{64}$/) },
+      });
+      expect(JSON.parse(res.body.body)).toEqual({ weather: 'sunny' });
+      expect(await usdc.balanceOf(wallet.address)).toBe(1_000_000n - 10_000n);
+      expect(await usdc.balanceOf(payTo)).toBe(before + 10_000n);
+      expect(await payments(agent.id)).toEqual([{ status: 'paid', amount: '10000', settlement_tx: res.body.payment.settlementTx }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when the daily budget in the token is spent, then the next challenge is refused without signing', async () => {
+    const server = await shop(10_000n);
+    try {
+      const { agent, wallet } = await agentWith();
+      expect((await pay(agent, { url: `${server.url}/weather`, maxAmount: '10000' })).body.payment.status).toBe('paid');
+      expect((await pay(agent, { url: `${server.url}/weather`, maxAmount: '10000' })).body.payment.status).toBe('paid');
+      const served = server.served();
+      const refused = await pay(agent, { url: `${server.url}/weather`, maxAmount: '10000' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({ code: 'policy_violation', details: { rule: 'x402_daily_budget' } });
+      expect(server.served()).toBe(served);
+      expect(await usdc.balanceOf(wallet.address)).toBe(1_000_000n - 20_000n);
+      expect(await payments(agent.id)).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when 4 challenges are paid at once against a budget for 2, then exactly 2 are signed and paid', async () => {
+    const server = await shop(10_000n);
+    try {
+      const { agent, wallet } = await agentWith();
+      const answers = await Promise.all(Array.from({ length: 4 }, () => pay(agent, { url: `${server.url}/weather`, maxAmount: '10000' })));
+      expect(answers.filter((a) => a.status === 200 && a.body.payment?.status === 'paid')).toHaveLength(2);
+      expect(answers.filter((a) => a.status === 403 && a.body.error.details.rule === 'x402_daily_budget')).toHaveLength(2);
+      expect(await usdc.balanceOf(wallet.address)).toBe(1_000_000n - 20_000n);
+      expect(await payments(agent.id)).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when private targets are not allowed (production), then a loopback URL is refused before any request', async () => {
+    const strict = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' });
+    try {
+      const agent = await registerAgent(strict);
+      const res = await strict
+        .http()
+        .post('/api/v1/x402/pay')
+        .set(agent.auth)
+        .send({ url: `${ocp.url}/x402/supported`, maxAmount: '1' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('x402_url_not_allowed');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it.each([
+    ['above the per-request cap', 30_000n, {}, 'x402_max_per_request'],
+    ['to a payee outside the allow-list', 10_000n, { allowedCounterparties: [Wallet.createRandom().address] }, 'allowed_counterparties'],
+    ['in a token the policy does not list', 10_000n, { x402Assets: [`eip155:1/erc20:0x${'0'.repeat(40)}`] }, 'x402_assets'],
+  ])('when the challenge is %s, then 403 naming the rule and nothing is signed or paid', async (_case, price, policy, rule) => {
+    const server = await shop(price);
+    try {
+      const { agent, wallet } = await agentWith(policy);
+      const res = await pay(agent, { url: `${server.url}/weather`, maxAmount: '100000' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.details.rule).toBe(rule);
+      expect(await usdc.balanceOf(wallet.address)).toBe(1_000_000n);
+      expect(await payments(agent.id)).toEqual([]);
+      expect(server.served()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when the price is above maxAmount, then 422 x402_above_max_amount and nothing is signed', async () => {
+    const server = await shop(10_000n);
+    try {
+      const { agent } = await agentWith();
+      const res = await pay(agent, { url: `${server.url}/weather`, maxAmount: '9999' });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('x402_above_max_amount');
+      expect(await payments(agent.id)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when the URL asks for no payment, then its answer comes back and nothing is paid', async () => {
+    const server = await shop(10_000n);
+    try {
+      const { agent } = await agentWith();
+      const res = await pay(agent, { url: `${server.url}/free`, maxAmount: '10000' });
+      expect(res.body).toMatchObject({ status: 404, payment: null });
+      expect(await payments(agent.id)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when a user (not an agent) or no token calls it, then 403/401', async () => {
+    const user = await registerUser(t);
+    expect((await t.http().post('/api/v1/x402/pay').set(user.auth).send({ url: 'http://127.0.0.1/', maxAmount: '1' })).status).toBe(403);
+    expect((await t.http().post('/api/v1/x402/pay').send({ url: 'http://127.0.0.1/', maxAmount: '1' })).status).toBe(401);
+  });
+});
