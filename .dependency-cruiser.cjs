@@ -101,7 +101,12 @@ module.exports = {
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.d\\.ts$' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'], conditionNames: ['require', 'node', 'default'] },
+    // exportsFields: packages that name their entry points only in package.json "exports" (@a2a-js/sdk/server).
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.js', '.json'],
+      conditionNames: ['require', 'node', 'default'],
+      exportsFields: ['exports'],
+    },
     moduleSystems: ['cjs', 'es6'],
   },
 };

@@ -30,6 +30,8 @@ import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
+import type { A2aStorage } from './modules/a2a';
+import { mountA2aServer } from './protocols/a2a';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -73,6 +75,8 @@ export interface AppDeps {
     /** Redeems OCP wallet credentials in-process (for the UCP business endpoint's checkout completion). */
     ucpCredentialRedeemer: UcpCredentialRedeemer;
     ap2: Ap2Module;
+    /** Where the A2A server keeps its tasks and payment requests. */
+    a2a: A2aStorage;
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;
@@ -157,6 +161,16 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   adminRoutes(api, services.admin);
   mobileFundingRoutes(api, services.mobileFunding, limits);
   app.use(API_BASE_PATH, api.router);
+  // The A2A server (A2A v1.0): agent cards, JSON-RPC and HTTP+JSON, over the agent payment service.
+  mountA2aServer(app, {
+    agents: services.agents.agents,
+    payments: services.agents.payments,
+    idempotency: services.idempotency,
+    tasks: services.a2a.tasks,
+    paymentRequests: services.a2a.paymentRequests,
+    card: { publicBaseUrl: config.PUBLIC_BASE_URL, version: '1.0.0' },
+    paymentLimit: limits.payment,
+  });
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.
   if (config.API_DOCS_ENABLED) {

@@ -18,6 +18,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   webhook: 'Webhooks',
   merchant: 'Merchants (catalog, API clients)',
   ap2: "AP2 mandates in UCP checkouts (the UCP AP2 extension's error codes, and replay)",
+  a2a: 'A2A server (payment requests settled through the receive-payment skill)',
 };
 
 /** docs/errors.md, rendered from the catalogue: a table per module of code, HTTP status and meaning. */
