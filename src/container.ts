@@ -19,6 +19,7 @@ import { createLedgerService } from './modules/ledger';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
 import { createA2aStorage } from './modules/a2a';
+import { followApprovals } from './protocols/a2a';
 import { createWalletModule } from './modules/wallet';
 import {
   createApplePayService,
@@ -136,6 +137,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   // The A2A server's tasks and payment requests (src/protocols/a2a), in this database.
   const a2a = createA2aStorage(db);
+  // A receive-payment task waiting for the owner completes when the owner approves its payment.
+  followApprovals(events, a2a.tasks);
 
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);

@@ -110,8 +110,29 @@ describe('A2A server (agent cards, JSON-RPC, HTTP+JSON) over the agent payment s
     const payee = await registerAgent(t);
     const task = await pay(payer, payee, { amount: '150', currency: 'USD' });
     expect(task.status?.state).toBe(TaskState.TASK_STATE_AUTH_REQUIRED);
+    const { paymentId } = artifactData(task) as { paymentId: string };
     expect(artifactData(task)).toMatchObject({ status: 'pending_approval', transferId: null, approvalExpiresAt: expect.any(String) });
     expect(await balanceOf(t, payer.walletId)).toBe(1_000n);
+
+    // A task waiting for the owner cannot be cancelled from A2A: the owner decides.
+    const client = await a2aClient(`${baseUrl}/a2a/${payee.id}`, payer.auth);
+    await expect(client.cancelTask({ tenant: '', id: task.id, metadata: undefined })).rejects.toThrow(/owner/);
+
+    const approved = await t
+      .http()
+      .post(`/api/v1/agents/approvals/${paymentId}/approve`)
+      .set(payer.owner.auth)
+      .set('Idempotency-Key', randomUUID());
+    expect(approved.status).toBe(201);
+    expect(await balanceOf(t, payee.walletId)).toBe(150n);
+    // The owner's approval moves the task on (an in-process event, handled just after the approval's commit).
+    let read = await client.getTask({ tenant: '', id: task.id, historyLength: undefined });
+    for (let i = 0; i < 50 && read.status?.state !== TaskState.TASK_STATE_COMPLETED; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      read = await client.getTask({ tenant: '', id: task.id, historyLength: undefined });
+    }
+    expect(read.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(artifactData(read)).toMatchObject({ paymentId, status: 'completed', transferId: expect.any(String), approvedByOwner: true });
   });
 
   it('when the message is not a skill call, then the task is rejected naming the fields', async () => {
