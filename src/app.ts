@@ -162,7 +162,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   mobileFundingRoutes(api, services.mobileFunding, limits);
   app.use(API_BASE_PATH, api.router);
   // The A2A server (A2A v1.0): agent cards, JSON-RPC and HTTP+JSON, over the agent payment service.
-  mountA2aServer(app, {
+  mountA2aServer(app, api, {
     agents: services.agents.agents,
     payments: services.agents.payments,
     idempotency: services.idempotency,

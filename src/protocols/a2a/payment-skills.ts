@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { newId } from '../../infra/crypto/ids';
 import type { AgentModule } from '../../modules/agent';
 import type { IdempotencyService } from '../../modules/idempotency';
-import { Conflict, NotFound } from '../../shared/errors';
+import { Conflict, NotFound, ValidationFailed } from '../../shared/errors';
 import type { OcpCaller } from './caller';
 import { endpointPath, SKILLS, type CardSettings } from './agent-card';
 import type { PaymentRequestRecords } from './ports';
@@ -90,10 +90,16 @@ export class PaymentSkills {
    * receipt and moves nothing. Settling a payment request marks it paid in the payment's own
    * transaction, so it pays once.
    * Errors: those of AgentPaymentService.pay, payment_request_not_found (404),
-   * payment_request_settled / payment_request_expired (409), idempotency_conflict (422),
+   * payment_request_settled / payment_request_expired (409), idempotency_conflict (422), validation_failed (400),
    * idempotency_in_flight (409).
    */
   async receivePayment(caller: OcpCaller, messageId: string, input: ReceiveInput): Promise<SkillOutcome> {
+    // The key's rules are an Idempotency-Key header's: 1 to 255 printable ASCII characters.
+    if (!/^[\x21-\x7e]{1,251}$/.test(messageId)) {
+      throw new ValidationFailed("messageId must be 1 to 251 printable ASCII characters: it is the payment's idempotency key", {
+        fields: [{ field: 'message.messageId', message: 'must be 1 to 251 printable ASCII characters' }],
+      });
+    }
     const to = caller.targetAgentId;
     const requested = 'requestId' in input ? await this.openRequest(input.requestId, to) : undefined;
     const amount = requested?.amount ?? ('amount' in input ? input.amount : 0n);

@@ -141,6 +141,9 @@ describe('A2A server (agent cards, JSON-RPC, HTTP+JSON) over the agent payment s
     const task = await pay(payer, payee, { amount: 250, currency: 'USD' });
     expect(task.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
     expect(statusData(task)).toMatchObject({ error: { code: 'validation_failed', details: { fields: [{ field: 'amount' }] } } });
+    const odd = await pay(payer, payee, { amount: '1', currency: 'USD' }, 'ünïcode message id');
+    expect(odd.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
+    expect(statusData(odd)).toMatchObject({ error: { code: 'validation_failed', details: { fields: [{ field: 'message.messageId' }] } } });
   });
 
   it('when the call has no token, a bad one or a user token, then it is refused in the binding error shape before any task', async () => {
