@@ -37,6 +37,14 @@ export class PaymentExecutor implements AgentExecutor {
 
   async execute(ctx: RequestContext, bus: ExecutionEventBus): Promise<void> {
     const { taskId, contextId } = ctx;
+    // Tasks are one-shot: a follow-up to one still open (waiting for the owner) would overwrite its
+    // receipt with another payment. The answer is a message; the task is left as it is.
+    if (ctx.task) {
+      const words =
+        'This task is waiting for the owner and takes no further messages; send a new message (without taskId) for a new request.';
+      bus.publish(AgentEvent.message({ ...agentMessage('', contextId, [textPart(words)]), taskId: '' }));
+      return;
+    }
     const now = () => new Date().toISOString();
     bus.publish(
       AgentEvent.task({

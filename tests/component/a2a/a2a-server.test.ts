@@ -117,6 +117,15 @@ describe('A2A server (agent cards, JSON-RPC, HTTP+JSON) over the agent payment s
     // A task waiting for the owner cannot be cancelled from A2A: the owner decides.
     const client = await a2aClient(`${baseUrl}/a2a/${payee.id}`, payer.auth);
     await expect(client.cancelTask({ tenant: '', id: task.id, metadata: undefined })).rejects.toThrow(/owner/);
+    // …nor continued: a follow-up gets a message and leaves the task (and its pending payment) as it was.
+    const followUp = await client.sendMessage(
+      send({ ...dataMessage({ amount: '1', currency: 'USD' }), taskId: task.id, contextId: task.contextId }),
+    );
+    expect(followUp).not.toHaveProperty('status');
+    expect((await client.getTask({ tenant: '', id: task.id, historyLength: undefined })).status?.state).toBe(
+      TaskState.TASK_STATE_AUTH_REQUIRED,
+    );
+    expect((await t.container.db.query('SELECT 1 FROM agent_payments WHERE agent_id = $1', [payer.id])).rowCount).toBe(1);
 
     const approved = await t
       .http()
