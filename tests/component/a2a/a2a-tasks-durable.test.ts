@@ -106,4 +106,47 @@ describe('A2A tasks across restarts and concurrent replays', () => {
     expect(await balanceOf(t, payee.walletId)).toBe(200n);
     expect((await balanceOf(t, first.walletId)) + (await balanceOf(t, second.walletId))).toBe(800n);
   });
+
+  it('when an agent lists its tasks, then it pages through its own only, filtered by context and state', async () => {
+    const payer = await registerAgent(t, { funds: 100, policy: { maxPerTransaction: '10' } });
+    const payee = await registerAgent(t);
+    const client = await a2aClient(`${baseUrl}/a2a/${payee.id}`, payer.auth);
+    const ok = asTask(await client.sendMessage(send(dataMessage({ amount: '5', currency: 'USD' }))));
+    const refused = asTask(await client.sendMessage(send(dataMessage({ amount: '50', currency: 'USD' }))));
+    const textOnly = dataMessage({});
+    textOnly.parts = [{ content: { $case: 'text', value: 'pay me' }, metadata: undefined, filename: '', mediaType: 'text/plain' }];
+    const rejected = asTask(await client.sendMessage(send(textOnly)));
+    expect(statusData(rejected)).toMatchObject({ error: { code: 'validation_failed', details: { fields: [{ field: 'parts' }] } } });
+    const unknown = asTask(await client.sendMessage(send(dataMessage({ skill: 'refund' }))));
+    expect(statusData(unknown)).toMatchObject({ error: { code: 'validation_failed', details: { fields: [{ field: 'skill' }] } } });
+    await (
+      await a2aClient(`${baseUrl}/a2a/${payee.id}`, (await registerAgent(t, { funds: 10 })).auth)
+    ).sendMessage(send(dataMessage({ amount: '1', currency: 'USD' })));
+
+    const list = (extra: Record<string, unknown>) =>
+      client.listTasks({
+        tenant: '',
+        contextId: '',
+        status: TaskState.TASK_STATE_UNSPECIFIED,
+        pageSize: 10,
+        pageToken: '',
+        historyLength: undefined,
+        statusTimestampAfter: undefined,
+        includeArtifacts: false,
+        ...extra,
+      });
+    const first = await list({ pageSize: 3 });
+    expect(first.totalSize).toBe(4);
+    expect(first.tasks).toHaveLength(3);
+    expect(first.tasks.every((x) => x.artifacts.length === 0)).toBe(true);
+    const second = await list({ pageSize: 3, pageToken: first.nextPageToken });
+    expect(second.nextPageToken).toBe('');
+    expect([...first.tasks, ...second.tasks].map((x) => x.id).sort()).toEqual([ok.id, refused.id, rejected.id, unknown.id].sort());
+    expect((await list({ status: TaskState.TASK_STATE_FAILED })).tasks.map((x) => x.id)).toEqual([refused.id]);
+    expect((await list({ contextId: ok.contextId, includeArtifacts: true })).tasks.map((x) => x.artifacts[0]?.name)).toEqual([
+      'payment-receipt',
+    ]);
+    expect((await list({ statusTimestampAfter: new Date(Date.now() + 60_000).toISOString() })).tasks).toEqual([]);
+    expect((await list({ pageToken: 'not-a-token' })).tasks).toHaveLength(4);
+  });
 });
