@@ -24,6 +24,19 @@ function agentMessage(taskId: string, contextId: string, parts: Part[], metadata
 }
 
 /**
+ * The caller's message as the task keeps it: an owner mandate is a signed authorization, kept (like
+ * on the REST path) only as the payment's mandate id and hash, never in task history.
+ */
+function kept(message: Message): Message {
+  const parts = message.parts.map((part) => {
+    const value: unknown = part.content?.$case === 'data' ? part.content.value : undefined;
+    if (!value || typeof value !== 'object' || !('mandate' in value)) return part;
+    return { ...part, content: { $case: 'data' as const, value: { ...value, mandate: '[redacted]' } } };
+  });
+  return { ...message, parts };
+}
+
+/**
  * Runs one skill per message. The task is published as working first (a streaming caller sees it at
  * once), then the skill's artifact, then the final status:
  * - completed: paid (payment-receipt), a payment request made, or the balance read;
@@ -52,7 +65,7 @@ export class PaymentExecutor implements AgentExecutor {
         contextId,
         status: { state: TaskState.TASK_STATE_WORKING, message: undefined, timestamp: now() },
         artifacts: [],
-        history: [ctx.userMessage],
+        history: [kept(ctx.userMessage)],
         metadata: undefined,
       }),
     );

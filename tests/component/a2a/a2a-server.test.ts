@@ -105,6 +105,21 @@ describe('A2A server (agent cards, JSON-RPC, HTTP+JSON) over the agent payment s
     expect(await balanceOf(t, budget.walletId)).toBe(800n);
   });
 
+  it('when the message carries a mandate, then the mandate is checked and never kept in the task', async () => {
+    const payer = await registerAgent(t, { funds: 100 });
+    const payee = await registerAgent(t);
+    const mandate = 'eyJhbGciOiJFUzI1NiJ9.not-a-mandate.c2ln';
+    const task = await pay(payer, payee, { amount: '10', currency: 'USD', mandate });
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
+    expect(statusData(task)).toMatchObject({ error: { code: 'mandate_malformed' } });
+    const client = await a2aClient(`${baseUrl}/a2a/${payee.id}`, payer.auth);
+    const read = await client.getTask({ tenant: '', id: task.id, historyLength: undefined });
+    expect(read.history[0]?.parts[0]?.content).toMatchObject({ $case: 'data', value: { amount: '10', mandate: '[redacted]' } });
+    const stored = await t.container.db.query<{ task: unknown }>('SELECT task FROM a2a_tasks WHERE id = $1', [task.id]);
+    expect(JSON.stringify(stored.rows[0]!.task)).not.toContain('not-a-mandate');
+    expect(await balanceOf(t, payer.walletId)).toBe(100n);
+  });
+
   it('when the amount is above the approval threshold, then the task waits in auth-required and nothing moves', async () => {
     const payer = await registerAgent(t, { funds: 1_000, policy: { approvalThreshold: '100' } });
     const payee = await registerAgent(t);
