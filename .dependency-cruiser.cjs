@@ -101,7 +101,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.d\\.ts$' },
-    // exportsFields: packages whose subpaths exist only in their "exports" map (@modelcontextprotocol/sdk/server/mcp.js, @x402/core/client).
+    // exportsFields: packages whose subpaths exist only in their "exports" map (@modelcontextprotocol/sdk/server/mcp.js, @x402/core/client, @a2a-js/sdk/server).
     enhancedResolveOptions: {
       extensions: ['.ts', '.js', '.json'],
       exportsFields: ['exports'],

@@ -5,10 +5,11 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
-    // pkijs and asn1js (Apple Pay's PKCS#7) ship only as ES modules, which Jest on Node 20 cannot require.
+    // pkijs and asn1js (Apple Pay's PKCS#7) and jose 6 (required by @a2a-js/sdk's CommonJS build) ship
+    // only as ES modules, which Jest on Node 20 cannot require (Node itself can, from 20.19).
     '^.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(pkijs|asn1js|bytestreamjs|@peculiar|@noble)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(pkijs|asn1js|bytestreamjs|@peculiar|@noble|jose)/)'],
   // Migrates one PGlite and dumps it; each file's database starts from that dump (tests/support/pglite-snapshot.ts).
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   // Two cores: one worker each. Every test file builds its own database, so files run in parallel safely.

@@ -32,6 +32,8 @@ import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionServ
 import type { Ap2Module } from './protocols/ucp/ap2';
 import { mountMcp } from './protocols/mcp';
 import { x402FacilitatorRoutes, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
+import type { A2aStorage } from './modules/a2a';
+import { mountA2aServer } from './protocols/a2a';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -83,6 +85,8 @@ export interface AppDeps {
     /** Completes OCP merchants' UCP checkouts, paying with the OCP wallet handler. */
     checkoutCompletion: CheckoutCompletionService;
     ap2: Ap2Module;
+    /** Where the A2A server keeps its tasks and payment requests. */
+    a2a: A2aStorage;
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;
@@ -206,6 +210,17 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   const x402 = api.withBasePath(X402_BASE_PATH);
   x402FacilitatorRoutes(x402, services.x402Facilitator, limits);
   app.use(X402_BASE_PATH, x402.router);
+
+  // The A2A server (A2A v1.0): agent cards, JSON-RPC and HTTP+JSON, over the agent payment service.
+  mountA2aServer(app, api, {
+    agents: services.agents.agents,
+    payments: services.agents.payments,
+    idempotency: services.idempotency,
+    tasks: services.a2a.tasks,
+    paymentRequests: services.a2a.paymentRequests,
+    card: { publicBaseUrl: config.PUBLIC_BASE_URL, version: '1.0.0' },
+    paymentLimit: limits.payment,
+  });
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.
   if (config.API_DOCS_ENABLED) {

@@ -18,6 +18,8 @@ import { createIdempotencyService } from './modules/idempotency';
 import { createLedgerService } from './modules/ledger';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
+import { createA2aStorage } from './modules/a2a';
+import { followApprovals } from './protocols/a2a';
 import { createWalletModule } from './modules/wallet';
 import {
   createApplePayService,
@@ -160,6 +162,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // UCP's AP2 extension: checkout mandates signed by owners' registered keys, over checkouts merchants signed.
   const ap2 = createAp2Module({ ownerKeys: agents.mandates, merchantSigning: merchants.signing, usedMandates: merchants.usedMandates });
 
+  // The A2A server's tasks and payment requests (src/protocols/a2a), in this database.
+  const a2a = createA2aStorage(db);
+  // A receive-payment task waiting for the owner completes when the owner approves its payment.
+  followApprovals(events, a2a.tasks);
+
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
   const googlePay = createGooglePayService(config, paymentSessions);
@@ -203,6 +210,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     ucpCredentialRedeemer,
     checkoutCompletion,
     ap2,
+    a2a,
     paymentSessions,
     applePay,
     googlePay,

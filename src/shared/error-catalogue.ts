@@ -381,6 +381,11 @@ export const ERROR_CATALOGUE = {
       meaning: 'The UCP-Agent header is not an RFC 8941 dictionary with a profile string holding an absolute http(s) URL.',
     },
   },
+  a2a: {
+    payment_request_not_found: { kind: 'not_found', meaning: 'The A2A payment request does not exist or is payable to another agent.' },
+    payment_request_settled: { kind: 'conflict', meaning: 'The A2A payment request is already paid: it pays once.' },
+    payment_request_expired: { kind: 'conflict', meaning: 'The A2A payment request has expired unpaid; the payee issues a new one.' },
+  },
 } as const satisfies Record<string, Record<string, ErrorEntry>>;
 
 type Catalogue = typeof ERROR_CATALOGUE;

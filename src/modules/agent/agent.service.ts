@@ -1,10 +1,10 @@
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import type { Logger } from '../../infra/logger';
 import type { Principal } from '../../shared/principal';
-import { Conflict, NotFound, ValidationFailed } from '../../shared/errors';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { AGENT_CLIENT_ID_PREFIX } from '../auth';
-import { assertWalletAccess, type WalletRepository, type WalletService } from '../wallet';
+import { assertWalletAccess, type Wallet, type WalletRepository, type WalletService } from '../wallet';
 import type { Agent, AgentChanges, AgentRepository, AgentStatus } from './agent.repository';
 import type { SpendingPolicy } from './policy';
 
@@ -61,6 +61,28 @@ export class AgentService {
     const agent = await this.agents.findById(id);
     if (!agent || agent.ownerId !== owner.sub) throw new NotFound('Agent not found', 'agent_not_found');
     return agent;
+  }
+
+  /**
+   * What any caller may learn of an active agent to address it (its A2A agent card): id, name and
+   * description; null for an unknown, suspended or revoked agent. Owner, wallet and policy stay private.
+   */
+  async findListed(id: string): Promise<Pick<Agent, 'id' | 'name' | 'description'> | null> {
+    const agent = await this.agents.findById(id);
+    return agent?.status === 'active' ? { id: agent.id, name: agent.name, description: agent.description } : null;
+  }
+
+  /**
+   * The calling agent and the wallet its owner bound to it (its balance), for the agent itself.
+   * Errors: agent_only / agent_suspended_or_revoked (403), wallet_not_found (404).
+   */
+  async boundWallet(principal: Principal): Promise<{ agent: Agent; wallet: Wallet }> {
+    const agent = principal.role === 'agent' ? await this.agents.findById(principal.sub) : null;
+    if (!agent) throw new Forbidden('Only an agent can do this', 'agent_only');
+    if (agent.status !== 'active') throw new Forbidden('The agent is suspended or revoked', 'agent_suspended_or_revoked');
+    const wallet = await this.wallets.findById(agent.walletId);
+    if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
+    return { agent, wallet };
   }
 
   /**
