@@ -104,6 +104,13 @@ describe('the UCP buyer flow over MCP (create_checkout, complete_checkout)', () 
         arguments: { merchant_id: merchant.id, checkout_id: created.id, idempotency_key: randomUUID() },
       });
       expect(refusal(other).code).toBe('checkout_completed');
+      // The key of one purchase is not the key of another.
+      const second = await create(client, merchant.id, [{ item_id: 'tee', quantity: 1 }]);
+      const reused = await client.callTool({
+        name: 'complete_checkout',
+        arguments: { merchant_id: merchant.id, checkout_id: second.id, idempotency_key: key },
+      });
+      expect(refusal(reused).code).toBe('idempotency_conflict');
       expect(await balanceOf(t, merchant.walletId)).toBe(5_400n);
       expect(await paymentsOf(agent)).toBe(1);
       expect(await ordersOf(merchant.id)).toBe(1);
