@@ -52,7 +52,7 @@ import { web3Routes, type Web3SendService, type Web3WalletService } from './modu
 import { webhookRoutes, type WebhookService } from './modules/webhook';
 import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
-import { mountUcp } from './protocols/ucp';
+import { checkoutRenderer, mountUcp } from './protocols/ucp';
 
 export const API_BASE_PATH = '/api/v1';
 export const X402_BASE_PATH = '/x402';
@@ -176,7 +176,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   app.use(API_BASE_PATH, api.router);
   // The merchants' UCP business endpoints and the discovery profiles (docs/ucp.md).
   const handlerSettings = paymentHandlerSettings(config);
-  mountUcp(app, {
+  const ucpDeps = {
     checkouts: services.merchants.checkouts,
     completion: services.checkoutCompletion,
     signing: services.merchants.signing,
@@ -188,8 +188,9 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     registry: api.registry,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     apiBasePath: API_BASE_PATH,
-    handler: (merchantId) => ocpPaymentHandler(handlerSettings, merchantId ? { merchantId } : undefined),
-  });
+    handler: (merchantId?: string) => ocpPaymentHandler(handlerSettings, merchantId ? { merchantId } : undefined),
+  };
+  mountUcp(app, ucpDeps);
 
   // MCP (streamable HTTP) for agents, and its OAuth protected-resource metadata (docs/mcp.md).
   mountMcp(app, {
@@ -203,6 +204,8 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     idempotency: services.idempotency,
     logger,
     paymentLimit: limits.payment,
+    // The UCP buyer tools: the business endpoint's services, its checkout response.
+    checkout: { checkouts: services.merchants.checkouts, completion: services.checkoutCompletion, render: checkoutRenderer(ucpDeps) },
   });
 
   // The x402 facilitator interface has its own paths (…/verify, …/settle, …/supported), as x402

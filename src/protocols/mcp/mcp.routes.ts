@@ -7,6 +7,7 @@ import type { IdempotencyService } from '../../modules/idempotency';
 import { Forbidden, Unauthorized } from '../../shared/errors';
 import { hasPermission } from '../../shared/principal';
 import { AgentAccount, type McpServices } from './agent-account';
+import { checkoutTools, type CheckoutToolDeps } from './checkout.tools';
 import { registerOcpResources } from './mcp.resources';
 import { registerOcpTools, type McpToolRegistrar } from './mcp.tools';
 
@@ -25,11 +26,13 @@ export interface McpDeps {
   logger: Logger;
   /** The payment rate limit: spent by the tools that move or promise money, as their REST routes spend it. */
   paymentLimit: RequestHandler;
+  /** The UCP buyer tools' services and shaping (create_checkout, complete_checkout). */
+  checkout: Omit<CheckoutToolDeps, 'platformProfile'>;
   /** Tools other edges add (x402's pay_x402), with the names of those among them that pay. */
   extraTools?: { register: McpToolRegistrar; paying: string[] }[];
 }
 
-const PAYING_TOOLS = ['pay', 'issue_payment_credential'];
+const PAYING_TOOLS = ['pay', 'issue_payment_credential', 'complete_checkout'];
 
 /**
  * The MCP server (streamable HTTP, protocol 2025-06-18 as the pinned SDK speaks it) for agents
@@ -43,7 +46,8 @@ const PAYING_TOOLS = ['pay', 'issue_payment_credential'];
 export function mountMcp(app: Express, deps: McpDeps): void {
   const resource = deps.publicBaseUrl + MCP_PATH;
   const metadataUrl = deps.publicBaseUrl + PROTECTED_RESOURCE_PATH + MCP_PATH;
-  const registrars = [registerOcpTools, ...(deps.extraTools ?? []).map((t) => t.register)];
+  const buyerTools = checkoutTools({ ...deps.checkout, platformProfile: resource });
+  const registrars = [registerOcpTools, buyerTools, ...(deps.extraTools ?? []).map((t) => t.register)];
   const paying = new Set([...PAYING_TOOLS, ...(deps.extraTools ?? []).flatMap((t) => t.paying)]);
 
   // The root document describes the whole origin (the REST API takes the same bearer tokens); the

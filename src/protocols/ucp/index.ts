@@ -7,7 +7,7 @@ import { Api } from '../../http/api';
 import type { Logger } from '../../infra/logger';
 import type { IdempotencyService } from '../../modules/idempotency';
 import type { CheckoutCompletionService, CheckoutResult, CheckoutService } from '../../modules/merchant';
-import { checkoutResponse } from './checkout-response';
+import { checkoutResponse, type CheckoutResponse } from './checkout-response';
 import { checkoutRoutes, type CheckoutAnswers } from './checkout.routes';
 import { ucpErrorView } from './checkout.schemas';
 import { deploymentDiscoveryRoutes, merchantDiscoveryRoutes, type ProfileParts } from './discovery.routes';
@@ -18,6 +18,11 @@ import { ap2Capability, ap2Guard, ap2InForce, withAp2, type CheckoutSigner } fro
 import { ucpErrorHandler, ucpNotFound } from './ucp-errors';
 
 export { UCP_VERSION } from './ucp-version';
+// For the MCP edge's buyer tools: the checkout as UCP shapes it, and AP2's refusal when a merchant requires mandates.
+export { checkoutView } from './checkout.schemas';
+export type { CheckoutResponse } from './checkout-response';
+export { ap2InForce } from './ap2-checkout';
+export { Ap2Refused } from './ap2';
 
 export interface UcpEdgeDeps {
   checkouts: CheckoutService;
@@ -53,6 +58,26 @@ function platformScope(req: Request): string {
   return `ucp:${merchantId}:${agent}`;
 }
 
+/**
+ * A session as this edge answers it (UCP's checkout response, with AP2's merchant_authorization when
+ * the merchant requires it), for another edge that hands out checkouts (MCP's create_checkout).
+ */
+export function checkoutRenderer(
+  d: Pick<UcpEdgeDeps, 'signing' | 'publicBaseUrl' | 'apiBasePath' | 'handler'>,
+): (result: CheckoutResult) => Promise<CheckoutResponse> {
+  const publicBaseUrl = d.publicBaseUrl.replace(/\/+$/, '');
+  return async (result) =>
+    (await withAp2(
+      d.signing,
+      result.merchant,
+      checkoutResponse(
+        result,
+        d.handler(result.merchant.id),
+        (orderId) => `${publicBaseUrl}${d.apiBasePath}/merchants/${result.merchant.id}/orders/${orderId}`,
+      ),
+    )) as CheckoutResponse;
+}
+
 /** Mounts /.well-known/ucp and /ucp/{merchantId}/…, whose every error answer is a UCP message. */
 export function mountUcp(app: Express, d: UcpEdgeDeps): void {
   const publicBaseUrl = d.publicBaseUrl.replace(/\/+$/, '');
@@ -60,18 +85,7 @@ export function mountUcp(app: Express, d: UcpEdgeDeps): void {
     publicBaseUrl,
     handler: d.handler,
   };
-  const answers: CheckoutAnswers = {
-    render: async (result: CheckoutResult) =>
-      withAp2(
-        d.signing,
-        result.merchant,
-        checkoutResponse(
-          result,
-          parts.handler(result.merchant.id),
-          (orderId) => `${publicBaseUrl}${d.apiBasePath}/merchants/${result.merchant.id}/orders/${orderId}`,
-        ),
-      ),
-  };
+  const answers: CheckoutAnswers = { render: checkoutRenderer(d) };
   const guard = ap2Guard({ mandates: d.mandates, ownerKeys: d.ownerKeys, render: answers.render });
 
   const root = new Api('', undefined, { registry: d.registry, errorSchema: ucpErrorView });

@@ -3,7 +3,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { registerAgent } from '../../support/agents';
 import { balanceOf, ledgerInvariants } from '../../support/ledger';
 import { listen, mcpClient, refusal } from '../../support/mcp';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { createMerchant } from '../../support/merchants';
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 describe('MCP pay under concurrency', () => {
   let t: TestApp;
@@ -95,6 +96,29 @@ describe('MCP pay and the payment rate limit', () => {
       await expect(pay()).rejects.toThrow(/rate_limited/);
       expect(await balanceOf(t, payee.walletId)).toBe(2n);
       expect((await client.callTool({ name: 'get_balance', arguments: {} })).isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('when an agent calls complete_checkout past the payment limit, then the extra call is refused (rate_limited) and create_checkout still answers', async () => {
+    const merchant = await createMerchant(t, await registerUser(t));
+    const agent = await registerAgent(t, { funds: 1_000 });
+    const client = await mcpClient(http.baseUrl, agent.auth.Authorization);
+    try {
+      const complete = () =>
+        client.callTool({
+          name: 'complete_checkout',
+          arguments: { merchant_id: merchant.id, checkout_id: 'chk_unknown', idempotency_key: randomUUID() },
+        });
+      expect(refusal(await complete()).code).toBe('checkout_not_found');
+      expect(refusal(await complete()).code).toBe('checkout_not_found');
+      await expect(complete()).rejects.toThrow(/rate_limited/);
+      const created = await client.callTool({
+        name: 'create_checkout',
+        arguments: { merchant_id: merchant.id, line_items: [{ item_id: 'tee', quantity: 1 }] },
+      });
+      expect(created.isError).toBeFalsy();
     } finally {
       await client.close();
     }

@@ -38,7 +38,15 @@ describe('MCP tools (SDK Client over streamable HTTP)', () => {
   it('when an agent lists the tools, then each has its input and output schema and honest annotations', async () => {
     const { tools } = await client.listTools();
     const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
-    expect(Object.keys(byName).sort()).toEqual(['get_balance', 'get_policy', 'issue_payment_credential', 'list_transactions', 'pay']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'complete_checkout',
+      'create_checkout',
+      'get_balance',
+      'get_policy',
+      'issue_payment_credential',
+      'list_transactions',
+      'pay',
+    ]);
     for (const tool of tools) {
       expect(tool.inputSchema.type).toBe('object');
       expect(tool.outputSchema?.type).toBe('object');

@@ -42,12 +42,7 @@ export class CheckoutCompletionService {
    * payment handler's refusals of the credential, and what `inTx` throws; nothing is paid on any of them.
    */
   async complete<T>(merchantId: string, id: string, instrument: CompleteInstrument, hooks: CompleteHooks<T>): Promise<T> {
-    const merchant = await this.lookup.merchant(merchantId);
-    const session = await this.lookup.session(merchant, id);
-    assertOpen(session);
-    if (session.status !== 'ready_for_complete') {
-      throw new Conflict('checkout_not_ready', 'The checkout has errors to resolve first; see its messages', { status: session.status });
-    }
+    const { merchant, session } = await this.completable(merchantId, id);
     if (instrument.handlerId !== this.payments.handlerId) {
       throw new Unprocessable('payment_handler_unsupported', `This merchant accepts the ${this.payments.handlerId} payment handler only`, {
         handlerId: this.payments.handlerId,
@@ -89,6 +84,26 @@ export class CheckoutCompletionService {
       await hooks.inTx(tx, answer, paid);
     });
     return answer;
+  }
+
+  /**
+   * The session as complete would find it now, for a payer that must prepare its payment first (the
+   * MCP tool issues a credential for exactly its total): nothing is paid or changed.
+   * Errors: merchant_not_found, checkout_not_found (404), checkout_completed, checkout_canceled, checkout_not_ready (409).
+   */
+  async readyToComplete(merchantId: string, id: string): Promise<CheckoutResult> {
+    const { merchant, session } = await this.completable(merchantId, id);
+    return this.lookup.result(merchant, session, null);
+  }
+
+  private async completable(merchantId: string, id: string) {
+    const merchant = await this.lookup.merchant(merchantId);
+    const session = await this.lookup.session(merchant, id);
+    assertOpen(session);
+    if (session.status !== 'ready_for_complete') {
+      throw new Conflict('checkout_not_ready', 'The checkout has errors to resolve first; see its messages', { status: session.status });
+    }
+    return { merchant, session };
   }
 }
 
