@@ -60,7 +60,7 @@ export function createAgentModule(d: AgentModuleDeps) {
   const credentials = new PaymentCredentialService(new SqlPaymentCredentialRepository(d.db), payments, d.merchants, d.walletRepository, {
     ttlMs: d.config.UCP_CREDENTIAL_TTL_SECONDS * 1000,
   });
-  const x402 = new AgentX402Service(d.agentRepository, new SqlAgentX402PaymentRepository(d.db));
+  const x402 = new AgentX402Service(d.db, d.agentRepository, new SqlAgentX402PaymentRepository(d.db));
   return { agents, payments, mandates, ucp: new UcpService(payments), credentials, x402 };
 }
 

@@ -1,3 +1,5 @@
+import type { Transaction } from '../../shared/transaction';
+
 export type X402PaymentStatus = 'signed' | 'paid' | 'refused_by_server';
 
 /** An x402 payment OCP signed for an agent, and what the server made of it. */
@@ -26,6 +28,6 @@ export interface AgentX402PaymentRepository {
    */
   reserve(agentId: string, asset: string, day: string, amount: bigint, budget: bigint | null): Promise<boolean>;
   insert(payment: AgentX402Payment): Promise<void>;
-  finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null): Promise<void>;
+  finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null, tx: Transaction): Promise<void>;
   listByAgent(agentId: string, limit: number): Promise<AgentX402Payment[]>;
 }

@@ -1,6 +1,7 @@
 import { newId } from '../../infra/crypto/ids';
 import { Forbidden, PolicyViolation } from '../../shared/errors';
 import type { Principal } from '../../shared/principal';
+import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import type { AgentRepository } from './agent.repository';
 import { checkX402Rules, spendPeriods, type X402PaymentFacts } from './policy';
 import type { AgentX402Payment, AgentX402PaymentRepository, X402PaymentStatus } from './x402-payment.repository';
@@ -19,6 +20,7 @@ export interface X402Authorization {
  */
 export class AgentX402Service {
   constructor(
+    private readonly db: TransactionRunner,
     private readonly agents: AgentRepository,
     private readonly payments: AgentX402PaymentRepository,
     private readonly now: () => Date = () => new Date(),
@@ -71,14 +73,21 @@ export class AgentX402Service {
     return payment;
   }
 
-  /** What the server answered to the paid request. Errors: the database's. */
+  /**
+   * What the server answered to the paid request; `inTx` runs in the same transaction (the route
+   * stores its idempotent reply there). Errors: the database's.
+   */
   async recordOutcome(
     id: string,
     status: Exclude<X402PaymentStatus, 'signed'>,
     httpStatus: number,
     settlementTx: string | null,
+    inTx: (tx: Transaction) => Promise<void> = async () => undefined,
   ): Promise<void> {
-    await this.payments.finish(id, status, httpStatus, settlementTx);
+    await this.db.transaction(async (tx) => {
+      await this.payments.finish(id, status, httpStatus, settlementTx, tx);
+      await inTx(tx);
+    });
   }
 
   /** The calling agent's x402 payments, newest first. Errors: forbidden (403, not an agent). */

@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Api } from '../../http/api';
+import type { Api, Reply } from '../../http/api';
 import { positiveAmount } from '../../shared/money/money';
 import type { AgentX402Payment } from '../../modules/agent';
-import type { X402Payer } from './payer';
+import type { PayResult, X402Payer } from './payer';
 
 const payBody = z
   .object({
@@ -38,6 +38,11 @@ const toPaymentView = (p: AgentX402Payment) => ({
   settlementTx: p.settlementTx,
 });
 
+const payReply = (result: PayResult): Reply => ({
+  status: 200,
+  body: { status: result.status, body: result.body, payment: result.payment && toPaymentView(result.payment) },
+});
+
 export function x402PayerRoutes(api: Api, payer: X402Payer, limits: { payment: RequestHandler }): void {
   api.route({
     method: 'post',
@@ -45,6 +50,8 @@ export function x402PayerRoutes(api: Api, payer: X402Payer, limits: { payment: R
     summary: "Fetch a URL for the calling agent, paying its x402 challenge from the agent's chain wallet under its policy",
     tags: ['x402'],
     permission: 'agent:pay',
+    // A paid answer is stored under the key with the payment's record: a retry replays it, never signs again.
+    idempotent: true,
     before: [limits.payment],
     body: payBody,
     responses: {
@@ -52,9 +59,7 @@ export function x402PayerRoutes(api: Api, payer: X402Payer, limits: { payment: R
       403: { description: 'The policy refuses the payment (policy_violation, details.rule); nothing was signed' },
       422: { description: 'No payable requirement, above maxAmount, or not an x402 challenge; nothing was signed' },
     },
-    handler: async ({ body, principal }) => {
-      const result = await payer.pay(principal, { ...body, maxAmount: body.maxAmount });
-      return { status: 200, body: { status: result.status, body: result.body, payment: result.payment && toPaymentView(result.payment) } };
-    },
+    handler: async ({ body, principal, persistReply }) =>
+      payReply(await payer.pay(principal, { ...body, maxAmount: body.maxAmount }, (tx, result) => persistReply(tx, payReply(result)))),
   });
 }

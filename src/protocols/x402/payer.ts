@@ -7,6 +7,7 @@ import type { AgentX402Payment, AgentX402Service } from '../../modules/agent';
 import type { Eip3009SettlementService, Eip3009SigningService } from '../../modules/web3';
 import { Unprocessable } from '../../shared/errors';
 import type { Principal } from '../../shared/principal';
+import type { Transaction } from '../../shared/transaction';
 import { outgoingRequest, type OutgoingLimits } from './outgoing';
 import { createVaultX402Signer } from './vault-signer';
 
@@ -26,6 +27,9 @@ export interface PayResult {
   /** Present when OCP signed a payment. */
   payment: AgentX402Payment | null;
 }
+
+/** Stores the route's idempotent reply in the transaction that records the paid outcome. */
+export type PersistPayResult = (tx: Transaction, result: PayResult) => Promise<void>;
 
 const EVM_NETWORK = /^eip155:([1-9]\d{0,15})$/;
 const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -50,7 +54,7 @@ export class X402Payer {
    * x402_no_payable_requirement (422), x402_above_max_amount (422), forbidden (403),
    * policy_violation (403; the rule), token_domain_mismatch (422), and the web3 module's.
    */
-  async pay(principal: Principal, request: PayRequest): Promise<PayResult> {
+  async pay(principal: Principal, request: PayRequest, persist: PersistPayResult = async () => undefined): Promise<PayResult> {
     const url = new URL(request.url);
     const headers: Record<string, string> = request.body !== undefined ? { 'content-type': 'application/json' } : {};
     const send = (extra: Record<string, string>) =>
@@ -83,12 +87,13 @@ export class X402Payer {
     const paid = await send(new x402HTTPClient(client).encodePaymentSignatureHeader(payload));
     const settlement = settlementHash(paid.headers['payment-response']);
     const outcome = paid.status >= 200 && paid.status < 300 ? 'paid' : 'refused_by_server';
-    await this.agents.recordOutcome(signed.id, outcome, paid.status, settlement);
-    return {
+    const result: PayResult = {
       status: paid.status,
       body: paid.body,
       payment: { ...signed, status: outcome, httpStatus: paid.status, settlementTx: settlement },
     };
+    await this.agents.recordOutcome(signed.id, outcome, paid.status, settlement, (tx) => persist(tx, result));
+    return result;
   }
 
   private challenge(response: { headers: Record<string, string>; body: string }): PaymentRequired {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Wallet } from 'ethers';
 import { startAnvil, type Anvil } from '../../support/anvil';
 import { registerAgent, type TestAgent } from '../../support/agents';
@@ -64,7 +65,8 @@ describe('POST /api/v1/x402/pay', () => {
     return { agent, wallet };
   }
 
-  const pay = (agent: TestAgent, body: Record<string, unknown>) => t.http().post('/api/v1/x402/pay').set(agent.auth).send(body);
+  const pay = (agent: TestAgent, body: Record<string, unknown>, key: string = randomUUID()) =>
+    t.http().post('/api/v1/x402/pay').set(agent.auth).set('Idempotency-Key', key).send(body);
 
   async function payments(agentId: string) {
     const { rows } = await t.container.db.query<{ status: string; amount: string; settlement_tx: string | null }>(
@@ -89,6 +91,33 @@ describe('POST /api/v1/x402/pay', () => {
       expect(await usdc.balanceOf(wallet.address)).toBe(1_000_000n - 10_000n);
       expect(await usdc.balanceOf(payTo)).toBe(before + 10_000n);
       expect(await payments(agent.id)).toEqual([{ status: 'paid', amount: '10000', settlement_tx: res.body.payment.settlementTx }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when a paid request is retried with its Idempotency-Key, then the first answer is replayed and nothing is signed or paid again; without a key it is 400', async () => {
+    const server = await shop(10_000n);
+    try {
+      const { agent, wallet } = await agentWith();
+      const key = randomUUID();
+      const first = await pay(agent, { url: `${server.url}/weather`, maxAmount: '15000' }, key);
+      expect(first.body.payment.status).toBe('paid');
+      const served = server.served();
+      const again = await pay(agent, { url: `${server.url}/weather`, maxAmount: '15000' }, key);
+      expect(again.status).toBe(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(server.served()).toBe(served);
+      expect(await usdc.balanceOf(wallet.address)).toBe(1_000_000n - 10_000n);
+      expect(await payments(agent.id)).toHaveLength(1);
+      const keyless = await t
+        .http()
+        .post('/api/v1/x402/pay')
+        .set(agent.auth)
+        .send({ url: `${server.url}/weather`, maxAmount: '15000' });
+      expect(keyless.status).toBe(400);
+      expect(await payments(agent.id)).toHaveLength(1);
     } finally {
       await server.close();
     }
@@ -134,6 +163,7 @@ describe('POST /api/v1/x402/pay', () => {
         .http()
         .post('/api/v1/x402/pay')
         .set(agent.auth)
+        .set('Idempotency-Key', randomUUID())
         .send({ url: `${ocp.url}/x402/supported`, maxAmount: '1' });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('x402_url_not_allowed');

@@ -1,4 +1,5 @@
-import type { SqlClient } from '../../../infra/db/database';
+import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Transaction } from '../../../shared/transaction';
 import type { AgentX402Payment, AgentX402PaymentRepository, X402PaymentStatus } from '../x402-payment.repository';
 
 interface Row {
@@ -55,8 +56,8 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
     );
   }
 
-  async finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null): Promise<void> {
-    await this.db.query(
+  async finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null, tx: Transaction): Promise<void> {
+    await sqlOf(tx).query(
       'UPDATE agent_x402_payments SET status = $2, http_status = $3, settlement_tx = $4, updated_at = now() WHERE id = $1',
       [id, status, httpStatus, settlementTx],
     );
