@@ -13,28 +13,29 @@ export const a2aTransferBody = z
   })
   .strict();
 
-export const agentPaymentView = z
-  .object({
-    id: z.string(),
-    agentId: z.string(),
-    status: z.enum(['completed', 'pending_approval', 'declined', 'expired']),
-    amount: z.string(),
-    currency: z.string(),
-    fromWalletId: z.string(),
-    toWalletId: z.string(),
-    toAgentId: z.string().nullable(),
-    merchantId: z.string().nullable(),
-    memo: z.string().nullable(),
-    source: z.string(),
-    reference: z.string().nullable(),
-    policyVersion: z.number().int(),
-    mandateId: z.string().nullable(),
-    mandateHash: z.string().nullable(),
-    transferId: z.string().nullable(),
-    expiresAt: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'AgentPayment' });
+/** An agent payment as the API shows it; the MCP tools answer with the same fields (no OpenAPI id there). */
+export const agentPaymentFields = z.object({
+  id: z.string(),
+  agentId: z.string(),
+  status: z.enum(['completed', 'pending_approval', 'declined', 'expired']),
+  amount: z.string(),
+  currency: z.string(),
+  fromWalletId: z.string(),
+  toWalletId: z.string(),
+  toAgentId: z.string().nullable(),
+  merchantId: z.string().nullable(),
+  memo: z.string().nullable(),
+  source: z.string(),
+  reference: z.string().nullable(),
+  policyVersion: z.number().int(),
+  mandateId: z.string().nullable(),
+  mandateHash: z.string().nullable(),
+  transferId: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const agentPaymentView = agentPaymentFields.meta({ id: 'AgentPayment' });
 
 export const agentPaymentPageView = z.object({ data: z.array(agentPaymentView), nextCursor: z.string().nullable() });
 

@@ -5,7 +5,7 @@ export { createAgentModule, createAgentStore, type AgentModule } from './agent.m
 export { agentRoutes } from './agent.routes';
 export { agentPaymentRoutes } from './agent-payment.routes';
 // For the MCP edge: its `pay` tool answers and stores exactly what POST /a2a/transfers does.
-export { paymentReply, toAgentPaymentView } from './agent-payment.schemas';
+export { agentPaymentFields, paymentReply, toAgentPaymentView } from './agent-payment.schemas';
 export { toIssuedCredentialView } from './ucp/payment-credential.schemas';
 export { mandateRoutes } from './mandate/mandate.routes';
 export { ucpRoutes } from './ucp/ucp.routes';

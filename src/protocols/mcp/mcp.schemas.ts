@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { currencyCode, positiveAmount } from '../../shared/money/money';
 import { PAGE_SIZE_MAX } from '../../shared/pagination';
+import { agentPaymentFields } from '../../modules/agent';
 
 // The tools' arguments and results. Arguments are snake_case, as MCP tools usually are; amounts are
 // strings of digits in minor units, as everywhere in OCP's JSON. Results are plain objects (no
@@ -115,30 +116,8 @@ export const policyResult = z.object({
   wallet: balanceResult,
 });
 
-/** The REST AgentPayment view (POST /api/v1/a2a/transfers), without its OpenAPI id. */
-export const paymentView = z.object({
-  id: z.string(),
-  agentId: z.string(),
-  status: z.enum(['completed', 'pending_approval', 'declined', 'expired']),
-  amount: minorUnits,
-  currency: z.string(),
-  fromWalletId: z.string(),
-  toWalletId: z.string(),
-  toAgentId: z.string().nullable(),
-  merchantId: z.string().nullable(),
-  memo: z.string().nullable(),
-  source: z.string(),
-  reference: z.string().nullable(),
-  policyVersion: z.number().int(),
-  mandateId: z.string().nullable(),
-  mandateHash: z.string().nullable(),
-  transferId: z.string().nullable(),
-  expiresAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-
 export const payResult = z.object({
-  payment: paymentView.meta({
+  payment: agentPaymentFields.meta({
     description: 'status "pending_approval": above the approval threshold, nothing moved until the owner approves',
   }),
   replayed: z.boolean().meta({ description: 'true: this idempotency_key was used before; this is the first result and nothing moved now' }),
