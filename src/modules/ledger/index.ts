@@ -10,6 +10,7 @@ export {
   adjustmentBody,
   postedTransferView,
   toPostedTransferView,
+  toTransactionView,
   toTransferView,
   transferView,
   TRANSFER_STATUSES,

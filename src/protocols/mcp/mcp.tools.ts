@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Logger } from '../../infra/logger';
 import { toIssuedCredentialView } from '../../modules/agent';
 import type { IdempotencyService } from '../../modules/idempotency';
+import { toTransactionView } from '../../modules/ledger';
 import { pageQuery } from '../../shared/pagination';
 import { ValidationFailed } from '../../shared/errors';
 import type { AgentAccount, ActingAgent, AgentWallet, LedgerEntry, McpServices } from './agent-account';
@@ -142,20 +143,22 @@ export function balanceOf(wallet: AgentWallet) {
   return { wallet_id: wallet.id, currency: wallet.currency, balance: wallet.balance.toString(), status: wallet.status };
 }
 
+/** The ledger's own view of an entry, in the snake_case the MCP tools answer with. */
 function toTransaction(e: LedgerEntry) {
+  const v = toTransactionView(e);
   return {
-    id: e.id,
-    transfer_id: e.transferId,
-    type: e.transfer.type,
-    direction: e.amount < 0n ? ('debit' as const) : ('credit' as const),
-    amount: (e.amount < 0n ? -e.amount : e.amount).toString(),
-    currency: e.currency,
-    status: e.transfer.status,
-    balance_after: e.balanceAfter.toString(),
-    counterparty_wallet_id: e.counterpartyWalletId,
-    description: e.transfer.description,
-    refund_of: e.transfer.refundOf,
-    created_at: e.createdAt.toISOString(),
+    id: v.id,
+    transfer_id: v.transferId,
+    type: v.type,
+    direction: v.direction,
+    amount: v.amount,
+    currency: v.currency,
+    status: v.status,
+    balance_after: v.balanceAfter,
+    counterparty_wallet_id: v.counterpartyWalletId,
+    description: v.description,
+    refund_of: v.refundOf,
+    created_at: v.createdAt,
   };
 }
 
