@@ -26,8 +26,10 @@ export interface AuthorizationToSettle {
   asset: string;
   /** The EIP-712 domain the payee announced for the token. */
   domain: TokenDomain;
-  /** Who must receive the value (any case). */
+  /** Who must receive the value (any case): a chain wallet in OCP's vault of one of `payeeOwnerIds`. */
   payTo: string;
+  /** Whose vaulted wallets may be paid: the caller's own id and, for a merchant's API client, the merchant's owner. */
+  payeeOwnerIds: readonly string[];
   /** The least value that pays (base units). */
   minValue: bigint;
   authorization: TransferAuthorization;
@@ -41,6 +43,7 @@ export type AuthorizationProblem =
   | 'domain_mismatch'
   | 'invalid_signature'
   | 'recipient_mismatch'
+  | 'payee_not_permitted'
   | 'value_too_low'
   | 'not_yet_valid'
   | 'expired'
@@ -113,6 +116,10 @@ export class Eip3009SettlementService {
     if (authorizationSigner(chain.id, token, request.domain, a, request.signature) !== getAddress(a.from))
       return refuse('invalid_signature');
     if (!isAddress(request.payTo) || getAddress(a.to) !== getAddress(request.payTo.toLowerCase())) return refuse('recipient_mismatch');
+    // OCP's gas settles only into the caller's own vaulted wallets, so one merchant's credentials
+    // cannot spend it moving tokens to any address.
+    const payee = await this.web3.findWalletByAddress(getAddress(a.to));
+    if (!payee || !request.payeeOwnerIds.includes(payee.ownerId)) return refuse('payee_not_permitted');
     if (a.value < request.minValue || a.value <= 0n) return refuse('value_too_low');
     const nowS = BigInt(Math.floor(this.now().getTime() / 1000));
     if (a.validAfter > nowS) return refuse('not_yet_valid');
