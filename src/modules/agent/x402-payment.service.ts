@@ -97,7 +97,10 @@ export class AgentX402Service {
     };
     await this.db.transaction(async (tx) => {
       await this.payments.insert(payment, tx);
-      await this.audit.appendAudit(tx, x402Audit(payment, authorization.policyVersion, 'allowed', null, `within policy; signed to ${p.payTo}`));
+      await this.audit.appendAudit(
+        tx,
+        x402Audit(payment, authorization.policyVersion, 'allowed', null, `within policy; signed to ${p.payTo}`),
+      );
     });
     return payment;
   }

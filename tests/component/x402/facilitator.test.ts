@@ -194,18 +194,21 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
   it.each([
     ['an address OCP does not hold', async () => Wallet.createRandom().address],
     ["another user's vaulted wallet", async () => (await createWeb3Wallet(t, await registerUser(t), { chainId: anvil.chainId })).address],
-  ])('when payTo is %s, then verify and settle refuse it as not the caller’s wallet and nothing is signed or moved', async (_case, target) => {
-    const elsewhere = await target();
-    const payer = await buyer();
-    const body = await signedRequest(payer, { payTo: elsewhere });
-    const verify = await t.http().post('/x402/verify').set(merchantAuth).send(body);
-    expect(verify.body).toEqual({ isValid: false, invalidReason: 'payto_not_caller_wallet', payer: payer.address });
-    const settle = await t.http().post('/x402/settle').set(merchantAuth).send(body);
-    expect(settle.body).toMatchObject({ success: false, errorReason: 'payto_not_caller_wallet', transaction: '' });
-    expect(await usdc.balanceOf(elsewhere)).toBe(0n);
-    expect(await usdc.balanceOf(payer.address)).toBe(1_000_000n);
-    expect((await settlementRows()).filter((r) => r.from_address === payer.address)).toEqual([]);
-  });
+  ])(
+    'when payTo is %s, then verify and settle refuse it as not the caller’s wallet and nothing is signed or moved',
+    async (_case, target) => {
+      const elsewhere = await target();
+      const payer = await buyer();
+      const body = await signedRequest(payer, { payTo: elsewhere });
+      const verify = await t.http().post('/x402/verify').set(merchantAuth).send(body);
+      expect(verify.body).toEqual({ isValid: false, invalidReason: 'payto_not_caller_wallet', payer: payer.address });
+      const settle = await t.http().post('/x402/settle').set(merchantAuth).send(body);
+      expect(settle.body).toMatchObject({ success: false, errorReason: 'payto_not_caller_wallet', transaction: '' });
+      expect(await usdc.balanceOf(elsewhere)).toBe(0n);
+      expect(await usdc.balanceOf(payer.address)).toBe(1_000_000n);
+      expect((await settlementRows()).filter((r) => r.from_address === payer.address)).toEqual([]);
+    },
+  );
 
   it("when the merchant's owner settles into a vaulted wallet of its own, then it is paid; another user's token cannot settle into it", async () => {
     const payer = await buyer();

@@ -65,7 +65,12 @@ describe('x402 payments in the history and the audit log', () => {
   }
 
   const pay = (agent: TestAgent) =>
-    t.http().post('/api/v1/x402/pay').set(agent.auth).set('Idempotency-Key', randomUUID()).send({ url: `${shop.url}/weather`, maxAmount: '20000' });
+    t
+      .http()
+      .post('/api/v1/x402/pay')
+      .set(agent.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ url: `${shop.url}/weather`, maxAmount: '20000' });
 
   /** Every page of a list, following nextCursor. */
   async function allPages(path: string, auth: Record<string, string>) {
@@ -132,7 +137,13 @@ describe('x402 payments in the history and the audit log', () => {
     const common = { amount: '10000', currency: null, asset: assetKey, policyVersion: expect.any(Number) };
     expect(audit.body.data).toEqual([
       expect.objectContaining({ ...common, decision: 'refused', rule: 'x402_daily_budget', paymentId: expect.stringMatching(/^x4p_/) }),
-      expect.objectContaining({ ...common, decision: 'paid', rule: null, paymentId: paid.id, reason: expect.stringContaining(paid.settlementTx) }),
+      expect.objectContaining({
+        ...common,
+        decision: 'paid',
+        rule: null,
+        paymentId: paid.id,
+        reason: expect.stringContaining(paid.settlementTx),
+      }),
       expect.objectContaining({ ...common, decision: 'allowed', rule: null, paymentId: paid.id, reason: expect.stringContaining(payTo) }),
     ]);
     const cappedAudit = await t.http().get(`/api/v1/agents/${capped.id}/audit`).set(capped.owner.auth);
