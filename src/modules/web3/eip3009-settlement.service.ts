@@ -55,8 +55,11 @@ export type AuthorizationCheck = { valid: true; payer: string } | { valid: false
 export type SettlementResult =
   | { status: 'settled'; payer: string; hash: string; value: bigint }
   | { status: 'refused'; payer: string; problem: AuthorizationProblem }
-  /** The gas key could not submit it (`hash` null: nothing was sent), or the transaction reverted. */
-  | { status: 'failed'; payer: string; hash: string | null; reason: 'insufficient_gas' | 'simulation_failed' | 'reverted' }
+  /**
+   * The gas key could not submit it (`hash` null: nothing is on chain; also when the node refused the
+   * broadcast: `rejected`, or `insufficient_gas` at send time), or the transaction reverted.
+   */
+  | { status: 'failed'; payer: string; hash: string | null; reason: 'insufficient_gas' | 'simulation_failed' | 'rejected' | 'reverted' }
   /** Recorded and (perhaps) broadcast, not yet mined: the reconciler will finish it. */
   | { status: 'pending'; payer: string; hash: string };
 
@@ -67,6 +70,9 @@ const GAS_WALLET_OWNER = `${SYSTEM_OWNER_PREFIX}eip3009-gas`;
 const VALID_BEFORE_MARGIN_S = 6n;
 const RECEIPT_POLL_MS = 200;
 const RECONCILE_BATCH_MAX = 100;
+// A node that refuses a transaction for these reasons holds another transaction at its nonce (mined, or
+// in its pool): the nonce is not ours to use again. Any other refusal leaves the nonce unused.
+const NONCE_TAKEN = new Set(['NONCE_EXPIRED', 'REPLACEMENT_UNDERPRICED', 'TRANSACTION_REPLACED']);
 
 class ReplayRefused extends Error {}
 
@@ -124,7 +130,7 @@ export class Eip3009SettlementService {
     const nowS = BigInt(Math.floor(this.now().getTime() / 1000));
     if (a.validAfter > nowS) return refuse('not_yet_valid');
     if (a.validBefore < nowS + VALID_BEFORE_MARGIN_S) return refuse('expired');
-    if (await this.settlements.find(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return refuse('nonce_used');
+    if (await this.settlements.findLive(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return refuse('nonce_used');
     try {
       const [separator, used, balance] = await Promise.all([
         this.view(chain, token, 'DOMAIN_SEPARATOR', []),
@@ -146,7 +152,9 @@ export class Eip3009SettlementService {
    * gas key's nonce row is locked, the call is simulated (gas estimate), signed in the vault and recorded
    * with its (chain, asset, from, nonce) claimed; only after commit is it broadcast, then its receipt
    * awaited for up to the configured wait. A replay (the nonce already recorded) is refused without signing.
-   * Errors: as verify.
+   * The nonce is the lowest one a rejected broadcast left free, else the next one. A broadcast the node
+   * refuses outright fails the settlement (the authorization may be settled again); one whose fate is
+   * unknown stays submitted for the reconciler. Errors: as verify.
    */
   async settle(request: AuthorizationToSettle): Promise<SettlementResult> {
     const checked = await this.verify(request);
@@ -159,7 +167,9 @@ export class Eip3009SettlementService {
     try {
       settlement = await this.db.transaction(async (tx) => {
         const stored = await this.web3.lockNonce(tx, chain.id, gas.address);
-        const nonce = Math.max(stored, await chain.rpc.getPendingNonce(gas.address));
+        // A nonce a rejected broadcast left unused comes first: later transactions wait behind it on chain.
+        const freed = await this.settlements.takeFreeGasNonce(tx, chain.id, gas.id);
+        const nonce = freed ?? Math.max(stored, await chain.rpc.getPendingNonce(gas.address));
         const call = { to: token, data: transferWithAuthorizationData(request.authorization, request.signature) };
         const signed = await this.vault.sign(gas.id, await buildContractCall(chain, gas.address, call, nonce), tx);
         const a = request.authorization;
@@ -184,7 +194,7 @@ export class Eip3009SettlementService {
           updatedAt: now,
         };
         if (!(await this.settlements.claim(tx, record))) throw new ReplayRefused();
-        await this.web3.setNextNonce(tx, chain.id, gas.address, nonce + 1);
+        if (freed === null) await this.web3.setNextNonce(tx, chain.id, gas.address, nonce + 1);
         return record;
       });
     } catch (error) {
@@ -200,8 +210,11 @@ export class Eip3009SettlementService {
     }
     try {
       await chain.rpc.broadcast(settlement.rawTx);
-    } catch {
-      // Recorded and signed: the reconciler broadcasts the same bytes again, or finds them mined.
+    } catch (error) {
+      if (error instanceof ChainRejected && (await this.rejectBroadcast(chain, settlement, error))) {
+        return { status: 'failed', payer, hash: null, reason: error.code === 'INSUFFICIENT_FUNDS' ? 'insufficient_gas' : 'rejected' };
+      }
+      // Recorded and signed, fate unknown: the reconciler broadcasts the same bytes again, or finds them mined.
       return { status: 'pending', payer, hash: settlement.hash };
     }
     const finished = await this.awaitReceipt(chain, settlement);
@@ -210,7 +223,8 @@ export class Eip3009SettlementService {
 
   /**
    * Finishes the settlements left open (by a restart, a lost broadcast, a slow chain): a mined one gets
-   * its outcome, one the node does not know is broadcast again (its recorded bytes, so the same hash).
+   * its outcome, one the node does not know is broadcast again (its recorded bytes, so the same hash),
+   * and one whose broadcast the node refuses outright fails as in `settle`.
    * Returns how many were finished. Errors: the database's; a chain that cannot be reached is skipped.
    */
   async reconcile(): Promise<number> {
@@ -223,17 +237,39 @@ export class Eip3009SettlementService {
         if (receipt) {
           if (await this.finish(s, receipt)) finished += 1;
         } else if (!(await chain.rpc.knowsTransaction(s.hash))) {
-          await chain.rpc.broadcast(s.rawTx);
+          await chain.rpc.broadcast(s.rawTx).catch(async (error: unknown) => {
+            if (!(error instanceof ChainRejected && (await this.rejectBroadcast(chain, s, error)))) throw error;
+          });
         }
       } catch {
-        // Unreachable or refusing now: the next pass tries again.
+        // Unreachable now: the next pass tries again.
       }
     }
     return finished;
   }
 
+  /**
+   * The node refused the settlement's transaction. Unless it holds it after all (an "already known"
+   * when the reconciler sent it first, or it was mined), the settlement fails without having been on
+   * chain, and its gas nonce is freed for the next settlement when no other transaction holds it; under
+   * the gas key's nonce row lock, so no settlement is choosing a nonce meanwhile. True when it failed.
+   */
+  private async rejectBroadcast(chain: Chain, s: Eip3009Settlement, error: ChainRejected): Promise<boolean> {
+    // A node that cannot say now is taken to hold it: the record stays for the reconciler.
+    const held = await Promise.all([chain.rpc.getReceipt(s.hash), chain.rpc.knowsTransaction(s.hash)]).then(
+      ([receipt, known]) => receipt !== null || known,
+      () => true,
+    );
+    if (held) return false;
+    const gasAddress = (await this.gasWallet()).address;
+    return this.db.transaction(async (tx) => {
+      await this.web3.lockNonce(tx, chain.id, gasAddress);
+      return this.settlements.reject(tx, s.id, `rejected by the node: ${error.code}`, !NONCE_TAKEN.has(error.code));
+    });
+  }
+
   private async usedMeanwhile(chain: Chain, token: string, a: TransferAuthorization): Promise<boolean> {
-    if (await this.settlements.find(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return true;
+    if (await this.settlements.findLive(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return true;
     return (await this.view(chain, token, 'authorizationState', [a.from, a.nonce]).catch(() => false)) === true;
   }
 

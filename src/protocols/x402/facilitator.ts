@@ -30,6 +30,7 @@ const REASONS: Record<AuthorizationProblem, string> = {
 const SETTLE_FAILURES: Record<Extract<SettlementResult, { status: 'failed' }>['reason'], string> = {
   insufficient_gas: 'facilitator_insufficient_gas',
   simulation_failed: 'invalid_exact_evm_transaction_simulation_failed',
+  rejected: 'settlement_rejected',
   reverted: 'invalid_exact_evm_transaction_failed',
 };
 const EVM_NETWORK = /^eip155:([1-9]\d{0,15})$/;
