@@ -3,6 +3,7 @@ import { newId } from '../../infra/crypto/ids';
 import { AppError, InsufficientFunds } from '../../shared/errors';
 import type { TransactionRunner } from '../../shared/transaction';
 import type { Chain, ChainRegistry } from './chain-registry';
+import { Eip3009Broadcasts } from './eip3009-broadcasts';
 import { chainToAppError } from './chain-errors';
 import {
   authorizationSigner,
@@ -68,11 +69,6 @@ export const GAS_WALLET_ID = 'w3w_eip3009_gas';
 const GAS_WALLET_OWNER = `${SYSTEM_OWNER_PREFIX}eip3009-gas`;
 // Settlement needs the authorization to stay valid while the transaction is mined (as @x402/evm's facilitator).
 const VALID_BEFORE_MARGIN_S = 6n;
-const RECEIPT_POLL_MS = 200;
-const RECONCILE_BATCH_MAX = 100;
-// A node that refuses a transaction for these reasons holds another transaction at its nonce (mined, or
-// in its pool): the nonce is not ours to use again. Any other refusal leaves the nonce unused.
-const NONCE_TAKEN = new Set(['NONCE_EXPIRED', 'REPLACEMENT_UNDERPRICED', 'TRANSACTION_REPLACED']);
 
 class ReplayRefused extends Error {}
 
@@ -83,6 +79,9 @@ class ReplayRefused extends Error {}
  * a stopped process left open.
  */
 export class Eip3009SettlementService {
+  /** The broadcast, the receipt, the node's refusals and the reconciler's pass. */
+  private readonly broadcasts: Eip3009Broadcasts;
+
   constructor(
     private readonly db: TransactionRunner,
     private readonly web3: Web3Repository,
@@ -91,7 +90,9 @@ export class Eip3009SettlementService {
     private readonly chains: ChainRegistry,
     private readonly receiptWaitMs: number,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.broadcasts = new Eip3009Broadcasts(db, web3, settlements, chains);
+  }
 
   /** The chains and tokens that can be settled here (configured ERC-20 tokens of WEB3_CHAINS). */
   assets(): { chainId: number; tokens: { symbol: string; address: string }[] }[] {
@@ -208,93 +209,24 @@ export class Eip3009SettlementService {
       }
       throw error instanceof AppError ? error : chainToAppError(error, 'read');
     }
-    try {
-      await chain.rpc.broadcast(settlement.rawTx);
-    } catch (error) {
-      if (error instanceof ChainRejected && (await this.rejectBroadcast(chain, settlement, error))) {
-        return { status: 'failed', payer, hash: null, reason: error.code === 'INSUFFICIENT_FUNDS' ? 'insufficient_gas' : 'rejected' };
-      }
-      // Recorded and signed, fate unknown: the reconciler broadcasts the same bytes again, or finds them mined.
-      return { status: 'pending', payer, hash: settlement.hash };
+    const sent = await this.broadcasts.send(chain, settlement);
+    if (!sent.sent && sent.rejected !== null) {
+      return { status: 'failed', payer, hash: null, reason: sent.rejected === 'INSUFFICIENT_FUNDS' ? 'insufficient_gas' : 'rejected' };
     }
-    const finished = await this.awaitReceipt(chain, settlement);
-    return finished ?? { status: 'pending', payer, hash: settlement.hash };
+    const receipt = sent.sent ? await this.broadcasts.awaitReceipt(chain, settlement, this.receiptWaitMs) : null;
+    if (receipt === 'success') return { status: 'settled', payer: settlement.from, hash: settlement.hash, value: settlement.value };
+    if (receipt === 'reverted') return { status: 'failed', payer: settlement.from, hash: settlement.hash, reason: 'reverted' };
+    return { status: 'pending', payer, hash: settlement.hash };
   }
 
-  /**
-   * Finishes the settlements left open (by a restart, a lost broadcast, a slow chain): a mined one gets
-   * its outcome, one the node does not know is broadcast again (its recorded bytes, so the same hash),
-   * and one whose broadcast the node refuses outright fails as in `settle`.
-   * Returns how many were finished. Errors: the database's; a chain that cannot be reached is skipped.
-   */
-  async reconcile(): Promise<number> {
-    let finished = 0;
-    for (const s of await this.settlements.open(RECONCILE_BATCH_MAX)) {
-      const chain = this.chains.all().find((c) => c.id === s.chainId);
-      if (!chain) continue;
-      try {
-        const receipt = await chain.rpc.getReceipt(s.hash);
-        if (receipt) {
-          if (await this.finish(s, receipt)) finished += 1;
-        } else if (!(await chain.rpc.knowsTransaction(s.hash))) {
-          await chain.rpc.broadcast(s.rawTx).catch(async (error: unknown) => {
-            if (!(error instanceof ChainRejected && (await this.rejectBroadcast(chain, s, error)))) throw error;
-          });
-        }
-      } catch {
-        // Unreachable now: the next pass tries again.
-      }
-    }
-    return finished;
-  }
-
-  /**
-   * The node refused the settlement's transaction. Unless it holds it after all (an "already known"
-   * when the reconciler sent it first, or it was mined), the settlement fails without having been on
-   * chain, and its gas nonce is freed for the next settlement when no other transaction holds it; under
-   * the gas key's nonce row lock, so no settlement is choosing a nonce meanwhile. True when it failed.
-   */
-  private async rejectBroadcast(chain: Chain, s: Eip3009Settlement, error: ChainRejected): Promise<boolean> {
-    // A node that cannot say now is taken to hold it: the record stays for the reconciler.
-    const held = await Promise.all([chain.rpc.getReceipt(s.hash), chain.rpc.knowsTransaction(s.hash)]).then(
-      ([receipt, known]) => receipt !== null || known,
-      () => true,
-    );
-    if (held) return false;
-    const gasAddress = (await this.gasWallet()).address;
-    return this.db.transaction(async (tx) => {
-      await this.web3.lockNonce(tx, chain.id, gasAddress);
-      return this.settlements.reject(tx, s.id, `rejected by the node: ${error.code}`, !NONCE_TAKEN.has(error.code));
-    });
+  /** Finishes the settlements left open: see Eip3009Broadcasts.reconcile. Errors: the database's. */
+  reconcile(): Promise<number> {
+    return this.broadcasts.reconcile();
   }
 
   private async usedMeanwhile(chain: Chain, token: string, a: TransferAuthorization): Promise<boolean> {
     if (await this.settlements.findLive(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return true;
     return (await this.view(chain, token, 'authorizationState', [a.from, a.nonce]).catch(() => false)) === true;
-  }
-
-  private async awaitReceipt(chain: Chain, s: Eip3009Settlement): Promise<SettlementResult | null> {
-    const deadline = Date.now() + this.receiptWaitMs;
-    for (;;) {
-      const receipt = await chain.rpc.getReceipt(s.hash).catch(() => null);
-      if (receipt) {
-        await this.finish(s, receipt);
-        return receipt.status === 'success'
-          ? { status: 'settled', payer: s.from, hash: s.hash, value: s.value }
-          : { status: 'failed', payer: s.from, hash: s.hash, reason: 'reverted' };
-      }
-      if (Date.now() >= deadline) return null;
-      await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
-    }
-  }
-
-  private finish(s: Eip3009Settlement, receipt: { blockNumber: number; status: 'success' | 'reverted' }): Promise<boolean> {
-    return this.settlements.finish(
-      s.id,
-      receipt.status === 'success'
-        ? { status: 'settled', blockNumber: receipt.blockNumber }
-        : { status: 'failed', blockNumber: receipt.blockNumber, reason: 'reverted' },
-    );
   }
 
   private token(chain: Chain, asset: string): string | null {
