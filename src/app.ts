@@ -21,6 +21,7 @@ import {
   ocpPaymentHandler,
   paymentCredentialRoutes,
   ucpRoutes,
+  x402PaymentRoutes,
   mandateRoutes,
   type PaymentHandlerSettings,
   type UcpCredentialRedeemer,
@@ -160,6 +161,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   autoTopUpRoutes(api, services.autoTopUp);
   web3Routes(api, services.web3Wallets, services.web3Sends, limits);
   agentPaymentRoutes(api, services.agents.payments, limits);
+  x402PaymentRoutes(api, services.agents.x402);
   agentRoutes(api, services.agents.agents);
   ucpRoutes(api, services.agents.ucp, limits);
   mandateRoutes(api, services.agents.mandates);

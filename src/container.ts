@@ -198,7 +198,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     autoTopUp: funding.autoTopUp,
     web3Wallets: web3.wallets,
     web3Sends: web3.sends,
-    x402Facilitator: new X402Facilitator(web3.settlements),
+    // A merchant's API client is paid into its merchant owner's vaulted wallets.
+    x402Facilitator: new X402Facilitator(web3.settlements, merchants.merchants),
     x402Payer: new X402Payer(agents.x402, web3.authorizations, web3.settlements, {
       // The webhook sender's setting: loopback and private targets in development and tests only.
       allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,

@@ -7,6 +7,11 @@ export interface RpcProxy {
   methods: string[];
   /** The next `count` eth_sendRawTransaction calls get a gateway's 503 and never reach the node. */
   refuseBroadcasts(count?: number): void;
+  /**
+   * The next eth_sendRawTransaction waits for `decide`, then goes on to the node ('forward') or is
+   * answered with the JSON-RPC error `decide` returns, as a node refusing the transaction would.
+   */
+  interceptNextBroadcast(decide: () => Promise<'forward' | { code: number; message: string }>): void;
   close(): Promise<void>;
 }
 
@@ -17,17 +22,30 @@ export interface RpcProxy {
 export async function startRpcProxy(targetUrl: string): Promise<RpcProxy> {
   const methods: string[] = [];
   let refusals = 0;
+  let interceptor: Parameters<RpcProxy['interceptNextBroadcast']>[0] | undefined;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
-      const method = (JSON.parse(body.toString('utf8')) as { method?: string }).method ?? '?';
+      const request = JSON.parse(body.toString('utf8')) as { method?: string; id?: unknown };
+      const method = request.method ?? '?';
       methods.push(method);
       if (method === 'eth_sendRawTransaction' && refusals > 0) {
         refusals -= 1;
         res.writeHead(503, { 'content-type': 'text/plain' }).end('upstream unavailable');
         return;
+      }
+      if (method === 'eth_sendRawTransaction' && interceptor) {
+        const decide = interceptor;
+        interceptor = undefined;
+        const decision = await decide();
+        if (decision !== 'forward') {
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ jsonrpc: '2.0', id: request.id, error: decision }));
+          return;
+        }
       }
       const upstream = http.request(targetUrl, { method: 'POST', headers: { 'content-type': 'application/json' } }, (reply) => {
         res.writeHead(reply.statusCode ?? 502, { 'content-type': reply.headers['content-type'] ?? 'application/json' });
@@ -44,6 +62,9 @@ export async function startRpcProxy(targetUrl: string): Promise<RpcProxy> {
     methods,
     refuseBroadcasts: (count = 1) => {
       refusals = count;
+    },
+    interceptNextBroadcast: (decide) => {
+      interceptor = decide;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -2,7 +2,8 @@ import type { Transaction } from '../../shared/transaction';
 import type { Cursor } from '../../shared/pagination';
 
 export type AgentPaymentStatus = 'completed' | 'pending_approval' | 'declined' | 'expired';
-export type AgentDecision = 'allowed' | 'refused' | 'pending_approval' | 'declined' | 'expired';
+/** 'paid' and 'refused_by_server' are what the paid server made of an x402 payment OCP signed. */
+export type AgentDecision = 'allowed' | 'refused' | 'pending_approval' | 'declined' | 'expired' | 'paid' | 'refused_by_server';
 
 export interface AgentPayment {
   id: string;
@@ -39,6 +40,8 @@ export interface AuditRecord {
   policyVersion: number | null;
   amount: bigint | null;
   currency: string | null;
+  /** For x402 payments instead of a currency: the token, `eip155:<chainId>/erc20:<address>` (amount in its base units). */
+  asset: string | null;
 }
 
 export interface AuditEntry extends AuditRecord {

@@ -48,6 +48,10 @@ export const auditEntryView = z.object({
   policyVersion: z.number().int().nullable(),
   amount: z.string().nullable(),
   currency: z.string().nullable(),
+  asset: z
+    .string()
+    .nullable()
+    .meta({ description: 'x402 payments: the token (eip155:<chainId>/erc20:<address>); amount is in its base units' }),
   createdAt: z.string(),
 });
 
@@ -86,6 +90,7 @@ export function toAuditEntryView(e: AuditEntry) {
     policyVersion: e.policyVersion,
     amount: e.amount?.toString() ?? null,
     currency: e.currency,
+    asset: e.asset,
     createdAt: e.createdAt.toISOString(),
   };
 }

@@ -382,6 +382,7 @@ function audit(p: AgentPayment, decision: AuditEntry['decision'], rule: string |
     policyVersion: p.policyVersion,
     amount: p.amount,
     currency: p.currency,
+    asset: null,
   };
 }
 

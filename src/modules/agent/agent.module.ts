@@ -52,7 +52,9 @@ export interface AgentModuleDeps {
 export function createAgentModule(d: AgentModuleDeps) {
   subscribeAgentMetrics(d.events, d.metrics);
   const agents = new AgentService(d.agentRepository, d.walletRepository, d.wallets, d.logger);
-  const payments = new AgentPaymentService(d.db, d.agentRepository, new SqlAgentPaymentRepository(d.db), d.ledger, d.outbox, d.events, {
+  // One audit log for every payment decision of an agent, x402 payments' included.
+  const paymentRepository = new SqlAgentPaymentRepository(d.db);
+  const payments = new AgentPaymentService(d.db, d.agentRepository, paymentRepository, d.ledger, d.outbox, d.events, {
     approvalTtlMs: d.config.AGENT_APPROVAL_TTL_SECONDS * 1000,
   });
   const mandates = new MandateService(new SqlMandateRepository(d.db), agents, d.encryptor);
@@ -60,7 +62,7 @@ export function createAgentModule(d: AgentModuleDeps) {
   const credentials = new PaymentCredentialService(new SqlPaymentCredentialRepository(d.db), payments, d.merchants, d.walletRepository, {
     ttlMs: d.config.UCP_CREDENTIAL_TTL_SECONDS * 1000,
   });
-  const x402 = new AgentX402Service(d.db, d.agentRepository, new SqlAgentX402PaymentRepository(d.db));
+  const x402 = new AgentX402Service(d.db, d.agentRepository, new SqlAgentX402PaymentRepository(d.db), paymentRepository);
   return { agents, payments, mandates, ucp: new UcpService(payments), credentials, x402 };
 }
 

@@ -27,7 +27,9 @@ export {
 } from './ucp/payment-handler';
 // The owner mandate keys, for the AP2 checkout-mandate verifier (`agents.mandates.findOwnerMandateKey`).
 export type { OwnerMandateKey } from './mandate/mandate.service';
-// x402 payments for agents, for the x402 edge (src/protocols/x402).
+// x402 payments for agents, for the x402 edge (src/protocols/x402), and their history's routes.
+export { x402PaymentRoutes } from './x402-payment.routes';
+export { toX402PaymentView, x402PaymentView } from './x402-payment.schemas';
 export type { AgentX402Service, X402Authorization } from './x402-payment.service';
 export type { AgentX402Payment } from './x402-payment.repository';
 export type { X402PaymentFacts } from './policy';

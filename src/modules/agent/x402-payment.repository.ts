@@ -1,3 +1,4 @@
+import type { Cursor } from '../../shared/pagination';
 import type { Transaction } from '../../shared/transaction';
 
 export type X402PaymentStatus = 'signed' | 'paid' | 'refused_by_server';
@@ -27,7 +28,8 @@ export interface AgentX402PaymentRepository {
    * `budget` (null: no budget); false, and nothing changed, when it would.
    */
   reserve(agentId: string, asset: string, day: string, amount: bigint, budget: bigint | null): Promise<boolean>;
-  insert(payment: AgentX402Payment): Promise<void>;
+  insert(payment: AgentX402Payment, tx: Transaction): Promise<void>;
   finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null, tx: Transaction): Promise<void>;
-  listByAgent(agentId: string, limit: number): Promise<AgentX402Payment[]>;
+  /** Limit + 1 rows, newest first, after the cursor. */
+  listByAgent(agentId: string, limit: number, after?: Cursor): Promise<AgentX402Payment[]>;
 }

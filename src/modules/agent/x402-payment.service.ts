@@ -1,61 +1,87 @@
 import { newId } from '../../infra/crypto/ids';
-import { Forbidden, PolicyViolation } from '../../shared/errors';
+import { Forbidden, NotFound, PolicyViolation } from '../../shared/errors';
+import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { Principal } from '../../shared/principal';
 import type { Transaction, TransactionRunner } from '../../shared/transaction';
+import type { AgentPaymentRepository, AuditRecord } from './agent-payment.repository';
 import type { AgentRepository } from './agent.repository';
 import { checkX402Rules, spendPeriods, type X402PaymentFacts } from './policy';
 import type { AgentX402Payment, AgentX402PaymentRepository, X402PaymentStatus } from './x402-payment.repository';
 
 export interface X402Authorization {
+  /** The payment's id: its record's once signed, the audit log's reference from the decision on. */
+  paymentId: string;
   agentId: string;
   ownerId: string;
+  /** The policy version that allowed it (kept in the audit log). */
+  policyVersion: number;
   /** The owner's chain wallet the policy names: the payment is signed with its vaulted key. */
   web3WalletId: string;
 }
 
+type AuditedX402 = { id: string; agentId: string; ownerId: string; amount: bigint; asset: string };
+
 /**
  * An agent's x402 payments under its policy: the same policy record as its other payments (validity
  * window, counterparties), with the x402 fields for the token (wallet, assets, per-request cap, daily
- * budget in base units). The x402 edge asks before it signs and reports what the server answered.
+ * budget in base units). The x402 edge asks before it signs and reports what the server answered;
+ * each step is a record in the agent's audit log, as its other payments' decisions are.
  */
 export class AgentX402Service {
   constructor(
     private readonly db: TransactionRunner,
     private readonly agents: AgentRepository,
     private readonly payments: AgentX402PaymentRepository,
+    private readonly audit: Pick<AgentPaymentRepository, 'appendAudit'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /**
    * Checks the payment against the calling agent's policy and reserves its amount in the day's
-   * budget for the asset; nothing is signed yet. Errors: forbidden (403, not an active agent),
-   * policy_violation (403; rule: not_before, expires_at, x402_not_enabled, x402_assets,
-   * allowed_counterparties, x402_max_per_request, x402_daily_budget).
+   * budget for the asset; nothing is signed yet. A refusal is written to the audit log.
+   * Errors: forbidden (403, not an active agent), policy_violation (403; rule: not_before,
+   * expires_at, x402_not_enabled, x402_assets, allowed_counterparties, x402_max_per_request, x402_daily_budget).
    */
   async authorize(principal: Principal, payment: X402PaymentFacts): Promise<X402Authorization> {
     const agent = principal.role === 'agent' ? await this.agents.findById(principal.sub) : null;
     if (!agent || agent.status !== 'active') throw new Forbidden('Only an active agent pays x402 challenges here');
+    const attempt = { id: newId('x4p'), agentId: agent.id, ownerId: agent.ownerId, amount: payment.amount, asset: payment.asset };
     const now = this.now();
-    checkX402Rules(agent.policy, payment, now);
-    const day = spendPeriods(now).day.slice(2);
-    const budget = agent.policy.x402DailyBudget ?? null;
-    if (!(await this.payments.reserve(agent.id, payment.asset, day, payment.amount, budget))) {
-      throw new PolicyViolation('x402_daily_budget', 'The payment would exceed the daily x402 budget for this asset', {
-        limit: budget?.toString(),
-        asset: payment.asset,
-      });
+    try {
+      checkX402Rules(agent.policy, payment, now);
+      const day = spendPeriods(now).day.slice(2);
+      const budget = agent.policy.x402DailyBudget ?? null;
+      if (!(await this.payments.reserve(agent.id, payment.asset, day, payment.amount, budget))) {
+        throw new PolicyViolation('x402_daily_budget', 'The payment would exceed the daily x402 budget for this asset', {
+          limit: budget?.toString(),
+          asset: payment.asset,
+        });
+      }
+    } catch (error) {
+      // Nothing of the attempt is stored but this record: its id is the attempt's reference.
+      if (error instanceof PolicyViolation) {
+        const refusal = x402Audit(attempt, agent.policyVersion, 'refused', error.rule, `${error.code}: ${error.message}`);
+        await this.db.transaction((tx) => this.audit.appendAudit(tx, refusal));
+      }
+      throw error;
     }
-    return { agentId: agent.id, ownerId: agent.ownerId, web3WalletId: agent.policy.x402WalletId! };
+    return {
+      paymentId: attempt.id,
+      agentId: agent.id,
+      ownerId: agent.ownerId,
+      policyVersion: agent.policyVersion,
+      web3WalletId: agent.policy.x402WalletId!,
+    };
   }
 
-  /** Records a signed payment (before it is sent). Errors: the database's. */
+  /** Records a signed payment (before it is sent) and its audit record, together. Errors: the database's. */
   async recordSigned(
     authorization: X402Authorization,
     p: { url: string; authNonce: string } & X402PaymentFacts,
   ): Promise<AgentX402Payment> {
     const now = this.now();
     const payment: AgentX402Payment = {
-      id: newId('x4p'),
+      id: authorization.paymentId,
       agentId: authorization.agentId,
       ownerId: authorization.ownerId,
       url: p.url,
@@ -69,30 +95,65 @@ export class AgentX402Service {
       createdAt: now,
       updatedAt: now,
     };
-    await this.payments.insert(payment);
+    await this.db.transaction(async (tx) => {
+      await this.payments.insert(payment, tx);
+      await this.audit.appendAudit(
+        tx,
+        x402Audit(payment, authorization.policyVersion, 'allowed', null, `within policy; signed to ${p.payTo}`),
+      );
+    });
     return payment;
   }
 
   /**
-   * What the server answered to the paid request; `inTx` runs in the same transaction (the route
-   * stores its idempotent reply there). Errors: the database's.
+   * What the server answered to the paid request, with its audit record; `inTx` runs in the same
+   * transaction (the route stores its idempotent reply there). Errors: the database's.
    */
   async recordOutcome(
-    id: string,
-    status: Exclude<X402PaymentStatus, 'signed'>,
-    httpStatus: number,
-    settlementTx: string | null,
+    payment: AgentX402Payment,
+    outcome: { status: Exclude<X402PaymentStatus, 'signed'>; httpStatus: number; settlementTx: string | null; policyVersion: number },
     inTx: (tx: Transaction) => Promise<void> = async () => undefined,
   ): Promise<void> {
+    const settled = outcome.settlementTx ? `, settlement ${outcome.settlementTx}` : ', no settlement reported';
+    const reason = `the server answered ${outcome.httpStatus}${settled}`;
     await this.db.transaction(async (tx) => {
-      await this.payments.finish(id, status, httpStatus, settlementTx, tx);
+      await this.payments.finish(payment.id, outcome.status, outcome.httpStatus, outcome.settlementTx, tx);
+      await this.audit.appendAudit(tx, x402Audit(payment, outcome.policyVersion, outcome.status, null, reason));
       await inTx(tx);
     });
   }
 
   /** The calling agent's x402 payments, newest first. Errors: forbidden (403, not an agent). */
-  async history(principal: Principal, limit: number): Promise<AgentX402Payment[]> {
+  async history(principal: Principal, limit: number, after?: Cursor): Promise<Page<AgentX402Payment>> {
     if (principal.role !== 'agent') throw new Forbidden('Only an agent has x402 payments');
-    return this.payments.listByAgent(principal.sub, limit);
+    return toPage(await this.payments.listByAgent(principal.sub, limit, after), limit);
   }
+
+  /** An agent's x402 payments, newest first, for its owner. Errors: agent_not_found (404), also for another's agent. */
+  async historyForOwner(owner: Principal, agentId: string, limit: number, after?: Cursor): Promise<Page<AgentX402Payment>> {
+    const agent = await this.agents.findById(agentId);
+    if (!agent || agent.ownerId !== owner.sub) throw new NotFound('Agent not found', 'agent_not_found');
+    return toPage(await this.payments.listByAgent(agent.id, limit, after), limit);
+  }
+}
+
+function x402Audit(
+  p: AuditedX402,
+  policyVersion: number,
+  decision: AuditRecord['decision'],
+  rule: string | null,
+  reason: string,
+): AuditRecord {
+  return {
+    agentId: p.agentId,
+    ownerId: p.ownerId,
+    paymentId: p.id,
+    decision,
+    rule,
+    reason,
+    policyVersion,
+    amount: p.amount,
+    currency: null,
+    asset: p.asset,
+  };
 }

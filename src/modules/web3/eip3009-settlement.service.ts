@@ -3,6 +3,7 @@ import { newId } from '../../infra/crypto/ids';
 import { AppError, InsufficientFunds } from '../../shared/errors';
 import type { TransactionRunner } from '../../shared/transaction';
 import type { Chain, ChainRegistry } from './chain-registry';
+import { Eip3009Broadcasts } from './eip3009-broadcasts';
 import { chainToAppError } from './chain-errors';
 import {
   authorizationSigner,
@@ -26,8 +27,10 @@ export interface AuthorizationToSettle {
   asset: string;
   /** The EIP-712 domain the payee announced for the token. */
   domain: TokenDomain;
-  /** Who must receive the value (any case). */
+  /** Who must receive the value (any case): a chain wallet in OCP's vault of one of `payeeOwnerIds`. */
   payTo: string;
+  /** Whose vaulted wallets may be paid: the caller's own id and, for a merchant's API client, the merchant's owner. */
+  payeeOwnerIds: readonly string[];
   /** The least value that pays (base units). */
   minValue: bigint;
   authorization: TransferAuthorization;
@@ -41,6 +44,7 @@ export type AuthorizationProblem =
   | 'domain_mismatch'
   | 'invalid_signature'
   | 'recipient_mismatch'
+  | 'payee_not_permitted'
   | 'value_too_low'
   | 'not_yet_valid'
   | 'expired'
@@ -52,8 +56,11 @@ export type AuthorizationCheck = { valid: true; payer: string } | { valid: false
 export type SettlementResult =
   | { status: 'settled'; payer: string; hash: string; value: bigint }
   | { status: 'refused'; payer: string; problem: AuthorizationProblem }
-  /** The gas key could not submit it (`hash` null: nothing was sent), or the transaction reverted. */
-  | { status: 'failed'; payer: string; hash: string | null; reason: 'insufficient_gas' | 'simulation_failed' | 'reverted' }
+  /**
+   * The gas key could not submit it (`hash` null: nothing is on chain; also when the node refused the
+   * broadcast: `rejected`, or `insufficient_gas` at send time), or the transaction reverted.
+   */
+  | { status: 'failed'; payer: string; hash: string | null; reason: 'insufficient_gas' | 'simulation_failed' | 'rejected' | 'reverted' }
   /** Recorded and (perhaps) broadcast, not yet mined: the reconciler will finish it. */
   | { status: 'pending'; payer: string; hash: string };
 
@@ -62,8 +69,6 @@ export const GAS_WALLET_ID = 'w3w_eip3009_gas';
 const GAS_WALLET_OWNER = `${SYSTEM_OWNER_PREFIX}eip3009-gas`;
 // Settlement needs the authorization to stay valid while the transaction is mined (as @x402/evm's facilitator).
 const VALID_BEFORE_MARGIN_S = 6n;
-const RECEIPT_POLL_MS = 200;
-const RECONCILE_BATCH_MAX = 100;
 
 class ReplayRefused extends Error {}
 
@@ -74,6 +79,9 @@ class ReplayRefused extends Error {}
  * a stopped process left open.
  */
 export class Eip3009SettlementService {
+  /** The broadcast, the receipt, the node's refusals and the reconciler's pass. */
+  private readonly broadcasts: Eip3009Broadcasts;
+
   constructor(
     private readonly db: TransactionRunner,
     private readonly web3: Web3Repository,
@@ -82,7 +90,9 @@ export class Eip3009SettlementService {
     private readonly chains: ChainRegistry,
     private readonly receiptWaitMs: number,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.broadcasts = new Eip3009Broadcasts(db, web3, settlements, chains);
+  }
 
   /** The chains and tokens that can be settled here (configured ERC-20 tokens of WEB3_CHAINS). */
   assets(): { chainId: number; tokens: { symbol: string; address: string }[] }[] {
@@ -113,11 +123,15 @@ export class Eip3009SettlementService {
     if (authorizationSigner(chain.id, token, request.domain, a, request.signature) !== getAddress(a.from))
       return refuse('invalid_signature');
     if (!isAddress(request.payTo) || getAddress(a.to) !== getAddress(request.payTo.toLowerCase())) return refuse('recipient_mismatch');
+    // OCP's gas settles only into the caller's own vaulted wallets, so one merchant's credentials
+    // cannot spend it moving tokens to any address.
+    const payee = await this.web3.findWalletByAddress(getAddress(a.to));
+    if (!payee || !request.payeeOwnerIds.includes(payee.ownerId)) return refuse('payee_not_permitted');
     if (a.value < request.minValue || a.value <= 0n) return refuse('value_too_low');
     const nowS = BigInt(Math.floor(this.now().getTime() / 1000));
     if (a.validAfter > nowS) return refuse('not_yet_valid');
     if (a.validBefore < nowS + VALID_BEFORE_MARGIN_S) return refuse('expired');
-    if (await this.settlements.find(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return refuse('nonce_used');
+    if (await this.settlements.findLive(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return refuse('nonce_used');
     try {
       const [separator, used, balance] = await Promise.all([
         this.view(chain, token, 'DOMAIN_SEPARATOR', []),
@@ -139,7 +153,9 @@ export class Eip3009SettlementService {
    * gas key's nonce row is locked, the call is simulated (gas estimate), signed in the vault and recorded
    * with its (chain, asset, from, nonce) claimed; only after commit is it broadcast, then its receipt
    * awaited for up to the configured wait. A replay (the nonce already recorded) is refused without signing.
-   * Errors: as verify.
+   * The nonce is the lowest one a rejected broadcast left free, else the next one. A broadcast the node
+   * refuses outright fails the settlement (the authorization may be settled again); one whose fate is
+   * unknown stays submitted for the reconciler. Errors: as verify.
    */
   async settle(request: AuthorizationToSettle): Promise<SettlementResult> {
     const checked = await this.verify(request);
@@ -152,7 +168,9 @@ export class Eip3009SettlementService {
     try {
       settlement = await this.db.transaction(async (tx) => {
         const stored = await this.web3.lockNonce(tx, chain.id, gas.address);
-        const nonce = Math.max(stored, await chain.rpc.getPendingNonce(gas.address));
+        // A nonce a rejected broadcast left unused comes first: later transactions wait behind it on chain.
+        const freed = await this.settlements.takeFreeGasNonce(tx, chain.id, gas.id);
+        const nonce = freed ?? Math.max(stored, await chain.rpc.getPendingNonce(gas.address));
         const call = { to: token, data: transferWithAuthorizationData(request.authorization, request.signature) };
         const signed = await this.vault.sign(gas.id, await buildContractCall(chain, gas.address, call, nonce), tx);
         const a = request.authorization;
@@ -177,7 +195,7 @@ export class Eip3009SettlementService {
           updatedAt: now,
         };
         if (!(await this.settlements.claim(tx, record))) throw new ReplayRefused();
-        await this.web3.setNextNonce(tx, chain.id, gas.address, nonce + 1);
+        if (freed === null) await this.web3.setNextNonce(tx, chain.id, gas.address, nonce + 1);
         return record;
       });
     } catch (error) {
@@ -191,67 +209,24 @@ export class Eip3009SettlementService {
       }
       throw error instanceof AppError ? error : chainToAppError(error, 'read');
     }
-    try {
-      await chain.rpc.broadcast(settlement.rawTx);
-    } catch {
-      // Recorded and signed: the reconciler broadcasts the same bytes again, or finds them mined.
-      return { status: 'pending', payer, hash: settlement.hash };
+    const sent = await this.broadcasts.send(chain, settlement);
+    if (!sent.sent && sent.rejected !== null) {
+      return { status: 'failed', payer, hash: null, reason: sent.rejected === 'INSUFFICIENT_FUNDS' ? 'insufficient_gas' : 'rejected' };
     }
-    const finished = await this.awaitReceipt(chain, settlement);
-    return finished ?? { status: 'pending', payer, hash: settlement.hash };
+    const receipt = sent.sent ? await this.broadcasts.awaitReceipt(chain, settlement, this.receiptWaitMs) : null;
+    if (receipt === 'success') return { status: 'settled', payer: settlement.from, hash: settlement.hash, value: settlement.value };
+    if (receipt === 'reverted') return { status: 'failed', payer: settlement.from, hash: settlement.hash, reason: 'reverted' };
+    return { status: 'pending', payer, hash: settlement.hash };
   }
 
-  /**
-   * Finishes the settlements left open (by a restart, a lost broadcast, a slow chain): a mined one gets
-   * its outcome, one the node does not know is broadcast again (its recorded bytes, so the same hash).
-   * Returns how many were finished. Errors: the database's; a chain that cannot be reached is skipped.
-   */
-  async reconcile(): Promise<number> {
-    let finished = 0;
-    for (const s of await this.settlements.open(RECONCILE_BATCH_MAX)) {
-      const chain = this.chains.all().find((c) => c.id === s.chainId);
-      if (!chain) continue;
-      try {
-        const receipt = await chain.rpc.getReceipt(s.hash);
-        if (receipt) {
-          if (await this.finish(s, receipt)) finished += 1;
-        } else if (!(await chain.rpc.knowsTransaction(s.hash))) {
-          await chain.rpc.broadcast(s.rawTx);
-        }
-      } catch {
-        // Unreachable or refusing now: the next pass tries again.
-      }
-    }
-    return finished;
+  /** Finishes the settlements left open: see Eip3009Broadcasts.reconcile. Errors: the database's. */
+  reconcile(): Promise<number> {
+    return this.broadcasts.reconcile();
   }
 
   private async usedMeanwhile(chain: Chain, token: string, a: TransferAuthorization): Promise<boolean> {
-    if (await this.settlements.find(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return true;
+    if (await this.settlements.findLive(chain.id, token, getAddress(a.from), a.nonce.toLowerCase())) return true;
     return (await this.view(chain, token, 'authorizationState', [a.from, a.nonce]).catch(() => false)) === true;
-  }
-
-  private async awaitReceipt(chain: Chain, s: Eip3009Settlement): Promise<SettlementResult | null> {
-    const deadline = Date.now() + this.receiptWaitMs;
-    for (;;) {
-      const receipt = await chain.rpc.getReceipt(s.hash).catch(() => null);
-      if (receipt) {
-        await this.finish(s, receipt);
-        return receipt.status === 'success'
-          ? { status: 'settled', payer: s.from, hash: s.hash, value: s.value }
-          : { status: 'failed', payer: s.from, hash: s.hash, reason: 'reverted' };
-      }
-      if (Date.now() >= deadline) return null;
-      await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
-    }
-  }
-
-  private finish(s: Eip3009Settlement, receipt: { blockNumber: number; status: 'success' | 'reverted' }): Promise<boolean> {
-    return this.settlements.finish(
-      s.id,
-      receipt.status === 'success'
-        ? { status: 'settled', blockNumber: receipt.blockNumber }
-        : { status: 'failed', blockNumber: receipt.blockNumber, reason: 'reverted' },
-    );
   }
 
   private token(chain: Chain, asset: string): string | null {

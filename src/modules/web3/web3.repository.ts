@@ -51,6 +51,8 @@ export type SettledSend =
 export interface Web3Repository {
   insertWallet(tx: Transaction, wallet: Web3Wallet): Promise<void>;
   findWallet(id: string): Promise<Web3Wallet | null>;
+  /** By its checksummed address (unique). */
+  findWalletByAddress(address: string): Promise<Web3Wallet | null>;
   /** Limit + 1 rows, newest first, after the cursor. */
   listWallets(ownerId: string, limit: number, after?: Cursor): Promise<Web3Wallet[]>;
 

@@ -28,7 +28,7 @@ export function x402FacilitatorRoutes(api: Api, facilitator: X402Facilitator, li
     before: [limits.payment],
     body: facilitatorRequest,
     responses: { 200: { description: 'isValid, or why not (invalidReason)', schema: verifyResponse } },
-    handler: async ({ body }) => ({ status: 200, body: await facilitator.verify(body) }),
+    handler: async ({ body, principal }) => ({ status: 200, body: await facilitator.verify(principal, body) }),
   });
 
   api.route({
@@ -40,6 +40,6 @@ export function x402FacilitatorRoutes(api: Api, facilitator: X402Facilitator, li
     before: [limits.payment],
     body: facilitatorRequest,
     responses: { 200: { description: 'success and the transaction hash, or why not (errorReason)', schema: settleResponse } },
-    handler: async ({ body }) => ({ status: 200, body: await facilitator.settle(body) }),
+    handler: async ({ body, principal }) => ({ status: 200, body: await facilitator.settle(principal, body) }),
   });
 }

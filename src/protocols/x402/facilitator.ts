@@ -1,4 +1,5 @@
 import { getAddress } from 'ethers';
+import type { Principal } from '../../shared/principal';
 import type { AuthorizationProblem, AuthorizationToSettle, Eip3009SettlementService, SettlementResult } from '../../modules/web3';
 import {
   exactEvmPayload,
@@ -19,6 +20,7 @@ const REASONS: Record<AuthorizationProblem, string> = {
   domain_mismatch: 'invalid_exact_evm_token_name_mismatch',
   invalid_signature: 'invalid_exact_evm_signature',
   recipient_mismatch: 'invalid_exact_evm_recipient_mismatch',
+  payee_not_permitted: 'payto_not_caller_wallet',
   value_too_low: 'invalid_exact_evm_payload_authorization_value_mismatch',
   not_yet_valid: 'invalid_exact_evm_payload_authorization_valid_after',
   expired: 'invalid_exact_evm_payload_authorization_valid_before',
@@ -28,11 +30,18 @@ const REASONS: Record<AuthorizationProblem, string> = {
 const SETTLE_FAILURES: Record<Extract<SettlementResult, { status: 'failed' }>['reason'], string> = {
   insufficient_gas: 'facilitator_insufficient_gas',
   simulation_failed: 'invalid_exact_evm_transaction_simulation_failed',
+  rejected: 'settlement_rejected',
   reverted: 'invalid_exact_evm_transaction_failed',
 };
 const EVM_NETWORK = /^eip155:([1-9]\d{0,15})$/;
 
-type Parsed = { ok: true; request: AuthorizationToSettle } | { ok: false; reason: string; payer?: string };
+type Parsed = { ok: true; request: Omit<AuthorizationToSettle, 'payeeOwnerIds'> } | { ok: false; reason: string; payer?: string };
+
+/** The merchant a merchant's API client acts for: its owner's vaulted wallets are the client's to be paid into. */
+export interface FacilitatorMerchants {
+  /** Errors: merchant_not_found (404) when the principal cannot reach it. */
+  get(principal: Principal, merchantId: string): Promise<{ ownerId: string }>;
+}
 
 /**
  * OCP as an x402 v2 facilitator for the `exact` scheme on EVM chains (EIP-3009 tokens): parses and
@@ -41,7 +50,10 @@ type Parsed = { ok: true; request: AuthorizationToSettle } | { ok: false; reason
  * (isValid / success false with a reason), as the interface defines them, not HTTP errors.
  */
 export class X402Facilitator {
-  constructor(private readonly settler: Eip3009Settler) {}
+  constructor(
+    private readonly settler: Eip3009Settler,
+    private readonly merchants: FacilitatorMerchants,
+  ) {}
 
   /** GET /supported: `exact` on every configured chain that has tokens, and the gas key as signer. */
   async supported(): Promise<SupportedResponse> {
@@ -50,24 +62,30 @@ export class X402Facilitator {
     return { kinds, extensions: [], signers: kinds.length > 0 ? { 'eip155:*': [await this.settler.gasAddress()] } : {} };
   }
 
-  /** POST /verify. Errors: web3_not_configured (503), chain_unavailable / chain_error (503). */
-  async verify(body: FacilitatorRequest): Promise<VerifyResponse> {
+  /**
+   * POST /verify, for the caller: `payTo` must be one of its own vaulted wallets.
+   * Errors: web3_not_configured (503), chain_unavailable / chain_error (503).
+   */
+  async verify(caller: Principal, body: FacilitatorRequest): Promise<VerifyResponse> {
     const parsed = parse(body);
     if (!parsed.ok) return { isValid: false, invalidReason: parsed.reason, ...(parsed.payer ? { payer: parsed.payer } : {}) };
-    const checked = await this.settler.verify(parsed.request);
+    const checked = await this.settler.verify({ ...parsed.request, payeeOwnerIds: await this.payeeOwners(caller) });
     return checked.valid
       ? { isValid: true, payer: checked.payer }
       : { isValid: false, invalidReason: REASONS[checked.problem], payer: checked.payer };
   }
 
-  /** POST /settle. Errors: web3_not_configured (503), chain_unavailable / chain_error (503). */
-  async settle(body: FacilitatorRequest): Promise<SettleResponse> {
+  /**
+   * POST /settle, for the caller: `payTo` must be one of its own vaulted wallets.
+   * Errors: web3_not_configured (503), chain_unavailable / chain_error (503).
+   */
+  async settle(caller: Principal, body: FacilitatorRequest): Promise<SettleResponse> {
     const network = body.paymentRequirements.network;
     const parsed = parse(body);
     if (!parsed.ok) {
       return { success: false, errorReason: parsed.reason, transaction: '', network, ...(parsed.payer ? { payer: parsed.payer } : {}) };
     }
-    const result = await this.settler.settle(parsed.request);
+    const result = await this.settler.settle({ ...parsed.request, payeeOwnerIds: await this.payeeOwners(caller) });
     switch (result.status) {
       case 'settled':
         return { success: true, payer: result.payer, transaction: result.hash, network, amount: result.value.toString() };
@@ -84,6 +102,12 @@ export class X402Facilitator {
       case 'pending':
         return { success: false, errorReason: 'settlement_pending', payer: result.payer, transaction: result.hash, network };
     }
+  }
+
+  /** Whose vaulted wallets the caller may be paid into: its own and, for a merchant's API client, its merchant owner's. */
+  private async payeeOwners(caller: Principal): Promise<string[]> {
+    if (caller.merchantId === undefined) return [caller.sub];
+    return [caller.sub, (await this.merchants.get(caller, caller.merchantId)).ownerId];
   }
 }
 

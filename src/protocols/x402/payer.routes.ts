@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Api, Reply } from '../../http/api';
 import { positiveAmount } from '../../shared/money/money';
-import type { AgentX402Payment } from '../../modules/agent';
+import { toX402PaymentView, x402PaymentView } from '../../modules/agent';
 import type { PayResult, X402Payer } from './payer';
 
 const payBody = z
@@ -18,29 +18,12 @@ const payBody = z
   })
   .strict();
 
-const paymentView = z.object({
-  id: z.string(),
-  asset: z.string(),
-  payTo: z.string(),
-  amount: z.string(),
-  status: z.enum(['signed', 'paid', 'refused_by_server']),
-  settlementTx: z.string().nullable(),
-});
-
-const payView = z.object({ status: z.number().int(), body: z.string(), payment: paymentView.nullable() }).meta({ id: 'X402PayResult' });
-
-const toPaymentView = (p: AgentX402Payment) => ({
-  id: p.id,
-  asset: p.asset,
-  payTo: p.payTo,
-  amount: p.amount.toString(),
-  status: p.status,
-  settlementTx: p.settlementTx,
-});
+// The payment as GET /x402/payments lists it.
+const payView = z.object({ status: z.number().int(), body: z.string(), payment: x402PaymentView.nullable() }).meta({ id: 'X402PayResult' });
 
 const payReply = (result: PayResult): Reply => ({
   status: 200,
-  body: { status: result.status, body: result.body, payment: result.payment && toPaymentView(result.payment) },
+  body: { status: result.status, body: result.body, payment: result.payment && toX402PaymentView(result.payment) },
 });
 
 export function x402PayerRoutes(api: Api, payer: X402Payer, limits: { payment: RequestHandler }): void {

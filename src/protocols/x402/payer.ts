@@ -86,13 +86,14 @@ export class X402Payer {
     const signed = await this.agents.recordSigned(authorization, { url: url.toString(), authNonce: nonce, ...facts });
     const paid = await send(new x402HTTPClient(client).encodePaymentSignatureHeader(payload));
     const settlement = settlementHash(paid.headers['payment-response']);
-    const outcome = paid.status >= 200 && paid.status < 300 ? 'paid' : 'refused_by_server';
+    const outcome = paid.status >= 200 && paid.status < 300 ? ('paid' as const) : ('refused_by_server' as const);
     const result: PayResult = {
       status: paid.status,
       body: paid.body,
       payment: { ...signed, status: outcome, httpStatus: paid.status, settlementTx: settlement },
     };
-    await this.agents.recordOutcome(signed.id, outcome, paid.status, settlement, (tx) => persist(tx, result));
+    const recorded = { status: outcome, httpStatus: paid.status, settlementTx: settlement, policyVersion: authorization.policyVersion };
+    await this.agents.recordOutcome(signed, recorded, (tx) => persist(tx, result));
     return result;
   }
 

@@ -26,6 +26,7 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
   let usdc: Awaited<ReturnType<typeof deployUsdc>>;
   let merchantAuth: Record<string, string>;
   let payTo: string;
+  let owner: Awaited<ReturnType<typeof registerUser>>;
   const network = 'eip155:31337' as const;
   const PRICE = 10_000n; // $0.01 of a 6-decimal token
 
@@ -39,7 +40,7 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
       WEB3_RPC_TIMEOUT_MS: '3000',
     });
     ocp = await listen(t.app);
-    const owner = await registerUser(t);
+    owner = await registerUser(t);
     const merchant = await createMerchant(t, owner);
     merchantAuth = (await merchantClientAuth(t, owner, merchant.id)).auth;
     payTo = (await createWeb3Wallet(t, owner, { chainId: anvil.chainId })).address;
@@ -145,19 +146,22 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
   });
 
   /** A facilitator request as @x402/core's HTTPFacilitatorClient sends it, signed by `payer` directly. */
-  async function signedRequest(payer: Wallet | HDNodeWallet, o: { value?: bigint; to?: string; validBefore?: bigint; name?: string } = {}) {
+  async function signedRequest(
+    payer: Wallet | HDNodeWallet,
+    o: { value?: bigint; to?: string; payTo?: string; validBefore?: bigint; name?: string } = {},
+  ) {
     const requirements = {
       scheme: 'exact',
       network,
       amount: PRICE.toString(),
       asset: usdc.address,
-      payTo,
+      payTo: o.payTo ?? payTo,
       maxTimeoutSeconds: 60,
       extra: { name: o.name ?? USDC_DOMAIN.name, version: USDC_DOMAIN.version },
     };
     const authorization = {
       from: payer.address,
-      to: o.to ?? payTo,
+      to: o.to ?? o.payTo ?? payTo,
       value: (o.value ?? PRICE).toString(),
       validAfter: '0',
       validBefore: (o.validBefore ?? BigInt(Math.floor(Date.now() / 1000) + 300)).toString(),
@@ -185,6 +189,37 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
     const settle = await t.http().post('/x402/settle').set(merchantAuth).send(body);
     expect(settle.body).toMatchObject({ success: false, errorReason: reason, transaction: '' });
     expect(await usdc.balanceOf(payer.address)).toBe(1_000_000n);
+  });
+
+  it.each([
+    ['an address OCP does not hold', async () => Wallet.createRandom().address],
+    ["another user's vaulted wallet", async () => (await createWeb3Wallet(t, await registerUser(t), { chainId: anvil.chainId })).address],
+  ])(
+    'when payTo is %s, then verify and settle refuse it as not the caller’s wallet and nothing is signed or moved',
+    async (_case, target) => {
+      const elsewhere = await target();
+      const payer = await buyer();
+      const body = await signedRequest(payer, { payTo: elsewhere });
+      const verify = await t.http().post('/x402/verify').set(merchantAuth).send(body);
+      expect(verify.body).toEqual({ isValid: false, invalidReason: 'payto_not_caller_wallet', payer: payer.address });
+      const settle = await t.http().post('/x402/settle').set(merchantAuth).send(body);
+      expect(settle.body).toMatchObject({ success: false, errorReason: 'payto_not_caller_wallet', transaction: '' });
+      expect(await usdc.balanceOf(elsewhere)).toBe(0n);
+      expect(await usdc.balanceOf(payer.address)).toBe(1_000_000n);
+      expect((await settlementRows()).filter((r) => r.from_address === payer.address)).toEqual([]);
+    },
+  );
+
+  it("when the merchant's owner settles into a vaulted wallet of its own, then it is paid; another user's token cannot settle into it", async () => {
+    const payer = await buyer();
+    const body = await signedRequest(payer);
+    const stranger = await registerUser(t);
+    const foreign = await t.http().post('/x402/settle').set(stranger.auth).send(body);
+    expect(foreign.body).toMatchObject({ success: false, errorReason: 'payto_not_caller_wallet' });
+    const before = await usdc.balanceOf(payTo);
+    const own = await t.http().post('/x402/settle').set(owner.auth).send(body);
+    expect(own.body).toMatchObject({ success: true, payer: payer.address });
+    expect(await usdc.balanceOf(payTo)).toBe(before + PRICE);
   });
 
   it('when the addresses come in lowercase or with a wrong checksum, then they are read as the addresses they spell', async () => {

@@ -170,9 +170,9 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
 
   async appendAudit(tx: Transaction, r: AuditRecord) {
     await sqlOf(tx).query(
-      `INSERT INTO agent_audit_log (id, agent_id, owner_id, payment_id, decision, rule, reason, policy_version, amount, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [newId('aud'), r.agentId, r.ownerId, r.paymentId, r.decision, r.rule, r.reason, r.policyVersion, r.amount, r.currency],
+      `INSERT INTO agent_audit_log (id, agent_id, owner_id, payment_id, decision, rule, reason, policy_version, amount, currency, asset)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [newId('aud'), r.agentId, r.ownerId, r.paymentId, r.decision, r.rule, r.reason, r.policyVersion, r.amount, r.currency, r.asset],
     );
   }
 
@@ -188,6 +188,7 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
       policy_version: number | null;
       amount: bigint | null;
       currency: string | null;
+      asset: string | null;
       created_at: Date;
     }>(
       after
@@ -206,6 +207,7 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
       policyVersion: r.policy_version,
       amount: r.amount === null ? null : BigInt(r.amount),
       currency: r.currency,
+      asset: r.asset,
       createdAt: r.created_at,
     }));
   }

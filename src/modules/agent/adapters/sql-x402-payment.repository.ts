@@ -1,4 +1,5 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
+import type { Cursor } from '../../../shared/pagination';
 import type { Transaction } from '../../../shared/transaction';
 import type { AgentX402Payment, AgentX402PaymentRepository, X402PaymentStatus } from '../x402-payment.repository';
 
@@ -34,8 +35,8 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
     return rows.length === 1;
   }
 
-  async insert(p: AgentX402Payment): Promise<void> {
-    await this.db.query(
+  async insert(p: AgentX402Payment, tx: Transaction): Promise<void> {
+    await sqlOf(tx).query(
       `INSERT INTO agent_x402_payments (id, agent_id, owner_id, url, asset, pay_to, amount, auth_nonce, status, http_status, settlement_tx,
          created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
@@ -63,11 +64,13 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
     );
   }
 
-  async listByAgent(agentId: string, limit: number): Promise<AgentX402Payment[]> {
+  async listByAgent(agentId: string, limit: number, after?: Cursor): Promise<AgentX402Payment[]> {
+    // Served by agent_x402_payments_agent_idx (agent_id, created_at DESC, id DESC).
     const { rows } = await this.db.query<Row>(
       `SELECT id, agent_id, owner_id, url, asset, pay_to, amount::text AS amount, auth_nonce, status, http_status, settlement_tx, created_at, updated_at
-       FROM agent_x402_payments WHERE agent_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [agentId, limit],
+       FROM agent_x402_payments WHERE agent_id = $1 ${after ? 'AND (created_at, id) < ($3, $4)' : ''}
+       ORDER BY created_at DESC, id DESC LIMIT $2`,
+      after ? [agentId, limit + 1, after.createdAt, after.id] : [agentId, limit + 1],
     );
     return rows.map((r) => ({
       id: r.id,

@@ -53,7 +53,7 @@ export class SqlEip3009SettlementRepository implements Eip3009SettlementReposito
       `INSERT INTO eip3009_settlements (id, chain_id, asset, from_address, to_address, value, auth_nonce, valid_before, gas_wallet_id,
          gas_nonce, tx_hash, raw_tx, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-       ON CONFLICT (chain_id, asset, from_address, auth_nonce) DO NOTHING RETURNING id`,
+       ON CONFLICT (chain_id, asset, from_address, auth_nonce) WHERE status IN ('submitted', 'settled') DO NOTHING RETURNING id`,
       [
         s.id,
         s.chainId,
@@ -74,9 +74,11 @@ export class SqlEip3009SettlementRepository implements Eip3009SettlementReposito
     return rows.length === 1;
   }
 
-  async find(chainId: number, asset: string, from: string, authNonce: string): Promise<Eip3009Settlement | null> {
+  async findLive(chainId: number, asset: string, from: string, authNonce: string): Promise<Eip3009Settlement | null> {
+    // Served by the partial unique index eip3009_settlements_live_auth_idx.
     const { rows } = await this.db.query<Row>(
-      `SELECT ${COLUMNS} FROM eip3009_settlements WHERE chain_id = $1 AND asset = $2 AND from_address = $3 AND auth_nonce = $4`,
+      `SELECT ${COLUMNS} FROM eip3009_settlements
+       WHERE chain_id = $1 AND asset = $2 AND from_address = $3 AND auth_nonce = $4 AND status IN ('submitted', 'settled')`,
       [chainId, asset, from, authNonce],
     );
     return rows[0] ? toSettlement(rows[0]) : null;
@@ -89,6 +91,26 @@ export class SqlEip3009SettlementRepository implements Eip3009SettlementReposito
       [id, outcome.status, outcome.blockNumber, outcome.status === 'failed' ? outcome.reason : null],
     );
     return rows.length === 1;
+  }
+
+  async reject(tx: Transaction, id: string, reason: string, nonceFree: boolean): Promise<boolean> {
+    const { rows } = await sqlOf(tx).query<{ id: string }>(
+      `UPDATE eip3009_settlements SET status = 'failed', failure_reason = $2, gas_nonce_free = $3, updated_at = now()
+       WHERE id = $1 AND status = 'submitted' RETURNING id`,
+      [id, reason, nonceFree],
+    );
+    return rows.length === 1;
+  }
+
+  async takeFreeGasNonce(tx: Transaction, chainId: number, gasWalletId: string): Promise<number | null> {
+    const { rows } = await sqlOf(tx).query<{ gas_nonce: string | number | bigint }>(
+      `UPDATE eip3009_settlements SET gas_nonce_free = false, updated_at = now()
+       WHERE id = (SELECT id FROM eip3009_settlements WHERE chain_id = $1 AND gas_wallet_id = $2 AND gas_nonce_free
+                   ORDER BY gas_nonce LIMIT 1 FOR UPDATE)
+       RETURNING gas_nonce`,
+      [chainId, gasWalletId],
+    );
+    return rows[0] ? Number(rows[0].gas_nonce) : null;
   }
 
   async open(limit: number): Promise<Eip3009Settlement[]> {

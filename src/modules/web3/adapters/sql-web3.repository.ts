@@ -94,6 +94,11 @@ export class SqlWeb3Repository implements Web3Repository {
     return rows[0] ? toWallet(rows[0]) : null;
   }
 
+  async findWalletByAddress(address: string): Promise<Web3Wallet | null> {
+    const { rows } = await this.db.query<WalletRow>('SELECT * FROM web3_wallets WHERE address = $1', [address]);
+    return rows[0] ? toWallet(rows[0]) : null;
+  }
+
   async listWallets(ownerId: string, limit: number, after?: Cursor): Promise<Web3Wallet[]> {
     const page = pageClause(after, 3);
     const { rows } = await this.db.query<WalletRow>(
