@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { resolveDisclosures } from '../../../src/protocols/ucp/ap2/sd-jwt';
+import { DISCLOSURES_MAX, MANDATE_CHARS_MAX, parseSdJwt, resolveDisclosures } from '../../../src/protocols/ucp/ap2/sd-jwt';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const digest = (d: string) => createHash('sha256').update(d, 'ascii').digest('base64url');
@@ -41,5 +41,32 @@ describe('resolveDisclosures (RFC 9901)', () => {
   ])('when there is %s, then it is mandate_invalid_signature', (_name, make) => {
     const [payload, disclosures] = make() as [Record<string, unknown>, string[]];
     expect(() => resolveDisclosures(payload, disclosures)).toThrow(expect.objectContaining({ code: 'mandate_invalid_signature' }));
+  });
+});
+
+describe('parseSdJwt', () => {
+  const jwt = `${b64({ alg: 'ES256' })}.${b64({ exp: 1 })}.${Buffer.alloc(64).toString('base64url')}`;
+
+  it('when the presentation is issuer JWT, disclosures and key binding, then each part is split out as sent', () => {
+    const disclosure = disclose('x', 1);
+    const parsed = parseSdJwt(`${jwt}~${disclosure}~${jwt}`);
+    expect(parsed).toMatchObject({ issuerCompact: jwt, disclosures: [disclosure], sdHashInput: `${jwt}~${disclosure}~` });
+    expect(parsed.keyBinding?.header).toEqual({ alg: 'ES256' });
+    expect(parseSdJwt(`${jwt}~`).keyBinding).toBeNull();
+  });
+
+  it.each([
+    ['not a string', 42],
+    ['empty', ''],
+    ['longer than the bound', 'a'.repeat(MANDATE_CHARS_MAX + 1)],
+    ['a JWT without any ~', jwt],
+    ['more disclosures than the bound', `${jwt}~${'x~'.repeat(DISCLOSURES_MAX + 1)}`],
+    ['a disclosure that is not base64url', `${jwt}~not base64!~`],
+    ['an issuer part of two segments', `${b64({ alg: 'ES256' })}.${b64({})}~`],
+    ['an issuer header that is not JSON', `bm90IGpzb24.${b64({})}.${Buffer.alloc(64).toString('base64url')}~`],
+    ['an issuer signature that is not base64url', `${b64({ alg: 'ES256' })}.${b64({})}.sig=~`],
+    ['a key binding that is not a JWS', `${jwt}~a.b`],
+  ])('when the presentation is %s, then it is mandate_invalid_signature', (_name, text) => {
+    expect(() => parseSdJwt(text)).toThrow(expect.objectContaining({ code: 'mandate_invalid_signature' }));
   });
 });
