@@ -31,7 +31,7 @@ import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
 import { mountMcp } from './protocols/mcp';
-import { x402FacilitatorRoutes, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
+import { x402FacilitatorRoutes, x402McpTools, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
 import type { A2aStorage } from './modules/a2a';
 import { mountA2aServer } from './protocols/a2a';
 import { opsRouter } from './modules/ops';
@@ -206,6 +206,8 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     paymentLimit: limits.payment,
     // The UCP buyer tools: the business endpoint's services, its checkout response.
     checkout: { checkouts: services.merchants.checkouts, completion: services.checkoutCompletion, render: checkoutRenderer(ucpDeps) },
+    // x402's pay_x402: POST /api/v1/x402/pay as a tool, spending the payment rate limit.
+    extraTools: [x402McpTools(services.x402Payer)],
   });
 
   // The x402 facilitator interface has its own paths (…/verify, …/settle, …/supported), as x402

@@ -1,47 +1,19 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Api, Reply } from '../../http/api';
+import type { Api } from '../../http/api';
 import { positiveAmount } from '../../shared/money/money';
-import type { AgentX402Payment } from '../../modules/agent';
-import type { PayResult, X402Payer } from './payer';
+import type { X402Payer } from './payer';
+import { fetchTarget, x402PayReply as payReply, x402PayView } from './pay.schemas';
 
 const payBody = z
   .object({
-    url: z
-      .string()
-      .max(2048)
-      .regex(/^https?:\/\//, 'must be an http or https URL')
-      .refine((u) => URL.canParse(u), 'must be a URL'),
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-    body: z.string().max(65_536).optional().meta({ description: 'Sent as is, as application/json' }),
+    ...fetchTarget,
+    method: fetchTarget.method.default('GET'),
     maxAmount: positiveAmount.meta({ description: "The most to pay for this request, in the token's base units" }),
   })
   .strict();
 
-const paymentView = z.object({
-  id: z.string(),
-  asset: z.string(),
-  payTo: z.string(),
-  amount: z.string(),
-  status: z.enum(['signed', 'paid', 'refused_by_server']),
-  settlementTx: z.string().nullable(),
-});
-
-const payView = z.object({ status: z.number().int(), body: z.string(), payment: paymentView.nullable() }).meta({ id: 'X402PayResult' });
-
-const toPaymentView = (p: AgentX402Payment) => ({
-  id: p.id,
-  asset: p.asset,
-  payTo: p.payTo,
-  amount: p.amount.toString(),
-  status: p.status,
-  settlementTx: p.settlementTx,
-});
-
-const payReply = (result: PayResult): Reply => ({
-  status: 200,
-  body: { status: result.status, body: result.body, payment: result.payment && toPaymentView(result.payment) },
-});
+const payView = x402PayView.meta({ id: 'X402PayResult' });
 
 export function x402PayerRoutes(api: Api, payer: X402Payer, limits: { payment: RequestHandler }): void {
   api.route({
