@@ -200,6 +200,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
       credentials: services.agents.credentials,
       wallets: services.wallets,
       ledger: services.ledger,
+      refunds: services.admin.refunds,
     },
     idempotency: services.idempotency,
     logger,

@@ -10,6 +10,7 @@ import { AgentAccount, type McpServices } from './agent-account';
 import { checkoutTools, type CheckoutToolDeps } from './checkout.tools';
 import { registerOcpResources } from './mcp.resources';
 import { registerOcpTools, type McpToolRegistrar } from './mcp.tools';
+import { requestRefundTool } from './request-refund.tool';
 
 export const MCP_PATH = '/mcp';
 /** RFC 9728 §3: the metadata of the resource at /mcp is at the well-known path with /mcp appended. */
@@ -47,7 +48,7 @@ export function mountMcp(app: Express, deps: McpDeps): void {
   const resource = deps.publicBaseUrl + MCP_PATH;
   const metadataUrl = deps.publicBaseUrl + PROTECTED_RESOURCE_PATH + MCP_PATH;
   const buyerTools = checkoutTools({ ...deps.checkout, platformProfile: resource });
-  const registrars = [registerOcpTools, buyerTools, ...(deps.extraTools ?? []).map((t) => t.register)];
+  const registrars = [registerOcpTools, requestRefundTool, buyerTools, ...(deps.extraTools ?? []).map((t) => t.register)];
   const paying = new Set([...PAYING_TOOLS, ...(deps.extraTools ?? []).flatMap((t) => t.paying)]);
 
   // The root document describes the whole origin (the REST API takes the same bearer tokens); the

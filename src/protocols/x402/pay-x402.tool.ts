@@ -23,7 +23,9 @@ const payX402Result = z.object({
   status: z.number().int().meta({ description: "The URL's HTTP status (the paid retry's, when it asked for a payment)" }),
   body: z.string().meta({ description: "The URL's answer, as text" }),
   payment: x402PaymentView.nullable().meta({ description: 'null: the URL asked for no payment' }),
-  replayed: z.boolean().meta({ description: 'true: this idempotency_key was used before; this is the first answer and nothing was paid now' }),
+  replayed: z
+    .boolean()
+    .meta({ description: 'true: this idempotency_key was used before; this is the first answer and nothing was paid now' }),
 });
 
 type PayX402Args = z.infer<typeof payX402Args>;

@@ -47,6 +47,7 @@ describe('MCP tools (SDK Client over streamable HTTP)', () => {
       'list_transactions',
       'pay',
       'pay_x402',
+      'request_refund',
     ]);
     for (const tool of tools) {
       expect(tool.inputSchema.type).toBe('object');
