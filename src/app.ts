@@ -25,12 +25,12 @@ import {
   type PaymentHandlerSettings,
   type UcpCredentialRedeemer,
 } from './modules/agent';
-import { authRoutes, type AuthService } from './modules/auth';
+import { authRoutes, oauthRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
-import { mountMcp } from './protocols/mcp';
+import { MCP_PATH, mountMcp } from './protocols/mcp';
 import { x402FacilitatorRoutes, x402McpTools, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
 import type { A2aStorage } from './modules/a2a';
 import { mountA2aServer } from './protocols/a2a';
@@ -56,6 +56,7 @@ import { checkoutRenderer, mountUcp } from './protocols/ucp';
 
 export const API_BASE_PATH = '/api/v1';
 export const X402_BASE_PATH = '/x402';
+const WELL_KNOWN_PATH = '/.well-known';
 
 export interface AppDeps {
   config: Config;
@@ -151,6 +152,14 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   };
 
   const api = new Api(API_BASE_PATH, services.idempotency);
+  // RFC 8414 metadata and the RFC 6749 form at /auth/token, for MCP clients' OAuth discovery; before
+  // authRoutes, whose JSON route gets every other content type. Tokens are for the whole origin and /mcp.
+  const wellKnown = api.withBasePath(WELL_KNOWN_PATH);
+  oauthRoutes(api, wellKnown, services.auth, {
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    resources: [config.PUBLIC_BASE_URL, config.PUBLIC_BASE_URL + MCP_PATH],
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  });
   authRoutes(api, services.auth);
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger);
@@ -174,6 +183,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   mobileFundingRoutes(api, services.mobileFunding, limits);
   x402PayerRoutes(api, services.x402Payer, limits);
   app.use(API_BASE_PATH, api.router);
+  app.use(WELL_KNOWN_PATH, wellKnown.router);
   // The merchants' UCP business endpoints and the discovery profiles (docs/ucp.md).
   const handlerSettings = paymentHandlerSettings(config);
   const ucpDeps = {
