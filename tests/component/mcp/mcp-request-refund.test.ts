@@ -121,6 +121,22 @@ describe('MCP tool request_refund', () => {
     expect(refusal(await requestRefund(client, { ...args, amount: '301' })).code).toBe('idempotency_conflict');
   });
 
+  it('when six calls with one key race, then one request is opened and the others replay it or are told it is in flight', async () => {
+    const { client, debit } = await paid('1000');
+    const args = { transaction_id: debit.id, amount: '200', idempotency_key: randomUUID() };
+    const replies = await Promise.all(Array.from({ length: 6 }, () => requestRefund(client, args)));
+    const opened = new Set<string>();
+    for (const reply of replies) {
+      if ((reply as { isError?: boolean }).isError) expect(refusal(reply).code).toBe('idempotency_in_flight');
+      else opened.add(structured<Requested>(reply).refund_request.id);
+    }
+    expect(opened.size).toBe(1);
+    const { rows } = await t.container.db.query<{ n: number }>('SELECT count(*)::int AS n FROM refund_requests WHERE transaction_id = $1', [
+      debit.id,
+    ]);
+    expect(rows[0]!.n).toBe(1);
+  });
+
   it('when the agent names a transaction it did not pay, then transaction_not_found and nothing is opened', async () => {
     const { payer, payee, client, debit } = await paid('1000');
     // Another agent of the same owner, paying from the same wallet.
