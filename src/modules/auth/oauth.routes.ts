@@ -11,6 +11,8 @@ const AUTHORIZE_PATH = '/auth/authorize';
 const FORM = 'application/x-www-form-urlencoded';
 const CLIENT_ID_MAX = 128;
 const CLIENT_SECRET_MAX = 256;
+/** RFC 7617; the scheme name is case-insensitive (RFC 7235 §2.1). */
+const BASIC = /^Basic ([A-Za-z0-9+/]+=*)$/i;
 
 export interface OAuthSettings {
   /** The issuer: PUBLIC_BASE_URL. */
@@ -92,7 +94,7 @@ class OAuthRefusal extends Error {
 /** RFC 6749 §4.4: client_credentials, the client authenticated by HTTP Basic or by the form (§2.3.1), never both. */
 function tokenExchange(auth: AuthService, resources: readonly string[]): RequestHandler {
   return async (req, res, next) => {
-    const basic = req.headers.authorization?.startsWith('Basic ') === true;
+    const basic = /^Basic\s/i.test(req.headers.authorization ?? '');
     try {
       const form = tokenForm(req);
       const client = clientCredentials(req, form);
@@ -152,7 +154,7 @@ function clientCredentials(req: Request, form: TokenForm): { id: string; secret:
 
 /** §2.3.1: client_id and client_secret, each form-encoded, as the Basic user and password. */
 function basicCredentials(header: string): { id: string | undefined; secret: string | undefined } {
-  const match = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(header);
+  const match = BASIC.exec(header);
   if (!match) throw new OAuthRefusal('invalid_client', 'Client authentication failed: use HTTP Basic', 401);
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
