@@ -26,13 +26,13 @@ import {
   type PaymentHandlerSettings,
   type UcpCredentialRedeemer,
 } from './modules/agent';
-import { authRoutes, type AuthService } from './modules/auth';
+import { authRoutes, oauthRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
 import { ledgerRoutes, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
-import { mountMcp } from './protocols/mcp';
-import { x402FacilitatorRoutes, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
+import { MCP_PATH, mountMcp } from './protocols/mcp';
+import { x402FacilitatorRoutes, x402McpTools, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
 import type { A2aStorage } from './modules/a2a';
 import { mountA2aServer } from './protocols/a2a';
 import { opsRouter } from './modules/ops';
@@ -57,6 +57,7 @@ import { checkoutRenderer, mountUcp } from './protocols/ucp';
 
 export const API_BASE_PATH = '/api/v1';
 export const X402_BASE_PATH = '/x402';
+const WELL_KNOWN_PATH = '/.well-known';
 
 export interface AppDeps {
   config: Config;
@@ -152,6 +153,14 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   };
 
   const api = new Api(API_BASE_PATH, services.idempotency);
+  // RFC 8414 metadata and the RFC 6749 form at /auth/token, for MCP clients' OAuth discovery; before
+  // authRoutes, whose JSON route gets every other content type. Tokens are for the whole origin and /mcp.
+  const wellKnown = api.withBasePath(WELL_KNOWN_PATH);
+  oauthRoutes(api, wellKnown, services.auth, {
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    resources: [config.PUBLIC_BASE_URL, config.PUBLIC_BASE_URL + MCP_PATH],
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  });
   authRoutes(api, services.auth);
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger);
@@ -176,6 +185,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   mobileFundingRoutes(api, services.mobileFunding, limits);
   x402PayerRoutes(api, services.x402Payer, limits);
   app.use(API_BASE_PATH, api.router);
+  app.use(WELL_KNOWN_PATH, wellKnown.router);
   // The merchants' UCP business endpoints and the discovery profiles (docs/ucp.md).
   const handlerSettings = paymentHandlerSettings(config);
   const ucpDeps = {
@@ -202,12 +212,15 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
       credentials: services.agents.credentials,
       wallets: services.wallets,
       ledger: services.ledger,
+      refunds: services.admin.refunds,
     },
     idempotency: services.idempotency,
     logger,
     paymentLimit: limits.payment,
     // The UCP buyer tools: the business endpoint's services, its checkout response.
     checkout: { checkouts: services.merchants.checkouts, completion: services.checkoutCompletion, render: checkoutRenderer(ucpDeps) },
+    // x402's pay_x402: POST /api/v1/x402/pay as a tool, spending the payment rate limit.
+    extraTools: [x402McpTools(services.x402Payer)],
   });
 
   // The x402 facilitator interface has its own paths (…/verify, …/settle, …/supported), as x402

@@ -63,7 +63,8 @@ export function authRoutes(api: Api, auth: AuthService): void {
   api.route({
     method: 'post',
     path: '/auth/token',
-    summary: 'Server-to-server: exchange client credentials for an access token',
+    summary:
+      'Server-to-server: exchange client credentials for an access token. Also takes the RFC 6749 client_credentials form (application/x-www-form-urlencoded, HTTP Basic or client_id/client_secret), answered in RFC 6749 terms',
     tags,
     public: true,
     body: clientCredentialsBody,

@@ -4,7 +4,7 @@ export { createLedgerService, createLedgerVerifier } from './ledger.module';
 export { ledgerRoutes } from './ledger.routes';
 export type { LedgerService } from './ledger.service';
 export type { ExternalRefund, ExternalRefundHandler, InTransaction, PostedTransfer, TransferPosted } from './ledger.types';
-export type { Transfer, TransferStatus } from './ledger.repository';
+export type { LedgerEntry, Transfer, TransferStatus } from './ledger.repository';
 // Shapes other modules' routes reuse so a posted transfer and a transfer read the same everywhere.
 export {
   adjustmentBody,

@@ -1,3 +1,4 @@
+import type { AdminModule } from '../../modules/admin';
 import type { AgentModule } from '../../modules/agent';
 import type { LedgerService } from '../../modules/ledger';
 import type { WalletService } from '../../modules/wallet';
@@ -10,6 +11,8 @@ export interface McpServices {
   credentials: AgentModule['credentials'];
   wallets: WalletService;
   ledger: LedgerService;
+  /** Refund requests, decided by operators: request_refund opens one for the agent's owner. */
+  refunds: Pick<AdminModule['refunds'], 'requestByAgent'>;
 }
 
 type WhoAmI = Awaited<ReturnType<AgentModule['payments']['whoAmI']>>;

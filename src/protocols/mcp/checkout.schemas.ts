@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { resourceId as id } from '../../http/params';
 import { checkoutView } from '../ucp';
+import { idempotencyKeyArg } from './mcp.schemas';
 
 /** The most lines one create_checkout takes (as UCP's Create Checkout at OCP's business endpoint). */
 export const CHECKOUT_LINES_MAX = 100;
 const QUANTITY_MAX = 10_000;
 
-const idempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters')
-  .meta({
-    description: 'A unique key per purchase (e.g. a UUID). A retry with the same key pays once and returns the first result',
-  });
+const idempotencyKey = idempotencyKeyArg(
+  'A unique key per purchase (e.g. a UUID). A retry with the same key pays once and returns the first result',
+);
 
 export const createCheckoutArgs = z
   .object({

@@ -3,3 +3,4 @@ export { mountMcp, MCP_PATH, PROTECTED_RESOURCE_PATH, type McpDeps } from './mcp
 export type { McpToolContext, McpToolRegistrar } from './mcp.tools';
 export type { McpServices } from './agent-account';
 export { runTool, toolError, toolResult } from './tool-results';
+export { idempotencyKeyArg } from './mcp.schemas';

@@ -10,6 +10,7 @@ import { AgentAccount, type McpServices } from './agent-account';
 import { checkoutTools, type CheckoutToolDeps } from './checkout.tools';
 import { registerOcpResources } from './mcp.resources';
 import { registerOcpTools, type McpToolRegistrar } from './mcp.tools';
+import { requestRefundTool } from './request-refund.tool';
 
 export const MCP_PATH = '/mcp';
 /** RFC 9728 §3: the metadata of the resource at /mcp is at the well-known path with /mcp appended. */
@@ -47,7 +48,7 @@ export function mountMcp(app: Express, deps: McpDeps): void {
   const resource = deps.publicBaseUrl + MCP_PATH;
   const metadataUrl = deps.publicBaseUrl + PROTECTED_RESOURCE_PATH + MCP_PATH;
   const buyerTools = checkoutTools({ ...deps.checkout, platformProfile: resource });
-  const registrars = [registerOcpTools, buyerTools, ...(deps.extraTools ?? []).map((t) => t.register)];
+  const registrars = [registerOcpTools, requestRefundTool, buyerTools, ...(deps.extraTools ?? []).map((t) => t.register)];
   const paying = new Set([...PAYING_TOOLS, ...(deps.extraTools ?? []).flatMap((t) => t.paying)]);
 
   // The root document describes the whole origin (the REST API takes the same bearer tokens); the
@@ -118,16 +119,16 @@ export function mountMcp(app: Express, deps: McpDeps): void {
 }
 
 /**
- * RFC 9728 §2; bearer tokens go in the header only. No authorization_servers: OCP runs no OAuth 2.0
- * authorization server (its token endpoint takes JSON `{clientId, clientSecret}`, not RFC 6749's
- * form, and there is no RFC 8414 metadata to point at), so naming one would send clients to a
- * discovery that fails. The endpoint that does issue agent tokens is named in an extension
- * parameter (§2 allows them); docs/mcp.md explains the exchange.
+ * RFC 9728 §2; bearer tokens go in the header only. The authorization server is OCP itself (its
+ * issuer is PUBLIC_BASE_URL, with RFC 8414 metadata at /.well-known/oauth-authorization-server), so
+ * an MCP client's discovery ends at the token endpoint, which takes RFC 6749's client_credentials
+ * form. `ocp_token_endpoint` (an extension parameter, §2 allows them) stays for clients that read it.
  */
 function protectedResourceMetadata(resource: string, publicBaseUrl: string) {
   return {
     resource,
     resource_name: 'Open Commerce Protocol (OCP)',
+    authorization_servers: [publicBaseUrl],
     bearer_methods_supported: ['header'],
     ocp_token_endpoint: publicBaseUrl + AGENT_TOKEN_PATH,
   };

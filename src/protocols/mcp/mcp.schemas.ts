@@ -12,6 +12,13 @@ const id = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'must be an OCP id');
+/** An idempotency_key argument, as the Idempotency-Key header of the REST API: `description` says what it makes happen once. */
+export const idempotencyKeyArg = (description: string) =>
+  z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters')
+    .meta({ description });
+
 const minorUnits = z.string().meta({ description: 'Minor units, a string of digits (e.g. "1050" is 10.50 USD)' });
 
 export const listTransactionsArgs = z
@@ -40,13 +47,9 @@ export const payArgs = z
       .max(8192)
       .optional()
       .meta({ description: 'A signed owner mandate (compact JWS, ES256) the payment must also satisfy' }),
-    idempotency_key: z
-      .string()
-      .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters')
-      .meta({
-        description:
-          'A unique key per payment (e.g. a UUID). A retry with the same key and arguments pays once and returns the first result',
-      }),
+    idempotency_key: idempotencyKeyArg(
+      'A unique key per payment (e.g. a UUID). A retry with the same key and arguments pays once and returns the first result',
+    ),
   })
   .strict()
   .refine((a) => (a.to_agent_id === undefined) !== (a.to_wallet_id === undefined), {

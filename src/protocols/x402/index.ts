@@ -4,3 +4,5 @@ export { x402FacilitatorRoutes } from './facilitator.routes';
 export { createVaultX402Signer, type X402EvmSigner } from './vault-signer';
 export { X402Payer, type PayRequest, type PayResult } from './payer';
 export { x402PayerRoutes } from './payer.routes';
+// The MCP tool pay_x402, for mountMcp's extraTools.
+export { x402McpTools } from './pay-x402.tool';

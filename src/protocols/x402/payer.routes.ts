@@ -1,30 +1,19 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Api, Reply } from '../../http/api';
+import type { Api } from '../../http/api';
 import { positiveAmount } from '../../shared/money/money';
-import { toX402PaymentView, x402PaymentView } from '../../modules/agent';
-import type { PayResult, X402Payer } from './payer';
+import type { X402Payer } from './payer';
+import { fetchTarget, x402PayReply as payReply, x402PayView } from './pay.schemas';
 
 const payBody = z
   .object({
-    url: z
-      .string()
-      .max(2048)
-      .regex(/^https?:\/\//, 'must be an http or https URL')
-      .refine((u) => URL.canParse(u), 'must be a URL'),
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-    body: z.string().max(65_536).optional().meta({ description: 'Sent as is, as application/json' }),
+    ...fetchTarget,
+    method: fetchTarget.method.default('GET'),
     maxAmount: positiveAmount.meta({ description: "The most to pay for this request, in the token's base units" }),
   })
   .strict();
 
-// The payment as GET /x402/payments lists it.
-const payView = z.object({ status: z.number().int(), body: z.string(), payment: x402PaymentView.nullable() }).meta({ id: 'X402PayResult' });
-
-const payReply = (result: PayResult): Reply => ({
-  status: 200,
-  body: { status: result.status, body: result.body, payment: result.payment && toX402PaymentView(result.payment) },
-});
+const payView = x402PayView.meta({ id: 'X402PayResult' });
 
 export function x402PayerRoutes(api: Api, payer: X402Payer, limits: { payment: RequestHandler }): void {
   api.route({

@@ -222,10 +222,12 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
           if (status >= 400) {
             refused += 1;
             // The UCP edge answers with UCP messages, the A2A bindings in A2A's own shapes (a JSON-RPC
-            // error with a numeric code, or the HTTP+JSON status body); everything else in OCP's.
+            // error with a numeric code, or the HTTP+JSON status body), the OAuth authorization endpoint
+            // RFC 6749's error; everything else in OCP's.
             const ucp = req.path.startsWith('/ucp/') && /"messages":\[\{"type":"error","code":"/.test(text);
             const a2a = op.method === 'POST' && op.path.startsWith('/a2a') && /"error":\{"code":-?\d+/.test(text);
-            if (!/"error":\{"code":"/.test(text) && !ucp && !a2a)
+            const oauth = op.path === '/api/v1/auth/authorize' && /^\{"error":"[a-z_]+"/.test(text);
+            if (!/"error":\{"code":"/.test(text) && !ucp && !a2a && !oauth)
               findings.push({ request: described, status, detail: `no error object: ${text.slice(0, 200)}` });
           } else {
             allRefused = false;

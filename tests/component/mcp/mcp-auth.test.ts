@@ -38,6 +38,7 @@ describe('MCP authorization', () => {
     expect(mcp.body).toEqual({
       resource: 'https://pay.example.com/mcp',
       resource_name: 'Open Commerce Protocol (OCP)',
+      authorization_servers: ['https://pay.example.com'],
       bearer_methods_supported: ['header'],
       ocp_token_endpoint: 'https://pay.example.com/api/v1/auth/token',
     });

@@ -46,11 +46,14 @@ describe('MCP tools (SDK Client over streamable HTTP)', () => {
       'issue_payment_credential',
       'list_transactions',
       'pay',
+      'pay_x402',
+      'request_refund',
     ]);
     for (const tool of tools) {
       expect(tool.inputSchema.type).toBe('object');
       expect(tool.outputSchema?.type).toBe('object');
-      expect(tool.annotations).toMatchObject({ openWorldHint: false });
+      // Only pay_x402 fetches a URL outside OCP.
+      expect(tool.annotations).toMatchObject({ openWorldHint: tool.name === 'pay_x402' });
     }
     for (const read of ['get_balance', 'get_policy', 'list_transactions']) {
       expect(byName[read]!.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });

@@ -18,25 +18,26 @@ export const supportRefundRequestBody = refundRequestBody.extend({ transactionId
 
 export const refundListQuery = pageQuery.extend({ status: z.enum(STATUSES).optional() }).strict();
 
-export const refundRequestView = z
-  .object({
-    id: z.string(),
-    transactionId: z.string(),
-    transferId: z.string(),
-    customerId: z.string().nullable(),
-    amount: z.string(),
-    currency: z.string(),
-    reason: z.string(),
-    status: z.enum(STATUSES),
-    requestedBy: z.string(),
-    requestedByRole: z.string(),
-    decidedBy: z.string().nullable(),
-    decisionReason: z.string().nullable(),
-    refundTransferId: z.string().nullable(),
-    createdAt: z.string(),
-    decidedAt: z.string().nullable(),
-  })
-  .meta({ id: 'RefundRequest' });
+/** A refund request as the API shows it; without an OpenAPI id for the MCP tool's output schema, which stands alone. */
+export const refundRequestFields = z.object({
+  id: z.string(),
+  transactionId: z.string(),
+  transferId: z.string(),
+  customerId: z.string().nullable(),
+  amount: z.string(),
+  currency: z.string(),
+  reason: z.string(),
+  status: z.enum(STATUSES),
+  requestedBy: z.string(),
+  requestedByRole: z.string(),
+  decidedBy: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  refundTransferId: z.string().nullable(),
+  createdAt: z.string(),
+  decidedAt: z.string().nullable(),
+});
+
+export const refundRequestView = refundRequestFields.meta({ id: 'RefundRequest' });
 
 export const refundPageView = z.object({ data: z.array(refundRequestView), nextCursor: z.string().nullable() });
 

@@ -3,11 +3,18 @@ import { newId } from '../../../infra/crypto/ids';
 import type { Principal } from '../../../shared/principal';
 import { AppError, Conflict, NotFound, Unprocessable } from '../../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
-import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger';
+import type { InTransaction, LedgerEntry, LedgerService, PostedTransfer } from '../../ledger';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
 import { fourEyesRequired, type FourEyesLimits, type OperatorDayTotals } from '../four-eyes';
-import type { RefundRequest, RefundRequestRepository, RefundRequestStatus } from './refund-request.repository';
+import type { NewRefundRequest, RefundRequest, RefundRequestRepository, RefundRequestStatus } from './refund-request.repository';
+
+/** The agent asking, as the agent module knows it: itself, its owner and the wallet its owner bound to it. */
+export interface RequestingAgent {
+  id: string;
+  ownerId: string;
+  walletId: string;
+}
 
 export interface ApprovedRefund {
   request: RefundRequest;
@@ -38,14 +45,44 @@ export class RefundService {
    * Errors: transaction_not_found (404), not_refundable (422), refund_exceeds_remaining (422).
    */
   async requestByCustomer(principal: Principal, transactionId: string, amount: bigint | undefined, reason: string): Promise<RefundRequest> {
-    const draft = await this.draft(principal, transactionId, amount, reason, 'customer');
+    const draft = this.draft(await this.ledger.getEntry(principal, transactionId), amount, reason, principal.sub, 'customer');
     return this.db.transaction((tx) => this.repo.insert(tx, draft));
+  }
+
+  /**
+   * An agent asks for (part of) one of its own payments back, for its owner: the payment must be
+   * the debit of one the agent made from the wallet bound to it (anything else, the owner's other
+   * transactions included, is not found). The request is the customer's kind, decided by an
+   * operator with the same rules; it records the agent as requester and the owner as customer.
+   * `inTx` runs in the inserting transaction (the MCP tool stores its idempotent reply there).
+   * Errors: transaction_not_found (404), not_refundable (422), refund_exceeds_remaining (422).
+   */
+  async requestByAgent(
+    agent: RequestingAgent,
+    transactionId: string,
+    amount: bigint | undefined,
+    reason: string,
+    inTx?: InTransaction<RefundRequest>,
+  ): Promise<RefundRequest> {
+    const owner: Principal = { sub: agent.ownerId, role: 'user', permissions: [] };
+    const entry = await this.ledger.getEntry(owner, transactionId);
+    // The agent module posts each of an agent's payments with the agent's id in the transfer's metadata.
+    const paidByAgent = entry.walletId === agent.walletId && entry.amount < 0n && entry.transfer.metadata.agentId === agent.id;
+    if (!paidByAgent) throw new NotFound('Transaction not found', 'transaction_not_found');
+    const draft = this.draft(entry, amount, reason, agent.id, 'agent');
+    return this.db.transaction(async (tx) => {
+      const created = await this.repo.insert(tx, draft);
+      await inTx?.(tx, created);
+      return created;
+    });
   }
 
   /** Support opens a request for a customer. Errors: as requestByCustomer. */
   async requestBySupport(ctx: AdminContext, principal: Principal, transactionId: string, amount: bigint | undefined, reason: string) {
     const entry = { action: 'refund_request.create', targetType: 'transaction', targetId: transactionId, reason };
-    const draft = await this.audit.recordingRefusals(ctx, entry, () => this.draft(principal, transactionId, amount, reason, 'operator'));
+    const draft = await this.audit.recordingRefusals(ctx, entry, async () =>
+      this.draft(await this.ledger.getEntry(principal, transactionId), amount, reason, principal.sub, 'operator'),
+    );
     return this.audit.run(ctx, entry, async (tx) => {
       const created = await this.repo.insert(tx, draft);
       return { result: created, after: { refundRequestId: created.id, amount: created.amount, status: created.status } };
@@ -158,9 +195,8 @@ export class RefundService {
     return request;
   }
 
-  /** Checks what the ledger will check again at approval: the requester sees the transaction, and it can be refunded. */
-  private async draft(principal: Principal, transactionId: string, amount: bigint | undefined, reason: string, byRole: string) {
-    const entry = await this.ledger.getEntry(principal, transactionId);
+  /** Checks what the ledger will check again at approval: the transaction (one the requester sees) can be refunded. */
+  private draft(entry: LedgerEntry, amount: bigint | undefined, reason: string, requestedBy: string, byRole: string): NewRefundRequest {
     const original = entry.transfer;
     if (original.type === 'refund') throw new Unprocessable('not_refundable', 'A refund cannot itself be refunded');
     const remaining = original.status === 'completed' ? original.amount - original.refundedAmount : 0n;
@@ -172,13 +208,13 @@ export class RefundService {
     }
     return {
       id: newId('rfr'),
-      transactionId,
+      transactionId: entry.id,
       transferId: original.id,
       customerId: entry.walletUserId,
       amount: requested,
       currency: original.currency,
       reason,
-      requestedBy: principal.sub,
+      requestedBy,
       requestedByRole: byRole,
     };
   }
