@@ -1,9 +1,9 @@
-import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { toJson } from '../../http/api';
 import { toAgentPaymentView } from '../../modules/agent';
 import { AppError } from '../../shared/errors';
 import type { AgentAccount, McpServices } from './agent-account';
+import { mcpSdk } from './mcp-sdk';
 import { balanceOf } from './mcp.tools';
 
 export const RECENT_PAYMENTS_URI = 'ocp://payments/recent';
@@ -16,6 +16,7 @@ const walletUri = (id: string) => `ocp://wallets/${id}`;
  * found", the same answer as for one that does not exist.
  */
 export function registerOcpResources(server: McpServer, account: AgentAccount, services: McpServices): void {
+  const { McpError, ErrorCode, ResourceTemplate } = mcpSdk();
   server.registerResource(
     'wallet',
     new ResourceTemplate('ocp://wallets/{id}', {
@@ -52,6 +53,7 @@ async function readable<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
+    const { McpError, ErrorCode } = mcpSdk();
     if (error instanceof AppError) throw new McpError(ErrorCode.InvalidRequest, `${error.code}: ${error.message}`);
     throw error;
   }

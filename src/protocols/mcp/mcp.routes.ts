@@ -1,5 +1,3 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Express, Request, RequestHandler } from 'express';
 import { assertCleanInput } from '../../http/input-guard';
 import type { Logger } from '../../infra/logger';
@@ -8,6 +6,7 @@ import { Forbidden, Unauthorized } from '../../shared/errors';
 import { hasPermission } from '../../shared/principal';
 import { AgentAccount, type McpServices } from './agent-account';
 import { checkoutTools, type CheckoutToolDeps } from './checkout.tools';
+import { mcpSdk } from './mcp-sdk';
 import { registerOcpResources } from './mcp.resources';
 import { registerOcpTools, type McpToolRegistrar } from './mcp.tools';
 import { requestRefundTool } from './request-refund.tool';
@@ -90,6 +89,7 @@ export function mountMcp(app: Express, deps: McpDeps): void {
   const serve: RequestHandler = async (req, res, next) => {
     try {
       const account = new AgentAccount(deps.services, req.principal!);
+      const { McpServer, StreamableHTTPServerTransport } = mcpSdk();
       const server = new McpServer({ name: 'ocp', title: 'Open Commerce Protocol', version: MCP_SERVER_VERSION });
       const context = { account, services: deps.services, idempotency: deps.idempotency, logger: deps.logger };
       for (const register of registrars) register(server, context);

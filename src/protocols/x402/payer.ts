@@ -1,8 +1,5 @@
 import { getAddress, isAddress } from 'ethers';
-import { x402Client, x402HTTPClient } from '@x402/core/client';
-import { decodePaymentResponseHeader } from '@x402/core/http';
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
-import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import type { AgentX402Payment, AgentX402Service } from '../../modules/agent';
 import type { Eip3009SettlementService, Eip3009SigningService } from '../../modules/web3';
 import { Unprocessable } from '../../shared/errors';
@@ -10,6 +7,7 @@ import type { Principal } from '../../shared/principal';
 import type { Transaction } from '../../shared/transaction';
 import { outgoingRequest, type OutgoingLimits } from './outgoing';
 import { createVaultX402Signer } from './vault-signer';
+import { x402ClientSdk } from './x402-client-sdk';
 
 export interface PayRequest {
   url: string;
@@ -78,6 +76,7 @@ export class X402Payer {
     // The wallet is the owner's; the policy the owner set names it for this agent.
     const owner: Principal = { sub: authorization.ownerId, role: 'user', permissions: [] };
     const signer = await createVaultX402Signer(this.signing, owner, authorization.web3WalletId);
+    const { registerExactEvmScheme, x402Client, x402HTTPClient } = x402ClientSdk();
     // OCP's policy decides what may be spent; the SDK's own USD spend caps do not know these tokens.
     const client = registerExactEvmScheme(new x402Client(() => chosen).setSpendControls(false), { signer });
     const payload = await client.createPaymentPayload(challenge);
@@ -104,6 +103,7 @@ export class X402Payer {
     } catch {
       body = undefined;
     }
+    const { x402Client, x402HTTPClient } = x402ClientSdk();
     try {
       return new x402HTTPClient(new x402Client()).getPaymentRequiredResponse((name) => response.headers[name.toLowerCase()], body);
     } catch {
@@ -145,7 +145,7 @@ export class X402Payer {
 function settlementHash(header: string | undefined): string | null {
   if (!header) return null;
   try {
-    const transaction = decodePaymentResponseHeader(header).transaction;
+    const transaction = x402ClientSdk().decodePaymentResponseHeader(header).transaction;
     return /^0x[0-9a-fA-F]{64}$/.test(transaction) ? transaction : null;
   } catch {
     return null;
