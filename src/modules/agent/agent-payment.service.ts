@@ -7,7 +7,7 @@ import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { LedgerService } from '../ledger';
 import type { Outbox } from '../../shared/outbox';
 import { DuplicateCheckoutPayment, type AgentPayment, type AgentPaymentRepository, type AuditEntry } from './agent-payment.repository';
-import { approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
+import { approvalDeclined, approvalExpired, approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
 import type { Agent, AgentRepository } from './agent.repository';
 import { checkBudgets, checkStaticRules, needsApproval, spendPeriods } from './policy';
 
@@ -148,13 +148,17 @@ export class AgentPaymentService {
   /** Errors: approval_not_found (404), approval_expired (409), approval_not_pending (409). */
   async decline(owner: Principal, paymentId: string): Promise<AgentPayment> {
     await this.ownedPending(owner, paymentId);
-    return this.db.transaction(async (tx) => {
-      const declined = await this.payments.closePending(tx, paymentId, 'declined');
-      if (!declined) throw notPending();
-      if (declined.mandateHash) await this.mandateCheck().release(tx, declined.mandateHash, declined.amount);
-      await this.payments.appendAudit(tx, audit(declined, 'declined', null, 'declined by the owner'));
-      return declined;
+    const { declined, told } = await this.db.transaction(async (tx) => {
+      const closed = await this.payments.closePending(tx, paymentId, 'declined');
+      if (!closed) throw notPending();
+      if (closed.mandateHash) await this.mandateCheck().release(tx, closed.mandateHash, closed.amount);
+      await this.payments.appendAudit(tx, audit(closed, 'declined', null, 'declined by the owner'));
+      const event = approvalDeclined(closed);
+      await this.outbox.enqueue(tx, [event]);
+      return { declined: closed, told: event };
     });
+    this.events.publish([told]);
+    return declined;
   }
 
   /** The owner's payments waiting for approval; those past their window are expired first. */
@@ -297,12 +301,17 @@ export class AgentPaymentService {
   }
 
   private async expireDue(ownerId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    const told = await this.db.transaction(async (tx) => {
+      const events = [];
       for (const expired of await this.payments.expireDue(tx, ownerId, new Date())) {
         if (expired.mandateHash) await this.mandateCheck().release(tx, expired.mandateHash, expired.amount);
         await this.payments.appendAudit(tx, audit(expired, 'expired', null, 'not approved in time'));
+        events.push(approvalExpired(expired));
       }
+      await this.outbox.enqueue(tx, events);
+      return events;
     });
+    this.events.publish(told);
   }
 
   private async actingAgent(principal: Principal): Promise<Agent> {
