@@ -19,7 +19,7 @@ import { createLedgerService } from './modules/ledger';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
 import { createA2aStorage } from './modules/a2a';
-import { followApprovals } from './protocols/a2a';
+import { followApprovals, TaskPusher } from './protocols/a2a';
 import { createWalletModule } from './modules/wallet';
 import {
   createApplePayService,
@@ -163,9 +163,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const ap2 = createAp2Module({ ownerKeys: agents.mandates, merchantSigning: merchants.signing, usedMandates: merchants.usedMandates });
 
   // The A2A server's tasks and payment requests (src/protocols/a2a), in this database.
-  const a2a = createA2aStorage(db);
-  // A receive-payment task waiting for the owner completes when the owner approves its payment.
-  followApprovals(events, a2a.tasks);
+  const a2a = createA2aStorage(db, encryptor);
+  // Task changes are pushed to the configs agents set, under the webhook sender's outgoing rules.
+  const a2aPusher = new TaskPusher(a2a.pushConfigs, webhooks.outgoing, logger);
+  // A receive-payment task waiting for the owner ends when the owner approves or declines its
+  // payment, or the approval expires; and is pushed.
+  followApprovals(events, a2a.tasks, (owner, task) => a2aPusher.push(owner, task));
 
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
@@ -211,6 +214,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     checkoutCompletion,
     ap2,
     a2a,
+    a2aPush: { pusher: a2aPusher, urlProblem: webhooks.outgoing.urlProblem },
     paymentSessions,
     applePay,
     googlePay,
