@@ -43,6 +43,10 @@ const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 // Instances may restart more often than hourly: the first purge comes sooner.
 const HOUSEKEEPING_FIRST_RUN_MS = 60_000;
+// Approvals whose window passed are expired within a minute, so what waits on them (an A2A task)
+// ends without the owner looking; a batch at a time.
+const APPROVAL_EXPIRY_INTERVAL_MS = 60_000;
+const APPROVAL_EXPIRY_BATCH_MAX = 100;
 
 export interface ContainerOverrides {
   db?: Database;
@@ -189,6 +193,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   const idempotencyPurge = new Periodic('idempotency purge', () => idempotency.purgeExpired(), logger);
   idempotencyPurge.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
+  const approvalExpiry = new Periodic('approval expiry', () => agents.payments.expireOverdue(APPROVAL_EXPIRY_BATCH_MAX), logger);
+  approvalExpiry.start(APPROVAL_EXPIRY_INTERVAL_MS);
 
   const services = {
     auth,
@@ -247,6 +253,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       await idempotencyPurge.stop();
+      await approvalExpiry.stop();
       idempotency.stopRenewals();
       await funding.autoTopUp.idle();
       await funding.cardRefunds.stop();

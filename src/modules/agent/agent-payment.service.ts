@@ -300,18 +300,33 @@ export class AgentPaymentService {
     return payment;
   }
 
-  private async expireDue(ownerId: string): Promise<void> {
-    const told = await this.db.transaction(async (tx) => {
-      const events = [];
-      for (const expired of await this.payments.expireDue(tx, ownerId, new Date())) {
-        if (expired.mandateHash) await this.mandateCheck().release(tx, expired.mandateHash, expired.amount);
-        await this.payments.appendAudit(tx, audit(expired, 'expired', null, 'not approved in time'));
-        events.push(approvalExpired(expired));
-      }
-      await this.outbox.enqueue(tx, events);
-      return events;
-    });
+  /**
+   * The sweep: expires up to `batchMax` pending payments of any owner whose approval window has
+   * passed, so what waits on them (an A2A task) ends without the owner looking. True when more may
+   * be waiting. Errors: only the database's.
+   */
+  async expireOverdue(batchMax: number): Promise<boolean> {
+    const told = await this.db.transaction(async (tx) =>
+      this.closeExpired(tx, await this.payments.expireOverdue(tx, new Date(), batchMax)),
+    );
     this.events.publish(told);
+    return told.length === batchMax;
+  }
+
+  private async expireDue(ownerId: string): Promise<void> {
+    const told = await this.db.transaction(async (tx) => this.closeExpired(tx, await this.payments.expireDue(tx, ownerId, new Date())));
+    this.events.publish(told);
+  }
+
+  /** What an expiry releases and records, in its transaction; the events to publish after it commits. */
+  private async closeExpired(tx: Transaction, expired: AgentPayment[]) {
+    const events = expired.map(approvalExpired);
+    for (const payment of expired) {
+      if (payment.mandateHash) await this.mandateCheck().release(tx, payment.mandateHash, payment.amount);
+      await this.payments.appendAudit(tx, audit(payment, 'expired', null, 'not approved in time'));
+    }
+    await this.outbox.enqueue(tx, events);
+    return events;
   }
 
   private async actingAgent(principal: Principal): Promise<Agent> {

@@ -156,14 +156,12 @@ describe('A2A push notifications', () => {
     expect(await balanceOf(t, payee.walletId)).toBe(0n);
   });
 
-  it('when the approval expires, then the task fails naming why and is pushed', async () => {
+  it('when the approval expires, then the sweep fails the task naming why, without the owner looking, and pushes it', async () => {
     const { payer, payee, r, task, paymentId } = await pendingPayment();
-    // The approval window passes (the test moves it instead of waiting a day); the owner's next
-    // look at the approvals expires it.
+    // The approval window passes (the test moves it instead of waiting a day), and the sweep that
+    // the container runs every minute runs now.
     await t.container.db.query(`UPDATE agent_payments SET expires_at = now() - interval '1 second' WHERE id = $1`, [paymentId]);
-    const listed = await t.http().get('/api/v1/agents/approvals').set(payer.owner.auth);
-    expect(listed.status).toBe(200);
-    expect(listed.body.data).toEqual([]);
+    expect(await t.container.services.agents.payments.expireOverdue(100)).toBe(false);
 
     const pushed = await r.waitFor(stateIs(task, TaskState.TASK_STATE_FAILED));
     expect(statusData(pushed.task)).toEqual({ error: { code: 'approval_expired', message: expect.stringContaining('approval window') } });

@@ -75,6 +75,30 @@ describe('agent events through webhooks and the audit log', () => {
     ]);
   });
 
+  it('when approvals are overdue, then the sweep expires them a batch at a time, each once, and leaves the others pending', async () => {
+    const payer = await registerAgent(t, { funds: 1_000, policy: { approvalThreshold: '100' } });
+    const payee = await registerAgent(t);
+    const ids: string[] = [];
+    for (const amount of ['150', '160', '170']) {
+      ids.push((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount, currency: 'USD' })).body.id as string);
+    }
+    const [first, second, waiting] = ids as [string, string, string];
+    await t.container.db.query(`UPDATE agent_payments SET expires_at = now() - interval '1 second' WHERE id = ANY($1)`, [[first, second]]);
+    const told: string[] = [];
+    t.container.events.subscribe('agent.approval.expired', (e) => void told.push((e.data as { paymentId: string }).paymentId));
+    const sweep = () => t.container.services.agents.payments.expireOverdue(1);
+    expect(await sweep()).toBe(true);
+    expect(await sweep()).toBe(true);
+    expect(await sweep()).toBe(false);
+    expect(told.sort()).toEqual([first, second].sort());
+    const { rows } = await t.container.db.query<{ id: string; status: string }>(
+      'SELECT id, status FROM agent_payments WHERE id = ANY($1) ORDER BY amount',
+      [ids],
+    );
+    expect(rows.map((r) => r.status)).toEqual(['expired', 'expired', 'pending_approval']);
+    expect(rows[2]!.id).toBe(waiting);
+  });
+
   it('when anyone tries to change the audit log, then the database refuses', async () => {
     const agent = await registerAgent(t, { funds: 100, policy: { maxPerTransaction: '1' } });
     const payee = await registerAgent(t);

@@ -1,6 +1,8 @@
--- A2A push notifications (issue #17 item 3, docs/a2a.md): the push-notification configs an agent
--- sets on its own A2A tasks, kept in OCP's database so they survive a restart and every instance of
--- a deployment pushes the same task changes.
+-- A2A push notifications and the approval-expiry sweep (issue #17 item 3, docs/a2a.md).
+--
+-- a2a_push_configs: the push-notification configs (A2A v1.0) an agent sets on its own A2A tasks,
+-- kept in OCP's database so they survive a restart and every instance of a deployment pushes the
+-- same task changes.
 --
 -- A config belongs to the agent that set it (owner_agent_id): every read filters on it, and the
 -- pusher looks configs up with the task's owner, so another agent's configs are never read or used.
@@ -21,3 +23,8 @@ CREATE TABLE a2a_push_configs (
   updated_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
   UNIQUE (owner_agent_id, task_id, config_id)
 );
+
+-- The approval-expiry sweep (AgentPaymentService.expireOverdue, every minute): pending payments of
+-- any owner whose window has passed, found without scanning every payment. Once expired, an A2A task
+-- waiting on one fails and is pushed without its owner having to look.
+CREATE INDEX agent_payments_pending_expiry_idx ON agent_payments (expires_at) WHERE status = 'pending_approval';
