@@ -85,7 +85,7 @@ export interface AppDeps {
     /** Completes OCP merchants' UCP checkouts, paying with the OCP wallet handler. */
     checkoutCompletion: CheckoutCompletionService;
     ap2: Ap2Module;
-    /** Where the A2A server keeps its tasks and payment requests. */
+    /** Where the A2A server keeps its tasks, payment requests and push-notification configs. */
     a2a: A2aStorage;
     /** Pushes A2A task changes, and the URL check push-notification configs pass when set. */
     a2aPush: { pusher: TaskPusher; urlProblem: (url: string) => string | null };

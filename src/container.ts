@@ -166,7 +166,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // UCP's AP2 extension: checkout mandates signed by owners' registered keys, over checkouts merchants signed.
   const ap2 = createAp2Module({ ownerKeys: agents.mandates, merchantSigning: merchants.signing, usedMandates: merchants.usedMandates });
 
-  // The A2A server's tasks and payment requests (src/protocols/a2a), in this database.
+  // The A2A server's tasks, payment requests and push-notification configs (src/protocols/a2a), in this database.
   const a2a = createA2aStorage(db, encryptor);
   // Task changes are pushed to the configs agents set, under the webhook sender's outgoing rules.
   const a2aPusher = new TaskPusher(a2a.pushConfigs, webhooks.outgoing, logger);
