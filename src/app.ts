@@ -34,7 +34,7 @@ import type { Ap2Module } from './protocols/ucp/ap2';
 import { MCP_PATH, mountMcp } from './protocols/mcp';
 import { x402FacilitatorRoutes, x402McpTools, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
 import type { A2aStorage } from './modules/a2a';
-import { mountA2aServer } from './protocols/a2a';
+import { mountA2aServer, type TaskPusher } from './protocols/a2a';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -87,8 +87,10 @@ export interface AppDeps {
     /** Completes OCP merchants' UCP checkouts, paying with the OCP wallet handler. */
     checkoutCompletion: CheckoutCompletionService;
     ap2: Ap2Module;
-    /** Where the A2A server keeps its tasks and payment requests. */
+    /** Where the A2A server keeps its tasks, payment requests and push-notification configs. */
     a2a: A2aStorage;
+    /** Pushes A2A task changes, and the URL check push-notification configs pass when set. */
+    a2aPush: { pusher: TaskPusher; urlProblem: (url: string) => string | null };
     applePay: ApplePayService;
     googlePay: GooglePayService;
     admin: AdminModule;
@@ -236,6 +238,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     idempotency: services.idempotency,
     tasks: services.a2a.tasks,
     paymentRequests: services.a2a.paymentRequests,
+    push: { configs: services.a2a.pushConfigs, ...services.a2aPush },
     card: { publicBaseUrl: config.PUBLIC_BASE_URL, version: '1.0.0' },
     paymentLimit: limits.payment,
   });

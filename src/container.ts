@@ -19,7 +19,7 @@ import { createLedgerService } from './modules/ledger';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
 import { createA2aStorage } from './modules/a2a';
-import { followApprovals } from './protocols/a2a';
+import { followApprovals, TaskPusher } from './protocols/a2a';
 import { createWalletModule } from './modules/wallet';
 import {
   createApplePayService,
@@ -43,6 +43,10 @@ const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 // Instances may restart more often than hourly: the first purge comes sooner.
 const HOUSEKEEPING_FIRST_RUN_MS = 60_000;
+// Approvals whose window passed are expired within a minute, so what waits on them (an A2A task)
+// ends without the owner looking; a batch at a time.
+const APPROVAL_EXPIRY_INTERVAL_MS = 60_000;
+const APPROVAL_EXPIRY_BATCH_MAX = 100;
 
 export interface ContainerOverrides {
   db?: Database;
@@ -162,10 +166,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // UCP's AP2 extension: checkout mandates signed by owners' registered keys, over checkouts merchants signed.
   const ap2 = createAp2Module({ ownerKeys: agents.mandates, merchantSigning: merchants.signing, usedMandates: merchants.usedMandates });
 
-  // The A2A server's tasks and payment requests (src/protocols/a2a), in this database.
-  const a2a = createA2aStorage(db);
-  // A receive-payment task waiting for the owner completes when the owner approves its payment.
-  followApprovals(events, a2a.tasks);
+  // The A2A server's tasks, payment requests and push-notification configs (src/protocols/a2a), in this database.
+  const a2a = createA2aStorage(db, encryptor);
+  // Task changes are pushed to the configs agents set, under the webhook sender's outgoing rules.
+  const a2aPusher = new TaskPusher(a2a.pushConfigs, webhooks.outgoing, logger);
+  // A receive-payment task waiting for the owner ends when the owner approves or declines its
+  // payment, or the approval expires; and is pushed.
+  followApprovals(events, a2a.tasks, (owner, task) => a2aPusher.push(owner, task));
 
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
@@ -186,6 +193,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   const idempotencyPurge = new Periodic('idempotency purge', () => idempotency.purgeExpired(), logger);
   idempotencyPurge.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
+  const approvalExpiry = new Periodic('approval expiry', () => agents.payments.expireOverdue(APPROVAL_EXPIRY_BATCH_MAX), logger);
+  approvalExpiry.start(APPROVAL_EXPIRY_INTERVAL_MS);
 
   const services = {
     auth,
@@ -212,6 +221,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     checkoutCompletion,
     ap2,
     a2a,
+    a2aPush: { pusher: a2aPusher, urlProblem: webhooks.outgoing.urlProblem },
     paymentSessions,
     applePay,
     googlePay,
@@ -244,6 +254,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       await idempotencyPurge.stop();
+      await approvalExpiry.stop();
       idempotency.stopRenewals();
       await funding.autoTopUp.idle();
       await funding.cardRefunds.stop();

@@ -1,14 +1,24 @@
+import type { Encryptor } from '../../infra/crypto/envelope';
 import type { SqlClient } from '../../infra/db/database';
-import type { A2aTaskRecords, PaymentRequestRecords } from '../../protocols/a2a/ports';
+import type { A2aPushConfigRecords, A2aTaskRecords, PaymentRequestRecords } from '../../protocols/a2a/ports';
+import { SqlA2aPushConfigRepository } from './adapters/sql-a2a-push-config.repository';
 import { SqlA2aTaskRepository } from './adapters/sql-a2a-task.repository';
 import { SqlPaymentRequestRepository } from './adapters/sql-payment-request.repository';
 
 export interface A2aStorage {
   tasks: A2aTaskRecords;
   paymentRequests: PaymentRequestRecords;
+  pushConfigs: A2aPushConfigRecords;
 }
 
-/** Tasks and payment requests in OCP's database (migration 0194), for PGlite and PostgreSQL alike. */
-export function createA2aStorage(db: SqlClient): A2aStorage {
-  return { tasks: new SqlA2aTaskRepository(db), paymentRequests: new SqlPaymentRequestRepository(db) };
+/**
+ * Tasks, payment requests (migration 0194) and push-notification configs (0198, their secrets
+ * encrypted) in OCP's database, for PGlite and PostgreSQL alike.
+ */
+export function createA2aStorage(db: SqlClient, encryptor: Encryptor): A2aStorage {
+  return {
+    tasks: new SqlA2aTaskRepository(db),
+    paymentRequests: new SqlPaymentRequestRepository(db),
+    pushConfigs: new SqlA2aPushConfigRepository(db, encryptor),
+  };
 }

@@ -22,6 +22,12 @@ export const paymentCompleted = (p: AgentPayment) => newEvent('agent.payment.com
 export const approvalRequested = (p: AgentPayment) =>
   newEvent('agent.approval.requested', p.ownerId, { ...paymentSummary(p), expiresAt: p.expiresAt?.toISOString() ?? null });
 
+/** The owner declined a payment that waited for approval: nothing moved, and nothing will. */
+export const approvalDeclined = (p: AgentPayment) => newEvent('agent.approval.declined', p.ownerId, paymentSummary(p));
+
+/** A payment's approval window passed without a decision: nothing moved, and nothing will. */
+export const approvalExpired = (p: AgentPayment) => newEvent('agent.approval.expired', p.ownerId, paymentSummary(p));
+
 /**
  * Every refused attempt, told once, before or inside the ledger. `rule` names the policy rule or
  * mandate check that refused; it is null when the refusal was not the owner's limits.

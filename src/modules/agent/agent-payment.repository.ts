@@ -70,6 +70,11 @@ export interface AgentPaymentRepository {
   closePending(tx: Transaction, id: string, status: 'declined' | 'expired'): Promise<AgentPayment | null>;
   /** Pending payments of an owner whose approval window has passed, moved to expired. */
   expireDue(tx: Transaction, ownerId: string, now: Date): Promise<AgentPayment[]>;
+  /**
+   * Up to `limit` pending payments of any owner whose approval window has passed, moved to expired;
+   * rows another transaction holds are skipped (it is deciding them).
+   */
+  expireOverdue(tx: Transaction, now: Date, limit: number): Promise<AgentPayment[]>;
 
   listByAgent(agentId: string, limit: number, after?: Cursor): Promise<AgentPayment[]>;
   listPendingByOwner(ownerId: string, limit: number, after?: Cursor): Promise<AgentPayment[]>;

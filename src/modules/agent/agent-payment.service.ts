@@ -7,7 +7,7 @@ import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { LedgerService } from '../ledger';
 import type { Outbox } from '../../shared/outbox';
 import { DuplicateCheckoutPayment, type AgentPayment, type AgentPaymentRepository, type AuditEntry } from './agent-payment.repository';
-import { approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
+import { approvalDeclined, approvalExpired, approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
 import type { Agent, AgentRepository } from './agent.repository';
 import { checkBudgets, checkStaticRules, needsApproval, spendPeriods } from './policy';
 
@@ -148,13 +148,17 @@ export class AgentPaymentService {
   /** Errors: approval_not_found (404), approval_expired (409), approval_not_pending (409). */
   async decline(owner: Principal, paymentId: string): Promise<AgentPayment> {
     await this.ownedPending(owner, paymentId);
-    return this.db.transaction(async (tx) => {
-      const declined = await this.payments.closePending(tx, paymentId, 'declined');
-      if (!declined) throw notPending();
-      if (declined.mandateHash) await this.mandateCheck().release(tx, declined.mandateHash, declined.amount);
-      await this.payments.appendAudit(tx, audit(declined, 'declined', null, 'declined by the owner'));
-      return declined;
+    const { declined, told } = await this.db.transaction(async (tx) => {
+      const closed = await this.payments.closePending(tx, paymentId, 'declined');
+      if (!closed) throw notPending();
+      if (closed.mandateHash) await this.mandateCheck().release(tx, closed.mandateHash, closed.amount);
+      await this.payments.appendAudit(tx, audit(closed, 'declined', null, 'declined by the owner'));
+      const event = approvalDeclined(closed);
+      await this.outbox.enqueue(tx, [event]);
+      return { declined: closed, told: event };
     });
+    this.events.publish([told]);
+    return declined;
   }
 
   /** The owner's payments waiting for approval; those past their window are expired first. */
@@ -296,13 +300,33 @@ export class AgentPaymentService {
     return payment;
   }
 
+  /**
+   * The sweep: expires up to `batchMax` pending payments of any owner whose approval window has
+   * passed, so what waits on them (an A2A task) ends without the owner looking. True when more may
+   * be waiting. Errors: only the database's.
+   */
+  async expireOverdue(batchMax: number): Promise<boolean> {
+    const told = await this.db.transaction(async (tx) =>
+      this.closeExpired(tx, await this.payments.expireOverdue(tx, new Date(), batchMax)),
+    );
+    this.events.publish(told);
+    return told.length === batchMax;
+  }
+
   private async expireDue(ownerId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      for (const expired of await this.payments.expireDue(tx, ownerId, new Date())) {
-        if (expired.mandateHash) await this.mandateCheck().release(tx, expired.mandateHash, expired.amount);
-        await this.payments.appendAudit(tx, audit(expired, 'expired', null, 'not approved in time'));
-      }
-    });
+    const told = await this.db.transaction(async (tx) => this.closeExpired(tx, await this.payments.expireDue(tx, ownerId, new Date())));
+    this.events.publish(told);
+  }
+
+  /** What an expiry releases and records, in its transaction; the events to publish after it commits. */
+  private async closeExpired(tx: Transaction, expired: AgentPayment[]) {
+    const events = expired.map(approvalExpired);
+    for (const payment of expired) {
+      if (payment.mandateHash) await this.mandateCheck().release(tx, payment.mandateHash, payment.amount);
+      await this.payments.appendAudit(tx, audit(payment, 'expired', null, 'not approved in time'));
+    }
+    await this.outbox.enqueue(tx, events);
+    return events;
   }
 
   private async actingAgent(principal: Principal): Promise<Agent> {

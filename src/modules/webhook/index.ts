@@ -1,6 +1,6 @@
 // The webhook module's public surface: the container builds it (its outbox implements the shared
 // Outbox port that other modules write events to) and the app mounts its routes.
-export { createWebhookModule } from './webhook.module';
+export { createWebhookModule, type OutgoingPost } from './webhook.module';
 export { webhookRoutes } from './webhook.routes';
 export type { WebhookService } from './webhook.service';
 // The outgoing-URL safety, for other edges that fetch URLs callers give (x402 payments).

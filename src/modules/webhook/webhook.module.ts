@@ -9,10 +9,11 @@ import { SqlWebhookEndpointRepository } from './adapters/sql-webhook-endpoint.re
 import { WebhookDeliveryRetention } from './delivery-retention';
 import { WebhookDeliveryWorker } from './delivery-worker';
 import { EndpointBreaker } from './endpoint-breaker';
-import { httpWebhookSender } from './http-webhook-sender';
+import { httpWebhookSender, type WebhookSender } from './http-webhook-sender';
 import { createWebhookMetrics } from './webhook.metrics';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhookService } from './webhook.service';
+import { webhookUrlProblem, type WebhookUrlPolicy } from './webhook-url';
 
 export const WEBHOOK_ENDPOINTS_PER_OWNER_MAX = 20;
 export const WEBHOOK_PURGE_BATCH_SIZE = 1000;
@@ -35,10 +36,18 @@ export function createWebhookModule(deps: {
   const { config, db, logger, metrics } = deps;
   const encryptor = deps.encryptor ?? new Encryptor(config.ENCRYPTION_KEYS);
   const store = new SqlWebhookDeliveryStore(db);
-  const service = new WebhookService(new SqlWebhookEndpointRepository(db), encryptor, logger, {
+  const urlPolicy: WebhookUrlPolicy = {
     allowLocalHttp: config.NODE_ENV !== 'production',
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+  };
+  const service = new WebhookService(new SqlWebhookEndpointRepository(db), encryptor, logger, {
+    ...urlPolicy,
     endpointsPerOwnerMax: WEBHOOK_ENDPOINTS_PER_OWNER_MAX,
+  });
+  const sender = httpWebhookSender({
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    lookup: deps.lookup,
   });
   const metricsOfWebhooks = createWebhookMetrics(metrics.registry, store, logger);
   const breaker = new EndpointBreaker(
@@ -51,32 +60,32 @@ export function createWebhookModule(deps: {
     logger,
     metricsOfWebhooks,
   );
-  const worker = new WebhookDeliveryWorker(
-    store,
-    encryptor,
-    httpWebhookSender({
-      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-      allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
-      lookup: deps.lookup,
-    }),
-    logger,
-    metricsOfWebhooks,
-    breaker,
-    {
-      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-      batchSize: config.WEBHOOK_BATCH_SIZE,
-      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-      backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
-      backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
-      endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
-      inFlightMax: config.WEBHOOK_IN_FLIGHT_MAX,
-    },
-  );
+  const worker = new WebhookDeliveryWorker(store, encryptor, sender, logger, metricsOfWebhooks, breaker, {
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    batchSize: config.WEBHOOK_BATCH_SIZE,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+    backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+    endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    inFlightMax: config.WEBHOOK_IN_FLIGHT_MAX,
+  });
   const retention = new WebhookDeliveryRetention(store, logger, {
     retentionDays: config.WEBHOOK_RETENTION_DAYS,
     batchSize: WEBHOOK_PURGE_BATCH_SIZE,
   });
-  return { service, outbox: new WebhookOutbox(store), worker, retention };
+  // The same outgoing rules for other edges that POST to URLs their callers give (A2A push
+  // notifications): the URL check at registration, and the sender (timeout, no redirects, public
+  // addresses only, checked again at every connection).
+  const outgoing: OutgoingPost = { urlProblem: (url) => webhookUrlProblem(url, urlPolicy), post: sender };
+  return { service, outbox: new WebhookOutbox(store), worker, retention, outgoing };
+}
+
+/** POSTs to a URL a caller registered, under the webhook sender's rules. */
+export interface OutgoingPost {
+  /** Why the URL is refused (private, loopback, not https…), or null. */
+  urlProblem: (url: string) => string | null;
+  /** One attempt; never throws (a failure is `{ ok: false, error }`). */
+  post: WebhookSender;
 }
 
 export type WebhookModule = ReturnType<typeof createWebhookModule>;

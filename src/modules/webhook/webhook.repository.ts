@@ -13,6 +13,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'agent.payment.completed',
   'agent.payment.refused',
   'agent.approval.requested',
+  'agent.approval.declined',
+  'agent.approval.expired',
   'order.created',
 ] as const;
 

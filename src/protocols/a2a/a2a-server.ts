@@ -11,7 +11,9 @@ import { A2A_BASE_PATH, agentCard, deploymentCard, REST_SUFFIX, type CardSetting
 import { OcpCaller } from './caller';
 import { PaymentExecutor } from './payment-executor';
 import { PaymentSkills } from './payment-skills';
-import type { A2aTaskRecords, PaymentRequestRecords } from './ports';
+import type { A2aPushConfigRecords, A2aTaskRecords, PaymentRequestRecords } from './ports';
+import { OcpPushNotificationStore, type PushUrlProblem } from './push-store';
+import type { TaskPusher } from './task-pusher';
 import { OcpTaskStore } from './task-store';
 
 export interface A2aServerDeps {
@@ -20,6 +22,8 @@ export interface A2aServerDeps {
   idempotency: Pick<IdempotencyService, 'storedReply' | 'claim'>;
   tasks: A2aTaskRecords;
   paymentRequests: PaymentRequestRecords;
+  /** Push notifications: the configs agents set on their tasks, the webhook module's URL check, the pusher. */
+  push: { configs: A2aPushConfigRecords; urlProblem: PushUrlProblem; pusher: TaskPusher };
   card: CardSettings;
   /** The payment rate limit, keyed by the calling agent, as on POST /api/v1/a2a/transfers. */
   paymentLimit: RequestHandler;
@@ -82,8 +86,8 @@ export function mountA2aServer(app: Express, api: Api, d: A2aServerDeps): void {
     new OcpTaskStore(d.tasks),
     new PaymentExecutor(skills),
     new DefaultExecutionEventBusManager(),
-    undefined,
-    undefined,
+    new OcpPushNotificationStore(d.push.configs, d.push.urlProblem),
+    d.push.pusher,
     undefined,
     undefined,
     { keepBusAliveStates: [TaskState.TASK_STATE_INPUT_REQUIRED] },
@@ -177,7 +181,9 @@ function document(api: Api): void {
   api.registry.registerPath({
     method: 'post',
     path: `${A2A_BASE_PATH}/{agentId}`,
-    summary: 'A2A JSON-RPC binding for one agent: SendMessage, SendStreamingMessage, GetTask, ListTasks, CancelTask, SubscribeToTask',
+    summary:
+      'A2A JSON-RPC binding for one agent: SendMessage, SendStreamingMessage, GetTask, ListTasks, CancelTask, SubscribeToTask, ' +
+      'Create/Get/List/DeleteTaskPushNotificationConfig',
     ...secured,
     request: { params: agentId, body: rpcBody },
     responses: rpcReplies,
@@ -193,7 +199,8 @@ function document(api: Api): void {
   api.registry.registerPath({
     method: 'post',
     path: `${A2A_BASE_PATH}/{agentId}${REST_SUFFIX}/message:send`,
-    summary: 'A2A HTTP+JSON binding (also message:stream, GET tasks/{id}, GET tasks, POST tasks/{id}:cancel below /rest)',
+    summary:
+      'A2A HTTP+JSON binding (also message:stream, GET tasks/{id}, GET tasks, POST tasks/{id}:cancel, tasks/{id}/pushNotificationConfigs below /rest)',
     ...secured,
     request: {
       params: agentId,

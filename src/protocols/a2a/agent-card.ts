@@ -78,7 +78,7 @@ function card(s: CardSettings, path: string, name: string, description: string, 
     provider: { url: s.publicBaseUrl, organization: 'Open Commerce Protocol' },
     version: s.version,
     documentationUrl: `${s.publicBaseUrl}/docs`,
-    capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
+    capabilities: { streaming: true, pushNotifications: true, extensions: [], extendedAgentCard: false },
     securitySchemes: {
       [SECURITY_SCHEME]: {
         scheme: {

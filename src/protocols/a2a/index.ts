@@ -2,5 +2,14 @@
 // module implements its storage ports over SQL.
 export { mountA2aServer, type A2aServerDeps } from './a2a-server';
 export { followApprovals } from './approval-follower';
+export { TaskPusher } from './task-pusher';
 export { A2A_BASE_PATH, SKILLS, agentCard, deploymentCard, type CardSettings } from './agent-card';
-export type { A2aTaskFilter, A2aTaskRecord, A2aTaskRecords, PaymentRequestRecord, PaymentRequestRecords } from './ports';
+export type {
+  A2aPushConfig,
+  A2aPushConfigRecords,
+  A2aTaskFilter,
+  A2aTaskRecord,
+  A2aTaskRecords,
+  PaymentRequestRecord,
+  PaymentRequestRecords,
+} from './ports';

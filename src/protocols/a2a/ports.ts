@@ -68,3 +68,31 @@ export interface PaymentRequestRecords {
    */
   markPaid(tx: Transaction, id: string, paid: { payerAgentId: string; paymentId: string; at: Date }): Promise<boolean>;
 }
+
+/**
+ * A push-notification config an agent set on one of its tasks (A2A v1.0 TaskPushNotificationConfig),
+ * secrets in clear: the adapter keeps the token and credentials encrypted at rest.
+ */
+export interface A2aPushConfig {
+  /** The agent that set it: the task's owner, the only one that reads it or is pushed for it. */
+  ownerAgentId: string;
+  taskId: string;
+  configId: string;
+  url: string;
+  /** Sent as X-A2A-Notification-Token; '' when none. */
+  token: string;
+  /** Sent as `Authorization: <scheme> <credentials>`. */
+  authentication: { scheme: string; credentials: string } | null;
+}
+
+/** Errors: only the database's. */
+export interface A2aPushConfigRecords {
+  /**
+   * Inserts the config, or replaces the one with the same owner, task and config id; false (nothing
+   * written) when the task already has `perTaskMax` other configs of this owner.
+   */
+  save(config: A2aPushConfig, perTaskMax: number): Promise<boolean>;
+  /** The owner's configs of the task, oldest first. */
+  list(ownerAgentId: string, taskId: string): Promise<A2aPushConfig[]>;
+  delete(ownerAgentId: string, taskId: string, configId: string): Promise<void>;
+}

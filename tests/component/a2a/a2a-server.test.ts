@@ -43,7 +43,7 @@ describe('A2A server (agent cards, JSON-RPC, HTTP+JSON) over the agent payment s
       value: { scheme: 'Bearer', bearerFormat: 'JWT' },
     });
     expect(card.securityRequirements).toEqual([{ schemes: { ocpAgentToken: { list: [] } } }]);
-    expect(card.capabilities).toMatchObject({ streaming: true, pushNotifications: false });
+    expect(card.capabilities).toMatchObject({ streaming: true, pushNotifications: true });
 
     const deployment = await fetch(`${baseUrl}/.well-known/agent-card.json`);
     expect(deployment.status).toBe(200);

@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { Role, type Message, type Task } from '@a2a-js/sdk';
+import { Role, StreamResponse, type Message, type Task } from '@a2a-js/sdk';
 import { ClientFactory, JsonRpcTransportFactory, RestTransportFactory, type Client } from '@a2a-js/sdk/client';
 import type { TestApp } from '../../support/test-app';
 
@@ -74,4 +74,62 @@ export function statusData(task: Task): Record<string, unknown> {
   const part = task.status?.message?.parts.find((p) => p.content?.$case === 'data');
   if (part?.content?.$case !== 'data') throw new Error(`no data in status: ${JSON.stringify(task.status)}`);
   return part.content.value as Record<string, unknown>;
+}
+
+export interface ReceivedPush {
+  headers: IncomingHttpHeaders;
+  /** The pushed StreamResponse's task. */
+  task: Task;
+}
+
+export interface PushReceiver {
+  url: string;
+  pushes: ReceivedPush[];
+  /** Requests that arrived and have not been answered (a hanging receiver holds them). */
+  waiting: () => number;
+  /** Waits until a push satisfies `match`, failing after `timeoutMs`. */
+  waitFor: (match: (push: ReceivedPush) => boolean, timeoutMs?: number) => Promise<ReceivedPush>;
+  /** Answers what a hanging receiver holds, and stops listening. */
+  close: () => Promise<void>;
+}
+
+/**
+ * A push-notification receiver on 127.0.0.1: answers 200, 500, or never (`hang`, until close).
+ * Bodies are parsed with the SDK's StreamResponse, as an A2A client would.
+ */
+export async function startPushReceiver(answer: 200 | 500 | 'hang' = 200): Promise<PushReceiver> {
+  const pushes: ReceivedPush[] = [];
+  const held: ServerResponse[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const response = StreamResponse.fromJSON(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      // OCP pushes the whole task: anything else is refused, and the waiting test fails naming what came.
+      if (response.payload?.$case !== 'task') return void res.writeHead(400).end();
+      pushes.push({ headers: req.headers, task: response.payload.value });
+      if (answer === 'hang') held.push(res);
+      else res.writeHead(answer).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/a2a-push`;
+  const waitFor = async (match: (push: ReceivedPush) => boolean, timeoutMs = 5_000) => {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+      const found = pushes.find(match);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`no matching push within ${timeoutMs} ms; got ${JSON.stringify(pushes.map((p) => p.task.status?.state))}`);
+  };
+  return {
+    url,
+    pushes,
+    waiting: () => held.filter((res) => !res.writableEnded).length,
+    waitFor,
+    close: () => {
+      for (const res of held) res.writeHead(200).end();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { Encryptor } from '../../../src/infra/crypto/envelope';
 import { rotateKeys } from '../../../src/infra/crypto/reencrypt';
 import { PgliteDatabase } from '../../../src/infra/db/pglite';
 import { seedDataDir } from '../../support/pglite-snapshot';
+import { registerAgent } from '../../support/agents';
 import { runScript } from '../../support/run-script';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
@@ -27,10 +28,11 @@ describe('key rotation (npm run keys:rotate)', () => {
     const chainKeys = await t.container.db.query<{ id: string; ct: string }>(
       'SELECT wallet_id AS id, key_ciphertext AS ct FROM web3_vault_keys',
     );
-    return [...vault.rows, ...hooks.rows, ...chainKeys.rows];
+    const pushConfigs = await t.container.db.query<{ id: string; ct: string }>('SELECT id, secrets_ciphertext AS ct FROM a2a_push_configs');
+    return [...vault.rows, ...hooks.rows, ...chainKeys.rows, ...pushConfigs.rows];
   }
 
-  it('when a new key is put first and rotation runs, then every token, webhook secret and chain key is under the new key and still decrypts', async () => {
+  it('when a new key is put first and rotation runs, then every token, webhook secret, chain key and A2A push secret is under the new key and still decrypts', async () => {
     const alice = await registerUser(t);
     for (let i = 0; i < 3; i++) {
       expect((await t.http().post('/api/v1/tokens').set(alice.auth).send({ type: 'card', data: CARD })).status).toBe(201);
@@ -43,8 +45,11 @@ describe('key rotation (npm run keys:rotate)', () => {
     expect(hook.status).toBe(201);
     const chainWallet = await t.http().post('/api/v1/web3/wallets').set(alice.auth).send({});
     expect(chainWallet.status).toBe(201);
+    const agent = await registerAgent(t, { owner: alice });
+    const push = { ownerAgentId: agent.id, taskId: 'task-1', configId: 'c1', url: 'https://push.example.com/a2a', token: 'push-token-1' };
+    expect(await t.container.services.a2a.pushConfigs.save({ ...push, authentication: null }, 5)).toBe(true);
     const before = await envelopes();
-    expect(before.length).toBe(5);
+    expect(before.length).toBe(6);
     expect(before.every((e) => e.ct.startsWith('v1.old.'))).toBe(true);
 
     const results = await rotateKeys(t.container.db, new Encryptor([NEW, OLD]));
@@ -52,6 +57,7 @@ describe('key rotation (npm run keys:rotate)', () => {
       { table: 'token_vault', rotated: 3, failed: 0 },
       { table: 'webhook_endpoints', rotated: 1, failed: 0 },
       { table: 'web3_vault_keys', rotated: 1, failed: 0 },
+      { table: 'a2a_push_configs', rotated: 1, failed: 0 },
     ]);
 
     const onlyNew = new Encryptor([NEW]);
@@ -60,9 +66,10 @@ describe('key rotation (npm run keys:rotate)', () => {
     const plain = after.map((e) => onlyNew.decrypt(e.ct, e.id).toString());
     expect(plain.filter((p) => p.includes('4242424242424242'))).toHaveLength(3);
     expect(plain).toContain(hook.body.secret);
+    expect(plain.filter((p) => p.includes('push-token-1'))).toHaveLength(1);
 
     // A second run finds nothing left to do.
-    expect((await rotateKeys(t.container.db, new Encryptor([NEW, OLD]))).map((r) => r.rotated)).toEqual([0, 0, 0]);
+    expect((await rotateKeys(t.container.db, new Encryptor([NEW, OLD]))).map((r) => r.rotated)).toEqual([0, 0, 0, 0]);
   });
 
   it('when a row was written under a key that is no longer configured, then it is counted as failed and left unchanged', async () => {

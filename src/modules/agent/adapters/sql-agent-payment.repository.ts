@@ -160,6 +160,21 @@ export class SqlAgentPaymentRepository implements AgentPaymentRepository {
     return rows.map(toPayment);
   }
 
+  async expireOverdue(tx: Transaction, now: Date, limit: number) {
+    // MATERIALIZED: as `id IN (SELECT … LIMIT)` the subquery may run again per row and the LIMIT
+    // no longer bounds the batch; a materialized CTE is chosen (and locked) once.
+    const { rows } = await sqlOf(tx).query<PaymentRow>(
+      `WITH due AS MATERIALIZED (
+         SELECT id FROM agent_payments WHERE status = 'pending_approval' AND expires_at <= $1
+          ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE agent_payments p SET status = 'expired', decided_at = now()
+         FROM due WHERE p.id = due.id AND p.status = 'pending_approval'
+       RETURNING p.*`,
+      [now, limit],
+    );
+    return rows.map(toPayment);
+  }
+
   async listByAgent(agentId: string, limit: number, after?: Cursor) {
     return this.page('agent_id = $1', [agentId], limit, after);
   }
