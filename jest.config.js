@@ -12,6 +12,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(pkijs|asn1js|bytestreamjs|@peculiar|@noble|jose)/)'],
   // Migrates one PGlite and dumps it; each file's database starts from that dump (tests/support/pglite-snapshot.ts).
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  runtime: '<rootDir>/tests/support/code-cache-runtime.js',
   // Two cores: one worker each. Every test file builds its own database, so files run in parallel safely.
   maxWorkers: 2,
   // Each test file leaves ~20 MB behind in its worker (Jest's own test context is kept by timers
