@@ -35,7 +35,7 @@ export interface McpDeps {
 const PAYING_TOOLS = ['pay', 'issue_payment_credential', 'complete_checkout'];
 
 /**
- * The MCP server (streamable HTTP, protocol 2025-06-18 as the pinned SDK speaks it) for agents
+ * The MCP server (streamable HTTP, protocol 2025-11-25 and the earlier ones the pinned SDK negotiates) for agents
  * holding an OCP agent token, and its OAuth protected-resource metadata.
  *
  * Stateless: every POST builds a server for the caller its bearer token proves, answers, and is gone,

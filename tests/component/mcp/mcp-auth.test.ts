@@ -134,4 +134,14 @@ describe('MCP authorization', () => {
     expect(res.body.result).toMatchObject({ serverInfo: { name: 'ocp' }, capabilities: { tools: {}, resources: {} } });
     expect(res.headers['mcp-session-id']).toBeUndefined();
   });
+
+  it.each(['2025-11-25', '2025-06-18', '2025-03-26'])('when a client asks for protocol %s, then the server speaks it', async (version) => {
+    const res = await t
+      .http()
+      .post('/mcp')
+      .set('Accept', 'application/json, text/event-stream')
+      .set(agent.auth)
+      .send({ ...initialize, params: { ...initialize.params, protocolVersion: version } });
+    expect(res.body.result.protocolVersion).toBe(version);
+  });
 });
