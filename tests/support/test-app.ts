@@ -1,17 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import request from 'supertest';
 import Transport from 'winston-transport';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createContainer, type Container, type ContainerOverrides } from '../../src/container';
 import type { Cache } from '../../src/infra/cache/cache';
 import { MemoryCache } from '../../src/infra/cache/memory-cache';
-import { RedisCache } from '../../src/infra/cache/redis-cache';
 import type { Database } from '../../src/infra/db/database';
 import { PgliteDatabase } from '../../src/infra/db/pglite';
-import { PostgresDatabase } from '../../src/infra/db/postgres';
 import { createLogger } from '../../src/infra/logger';
+import type * as Pg from 'pg';
+import type * as RedisAdapter from '../../src/infra/cache/redis-cache';
+import type * as PostgresAdapter from '../../src/infra/db/postgres';
 import { pgliteSnapshot, TEST_PGLITE_SETTINGS } from './pglite-snapshot';
+
+// pg and ioredis load only on the PostgreSQL + Redis pass, as in the app: the embedded pass never needs them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const pg = () => require('pg') as typeof Pg;
+const postgresAdapter = () => require('../../src/infra/db/postgres') as typeof PostgresAdapter;
+const redisAdapter = () => require('../../src/infra/cache/redis-cache') as typeof RedisAdapter;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Keeps every log entry in memory so tests can assert on what was (and was not) logged. */
 export class CapturedLogs extends Transport {
@@ -71,10 +78,10 @@ export async function openTestDatabase({ empty = false } = {}): Promise<{ db: Da
   const databaseName = new URL(url).pathname.slice(1);
   if (!/test/i.test(databaseName)) throw new Error(`Refusing to run tests on database "${databaseName}"`);
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: url });
+  const admin = new (pg().Client)({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = new PostgresDatabase({ connectionString: url, poolMax: 10, schema });
+  const db = new (postgresAdapter().PostgresDatabase)({ connectionString: url, poolMax: 10, schema });
   return {
     db,
     drop: async () => {
@@ -90,7 +97,9 @@ export function openTestCache(): Cache {
   // Without the FallbackCache a production app has, a command that times out is a 500: a loaded test
   // machine starved one past the production 500 ms. Outages are tested with their own Redis
   // (ops/redis-outage.test.ts), behind the FallbackCache.
-  return url ? new RedisCache(url, `ocp-test:${randomBytes(6).toString('hex')}:`, { commandTimeoutMs: 10_000 }) : new MemoryCache();
+  return url
+    ? new (redisAdapter().RedisCache)(url, `ocp-test:${randomBytes(6).toString('hex')}:`, { commandTimeoutMs: 10_000 })
+    : new MemoryCache();
 }
 
 export interface TestApp {

@@ -1,4 +1,4 @@
-import { isConnectionError } from '../../src/infra/db/postgres';
+import { isConnectionError } from '../../src/infra/db/connection-errors';
 
 function pgError(code: string, message = 'x'): Error {
   return Object.assign(new Error(message), { code });

@@ -1,9 +1,8 @@
-import { ReplyError } from 'ioredis';
 import type { Config } from '../../config/config';
 import type { Logger } from '../logger';
 import type { Cache, DegradableCache } from './cache';
 import { MemoryCache } from './memory-cache';
-import { RedisCache } from './redis-cache';
+import type * as RedisCacheModule from './redis-cache';
 
 /**
  * The app's cache: Redis behind the in-process fallback when REDIS_URL is set (a lost Redis fails
@@ -14,6 +13,9 @@ export function openCache(
   logger: Logger,
 ): Cache {
   if (!config.REDIS_URL) return new MemoryCache();
+  // ioredis loads only when Redis is configured: an embedded deployment (and every test app on it) never needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RedisCache } = require('./redis-cache') as typeof RedisCacheModule;
   const redis = new RedisCache(config.REDIS_URL, 'ocp:', { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   return new FallbackCache(redis, { logger, probeIntervalMs: config.REDIS_PROBE_INTERVAL_MS });
 }
@@ -28,7 +30,8 @@ export interface FallbackCacheOptions {
 const UNAVAILABLE_REPLY = /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\b/;
 
 function unreachable(error: unknown): boolean {
-  if (error instanceof ReplyError) return UNAVAILABLE_REPLY.test((error as Error).message);
+  // ioredis's ReplyError (a Redis error reply), told by name: ioredis itself is not loaded here.
+  if (error instanceof Error && error.name === 'ReplyError') return UNAVAILABLE_REPLY.test(error.message);
   return true;
 }
 

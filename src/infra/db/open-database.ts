@@ -3,11 +3,14 @@ import { resolve } from 'node:path';
 import type { Config } from '../../config/config';
 import type { Database } from './database';
 import { PgliteDatabase } from './pglite';
-import { PostgresDatabase } from './postgres';
+import type * as PostgresModule from './postgres';
 
 /** PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite with its files in DATA_DIR. */
 export async function openDatabase(config: Config): Promise<Database> {
   if (config.DATABASE_URL) {
+    // pg loads only when PostgreSQL is configured: the embedded default never needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PostgresDatabase } = require('./postgres') as typeof PostgresModule;
     return new PostgresDatabase({ connectionString: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
   }
   const dataDir = resolve(config.DATA_DIR, 'pglite');

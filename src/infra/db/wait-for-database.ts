@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { Database } from './database';
-import { isConnectionError } from './postgres';
+import { isConnectionError } from './connection-errors';
 
 export interface WaitOptions {
   /** Total time to keep trying; 0 tries once. */
