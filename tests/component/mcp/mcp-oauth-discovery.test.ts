@@ -153,6 +153,53 @@ describe('MCP OAuth discovery and the client_credentials token endpoint', () => 
     expect(await both.json()).toMatchObject({ error: 'invalid_request' });
   });
 
+  const rawForm = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+  it.each([
+    ['a parameter sent twice', () => rawForm('grant_type=client_credentials&grant_type=client_credentials'), 400, 'invalid_request'],
+    ['a NUL byte', () => rawForm('grant_type=client_credentials&client_id=a%00b&client_secret=x'), 400, 'invalid_request'],
+    [
+      'a Bearer header instead of Basic',
+      () => rawForm('grant_type=client_credentials', { authorization: 'Bearer abc' }),
+      401,
+      'invalid_client',
+    ],
+    [
+      'Basic without a colon',
+      () => rawForm('grant_type=client_credentials', { authorization: `Basic ${base64('no-colon')}` }),
+      401,
+      'invalid_client',
+    ],
+    [
+      'Basic with a broken escape',
+      () => rawForm('grant_type=client_credentials', { authorization: `Basic ${base64('%E0%A4%A:x')}` }),
+      401,
+      'invalid_client',
+    ],
+    [
+      'a client id longer than any OCP issues',
+      () => rawForm(`grant_type=client_credentials&client_id=${'a'.repeat(300)}&client_secret=x`),
+      401,
+      'invalid_client',
+    ],
+  ])('when the form has %s, then the RFC 6749 error answers it', async (_case, send, status, error) => {
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(await res.json()).toMatchObject({ error });
+  });
+
+  it("when the form is larger than the body limit, then 413 in OCP's error shape, and no token", async () => {
+    const res = await rawForm(`grant_type=client_credentials&client_secret=${'x'.repeat(2_000_000)}`);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: expect.any(String) } });
+  });
+
   it('when the JSON request is sent, then its own contract holds: camelCase token, OCP errors', async () => {
     const ok = await t.http().post('/api/v1/auth/token').send({ clientId: agent.clientId, clientSecret: agent.clientSecret });
     expect(ok.status).toBe(200);
