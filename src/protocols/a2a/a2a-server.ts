@@ -1,5 +1,5 @@
-import { AgentCard, TaskState } from '@a2a-js/sdk';
-import { DefaultExecutionEventBusManager, DefaultRequestHandler } from '@a2a-js/sdk/server';
+import { AgentCard, TaskState, type TaskPushNotificationConfig } from '@a2a-js/sdk';
+import { DefaultExecutionEventBusManager, DefaultRequestHandler, type ServerCallContext } from '@a2a-js/sdk/server';
 import { jsonRpcHandler, restHandler, type UserBuilder } from '@a2a-js/sdk/server/express';
 import { Router, type Express, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
@@ -12,7 +12,7 @@ import { OcpCaller } from './caller';
 import { PaymentExecutor } from './payment-executor';
 import { PaymentSkills } from './payment-skills';
 import type { A2aPushConfigRecords, A2aTaskRecords, PaymentRequestRecords } from './ports';
-import { OcpPushNotificationStore, type PushUrlProblem } from './push-store';
+import { OcpPushNotificationStore, withoutSecrets, type PushUrlProblem } from './push-store';
 import type { TaskPusher } from './task-pusher';
 import { OcpTaskStore } from './task-store';
 
@@ -27,6 +27,16 @@ export interface A2aServerDeps {
   card: CardSettings;
   /** The payment rate limit, keyed by the calling agent, as on POST /api/v1/a2a/transfers. */
   paymentLimit: RequestHandler;
+}
+
+/** The SDK answers a created push config with what the caller sent; OCP shows no secret twice. */
+class OcpRequestHandler extends DefaultRequestHandler {
+  override async createTaskPushNotificationConfig(
+    params: TaskPushNotificationConfig,
+    context: ServerCallContext,
+  ): Promise<TaskPushNotificationConfig> {
+    return withoutSecrets(await super.createTaskPushNotificationConfig(params, context));
+  }
 }
 
 /** An OCP id's characters (agt_…); anything else names no agent and never reaches the database. */
@@ -81,7 +91,7 @@ export function mountA2aServer(app: Express, api: Api, d: A2aServerDeps): void {
   const skills = new PaymentSkills(d.payments, d.agents, d.idempotency, d.paymentRequests, d.card);
   // INPUT_REQUIRED only: a task waiting for the owner (AUTH_REQUIRED) is moved on by the owner's
   // approval outside this call, so its event bus is not kept open for it.
-  const handler = new DefaultRequestHandler(
+  const handler = new OcpRequestHandler(
     deploymentCard(d.card),
     new OcpTaskStore(d.tasks),
     new PaymentExecutor(skills),

@@ -17,6 +17,11 @@ const CREDENTIALS = HEADER_VALUE(1, 4096);
 
 export type PushUrlProblem = (url: string) => string | null;
 
+/** A push config as OCP shows it: its token and credentials are written once and never read back. */
+export function withoutSecrets(c: TaskPushNotificationConfig): TaskPushNotificationConfig {
+  return { ...c, token: '', authentication: c.authentication ? { scheme: c.authentication.scheme, credentials: '' } : undefined };
+}
+
 /**
  * The SDK's PushNotificationStore over OCP's table: a config belongs to the calling agent, which the
  * SDK has already checked owns the task (OcpTaskStore answers not found otherwise). The URL passes
@@ -39,14 +44,16 @@ export class OcpPushNotificationStore implements PushNotificationStore {
 
   async load(taskId: string, context: ServerCallContext): Promise<TaskPushNotificationConfig[]> {
     const configs = await this.records.list(callerOf(context).agentId, taskId);
-    return configs.map((c) => ({
-      tenant: '',
-      id: c.configId,
-      taskId: c.taskId,
-      url: c.url,
-      token: '',
-      authentication: c.authentication ? { scheme: c.authentication.scheme, credentials: '' } : undefined,
-    }));
+    return configs.map((c) =>
+      withoutSecrets({
+        tenant: '',
+        id: c.configId,
+        taskId: c.taskId,
+        url: c.url,
+        token: '',
+        authentication: c.authentication ?? undefined,
+      }),
+    );
   }
 
   async delete(taskId: string, context: ServerCallContext, configId?: string): Promise<void> {
