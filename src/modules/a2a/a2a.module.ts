@@ -1,5 +1,5 @@
 import type { Encryptor } from '../../infra/crypto/envelope';
-import type { SqlClient } from '../../infra/db/database';
+import type { Database } from '../../infra/db/database';
 import type { A2aPushConfigRecords, A2aTaskRecords, PaymentRequestRecords } from '../../protocols/a2a/ports';
 import { SqlA2aPushConfigRepository } from './adapters/sql-a2a-push-config.repository';
 import { SqlA2aTaskRepository } from './adapters/sql-a2a-task.repository';
@@ -15,7 +15,7 @@ export interface A2aStorage {
  * Tasks, payment requests (migration 0194) and push-notification configs (0198, their secrets
  * encrypted) in OCP's database, for PGlite and PostgreSQL alike.
  */
-export function createA2aStorage(db: SqlClient, encryptor: Encryptor): A2aStorage {
+export function createA2aStorage(db: Database, encryptor: Encryptor): A2aStorage {
   return {
     tasks: new SqlA2aTaskRepository(db),
     paymentRequests: new SqlPaymentRequestRepository(db),

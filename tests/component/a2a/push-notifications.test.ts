@@ -97,6 +97,22 @@ describe('A2A push notifications', () => {
     expect(t.logs.text()).not.toContain(CREDENTIALS);
   });
 
+  it('when ten configs are created for one task at once, then five are kept and the rest refused', async () => {
+    const payer = await registerAgent(t, { funds: 1_000 });
+    const payee = await registerAgent(t);
+    const r = await receiver();
+    const task = await payWithPush(payer, payee, { amount: '5', currency: 'USD' }, pushConfig(r.url, { id: 'first' }));
+    const client = await a2aClient(`${baseUrl}/a2a/${payee.id}`, payer.auth);
+    const created = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        client.createTaskPushNotificationConfig(pushConfig(r.url, { taskId: task.id, id: `watch-${i}` })),
+      ),
+    );
+    expect(created.filter((c) => c.status === 'fulfilled')).toHaveLength(4);
+    const { configs } = await client.listTaskPushNotificationConfig({ tenant: '', taskId: task.id, pageSize: 10, pageToken: '' });
+    expect(configs).toHaveLength(5);
+  });
+
   it('when a config is set on a waiting task over HTTP+JSON and the owner approves, then the completed task is pushed', async () => {
     const payer = await registerAgent(t, { funds: 1_000, policy: { approvalThreshold: '100' } });
     const payee = await registerAgent(t);

@@ -1,6 +1,6 @@
 import type { Encryptor } from '../../../infra/crypto/envelope';
 import { sha256Hex } from '../../../infra/crypto/ids';
-import type { SqlClient } from '../../../infra/db/database';
+import type { Database } from '../../../infra/db/database';
 import type { A2aPushConfig, A2aPushConfigRecords } from '../../../protocols/a2a/ports';
 
 interface PushConfigRow {
@@ -25,7 +25,7 @@ const rowId = (c: Pick<A2aPushConfig, 'ownerAgentId' | 'taskId' | 'configId'>) =
 /** The PostgreSQL adapter; PGlite runs the same SQL. Token and credentials are encrypted at rest. */
 export class SqlA2aPushConfigRepository implements A2aPushConfigRecords {
   constructor(
-    private readonly db: SqlClient,
+    private readonly db: Database,
     private readonly encryptor: Encryptor,
   ) {}
 
@@ -33,17 +33,24 @@ export class SqlA2aPushConfigRepository implements A2aPushConfigRecords {
     const id = rowId(c);
     const secrets: Secrets = { token: c.token, credentials: c.authentication?.credentials ?? '' };
     const ciphertext = secrets.token || secrets.credentials ? this.encryptor.encrypt(JSON.stringify(secrets), id) : null;
-    // The count and the insert are one statement: a task cannot gather configs without bound.
-    const { rows } = await this.db.query(
-      `INSERT INTO a2a_push_configs (id, owner_agent_id, task_id, config_id, url, auth_scheme, secrets_ciphertext)
+    return this.db.transaction(async (tx) => {
+      // Under READ COMMITTED two creates would both count the same rows; an advisory lock per task
+      // makes them take turns, so a task cannot gather configs past the bound.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('a2a_push_configs:' || $1 || ':' || $2, 0))`, [
+        c.ownerAgentId,
+        c.taskId,
+      ]);
+      const { rows } = await tx.query(
+        `INSERT INTO a2a_push_configs (id, owner_agent_id, task_id, config_id, url, auth_scheme, secrets_ciphertext)
        SELECT $1, $2, $3, $4, $5, $6, $7
         WHERE (SELECT count(*) FROM a2a_push_configs WHERE owner_agent_id = $2 AND task_id = $3 AND config_id <> $4) < $8
        ON CONFLICT (id) DO UPDATE SET url = excluded.url, auth_scheme = excluded.auth_scheme,
               secrets_ciphertext = excluded.secrets_ciphertext, updated_at = now()
        RETURNING id`,
-      [id, c.ownerAgentId, c.taskId, c.configId, c.url, c.authentication?.scheme ?? null, ciphertext, perTaskMax],
-    );
-    return rows.length === 1;
+        [id, c.ownerAgentId, c.taskId, c.configId, c.url, c.authentication?.scheme ?? null, ciphertext, perTaskMax],
+      );
+      return rows.length === 1;
+    });
   }
 
   async list(ownerAgentId: string, taskId: string) {
