@@ -43,8 +43,10 @@ export async function startResourceServer(options: {
   asset: string;
   amount: string;
   payTo: string;
+  /** The EIP-712 domain the server announces for the token (default: the test token's own). */
+  assetDomain?: { name: string; version: string };
 }) {
-  const app = createMerchantApp({ ...options, authHeaders: async () => options.auth, assetDomain: USDC_DOMAIN });
+  const app = createMerchantApp({ ...options, authHeaders: async () => options.auth, assetDomain: options.assetDomain ?? USDC_DOMAIN });
   const server = await listen(app);
   return { ...server, served: () => app.served() };
 }

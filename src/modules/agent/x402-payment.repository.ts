@@ -28,6 +28,8 @@ export interface AgentX402PaymentRepository {
    * `budget` (null: no budget); false, and nothing changed, when it would.
    */
   reserve(agentId: string, asset: string, day: string, amount: bigint, budget: bigint | null): Promise<boolean>;
+  /** Takes back a reservation of `amount` on `day` whose payment was never sent. */
+  release(agentId: string, asset: string, day: string, amount: bigint): Promise<void>;
   insert(payment: AgentX402Payment, tx: Transaction): Promise<void>;
   finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null, tx: Transaction): Promise<void>;
   /** Limit + 1 rows, newest first, after the cursor. */

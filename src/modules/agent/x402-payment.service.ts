@@ -17,6 +17,8 @@ export interface X402Authorization {
   policyVersion: number;
   /** The owner's chain wallet the policy names: the payment is signed with its vaulted key. */
   web3WalletId: string;
+  /** The UTC day (YYYY-MM-DD) whose budget holds the reservation. */
+  day: string;
 }
 
 type AuditedX402 = { id: string; agentId: string; ownerId: string; amount: bigint; asset: string };
@@ -47,9 +49,9 @@ export class AgentX402Service {
     if (!agent || agent.status !== 'active') throw new Forbidden('Only an active agent pays x402 challenges here');
     const attempt = { id: newId('x4p'), agentId: agent.id, ownerId: agent.ownerId, amount: payment.amount, asset: payment.asset };
     const now = this.now();
+    const day = spendPeriods(now).day.slice(2);
     try {
       checkX402Rules(agent.policy, payment, now);
-      const day = spendPeriods(now).day.slice(2);
       const budget = agent.policy.x402DailyBudget ?? null;
       if (!(await this.payments.reserve(agent.id, payment.asset, day, payment.amount, budget))) {
         throw new PolicyViolation('x402_daily_budget', 'The payment would exceed the daily x402 budget for this asset', {
@@ -71,7 +73,16 @@ export class AgentX402Service {
       ownerId: agent.ownerId,
       policyVersion: agent.policyVersion,
       web3WalletId: agent.policy.x402WalletId!,
+      day,
     };
+  }
+
+  /**
+   * Gives the day's budget back what `authorize` reserved, for a payment that failed before anything
+   * signed was sent (the vault refused, the token's domain did not match). Errors: the database's.
+   */
+  async release(authorization: X402Authorization, payment: Pick<X402PaymentFacts, 'asset' | 'amount'>): Promise<void> {
+    await this.payments.release(authorization.agentId, payment.asset, authorization.day, payment.amount);
   }
 
   /** Records a signed payment (before it is sent) and its audit record, together. Errors: the database's. */

@@ -1,6 +1,6 @@
 import { getAddress, isAddress } from 'ethers';
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
-import type { AgentX402Payment, AgentX402Service } from '../../modules/agent';
+import type { AgentX402Payment, AgentX402Service, X402Authorization, X402PaymentFacts } from '../../modules/agent';
 import type { Eip3009SettlementService, Eip3009SigningService } from '../../modules/web3';
 import { Unprocessable } from '../../shared/errors';
 import type { Principal } from '../../shared/principal';
@@ -41,7 +41,7 @@ const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
  */
 export class X402Payer {
   constructor(
-    private readonly agents: Pick<AgentX402Service, 'authorize' | 'recordSigned' | 'recordOutcome'>,
+    private readonly agents: Pick<AgentX402Service, 'authorize' | 'release' | 'recordSigned' | 'recordOutcome'>,
     private readonly signing: Pick<Eip3009SigningService, 'address' | 'signTransferAuthorization'>,
     private readonly chains: Pick<Eip3009SettlementService, 'assets'>,
     private readonly limits: OutgoingLimits,
@@ -73,16 +73,15 @@ export class X402Payer {
       payTo: getAddress(chosen.payTo.toLowerCase()),
     };
     const authorization = await this.agents.authorize(principal, facts);
-    // The wallet is the owner's; the policy the owner set names it for this agent.
-    const owner: Principal = { sub: authorization.ownerId, role: 'user', permissions: [] };
-    const signer = await createVaultX402Signer(this.signing, owner, authorization.web3WalletId);
-    const { registerExactEvmScheme, x402Client, x402HTTPClient } = x402ClientSdk();
-    // OCP's policy decides what may be spent; the SDK's own USD spend caps do not know these tokens.
-    const client = registerExactEvmScheme(new x402Client(() => chosen).setSpendControls(false), { signer });
-    const payload = await client.createPaymentPayload(challenge);
-    const signedNonce = (payload.payload as { authorization?: { nonce?: unknown } }).authorization?.nonce;
-    const nonce = typeof signedNonce === 'string' ? signedNonce : '';
-    const signed = await this.agents.recordSigned(authorization, { url: url.toString(), authNonce: nonce, ...facts });
+    const { client, payload, signed } = await this.signAndRecord(url, challenge, chosen, authorization, facts).catch(
+      async (error: unknown) => {
+        // Nothing signed has left OCP: the day's budget gets the reservation back. Should that fail
+        // too, the budget stays spent: the safe side.
+        await this.agents.release(authorization, facts).catch(() => undefined);
+        throw error;
+      },
+    );
+    const { x402HTTPClient } = x402ClientSdk();
     const paid = await send(new x402HTTPClient(client).encodePaymentSignatureHeader(payload));
     const settlement = settlementHash(paid.headers['payment-response']);
     const outcome = paid.status >= 200 && paid.status < 300 ? ('paid' as const) : ('refused_by_server' as const);
@@ -94,6 +93,30 @@ export class X402Payer {
     const recorded = { status: outcome, httpStatus: paid.status, settlementTx: settlement, policyVersion: authorization.policyVersion };
     await this.agents.recordOutcome(signed, recorded, (tx) => persist(tx, result));
     return result;
+  }
+
+  /**
+   * Signs the chosen requirement's EIP-3009 authorization in the vault, with the wallet the owner's
+   * policy names, and records the signed payment before it is sent.
+   */
+  private async signAndRecord(
+    url: URL,
+    challenge: PaymentRequired,
+    chosen: PaymentRequirements,
+    authorization: X402Authorization,
+    facts: X402PaymentFacts,
+  ) {
+    const { registerExactEvmScheme, x402Client } = x402ClientSdk();
+    // The wallet is the owner's; the policy the owner set names it for this agent.
+    const owner: Principal = { sub: authorization.ownerId, role: 'user', permissions: [] };
+    const signer = await createVaultX402Signer(this.signing, owner, authorization.web3WalletId);
+    // OCP's policy decides what may be spent; the SDK's own USD spend caps do not know these tokens.
+    const client = registerExactEvmScheme(new x402Client(() => chosen).setSpendControls(false), { signer });
+    const payload = await client.createPaymentPayload(challenge);
+    const signedNonce = (payload.payload as { authorization?: { nonce?: unknown } }).authorization?.nonce;
+    const nonce = typeof signedNonce === 'string' ? signedNonce : '';
+    const signed = await this.agents.recordSigned(authorization, { url: url.toString(), authNonce: nonce, ...facts });
+    return { client, payload, signed };
   }
 
   private challenge(response: { headers: Record<string, string>; body: string }): PaymentRequired {

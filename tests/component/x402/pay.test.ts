@@ -141,6 +141,34 @@ describe('POST /api/v1/x402/pay', () => {
     }
   });
 
+  it("when signing fails (the server names another token domain), then 422 and the day's budget gets the amount back", async () => {
+    const impostor = await startResourceServer({
+      facilitatorUrl: facilitatorUrl(ocp.url),
+      auth: merchantAuth,
+      network,
+      asset: usdc.address,
+      amount: '10000',
+      payTo,
+      assetDomain: { name: 'Not USD Coin', version: '2' },
+    });
+    const server = await shop(10_000n);
+    try {
+      const { agent } = await agentWith();
+      for (let i = 0; i < 2; i++) {
+        const refused = await pay(agent, { url: `${impostor.url}/weather`, maxAmount: '10000' });
+        expect(refused.status).toBe(422);
+        expect(refused.body.error.code).toBe('token_domain_mismatch');
+      }
+      // Two refused signings reserved 20,000 of the 25,000 budget unless they gave it back.
+      expect((await pay(agent, { url: `${server.url}/weather`, maxAmount: '10000' })).body.payment?.status).toBe('paid');
+      expect((await pay(agent, { url: `${server.url}/weather`, maxAmount: '10000' })).body.payment?.status).toBe('paid');
+      expect(await payments(agent.id)).toHaveLength(2);
+    } finally {
+      await impostor.close();
+      await server.close();
+    }
+  });
+
   it('when 4 challenges are paid at once against a budget for 2, then exactly 2 are signed and paid', async () => {
     const server = await shop(10_000n);
     try {

@@ -35,6 +35,14 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
     return rows.length === 1;
   }
 
+  async release(agentId: string, asset: string, day: string, amount: bigint): Promise<void> {
+    await this.db.query(
+      `UPDATE agent_x402_spend SET spent = spent - $4::numeric
+        WHERE agent_id = $1 AND asset = $2 AND day = $3::date AND spent >= $4::numeric`,
+      [agentId, asset, day, amount.toString()],
+    );
+  }
+
   async insert(p: AgentX402Payment, tx: Transaction): Promise<void> {
     await sqlOf(tx).query(
       `INSERT INTO agent_x402_payments (id, agent_id, owner_id, url, asset, pay_to, amount, auth_nonce, status, http_status, settlement_tx,
