@@ -65,6 +65,9 @@ describe('agent events through webhooks and the audit log', () => {
     // Looking again finds nothing more to expire: each is told once.
     expect((await t.http().get('/api/v1/agents/approvals').set(payer.owner.auth)).status).toBe(200);
     expect(told).toEqual([`declined ${declined}`, `expired ${expired}`]);
+    const metrics = await t.container.metrics.registry.getSingleMetricAsString('ocp_agent_payment_decisions_total');
+    expect(metrics).toContain('ocp_agent_payment_decisions_total{decision="declined",reason=""} 1');
+    expect(metrics).toContain('ocp_agent_payment_decisions_total{decision="expired",reason=""} 1');
 
     const before = receiver.received.length;
     await t.container.webhooks.worker.runOnce();
