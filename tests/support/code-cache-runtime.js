@@ -2,8 +2,8 @@
 // file in a fresh sandbox and compiles every module it loads there again (~1,200 for a file that
 // starts the app). V8 skips most of that when handed the code cache of an earlier compile of the same
 // source; this keeps one per module and worker process, taken after a file has run so that it holds
-// the functions the run compiled, not only the top level. V8 checks the source and its flags against
-// the cache and rejects one that does not fit: a stale entry costs a compile, never a wrong module.
+// the functions the run compiled, not only the top level. Entries are keyed by the source's hash, and
+// V8 rejects a cache made under other flags: a stale entry costs a compile, never a wrong module.
 const { createHash } = require('node:crypto');
 const { Script } = require('node:vm');
 const Runtime = require('jest-runtime').default;
