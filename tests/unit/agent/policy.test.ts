@@ -2,6 +2,7 @@ import { PolicyViolation } from '../../../src/shared/errors';
 import {
   checkBudgets,
   checkStaticRules,
+  checkX402Rules,
   loadPolicy,
   needsApproval,
   spendPeriods,
@@ -134,5 +135,78 @@ describe('spending policy rules', () => {
 
   it('when a stored policy has no lists, then it loads with empty lists (any currency, any payee)', () => {
     expect(loadPolicy({})).toEqual({ allowedCounterparties: [], allowedCurrencies: [] });
+  });
+
+  it('when a policy with its x402 fields is stored and loaded, then it is the same policy; malformed x402 fields load as absent', () => {
+    const policy: SpendingPolicy = {
+      ...base,
+      x402WalletId: 'w3w_1',
+      x402Assets: ['eip155:8453/erc20:0xabc'],
+      x402MaxPerRequest: 10_000n,
+      x402DailyBudget: 50_000n,
+      notBefore: now,
+    };
+    expect(loadPolicy(storePolicy(policy))).toEqual(policy);
+    expect(storePolicy(base)).toEqual({ allowedCounterparties: [], allowedCurrencies: [] });
+    // A row written by hand or by an older version: wrong types read as absent, never as a limit.
+    const malformed = { x402WalletId: 7, x402Assets: 'eip155:1/erc20:0x1', x402MaxPerRequest: 5 } as unknown as Parameters<
+      typeof loadPolicy
+    >[0];
+    expect(loadPolicy(malformed)).toEqual(base);
+  });
+});
+
+describe('x402 policy rules', () => {
+  const asset = 'eip155:8453/erc20:0xabc';
+  const payTo = '0xAbCdEf0000000000000000000000000000000001';
+  const x402: SpendingPolicy = { ...base, x402WalletId: 'w3w_1', x402Assets: [asset] };
+  const facts = { asset, amount: 10_000n, payTo };
+  const x402Rule = (policy: SpendingPolicy, over: Partial<typeof facts> = {}, at: Date = now) =>
+    ruleOf(() => checkX402Rules(policy, { ...facts, ...over }, at));
+
+  it('when the policy names a wallet and the asset, then any payee and amount pass', () => {
+    expect(x402Rule(x402)).toBeUndefined();
+  });
+
+  it('when no wallet is named, or the asset is not listed (or no list is), then it is refused by that rule', () => {
+    expect(x402Rule(base)).toBe('x402_not_enabled');
+    expect(x402Rule({ ...x402, x402Assets: undefined })).toBe('x402_assets');
+    expect(x402Rule(x402, { asset: 'eip155:1/erc20:0xabc' })).toBe('x402_assets');
+    expect(violationOf(() => checkX402Rules(x402, { ...facts, asset: 'eip155:1/erc20:0xdef' }, now))).toMatchObject({
+      message: 'The agent may not pay in eip155:1/erc20:0xdef',
+      details: { asset: 'eip155:1/erc20:0xdef' },
+    });
+  });
+
+  it('when payees are listed, then the payee passes as checksummed or lowercase, and no other', () => {
+    expect(x402Rule({ ...x402, allowedCounterparties: [payTo] })).toBeUndefined();
+    expect(x402Rule({ ...x402, allowedCounterparties: [payTo.toLowerCase()] })).toBeUndefined();
+    const elsewhere = { ...x402, allowedCounterparties: ['0x0000000000000000000000000000000000000002'] };
+    expect(violationOf(() => checkX402Rules(elsewhere, facts, now))).toMatchObject({
+      rule: 'allowed_counterparties',
+      message: 'The payee is not among the counterparties the agent may pay',
+    });
+  });
+
+  it('when the amount is exactly the per-request maximum, then it passes; one base unit more is refused with the limit', () => {
+    const capped = { ...x402, x402MaxPerRequest: 10_000n };
+    expect(x402Rule(capped)).toBeUndefined();
+    expect(violationOf(() => checkX402Rules(capped, { ...facts, amount: 10_001n }, now))).toMatchObject({
+      rule: 'x402_max_per_request',
+      message: 'The amount is above the per-request maximum',
+      details: { limit: '10000' },
+    });
+  });
+
+  it('when the policy has not started or has ended, then x402 payments are refused as every payment is', () => {
+    expect(x402Rule({ ...x402, notBefore: now })).toBeUndefined();
+    expect(x402Rule({ ...x402, notBefore: new Date(now.getTime() + 1) })).toBe('not_before');
+    expect(x402Rule({ ...x402, expiresAt: new Date(now.getTime() + 1) })).toBeUndefined();
+    expect(x402Rule({ ...x402, expiresAt: now })).toBe('expires_at');
+    expect(violationOf(() => checkX402Rules({ ...x402, expiresAt: now }, facts, now))?.message).toBe("The agent's policy has expired");
+    expect(violationOf(() => checkX402Rules({ ...x402, notBefore: new Date(now.getTime() + 1) }, facts, now))?.message).toBe(
+      'The agent may not pay before its policy starts',
+    );
+    expect(violationOf(() => checkX402Rules(base, facts, now))?.message).toBe("The agent's policy names no chain wallet to pay x402 from");
   });
 });
