@@ -5,9 +5,12 @@ import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import { wrapFetchWithPayment, x402Client } from '@x402/fetch';
 import { createMerchantApp } from '../../examples/x402-merchant/app';
 import type { X402EvmSigner } from '../../src/protocols/x402';
-import type { Anvil } from './anvil';
+import { startAnvil, type Anvil } from './anvil';
+import { registerAgent, type TestAgent } from './agents';
 import { committedBuild, deployContract } from './contracts';
-import type { TestApp } from './test-app';
+import { createMerchant, merchantClientAuth } from './merchants';
+import { registerUser, startTestApp, type TestApp } from './test-app';
+import { createWeb3Wallet, fundAddress } from './web3';
 
 export const USDC_DOMAIN = { name: 'USD Coin', version: '2' };
 
@@ -80,3 +83,65 @@ export function payingFetch(
 export const facilitatorUrl = (ocpUrl: string) => `${ocpUrl}/x402`;
 
 export type { TestApp };
+
+/**
+ * What the tests of OCP paying x402 challenges share: anvil with the test token, OCP configured for
+ * it and listening, its gas key funded, a merchant whose API client and vaulted wallet sell through
+ * `shop(amount)`, and agents (`agentWith`) whose owner's vaulted wallet holds 1 USDC under an x402
+ * policy (20,000 per request, 25,000 a day, unless `policy` says otherwise).
+ */
+export async function startX402Payers() {
+  const anvil = await startAnvil();
+  const usdc = await deployUsdc(anvil);
+  const network = `eip155:${anvil.chainId}` as `eip155:${number}`;
+  const assetKey = `${network}/erc20:${usdc.address.toLowerCase()}`;
+  const t = await startTestApp({
+    WEB3_CHAINS: JSON.stringify({ [anvil.chainId]: { rpcUrl: anvil.rpcUrl, confirmations: 1, tokens: { USDC: usdc.address } } }),
+    WEB3_WATCHER_INTERVAL_MS: '0',
+    WEB3_RPC_TIMEOUT_MS: '3000',
+  });
+  const ocp = await listen(t.app);
+  const merchantOwner = await registerUser(t);
+  const merchant = await createMerchant(t, merchantOwner);
+  const merchantAuth = (await merchantClientAuth(t, merchantOwner, merchant.id)).auth;
+  const payTo = (await createWeb3Wallet(t, merchantOwner, { chainId: anvil.chainId })).address;
+  await fundAddress(anvil, (await t.http().get('/x402/supported')).body.signers['eip155:*'][0], '1');
+
+  const shop = (amount: bigint, assetDomain?: { name: string; version: string }) =>
+    startResourceServer({
+      facilitatorUrl: facilitatorUrl(ocp.url),
+      auth: merchantAuth,
+      network,
+      asset: usdc.address,
+      amount: amount.toString(),
+      payTo,
+      ...(assetDomain ? { assetDomain } : {}),
+    });
+
+  async function agentWith(policy: Record<string, unknown> = {}): Promise<{ agent: TestAgent; wallet: { id: string; address: string } }> {
+    const owner = await registerUser(t);
+    const wallet = await createWeb3Wallet(t, owner, { chainId: anvil.chainId });
+    await usdc.mint(wallet.address, 1_000_000n);
+    const agent = await registerAgent(t, {
+      owner,
+      policy: { x402WalletId: wallet.id, x402Assets: [assetKey], x402MaxPerRequest: '20000', x402DailyBudget: '25000', ...policy },
+    });
+    return { agent, wallet };
+  }
+
+  /** The agent's x402 payment records, oldest first. */
+  async function paymentsOf(agentId: string) {
+    const { rows } = await t.container.db.query<{ status: string; amount: string; settlement_tx: string | null }>(
+      'SELECT status, amount::text AS amount, settlement_tx FROM agent_x402_payments WHERE agent_id = $1 ORDER BY created_at',
+      [agentId],
+    );
+    return rows;
+  }
+
+  const close = async () => {
+    await ocp.close();
+    await t.close();
+    await anvil.stop();
+  };
+  return { anvil, usdc, network, assetKey, t, ocp, merchantAuth, payTo, shop, agentWith, paymentsOf, close };
+}

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { startAnvil, type Anvil } from '../../support/anvil';
-import { registerAgent, type TestAgent } from '../../support/agents';
-import { createMerchant, merchantClientAuth } from '../../support/merchants';
-import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import { createWeb3Wallet, fundAddress } from '../../support/web3';
-import { deployUsdc, facilitatorUrl, listen, startResourceServer } from '../../support/x402';
+import type { TestAgent } from '../../support/agents';
+import { registerUser, type TestApp } from '../../support/test-app';
+import { startX402Payers, type startResourceServer } from '../../support/x402';
 
 /**
  * Issue #17 item 7: an x402 payment is recorded "in the agent's history and audit log": its record
@@ -13,56 +10,23 @@ import { deployUsdc, facilitatorUrl, listen, startResourceServer } from '../../s
  * refused by a rule, what the server made of it) is in the agent's audit log.
  */
 describe('x402 payments in the history and the audit log', () => {
-  let anvil: Anvil;
+  let x: Awaited<ReturnType<typeof startX402Payers>>;
   let t: TestApp;
-  let ocp: { url: string; close: () => Promise<void> };
-  let usdc: Awaited<ReturnType<typeof deployUsdc>>;
-  let merchantAuth: Record<string, string>;
-  let payTo: string;
   let assetKey: string;
+  let payTo: string;
   let shop: Awaited<ReturnType<typeof startResourceServer>>;
-  const network = 'eip155:31337' as const;
 
   beforeAll(async () => {
-    anvil = await startAnvil();
-    usdc = await deployUsdc(anvil);
-    assetKey = `eip155:${anvil.chainId}/erc20:${usdc.address.toLowerCase()}`;
-    t = await startTestApp({
-      WEB3_CHAINS: JSON.stringify({ [anvil.chainId]: { rpcUrl: anvil.rpcUrl, confirmations: 1, tokens: { USDC: usdc.address } } }),
-      WEB3_WATCHER_INTERVAL_MS: '0',
-      WEB3_RPC_TIMEOUT_MS: '3000',
-    });
-    ocp = await listen(t.app);
-    const merchantOwner = await registerUser(t);
-    const merchant = await createMerchant(t, merchantOwner);
-    merchantAuth = (await merchantClientAuth(t, merchantOwner, merchant.id)).auth;
-    payTo = (await createWeb3Wallet(t, merchantOwner, { chainId: anvil.chainId })).address;
-    await fundAddress(anvil, (await t.http().get('/x402/supported')).body.signers['eip155:*'][0], '1');
-    shop = await startResourceServer({
-      facilitatorUrl: facilitatorUrl(ocp.url),
-      auth: merchantAuth,
-      network,
-      asset: usdc.address,
-      amount: '10000',
-      payTo,
-    });
+    x = await startX402Payers();
+    ({ t, assetKey, payTo } = x);
+    shop = await x.shop(10_000n);
   });
   afterAll(async () => {
     await shop.close();
-    await ocp.close();
-    await t.close();
-    await anvil.stop();
+    await x.close();
   });
 
-  async function agentWith(policy: Record<string, unknown> = {}): Promise<TestAgent> {
-    const owner = await registerUser(t);
-    const wallet = await createWeb3Wallet(t, owner, { chainId: anvil.chainId });
-    await usdc.mint(wallet.address, 1_000_000n);
-    return registerAgent(t, {
-      owner,
-      policy: { x402WalletId: wallet.id, x402Assets: [assetKey], x402MaxPerRequest: '20000', x402DailyBudget: '25000', ...policy },
-    });
-  }
+  const agentWith = async (policy: Record<string, unknown> = {}): Promise<TestAgent> => (await x.agentWith(policy)).agent;
 
   const pay = (agent: TestAgent) =>
     t

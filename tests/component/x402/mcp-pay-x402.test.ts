@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Wallet } from 'ethers';
-import { startAnvil, type Anvil } from '../../support/anvil';
 import { registerAgent, type TestAgent } from '../../support/agents';
 import { listen as listenForMcp, mcpClient, refusal, structured } from '../../support/mcp';
-import { createMerchant, merchantClientAuth } from '../../support/merchants';
-import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import { createWeb3Wallet, fundAddress } from '../../support/web3';
-import { deployUsdc, facilitatorUrl, listen, startResourceServer } from '../../support/x402';
+import { startTestApp, type TestApp } from '../../support/test-app';
+import { startX402Payers } from '../../support/x402';
 
 type Paid = {
   status: number;
@@ -21,72 +18,34 @@ type Paid = {
  * the SDK's Client against an @x402/express server that settles through OCP's facilitator on anvil.
  */
 describe('MCP tool pay_x402', () => {
-  let anvil: Anvil;
-  let t: TestApp;
-  let ocp: { url: string; close: () => Promise<void> };
-  let usdc: Awaited<ReturnType<typeof deployUsdc>>;
-  let merchantAuth: Record<string, string>;
+  let x: Awaited<ReturnType<typeof startX402Payers>>;
+  let usdc: Awaited<ReturnType<typeof startX402Payers>>['usdc'];
   let payTo: string;
   let assetKey: string;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    anvil = await startAnvil();
-    usdc = await deployUsdc(anvil);
-    assetKey = `eip155:${anvil.chainId}/erc20:${usdc.address.toLowerCase()}`;
-    t = await startTestApp({
-      WEB3_CHAINS: JSON.stringify({ [anvil.chainId]: { rpcUrl: anvil.rpcUrl, confirmations: 1, tokens: { USDC: usdc.address } } }),
-      WEB3_WATCHER_INTERVAL_MS: '0',
-      WEB3_RPC_TIMEOUT_MS: '3000',
-    });
-    ocp = await listen(t.app);
-    const merchantOwner = await registerUser(t);
-    const merchant = await createMerchant(t, merchantOwner);
-    merchantAuth = (await merchantClientAuth(t, merchantOwner, merchant.id)).auth;
-    payTo = (await createWeb3Wallet(t, merchantOwner, { chainId: anvil.chainId })).address;
-    await fundAddress(anvil, (await t.http().get('/x402/supported')).body.signers['eip155:*'][0], '1');
+    x = await startX402Payers();
+    ({ usdc, payTo, assetKey } = x);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    await ocp.close();
-    await t.close();
-    await anvil.stop();
+    await x.close();
   });
 
-  const shop = (amount: bigint) =>
-    startResourceServer({
-      facilitatorUrl: facilitatorUrl(ocp.url),
-      auth: merchantAuth,
-      network: 'eip155:31337',
-      asset: usdc.address,
-      amount: amount.toString(),
-      payTo,
-    });
+  const shop = (amount: bigint) => x.shop(amount);
+  const payments = (agent: TestAgent) => x.paymentsOf(agent.id);
 
-  /** An agent whose owner's vaulted chain wallet holds 1 USDC, under an x402 policy, and its MCP client. */
+  /** An agent of startX402Payers and its MCP client. */
   async function agentWith(policy: Record<string, unknown> = {}) {
-    const owner = await registerUser(t);
-    const wallet = await createWeb3Wallet(t, owner, { chainId: anvil.chainId });
-    await usdc.mint(wallet.address, 1_000_000n);
-    const agent = await registerAgent(t, {
-      owner,
-      policy: { x402WalletId: wallet.id, x402Assets: [assetKey], x402MaxPerRequest: '20000', x402DailyBudget: '25000', ...policy },
-    });
-    const client = await mcpClient(ocp.url, agent.auth.Authorization);
+    const { agent, wallet } = await x.agentWith(policy);
+    const client = await mcpClient(x.ocp.url, agent.auth.Authorization);
     clients.push(client);
     return { agent, wallet, client };
   }
 
   const payX402 = (client: Client, args: Record<string, unknown>) =>
     client.callTool({ name: 'pay_x402', arguments: { idempotency_key: randomUUID(), ...args } });
-
-  async function payments(agent: TestAgent) {
-    const { rows } = await t.container.db.query<{ status: string; amount: string; settlement_tx: string | null }>(
-      'SELECT status, amount::text AS amount, settlement_tx FROM agent_x402_payments WHERE agent_id = $1 ORDER BY created_at',
-      [agent.id],
-    );
-    return rows;
-  }
 
   it('when an agent lists the tools, then pay_x402 is there with its schemas and says it pays and reaches outside OCP', async () => {
     const { client } = await agentWith();
@@ -119,7 +78,7 @@ describe('MCP tool pay_x402', () => {
       const again = structured<Paid>(await payX402(client, args));
       expect(again).toEqual({ ...paid, replayed: true });
       // The same key on the REST route is the same operation: its stored answer, not a second payment.
-      const rest = await t
+      const rest = await x.t
         .http()
         .post('/api/v1/x402/pay')
         .set(agent.auth)

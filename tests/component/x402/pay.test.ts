@@ -1,80 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { Wallet } from 'ethers';
-import { startAnvil, type Anvil } from '../../support/anvil';
 import { registerAgent, type TestAgent } from '../../support/agents';
-import { createMerchant, merchantClientAuth } from '../../support/merchants';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import { createWeb3Wallet, fundAddress } from '../../support/web3';
-import { deployUsdc, facilitatorUrl, listen, startResourceServer } from '../../support/x402';
+import { startX402Payers } from '../../support/x402';
 
 /**
  * Issue #17 item 7: OCP pays x402 challenges for its agents (POST /api/v1/x402/pay): the agent's
  * policy decides before anything is signed, the vault signs, OCP's facilitator settles on anvil.
  */
 describe('POST /api/v1/x402/pay', () => {
-  let anvil: Anvil;
+  let x: Awaited<ReturnType<typeof startX402Payers>>;
   let t: TestApp;
-  let ocp: { url: string; close: () => Promise<void> };
-  let usdc: Awaited<ReturnType<typeof deployUsdc>>;
-  let merchantAuth: Record<string, string>;
+  let usdc: Awaited<ReturnType<typeof startX402Payers>>['usdc'];
   let payTo: string;
   let assetKey: string;
-  const network = 'eip155:31337' as const;
 
   beforeAll(async () => {
-    anvil = await startAnvil();
-    usdc = await deployUsdc(anvil);
-    assetKey = `eip155:${anvil.chainId}/erc20:${usdc.address.toLowerCase()}`;
-    t = await startTestApp({
-      WEB3_CHAINS: JSON.stringify({ [anvil.chainId]: { rpcUrl: anvil.rpcUrl, confirmations: 1, tokens: { USDC: usdc.address } } }),
-      WEB3_WATCHER_INTERVAL_MS: '0',
-      WEB3_RPC_TIMEOUT_MS: '3000',
-    });
-    ocp = await listen(t.app);
-    const merchantOwner = await registerUser(t);
-    const merchant = await createMerchant(t, merchantOwner);
-    merchantAuth = (await merchantClientAuth(t, merchantOwner, merchant.id)).auth;
-    payTo = (await createWeb3Wallet(t, merchantOwner, { chainId: anvil.chainId })).address;
-    await fundAddress(anvil, (await t.http().get('/x402/supported')).body.signers['eip155:*'][0], '1');
+    x = await startX402Payers();
+    ({ t, usdc, payTo, assetKey } = x);
   });
-  afterAll(async () => {
-    await ocp.close();
-    await t.close();
-    await anvil.stop();
-  });
+  afterAll(() => x.close());
 
-  const shop = (amount: bigint) =>
-    startResourceServer({
-      facilitatorUrl: facilitatorUrl(ocp.url),
-      auth: merchantAuth,
-      network,
-      asset: usdc.address,
-      amount: amount.toString(),
-      payTo,
-    });
-
-  /** An agent whose owner's vaulted chain wallet holds 1 USDC, under an x402 policy. */
-  async function agentWith(policy: Record<string, unknown> = {}) {
-    const owner = await registerUser(t);
-    const wallet = await createWeb3Wallet(t, owner, { chainId: anvil.chainId });
-    await usdc.mint(wallet.address, 1_000_000n);
-    const agent = await registerAgent(t, {
-      owner,
-      policy: { x402WalletId: wallet.id, x402Assets: [assetKey], x402MaxPerRequest: '20000', x402DailyBudget: '25000', ...policy },
-    });
-    return { agent, wallet };
-  }
+  const shop = (amount: bigint) => x.shop(amount);
+  const agentWith = (policy: Record<string, unknown> = {}) => x.agentWith(policy);
+  const payments = (agentId: string) => x.paymentsOf(agentId);
 
   const pay = (agent: TestAgent, body: Record<string, unknown>, key: string = randomUUID()) =>
     t.http().post('/api/v1/x402/pay').set(agent.auth).set('Idempotency-Key', key).send(body);
-
-  async function payments(agentId: string) {
-    const { rows } = await t.container.db.query<{ status: string; amount: string; settlement_tx: string | null }>(
-      'SELECT status, amount::text AS amount, settlement_tx FROM agent_x402_payments WHERE agent_id = $1 ORDER BY created_at',
-      [agentId],
-    );
-    return rows;
-  }
 
   it('when an agent fetches a paid route, then OCP pays from its vaulted wallet, the token moves on chain, and the payment is recorded with its settlement', async () => {
     const server = await shop(10_000n);
@@ -142,15 +94,7 @@ describe('POST /api/v1/x402/pay', () => {
   });
 
   it("when signing fails (the server names another token domain), then 422 and the day's budget gets the amount back", async () => {
-    const impostor = await startResourceServer({
-      facilitatorUrl: facilitatorUrl(ocp.url),
-      auth: merchantAuth,
-      network,
-      asset: usdc.address,
-      amount: '10000',
-      payTo,
-      assetDomain: { name: 'Not USD Coin', version: '2' },
-    });
+    const impostor = await x.shop(10_000n, { name: 'Not USD Coin', version: '2' });
     const server = await shop(10_000n);
     try {
       const { agent } = await agentWith();
@@ -192,7 +136,7 @@ describe('POST /api/v1/x402/pay', () => {
         .post('/api/v1/x402/pay')
         .set(agent.auth)
         .set('Idempotency-Key', randomUUID())
-        .send({ url: `${ocp.url}/x402/supported`, maxAmount: '1' });
+        .send({ url: `${x.ocp.url}/x402/supported`, maxAmount: '1' });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('x402_url_not_allowed');
     } finally {
