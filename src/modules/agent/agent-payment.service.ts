@@ -10,6 +10,7 @@ import { DuplicateCheckoutPayment, type AgentPayment, type AgentPaymentRepositor
 import { approvalDeclined, approvalExpired, approvalRequested, paymentCompleted, paymentRefused } from './agent-payment.events';
 import type { Agent, AgentRepository } from './agent.repository';
 import { checkBudgets, checkStaticRules, needsApproval, spendPeriods } from './policy';
+import { auditRecord } from './audit-record';
 
 /** Who is paid: another agent, any wallet, or a merchant (UCP) at its wallet. */
 export type Payee = { agentId: string } | { walletId: string } | { merchantId: string; walletId: string };
@@ -395,19 +396,7 @@ function facts(p: AgentPayment) {
 }
 
 function audit(p: AgentPayment, decision: AuditEntry['decision'], rule: string | null, reason: string) {
-  return {
-    // A refused payment was never stored: its id is kept as the attempt's reference.
-    agentId: p.agentId,
-    ownerId: p.ownerId,
-    paymentId: p.id,
-    decision,
-    rule,
-    reason,
-    policyVersion: p.policyVersion,
-    amount: p.amount,
-    currency: p.currency,
-    asset: null,
-  };
+  return auditRecord(p, { currency: p.currency }, p.policyVersion, decision, rule, reason);
 }
 
 const approvalRefused = () =>

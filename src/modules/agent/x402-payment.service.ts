@@ -3,7 +3,8 @@ import { Forbidden, NotFound, PolicyViolation } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { Principal } from '../../shared/principal';
 import type { Transaction, TransactionRunner } from '../../shared/transaction';
-import type { AgentPaymentRepository, AuditRecord } from './agent-payment.repository';
+import type { AgentPaymentRepository } from './agent-payment.repository';
+import { auditRecord } from './audit-record';
 import type { AgentRepository } from './agent.repository';
 import { checkX402Rules, spendPeriods, type X402PaymentFacts } from './policy';
 import type { AgentX402Payment, AgentX402PaymentRepository, X402PaymentStatus } from './x402-payment.repository';
@@ -20,8 +21,6 @@ export interface X402Authorization {
   /** The UTC day (YYYY-MM-DD) whose budget holds the reservation. */
   day: string;
 }
-
-type AuditedX402 = { id: string; agentId: string; ownerId: string; amount: bigint; asset: string };
 
 /**
  * An agent's x402 payments under its policy: the same policy record as its other payments (validity
@@ -62,7 +61,14 @@ export class AgentX402Service {
     } catch (error) {
       // Nothing of the attempt is stored but this record: its id is the attempt's reference.
       if (error instanceof PolicyViolation) {
-        const refusal = x402Audit(attempt, agent.policyVersion, 'refused', error.rule, `${error.code}: ${error.message}`);
+        const refusal = auditRecord(
+          attempt,
+          { asset: attempt.asset },
+          agent.policyVersion,
+          'refused',
+          error.rule,
+          `${error.code}: ${error.message}`,
+        );
         await this.db.transaction((tx) => this.audit.appendAudit(tx, refusal));
       }
       throw error;
@@ -110,7 +116,7 @@ export class AgentX402Service {
       await this.payments.insert(payment, tx);
       await this.audit.appendAudit(
         tx,
-        x402Audit(payment, authorization.policyVersion, 'allowed', null, `within policy; signed to ${p.payTo}`),
+        auditRecord(payment, { asset: payment.asset }, authorization.policyVersion, 'allowed', null, `within policy; signed to ${p.payTo}`),
       );
     });
     return payment;
@@ -129,7 +135,7 @@ export class AgentX402Service {
     const reason = `the server answered ${outcome.httpStatus}${settled}`;
     await this.db.transaction(async (tx) => {
       await this.payments.finish(payment.id, outcome.status, outcome.httpStatus, outcome.settlementTx, tx);
-      await this.audit.appendAudit(tx, x402Audit(payment, outcome.policyVersion, outcome.status, null, reason));
+      await this.audit.appendAudit(tx, auditRecord(payment, { asset: payment.asset }, outcome.policyVersion, outcome.status, null, reason));
       await inTx(tx);
     });
   }
@@ -146,25 +152,4 @@ export class AgentX402Service {
     if (!agent || agent.ownerId !== owner.sub) throw new NotFound('Agent not found', 'agent_not_found');
     return toPage(await this.payments.listByAgent(agent.id, limit, after), limit);
   }
-}
-
-function x402Audit(
-  p: AuditedX402,
-  policyVersion: number,
-  decision: AuditRecord['decision'],
-  rule: string | null,
-  reason: string,
-): AuditRecord {
-  return {
-    agentId: p.agentId,
-    ownerId: p.ownerId,
-    paymentId: p.id,
-    decision,
-    rule,
-    reason,
-    policyVersion,
-    amount: p.amount,
-    currency: null,
-    asset: p.asset,
-  };
 }
