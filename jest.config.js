@@ -1,7 +1,12 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests'],
+  roots: ['<rootDir>/tests', '<rootDir>/packages'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // The packages import their own files as ESM does ("./client.js" for client.ts), and resolve
+  // @ocp/sdk to its TypeScript source through the export condition "ocp-source".
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironmentOptions: { customExportConditions: ['ocp-source', 'node', 'node-addons'] },
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],

@@ -61,6 +61,13 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // Tools and the command-line client are programs run by a person in a terminal: they print, and
+    // read their own environment (OCP_URL, the config folder).
+    files: ['tools/**', 'packages/cli/**'],
+    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
+    rules: { 'no-console': 'off', 'no-restricted-properties': 'off' },
+  },
+  {
     // Services hold the business rules: no Express, no adapter (DESIGN.md "Layers").
     files: ['src/modules/**/*.service.ts'],
     rules: {
