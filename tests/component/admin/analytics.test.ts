@@ -176,6 +176,35 @@ describe('admin analytics', () => {
     ]);
   });
 
+  it('when agent refusals are asked for by day, then each day counts its policy refusals by rule, the most frequent rule first', async () => {
+    const res = await get('agent-refusals', { ...period, to: '2025-03-04T00:00:00Z' });
+    expect(res.status).toBe(200);
+    // aal_6 (refused without a rule) is not a policy refusal; aal_9 and aal_10 lie outside [from, to) of their days.
+    expect(res.body).toEqual({
+      from: '2025-03-01T00:00:00.000Z',
+      to: '2025-03-04T00:00:00.000Z',
+      interval: 'day',
+      rules: ['daily_budget', 'mandate_exhausted', 'max_per_transaction'],
+      points: [
+        { bucket: '2025-03-01T00:00:00.000Z', total: 2, byRule: { daily_budget: 1, max_per_transaction: 1 } },
+        { bucket: '2025-03-02T00:00:00.000Z', total: 2, byRule: { daily_budget: 1, mandate_exhausted: 1 } },
+        { bucket: '2025-03-03T00:00:00.000Z', total: 1, byRule: { daily_budget: 1 } },
+      ],
+    });
+  });
+
+  it('when agent refusals are asked for by hour over a quiet window, then every hour is there with none', async () => {
+    const res = await get('agent-refusals', { interval: 'hour', from: '2025-03-01T12:00:00Z', to: '2025-03-01T14:00:00Z' });
+    expect(res.body.rules).toEqual(['max_per_transaction']);
+    expect(res.body.points).toEqual([
+      { bucket: '2025-03-01T12:00:00.000Z', total: 0, byRule: {} },
+      { bucket: '2025-03-01T13:00:00.000Z', total: 1, byRule: { max_per_transaction: 1 } },
+    ]);
+    const tooLong = await get('agent-refusals', { interval: 'hour', from: '2025-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z' });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.code).toBe('range_too_large');
+  });
+
   it('when an hourly series is asked for, then the buckets are hours', async () => {
     const res = await get('timeseries', {
       metric: 'transaction_count',

@@ -5694,6 +5694,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/analytics/agent-refusals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agent payments refused by their owner's policy or mandate, per day or hour (UTC) and by rule, over [from, to) */
+        get: {
+            parameters: {
+                query?: {
+                    interval?: "day" | "hour";
+                    /** @description Inclusive; default 30 days before to */
+                    from?: string;
+                    /** @description Exclusive; default now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The refusals by bucket and rule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsAgentRefusals"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payment/apple-pay/process": {
         parameters: {
             query?: never;
@@ -7352,6 +7403,22 @@ export interface components {
             points: {
                 bucket: string;
                 value: string | number | null;
+            }[];
+        };
+        AnalyticsAgentRefusals: {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            interval: "day" | "hour";
+            /** @description Every rule that refused in the period, the most frequent first */
+            rules: string[];
+            points: {
+                bucket: string;
+                total: number;
+                /** @description Refusals in the bucket by rule; a rule with none is absent */
+                byRule: {
+                    [key: string]: number;
+                };
             }[];
         };
         MobileWalletFunding: {

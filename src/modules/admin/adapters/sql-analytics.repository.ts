@@ -5,6 +5,7 @@ import type {
   Interval,
   Period,
   Point,
+  RuleCounts,
   Summary,
   TimeseriesMetric,
   Web3SendGroup,
@@ -30,6 +31,13 @@ const METRICS: Record<TimeseriesMetric, { table: string; value: string; where: s
   agent_policy_refusals: { table: 'agent_audit_log', value: 'count(*)', where: POLICY_REFUSAL },
   web3_sends: { table: 'web3_sends', value: 'count(*)', where: 'true' },
 };
+
+/** The UTC buckets of [$1, $2) by the interval $3, as the CTE `buckets (b)`. */
+const BUCKETS = `buckets AS (
+  SELECT generate_series(date_trunc($3, $1::timestamptz AT TIME ZONE 'UTC'),
+                         $2::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond',
+                         ('1 ' || $3)::interval) AS b
+)`;
 
 const countsBy = (rows: { key: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key, r.n]));
 
@@ -81,11 +89,7 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
     if (m.where.includes('$4')) params.push(currency);
     // Buckets in UTC; generate_series gives empty buckets a row, so the series has no gaps.
     const { rows } = await this.db.query<{ bucket: Date; value: string | null }>(
-      `WITH buckets AS (
-         SELECT generate_series(date_trunc($3, $1::timestamptz AT TIME ZONE 'UTC'),
-                                $2::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond',
-                                ('1 ' || $3)::interval) AS b
-       ), data AS (
+      `WITH ${BUCKETS}, data AS (
          SELECT date_trunc($3, created_at AT TIME ZONE 'UTC') AS b, ${m.value} AS v
            FROM ${m.table} WHERE created_at >= $1 AND created_at < $2 AND ${m.where} GROUP BY 1
        )
@@ -96,6 +100,26 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
       bucket: r.bucket,
       value: m.ratio ? (r.value === null ? null : Number(r.value)) : BigInt(r.value ?? '0'),
     }));
+  }
+
+  async refusalsByRule(interval: Interval, { from, to }: Period): Promise<RuleCounts[]> {
+    const { rows } = await this.db.query<{ bucket: Date; rule: string | null; n: number | null }>(
+      `WITH ${BUCKETS}, data AS (
+         SELECT date_trunc($3, created_at AT TIME ZONE 'UTC') AS b, rule, count(*)::int AS n
+           FROM agent_audit_log WHERE created_at >= $1 AND created_at < $2 AND ${POLICY_REFUSAL} GROUP BY 1, 2
+       )
+       SELECT buckets.b AT TIME ZONE 'UTC' AS bucket, data.rule, data.n FROM buckets LEFT JOIN data USING (b)
+        ORDER BY buckets.b, data.rule`,
+      [from, to, interval],
+    );
+    const points: RuleCounts[] = [];
+    for (const row of rows) {
+      const last = points.at(-1);
+      const point = last && last.bucket.getTime() === row.bucket.getTime() ? last : { bucket: row.bucket, byRule: {} };
+      if (point !== last) points.push(point);
+      if (row.rule !== null) point.byRule[row.rule] = row.n ?? 0;
+    }
+    return points;
   }
 
   private async agentFigures(from: Date, to: Date): Promise<AgentFigures | null> {

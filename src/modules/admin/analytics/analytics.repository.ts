@@ -62,8 +62,16 @@ export interface Point {
   value: bigint | number | null;
 }
 
+/** A bucket's policy refusals by the rule that refused (rules with none in the bucket are absent). */
+export interface RuleCounts {
+  bucket: Date;
+  byRule: Record<string, number>;
+}
+
 /** Aggregates over [from, to) in SQL, each on an indexed created_at. */
 export interface AnalyticsRepository {
   summary(period: Period): Promise<Summary>;
   timeseries(metric: TimeseriesMetric, interval: Interval, period: Period, currency?: string): Promise<Point[]>;
+  /** Agent policy refusals per bucket and rule, every bucket present (empty ones with no rule). */
+  refusalsByRule(interval: Interval, period: Period): Promise<RuleCounts[]>;
 }

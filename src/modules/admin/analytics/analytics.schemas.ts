@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { currencyCode } from '../../../shared/money/money';
 import { isoDate } from '../admin.schemas';
 import { TIMESERIES_METRICS, type Point } from './analytics.repository';
-import type { SummaryReport } from './analytics.service';
+import type { RefusalsReport, SummaryReport } from './analytics.service';
 
 const period = {
   from: isoDate.optional().meta({ description: 'Inclusive; default 30 days before to' }),
@@ -19,6 +19,8 @@ export const timeseriesQuery = z
     ...period,
   })
   .strict();
+
+export const refusalsQuery = z.object({ interval: z.enum(['day', 'hour']).default('day'), ...period }).strict();
 
 const counts = z.record(z.string(), z.number().int());
 const baseUnits = z
@@ -97,4 +99,28 @@ export const toSummaryView = (s: SummaryReport) => ({
 export const toPointView = (p: Point) => ({
   bucket: p.bucket.toISOString(),
   value: typeof p.value === 'bigint' ? p.value.toString() : p.value,
+});
+
+export const refusalsView = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    interval: z.enum(['day', 'hour']),
+    rules: z.array(z.string()).meta({ description: 'Every rule that refused in the period, the most frequent first' }),
+    points: z.array(
+      z.object({
+        bucket: z.string(),
+        total: z.number().int(),
+        byRule: counts.meta({ description: 'Refusals in the bucket by rule; a rule with none is absent' }),
+      }),
+    ),
+  })
+  .meta({ id: 'AnalyticsAgentRefusals' });
+
+export const toRefusalsView = (r: RefusalsReport, interval: 'day' | 'hour') => ({
+  from: r.period.from.toISOString(),
+  to: r.period.to.toISOString(),
+  interval,
+  rules: r.rules,
+  points: r.points.map((p) => ({ bucket: p.bucket.toISOString(), total: p.total, byRule: p.byRule })),
 });

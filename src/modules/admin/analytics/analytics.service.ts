@@ -1,5 +1,14 @@
 import { ValidationFailed } from '../../../shared/errors';
-import type { AnalyticsRepository, Interval, Period, Point, Summary, TimeseriesMetric, Web3SendGroup } from './analytics.repository';
+import type {
+  AnalyticsRepository,
+  Interval,
+  Period,
+  Point,
+  RuleCounts,
+  Summary,
+  TimeseriesMetric,
+  Web3SendGroup,
+} from './analytics.repository';
 
 const DAY_MS = 86_400_000;
 const INTERVAL_MS: Record<Interval, number> = { day: DAY_MS, hour: 3_600_000 };
@@ -14,6 +23,13 @@ export interface SummaryReport extends Summary {
   paymentSuccessRate: number | null;
   refunds: { count: number; volume: { currency: string; amount: bigint }[] };
   web3: Web3Report;
+}
+
+export interface RefusalsReport {
+  period: Period;
+  /** Every rule that refused in the period, the most frequent first (the order a chart stacks them). */
+  rules: string[];
+  points: (RuleCounts & { total: number })[];
 }
 
 export interface Web3Report {
@@ -54,6 +70,31 @@ export class AnalyticsService {
    * Errors: validation_failed (400): from not before to, more than BUCKETS_MAX buckets, a volume without currency.
    */
   async timeseries(metric: TimeseriesMetric, interval: Interval, range: { from?: Date; to?: Date }, currency?: string): Promise<Point[]> {
+    const period = this.bucketedPeriod(interval, range);
+    if (metric.endsWith('_volume') && !currency) {
+      throw new ValidationFailed('A volume is per currency: give currency', undefined, 'currency_required');
+    }
+    return this.repo.timeseries(metric, interval, period, currency);
+  }
+
+  /**
+   * Agent policy refusals per bucket, broken down by the rule that refused: what a stacked chart needs.
+   * Errors: validation_failed (400): from not before to, more than BUCKETS_MAX buckets.
+   */
+  async agentRefusals(interval: Interval, range: { from?: Date; to?: Date }): Promise<RefusalsReport> {
+    const period = this.bucketedPeriod(interval, range);
+    const buckets = await this.repo.refusalsByRule(interval, period);
+    const totals = new Map<string, number>();
+    for (const { byRule } of buckets) {
+      for (const [rule, n] of Object.entries(byRule)) totals.set(rule, (totals.get(rule) ?? 0) + n);
+    }
+    const rules = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || (a < b ? -1 : 1));
+    const points = buckets.map((p) => ({ ...p, total: Object.values(p.byRule).reduce((n, c) => n + c, 0) }));
+    return { period, rules, points };
+  }
+
+  /** The period, refused when it would make more than BUCKETS_MAX buckets of the interval. */
+  private bucketedPeriod(interval: Interval, range: { from?: Date; to?: Date }): Period {
     const period = this.period(range);
     const buckets = Math.ceil((period.to.getTime() - period.from.getTime()) / INTERVAL_MS[interval]);
     if (buckets > BUCKETS_MAX) {
@@ -63,10 +104,7 @@ export class AnalyticsService {
         'range_too_large',
       );
     }
-    if (metric.endsWith('_volume') && !currency) {
-      throw new ValidationFailed('A volume is per currency: give currency', undefined, 'currency_required');
-    }
-    return this.repo.timeseries(metric, interval, period, currency);
+    return period;
   }
 
   private period({ from, to }: { from?: Date; to?: Date }): Period {

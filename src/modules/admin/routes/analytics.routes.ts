@@ -1,6 +1,16 @@
 import type { Api } from '../../../http/api';
 import type { AdminModule } from '../admin.module';
-import { summaryQuery, summaryView, timeseriesQuery, timeseriesView, toPointView, toSummaryView } from '../analytics/analytics.schemas';
+import {
+  refusalsQuery,
+  refusalsView,
+  summaryQuery,
+  summaryView,
+  timeseriesQuery,
+  timeseriesView,
+  toPointView,
+  toRefusalsView,
+  toSummaryView,
+} from '../analytics/analytics.schemas';
 
 const tags = ['admin'];
 
@@ -30,6 +40,20 @@ export function adminAnalyticsRoutes(api: Api, admin: AdminModule): void {
       const { metric, interval, currency, from, to } = query;
       const points = await admin.analytics.timeseries(metric, interval, { from, to }, currency);
       return { status: 200, body: { metric, interval, points: points.map(toPointView) } };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/admin/analytics/agent-refusals',
+    summary: "Agent payments refused by their owner's policy or mandate, per day or hour (UTC) and by rule, over [from, to)",
+    tags,
+    permission: 'admin:analytics:read',
+    query: refusalsQuery,
+    responses: { 200: { description: 'The refusals by bucket and rule', schema: refusalsView } },
+    handler: async ({ query }) => {
+      const { interval, from, to } = query;
+      return { status: 200, body: toRefusalsView(await admin.analytics.agentRefusals(interval, { from, to }), interval) };
     },
   });
 }
