@@ -1,21 +1,21 @@
-// Generates packages/sdk/src/generated/schema.d.ts from packages/sdk/openapi.json (written just before by
+// Generates packages/sdk/src/generated/schema.ts from packages/sdk/openapi.json (written just before by
 // src/scripts/openapi-document.ts). With --check it writes nothing and fails when the committed
 // types differ from a fresh generation: the SDK can never drift from the API.
 import { readFileSync, writeFileSync } from 'node:fs';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 
 const documentUrl = new URL('../../packages/sdk/openapi.json', import.meta.url);
-const typesUrl = new URL('../../packages/sdk/src/generated/schema.d.ts', import.meta.url);
+const typesUrl = new URL('../../packages/sdk/src/generated/schema.ts', import.meta.url);
 
 const document = JSON.parse(readFileSync(documentUrl, 'utf8'));
 const types = COMMENT_HEADER + astToString(await openapiTS(document));
 
 if (process.argv.includes('--check')) {
   if (readFileSync(typesUrl, 'utf8') !== types) {
-    console.error('packages/sdk/src/generated/schema.d.ts differs from a fresh generation: run npm run sdk:generate and commit it');
+    console.error('packages/sdk/src/generated/schema.ts differs from a fresh generation: run npm run sdk:generate and commit it');
     process.exit(1);
   }
-  console.log('packages/sdk/src/generated/schema.d.ts matches the OpenAPI document');
+  console.log('packages/sdk/src/generated/schema.ts matches the OpenAPI document');
 } else {
   writeFileSync(typesUrl, types);
   console.log(`wrote ${typesUrl.pathname}`);
