@@ -10,32 +10,32 @@ export interface BarDatum {
   display: string;
 }
 
-export type BarChartProps = Omit<ChartFrameProps, 'children' | 'xLabels' | 'table'> & {
+export type BarChartProps = Omit<ChartFrameProps, 'children' | 'categories' | 'table'> & {
   data: readonly BarDatum[];
   valueColumn: string;
-  /** Which buckets get a label under the axis. */
-  showLabel: (index: number) => boolean;
   colour?: string;
 };
 
 /** One bar per bucket (volume by day). */
-export function BarChart({ data, valueColumn, showLabel, colour = '#0072B2', ...frame }: BarChartProps) {
+export function BarChart({ data, valueColumn, colour = '#0072B2', ...frame }: BarChartProps) {
   const top = frame.yTicks.at(-1)?.value ?? 1;
   return (
     <ChartFrame
       {...frame}
-      xLabels={data.flatMap((d, i) => (showLabel(i) ? [{ x: slot(i, data.length).centre, label: d.label }] : []))}
+      categories={data.map((d) => d.label)}
       table={{ columns: [frame.xAxisLabel, valueColumn], rows: data.map((d) => [d.label, d.display]) }}
     >
-      {data.map((d, i) => {
-        const { x, width } = slot(i, data.length);
-        const y = yOf(d.value, top);
-        return (
-          <rect key={d.label} className="chart-bar" x={x} y={y} width={width} height={yOf(0, top) - y} fill={colour}>
-            <title>{`${d.label}: ${d.display}`}</title>
-          </rect>
-        );
-      })}
+      {(plot) =>
+        data.map((d, i) => {
+          const { x, width } = slot(i, data.length, plot);
+          const y = yOf(d.value, top, plot);
+          return (
+            <rect key={d.label} className="chart-bar" x={x} y={y} width={width} height={plot.bottom - y} fill={colour}>
+              <title>{`${d.label}: ${d.display}`}</title>
+            </rect>
+          );
+        })
+      }
     </ChartFrame>
   );
 }

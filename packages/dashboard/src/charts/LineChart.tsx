@@ -1,5 +1,5 @@
 import { ChartFrame, type ChartFrameProps } from './ChartFrame';
-import { slot, yOf } from './scale';
+import { slot, yOf, type Plot } from './scale';
 
 export interface LineDatum {
   label: string;
@@ -8,26 +8,35 @@ export interface LineDatum {
   display: string;
 }
 
-export type LineChartProps = Omit<ChartFrameProps, 'children' | 'xLabels' | 'table'> & {
+export type LineChartProps = Omit<ChartFrameProps, 'children' | 'categories' | 'table'> & {
   data: readonly LineDatum[];
   valueColumn: string;
-  showLabel: (index: number) => boolean;
   colour?: string;
 };
 
 /** A rate over buckets: a line with the area under it shaded, broken where a bucket has no value. */
-export function LineChart({ data, valueColumn, showLabel, colour = '#009E73', ...frame }: LineChartProps) {
+export function LineChart({ data, valueColumn, colour = '#009E73', ...frame }: LineChartProps) {
   const top = frame.yTicks.at(-1)?.value ?? 1;
-  const points = data.map((d, i) => (d.value === null ? null : { x: slot(i, data.length).centre, y: yOf(d.value, top), datum: d }));
   return (
     <ChartFrame
       {...frame}
-      xLabels={data.flatMap((d, i) => (showLabel(i) ? [{ x: slot(i, data.length).centre, label: d.label }] : []))}
+      categories={data.map((d) => d.label)}
       table={{ columns: [frame.xAxisLabel, valueColumn], rows: data.map((d) => [d.label, d.display]) }}
     >
+      {(plot) => <Line data={data} top={top} plot={plot} colour={colour} />}
+    </ChartFrame>
+  );
+}
+
+function Line({ data, top, plot, colour }: { data: readonly LineDatum[]; top: number; plot: Plot; colour: string }) {
+  const points = data.map((d, i) =>
+    d.value === null ? null : { x: slot(i, data.length, plot).centre, y: yOf(d.value, top, plot), datum: d },
+  );
+  return (
+    <>
       {runs(points).map((run) => {
         const line = run.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
-        const area = `${line} L${run.at(-1)!.x},${yOf(0, top)} L${run[0]!.x},${yOf(0, top)} Z`;
+        const area = `${line} L${run.at(-1)!.x},${plot.bottom} L${run[0]!.x},${plot.bottom} Z`;
         return (
           <g key={run[0]!.datum.label}>
             <path className="chart-area" d={area} fill={colour} fillOpacity={0.15} />
@@ -43,7 +52,7 @@ export function LineChart({ data, valueColumn, showLabel, colour = '#009E73', ..
             </circle>
           ),
       )}
-    </ChartFrame>
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import { formatAmount, type Schemas } from '@ocp/sdk';
 import { BarChart } from './BarChart';
 import { LineChart } from './LineChart';
-import { formatAxisAmount, formatBucket, formatPercent, labelled, niceTicks, sumMinor, type Interval } from './scale';
+import { formatAxisAmount, formatBucket, formatPercent, niceTicks, sumMinor, type Interval } from './scale';
 import { StackedBarChart } from './StackedBarChart';
 
 type SeriesPoint = Schemas['AnalyticsTimeseries']['points'][number];
@@ -34,7 +34,6 @@ export function VolumeChart({ points, currency, interval }: { points: readonly S
       xAxisLabel={bucketColumn(interval)}
       yTicks={niceTicks(Math.max(...minor.map(Number), 0)).map((value) => ({ value, label: formatAxisAmount(value, currency) }))}
       valueColumn={`Volume (${currency})`}
-      showLabel={labelled(points.length)}
       data={minor.map((amount, i) => ({ label: labels[i]!, value: Number(amount), display: display(amount) }))}
     />
   );
@@ -61,7 +60,6 @@ export function PaymentSuccessRateChart({ points, interval }: { points: readonly
       xAxisLabel={bucketColumn(interval)}
       yTicks={[0, 0.25, 0.5, 0.75, 1].map((value) => ({ value, label: `${value * 100} %` }))}
       valueColumn="Success rate"
-      showLabel={labelled(points.length)}
       data={rates.map((rate, i) => ({ label: labels[i]!, value: rate, display: rate === null ? 'no outcome' : formatPercent(rate) }))}
     />
   );
@@ -91,7 +89,6 @@ export function AgentRefusalsChart({ report }: { report: Refusals }) {
       yTicks={niceTicks(Math.max(...report.points.map((p) => p.total), 0)).map((value) => ({ value, label: String(value) }))}
       series={report.rules}
       seriesLabel={ruleLabel}
-      showLabel={labelled(report.points.length)}
       data={report.points.map((p, i) => ({ label: labels[i]!, values: p.byRule, total: p.total }))}
     />
   );

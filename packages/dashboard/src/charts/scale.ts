@@ -2,20 +2,40 @@ import { formatAmount } from '@ocp/sdk';
 
 export type Interval = 'day' | 'hour';
 
-/** The chart's drawing box (viewBox units): the SVG scales to its container's width. */
-export const FRAME = { width: 640, height: 250, left: 76, right: 16, top: 16, bottom: 46 } as const;
-export const PLOT = {
-  left: FRAME.left,
-  top: FRAME.top,
-  width: FRAME.width - FRAME.left - FRAME.right,
-  height: FRAME.height - FRAME.top - FRAME.bottom,
-  bottom: FRAME.height - FRAME.bottom,
-} as const;
-
-/** At most this many tick labels under the x axis: more would overlap at a tablet's width. */
-const X_LABELS_MAX = 8;
+/** A chart's height in CSS pixels; its width is its container's (measured), so text keeps its size. */
+export const FRAME_HEIGHT = 240;
+/** Before the container is measured (and where nothing measures, as in a server render). */
+export const DEFAULT_WIDTH = 640;
+const MIN_WIDTH = 280;
+const MARGIN = { left: 68, right: 12, top: 12, bottom: 44 } as const;
+/** The room one label under the x axis needs, so that neighbours never overlap. */
+const X_LABEL_PX = 64;
 /** Each bar takes this share of its slot; the rest is the gap between bars. */
 const BAR_SHARE = 0.7;
+
+/** The plot area inside a frame `frameWidth` wide: where bars and lines are drawn. */
+export interface Plot {
+  frameWidth: number;
+  frameHeight: number;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  bottom: number;
+}
+
+export function plotFor(measuredWidth: number): Plot {
+  const frameWidth = Math.max(MIN_WIDTH, Math.round(measuredWidth));
+  return {
+    frameWidth,
+    frameHeight: FRAME_HEIGHT,
+    left: MARGIN.left,
+    top: MARGIN.top,
+    width: frameWidth - MARGIN.left - MARGIN.right,
+    height: FRAME_HEIGHT - MARGIN.top - MARGIN.bottom,
+    bottom: FRAME_HEIGHT - MARGIN.bottom,
+  };
+}
 
 /**
  * Round tick values from 0 to a little above `max`: steps of 1, 2, 2.5 or 5 times a power of ten.
@@ -40,21 +60,22 @@ const roundOff = (value: number) => Math.round(value * 1e9) / 1e9;
 const hundredths = (n: number) => Math.round(n * 100) / 100;
 
 /** The y coordinate of `value` on an axis from 0 to `top`. */
-export function yOf(value: number, top: number): number {
-  return hundredths(PLOT.bottom - (top > 0 ? (value / top) * PLOT.height : 0));
+export function yOf(value: number, top: number, plot: Plot): number {
+  return hundredths(plot.bottom - (top > 0 ? (value / top) * plot.height : 0));
 }
 
 /** Where the bar (or point) of bucket `index` out of `count` sits: its left edge, width and centre. */
-export function slot(index: number, count: number): { x: number; width: number; centre: number } {
-  const band = PLOT.width / Math.max(count, 1);
+export function slot(index: number, count: number, plot: Plot): { x: number; width: number; centre: number } {
+  const band = plot.width / Math.max(count, 1);
   const width = band * BAR_SHARE;
-  const x = PLOT.left + index * band + (band - width) / 2;
+  const x = plot.left + index * band + (band - width) / 2;
   return { x: hundredths(x), width: hundredths(width), centre: hundredths(x + width / 2) };
 }
 
-/** Which buckets get a label under the axis: every nth, so that at most X_LABELS_MAX show. */
-export function labelled(count: number): (index: number) => boolean {
-  const every = Math.max(1, Math.ceil(count / X_LABELS_MAX));
+/** Which buckets get a label under the axis: every nth, as many as the plot's width has room for. */
+export function labelled(count: number, plot: Plot): (index: number) => boolean {
+  const room = Math.max(1, Math.floor(plot.width / X_LABEL_PX));
+  const every = Math.max(1, Math.ceil(count / room));
   return (index) => index % every === 0;
 }
 
