@@ -1,5 +1,5 @@
 import { ChartFrame, type ChartFrameProps } from './ChartFrame';
-import { slot, yOf } from './scale';
+import { heightBetween, slot, yOf } from './scale';
 
 export interface BarDatum {
   /** The bucket's label under the axis and in the table ("3 Mar"). */
@@ -30,7 +30,7 @@ export function BarChart({ data, valueColumn, colour = '#0072B2', ...frame }: Ba
           const { x, width } = slot(i, data.length, plot);
           const y = yOf(d.value, top, plot);
           return (
-            <rect key={d.label} className="chart-bar" x={x} y={y} width={width} height={plot.bottom - y} fill={colour}>
+            <rect key={d.label} className="chart-bar" x={x} y={y} width={width} height={heightBetween(y, plot.bottom)} fill={colour}>
               <title>{`${d.label}: ${d.display}`}</title>
             </rect>
           );

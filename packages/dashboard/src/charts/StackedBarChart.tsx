@@ -1,5 +1,5 @@
 import { ChartFrame, type ChartFrameProps } from './ChartFrame';
-import { slot, yOf, type Plot } from './scale';
+import { heightBetween, slot, yOf, type Plot } from './scale';
 
 export interface StackDatum {
   label: string;
@@ -58,7 +58,7 @@ function Stack(props: {
         const value = datum.values[s] ?? 0;
         if (value === 0) return null;
         const y = yOf(below + value, top, plot);
-        const height = yOf(below, top, plot) - y;
+        const height = heightBetween(y, yOf(below, top, plot));
         below += value;
         return (
           <rect

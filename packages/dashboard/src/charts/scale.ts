@@ -64,6 +64,11 @@ export function yOf(value: number, top: number, plot: Plot): number {
   return hundredths(plot.bottom - (top > 0 ? (value / top) * plot.height : 0));
 }
 
+/** The height between two y coordinates, to the same 0.01. */
+export function heightBetween(upper: number, lower: number): number {
+  return hundredths(lower - upper);
+}
+
 /** Where the bar (or point) of bucket `index` out of `count` sits: its left edge, width and centre. */
 export function slot(index: number, count: number, plot: Plot): { x: number; width: number; centre: number } {
   const band = plot.width / Math.max(count, 1);
