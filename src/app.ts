@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config/config';
 import { Api } from './http/api';
+import { mountAdminDashboard } from './http/admin-dashboard';
 import { authenticate } from './http/authenticate';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { observeRequests } from './http/observe';
@@ -136,6 +137,9 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   );
 
   app.use(opsRouter({ db, metrics, metricsAccess: metricsAccess(config), ...(config.REDIS_URL ? { sharedCache: cache } : {}) }));
+  // The operators' web app (docs/dashboard.md): static files, before the rate limits, which count API
+  // calls (the page's own calls to the API are counted there as any client's).
+  if (config.ADMIN_DASHBOARD_ENABLED) mountAdminDashboard(app);
 
   app.use(
     express.json({

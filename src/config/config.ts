@@ -123,6 +123,8 @@ const envSchema = z.object({
   TLS_KEY_FILE: z.string().min(1).optional(),
   // Unset: false in production, true elsewhere (resolved in configSchema below). Gates /docs and /openapi.json.
   API_DOCS_ENABLED: booleanFlag.optional(),
+  // Serves the admin dashboard's static build (packages/dashboard/dist) at /admin; 503 while it is not built.
+  ADMIN_DASHBOARD_ENABLED: booleanFlag.default(true),
   // Set: GET /metrics needs `Authorization: Bearer <token>`. Unset: /metrics is open outside production, 404 in it.
   // The process-wide metrics (CPU, memory, event-loop lag, GC). Each app that has them samples the
   // event loop on a timer for as long as the process lives, so a process that builds several apps

@@ -82,6 +82,10 @@ export const ERROR_CATALOGUE = {
       meaning: 'An unexpected error on our side; the response carries the request id to quote to support.',
     },
     database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached; Retry-After says when to try again.' },
+    dashboard_not_built: {
+      kind: 'unavailable',
+      meaning: 'The admin dashboard at /admin has no build on this server: run npm run dashboard:build (npm install does it).',
+    },
   },
   auth: {
     email_taken: { kind: 'conflict', meaning: 'An account with this email already exists.' },

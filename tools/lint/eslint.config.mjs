@@ -8,6 +8,7 @@
 // in one tree (ERESOLVE). `npm run lint:install` installs it; `npm run lint` runs it on the root.
 import { resolve } from 'node:path';
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -23,7 +24,7 @@ export const RAW_SQL_OUTSIDE_ADAPTERS = [
 
 export default tseslint.config(
   // .stryker-tmp holds `npm run mutation`'s sandbox: copies of src and tests, mutated and marked @ts-nocheck.
-  { ignores: ['**/node_modules/**', 'data/**', 'backups/**', 'coverage/**', 'dist/**', '.stryker-tmp/**', 'reports/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'backups/**', 'coverage/**', '**/dist/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -66,6 +67,13 @@ export default tseslint.config(
     files: ['tools/**', 'packages/cli/**'],
     languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
     rules: { 'no-console': 'off', 'no-restricted-properties': 'off' },
+  },
+  {
+    // The admin dashboard is a browser app: its globals are the DOM's, and React's two rules of hooks
+    // catch what types cannot (a hook called conditionally, an effect missing a dependency).
+    files: ['packages/dashboard/**/*.ts', 'packages/dashboard/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     // Services hold the business rules: no Express, no adapter (DESIGN.md "Layers").

@@ -1,0 +1,111 @@
+import type { Schemas } from '@ocp/sdk';
+import { useState, type FormEvent } from 'react';
+import { useOcp } from '../ocp';
+import { Link } from '../router';
+import { DateTime, ErrorNotice, Loading, ShortId, Status, TableBox } from '../ui';
+
+type Customer = Schemas['AdminCustomer'];
+const PAGE_SIZE = 25;
+
+/** Customers by email prefix or id, newest first; each opens its profile. */
+export function Customers() {
+  const ocp = useOcp();
+  const [query, setQuery] = useState('');
+  const [rows, setRows] = useState<Customer[]>();
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [searched, setSearched] = useState('');
+
+  const search = async (q: string, cursor?: string) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const page = await ocp.get('/api/v1/admin/customers', {
+        params: { query: { limit: PAGE_SIZE, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } },
+      });
+      setRows((previous) => (cursor ? [...(previous ?? []), ...page.data] : page.data));
+      setNextCursor(page.nextCursor);
+      setSearched(q);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void search(query.trim());
+  };
+
+  return (
+    <section aria-labelledby="customers-title">
+      <h1 id="customers-title">Customers</h1>
+      <form className="filters" role="search" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor="customer-query">Email or customer id</label>
+          <input
+            id="customer-query"
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="alice@ or a customer id"
+            maxLength={254}
+          />
+        </div>
+        <button type="submit" disabled={busy}>
+          Search
+        </button>
+      </form>
+      <ErrorNotice error={error} />
+      {busy && !rows && <Loading what="customers" />}
+      {rows && (
+        <>
+          <p className="result-count" role="status">
+            {rows.length === 0
+              ? `No customer matches ${searched ? `"${searched}"` : 'yet'}.`
+              : `${rows.length}${nextCursor ? '+' : ''} customer${rows.length === 1 ? '' : 's'}${searched ? ` matching "${searched}"` : ''}`}
+          </p>
+          {rows.length > 0 && (
+            <TableBox label="Customers found">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Email</th>
+                    <th scope="col">Id</th>
+                    <th scope="col">Since</th>
+                    <th scope="col">Login</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((customer) => (
+                    <tr key={customer.id}>
+                      <td>
+                        <Link to={`customers/${encodeURIComponent(customer.id)}`}>{customer.email}</Link>
+                      </td>
+                      <td>
+                        <ShortId id={customer.id} />
+                      </td>
+                      <td>
+                        <DateTime value={customer.createdAt} />
+                      </td>
+                      <td>
+                        <Status value={customer.locked ? 'locked' : 'active'} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableBox>
+          )}
+          {nextCursor && (
+            <button type="button" className="button-secondary" disabled={busy} onClick={() => void search(searched, nextCursor)}>
+              Load more
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

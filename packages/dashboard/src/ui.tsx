@@ -1,0 +1,95 @@
+import { formatAmount, OcpError } from '@ocp/sdk';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+
+/**
+ * Loads data for a page: `load` runs on mount and whenever `key` changes; `reload()` runs it again
+ * (after an action). An answer that arrives after a newer request started is dropped.
+ */
+export function useLoad<T>(load: () => Promise<T>, key: string) {
+  const [state, setState] = useState<{ key: string; data?: T; error?: unknown; loading: boolean }>({ key, loading: true });
+  const [generation, setGeneration] = useState(0);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  useEffect(() => {
+    let current = true;
+    setState((previous) => ({ ...previous, key, loading: true }));
+    load().then(
+      (data) => current && setState({ key, data, loading: false }),
+      (error: unknown) => current && setState({ key, error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+    // `load` is a new function every render; `key` says when what it loads changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, generation]);
+  const fresh = state.key === key;
+  return { data: fresh ? state.data : undefined, error: fresh ? state.error : undefined, loading: state.loading || !fresh, reload };
+}
+
+/** An API error as an operator can act on it: the API's own message, its code, and the request id to quote. */
+export function ErrorNotice({ error }: { error: unknown }) {
+  if (error === undefined || error === null) return null;
+  const ocp = error instanceof OcpError ? error : undefined;
+  const message = ocp?.message ?? (error instanceof Error ? error.message : 'Something went wrong');
+  return (
+    <div className="notice notice-error" role="alert">
+      <p>{message}</p>
+      {ocp && (
+        <p className="notice-meta">
+          {ocp.code}
+          {ocp.status ? ` (HTTP ${ocp.status})` : ''}
+          {ocp.requestId ? ` · request ${ocp.requestId}` : ''}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function SuccessNotice({ children }: { children: ReactNode }) {
+  return (
+    <div className="notice notice-success" role="status">
+      {children}
+    </div>
+  );
+}
+
+export function Money({ amount, currency }: { amount: string; currency: string }) {
+  const negative = amount.startsWith('-');
+  return <span className={`money${negative ? ' money-negative' : ''}`}>{formatAmount({ amount, currency })}</span>;
+}
+
+export function DateTime({ value }: { value: string | null | undefined }) {
+  if (!value) return <span>—</span>;
+  const date = new Date(value);
+  return <time dateTime={value}>{date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>;
+}
+
+export function Status({ value }: { value: string }) {
+  return <span className={`status status-${value.replace(/[^a-z_]/g, '')}`}>{value}</span>;
+}
+
+/** A wide table stays readable on a tablet: it scrolls sideways inside its own box, the page does not. */
+export function TableBox({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-box" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** The id, short enough for a table cell, whole in the tooltip and for screen readers. */
+export function ShortId({ id }: { id: string }) {
+  return (
+    <code title={id} aria-label={id}>
+      {id.length > 12 ? `${id.slice(0, 8)}…` : id}
+    </code>
+  );
+}
