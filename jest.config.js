@@ -10,6 +10,14 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    // The dashboard's components (its unit tests render them with react-dom/server), with React's automatic runtime.
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
     // pkijs and asn1js (Apple Pay's PKCS#7) and jose 6 (required by @a2a-js/sdk's CommonJS build) ship
     // only as ES modules, which Jest on Node 20 cannot require (Node itself can, from 20.19).
     '^.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],

@@ -1,4 +1,9 @@
 import type { ComponentType } from 'react';
+import { Alerts } from './pages/Alerts';
+import { Analytics } from './pages/Analytics';
+import { AuditLog } from './pages/AuditLog';
+import { CardRefund } from './pages/CardRefund';
+import { CardRefunds } from './pages/CardRefunds';
 import { CustomerProfile } from './pages/CustomerProfile';
 import { Customers } from './pages/Customers';
 import { RefundRequests } from './pages/RefundRequests';
@@ -24,4 +29,9 @@ export const PAGES: readonly PageEntry[] = [
   { path: 'customers/:id', permission: 'admin:customers:read', component: CustomerProfile },
   { path: 'transactions', label: 'Transactions', permission: 'admin:transactions:read', component: Transactions },
   { path: 'refunds', label: 'Refund requests', permission: 'admin:refunds:read', component: RefundRequests },
+  { path: 'card-refunds', label: 'Card refunds', permission: 'admin:card-refunds:read', component: CardRefunds },
+  { path: 'card-refunds/:id', permission: 'admin:card-refunds:read', component: CardRefund },
+  { path: 'alerts', label: 'Alerts', permission: 'admin:alerts:read', component: Alerts },
+  { path: 'analytics', label: 'Analytics', permission: 'admin:analytics:read', component: Analytics },
+  { path: 'audit', label: 'Audit log', permission: 'admin:audit:read', component: AuditLog },
 ];

@@ -154,7 +154,7 @@ function describe(alert: Alert): string {
       return `${text('count')} policy refusals${window}${limit}${text('lastRule') ? `, the last by ${ruleLabel(text('lastRule')!)}` : ''}`;
   }
   return Object.entries(d)
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(', ');
 }
 
