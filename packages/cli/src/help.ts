@@ -31,7 +31,9 @@ export function mainHelp(commands: readonly CommandSpec[]): string {
 /** `ocp wallets` alone: the commands of the group. */
 export function groupHelp(group: string, commands: readonly CommandSpec[]): string {
   const width = Math.max(...commands.map((c) => c.path.length));
-  return [`Usage: ocp ${group} <command> [flags]`, '', 'Commands:', ...commands.map((c) => `  ${c.path.padEnd(width)}  ${c.summary}`)].join('\n');
+  return [`Usage: ocp ${group} <command> [flags]`, '', 'Commands:', ...commands.map((c) => `  ${c.path.padEnd(width)}  ${c.summary}`)].join(
+    '\n',
+  );
 }
 
 export function commandHelp(command: CommandSpec): string {

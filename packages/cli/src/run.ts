@@ -59,7 +59,9 @@ function findCommand(argv: readonly string[]): { command: CommandSpec; rest: str
     if (!members.length) continue;
     if (wantsHelp && n === words.length) return groupHelp(group, members);
     const next = words[n];
-    throw usageError(next ? `unknown command "ocp ${group} ${next}" (see ocp ${group} --help)` : `which "ocp ${group}" command? (see ocp ${group} --help)`);
+    throw usageError(
+      next ? `unknown command "ocp ${group} ${next}" (see ocp ${group} --help)` : `which "ocp ${group}" command? (see ocp ${group} --help)`,
+    );
   }
   throw usageError(`unknown command "${words[0]}" (see ocp --help)`);
 }

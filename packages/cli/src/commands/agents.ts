@@ -16,7 +16,8 @@ const LIMIT_FLAGS = {
 const limitText = (agent: Agent) => {
   const p = agent.policy;
   const currency = p.allowedCurrencies.length === 1 ? p.allowedCurrencies[0]! : undefined;
-  const show = (minor: string | undefined) => (minor === undefined ? undefined : currency ? money(minor, currency) : `${minor} (minor units)`);
+  const show = (minor: string | undefined) =>
+    minor === undefined ? undefined : currency ? money(minor, currency) : `${minor} (minor units)`;
   const parts = [
     ['per payment', show(p.maxPerTransaction)],
     ['per day', show(p.dailyBudget)],
@@ -60,11 +61,15 @@ export const agentsCreate: CommandSpec = {
     'monthly-budget': { type: 'string', placeholder: '"<amount> <currency>"', help: 'the most per UTC month' },
     'approval-threshold': { type: 'string', placeholder: '"<amount> <currency>"', help: 'payments above it wait for your approval' },
     counterparties: { type: 'string', placeholder: '<id,id>', help: 'the only agents, wallets or merchants it may pay' },
-    currencies: { type: 'string', placeholder: '<USD,EUR>', help: 'the only currencies it may pay in (default: the currency of the amounts)' },
+    currencies: {
+      type: 'string',
+      placeholder: '<USD,EUR>',
+      help: 'the only currencies it may pay in (default: the currency of the amounts)',
+    },
     unlimited: { type: 'boolean', help: 'no policy at all: it may spend the whole wallet, to anyone (a deliberate choice)' },
   },
   details: [
-    'Give a policy (at least one of the limits above) or --unlimited. The agent\'s client secret is printed once:',
+    "Give a policy (at least one of the limits above) or --unlimited. The agent's client secret is printed once:",
     'store it now, it is never shown again (rotate it at the API if it is lost).',
   ],
   examples: ['ocp agents create --name "Shopping bot" --wallet wal_a --max-per-transaction "25 USD" --daily-budget "100 USD"'],
@@ -72,7 +77,8 @@ export const agentsCreate: CommandSpec = {
     const name = flags.required('name');
     const walletId = flags.string('wallet');
     const newWallet = flags.string('create-wallet')?.toUpperCase();
-    if ((walletId === undefined) === (newWallet === undefined)) throw usageError('agents create: give exactly one of --wallet and --create-wallet');
+    if ((walletId === undefined) === (newWallet === undefined))
+      throw usageError('agents create: give exactly one of --wallet and --create-wallet');
     const description = flags.string('description');
     const policy = policyFrom(flags);
     if (flags.bool('unlimited') === (policy !== undefined)) {

@@ -18,7 +18,10 @@ export const login: CommandSpec = {
     'Users and operators (admin, support, finance, auditor) sign in the same way.',
     'The tokens are stored in $OCP_CONFIG_DIR, else $XDG_CONFIG_HOME/ocp, else ~/.config/ocp (credentials.json) and never printed.',
   ],
-  examples: ['ocp login --email ada@example.com', 'printf %s "$PASSWORD" | ocp login --url https://ocp.example.com --email ops@example.com --password-stdin'],
+  examples: [
+    'ocp login --email ada@example.com',
+    'printf %s "$PASSWORD" | ocp login --url https://ocp.example.com --email ops@example.com --password-stdin',
+  ],
   async run(ctx, flags) {
     const url = (flags.string('url') ?? ctx.io.env.OCP_URL ?? ctx.store.read()?.url ?? DEFAULT_URL).replace(/\/+$/, '');
     if (!/^https?:\/\/[^/]/.test(url)) throw usageError(`--url must be an http(s) URL, not "${url}"`);

@@ -29,7 +29,7 @@ export const transactionsList: CommandSpec = {
     limit: { type: 'string', placeholder: '<n>', help: `how many (default ${DEFAULT_LIMIT})` },
     all: { type: 'boolean', help: 'every transaction, page after page (a progress line on a terminal)' },
   },
-  details: ['Debits show as negative amounts. --json prints an array of the API\'s Transaction objects.'],
+  details: ["Debits show as negative amounts. --json prints an array of the API's Transaction objects."],
   examples: ['ocp transactions list --wallet wal_a --limit 50', 'ocp transactions list --wallet wal_a --all --json > transactions.json'],
   async run(ctx, flags) {
     const walletId = flags.required('wallet');

@@ -12,7 +12,12 @@ export const transfer: CommandSpec = {
   options: {
     from: { type: 'string', placeholder: '<wallet>', help: 'the wallet to debit (yours)', required: true },
     to: { type: 'string', placeholder: '<wallet>', help: 'the wallet to credit', required: true },
-    amount: { type: 'string', placeholder: '"<amount> <currency>"', help: 'e.g. "10.50 USD"; more decimals than the currency has is refused', required: true },
+    amount: {
+      type: 'string',
+      placeholder: '"<amount> <currency>"',
+      help: 'e.g. "10.50 USD"; more decimals than the currency has is refused',
+      required: true,
+    },
     description: { type: 'string', placeholder: '<text>', help: 'shown on both transactions' },
     'idempotency-key': { type: 'string', placeholder: '<key>', help: 'repeat a transfer safely: the same key never moves money twice' },
   },
@@ -21,7 +26,10 @@ export const transfer: CommandSpec = {
     'The Idempotency-Key used is printed (in the error line when the outcome is unknown): run the same command with',
     '--idempotency-key <key> to retry after a timeout or a lost connection without paying twice.',
   ],
-  examples: ['ocp transfer --from wal_a --to wal_b --amount "10.50 USD"', 'ocp transfer --from wal_a --to wal_b --amount "10.50 USD" --idempotency-key 6c0f...'],
+  examples: [
+    'ocp transfer --from wal_a --to wal_b --amount "10.50 USD"',
+    'ocp transfer --from wal_a --to wal_b --amount "10.50 USD" --idempotency-key 6c0f...',
+  ],
   async run(ctx, flags) {
     const fromWalletId = flags.required('from');
     const toWalletId = flags.required('to');
@@ -29,7 +37,8 @@ export const transfer: CommandSpec = {
     const amount = flags.amount('amount')!;
     const description = flags.string('description');
     const given = flags.string('idempotency-key');
-    if (given !== undefined && !IDEMPOTENCY_KEY.test(given)) throw usageError('--idempotency-key must be 1 to 255 printable ASCII characters');
+    if (given !== undefined && !IDEMPOTENCY_KEY.test(given))
+      throw usageError('--idempotency-key must be 1 to 255 printable ASCII characters');
     let key = given;
     // The SDK makes the key when none is given; this records it so it can be printed for a retry.
     const client = ctx.client({ idempotencyKey: () => (key = randomUUID()) });

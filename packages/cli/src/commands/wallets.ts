@@ -34,7 +34,9 @@ export const walletsList: CommandSpec = {
     const wallets: Wallet[] = [];
     for await (const wallet of ctx.client().paginate('/api/v1/wallets', { params: { query: { limit: 100 } } })) wallets.push(wallet);
     if (ctx.json) return ctx.printJson(wallets);
-    ctx.print(wallets.length ? renderTable(wallets, WALLET_COLUMNS) : 'No wallets yet: create one with `ocp wallets create --currency USD`.');
+    ctx.print(
+      wallets.length ? renderTable(wallets, WALLET_COLUMNS) : 'No wallets yet: create one with `ocp wallets create --currency USD`.',
+    );
   },
 };
 

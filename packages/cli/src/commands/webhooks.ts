@@ -23,8 +23,16 @@ export const webhooksListen: CommandSpec = {
   summary: 'Receive webhook deliveries on a local port, verify their signatures and print the events',
   options: {
     port: { type: 'string', placeholder: '<n>', help: 'the local port (default: any free one; required with --secret)' },
-    events: { type: 'string', placeholder: '<a,b>', help: 'event types to subscribe to, e.g. transfer.completed,balance.low (default: all)' },
-    secret: { type: 'string', placeholder: '<whsec>', help: 'verify with this secret and register nothing (you pointed an existing webhook here)' },
+    events: {
+      type: 'string',
+      placeholder: '<a,b>',
+      help: 'event types to subscribe to, e.g. transfer.completed,balance.low (default: all)',
+    },
+    secret: {
+      type: 'string',
+      placeholder: '<whsec>',
+      help: 'verify with this secret and register nothing (you pointed an existing webhook here)',
+    },
   },
   details: [
     `Listens on http://${HOST}:<port>${PATH}, registers a webhook at OCP pointing there (OCP accepts local targets`,
@@ -32,11 +40,15 @@ export const webhooksListen: CommandSpec = {
     'OCP-Signature: authentic ones are printed (one JSON line each with --json) and answered 200, others refused with',
     `400 and a line on stderr. Ends with exit code ${EXIT.interrupted} when interrupted.`,
   ],
-  examples: ['ocp webhooks listen --events transfer.completed,balance.changed', 'ocp webhooks listen --port 4242 --secret whsec_... --json'],
+  examples: [
+    'ocp webhooks listen --events transfer.completed,balance.changed',
+    'ocp webhooks listen --port 4242 --secret whsec_... --json',
+  ],
   async run(ctx, flags) {
     const givenSecret = flags.string('secret');
     const port = flags.int('port', givenSecret ? 1 : 0, 65_535);
-    if (givenSecret !== undefined && port === undefined) throw usageError('webhooks listen: --secret needs the --port your webhook points at');
+    if (givenSecret !== undefined && port === undefined)
+      throw usageError('webhooks listen: --secret needs the --port your webhook points at');
     const events = flags.list('events') ?? ['*'];
     const client = givenSecret ? undefined : ctx.client();
     let secret = givenSecret;
