@@ -45,20 +45,21 @@ describe('ocp agents, admin refunds and verify-ledger', () => {
         '100.50 USD',
       );
       expect(created.code).toBe(EXIT.ok);
-      const id = /^ID +(agt_\w+)$/m.exec(created.stdout)?.[1];
+      const id = /^ID +(agt_[\w-]+)$/m.exec(created.stdout)?.[1];
       expect(id).toBeDefined();
       expect(created.stdout).toMatch(/^Limits +25\.00 USD per payment, 100\.50 USD per day$/m);
       const secret = /Client secret \(shown once, store it now\): (\S+)/.exec(created.stdout)?.[1];
       expect(secret?.length).toBeGreaterThan(20);
 
       const stored = await server.t.http().get(`/api/v1/agents/${id}`).set(owner.auth);
+      const { clientId } = stored.body as { clientId: string };
       expect(stored.body).toMatchObject({
         status: 'active',
         walletId: wallet.id,
         policy: { maxPerTransaction: '2500', dailyBudget: '10050', allowedCurrencies: ['USD'], allowedCounterparties: [] },
       });
       // The secret really is the agent's: it gets a token.
-      const token = await server.t.http().post('/api/v1/auth/token').send({ clientId: stored.body.clientId, clientSecret: secret });
+      const token = await server.t.http().post('/api/v1/auth/token').send({ clientId, clientSecret: secret });
       expect(token.status).toBe(200);
 
       const list = await run('agents', 'list');
@@ -105,12 +106,12 @@ describe('ocp agents, admin refunds and verify-ledger', () => {
       const to = await createWallet(server.t, bob);
       await fund(server.t, from.id, 10_000);
       const paid = await transfer(server.t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1000' });
-      return { from, to, transactionId: paid.body.debit.id as string };
+      return { from, to, transactionId: (paid.body as { debit: { id: string } }).debit.id };
     }
     const openRequest = async (auth: Record<string, string>, transactionId: string, amount: string) => {
       const res = await server.t.http().post('/api/v1/admin/refunds').set(auth).send({ transactionId, amount, reason: 'never arrived' });
       expect(res.status).toBe(201);
-      return res.body.id as string;
+      return (res.body as { id: string }).id;
     };
 
     it('when an admin opens a request above the threshold, then they cannot approve it and finance can, once', async () => {

@@ -22,7 +22,12 @@ function spawnOcp(command: string[], options: { dir: string; input?: string }) {
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(options.input ?? '');
-  const exit = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal, stdout, stderr }));
+  const exit = once(child, 'close').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+    stdout,
+    stderr,
+  }));
   return { child, exit, output: () => ({ stdout, stderr }) };
 }
 const ocpBin = (args: string[], options: { dir: string; input?: string }) => spawnOcp([process.execPath, BIN, ...args], options).exit;
@@ -74,7 +79,7 @@ describe('the ocp executable (bin/ocp.js)', () => {
     const listener = spawnOcp([process.execPath, BIN, 'webhooks', 'listen'], { dir: config.dir });
     const deadline = Date.now() + 30_000;
     while (!/Listening on /.test(listener.output().stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const webhooks = async () => (await server.t.http().get('/api/v1/webhooks').set(user.auth)).body.data as unknown[];
+    const webhooks = async () => ((await server.t.http().get('/api/v1/webhooks').set(user.auth)).body as { data: unknown[] }).data;
     expect(await webhooks()).toHaveLength(1);
     listener.child.kill('SIGINT');
     const ended = await listener.exit;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { startTestApp, type TestApp } from '../../../tests/support/test-app.js';
+import { startTestApp } from '../../../tests/support/test-app.js';
 import { run } from '../src/run.js';
 import type { Input } from '../src/io.js';
 

@@ -63,7 +63,7 @@ describe('ocp wallets, transfer and transactions', () => {
     const { from, to } = await fundedPair();
     const result = await run('transfer', '--from', from.id, '--to', to.id, '--amount', '10.50 USD');
     expect(result.code).toBe(EXIT.ok);
-    expect(result.stdout).toMatch(/^Transfer +trf_\w+\nAmount +10\.50 USD\n/m);
+    expect(result.stdout).toMatch(/^Transfer +trf_[\w-]+\nAmount +10\.50 USD\n/m);
     expect(result.stdout).toMatch(/Balance after +39\.50 USD\n/);
     const key = /Idempotency-Key +(\S+)/.exec(result.stdout)?.[1];
     expect(key).toMatch(/^[0-9a-f-]{36}$/);

@@ -22,8 +22,8 @@ describe('ocp webhooks listen', () => {
     await server.close();
   });
 
-  const webhooks = async () =>
-    (await server.t.http().get('/api/v1/webhooks').set(user.auth)).body.data as { id: string; url: string; events: string[] }[];
+  type Endpoint = { id: string; url: string; events: string[] };
+  const webhooks = async () => ((await server.t.http().get('/api/v1/webhooks').set(user.auth)).body as { data: Endpoint[] }).data;
   const createWallet = (currency = 'USD') => server.t.http().post('/api/v1/wallets').set(user.auth).send({ currency });
   const deliver = () => server.t.container.webhooks.worker.runOnce();
   const post = (url: string, body: string, signature: string) =>
@@ -38,7 +38,10 @@ describe('ocp webhooks listen', () => {
 
   it('when OCP delivers an event, then it is verified and printed, a forged one is refused, and Ctrl+C deletes the webhook', async () => {
     const listener = listen('--events', 'wallet.created,transfer.completed');
-    const [, url, webhookId] = await waitFor(listener.stderr, /Listening on (http:\/\/127\.0\.0\.1:\d+\/webhooks) .*\(webhook (\w+)\)/);
+    const [, url, webhookId] = await waitFor(
+      listener.stderr,
+      /Listening on (http:\/\/127\.0\.0\.1:\d+\/webhooks) .*\(webhook (whe_[\w-]+)\)/,
+    );
     expect(await webhooks()).toContainEqual(
       expect.objectContaining({ id: webhookId, url, events: ['wallet.created', 'transfer.completed'] }),
     );
@@ -93,7 +96,8 @@ describe('ocp webhooks listen', () => {
       .set(user.auth)
       .send({ url, events: ['wallet.created'] });
     expect(created.status).toBe(201);
-    const listener = listen('--port', String(port), '--secret', created.body.secret);
+    const endpoint = created.body as { id: string; secret: string };
+    const listener = listen('--port', String(port), '--secret', endpoint.secret);
     await waitFor(listener.stderr, /Listening on /);
     expect((await webhooks()).filter((w) => w.url === url)).toHaveLength(1);
     await createWallet('GBP');
@@ -101,8 +105,8 @@ describe('ocp webhooks listen', () => {
     await waitFor(listener.stdout, /wallet\.created/);
     listener.stop();
     expect(await listener.exit).toBe(EXIT.interrupted);
-    expect((await webhooks()).map((w) => w.id)).toContain(created.body.id);
-    expect(listener.stderr.text).not.toContain(created.body.secret);
+    expect((await webhooks()).map((w) => w.id)).toContain(endpoint.id);
+    expect(listener.stderr.text).not.toContain(endpoint.secret);
   });
 
   it('when --secret comes without --port, then exit 2', async () => {
