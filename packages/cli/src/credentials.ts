@@ -52,10 +52,8 @@ export class CredentialStore {
     renameSync(temporary, this.file);
   }
 
-  remove(): boolean {
-    const existed = this.read() !== undefined;
+  remove(): void {
     rmSync(this.file, { force: true });
-    return existed;
   }
 }
 

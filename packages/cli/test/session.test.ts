@@ -136,6 +136,14 @@ describe('ocp login / logout and the stored credentials', () => {
     expect(await ocp(['logout'], { dir: config.dir })).toMatchObject({ code: EXIT.ok, stdout: 'Not signed in.\n' });
   });
 
+  it('when the credentials file is not valid JSON, then commands exit 3 and logout removes it', async () => {
+    writeFileSync(credentialsFile(), '{"url": ');
+    const list = await ocp(['wallets', 'list'], { dir: config.dir });
+    expect(list).toMatchObject({ code: EXIT.notSignedIn, stderr: `ocp: ${credentialsFile()} is not valid: run \`ocp login\` again\n` });
+    expect(await ocp(['logout'], { dir: config.dir })).toMatchObject({ code: EXIT.ok, stdout: 'Not signed in.\n' });
+    expect(() => statSync(credentialsFile())).toThrow();
+  });
+
   it('when OCP cannot be reached, then exit 1 with code network_error', async () => {
     const login = await ocp(['login', '--url', 'http://127.0.0.1:9', '--email', 'a@example.com', '--password-stdin'], {
       dir: config.dir,

@@ -1,4 +1,4 @@
-import type { Money, Schemas } from '@ocp/sdk';
+import type { Schemas } from '@ocp/sdk';
 import type { CommandSpec, Flags } from '../command.js';
 import { usageError } from '../errors.js';
 import { money, renderFields, renderTable, when, type Column } from '../output.js';
@@ -139,6 +139,6 @@ function policyFrom(flags: Flags): Policy | undefined {
     // Limits in minor units mean something only in their currency: the agent is held to it.
     allowedCurrencies: currencies ?? amountCurrencies,
   };
-  for (const { field, amount } of limits) policy[field] = (amount as Money).amount;
+  for (const { field, amount } of limits) policy[field] = amount.amount;
   return policy;
 }

@@ -42,7 +42,7 @@ export const logout: CommandSpec = {
   details: ['The stored tokens are removed even when OCP cannot be reached (the exit code then says so).'],
   examples: ['ocp logout'],
   async run(ctx) {
-    const stored = ctx.store.read();
+    const stored = storedOrNothing(ctx);
     if (!stored) {
       if (ctx.json) ctx.printJson({ signedIn: false });
       else ctx.print('Not signed in.');
@@ -64,6 +64,16 @@ export const logout: CommandSpec = {
     }
   },
 };
+
+/** The stored sign-in; a file that is no longer valid is removed, as there is no session left to end. */
+function storedOrNothing(ctx: Context) {
+  try {
+    return ctx.store.read();
+  } catch {
+    ctx.store.remove();
+    return undefined;
+  }
+}
 
 async function askOnTerminal(ctx: Context, question: string, hidden: boolean): Promise<string> {
   const stdin = ctx.io.stdin;

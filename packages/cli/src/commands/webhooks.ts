@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature, WebhookSignatureError } from '@ocp/sdk';
+import { verifyWebhookSignature, WebhookSignatureError, type OcpPaths } from '@ocp/sdk';
 import type { CommandSpec, Context } from '../command.js';
 import { usageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -10,6 +10,9 @@ import { when } from '../output.js';
 const BODY_MAX_BYTES = 1024 * 1024;
 const HOST = '127.0.0.1';
 const PATH = '/webhooks';
+
+/** The event types OCP accepts in a subscription (it checks the names given). */
+type EventTypes = OcpPaths['/api/v1/webhooks']['post']['requestBody']['content']['application/json']['events'];
 
 interface WebhookEvent {
   id: string;
@@ -57,7 +60,7 @@ export const webhooksListen: CommandSpec = {
     let endpointId: string | undefined;
     try {
       if (client) {
-        const created = await client.post('/api/v1/webhooks', { body: { url, events: events as never } });
+        const created = await client.post('/api/v1/webhooks', { body: { url, events: events as EventTypes } });
         endpointId = created.id;
         secret = created.secret;
       }
