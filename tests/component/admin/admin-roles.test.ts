@@ -35,6 +35,7 @@ const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
   { method: 'post', path: '/api/v1/admin/alerts/alr_x/resolve', allowed: ['admin', 'support'] },
   { method: 'get', path: '/api/v1/admin/analytics/summary', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/analytics/timeseries', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/ledger/verification', allowed: ['admin', 'auditor'] },
 ];
 
 const ROLES: AdminRoleName[] = ['admin', 'support', 'finance', 'auditor'];
