@@ -5,7 +5,7 @@ import type { Logger } from '../../infra/logger';
 import { scryptCost } from '../../infra/crypto/passwords';
 import type { EventBus } from '../../shared/events';
 import type { AuthService, LoginLocks } from '../auth';
-import type { LedgerService } from '../ledger';
+import { createLedgerVerifier, type LedgerService } from '../ledger';
 import { SqlAdminUserRepository } from './adapters/sql-admin-user.repository';
 import { SqlAdjustmentRequestRepository } from './adapters/sql-adjustment-request.repository';
 import { SqlAnalyticsRepository } from './adapters/sql-analytics.repository';
@@ -79,6 +79,8 @@ export function createAdminModule({ config, db, cache, logger, events, auth, led
       dailyLimitMinor: config.REFUND_FOUR_EYES_DAILY_LIMIT_MINOR,
     }),
     cardRefunds: new CardRefundAdminService(new SqlCardRefundSearchRepository(db), cardRefunds, audit),
+    /** The ledger's invariant checks of `npm run verify-ledger`, for operators without database access. */
+    ledgerVerifier: createLedgerVerifier(db),
     /** The periodic monitoring sweep (repeated declines); 0 turns it off. */
     start(intervalMs: number) {
       if (intervalMs <= 0 || sweeper) return;

@@ -4,6 +4,7 @@ import { adminApiClientRoutes } from './routes/api-clients.routes';
 import { adminAnalyticsRoutes } from './routes/analytics.routes';
 import { adminCardRefundRoutes } from './routes/card-refunds.routes';
 import { adminCustomerRoutes } from './routes/customers.routes';
+import { adminLedgerRoutes } from './routes/ledger.routes';
 import { adminMonitoringRoutes } from './routes/monitoring.routes';
 import { adminAdjustmentRoutes } from './routes/adjustments.routes';
 import { adminRefundRoutes } from './routes/refunds.routes';
@@ -19,4 +20,5 @@ export function adminRoutes(api: Api, admin: AdminModule): void {
   adminCardRefundRoutes(api, admin);
   adminMonitoringRoutes(api, admin);
   adminAnalyticsRoutes(api, admin);
+  adminLedgerRoutes(api, admin);
 }

@@ -36,6 +36,7 @@ export const ADMIN_PERMISSIONS = [
   'admin:alerts:resolve',
   'admin:analytics:read',
   'admin:audit:read',
+  'admin:ledger:verify',
 ] as const;
 
 /** A person managing their own AI agents; never granted to API clients or agents themselves. */
@@ -108,6 +109,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:analytics:read',
     'admin:audit:read',
     'admin:adjustments:read',
+    'admin:ledger:verify',
   ],
 };
 

@@ -36,6 +36,7 @@ const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
   { method: 'get', path: '/api/v1/admin/analytics/summary', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/analytics/timeseries', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/analytics/agent-refusals', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/ledger/verification', allowed: ['admin', 'auditor'] },
 ];
 
 const ROLES: AdminRoleName[] = ['admin', 'support', 'finance', 'auditor'];

@@ -5745,6 +5745,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/ledger/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the ledger's invariants now (balanced transfers, balances matching entries, ...); it only reads */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report: ok is false when a check found violations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LedgerVerification"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payment/apple-pay/process": {
         parameters: {
             query?: never;
@@ -7420,6 +7465,29 @@ export interface components {
                     [key: string]: number;
                 };
             }[];
+        };
+        LedgerVerification: {
+            /** @description Every invariant holds */
+            ok: boolean;
+            checks: {
+                /** @enum {string} */
+                name: "transfers_balanced" | "balances_match_entries" | "no_negative_user_balance" | "refunds_within_original";
+                /** @description What must hold, in words */
+                rule: string;
+                /** @description How many rows break the rule (0 when it holds) */
+                violations: number;
+                /** @description Up to 10 ids of offending rows, to start an investigation from */
+                examples: string[];
+            }[];
+            /** @description Sum of every wallet balance per currency, minor units: "0" whenever the checks hold */
+            totalsByCurrency: {
+                [key: string]: string;
+            };
+            counts: {
+                wallets: number;
+                transfers: number;
+                entries: number;
+            };
         };
         MobileWalletFunding: {
             transfer: components["schemas"]["Transfer"];
