@@ -187,7 +187,7 @@ export function CustomerProfile() {
                     <ShortId id={entry.id} />
                   </td>
                   {can('admin:refunds:request') && (
-                    <td>{entry.type !== 'refund' && <RefundRequestForm entry={entry} onOpened={(m) => setNotice(m)} />}</td>
+                    <td>{refundable(entry) && <RefundRequestForm entry={entry} onOpened={(m) => setNotice(m)} />}</td>
                   )}
                 </tr>
               ))}
@@ -289,6 +289,11 @@ function RefundRequestForm({ entry, onOpened }: { entry: Entry; onOpened: (messa
       <ErrorNotice error={error} />
     </form>
   );
+}
+
+/** A refund, or a transfer already reversed, has nothing left to give back: the API would refuse. */
+function refundable(entry: Entry): boolean {
+  return entry.type !== 'refund' && entry.status === 'completed';
 }
 
 /** Debits shown negative, so a column of amounts reads like a statement. */

@@ -124,7 +124,15 @@ export function RefundRequests() {
                   <td>
                     <DateTime value={request.createdAt} />
                   </td>
-                  <td>{request.customerId ? <Link to={`customers/${encodeURIComponent(request.customerId)}`}>profile</Link> : '—'}</td>
+                  <td>
+                    {request.customerId ? (
+                      <Link to={`customers/${encodeURIComponent(request.customerId)}`} aria-label={`Customer ${request.customerId}`}>
+                        <ShortId id={request.customerId} />
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td className="numeric">
                     <Money amount={request.amount} currency={request.currency} />
                   </td>
