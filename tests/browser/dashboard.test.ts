@@ -169,6 +169,28 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
     await finance.context.close();
   });
 
+  it('when transactions are searched by type and amount range, then the filters reach the API as exact minor units', async () => {
+    const { context, page } = await openDashboard();
+    await signIn(page, fixture.support);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Transactions' }).click();
+    await page.getByLabel('Type').fill('transfer');
+    await page.getByLabel('Currency').fill('USD');
+    await page.getByLabel('Minimum amount').fill('20.00');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const found = page.getByRole('region', { name: 'Transactions found' }).getByRole('row').filter({ hasText: '20.00 USD' });
+    await expectText(found, /transfer/);
+    await shoot(page, 'transactions');
+
+    await page.getByLabel('Minimum amount').fill('20.01');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expectText(page.getByRole('status').filter({ hasText: 'transaction' }), 'No transaction matches.');
+
+    await page.getByLabel('Minimum amount').fill('20.001');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expectText(page.getByRole('alert'), /USD has 2 decimals/);
+    await context.close();
+  });
+
   it('when the window is tablet-wide (768 px), then the profile fits without the page scrolling sideways', async () => {
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
     const page = await context.newPage();
