@@ -5,9 +5,11 @@
  * Screenshots of the main pages go to artifacts/screenshots/ (docs/dashboard.md).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { createOcpClient, type OcpClient } from '@ocp/sdk';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { spawnNpm, type NpmProcess } from '../support/npm-process';
@@ -52,6 +54,7 @@ jest.setTimeout(120_000);
 describeInBrowser('the admin dashboard in Chromium, against OCP started with npm start', () => {
   let dataDir: string;
   let server: NpmProcess | undefined;
+  let staticHost: { origin: string; close: () => Promise<void> } | undefined;
   let baseUrl: string;
   let browser: Browser;
   const fixture = { support: '', finance: '', payer: '', payee: '', payeeWallet: '', payerWallet: '' };
@@ -59,6 +62,8 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
   beforeAll(async () => {
     if (buildIsStale()) execFileSync('npm', ['run', 'dashboard:build'], { cwd: ROOT, stdio: 'pipe' });
     mkdirSync(SCREENSHOTS, { recursive: true });
+    // The same build on another origin (a static host of its own), which OCP's CORS_ORIGINS lets in.
+    staticHost = await serveStatic(join(ROOT, 'packages/dashboard/dist'));
     dataDir = mkdtempSync(join(tmpdir(), 'ocp-dashboard-'));
     await seedDataDir(dataDir);
     server = spawnNpm(['start'], {
@@ -72,6 +77,7 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
       PASSWORD_SCRYPT_COST_LOG2: '10',
       RATE_LIMIT_GLOBAL_MAX: '100000',
       RATE_LIMIT_USER_MAX: '100000',
+      CORS_ORIGINS: staticHost.origin,
     });
     const listening = await server.waitForLine((line) => line.message === 'listening');
     baseUrl = String(listening.url);
@@ -85,6 +91,7 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
   afterAll(async () => {
     await browser?.close();
     server?.killTree();
+    await staticHost?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -122,6 +129,39 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
     await expectText(page.getByRole('alert'), /Email or password is wrong/);
     await expectText(page.getByRole('alert'), /invalid_credentials \(HTTP 401\) · request [0-9a-f-]{36}/);
     await shoot(page, 'sign-in-error');
+    await context.close();
+  });
+
+  it('when an operator uses only the keyboard, then every field is reached in order, focus is visible, and Enter signs in', async () => {
+    const { context, page } = await openDashboard();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(fixture.support);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(OPERATOR_PASSWORD);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('sign-in-api');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Sign in');
+    expect(await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+    // Focus lands on the page that opened (not back at the top), and Tab goes on to its first field.
+    await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('customer-query');
+    await context.close();
+  });
+
+  it('when the build is opened from another origin and pointed at OCP, then the operator signs in and works there (CORS_ORIGINS)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${staticHost!.origin}/admin/`);
+    expect(await page.getByLabel('API URL').inputValue()).toBe(staticHost!.origin);
+    await page.getByLabel('API URL').fill(baseUrl);
+    await signIn(page, fixture.support);
+    await openCustomer(page, fixture.payer);
+    expect(page.url()).toContain(staticHost!.origin);
     await context.close();
   });
 
@@ -240,6 +280,22 @@ async function expectText(locator: ReturnType<Page['locator']>, expected: string
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   expect(text).toMatch(expected);
+}
+
+/** A static host for the build, as an operator would publish it elsewhere: files, and index.html for the page paths. */
+async function serveStatic(distDir: string): Promise<{ origin: string; close: () => Promise<void> }> {
+  const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://static').pathname.replace(/^\/admin\/?/, '');
+    const file = join(distDir, path);
+    const found = path !== '' && file.startsWith(distDir) && existsSync(file) && statSync(file).isFile();
+    const served = found ? file : join(distDir, 'index.html');
+    res.writeHead(200, { 'content-type': types[extname(served)] ?? 'application/octet-stream' });
+    res.end(readFileSync(served));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Through the API, as the SDK: two operators, a payer with a funded wallet, and a payment to a payee. */
