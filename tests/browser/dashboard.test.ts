@@ -132,7 +132,7 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
     await context.close();
   });
 
-  it('when an operator uses only the keyboard, then every field is reached in order, focus is visible, and Enter signs in', async () => {
+  it('when an operator uses only the keyboard, then every field is reached in order, focus is visible, and Enter signs in; a reload keeps the session, Sign out ends it', async () => {
     const { context, page } = await openDashboard();
     await page.keyboard.press('Tab');
     await page.keyboard.type(fixture.support);
@@ -150,6 +150,13 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
     expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
     await page.keyboard.press('Tab');
     expect(await page.evaluate<string>('document.activeElement.id')).toBe('customer-query');
+
+    // A reload keeps the tab's session; signing out forgets it.
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('ocp.dashboard.tokens')")).toBeNull();
     await context.close();
   });
 
