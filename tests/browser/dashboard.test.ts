@@ -134,7 +134,9 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
 
   it('when an operator uses only the keyboard, then every field is reached in order, focus is visible, and Enter signs in; a reload keeps the session, Sign out ends it', async () => {
     const { context, page } = await openDashboard();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor(); // the page has rendered
     await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('sign-in-email');
     await page.keyboard.type(fixture.support);
     await page.keyboard.press('Tab');
     await page.keyboard.type(OPERATOR_PASSWORD);
