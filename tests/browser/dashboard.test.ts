@@ -252,6 +252,33 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
     await shoot(page, 'customer-profile-tablet');
     await context.close();
   });
+
+  it('when support freezes a wallet and locks the login with a reason, then the profile shows both, and both undo', async () => {
+    const { context, page } = await openDashboard();
+    await signIn(page, fixture.support);
+    await openCustomer(page, fixture.payer);
+    const wallet = page.locator(`tr[data-wallet-id="${fixture.payerWallet}"]`);
+
+    await wallet.getByRole('button', { name: 'Freeze' }).click();
+    await wallet.getByLabel('Reason for “freeze”').fill('Card reported stolen');
+    await wallet.getByRole('button', { name: 'Freeze' }).click();
+    await expectText(wallet, /frozen \(by an operator\)/);
+    await page.getByRole('button', { name: 'Lock login' }).click();
+    await page.getByLabel('Reason for “lock login”').fill('Account takeover suspected');
+    await page.getByRole('button', { name: 'Lock login' }).click();
+    await expectText(page.locator('.facts'), /locked — Account takeover suspected/);
+    await shoot(page, 'customer-frozen-locked');
+
+    await wallet.getByRole('button', { name: 'Unfreeze' }).click();
+    await wallet.getByLabel('Reason for “unfreeze”').fill('Card replaced');
+    await wallet.getByRole('button', { name: 'Unfreeze' }).click();
+    await expectText(wallet, /active/);
+    await page.getByRole('button', { name: 'Unlock login' }).click();
+    await page.getByLabel('Reason for “unlock login”').fill('Owner verified');
+    await page.getByRole('button', { name: 'Unlock login' }).click();
+    await expectText(page.locator('.facts'), /active/);
+    await context.close();
+  });
 });
 
 /**
