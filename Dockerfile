@@ -6,6 +6,8 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The workspaces: npm ci's prepare step builds the admin dashboard (packages/dashboard/dist) from them.
+COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
@@ -28,6 +30,8 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json ./
 COPY --from=build --chown=node:node /app/src ./src
+# The admin dashboard's static build, served at /admin (docs/dashboard.md).
+COPY --from=build --chown=node:node /app/packages/dashboard/dist ./packages/dashboard/dist
 COPY --chown=node:node docker/healthcheck.js ./docker/healthcheck.js
 # Served at /ucp/handlers/ocp_wallet: the UCP payment handler's specification its handler object links to.
 COPY --chown=node:node docs/ucp-payment-handler.md ./docs/ucp-payment-handler.md

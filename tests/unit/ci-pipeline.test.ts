@@ -73,8 +73,10 @@ describe('the CI/CD pipeline (.github/workflows/ci.yml) against .ci/run', () => 
   it('when type-check and lint are read, then CI and .ci/run both install the linter and run the package scripts', () => {
     expect(runs('lint-and-typecheck')).toContain('npm run typecheck');
     expect(runs('lint-and-typecheck')).toContain('npm run lint:install && npm run lint');
-    // The root project first, then each package on its own settings (the SDK without Node's types).
+    // The root project first, then each package on its own settings (the SDK without Node's types,
+    // the dashboard with the DOM's and JSX).
     expect(pkg.scripts.typecheck).toMatch(/^tsc --noEmit -p \. && /);
+    expect(pkg.scripts.typecheck).toContain('tsc --noEmit -p packages/dashboard');
     expect(ciRun).toMatch(/^npm run typecheck$/m);
     // The SDK's generated types must match a fresh generation, in both pipelines.
     expect(runs('lint-and-typecheck')).toContain('npm run sdk:check');

@@ -11,7 +11,8 @@ export function useLoad<T>(load: () => Promise<T>, key: string) {
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   useEffect(() => {
     let current = true;
-    setState((previous) => ({ ...previous, key, loading: true }));
+    // The same data again keeps showing until it is back; other data does not pass for it meanwhile.
+    setState((previous) => (previous.key === key ? { ...previous, loading: true } : { key, loading: true }));
     load().then(
       (data) => current && setState({ key, data, loading: false }),
       (error: unknown) => current && setState({ key, error, loading: false }),
@@ -24,6 +25,42 @@ export function useLoad<T>(load: () => Promise<T>, key: string) {
   }, [key, generation]);
   const fresh = state.key === key;
   return { data: fresh ? state.data : undefined, error: fresh ? state.error : undefined, loading: state.loading || !fresh, reload };
+}
+
+interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * A cursor-paged list: the first page loads whenever `key` changes (a new search), `loadMore()`
+ * appends the next one, `reload()` starts again from the first (after an action).
+ */
+export function usePages<T>(loadPage: (cursor?: string) => Promise<Page<T>>, key: string) {
+  const first = useLoad(() => loadPage(), key);
+  const [extra, setExtra] = useState<{ after: Page<T>; rows: T[]; nextCursor: string | null }>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  // Pages appended to another first page (an earlier search, before a reload) are not this list's.
+  const appended = extra && extra.after === first.data ? extra : undefined;
+  const rows = first.data ? [...first.data.data, ...(appended?.rows ?? [])] : undefined;
+  const nextCursor = appended ? appended.nextCursor : (first.data?.nextCursor ?? null);
+
+  const loadMore = async () => {
+    const after = first.data;
+    if (!nextCursor || !after) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const page = await loadPage(nextCursor);
+      setExtra({ after, rows: [...(appended?.rows ?? []), ...page.data], nextCursor: page.nextCursor });
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { rows, nextCursor, loadMore, loading: first.loading || busy, error: first.error ?? error, reload: first.reload };
 }
 
 /** An API error as an operator can act on it: the API's own message, its code, and the request id to quote. */

@@ -16,8 +16,8 @@ export function CustomerProfile() {
   const profile = useLoad(() => ocp.get('/api/v1/admin/customers/{id}', { params: { path: { id } } }), id);
   const [notice, setNotice] = useState<string>();
 
-  /** Runs an operator action, then shows the profile as it is now. */
-  const then = (message: string) => () => {
+  /** After an operator action: says what changed and shows the profile as it is now. */
+  const changed = (message: string) => {
     setNotice(message);
     profile.reload();
   };
@@ -57,7 +57,7 @@ export function CustomerProfile() {
               label="Unlock login"
               act={async (r) => {
                 await ocp.post('/api/v1/admin/customers/{id}/unlock', { ...path, ...reason(r) });
-                then('The login is unlocked.')();
+                changed('The login is unlocked.');
               }}
             />
           ) : (
@@ -66,7 +66,7 @@ export function CustomerProfile() {
               danger
               act={async (r) => {
                 await ocp.post('/api/v1/admin/customers/{id}/lock', { ...path, ...reason(r) });
-                then('The login is locked: sign-ins fail and its tokens stop working.')();
+                changed('The login is locked: sign-ins fail and its tokens stop working.');
               }}
             />
           ))}
@@ -77,14 +77,14 @@ export function CustomerProfile() {
               danger
               act={async (r) => {
                 const held = await ocp.post('/api/v1/admin/customers/{id}/freeze', { ...path, ...reason(r) });
-                then(`${held.walletIds.length} wallet(s) frozen.`)();
+                changed(`${held.walletIds.length} wallet(s) frozen.`);
               }}
             />
             <ReasonAction
               label="Unfreeze all wallets"
               act={async (r) => {
                 const held = await ocp.post('/api/v1/admin/customers/{id}/unfreeze', { ...path, ...reason(r) });
-                then(`${held.walletIds.length} wallet(s) unfrozen.`)();
+                changed(`${held.walletIds.length} wallet(s) unfrozen.`);
               }}
             />
           </>
@@ -130,7 +130,7 @@ export function CustomerProfile() {
                           label="Unfreeze"
                           act={async (r) => {
                             await ocp.post('/api/v1/admin/wallets/{id}/unfreeze', { params: { path: { id: wallet.id } }, ...reason(r) });
-                            then('The wallet is unfrozen.')();
+                            changed('The wallet is unfrozen.');
                           }}
                         />
                       ) : wallet.status === 'active' ? (
@@ -139,7 +139,7 @@ export function CustomerProfile() {
                           danger
                           act={async (r) => {
                             await ocp.post('/api/v1/admin/wallets/{id}/freeze', { params: { path: { id: wallet.id } }, ...reason(r) });
-                            then('The wallet is frozen.')();
+                            changed('The wallet is frozen.');
                           }}
                         />
                       ) : null}
@@ -187,7 +187,7 @@ export function CustomerProfile() {
                     <ShortId id={entry.id} />
                   </td>
                   {can('admin:refunds:request') && (
-                    <td>{entry.type !== 'refund' && <RefundRequestForm entry={entry} onOpened={(m) => setNotice(m)} />}</td>
+                    <td>{refundable(entry) && <RefundRequestForm entry={entry} onOpened={(m) => setNotice(m)} />}</td>
                   )}
                 </tr>
               ))}
@@ -289,6 +289,11 @@ function RefundRequestForm({ entry, onOpened }: { entry: Entry; onOpened: (messa
       <ErrorNotice error={error} />
     </form>
   );
+}
+
+/** A refund, or a transfer already reversed, has nothing left to give back: the API would refuse. */
+function refundable(entry: Entry): boolean {
+  return entry.type !== 'refund' && entry.status === 'completed';
 }
 
 /** Debits shown negative, so a column of amounts reads like a statement. */

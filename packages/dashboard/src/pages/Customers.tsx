@@ -1,42 +1,29 @@
-import type { Schemas } from '@ocp/sdk';
 import { useState, type FormEvent } from 'react';
 import { useOcp } from '../ocp';
 import { Link } from '../router';
-import { DateTime, ErrorNotice, Loading, ShortId, Status, TableBox } from '../ui';
+import { DateTime, ErrorNotice, Loading, ShortId, Status, TableBox, usePages } from '../ui';
 
-type Customer = Schemas['AdminCustomer'];
 const PAGE_SIZE = 25;
 
-/** Customers by email prefix or id, newest first; each opens its profile. */
+/** Customers by email prefix or id, newest first (all of them before a search); each opens its profile. */
 export function Customers() {
   const ocp = useOcp();
   const [query, setQuery] = useState('');
-  const [rows, setRows] = useState<Customer[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const [searched, setSearched] = useState('');
-
-  const search = async (q: string, cursor?: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const page = await ocp.get('/api/v1/admin/customers', {
-        params: { query: { limit: PAGE_SIZE, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } },
-      });
-      setRows((previous) => (cursor ? [...(previous ?? []), ...page.data] : page.data));
-      setNextCursor(page.nextCursor);
-      setSearched(q);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const list = usePages(
+    (cursor) =>
+      ocp.get('/api/v1/admin/customers', {
+        params: { query: { limit: PAGE_SIZE, ...(searched ? { q: searched } : {}), ...(cursor ? { cursor } : {}) } },
+      }),
+    searched,
+  );
+  const { rows, nextCursor } = list;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void search(query.trim());
+    const q = query.trim();
+    if (q === searched) list.reload();
+    else setSearched(q);
   };
 
   return (
@@ -54,12 +41,12 @@ export function Customers() {
             maxLength={254}
           />
         </div>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={list.loading}>
           Search
         </button>
       </form>
-      <ErrorNotice error={error} />
-      {busy && !rows && <Loading what="customers" />}
+      <ErrorNotice error={list.error} />
+      {list.loading && !rows && <Loading what="customers" />}
       {rows && (
         <>
           <p className="result-count" role="status">
@@ -100,7 +87,7 @@ export function Customers() {
             </TableBox>
           )}
           {nextCursor && (
-            <button type="button" className="button-secondary" disabled={busy} onClick={() => void search(searched, nextCursor)}>
+            <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
               Load more
             </button>
           )}

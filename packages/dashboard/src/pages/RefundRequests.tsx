@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { ReasonAction } from '../components/ReasonAction';
 import { useOcp, useSession } from '../ocp';
 import { Link } from '../router';
-import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, SuccessNotice, TableBox, useLoad } from '../ui';
+import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, SuccessNotice, TableBox, usePages } from '../ui';
 
 type RefundRequest = Schemas['RefundRequest'];
 const STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -17,9 +17,11 @@ export function RefundRequests() {
   const ocp = useOcp();
   const { can, session } = useSession();
   const [status, setStatus] = useState<StatusFilter>('pending');
-  const [extra, setExtra] = useState<{ rows: RefundRequest[]; nextCursor: string | null }>();
-  const list = useLoad(
-    () => ocp.get('/api/v1/admin/refunds', { params: { query: { limit: 50, ...(status === 'all' ? {} : { status }) } } }),
+  const list = usePages(
+    (cursor) =>
+      ocp.get('/api/v1/admin/refunds', {
+        params: { query: { limit: 50, ...(status === 'all' ? {} : { status }), ...(cursor ? { cursor } : {}) } },
+      }),
     status,
   );
   const [notice, setNotice] = useState<string>();
@@ -28,10 +30,7 @@ export function RefundRequests() {
   const mayDecide = can('admin:refunds:approve');
   const me = session?.claims.sub;
 
-  const refresh = () => {
-    setExtra(undefined);
-    list.reload();
-  };
+  const refresh = list.reload;
   const approve = async (request: RefundRequest) => {
     setBusyId(request.id);
     setError(undefined);
@@ -53,38 +52,19 @@ export function RefundRequests() {
     setNotice(`Rejected the request for ${formatted(request)}.`);
     refresh();
   };
-  const loadMore = async (cursor: string) => {
-    try {
-      const page = await ocp.get('/api/v1/admin/refunds', {
-        params: { query: { limit: 50, cursor, ...(status === 'all' ? {} : { status }) } },
-      });
-      setExtra((previous) => ({ rows: [...(previous?.rows ?? []), ...page.data], nextCursor: page.nextCursor }));
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-
-  const rows = list.data ? [...list.data.data, ...(extra?.rows ?? [])] : undefined;
-  const nextCursor = extra ? extra.nextCursor : list.data?.nextCursor;
+  const { rows, nextCursor } = list;
 
   return (
     <section aria-labelledby="refunds-title">
       <h1 id="refunds-title">Refund requests</h1>
       <p className="hint">
-        Support opens a request on a customer’s transaction; finance approves or rejects it. Four eyes: the operator who opened a request
-        cannot approve it.
+        Support opens a request on a customer’s transaction; finance approves or rejects it. Four eyes: beyond the limits this server sets,
+        the operator who opened a request cannot approve it.
       </p>
       <div className="filters">
         <div className="field">
           <label htmlFor="refund-status">Status</label>
-          <select
-            id="refund-status"
-            value={status}
-            onChange={(e) => {
-              setExtra(undefined);
-              setStatus(e.target.value as StatusFilter);
-            }}
-          >
+          <select id="refund-status" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -124,7 +104,15 @@ export function RefundRequests() {
                   <td>
                     <DateTime value={request.createdAt} />
                   </td>
-                  <td>{request.customerId ? <Link to={`customers/${encodeURIComponent(request.customerId)}`}>profile</Link> : '—'}</td>
+                  <td>
+                    {request.customerId ? (
+                      <Link to={`customers/${encodeURIComponent(request.customerId)}`} aria-label={`Customer ${request.customerId}`}>
+                        <ShortId id={request.customerId} />
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td className="numeric">
                     <Money amount={request.amount} currency={request.currency} />
                   </td>
@@ -164,7 +152,7 @@ export function RefundRequests() {
         </TableBox>
       )}
       {nextCursor && (
-        <button type="button" className="button-secondary" onClick={() => void loadMore(nextCursor)}>
+        <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
           Load more
         </button>
       )}

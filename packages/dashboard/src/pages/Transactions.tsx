@@ -1,9 +1,8 @@
-import { parseAmount, type paths, type Schemas } from '@ocp/sdk';
+import { parseAmount, type paths } from '@ocp/sdk';
 import { useState, type FormEvent } from 'react';
 import { useOcp } from '../ocp';
-import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, TableBox } from '../ui';
+import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, TableBox, usePages } from '../ui';
 
-type Transfer = Schemas['AdminTransfer'];
 const PAGE_SIZE = 50;
 const STATUSES = ['pending', 'completed', 'failed', 'reversed'] as const;
 
@@ -32,39 +31,27 @@ const NO_FILTERS: Filters = {
   to: '',
 };
 
-/** Every transfer on the ledger, filtered as the admin API allows, newest first. */
+/** Every transfer on the ledger, newest first, filtered as the admin API allows. */
 export function Transactions() {
   const ocp = useOcp();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [rows, setRows] = useState<Transfer[]>();
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [query, setQuery] = useState<TransactionQuery>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const run = async (next: TransactionQuery, cursor?: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const page = await ocp.get('/api/v1/admin/transactions', {
-        params: { query: { ...next, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
-      });
-      setRows((previous) => (cursor ? [...(previous ?? []), ...page.data] : page.data));
-      setNextCursor(page.nextCursor);
-      setQuery(next);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [formError, setFormError] = useState<unknown>();
+  const list = usePages(
+    (cursor) => ocp.get('/api/v1/admin/transactions', { params: { query: { ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } }),
+    JSON.stringify(query),
+  );
+  const { rows, nextCursor } = list;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    setFormError(undefined);
     try {
-      void run(toQuery(filters));
+      const next = toQuery(filters);
+      if (JSON.stringify(next) === JSON.stringify(query)) list.reload();
+      else setQuery(next);
     } catch (problem) {
-      setError(problem);
+      setFormError(problem);
     }
   };
   const field = (name: keyof Filters) => ({
@@ -113,8 +100,8 @@ export function Transactions() {
           <input {...field('customerId')} maxLength={64} />
         </div>
         <div className="field">
-          <label htmlFor="tx-initiatedBy">Initiated by (user, agent, client or operator id)</label>
-          <input {...field('initiatedBy')} maxLength={64} />
+          <label htmlFor="tx-initiatedBy">Initiated by</label>
+          <input {...field('initiatedBy')} maxLength={64} placeholder="a user, agent, client or operator id" />
         </div>
         <div className="field">
           <label htmlFor="tx-from">From</label>
@@ -125,7 +112,7 @@ export function Transactions() {
           <input {...field('to')} type="datetime-local" />
         </div>
         <div className="actions">
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={list.loading}>
             Search
           </button>
           <button type="button" className="button-secondary" onClick={() => setFilters(NO_FILTERS)}>
@@ -133,8 +120,8 @@ export function Transactions() {
           </button>
         </div>
       </form>
-      <ErrorNotice error={error} />
-      {busy && !rows && <Loading what="transactions" />}
+      <ErrorNotice error={formError ?? list.error} />
+      {list.loading && !rows && <Loading what="transactions" />}
       {rows && (
         <>
           <p className="result-count" role="status">
@@ -205,7 +192,7 @@ export function Transactions() {
             </TableBox>
           )}
           {nextCursor && (
-            <button type="button" className="button-secondary" disabled={busy} onClick={() => void run(query, nextCursor)}>
+            <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
               Load more
             </button>
           )}
