@@ -1,9 +1,8 @@
 import { formatAmount, type Schemas } from '@ocp/sdk';
 import { useState } from 'react';
-import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { ReasonAction } from '../components/ReasonAction';
 import { useOcp, useSession } from '../ocp';
-import { DateTime, ErrorNotice, Loading, ShortId, Status, SuccessNotice, TableBox } from '../ui';
+import { DateTime, ErrorNotice, Loading, ShortId, Status, SuccessNotice, TableBox, usePages } from '../ui';
 
 type Alert = Schemas['MonitoringAlert'];
 type Rule = Alert['rule'];
@@ -18,7 +17,7 @@ export function Alerts() {
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('open');
   const [rule, setRule] = useState<Rule | 'all'>('all');
   const [notice, setNotice] = useState<string>();
-  const list = useCursorPages(
+  const list = usePages(
     (cursor) =>
       ocp.get('/api/v1/admin/alerts', {
         params: {
@@ -41,7 +40,7 @@ export function Alerts() {
     list.reload();
   };
 
-  const rows = list.data?.data;
+  const rows = list.rows;
   return (
     <section aria-labelledby="alerts-title">
       <h1 id="alerts-title">Alerts</h1>
@@ -126,7 +125,11 @@ export function Alerts() {
           </table>
         </TableBox>
       )}
-      <CursorPager label="Alerts" pageNumber={list.pageNumber} newer={list.newer} older={list.older} busy={list.loading} />
+      {list.nextCursor && (
+        <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
+          Load more
+        </button>
+      )}
     </section>
   );
 }

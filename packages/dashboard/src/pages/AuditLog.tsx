@@ -1,8 +1,7 @@
 import type { Schemas } from '@ocp/sdk';
 import { useState, type FormEvent } from 'react';
-import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { useOcp } from '../ocp';
-import { DateTime, ErrorNotice, Loading, ShortId, Status, TableBox } from '../ui';
+import { DateTime, ErrorNotice, Loading, ShortId, Status, TableBox, usePages } from '../ui';
 
 type AuditRecord = Schemas['AuditRecord'];
 const PAGE_SIZE = 25;
@@ -39,7 +38,7 @@ export function AuditLog() {
   const [draft, setDraft] = useState<Filter>(NO_FILTER);
   const [filter, setFilter] = useState<Filter>(NO_FILTER);
   const query = toQuery(filter);
-  const list = useCursorPages(
+  const list = usePages(
     (cursor) => ocp.get('/api/v1/admin/audit', { params: { query: { limit: PAGE_SIZE, ...query, ...(cursor ? { cursor } : {}) } } }),
     JSON.stringify(query),
   );
@@ -57,7 +56,7 @@ export function AuditLog() {
     setFilter(NO_FILTER);
   };
 
-  const rows = list.data?.data;
+  const rows = list.rows;
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
@@ -131,7 +130,11 @@ export function AuditLog() {
           </table>
         </TableBox>
       )}
-      <CursorPager label="Audit log" pageNumber={list.pageNumber} newer={list.newer} older={list.older} busy={list.loading} />
+      {list.nextCursor && (
+        <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
+          Load more
+        </button>
+      )}
     </section>
   );
 }

@@ -1,9 +1,8 @@
 import type { Schemas } from '@ocp/sdk';
 import { useState } from 'react';
-import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { useOcp } from '../ocp';
 import { Link } from '../router';
-import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, TableBox } from '../ui';
+import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, TableBox, usePages } from '../ui';
 
 type CardRefund = Schemas['CardRefund'];
 const STATUSES = ['failed', 'pending', 'succeeded', 'all'] as const;
@@ -13,14 +12,14 @@ const PAGE_SIZE = 25;
 export function CardRefunds() {
   const ocp = useOcp();
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('failed');
-  const list = useCursorPages(
+  const list = usePages(
     (cursor) =>
       ocp.get('/api/v1/admin/card-refunds', {
         params: { query: { limit: PAGE_SIZE, ...(status === 'all' ? {} : { status }), ...(cursor ? { cursor } : {}) } },
       }),
     status,
   );
-  const rows = list.data?.data;
+  const rows = list.rows;
   return (
     <section aria-labelledby="card-refunds-title">
       <h1 id="card-refunds-title">Card refunds</h1>
@@ -70,7 +69,11 @@ export function CardRefunds() {
           </table>
         </TableBox>
       )}
-      <CursorPager label="Card refunds" pageNumber={list.pageNumber} newer={list.newer} older={list.older} busy={list.loading} />
+      {list.nextCursor && (
+        <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
+          Load more
+        </button>
+      )}
     </section>
   );
 }
