@@ -15,27 +15,29 @@ const PERIODS = [
   { id: '90d', label: 'Last 90 days', interval: 'day', buckets: 90 },
 ] as const satisfies readonly { id: string; label: string; interval: Interval; buckets: number }[];
 type Period = (typeof PERIODS)[number];
+const DEFAULT_PERIOD: Period = PERIODS[2];
 
 /** Whole UTC buckets up to and including the current one, so today (or this hour) is the last bar. */
-function rangeOf(period: Period, now = Date.now()): { from: string; to: string; interval: Interval } {
+function rangeOf(period: Period, now = Date.now()): { from: string; to: string; interval: Interval; asOf: number } {
   const unit = period.interval === 'day' ? DAY_MS : HOUR_MS;
   const to = (Math.floor(now / unit) + 1) * unit;
-  return { from: new Date(to - period.buckets * unit).toISOString(), to: new Date(to).toISOString(), interval: period.interval };
+  const from = new Date(to - period.buckets * unit).toISOString();
+  return { from, to: new Date(to).toISOString(), interval: period.interval, asOf: now };
 }
 
 /** The figures as pictures: volume by day, the payment success rate and agent refusals, over a period. */
 export function Analytics() {
   const ocp = useOcp();
-  const [periodId, setPeriodId] = useState<Period['id']>('30d');
-  const period = PERIODS.find((p) => p.id === periodId) ?? PERIODS[2];
-  // Computed once per choice: a re-render must not move the window (and reload everything).
-  const [range, setRange] = useState(() => rangeOf(period));
+  const [period, setPeriod] = useState<Period>(DEFAULT_PERIOD);
+  // Computed once per choice (or refresh): a re-render must not move the window and reload everything.
+  const [range, setRange] = useState(() => rangeOf(DEFAULT_PERIOD));
   const choose = (next: Period) => {
-    setPeriodId(next.id);
+    setPeriod(next);
     setRange(rangeOf(next));
   };
   const { from, to, interval } = range;
-  const key = `${from}/${to}`;
+  // asOf too: a refresh within the same window loads the figures again.
+  const key = `${from}/${to}/${range.asOf}`;
   const summary = useLoad(() => ocp.get('/api/v1/admin/analytics/summary', { params: { query: { from, to } } }), key);
 
   return (
@@ -44,15 +46,20 @@ export function Analytics() {
       <fieldset className="period-picker">
         <legend>Period</legend>
         {PERIODS.map((p) => (
-          <label key={p.id} className={p.id === periodId ? 'period-chosen' : undefined}>
-            <input type="radio" name="analytics-period" value={p.id} checked={p.id === periodId} onChange={() => choose(p)} />
+          <label key={p.id} className={p.id === period.id ? 'period-chosen' : undefined}>
+            <input type="radio" name="analytics-period" value={p.id} checked={p.id === period.id} onChange={() => choose(p)} />
             {p.label}
           </label>
         ))}
       </fieldset>
-      <p className="hint">
-        {new Date(from).toUTCString().slice(5, 22)} to {new Date(to).toUTCString().slice(5, 22)} UTC, by {interval}.
-      </p>
+      <div className="actions">
+        <p className="hint">
+          {new Date(from).toUTCString().slice(5, 22)} to {new Date(to).toUTCString().slice(5, 22)} UTC, by {interval}.
+        </p>
+        <button type="button" className="button-secondary" onClick={() => choose(period)}>
+          Refresh
+        </button>
+      </div>
       <ErrorNotice error={summary.error} />
       {summary.data ? <KeyFigures summary={summary.data} /> : summary.loading && <Loading what="the figures" />}
       <div className="chart-grid">
