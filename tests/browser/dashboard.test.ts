@@ -200,6 +200,11 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
     expect(await waiting.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await shoot(support.page, 'refund-requests-support');
 
+    // Analytics is not support's: the address itself says so, whatever the navigation shows.
+    await support.page.goto(`${baseUrl}/admin/analytics`);
+    await support.page.getByRole('heading', { level: 1, name: 'Not permitted' }).waitFor({ timeout: 10_000 });
+    await expectText(support.page.locator('main'), /admin:analytics:read/);
+    await shoot(support.page, 'analytics-not-permitted');
     await support.context.close();
 
     const finance = await openDashboard();
@@ -215,6 +220,12 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
     await finance.page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Refund requests' }).click();
     await finance.page.getByLabel('Status').selectOption('approved');
     await expectText(finance.page.getByRole('row').filter({ hasText: 'Customer says the parcel never arrived' }), /approved/);
+
+    // Finance reads the figures: Analytics is theirs, with its charts.
+    await finance.page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Analytics' }).click();
+    await finance.page.getByRole('heading', { level: 1, name: 'Analytics' }).waitFor();
+    await finance.page.getByRole('img').first().waitFor();
+    await shoot(finance.page, 'analytics-finance');
     await finance.context.close();
   });
 
