@@ -71,7 +71,12 @@ export class Session {
     if (auth && 'clientId' in auth) {
       this.set(await this.post('/api/v1/auth/token', { clientId: auth.clientId, clientSecret: auth.clientSecret }));
     } else if (refreshToken) {
-      this.set(await this.post('/api/v1/auth/refresh', { refreshToken }));
+      const renewed = await this.post('/api/v1/auth/refresh', { refreshToken }).catch((error: unknown) => {
+        // A refused refresh token (expired, revoked, used): the session is over, so its owner signs in again.
+        if (error instanceof OcpError && error.status === 401) this.set(undefined);
+        throw error;
+      });
+      this.set(renewed);
     }
   }
 

@@ -157,6 +157,20 @@ describe('tokens', () => {
     expect(ocp.tokens()?.expiresAt).toBeGreaterThan(Date.now() + 60_000);
   });
 
+  test('a refused refresh token ends the session: the tokens are dropped and their owner told', async () => {
+    const { user } = await signedInUser(t);
+    await createOcpClient({ baseUrl: t.baseUrl }).post('/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+    const stored: unknown[] = [];
+    const ocp = createOcpClient({
+      baseUrl: t.baseUrl,
+      auth: { tokens: { accessToken: 'expired.or.revoked', refreshToken: user.refreshToken } },
+      onTokens: (tokens) => stored.push(tokens),
+    });
+    await expect(ocp.get('/api/v1/wallets')).rejects.toMatchObject({ status: 401 });
+    expect(stored).toEqual([undefined]);
+    expect(ocp.tokens()).toBeUndefined();
+  });
+
   test('without a way to renew, a 401 is thrown as it came', async () => {
     const ocp = createOcpClient({ baseUrl: t.baseUrl, auth: { tokens: { accessToken: 'not-a-token' } } });
     await expect(ocp.get('/api/v1/wallets')).rejects.toMatchObject({ status: 401 });
