@@ -4,180 +4,130 @@
  * from real payments, agent refusals and transfers; an alert is resolved with a note; a card refund
  * opens from its list; the audit log pages and filters. Screenshots go to artifacts/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOcpClient, OcpError, type OcpClient } from '@ocp/sdk';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { spawnNpm, type NpmProcess } from '../support/npm-process';
-import { seedDataDir } from '../support/pglite-snapshot';
+import { type Browser, type Page } from 'playwright-core';
+import { describeInBrowser, launchChromium, SCREENSHOTS, startOcp, type RunningOcp } from '../support/browser';
 
-const ROOT = join(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, 'artifacts/screenshots');
 const ADMIN = { email: 'admin@dashboard-ops.test', password: 'dashboard-admin-password' };
 const PASSWORD = 'operator-password-42';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-];
 /** The sandbox processor decides by the card's last four digits: 4242 is approved, 0002 declined. */
 const CARDS = { approved: '4242424242424242', declined: '4000000000000002' };
 
-function chromiumProblem(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium; .ci/run does it)`;
-  try {
-    execFileSync(CHROMIUM, ['--version'], { timeout: 20_000, stdio: 'pipe' });
-    return undefined;
-  } catch (error) {
-    return `${CHROMIUM} does not start: ${(error as Error).message.split('\n')[0]}`;
-  }
-}
-
-const problem = chromiumProblem();
-if (problem) process.stdout.write(`\nSKIPPED the dashboard operations browser tests: ${problem}\n\n`);
-const describeInBrowser = problem ? describe.skip : describe;
-
 jest.setTimeout(120_000);
 
-describeInBrowser('the dashboard operations pages in Chromium, against OCP started with npm start', () => {
-  let dataDir: string;
-  let server: NpmProcess | undefined;
-  let baseUrl: string;
-  let browser: Browser;
-  let fixture: Awaited<ReturnType<typeof createFixture>>;
+describeInBrowser('the dashboard operations browser tests')(
+  'the dashboard operations pages in Chromium, against OCP started with npm start',
+  () => {
+    let ocp: RunningOcp | undefined;
+    let baseUrl: string;
+    let browser: Browser;
+    let fixture: Awaited<ReturnType<typeof createFixture>>;
 
-  beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'packages/dashboard/dist/index.html'))) {
-      execFileSync('npm', ['run', 'dashboard:build'], { cwd: ROOT, stdio: 'pipe' });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'ocp-dashboard-ops-'));
-    await seedDataDir(dataDir);
-    server = spawnNpm(['start'], {
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      PASSWORD_SCRYPT_COST_LOG2: '10',
-      RATE_LIMIT_GLOBAL_MAX: '100000',
-      RATE_LIMIT_USER_MAX: '100000',
-      RATE_LIMIT_PAYMENT_MAX: '100000',
+    beforeAll(async () => {
       // Low limits, so that the fixture's payments raise alerts: a large movement and repeated agent refusals.
-      MONITOR_LARGE_AMOUNT_MINOR: '3000',
-      MONITOR_POLICY_REFUSALS_MAX: '2',
+      ocp = await startOcp(ADMIN, { MONITOR_LARGE_AMOUNT_MINOR: '3000', MONITOR_POLICY_REFUSALS_MAX: '2' });
+      baseUrl = ocp.baseUrl;
+      fixture = await createFixture(baseUrl);
+      browser = await launchChromium();
     });
-    const listening = await server.waitForLine((line) => line.message === 'listening');
-    baseUrl = String(listening.url);
-    await server.waitForLine((line) => line.message === 'ready');
-    fixture = await createFixture(baseUrl);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
 
-  afterAll(async () => {
-    await browser?.close();
-    server?.killTree();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await browser?.close();
+      ocp?.stop();
+    });
 
-  async function signedIn(email: string, width = 1280): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${baseUrl}/admin/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(email === ADMIN.email ? ADMIN.password : PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
-    return page;
-  }
-  const section = (page: Page, name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
-  const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    async function signedIn(email: string, width = 1280): Promise<Page> {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/admin/`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(email === ADMIN.email ? ADMIN.password : PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+      return page;
+    }
+    const section = (page: Page, name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
+    const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-  it('when an admin opens analytics, then volume, payment success rate and agent refusals are pictures of the real figures', async () => {
-    const page = await signedIn(ADMIN.email);
-    await section(page, 'Analytics');
-    const charts = page.locator('figure.chart svg[role="img"]');
-    await expectCount(charts, 3);
-    const labels = await Promise.all([0, 1, 2].map((i) => charts.nth(i).getAttribute('aria-label')));
-    // Today's figures from the fixture: 3 cards approved and 1 declined, 3 refusals by max_per_transaction.
-    expect(labels[0]).toMatch(/^Volume by day in USD: [0-9.]+ USD moved/);
-    expect(labels[1]).toMatch(/highest 75\.0 %/);
-    expect(labels[2]).toMatch(/^Agent refusals: 3 from .*: max per transaction 3; the most on /);
-    expect(await page.locator('figure.chart rect.chart-bar').count()).toBe(30);
-    expect(await page.locator('figure.chart rect.chart-segment').count()).toBe(1);
-    // The numbers are there for screen readers too, in a table per chart.
-    expect(await page.getByRole('table', { name: 'Payment success rate by day' }).getByRole('cell', { name: '75.0 %' }).count()).toBe(1);
-    await shoot(page, 'analytics');
+    it('when an admin opens analytics, then volume, payment success rate and agent refusals are pictures of the real figures', async () => {
+      const page = await signedIn(ADMIN.email);
+      await section(page, 'Analytics');
+      const charts = page.locator('figure.chart svg[role="img"]');
+      await expectCount(charts, 3);
+      const labels = await Promise.all([0, 1, 2].map((i) => charts.nth(i).getAttribute('aria-label')));
+      // Today's figures from the fixture: 3 cards approved and 1 declined, 3 refusals by max_per_transaction.
+      expect(labels[0]).toMatch(/^Volume by day in USD: [0-9.]+ USD moved/);
+      expect(labels[1]).toMatch(/highest 75\.0 %/);
+      expect(labels[2]).toMatch(/^Agent refusals: 3 from .*: max per transaction 3; the most on /);
+      expect(await page.locator('figure.chart rect.chart-bar').count()).toBe(30);
+      expect(await page.locator('figure.chart rect.chart-segment').count()).toBe(1);
+      // The numbers are there for screen readers too, in a table per chart.
+      expect(await page.getByRole('table', { name: 'Payment success rate by day' }).getByRole('cell', { name: '75.0 %' }).count()).toBe(1);
+      await shoot(page, 'analytics');
 
-    await page.getByLabel('Last 24 hours').check();
-    await expectCount(page.locator('figure.chart rect.chart-bar'), 24);
-    await page.context().close();
+      await page.getByLabel('Last 24 hours').check();
+      await expectCount(page.locator('figure.chart rect.chart-bar'), 24);
+      await page.context().close();
 
-    const tablet = await signedIn(ADMIN.email, 768);
-    await section(tablet, 'Analytics');
-    await expectCount(tablet.locator('figure.chart svg[role="img"]'), 3);
-    const overflow = await tablet.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-    expect(overflow).toBeLessThanOrEqual(0);
-    await shoot(tablet, 'analytics-tablet');
-    await tablet.context().close();
-  });
+      const tablet = await signedIn(ADMIN.email, 768);
+      await section(tablet, 'Analytics');
+      await expectCount(tablet.locator('figure.chart svg[role="img"]'), 3);
+      const overflow = await tablet.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow).toBeLessThanOrEqual(0);
+      await shoot(tablet, 'analytics-tablet');
+      await tablet.context().close();
+    });
 
-  it('when support resolves an alert with a note, then it leaves the open list and shows the note among the resolved', async () => {
-    const page = await signedIn(fixture.support);
-    await section(page, 'Alerts');
-    const refusals = page.getByRole('row').filter({ hasText: 'agent policy refusals' });
-    await refusals.first().waitFor();
-    await shoot(page, 'alerts');
-    await refusals.getByRole('button', { name: 'Resolve' }).click();
-    await refusals.getByRole('textbox').fill('Owner raised the agent limit');
-    await refusals.getByRole('button', { name: 'Resolve' }).click();
-    await page.getByRole('status').filter({ hasText: 'Resolved the agent policy refusals alert' }).waitFor();
-    await expectCount(page.getByRole('row').filter({ hasText: 'agent policy refusals' }), 0);
-    await page.getByLabel('Status').selectOption('resolved');
-    await page.getByRole('row').filter({ hasText: 'Owner raised the agent limit' }).waitFor();
-    await page.context().close();
-  });
+    it('when support resolves an alert with a note, then it leaves the open list and shows the note among the resolved', async () => {
+      const page = await signedIn(fixture.support);
+      await section(page, 'Alerts');
+      const refusals = page.getByRole('row').filter({ hasText: 'agent policy refusals' });
+      await refusals.first().waitFor();
+      await shoot(page, 'alerts');
+      await refusals.getByRole('button', { name: 'Resolve' }).click();
+      await refusals.getByRole('textbox').fill('Owner raised the agent limit');
+      await refusals.getByRole('button', { name: 'Resolve' }).click();
+      await page.getByRole('status').filter({ hasText: 'Resolved the agent policy refusals alert' }).waitFor();
+      await expectCount(page.getByRole('row').filter({ hasText: 'agent policy refusals' }), 0);
+      await page.getByLabel('Status').selectOption('resolved');
+      await page.getByRole('row').filter({ hasText: 'Owner raised the agent limit' }).waitFor();
+      await page.context().close();
+    });
 
-  it('when an operator opens card refunds, then the refund of a card funding is listed and opens to its detail', async () => {
-    const page = await signedIn(fixture.finance);
-    await section(page, 'Card refunds');
-    await page.getByLabel('Status').selectOption('all');
-    const row = page.locator(`tr[data-card-refund-id="${fixture.cardRefundId}"]`);
-    await row.waitFor();
-    await shoot(page, 'card-refunds');
-    await row.getByRole('link').click();
-    await page.getByRole('heading', { level: 1, name: 'Card refund 25.00 USD' }).waitFor();
-    await page.getByText(fixture.cardRefundId, { exact: true }).waitFor();
-    await shoot(page, 'card-refund');
-    await page.context().close();
-  });
+    it('when an operator opens card refunds, then the refund of a card funding is listed and opens to its detail', async () => {
+      const page = await signedIn(fixture.finance);
+      await section(page, 'Card refunds');
+      await page.getByLabel('Status').selectOption('all');
+      const row = page.locator(`tr[data-card-refund-id="${fixture.cardRefundId}"]`);
+      await row.waitFor();
+      await shoot(page, 'card-refunds');
+      await row.getByRole('link').click();
+      await page.getByRole('heading', { level: 1, name: 'Card refund 25.00 USD' }).waitFor();
+      await page.getByText(fixture.cardRefundId, { exact: true }).waitFor();
+      await shoot(page, 'card-refund');
+      await page.context().close();
+    });
 
-  it("when an auditor reads the audit log, then the operators' actions are there and the filters narrow them", async () => {
-    const page = await signedIn(fixture.auditor);
-    await section(page, 'Audit log');
-    const rows = page.locator('tr[data-audit-id]');
-    await rows.first().waitFor();
-    const actions = await page.locator('tr[data-audit-id] td:nth-child(3)').allTextContents();
-    expect(actions).toEqual(expect.arrayContaining(['admin_user.create', 'refund_request.create', 'refund_request.approve']));
-    await shoot(page, 'audit-log');
-    await page.getByLabel('Action').fill('refund_request.approve');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await expectCount(rows, 1);
-    expect(await rows.first().textContent()).toContain('refund_request.approve');
-    await page.getByLabel('Outcome').selectOption('refused');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await page.getByRole('status').filter({ hasText: 'No audit record matches.' }).waitFor();
-    await page.context().close();
-  });
-});
+    it("when an auditor reads the audit log, then the operators' actions are there and the filters narrow them", async () => {
+      const page = await signedIn(fixture.auditor);
+      await section(page, 'Audit log');
+      const rows = page.locator('tr[data-audit-id]');
+      await rows.first().waitFor();
+      const actions = await page.locator('tr[data-audit-id] td:nth-child(3)').allTextContents();
+      expect(actions).toEqual(expect.arrayContaining(['admin_user.create', 'refund_request.create', 'refund_request.approve']));
+      await shoot(page, 'audit-log');
+      await page.getByLabel('Action').fill('refund_request.approve');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await expectCount(rows, 1);
+      expect(await rows.first().textContent()).toContain('refund_request.approve');
+      await page.getByLabel('Outcome').selectOption('refused');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.getByRole('status').filter({ hasText: 'No audit record matches.' }).waitFor();
+      await page.context().close();
+    });
+  },
+);
 
 /** Waits until the locator matches `count` elements, then checks it. */
 async function expectCount(locator: ReturnType<Page['locator']>, count: number): Promise<void> {

@@ -4,95 +4,42 @@
  * request, finance approves it and sees the balance change, and support never sees analytics.
  * Screenshots of the main pages go to artifacts/screenshots/ (docs/dashboard.md).
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { createOcpClient, type OcpClient } from '@ocp/sdk';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { spawnNpm, type NpmProcess } from '../support/npm-process';
-import { seedDataDir } from '../support/pglite-snapshot';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { describeInBrowser, launchChromium, SCREENSHOTS, startOcp, type RunningOcp } from '../support/browser';
 
 const ROOT = join(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, 'artifacts/screenshots');
 const README_IMAGE = join(ROOT, 'docs/images/dashboard.png');
 const ADMIN = { email: 'admin@dashboard.test', password: 'dashboard-admin-password' };
 const OPERATOR_PASSWORD = 'operator-password-42';
 const CUSTOMER_PASSWORD = 'customer-password-42';
-/** What the probe of this machine found Chromium needs here: no sandbox as root, no network of its own. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Why the browser tests cannot run here, or undefined when Chromium starts. */
-function chromiumProblem(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium; .ci/run does it)`;
-  try {
-    execFileSync(CHROMIUM, ['--version'], { timeout: 20_000, stdio: 'pipe' });
-    return undefined;
-  } catch (error) {
-    return `${CHROMIUM} does not start: ${(error as Error).message.split('\n')[0]}`;
-  }
-}
-
-const problem = chromiumProblem();
-if (problem) process.stdout.write(`\nSKIPPED the admin dashboard browser tests: ${problem}\n\n`);
-const describeInBrowser = problem ? describe.skip : describe;
 
 jest.setTimeout(120_000);
 
-describeInBrowser('the admin dashboard in Chromium, against OCP started with npm start', () => {
-  let dataDir: string;
-  let server: NpmProcess | undefined;
+describeInBrowser('the admin dashboard browser tests')('the admin dashboard in Chromium, against OCP started with npm start', () => {
+  let ocp: RunningOcp | undefined;
   let staticHost: { origin: string; close: () => Promise<void> } | undefined;
   let baseUrl: string;
   let browser: Browser;
   const fixture = { support: '', finance: '', payer: '', payee: '', payeeWallet: '', payerWallet: '' };
 
   beforeAll(async () => {
-    if (buildIsStale()) execFileSync('npm', ['run', 'dashboard:build'], { cwd: ROOT, stdio: 'pipe' });
-    mkdirSync(SCREENSHOTS, { recursive: true });
     // The same build on another origin (a static host of its own), which OCP's CORS_ORIGINS lets in.
     staticHost = await serveStatic(join(ROOT, 'packages/dashboard/dist'));
-    dataDir = mkdtempSync(join(tmpdir(), 'ocp-dashboard-'));
-    await seedDataDir(dataDir);
-    server = spawnNpm(['start'], {
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      PASSWORD_SCRYPT_COST_LOG2: '10',
-      RATE_LIMIT_GLOBAL_MAX: '100000',
-      RATE_LIMIT_USER_MAX: '100000',
-      CORS_ORIGINS: staticHost.origin,
-    });
-    const listening = await server.waitForLine((line) => line.message === 'listening');
-    baseUrl = String(listening.url);
-    await server.waitForLine((line) => line.message === 'ready');
+    ocp = await startOcp(ADMIN, { CORS_ORIGINS: staticHost.origin });
+    baseUrl = ocp.baseUrl;
     Object.assign(fixture, await createFixture(baseUrl));
-
-    // Playwright gives every launch a fresh, empty profile (its own --user-data-dir), removed on close.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    server?.killTree();
+    ocp?.stop();
     await staticHost?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** A fresh browser session (its own sessionStorage) at desktop width. */
@@ -296,23 +243,6 @@ describeInBrowser('the admin dashboard in Chromium, against OCP started with npm
  * Whether packages/dashboard/dist is missing or older than a source it is built from (after an edit
  * without a rebuild). npm ci builds it fresh, so CI never rebuilds here while other files read it.
  */
-function buildIsStale(): boolean {
-  const built = join(ROOT, 'packages/dashboard/dist/index.html');
-  if (!existsSync(built)) return true;
-  const sources = ['packages/dashboard/src', 'packages/dashboard/index.html', 'packages/dashboard/vite.config.mjs', 'packages/sdk/src'];
-  return newestChange(sources.map((path) => join(ROOT, path))) > statSync(built).mtimeMs;
-}
-
-function newestChange(paths: string[]): number {
-  let newest = 0;
-  for (const path of paths) {
-    const stat = statSync(path);
-    const time = stat.isDirectory() ? newestChange(readdirSync(path).map((name) => join(path, name))) : stat.mtimeMs;
-    newest = Math.max(newest, time);
-  }
-  return newest;
-}
-
 /** Waits for the locator's text to match (the page answers after its API call), then checks it. */
 async function expectText(locator: ReturnType<Page['locator']>, expected: string | RegExp): Promise<void> {
   const deadline = Date.now() + 10_000;
