@@ -63,6 +63,16 @@ export function usePages<T>(loadPage: (cursor?: string) => Promise<Page<T>>, key
   return { rows, nextCursor, loadMore, loading: first.loading || busy, error: first.error ?? error, reload: first.reload };
 }
 
+/** The next page of a usePages list, when there is one. */
+export function LoadMore({ list }: { list: { nextCursor: string | null; loading: boolean; loadMore: () => Promise<void> } }) {
+  if (!list.nextCursor) return null;
+  return (
+    <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
+      Load more
+    </button>
+  );
+}
+
 /** An API error as an operator can act on it: the API's own message, its code, and the request id to quote. */
 export function ErrorNotice({ error }: { error: unknown }) {
   if (error === undefined || error === null) return null;

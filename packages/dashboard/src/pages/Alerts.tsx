@@ -2,7 +2,7 @@ import { formatAmount, type Schemas } from '@ocp/sdk';
 import { useState } from 'react';
 import { ReasonAction } from '../components/ReasonAction';
 import { useOcp, useSession } from '../ocp';
-import { DateTime, ErrorNotice, Loading, ShortId, Status, SuccessNotice, TableBox, usePages } from '../ui';
+import { DateTime, ErrorNotice, Loading, LoadMore, ShortId, Status, SuccessNotice, TableBox, usePages } from '../ui';
 
 type Alert = Schemas['MonitoringAlert'];
 type Rule = Alert['rule'];
@@ -125,11 +125,7 @@ export function Alerts() {
           </table>
         </TableBox>
       )}
-      {list.nextCursor && (
-        <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
-          Load more
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import type { Schemas } from '@ocp/sdk';
 import { useState, type FormEvent } from 'react';
 import { useOcp } from '../ocp';
-import { DateTime, ErrorNotice, Loading, ShortId, Status, TableBox, usePages } from '../ui';
+import { DateTime, ErrorNotice, Loading, LoadMore, ShortId, Status, TableBox, usePages } from '../ui';
 
 type AuditRecord = Schemas['AuditRecord'];
 const PAGE_SIZE = 25;
@@ -130,11 +130,7 @@ export function AuditLog() {
           </table>
         </TableBox>
       )}
-      {list.nextCursor && (
-        <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
-          Load more
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

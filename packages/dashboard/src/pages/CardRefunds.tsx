@@ -2,7 +2,7 @@ import type { Schemas } from '@ocp/sdk';
 import { useState } from 'react';
 import { useOcp } from '../ocp';
 import { Link } from '../router';
-import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, TableBox, usePages } from '../ui';
+import { DateTime, ErrorNotice, Loading, LoadMore, Money, ShortId, Status, TableBox, usePages } from '../ui';
 
 type CardRefund = Schemas['CardRefund'];
 const STATUSES = ['failed', 'pending', 'succeeded', 'all'] as const;
@@ -69,11 +69,7 @@ export function CardRefunds() {
           </table>
         </TableBox>
       )}
-      {list.nextCursor && (
-        <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
-          Load more
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

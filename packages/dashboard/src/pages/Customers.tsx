@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useOcp } from '../ocp';
 import { Link } from '../router';
-import { DateTime, ErrorNotice, Loading, ShortId, Status, TableBox, usePages } from '../ui';
+import { DateTime, ErrorNotice, Loading, LoadMore, ShortId, Status, TableBox, usePages } from '../ui';
 
 const PAGE_SIZE = 25;
 
@@ -86,11 +86,7 @@ export function Customers() {
               </table>
             </TableBox>
           )}
-          {nextCursor && (
-            <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
-              Load more
-            </button>
-          )}
+          <LoadMore list={list} />
         </>
       )}
     </section>

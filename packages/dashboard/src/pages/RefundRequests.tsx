@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { ReasonAction } from '../components/ReasonAction';
 import { useOcp, useSession } from '../ocp';
 import { Link } from '../router';
-import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, SuccessNotice, TableBox, usePages } from '../ui';
+import { DateTime, ErrorNotice, Loading, LoadMore, Money, ShortId, Status, SuccessNotice, TableBox, usePages } from '../ui';
 
 type RefundRequest = Schemas['RefundRequest'];
 const STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -52,7 +52,7 @@ export function RefundRequests() {
     setNotice(`Rejected the request for ${formatted(request)}.`);
     refresh();
   };
-  const { rows, nextCursor } = list;
+  const { rows } = list;
 
   return (
     <section aria-labelledby="refunds-title">
@@ -151,11 +151,7 @@ export function RefundRequests() {
           </table>
         </TableBox>
       )}
-      {nextCursor && (
-        <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
-          Load more
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

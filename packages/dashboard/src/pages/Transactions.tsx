@@ -1,7 +1,7 @@
 import { parseAmount, type paths } from '@ocp/sdk';
 import { useState, type FormEvent } from 'react';
 import { useOcp } from '../ocp';
-import { DateTime, ErrorNotice, Loading, Money, ShortId, Status, TableBox, usePages } from '../ui';
+import { DateTime, ErrorNotice, Loading, LoadMore, Money, ShortId, Status, TableBox, usePages } from '../ui';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['pending', 'completed', 'failed', 'reversed'] as const;
@@ -191,11 +191,7 @@ export function Transactions() {
               </table>
             </TableBox>
           )}
-          {nextCursor && (
-            <button type="button" className="button-secondary" disabled={list.loading} onClick={() => void list.loadMore()}>
-              Load more
-            </button>
-          )}
+          <LoadMore list={list} />
         </>
       )}
     </section>
