@@ -51,7 +51,7 @@ import {
 } from './modules/payment';
 import { walletRoutes, type WalletService } from './modules/wallet';
 import { web3Routes, type Web3SendService, type Web3WalletService } from './modules/web3';
-import { webhookRoutes, type WebhookService } from './modules/webhook';
+import { webhookRoutes, type WebhookDeliveryLog, type WebhookService } from './modules/webhook';
 import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
 import { checkoutRenderer, mountUcp } from './protocols/ucp';
@@ -72,6 +72,7 @@ export interface AppDeps {
     wallets: WalletService;
     ledger: LedgerService;
     webhook: WebhookService;
+    webhookDeliveries: WebhookDeliveryLog;
     tokens: TokenService;
     cardFunding: CardFundingService;
     autoTopUp: AutoTopUpService;
@@ -170,7 +171,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   authRoutes(api, services.auth);
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger);
-  webhookRoutes(api, services.webhook);
+  webhookRoutes(api, services.webhook, services.webhookDeliveries);
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);
   autoTopUpRoutes(api, services.autoTopUp);

@@ -202,6 +202,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     wallets,
     ledger,
     webhook: webhooks.service,
+    webhookDeliveries: webhooks.deliveries,
     tokens: tokens.service,
     cardFunding: funding.cardFunding,
     autoTopUp: funding.autoTopUp,

@@ -293,6 +293,11 @@ export const ERROR_CATALOGUE = {
       kind: 'unprocessable',
       meaning: 'The account already has the most webhook endpoints allowed; details.max says how many.',
     },
+    webhook_delivery_not_found: { kind: 'not_found', meaning: 'The delivery does not exist or is not of that webhook endpoint.' },
+    webhook_delivery_pending: {
+      kind: 'conflict',
+      meaning: 'The delivery is still queued or being sent; it can be redelivered once delivered or failed.',
+    },
   },
   x402: {
     x402_url_not_allowed: { kind: 'validation', meaning: 'OCP does not fetch that URL: not http(s), or not a public address.' },

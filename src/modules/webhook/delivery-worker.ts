@@ -104,18 +104,19 @@ export class WebhookDeliveryWorker {
     try {
       const response = await this.sendSigned(delivery);
       if (response.ok) {
-        await this.store.markDelivered(delivery);
+        await this.store.markDelivered(delivery, response.status);
         await this.breaker.succeeded(delivery.endpointId);
         return this.record('delivered', context);
       }
+      const responseCode = 'status' in response ? response.status : null;
       const reason = 'status' in response ? `HTTP ${response.status}` : response.error;
       let outcome: DeliveryOutcome;
       if (delivery.attempts >= this.options.maxAttempts) {
-        await this.store.markFailed(delivery, reason);
+        await this.store.markFailed(delivery, reason, responseCode);
         outcome = this.record('failed', { ...context, reason });
       } else {
         const delayMs = retryDelayMs(delivery.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
-        await this.store.scheduleRetry(delivery, delayMs, reason);
+        await this.store.scheduleRetry(delivery, delayMs, reason, responseCode);
         outcome = this.record('retried', { ...context, reason, delayMs });
       }
       // After the retry is scheduled, so an opening breaker pushes this delivery back too. An

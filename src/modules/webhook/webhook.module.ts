@@ -6,6 +6,7 @@ import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 import { SqlWebhookDeliveryStore } from './adapters/sql-webhook-delivery.store';
 import { SqlWebhookEndpointRepository } from './adapters/sql-webhook-endpoint.repository';
+import { WebhookDeliveryLog } from './delivery-log';
 import { WebhookDeliveryRetention } from './delivery-retention';
 import { WebhookDeliveryWorker } from './delivery-worker';
 import { EndpointBreaker } from './endpoint-breaker';
@@ -40,7 +41,8 @@ export function createWebhookModule(deps: {
     allowLocalHttp: config.NODE_ENV !== 'production',
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   };
-  const service = new WebhookService(new SqlWebhookEndpointRepository(db), encryptor, logger, {
+  const endpoints = new SqlWebhookEndpointRepository(db);
+  const service = new WebhookService(endpoints, encryptor, logger, {
     ...urlPolicy,
     endpointsPerOwnerMax: WEBHOOK_ENDPOINTS_PER_OWNER_MAX,
   });
@@ -77,7 +79,8 @@ export function createWebhookModule(deps: {
   // notifications): the URL check at registration, and the sender (timeout, no redirects, public
   // addresses only, checked again at every connection).
   const outgoing: OutgoingPost = { urlProblem: (url) => webhookUrlProblem(url, urlPolicy), post: sender };
-  return { service, outbox: new WebhookOutbox(store), worker, retention, outgoing };
+  const deliveries = new WebhookDeliveryLog(endpoints, store, logger);
+  return { service, deliveries, outbox: new WebhookOutbox(store), worker, retention, outgoing };
 }
 
 /** POSTs to a URL a caller registered, under the webhook sender's rules. */

@@ -41,6 +41,8 @@ export interface WebhookEndpointRepository {
   listByOwner(ownerId: string): Promise<WebhookEndpoint[]>;
   /** Deletes the endpoint (and its pending deliveries) when it belongs to ownerId; false otherwise. */
   deleteOwned(ownerId: string, id: string): Promise<boolean>;
+  /** The endpoint, or null when it does not exist or (ownerId given) is another owner's. */
+  find(id: string, ownerId?: string): Promise<WebhookEndpoint | null>;
 }
 
 /** An event as the outbox stores it: `data` is already plain JSON (bigints as strings). */
@@ -99,9 +101,10 @@ export interface WebhookDeliveryStore {
    * whose breaker is open and endpoints whose lane in this process is full.
    */
   claimDue(limit: number, leaseMs: number, lanes: ClaimLanes): Promise<ClaimedDelivery[]>;
-  markDelivered(delivery: ClaimedDelivery): Promise<void>;
-  scheduleRetry(delivery: ClaimedDelivery, delayMs: number, error: string): Promise<void>;
-  markFailed(delivery: ClaimedDelivery, error: string): Promise<void>;
+  /** `responseCode`: the receiver's HTTP status, null when none came (refused, timed out). */
+  markDelivered(delivery: ClaimedDelivery, responseCode: number): Promise<void>;
+  scheduleRetry(delivery: ClaimedDelivery, delayMs: number, error: string, responseCode: number | null): Promise<void>;
+  markFailed(delivery: ClaimedDelivery, error: string, responseCode: number | null): Promise<void>;
   /** Resets the endpoint's failure count; 'closed' when its breaker was open or half-open. */
   recordEndpointSuccess(endpointId: string): Promise<BreakerChange | null>;
   /**
@@ -116,4 +119,41 @@ export interface WebhookDeliveryStore {
    * oldest first; pending ones are never deleted. Returns how many went.
    */
   deleteSettled(olderThanMs: number, limit: number): Promise<number>;
+  /** One endpoint's deliveries, newest first: up to `limit` rows after the cursor. */
+  listByEndpoint(endpointId: string, filter: DeliveryFilter): Promise<DeliveryRecord[]>;
+  findByEndpoint(endpointId: string, deliveryId: string): Promise<DeliveryRecord | null>;
+  /**
+   * Makes a settled (delivered or failed) delivery due again now, as a new round of attempts;
+   * null when it is still pending (queued or in flight) or does not exist.
+   */
+  requeueSettled(endpointId: string, deliveryId: string): Promise<DeliveryRecord | null>;
+  /** A delivery of `event` to this endpoint only, whatever it subscribes to. */
+  enqueueToEndpoint(endpointId: string, event: OutboxEvent): Promise<DeliveryRecord>;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+/** A delivery as its log shows it (no payload, no secret). */
+export interface DeliveryRecord {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  /** Attempts of the current round (a redelivery starts a new one). */
+  attempts: number;
+  lastResponseCode: number | null;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+  /** When the next attempt is due while pending; null once settled. */
+  nextAttemptAt: Date | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
 }

@@ -1,12 +1,22 @@
 import { idParams } from '../../http/params';
 import type { Api } from '../../http/api';
 import type { WebhookService } from './webhook.service';
-import { createdWebhookView, createWebhookBody, webhookListView } from './webhook.schemas';
+import type { WebhookDeliveryLog } from './delivery-log';
+import {
+  createdWebhookView,
+  createWebhookBody,
+  deliveryListQuery,
+  deliveryPageView,
+  deliveryParams,
+  deliveryView,
+  toDeliveryView,
+  webhookListView,
+} from './webhook.schemas';
 
 const tags = ['webhooks'];
 const permission = 'webhook:manage';
 
-export function webhookRoutes(api: Api, webhooks: WebhookService): void {
+export function webhookRoutes(api: Api, webhooks: WebhookService, deliveries: WebhookDeliveryLog): void {
   api.route({
     method: 'post',
     path: '/webhooks',
@@ -43,5 +53,48 @@ export function webhookRoutes(api: Api, webhooks: WebhookService): void {
       await webhooks.remove(principal.sub, params.id);
       return { status: 204 };
     },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/webhooks/:id/deliveries',
+    summary: "The endpoint's deliveries, newest first: status, attempts, the receiver's last answer, the next retry",
+    tags,
+    permission,
+    params: idParams,
+    query: deliveryListQuery,
+    responses: { 200: { description: 'A page of deliveries', schema: deliveryPageView } },
+    handler: async ({ params, query, principal }) => {
+      const page = await deliveries.list(principal.sub, params.id, query);
+      return { status: 200, body: { data: page.data.map(toDeliveryView), nextCursor: page.nextCursor } };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/webhooks/:id/deliveries/:deliveryId/redeliver',
+    summary: 'Send a delivered or failed delivery again now: the same event id, signed with the current secret',
+    tags,
+    permission,
+    params: deliveryParams,
+    responses: { 202: { description: 'Queued for a new round of attempts', schema: deliveryView } },
+    handler: async ({ params, principal }) => ({
+      status: 202,
+      body: toDeliveryView(await deliveries.redeliver(principal.sub, params.id, params.deliveryId)),
+    }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/webhooks/:id/test',
+    summary: 'Queue a webhook.test event to this endpoint only, to check that it receives and verifies them',
+    tags,
+    permission,
+    params: idParams,
+    responses: { 202: { description: 'The queued delivery', schema: deliveryView } },
+    handler: async ({ params, principal }) => ({
+      status: 202,
+      body: toDeliveryView(await deliveries.sendTest(principal.sub, params.id)),
+    }),
   });
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { WEBHOOK_EVENT_TYPES } from './webhook.repository';
+import { resourceId } from '../../http/params';
+import { pageQuery } from '../../shared/pagination';
+import { DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES, type DeliveryRecord } from './webhook.repository';
 import { WEBHOOK_URL_CHARS_MAX } from './webhook-url';
 
 const eventFilter = z.enum([...WEBHOOK_EVENT_TYPES, '*']);
@@ -37,3 +39,37 @@ export const createdWebhookView = webhookView
   .meta({ id: 'CreatedWebhookEndpoint' });
 
 export const webhookListView = z.object({ data: z.array(webhookView) });
+
+export const deliveryListQuery = pageQuery.extend({ status: z.enum(DELIVERY_STATUSES).optional() }).strict();
+
+export const deliveryParams = z.object({ id: resourceId, deliveryId: resourceId });
+
+export const deliveryView = z
+  .object({
+    id: z.string(),
+    eventId: z.string().meta({ description: 'The same on every redelivery: receivers drop duplicates by it' }),
+    eventType: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int().meta({ description: 'Attempts of the current round (a redelivery starts a new one)' }),
+    lastResponseCode: z.number().int().nullable().meta({ description: "The receiver's HTTP status at the last attempt; null if none came" }),
+    lastError: z.string().nullable().meta({ description: 'Why the last attempt failed (HTTP 500, timeout, ECONNREFUSED…), if it did' }),
+    lastAttemptAt: z.string().nullable().meta({ format: 'date-time' }),
+    nextAttemptAt: z.string().nullable().meta({ format: 'date-time', description: 'When the next attempt is due; null once settled' }),
+    createdAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const deliveryPageView = z.object({ data: z.array(deliveryView), nextCursor: z.string().nullable() });
+
+export const toDeliveryView = (d: DeliveryRecord): z.infer<typeof deliveryView> => ({
+  id: d.id,
+  eventId: d.eventId,
+  eventType: d.eventType,
+  status: d.status,
+  attempts: d.attempts,
+  lastResponseCode: d.lastResponseCode,
+  lastError: d.lastError,
+  lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
+  nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+  createdAt: d.createdAt.toISOString(),
+});

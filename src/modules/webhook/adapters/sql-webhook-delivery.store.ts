@@ -1,6 +1,16 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
-import type { BreakerChange, BreakerPolicy, ClaimedDelivery, ClaimLanes, OutboxEvent, WebhookDeliveryStore } from '../webhook.repository';
+import type {
+  BreakerChange,
+  BreakerPolicy,
+  ClaimedDelivery,
+  ClaimLanes,
+  DeliveryFilter,
+  DeliveryRecord,
+  DeliveryStatus,
+  OutboxEvent,
+  WebhookDeliveryStore,
+} from '../webhook.repository';
 
 interface ClaimedRow {
   id: string;
@@ -163,29 +173,32 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
     return { open: Number(rows[0]?.open ?? 0), halfOpen: Number(rows[0]?.half_open ?? 0) };
   }
 
-  async markDelivered(d: ClaimedDelivery): Promise<void> {
+  async markDelivered(d: ClaimedDelivery, responseCode: number): Promise<void> {
     await this.db.query(
       `UPDATE webhook_deliveries
-          SET status = 'delivered', delivered_at = now(), last_error = NULL, updated_at = now()
+          SET status = 'delivered', delivered_at = now(), last_error = NULL, last_response_code = $3,
+              last_attempt_at = now(), updated_at = now()
         WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-      [d.id, d.attempts],
+      [d.id, d.attempts, responseCode],
     );
   }
 
-  async scheduleRetry(d: ClaimedDelivery, delayMs: number, error: string): Promise<void> {
+  async scheduleRetry(d: ClaimedDelivery, delayMs: number, error: string, responseCode: number | null): Promise<void> {
     await this.db.query(
       `UPDATE webhook_deliveries
-          SET next_attempt_at = now() + $3 * interval '1 millisecond', last_error = $4, updated_at = now()
+          SET next_attempt_at = now() + $3 * interval '1 millisecond', last_error = $4, last_response_code = $5,
+              last_attempt_at = now(), updated_at = now()
         WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-      [d.id, d.attempts, delayMs, error.slice(0, LAST_ERROR_CHARS_MAX)],
+      [d.id, d.attempts, delayMs, error.slice(0, LAST_ERROR_CHARS_MAX), responseCode],
     );
   }
 
-  async markFailed(d: ClaimedDelivery, error: string): Promise<void> {
+  async markFailed(d: ClaimedDelivery, error: string, responseCode: number | null): Promise<void> {
     await this.db.query(
-      `UPDATE webhook_deliveries SET status = 'failed', last_error = $3, updated_at = now()
+      `UPDATE webhook_deliveries
+          SET status = 'failed', last_error = $3, last_response_code = $4, last_attempt_at = now(), updated_at = now()
         WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-      [d.id, d.attempts, error.slice(0, LAST_ERROR_CHARS_MAX)],
+      [d.id, d.attempts, error.slice(0, LAST_ERROR_CHARS_MAX), responseCode],
     );
   }
 
@@ -206,4 +219,82 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
     );
     return rowCount;
   }
+
+  async listByEndpoint(endpointId: string, { status, limit, after }: DeliveryFilter): Promise<DeliveryRecord[]> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
+        WHERE endpoint_id = $1
+          AND ($2::text IS NULL OR status = $2)
+          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::text))
+        ORDER BY created_at DESC, id DESC
+        LIMIT $5`,
+      [endpointId, status ?? null, after?.createdAt ?? null, after?.id ?? null, limit],
+    );
+    return rows.map(toDeliveryRecord);
+  }
+
+  async findByEndpoint(endpointId: string, deliveryId: string): Promise<DeliveryRecord | null> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2`,
+      [deliveryId, endpointId],
+    );
+    return rows[0] ? toDeliveryRecord(rows[0]) : null;
+  }
+
+  async requeueSettled(endpointId: string, deliveryId: string): Promise<DeliveryRecord | null> {
+    // Only a settled row: a pending one may be leased by a worker right now, and resetting its
+    // attempts would let that worker's fenced outcome update land on the new round. A settled row
+    // has no outcome update left to come (they all require status = 'pending').
+    const { rows } = await this.db.query<DeliveryRow>(
+      `UPDATE webhook_deliveries
+          SET status = 'pending', attempts = 0, next_attempt_at = now(), delivered_at = NULL, updated_at = now()
+        WHERE id = $1 AND endpoint_id = $2 AND status <> 'pending'
+       RETURNING ${DELIVERY_COLUMNS}`,
+      [deliveryId, endpointId],
+    );
+    return rows[0] ? toDeliveryRecord(rows[0]) : null;
+  }
+
+  async enqueueToEndpoint(endpointId: string, event: OutboxEvent): Promise<DeliveryRecord> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, occurred_at, payload, traceparent)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+       RETURNING ${DELIVERY_COLUMNS}`,
+      [endpointId, event.id, event.type, event.occurredAt, JSON.stringify(event.data), event.traceparent ?? null],
+    );
+    return toDeliveryRecord(rows[0]!);
+  }
 }
+
+const DELIVERY_COLUMNS = `id, endpoint_id, event_id, event_type, status, attempts, last_response_code, last_error,
+  last_attempt_at, next_attempt_at, delivered_at, created_at`;
+
+interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_response_code: number | null;
+  last_error: string | null;
+  last_attempt_at: Date | null;
+  next_attempt_at: Date;
+  delivered_at: Date | null;
+  created_at: Date;
+}
+
+const toDeliveryRecord = (r: DeliveryRow): DeliveryRecord => ({
+  id: r.id,
+  endpointId: r.endpoint_id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  status: r.status,
+  attempts: r.attempts,
+  lastResponseCode: r.last_response_code,
+  lastError: r.last_error,
+  lastAttemptAt: r.last_attempt_at,
+  nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
+  deliveredAt: r.delivered_at,
+  createdAt: r.created_at,
+});
