@@ -177,7 +177,18 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const paymentSessions = new PaymentSessionService(cache, wallets, config.PAYMENT_SESSION_TTL_MS);
   const applePay = createApplePayService(config, paymentSessions, overrides.applePayMerchantValidator);
   const googlePay = createGooglePayService(config, paymentSessions);
-  const admin = createAdminModule({ config, db, cache, logger, events, auth, ledger, locks, cardRefunds: funding.cardRefunds });
+  const admin = createAdminModule({
+    config,
+    db,
+    cache,
+    logger,
+    events,
+    auth,
+    ledger,
+    locks,
+    cardRefunds: funding.cardRefunds,
+    webhookDeliveries: webhooks.deliveries,
+  });
   const mobileFunding = createMobileFundingService({
     applePay,
     googlePay,

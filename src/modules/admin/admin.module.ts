@@ -6,6 +6,7 @@ import { scryptCost } from '../../infra/crypto/passwords';
 import type { EventBus } from '../../shared/events';
 import type { AuthService, LoginLocks } from '../auth';
 import { createLedgerVerifier, type LedgerService } from '../ledger';
+import type { WebhookDeliveryLog } from '../webhook';
 import { SqlAdminUserRepository } from './adapters/sql-admin-user.repository';
 import { SqlAdjustmentRequestRepository } from './adapters/sql-adjustment-request.repository';
 import { SqlAnalyticsRepository } from './adapters/sql-analytics.repository';
@@ -39,10 +40,23 @@ export interface AdminModuleDeps {
   locks: LoginLocks;
   /** The funding module's card refunds (its CardRefunds), for operators' retries. */
   cardRefunds: CardRefundRetries;
+  /** The webhook module's delivery log, read across accounts. */
+  webhookDeliveries: WebhookDeliveryLog;
 }
 
 /** The admin service: operators, audit log, customers, refunds, card refunds, monitoring, analytics. */
-export function createAdminModule({ config, db, cache, logger, events, auth, ledger, locks, cardRefunds }: AdminModuleDeps) {
+export function createAdminModule({
+  config,
+  db,
+  cache,
+  logger,
+  events,
+  auth,
+  ledger,
+  locks,
+  cardRefunds,
+  webhookDeliveries,
+}: AdminModuleDeps) {
   const audit = new AuditTrail(db, new SqlAuditRepository(db));
   const monitoring = new MonitoringService(
     new SqlMonitoringRepository(db),
@@ -64,6 +78,7 @@ export function createAdminModule({ config, db, cache, logger, events, auth, led
   let sweeper: NodeJS.Timeout | undefined;
   return {
     monitoring,
+    webhookDeliveries,
     analytics: new AnalyticsService(new SqlAnalyticsRepository(db)),
     transactions: new TransactionSearchService(new SqlTransactionSearchRepository(db)),
     audit,

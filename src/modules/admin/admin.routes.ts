@@ -3,6 +3,7 @@ import type { AdminModule } from './admin.module';
 import { adminApiClientRoutes } from './routes/api-clients.routes';
 import { adminAnalyticsRoutes } from './routes/analytics.routes';
 import { adminCardRefundRoutes } from './routes/card-refunds.routes';
+import { adminWebhookRoutes } from './routes/webhooks.routes';
 import { adminCustomerRoutes } from './routes/customers.routes';
 import { adminLedgerRoutes } from './routes/ledger.routes';
 import { adminMonitoringRoutes } from './routes/monitoring.routes';
@@ -18,6 +19,7 @@ export function adminRoutes(api: Api, admin: AdminModule): void {
   adminRefundRoutes(api, admin);
   adminAdjustmentRoutes(api, admin);
   adminCardRefundRoutes(api, admin);
+  adminWebhookRoutes(api, admin);
   adminMonitoringRoutes(api, admin);
   adminAnalyticsRoutes(api, admin);
   adminLedgerRoutes(api, admin);

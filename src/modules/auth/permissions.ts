@@ -37,6 +37,7 @@ export const ADMIN_PERMISSIONS = [
   'admin:analytics:read',
   'admin:audit:read',
   'admin:ledger:verify',
+  'admin:webhooks:read',
 ] as const;
 
 /** A person managing their own AI agents; never granted to API clients or agents themselves. */
@@ -84,6 +85,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:card-refunds:read',
     'admin:alerts:read',
     'admin:alerts:resolve',
+    'admin:webhooks:read',
   ],
   // Moves money on the business's behalf: approves refunds, retries failed card refunds, makes
   // adjustments; reads the figures.
@@ -110,6 +112,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:audit:read',
     'admin:adjustments:read',
     'admin:ledger:verify',
+    'admin:webhooks:read',
   ],
 };
 

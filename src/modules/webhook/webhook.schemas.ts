@@ -51,7 +51,11 @@ export const deliveryView = z
     eventType: z.string(),
     status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int().meta({ description: 'Attempts of the current round (a redelivery starts a new one)' }),
-    lastResponseCode: z.number().int().nullable().meta({ description: "The receiver's HTTP status at the last attempt; null if none came" }),
+    lastResponseCode: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "The receiver's HTTP status at the last attempt; null if none came" }),
     lastError: z.string().nullable().meta({ description: 'Why the last attempt failed (HTTP 500, timeout, ECONNREFUSED…), if it did' }),
     lastAttemptAt: z.string().nullable().meta({ format: 'date-time' }),
     nextAttemptAt: z.string().nullable().meta({ format: 'date-time', description: 'When the next attempt is due; null once settled' }),

@@ -29,6 +29,7 @@ const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
   { method: 'post', path: '/api/v1/admin/refunds/rfr_x/reject', allowed: ['admin', 'finance'] },
   { method: 'get', path: '/api/v1/admin/card-refunds', allowed: ['admin', 'support', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/card-refunds/crf_x', allowed: ['admin', 'support', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/webhooks/whe_x/deliveries', allowed: ['admin', 'support', 'auditor'] },
   { method: 'post', path: '/api/v1/admin/card-refunds/crf_x/retry', allowed: ['admin', 'finance'] },
   { method: 'get', path: '/api/v1/admin/transactions', allowed: ['admin', 'support', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/alerts', allowed: ['admin', 'support', 'finance', 'auditor'] },
@@ -68,7 +69,7 @@ describe('admin roles and permissions', () => {
       .filter(([path]) => path.startsWith('/api/v1/admin'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{[^}]+\}/g, ':p')}`))
       .sort();
-    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf)_x/g, '/:p')}`).sort();
+    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf|whe)_x/g, '/:p')}`).sort();
     expect(listed).toEqual(documented);
   });
 

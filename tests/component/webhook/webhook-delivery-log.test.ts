@@ -1,6 +1,7 @@
 import { Encryptor } from '../../../src/infra/crypto/envelope';
 import { newEvent } from '../../../src/shared/events';
 import { verifyWebhookSignature } from '../../../src/modules/webhook/signature';
+import { createOperator } from '../../support/admin';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { createWebhook, drainWebhooks, startWebhookReceiver } from '../../support/webhook-receiver';
 
@@ -171,5 +172,19 @@ describe('webhook delivery log, redelivery and test events', () => {
       await tested.close();
       await sibling.close();
     }
+  });
+
+  it("when an operator reads any account's endpoint deliveries, then support sees them and finance is refused", async () => {
+    const user = await registerUser(t);
+    const endpoint = await createWebhook(t, user.auth, 'https://example.com/hooks');
+    const event = await enqueue(user.id);
+    const support = await createOperator(t, 'support');
+    const finance = await createOperator(t, 'finance');
+
+    const res = await t.http().get(`/api/v1/admin/webhooks/${endpoint.id}/deliveries`).set(support.auth);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([expect.objectContaining({ eventId: event.id, status: 'pending', attempts: 0 })]);
+    expect((await t.http().get(`/api/v1/admin/webhooks/whe_missing/deliveries`).set(support.auth)).status).toBe(404);
+    expect((await t.http().get(`/api/v1/admin/webhooks/${endpoint.id}/deliveries`).set(finance.auth)).status).toBe(403);
   });
 });

@@ -53,10 +53,10 @@ export class SqlWebhookEndpointRepository implements WebhookEndpointRepository {
   }
 
   async find(id: string, ownerId?: string): Promise<WebhookEndpoint | null> {
-    const { rows } = await this.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1 AND ($2::text IS NULL OR owner_id = $2)', [
-      id,
-      ownerId ?? null,
-    ]);
+    const { rows } = await this.db.query<EndpointRow>(
+      'SELECT * FROM webhook_endpoints WHERE id = $1 AND ($2::text IS NULL OR owner_id = $2)',
+      [id, ownerId ?? null],
+    );
     return rows[0] ? toEndpoint(rows[0]) : null;
   }
 }
