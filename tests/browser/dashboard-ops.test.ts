@@ -7,12 +7,11 @@
 import { join } from 'node:path';
 import { createOcpClient, OcpError, type OcpClient } from '@ocp/sdk';
 import { type Browser, type Page } from 'playwright-core';
+import { TEST_CARDS } from '../support/payments';
 import { describeInBrowser, launchChromium, SCREENSHOTS, startOcp, type RunningOcp } from '../support/browser';
 
 const ADMIN = { email: 'admin@dashboard-ops.test', password: 'dashboard-admin-password' };
 const PASSWORD = 'operator-password-42';
-/** The sandbox processor decides by the card's last four digits: 4242 is approved, 0002 declined. */
-const CARDS = { approved: '4242424242424242', declined: '4000000000000002' };
 
 jest.setTimeout(120_000);
 
@@ -157,7 +156,7 @@ async function createFixture(baseUrl: string) {
         body: { type: 'card', data: { number, expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123' } },
       })
     ).id;
-  const approved = await card(CARDS.approved);
+  const approved = await card(TEST_CARDS.approved);
   const funding = await payer.ocp.post('/api/v1/wallets/{id}/fund', {
     params: { path: { id: payer.walletId } },
     body: { tokenId: approved, amount: '2500' },
@@ -165,7 +164,7 @@ async function createFixture(baseUrl: string) {
   for (const amount of ['4000', '1500']) {
     await payer.ocp.post('/api/v1/wallets/{id}/fund', { params: { path: { id: payer.walletId } }, body: { tokenId: approved, amount } });
   }
-  const declined = await card(CARDS.declined);
+  const declined = await card(TEST_CARDS.declined);
   await expectRefusal(
     payer.ocp.post('/api/v1/wallets/{id}/fund', { params: { path: { id: payer.walletId } }, body: { tokenId: declined, amount: '1000' } }),
     'card_declined',

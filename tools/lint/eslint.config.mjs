@@ -62,11 +62,11 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    // Tools and the command-line client are programs run by a person in a terminal: they print, and
-    // read their own environment (OCP_URL, the config folder).
+    // Tools and the command-line client are programs run by a person in a terminal: they read their
+    // own environment (OCP_URL, the config folder) and write to their own streams (still no console).
     files: ['tools/**', 'packages/cli/**'],
-    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
-    rules: { 'no-console': 'off', 'no-restricted-properties': 'off' },
+    languageOptions: { globals: { URL: 'readonly', process: 'readonly' } },
+    rules: { 'no-restricted-properties': 'off' },
   },
   {
     // The admin dashboard is a browser app: its globals are the DOM's, and React's two rules of hooks

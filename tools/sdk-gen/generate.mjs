@@ -12,11 +12,11 @@ const types = COMMENT_HEADER + astToString(await openapiTS(document));
 
 if (process.argv.includes('--check')) {
   if (readFileSync(typesUrl, 'utf8') !== types) {
-    console.error('packages/sdk/src/generated/schema.ts differs from a fresh generation: run npm run sdk:generate and commit it');
+    process.stderr.write('packages/sdk/src/generated/schema.ts differs from a fresh generation: run npm run sdk:generate and commit it\n');
     process.exit(1);
   }
-  console.log('packages/sdk/src/generated/schema.ts matches the OpenAPI document');
+  process.stdout.write('packages/sdk/src/generated/schema.ts matches the OpenAPI document\n');
 } else {
   writeFileSync(typesUrl, types);
-  console.log(`wrote ${typesUrl.pathname}`);
+  process.stdout.write(`wrote ${typesUrl.pathname}\n`);
 }

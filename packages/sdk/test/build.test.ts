@@ -20,7 +20,7 @@ test('the build runs in plain Node as an ES module and ships the generated types
   const script = `const sdk = await import(${JSON.stringify(join(outDir, 'index.js'))});
     const ocp = sdk.createOcpClient({ baseUrl: 'http://127.0.0.1:9', retry: { retries: 0 } });
     const error = await ocp.get('/api/v1/wallets').catch((e) => e);
-    console.log(JSON.stringify([sdk.parseAmount('10.50 USD'), error instanceof sdk.OcpError, error.code]));`;
+    process.stdout.write(JSON.stringify([sdk.parseAmount('10.50 USD'), error instanceof sdk.OcpError, error.code]));`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   expect(JSON.parse(output)).toEqual([{ amount: '1050', currency: 'USD' }, true, 'network_error']);
 });
