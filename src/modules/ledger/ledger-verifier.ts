@@ -2,7 +2,13 @@
  * The ledger's invariants, checked from the stored rows alone. Used by `npm run verify-ledger`
  * after a restore or an incident, and by the tests after every money path.
  */
-export type LedgerCheckName = 'transfers_balanced' | 'balances_match_entries' | 'no_negative_user_balance' | 'refunds_within_original';
+export const LEDGER_CHECK_NAMES = [
+  'transfers_balanced',
+  'balances_match_entries',
+  'no_negative_user_balance',
+  'refunds_within_original',
+] as const;
+export type LedgerCheckName = (typeof LEDGER_CHECK_NAMES)[number];
 
 export interface LedgerCheck {
   name: LedgerCheckName;
