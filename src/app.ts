@@ -48,6 +48,8 @@ import {
   type CardFundingService,
   autoTopUpRoutes,
   type AutoTopUpService,
+  reconciliationRoutes,
+  type ReconciliationService,
 } from './modules/payment';
 import { walletRoutes, type WalletService } from './modules/wallet';
 import { web3Routes, type Web3SendService, type Web3WalletService } from './modules/web3';
@@ -97,6 +99,8 @@ export interface AppDeps {
     googlePay: GooglePayService;
     admin: AdminModule;
     mobileFunding: MobileFundingService;
+    /** Settlement files matched against card charges, refunds and payouts (admin). */
+    reconciliations: ReconciliationService;
   };
 }
 
@@ -189,6 +193,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   applePayRoutes(api, services.applePay, limits);
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);
+  reconciliationRoutes(api, services.reconciliations);
   mobileFundingRoutes(api, services.mobileFunding, limits);
   x402PayerRoutes(api, services.x402Payer, limits);
   app.use(API_BASE_PATH, api.router);

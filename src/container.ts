@@ -24,6 +24,7 @@ import { createWalletModule } from './modules/wallet';
 import {
   createApplePayService,
   createFundingModule,
+  createReconciliationModule,
   createGooglePayService,
   createMobileFundingService,
   PaymentSessionService,
@@ -189,6 +190,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     cardRefunds: funding.cardRefunds,
     webhookDeliveries: webhooks.deliveries,
   });
+  // Settlement files against card charges and refunds, each upload in the admin audit log; mismatches
+  // reach the admin monitoring as an event.
+  const reconciliation = createReconciliationModule({ db, events, audit: admin.audit, funding });
   const mobileFunding = createMobileFundingService({
     applePay,
     googlePay,
@@ -239,6 +243,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     googlePay,
     admin,
     mobileFunding,
+    reconciliations: reconciliation.service,
   };
   const app = buildApp({ config, logger, metrics, db, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) {
@@ -261,6 +266,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     events,
     webhooks,
     funding,
+    reconciliation,
     web3,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */

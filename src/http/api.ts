@@ -1,10 +1,11 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
 import { createHash } from 'node:crypto';
 import type { Transaction } from '../shared/transaction';
 import type { IdempotencyClaim, IdempotencyService } from '../modules/idempotency';
-import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
+import { AppError, Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
+import type { CodeOf } from '../shared/error-catalogue';
 import { assertCleanInput } from './input-guard';
 import { hasPermission, type Principal } from '../shared/principal';
 
@@ -14,6 +15,17 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A reply that is not JSON (a CSV export): sent as is, with this Content-Type; `body` is ignored. */
+  text?: { contentType: string; content: string };
+}
+
+/** A route whose body is a file sent raw (not JSON), e.g. a CSV upload. */
+export interface UploadSpec {
+  /** The one media type accepted (anything else is 415 with `notAcceptedCode`). */
+  contentType: string;
+  limitBytes: number;
+  description: string;
+  notAcceptedCode: CodeOf<'unsupported_media_type'>;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -31,6 +43,8 @@ export interface RouteInput<P, Q, B> {
    * transaction that does the work (services take it as their in-transaction hook). Elsewhere a no-op.
    */
   persistReply: (tx: Transaction, reply: Reply) => Promise<void>;
+  /** On upload routes: the body's bytes as sent. */
+  upload?: Buffer;
 }
 
 export interface RouteSpec<P, Q, B> {
@@ -52,7 +66,12 @@ export interface RouteSpec<P, Q, B> {
   body?: ZodType<B>;
   /** Request headers to document (and validate), e.g. Idempotency-Key. */
   headers?: z.ZodObject;
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  /**
+   * The body is a file, read raw after the permission check (up to limitBytes) and handed to the
+   * handler as `upload` bytes; the handler validates them (the input guard and zod see no body).
+   */
+  upload?: UploadSpec;
+  responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
   /** Runs after authentication and validation, before the handler (rate limits, idempotency). */
   before?: RequestHandler[];
   handler: (input: RouteInput<P, Q, B>) => Promise<Reply>;
@@ -167,15 +186,18 @@ export class Api {
           ip: req.ip ?? '',
           headers: req.headers,
           persistReply: claim ? (tx, r) => claim.persist(tx, { status: r.status, body: toJson(r.body ?? null) }) : async () => undefined,
+          ...(req.upload ? { upload: req.upload } : {}),
         });
         for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-        if (reply.body === undefined) res.status(reply.status).end();
+        if (reply.text) res.status(reply.status).type(reply.text.contentType).send(reply.text.content);
+        else if (reply.body === undefined) res.status(reply.status).end();
         else res.status(reply.status).type('application/json').send(toJson(reply.body));
       } finally {
         await claim?.release();
       }
     };
-    this.router[spec.method](spec.path, guard, ...(spec.idempotent ? [replay] : []), ...(spec.before ?? []), run);
+    const upload = spec.upload ? [readUpload(spec.upload)] : [];
+    this.router[spec.method](spec.path, guard, ...upload, ...(spec.idempotent ? [replay] : []), ...(spec.before ?? []), run);
   }
 
   /** Sends the stored reply of an identical earlier request and returns true, or returns false. */
@@ -203,8 +225,8 @@ export class Api {
 
   private document<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
     const responses: RouteConfig['responses'] = {};
-    for (const [status, { description, schema }] of Object.entries(spec.responses)) {
-      responses[status] = schema ? { description, content: { 'application/json': { schema } } } : { description };
+    for (const [status, { description, schema, contentType }] of Object.entries(spec.responses)) {
+      responses[status] = schema ? { description, content: { [contentType ?? 'application/json']: { schema } } } : { description };
     }
     responses['4XX'] = {
       description: 'Client error',
@@ -223,6 +245,15 @@ export class Api {
           ? { headers: spec.idempotent ? IDEMPOTENCY_HEADERS.extend(spec.headers?.shape ?? {}) : spec.headers }
           : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+        ...(spec.upload
+          ? {
+              body: {
+                description: spec.upload.description,
+                content: { [spec.upload.contentType]: { schema: z.string().meta({ format: 'binary' }) } },
+                required: true,
+              },
+            }
+          : {}),
       },
       responses,
     });
@@ -233,8 +264,37 @@ declare global {
   namespace Express {
     interface Request {
       validated?: { params: unknown; query: unknown; body: unknown };
+      /** An upload route's body (UploadSpec), read raw. */
+      upload?: Buffer;
     }
   }
+}
+
+/**
+ * Reads an upload route's body raw, after the permission check so nobody without it makes the
+ * server read a file. The app-wide JSON parser has passed it by (not JSON), so it is still unread;
+ * a body of any other type was read already and is refused here.
+ */
+function readUpload(spec: UploadSpec): RequestHandler {
+  const raw = express.raw({ type: () => true, limit: spec.limitBytes });
+  return (req, res, next) => {
+    if (!req.is(spec.contentType)) {
+      next(
+        new AppError(
+          'unsupported_media_type',
+          spec.notAcceptedCode,
+          `Send the file as the request body with Content-Type ${spec.contentType}`,
+        ),
+      );
+      return;
+    }
+    raw(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      req.upload = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      req.body = undefined;
+      next();
+    });
+  };
 }
 
 /** Idempotency keys are scoped to the caller. */

@@ -244,6 +244,19 @@ export const ERROR_CATALOGUE = {
     token_not_chargeable: { kind: 'unprocessable', meaning: 'The processor cannot charge tokens from this token provider.' },
     charge_already_credited: { kind: 'conflict', meaning: 'The card charge has already been credited to the wallet.' },
     auto_top_up_not_configured: { kind: 'not_found', meaning: 'Auto top-up is not configured for this wallet.' },
+    settlement_file_invalid: {
+      kind: 'validation',
+      meaning: 'The settlement file cannot be reconciled as sent; details.line and details.reason say where and why. Nothing was stored.',
+    },
+    settlement_file_not_csv: {
+      kind: 'unsupported_media_type',
+      meaning: 'A settlement file is uploaded as the raw body with Content-Type text/csv.',
+    },
+    reconciliation_not_found: { kind: 'not_found', meaning: 'The reconciliation does not exist.' },
+    reconciliation_too_large: {
+      kind: 'unprocessable',
+      meaning: "More of our records fall in the file's period than one reconciliation holds; upload the period in smaller files.",
+    },
     card_declined: { kind: 'declined', meaning: 'The card was declined; details.declineCode says why.' },
     processing_error: { kind: 'declined', meaning: 'The processor could not process the card; try again later.' },
     processor_rejected: {

@@ -38,6 +38,8 @@ export const ADMIN_PERMISSIONS = [
   'admin:audit:read',
   'admin:ledger:verify',
   'admin:webhooks:read',
+  'admin:reconciliation:read',
+  'admin:reconciliation:write',
 ] as const;
 
 /** A person managing their own AI agents; never granted to API clients or agents themselves. */
@@ -100,6 +102,8 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:adjustments:read',
     'admin:analytics:read',
     'admin:alerts:read',
+    'admin:reconciliation:read',
+    'admin:reconciliation:write',
   ],
   // Reads everything, the audit log included; changes nothing.
   auditor: [
@@ -113,6 +117,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:adjustments:read',
     'admin:ledger:verify',
     'admin:webhooks:read',
+    'admin:reconciliation:read',
   ],
 };
 

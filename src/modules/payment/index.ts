@@ -17,3 +17,9 @@ export { createMobileFundingService } from './mobile-funding/mobile-funding.modu
 export { mobileFundingRoutes } from './mobile-funding/mobile-funding.routes';
 export type { MobileFundingService } from './mobile-funding/mobile-funding.service';
 export { PaymentSessionService } from './session/payment-session.service';
+// Reconciliation of processor settlement files; other modules plug their records in as a SettlementRecordSource.
+export { createReconciliationModule, type ReconciliationModule } from './reconciliation/reconciliation.module';
+export { reconciliationRoutes } from './reconciliation/reconciliation.routes';
+export type { ReconciliationService } from './reconciliation/reconciliation.service';
+export { RECONCILIATION_MISMATCHED } from './reconciliation/reconciliation.service';
+export type { SettlementRecordSource, SettledRecord, SettledCursor, SettlementKind } from './reconciliation/settlement-record-sources';

@@ -38,6 +38,11 @@ const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
   { method: 'get', path: '/api/v1/admin/analytics/timeseries', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/analytics/agent-refusals', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/ledger/verification', allowed: ['admin', 'auditor'] },
+  { method: 'post', path: '/api/v1/admin/reconciliations', allowed: ['admin', 'finance'] },
+  { method: 'get', path: '/api/v1/admin/reconciliations', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x/items', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x/items.csv', allowed: ['admin', 'finance', 'auditor'] },
 ];
 
 const ROLES: AdminRoleName[] = ['admin', 'support', 'finance', 'auditor'];
@@ -55,7 +60,8 @@ describe('admin roles and permissions', () => {
   });
   afterAll(() => t.close());
 
-  // Bodies are empty on purpose: an allowed caller gets past the permission check to a 400/404.
+  // Bodies are empty on purpose: an allowed caller gets past the permission check to a 400/404 (415
+  // where the route takes a file, not JSON).
   const call = (method: Method, path: string, headers: Record<string, string>) => {
     const http = t.http();
     return http[method](path)
@@ -69,14 +75,14 @@ describe('admin roles and permissions', () => {
       .filter(([path]) => path.startsWith('/api/v1/admin'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{[^}]+\}/g, ':p')}`))
       .sort();
-    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf|whe)_x/g, '/:p')}`).sort();
+    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf|whe|rcn)_x/g, '/:p')}`).sort();
     expect(listed).toEqual(documented);
   });
 
   describe.each(ROUTES)('$method $path', ({ method, path, allowed }) => {
     it.each(ROLES)('when called as %s, then it is allowed exactly for the roles listed', async (role) => {
       const res = await call(method, path, auth[role]!);
-      if (allowed.includes(role)) expect([200, 201, 204, 400, 404, 409]).toContain(res.status);
+      if (allowed.includes(role)) expect([200, 201, 204, 400, 404, 409, 415]).toContain(res.status);
       else {
         expect(res.status).toBe(403);
         expect(res.body.error.code).toBe('forbidden');

@@ -50,6 +50,8 @@ export class MonitoringService {
     events.subscribe('agent.payment.refused', (e) => {
       if (typeof e.data.rule === 'string') this.track(this.onPolicyRefusal(e));
     });
+    // The payment module's reconciliation tells each settlement file that disagrees with our records.
+    events.subscribe('reconciliation.mismatched', (e) => this.track(this.onReconciliationMismatch(e)));
   }
 
   /** Resolves when evaluations started by events have finished (tests, shutdown). */
@@ -96,6 +98,18 @@ export class MonitoringService {
       subjectType: 'agent',
       subjectId: agentId,
       details: { count, windowMs, limit: max, lastRule: event.data.rule, ownerId: event.ownerId },
+    });
+  }
+
+  /** A reconciliation.mismatched event: one alert per reconciliation, with its counts (ids and amounts stay in the reconciliation). */
+  async onReconciliationMismatch(event: DomainEvent): Promise<void> {
+    const reconciliationId = String(event.data.reconciliationId);
+    await this.raise({
+      rule: 'reconciliation_mismatch',
+      dedupeKey: `reconciliation_mismatch:${reconciliationId}`,
+      subjectType: 'reconciliation',
+      subjectId: reconciliationId,
+      details: { processor: event.data.processor, counts: event.data.counts, byKind: event.data.byKind },
     });
   }
 

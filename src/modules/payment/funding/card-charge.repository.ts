@@ -58,4 +58,19 @@ export interface CardChargeRepository {
   scheduleRecovery(id: string, attempt: number, delayMs: number): Promise<void>;
   /** Stops the sweeper from taking the charge again (it is in funding_reconciliation for an operator). */
   abandonRecovery(id: string, attempt: number): Promise<void>;
+
+  // Reconciliation against the processor's settlement file (../reconciliation).
+  /** The charges of this processor carrying these processor charge ids. */
+  findByProcessorChargeIds(processor: string, processorChargeIds: readonly string[]): Promise<CardCharge[]>;
+  /**
+   * The charges of this processor created in [from, to] that the processor charged (succeeded or
+   * credited), oldest first by (createdAt, id), after `after`, `limit` at most.
+   */
+  listProcessedBetween(
+    processor: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<CardCharge[]>;
 }

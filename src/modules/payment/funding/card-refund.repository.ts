@@ -54,4 +54,16 @@ export interface CardRefundRepository {
    * idempotency key, never changes.
    */
   reopenFailed(tx: Transaction, id: string): Promise<ReopenedCardRefund | null>;
+
+  // Reconciliation against the processor's settlement file (../reconciliation).
+  /** The refunds of this processor carrying these processor refund ids. */
+  findByProcessorRefundIds(processor: string, processorRefundIds: readonly string[]): Promise<CardRefund[]>;
+  /** The succeeded refunds of this processor created in [from, to], oldest first by (createdAt, id), after `after`, `limit` at most. */
+  listSucceededBetween(
+    processor: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<CardRefund[]>;
 }

@@ -151,4 +151,32 @@ export class SqlCardChargeRepository implements CardChargeRepository {
   async abandonRecovery(id: string, attempt: number): Promise<void> {
     await this.db.query(`UPDATE card_charges SET recovery_due_at = 'infinity' WHERE id = $1 AND recovery_attempts = $2`, [id, attempt]);
   }
+
+  async findByProcessorChargeIds(processor: string, processorChargeIds: readonly string[]): Promise<CardCharge[]> {
+    const { rows } = await this.db.query<ChargeRow>(
+      `SELECT ${COLUMNS} FROM card_charges WHERE processor = $1 AND processor_charge_id = ANY($2::text[])`,
+      [processor, processorChargeIds],
+      { prepare: false },
+    );
+    return rows.map(toCharge);
+  }
+
+  async listProcessedBetween(
+    processor: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<CardCharge[]> {
+    const { rows } = await this.db.query<ChargeRow>(
+      `SELECT ${COLUMNS} FROM card_charges
+        WHERE processor = $1 AND processor_charge_id IS NOT NULL AND status IN ('succeeded', 'credited')
+          AND created_at >= $2 AND created_at <= $3
+          AND ($5::timestamptz IS NULL OR (created_at, id) > ($5::timestamptz, $6::text))
+        ORDER BY created_at, id
+        LIMIT $4`,
+      [processor, from, to, limit, after?.createdAt ?? null, after?.id ?? null],
+    );
+    return rows.map(toCharge);
+  }
 }

@@ -124,4 +124,31 @@ export class SqlCardRefundRepository implements CardRefundRepository {
     }
     return { status: row.status, attempts: row.attempts, lastError: row.last_error };
   }
+
+  async findByProcessorRefundIds(processor: string, processorRefundIds: readonly string[]): Promise<CardRefund[]> {
+    const { rows } = await this.db.query<RefundRow>(
+      `SELECT ${COLUMNS} FROM card_refunds WHERE processor = $1 AND processor_refund_id = ANY($2::text[])`,
+      [processor, processorRefundIds],
+      { prepare: false },
+    );
+    return rows.map(toRefund);
+  }
+
+  async listSucceededBetween(
+    processor: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<CardRefund[]> {
+    const { rows } = await this.db.query<RefundRow>(
+      `SELECT ${COLUMNS} FROM card_refunds
+        WHERE status = 'succeeded' AND processor = $1 AND created_at >= $2 AND created_at <= $3
+          AND ($5::timestamptz IS NULL OR (created_at, id) > ($5::timestamptz, $6::text))
+        ORDER BY created_at, id
+        LIMIT $4`,
+      [processor, from, to, limit, after?.createdAt ?? null, after?.id ?? null],
+    );
+    return rows.map(toRefund);
+  }
 }
