@@ -14,6 +14,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body sent as is instead of JSON (a CSV export); its Content-Type goes in `headers`. */
+  text?: string;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -52,7 +54,7 @@ export interface RouteSpec<P, Q, B> {
   body?: ZodType<B>;
   /** Request headers to document (and validate), e.g. Idempotency-Key. */
   headers?: z.ZodObject;
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  responses: Record<number, { description: string; schema?: ZodType; otherMedia?: Record<string, ZodType> }>;
   /** Runs after authentication and validation, before the handler (rate limits, idempotency). */
   before?: RequestHandler[];
   handler: (input: RouteInput<P, Q, B>) => Promise<Reply>;
@@ -169,7 +171,8 @@ export class Api {
           persistReply: claim ? (tx, r) => claim.persist(tx, { status: r.status, body: toJson(r.body ?? null) }) : async () => undefined,
         });
         for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-        if (reply.body === undefined) res.status(reply.status).end();
+        if (reply.text !== undefined) res.status(reply.status).send(reply.text);
+        else if (reply.body === undefined) res.status(reply.status).end();
         else res.status(reply.status).type('application/json').send(toJson(reply.body));
       } finally {
         await claim?.release();
@@ -203,8 +206,9 @@ export class Api {
 
   private document<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
     const responses: RouteConfig['responses'] = {};
-    for (const [status, { description, schema }] of Object.entries(spec.responses)) {
-      responses[status] = schema ? { description, content: { 'application/json': { schema } } } : { description };
+    for (const [status, { description, schema, otherMedia }] of Object.entries(spec.responses)) {
+      const others = Object.fromEntries(Object.entries(otherMedia ?? {}).map(([media, other]) => [media, { schema: other }]));
+      responses[status] = schema ? { description, content: { 'application/json': { schema }, ...others } } : { description };
     }
     responses['4XX'] = {
       description: 'Client error',
