@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { newId } from '../../../src/infra/crypto/ids';
+import { BALANCE_BEFORE_SQL } from '../../../src/modules/ledger/adapters/sql-balance-history.repository';
 import { SqlLedgerRepository } from '../../../src/modules/ledger/adapters/sql-ledger.repository';
 import type { PostTransferCommand } from '../../../src/modules/ledger/ledger.repository';
 import { createWallet, fund, transfer } from '../../support/ledger';
@@ -152,5 +153,13 @@ describe('balance at a point in time', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('wallet_not_found');
     expect((await balanceAt('wal_nope', undefined)).status).toBe(404);
+  });
+
+  it('when the balance at a time is looked up, then the plan is one backward probe of the (wallet_id, created_at, seq) index', async () => {
+    const { rows } = await t.container.db.query<Record<string, string>>(`EXPLAIN ${BALANCE_BEFORE_SQL}`, ['wal_x', new Date()]);
+    const plan = rows.map((r) => Object.values(r)[0]).join('\n');
+    expect(plan).toMatch(/^Limit/);
+    expect(plan).toMatch(/Index Only Scan Backward using transactions_wallet_created_seq_idx/);
+    expect(plan).not.toMatch(/Sort/);
   });
 });

@@ -13,18 +13,20 @@ interface StatementRow {
   seq: bigint;
 }
 
+/**
+ * Read backwards from the instant on (wallet_id, created_at, seq) INCLUDE (balance_after): the first
+ * row is the answer, an index-only probe. Exported for the test that checks the plan.
+ */
+export const BALANCE_BEFORE_SQL = `SELECT balance_after FROM transactions
+  WHERE wallet_id = $1 AND created_at < $2
+  ORDER BY created_at DESC, seq DESC
+  LIMIT 1`;
+
 export class SqlBalanceHistoryRepository implements BalanceHistoryRepository {
   constructor(private readonly db: SqlClient) {}
 
   async balanceBefore(walletId: string, instant: Date): Promise<bigint> {
-    // Read backwards from `instant` on (wallet_id, created_at, seq): the first row is the answer.
-    const { rows } = await this.db.query<{ balance_after: bigint }>(
-      `SELECT balance_after FROM transactions
-        WHERE wallet_id = $1 AND created_at < $2
-        ORDER BY created_at DESC, seq DESC
-        LIMIT 1`,
-      [walletId, instant],
-    );
+    const { rows } = await this.db.query<{ balance_after: bigint }>(BALANCE_BEFORE_SQL, [walletId, instant]);
     return rows[0]?.balance_after ?? 0n;
   }
 
