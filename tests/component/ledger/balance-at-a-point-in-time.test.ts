@@ -3,8 +3,8 @@ import { newId } from '../../../src/infra/crypto/ids';
 import { BALANCE_BEFORE_SQL } from '../../../src/modules/ledger/adapters/sql-balance-history.repository';
 import { SqlLedgerRepository } from '../../../src/modules/ledger/adapters/sql-ledger.repository';
 import type { PostTransferCommand } from '../../../src/modules/ledger/ledger.repository';
-import { createWallet, fund, transfer } from '../../support/ledger';
-import { registerUser, startTestApp, type TestApp, type TestUser } from '../../support/test-app';
+import { createWallet, fund, transfer, type TestUser } from '../../support/ledger';
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 /**
  * GET /wallets/:id/balance?at= against a replay of the postings: the balance at t is the sum of
@@ -14,11 +14,9 @@ const SEED = Number(process.env.OCP_PROPERTY_SEED ?? 20261206);
 const RUNS = 8;
 const STEPS = 12;
 
-type TestUserT = TestUser;
-
 describe('balance at a point in time', () => {
   let t: TestApp;
-  let owner: TestUserT;
+  let owner: TestUser;
   beforeAll(async () => {
     t = await startTestApp();
     owner = await registerUser(t);

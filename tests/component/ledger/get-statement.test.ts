@@ -1,5 +1,5 @@
-import { createWallet, fund, transfer } from '../../support/ledger';
-import { registerUser, startTestApp, type TestApp, type TestUser } from '../../support/test-app';
+import { createWallet, fund, transfer, type TestUser } from '../../support/ledger';
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 /** Parses our CSV (RFC 4180: quoted cells, doubled quotes, CRLF rows) back into rows of cells. */
 function parseCsv(text: string): string[][] {
