@@ -135,7 +135,15 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
       // Mcp-Protocol-Version and WWW-Authenticate: a browser-based MCP client (docs/mcp.md) sends the one
       // and must read the other's pointer to the protected-resource metadata.
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent', 'Mcp-Protocol-Version'],
-      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate', 'OCP-Next-Cursor'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Idempotent-Replayed',
+        'Retry-After',
+        'RateLimit',
+        'RateLimit-Policy',
+        'WWW-Authenticate',
+        'OCP-Next-Cursor',
+      ],
     }),
   );
 

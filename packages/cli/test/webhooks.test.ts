@@ -112,9 +112,17 @@ describe('ocp webhooks listen', () => {
   it("when the webhook's secret is rotated with an overlap, then a listener holding the old secret still verifies deliveries", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/webhooks`;
-    const created = await server.t.http().post('/api/v1/webhooks').set(user.auth).send({ url, events: ['wallet.created'] });
+    const created = await server.t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(user.auth)
+      .send({ url, events: ['wallet.created'] });
     const endpoint = created.body as { id: string; secret: string };
-    const rotated = await server.t.http().post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`).set(user.auth).send({ overlapSeconds: 600 });
+    const rotated = await server.t
+      .http()
+      .post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`)
+      .set(user.auth)
+      .send({ overlapSeconds: 600 });
     expect(rotated.status).toBe(200);
     const listener = listen('--port', String(port), '--secret', endpoint.secret);
     await waitFor(listener.stderr, /Listening on /);

@@ -45,7 +45,12 @@ export function balanceHistoryRoutes(api: Api, history: BalanceHistoryService): 
     },
     handler: async ({ params, query, principal, headers }) => {
       const { from, to, limit, cursor } = query;
-      const statement = await history.statement(principal, params.id, { from, ...(to ? { to } : {}), limit, ...(cursor ? { after: cursor } : {}) });
+      const statement = await history.statement(principal, params.id, {
+        from,
+        ...(to ? { to } : {}),
+        limit,
+        ...(cursor ? { after: cursor } : {}),
+      });
       const view = toStatementView(statement);
       if (!wantsCsv(query.format, headers.accept)) return { status: 200, body: view };
       return {

@@ -83,7 +83,16 @@ export class BalanceHistoryService {
     const entries = rows.slice(0, request.limit);
     const last = entries[entries.length - 1];
     const next = rows.length > request.limit && last ? { createdAt: last.createdAt, seq: last.seq } : undefined;
-    return { walletId, currency: wallet.currency, from: request.from, to, openingBalance, closingBalance, entries, ...(next ? { next } : {}) };
+    return {
+      walletId,
+      currency: wallet.currency,
+      from: request.from,
+      to,
+      openingBalance,
+      closingBalance,
+      entries,
+      ...(next ? { next } : {}),
+    };
   }
 
   private refuseFuture(field: string, instant: Date): void {

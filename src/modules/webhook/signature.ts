@@ -27,7 +27,9 @@ export function signWebhookPayload(
   secrets: string | readonly string[],
   timestampSeconds = Math.floor(Date.now() / 1000),
 ): string {
-  const signatures = (typeof secrets === 'string' ? [secrets] : secrets).map((secret) => `v1=${hmacHex(secret, timestampSeconds, rawBody)}`);
+  const signatures = (typeof secrets === 'string' ? [secrets] : secrets).map(
+    (secret) => `v1=${hmacHex(secret, timestampSeconds, rawBody)}`,
+  );
   return [`t=${timestampSeconds}`, ...signatures].join(',');
 }
 

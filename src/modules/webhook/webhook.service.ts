@@ -68,7 +68,11 @@ export class WebhookService {
    * receiver can switch without refusing a delivery; a rotation during an overlap ends the older
    * secret at once. Errors: webhook_not_found (404), also for another owner's.
    */
-  async rotateSecret(ownerId: string, id: string, overlapSeconds: number): Promise<{ id: string; secret: string; previousSecretExpiresAt: Date | null }> {
+  async rotateSecret(
+    ownerId: string,
+    id: string,
+    overlapSeconds: number,
+  ): Promise<{ id: string; secret: string; previousSecretExpiresAt: Date | null }> {
     const secret = `whsec_${newSecret()}`;
     const rotated = await this.repo.rotateSecret(ownerId, id, this.encryptor.encrypt(secret, id), overlapSeconds);
     if (!rotated) throw new NotFound('Webhook endpoint not found', 'webhook_not_found');

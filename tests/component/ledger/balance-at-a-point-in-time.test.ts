@@ -44,10 +44,13 @@ describe('balance at a point in time', () => {
   it('when random postings are made, then the balance at random instants equals a replay of the postings', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ amount: fc.bigInt({ min: 1n, max: 5_000n }), outgoing: fc.boolean(), pauseMs: fc.integer({ min: 0, max: 3 }) }), {
-          minLength: 1,
-          maxLength: STEPS,
-        }),
+        fc.array(
+          fc.record({ amount: fc.bigInt({ min: 1n, max: 5_000n }), outgoing: fc.boolean(), pauseMs: fc.integer({ min: 0, max: 3 }) }),
+          {
+            minLength: 1,
+            maxLength: STEPS,
+          },
+        ),
         fc.array(fc.double({ min: -0.1, max: 1.1, noNaN: true }), { minLength: 5, maxLength: 10 }),
         async (steps, fractions) => {
           const wallet = (await createWallet(t, owner)).id;
@@ -134,13 +137,26 @@ describe('balance at a point in time', () => {
   it('when the time is malformed, impossible, out of range or in the future, then 400 naming query.at', async () => {
     const wallet = (await createWallet(t, owner)).id;
     const future = new Date(Date.now() + 60_000).toISOString();
-    for (const at of ['yesterday', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T25:00:00Z', '0000-01-01T00:00:00Z', '2026-01-01', '', future]) {
+    for (const at of [
+      'yesterday',
+      '2026-02-30T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-01-01T25:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '2026-01-01',
+      '',
+      future,
+    ]) {
       const res = await balanceAt(wallet, at);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.details.fields[0].field).toBe('query.at');
     }
-    const unknown = await t.http().get(`/api/v1/wallets/${wallet}/balance`).query({ at: new Date().toISOString(), extra: '1' }).set(owner.auth);
+    const unknown = await t
+      .http()
+      .get(`/api/v1/wallets/${wallet}/balance`)
+      .query({ at: new Date().toISOString(), extra: '1' })
+      .set(owner.auth);
     expect(unknown.status).toBe(400);
   });
 

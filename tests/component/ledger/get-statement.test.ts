@@ -9,17 +9,24 @@ function parseCsv(text: string): string[][] {
   let quoted = false;
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), (i += 1);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i += 1;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (quoted) {
+      cell += c;
+    } else if (c === ',') {
       row.push(cell);
-      rows.push(row);
-      (row = []), (cell = ''), (i += 1);
-    } else cell += c;
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+      i += 1;
+    } else {
+      cell += c;
+    }
   }
   return rows;
 }
@@ -49,7 +56,12 @@ describe('GET /wallets/:id/statement', () => {
     const moves = [200n, -50n, 1000n, -325n, 75n];
     for (const [i, m] of moves.entries()) {
       const [a, b] = m > 0n ? [other, wallet] : [wallet, other];
-      const res = await transfer(t, owner, { fromWalletId: a, toWalletId: b, amount: (m > 0n ? m : -m).toString(), description: `move ${i}` });
+      const res = await transfer(t, owner, {
+        fromWalletId: a,
+        toWalletId: b,
+        amount: (m > 0n ? m : -m).toString(),
+        description: `move ${i}`,
+      });
       expect(res.status).toBe(201);
     }
     await sleep(2);
@@ -71,7 +83,11 @@ describe('GET /wallets/:id/statement', () => {
     expect(running.toString()).toBe(res.body.closingBalance);
     expect(res.body.entries[0].description).toBe('move 0');
     // The closing balance is the balance at the end of the window.
-    const at = await t.http().get(`/api/v1/wallets/${wallet}/balance`).query({ at: new Date(to.getTime() - 1).toISOString() }).set(owner.auth);
+    const at = await t
+      .http()
+      .get(`/api/v1/wallets/${wallet}/balance`)
+      .query({ at: new Date(to.getTime() - 1).toISOString() })
+      .set(owner.auth);
     expect(at.body.balance).toBe(res.body.closingBalance);
   });
 
@@ -112,7 +128,18 @@ describe('GET /wallets/:id/statement', () => {
     }
     expect(byAccept.text).toBe(byFormat.text);
     const rows = parseCsv(byFormat.text);
-    expect(rows[0]).toEqual(['row', 'created_at', 'entry_id', 'transfer_id', 'type', 'amount', 'balance', 'currency', 'counterparty_wallet_id', 'description']);
+    expect(rows[0]).toEqual([
+      'row',
+      'created_at',
+      'entry_id',
+      'transfer_id',
+      'type',
+      'amount',
+      'balance',
+      'currency',
+      'counterparty_wallet_id',
+      'description',
+    ]);
     expect(rows.map((r) => r[0])).toEqual(['row', 'opening', 'entry', 'entry', 'entry', 'entry', 'entry', 'closing']);
     expect(rows[1]![6]).toBe('0');
     expect(rows[7]![6]).toBe('50');
@@ -140,7 +167,13 @@ describe('GET /wallets/:id/statement', () => {
       [{ from: '2026-02-30T00:00:00Z' }, 'query.from'],
       [{ to: new Date(now).toISOString() }, 'query.from'],
       [{ from: new Date(now - 1000).toISOString(), cursor: 'bm9wZQ' }, 'query.cursor'],
-      [{ from: new Date(now - 1000).toISOString(), cursor: Buffer.from('["2026-01-01T00:00:00Z","99999999999999999999"]').toString('base64url') }, 'query.cursor'],
+      [
+        {
+          from: new Date(now - 1000).toISOString(),
+          cursor: Buffer.from('["2026-01-01T00:00:00Z","99999999999999999999"]').toString('base64url'),
+        },
+        'query.cursor',
+      ],
       [{ from: new Date(now - 1000).toISOString(), limit: 501 }, 'query.limit'],
       [{ from: new Date(now - 1000).toISOString(), format: 'xml' }, 'query.format'],
     ];

@@ -135,7 +135,13 @@ describe('POST /webhooks/:id/rotate-secret', () => {
     const user = await registerUser(t);
     const endpoint = await createWebhook(t, user.auth, 'https://example.com/hooks');
     const { rows: before } = await t.container.db.query('SELECT secret_ciphertext FROM webhook_endpoints WHERE id = $1', [endpoint.id]);
-    for (const body of [{ overlapSeconds: -1 }, { overlapSeconds: 7 * DAY_S + 1 }, { overlapSeconds: 1.5 }, { overlapSeconds: '3600' }, { other: 1 }]) {
+    for (const body of [
+      { overlapSeconds: -1 },
+      { overlapSeconds: 7 * DAY_S + 1 },
+      { overlapSeconds: 1.5 },
+      { overlapSeconds: '3600' },
+      { other: 1 },
+    ]) {
       const res = await rotate(user.auth, endpoint.id, body);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
