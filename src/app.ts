@@ -29,7 +29,7 @@ import {
 } from './modules/agent';
 import { authRoutes, oauthRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
-import { ledgerRoutes, type LedgerService } from './modules/ledger';
+import { balanceHistoryRoutes, ledgerRoutes, type BalanceHistoryService, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
 import { MCP_PATH, mountMcp } from './protocols/mcp';
@@ -73,6 +73,8 @@ export interface AppDeps {
     idempotency: IdempotencyService;
     wallets: WalletService;
     ledger: LedgerService;
+    /** Balances at a point in time and statements. */
+    balanceHistory: BalanceHistoryService;
     webhook: WebhookService;
     webhookDeliveries: WebhookDeliveryLog;
     tokens: TokenService;
@@ -137,7 +139,15 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
       // Mcp-Protocol-Version and WWW-Authenticate: a browser-based MCP client (docs/mcp.md) sends the one
       // and must read the other's pointer to the protected-resource metadata.
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent', 'Mcp-Protocol-Version'],
-      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Idempotent-Replayed',
+        'Retry-After',
+        'RateLimit',
+        'RateLimit-Policy',
+        'WWW-Authenticate',
+        'OCP-Next-Cursor',
+      ],
     }),
   );
 
@@ -175,6 +185,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   authRoutes(api, services.auth);
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger);
+  balanceHistoryRoutes(api, services.balanceHistory);
   webhookRoutes(api, services.webhook, services.webhookDeliveries);
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);

@@ -15,7 +15,7 @@ import { createAgentModule, createAgentStore, OCP_HANDLER_ID, type UcpCredential
 import { createAuthModule } from './modules/auth';
 import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
-import { createLedgerService } from './modules/ledger';
+import { createBalanceHistoryService, createLedgerService } from './modules/ledger';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
 import { createA2aStorage } from './modules/a2a';
@@ -119,6 +119,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     encryptor,
   });
   const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
+  const balanceHistory = createBalanceHistoryService(db, walletRepository);
   const funding = createFundingModule({
     config,
     db,
@@ -216,6 +217,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     idempotency,
     wallets,
     ledger,
+    balanceHistory,
     webhook: webhooks.service,
     webhookDeliveries: webhooks.deliveries,
     tokens: tokens.service,

@@ -71,7 +71,17 @@ export interface RouteSpec<P, Q, B> {
    * handler as `upload` bytes; the handler validates them (the input guard and zod see no body).
    */
   upload?: UploadSpec;
-  responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
+  responses: Record<
+    number,
+    {
+      description: string;
+      schema?: ZodType;
+      /** The schema's media type (default JSON). */
+      contentType?: string;
+      /** The same answer in other media types too, e.g. a CSV form of a JSON page. */
+      otherMedia?: Record<string, ZodType>;
+    }
+  >;
   /** Runs after authentication and validation, before the handler (rate limits, idempotency). */
   before?: RequestHandler[];
   handler: (input: RouteInput<P, Q, B>) => Promise<Reply>;
@@ -225,8 +235,11 @@ export class Api {
 
   private document<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
     const responses: RouteConfig['responses'] = {};
-    for (const [status, { description, schema, contentType }] of Object.entries(spec.responses)) {
-      responses[status] = schema ? { description, content: { [contentType ?? 'application/json']: { schema } } } : { description };
+    for (const [status, { description, schema, contentType, otherMedia }] of Object.entries(spec.responses)) {
+      const others = Object.fromEntries(Object.entries(otherMedia ?? {}).map(([media, other]) => [media, { schema: other }]));
+      responses[status] = schema
+        ? { description, content: { [contentType ?? 'application/json']: { schema }, ...others } }
+        : { description };
     }
     responses['4XX'] = {
       description: 'Client error',

@@ -109,6 +109,32 @@ describe('ocp webhooks listen', () => {
     expect(listener.stderr.text).not.toContain(endpoint.secret);
   });
 
+  it("when the webhook's secret is rotated with an overlap, then a listener holding the old secret still verifies deliveries", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/webhooks`;
+    const created = await server.t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(user.auth)
+      .send({ url, events: ['wallet.created'] });
+    const endpoint = created.body as { id: string; secret: string };
+    const rotated = await server.t
+      .http()
+      .post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`)
+      .set(user.auth)
+      .send({ overlapSeconds: 600 });
+    expect(rotated.status).toBe(200);
+    const listener = listen('--port', String(port), '--secret', endpoint.secret);
+    await waitFor(listener.stderr, /Listening on /);
+    const wallet = (await createWallet('CHF')).body as { id: string };
+    expect(await deliver()).toMatchObject({ delivered: 1, failed: 0 });
+    await waitFor(listener.stdout, new RegExp(wallet.id));
+    expect(listener.stderr.text).not.toContain('refused');
+    listener.stop();
+    expect(await listener.exit).toBe(EXIT.interrupted);
+    await server.t.http().delete(`/api/v1/webhooks/${endpoint.id}`).set(user.auth);
+  });
+
   it('when --secret comes without --port, then exit 2', async () => {
     const listener = listen('--secret', 'whsec_x');
     expect(await listener.exit).toBe(EXIT.usage);

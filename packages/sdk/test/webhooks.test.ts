@@ -23,6 +23,13 @@ describe('verifyWebhookSignature against the signatures OCP makes', () => {
     ).resolves.toBeUndefined();
   });
 
+  test("a header OCP signs with the new and the old secret (a rotation's overlap) verifies with either, and with no other", async () => {
+    const signature = signWebhookPayload(payload, [secret, 'previous-secret'], now);
+    await expect(verifyWebhookSignature({ payload, signature, secret, now })).resolves.toBeUndefined();
+    await expect(verifyWebhookSignature({ payload, signature, secret: 'previous-secret', now })).resolves.toBeUndefined();
+    await expect(verifyWebhookSignature({ payload, signature, secret: 'older-secret', now })).rejects.toBeInstanceOf(WebhookSignatureError);
+  });
+
   test.each([
     ['another body', { payload: payload.replace('w1', 'w2') }],
     ['another secret', { secret: 'not-the-secret' }],

@@ -15,6 +15,7 @@ export interface EncryptedColumn {
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'token_vault', idColumn: 'id', column: 'ciphertext' },
   { table: 'webhook_endpoints', idColumn: 'id', column: 'secret_ciphertext' },
+  { table: 'webhook_endpoints', idColumn: 'id', column: 'previous_secret_ciphertext' },
   { table: 'web3_vault_keys', idColumn: 'wallet_id', column: 'key_ciphertext' },
   { table: 'a2a_push_configs', idColumn: 'id', column: 'secrets_ciphertext' },
 ];

@@ -1,6 +1,8 @@
 // The ledger module's public surface: what other modules, the container, the app and the scripts
 // may use. The SQL adapters, the posting queue and the event builder are private to the module.
-export { createLedgerService, createLedgerVerifier } from './ledger.module';
+export { createBalanceHistoryService, createLedgerService, createLedgerVerifier } from './ledger.module';
+export { balanceHistoryRoutes } from './balance-history.routes';
+export type { BalanceHistoryService } from './balance-history.service';
 export { LEDGER_CHECK_NAMES } from './ledger-verifier';
 export { ledgerRoutes } from './ledger.routes';
 export type { LedgerService } from './ledger.service';

@@ -3,11 +3,13 @@ import type { Metrics } from '../../infra/metrics';
 import type { EventBus } from '../../shared/events';
 import type { Outbox } from '../../shared/outbox';
 import type { WalletDirectory, WalletRepository } from '../wallet';
+import { SqlBalanceHistoryRepository } from './adapters/sql-balance-history.repository';
 import { SqlLedgerVerifier } from './adapters/sql-ledger-verifier';
 import { SqlLedgerRepository } from './adapters/sql-ledger.repository';
 import type { LedgerVerifier } from './ledger-verifier';
 import { subscribeLedgerMetrics } from './ledger.metrics';
 import { LedgerService } from './ledger.service';
+import { BalanceHistoryService } from './balance-history.service';
 
 export interface LedgerModuleDeps {
   db: Database;
@@ -26,4 +28,9 @@ export function createLedgerService(d: LedgerModuleDeps): LedgerService {
 /** The read-only invariant checks behind `npm run verify-ledger`. */
 export function createLedgerVerifier(db: Database): LedgerVerifier {
   return new SqlLedgerVerifier(db);
+}
+
+/** Balances at a point in time and statements, read from the entries (GET /wallets/:id/balance, /statement). */
+export function createBalanceHistoryService(db: Database, wallets: WalletRepository): BalanceHistoryService {
+  return new BalanceHistoryService(wallets, new SqlBalanceHistoryRepository(db));
 }

@@ -132,9 +132,12 @@ export class WebhookDeliveryWorker {
   }
 
   private async sendSigned(delivery: ClaimedDelivery): Promise<WebhookResponse> {
-    let secret: string;
+    let secrets: string[];
     try {
-      secret = this.encryptor.decrypt(delivery.secretCiphertext, delivery.endpointId).toString('utf8');
+      // Current first, then the previous one while a rotation's overlap lasts (the claim left it out after).
+      secrets = [delivery.secretCiphertext, delivery.previousSecretCiphertext]
+        .filter((ciphertext) => ciphertext !== null)
+        .map((ciphertext) => this.encryptor.decrypt(ciphertext, delivery.endpointId).toString('utf8'));
     } catch {
       // A key id missing from ENCRYPTION_KEYS: counted as a failed attempt, so it ends failed
       // instead of being leased again forever.
@@ -147,7 +150,7 @@ export class WebhookDeliveryWorker {
       data: delivery.data,
     });
     const headers: Record<string, string> = {
-      [SIGNATURE_HEADER]: signWebhookPayload(body, secret),
+      [SIGNATURE_HEADER]: signWebhookPayload(body, secrets),
       [EVENT_ID_HEADER]: delivery.eventId,
       ...(delivery.traceparent ? { traceparent: delivery.traceparent } : {}),
     };

@@ -17,9 +17,20 @@ function hmacHex(secret: string, timestampSeconds: number, rawBody: string | Buf
   return createHmac('sha256', secret).update(`${timestampSeconds}.`).update(rawBody).digest('hex');
 }
 
-/** The OCP-Signature header value for this exact body, signed at `timestampSeconds`. */
-export function signWebhookPayload(rawBody: string | Buffer, secret: string, timestampSeconds = Math.floor(Date.now() / 1000)): string {
-  return `t=${timestampSeconds},v1=${hmacHex(secret, timestampSeconds, rawBody)}`;
+/**
+ * The OCP-Signature header value for this exact body, signed at `timestampSeconds`. Several secrets
+ * (during a rotation's overlap: the current one first, then the previous) give one v1 entry each,
+ * as Stripe does, so a receiver holding either secret verifies the delivery.
+ */
+export function signWebhookPayload(
+  rawBody: string | Buffer,
+  secrets: string | readonly string[],
+  timestampSeconds = Math.floor(Date.now() / 1000),
+): string {
+  const signatures = (typeof secrets === 'string' ? [secrets] : secrets).map(
+    (secret) => `v1=${hmacHex(secret, timestampSeconds, rawBody)}`,
+  );
+  return [`t=${timestampSeconds}`, ...signatures].join(',');
 }
 
 /**

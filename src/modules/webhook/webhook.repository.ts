@@ -43,6 +43,17 @@ export interface WebhookEndpointRepository {
   deleteOwned(ownerId: string, id: string): Promise<boolean>;
   /** The endpoint, or null when it does not exist or (ownerId given) is another owner's. */
   find(id: string, ownerId?: string): Promise<WebhookEndpoint | null>;
+  /**
+   * Makes `secretCiphertext` the owner's endpoint's secret. With `overlapSeconds` > 0 the secret it
+   * replaces goes on signing, as the previous one, until that many seconds from now (replacing any
+   * earlier previous secret); with 0 it stops at once. Null when the endpoint is not the owner's.
+   */
+  rotateSecret(ownerId: string, id: string, secretCiphertext: string, overlapSeconds: number): Promise<RotatedSecret | null>;
+}
+
+export interface RotatedSecret {
+  /** Until when the secret before this rotation still signs; null when it stopped at once. */
+  previousSecretExpiresAt: Date | null;
 }
 
 /** An event as the outbox stores it: `data` is already plain JSON (bigints as strings). */
@@ -68,6 +79,8 @@ export interface ClaimedDelivery {
   endpointId: string;
   url: string;
   secretCiphertext: string;
+  /** The secret before the last rotation, while its overlap window lasts; null otherwise. */
+  previousSecretCiphertext: string | null;
 }
 
 /** What a claim may take per endpoint in this worker process. */

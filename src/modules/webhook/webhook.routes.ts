@@ -9,6 +9,8 @@ import {
   deliveryPageView,
   deliveryParams,
   deliveryView,
+  rotatedSecretView,
+  rotateSecretBody,
   toDeliveryView,
   webhookListView,
 } from './webhook.schemas';
@@ -96,5 +98,20 @@ export function webhookRoutes(api: Api, webhooks: WebhookService, deliveries: We
       status: 202,
       body: toDeliveryView(await deliveries.sendTest(principal.sub, params.id)),
     }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/webhooks/:id/rotate-secret',
+    summary: 'Give the endpoint a new signing secret; the old one also signs for overlapSeconds (default 24 h)',
+    tags,
+    permission,
+    params: idParams,
+    body: rotateSecretBody,
+    responses: { 200: { description: 'The new secret, shown only here', schema: rotatedSecretView } },
+    handler: async ({ params, body, principal }) => {
+      const rotated = await webhooks.rotateSecret(principal.sub, params.id, body.overlapSeconds);
+      return { status: 200, body: { ...rotated, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null } };
+    },
   });
 }

@@ -77,3 +77,30 @@ export const toDeliveryView = (d: DeliveryRecord): z.infer<typeof deliveryView> 
   nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
   createdAt: d.createdAt.toISOString(),
 });
+
+/** A rotation's overlap: how long the replaced secret goes on signing beside the new one. */
+export const SECRET_OVERLAP_SECONDS_DEFAULT = 24 * 60 * 60;
+export const SECRET_OVERLAP_SECONDS_MAX = 7 * 24 * 60 * 60;
+
+export const rotateSecretBody = z
+  .object({
+    overlapSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(SECRET_OVERLAP_SECONDS_MAX)
+      .default(SECRET_OVERLAP_SECONDS_DEFAULT)
+      .meta({ description: 'Seconds the old secret still signs beside the new one (default 86400, at most 604800); 0: it stops now' }),
+  })
+  .strict();
+
+export const rotatedSecretView = z
+  .object({
+    id: z.string(),
+    secret: z.string().meta({ description: 'The new signing secret. Shown once: store it now.' }),
+    previousSecretExpiresAt: z
+      .string()
+      .nullable()
+      .meta({ format: 'date-time', description: 'Until when deliveries also carry a signature with the old secret; null: not at all' }),
+  })
+  .meta({ id: 'RotatedWebhookSecret' });

@@ -61,4 +61,22 @@ export class WebhookService {
     if (!(await this.repo.deleteOwned(ownerId, id))) throw new NotFound('Webhook endpoint not found', 'webhook_not_found');
     this.logger.info('webhook endpoint deleted', { endpointId: id, ownerId });
   }
+
+  /**
+   * Gives the endpoint a new signing secret, returned here only and stored encrypted. For
+   * `overlapSeconds` the old one goes on signing too (deliveries carry both signatures), so the
+   * receiver can switch without refusing a delivery; a rotation during an overlap ends the older
+   * secret at once. Errors: webhook_not_found (404), also for another owner's.
+   */
+  async rotateSecret(
+    ownerId: string,
+    id: string,
+    overlapSeconds: number,
+  ): Promise<{ id: string; secret: string; previousSecretExpiresAt: Date | null }> {
+    const secret = `whsec_${newSecret()}`;
+    const rotated = await this.repo.rotateSecret(ownerId, id, this.encryptor.encrypt(secret, id), overlapSeconds);
+    if (!rotated) throw new NotFound('Webhook endpoint not found', 'webhook_not_found');
+    this.logger.info('webhook secret rotated', { endpointId: id, ownerId, overlapSeconds });
+    return { id, secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt };
+  }
 }

@@ -25,11 +25,15 @@ describe('key rotation (npm run keys:rotate)', () => {
   async function envelopes() {
     const vault = await t.container.db.query<{ id: string; ct: string }>('SELECT id, ciphertext AS ct FROM token_vault');
     const hooks = await t.container.db.query<{ id: string; ct: string }>('SELECT id, secret_ciphertext AS ct FROM webhook_endpoints');
+    // A rotated webhook secret still signing during its overlap is a secret at rest too.
+    const previousHookSecrets = await t.container.db.query<{ id: string; ct: string }>(
+      'SELECT id, previous_secret_ciphertext AS ct FROM webhook_endpoints WHERE previous_secret_ciphertext IS NOT NULL',
+    );
     const chainKeys = await t.container.db.query<{ id: string; ct: string }>(
       'SELECT wallet_id AS id, key_ciphertext AS ct FROM web3_vault_keys',
     );
     const pushConfigs = await t.container.db.query<{ id: string; ct: string }>('SELECT id, secrets_ciphertext AS ct FROM a2a_push_configs');
-    return [...vault.rows, ...hooks.rows, ...chainKeys.rows, ...pushConfigs.rows];
+    return [...vault.rows, ...hooks.rows, ...previousHookSecrets.rows, ...chainKeys.rows, ...pushConfigs.rows];
   }
 
   it('when a new key is put first and rotation runs, then every token, webhook secret, chain key and A2A push secret is under the new key and still decrypts', async () => {
@@ -43,18 +47,21 @@ describe('key rotation (npm run keys:rotate)', () => {
       .set(alice.auth)
       .send({ url: 'http://127.0.0.1:9/hook', events: ['*'] });
     expect(hook.status).toBe(201);
+    const rotatedHook = await t.http().post(`/api/v1/webhooks/${hook.body.id}/rotate-secret`).set(alice.auth).send({});
+    expect(rotatedHook.status).toBe(200);
     const chainWallet = await t.http().post('/api/v1/web3/wallets').set(alice.auth).send({});
     expect(chainWallet.status).toBe(201);
     const agent = await registerAgent(t, { owner: alice });
     const push = { ownerAgentId: agent.id, taskId: 'task-1', configId: 'c1', url: 'https://push.example.com/a2a', token: 'push-token-1' };
     expect(await t.container.services.a2a.pushConfigs.save({ ...push, authentication: null }, 5)).toBe(true);
     const before = await envelopes();
-    expect(before.length).toBe(6);
+    expect(before.length).toBe(7);
     expect(before.every((e) => e.ct.startsWith('v1.old.'))).toBe(true);
 
     const results = await rotateKeys(t.container.db, new Encryptor([NEW, OLD]));
     expect(results).toEqual([
       { table: 'token_vault', rotated: 3, failed: 0 },
+      { table: 'webhook_endpoints', rotated: 1, failed: 0 },
       { table: 'webhook_endpoints', rotated: 1, failed: 0 },
       { table: 'web3_vault_keys', rotated: 1, failed: 0 },
       { table: 'a2a_push_configs', rotated: 1, failed: 0 },
@@ -66,10 +73,11 @@ describe('key rotation (npm run keys:rotate)', () => {
     const plain = after.map((e) => onlyNew.decrypt(e.ct, e.id).toString());
     expect(plain.filter((p) => p.includes('4242424242424242'))).toHaveLength(3);
     expect(plain).toContain(hook.body.secret);
+    expect(plain).toContain(rotatedHook.body.secret);
     expect(plain.filter((p) => p.includes('push-token-1'))).toHaveLength(1);
 
     // A second run finds nothing left to do.
-    expect((await rotateKeys(t.container.db, new Encryptor([NEW, OLD]))).map((r) => r.rotated)).toEqual([0, 0, 0, 0]);
+    expect((await rotateKeys(t.container.db, new Encryptor([NEW, OLD]))).map((r) => r.rotated)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('when a row was written under a key that is no longer configured, then it is counted as failed and left unchanged', async () => {

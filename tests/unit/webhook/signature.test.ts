@@ -34,6 +34,15 @@ describe('verifyWebhookSignature', () => {
     expect(verifyWebhookSignature(refreshed, body, secret, 300, now)).toBe(false);
   });
 
+  it('when signed with two secrets (a rotation overlap), then the header has a v1 per secret and either secret verifies it', () => {
+    const header = signWebhookPayload(body, [secret, 'whsec_previous'], nowSeconds);
+    expect(header.split(',').map((part) => part.split('=')[0])).toEqual(['t', 'v1', 'v1']);
+    expect(header.startsWith(signWebhookPayload(body, secret, nowSeconds))).toBe(true);
+    expect(verifyWebhookSignature(header, body, secret, 300, now)).toBe(true);
+    expect(verifyWebhookSignature(header, body, 'whsec_previous', 300, now)).toBe(true);
+    expect(verifyWebhookSignature(header, body, 'whsec_other', 300, now)).toBe(false);
+  });
+
   it('when one of several v1 values matches (secret rotation), then it is accepted', () => {
     const header = signWebhookPayload(body, secret, nowSeconds);
     const withOld = `${header},v1=${'0'.repeat(64)}`;

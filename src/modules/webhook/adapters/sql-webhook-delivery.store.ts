@@ -23,6 +23,7 @@ interface ClaimedRow {
   endpoint_id: string;
   url: string;
   secret_ciphertext: string;
+  previous_secret_ciphertext: string | null;
 }
 
 const LAST_ERROR_CHARS_MAX = 500;
@@ -98,7 +99,9 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
          FROM due, webhook_endpoints e
         WHERE d.id = due.id AND e.id = d.endpoint_id
        RETURNING d.id, d.event_id, d.event_type, d.occurred_at, d.payload, d.traceparent, d.attempts,
-                 e.id AS endpoint_id, e.url, e.secret_ciphertext`,
+                 e.id AS endpoint_id, e.url, e.secret_ciphertext,
+                 -- Signed with the previous secret too while its overlap lasts, judged at send time.
+                 CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_ciphertext END AS previous_secret_ciphertext`,
       [limit, leaseMs, JSON.stringify(lanes.inFlightByEndpoint), lanes.perEndpointMax, limit * CANDIDATES_PER_CLAIMED],
     );
     return rows.map((r) => ({
@@ -112,6 +115,7 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
       endpointId: r.endpoint_id,
       url: r.url,
       secretCiphertext: r.secret_ciphertext,
+      previousSecretCiphertext: r.previous_secret_ciphertext,
     }));
   }
 

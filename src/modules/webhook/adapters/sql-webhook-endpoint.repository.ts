@@ -1,5 +1,5 @@
 import type { Database } from '../../../infra/db/database';
-import type { WebhookEndpoint, WebhookEndpointRepository, WebhookEventFilter } from '../webhook.repository';
+import type { RotatedSecret, WebhookEndpoint, WebhookEndpointRepository, WebhookEventFilter } from '../webhook.repository';
 
 interface EndpointRow {
   id: string;
@@ -58,5 +58,21 @@ export class SqlWebhookEndpointRepository implements WebhookEndpointRepository {
       [id, ownerId ?? null],
     );
     return rows[0] ? toEndpoint(rows[0]) : null;
+  }
+
+  async rotateSecret(ownerId: string, id: string, secretCiphertext: string, overlapSeconds: number): Promise<RotatedSecret | null> {
+    // One statement: the right-hand sides read the row as it was, so the replaced secret becomes the
+    // previous one atomically (two concurrent rotations take turns on the row lock). The expiry is
+    // the database's clock, the one the delivery claim compares it with.
+    const { rows } = await this.db.query<{ previous_secret_expires_at: Date | null }>(
+      `UPDATE webhook_endpoints
+          SET previous_secret_ciphertext = CASE WHEN $4::int > 0 THEN secret_ciphertext END,
+              previous_secret_expires_at = CASE WHEN $4::int > 0 THEN now() + $4::int * interval '1 second' END,
+              secret_ciphertext = $3
+        WHERE id = $1 AND owner_id = $2
+      RETURNING previous_secret_expires_at`,
+      [id, ownerId, secretCiphertext, overlapSeconds],
+    );
+    return rows[0] ? { previousSecretExpiresAt: rows[0].previous_secret_expires_at } : null;
   }
 }
