@@ -26,6 +26,7 @@ import {
   createFundingModule,
   createGooglePayService,
   createMobileFundingService,
+  createPayoutModule,
   PaymentSessionService,
   type MerchantValidator,
 } from './modules/payment';
@@ -130,6 +131,17 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     events,
     metrics,
   });
+  const payouts = createPayoutModule({
+    config,
+    db,
+    logger,
+    ledger,
+    wallets: walletRepository,
+    tokens,
+    outbox: webhooks.outbox,
+    processor: funding.processor,
+    metrics,
+  });
 
   const web3 = createWeb3Module({ config, db, logger, metrics, encryptor, outbox: webhooks.outbox, events });
   const agents = createAgentModule({
@@ -217,6 +229,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     tokens: tokens.service,
     cardFunding: funding.cardFunding,
     autoTopUp: funding.autoTopUp,
+    payouts: payouts.service,
     web3Wallets: web3.wallets,
     web3Sends: web3.sends,
     // A merchant's API client is paid into its merchant owner's vaulted wallets.
@@ -248,6 +261,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   }
   if (config.CARD_REFUND_WORKER_INTERVAL_MS > 0) funding.cardRefunds.start(config.CARD_REFUND_WORKER_INTERVAL_MS);
   if (config.CARD_CHARGE_SWEEP_INTERVAL_MS > 0) funding.chargeRecovery.start(config.CARD_CHARGE_SWEEP_INTERVAL_MS);
+  if (config.PAYOUT_WORKER_INTERVAL_MS > 0) payouts.processing.start(config.PAYOUT_WORKER_INTERVAL_MS);
   web3.start();
   admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
@@ -261,6 +275,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     events,
     webhooks,
     funding,
+    payouts,
     web3,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
@@ -271,6 +286,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       await funding.autoTopUp.idle();
       await funding.cardRefunds.stop();
       await funding.chargeRecovery.stop();
+      await payouts.processing.stop();
       await admin.stop();
       await webhooks.worker.stop();
       await webhooks.retention.stop();

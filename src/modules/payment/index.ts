@@ -17,3 +17,7 @@ export { createMobileFundingService } from './mobile-funding/mobile-funding.modu
 export { mobileFundingRoutes } from './mobile-funding/mobile-funding.routes';
 export type { MobileFundingService } from './mobile-funding/mobile-funding.service';
 export { PaymentSessionService } from './session/payment-session.service';
+export { createPayoutModule, type PayoutModule } from './payouts/payout.module';
+export { payoutRoutes } from './payouts/payout.routes';
+export type { PayoutService } from './payouts/payout.service';
+export type { Payout, PayoutStatus } from './payouts/payout.repository';
