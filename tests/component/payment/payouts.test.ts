@@ -267,6 +267,48 @@ describe('payouts (sandbox processor)', () => {
     expect([res.status, res.body.error.code]).toEqual([422, 'not_refundable']);
   });
 
+  it("when payouts are created, paid, failed and returned, then the owner's webhooks get an event for each, without the destination's processor id", async () => {
+    const { alice, wallet } = await setup();
+    const hook = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(alice.auth)
+      .send({ url: 'http://127.0.0.1:9/hook', events: ['payout.created', 'payout.paid', 'payout.failed', 'payout.returned'] });
+    expect(hook.status).toBe(201);
+    const failing = await createCardToken(t, alice.auth, PAYOUT_CARDS.failing);
+    const returned = await createCardToken(t, alice.auth, PAYOUT_CARDS.returned);
+    const a = await createPayout(t, alice.auth, { walletId: wallet.id, amount: '100', destination: { type: 'card', tokenId: failing.id } });
+    const b = await createPayout(t, alice.auth, {
+      walletId: wallet.id,
+      amount: '200',
+      destination: { type: 'card', tokenId: returned.id },
+    });
+    await processing().idle();
+    await processing().checkDue();
+    const { rows } = await t.container.db.query<{ event_type: string; payload: Record<string, unknown> }>(
+      'SELECT event_type, payload FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY event_type',
+      [hook.body.id],
+    );
+    const events = rows.map((r) => [r.event_type, r.payload.payoutId, r.payload.status]);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        ['payout.created', a.body.id, 'pending'],
+        ['payout.failed', a.body.id, 'failed'],
+        ['payout.created', b.body.id, 'pending'],
+        ['payout.paid', b.body.id, 'paid'],
+        ['payout.returned', b.body.id, 'returned'],
+      ]),
+    );
+    expect(rows).toHaveLength(5);
+    expect(rows.find((r) => r.event_type === 'payout.returned')!.payload).toMatchObject({
+      amount: '200',
+      destination: { type: 'card', last4: '0077' },
+      failureCode: 'could_not_process',
+    });
+    expect(JSON.stringify(rows)).not.toMatch(/sbpo_|pm_|sbba_/);
+    expect(await balanceOf(t, wallet.id)).toBe(10_000n);
+  });
+
   it('after all of it, then the ledger invariants hold', async () => {
     expect(await ledgerInvariants(t)).toEqual({
       totalBalance: 0n,
