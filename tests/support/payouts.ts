@@ -39,10 +39,19 @@ export async function registerBankAccount(t: TestApp, auth: Record<string, strin
   return res.body as { id: string; last4: string };
 }
 
+/** A payout as the API shows it (processorPayoutId is null until it is paid). */
+export interface PayoutBody {
+  id: string;
+  status: string;
+  failureCode: string | null;
+  processorPayoutId: string;
+  debitTransferId: string;
+}
+
 /** The payout after its immediate attempt has finished. */
 export async function settledPayout(t: TestApp, auth: Record<string, string>, id: string) {
   await t.container.payouts.processing.idle();
-  return (await t.http().get(`/api/v1/payouts/${id}`).set(auth)).body as { id: string; status: string; failureCode: string | null };
+  return (await t.http().get(`/api/v1/payouts/${id}`).set(auth)).body as PayoutBody;
 }
 
 /** What a system account holds in all its shards (payouts_in_transit, payouts_settled). */

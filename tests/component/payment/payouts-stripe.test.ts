@@ -42,7 +42,7 @@ describe('payouts (Stripe processor)', () => {
     expect(account).toMatchObject({ last4: '6789', bankName: 'STRIPE TEST BANK', country: 'US', currency: 'USD' });
     const res = await payout();
     expect(res.status).toBe(201);
-    const paid = (await settledPayout(t, alice.auth, res.body.id)) as { status: string; processorPayoutId: string };
+    const paid = await settledPayout(t, alice.auth, res.body.id);
     expect(paid).toMatchObject({ status: 'paid', processorPayoutId: expect.stringMatching(/^po_/) });
     expect(stripe.state.payoutsCreated - made).toBe(1);
     expect(await balanceOf(t, wallet.id)).toBe(7500n);

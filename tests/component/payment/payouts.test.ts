@@ -126,7 +126,7 @@ describe('payouts (sandbox processor)', () => {
       destination: { type: 'bank_account', tokenId: account.id },
     });
     expect(res.status).toBe(201);
-    const paid = (await settledPayout(t, alice.auth, res.body.id)) as { status: string; processorPayoutId: string };
+    const paid = await settledPayout(t, alice.auth, res.body.id);
     expect(paid.status).toBe('paid');
     expect(await balanceOf(t, wallet.id)).toBe(6000n);
 
@@ -253,7 +253,7 @@ describe('payouts (sandbox processor)', () => {
 
   it('when an operator tries to refund a payout through the ledger, then it is refused', async () => {
     const { alice, payout } = await cardPayout();
-    const paid = (await settledPayout(t, alice.auth, payout.id)) as unknown as { debitTransferId: string };
+    const paid = await settledPayout(t, alice.auth, payout.id);
     const { rows } = await t.container.db.query<{ id: string }>('SELECT id FROM transactions WHERE transfer_id = $1 AND amount > 0', [
       paid.debitTransferId,
     ]);
