@@ -89,11 +89,11 @@ describe('payouts (sandbox processor)', () => {
     const pending = await settledPayout(t, alice.auth, payout.id);
     expect(pending).toMatchObject({ status: 'pending' });
     expect(await balanceOf(t, wallet.id)).toBe(7500n);
-    const { rows } = await t.container.db.query<{ last_error: string; due: boolean }>(
-      'SELECT last_error, next_attempt_at > now() AS due FROM payouts WHERE id = $1',
+    const { rows } = await t.container.db.query<{ last_error: string; held_back: boolean }>(
+      'SELECT last_error, next_attempt_at > now() AS held_back FROM payouts WHERE id = $1',
       [payout.id],
     );
-    expect(rows[0]).toEqual({ last_error: 'processor_unavailable', due: true });
+    expect(rows[0]).toEqual({ last_error: 'processor_unavailable', held_back: true });
 
     // Not due yet: the backoff holds it back.
     await expect(processing().sendDue()).resolves.toMatchObject({ claimed: 0 });
@@ -307,6 +307,33 @@ describe('payouts (sandbox processor)', () => {
     });
     expect(JSON.stringify(rows)).not.toMatch(/sbpo_|pm_|sbba_/);
     expect(await balanceOf(t, wallet.id)).toBe(10_000n);
+  });
+
+  it('when a return comes while the wallet is frozen, then it is retried and the money comes back once the wallet is active', async () => {
+    const { alice, wallet, payout } = await cardPayout(PAYOUT_CARDS.returned);
+    expect(await settledPayout(t, alice.auth, payout.id)).toMatchObject({ status: 'paid' });
+    const setStatus = (status: string) => t.http().patch(`/api/v1/wallets/${wallet.id}`).set(alice.auth).send({ status });
+    expect((await setStatus('frozen')).status).toBe(200);
+    await expect(processing().checkDue()).resolves.toMatchObject({ retried: 1 });
+    expect(await settledPayout(t, alice.auth, payout.id)).toMatchObject({ status: 'paid' });
+    expect(await balanceOf(t, wallet.id)).toBe(7500n);
+
+    expect((await setStatus('active')).status).toBe(200);
+    await t.container.db.query('UPDATE payouts SET next_attempt_at = now() WHERE id = $1', [payout.id]);
+    await expect(processing().checkDue()).resolves.toMatchObject({ returned: 1 });
+    expect(await balanceOf(t, wallet.id)).toBe(10_000n);
+  });
+
+  it('when the return window has passed and the processor still says paid, then the checks stop', async () => {
+    const { alice, payout } = await cardPayout();
+    expect(await settledPayout(t, alice.auth, payout.id)).toMatchObject({ status: 'paid' });
+    await t.container.db.query("UPDATE payouts SET paid_at = now() - interval '15 days', next_attempt_at = now() WHERE id = $1", [
+      payout.id,
+    ]);
+    await expect(processing().checkDue()).resolves.toMatchObject({ settled: 1 });
+    const { rows } = await t.container.db.query('SELECT next_attempt_at FROM payouts WHERE id = $1', [payout.id]);
+    expect(rows[0]).toEqual({ next_attempt_at: null });
+    expect(await settledPayout(t, alice.auth, payout.id)).toMatchObject({ status: 'paid' });
   });
 
   it('after all of it, then the ledger invariants hold', async () => {

@@ -154,19 +154,22 @@ export class PayoutProcessing implements PayoutSender {
 
   private async check(p: Payout): Promise<CheckOutcome> {
     const context = describePayout(p);
-    if (!p.paidAt || Date.now() - p.paidAt.getTime() > this.options.returnWindowMs) {
-      await this.payouts.stopAttempts(p, null);
-      return this.count('settled', context);
-    }
     try {
       const state = await this.processor.payoutState(p.processorPayoutId!);
       if (state.status === 'paid') {
+        // Asked once more after the window, so a return reported at its end is not missed.
+        if (!p.paidAt || Date.now() - p.paidAt.getTime() > this.options.returnWindowMs) {
+          await this.payouts.stopAttempts(p, null);
+          return this.count('settled', context);
+        }
         await this.payouts.scheduleNext(p, this.checkDelayMs(p.attempts), null);
         return this.count('still_paid', context);
       }
       const applied = await this.settlement.returned(p, state.failureCode);
       return this.count(applied ? 'returned' : 'already_returned', { ...context, failureCode: state.failureCode });
     } catch (error) {
+      // The processor unreachable, or a return that could not be posted yet (a frozen wallet):
+      // checked again, past the window too, until the money is back.
       const delayMs = retryDelayMs(p.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
       await this.payouts.scheduleNext(p, delayMs, reasonOf(error));
       return this.count('retried', { ...context, reason: reasonOf(error), delayMs });
