@@ -46,6 +46,8 @@ import {
   type MobileFundingService,
   fundingRoutes,
   type CardFundingService,
+  payoutRoutes,
+  type PayoutService,
   autoTopUpRoutes,
   type AutoTopUpService,
   reconciliationRoutes,
@@ -80,6 +82,7 @@ export interface AppDeps {
     tokens: TokenService;
     cardFunding: CardFundingService;
     autoTopUp: AutoTopUpService;
+    payouts: PayoutService;
     web3Wallets: Web3WalletService;
     web3Sends: Web3SendService;
     /** OCP as an x402 v2 facilitator (EIP-3009 `exact` payments settled from OCP's gas key). */
@@ -190,6 +193,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);
   autoTopUpRoutes(api, services.autoTopUp);
+  payoutRoutes(api, services.payouts, limits);
   web3Routes(api, services.web3Wallets, services.web3Sends, limits);
   agentPaymentRoutes(api, services.agents.payments, limits);
   x402PaymentRoutes(api, services.agents.x402);

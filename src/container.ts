@@ -27,6 +27,7 @@ import {
   createReconciliationModule,
   createGooglePayService,
   createMobileFundingService,
+  createPayoutModule,
   PaymentSessionService,
   type MerchantValidator,
 } from './modules/payment';
@@ -132,6 +133,17 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     events,
     metrics,
   });
+  const payouts = createPayoutModule({
+    config,
+    db,
+    logger,
+    ledger,
+    wallets: walletRepository,
+    tokens,
+    outbox: webhooks.outbox,
+    processor: funding.processor,
+    metrics,
+  });
 
   const web3 = createWeb3Module({ config, db, logger, metrics, encryptor, outbox: webhooks.outbox, events });
   const agents = createAgentModule({
@@ -191,7 +203,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     cardRefunds: funding.cardRefunds,
     webhookDeliveries: webhooks.deliveries,
   });
-  // Settlement files against card charges and refunds, each upload in the admin audit log; mismatches
+  // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.
   const reconciliation = createReconciliationModule({ db, events, audit: admin.audit, funding });
   const mobileFunding = createMobileFundingService({
@@ -223,6 +235,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     tokens: tokens.service,
     cardFunding: funding.cardFunding,
     autoTopUp: funding.autoTopUp,
+    payouts: payouts.service,
     web3Wallets: web3.wallets,
     web3Sends: web3.sends,
     // A merchant's API client is paid into its merchant owner's vaulted wallets.
@@ -255,6 +268,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   }
   if (config.CARD_REFUND_WORKER_INTERVAL_MS > 0) funding.cardRefunds.start(config.CARD_REFUND_WORKER_INTERVAL_MS);
   if (config.CARD_CHARGE_SWEEP_INTERVAL_MS > 0) funding.chargeRecovery.start(config.CARD_CHARGE_SWEEP_INTERVAL_MS);
+  if (config.PAYOUT_WORKER_INTERVAL_MS > 0) payouts.processing.start(config.PAYOUT_WORKER_INTERVAL_MS);
   web3.start();
   admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
 
@@ -269,6 +283,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     webhooks,
     funding,
     reconciliation,
+    payouts,
     web3,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
@@ -279,6 +294,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       await funding.autoTopUp.idle();
       await funding.cardRefunds.stop();
       await funding.chargeRecovery.stop();
+      await payouts.processing.stop();
       await admin.stop();
       await webhooks.worker.stop();
       await webhooks.retention.stop();

@@ -160,6 +160,16 @@ const envSchema = z.object({
   CARD_REFUND_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   CARD_CHARGE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   CARD_CHARGE_STALE_AFTER_MS: positiveInt.max(3_600_000).default(300_000),
+  // Payouts (docs/wallets-and-ledger.md#payouts): what one user may pay out per currency and UTC day,
+  // in minor units (10,000.00 in a two-decimal currency), with per-currency overrides ("JPY:1000000,KWD:10000").
+  PAYOUT_DAILY_LIMIT_MINOR: minorUnitsLimit.default(1_000_000n),
+  PAYOUT_DAILY_LIMITS: z
+    .string()
+    .regex(/^([A-Z]{3}:\d{1,19})(,[A-Z]{3}:\d{1,19})*$/, 'must be CUR:minorUnits pairs separated by commas, e.g. JPY:1000000')
+    .transform((v) => new Map(v.split(',').map((pair) => [pair.slice(0, 3), BigInt(pair.slice(4))] as const)))
+    .refine((limits) => [...limits.values()].every((v) => v <= 2n ** 63n - 1n), 'each limit must be at most 9223372036854775807')
+    .optional(),
+  PAYOUT_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   WEB3_CHAINS: web3Chains.prefault('{}'),
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   WEB3_RPC_RESPONSE_BYTES_MAX: positiveInt.max(16_777_216).default(1_048_576),

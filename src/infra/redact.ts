@@ -7,7 +7,7 @@ import { luhnValid } from '../shared/luhn';
 // Matched against the key lower-cased with "-" and "_" removed, so `client_secret`, `x-api-key` and
 // `clientSecret` are one name.
 const SENSITIVE_KEY =
-  /^(authorization|proxyauthorization|cookie|setcookie|.*password|passwordhash|.*secret|.*token|cvc|cvv|cvv2|number|cardnumber|pan|.*privatekey|mnemonic|seed|.*apikey|ciphertext|paymentdata)$/;
+  /^(authorization|proxyauthorization|cookie|setcookie|.*password|passwordhash|.*secret|.*token|cvc|cvv|cvv2|number|cardnumber|pan|accountnumber|routingnumber|.*\[accountnumber\]|.*\[routingnumber\]|.*privatekey|mnemonic|seed|.*apikey|ciphertext|paymentdata)$/;
 const CARD_LIKE = /\b(?:\d[ -]?){12,18}\d\b/g;
 const MAX_DEPTH = 8;
 

@@ -264,6 +264,21 @@ export const ERROR_CATALOGUE = {
       meaning: 'The card processor refused the request; details.providerStatus is its HTTP status.',
     },
     processor_unavailable: { kind: 'unavailable', meaning: 'The card processor cannot be reached or answered unexpectedly.' },
+    payout_not_found: { kind: 'not_found', meaning: "The payout does not exist or is not the caller's." },
+    payout_destination_not_found: {
+      kind: 'not_found',
+      meaning: "The payout destination (a card token or a registered bank account) does not exist or is not the caller's.",
+    },
+    payout_destination_unsupported: {
+      kind: 'unprocessable',
+      meaning: 'The processor cannot pay out to this destination (a card token from another provider, or another currency).',
+    },
+    payout_daily_limit_exceeded: {
+      kind: 'unprocessable',
+      meaning: "The payout would take the caller's payouts today (UTC) past the daily limit; details.dailyLimitMinor is the limit.",
+    },
+    payout_failed: { kind: 'declined', meaning: 'The processor could not send the payout; details.failureCode says why.' },
+    bank_account_invalid: { kind: 'unprocessable', meaning: 'The processor refused the bank account details.' },
   },
   token: {
     token_not_found: { kind: 'not_found', meaning: "The card token does not exist or is not the caller's." },

@@ -25,7 +25,10 @@ const cardError = (code: string, declineCode: string | undefined, intentId: stri
 /**
  * Speaks the subset of Stripe's form-encoded API the adapters use: payment methods (create,
  * retrieve, detach), payment intents with confirm=true decided by Stripe's test card numbers,
- * refunds, and Idempotency-Key replay (of refusals too, as Stripe saves any outcome of a request
+ * refunds, payouts (created pending; GET answers paid, or failed with Stripe's failure code for the
+ * test bank accounts 000111111116 no_account and 000111111113 account_closed, as Stripe fails them
+ * after creation; a payout above `state.payoutBalance` is refused with balance_insufficient), bank
+ * account tokens, and Idempotency-Key replay (of refusals too, as Stripe saves any outcome of a request
  * that began executing; `forgetIdempotencyKeys` is Stripe's 24-hour expiry having passed). `gate`
  * holds payment intents until the test lets them go.
  */
@@ -33,6 +36,9 @@ export function fakeStripe(secretKey: string) {
   const methods = new Map<string, Card & { detached: boolean }>();
   const intents = new Map<string, { amount: number; refunded: number }>();
   const replies = new Map<string, FakeReply>();
+  // Bank accounts by ba_ id (their account number), and payouts by po_ id.
+  const bankAccounts = new Map<string, string>();
+  const payouts = new Map<string, { amount: number; currency: string; destination: string }>();
   const state = {
     gate: undefined as Promise<void> | undefined,
     intentsCreated: 0,
@@ -40,6 +46,29 @@ export function fakeStripe(secretKey: string) {
     refundsCreated: 0,
     /** When set, refunds are refused as Stripe refuses one of a disputed charge. */
     refuseRefunds: false,
+    /** Payouts that really ran (replays by Idempotency-Key excluded). */
+    payoutsCreated: 0,
+    /** What the Stripe balance can pay out in one payout. */
+    payoutBalance: 1_000_000,
+  };
+
+  const payoutView = (id: string) => {
+    const p = payouts.get(id)!;
+    const account = bankAccounts.get(p.destination) ?? '';
+    const failureCode = account.endsWith('1116') ? 'no_account' : account.endsWith('1113') ? 'account_closed' : null;
+    return {
+      id,
+      object: 'payout',
+      amount: p.amount,
+      currency: p.currency,
+      destination: p.destination,
+      method: 'standard',
+      type: p.destination.startsWith('ba_') ? 'bank_account' : 'card',
+      status: failureCode ? 'failed' : 'paid',
+      failure_code: failureCode,
+      failure_message: failureCode ? 'The bank account could not be paid.' : null,
+      arrival_date: Math.floor(Date.now() / 1000),
+    };
   };
 
   const pmView = (id: string, c: Card) => ({
@@ -104,11 +133,58 @@ export function fakeStripe(secretKey: string) {
       state.refundsCreated += 1;
       return { status: 200, body: { id: stripeId('re'), object: 'refund', status: 'succeeded', amount, payment_intent: b.payment_intent } };
     }
+    if (req.path === '/v1/tokens') {
+      const number = b['bank_account[account_number]'] ?? '';
+      if (!/^\d{9}$/.test(b['bank_account[routing_number]'] ?? ''))
+        return {
+          status: 400,
+          body: { error: { type: 'invalid_request_error', code: 'routing_number_invalid', param: 'bank_account[routing_number]' } },
+        };
+      const id = stripeId('ba');
+      bankAccounts.set(id, number);
+      return {
+        status: 200,
+        body: {
+          id: stripeId('btok'),
+          object: 'token',
+          type: 'bank_account',
+          used: false,
+          bank_account: {
+            id,
+            object: 'bank_account',
+            account_holder_name: b['bank_account[account_holder_name]'],
+            bank_name: 'STRIPE TEST BANK',
+            country: b['bank_account[country]'],
+            currency: b['bank_account[currency]'],
+            last4: number.slice(-4),
+            routing_number: b['bank_account[routing_number]'],
+            status: 'new',
+          },
+        },
+      };
+    }
+    if (req.path === '/v1/payouts') {
+      const destination = b.destination ?? '';
+      if (!bankAccounts.has(destination) && !methods.has(destination))
+        return { status: 400, body: { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'destination' } } };
+      if (Number(b.amount) > state.payoutBalance)
+        return { status: 400, body: { error: { type: 'invalid_request_error', code: 'balance_insufficient' } } };
+      state.payoutsCreated += 1;
+      const id = stripeId('po');
+      payouts.set(id, { amount: Number(b.amount), currency: b.currency ?? '', destination });
+      return { status: 200, body: { ...payoutView(id), status: 'pending', failure_code: null, failure_message: null } };
+    }
     return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
   }
 
   const server = new FakeHttpServer(async (req) => {
     if (req.headers.authorization !== `Bearer ${secretKey}`) return { status: 401, body: { error: { type: 'invalid_request_error' } } };
+    if (req.method === 'GET' && req.path.startsWith('/v1/payouts/')) {
+      const id = req.path.slice('/v1/payouts/'.length);
+      return payouts.has(id)
+        ? { status: 200, body: payoutView(id) }
+        : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
+    }
     if (req.method === 'GET') {
       const id = /^\/v1\/payment_methods\/([^/]+)$/.exec(req.path)?.[1];
       const pm = id ? methods.get(id) : undefined;

@@ -57,6 +57,8 @@ const TEST_ENV = {
   CARD_REFUND_WORKER_INTERVAL_MS: '0',
   // And the card charge sweeper.
   CARD_CHARGE_SWEEP_INTERVAL_MS: '0',
+  // And the payout workers (payouts are still sent right after their commit).
+  PAYOUT_WORKER_INTERVAL_MS: '0',
   // Each app with them would sample the event loop every 10 ms until the worker exits, and keep
   // itself in memory: a hundred files in, the workers spent most of their time on it.
   // tests/component/ops/get-metrics.test.ts turns them on.

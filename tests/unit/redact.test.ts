@@ -37,6 +37,9 @@ describe('redact', () => {
       'cardNumber',
       'privateKey',
       'x-api-key',
+      'accountNumber',
+      'routing_number',
+      'bank_account[account_number]',
     ])('when the key is %s, then its value is replaced', (key) => {
       expect(redact({ [key]: 'top-secret-value', keep: 'visible' })).toEqual({ [key]: REDACTED, keep: 'visible' });
     });

@@ -11,6 +11,7 @@ export const USER_PERMISSIONS = [
   'webhook:manage',
   'token:manage',
   'wallet:fund',
+  'wallet:payout',
   'web3:read',
   'web3:write',
   'web3:send',

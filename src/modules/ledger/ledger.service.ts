@@ -132,6 +132,29 @@ export class LedgerService {
     return this.postAgainstSystem(source, walletId, amount, { type: source, description, initiatedBy }, options);
   }
 
+  /**
+   * Debits a user wallet into a system account, for money that leaves the ledger (a payout into
+   * payouts_in_transit). Errors: wallet_not_found (404), wallet_not_active (409),
+   * insufficient_funds (422), amount_out_of_range (422).
+   */
+  async debitToSystem(debit: Omit<ExternalCredit, 'source'> & { account: string }, options: PostingOptions = {}) {
+    const { walletId, amount, account, description, initiatedBy } = debit;
+    return this.postAgainstSystem(account, walletId, -amount, { type: account, description, initiatedBy }, options);
+  }
+
+  /**
+   * Moves money between two of the system's own accounts (payouts_in_transit to payouts_settled),
+   * so each account's balance keeps saying where the money is. No user wallet, so no user event.
+   * Errors: amount_out_of_range (422).
+   */
+  async moveBetweenSystemAccounts(
+    move: { from: string; to: string; currency: string; amount: bigint; description: string; initiatedBy: string },
+    options: PostingOptions = {},
+  ) {
+    const [from, to] = await Promise.all([this.systemAccount(move.from, move.currency), this.systemAccount(move.to, move.currency)]);
+    return this.post({ ...move, type: move.to, from, to }, new Map(), options);
+  }
+
   /** Errors: wallet_not_found (404), wallet_not_active (409), insufficient_funds (422) for a debit. */
   private async postAgainstSystem(
     account: string,

@@ -23,3 +23,7 @@ export { reconciliationRoutes } from './reconciliation/reconciliation.routes';
 export type { ReconciliationService } from './reconciliation/reconciliation.service';
 export { RECONCILIATION_MISMATCHED } from './reconciliation/reconciliation.service';
 export type { SettlementRecordSource, SettledRecord, SettledCursor, SettlementKind } from './reconciliation/settlement-record-sources';
+export { createPayoutModule, type PayoutModule } from './payouts/payout.module';
+export { payoutRoutes } from './payouts/payout.routes';
+export type { PayoutService } from './payouts/payout.service';
+export type { Payout, PayoutStatus } from './payouts/payout.repository';

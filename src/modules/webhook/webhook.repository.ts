@@ -16,6 +16,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'agent.approval.declined',
   'agent.approval.expired',
   'order.created',
+  'payout.created',
+  'payout.paid',
+  'payout.failed',
+  'payout.returned',
 ] as const;
 
 /** What an endpoint subscribes to: one of the event types, or '*' for all of them. */

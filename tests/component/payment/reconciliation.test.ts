@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { auditRows, createOperator } from '../../support/admin';
-import { createWallet } from '../../support/ledger';
+import { createWallet, fund } from '../../support/ledger';
 import { createCardToken, fundWithCard } from '../../support/payments';
+import { createPayout, PAYOUT_CARDS, settledPayout } from '../../support/payouts';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 type Auth = Record<string, string>;
@@ -168,6 +169,39 @@ describe('POST /api/v1/admin/reconciliations', () => {
     expect(await auditRows(t, { action: 'reconciliation.upload', targetId: id })).toEqual([
       expect.objectContaining({ outcome: 'succeeded', target_type: 'reconciliation' }),
     ]);
+  });
+
+  /** A card payout through the API, paid by the sandbox; its processor id and payment time as OCP keeps them. */
+  async function payout(amount: string) {
+    const owner = await registerUser(t);
+    const wallet = await createWallet(t, owner);
+    await fund(t, wallet.id, amount);
+    const token = await createCardToken(t, owner.auth, PAYOUT_CARDS.paid);
+    const res = await createPayout(t, owner.auth, { walletId: wallet.id, amount, destination: { type: 'card', tokenId: token.id } });
+    expect(res.status).toBe(201);
+    const paid = await settledPayout(t, owner.auth, res.body.id);
+    expect(paid.status).toBe('paid');
+    const { rows } = await t.container.db.query<{ paid_at: Date }>('SELECT paid_at FROM payouts WHERE id = $1', [paid.id]);
+    return { processorId: paid.processorPayoutId, ourId: paid.id, amount, paidAt: rows[0]!.paid_at };
+  }
+
+  it('when a file lists payouts, then they are matched against the payouts paid, and a paid payout it leaves out is missing_theirs', async () => {
+    const p1 = await payout('1500');
+    const p2 = await payout('800');
+    const left = await payout('300');
+    const p3 = await payout('2000');
+    const row = (p: typeof p1, amount = dollars(p.amount)) => `${p.processorId},payout,${amount},USD,0,${p.paidAt.toISOString()}`;
+    const res = await upload([OCP_HEADER, row(p1), row(p2, '8.01'), row(p3)].join('\n'));
+    expect(res.status).toBe(201);
+    expect(res.body.counts).toEqual({ matched: 2, amount_mismatch: 1, missing_ours: 0, missing_theirs: 1 });
+    const items = await t.http().get(`/api/v1/admin/reconciliations/${res.body.id}/items`).set(admin);
+    expect(items.body.data.map((i: { kind: string; result: string; processorId: string }) => [i.kind, i.result, i.processorId])).toEqual([
+      ['payout', 'matched', p1.processorId],
+      ['payout', 'amount_mismatch', p2.processorId],
+      ['payout', 'matched', p3.processorId],
+      ['payout', 'missing_theirs', left.processorId],
+    ]);
+    expect(items.body.data[3]).toMatchObject({ theirs: null, ours: { id: left.ourId, amount: '300' } });
   });
 
   it('when items are read by result, then pages follow the file order and the cursor walks them', async () => {

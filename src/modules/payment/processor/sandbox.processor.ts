@@ -8,6 +8,7 @@ import {
   type PaymentProcessor,
   type RefundRequest,
 } from './payment-processor';
+import { SandboxPayouts } from './sandbox-payouts';
 
 /**
  * What the sandbox does with a card, by its last four digits, as the processors' public test cards
@@ -29,7 +30,7 @@ type Outcome = { charge: Charge; amount: bigint; refunded: bigint } | { error: (
  * number), so the test cards work with every token provider; any other card is approved. Charge ids
  * are idempotency keys: the same id gets the same outcome again.
  */
-export class SandboxProcessor implements PaymentProcessor {
+export class SandboxProcessor extends SandboxPayouts implements PaymentProcessor {
   readonly name = 'sandbox';
   private readonly charges = new Map<string, Outcome>();
   /** Charges that really ran (replays excluded): what tests count to prove "charged once". */

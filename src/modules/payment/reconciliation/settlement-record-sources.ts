@@ -1,5 +1,6 @@
 import type { CardCharge, CardChargeRepository } from '../funding/card-charge.repository';
 import type { CardRefund, CardRefundRepository } from '../funding/card-refund.repository';
+import type { Payout, PayoutRepository } from '../payouts/payout.repository';
 
 /** What a settlement file lists: money the processor moved for OCP. */
 export type SettlementKind = 'charge' | 'refund' | 'payout';
@@ -24,7 +25,7 @@ export interface SettledCursor {
 
 /**
  * The reconciliation's port: where OCP's records of one kind come from. One source per kind; the
- * payment module plugs in charges and refunds, and the payouts module its payouts.
+ * payment module plugs in its card charges, card refunds and payouts.
  */
 export interface SettlementRecordSource {
   readonly kind: SettlementKind;
@@ -93,5 +94,23 @@ export function cardRefundSource(refunds: CardRefundRepository): SettlementRecor
       (await refunds.listSucceededBetween(processor, from, to, limit, after && { createdAt: after.occurredAt, id: after.ourId })).map(
         toRecord,
       ),
+  };
+}
+
+/** Payouts, by the processor's payout id; in a period, those paid out (returned ones included). */
+export function payoutSource(payouts: PayoutRepository): SettlementRecordSource {
+  const toRecord = (p: Payout): SettledRecord => ({
+    processorId: p.processorPayoutId ?? '',
+    ourId: p.id,
+    amountMinor: p.amount,
+    currency: p.currency,
+    // Only paid payouts are listed by period, and they all have a payment time.
+    occurredAt: p.paidAt ?? p.createdAt,
+  });
+  return {
+    kind: 'payout',
+    findByProcessorIds: async (processor, ids) => (await payouts.findByProcessorPayoutIds(processor, ids)).map(toRecord),
+    listSettledBetween: async (processor, from, to, limit, after) =>
+      (await payouts.listPaidBetween(processor, from, to, limit, after && { paidAt: after.occurredAt, id: after.ourId })).map(toRecord),
   };
 }
