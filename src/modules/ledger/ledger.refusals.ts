@@ -1,4 +1,4 @@
-import { AppError, Conflict, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
+import { Conflict, InsufficientFunds, NotFound, Unprocessable, ValidationFailed, type AppError } from '../../shared/errors';
 import { BALANCE_SOFT_MAX_MINOR } from '../../shared/money/money';
 import type { RefusalCode } from './ledger.repository';
 

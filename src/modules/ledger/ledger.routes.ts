@@ -27,9 +27,7 @@ export function ledgerRoutes(api: Api, ledger: LedgerService): void {
     body: transferBody,
     responses: { 201: { description: 'The transfer with its debit and credit records', schema: postedTransferView } },
     handler: async ({ body, principal, persistReply }) =>
-      created(
-        await ledger.transfer(principal, body, { metadata: body.metadata, inTx: (tx, posted) => persistReply(tx, created(posted)) }),
-      ),
+      created(await ledger.transfer(principal, body, { metadata: body.metadata, inTx: (tx, posted) => persistReply(tx, created(posted)) })),
   });
 
   api.route({

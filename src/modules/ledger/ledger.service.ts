@@ -6,13 +6,7 @@ import { newEvent, type EventBus } from '../../shared/events';
 import { BALANCE_SOFT_MAX_MINOR } from '../../shared/money/money';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { assertWalletAccess, type WalletDirectory, type WalletMeta, type WalletRepository } from '../wallet';
-import {
-  LedgerRefusal,
-  type HistoryFilter,
-  type LedgerEntry,
-  type LedgerRepository,
-  type PostTransferCommand,
-} from './ledger.repository';
+import { LedgerRefusal, type HistoryFilter, type LedgerEntry, type LedgerRepository, type PostTransferCommand } from './ledger.repository';
 import type { Outbox } from '../../shared/outbox';
 import { PostingQueue } from './posting-queue';
 import { amountOutOfRange, refusalError } from './ledger.refusals';
@@ -25,12 +19,10 @@ import type {
   ExternalRefundHandler,
   PostedTransfer,
   PostingOptions,
-  TransferPosted,
   TransferRequest,
 } from './ledger.types';
 
 const ADJUSTMENT_SHARDS = 8;
-
 
 export class LedgerService {
   private readonly systemAccounts = new Map<string, string[]>();

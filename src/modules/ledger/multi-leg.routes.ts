@@ -1,7 +1,14 @@
 import type { Api, Reply } from '../../http/api';
 import { idParams } from '../../http/params';
 import type { MultiLegTransactions, MultiLegTransaction } from './multi-leg.service';
-import { multiLegBody, multiLegView, toMultiLegView, toTransferRecordView, transferListQuery, transferRecordPageView } from './multi-leg.schemas';
+import {
+  multiLegBody,
+  multiLegView,
+  toMultiLegView,
+  toTransferRecordView,
+  transferListQuery,
+  transferRecordPageView,
+} from './multi-leg.schemas';
 
 const created = (transaction: MultiLegTransaction): Reply => ({ status: 201, body: toMultiLegView(transaction) });
 

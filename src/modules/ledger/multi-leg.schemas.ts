@@ -28,10 +28,7 @@ export const multiLegBody = z
   })
   .strict();
 
-export const transferListQuery = z.preprocess(
-  nestMetadataQuery,
-  pageQuery.extend({ metadata: metadataFilterSchema }).strict(),
-);
+export const transferListQuery = z.preprocess(nestMetadataQuery, pageQuery.extend({ metadata: metadataFilterSchema }).strict());
 
 const legView = z.object({
   leg: z.number().int().meta({ description: 'Position among the legs, from 0' }),
@@ -49,7 +46,7 @@ export const multiLegView = z
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
     createdAt: z.string(),
-    legs: z.array(legView).meta({ description: "All legs for the one who posted it; another party sees only the legs on its wallets" }),
+    legs: z.array(legView).meta({ description: 'All legs for the one who posted it; another party sees only the legs on its wallets' }),
   })
   .meta({ id: 'MultiLegTransaction' });
 

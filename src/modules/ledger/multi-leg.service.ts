@@ -62,22 +62,20 @@ export class MultiLegTransactions {
   async post(principal: Principal, request: MultiLegRequest, inTx?: InTransaction<MultiLegTransaction>): Promise<MultiLegTransaction> {
     const wallets = await this.checkedWallets(principal, request.legs);
     const id = newId('mlt');
-    const commands = request.legs.map(
-      (leg): PostTransferCommand => ({
-        transferId: newId('trf'),
-        type: MULTI_LEG_TYPE,
-        fromWalletId: leg.fromWalletId,
-        toWalletId: leg.toWalletId,
-        amount: leg.amount,
-        currency: leg.currency,
-        debitEntryId: newId('txn'),
-        creditEntryId: newId('txn'),
-        description: request.description ?? null,
-        initiatedBy: principal.sub,
-        refundOf: null,
-        metadata: request.metadata ?? {},
-      }),
-    );
+    const commands = request.legs.map((leg): PostTransferCommand => ({
+      transferId: newId('trf'),
+      type: MULTI_LEG_TYPE,
+      fromWalletId: leg.fromWalletId,
+      toWalletId: leg.toWalletId,
+      amount: leg.amount,
+      currency: leg.currency,
+      debitEntryId: newId('txn'),
+      creditEntryId: newId('txn'),
+      description: request.description ?? null,
+      initiatedBy: principal.sub,
+      refundOf: null,
+      metadata: request.metadata ?? {},
+    }));
     const transaction = (transfers: Transfer[]): MultiLegTransaction => ({
       id,
       description: request.description ?? null,
@@ -91,7 +89,11 @@ export class MultiLegTransactions {
         commands,
         wallets,
         inTx: async (tx, legs) => {
-          await this.records.attachToJournal(tx, id, legs.map((p) => p.transfer.id));
+          await this.records.attachToJournal(
+            tx,
+            id,
+            legs.map((p) => p.transfer.id),
+          );
           await inTx?.(tx, transaction(legs.map((p) => p.transfer)));
         },
       });

@@ -27,10 +27,7 @@ export const updateWalletBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
 
-export const walletListQuery = z.preprocess(
-  nestMetadataQuery,
-  pageQuery.extend({ metadata: metadataFilterSchema.optional() }).strict(),
-);
+export const walletListQuery = z.preprocess(nestMetadataQuery, pageQuery.extend({ metadata: metadataFilterSchema.optional() }).strict());
 
 export const walletView = z
   .object({

@@ -60,7 +60,12 @@ describe('metadata on transfers and wallets, and metadata[key]=value filters', (
       { fromWalletId: aliceWallet, toWalletId: bobWallet, amount: '90', currency: 'USD' },
       { fromWalletId: aliceWallet, toWalletId: bobWallet, amount: '10', currency: 'USD' },
     ];
-    const res = await t.http().post('/api/v1/transactions').set(alice.auth).set('Idempotency-Key', randomUUID()).send({ legs, metadata: { orderId: order } });
+    const res = await t
+      .http()
+      .post('/api/v1/transactions')
+      .set(alice.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ legs, metadata: { orderId: order } });
     expect(res.status).toBe(201);
     const found = await get(bob, `/api/v1/transfers?metadata[orderId]=${order}`);
     expect(found.body.data.map((d: { journalId: string }) => d.journalId)).toEqual([res.body.id, res.body.id]);
@@ -73,7 +78,9 @@ describe('metadata on transfers and wallets, and metadata[key]=value filters', (
     await pay(alice, aliceWallet, bobWallet, { orderId: 'someone-else' });
     const history = await get(bob, `/api/v1/wallets/${bobWallet}/transactions?metadata[orderId]=${order}`);
     expect(history.status).toBe(200);
-    expect(history.body.data.map((e: { transferId: string; direction: string }) => [e.transferId, e.direction])).toEqual([[matching, 'credit']]);
+    expect(history.body.data.map((e: { transferId: string; direction: string }) => [e.transferId, e.direction])).toEqual([
+      [matching, 'credit'],
+    ]);
     const none = await get(bob, `/api/v1/wallets/${bobWallet}/transactions?metadata[orderId]=${order}&type=refund`);
     expect(none.body.data).toEqual([]);
   });
@@ -125,7 +132,12 @@ describe('metadata on transfers and wallets, and metadata[key]=value filters', (
     ];
     for (const [metadata, field] of cases) {
       const single = await transfer(t, alice, { fromWalletId: aliceWallet, toWalletId: bobWallet, amount: '1', metadata });
-      const multi = await t.http().post('/api/v1/transactions').set(alice.auth).set('Idempotency-Key', randomUUID()).send({ legs, metadata });
+      const multi = await t
+        .http()
+        .post('/api/v1/transactions')
+        .set(alice.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({ legs, metadata });
       const wallet = await t.http().post('/api/v1/wallets').set(alice.auth).send({ currency: 'USD', metadata });
       for (const res of [single, multi, wallet]) {
         expect([res.status, res.body.error.code]).toEqual([400, 'validation_failed']);

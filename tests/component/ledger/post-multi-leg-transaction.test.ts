@@ -189,11 +189,28 @@ describe('POST /api/v1/transactions (multi-leg)', () => {
     expect([one.status, one.body.transferId, one.body.type]).toEqual([200, res.body.legs[0].transferId, 'multi_leg']);
   });
 
+  it('when the receiver of one leg refunds it, then that leg alone is sent back, as a linked refund', async () => {
+    const m = await marketplace(1_000);
+    const res = await post(m.buyer, { legs: [leg(m.source, m.sellerId, 60), leg(m.source, m.fee, 40)] });
+    const history = await t.http().get(`/api/v1/wallets/${m.sellerId}/transactions`).set(m.seller.auth);
+    const refund = await t
+      .http()
+      .post(`/api/v1/transactions/${history.body.data[0].id}/refund`)
+      .set(m.seller.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ amount: '25', reason: 'damaged' });
+    expect(refund.status).toBe(201);
+    expect(refund.body.transfer.refundOf).toBe(res.body.legs[0].transferId);
+    expect(await balanceOf(t, m.source)).toBe(1_000n - 100n + 25n);
+    expect(await balanceOf(t, m.fee)).toBe(40n);
+  });
+
   it('when legs are posted, then each party hears transfer.completed and balance.changed per leg on its wallets', async () => {
     const receiver = await startWebhookReceiver();
     try {
       const m = await marketplace(1_000);
-      for (const user of [m.buyer, m.seller, m.platform]) await createWebhook(t, user.auth, receiver.url, ['transfer.completed', 'balance.changed']);
+      for (const user of [m.buyer, m.seller, m.platform])
+        await createWebhook(t, user.auth, receiver.url, ['transfer.completed', 'balance.changed']);
       const res = await post(m.buyer, { legs: [leg(m.source, m.sellerId, 60), leg(m.source, m.fee, 40)] });
       expect(res.status).toBe(201);
       await t.container.webhooks.worker.runOnce();

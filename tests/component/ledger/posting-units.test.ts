@@ -51,9 +51,10 @@ describe('posting units in groups', () => {
   const unit = (...commands: PostTransferCommand[]): PostingUnit => ({ commands, wallets: new Map() });
   const written = async (units: PostingUnit[]) => {
     const ids = units.flatMap((u) => u.commands.map((c) => c.transferId));
-    const { rows } = await t.container.db.query<{ id: string; tx: string }>('SELECT id, xmin::text AS tx FROM transfers WHERE id = ANY($1)', [
-      ids,
-    ]);
+    const { rows } = await t.container.db.query<{ id: string; tx: string }>(
+      'SELECT id, xmin::text AS tx FROM transfers WHERE id = ANY($1)',
+      [ids],
+    );
     return units.map((u) => u.commands.map((c) => rows.find((r) => r.id === c.transferId)?.tx));
   };
 
@@ -78,7 +79,11 @@ describe('posting units in groups', () => {
     expect(await balanceOf(t, a)).toBe(before[0]! + 1n - 10n + 7n);
     expect(await balanceOf(t, b)).toBe(before[1]! + 10n - 5n - 7n);
     expect(await balanceOf(t, c)).toBe(before[2]! - 1n + 5n);
-    expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(t)).toMatchObject({
+      totalBalance: 0n,
+      unbalancedTransfers: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
   });
 
   it('when lone postings and a refused unit share a group, then the lone postings keep their own outcomes', async () => {
