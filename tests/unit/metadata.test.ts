@@ -66,7 +66,7 @@ describe('metadata[key]=value query filters', () => {
   it('when a condition is built, then keys and values go only into parameters, as containments', () => {
     const params: unknown[] = ['first'];
     const sql = metadataCondition('t.metadata', { "o'rder": 'ord_1', count: '3' }, params);
-    expect(sql).toBe('t.metadata @> $2::jsonb AND (t.metadata @> $3::jsonb OR t.metadata @> $4::jsonb)');
+    expect(sql).toBe("t.metadata <> '{}'::jsonb AND t.metadata @> $2::jsonb AND (t.metadata @> $3::jsonb OR t.metadata @> $4::jsonb)");
     expect(params).toEqual(['first', '{"o\'rder":"ord_1"}', '{"count":"3"}', '{"count":3}']);
     expect(metadataCondition('metadata', undefined, [])).toBe('TRUE');
   });

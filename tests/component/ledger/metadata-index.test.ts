@@ -36,7 +36,8 @@ describe('metadata filter plan', () => {
       `INSERT INTO transfers (id, type, status, amount, currency, from_wallet_id, to_wallet_id, initiated_by, metadata, created_at)
        SELECT 'trf_plan_' || i, 'transfer', 'completed', 1, 'USD',
               CASE WHEN i % 10 = 0 THEN $1 ELSE $3 END, CASE WHEN i % 10 = 0 THEN $2 ELSE $4 END, 'usr_plan',
-              jsonb_build_object('orderId', 'ord_' || i, 'channel', CASE WHEN i % 2 = 0 THEN 'web' ELSE 'app' END),
+              CASE WHEN i % 4 = 3 THEN '{}'::jsonb
+                   ELSE jsonb_build_object('orderId', 'ord_' || i, 'channel', CASE WHEN i % 2 = 0 THEN 'web' ELSE 'app' END) END,
               now() - make_interval(secs => i)
          FROM generate_series(1, 20000) AS i`,
       [mine[0], mine[1], theirs[0], theirs[1]],

@@ -102,4 +102,24 @@ describe('posting units in groups', () => {
     expect([loneReason!.code, loneReason!.leg]).toEqual(['insufficient_funds', undefined]);
     expect(await balanceOf(t, a)).toBe(before + 1n - 2n - 4n);
   });
+
+  it('when units together pass the group size, then the next one waits for the next group, and none is split', async () => {
+    const [a, b, c] = wallets;
+    const { db } = t.container;
+    const small = new PostingQueue(db, new SqlLedgerRepository(db), t.container.webhooks.outbox, { lanes: 1, groupMax: 4 });
+    const units = [
+      unit(command(a, b, 1n)), // alone: the lane is idle
+      unit(command(a, b, 1n), command(b, c, 1n), command(c, a, 1n)),
+      unit(command(a, c, 1n), command(c, b, 1n), command(b, a, 1n)), // 3 + 3 > 4: the next group
+      unit(command(b, c, 1n)), // fits beside it
+      unit(command(a, b, 1n), command(b, c, 1n), command(c, a, 1n), command(a, b, 1n), command(b, a, 1n)), // 5 > 4: alone, whole
+    ];
+    const results = await Promise.allSettled(units.map((u) => small.submitUnit(u)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const groups = (await written(units)).map((txs) => [...new Set(txs)]);
+    expect(groups.every((txs) => txs.length === 1)).toBe(true);
+    const [g0, g1, g2, g3, g4] = groups.map((txs) => txs[0]);
+    expect(new Set([g0, g1, g2, g4]).size).toBe(4);
+    expect(g3).toBe(g2);
+  });
 });
