@@ -76,12 +76,14 @@ export class MultiLegTransactions {
       refundOf: null,
       metadata: request.metadata ?? {},
     }));
+    // createdAt as stored (milliseconds), which the posting's own clock reading is not.
+    let createdAt: Date | undefined;
     const transaction = (transfers: Transfer[]): MultiLegTransaction => ({
       id,
       description: request.description ?? null,
       metadata: request.metadata ?? {},
       initiatedBy: principal.sub,
-      createdAt: transfers[0]!.createdAt,
+      createdAt: createdAt ?? transfers[0]!.createdAt,
       legs: transfers.map((transfer, leg) => ({ leg, transfer })),
     });
     try {
@@ -89,7 +91,7 @@ export class MultiLegTransactions {
         commands,
         wallets,
         inTx: async (tx, legs) => {
-          await this.records.attachToJournal(
+          createdAt = await this.records.attachToJournal(
             tx,
             id,
             legs.map((p) => p.transfer.id),

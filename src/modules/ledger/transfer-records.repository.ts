@@ -18,9 +18,10 @@ export interface TransferRecord extends Transfer {
 export interface TransferRecords {
   /**
    * Marks the transfers as the legs of one multi-leg transaction, in this order. Runs in the
-   * posting's transaction, so the legs and their link commit together.
+   * posting's transaction, so the legs and their link commit together. Returns the legs' creation
+   * time as stored (millisecond precision), so a reply shows what a later read shows.
    */
-  attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<void>;
+  attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<Date>;
   /** The legs of a multi-leg transaction, in order; empty when there is none. */
   journalLegs(journalId: string): Promise<TransferRecord[]>;
   /**

@@ -57,13 +57,15 @@ const toRecord = (r: TransferRow): TransferRecord => ({
 export class SqlTransferRecords implements TransferRecords {
   constructor(private readonly db: SqlClient) {}
 
-  async attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<void> {
-    await sqlOf(tx).query(
+  async attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<Date> {
+    const { rows } = await sqlOf(tx).query<{ created_at: Date }>(
       `UPDATE transfers t SET journal_id = $1, journal_leg = u.leg - 1
          FROM unnest($2::text[]) WITH ORDINALITY AS u(id, leg)
-        WHERE t.id = u.id`,
+        WHERE t.id = u.id
+        RETURNING t.created_at`,
       [journalId, transferIds],
     );
+    return rows[0]!.created_at;
   }
 
   async journalLegs(journalId: string): Promise<TransferRecord[]> {
