@@ -45,8 +45,8 @@ export class Forbidden extends AppError {
 }
 
 export class NotFound extends AppError {
-  constructor(message = 'Not found', code: CodeOf<'not_found'> = 'not_found') {
-    super('not_found', code, message);
+  constructor(message = 'Not found', code: CodeOf<'not_found'> = 'not_found', details?: unknown) {
+    super('not_found', code, message, details);
   }
 }
 

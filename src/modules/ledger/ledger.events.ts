@@ -1,6 +1,25 @@
 import { newEvent, type DomainEvent } from '../../shared/events';
 import type { WalletMeta } from '../wallet';
-import type { PostedTransfer } from './ledger.types';
+import type { PostedTransfer, TransferPosted } from './ledger.types';
+
+/**
+ * `transfer.posted`, for in-process listeners only (metrics, monitoring, auto top-up): it may carry
+ * what no single webhook receiver should see (the sender's new balance).
+ */
+export function transferPostedEvent(posted: PostedTransfer, wallets: ReadonlyMap<string, WalletMeta>): DomainEvent {
+  const { transfer, debit } = posted;
+  const summary: TransferPosted = {
+    transferId: transfer.id,
+    type: transfer.type,
+    currency: transfer.currency,
+    amount: transfer.amount.toString(),
+    fromWalletId: transfer.fromWalletId,
+    fromUserWallet: wallets.has(transfer.fromWalletId),
+    fromBalance: debit.balanceAfter.toString(),
+    createdAt: transfer.createdAt.toISOString(),
+  };
+  return newEvent('transfer.posted', transfer.initiatedBy, summary);
+}
 
 /**
  * The events one posting tells: the transfer (or refund) to each user involved, each user

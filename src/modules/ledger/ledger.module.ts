@@ -6,6 +6,7 @@ import type { WalletDirectory, WalletRepository } from '../wallet';
 import { SqlBalanceHistoryRepository } from './adapters/sql-balance-history.repository';
 import { SqlLedgerVerifier } from './adapters/sql-ledger-verifier';
 import { SqlLedgerRepository } from './adapters/sql-ledger.repository';
+import { SqlTransferRecords } from './adapters/sql-transfer-records.repository';
 import type { LedgerVerifier } from './ledger-verifier';
 import { subscribeLedgerMetrics } from './ledger.metrics';
 import { LedgerService } from './ledger.service';
@@ -22,7 +23,8 @@ export interface LedgerModuleDeps {
 /** The ledger on the SQL adapter, with its metrics subscribed to `transfer.posted`. */
 export function createLedgerService(d: LedgerModuleDeps): LedgerService {
   subscribeLedgerMetrics(d.events, d.metrics);
-  return new LedgerService(d.db, new SqlLedgerRepository(d.db), d.wallets.repository, d.wallets.directory, d.outbox, d.events);
+  const records = new SqlTransferRecords(d.db);
+  return new LedgerService(d.db, new SqlLedgerRepository(d.db), d.wallets.repository, d.wallets.directory, d.outbox, d.events, records);
 }
 
 /** The read-only invariant checks behind `npm run verify-ledger`. */

@@ -1,5 +1,6 @@
 import type { Transaction } from '../../shared/transaction';
 import type { Cursor } from '../../shared/pagination';
+import type { MetadataFilter } from '../../shared/metadata';
 
 export type TransferStatus = 'pending' | 'completed' | 'failed' | 'reversed';
 
@@ -60,13 +61,19 @@ export interface HistoryFilter {
   status?: TransferStatus;
   from?: Date;
   to?: Date;
+  /** Only entries whose transfer's metadata matches every pair. */
+  metadata?: MetadataFilter;
 }
 
 /** Why the database refused a posting, checked again under the row locks. */
 export type RefusalCode = 'wallet_not_found' | 'currency_mismatch' | 'wallet_not_active' | 'insufficient_funds' | 'amount_out_of_range';
 
 export class LedgerRefusal extends Error {
-  constructor(readonly code: RefusalCode) {
+  constructor(
+    readonly code: RefusalCode,
+    /** In a multi-leg transaction: the index of the leg refused. */
+    readonly leg?: number,
+  ) {
     super(code);
   }
 }

@@ -11,6 +11,7 @@ import {
   transferBody,
 } from './ledger.schemas';
 import type { LedgerService } from './ledger.service';
+import { multiLegRoutes } from './multi-leg.routes';
 import type { PostedTransfer } from './ledger.types';
 
 const created = (posted: PostedTransfer): Reply => ({ status: 201, body: toPostedTransferView(posted) });
@@ -26,7 +27,7 @@ export function ledgerRoutes(api: Api, ledger: LedgerService): void {
     body: transferBody,
     responses: { 201: { description: 'The transfer with its debit and credit records', schema: postedTransferView } },
     handler: async ({ body, principal, persistReply }) =>
-      created(await ledger.transfer(principal, body, { inTx: (tx, posted) => persistReply(tx, created(posted)) })),
+      created(await ledger.transfer(principal, body, { metadata: body.metadata, inTx: (tx, posted) => persistReply(tx, created(posted)) })),
   });
 
   api.route({
@@ -73,4 +74,6 @@ export function ledgerRoutes(api: Api, ledger: LedgerService): void {
       created(await ledger.refund(principal, params.id, body.amount, body.reason, { inTx: (tx, p) => persistReply(tx, created(p)) })),
   });
   // POST /admin/wallets/:id/adjustments lives in the admin module, which audits it.
+
+  multiLegRoutes(api, ledger.multiLeg);
 }

@@ -5,6 +5,7 @@ import { pageQuery } from '../../shared/pagination';
 import type { LedgerEntry, Transfer } from './ledger.repository';
 import type { PostedTransfer } from './ledger.types';
 import { isoInstant } from '../../shared/instant';
+import { metadataFilterSchema, metadataSchema, nestMetadataQuery } from '../../shared/metadata';
 
 export const transferBody = z
   .object({
@@ -13,6 +14,7 @@ export const transferBody = z
     amount: positiveAmount,
     currency: currencyCode.optional().meta({ description: 'If given, must be the currency of both wallets' }),
     description: z.string().trim().max(500).optional(),
+    metadata: metadataSchema.optional(),
   })
   .strict();
 
@@ -27,17 +29,21 @@ export const adjustmentBody = z.object({ amount: signedAmount, reason: z.string(
 
 export const TRANSFER_STATUSES = ['pending', 'completed', 'failed', 'reversed'] as const;
 
-export const historyQuery = pageQuery
-  .extend({
-    type: z
-      .string()
-      .regex(/^[a-z_0-9]{1,40}$/)
-      .optional(),
-    status: z.enum(TRANSFER_STATUSES).optional(),
-    from: isoInstant.optional(),
-    to: isoInstant.optional(),
-  })
-  .strict();
+export const historyQuery = z.preprocess(
+  nestMetadataQuery,
+  pageQuery
+    .extend({
+      type: z
+        .string()
+        .regex(/^[a-z_0-9]{1,40}$/)
+        .optional(),
+      status: z.enum(TRANSFER_STATUSES).optional(),
+      from: isoInstant.optional(),
+      to: isoInstant.optional(),
+      metadata: metadataFilterSchema.optional(),
+    })
+    .strict(),
+);
 
 export const transferView = z
   .object({

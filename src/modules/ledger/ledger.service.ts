@@ -1,45 +1,35 @@
 import type { TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../shared/principal';
-import { AppError, Conflict, Forbidden, InsufficientFunds, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
+import { AppError, Forbidden, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import { BALANCE_SOFT_MAX_MINOR } from '../../shared/money/money';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { assertWalletAccess, type WalletDirectory, type WalletMeta, type WalletRepository } from '../wallet';
-import {
-  LedgerRefusal,
-  type HistoryFilter,
-  type LedgerEntry,
-  type LedgerRepository,
-  type PostTransferCommand,
-  type RefusalCode,
-} from './ledger.repository';
+import { LedgerRefusal, type HistoryFilter, type LedgerEntry, type LedgerRepository, type PostTransferCommand } from './ledger.repository';
 import type { Outbox } from '../../shared/outbox';
 import { PostingQueue } from './posting-queue';
+import { amountOutOfRange, refusalError } from './ledger.refusals';
+import { transferPostedEvent } from './ledger.events';
+import { MultiLegTransactions } from './multi-leg.service';
+import type { TransferRecords } from './transfer-records.repository';
 import type {
   ExternalCredit,
   ExternalRefund,
   ExternalRefundHandler,
   PostedTransfer,
   PostingOptions,
-  TransferPosted,
   TransferRequest,
 } from './ledger.types';
 
 const ADJUSTMENT_SHARDS = 8;
 
-const REFUSAL_ERRORS: Record<RefusalCode, () => AppError> = {
-  wallet_not_found: () => new NotFound('Wallet not found', 'wallet_not_found'),
-  currency_mismatch: () => new ValidationFailed('Both wallets must hold the same currency', undefined, 'currency_mismatch'),
-  wallet_not_active: () => new Conflict('wallet_not_active', 'A frozen or closed wallet can neither send nor receive'),
-  insufficient_funds: () => new InsufficientFunds('The source wallet does not hold enough for this transfer'),
-  amount_out_of_range: () => amountOutOfRange(),
-};
-
 export class LedgerService {
   private readonly systemAccounts = new Map<string, string[]>();
   private readonly externalRefunds = new Map<string, ExternalRefundHandler>();
   private readonly postings: PostingQueue;
+  /** Multi-leg transactions and the caller-wide transfer list, on the same posting queue. */
+  readonly multiLeg: MultiLegTransactions;
 
   constructor(
     db: TransactionRunner,
@@ -48,8 +38,10 @@ export class LedgerService {
     private readonly directory: WalletDirectory,
     outbox: Outbox,
     private readonly events: EventBus,
+    records: TransferRecords,
   ) {
     this.postings = new PostingQueue(db, ledger, outbox);
+    this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events);
   }
 
   /**
@@ -89,7 +81,7 @@ export class LedgerService {
     const to = found.get(toWalletId);
     if (!to) throw new NotFound('Destination wallet not found', 'wallet_not_found');
     if (to.currency !== from.currency || (request.currency && request.currency !== from.currency)) {
-      throw REFUSAL_ERRORS.currency_mismatch();
+      throw refusalError('currency_mismatch');
     }
     // Status and funds are checked by the posting itself, under the row locks.
     return this.post(
@@ -166,8 +158,8 @@ export class LedgerService {
     const wallet = await this.wallets.findById(walletId);
     if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
     const amount = signedAmount < 0n ? -signedAmount : signedAmount;
-    if (wallet.status !== 'active') throw REFUSAL_ERRORS.wallet_not_active();
-    if (signedAmount < 0n && wallet.balance < amount) throw REFUSAL_ERRORS.insufficient_funds();
+    if (wallet.status !== 'active') throw refusalError('wallet_not_active');
+    if (signedAmount < 0n && wallet.balance < amount) throw refusalError('insufficient_funds');
     const system = await this.systemAccount(account, wallet.currency);
     const [from, to] = signedAmount < 0n ? [wallet.id, system] : [system, wallet.id];
     return this.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), options);
@@ -287,23 +279,11 @@ export class LedgerService {
     };
     try {
       const { posted, events } = await this.postings.submit({ command, wallets, guard, inTx });
-      // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners
-      // only, so it may carry what no single webhook receiver should see (the sender's new balance).
-      const { transfer, debit } = posted;
-      const summary: TransferPosted = {
-        transferId: transfer.id,
-        type: transfer.type,
-        currency: transfer.currency,
-        amount: transfer.amount.toString(),
-        fromWalletId: transfer.fromWalletId,
-        fromUserWallet: wallets.has(transfer.fromWalletId),
-        fromBalance: debit.balanceAfter.toString(),
-        createdAt: transfer.createdAt.toISOString(),
-      };
-      this.events.publish([...events, newEvent('transfer.posted', transfer.initiatedBy, summary)]);
+      // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners.
+      this.events.publish([...events, transferPostedEvent(posted, wallets)]);
       return posted;
     } catch (error) {
-      const refused = error instanceof LedgerRefusal ? REFUSAL_ERRORS[error.code]() : error;
+      const refused = error instanceof LedgerRefusal ? refusalError(error.code) : error;
       if (refused instanceof AppError) {
         this.events.publish([newEvent('transfer.refused', p.initiatedBy, { type: command.type, reason: refused.code })]);
       }
@@ -342,12 +322,6 @@ export class LedgerService {
     }
     return shards;
   }
-}
-
-function amountOutOfRange(): AppError {
-  return new Unprocessable('amount_out_of_range', 'This amount would take a balance outside the range the ledger can hold', {
-    balanceMaxMinor: BALANCE_SOFT_MAX_MINOR.toString(),
-  });
 }
 
 function refundExceeds(remaining: bigint | undefined): AppError {

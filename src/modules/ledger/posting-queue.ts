@@ -9,9 +9,10 @@ import {
   type LedgerRepository,
   type PostedBalances,
   type PostTransferCommand,
+  type RefusalCode,
   type Transfer,
 } from './ledger.repository';
-import type { PostedTransfer, PostingOptions } from './ledger.types';
+import type { InTransaction, PostedTransfer, PostingOptions } from './ledger.types';
 import type { Outbox } from '../../shared/outbox';
 
 export interface Posting {
@@ -22,15 +23,48 @@ export interface Posting {
   inTx?: PostingOptions['inTx'];
 }
 
+/**
+ * Postings written all or none (the legs of a multi-leg transaction): a refusal of any of them
+ * refuses the unit, naming the leg, and writes none of them.
+ */
+export interface PostingUnit {
+  commands: readonly PostTransferCommand[];
+  /** The user wallets of the unit's postings. */
+  wallets: ReadonlyMap<string, WalletMeta>;
+  /** Runs in the unit's transaction after the ledger write, with one posted transfer per command. */
+  inTx?: InTransaction<PostedTransfer[]>;
+}
+
 /** A committed posting and the events its transaction wrote to the outbox. */
 export interface Committed {
   posted: PostedTransfer;
   events: DomainEvent[];
 }
 
-interface Waiting extends Posting {
-  resolve: (committed: Committed) => void;
+/** A committed unit: one posted transfer per command, in order, and the events of all of them. */
+export interface CommittedUnit {
+  posted: PostedTransfer[];
+  events: DomainEvent[];
+}
+
+/** What waits in the queue: a lone posting is a unit of one command. */
+interface Waiting {
+  commands: readonly PostTransferCommand[];
+  wallets: ReadonlyMap<string, WalletMeta>;
+  guard?: PostingOptions['guard'];
+  inTx?: InTransaction<PostedTransfer[]>;
+  resolve: (committed: CommittedUnit) => void;
   reject: (error: unknown) => void;
+}
+
+/** A unit of several postings had one refused: its transaction must roll back what the others wrote. */
+class UnitRefused extends Error {
+  constructor(
+    readonly index: number,
+    readonly refusal: LedgerRefusal,
+  ) {
+    super(refusal.code);
+  }
 }
 
 export interface PostingQueueOptions {
@@ -45,7 +79,9 @@ export interface PostingQueueOptions {
  * transaction and one commit, so under load the cost of a transaction is paid once per group
  * instead of once per posting, and a hot wallet's lock is taken once for all of a group's transfers.
  *
- * A refusal (insufficient funds...) writes nothing and refuses only its own posting. Anything else
+ * A refusal (insufficient funds...) writes nothing and refuses only its own posting. A unit's
+ * postings (PostingUnit) go in one group; a refusal of one of them rolls the group back, refuses the
+ * unit, and the rest of the group is written again without it. Anything else
  * that fails in a group's transaction (an idempotency key taken meanwhile, a broken trigger) rolls
  * the whole group back, and each of its postings is then written again on its own, so it fails
  * alone. A failed COMMIT is the exception: whether it took effect is unknown, so its postings fail
@@ -68,8 +104,25 @@ export class PostingQueue {
   }
 
   /** Resolves once the posting is committed; rejects with LedgerRefusal or the failure. */
-  submit(posting: Posting): Promise<Committed> {
-    return new Promise((resolve, reject) => this.grouper.add({ ...posting, resolve, reject }));
+  submit({ command, wallets, guard, inTx }: Posting): Promise<Committed> {
+    return new Promise((resolve, reject) =>
+      this.grouper.add({
+        commands: [command],
+        wallets,
+        guard,
+        inTx: inTx && ((tx, posted) => inTx(tx, posted[0]!)),
+        resolve: ({ posted, events }) => resolve({ posted: posted[0]!, events }),
+        reject,
+      }),
+    );
+  }
+
+  /**
+   * Resolves once all of the unit's postings are committed; rejects with the LedgerRefusal of the
+   * first leg refused (its `leg` says which), having written none of them, or with the failure.
+   */
+  submitUnit(unit: PostingUnit): Promise<CommittedUnit> {
+    return new Promise((resolve, reject) => this.grouper.add({ ...unit, resolve, reject }));
   }
 
   private async write(group: Waiting[]): Promise<void> {
@@ -83,26 +136,38 @@ export class PostingQueue {
       });
       outcomes.forEach((outcome, i) => (outcome instanceof LedgerRefusal ? group[i]!.reject(outcome) : group[i]!.resolve(outcome)));
     } catch (error) {
-      if (group.length === 1 || committing) for (const posting of group) posting.reject(error);
+      if (error instanceof UnitRefused && !committing) {
+        group[error.index]!.reject(error.refusal);
+        const rest = group.filter((_, i) => i !== error.index);
+        if (rest.length > 0) await this.write(rest);
+      } else if (group.length === 1 || committing) for (const posting of group) posting.reject(error);
       else await Promise.all(group.map((posting) => this.write([posting])));
     }
   }
 
-  private async post(tx: Transaction, group: Waiting[]): Promise<Array<Committed | LedgerRefusal>> {
+  private async post(tx: Transaction, group: Waiting[]): Promise<Array<CommittedUnit | LedgerRefusal>> {
     for (const posting of group) await posting.guard?.(tx);
     const outcomes = await this.ledger.postTransfers(
       tx,
-      group.map((posting) => posting.command),
+      group.flatMap((posting) => posting.commands),
     );
-    const results = outcomes.map((outcome, i): Committed | LedgerRefusal => {
-      const posting = group[i]!;
-      if ('refusal' in outcome) return new LedgerRefusal(outcome.refusal);
-      const posted = toPostedTransfer(posting.command, outcome, posting.wallets);
-      return { posted, events: postingEvents(posted, posting.wallets) };
+    let next = 0;
+    const results = group.map((posting): CommittedUnit | LedgerRefusal => {
+      const mine = outcomes.slice(next, (next += posting.commands.length));
+      const refused = mine.findIndex((outcome) => 'refusal' in outcome);
+      if (refused >= 0) {
+        const { refusal } = mine[refused] as { refusal: RefusalCode };
+        return posting.commands.length === 1 ? new LedgerRefusal(refusal) : new LedgerRefusal(refusal, refused);
+      }
+      const posted = posting.commands.map((command, i) => toPostedTransfer(command, mine[i] as PostedBalances, posting.wallets));
+      return { posted, events: posted.flatMap((p) => postingEvents(p, posting.wallets)) };
     });
     const refusal = results.find((result) => result instanceof LedgerRefusal);
     if (refusal && group.some((posting) => posting.guard)) throw refusal;
-    const committed = results.filter((result): result is Committed => !(result instanceof LedgerRefusal));
+    // A refused unit's other legs are written by now: only a rollback takes them back.
+    const refusedUnit = results.findIndex((result, i) => result instanceof LedgerRefusal && group[i]!.commands.length > 1);
+    if (refusedUnit >= 0) throw new UnitRefused(refusedUnit, results[refusedUnit] as LedgerRefusal);
+    const committed = results.filter((result): result is CommittedUnit => !(result instanceof LedgerRefusal));
     // Side by side: on PostgreSQL all of these writes go out in one round trip.
     await settleAll(
       [
@@ -135,11 +200,19 @@ async function settleAll(writes: Array<Promise<unknown> | undefined>, transactio
   if (failures.length > 0) throw failures.find((error) => !transactions.isAfterEarlierFailure(error)) ?? failures[0];
 }
 
-/** A guarded posting goes alone: its guard's writes must roll back with its refusal, and no one else's. */
+/**
+ * A guarded posting goes alone: its guard's writes must roll back with its refusal, and no one
+ * else's. A group holds at most groupMax postings, counting each of a unit's (a unit larger than
+ * that goes alone, whole).
+ */
 function nextGroup(waiting: Waiting[], groupMax: number): Waiting[] {
   if (waiting[0]!.guard) return waiting.splice(0, 1);
   let size = 1;
-  while (size < waiting.length && size < groupMax && !waiting[size]!.guard) size++;
+  let postings = waiting[0]!.commands.length;
+  while (size < waiting.length && !waiting[size]!.guard && postings + waiting[size]!.commands.length <= groupMax) {
+    postings += waiting[size]!.commands.length;
+    size++;
+  }
   return waiting.splice(0, size);
 }
 

@@ -1,5 +1,6 @@
 import type { Transaction } from '../../shared/transaction';
 import type { Cursor } from '../../shared/pagination';
+import type { MetadataFilter } from '../../shared/metadata';
 
 export type WalletStatus = 'active' | 'frozen' | 'closed';
 
@@ -30,8 +31,11 @@ export interface WalletRepository {
   insert(wallet: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx?: Transaction): Promise<Wallet>;
   findById(id: string): Promise<Wallet | null>;
   findManyByIds(ids: readonly string[]): Promise<Wallet[]>;
-  /** Newest first; limit + 1 rows so the caller can tell whether there is a next page. */
-  listByUser(userId: string, limit: number, after?: Cursor): Promise<Wallet[]>;
+  /**
+   * Newest first; limit + 1 rows so the caller can tell whether there is a next page. With a
+   * metadata filter, only the wallets whose metadata matches every pair of it.
+   */
+  listByUser(userId: string, limit: number, after?: Cursor, metadata?: MetadataFilter): Promise<Wallet[]>;
   /**
    * Applies the changes to a wallet that is not closed; a close only if the balance is zero at
    * that moment; a status change only while no operator holds it. Returns null when nothing was

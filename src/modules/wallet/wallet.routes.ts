@@ -1,7 +1,6 @@
 import { idParams } from '../../http/params';
 import type { Api } from '../../http/api';
-import { pageQuery } from '../../shared/pagination';
-import { createWalletBody, toWalletView, updateWalletBody, walletPageView, walletView } from './wallet.schemas';
+import { createWalletBody, toWalletView, updateWalletBody, walletListQuery, walletPageView, walletView } from './wallet.schemas';
 import type { WalletService } from './wallet.service';
 
 const tags = ['wallets'];
@@ -24,13 +23,13 @@ export function walletRoutes(api: Api, wallets: WalletService): void {
   api.route({
     method: 'get',
     path: '/wallets',
-    summary: "The caller's wallets, newest first",
+    summary: "The caller's wallets, newest first, optionally only those whose metadata matches metadata[key]=value",
     tags,
     permission: 'wallet:read',
-    query: pageQuery,
+    query: walletListQuery,
     responses: { 200: { description: 'A page of wallets', schema: walletPageView } },
     handler: async ({ query, principal }) => {
-      const page = await wallets.list(principal.sub, query.limit, query.cursor);
+      const page = await wallets.list(principal.sub, query.limit, query.cursor, query.metadata);
       return { status: 200, body: { data: page.data.map(toWalletView), nextCursor: page.nextCursor } };
     },
   });

@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { metadataFilterSchema, metadataSchema as metadata, nestMetadataQuery } from '../../shared/metadata';
 import { AMOUNT_FORMAT, currencyCode, nonNegativeAmount } from '../../shared/money/money';
+import { pageQuery } from '../../shared/pagination';
 import type { Wallet } from './wallet.repository';
-
-const metadata = z
-  .record(z.string().max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
-  .refine((m) => Object.keys(m).length <= 20, 'at most 20 keys')
-  .meta({ description: 'Up to 20 flat key/value pairs' });
 
 const label = z.string().trim().min(1).max(100);
 
@@ -29,6 +26,8 @@ export const updateWalletBody = z
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change');
+
+export const walletListQuery = z.preprocess(nestMetadataQuery, pageQuery.extend({ metadata: metadataFilterSchema.optional() }).strict());
 
 export const walletView = z
   .object({

@@ -5,6 +5,7 @@ import { Conflict } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { Outbox } from '../../shared/outbox';
+import type { MetadataFilter } from '../../shared/metadata';
 import { assertWalletAccess } from './wallet-access';
 import type { WalletDirectory } from './wallet-directory';
 import type { Wallet, WalletChanges, WalletRepository } from './wallet.repository';
@@ -47,8 +48,8 @@ export class WalletService {
     return wallet;
   }
 
-  async list(userId: string, limit: number, after?: Cursor): Promise<Page<Wallet>> {
-    return toPage(await this.wallets.listByUser(userId, limit, after), limit);
+  async list(userId: string, limit: number, after?: Cursor, metadata?: MetadataFilter): Promise<Page<Wallet>> {
+    return toPage(await this.wallets.listByUser(userId, limit, after, metadata), limit);
   }
 
   /** Errors: wallet_not_found (404), also for someone else's wallet. */

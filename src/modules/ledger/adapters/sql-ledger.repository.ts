@@ -1,6 +1,7 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
+import { metadataCondition } from '../../../infra/db/metadata-filter';
 import {
   type HistoryFilter,
   type LedgerEntry,
@@ -144,6 +145,17 @@ export class SqlLedgerRepository implements LedgerRepository {
   }
 
   async listEntries(walletId: string, f: HistoryFilter, limit: number, after?: Cursor): Promise<LedgerEntry[]> {
+    const params: unknown[] = [
+      walletId,
+      f.type ?? null,
+      f.status ?? null,
+      f.from ?? null,
+      f.to ?? null,
+      after?.createdAt ?? null,
+      after?.id ?? null,
+      limit + 1,
+    ];
+    const matching = metadataCondition('t.metadata', f.metadata, params);
     const { rows } = await this.db.query<EntryRow>(
       `${ENTRY_SELECT}
         WHERE e.wallet_id = $1
@@ -152,9 +164,12 @@ export class SqlLedgerRepository implements LedgerRepository {
           AND ($4::timestamptz IS NULL OR e.created_at >= $4)
           AND ($5::timestamptz IS NULL OR e.created_at < $5)
           AND ($6::timestamptz IS NULL OR (e.created_at, e.id) < ($6::timestamptz, $7::text))
+          AND ${matching}
         ORDER BY e.created_at DESC, e.id DESC
         LIMIT $8`,
-      [walletId, f.type ?? null, f.status ?? null, f.from ?? null, f.to ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+      params,
+      // The wallet's own entries, newest first, stay the way in; the filter only narrows them.
+      { prepare: f.metadata === undefined },
     );
     return rows.map(toEntry);
   }

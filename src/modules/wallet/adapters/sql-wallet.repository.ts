@@ -1,6 +1,8 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
+import type { MetadataFilter } from '../../../shared/metadata';
+import { metadataCondition } from '../../../infra/db/metadata-filter';
 import type { Wallet, WalletChanges, WalletRepository, WalletStatus } from '../wallet.repository';
 
 interface WalletRow {
@@ -55,12 +57,17 @@ export class SqlWalletRepository implements WalletRepository {
     return rows.map(toWallet);
   }
 
-  async listByUser(userId: string, limit: number, after?: Cursor): Promise<Wallet[]> {
+  async listByUser(userId: string, limit: number, after?: Cursor, metadata?: MetadataFilter): Promise<Wallet[]> {
+    const params: unknown[] = [userId, after?.createdAt ?? null, after?.id ?? null, limit + 1];
+    const matching = metadataCondition('metadata', metadata, params);
     const { rows } = await this.db.query<WalletRow>(
       `SELECT ${COLUMNS} FROM wallets
         WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::text))
+          AND ${matching}
         ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [userId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+      params,
+      // Planned for the filter at hand: the statement's text already differs per number of keys.
+      { prepare: metadata === undefined },
     );
     return rows.map(toWallet);
   }
