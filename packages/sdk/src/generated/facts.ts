@@ -10,6 +10,8 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   "POST /api/v1/agents/approvals/{id}/approve",
   "POST /api/v1/payment/apple-pay/process",
   "POST /api/v1/payment/google-pay/process",
+  "POST /api/v1/payouts",
+  "POST /api/v1/transactions",
   "POST /api/v1/transactions/{id}/refund",
   "POST /api/v1/ucp/payment-credentials/redeem",
   "POST /api/v1/ucp/process",

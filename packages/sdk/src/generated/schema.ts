@@ -395,13 +395,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's wallets, newest first */
+        /** The caller's wallets, newest first, optionally only those whose metadata matches metadata[key]=value */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     /** @description The nextCursor of the previous page */
                     cursor?: string;
+                    /** @description metadata[key]=value, up to 5 times: only items whose metadata has each key with that value (a string equal to it, or a number, boolean or null whose JSON text it is) */
+                    metadata?: {
+                        [key: string]: string;
+                    };
                 };
                 header?: never;
                 path?: never;
@@ -447,7 +451,7 @@ export interface paths {
                         /** @example USD */
                         currency: string;
                         label?: string;
-                        /** @description Up to 20 flat key/value pairs */
+                        /** @description Up to 20 flat key/value pairs: keys of 1–40 characters, values strings of up to 500 characters, numbers, booleans or null; at most 4096 bytes as JSON */
                         metadata?: {
                             [key: string]: string | number | boolean | null;
                         };
@@ -544,7 +548,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         label?: string | null;
-                        /** @description Up to 20 flat key/value pairs */
+                        /** @description Up to 20 flat key/value pairs: keys of 1–40 characters, values strings of up to 500 characters, numbers, booleans or null; at most 4096 bytes as JSON */
                         metadata?: {
                             [key: string]: string | number | boolean | null;
                         };
@@ -617,6 +621,10 @@ export interface paths {
                          */
                         currency?: string;
                         description?: string;
+                        /** @description Up to 20 flat key/value pairs: keys of 1–40 characters, values strings of up to 500 characters, numbers, booleans or null; at most 4096 bytes as JSON */
+                        metadata?: {
+                            [key: string]: string | number | boolean | null;
+                        };
                     };
                 };
             };
@@ -670,6 +678,10 @@ export interface paths {
                     status?: "pending" | "completed" | "failed" | "reversed";
                     from?: string;
                     to?: string;
+                    /** @description metadata[key]=value, up to 5 times: only items whose metadata has each key with that value (a string equal to it, or a number, boolean or null whose JSON text it is) */
+                    metadata?: {
+                        [key: string]: string;
+                    };
                 };
                 header?: never;
                 path: {
@@ -823,6 +835,290 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post a multi-leg transaction: 2 to 50 transfers, all or none */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per operation (e.g. a UUID); repeats replay the first reply */
+                    "idempotency-key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 2 to 50 transfers, posted in this order, all or none */
+                        legs: {
+                            fromWalletId: string;
+                            toWalletId: string;
+                            /**
+                             * @description Amount in minor units (cents), as a string of digits (a JSON number is refused); at most 1000000000000000
+                             * @example 1050
+                             */
+                            amount: string;
+                            /**
+                             * @description The currency of both wallets of this leg
+                             * @example USD
+                             */
+                            currency: string;
+                        }[];
+                        description?: string;
+                        /** @description Recorded on every leg (and found by metadata filters) */
+                        metadata?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The transaction and its legs */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MultiLegTransaction"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transactions/multi-leg/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One multi-leg transaction (mlt_…) with its legs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transaction and the legs the caller may see */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MultiLegTransaction"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's transfers (from or to its wallets) whose metadata matches metadata[key]=value, newest first */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description metadata[key]=value, up to 5 times: only items whose metadata has each key with that value (a string equal to it, or a number, boolean or null whose JSON text it is) */
+                    metadata: {
+                        [key: string]: string;
+                    };
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of transfers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["TransferRecord"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallets/{id}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A wallet's balance now, or at a point in time from its ledger entries */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An ISO 8601 instant with an offset, not in the future; absent: now */
+                    at?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The balance after every entry at or before `at` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BalanceAt"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallets/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A statement of [from, to): opening balance, entries in posting order with running balance, closing balance */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Start of the window (inclusive), ISO 8601 with an offset */
+                    from: string;
+                    /** @description End of the window (exclusive), not in the future; absent: now */
+                    to?: string;
+                    /** @description csv, or send Accept: text/csv; default json */
+                    format?: "json" | "csv";
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of the statement; CSV pages give the next cursor in OCP-Next-Cursor */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Statement"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -880,7 +1176,7 @@ export interface paths {
                          */
                         url: string;
                         /** @description Event types to receive, or "*" for all */
-                        events: ("wallet.created" | "transfer.completed" | "balance.changed" | "balance.low" | "refund.completed" | "auto_top_up.disabled" | "web3.send.submitted" | "web3.send.confirmed" | "web3.send.failed" | "agent.payment.completed" | "agent.payment.refused" | "agent.approval.requested" | "agent.approval.declined" | "agent.approval.expired" | "order.created" | "*")[];
+                        events: ("wallet.created" | "transfer.completed" | "balance.changed" | "balance.low" | "refund.completed" | "auto_top_up.disabled" | "web3.send.submitted" | "web3.send.confirmed" | "web3.send.failed" | "agent.payment.completed" | "agent.payment.refused" | "agent.approval.requested" | "agent.approval.declined" | "agent.approval.expired" | "order.created" | "payout.created" | "payout.paid" | "payout.failed" | "payout.returned" | "*")[];
                     };
                 };
             };
@@ -1087,6 +1383,63 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["WebhookDelivery"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the endpoint a new signing secret; the old one also signs for overlapSeconds (default 24 h) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Seconds the old secret still signs beside the new one (default 86400, at most 604800); 0: it stops now
+                         * @default 86400
+                         */
+                        overlapSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new secret, shown only here */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RotatedWebhookSecret"];
                     };
                 };
                 /** @description Client error */
@@ -1392,6 +1745,216 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A wallet's payouts, newest first */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                    walletId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of payouts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PayoutPage"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Send money from a wallet to your card or bank account (pending until the processor answers) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per operation (e.g. a UUID); repeats replay the first reply */
+                    "idempotency-key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        walletId: string;
+                        /**
+                         * @description Amount in minor units (cents), as a string of digits (a JSON number is refused); at most 1000000000000000
+                         * @example 1050
+                         */
+                        amount: string;
+                        destination: {
+                            /** @enum {string} */
+                            type: "card";
+                            /** @description A card token of yours (POST /tokens) */
+                            tokenId: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "bank_account";
+                            /** @description A bank account you registered (POST /payout-destinations) */
+                            tokenId: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The payout, pending: the money has left the wallet and is in transit */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payout"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payout and its status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The payout */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payout"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payout-destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register your bank account with the processor as a payout destination (only its last four digits are kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type: "bank_account";
+                        accountHolderName: string;
+                        /** @example US */
+                        country: string;
+                        /** @example USD */
+                        currency: string;
+                        routingNumber: string;
+                        accountNumber: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The destination: use its id as destination.tokenId */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PayoutBankAccount"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4370,7 +4933,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        permissions: ("wallet:read" | "wallet:write" | "wallet:transfer" | "transaction:read" | "transaction:refund" | "webhook:manage" | "token:manage" | "wallet:fund" | "web3:read" | "web3:write" | "web3:send" | "payment:write" | "refund-request:create")[];
+                        permissions: ("wallet:read" | "wallet:write" | "wallet:transfer" | "transaction:read" | "transaction:refund" | "webhook:manage" | "token:manage" | "wallet:fund" | "wallet:payout" | "web3:read" | "web3:write" | "web3:send" | "payment:write" | "refund-request:create")[];
                     };
                 };
             };
@@ -5703,7 +6266,7 @@ export interface paths {
                     /** @description The nextCursor of the previous page */
                     cursor?: string;
                     status?: "open" | "resolved";
-                    rule?: "large_movement" | "velocity" | "repeated_declines" | "agent_policy_refusals";
+                    rule?: "large_movement" | "velocity" | "repeated_declines" | "agent_policy_refusals" | "reconciliation_mismatch";
                 };
                 header?: never;
                 path?: never;
@@ -5974,6 +6537,246 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["LedgerVerification"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reconciliations, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of reconciliations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Reconciliation"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Upload a processor settlement file (CSV) and match it against OCP's card charges, card refunds and payouts */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Whose records the file is matched against (default: this server's PAYMENT_PROCESSOR) */
+                    processor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description OCP's CSV (id,type,amount,currency,fee,date) or a Stripe balance-transaction export, UTF-8, at most 5 MiB */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The reconciliation, with its counts per result */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Reconciliation"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reconciliations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One reconciliation: its counts per result, and per kind of record */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The reconciliation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReconciliationSummary"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reconciliations/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A reconciliation's items in file order (then what the file left out), optionally of one result */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    result?: "matched" | "amount_mismatch" | "missing_ours" | "missing_theirs";
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of items */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ReconciliationItem"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reconciliations/{id}/items.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A reconciliation's items as CSV (amounts in major units), optionally of one result */
+        get: {
+            parameters: {
+                query?: {
+                    result?: "matched" | "amount_mismatch" | "missing_ours" | "missing_theirs";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The items as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
                     };
                 };
                 /** @description Client error */
@@ -7078,6 +7881,80 @@ export interface components {
             /** @description At the time of this reply: pending, then succeeded or failed */
             status: string;
         };
+        MultiLegTransaction: {
+            /** @example mlt_0123456789abcdef */
+            id: string;
+            /** @enum {string} */
+            status: "completed";
+            description: string | null;
+            metadata: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+            /** @description All legs for the one who posted it; another party sees only the legs on its wallets */
+            legs: {
+                /** @description Position among the legs, from 0 */
+                leg: number;
+                transferId: string;
+                fromWalletId: string;
+                toWalletId: string;
+                amount: string;
+                currency: string;
+            }[];
+        };
+        TransferRecord: {
+            id: string;
+            type: string;
+            /** @enum {string} */
+            status: "pending" | "completed" | "failed" | "reversed";
+            amount: string;
+            currency: string;
+            fromWalletId: string;
+            toWalletId: string;
+            refundOf: string | null;
+            refundedAmount: string;
+            description: string | null;
+            createdAt: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description The multi-leg transaction this transfer is a leg of */
+            journalId: string | null;
+        };
+        BalanceAt: {
+            walletId: string;
+            currency: string;
+            /**
+             * @description Minor units
+             * @example 1050
+             */
+            balance: string;
+            at: string;
+        };
+        Statement: {
+            walletId: string;
+            currency: string;
+            from: string;
+            to: string;
+            openingBalance: string;
+            closingBalance: string;
+            entries: {
+                id: string;
+                transferId: string;
+                type: string;
+                /**
+                 * @description Signed minor units: debits are negative
+                 * @example -250
+                 */
+                amount: string;
+                /** @description The running balance after this entry */
+                balanceAfter: string;
+                counterpartyWalletId: string;
+                description: string | null;
+                createdAt: string;
+            }[];
+            nextCursor: string | null;
+        };
         CreatedWebhookEndpoint: {
             id: string;
             url: string;
@@ -7117,6 +7994,16 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        RotatedWebhookSecret: {
+            id: string;
+            /** @description The new signing secret. Shown once: store it now. */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description Until when deliveries also carry a signature with the old secret; null: not at all
+             */
+            previousSecretExpiresAt: string | null;
+        };
         PaymentToken: {
             id: string;
             /** @enum {string} */
@@ -7154,6 +8041,44 @@ export interface components {
             /** @description Why the rule turned itself off, if it did */
             disabledReason: string | null;
             updatedAt: string;
+        };
+        Payout: {
+            id: string;
+            walletId: string;
+            amount: string;
+            currency: string;
+            /** @enum {string} */
+            status: "pending" | "paid" | "failed" | "returned";
+            destination: {
+                /** @enum {string} */
+                type: "card" | "bank_account";
+                tokenId: string;
+                last4: string;
+            };
+            processorPayoutId: string | null;
+            /** @description Why it failed or came back (the processor’s code) */
+            failureCode: string | null;
+            debitTransferId: string;
+            settleTransferId: string | null;
+            /** @description The transfer that gave the money back (failed or returned) */
+            reversalTransferId: string | null;
+            paidAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        PayoutPage: {
+            data: components["schemas"]["Payout"][];
+            nextCursor: string | null;
+        };
+        PayoutBankAccount: {
+            id: string;
+            /** @enum {string} */
+            type: "bank_account";
+            last4: string;
+            country: string;
+            currency: string;
+            bankName: string | null;
+            createdAt: string;
         };
         Web3Wallet: {
             id: string;
@@ -7590,7 +8515,7 @@ export interface components {
         MonitoringAlert: {
             id: string;
             /** @enum {string} */
-            rule: "large_movement" | "velocity" | "repeated_declines" | "agent_policy_refusals";
+            rule: "large_movement" | "velocity" | "repeated_declines" | "agent_policy_refusals" | "reconciliation_mismatch";
             subjectType: string;
             subjectId: string;
             details: {
@@ -7716,6 +8641,89 @@ export interface components {
                 transfers: number;
                 entries: number;
             };
+        };
+        Reconciliation: {
+            id: string;
+            processor: string;
+            /** @enum {string} */
+            format: "ocp" | "stripe";
+            fileSha256: string;
+            fileRows: number;
+            /** @description Rows of other types (fees, adjustments, transfers), not reconciled */
+            ignoredRows: number;
+            periodStart: string;
+            periodEnd: string;
+            counts: {
+                matched: number;
+                amount_mismatch: number;
+                missing_ours: number;
+                missing_theirs: number;
+            };
+            createdBy: string;
+            createdAt: string;
+        };
+        ReconciliationSummary: {
+            id: string;
+            processor: string;
+            /** @enum {string} */
+            format: "ocp" | "stripe";
+            fileSha256: string;
+            fileRows: number;
+            /** @description Rows of other types (fees, adjustments, transfers), not reconciled */
+            ignoredRows: number;
+            periodStart: string;
+            periodEnd: string;
+            counts: {
+                matched: number;
+                amount_mismatch: number;
+                missing_ours: number;
+                missing_theirs: number;
+            };
+            createdBy: string;
+            createdAt: string;
+            byKind: {
+                charge?: {
+                    matched: number;
+                    amount_mismatch: number;
+                    missing_ours: number;
+                    missing_theirs: number;
+                };
+                refund?: {
+                    matched: number;
+                    amount_mismatch: number;
+                    missing_ours: number;
+                    missing_theirs: number;
+                };
+                payout?: {
+                    matched: number;
+                    amount_mismatch: number;
+                    missing_ours: number;
+                    missing_theirs: number;
+                };
+            };
+        };
+        ReconciliationItem: {
+            seq: number;
+            /** @enum {string} */
+            kind: "charge" | "refund" | "payout";
+            /** @enum {string} */
+            result: "matched" | "amount_mismatch" | "missing_ours" | "missing_theirs";
+            processorId: string;
+            theirs: {
+                line: number;
+                /** @description Minor units */
+                amount: string;
+                currency: string;
+                fee: string;
+                date: string;
+            } | null;
+            ours: {
+                id: string;
+                /** @description Minor units */
+                amount: string;
+                currency: string;
+                date: string;
+            } | null;
         };
         MobileWalletFunding: {
             transfer: components["schemas"]["Transfer"];
