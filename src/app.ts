@@ -29,7 +29,7 @@ import {
 } from './modules/agent';
 import { authRoutes, oauthRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
-import { ledgerRoutes, type LedgerService } from './modules/ledger';
+import { holdRoutes, ledgerRoutes, type HoldService, type LedgerService } from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
 import { MCP_PATH, mountMcp } from './protocols/mcp';
@@ -71,6 +71,7 @@ export interface AppDeps {
     idempotency: IdempotencyService;
     wallets: WalletService;
     ledger: LedgerService;
+    holds: HoldService;
     webhook: WebhookService;
     webhookDeliveries: WebhookDeliveryLog;
     tokens: TokenService;
@@ -171,6 +172,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   authRoutes(api, services.auth);
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger);
+  holdRoutes(api, services.holds);
   webhookRoutes(api, services.webhook, services.webhookDeliveries);
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);

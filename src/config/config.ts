@@ -160,6 +160,8 @@ const envSchema = z.object({
   CARD_REFUND_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   CARD_CHARGE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   CARD_CHARGE_STALE_AFTER_MS: positiveInt.max(3_600_000).default(300_000),
+  // How often pending holds past their expiresAt are released (docs/wallets-and-ledger.md#holds); 0 turns it off.
+  HOLD_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   WEB3_CHAINS: web3Chains.prefault('{}'),
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   WEB3_RPC_RESPONSE_BYTES_MAX: positiveInt.max(16_777_216).default(1_048_576),

@@ -3,6 +3,9 @@
 export { createLedgerService, createLedgerVerifier } from './ledger.module';
 export { LEDGER_CHECK_NAMES } from './ledger-verifier';
 export { ledgerRoutes } from './ledger.routes';
+export { createHoldService } from './holds/hold.module';
+export { holdRoutes } from './holds/hold.routes';
+export type { HoldService } from './holds/hold.service';
 export type { LedgerService } from './ledger.service';
 export type { ExternalRefund, ExternalRefundHandler, InTransaction, PostedTransfer, TransferPosted } from './ledger.types';
 export type { LedgerEntry, Transfer, TransferStatus } from './ledger.repository';
