@@ -29,7 +29,14 @@ import {
 } from './modules/agent';
 import { authRoutes, oauthRoutes, type AuthService } from './modules/auth';
 import type { IdempotencyService } from './modules/idempotency';
-import { balanceHistoryRoutes, ledgerRoutes, type BalanceHistoryService, type LedgerService } from './modules/ledger';
+import {
+  balanceHistoryRoutes,
+  holdRoutes,
+  ledgerRoutes,
+  type BalanceHistoryService,
+  type HoldService,
+  type LedgerService,
+} from './modules/ledger';
 import { catalogRoutes, merchantRoutes, orderRoutes, type CheckoutCompletionService, type MerchantModule } from './modules/merchant';
 import type { Ap2Module } from './protocols/ucp/ap2';
 import { MCP_PATH, mountMcp } from './protocols/mcp';
@@ -77,6 +84,7 @@ export interface AppDeps {
     ledger: LedgerService;
     /** Balances at a point in time and statements. */
     balanceHistory: BalanceHistoryService;
+    holds: HoldService;
     webhook: WebhookService;
     webhookDeliveries: WebhookDeliveryLog;
     tokens: TokenService;
@@ -189,6 +197,7 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
   walletRoutes(api, services.wallets);
   ledgerRoutes(api, services.ledger);
   balanceHistoryRoutes(api, services.balanceHistory);
+  holdRoutes(api, services.holds);
   webhookRoutes(api, services.webhook, services.webhookDeliveries);
   tokenRoutes(api, services.tokens, limits);
   fundingRoutes(api, services.cardFunding, limits);

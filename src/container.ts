@@ -15,7 +15,7 @@ import { createAgentModule, createAgentStore, OCP_HANDLER_ID, type UcpCredential
 import { createAuthModule } from './modules/auth';
 import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
-import { createBalanceHistoryService, createLedgerService } from './modules/ledger';
+import { createBalanceHistoryService, createHoldService, createLedgerService } from './modules/ledger';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
 import { createA2aStorage } from './modules/a2a';
@@ -49,6 +49,8 @@ const HOUSEKEEPING_FIRST_RUN_MS = 60_000;
 // ends without the owner looking; a batch at a time.
 const APPROVAL_EXPIRY_INTERVAL_MS = 60_000;
 const APPROVAL_EXPIRY_BATCH_MAX = 100;
+// Holds past their expiresAt are released a batch per transaction (again at once while more are due).
+const HOLD_EXPIRY_BATCH_MAX = 100;
 
 export interface ContainerOverrides {
   db?: Database;
@@ -121,6 +123,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
   const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
   const balanceHistory = createBalanceHistoryService(db, walletRepository);
+  const holds = createHoldService({ db, ledger, wallets: walletModule, outbox: webhooks.outbox, events });
   const funding = createFundingModule({
     config,
     db,
@@ -223,6 +226,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   idempotencyPurge.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
   const approvalExpiry = new Periodic('approval expiry', () => agents.payments.expireOverdue(APPROVAL_EXPIRY_BATCH_MAX), logger);
   approvalExpiry.start(APPROVAL_EXPIRY_INTERVAL_MS);
+  const holdExpiry = new Periodic('hold expiry', () => holds.expireOverdue(HOLD_EXPIRY_BATCH_MAX), logger);
+  if (config.HOLD_EXPIRY_INTERVAL_MS > 0) holdExpiry.start(config.HOLD_EXPIRY_INTERVAL_MS);
 
   const services = {
     auth,
@@ -230,6 +235,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     wallets,
     ledger,
     balanceHistory,
+    holds,
     webhook: webhooks.service,
     webhookDeliveries: webhooks.deliveries,
     tokens: tokens.service,
@@ -285,11 +291,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     reconciliation,
     payouts,
     web3,
+    holdExpiry,
     app,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       await idempotencyPurge.stop();
       await approvalExpiry.stop();
+      await holdExpiry.stop();
       idempotency.stopRenewals();
       await funding.autoTopUp.idle();
       await funding.cardRefunds.stop();

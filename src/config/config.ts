@@ -170,6 +170,8 @@ const envSchema = z.object({
     .refine((limits) => [...limits.values()].every((v) => v <= 2n ** 63n - 1n), 'each limit must be at most 9223372036854775807')
     .optional(),
   PAYOUT_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // How often pending holds past their expiresAt are released (docs/wallets-and-ledger.md#holds); 0 turns it off.
+  HOLD_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   WEB3_CHAINS: web3Chains.prefault('{}'),
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   WEB3_RPC_RESPONSE_BYTES_MAX: positiveInt.max(16_777_216).default(1_048_576),

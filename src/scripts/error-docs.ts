@@ -9,6 +9,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   auth: 'Auth',
   wallet: 'Wallets',
   ledger: 'Ledger',
+  holds: 'Holds (two-phase transfers: reserve, capture, void)',
   idempotency: 'Idempotency',
   admin: 'Admin',
   agent: 'Agents (payments, policies, mandates, UCP)',

@@ -114,7 +114,10 @@ export const ERROR_CATALOGUE = {
     wallet_closed: { kind: 'conflict', meaning: 'The wallet is closed and cannot be changed.' },
     wallet_not_active: { kind: 'conflict', meaning: 'The wallet is frozen or closed, so it can neither send, receive nor be funded.' },
     wallet_held: { kind: 'conflict', meaning: 'An operator froze the wallet; only support can change its status.' },
-    wallet_not_empty: { kind: 'conflict', meaning: 'Only a wallet with a zero balance can be closed; details.balance is what it holds.' },
+    wallet_not_empty: {
+      kind: 'conflict',
+      meaning: 'Only a wallet with a zero balance and nothing held can be closed; details.balance and details.held say what it holds.',
+    },
   },
   ledger: {
     insufficient_funds: {
@@ -136,6 +139,17 @@ export const ERROR_CATALOGUE = {
     refund_receiver_only: {
       kind: 'forbidden',
       meaning: 'Only the receiver of a payment can refund it (or an operator, through a refund request).',
+    },
+  },
+  holds: {
+    hold_not_found: { kind: 'not_found', meaning: 'The hold does not exist, or the caller is neither its payer nor its payee.' },
+    hold_not_pending: {
+      kind: 'conflict',
+      meaning: 'The hold was already captured, voided or expired (another request got there first); details.status says which.',
+    },
+    capture_exceeds_hold: {
+      kind: 'unprocessable',
+      meaning: 'A capture cannot take more than the held amount; details.amount is what is held.',
     },
   },
   idempotency: {

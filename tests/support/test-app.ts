@@ -59,6 +59,8 @@ const TEST_ENV = {
   CARD_CHARGE_SWEEP_INTERVAL_MS: '0',
   // And the payout workers (payouts are still sent right after their commit).
   PAYOUT_WORKER_INTERVAL_MS: '0',
+  // And the hold expiry (tests/component/ledger/holds-expiry.test.ts runs it).
+  HOLD_EXPIRY_INTERVAL_MS: '0',
   // Each app with them would sample the event loop every 10 ms until the worker exits, and keep
   // itself in memory: a hundred files in, the workers spent most of their time on it.
   // tests/component/ops/get-metrics.test.ts turns them on.
@@ -140,6 +142,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     close: async () => {
       await container.funding.autoTopUp.idle();
       await container.services.admin.stop();
+      await container.holdExpiry.stop();
       await container.webhooks.worker.stop();
       await container.webhooks.retention.stop();
       await container.web3.close();

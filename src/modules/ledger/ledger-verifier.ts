@@ -7,6 +7,9 @@ export const LEDGER_CHECK_NAMES = [
   'balances_match_entries',
   'no_negative_user_balance',
   'refunds_within_original',
+  'held_matches_pending_holds',
+  'held_within_balance',
+  'captured_holds_match_transfers',
 ] as const;
 export type LedgerCheckName = (typeof LEDGER_CHECK_NAMES)[number];
 

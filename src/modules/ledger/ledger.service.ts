@@ -159,7 +159,8 @@ export class LedgerService {
     if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
     const amount = signedAmount < 0n ? -signedAmount : signedAmount;
     if (wallet.status !== 'active') throw refusalError('wallet_not_active');
-    if (signedAmount < 0n && wallet.balance < amount) throw refusalError('insufficient_funds');
+    // Held money is not available (the posting checks it again under the lock).
+    if (signedAmount < 0n && wallet.balance - wallet.held < amount) throw refusalError('insufficient_funds');
     const system = await this.systemAccount(account, wallet.currency);
     const [from, to] = signedAmount < 0n ? [wallet.id, system] : [system, wallet.id];
     return this.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), options);

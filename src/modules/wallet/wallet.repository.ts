@@ -9,6 +9,8 @@ export interface Wallet {
   userId: string;
   currency: string;
   balance: bigint;
+  /** Reserved by pending holds: part of the balance that cannot be spent (available = balance - held). */
+  held: bigint;
   status: WalletStatus;
   label: string | null;
   metadata: Record<string, unknown>;
@@ -28,7 +30,7 @@ export interface WalletChanges {
 
 /** Storage of user wallets. Balances are changed only by the ledger, never through this port. */
 export interface WalletRepository {
-  insert(wallet: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx?: Transaction): Promise<Wallet>;
+  insert(wallet: Omit<Wallet, 'balance' | 'held' | 'status' | 'createdAt' | 'updatedAt'>, tx?: Transaction): Promise<Wallet>;
   findById(id: string): Promise<Wallet | null>;
   findManyByIds(ids: readonly string[]): Promise<Wallet[]>;
   /**
@@ -37,8 +39,8 @@ export interface WalletRepository {
    */
   listByUser(userId: string, limit: number, after?: Cursor, metadata?: MetadataFilter): Promise<Wallet[]>;
   /**
-   * Applies the changes to a wallet that is not closed; a close only if the balance is zero at
-   * that moment; a status change only while no operator holds it. Returns null when nothing was
+   * Applies the changes to a wallet that is not closed; a close only if the balance is zero (and
+   * so nothing is held) at that moment; a status change only while no operator holds it. Returns null when nothing was
    * changed (closed already, money still in it, or held).
    */
   update(id: string, changes: WalletChanges, tx?: Transaction): Promise<Wallet | null>;

@@ -72,8 +72,9 @@ export class WalletService {
     const now = await this.get(principal, id);
     if (now.status === 'closed') throw new Conflict('wallet_closed', 'A closed wallet cannot be changed');
     if (now.adminHold) throw walletHeld();
-    throw new Conflict('wallet_not_empty', 'Only a wallet with a zero balance can be closed', {
+    throw new Conflict('wallet_not_empty', 'Only a wallet with a zero balance and nothing held can be closed', {
       balance: now.balance.toString(),
+      held: now.held.toString(),
     });
   }
 }

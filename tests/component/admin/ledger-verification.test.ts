@@ -19,6 +19,9 @@ describe('GET /api/v1/admin/ledger/verification', () => {
     expect(res.body.ok).toBe(true);
     expect(res.body.checks.map((c: { name: string }) => c.name).sort()).toEqual([
       'balances_match_entries',
+      'captured_holds_match_transfers',
+      'held_matches_pending_holds',
+      'held_within_balance',
       'no_negative_user_balance',
       'refunds_within_original',
       'transfers_balanced',

@@ -29,6 +29,28 @@ const CHECKS: { name: LedgerCheckName; rule: string; offenders: string }[] = [
                  GROUP BY o.id
                 HAVING COALESCE(sum(r.amount), 0) > o.amount OR COALESCE(sum(r.amount), 0) <> o.refunded_amount`,
   },
+  {
+    name: 'held_matches_pending_holds',
+    rule: "every wallet's held amount equals the sum of its pending holds",
+    offenders: `SELECT w.id FROM wallets w
+                  LEFT JOIN (SELECT from_wallet_id, sum(amount) AS pending FROM holds WHERE status = 'pending' GROUP BY from_wallet_id) h
+                    ON h.from_wallet_id = w.id
+                 WHERE w.held <> COALESCE(h.pending, 0)`,
+  },
+  {
+    name: 'held_within_balance',
+    rule: 'no wallet holds a negative amount, and no user wallet holds more than its balance',
+    // A wallet holding nothing is no_negative_user_balance's to report.
+    offenders: `SELECT id FROM wallets WHERE held < 0 OR (kind = 'user' AND held > 0 AND held > balance)`,
+  },
+  {
+    name: 'captured_holds_match_transfers',
+    rule: 'a hold has a capture transfer exactly when it is captured: a hold_capture of its captured amount between its wallets',
+    offenders: `SELECT h.id FROM holds h LEFT JOIN transfers t ON t.id = h.capture_transfer_id
+                 WHERE (h.status = 'captured') <> (t.id IS NOT NULL)
+                    OR (t.id IS NOT NULL AND (t.type <> 'hold_capture' OR t.amount <> h.captured_amount
+                        OR t.from_wallet_id <> h.from_wallet_id OR t.to_wallet_id <> h.to_wallet_id))`,
+  },
 ];
 
 export class SqlLedgerVerifier implements LedgerVerifier {

@@ -10,6 +10,7 @@ interface WalletRow {
   user_id: string;
   currency: string;
   balance: bigint;
+  held: bigint;
   status: WalletStatus;
   label: string | null;
   metadata: Record<string, unknown>;
@@ -24,6 +25,7 @@ export const toWallet = (r: WalletRow): Wallet => ({
   userId: r.user_id,
   currency: r.currency,
   balance: r.balance,
+  held: r.held,
   status: r.status,
   label: r.label,
   metadata: r.metadata,
@@ -33,12 +35,12 @@ export const toWallet = (r: WalletRow): Wallet => ({
   adminHold: r.admin_hold,
 });
 
-const COLUMNS = 'id, user_id, currency, balance, status, label, metadata, low_balance_threshold, created_at, updated_at, admin_hold';
+const COLUMNS = 'id, user_id, currency, balance, held, status, label, metadata, low_balance_threshold, created_at, updated_at, admin_hold';
 
 export class SqlWalletRepository implements WalletRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async insert(w: Omit<Wallet, 'balance' | 'status' | 'createdAt' | 'updatedAt'>, tx?: Transaction) {
+  async insert(w: Omit<Wallet, 'balance' | 'held' | 'status' | 'createdAt' | 'updatedAt'>, tx?: Transaction) {
     const { rows } = await sqlOf(tx, this.db).query<WalletRow>(
       `INSERT INTO wallets (id, kind, user_id, currency, label, metadata, low_balance_threshold)
        VALUES ($1, 'user', $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
@@ -80,7 +82,7 @@ export class SqlWalletRepository implements WalletRepository {
          status = COALESCE($5, status),
          low_balance_threshold = CASE WHEN $6 THEN $7::bigint ELSE low_balance_threshold END,
          updated_at = now()
-       WHERE id = $1 AND kind = 'user' AND status <> 'closed' AND ($5 IS DISTINCT FROM 'closed' OR balance = 0)
+       WHERE id = $1 AND kind = 'user' AND status <> 'closed' AND ($5 IS DISTINCT FROM 'closed' OR (balance = 0 AND held = 0))
          AND ($5 IS NULL OR NOT admin_hold)
        RETURNING ${COLUMNS}`,
       [
