@@ -1119,6 +1119,289 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reserve money in a wallet for a payee: its available balance drops, its balance does not */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per operation (e.g. a UUID); repeats replay the first reply */
+                    "idempotency-key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fromWalletId: string;
+                        toWalletId: string;
+                        /**
+                         * @description Amount in minor units (cents), as a string of digits (a JSON number is refused); at most 1000000000000000
+                         * @example 1050
+                         */
+                        amount: string;
+                        /**
+                         * @description If given, must be the currency of both wallets
+                         * @example USD
+                         */
+                        currency?: string;
+                        /**
+                         * Format: date-time
+                         * @description When an uncaptured hold is released by itself; default 7 days ahead, at most 30
+                         */
+                        expiresAt?: string;
+                        description?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The pending hold */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hold"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One hold (its payer, its payee, services and admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The hold */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hold"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallets/{id}/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The holds from or to a wallet, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                    status?: "pending" | "captured" | "voided" | "expired";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of holds */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Hold"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{id}/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post up to the held amount to the payee as a transfer; the rest is released */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per operation (e.g. a UUID); repeats replay the first reply */
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description At most the held amount (default: all of it); the rest is released. minor units as a string of digits (a JSON number is refused), at most 1000000000000000
+                         * @example 1050
+                         */
+                        amount?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The captured hold with the transfer and its records */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CapturedHold"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/holds/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release a pending hold (its payer or its payee) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description A unique key per operation (e.g. a UUID); repeats replay the first reply */
+                    "idempotency-key": string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The voided hold */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hold"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1176,7 +1459,7 @@ export interface paths {
                          */
                         url: string;
                         /** @description Event types to receive, or "*" for all */
-                        events: ("wallet.created" | "transfer.completed" | "balance.changed" | "balance.low" | "refund.completed" | "auto_top_up.disabled" | "web3.send.submitted" | "web3.send.confirmed" | "web3.send.failed" | "agent.payment.completed" | "agent.payment.refused" | "agent.approval.requested" | "agent.approval.declined" | "agent.approval.expired" | "order.created" | "payout.created" | "payout.paid" | "payout.failed" | "payout.returned" | "*")[];
+                        events: ("wallet.created" | "transfer.completed" | "balance.changed" | "balance.low" | "refund.completed" | "hold.created" | "hold.captured" | "hold.voided" | "hold.expired" | "auto_top_up.disabled" | "web3.send.submitted" | "web3.send.confirmed" | "web3.send.failed" | "agent.payment.completed" | "agent.payment.refused" | "agent.approval.requested" | "agent.approval.declined" | "agent.approval.expired" | "order.created" | "payout.created" | "payout.paid" | "payout.failed" | "payout.returned" | "*")[];
                     };
                 };
             };
@@ -7829,10 +8112,20 @@ export interface components {
             userId: string;
             currency: string;
             /**
-             * @description Minor units
+             * @description The booked balance, minor units
              * @example 1050
              */
             balance: string;
+            /**
+             * @description What can be spent: balance minus held
+             * @example 800
+             */
+            available: string;
+            /**
+             * @description Reserved by pending holds
+             * @example 250
+             */
+            held: string;
             /** @enum {string} */
             status: "active" | "frozen" | "closed";
             label: string | null;
@@ -7954,6 +8247,39 @@ export interface components {
                 createdAt: string;
             }[];
             nextCursor: string | null;
+        };
+        Hold: {
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "captured" | "voided" | "expired";
+            /** @description The amount held, minor units */
+            amount: string;
+            /** @description What the capture posted ("0" unless captured) */
+            capturedAmount: string;
+            currency: string;
+            fromWalletId: string;
+            toWalletId: string;
+            description: string | null;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description The hold_capture transfer, once captured */
+            captureTransferId: string | null;
+            /**
+             * Format: date-time
+             * @description When it was captured, voided or expired
+             */
+            settledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CapturedHold: {
+            transfer: components["schemas"]["Transfer"];
+            debit: components["schemas"]["Transaction"];
+            credit: components["schemas"]["Transaction"];
+            externalRefund?: components["schemas"]["ExternalRefund"];
+            hold: components["schemas"]["Hold"];
         };
         CreatedWebhookEndpoint: {
             id: string;
@@ -8624,7 +8950,7 @@ export interface components {
             ok: boolean;
             checks: {
                 /** @enum {string} */
-                name: "transfers_balanced" | "balances_match_entries" | "no_negative_user_balance" | "refunds_within_original";
+                name: "transfers_balanced" | "balances_match_entries" | "no_negative_user_balance" | "refunds_within_original" | "held_matches_pending_holds" | "held_within_balance" | "captured_holds_match_transfers";
                 /** @description What must hold, in words */
                 rule: string;
                 /** @description How many rows break the rule (0 when it holds) */
