@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { newId } from '../../../src/infra/crypto/ids';
+import { sqlOf } from '../../../src/infra/db/database';
 import { BALANCE_BEFORE_SQL } from '../../../src/modules/ledger/adapters/sql-balance-history.repository';
 import { SqlLedgerRepository } from '../../../src/modules/ledger/adapters/sql-ledger.repository';
 import type { PostTransferCommand } from '../../../src/modules/ledger/ledger.repository';
@@ -122,6 +123,60 @@ describe('balance at a point in time', () => {
     expect((await balanceAt(wallet, at.toISOString())).body.balance).toBe('150');
     expect((await balanceAt(wallet, new Date(at.getTime() - 1).toISOString())).body.balance).toBe('0');
   });
+
+  // PGlite runs one transaction at a time, so only PostgreSQL can make a posting wait for a lock.
+  const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+  onPostgres(
+    'when a posting waits for the wallet behind a later transaction, then it is stamped after it and balances stay in order',
+    async () => {
+      const wallet = (await createWallet(t, owner)).id;
+      const other = (await createWallet(t, owner)).id;
+      await fund(t, other, 10_000n);
+      const ledger = new SqlLedgerRepository(t.container.db);
+      const credit = (amount: bigint): PostTransferCommand => ({
+        transferId: newId('trf'),
+        type: 'transfer',
+        fromWalletId: other,
+        toWalletId: wallet,
+        amount,
+        currency: 'USD',
+        debitEntryId: newId('txn'),
+        creditEntryId: newId('txn'),
+        description: null,
+        initiatedBy: owner.id,
+        refundOf: null,
+        metadata: {},
+      });
+      let laterHoldsTheLock!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (laterHoldsTheLock = resolve));
+      // The earlier transaction begins first (its now() is fixed by its first statement), then posts
+      // while the later one holds the wallets, so its posting goes second.
+      const earlier = t.container.db.transaction(async (tx) => {
+        await sqlOf(tx).query('SELECT now()');
+        await lockTaken;
+        return ledger.postTransfers(tx, [credit(100n)]);
+      });
+      await sleep(30);
+      const later = t.container.db.transaction(async (tx) => {
+        const outcomes = await ledger.postTransfers(tx, [credit(1_000n)]);
+        laterHoldsTheLock();
+        await sleep(100);
+        return outcomes;
+      });
+      await Promise.all([earlier, later]);
+
+      const { rows } = await t.container.db.query<{ amount: bigint; balance_after: bigint; created_at: Date }>(
+        'SELECT amount, balance_after, created_at FROM transactions WHERE wallet_id = $1 ORDER BY created_at, seq',
+        [wallet],
+      );
+      expect(rows.map((r) => [r.amount, r.balance_after])).toEqual([
+        [1_000n, 1_000n],
+        [100n, 1_100n],
+      ]);
+      // The later transaction held the lock for 100 ms, so the two instants differ.
+      expect((await balanceAt(wallet, rows[0]!.created_at.toISOString())).body.balance).toBe('1000');
+    },
+  );
 
   it('when no time is given, then the current balance; before the first entry, then 0', async () => {
     const wallet = (await createWallet(t, owner)).id;
