@@ -38,9 +38,17 @@ CREATE INDEX holds_to_wallet_created_idx ON holds (to_wallet_id, created_at DESC
 -- The expiry worker's claim: pending holds by expiry, small because settled holds leave it.
 CREATE INDEX holds_pending_expiry_idx ON holds (expires_at) WHERE status = 'pending';
 
--- ocp_post_transfers as in 0160, with one change: a user wallet's debit is checked against its
--- available balance (balance - held), so held money cannot leave by a transfer, a refund, an
--- adjustment or any other posting. `held` is read under the same row locks as the balance.
+-- ocp_post_transfers as in 0160, with two changes:
+-- 1. A user wallet's debit is checked against its available balance (balance - held), so held money
+--    cannot leave by a transfer, a refund, an adjustment or any other posting. `held` is read under
+--    the same row locks as the balance.
+-- 2. A posting is stamped with the clock read once its wallets are locked, not with now() (when its
+--    transaction began). Postings to one wallet take its lock one after another, so their times
+--    follow the order of their balances; before, a transaction that began first but got the lock
+--    second was stamped before the posting it waited for, and a balance at an instant between the
+--    two (GET /wallets/:id/balance?at=, statements) read a balance_after that already counted the
+--    later posting. Entries' seq (0250) is drawn after the lock too, so (created_at, seq) is the
+--    order of a wallet's balances.
 CREATE OR REPLACE FUNCTION ocp_post_transfers(
   p_transfer_ids TEXT[], p_types TEXT[], p_from TEXT[], p_to TEXT[], p_amounts BIGINT[], p_currencies TEXT[],
   p_debit_ids TEXT[], p_credit_ids TEXT[], p_descriptions TEXT[], p_initiated_by TEXT[], p_refund_of TEXT[],
@@ -48,7 +56,8 @@ CREATE OR REPLACE FUNCTION ocp_post_transfers(
 ) RETURNS TABLE (refusal TEXT, debit_balance BIGINT, credit_balance BIGINT, posted_at TIMESTAMPTZ)
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_now TIMESTAMPTZ := now();
+  -- Read once the locks are held (below), not at the start of the transaction.
+  v_now TIMESTAMPTZ;
   -- The group's wallets, locked and read once; balances are then kept here and each wallet is
   -- written once at the end, however many of the group's transfers touch it (a hot wallet would
   -- otherwise pile up one row version per transfer, each read through the ones before it).
@@ -71,6 +80,7 @@ BEGIN
     INTO v_ids, v_balances, v_held, v_kinds, v_statuses, v_currencies, v_touched
     FROM (SELECT id, balance, held, kind, status, currency FROM wallets
            WHERE id = ANY (p_from || p_to) ORDER BY id FOR UPDATE) w;
+  v_now := clock_timestamp();
   posted_at := v_now;
   FOR i IN 1 .. cardinality(p_transfer_ids) LOOP
     v_from := array_position(v_ids, p_from[i]);
