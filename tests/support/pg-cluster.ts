@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,4 +93,65 @@ export async function startReplica(bin: string, primary: OwnCluster): Promise<Ow
   const dir = ownedTempDir('ocp-pg-replica-');
   await asPostgres(join(bin, 'pg_basebackup'), ['-d', primary.url(), '-D', dir, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
   return startCluster(bin, dir, ['-c hot_standby=on', '-c max_connections=60']);
+}
+
+/** pgbouncer's binary when the Debian package is installed. */
+export const PGBOUNCER_BIN = '/usr/sbin/pgbouncer';
+
+export interface OwnPgbouncer {
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A pgbouncer of the test's own in transaction pooling mode (its own config, port and temp dir) in
+ * front of one database of the cluster. Runs as `postgres` (it refuses root) and daemonizes; stopped
+ * by the pid it wrote.
+ */
+export async function startPgbouncer(cluster: OwnCluster, database: string, poolSize = 10): Promise<OwnPgbouncer> {
+  const dir = ownedTempDir('ocp-pgbouncer-');
+  const port = await freePort();
+  const config = [
+    '[databases]',
+    `${database} = host=127.0.0.1 port=${cluster.port} dbname=${database}`,
+    '[pgbouncer]',
+    'listen_addr = 127.0.0.1',
+    `listen_port = ${port}`,
+    'unix_socket_dir =',
+    'auth_type = trust',
+    `auth_file = ${join(dir, 'users.txt')}`,
+    'pool_mode = transaction',
+    `default_pool_size = ${poolSize}`,
+    'max_client_conn = 200',
+    // Sent by some clients at start-up; in transaction mode a session setting would not follow the client.
+    'ignore_startup_parameters = extra_float_digits',
+    `logfile = ${join(dir, 'pgbouncer.log')}`,
+    `pidfile = ${join(dir, 'pgbouncer.pid')}`,
+  ].join('\n');
+  writeFileSync(join(dir, 'users.txt'), '"postgres" ""\n');
+  writeFileSync(join(dir, 'pgbouncer.ini'), `${config}\n`);
+  await asPostgres(PGBOUNCER_BIN, ['-d', join(dir, 'pgbouncer.ini')]);
+  const pid = await waitForPidFile(join(dir, 'pgbouncer.pid'));
+  return {
+    url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`,
+    stop: async () => {
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch {
+        // already gone
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForPidFile(path: string): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    if (existsSync(path)) {
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      if (pid > 0) return pid;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`pgbouncer wrote no pid file at ${path}`);
 }
