@@ -3,6 +3,8 @@
  * pgbench's tpcb-like figure on the same server in the same run, plus a hot-wallet case, balance
  * reads against a bare Express endpoint, and a conservation check after the load.
  * Needs DATABASE_URL (a PostgreSQL server whose role may create databases) and pgbench on PATH.
+ * With BENCH_APP_DATABASE_URL (a pooler such as pgbouncer in front of that server, with
+ * DATABASE_PREPARED_STATEMENTS=false in the environment) the app reaches ocp_bench through it.
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
   await admin.connect();
   await recreateDatabase(admin, 'ocp_bench');
   await recreateDatabase(admin, 'ocp_pgbench');
-  const appDb = new URL(base);
+  const appDb = new URL(process.env.BENCH_APP_DATABASE_URL ?? base);
   appDb.pathname = '/ocp_bench';
 
   const server = await startServer({

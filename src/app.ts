@@ -12,6 +12,7 @@ import { createLimiter } from './http/rate-limit';
 import { requestId } from './http/request-id';
 import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
+import type { ReadDatabase } from './infra/db/read-replica';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
 import {
@@ -76,6 +77,8 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   db: Database;
+  /** Reported by /ready when it is a replica. */
+  reads?: ReadDatabase;
   cache: Cache;
   services: {
     auth: AuthService;
@@ -134,7 +137,7 @@ export function paymentHandlerSettings(config: Config): PaymentHandlerSettings {
   };
 }
 
-export function buildApp({ config, logger, metrics, db, cache, services }: AppDeps): Express {
+export function buildApp({ config, logger, metrics, db, reads, cache, services }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -162,7 +165,15 @@ export function buildApp({ config, logger, metrics, db, cache, services }: AppDe
     }),
   );
 
-  app.use(opsRouter({ db, metrics, metricsAccess: metricsAccess(config), ...(config.REDIS_URL ? { sharedCache: cache } : {}) }));
+  app.use(
+    opsRouter({
+      db,
+      metrics,
+      ...(reads?.target === 'replica' ? { replica: reads } : {}),
+      metricsAccess: metricsAccess(config),
+      ...(config.REDIS_URL ? { sharedCache: cache } : {}),
+    }),
+  );
   // The operators' web app (docs/dashboard.md): static files, before the rate limits, which count API
   // calls (the page's own calls to the API are counted there as any client's).
   if (config.ADMIN_DASHBOARD_ENABLED) mountAdminDashboard(app);

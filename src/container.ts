@@ -6,6 +6,7 @@ import { Periodic } from './infra/periodic';
 import type { Database } from './infra/db/database';
 import { migrate } from './infra/db/migrate';
 import { openDatabase } from './infra/db/open-database';
+import { openReadDatabase, type ReadDatabase } from './infra/db/read-replica';
 import { describeDatabaseUrl, waitForDatabase } from './infra/db/wait-for-database';
 import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
@@ -54,6 +55,8 @@ const HOLD_EXPIRY_BATCH_MAX = 100;
 
 export interface ContainerOverrides {
   db?: Database;
+  /** The read replica's side (tests); otherwise opened from DATABASE_READ_URL, or the primary. */
+  reads?: ReadDatabase;
   cache?: Cache;
   logger?: Logger;
   /** Apple Pay merchant validation against a local server (tests). */
@@ -87,6 +90,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       throw error;
     });
   }
+  // Reads that may lag (history, statements, transfer lists) go here; see docs/architecture.md.
+  const reads = overrides.reads ?? openReadDatabase(config, db, logger);
   const applied = await migrate(db);
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 
@@ -121,8 +126,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     checkoutTtlMs: config.UCP_CHECKOUT_TTL_SECONDS * 1000,
     encryptor,
   });
-  const ledger = createLedgerService({ db, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
-  const balanceHistory = createBalanceHistoryService(db, walletRepository);
+  const ledger = createLedgerService({ db, reads, wallets: walletModule, outbox: webhooks.outbox, events, metrics });
+  const balanceHistory = createBalanceHistoryService(reads, walletRepository);
   const holds = createHoldService({ db, ledger, wallets: walletModule, outbox: webhooks.outbox, events });
   const funding = createFundingModule({
     config,
@@ -266,7 +271,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     mobileFunding,
     reconciliations: reconciliation.service,
   };
-  const app = buildApp({ config, logger, metrics, db, cache, services });
+  const app = buildApp({ config, logger, metrics, db, reads, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) {
     webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
     // Where deliveries settle, they are purged after WEBHOOK_RETENTION_DAYS.
@@ -283,6 +288,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     logger,
     metrics,
     db,
+    reads,
     cache,
     services,
     events,
@@ -308,6 +314,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       await webhooks.retention.stop();
       await web3.close();
       await cache.close();
+      await reads.close();
       await db.close();
     },
   };

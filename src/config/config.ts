@@ -93,7 +93,14 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /** A streaming replica for the reads that may lag (history, statements, lists): docs/architecture.md. */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   DATABASE_POOL_MAX: positiveInt.max(200).default(20),
+  /** false behind a pooler in transaction mode that cannot keep named statements (pgbouncer < 1.21). */
+  DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
   DATABASE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z

@@ -11,7 +11,11 @@ export async function openDatabase(config: Config): Promise<Database> {
     // pg loads only when PostgreSQL is configured: the embedded default never needs it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PostgresDatabase } = require('./postgres') as typeof PostgresModule;
-    return new PostgresDatabase({ connectionString: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+    return new PostgresDatabase({
+      connectionString: config.DATABASE_URL,
+      poolMax: config.DATABASE_POOL_MAX,
+      preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+    });
   }
   const dataDir = resolve(config.DATA_DIR, 'pglite');
   mkdirSync(dataDir, { recursive: true });

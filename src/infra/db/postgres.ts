@@ -23,9 +23,9 @@ const INT8_OID = 20;
  */
 const statementNames = new Map<string, string>();
 
-function prepared(text: string, params?: readonly unknown[], options?: QueryOptions): QueryConfig | string {
+function prepared(text: string, params?: readonly unknown[], options?: QueryOptions, named = true): QueryConfig | string {
   if (!params) return text;
-  if (options?.prepare === false) return { text, values: params as unknown[] };
+  if (options?.prepare === false || !named) return { text, values: params as unknown[] };
   let name = statementNames.get(text);
   if (!name) {
     name = `ocp_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
@@ -48,13 +48,21 @@ export interface PostgresOptions {
   /** Schema to put first on the search_path (test isolation). */
   schema?: string;
   connectTimeoutMs?: number;
+  /**
+   * Default true. False sends every statement unnamed: a pooler in transaction mode (pgbouncer
+   * before 1.21) hands each transaction whichever server connection is free, where a statement
+   * prepared on another one does not exist.
+   */
+  preparedStatements?: boolean;
 }
 
 export class PostgresDatabase implements Database {
   readonly engine = 'postgres' as const;
   private readonly pool: Pool;
+  private readonly named: boolean;
 
   constructor(options: PostgresOptions) {
+    this.named = options.preparedStatements ?? true;
     this.pool = new Pool({
       // Statements a caller issues without awaiting each (BEGIN and the first statement of a
       // transaction, writes run side by side) go out together: one round trip instead of several.
@@ -75,7 +83,7 @@ export class PostgresDatabase implements Database {
   }
 
   async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
-    const result = await this.pool.query(prepared(text, params, options)).catch(translateConnectionError);
+    const result = await this.pool.query(prepared(text, params, options, this.named)).catch(translateConnectionError);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
@@ -92,7 +100,7 @@ export class PostgresDatabase implements Database {
     const begun = client.query('BEGIN');
     begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
     try {
-      const result = await fn(asTransaction(clientAdapter(client, begun)));
+      const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));
       await begun;
       await client.query('COMMIT');
       return result;
@@ -157,11 +165,11 @@ function coalesceWrites(client: PoolClient): void {
   process.nextTick(() => socket.uncork());
 }
 
-function clientAdapter(client: PoolClient, begun: Promise<unknown>): SqlClient {
+function clientAdapter(client: PoolClient, begun: Promise<unknown>, named: boolean): SqlClient {
   return {
     async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
       coalesceWrites(client);
-      const [, result] = await Promise.all([begun, client.query(prepared(text, params, options))]);
+      const [, result] = await Promise.all([begun, client.query(prepared(text, params, options, named))]);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     async exec(script: string) {

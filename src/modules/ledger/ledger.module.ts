@@ -1,4 +1,4 @@
-import type { Database } from '../../infra/db/database';
+import type { Database, SqlClient } from '../../infra/db/database';
 import type { Metrics } from '../../infra/metrics';
 import type { EventBus } from '../../shared/events';
 import type { Outbox } from '../../shared/outbox';
@@ -14,6 +14,8 @@ import { BalanceHistoryService } from './balance-history.service';
 
 export interface LedgerModuleDeps {
   db: Database;
+  /** Where the reads that may lag go (history, transfer lists): a read replica, or `db` itself. */
+  reads?: SqlClient;
   wallets: { repository: WalletRepository; directory: WalletDirectory };
   outbox: Outbox;
   events: EventBus;
@@ -23,8 +25,16 @@ export interface LedgerModuleDeps {
 /** The ledger on the SQL adapter, with its metrics subscribed to `transfer.posted`. */
 export function createLedgerService(d: LedgerModuleDeps): LedgerService {
   subscribeLedgerMetrics(d.events, d.metrics);
-  const records = new SqlTransferRecords(d.db);
-  return new LedgerService(d.db, new SqlLedgerRepository(d.db), d.wallets.repository, d.wallets.directory, d.outbox, d.events, records);
+  const records = new SqlTransferRecords(d.db, d.reads);
+  return new LedgerService(
+    d.db,
+    new SqlLedgerRepository(d.db, d.reads),
+    d.wallets.repository,
+    d.wallets.directory,
+    d.outbox,
+    d.events,
+    records,
+  );
 }
 
 /** The read-only invariant checks behind `npm run verify-ledger`. */
@@ -32,7 +42,10 @@ export function createLedgerVerifier(db: Database): LedgerVerifier {
   return new SqlLedgerVerifier(db);
 }
 
-/** Balances at a point in time and statements, read from the entries (GET /wallets/:id/balance, /statement). */
-export function createBalanceHistoryService(db: Database, wallets: WalletRepository): BalanceHistoryService {
-  return new BalanceHistoryService(wallets, new SqlBalanceHistoryRepository(db));
+/**
+ * Balances at a point in time and statements, read from the entries (GET /wallets/:id/balance,
+ * /statement): on `reads`, a read replica when there is one (they may lag by its replay delay).
+ */
+export function createBalanceHistoryService(reads: SqlClient, wallets: WalletRepository): BalanceHistoryService {
+  return new BalanceHistoryService(wallets, new SqlBalanceHistoryRepository(reads));
 }

@@ -7,6 +7,8 @@ import type { ErrorCode } from '../../shared/error-catalogue';
 
 export interface ReadinessDeps {
   db: Database;
+  /** A read replica, when one is configured: its loss is "degraded", reads then go to the primary. */
+  replica?: { ping(timeoutMs?: number): Promise<void> };
   /** Only checked when it is a shared server (Redis); the in-memory cache is always there. */
   sharedCache?: Cache;
   metrics: Metrics;
@@ -18,7 +20,7 @@ export interface ReadinessDeps {
 }
 
 /** Liveness, readiness and Prometheus metrics: outside /api/v1 and outside the rate limits. */
-export function opsRouter({ db, sharedCache, metrics, metricsAccess = { mode: 'open' } }: ReadinessDeps): Router {
+export function opsRouter({ db, replica, sharedCache, metrics, metricsAccess = { mode: 'open' } }: ReadinessDeps): Router {
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -31,10 +33,13 @@ export function opsRouter({ db, sharedCache, metrics, metricsAccess = { mode: 'o
   // instance). The database is the truth for money: without it, 503.
   router.get('/ready', async (_req, res) => {
     const database = await check(() => db.ping());
+    // Unreachable replica: "degraded", not 503. Its reads fall back to the primary (ReplicaReads).
+    const readReplica = replica ? ((await check(() => replica.ping())) === 'ok' ? 'ok' : 'degraded') : undefined;
     const cache = sharedCache ? cacheCheck(sharedCache, await check(() => sharedCache.ping())) : undefined;
-    const checks = { database, ...(cache ? { cache } : {}) };
+    const checks = { database, ...(readReplica ? { readReplica } : {}), ...(cache ? { cache } : {}) };
     const ready = database === 'ok' && cache !== 'unreachable';
-    const status = !ready ? 'unavailable' : cache === 'degraded' ? 'degraded' : 'ready';
+    const degraded = cache === 'degraded' || readReplica === 'degraded';
+    const status = !ready ? 'unavailable' : degraded ? 'degraded' : 'ready';
     res.status(ready ? 200 : 503).json({ status, checks });
   });
 

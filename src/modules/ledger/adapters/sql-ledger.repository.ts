@@ -80,7 +80,11 @@ const toEntry = (r: EntryRow): LedgerEntry => ({
 });
 
 export class SqlLedgerRepository implements LedgerRepository {
-  constructor(private readonly db: SqlClient) {}
+  /** `history` serves listEntries, which may lag (a read replica); everything else reads its own writes on `db`. */
+  constructor(
+    private readonly db: SqlClient,
+    private readonly history: SqlClient = db,
+  ) {}
 
   async postTransfers(tx: Transaction, commands: readonly PostTransferCommand[]): Promise<PostingOutcome[]> {
     const column = <V>(pick: (c: PostTransferCommand) => V) => commands.map(pick);
@@ -156,7 +160,7 @@ export class SqlLedgerRepository implements LedgerRepository {
       limit + 1,
     ];
     const matching = metadataCondition('t.metadata', f.metadata, params);
-    const { rows } = await this.db.query<EntryRow>(
+    const { rows } = await this.history.query<EntryRow>(
       `${ENTRY_SELECT}
         WHERE e.wallet_id = $1
           AND ($2::text IS NULL OR t.type = $2)

@@ -55,7 +55,11 @@ const toRecord = (r: TransferRow): TransferRecord => ({
 });
 
 export class SqlTransferRecords implements TransferRecords {
-  constructor(private readonly db: SqlClient) {}
+  /** `lists` serves listForUser, which may lag (a read replica); a journal's legs are read on `db` right after they post. */
+  constructor(
+    private readonly db: SqlClient,
+    private readonly lists: SqlClient = db,
+  ) {}
 
   async attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<Date> {
     const { rows } = await sqlOf(tx).query<{ created_at: Date }>(
@@ -78,7 +82,7 @@ export class SqlTransferRecords implements TransferRecords {
     const matching = metadataCondition('t.metadata', metadata, params);
     // The metadata filter is the selective condition (the GIN index finds its rows); the owner
     // check and the order then apply to those few. Planned per call, for the values at hand.
-    const { rows } = await this.db.query<TransferRow>(
+    const { rows } = await this.lists.query<TransferRow>(
       `${SELECT}
         WHERE ${matching}
           AND (fw.user_id = $1 OR tw.user_id = $1)
