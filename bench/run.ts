@@ -181,7 +181,9 @@ async function main(): Promise<void> {
           load('two instances: transfers via instance 2', second.url, 32, randomPair),
         ]);
         rows.push(a, b);
-        extraLines.push(`two API instances (32 + 32 connections): ${a.perSecond + b.perSecond} transfers/s, ${a.errors + b.errors} non-2xx/errors`);
+        extraLines.push(
+          `two API instances (32 + 32 connections): ${a.perSecond + b.perSecond} transfers/s, ${a.errors + b.errors} non-2xx/errors`,
+        );
       } finally {
         await second.stop();
       }
@@ -193,7 +195,8 @@ async function main(): Promise<void> {
     await historyDb.connect();
     try {
       const history = await historyFigures(historyDb, url, token, historyWallets, { big: HISTORY_ENTRIES, small: 100 });
-      for (const r of history.rows) rows.push({ case: r.case, concurrency: 8, perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: 0 });
+      for (const r of history.rows)
+        rows.push({ case: r.case, concurrency: 8, perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: 0 });
       extraLines.push(...history.lines);
     } finally {
       await historyDb.end();

@@ -29,7 +29,11 @@ interface Sample {
 async function call(url: string, method: string, path: string, body: unknown, token?: string) {
   const res = await fetch(url + path, {
     method,
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as Record<string, unknown>;
@@ -85,9 +89,11 @@ async function main(): Promise<void> {
   });
   try {
     const url = server.url;
-    const adminToken = (await call(url, 'POST', '/api/v1/auth/login', { email: 'bench-admin@example.com', password: 'bench-admin-password' }))
+    const adminToken = (
+      await call(url, 'POST', '/api/v1/auth/login', { email: 'bench-admin@example.com', password: 'bench-admin-password' })
+    ).accessToken as string;
+    const token = (await call(url, 'POST', '/api/v1/auth/register', { email: 'soak@example.com', password: 'soak-password' }))
       .accessToken as string;
-    const token = (await call(url, 'POST', '/api/v1/auth/register', { email: 'soak@example.com', password: 'soak-password' })).accessToken as string;
     const wallets: string[] = [];
     for (let i = 0; i < WALLETS; i++) {
       const wallet = await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token);

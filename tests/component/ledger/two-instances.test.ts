@@ -95,10 +95,10 @@ onServers('two API instances on one PostgreSQL and one Redis', () => {
       expect([a.status, b.status]).toEqual([201, 201]);
       expect(b.body.id).toBe(a.body.id);
     }
-    const { rows } = await first.container.db.query<{ n: number }>('SELECT count(*)::int AS n FROM transfers WHERE from_wallet_id = $1 AND type = $2', [
-      from,
-      'transfer',
-    ]);
+    const { rows } = await first.container.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM transfers WHERE from_wallet_id = $1 AND type = $2',
+      [from, 'transfer'],
+    );
     expect(rows[0]!.n).toBe(10);
     expect(await balanceOf(first, from)).toBe(900n);
     expect(await balanceOf(first, to)).toBe(100n);
@@ -127,6 +127,10 @@ onServers('two API instances on one PostgreSQL and one Redis', () => {
     expect(responses.filter((r, i) => r.status === 201 && i % 2 === 1).length).toBeGreaterThan(0);
     expect(await balanceOf(first, payer.walletId)).toBe(10_000n - 990n);
     expect(await balanceOf(first, payee.walletId)).toBe(990n);
-    expect(await ledgerInvariants(first)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, walletsWhoseBalanceDisagreesWithEntries: 0 });
+    expect(await ledgerInvariants(first)).toMatchObject({
+      totalBalance: 0n,
+      unbalancedTransfers: 0,
+      walletsWhoseBalanceDisagreesWithEntries: 0,
+    });
   });
 });

@@ -21,26 +21,29 @@ describe('the load gauges on /metrics', () => {
   afterAll(() => t.close());
 
   // PostgreSQL only: on PGlite's one connection the requests wait for it before they reach the queue.
-  onPostgres('when postings wait behind a locked wallet, then ocp_posting_queue_waiting counts them, and reads 0 once they are done', async () => {
-    const user = await registerUser(t);
-    const [from, to] = [(await createWallet(t, user)).id, (await createWallet(t, user)).id];
-    await fund(t, from, 1_000);
-    let burst: Promise<Array<{ status: number }>> | undefined;
-    // The source row stays locked until postings queue up behind the groups stuck on it.
-    const most = await t.container.db.transaction(async (tx) => {
-      await tx.query('SELECT id FROM wallets WHERE id = $1 FOR UPDATE', [from]);
-      burst = Promise.all(Array.from({ length: 40 }, () => transfer(t, user, { fromWalletId: from, toWalletId: to, amount: '1' })));
-      for (let waitedMs = 0; waitedMs < 10_000; waitedMs += 20) {
-        const waiting = await gauge(t, 'ocp_posting_queue_waiting');
-        if (waiting > 0) return waiting;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return 0;
-    });
-    expect((await burst!).map((r) => r.status)).toEqual(Array(40).fill(201));
-    expect(most).toBeGreaterThan(0);
-    expect(await gauge(t, 'ocp_posting_queue_waiting')).toBe(0);
-  });
+  onPostgres(
+    'when postings wait behind a locked wallet, then ocp_posting_queue_waiting counts them, and reads 0 once they are done',
+    async () => {
+      const user = await registerUser(t);
+      const [from, to] = [(await createWallet(t, user)).id, (await createWallet(t, user)).id];
+      await fund(t, from, 1_000);
+      let burst: Promise<Array<{ status: number }>> | undefined;
+      // The source row stays locked until postings queue up behind the groups stuck on it.
+      const most = await t.container.db.transaction(async (tx) => {
+        await tx.query('SELECT id FROM wallets WHERE id = $1 FOR UPDATE', [from]);
+        burst = Promise.all(Array.from({ length: 40 }, () => transfer(t, user, { fromWalletId: from, toWalletId: to, amount: '1' })));
+        for (let waitedMs = 0; waitedMs < 10_000; waitedMs += 20) {
+          const waiting = await gauge(t, 'ocp_posting_queue_waiting');
+          if (waiting > 0) return waiting;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return 0;
+      });
+      expect((await burst!).map((r) => r.status)).toEqual(Array(40).fill(201));
+      expect(most).toBeGreaterThan(0);
+      expect(await gauge(t, 'ocp_posting_queue_waiting')).toBe(0);
+    },
+  );
 
   it('when a request holds an idempotency lease, then ocp_idempotency_leases counts it until it is released', async () => {
     const idempotency = t.container.services.idempotency;
