@@ -21,6 +21,10 @@ const metricsToken = randomUUID() + randomUUID();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '8,32,64').split(',').map(Number);
 const WALLETS = 64;
+// Named after this run, so two benches on one server (two worktrees, or one through pgbouncer) do not
+// drop each other's databases mid-run.
+const APP_DB = `ocp_bench_${process.pid}`;
+const PGBENCH_DB = `ocp_pgbench_${process.pid}`;
 const HISTORY_ENTRIES = Number(process.env.BENCH_HISTORY_ENTRIES ?? 1_000_000);
 
 interface Row {
@@ -91,10 +95,10 @@ async function main(): Promise<void> {
   const serverUrl = new URL(base);
   const admin = new Client({ connectionString: base });
   await admin.connect();
-  await recreateDatabase(admin, 'ocp_bench');
-  await recreateDatabase(admin, 'ocp_pgbench');
+  await recreateDatabase(admin, APP_DB);
+  await recreateDatabase(admin, PGBENCH_DB);
   const appDb = new URL(base);
-  appDb.pathname = '/ocp_bench';
+  appDb.pathname = `/${APP_DB}`;
 
   const serverEnv = {
     DATABASE_URL: appDb.toString(),
@@ -230,8 +234,8 @@ async function main(): Promise<void> {
     await check.end();
     await server.stop();
 
-    const postingTps = pgbenchPostingTps(serverUrl, 'ocp_bench', wallets, 15);
-    const tps = pgbenchTps(serverUrl, 'ocp_pgbench', 15);
+    const postingTps = pgbenchPostingTps(serverUrl, APP_DB, wallets, 15);
+    const tps = pgbenchTps(serverUrl, PGBENCH_DB, 15);
     const best = Math.max(...rows.filter((r) => r.case.startsWith('transfer, random')).map((r) => r.perSecond));
     const lines = [
       '| case | concurrency | per second | p50 ms | p99 ms | non-2xx/errors | CPU ms per request: server / PostgreSQL / load |',
@@ -250,8 +254,8 @@ async function main(): Promise<void> {
     if (!conserved) process.exitCode = 1;
   } finally {
     if (server.process.exitCode === null) await server.stop();
-    await admin.query('DROP DATABASE IF EXISTS ocp_bench WITH (FORCE)');
-    await admin.query('DROP DATABASE IF EXISTS ocp_pgbench WITH (FORCE)');
+    await admin.query(`DROP DATABASE IF EXISTS ${APP_DB} WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${PGBENCH_DB} WITH (FORCE)`);
     await admin.end();
   }
 }

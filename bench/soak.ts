@@ -17,6 +17,8 @@ const metricsToken = randomUUID() + randomUUID();
 const SECONDS = Number(process.env.OCP_SOAK_SECONDS ?? 600);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? 5);
 const CONNECTIONS = 32;
+/** Named after this run, so two soaks on one server do not drop each other's database. */
+const SOAK_DB = `ocp_soak_${process.pid}`;
 const WALLETS = 32;
 
 interface Sample {
@@ -64,10 +66,9 @@ async function main(): Promise<void> {
   if (!base?.startsWith('postgres')) throw new Error('npm run bench:soak needs DATABASE_URL=postgres://… (a server, not PGlite)');
   const admin = new Client({ connectionString: base });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS ocp_soak WITH (FORCE)');
-  await admin.query('CREATE DATABASE ocp_soak');
+  await admin.query(`CREATE DATABASE ${SOAK_DB}`);
   const appDb = new URL(base);
-  appDb.pathname = '/ocp_soak';
+  appDb.pathname = `/${SOAK_DB}`;
   const server = await startServer({
     DATABASE_URL: appDb.toString(),
     LOG_LEVEL: 'warn',
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
     if (idle.postingQueue !== 0 || idle.idempotencyLeases !== 0) process.exitCode = 1;
   } finally {
     await server.stop();
-    await admin.query('DROP DATABASE IF EXISTS ocp_soak WITH (FORCE)');
+    await admin.query(`DROP DATABASE IF EXISTS ${SOAK_DB} WITH (FORCE)`);
     await admin.end();
   }
 }

@@ -24,7 +24,15 @@ export interface LedgerModuleDeps {
 export function createLedgerService(d: LedgerModuleDeps): LedgerService {
   subscribeLedgerMetrics(d.events, d.metrics);
   const records = new SqlTransferRecords(d.db);
-  const service = new LedgerService(d.db, new SqlLedgerRepository(d.db), d.wallets.repository, d.wallets.directory, d.outbox, d.events, records);
+  const service = new LedgerService(
+    d.db,
+    new SqlLedgerRepository(d.db),
+    d.wallets.repository,
+    d.wallets.directory,
+    d.outbox,
+    d.events,
+    records,
+  );
   registerPostingQueueGauge(d.metrics, service);
   return service;
 }
