@@ -1,10 +1,14 @@
 /**
  * npm run bench: transfers per second through the HTTP API on PostgreSQL, side by side with
  * pgbench's tpcb-like figure on the same server in the same run, plus a hot-wallet case, balance
- * reads against a bare Express endpoint, and a conservation check after the load.
- * Needs DATABASE_URL (a PostgreSQL server whose role may create databases) and pgbench on PATH.
- * With BENCH_APP_DATABASE_URL (a pooler such as pgbouncer in front of that server, with
- * DATABASE_PREPARED_STATEMENTS=false in the environment) the app reaches ocp_bench through it.
+ * reads against a bare Express endpoint, p99 ÷ p50 at 64 connections, history on a wallet with a
+ * million entries against one with 100, transfers through two API instances on one PostgreSQL and
+ * one Redis, and a conservation check after the load.
+ * Needs DATABASE_URL (a PostgreSQL server whose role may create databases) and pgbench on PATH;
+ * REDIS_URL for the two-instance case (skipped without it). docs/performance.md explains the figures.
+ * With BENCH_APP_DATABASE_URL (a pooler such as pgbouncer in front of that server, routing any
+ * database name, with DATABASE_PREPARED_STATEMENTS=false in the environment) the app reaches its
+ * bench database through it.
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -12,11 +16,19 @@ import express from 'express';
 import { Client } from 'pg';
 import { startServer, type BenchServer } from './bench-server';
 import { postgresCpuSeconds, processCpuSeconds } from './cpu';
+import { historyFigures } from './history';
 import { pgbenchPostingTps, pgbenchTps } from './pgbench';
 
+/** The bearer token for the server's /metrics. */
+const metricsToken = randomUUID() + randomUUID();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '8,32,64').split(',').map(Number);
 const WALLETS = 64;
+// Named after this run, so two benches on one server (two worktrees, or one through pgbouncer) do not
+// drop each other's databases mid-run.
+const APP_DB = `ocp_bench_${process.pid}`;
+const PGBENCH_DB = `ocp_pgbench_${process.pid}`;
+const HISTORY_ENTRIES = Number(process.env.BENCH_HISTORY_ENTRIES ?? 1_000_000);
 
 interface Row {
   case: string;
@@ -86,12 +98,12 @@ async function main(): Promise<void> {
   const serverUrl = new URL(base);
   const admin = new Client({ connectionString: base });
   await admin.connect();
-  await recreateDatabase(admin, 'ocp_bench');
-  await recreateDatabase(admin, 'ocp_pgbench');
+  await recreateDatabase(admin, APP_DB);
+  await recreateDatabase(admin, PGBENCH_DB);
   const appDb = new URL(process.env.BENCH_APP_DATABASE_URL ?? base);
-  appDb.pathname = '/ocp_bench';
+  appDb.pathname = `/${APP_DB}`;
 
-  const server = await startServer({
+  const serverEnv = {
     DATABASE_URL: appDb.toString(),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
@@ -104,8 +116,15 @@ async function main(): Promise<void> {
     RATE_LIMIT_USER_MAX: '100000000',
     RATE_LIMIT_PAYMENT_MAX: '100000000',
     API_DOCS_ENABLED: 'false',
-  });
+    // /metrics is off in production without a token; the bench reads RSS and gauges from it.
+    METRICS_TOKEN: metricsToken,
+    // The bench funds its wallets with large adjustments from one operator.
+    ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: '100000000000',
+    ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: '100000000000000',
+  };
+  const server = await startServer(serverEnv);
   const rows: Row[] = [];
+  const extraLines: string[] = [];
   try {
     const url = server.url;
     const adminToken = (
@@ -114,6 +133,10 @@ async function main(): Promise<void> {
     const user = await call(url, 'POST', '/api/v1/auth/register', { email: 'bench@example.com', password: 'bench-password' });
     const token = user.accessToken as string;
     const wallets: string[] = [];
+    const historyWallets = {
+      big: (await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token)).id as string,
+      small: (await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token)).id as string,
+    };
     for (let i = 0; i < WALLETS; i++) {
       const wallet = await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token);
       await call(url, 'POST', `/api/v1/admin/wallets/${wallet.id}/adjustments`, { amount: '1000000000', reason: 'bench' }, adminToken);
@@ -148,9 +171,43 @@ async function main(): Promise<void> {
         server,
       ),
     );
-    rows.push(
-      await load('balance read (GET /wallets/:id)', url, 32, () => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers }), server),
-    );
+    const balanceRead = (): autocannon.Request => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers });
+    rows.push(await load('balance read (GET /wallets/:id)', url, 32, balanceRead, server));
+    rows.push(await load('balance read (GET /wallets/:id)', url, 64, balanceRead, server));
+    for (const r of rows.filter((row) => row.concurrency === 64)) {
+      extraLines.push(`${r.case} at 64: p99 ÷ p50 = ${r.p99Ms} ÷ ${r.p50Ms} = ${(r.p99Ms / Math.max(r.p50Ms, 1)).toFixed(2)} (target ≤ 4)`);
+    }
+
+    if (process.env.REDIS_URL) {
+      // A second OCP process on the same database and Redis; the load generator splits its
+      // connections between the two, as a load balancer would.
+      const second = await startServer(serverEnv);
+      try {
+        const [a, b] = await Promise.all([
+          load('two instances: transfers via instance 1', url, 32, randomPair),
+          load('two instances: transfers via instance 2', second.url, 32, randomPair),
+        ]);
+        rows.push(a, b);
+        extraLines.push(
+          `two API instances (32 + 32 connections): ${a.perSecond + b.perSecond} transfers/s, ${a.errors + b.errors} non-2xx/errors`,
+        );
+      } finally {
+        await second.stop();
+      }
+    } else {
+      extraLines.push('two API instances: skipped (set REDIS_URL so the instances share rate limits and idempotency leases)');
+    }
+
+    const historyDb = new Client({ connectionString: appDb.toString() });
+    await historyDb.connect();
+    try {
+      const history = await historyFigures(historyDb, url, token, historyWallets, { big: HISTORY_ENTRIES, small: 100 });
+      for (const r of history.rows)
+        rows.push({ case: r.case, concurrency: 8, perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: 0 });
+      extraLines.push(...history.lines);
+    } finally {
+      await historyDb.end();
+    }
 
     const bare = express();
     bare.get('/wallet', (_req, res) => {
@@ -167,7 +224,7 @@ async function main(): Promise<void> {
     );
     bareServer.close();
 
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     const rssMb = Number(/process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? 0) / 1e6;
 
     const check = new Client({ connectionString: appDb.toString() });
@@ -180,8 +237,8 @@ async function main(): Promise<void> {
     await check.end();
     await server.stop();
 
-    const postingTps = pgbenchPostingTps(serverUrl, 'ocp_bench', wallets, 15);
-    const tps = pgbenchTps(serverUrl, 'ocp_pgbench', 15);
+    const postingTps = pgbenchPostingTps(serverUrl, APP_DB, wallets, 15);
+    const tps = pgbenchTps(serverUrl, PGBENCH_DB, 15);
     const best = Math.max(...rows.filter((r) => r.case.startsWith('transfer, random')).map((r) => r.perSecond));
     const lines = [
       '| case | concurrency | per second | p50 ms | p99 ms | non-2xx/errors | CPU ms per request: server / PostgreSQL / load |',
@@ -191,6 +248,7 @@ async function main(): Promise<void> {
       `| pgbench tpcb-like (-M prepared -c 8 -j 2 -T 15) | 8 | ${Math.round(tps)} | | | | |`,
       '',
       `best transfers/s ÷ pgbench tps = ${(best / tps).toFixed(2)} (target ≥ 0.50)`,
+      ...extraLines,
       `server RSS after load: ${rssMb.toFixed(0)} MB`,
       `conservation: sum of all balances = ${sums.rows[0].total}, negative user wallets = ${sums.rows[0].negative}, unbalanced transfers = ${sums.rows[0].unbalanced}, transfers = ${sums.rows[0].transfers}`,
     ];
@@ -199,8 +257,8 @@ async function main(): Promise<void> {
     if (!conserved) process.exitCode = 1;
   } finally {
     if (server.process.exitCode === null) await server.stop();
-    await admin.query('DROP DATABASE IF EXISTS ocp_bench WITH (FORCE)');
-    await admin.query('DROP DATABASE IF EXISTS ocp_pgbench WITH (FORCE)');
+    await admin.query(`DROP DATABASE IF EXISTS ${APP_DB} WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${PGBENCH_DB} WITH (FORCE)`);
     await admin.end();
   }
 }

@@ -112,7 +112,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
 
-  const idempotency = createIdempotencyService(db, cache, { keyTtlMs: DAY_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS });
+  const idempotency = createIdempotencyService(db, cache, { keyTtlMs: DAY_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS }, metrics);
   const walletModule = createWalletModule({ db, cache, outbox: webhooks.outbox, events });
   const walletRepository = walletModule.repository;
   const wallets = walletModule.service;

@@ -16,6 +16,11 @@ export class Grouper<T> {
     private readonly serve: (group: T[]) => Promise<void>,
   ) {}
 
+  /** Calls waiting for a lane (not those being served): a gauge, flat under steady load. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
   add(call: T): void {
     this.waiting.push(call);
     if (this.busyLanes < this.lanes) void this.drain();

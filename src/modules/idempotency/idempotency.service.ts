@@ -61,6 +61,11 @@ export class IdempotencyService {
     private readonly options: IdempotencyOptions,
   ) {}
 
+  /** Leases this process holds and renews (one per request in flight), for the `ocp_idempotency_leases` gauge. */
+  get leasesHeld(): number {
+    return this.renewals.size;
+  }
+
   /**
    * The reply stored for an earlier identical request, or null when none is stored (yet).
    * Asked before the payment rate limit, so a replay neither spends quota nor is refused by it.

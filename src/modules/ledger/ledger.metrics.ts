@@ -1,4 +1,4 @@
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Metrics } from '../../infra/metrics';
 import type { EventBus } from '../../shared/events';
 
@@ -37,4 +37,19 @@ export function subscribeLedgerMetrics(bus: EventBus, metrics: Metrics): void {
   });
   bus.subscribe('transfer.refused', (e) => refused.inc(e.data as { type: string; reason: string }));
   bus.subscribe('wallet.created', (e) => walletsCreated.inc({ currency: String(e.data.currency) }));
+}
+
+/**
+ * `ocp_posting_queue_waiting`: postings waiting for a lane, read when Prometheus scrapes. It rises
+ * with load and must fall back when load stops; a steady climb means PostgreSQL is not keeping up.
+ */
+export function registerPostingQueueGauge(metrics: Metrics, queue: { readonly postingsWaiting: number }): void {
+  new Gauge({
+    name: 'ocp_posting_queue_waiting',
+    help: 'Postings waiting for a lane of the posting queue in this instance',
+    registers: [metrics.registry],
+    collect() {
+      this.set(queue.postingsWaiting);
+    },
+  });
 }

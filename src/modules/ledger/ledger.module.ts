@@ -8,7 +8,7 @@ import { SqlLedgerVerifier } from './adapters/sql-ledger-verifier';
 import { SqlLedgerRepository } from './adapters/sql-ledger.repository';
 import { SqlTransferRecords } from './adapters/sql-transfer-records.repository';
 import type { LedgerVerifier } from './ledger-verifier';
-import { subscribeLedgerMetrics } from './ledger.metrics';
+import { registerPostingQueueGauge, subscribeLedgerMetrics } from './ledger.metrics';
 import { LedgerService } from './ledger.service';
 import { BalanceHistoryService } from './balance-history.service';
 
@@ -22,11 +22,11 @@ export interface LedgerModuleDeps {
   metrics: Metrics;
 }
 
-/** The ledger on the SQL adapter, with its metrics subscribed to `transfer.posted`. */
+/** The ledger on the SQL adapter, with its metrics subscribed to `transfer.posted` and its posting queue gauged. */
 export function createLedgerService(d: LedgerModuleDeps): LedgerService {
   subscribeLedgerMetrics(d.events, d.metrics);
   const records = new SqlTransferRecords(d.db, d.reads);
-  return new LedgerService(
+  const service = new LedgerService(
     d.db,
     new SqlLedgerRepository(d.db, d.reads),
     d.wallets.repository,
@@ -35,6 +35,8 @@ export function createLedgerService(d: LedgerModuleDeps): LedgerService {
     d.events,
     records,
   );
+  registerPostingQueueGauge(d.metrics, service);
+  return service;
 }
 
 /** The read-only invariant checks behind `npm run verify-ledger`. */

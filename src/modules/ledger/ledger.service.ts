@@ -44,6 +44,11 @@ export class LedgerService {
     this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events);
   }
 
+  /** Postings waiting for a lane of the posting queue (the `ocp_posting_queue_waiting` gauge). */
+  get postingsWaiting(): number {
+    return this.postings.waiting;
+  }
+
   /**
    * Moves money between two user wallets: the caller must own the source (or be a service).
    * Errors: same_wallet (400), currency_mismatch (400), wallet_not_found (404),

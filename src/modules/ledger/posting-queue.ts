@@ -103,6 +103,11 @@ export class PostingQueue {
     );
   }
 
+  /** Postings and units waiting for a lane, for the `ocp_posting_queue_waiting` gauge. */
+  get waiting(): number {
+    return this.grouper.waitingCount;
+  }
+
   /** Resolves once the posting is committed; rejects with LedgerRefusal or the failure. */
   submit({ command, wallets, guard, inTx }: Posting): Promise<Committed> {
     return new Promise((resolve, reject) =>

@@ -155,8 +155,13 @@ export class SqlLedgerRepository implements LedgerRepository {
       f.status ?? null,
       f.from ?? null,
       f.to ?? null,
-      after?.createdAt ?? null,
-      after?.id ?? null,
+      // No cursor is a cursor past every entry ('infinity' sorts after any instant), so the condition
+      // below is always the one row comparison, which the (wallet_id, created_at DESC, id DESC) index
+      // answers as a range. Written as "$6 IS NULL OR …" it could not be: a generic plan of the
+      // prepared statement then filtered the wallet's entries one by one down to the cursor
+      // (EXPLAIN: 467 ms for a page 900,000 entries deep, against 0.3 ms as a range).
+      after?.createdAt ?? 'infinity',
+      after?.id ?? '',
       limit + 1,
     ];
     const matching = metadataCondition('t.metadata', f.metadata, params);
@@ -167,7 +172,7 @@ export class SqlLedgerRepository implements LedgerRepository {
           AND ($3::text IS NULL OR t.status = $3)
           AND ($4::timestamptz IS NULL OR e.created_at >= $4)
           AND ($5::timestamptz IS NULL OR e.created_at < $5)
-          AND ($6::timestamptz IS NULL OR (e.created_at, e.id) < ($6::timestamptz, $7::text))
+          AND (e.created_at, e.id) < ($6::timestamptz, $7::text)
           AND ${matching}
         ORDER BY e.created_at DESC, e.id DESC
         LIMIT $8`,
