@@ -19,7 +19,7 @@ describe('multi-leg transactions under concurrency', () => {
     for (let i = 0; i < 6; i++) {
       const owner = await registerUser(t);
       const wallet = await createWallet(t, owner);
-      await fund(t, wallet.id, 2_000);
+      await fund(t, wallet.id, 10_000);
       wallets.push({ id: wallet.id, owner });
     }
     const totalBefore = (await Promise.all(wallets.map((w) => balanceOf(t, w.id)))).reduce((a, b) => a + b, 0n);
@@ -27,12 +27,17 @@ describe('multi-leg transactions under concurrency', () => {
     let seed = 7;
     const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
     const other = (from: number) => (from + 1 + random(5)) % 6;
+    // Whichever postings arrive first, most units fit in the balances, and every tenth cannot: its
+    // last leg asks for more than all the wallets hold, so refusals happen in every order.
+    let unitCount = 0;
     const multiLeg = () => {
       const from = random(6);
-      const legs = Array.from({ length: 2 + random(8) }, () => ({
+      const overdraws = unitCount++ % 10 === 9;
+      const count = 2 + random(8);
+      const legs = Array.from({ length: count }, (_, leg) => ({
         fromWalletId: wallets[from]!.id,
         toWalletId: wallets[other(from)]!.id,
-        amount: String(1 + random(400)),
+        amount: String(overdraws && leg === count - 1 ? 100_000 : 1 + random(400)),
         currency: 'USD',
       }));
       return t.http().post('/api/v1/transactions').set(wallets[from]!.owner.auth).set('Idempotency-Key', randomUUID()).send({ legs });
