@@ -8,6 +8,8 @@ export const TEST_CARDS = {
   declined: '4000000000000002',
   insufficientFunds: '4000000000009995',
   processorError: '4000000000000119',
+  /** The sandbox pays a payout to it, and the bank returns it at the first check (ends 0077). */
+  payoutReturned: '4000000000000077',
 } as const;
 
 export const cardData = (number: string = TEST_CARDS.approved) => ({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TEST_CARDS } from './payments';
 import type { TestApp } from './test-app';
 
 /** Routing number 110000000 passes the ABA checksum; the account's last four pick the sandbox's outcome. */
@@ -8,11 +9,11 @@ export const BANK_ACCOUNTS = {
   returned: '000111111113',
 } as const;
 
-/** Card numbers whose last four pick the sandbox's payout outcome. */
+/** Test cards whose last four pick the sandbox's payout outcome (declined: ends 0002, fails). */
 export const PAYOUT_CARDS = {
-  paid: '4242424242424242',
-  failing: '4000000000000002',
-  returned: '4000000000000077',
+  paid: TEST_CARDS.approved,
+  failing: TEST_CARDS.declined,
+  returned: TEST_CARDS.payoutReturned,
 } as const;
 
 export function createPayout(

@@ -13,7 +13,8 @@ import {
  * What the sandbox does with a payout, by the destination's last four digits (a card's or a bank
  * account's), as it does with charges. The bank account endings are those of Stripe's test
  * account numbers (000111111116 fails with no_account, 000111111113 with account_closed); the card
- * endings are Stripe test cards (4000000000000002 declines). Anything else is paid and stays paid.
+ * endings are those of the processors' public test cards (the one ending 0002 declines). Anything
+ * else is paid and stays paid.
  */
 export const SANDBOX_PAYOUT_FAILURES: ReadonlyMap<string, string> = new Map([
   ['0002', 'could_not_process'],
