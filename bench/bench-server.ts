@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -53,4 +54,48 @@ export async function startServer(env: Record<string, string>): Promise<BenchSer
         child.kill('SIGTERM');
       }),
   };
+}
+
+export const BENCH_ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
+
+/**
+ * The environment of a bench server: production mode on `databaseUrl`, rate limits out of the
+ * way, and what the bench itself needs (a /metrics token, an operator who may fund alone).
+ */
+export function benchServerEnv(databaseUrl: string, metricsToken: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    PUBLIC_BASE_URL: 'https://bench.example.com',
+    JWT_SECRET: randomUUID() + randomUUID(),
+    ENCRYPTION_KEYS: `bench:${Buffer.from(randomUUID().replace(/-/g, ''), 'utf8').toString('base64')}`,
+    ADMIN_EMAIL: BENCH_ADMIN.email,
+    ADMIN_PASSWORD: BENCH_ADMIN.password,
+    RATE_LIMIT_GLOBAL_MAX: '100000000',
+    RATE_LIMIT_USER_MAX: '100000000',
+    RATE_LIMIT_PAYMENT_MAX: '100000000',
+    API_DOCS_ENABLED: 'false',
+    // /metrics is off in production without a token; the bench reads RSS and gauges from it.
+    METRICS_TOKEN: metricsToken,
+    // The bench funds its wallets with large adjustments from one operator.
+    ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: '100000000000',
+    ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: '100000000000000',
+  };
+}
+
+/** One JSON call to the bench server (with a fresh Idempotency-Key); throws on a non-2xx answer. */
+export async function call(url: string, method: string, path: string, body?: unknown, token?: string) {
+  const res = await fetch(url + path, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
 }

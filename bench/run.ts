@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import express from 'express';
 import { Client } from 'pg';
-import { startServer, type BenchServer } from './bench-server';
+import { BENCH_ADMIN, benchServerEnv, call, startServer, type BenchServer } from './bench-server';
 import { postgresCpuSeconds, processCpuSeconds } from './cpu';
 import { historyFigures } from './history';
 import { pgbenchPostingTps, pgbenchTps } from './pgbench';
@@ -44,21 +44,6 @@ interface Row {
 async function recreateDatabase(admin: Client, name: string): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
-}
-
-async function call(url: string, method: string, path: string, body?: unknown, token?: string) {
-  const res = await fetch(url + path, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': randomUUID(),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 async function load(name: string, url: string, concurrency: number, next: () => autocannon.Request, server?: BenchServer): Promise<Row> {
@@ -103,33 +88,13 @@ async function main(): Promise<void> {
   const appDb = new URL(process.env.BENCH_APP_DATABASE_URL ?? base);
   appDb.pathname = `/${APP_DB}`;
 
-  const serverEnv = {
-    DATABASE_URL: appDb.toString(),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    PUBLIC_BASE_URL: 'https://bench.example.com',
-    JWT_SECRET: randomUUID() + randomUUID(),
-    ENCRYPTION_KEYS: `bench:${Buffer.from(randomUUID().replace(/-/g, ''), 'utf8').toString('base64')}`,
-    ADMIN_EMAIL: 'bench-admin@example.com',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    RATE_LIMIT_GLOBAL_MAX: '100000000',
-    RATE_LIMIT_USER_MAX: '100000000',
-    RATE_LIMIT_PAYMENT_MAX: '100000000',
-    API_DOCS_ENABLED: 'false',
-    // /metrics is off in production without a token; the bench reads RSS and gauges from it.
-    METRICS_TOKEN: metricsToken,
-    // The bench funds its wallets with large adjustments from one operator.
-    ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: '100000000000',
-    ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: '100000000000000',
-  };
+  const serverEnv = benchServerEnv(appDb.toString(), metricsToken);
   const server = await startServer(serverEnv);
   const rows: Row[] = [];
   const extraLines: string[] = [];
   try {
     const url = server.url;
-    const adminToken = (
-      await call(url, 'POST', '/api/v1/auth/login', { email: 'bench-admin@example.com', password: 'bench-admin-password' })
-    ).accessToken as string;
+    const adminToken = (await call(url, 'POST', '/api/v1/auth/login', BENCH_ADMIN)).accessToken as string;
     const user = await call(url, 'POST', '/api/v1/auth/register', { email: 'bench@example.com', password: 'bench-password' });
     const token = user.accessToken as string;
     const wallets: string[] = [];

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { startServer } from './bench-server';
+import { BENCH_ADMIN, benchServerEnv, call, startServer } from './bench-server';
 
 /** The bearer token for the server's /metrics. */
 const metricsToken = randomUUID() + randomUUID();
@@ -26,21 +26,6 @@ interface Sample {
   rssMb: number;
   postingQueue: number;
   idempotencyLeases: number;
-}
-
-async function call(url: string, method: string, path: string, body: unknown, token?: string) {
-  const res = await fetch(url + path, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': randomUUID(),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 function gauge(metrics: string, name: string): number {
@@ -69,30 +54,10 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE ${SOAK_DB}`);
   const appDb = new URL(base);
   appDb.pathname = `/${SOAK_DB}`;
-  const server = await startServer({
-    DATABASE_URL: appDb.toString(),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    PUBLIC_BASE_URL: 'https://bench.example.com',
-    JWT_SECRET: randomUUID() + randomUUID(),
-    ENCRYPTION_KEYS: `bench:${Buffer.from(randomUUID().replace(/-/g, ''), 'utf8').toString('base64')}`,
-    ADMIN_EMAIL: 'bench-admin@example.com',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    RATE_LIMIT_GLOBAL_MAX: '100000000',
-    RATE_LIMIT_USER_MAX: '100000000',
-    RATE_LIMIT_PAYMENT_MAX: '100000000',
-    API_DOCS_ENABLED: 'false',
-    // /metrics is off in production without a token; the bench reads RSS and gauges from it.
-    METRICS_TOKEN: metricsToken,
-    // The bench funds its wallets with large adjustments from one operator.
-    ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR: '100000000000',
-    ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR: '100000000000000',
-  });
+  const server = await startServer(benchServerEnv(appDb.toString(), metricsToken));
   try {
     const url = server.url;
-    const adminToken = (
-      await call(url, 'POST', '/api/v1/auth/login', { email: 'bench-admin@example.com', password: 'bench-admin-password' })
-    ).accessToken as string;
+    const adminToken = (await call(url, 'POST', '/api/v1/auth/login', BENCH_ADMIN)).accessToken as string;
     const token = (await call(url, 'POST', '/api/v1/auth/register', { email: 'soak@example.com', password: 'soak-password' }))
       .accessToken as string;
     const wallets: string[] = [];
