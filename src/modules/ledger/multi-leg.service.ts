@@ -76,14 +76,12 @@ export class MultiLegTransactions {
       refundOf: null,
       metadata: request.metadata ?? {},
     }));
-    // createdAt as stored (milliseconds), which the posting's own clock reading is not.
-    let createdAt: Date | undefined;
     const transaction = (transfers: Transfer[]): MultiLegTransaction => ({
       id,
       description: request.description ?? null,
       metadata: request.metadata ?? {},
       initiatedBy: principal.sub,
-      createdAt: createdAt ?? transfers[0]!.createdAt,
+      createdAt: transfers[0]!.createdAt,
       legs: transfers.map((transfer, leg) => ({ leg, transfer })),
     });
     try {
@@ -91,7 +89,7 @@ export class MultiLegTransactions {
         commands,
         wallets,
         inTx: async (tx, legs) => {
-          createdAt = await this.records.attachToJournal(
+          await this.records.attachToJournal(
             tx,
             id,
             legs.map((p) => p.transfer.id),

@@ -21,7 +21,7 @@ export interface TransferRecords {
    * posting's transaction, so the legs and their link commit together. Returns the legs' creation
    * time as stored (millisecond precision), so a reply shows what a later read shows.
    */
-  attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<Date>;
+  attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<void>;
   /** The legs of a multi-leg transaction, in order; empty when there is none. */
   journalLegs(journalId: string): Promise<TransferRecord[]>;
   /**

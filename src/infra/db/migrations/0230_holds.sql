@@ -80,7 +80,8 @@ BEGIN
     INTO v_ids, v_balances, v_held, v_kinds, v_statuses, v_currencies, v_touched
     FROM (SELECT id, balance, held, kind, status, currency FROM wallets
            WHERE id = ANY (p_from || p_to) ORDER BY id FOR UPDATE) w;
-  v_now := clock_timestamp();
+  -- At created_at's precision (0090), so the time a posting answers with is the one read back later.
+  v_now := clock_timestamp()::timestamptz(3);
   posted_at := v_now;
   FOR i IN 1 .. cardinality(p_transfer_ids) LOOP
     v_from := array_position(v_ids, p_from[i]);

@@ -61,15 +61,13 @@ export class SqlTransferRecords implements TransferRecords {
     private readonly lists: SqlClient = db,
   ) {}
 
-  async attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<Date> {
-    const { rows } = await sqlOf(tx).query<{ created_at: Date }>(
+  async attachToJournal(tx: Transaction, journalId: string, transferIds: readonly string[]): Promise<void> {
+    await sqlOf(tx).query(
       `UPDATE transfers t SET journal_id = $1, journal_leg = u.leg - 1
          FROM unnest($2::text[]) WITH ORDINALITY AS u(id, leg)
-        WHERE t.id = u.id
-        RETURNING t.created_at`,
+        WHERE t.id = u.id`,
       [journalId, transferIds],
     );
-    return rows[0]!.created_at;
   }
 
   async journalLegs(journalId: string): Promise<TransferRecord[]> {
