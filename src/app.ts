@@ -140,6 +140,9 @@ export function paymentHandlerSettings(config: Config): PaymentHandlerSettings {
 export function buildApp({ config, logger, metrics, db, reads, cache, services }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // API replies are not cached by validators; an ETag would hash every body, and a Buffer body is
+  // written as header + body in two pieces instead of one string.
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
   // Money travels as bigint; JSON carries it as a string of digits.
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
@@ -187,12 +190,21 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
     }),
   );
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
-  app.use(createLimiter({ cache, logger, name: 'global', windowMs, max: config.RATE_LIMIT_GLOBAL_MAX }));
   app.use(authenticate(services.auth));
-  app.use(createLimiter({ cache, logger, name: 'user', windowMs, max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' }));
+  // Per client IP and per authenticated subject, counted together: one round trip per request.
+  const requestLimits = [
+    { name: 'global', max: config.RATE_LIMIT_GLOBAL_MAX },
+    { name: 'user', max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' as const },
+  ];
+  app.use(createLimiter({ cache, logger, windowMs, limits: requestLimits }));
 
   const limits = {
-    payment: createLimiter({ cache, logger, name: 'payment', windowMs, max: config.RATE_LIMIT_PAYMENT_MAX, keyBy: 'subject' }),
+    payment: createLimiter({
+      cache,
+      logger,
+      windowMs,
+      limits: [{ name: 'payment', max: config.RATE_LIMIT_PAYMENT_MAX, keyBy: 'subject' }],
+    }),
   };
 
   const api = new Api(API_BASE_PATH, services.idempotency);
@@ -241,7 +253,7 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
     signing: services.merchants.signing,
     mandates: services.ap2.checkoutMandates,
     ownerKeys: services.agents.mandates,
-    completeLimiter: createLimiter({ cache, logger, name: 'ucp-complete', windowMs, max: config.RATE_LIMIT_PAYMENT_MAX }),
+    completeLimiter: createLimiter({ cache, logger, windowMs, limits: [{ name: 'ucp-complete', max: config.RATE_LIMIT_PAYMENT_MAX }] }),
     idempotency: services.idempotency,
     logger,
     registry: api.registry,

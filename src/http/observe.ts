@@ -23,6 +23,8 @@ export function observeRequests(logger: Logger, metrics: Metrics): RequestHandle
       const labels = { method: req.method, route, status: String(res.statusCode) };
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
+      // Checked first: the line's fields (the client address among them) are not free to build.
+      if (!logger.isInfoEnabled()) return;
       logger.info('request', {
         method: req.method,
         route,

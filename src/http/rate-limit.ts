@@ -1,67 +1,85 @@
-import type { RequestHandler } from 'express';
-import { rateLimit, type Options, type Store } from 'express-rate-limit';
-import type { Cache } from '../infra/cache/cache';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+import type { Cache, WindowCount } from '../infra/cache/cache';
 import type { Logger } from '../infra/logger';
 import { RateLimited } from '../shared/errors';
 
-/** express-rate-limit's store over our Cache port: Redis across instances, memory on one. */
-class CacheStore implements Store {
-  readonly localKeys = false;
-  private windowMs = 60_000;
-
-  constructor(
-    private readonly cache: Cache,
-    readonly prefix: string,
-  ) {}
-
-  init(options: Options): void {
-    this.windowMs = options.windowMs;
-  }
-
-  async increment(key: string) {
-    const { count, resetAtMs } = await this.cache.increment(this.prefix + key, this.windowMs);
-    return { totalHits: count, resetTime: new Date(resetAtMs) };
-  }
-
-  async decrement(): Promise<void> {
-    // Never called: we count every request, successful or not.
-  }
-
-  async resetKey(key: string): Promise<void> {
-    await this.cache.delete(this.prefix + key);
-  }
+export interface Limit {
+  name: string;
+  max: number;
+  /** Default: the client IP. A limit by subject does not count anonymous requests. */
+  keyBy?: 'ip' | 'subject';
 }
 
 export interface LimiterOptions {
   cache: Cache;
-  /** Where express-rate-limit reports store errors and set-up warnings (never the console). */
+  /** Where a cache failure is reported (the request then goes through). */
   logger: Logger;
-  name: string;
   windowMs: number;
-  max: number;
-  /** Default: the client IP. */
-  keyBy?: 'ip' | 'subject';
+  limits: readonly Limit[];
 }
 
-/** A 429 with Retry-After once a key has used its window; the error middleware writes it. */
-export function createLimiter({ cache, logger, name, windowMs, max, keyBy = 'ip' }: LimiterOptions): RequestHandler {
-  return rateLimit({
-    windowMs,
-    limit: max,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    store: new CacheStore(cache, `rl:${name}:`),
-    // A cache outage must not take the API down with it: let requests through and /ready tells.
-    passOnStoreError: true,
-    logger,
-    // The client IP is Express's req.ip, governed by TRUST_PROXY on purpose. A client-sent `Forwarded`
-    // header is ignored by design, so the library's warning about it would only be noise.
-    validate: { forwardedHeader: false },
-    ...(keyBy === 'subject' ? { keyGenerator: (req) => req.principal?.sub ?? 'anonymous', skip: (req) => !req.principal } : {}),
-    handler: (req, _res, next) => {
-      const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 1;
-      next(new RateLimited(seconds));
-    },
-  });
+/**
+ * Fixed windows counted in the cache (Redis across instances, memory on one): every limit that
+ * applies to the request is counted in one step (one round trip to Redis), the IETF draft-7
+ * `RateLimit` and `RateLimit-Policy` headers tell the limit closest to running out, and a 429 with
+ * Retry-After answers once any of them is used up (the error middleware writes it). It runs on
+ * every API request, so it does nothing a request does not need.
+ */
+export function createLimiter({ cache, logger, windowMs, limits }: LimiterOptions): RequestHandler {
+  const windowSeconds = Math.ceil(windowMs / 1000);
+  return (req, res, next) => {
+    const counted: Array<{ limit: Limit; key: string }> = [];
+    for (const limit of limits) {
+      const id = limit.keyBy === 'subject' ? req.principal?.sub : clientKey(req);
+      if (id !== undefined) counted.push({ limit, key: `rl:${limit.name}:${id}` });
+    }
+    if (counted.length === 0) return next();
+    cache
+      .incrementAll(
+        counted.map((c) => c.key),
+        windowMs,
+      )
+      .then(
+        (counts) => {
+          const now = Date.now();
+          let tightest = 0;
+          let exceededResetMs = 0;
+          counts.forEach((count, i) => {
+            if (remaining(counted[i]!.limit, count) < remaining(counted[tightest]!.limit, counts[tightest]!)) tightest = i;
+            if (count.count > counted[i]!.limit.max) exceededResetMs = Math.max(exceededResetMs, count.resetAtMs - now);
+          });
+          const { max } = counted[tightest]!.limit;
+          const { resetAtMs } = counts[tightest]!;
+          res.setHeader('RateLimit-Policy', `${max};w=${windowSeconds}`);
+          res.setHeader(
+            'RateLimit',
+            `limit=${max}, remaining=${remaining(counted[tightest]!.limit, counts[tightest]!)}, reset=${seconds(resetAtMs - now)}`,
+          );
+          next(exceededResetMs > 0 ? new RateLimited(Math.max(1, seconds(exceededResetMs))) : undefined);
+        },
+        (error: unknown) => {
+          // A cache outage must not take the API down with it: let requests through and /ready tells.
+          logger.warn('rate limits not counted: the cache failed', { limits: limits.map((l) => l.name), error });
+          next();
+        },
+      );
+  };
+}
+
+function remaining(limit: Limit, { count }: WindowCount): number {
+  return Math.max(0, limit.max - count);
+}
+
+function seconds(ms: number): number {
+  return Math.max(0, Math.ceil(ms / 1000));
+}
+
+/**
+ * Express's req.ip, governed by TRUST_PROXY on purpose (a client-sent Forwarded or X-Forwarded-For
+ * header is believed only behind a trusted proxy). An IPv6 client is counted by its /56, since it
+ * can pick any address in its own network.
+ */
+function clientKey(req: Request): string {
+  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 }

@@ -74,11 +74,31 @@ describe.each(adapters)('%s', (_name, makeCache) => {
     expect(Math.abs(second.resetAtMs - first.resetAtMs)).toBeLessThan(25);
   });
 
+  it('when several counters are incremented in one step, then each counts on its own and keeps its own window', async () => {
+    await cache.increment('pair:a', 60_000);
+    const [a, b] = await cache.incrementAll(['pair:a', 'pair:b'], 60_000);
+    expect(a!.count).toBe(2);
+    expect(b!.count).toBe(1);
+    expect(b!.resetAtMs).toBeGreaterThanOrEqual(Date.now() + 59_000);
+    const [again] = await cache.incrementAll(['pair:b'], 60_000);
+    expect(again!.count).toBe(2);
+    expect(Math.abs(again!.resetAtMs - b!.resetAtMs)).toBeLessThan(25);
+  });
+
   it('when a counter window expires, then counting starts again at 1', async () => {
     await cache.increment('short', TTL_MS);
     await cache.increment('short', TTL_MS);
     await sleep(TTL_MS + 100);
     await expect(cache.increment('short', TTL_MS)).resolves.toMatchObject({ count: 1 });
+  });
+
+  it('when a key is deleted only while it holds a value, then another value stays', async () => {
+    await cache.set('lease', 'mine', 60_000);
+    await cache.deleteIfEquals('lease', 'theirs');
+    await expect(cache.get('lease')).resolves.toBe('mine');
+    await cache.deleteIfEquals('lease', 'mine');
+    await expect(cache.get('lease')).resolves.toBeNull();
+    await expect(cache.deleteIfEquals('never-there', 'x')).resolves.toBeUndefined();
   });
 
   it('when a key is deleted, then it is gone, and deleting a missing key is fine', async () => {

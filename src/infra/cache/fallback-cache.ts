@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config';
 import type { Logger } from '../logger';
-import type { Cache, DegradableCache } from './cache';
+import type { Cache, DegradableCache, WindowCount } from './cache';
 import { MemoryCache } from './memory-cache';
 import type * as RedisCacheModule from './redis-cache';
 
@@ -93,10 +93,17 @@ export class FallbackCache implements DegradableCache {
   }
 
   /** Counters are not tracked: the ones Redis holds simply expire with their window. */
-  increment(key: string, ttlMs: number): Promise<{ count: number; resetAtMs: number }> {
+  increment(key: string, ttlMs: number): Promise<WindowCount> {
     return this.run(
       (c) => c.increment(key, ttlMs),
       (m) => m.increment(key, ttlMs),
+    );
+  }
+
+  incrementAll(keys: readonly string[], ttlMs: number): Promise<WindowCount[]> {
+    return this.run(
+      (c) => c.incrementAll(keys, ttlMs),
+      (m) => m.incrementAll(keys, ttlMs),
     );
   }
 
@@ -104,6 +111,13 @@ export class FallbackCache implements DegradableCache {
     return this.run(
       (c) => c.delete(key),
       (m) => this.touch(key, m.delete(key)),
+    );
+  }
+
+  deleteIfEquals(key: string, value: string): Promise<void> {
+    return this.run(
+      (c) => c.deleteIfEquals(key, value),
+      (m) => this.touch(key, m.deleteIfEquals(key, value)),
     );
   }
 

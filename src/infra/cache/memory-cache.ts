@@ -1,4 +1,4 @@
-import type { Cache } from './cache';
+import type { Cache, WindowCount } from './cache';
 
 interface Entry {
   value: string;
@@ -31,7 +31,11 @@ export class MemoryCache implements Cache {
     return true;
   }
 
-  async increment(key: string, ttlMs: number): Promise<{ count: number; resetAtMs: number }> {
+  async incrementAll(keys: readonly string[], ttlMs: number): Promise<WindowCount[]> {
+    return Promise.all(keys.map((key) => this.increment(key, ttlMs)));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<WindowCount> {
     const entry = this.live(key) ?? { value: '0', expiresAtMs: this.now() + ttlMs };
     entry.value = String(Number(entry.value) + 1);
     this.entries.set(key, entry);
@@ -40,6 +44,10 @@ export class MemoryCache implements Cache {
 
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
+  }
+
+  async deleteIfEquals(key: string, value: string): Promise<void> {
+    if (this.live(key)?.value === value) this.entries.delete(key);
   }
 
   async ping(): Promise<void> {}

@@ -1,15 +1,24 @@
 import Redis from 'ioredis';
 import { withTimeout } from '../../shared/timeout';
-import type { Cache } from './cache';
+import type { Cache, WindowCount } from './cache';
 
-// INCR and the first window's PEXPIRE in one step, so a crash between them cannot leave a counter
-// that never expires. Returns the count and the milliseconds left in the window.
+// For each key: INCR and the first window's PEXPIRE in one step, so a crash between them cannot
+// leave a counter that never expires. Returns each key's count and the milliseconds left in its window.
 const INCREMENT_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}`;
+local result = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then redis.call('PEXPIRE', key, ARGV[1]); ttl = tonumber(ARGV[1]) end
+  result[2 * i - 1] = count
+  result[2 * i] = ttl
+end
+return result`;
+
+const DELETE_IF_EQUALS_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
 
 export interface RedisCacheOptions {
   /** A command without an answer within this long fails (a hung or unreachable server). */
@@ -34,6 +43,7 @@ export class RedisCache implements Cache {
     this.redis = new Redis(url, {
       keyPrefix,
       lazyConnect: false,
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       commandTimeout: commandTimeoutMs,
@@ -43,7 +53,8 @@ export class RedisCache implements Cache {
     });
     // Connection errors surface through the commands that fail and /ready; don't crash on the event.
     this.redis.on('error', () => undefined);
-    this.redis.defineCommand('ocpIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
+    this.redis.defineCommand('ocpIncrement', { lua: INCREMENT_SCRIPT });
+    this.redis.defineCommand('ocpDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS_SCRIPT });
     // Without an offline queue, a command sent before the first connection is up would fail:
     // commands wait for it, once, at most connectTimeoutMs. Later outages fail at once.
     this.firstConnection = new Promise((resolve) => {
@@ -76,14 +87,24 @@ export class RedisCache implements Cache {
     return (await (await this.client()).set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
   }
 
-  async increment(key: string, ttlMs: number): Promise<{ count: number; resetAtMs: number }> {
-    const redis = (await this.client()) as unknown as { ocpIncrement(k: string, ttl: number): Promise<[number, number]> };
-    const [count, ttlLeftMs] = await redis.ocpIncrement(key, ttlMs);
-    return { count: Number(count), resetAtMs: Date.now() + Number(ttlLeftMs) };
+  async increment(key: string, ttlMs: number): Promise<WindowCount> {
+    return (await this.incrementAll([key], ttlMs))[0]!;
+  }
+
+  async incrementAll(keys: readonly string[], ttlMs: number): Promise<WindowCount[]> {
+    const redis = (await this.client()) as unknown as { ocpIncrement(n: number, ...args: Array<string | number>): Promise<number[]> };
+    const reply = await redis.ocpIncrement(keys.length, ...keys, ttlMs);
+    const now = Date.now();
+    return keys.map((_, i) => ({ count: Number(reply[2 * i]), resetAtMs: now + Number(reply[2 * i + 1]) }));
   }
 
   async delete(key: string): Promise<void> {
     await (await this.client()).del(key);
+  }
+
+  async deleteIfEquals(key: string, value: string): Promise<void> {
+    const redis = (await this.client()) as unknown as { ocpDeleteIfEquals(key: string, value: string): Promise<number> };
+    await redis.ocpDeleteIfEquals(key, value);
   }
 
   async ping(): Promise<void> {

@@ -101,7 +101,7 @@ export class IdempotencyService {
     const lockKey = this.lockKey(claim);
     this.stopRenewing(lockKey);
     // Only our own marker: after a lapsed lease another request may hold the key now.
-    if ((await this.cache.get(lockKey)) === claim.leaseToken) await this.cache.delete(lockKey);
+    await this.cache.deleteIfEquals(lockKey, claim.leaseToken);
   }
 
   /**

@@ -86,6 +86,15 @@ describe('rate limit per authenticated subject', () => {
     expect((await listWallets(bob.auth)).status).toBe(200);
   });
 
+  it('when a limited user is counted, then the headers tell the limit closest to running out', async () => {
+    const carol = await registerUser(t);
+    const res = await listWallets(carol.auth);
+    expect(res.status).toBe(200);
+    // The per-user limit (3) is tighter than the per-IP one (default), so it is the one told.
+    expect(res.headers['ratelimit-policy']).toBe('3;w=60');
+    expect(res.headers['ratelimit']).toMatch(/^limit=3, remaining=2, reset=\d+$/);
+  });
+
   it('when requests are anonymous, then the per-subject limit does not apply to them', async () => {
     for (let i = 0; i < 5; i++) expect((await t.http().get('/api/v1/nothing-here')).status).toBe(404);
   });
