@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** pgbench's built-in TPC-B-like transaction on a scratch database of the same server. */
-export function pgbenchTps(serverUrl: URL, database: string, seconds: number): number {
+export async function pgbenchTps(serverUrl: URL, database: string, seconds: number, beforeRun: () => Promise<void>): Promise<number> {
   const { args, env } = connection(serverUrl);
   execFileSync('pgbench', [...args, '-i', '-q', database], { env, stdio: 'ignore' });
+  // The initialisation's writes are flushed before the timed run, as the API's are before its cases.
+  await beforeRun();
   return run(serverUrl, ['-M', 'prepared', '-c', '8', '-j', '2', '-T', String(seconds), database]);
 }
 
