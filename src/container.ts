@@ -202,6 +202,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const admin = createAdminModule({
     config,
     db,
+    reads,
     cache,
     logger,
     events,

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config';
 import type { Cache } from '../../infra/cache/cache';
-import type { Database } from '../../infra/db/database';
+import type { Database, SqlClient } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import { scryptCost } from '../../infra/crypto/passwords';
 import type { EventBus } from '../../shared/events';
@@ -32,6 +32,8 @@ import { RefundService } from './refunds/refund.service';
 export interface AdminModuleDeps {
   config: Config;
   db: Database;
+  /** Where the operators' read-only views (analytics, the transfer search, the audit log) are read: a replica when one is set. */
+  reads: SqlClient;
   cache: Cache;
   logger: Logger;
   events: EventBus;
@@ -48,6 +50,7 @@ export interface AdminModuleDeps {
 export function createAdminModule({
   config,
   db,
+  reads,
   cache,
   logger,
   events,
@@ -57,7 +60,8 @@ export function createAdminModule({
   cardRefunds,
   webhookDeliveries,
 }: AdminModuleDeps) {
-  const audit = new AuditTrail(db, new SqlAuditRepository(db));
+  // Entries are appended in the caller's transaction on the primary; only the listing reads `reads`.
+  const audit = new AuditTrail(db, new SqlAuditRepository(reads));
   const monitoring = new MonitoringService(
     new SqlMonitoringRepository(db),
     cache,
@@ -79,8 +83,8 @@ export function createAdminModule({
   return {
     monitoring,
     webhookDeliveries,
-    analytics: new AnalyticsService(new SqlAnalyticsRepository(db)),
-    transactions: new TransactionSearchService(new SqlTransactionSearchRepository(db)),
+    analytics: new AnalyticsService(new SqlAnalyticsRepository(reads)),
+    transactions: new TransactionSearchService(new SqlTransactionSearchRepository(reads)),
     audit,
     users: new AdminUserService(new SqlAdminUserRepository(), audit, scryptCost(config.PASSWORD_SCRYPT_COST_LOG2)),
     apiClients: new AdminApiClientService(auth, audit),

@@ -3,7 +3,7 @@ import { PostgresDatabase } from '../../../src/infra/db/postgres';
 import { createLogger } from '../../../src/infra/logger';
 import { createWallet, fund, transfer } from '../../support/ledger';
 import { postgresBinDir, startPrimary, startReplica, type OwnCluster } from '../../support/pg-cluster';
-import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 // Needs PostgreSQL's own binaries to build a primary and a streaming replica of the test's own
 // (never the shared server); the PGlite run has no replica to speak of.
@@ -56,6 +56,16 @@ if (!runs) process.stdout.write('read-replica.test.ts skipped: needs DATABASE_UR
     const before = await t.http().get(`/api/v1/wallets/${from.id}/transactions`).set(alice.auth);
     expect(before.status).toBe(200);
     expect(before.body.data).toHaveLength(1);
+    // The operators' read-only views: the transfer search by wallet, and analytics' count of transfers.
+    const admin = await loginAdmin(t);
+    const adminSearch = () => t.http().get(`/api/v1/admin/transactions?walletId=${from.id}`).set(admin.auth);
+    const transfersCounted = async () => {
+      const summary = await t.http().get('/api/v1/admin/analytics/summary').set(admin.auth);
+      expect(summary.status).toBe(200);
+      return (summary.body.transactions as Array<{ type: string; count: number }>).find((row) => row.type === 'transfer')?.count ?? 0;
+    };
+    expect((await adminSearch()).body.data).toHaveLength(1);
+    const countedBefore = await transfersCounted();
 
     await replica!.psql('SELECT pg_wal_replay_pause()');
     try {
@@ -69,12 +79,17 @@ if (!runs) process.stdout.write('read-replica.test.ts skipped: needs DATABASE_UR
       const lagging = await t.http().get(`/api/v1/wallets/${from.id}/transactions`).set(alice.auth);
       expect(lagging.status).toBe(200);
       expect(lagging.body.data).toHaveLength(1);
+      // So do the operators' search and analytics.
+      expect((await adminSearch()).body.data).toHaveLength(1);
+      expect(await transfersCounted()).toBe(countedBefore);
     } finally {
       await replica!.psql('SELECT pg_wal_replay_resume()');
     }
     await replicaCaughtUp();
     const caughtUp = await t.http().get(`/api/v1/wallets/${from.id}/transactions`).set(alice.auth);
     expect(caughtUp.body.data).toHaveLength(2);
+    expect((await adminSearch()).body.data).toHaveLength(2);
+    expect(await transfersCounted()).toBe(countedBefore + 1);
     const ready = await t.http().get('/ready');
     expect(ready.body).toMatchObject({ status: 'ready', checks: { database: 'ok', readReplica: 'ok' } });
   });
