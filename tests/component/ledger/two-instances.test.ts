@@ -16,35 +16,50 @@ const postgres = () => require('../../../src/infra/db/postgres') as typeof Postg
 const redis = () => require('../../../src/infra/cache/redis-cache') as typeof RedisAdapter;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-onServers('two API instances on one PostgreSQL and one Redis', () => {
-  let first: TestApp;
-  let second: Container;
+interface TwoInstances {
+  first: TestApp;
   /** Alternates between the instances, as a round-robin load balancer would. */
-  let instances: Array<() => ReturnType<typeof request>>;
+  instances: Array<() => ReturnType<typeof request>>;
+  close: () => Promise<void>;
+}
+
+/** Two containers with the same configuration (so the same token keys), each with its own pool and Redis connection. */
+async function startTwoInstances(env: Record<string, string> = {}): Promise<TwoInstances> {
+  const prefix = `ocp-test:${randomBytes(6).toString('hex')}:`;
+  const cache = () => new (redis().RedisCache)(process.env.REDIS_URL!, prefix, { commandTimeoutMs: 10_000 });
+  const first = await startTestApp(env, { cache: cache() });
+  const { rows } = await first.container.db.query<{ schema: string }>('SELECT current_schema() AS schema');
+  const second: Container = await createContainer(first.config, {
+    db: new (postgres().PostgresDatabase)({ connectionString: process.env.DATABASE_URL!, poolMax: 10, schema: rows[0]!.schema }),
+    cache: cache(),
+    logger: createLogger('error'),
+  });
+  return {
+    first,
+    instances: [first.http, () => request(second.app)],
+    close: async () => {
+      await second.services.admin.stop();
+      await second.holdExpiry.stop();
+      await second.webhooks.worker.stop();
+      await second.webhooks.retention.stop();
+      await second.web3.close();
+      await second.cache.close();
+      await second.db.close();
+      await first.close();
+    },
+  };
+}
+
+onServers('two API instances on one PostgreSQL and one Redis', () => {
+  let pair: TwoInstances;
+  let first: TestApp;
+  let instances: TwoInstances['instances'];
 
   beforeAll(async () => {
-    const prefix = `ocp-test:${randomBytes(6).toString('hex')}:`;
-    const cache = () => new (redis().RedisCache)(process.env.REDIS_URL!, prefix, { commandTimeoutMs: 10_000 });
-    first = await startTestApp({}, { cache: cache() });
-    const { rows } = await first.container.db.query<{ schema: string }>('SELECT current_schema() AS schema');
-    // Same configuration (so the same token keys), its own pool and its own Redis connection.
-    second = await createContainer(first.config, {
-      db: new (postgres().PostgresDatabase)({ connectionString: process.env.DATABASE_URL!, poolMax: 10, schema: rows[0]!.schema }),
-      cache: cache(),
-      logger: createLogger('error'),
-    });
-    instances = [first.http, () => request(second.app)];
+    pair = await startTwoInstances();
+    ({ first, instances } = pair);
   });
-  afterAll(async () => {
-    await second.services.admin.stop();
-    await second.holdExpiry.stop();
-    await second.webhooks.worker.stop();
-    await second.webhooks.retention.stop();
-    await second.web3.close();
-    await second.cache.close();
-    await second.db.close();
-    await first.close();
-  });
+  afterAll(() => pair.close());
 
   it('when 80 transfers between four wallets go through both instances at once, then every one posts and no money is made or lost', async () => {
     const user = await registerUser(first);
@@ -132,5 +147,23 @@ onServers('two API instances on one PostgreSQL and one Redis', () => {
       unbalancedTransfers: 0,
       walletsWhoseBalanceDisagreesWithEntries: 0,
     });
+  });
+});
+
+onServers('rate limits across two API instances', () => {
+  let pair: TwoInstances;
+  beforeAll(async () => {
+    pair = await startTwoInstances({ RATE_LIMIT_USER_MAX: '10', RATE_LIMIT_WINDOW_MS: '60000' });
+  });
+  afterAll(() => pair.close());
+
+  it('when a user sends 16 requests at once through both instances with a limit of 10, then exactly 10 are served', async () => {
+    const user = await registerUser(pair.first);
+    const responses = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => pair.instances[i % 2]!().get('/api/v1/wallets').set(user.auth)),
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    // Each instance counting alone would have served all 8 of its own.
+    expect(statuses).toEqual([...Array(10).fill(200), ...Array(6).fill(429)]);
   });
 });
