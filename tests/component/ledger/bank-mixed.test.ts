@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { SqlLedgerVerifier } from '../../../src/modules/ledger/adapters/sql-ledger-verifier';
 import { createWallet, fund, transfer, type TestUser } from '../../support/ledger';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { startTwoInstances } from '../../support/two-instances';
 
 /**
  * A bank-style run with every way money moves between user wallets at once: transfers, holds
  * (created, captured in part or whole, voided, racing each other) and multi-leg transactions.
  * Whatever wins each race, no request fails with a 5xx, money is neither created nor lost, no
  * wallet holds more than it has, and the ledger verifier (npm run verify-ledger) finds nothing.
- * PGlite runs one transaction at a time, so the races are real only in the PostgreSQL pass.
+ * PGlite runs one transaction at a time, so the races are real only in the PostgreSQL pass; with
+ * PostgreSQL and Redis, the requests alternate between two API instances, as behind a load balancer.
  */
 const USERS = 5;
 const WAVES = 6;
@@ -22,10 +24,17 @@ interface Account {
 
 describe('a bank-style run mixing transfers, holds and multi-leg transactions', () => {
   let t: TestApp;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    t = await startTestApp();
+    if (process.env.DATABASE_URL && process.env.REDIS_URL) {
+      const pair = await startTwoInstances();
+      ({ balanced: t, close } = pair);
+    } else {
+      t = await startTestApp();
+      close = t.close;
+    }
   });
-  afterAll(() => t.close());
+  afterAll(() => close());
 
   let seed = 20261206;
   const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);

@@ -1,54 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import request from 'supertest';
-import { createContainer, type Container } from '../../../src/container';
-import { createLogger } from '../../../src/infra/logger';
-import type * as PostgresAdapter from '../../../src/infra/db/postgres';
-import type * as RedisAdapter from '../../../src/infra/cache/redis-cache';
+import { randomUUID } from 'node:crypto';
 import { registerAgent } from '../../support/agents';
 import { balanceOf, createWallet, fund, ledgerInvariants } from '../../support/ledger';
-import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { registerUser, type TestApp } from '../../support/test-app';
+import { startTwoInstances, type TwoInstances } from '../../support/two-instances';
 
 // Two OCP instances need a database and a cache both can reach: PostgreSQL and Redis only.
 const onServers = process.env.DATABASE_URL && process.env.REDIS_URL ? describe : describe.skip;
-
-/* eslint-disable @typescript-eslint/no-require-imports -- pg and ioredis load only on the PostgreSQL + Redis pass, as in test-app.ts */
-const postgres = () => require('../../../src/infra/db/postgres') as typeof PostgresAdapter;
-const redis = () => require('../../../src/infra/cache/redis-cache') as typeof RedisAdapter;
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-interface TwoInstances {
-  first: TestApp;
-  /** Alternates between the instances, as a round-robin load balancer would. */
-  instances: Array<() => ReturnType<typeof request>>;
-  close: () => Promise<void>;
-}
-
-/** Two containers with the same configuration (so the same token keys), each with its own pool and Redis connection. */
-async function startTwoInstances(env: Record<string, string> = {}): Promise<TwoInstances> {
-  const prefix = `ocp-test:${randomBytes(6).toString('hex')}:`;
-  const cache = () => new (redis().RedisCache)(process.env.REDIS_URL!, prefix, { commandTimeoutMs: 10_000 });
-  const first = await startTestApp(env, { cache: cache() });
-  const { rows } = await first.container.db.query<{ schema: string }>('SELECT current_schema() AS schema');
-  const second: Container = await createContainer(first.config, {
-    db: new (postgres().PostgresDatabase)({ connectionString: process.env.DATABASE_URL!, poolMax: 10, schema: rows[0]!.schema }),
-    cache: cache(),
-    logger: createLogger('error'),
-  });
-  return {
-    first,
-    instances: [first.http, () => request(second.app)],
-    close: async () => {
-      await second.services.admin.stop();
-      await second.holdExpiry.stop();
-      await second.webhooks.worker.stop();
-      await second.webhooks.retention.stop();
-      await second.web3.close();
-      await second.cache.close();
-      await second.db.close();
-      await first.close();
-    },
-  };
-}
 
 onServers('two API instances on one PostgreSQL and one Redis', () => {
   let pair: TwoInstances;
