@@ -234,7 +234,16 @@ async function main(): Promise<void> {
       `| pgbench tpcb-like (-M prepared -c 8 -j 2 -T 15) | 8 | ${Math.round(tps)} | | | | |`,
       '',
       target(`best transfers/s ÷ pgbench tps = ${best} ÷ ${Math.round(tps)}`, best / tps, '≥', 1.0),
-      ...(uniformAt32 ? [target(`hot source wallet ÷ random pairs at 32 = ${hot.perSecond} ÷ ${uniformAt32.perSecond}`, hot.perSecond / uniformAt32.perSecond, '≥', 0.9)] : []),
+      ...(uniformAt32
+        ? [
+            target(
+              `hot source wallet ÷ random pairs at 32 = ${hot.perSecond} ÷ ${uniformAt32.perSecond}`,
+              hot.perSecond / uniformAt32.perSecond,
+              '≥',
+              0.9,
+            ),
+          ]
+        : []),
       target(`best balance reads/s ÷ bare Express = ${bestRead} ÷ ${bareRow.perSecond}`, bestRead / bareRow.perSecond, '≥', 0.6),
       ...extraLines,
       ...(transferCpu && readCpu

@@ -25,7 +25,8 @@ describe('wallet reads asked at the same time', () => {
     await migrate(opened.db);
     await opened.db.query(`INSERT INTO users (id, email, role, password_hash) VALUES ('usr_grouped', 'grouped@example.com', 'user', 'x')`);
     const writer = new SqlWalletRepository(opened.db);
-    for (const id of ids) await writer.insert({ id, userId: 'usr_grouped', currency: 'USD', label: null, metadata: {}, lowBalanceThreshold: null });
+    for (const id of ids)
+      await writer.insert({ id, userId: 'usr_grouped', currency: 'USD', label: null, metadata: {}, lowBalanceThreshold: null });
   });
   afterAll(() => opened.drop());
 
