@@ -323,8 +323,16 @@ function idempotencyKey(req: Request): string {
   return req.get('idempotency-key') as string;
 }
 
+/** Asked twice per idempotent request (the replay lookup, then the claim): hashed once. */
+const requestHashes = new WeakMap<Request, string>();
+
 function requestHash(req: Request): string {
-  return idempotencyRequestHash(req.method, `${req.baseUrl}${req.path}`, req.body);
+  let hash = requestHashes.get(req);
+  if (hash === undefined) {
+    hash = idempotencyRequestHash(req.method, `${req.baseUrl}${req.path}`, req.body);
+    requestHashes.set(req, hash);
+  }
+  return hash;
 }
 
 /**
