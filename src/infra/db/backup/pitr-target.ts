@@ -17,11 +17,12 @@ export function parseRecoveryTime(text: string): RecoveryTime {
   if (!m) {
     throw new BackupError(`--to "${text}" is not an ISO 8601 time with a zone (for example 2026-11-28T14:03:00Z or 2026-11-28T15:03:00+01:00)`);
   }
-  const [year, month, day, hour, minute, second = '0'] = m.slice(1, 7).map(Number) as number[];
+  const [year, month, day, hour, minute] = m.slice(1, 6).map(Number) as number[];
+  const second = Number(m[6] ?? '0');
   const fraction = (m[7] ?? '').padEnd(6, '0');
   const zone = m[8]!.toUpperCase();
   const offsetMinutes = zone === 'Z' ? 0 : zoneMinutes(zone, text);
-  const local = Date.UTC(year!, month! - 1, day!, hour!, minute!, Number(second), Number(fraction.slice(0, 3)));
+  const local = Date.UTC(year!, month! - 1, day!, hour!, minute!, second, Number(fraction.slice(0, 3)));
   const check = new Date(local);
   const real =
     check.getUTCFullYear() === year &&
@@ -29,7 +30,7 @@ export function parseRecoveryTime(text: string): RecoveryTime {
     check.getUTCDate() === day &&
     check.getUTCHours() === hour &&
     check.getUTCMinutes() === minute &&
-    check.getUTCSeconds() === Number(second);
+    check.getUTCSeconds() === second;
   if (!real || year! < 1970) throw new BackupError(`--to "${text}" is not a real time`);
   const at = new Date(local - offsetMinutes * 60_000);
   const utc = at.toISOString(); // 2026-11-28T14:03:00.123Z
