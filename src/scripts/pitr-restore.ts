@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BackupError } from '../infra/db/backup/backup-engine';
-import { planPitrRestore, preparePitrDataDir, startRecoveredServer } from '../infra/db/backup/pitr-restore';
+import { checkServerBinaries, planPitrRestore, preparePitrDataDir, startRecoveredServer } from '../infra/db/backup/pitr-restore';
 import type { PgTools } from '../infra/db/backup/pitr-tools';
 import type { Logger } from '../infra/logger';
 import type { Command } from './run-command';
@@ -58,6 +58,7 @@ export function pitrRestoreCommand(argv: string[]): Command {
         target: plan.target?.sql ?? 'latest (end of the archived WAL)',
         targetDir: plan.targetDir,
       });
+      if (args.start) await checkServerBinaries(plan, tools);
       await preparePitrDataDir(plan, tools);
       const startCommand = `pg_ctl -D ${plan.targetDir} -l ${plan.targetDir}/server.log start`;
       if (!args.start || port === undefined) {

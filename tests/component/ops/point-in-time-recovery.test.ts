@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/config';
 import { PostgresDatabase } from '../../../src/infra/db/postgres';
@@ -147,6 +147,23 @@ type Balances = Record<string, string>;
       expect(logs.entries).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringMatching(reason) }));
       expect(existsSync(target)).toBe(false);
     }
+  });
+
+  it('when the base backup is of another major version than the binaries, then restore --start refuses before writing', async () => {
+    const other = join(scratch, 'other-version');
+    const [name] = readdirSync(backups);
+    cpSync(join(backups, name!), join(other, name!), { recursive: true });
+    const manifest = join(other, name!, 'ocp-base-backup.json');
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { serverVersionNum: number };
+    const major = Math.floor(parsed.serverVersionNum / 10_000);
+    writeFileSync(manifest, JSON.stringify({ ...parsed, serverVersionNum: (major + 1) * 10_000 + 4 }));
+    const target = join(scratch, 'never-either');
+    const logs = new CapturedLogs();
+    const args = ['--to', noted, '--base-backups', other, '--wal-archive', archive, '--target-dir', target, '--os-user', 'postgres'];
+    const code = await pitrRestoreCommand([...args, '--start', '--port', '1'])(loadConfig({ POSTGRES_BIN_DIR: bin }), createLogger('info', [logs]));
+    expect(code).toBe(1);
+    expect(logs.text()).toContain(`is of PostgreSQL ${major + 1}; the binaries here are ${major}`);
+    expect(existsSync(target)).toBe(false);
   });
 
   it('when the target directory is not empty, then restore refuses and leaves it as it was', async () => {

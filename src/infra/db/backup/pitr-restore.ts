@@ -93,6 +93,21 @@ export async function preparePitrDataDir(plan: PitrPlan, tools: PgTools = {}, at
   await runProgram('chmod', ['0700', dir], 'chmod');
 }
 
+/**
+ * Refuses binaries of another major version than the backup's source (a 16 data directory does
+ * not start on 15, and the reverse needs pg_upgrade): checked before anything is written.
+ */
+export async function checkServerBinaries(plan: PitrPlan, tools: PgTools = {}): Promise<void> {
+  const version = await runPgTool(tools, 'postgres', ['-V']);
+  const major = Number(/\(PostgreSQL\)\s+(\d+)/.exec(version)?.[1]);
+  const wanted = Math.floor(plan.backup.serverVersionNum / 10_000);
+  if (major !== wanted) {
+    throw new BackupError(
+      `base backup ${plan.backup.name} is of PostgreSQL ${wanted}; the binaries here are ${Number.isNaN(major) ? 'unknown' : major}: set POSTGRES_BIN_DIR to PostgreSQL ${wanted}'s bin folder`,
+    );
+  }
+}
+
 export interface RecoveryOutcome {
   port: number;
   /** The server log lines about where replay stopped ("recovery stopping before commit of ..."). */
