@@ -42,7 +42,10 @@ export function pitrRestoreCommand(argv: string[]): Command {
     }
     const tools: PgTools = { binDir: config.POSTGRES_BIN_DIR, osUser: args['os-user'] };
     if (process.getuid?.() === 0 && !tools.osUser) {
-      return refuse(logger, 'running as root: PostgreSQL refuses to run as root, so pass --os-user postgres (the OS user to own the data directory)');
+      return refuse(
+        logger,
+        'running as root: PostgreSQL refuses to run as root, so pass --os-user postgres (the OS user to own the data directory)',
+      );
     }
     try {
       const plan = planPitrRestore({

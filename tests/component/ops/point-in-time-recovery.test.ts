@@ -76,7 +76,9 @@ type Balances = Record<string, string>;
     const { rows } = await db.query<{ wal: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS wal');
     const wal = rows[0]!.wal;
     for (let i = 0; i < 300; i++) {
-      const stat = await db.query<{ done: boolean }>('SELECT coalesce(last_archived_wal >= $1, false) AS done FROM pg_stat_archiver', [wal]);
+      const stat = await db.query<{ done: boolean }>('SELECT coalesce(last_archived_wal >= $1, false) AS done FROM pg_stat_archiver', [
+        wal,
+      ]);
       if (stat.rows[0]!.done) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -105,7 +107,11 @@ type Balances = Record<string, string>;
     await transfers(alice, a.id, b.id, [100, 200]);
     beforeBackup = await databaseNow();
 
-    const base = await runScript('basebackup.ts', [], { DATABASE_URL: primary.url('ocp_test'), BASE_BACKUP_DIR: backups, POSTGRES_BIN_DIR: bin });
+    const base = await runScript('basebackup.ts', [], {
+      DATABASE_URL: primary.url('ocp_test'),
+      BASE_BACKUP_DIR: backups,
+      POSTGRES_BIN_DIR: bin,
+    });
     expect(base.code).toBe(0);
     const written = base.lines.find((l) => l.message === 'base backup written');
     expect(written?.files).toEqual(['base.tar.gz', 'pg_wal.tar.gz']);
@@ -160,7 +166,10 @@ type Balances = Record<string, string>;
     const target = join(scratch, 'never-either');
     const logs = new CapturedLogs();
     const args = ['--to', noted, '--base-backups', other, '--wal-archive', archive, '--target-dir', target, '--os-user', 'postgres'];
-    const code = await pitrRestoreCommand([...args, '--start', '--port', '1'])(loadConfig({ POSTGRES_BIN_DIR: bin }), createLogger('info', [logs]));
+    const code = await pitrRestoreCommand([...args, '--start', '--port', '1'])(
+      loadConfig({ POSTGRES_BIN_DIR: bin }),
+      createLogger('info', [logs]),
+    );
     expect(code).toBe(1);
     expect(logs.text()).toContain(`is of PostgreSQL ${major + 1}; the binaries here are ${major}`);
     expect(existsSync(target)).toBe(false);
@@ -197,6 +206,15 @@ type Balances = Record<string, string>;
     } finally {
       await restored.close();
     }
+  });
+
+  it('when the time is after the end of the archived WAL, then the recovery stops short and restore exits 1 with the server log', async () => {
+    const afterArchive = await databaseNow();
+    const target = join(scratch, 'past-the-archive');
+    restoredDirs.push(target);
+    const run = await restore(afterArchive, target, ['--start', '--port', String(await freePort())]);
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/recovery ended before configured recovery target was reached/);
   });
 
   it('when restored to "latest", then the copy holds the balances of the end of the archive', async () => {

@@ -63,7 +63,9 @@ export async function takeBaseBackup(databaseUrl: string, dir: string, tools: Pg
       { env: { PGPASSWORD: password, PGCONNECT_TIMEOUT: '10' }, secret: password },
     );
     const finishedAt = await databaseClock(db, 'ceil');
-    const files = readdirSync(partial).filter((f) => f.endsWith('.tar.gz')).sort();
+    const files = readdirSync(partial)
+      .filter((f) => f.endsWith('.tar.gz'))
+      .sort();
     const manifest: ManifestFile = {
       format: 1,
       startedAt: startedAt.toISOString(),
@@ -132,8 +134,6 @@ async function describeServer(db: PostgresDatabase): Promise<{ serverVersionNum:
 
 /** The server's clock, not this machine's: recovery targets are compared with commit times it wrote. */
 async function databaseClock(db: PostgresDatabase, round: 'floor' | 'ceil'): Promise<Date> {
-  const { rows } = await db.query<{ ms: string }>(
-    `SELECT ${round}(extract(epoch FROM clock_timestamp()) * 1000)::text AS ms`,
-  );
+  const { rows } = await db.query<{ ms: string }>(`SELECT ${round}(extract(epoch FROM clock_timestamp()) * 1000)::text AS ms`);
   return new Date(Number(rows[0]!.ms));
 }

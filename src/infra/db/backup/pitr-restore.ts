@@ -51,7 +51,9 @@ export function planPitrRestore(request: PitrRequest, now = new Date()): PitrPla
   const backup = pickBaseBackup(listBaseBackups(baseBackupsDir), target, baseBackupsDir, now);
   const extra = backup.files.filter((f) => f !== 'base.tar.gz' && f !== 'pg_wal.tar.gz');
   if (!backup.files.includes('base.tar.gz') || extra.length > 0) {
-    throw new BackupError(`base backup ${backup.path} holds ${backup.files.join(', ')}: only base.tar.gz and pg_wal.tar.gz (no tablespaces) are restored`);
+    throw new BackupError(
+      `base backup ${backup.path} holds ${backup.files.join(', ')}: only base.tar.gz and pg_wal.tar.gz (no tablespaces) are restored`,
+    );
   }
   return { backup, ...(target ? { target } : {}), targetDir, restoreCommand };
 }
@@ -122,7 +124,12 @@ const POLL_MS = 200;
  * ends before the target, PostgreSQL stops with "recovery ended before configured recovery
  * target was reached": that is a BackupError carrying the log's last lines.
  */
-export async function startRecoveredServer(plan: PitrPlan, port: number, tools: PgTools = {}, timeoutMs = 60 * 60 * 1000): Promise<RecoveryOutcome> {
+export async function startRecoveredServer(
+  plan: PitrPlan,
+  port: number,
+  tools: PgTools = {},
+  timeoutMs = 60 * 60 * 1000,
+): Promise<RecoveryOutcome> {
   const dir = plan.targetDir;
   const log = join(dir, 'recovery.log');
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir}`;
@@ -141,7 +148,8 @@ export async function startRecoveredServer(plan: PitrPlan, port: number, tools: 
       () => false,
     );
     if (!running) throw new BackupError(`recovery failed; the server stopped:\n${logTail(log)}`);
-    if (Date.now() > deadline) throw new BackupError(`recovery did not finish within ${waitSeconds} s; the server is still replaying:\n${logTail(log)}`);
+    if (Date.now() > deadline)
+      throw new BackupError(`recovery did not finish within ${waitSeconds} s; the server is still replaying:\n${logTail(log)}`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const summary = readLog(log)

@@ -15,7 +15,9 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d
 export function parseRecoveryTime(text: string): RecoveryTime {
   const m = ISO_TIME.exec(text.trim());
   if (!m) {
-    throw new BackupError(`--to "${text}" is not an ISO 8601 time with a zone (for example 2026-11-28T14:03:00Z or 2026-11-28T15:03:00+01:00)`);
+    throw new BackupError(
+      `--to "${text}" is not an ISO 8601 time with a zone (for example 2026-11-28T14:03:00Z or 2026-11-28T15:03:00+01:00)`,
+    );
   }
   const [year, month, day, hour, minute] = m.slice(1, 6).map(Number) as number[];
   const second = Number(m[6] ?? '0');

@@ -28,8 +28,7 @@ export interface ToolRun {
 /** Runs one PostgreSQL program; a failure is a BackupError naming the tool and its stderr. */
 export function runPgTool(tools: PgTools, tool: string, args: string[], run: ToolRun = {}): Promise<string> {
   const program = tools.binDir ? join(tools.binDir, tool) : tool;
-  const [command, argv] =
-    run.asOwner && tools.osUser ? ['runuser', ['-u', tools.osUser, '--', program, ...args]] : [program, args];
+  const [command, argv] = run.asOwner && tools.osUser ? ['runuser', ['-u', tools.osUser, '--', program, ...args]] : [program, args];
   return runProgram(command, argv, tool, run);
 }
 
