@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BackupError } from '../infra/db/backup/backup-engine';
-import { checkServerBinaries, planPitrRestore, preparePitrDataDir, startRecoveredServer } from '../infra/db/backup/pitr-restore';
+import { restorePointInTime, type PitrPlan } from '../infra/db/backup/pitr-restore';
 import type { PgTools } from '../infra/db/backup/pitr-tools';
 import type { Logger } from '../infra/logger';
 import type { Command } from './run-command';
@@ -48,31 +48,31 @@ export function pitrRestoreCommand(argv: string[]): Command {
       );
     }
     try {
-      const plan = planPitrRestore({
+      const request = {
         to: args.to,
         targetDir: args['target-dir'],
         baseBackupsDir: args['base-backups'] ?? config.BASE_BACKUP_DIR,
         walArchiveDir: args['wal-archive'] ?? config.WAL_ARCHIVE_DIR,
         restoreCommand: args['restore-command'],
-      });
-      logger.info('restoring base backup', {
-        backup: plan.backup.path,
-        restorableFrom: plan.backup.finishedAt.toISOString(),
-        target: plan.target?.sql ?? 'latest (end of the archived WAL)',
-        targetDir: plan.targetDir,
-      });
-      if (args.start) await checkServerBinaries(plan, tools);
-      await preparePitrDataDir(plan, tools);
+      };
+      const onPlan = (plan: PitrPlan) =>
+        logger.info('restoring base backup', {
+          backup: plan.backup.path,
+          restorableFrom: plan.backup.finishedAt.toISOString(),
+          target: plan.target?.sql ?? 'latest (end of the archived WAL)',
+          targetDir: plan.targetDir,
+        });
+      const start = args.start && port !== undefined ? { port } : undefined;
+      const { plan, outcome } = await restorePointInTime(request, { tools, onPlan, ...(start ? { start } : {}) });
       const startCommand = `pg_ctl -D ${plan.targetDir} -l ${plan.targetDir}/server.log start`;
-      if (!args.start || port === undefined) {
+      if (!outcome) {
         logger.info('data directory ready: the first start replays WAL to the target and promotes', { start: startCommand });
         return 0;
       }
-      const outcome = await startRecoveredServer(plan, port, tools);
       logger.info('recovered and promoted', {
-        port,
+        port: outcome.port,
         replay: outcome.summary,
-        check: `DATABASE_URL=postgres://<user>@127.0.0.1:${port}/<database> npm run verify-ledger`,
+        check: `DATABASE_URL=postgres://<user>@127.0.0.1:${outcome.port}/<database> npm run verify-ledger`,
         stop: `pg_ctl -D ${plan.targetDir} stop`,
         start: startCommand,
       });

@@ -165,3 +165,27 @@ function readLog(path: string): string {
 function logTail(path: string): string {
   return readLog(path).split('\n').filter(Boolean).slice(-8).join('\n');
 }
+
+export interface PitrRun {
+  tools?: PgTools;
+  /** Also start a server on 127.0.0.1:port and wait until it reached the target and was promoted. */
+  start?: { port: number; timeoutMs?: number };
+  /** Told the plan once it is checked, before anything is written (for a log line). */
+  onPlan?: (plan: PitrPlan) => void;
+}
+
+/**
+ * The whole restore-to-a-time, as `npm run restore -- --to` runs it and as a recovery drill can:
+ * plan (refusing bad input with nothing written), check the binaries when starting, unpack and
+ * configure the new data directory, and optionally start it. `to: 'latest'` restores the newest
+ * base backup and replays every archived segment.
+ */
+export async function restorePointInTime(request: PitrRequest, run: PitrRun = {}): Promise<{ plan: PitrPlan; outcome?: RecoveryOutcome }> {
+  const plan = planPitrRestore(request);
+  const tools = run.tools ?? {};
+  if (run.start) await checkServerBinaries(plan, tools);
+  run.onPlan?.(plan);
+  await preparePitrDataDir(plan, tools);
+  if (!run.start) return { plan };
+  return { plan, outcome: await startRecoveredServer(plan, run.start.port, tools, run.start.timeoutMs) };
+}
