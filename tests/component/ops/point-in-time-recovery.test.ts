@@ -1,8 +1,10 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/config';
 import { PostgresDatabase } from '../../../src/infra/db/postgres';
 import { createLogger } from '../../../src/infra/logger';
+import { baseBackupCommand } from '../../../src/scripts/basebackup';
 import { pitrRestoreCommand } from '../../../src/scripts/pitr-restore';
 import { createWallet, fund, transfer, type TestUser } from '../../support/ledger';
 import { freePort, ownedTempDir, postgresBinDir, startPrimary, stopDataDir, type OwnCluster } from '../../support/pg-cluster';
@@ -228,6 +230,31 @@ type Balances = Record<string, string>;
       expect(await balances(restored)).toEqual(atEnd);
     } finally {
       await restored.close();
+    }
+  });
+});
+
+describe('npm run basebackup refusals (no server needed)', () => {
+  it('when there is no DATABASE_URL, then it exits 1 saying PGlite has no WAL to archive', async () => {
+    const logs = new CapturedLogs();
+    const code = await baseBackupCommand(loadConfig({}), createLogger('info', [logs]));
+    expect(code).toBe(1);
+    expect(logs.text()).toMatch(/needs DATABASE_URL/);
+  });
+
+  it('when the server cannot be reached, then it exits 1, leaves no folder and never prints the password', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocp-base-backups-failed-'));
+    try {
+      const run = await runScript('basebackup.ts', [], {
+        DATABASE_URL: 'postgres://postgres:s3cret-Passw0rd@127.0.0.1:1/ocp',
+        BASE_BACKUP_DIR: dir,
+      });
+      expect(run.code).toBe(1);
+      expect(run.lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'basebackup failed' }));
+      expect(run.output).not.toContain('s3cret-Passw0rd');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
