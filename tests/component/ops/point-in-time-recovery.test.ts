@@ -146,6 +146,7 @@ type Balances = Record<string, string>;
       [new Date(Date.now() + 3_600_000).toISOString(), /in the future/],
       [beforeBackup, /before the first base backup/],
     ];
+    const other = ['--os-user', 'no-such-user-ocp'];
     // In-process (the same command `npm run restore -- --to` runs): five processes would cost seconds.
     for (const [to, reason] of cases) {
       const logs = new CapturedLogs();
@@ -155,6 +156,11 @@ type Balances = Record<string, string>;
       expect(logs.entries).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringMatching(reason) }));
       expect(existsSync(target)).toBe(false);
     }
+    const logs = new CapturedLogs();
+    const args = ['--to', noted, '--base-backups', backups, '--wal-archive', archive, '--target-dir', target, ...other];
+    expect(await pitrRestoreCommand(args)(loadConfig({ POSTGRES_BIN_DIR: bin }), createLogger('info', [logs]))).toBe(1);
+    expect(logs.text()).toMatch(/--os-user no-such-user-ocp failed/);
+    expect(existsSync(target)).toBe(false);
   });
 
   it('when the base backup is of another major version than the binaries, then restore --start refuses before writing', async () => {

@@ -1,5 +1,6 @@
 import { BackupError } from '../../../src/infra/db/backup/backup-engine';
 import type { BaseBackup } from '../../../src/infra/db/backup/pitr-base-backup';
+import { planPitrRestore } from '../../../src/infra/db/backup/pitr-restore';
 import { parseRecoveryTime, pickBaseBackup } from '../../../src/infra/db/backup/pitr-target';
 
 function backup(name: string, finishedAt: string): BaseBackup {
@@ -58,5 +59,18 @@ describe('pickBaseBackup', () => {
     expect(() => pickBaseBackup(backups, parseRecoveryTime('2026-11-26T03:00:04Z'), '/b', now)).toThrow(/before the first base backup/);
     expect(() => pickBaseBackup(backups, parseRecoveryTime('2026-11-28T12:00:01Z'), '/b', now)).toThrow(/in the future/);
     expect(() => pickBaseBackup([], undefined, '/b', now)).toThrow(/no base backup in \/b/);
+  });
+});
+
+describe('planPitrRestore', () => {
+  it('when the restore command has a line break, then it is refused before anything is read or written', () => {
+    const request = {
+      to: 'latest',
+      baseBackupsDir: '/nonexistent-base-backups',
+      restoreCommand: "cp /wal/%f %p'\narchive_command = 'rm -rf /",
+      targetDir: '/nonexistent-target/data',
+    };
+    expect(() => planPitrRestore(request)).toThrow(/one line, without control characters/);
+    expect(() => planPitrRestore({ ...request, restoreCommand: 'cp /wal/%f' })).toThrow(/%f .* and %p/);
   });
 });

@@ -44,6 +44,9 @@ export function planPitrRestore(request: PitrRequest, now = new Date()): PitrPla
   }
   if (!SAFE_PATH.test(targetDir)) throw new BackupError(`--target-dir ${targetDir}: use a path of letters, digits and ./_-`);
   const restoreCommand = request.restoreCommand ?? defaultRestoreCommand(request.walArchiveDir);
+  // A line break would end the setting and start another one in postgresql.auto.conf.
+  if (/[\u0000-\u001f\u007f]/.test(restoreCommand))
+    throw new BackupError('the restore command must be one line, without control characters');
   if (!restoreCommand.includes('%f') || !restoreCommand.includes('%p')) {
     throw new BackupError('the restore command must contain %f (the WAL file name) and %p (where to copy it)');
   }
@@ -183,6 +186,7 @@ export interface PitrRun {
 export async function restorePointInTime(request: PitrRequest, run: PitrRun = {}): Promise<{ plan: PitrPlan; outcome?: RecoveryOutcome }> {
   const plan = planPitrRestore(request);
   const tools = run.tools ?? {};
+  if (tools.osUser) await runProgram('id', ['-u', tools.osUser], `--os-user ${tools.osUser}`);
   if (run.start) await checkServerBinaries(plan, tools);
   run.onPlan?.(plan);
   await preparePitrDataDir(plan, tools);
