@@ -45,7 +45,7 @@ export function planPitrRestore(request: PitrRequest, now = new Date()): PitrPla
   if (!SAFE_PATH.test(targetDir)) throw new BackupError(`--target-dir ${targetDir}: use a path of letters, digits and ./_-`);
   const restoreCommand = request.restoreCommand ?? defaultRestoreCommand(request.walArchiveDir);
   // A line break would end the setting and start another one in postgresql.auto.conf.
-  if (/[\u0000-\u001f\u007f]/.test(restoreCommand))
+  if ([...restoreCommand].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
     throw new BackupError('the restore command must be one line, without control characters');
   if (!restoreCommand.includes('%f') || !restoreCommand.includes('%p')) {
     throw new BackupError('the restore command must contain %f (the WAL file name) and %p (where to copy it)');
