@@ -229,6 +229,11 @@ const envSchema = z.object({
   MONITOR_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   BACKUP_DIR: z.string().min(1).default('./backups'),
   BACKUP_RETENTION_COUNT: positiveInt.max(1000).default(14),
+  // Point-in-time recovery (PostgreSQL): where `npm run basebackup` writes, where the server's
+  // archive_command puts WAL, and the server binaries (pg_basebackup, pg_ctl...) when not on PATH.
+  BASE_BACKUP_DIR: z.string().min(1).default('./base-backups'),
+  WAL_ARCHIVE_DIR: z.string().min(1).optional(),
+  POSTGRES_BIN_DIR: z.string().min(1).optional(),
 });
 
 /** Defaults that depend on another setting. */

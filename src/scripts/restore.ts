@@ -4,6 +4,7 @@ import { openBackupEngine } from '../infra/db/backup/open-backup-engine';
 import { openDatabase } from '../infra/db/open-database';
 import type { Logger } from '../infra/logger';
 import type { Config } from '../config/config';
+import { pitrRestoreCommand } from './pitr-restore';
 import { reportLedger } from './verify-ledger';
 import { runCommand, type Command } from './run-command';
 
@@ -49,7 +50,10 @@ async function verify(config: Config, logger: Logger): Promise<number> {
 }
 
 if (require.main === module) {
-  void runCommand('restore', restoreCommand(process.argv[2])).then((code) => {
+  // `--to <time>` is a point-in-time recovery from base backups and archived WAL (pitr-restore.ts).
+  const args = process.argv.slice(2);
+  const pitr = args.some((a) => a === '--to' || a.startsWith('--to='));
+  void runCommand('restore', pitr ? pitrRestoreCommand(args) : restoreCommand(args[0])).then((code) => {
     process.exitCode = code;
   });
 }

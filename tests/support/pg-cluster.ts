@@ -48,7 +48,8 @@ async function asPostgres(command: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-function ownedTempDir(prefix: string): string {
+/** An empty temp dir owned by the postgres user (a data directory or a WAL archive of a test's own). */
+export function ownedTempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   if (process.getuid?.() === 0) {
     const { uid, gid } = postgresIds();
@@ -81,11 +82,20 @@ async function startCluster(bin: string, dir: string, settings: string[]): Promi
   };
 }
 
-/** A fresh primary that streams WAL (wal_level replica), with trust auth for local users and replication. */
-export async function startPrimary(bin: string): Promise<OwnCluster> {
+/**
+ * A fresh primary that streams WAL (wal_level replica), with trust auth for local users and
+ * replication; settings are more `-c name=value` options (archive_mode, archive_command...).
+ */
+export async function startPrimary(bin: string, settings: string[] = []): Promise<OwnCluster> {
   const dir = ownedTempDir('ocp-pg-primary-');
   await asPostgres(join(bin, 'initdb'), ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  return startCluster(bin, dir, ['-c wal_level=replica', '-c max_wal_senders=4', '-c max_connections=60']);
+  return startCluster(bin, dir, ['-c wal_level=replica', '-c max_wal_senders=4', '-c max_connections=60', ...settings]);
+}
+
+/** Stops whatever server runs on the data directory dir (started by another tool) and deletes dir. */
+export async function stopDataDir(bin: string, dir: string): Promise<void> {
+  await asPostgres(join(bin, 'pg_ctl'), ['-D', dir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** A streaming replica of the primary: pg_basebackup -R, then a second postgres on its own port. */

@@ -57,8 +57,16 @@ export default tseslint.config(
   {
     // The one reader of process.env, the scripts' entry points and the test harness (which passes the
     // environment on to the app under test and to the scripts it runs); and the examples, which are
-    // other people's programs (a merchant's server), not OCP.
-    files: ['src/config/config.ts', 'tests/**', 'bench/**', 'examples/**', 'src/infra/db/backup/postgres-backup.ts'],
+    // other people's programs (a merchant's server), not OCP. The backup tools hand the environment (PATH)
+    // on to pg_dump / pg_basebackup / pg_ctl with PGPASSWORD added.
+    files: [
+      'src/config/config.ts',
+      'tests/**',
+      'bench/**',
+      'examples/**',
+      'src/infra/db/backup/postgres-backup.ts',
+      'src/infra/db/backup/pitr-tools.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
