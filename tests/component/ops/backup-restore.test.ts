@@ -6,6 +6,7 @@ import { loadConfig } from '../../../src/config/config';
 import { createContainer } from '../../../src/container';
 import { MemoryCache } from '../../../src/infra/cache/memory-cache';
 import type { Database } from '../../../src/infra/db/database';
+import { compareFigures, readFigures, readManifest } from '../../../src/infra/db/backup/backup-manifest';
 import { openDatabase } from '../../../src/infra/db/open-database';
 import { createLogger } from '../../../src/infra/logger';
 import { createLedgerActivity } from '../../support/activity';
@@ -198,6 +199,15 @@ if (process.env.DATABASE_URL) {
         const restore = await runScript('restore.ts', [String(backup.lines.find((l) => l.message === 'backup written')?.path)], target.env);
         expect(restore.code).toBe(0);
         expect(restore.lines).toContainEqual(expect.objectContaining({ message: 'ledger verified: every invariant holds' }));
+        // The manifest's figures were read in the snapshot pg_dump copied, not a moment before or after it.
+        const backupPath = String(backup.lines.find((l) => l.message === 'backup written')?.path);
+        const manifest = readManifest(`${backupPath}.manifest.json`);
+        const restored = await openDatabase(loadConfig(target.env));
+        try {
+          expect(compareFigures(manifest, await readFigures(restored))).toEqual([]);
+        } finally {
+          await restored.close();
+        }
       } finally {
         await t.close();
         await source.drop();
