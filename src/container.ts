@@ -287,7 +287,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // Off by default; every instance ticks, one claims each slot (backup-scheduler.ts).
   registerRecoveryDrillMetrics(metrics, db, logger);
   const { BACKUP_SCHEDULE, DATABASE_URL } = config;
-  const backupScheduler = BACKUP_SCHEDULE && DATABASE_URL ? createBackupScheduler({ ...config, BACKUP_SCHEDULE, DATABASE_URL }, db, logger) : undefined;
+  const backupScheduler =
+    BACKUP_SCHEDULE && DATABASE_URL ? createBackupScheduler({ ...config, BACKUP_SCHEDULE, DATABASE_URL }, db, logger) : undefined;
   backupScheduler?.start();
 
   return {

@@ -89,7 +89,10 @@ describe('base backups and WAL by age (BASE_BACKUP_DIR/<UTC stamp>/, WAL_ARCHIVE
     mkdirSync(join(bases, name));
     writeFileSync(join(bases, name, 'base.tar.gz'), 'x');
     if (startLsn) {
-      const manifest = { 'PostgreSQL-Backup-Manifest-Version': 1, 'WAL-Ranges': [{ Timeline: 1, 'Start-LSN': startLsn, 'End-LSN': startLsn }] };
+      const manifest = {
+        'PostgreSQL-Backup-Manifest-Version': 1,
+        'WAL-Ranges': [{ Timeline: 1, 'Start-LSN': startLsn, 'End-LSN': startLsn }],
+      };
       writeFileSync(join(bases, name, 'backup_manifest'), JSON.stringify(manifest));
     }
     return name;

@@ -180,7 +180,11 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
     const commandOf = (name: string) => (podOf(cronJob(name)).containers[0].command as string[]).join(' ');
 
     it('when the schedules are read, then a daily full backup, an hourly incremental and a weekly drill run in UTC, never overlapping', () => {
-      expect(cronJobs().map((c) => [c.metadata.name, c.spec.schedule]).sort()).toEqual([
+      expect(
+        cronJobs()
+          .map((c) => [c.metadata.name, c.spec.schedule])
+          .sort(),
+      ).toEqual([
         ['ocp-backup-daily', '0 3 * * *'],
         ['ocp-backup-incremental', '5 * * * *'],
         ['ocp-recovery-drill', '0 5 * * 0'],
@@ -207,7 +211,8 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
         const box = pod.containers[0] as Manifest;
         expect(pod.securityContext.runAsNonRoot).toBe(true);
         expect(box.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
-        for (const side of ['requests', 'limits']) expect(box.resources?.[side]).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+        for (const side of ['requests', 'limits'])
+          expect(box.resources?.[side]).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
         expect(box.image).toBe(`ocp-backup:${version}`);
         expect(box.envFrom).toEqual(container().envFrom);
         const names = (box.env as Manifest[]).map((e) => e.name).filter((n: string) => !RUNTIME_ENV.has(n));
@@ -238,7 +243,13 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
       expect(stage).toMatch(/postgresql-client-16/);
       expect(stage).toMatch(/^USER node$/m);
       // The default target (the last stage) is still the API.
-      expect(dockerfile.trimEnd().split('\n').filter((l) => l.startsWith('FROM ')).at(-1)).toBe('FROM node:20-slim AS runtime');
+      expect(
+        dockerfile
+          .trimEnd()
+          .split('\n')
+          .filter((l) => l.startsWith('FROM '))
+          .at(-1),
+      ).toBe('FROM node:20-slim AS runtime');
     });
   });
 

@@ -3,10 +3,17 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/config';
-import { BackupScheduler, createBackupScheduler, dailySlot, hourlySlot, type ScheduledJob } from '../../../src/infra/db/backup/backup-scheduler';
+import {
+  BackupScheduler,
+  createBackupScheduler,
+  dailySlot,
+  hourlySlot,
+  type ScheduledJob,
+} from '../../../src/infra/db/backup/backup-scheduler';
 import type { Database } from '../../../src/infra/db/database';
 import { migrate } from '../../../src/infra/db/migrate';
 import { openDatabase } from '../../../src/infra/db/open-database';
+import { PostgresDatabase } from '../../../src/infra/db/postgres';
 import { createLogger } from '../../../src/infra/logger';
 import { createScratchDatabase } from '../../support/scratch-database';
 import { CapturedLogs, openTestDatabase, startTestApp } from '../../support/test-app';
@@ -25,7 +32,9 @@ describe('the built-in backup scheduler (BACKUP_SCHEDULE)', () => {
   });
 
   it('when BACKUP_SCHEDULE is malformed or set without PostgreSQL, then the config is refused naming it', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/test', BACKUP_SCHEDULE: 'daily@25:00' })).toThrow(/BACKUP_SCHEDULE: must be daily@HH:MM/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/test', BACKUP_SCHEDULE: 'daily@25:00' })).toThrow(
+      /BACKUP_SCHEDULE: must be daily@HH:MM/,
+    );
     expect(() => loadConfig({ BACKUP_SCHEDULE: 'daily@03:00' })).toThrow(/BACKUP_SCHEDULE: the built-in scheduler needs PostgreSQL/);
     expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/test', BACKUP_SCHEDULE: 'daily@03:00' }).BACKUP_SCHEDULE).toBe('daily@03:00');
   });
@@ -93,8 +102,6 @@ describe('the built-in backup scheduler (BACKUP_SCHEDULE)', () => {
     (onPostgres ? it : it.skip)('when two schedulers use two pools (two servers), then still only one runs a slot', async () => {
       const url = new URL(process.env.DATABASE_URL!);
       const schema = (await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { PostgresDatabase } = require('../../../src/infra/db/postgres') as typeof import('../../../src/infra/db/postgres');
       other = new PostgresDatabase({ connectionString: url.toString(), poolMax: 2, schema });
       now = new Date('2026-12-09T03:00:00Z');
       const before = runs.length;
@@ -107,23 +114,30 @@ describe('the built-in backup scheduler (BACKUP_SCHEDULE)', () => {
   });
 
   const hasPgDump = spawnSync('pg_dump', ['--version']).status === 0;
-  (onPostgres && hasPgDump ? it : it.skip)('when the scheduled full backup is due, then a backup with its manifest lands in BACKUP_DIR', async () => {
-    const scratch = await createScratchDatabase('sched');
-    const backupDir = mkdtempSync(join(tmpdir(), 'ocp-sched-backups-'));
-    const config = loadConfig({ ...scratch.env, BACKUP_DIR: backupDir, BACKUP_SCHEDULE: 'daily@03:00' });
-    const db = await openDatabase(config);
-    try {
-      await migrate(db);
-      const scheduler = createBackupScheduler({ ...config, BACKUP_SCHEDULE: 'daily@03:00', DATABASE_URL: config.DATABASE_URL! }, db, createLogger('error'));
-      expect(await scheduler.tick()).toEqual(['full']);
-      expect(readdirSync(backupDir).map((n) => n.replace(/\d/g, '0'))).toEqual(
-        expect.arrayContaining(['ocp-0000-00-00T00-00-00-000Z.dump', 'ocp-0000-00-00T00-00-00-000Z.dump.manifest.json']),
-      );
-      expect(await scheduler.tick()).toEqual([]);
-    } finally {
-      await db.close();
-      await scratch.drop();
-      rmSync(backupDir, { recursive: true, force: true });
-    }
-  });
+  (onPostgres && hasPgDump ? it : it.skip)(
+    'when the scheduled full backup is due, then a backup with its manifest lands in BACKUP_DIR',
+    async () => {
+      const scratch = await createScratchDatabase('sched');
+      const backupDir = mkdtempSync(join(tmpdir(), 'ocp-sched-backups-'));
+      const config = loadConfig({ ...scratch.env, BACKUP_DIR: backupDir, BACKUP_SCHEDULE: 'daily@03:00' });
+      const db = await openDatabase(config);
+      try {
+        await migrate(db);
+        const scheduler = createBackupScheduler(
+          { ...config, BACKUP_SCHEDULE: 'daily@03:00', DATABASE_URL: config.DATABASE_URL! },
+          db,
+          createLogger('error'),
+        );
+        expect(await scheduler.tick()).toEqual(['full']);
+        expect(readdirSync(backupDir).map((n) => n.replace(/\d/g, '0'))).toEqual(
+          expect.arrayContaining(['ocp-0000-00-00T00-00-00-000Z.dump', 'ocp-0000-00-00T00-00-00-000Z.dump.manifest.json']),
+        );
+        expect(await scheduler.tick()).toEqual([]);
+      } finally {
+        await db.close();
+        await scratch.drop();
+        rmSync(backupDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -9,7 +9,7 @@ import { createContainer } from '../../../src/container';
 import { MemoryCache } from '../../../src/infra/cache/memory-cache';
 import { openDatabase } from '../../../src/infra/db/open-database';
 import { createLogger } from '../../../src/infra/logger';
-import { recoveryDrillCommand } from '../../../src/scripts/recovery-drill';
+import { recoveryDrillCommand, type DrillOptions } from '../../../src/scripts/recovery-drill';
 import { createLedgerActivity } from '../../support/activity';
 import { seedDataDir } from '../../support/pglite-snapshot';
 import { runScript } from '../../support/run-script';
@@ -46,7 +46,7 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
   const settings = (extra: Record<string, string> = {}) => ({ ...source.env, BACKUP_DIR: backupDir, ...extra });
 
   /** The drill in this process, with a hook on its restore, its log lines captured. */
-  async function drillInProcess(afterRestore?: Parameters<typeof recoveryDrillCommand>[0]['afterRestore']) {
+  async function drillInProcess(afterRestore?: DrillOptions['afterRestore']) {
     const logs = new CapturedLogs();
     const code = await recoveryDrillCommand({ afterRestore })(loadConfig(settings({ LOG_LEVEL: 'info' })), createLogger('info', [logs]));
     return { code, lines: logs.entries };
@@ -81,10 +81,13 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
   });
 
   it('when a backup is taken, then its manifest holds the row counts and balances checksum of its snapshot', () => {
-    const manifest = JSON.parse(readFileSync(`${backupFile}.manifest.json`, 'utf8')) as Record<string, never>;
+    const manifest = JSON.parse(readFileSync(`${backupFile}.manifest.json`, 'utf8')) as {
+      tables: Record<string, string>;
+      wallets: Record<string, string>;
+    };
     expect(manifest).toMatchObject({ version: 1, engine: source.engine, wallets: { checksum: expect.stringMatching(/^[0-9a-f]{32}$/) } });
-    expect(Number((manifest.tables as Record<string, string>).transfers)).toBeGreaterThan(0);
-    expect(Number((manifest.wallets as Record<string, string>).count)).toBeGreaterThan(0);
+    expect(Number(manifest.tables.transfers)).toBeGreaterThan(0);
+    expect(Number(manifest.wallets.count)).toBeGreaterThan(0);
   });
 
   it('when the drill runs on a good backup, then it restores, verifies, matches the manifest, reports, and removes its scratch copy', async () => {

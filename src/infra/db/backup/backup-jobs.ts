@@ -16,7 +16,11 @@ export async function takeFullBackup(config: Config, logger: Logger, now = new D
   logger.info('backup written', { engine: engine.engine, path, bytes: statSync(path).size });
   const deleted = pruneBackups(config.BACKUP_DIR, { now, days: config.BACKUP_RETENTION_DAYS, keepMin: config.BACKUP_RETENTION_COUNT });
   if (deleted.length > 0) {
-    logger.info('old backups deleted', { deleted, retentionDays: config.BACKUP_RETENTION_DAYS, keptAtLeast: config.BACKUP_RETENTION_COUNT });
+    logger.info('old backups deleted', {
+      deleted,
+      retentionDays: config.BACKUP_RETENTION_DAYS,
+      keptAtLeast: config.BACKUP_RETENTION_COUNT,
+    });
   }
   pruneWal(config, logger, now);
   return path;

@@ -96,7 +96,9 @@ export function createBackupScheduler(config: Config & { BACKUP_SCHEDULE: string
   // pg_dump's wrapper and pg load only when a schedule is set.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jobs = () => require('./backup-jobs') as typeof BackupJobs;
-  const scheduled: ScheduledJob[] = [{ name: 'full', slotOf: dailySlot(config.BACKUP_SCHEDULE), run: (now) => jobs().takeFullBackup(config, logger, now) }];
+  const scheduled: ScheduledJob[] = [
+    { name: 'full', slotOf: dailySlot(config.BACKUP_SCHEDULE), run: (now) => jobs().takeFullBackup(config, logger, now) },
+  ];
   if (config.WAL_ARCHIVE_DIR) {
     scheduled.push({ name: 'incremental', slotOf: hourlySlot, run: (now) => jobs().takeIncremental(config, logger, now) });
   }
