@@ -46,9 +46,10 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
   const settings = (extra: Record<string, string> = {}) => ({ ...source.env, BACKUP_DIR: backupDir, ...extra });
 
   /** The drill in this process, with a hook on its restore, its log lines captured. */
-  async function drillInProcess(afterRestore?: DrillOptions['afterRestore']) {
+  async function drillInProcess(afterRestore?: DrillOptions['afterRestore'], extra: Record<string, string> = {}) {
     const logs = new CapturedLogs();
-    const code = await recoveryDrillCommand({ afterRestore })(loadConfig(settings({ LOG_LEVEL: 'info' })), createLogger('info', [logs]));
+    const config = loadConfig(settings({ LOG_LEVEL: 'info', ...extra }));
+    const code = await recoveryDrillCommand({ afterRestore })(config, createLogger('info', [logs]));
     return { code, lines: logs.entries };
   }
 
@@ -147,7 +148,7 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
     manifest.tables.transfers = String(Number(manifest.tables.transfers) + 1);
     writeFileSync(path, JSON.stringify(manifest));
     try {
-      const run = await runScript('recovery-drill.ts', [], settings());
+      const run = await drillInProcess();
       expect(run.code).toBe(2);
       const failure = run.lines.find((l) => String(l.message).startsWith('recovery drill FAILED'));
       expect(failure?.problems).toEqual([expect.stringMatching(/^table transfers: \d+ rows in the backup, \d+ restored$/)]);
@@ -171,9 +172,11 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
   it('when BACKUP_DIR holds no backup, then the drill exits 1 saying so', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'ocp-drill-empty-'));
     try {
-      const run = await runScript('recovery-drill.ts', [], settings({ BACKUP_DIR: empty }));
+      const run = await drillInProcess(undefined, { BACKUP_DIR: empty });
       expect(run.code).toBe(1);
-      expect(run.output).toMatch(/recovery drill FAILED: no (dump|tar\.gz) backup in/);
+      expect(run.lines).toContainEqual(
+        expect.objectContaining({ level: 'error', message: expect.stringMatching(/^recovery drill FAILED: no (dump|tar\.gz) backup in/) }),
+      );
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
