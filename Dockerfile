@@ -19,7 +19,28 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# 3. Runtime: non-root, no dev dependencies, no npm between the kernel and Node.
+# 3. The backup jobs' image (k8s/backup-cronjobs.yaml): docker build --target backup -t ocp-backup .
+#    The runtime's files plus PostgreSQL 16's client from the PGDG repository: Debian's is 15, and
+#    pg_dump refuses a server newer than itself. Built only on request: the default target is last.
+FROM node:20-slim AS backup
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
+ && install -d /usr/share/postgresql-common/pgdg \
+ && curl -fsSo /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+ && . /etc/os-release \
+ && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update && apt-get install -y --no-install-recommends postgresql-client-16 \
+ && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    BACKUP_DIR=/app/backups
+WORKDIR /app
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --chown=node:node package.json ./
+COPY --from=build --chown=node:node /app/src ./src
+RUN mkdir -p /app/backups && chown node:node /app/backups
+USER node
+CMD ["node", "--import", "tsx", "src/scripts/backup.ts"]
+
+# 4. Runtime: non-root, no dev dependencies, no npm between the kernel and Node.
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -7,6 +7,8 @@ import type { Database } from './infra/db/database';
 import { migrate } from './infra/db/migrate';
 import { openDatabase } from './infra/db/open-database';
 import { openReadDatabase, type ReadDatabase } from './infra/db/read-replica';
+import { createBackupScheduler } from './infra/db/backup/backup-scheduler';
+import { registerRecoveryDrillMetrics } from './infra/db/backup/drill-record';
 import { describeDatabaseUrl, waitForDatabase } from './infra/db/wait-for-database';
 import { Encryptor } from './infra/crypto/envelope';
 import { createLogger, type Logger } from './infra/logger';
@@ -283,6 +285,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   if (config.PAYOUT_WORKER_INTERVAL_MS > 0) payouts.processing.start(config.PAYOUT_WORKER_INTERVAL_MS);
   web3.start();
   admin.start(config.MONITOR_SWEEP_INTERVAL_MS);
+  // Off by default; every instance ticks, one claims each slot (backup-scheduler.ts).
+  registerRecoveryDrillMetrics(metrics, db, logger);
+  const { BACKUP_SCHEDULE, DATABASE_URL } = config;
+  const backupScheduler =
+    BACKUP_SCHEDULE && DATABASE_URL ? createBackupScheduler({ ...config, BACKUP_SCHEDULE, DATABASE_URL }, db, logger) : undefined;
+  backupScheduler?.start();
 
   return {
     config,
@@ -300,8 +308,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     web3,
     holdExpiry,
     app,
+    backupScheduler,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
+      await backupScheduler?.stop();
       await idempotencyPurge.stop();
       await approvalExpiry.stop();
       await holdExpiry.stop();

@@ -228,12 +228,24 @@ const envSchema = z.object({
   MONITOR_POLICY_REFUSALS_WINDOW_MS: positiveInt.max(7 * 86_400_000).default(3_600_000),
   MONITOR_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   BACKUP_DIR: z.string().min(1).default('./backups'),
-  BACKUP_RETENTION_COUNT: positiveInt.max(1000).default(14),
+  // Backups are kept BACKUP_RETENTION_DAYS by the UTC time in their name; the newest
+  // BACKUP_RETENTION_COUNT are kept whatever their age (docs/runbooks/backups-and-restore-drills.md).
+  BACKUP_RETENTION_DAYS: positiveInt.max(3650).default(30),
+  BACKUP_RETENTION_COUNT: positiveInt.max(1000).default(7),
+  // The built-in scheduler, off unless set: `daily@HH:MM` (UTC) in the API, PostgreSQL only.
+  BACKUP_SCHEDULE: z
+    .string()
+    .regex(/^daily@([01]\d|2[0-3]):[0-5]\d$/, 'must be daily@HH:MM (UTC), e.g. daily@03:00')
+    .optional(),
   // Point-in-time recovery (PostgreSQL): where `npm run basebackup` writes, where the server's
   // archive_command puts WAL, and the server binaries (pg_basebackup, pg_ctl...) when not on PATH.
   BASE_BACKUP_DIR: z.string().min(1).default('./base-backups'),
   WAL_ARCHIVE_DIR: z.string().min(1).optional(),
   POSTGRES_BIN_DIR: z.string().min(1).optional(),
+  DRILL_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
 });
 
 /** Defaults that depend on another setting. */
@@ -271,6 +283,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const exposedWithoutEnv = defined.NODE_ENV === undefined && !isLoopbackHost(config.HOST);
   if (config.NODE_ENV === 'production' || exposedWithoutEnv) assertProductionReady(config, defined);
   assertProvidersConfigured(config);
+  if (config.BACKUP_SCHEDULE && !config.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  BACKUP_SCHEDULE: the built-in scheduler needs PostgreSQL (DATABASE_URL); back up PGlite with cron and the server stopped',
+    );
+  }
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }

@@ -1,22 +1,31 @@
-import { statSync } from 'node:fs';
-import { openBackupEngine } from '../infra/db/backup/open-backup-engine';
-import { pruneBackups, writeBackup } from '../infra/db/backup/backup-files';
+import { takeFullBackup, takeIncremental } from '../infra/db/backup/backup-jobs';
 import { runMain, type Command } from './run-command';
 
 /**
  * `npm run backup`: one consistent backup of DATABASE_URL (pg_dump custom format) or of the
  * embedded PGlite store (its data-folder tarball; stop the server first) into BACKUP_DIR, named by
- * its UTC time; then keeps only the newest BACKUP_RETENTION_COUNT. Prints the file's path.
+ * its UTC time, with its manifest (row counts and balances checksum of the same snapshot, for the
+ * recovery drill); then deletes backups older than BACKUP_RETENTION_DAYS (keeping the newest
+ * BACKUP_RETENTION_COUNT) and, when BASE_BACKUP_DIR is set, base backups and WAL by the same rule.
+ *
+ * `npm run backup -- --incremental` (PostgreSQL, hourly): closes the current WAL segment
+ * (pg_switch_wal) so the archive holds the last hour, and applies the age rule to WAL and base
+ * backups. It writes no dump.
  */
-export const backupCommand: Command = async (config, logger) => {
-  const engine = openBackupEngine(config);
-  const path = await writeBackup(engine, config.BACKUP_DIR);
-  logger.info('backup written', { engine: engine.engine, path, bytes: statSync(path).size });
-  const deleted = pruneBackups(config.BACKUP_DIR, config.BACKUP_RETENTION_COUNT);
-  if (deleted.length > 0) {
-    logger.info('old backups deleted', { deleted, kept: config.BACKUP_RETENTION_COUNT });
-  }
-  return 0;
-};
+export function backupCommand(args: readonly string[] = []): Command {
+  return async (config, logger) => {
+    if (!args.includes('--incremental')) {
+      await takeFullBackup(config, logger);
+      return 0;
+    }
+    const { DATABASE_URL } = config;
+    if (!DATABASE_URL) {
+      logger.error('backup --incremental needs PostgreSQL (DATABASE_URL): PGlite has no WAL archive');
+      return 1;
+    }
+    await takeIncremental({ ...config, DATABASE_URL }, logger);
+    return 0;
+  };
+}
 
-if (require.main === module) runMain('backup', backupCommand);
+if (require.main === module) runMain('backup', backupCommand(process.argv.slice(2)));

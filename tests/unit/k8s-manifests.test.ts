@@ -42,7 +42,19 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
 
   it('when every file is parsed, then each document is a named object of a known kind, with no namespace', () => {
     expect(manifests.map((m) => m.doc.kind).sort()).toEqual(
-      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'PodDisruptionBudget', 'Secret', 'Service'].sort(),
+      [
+        'ConfigMap',
+        'CronJob',
+        'CronJob',
+        'CronJob',
+        'Deployment',
+        'HorizontalPodAutoscaler',
+        'Ingress',
+        'PersistentVolumeClaim',
+        'PodDisruptionBudget',
+        'Secret',
+        'Service',
+      ].sort(),
     );
     for (const { file, doc } of manifests) {
       expect({ file, apiVersion: typeof doc.apiVersion, name: typeof doc.metadata?.name }).toEqual({
@@ -159,6 +171,86 @@ describe('Kubernetes manifests (k8s/*.yaml parsed as YAML)', () => {
     expect(names.filter((n) => !(CONFIG_KEYS as string[]).includes(n))).toEqual([]);
     const sources = container().envFrom.map((s: Manifest) => s.configMapRef?.name ?? s.secretRef?.name);
     expect(sources).toEqual([configMap().metadata.name, one('Secret').metadata.name]);
+  });
+
+  describe('backup CronJobs (k8s/backup-cronjobs.yaml)', () => {
+    const cronJobs = () => manifests.filter((m) => m.doc.kind === 'CronJob').map((m) => m.doc);
+    const cronJob = (name: string) => cronJobs().find((c) => c.metadata.name === name)!;
+    const podOf = (c: Manifest) => c.spec.jobTemplate.spec.template.spec;
+    const commandOf = (name: string) => (podOf(cronJob(name)).containers[0].command as string[]).join(' ');
+
+    it('when the schedules are read, then a daily full backup, an hourly incremental and a weekly drill run in UTC, never overlapping', () => {
+      expect(
+        cronJobs()
+          .map((c) => [c.metadata.name, c.spec.schedule])
+          .sort(),
+      ).toEqual([
+        ['ocp-backup-daily', '0 3 * * *'],
+        ['ocp-backup-incremental', '5 * * * *'],
+        ['ocp-recovery-drill', '0 5 * * 0'],
+      ]);
+      expect(commandOf('ocp-backup-daily')).toBe('node --import tsx src/scripts/backup.ts');
+      expect(commandOf('ocp-backup-incremental')).toBe('node --import tsx src/scripts/backup.ts --incremental');
+      expect(commandOf('ocp-recovery-drill')).toBe('node --import tsx src/scripts/recovery-drill.ts');
+      for (const c of cronJobs()) {
+        expect({ name: c.metadata.name, tz: c.spec.timeZone, policy: c.spec.concurrencyPolicy, restart: podOf(c).restartPolicy }).toEqual({
+          name: c.metadata.name,
+          tz: 'Etc/UTC',
+          policy: 'Forbid',
+          restart: 'Never',
+        });
+      }
+      // The drill alert fires after 8 days without a passed drill: a weekly drill leaves a day's slack.
+      expect(cronJob('ocp-recovery-drill').spec.jobTemplate.spec.backoffLimit).toBe(0);
+    });
+
+    it('when their pods are read, then they run as the API does: non-root, read-only root, limits, pinned image, same ConfigMap and Secret', () => {
+      const version = (JSON.parse(readFileSync(join(K8S, '../package.json'), 'utf8')) as { version: string }).version;
+      for (const c of cronJobs()) {
+        const pod = podOf(c);
+        const box = pod.containers[0] as Manifest;
+        expect(pod.securityContext.runAsNonRoot).toBe(true);
+        expect(box.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+        for (const side of ['requests', 'limits'])
+          expect(box.resources?.[side]).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+        expect(box.image).toBe(`ocp-backup:${version}`);
+        expect(box.envFrom).toEqual(container().envFrom);
+        const names = (box.env as Manifest[]).map((e) => e.name).filter((n: string) => !RUNTIME_ENV.has(n));
+        expect(names.filter((n) => !(CONFIG_KEYS as string[]).includes(n))).toEqual([]);
+        expect((box.env as Manifest[]).every((e) => !/SECRET|PASSWORD|TOKEN|KEY|URL/.test(e.name))).toBe(true);
+        const tmp = (box.volumeMounts as Manifest[]).find((m) => m.mountPath === '/tmp');
+        expect(pod.volumes.find((v: Manifest) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+      }
+    });
+
+    it('when BACKUP_DIR is followed, then the daily backup and the drill mount the same claim there', () => {
+      const claim = one('PersistentVolumeClaim').metadata.name;
+      for (const name of ['ocp-backup-daily', 'ocp-recovery-drill']) {
+        const pod = podOf(cronJob(name));
+        const box = pod.containers[0] as Manifest;
+        const dir = (box.env as Manifest[]).find((e) => e.name === 'BACKUP_DIR')?.value;
+        const mount = (box.volumeMounts as Manifest[]).find((m) => m.mountPath === dir);
+        expect({ name, claim: pod.volumes.find((v: Manifest) => v.name === mount?.name)?.persistentVolumeClaim?.claimName }).toEqual({
+          name,
+          claim,
+        });
+      }
+    });
+
+    it('when the Dockerfile is read, then the backup image they run has PostgreSQL 16 client tools and runs as node', () => {
+      const dockerfile = readFileSync(join(K8S, '../Dockerfile'), 'utf8');
+      const stage = /^FROM node:20-slim AS backup$([\s\S]*?)^FROM /m.exec(dockerfile)?.[1] ?? '';
+      expect(stage).toMatch(/postgresql-client-16/);
+      expect(stage).toMatch(/^USER node$/m);
+      // The default target (the last stage) is still the API.
+      expect(
+        dockerfile
+          .trimEnd()
+          .split('\n')
+          .filter((l) => l.startsWith('FROM '))
+          .at(-1),
+      ).toBe('FROM node:20-slim AS runtime');
+    });
   });
 
   describe('probes against the app', () => {

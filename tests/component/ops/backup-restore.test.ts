@@ -6,6 +6,7 @@ import { loadConfig } from '../../../src/config/config';
 import { createContainer } from '../../../src/container';
 import { MemoryCache } from '../../../src/infra/cache/memory-cache';
 import type { Database } from '../../../src/infra/db/database';
+import { compareFigures, readFigures, readManifest } from '../../../src/infra/db/backup/backup-manifest';
 import { openDatabase } from '../../../src/infra/db/open-database';
 import { createLogger } from '../../../src/infra/logger';
 import { createLedgerActivity } from '../../support/activity';
@@ -89,7 +90,7 @@ describe(`npm run backup / restore / verify-ledger on ${process.env.DATABASE_URL
     const written = run.lines.find((l) => l.message === 'backup written');
     backupFile = String(written?.path);
     expect(basename(backupFile)).toMatch(/^ocp-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.(dump|tar\.gz)$/);
-    expect(readdirSync(backupDir)).toEqual([basename(backupFile)]);
+    expect(readdirSync(backupDir).sort()).toEqual([basename(backupFile), `${basename(backupFile)}.manifest.json`]);
     expect(written?.bytes).toBeGreaterThan(1000);
   });
 
@@ -129,15 +130,19 @@ describe(`npm run backup / restore / verify-ledger on ${process.env.DATABASE_URL
     expect(none.code).toBe(1);
   });
 
-  it('when more backups than BACKUP_RETENTION_COUNT exist, then the oldest are deleted and other files are kept', async () => {
-    writeFileSync(join(backupDir, 'notes.txt'), 'kept');
-    for (let i = 0; i < 2; i++) {
-      expect((await runScript('backup.ts', [], settings(source, { BACKUP_RETENTION_COUNT: '2' }))).code).toBe(0);
-    }
-    const left = readdirSync(backupDir).sort();
-    expect(left).toHaveLength(3);
-    expect(left).toContain('notes.txt');
-    expect(left).not.toContain(basename(backupFile));
+  it('when backups are older than BACKUP_RETENTION_DAYS, then they and their manifests go, the rest stays', async () => {
+    const ext = source.engine === 'postgres' ? 'dump' : 'tar.gz';
+    const daysAgo = (days: number) => `ocp-${new Date(Date.now() - days * 86_400_000).toISOString().replace(/[:.]/g, '-')}.${ext}`;
+    const old = daysAgo(40);
+    const recent = daysAgo(20);
+    for (const name of [old, `${old}.manifest.json`, recent, 'notes.txt']) writeFileSync(join(backupDir, name), 'x');
+    const run = await runScript('backup.ts', [], settings(source, { BACKUP_RETENTION_DAYS: '30', BACKUP_RETENTION_COUNT: '1' }));
+    expect(run.code).toBe(0);
+    expect(run.lines).toContainEqual(expect.objectContaining({ message: 'old backups deleted', deleted: [old] }));
+    const left = readdirSync(backupDir);
+    expect(left).not.toContain(old);
+    expect(left).not.toContain(`${old}.manifest.json`);
+    expect(left).toEqual(expect.arrayContaining([recent, 'notes.txt', basename(backupFile)]));
   });
 
   it('when the database cannot be reached, then backup exits 1, leaves no file and never prints the password', async () => {
@@ -194,6 +199,15 @@ if (process.env.DATABASE_URL) {
         const restore = await runScript('restore.ts', [String(backup.lines.find((l) => l.message === 'backup written')?.path)], target.env);
         expect(restore.code).toBe(0);
         expect(restore.lines).toContainEqual(expect.objectContaining({ message: 'ledger verified: every invariant holds' }));
+        // The manifest's figures were read in the snapshot pg_dump copied, not a moment before or after it.
+        const backupPath = String(backup.lines.find((l) => l.message === 'backup written')?.path);
+        const manifest = readManifest(`${backupPath}.manifest.json`);
+        const restored = await openDatabase(loadConfig(target.env));
+        try {
+          expect(compareFigures(manifest, await readFigures(restored))).toEqual([]);
+        } finally {
+          await restored.close();
+        }
       } finally {
         await t.close();
         await source.drop();

@@ -138,6 +138,17 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
     expect(rules.every((r) => ['critical', 'warning'].includes(r.labels?.severity ?? ''))).toBe(true);
   });
 
+  it('when the backup alerts are read, then one fires when the last passed recovery drill is older than 8 days or never was', () => {
+    const rule = alertRules.find((r) => r.alert === 'OcpRecoveryDrillStale');
+    const expr = (rule?.expr ?? '').replace(/\s+/g, ' ').trim();
+    expect(expr).toBe(
+      '(time() - max(ocp_recovery_drill_last_success_timestamp_seconds{job="ocp-api"}) > 8 * 86400) ' +
+        'or absent(ocp_recovery_drill_last_success_timestamp_seconds{job="ocp-api"})',
+    );
+    // Never passed: the API exports 0, which is older than any threshold.
+    expect(metricsText).toMatch(/^ocp_recovery_drill_last_success_timestamp_seconds 0$/m);
+  });
+
   it('when the compose Prometheus is read, then it scrapes the API and loads the alert file Grafana and compose mount', () => {
     const prometheus = parse(readFileSync(join(DOCKER, 'prometheus/prometheus.yml'), 'utf8')) as {
       rule_files: string[];

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { Client } from 'pg';
 import { PostgresDatabase } from '../postgres';
 import { BackupError, type BackupEngine } from './backup-engine';
+import { readFigures, type SnapshotFigures } from './backup-manifest';
 
 const TOOL_TIMEOUT_MS = 60 * 60 * 1000;
 
@@ -22,10 +24,33 @@ export class PostgresBackup implements BackupEngine {
     this.dbname = url.toString();
   }
 
-  async backup(path: string): Promise<void> {
-    // The custom format is compressed and read by pg_restore; pg_dump reads one snapshot, so the
-    // file is consistent while the application keeps writing.
-    await this.run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${path}`, `--dbname=${this.dbname}`]);
+  async backup(path: string): Promise<SnapshotFigures> {
+    // The figures and the dump read one snapshot: a REPEATABLE READ transaction exports it, counts
+    // in it, and pg_dump --snapshot copies exactly that state while the application keeps writing.
+    // The custom format is compressed and read by pg_restore.
+    const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 10_000 });
+    try {
+      await client.connect();
+    } catch (error) {
+      throw new BackupError(`cannot connect to the database: ${this.scrub((error as Error).message)}`);
+    }
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const { rows } = await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+      const figures = await readFigures(client);
+      await this.run('pg_dump', [
+        '--format=custom',
+        '--no-owner',
+        '--no-privileges',
+        `--snapshot=${rows[0]!.snapshot}`,
+        `--file=${path}`,
+        `--dbname=${this.dbname}`,
+      ]);
+      await client.query('COMMIT');
+      return figures;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   async isEmpty(): Promise<boolean> {
