@@ -7,13 +7,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Context } from '@opentelemetry/api';
-import {
-  BatchSpanProcessor,
-  NodeTracerProvider,
-  type ReadableSpan,
-  type Span,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, NodeTracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { RUN_ATTRIBUTE, RUN_WORK_ATTRIBUTE } from './spans';
 
 /** Probes and scrapes answered many times a minute: no trace worth keeping. */
@@ -92,7 +86,7 @@ export function withoutQuery(url: string): string {
  * What a Redis span says of a command: its name and, for a command on a key, the key's prefix
  * (the part before its last `:`); never a value, which can be a session, a token or a card.
  */
-export function redisStatement(command: string, args: ReadonlyArray<string | Buffer | number | unknown>): string {
+export function redisStatement(command: string, args: ReadonlyArray<unknown>): string {
   const first = args[0];
   if (typeof first !== 'string' || !first.includes(':')) return command;
   return `${command} ${first.slice(0, first.lastIndexOf(':') + 1)}?`;
@@ -118,7 +112,9 @@ export function startTracing(env: NodeJS.ProcessEnv): () => Promise<void> {
         // No headers are recorded (no Authorization, no cookies), and bodies never are.
       }),
       // Express names the request's span by its route template; a span per middleware is only noise.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER] }),
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
+      }),
       // The statement text with its $1 placeholders, never the values bound to them.
       new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: redisStatement }),

@@ -194,7 +194,9 @@ export class PostingQueue {
       }
       const posted = posting.commands.map((command, i) => toPostedTransfer(command, mine[i] as PostedBalances, posting.wallets));
       const { traceparent } = posting.trace;
-      const events = posted.flatMap((p) => postingEvents(p, posting.wallets)).map((event) => (traceparent ? { ...event, traceparent } : event));
+      const events = posted
+        .flatMap((p) => postingEvents(p, posting.wallets))
+        .map((event) => (traceparent ? { ...event, traceparent } : event));
       return { posted, events };
     });
     const refusal = results.find((result) => result instanceof LedgerRefusal);

@@ -113,7 +113,11 @@ export class WebhookDeliveryWorker {
       'webhook deliver',
       {
         kind: SpanKind.PRODUCER,
-        attributes: { 'ocp.webhook.delivery_id': delivery.id, 'ocp.webhook.event_type': delivery.eventType, 'ocp.webhook.attempt': delivery.attempts },
+        attributes: {
+          'ocp.webhook.delivery_id': delivery.id,
+          'ocp.webhook.event_type': delivery.eventType,
+          'ocp.webhook.attempt': delivery.attempts,
+        },
         ...(run ? { links: [{ context: run }] } : {}),
         ...(parent ? { parent } : {}),
       },

@@ -29,7 +29,12 @@ interface OtlpBody {
   resourceSpans: Array<{
     resource: { attributes: Array<{ key: string; value: OtlpValue }> };
     scopeSpans: Array<{
-      spans: Array<Omit<ExportedSpan, 'attributes' | 'links'> & { attributes?: Array<{ key: string; value: OtlpValue }>; links?: ExportedSpan['links'] }>;
+      spans: Array<
+        Omit<ExportedSpan, 'attributes' | 'links'> & {
+          attributes?: Array<{ key: string; value: OtlpValue }>;
+          links?: ExportedSpan['links'];
+        }
+      >;
     }>;
   }>;
 }
@@ -94,7 +99,7 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const ADMIN = { email: 'otel-admin@example.com', password: 'otel-admin-Passw0rd-long' };
+const ADMIN = { email: `otel-admin-${randomUUID()}@example.com`, password: 'otel-admin-Passw0rd-long' };
 const PASSWORD = 'otel-user-Secret-passw0rd';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -135,6 +140,10 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
         BASIS_THEORY_API_URL: provider.url,
         BASIS_THEORY_API_KEY: 'key_bt',
         WEBHOOK_WORKER_INTERVAL_MS: '100',
+        // Redis is shared with other tests: their requests from 127.0.0.1 must not limit these.
+        RATE_LIMIT_GLOBAL_MAX: '100000000',
+        RATE_LIMIT_USER_MAX: '100000000',
+        RATE_LIMIT_PAYMENT_MAX: '100000000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -216,7 +225,9 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     // Its SQL statements are its children (pg spans in its trace, under its span or the group's).
     const inTrace = () => otlp.spans.filter((s) => s.traceId === transfer.traceId);
     const group = await until('the posting group span', () =>
-      inTrace().find((s) => s.name === 'posting group' && s.links.some((l) => l.spanId === transfer.spanId || l.traceId === transfer.traceId)),
+      inTrace().find(
+        (s) => s.name === 'posting group' && s.links.some((l) => l.spanId === transfer.spanId || l.traceId === transfer.traceId),
+      ),
     );
     expect(group.links.map((l) => l.traceId)).toContain(transfer.traceId);
     // pg spans: on PostgreSQL (the embedded PGlite is no `pg` client, and has no instrumentation).
@@ -234,7 +245,9 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
     // The webhook of the transfer continues the transfer's trace.
     const hook = await until('the webhook', () =>
-      receiver.received.find((r) => r.body.type === 'transfer.completed' && r.body.data.fromWalletId === from && r.body.data.amount === '250'),
+      receiver.received.find(
+        (r) => r.body.type === 'transfer.completed' && r.body.data.fromWalletId === from && r.body.data.amount === '250',
+      ),
     );
     expect(String(hook.headers.traceparent)).toMatch(new RegExp(`^00-${transfer.traceId}-[0-9a-f]{16}-01$`));
     await until('the delivery span', () => otlp.spans.find((s) => s.name === 'webhook deliver' && s.traceId === transfer.traceId));
