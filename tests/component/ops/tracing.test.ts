@@ -252,6 +252,11 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(String(hook.headers.traceparent)).toMatch(new RegExp(`^00-${transfer.traceId}-[0-9a-f]{16}-01$`));
     await until('the delivery span', () => otlp.spans.find((s) => s.name === 'webhook deliver' && s.traceId === transfer.traceId));
 
+    // Background runs: only those that did work are exported (the worker runs every 100 ms).
+    const runs = otlp.spans.filter((s) => s.attributes['ocp.run'] !== undefined);
+    expect(runs.some((s) => s.name === 'webhook worker')).toBe(true);
+    expect(runs.filter((s) => !(Number(s.attributes['ocp.run.items']) > 0))).toEqual([]);
+
     // Log lines of a traced request carry its trace and span ids.
     const line = logLines.find((l) => l.trace_id === transfer.traceId);
     expect(line).toBeDefined();
