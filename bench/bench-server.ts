@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 export interface BenchServer {
@@ -98,4 +99,27 @@ export async function call(url: string, method: string, path: string, body?: unk
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/**
+ * BENCH_OTEL=1: a local OTLP/HTTP sink that accepts and drops every export, so the bench measures
+ * tracing's cost in the API (spans made, batched, serialized and sent) without a collector.
+ */
+export async function startOtlpSink(): Promise<{ url: string; spansBatches: () => number; stop: () => Promise<void> }> {
+  let batches = 0;
+  const sink = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      batches++;
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const { port } = sink.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spansBatches: () => batches,
+    stop: () => new Promise((resolve) => sink.close(() => resolve())),
+  };
 }

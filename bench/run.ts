@@ -8,13 +8,14 @@
  * REDIS_URL for the two-instance case (skipped without it). docs/performance.md explains the figures.
  * With BENCH_APP_DATABASE_URL (a pooler such as pgbouncer in front of that server, routing any
  * database name, with DATABASE_PREPARED_STATEMENTS=false in the environment) the app reaches its
- * bench database through it.
+ * bench database through it. With BENCH_OTEL=1 the API servers trace (OpenTelemetry) and export
+ * to a local OTLP sink: compare with a run without it for tracing's overhead.
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import express from 'express';
 import { Client } from 'pg';
-import { BENCH_ADMIN, benchServerEnv, call, startServer, type BenchServer } from './bench-server';
+import { BENCH_ADMIN, benchServerEnv, call, startOtlpSink, startServer, type BenchServer } from './bench-server';
 import { postgresCpuSeconds, processCpuSeconds } from './cpu';
 import { historyFigures } from './history';
 import { pgbenchPostingTps, pgbenchTps } from './pgbench';
@@ -101,6 +102,9 @@ async function main(): Promise<void> {
   appDb.pathname = `/${APP_DB}`;
 
   const serverEnv = benchServerEnv(appDb.toString(), metricsToken);
+  // BENCH_OTEL=1: tracing on, exporting to a local sink, to measure its overhead against a run without.
+  const otlpSink = process.env.BENCH_OTEL === '1' ? await startOtlpSink() : undefined;
+  if (otlpSink) serverEnv.OTEL_EXPORTER_OTLP_ENDPOINT = otlpSink.url;
   const server = await startServer(serverEnv);
   const rows: Row[] = [];
   const extraLines: string[] = [];
@@ -259,6 +263,10 @@ async function main(): Promise<void> {
     if (!conserved) process.exitCode = 1;
   } finally {
     if (server.process.exitCode === null) await server.stop();
+    if (otlpSink) {
+      process.stdout.write(`BENCH_OTEL=1: tracing on, ${otlpSink.spansBatches()} span batches exported to the local sink\n`);
+      await otlpSink.stop();
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${APP_DB} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${PGBENCH_DB} WITH (FORCE)`);
     await admin.end();

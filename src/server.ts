@@ -1,3 +1,5 @@
+// First: with OTEL_EXPORTER_OTLP_ENDPOINT set, instrumentation must patch modules before they load.
+import { stopTracing } from './tracing';
 import { ConfigError, loadConfig, startupWarnings } from './config/config';
 import { createContainer } from './container';
 import { shutdownOnSignals, startServer } from './http/server-lifecycle';
@@ -14,9 +16,10 @@ async function main(): Promise<void> {
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } } : {}),
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger: container.logger,
-    onStopped: () => container.close(),
+    onStopped: () => container.close().finally(() => stopTracing()),
   }).catch(async (error: unknown) => {
     await container.close();
+    await stopTracing();
     throw error;
   });
   container.logger.info('ready', { database: container.db.engine, cache: config.REDIS_URL ? 'redis' : 'memory' });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { newTraceparent, requestContext, TRACEPARENT } from '../infra/request-context';
+import { activeTraceparent } from '../infra/tracing/spans';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -14,7 +15,8 @@ export function requestId(): RequestHandler {
     const incoming = req.get('x-request-id');
     const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const incomingTrace = req.get('traceparent');
-    const traceparent = incomingTrace && TRACEPARENT.test(incomingTrace) ? incomingTrace : newTraceparent();
+    // Tracing on: the request's server span, which already continues an incoming traceparent.
+    const traceparent = activeTraceparent() ?? (incomingTrace && TRACEPARENT.test(incomingTrace) ? incomingTrace : newTraceparent());
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
     const context = { requestId: id, traceparent };

@@ -2,6 +2,7 @@ import { Counter } from 'prom-client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { Periodic } from './periodic';
+import { recordRunWork } from './tracing/spans';
 
 export interface BatchWorkerSpec<T, O extends string> {
   /** Names the loop in logs. */
@@ -45,6 +46,7 @@ export class BatchWorker<T, O extends string> {
   /** One batch. Errors: only the claim's (a database outage). */
   async runOnce(): Promise<BatchSummary<O>> {
     const claimed = await this.spec.claim(this.spec.batchSize);
+    recordRunWork(claimed.length);
     const counts = new Map<O, number>(this.spec.outcomes.map((outcome) => [outcome, 0]));
     for (const outcome of await Promise.all(claimed.map((item) => this.work(item)))) {
       if (outcome) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);

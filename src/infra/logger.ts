@@ -2,6 +2,7 @@ import winston from 'winston';
 import type Transport from 'winston-transport';
 import { redact } from './redact';
 import { requestContext, traceIdOf } from './request-context';
+import { activeSpanContext } from './tracing/spans';
 
 export type Logger = winston.Logger;
 
@@ -14,6 +15,12 @@ const contextAndRedaction = winston.format((info) => {
   if (context && info.requestId === undefined) info.requestId = context.requestId;
   const traceId = traceIdOf(context?.traceparent);
   if (traceId && info.traceId === undefined) info.traceId = traceId;
+  // Tracing on: the active span, so a line can be found from its trace in Jaeger and back.
+  const span = activeSpanContext();
+  if (span && info.trace_id === undefined) {
+    info.trace_id = span.traceId;
+    info.span_id = span.spanId;
+  }
   return info;
 });
 

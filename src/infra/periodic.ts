@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import { inRunSpan, recordRunWork } from './tracing/spans';
 
 /**
  * Runs a background job every intervalMs until stop(): one run at a time, never overlapping, and
@@ -23,7 +24,12 @@ export class Periodic {
     this.stopping = false;
     const tick = async () => {
       this.timer = undefined;
-      const run = this.run().catch((error: unknown) => {
+      // Each run is a trace of its own, exported when the run did work (see IdleRunFilter).
+      const run = inRunSpan(this.name, async () => {
+        const more = await this.run();
+        if (more) recordRunWork(1);
+        return more;
+      }).catch((error: unknown) => {
         this.logger.error(`${this.name} run failed`, { error });
         return false;
       });

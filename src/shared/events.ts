@@ -10,6 +10,8 @@ export interface DomainEvent<T extends string = string, D = Record<string, unkno
   occurredAt: Date;
   ownerId: string;
   data: D;
+  /** The W3C traceparent of the work that caused it, when that is not the active one (a posting-queue group). */
+  traceparent?: string;
 }
 
 export function newEvent<T extends string, D>(type: T, ownerId: string, data: D): DomainEvent<T, D> {

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { CodeOf } from '../../shared/error-catalogue';
 import { Unavailable } from '../../shared/errors';
 import { childTraceparent, requestContext } from '../request-context';
+import { inSpan, SpanKind } from '../tracing/spans';
 
 const RESPONSE_BYTES_MAX_DEFAULT = 1_048_576;
 /** What the adapters send is a card or an encrypted mobile-wallet payload: kilobytes, never more than this. */
@@ -63,7 +64,13 @@ export class ProviderHttp {
     });
   }
 
-  async request(req: ProviderRequest, idempotent = req.method !== 'POST'): Promise<ProviderResponse> {
+  /** One call in a span `<name> <METHOD>`; its attempts are the http client spans under it. */
+  request(req: ProviderRequest, idempotent = req.method !== 'POST'): Promise<ProviderResponse> {
+    const attributes = { 'ocp.provider': this.options.name, 'http.request.method': req.method };
+    return inSpan(`${this.options.name} ${req.method}`, { kind: SpanKind.CLIENT, attributes }, () => this.attempts(req, idempotent));
+  }
+
+  private async attempts(req: ProviderRequest, idempotent: boolean): Promise<ProviderResponse> {
     const attempts = 1 + (idempotent ? this.options.retriesMax : 0);
     let failure = 'no attempt made';
     for (let attempt = 0; attempt < attempts; attempt++) {

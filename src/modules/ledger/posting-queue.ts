@@ -1,6 +1,8 @@
 import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import type { DomainEvent } from '../../shared/events';
 import { Grouper } from '../../shared/grouper';
+import { requestContext } from '../../infra/request-context';
+import { activeContext, activeSpanContext, activeTraceparent, inSpan, type Context, type SpanContext } from '../../infra/tracing/spans';
 import type { WalletMeta } from '../wallet';
 import { postingEvents } from './ledger.events';
 import {
@@ -55,6 +57,21 @@ interface Waiting {
   inTx?: InTransaction<PostedTransfer[]>;
   resolve: (committed: CommittedUnit) => void;
   reject: (error: unknown) => void;
+  /** Where it was submitted from (tracing): the group's span links to each of its postings' spans. */
+  trace: Traced;
+}
+
+interface Traced {
+  context: Context;
+  span?: SpanContext;
+  /** Carried by the posting's events, so its webhooks continue its own request's trace. */
+  traceparent?: string;
+}
+
+function traced(): Traced {
+  const span = activeSpanContext();
+  const traceparent = activeTraceparent() ?? requestContext.current()?.traceparent;
+  return { context: activeContext(), ...(span ? { span } : {}), ...(traceparent ? { traceparent } : {}) };
 }
 
 /** A unit of several postings had one refused: its transaction must roll back what the others wrote. */
@@ -118,6 +135,7 @@ export class PostingQueue {
         inTx: inTx && ((tx, posted) => inTx(tx, posted[0]!)),
         resolve: ({ posted, events }) => resolve({ posted: posted[0]!, events }),
         reject,
+        trace: traced(),
       }),
     );
   }
@@ -127,10 +145,20 @@ export class PostingQueue {
    * first leg refused (its `leg` says which), having written none of them, or with the failure.
    */
   submitUnit(unit: PostingUnit): Promise<CommittedUnit> {
-    return new Promise((resolve, reject) => this.grouper.add({ ...unit, resolve, reject }));
+    return new Promise((resolve, reject) => this.grouper.add({ ...unit, resolve, reject, trace: traced() }));
   }
 
-  private async write(group: Waiting[]): Promise<void> {
+  /**
+   * A group's span continues the first posting's trace and links to the span of every posting it
+   * carries (requests of other traces): its statements are its children.
+   */
+  private write(group: Waiting[]): Promise<void> {
+    const links = group.flatMap(({ trace }) => (trace.span ? [{ context: trace.span }] : []));
+    const attributes = { 'ocp.posting.group_size': group.length, 'ocp.posting.count': group.reduce((n, p) => n + p.commands.length, 0) };
+    return inSpan('posting group', { parent: group[0]!.trace.context, links, attributes }, () => this.writeGroup(group));
+  }
+
+  private async writeGroup(group: Waiting[]): Promise<void> {
     let committing = false;
     try {
       const outcomes = await this.db.transactionWithRetry(async (tx) => {
@@ -165,7 +193,11 @@ export class PostingQueue {
         return posting.commands.length === 1 ? new LedgerRefusal(refusal) : new LedgerRefusal(refusal, refused);
       }
       const posted = posting.commands.map((command, i) => toPostedTransfer(command, mine[i] as PostedBalances, posting.wallets));
-      return { posted, events: posted.flatMap((p) => postingEvents(p, posting.wallets)) };
+      const { traceparent } = posting.trace;
+      const events = posted
+        .flatMap((p) => postingEvents(p, posting.wallets))
+        .map((event) => (traceparent ? { ...event, traceparent } : event));
+      return { posted, events };
     });
     const refusal = results.find((result) => result instanceof LedgerRefusal);
     if (refusal && group.some((posting) => posting.guard)) throw refusal;

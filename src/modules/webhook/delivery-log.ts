@@ -1,5 +1,6 @@
 import type { Logger } from '../../infra/logger';
 import { requestContext } from '../../infra/request-context';
+import { activeTraceparent } from '../../infra/tracing/spans';
 import { newEvent } from '../../shared/events';
 import { Conflict, NotFound } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
@@ -53,7 +54,7 @@ export class WebhookDeliveryLog {
   async sendTest(ownerId: string, endpointId: string): Promise<DeliveryRecord> {
     const endpoint = await this.endpointOf(ownerId, endpointId);
     const event = newEvent(WEBHOOK_TEST_EVENT, endpoint.ownerId, { endpointId, message: 'A test event from OCP' });
-    const traceparent = requestContext.current()?.traceparent;
+    const traceparent = activeTraceparent() ?? requestContext.current()?.traceparent;
     const delivery = await this.store.enqueueToEndpoint(endpointId, { ...event, ...(traceparent ? { traceparent } : {}) });
     this.logger.info('webhook test event queued', { endpointId, deliveryId: delivery.id, eventId: event.id });
     return delivery;

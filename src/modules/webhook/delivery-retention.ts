@@ -1,5 +1,6 @@
 import type { Logger } from '../../infra/logger';
 import { Periodic } from '../../infra/periodic';
+import { recordRunWork } from '../../infra/tracing/spans';
 import type { WebhookDeliveryStore } from './webhook.repository';
 
 const DAY_MS = 86_400_000;
@@ -30,6 +31,7 @@ export class WebhookDeliveryRetention {
   /** One batch; returns how many rows went. Errors: only the database's. */
   async runOnce(): Promise<number> {
     const deleted = await this.store.deleteSettled(this.options.retentionDays * DAY_MS, this.options.batchSize);
+    recordRunWork(deleted);
     if (deleted > 0) this.logger.info('webhook deliveries purged', { deleted, retentionDays: this.options.retentionDays });
     return deleted;
   }

@@ -1,6 +1,7 @@
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Logger } from '../../infra/logger';
 import { Periodic } from '../../infra/periodic';
+import { activeSpanContext, activeTraceparent, contextOf, inSpan, recordRunWork, SpanKind } from '../../infra/tracing/spans';
 import type { EndpointBreaker } from './endpoint-breaker';
 import { EndpointLanes } from './endpoint-lanes';
 import type { WebhookResponse, WebhookSender } from './http-webhook-sender';
@@ -59,6 +60,7 @@ export class WebhookDeliveryWorker {
    */
   async runOnce(): Promise<RunSummary> {
     const claimed = await this.claim();
+    recordRunWork(claimed.length);
     const summary: RunSummary = { claimed: claimed.length, delivered: 0, retried: 0, failed: 0 };
     const outcomes = await Promise.all(claimed.map((delivery) => this.lanes.run(delivery.endpointId, () => this.attempt(delivery))));
     for (const outcome of outcomes) if (outcome) summary[outcome] += 1;
@@ -79,6 +81,7 @@ export class WebhookDeliveryWorker {
   /** The loop's run: claims and sends without waiting; true when a full batch says more is due. */
   private async dispatch(): Promise<boolean> {
     const claimed = await this.claim();
+    recordRunWork(claimed.length);
     // attempt() never rejects: its outcome is recorded (or logged) inside.
     for (const delivery of claimed) void this.lanes.run(delivery.endpointId, () => this.attempt(delivery));
     return claimed.length > 0 && claimed.length === this.options.batchSize;
@@ -99,7 +102,30 @@ export class WebhookDeliveryWorker {
     return claimed;
   }
 
-  private async attempt(delivery: ClaimedDelivery): Promise<DeliveryOutcome | undefined> {
+  /**
+   * One attempt in a span of the trace that made the event (its stored traceparent), linked to the
+   * worker's run that claimed it: the receiver's traceparent continues the original request's trace.
+   */
+  private attempt(delivery: ClaimedDelivery): Promise<DeliveryOutcome | undefined> {
+    const run = activeSpanContext();
+    const parent = contextOf(delivery.traceparent);
+    return inSpan(
+      'webhook deliver',
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'ocp.webhook.delivery_id': delivery.id,
+          'ocp.webhook.event_type': delivery.eventType,
+          'ocp.webhook.attempt': delivery.attempts,
+        },
+        ...(run ? { links: [{ context: run }] } : {}),
+        ...(parent ? { parent } : {}),
+      },
+      () => this.attemptInSpan(delivery),
+    );
+  }
+
+  private async attemptInSpan(delivery: ClaimedDelivery): Promise<DeliveryOutcome | undefined> {
     const context = { deliveryId: delivery.id, eventId: delivery.eventId, endpointId: delivery.endpointId, attempt: delivery.attempts };
     try {
       const response = await this.sendSigned(delivery);
@@ -149,10 +175,12 @@ export class WebhookDeliveryWorker {
       createdAt: delivery.occurredAt.toISOString(),
       data: delivery.data,
     });
+    // Tracing on: this attempt's span, in the event's trace; off: the traceparent stored with the event.
+    const traceparent = activeTraceparent() ?? delivery.traceparent;
     const headers: Record<string, string> = {
       [SIGNATURE_HEADER]: signWebhookPayload(body, secrets),
       [EVENT_ID_HEADER]: delivery.eventId,
-      ...(delivery.traceparent ? { traceparent: delivery.traceparent } : {}),
+      ...(traceparent ? { traceparent } : {}),
     };
     return this.send({ url: delivery.url, body, headers });
   }

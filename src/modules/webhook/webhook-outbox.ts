@@ -1,5 +1,6 @@
 import type { Transaction } from '../../shared/transaction';
 import { requestContext } from '../../infra/request-context';
+import { activeTraceparent } from '../../infra/tracing/spans';
 import type { DomainEvent } from '../../shared/events';
 import type { WebhookDeliveryStore } from './webhook.repository';
 
@@ -23,10 +24,11 @@ export class WebhookOutbox {
    */
   async enqueue(tx: Transaction, events: readonly DomainEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    const traceparent = requestContext.current()?.traceparent;
+    // The active span's when tracing is on, so a receiver continues the real trace.
+    const current = activeTraceparent() ?? requestContext.current()?.traceparent;
     return this.store.enqueue(
       tx,
-      events.map((event) => ({
+      events.map(({ traceparent = current, ...event }) => ({
         id: event.id,
         type: event.type,
         ownerId: event.ownerId,

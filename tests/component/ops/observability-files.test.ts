@@ -165,4 +165,31 @@ describe('Grafana dashboard and Prometheus alerts against GET /metrics', () => {
     // Alerts say job="ocp-api": it must be the job that scrapes the API.
     expect(queries.filter((q) => /job="/.test(q.expr) && !q.expr.includes('job="ocp-api"'))).toEqual([]);
   });
+
+  it('when the compose tracing profile is read, then the API exports to the collector, which forwards to Jaeger', () => {
+    const compose = parse(readFileSync(join(DOCKER, '../docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { profiles?: string[]; environment?: Record<string, string>; volumes?: string[]; ports?: string[] }>;
+    };
+    const { api, 'otel-collector': collector, jaeger } = compose.services;
+    // Off unless asked for: an empty endpoint installs nothing.
+    expect(api!.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('${OTEL_EXPORTER_OTLP_ENDPOINT:-}');
+    expect(api!.profiles).toBeUndefined();
+    expect(collector!.profiles).toEqual(['tracing']);
+    expect(jaeger!.profiles).toEqual(['tracing']);
+    expect(jaeger!.ports).toContain('16686:16686');
+    expect(collector!.volumes).toContain('./docker/otel-collector/config.yaml:/etc/otelcol/config.yaml:ro');
+    const config = parse(readFileSync(join(DOCKER, 'otel-collector/config.yaml'), 'utf8')) as {
+      receivers: { otlp: { protocols: { http: { endpoint: string } } } };
+      exporters: Record<string, { endpoint: string }>;
+      service: { pipelines: { traces: { receivers: string[]; exporters: string[] } } };
+    };
+    // The endpoint the docs give (http://otel-collector:4318) is the collector's OTLP/HTTP port.
+    expect(config.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
+    expect(config.service.pipelines.traces.receivers).toEqual(['otlp']);
+    const [exporter] = config.service.pipelines.traces.exporters;
+    expect(config.exporters[exporter!]!.endpoint).toBe('jaeger:4317');
+    expect(readFileSync(join(DOCKER, '../docker-compose.yml'), 'utf8')).toContain(
+      'OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector:4318 docker compose --profile tracing up',
+    );
+  });
 });

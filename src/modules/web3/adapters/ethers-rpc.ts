@@ -1,6 +1,7 @@
 import { FetchRequest, JsonRpcProvider, Network } from 'ethers';
 import { ChainRejected, ChainUnreachable, type EvmRpc, type Fees } from '../evm-rpc';
 import { boundedGetUrl } from './bounded-get-url';
+import { inSpan, SpanKind } from '../../../infra/tracing/spans';
 
 // Errors raised by the socket before a byte of the request left this machine.
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -81,12 +82,15 @@ export class EthersRpc implements EvmRpc {
     this.provider.destroy();
   }
 
-  private async run<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw this.translate(error);
-    }
+  /** One JSON-RPC call in a span; the http client span under it carries traceparent to the node. */
+  private run<T>(call: () => Promise<T>): Promise<T> {
+    return inSpan('evm rpc', { kind: SpanKind.CLIENT, attributes: { 'ocp.chain_id': this.chainId } }, async () => {
+      try {
+        return await call();
+      } catch (error) {
+        throw this.translate(error);
+      }
+    });
   }
 
   private translate(error: unknown): Error {
