@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     await container.close();
     throw error;
   });
+  container.graphqlSubscriptions.attach(running.server);
   container.logger.info('ready', { database: container.db.engine, cache: config.REDIS_URL ? 'redis' : 'memory' });
   shutdownOnSignals(running);
 }
