@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
 import { IDEMPOTENCY_HEADERS, idempotencyRequestHash, parse, toJson } from '../../http/api';
+import { assertCleanInput } from '../../http/input-guard';
 import { createAgentBody, toAgentView, unlimitedPolicy, updateAgentBody, type AgentService } from '../../modules/agent';
 import { toPostedTransferView, toTransactionView, transferBody, type LedgerEntry } from '../../modules/ledger';
 import { toWalletView, updateWalletBody, type Wallet } from '../../modules/wallet';
@@ -152,6 +153,17 @@ export const JSON_SCALAR = new GraphQLScalarType({
   },
 });
 
+/**
+ * The REST edge's input guard on every resolver's arguments: a string literal of the document can
+ * carry a NUL byte as an escape (\u0000) that no JSON check of the request saw.
+ */
+function guarded(resolver: Resolver): Resolver {
+  return (parent, args, context) => {
+    assertCleanInput(args, 'args');
+    return resolver(parent, args, context);
+  };
+}
+
 /** Gives the built schema's fields their resolvers (graphql-js keeps them on the field definitions). */
 export function attachResolvers(schema: GraphQLSchema): void {
   for (const [typeName, fields] of Object.entries(resolvers)) {
@@ -161,8 +173,8 @@ export function attachResolvers(schema: GraphQLSchema): void {
     for (const [fieldName, resolver] of Object.entries(fields)) {
       const field = definitions[fieldName];
       if (!field) throw new Error(`no field ${typeName}.${fieldName} for its resolver`);
-      if (typeof resolver === 'function') field.resolve = resolver;
-      else Object.assign(field, resolver);
+      if (typeof resolver === 'function') field.resolve = guarded(resolver);
+      else Object.assign(field, { ...resolver, subscribe: guarded(resolver.subscribe) });
     }
   }
   const json = schema.getType('JSON') as GraphQLScalarType;
