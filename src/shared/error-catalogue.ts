@@ -440,7 +440,8 @@ export const ERROR_CATALOGUE = {
   graphql: {
     graphql_invalid: {
       kind: 'validation',
-      meaning: 'The GraphQL request is not a valid document for the schema (syntax, unknown field, wrong variable type, introspection when it is off).',
+      meaning:
+        'The GraphQL request is not a valid document for the schema (syntax, unknown field, wrong variable type, introspection when it is off).',
     },
     graphql_too_complex: {
       kind: 'validation',

@@ -54,7 +54,13 @@ export function decodeEvent(text: string): DomainEvent | null {
     const raw = JSON.parse(text) as Partial<Record<keyof DomainEvent, unknown>>;
     if (typeof raw.id !== 'string' || typeof raw.type !== 'string' || typeof raw.ownerId !== 'string') return null;
     if (typeof raw.occurredAt !== 'string' || typeof raw.data !== 'object' || raw.data === null) return null;
-    return { id: raw.id, type: raw.type, ownerId: raw.ownerId, occurredAt: new Date(raw.occurredAt), data: raw.data as Record<string, unknown> };
+    return {
+      id: raw.id,
+      type: raw.type,
+      ownerId: raw.ownerId,
+      occurredAt: new Date(raw.occurredAt),
+      data: raw.data as Record<string, unknown>,
+    };
   } catch {
     return null;
   }

@@ -260,7 +260,11 @@ export class LedgerService {
    * history reads). A wallet the caller may not see, or that does not exist, gets wallet_not_found,
    * as history would answer it.
    */
-  async firstHistoryPages(principal: Principal, walletIds: readonly string[], limit: number): Promise<Map<string, Page<LedgerEntry> | AppError>> {
+  async firstHistoryPages(
+    principal: Principal,
+    walletIds: readonly string[],
+    limit: number,
+  ): Promise<Map<string, Page<LedgerEntry> | AppError>> {
     const found = new Map((await this.wallets.findManyByIds(walletIds)).map((w) => [w.id, w]));
     const pages = new Map<string, Page<LedgerEntry> | AppError>();
     const visible: string[] = [];

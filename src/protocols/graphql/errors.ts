@@ -28,7 +28,11 @@ export function formatError(error: GraphQLError, logger: Logger, requestId?: str
     return { message: error.message, ...where, extensions: { code, status: statusOf(code) } };
   }
   logger.error('graphql resolver failed', { error: original, path: error.path?.join('.'), requestId });
-  return { message: 'Something went wrong on our side', ...where, extensions: { code: 'internal_error', status: statusOf('internal_error') } };
+  return {
+    message: 'Something went wrong on our side',
+    ...where,
+    extensions: { code: 'internal_error', status: statusOf('internal_error') },
+  };
 }
 
 /** An answer without data: the whole request was refused, with the status of its first error. */

@@ -4,6 +4,7 @@ import {
   GraphQLError,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  OperationTypeNode,
   parse,
   specifiedRules,
   validate,
@@ -54,7 +55,11 @@ export function prepare(
   const errors = validate(schema, document, rules);
   if (errors.length > 0) return { errors };
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) {
     const message = operationName ? `No operation named "${operationName}"` : 'Several operations: say which one in operationName';
     return { errors: [new GraphQLError(message)] };
@@ -69,11 +74,13 @@ interface GraphqlBody {
 }
 
 function readBody(body: unknown): GraphqlBody | string {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Send a JSON object: { "query": …, "variables": …, "operationName": … }';
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return 'Send a JSON object: { "query": …, "variables": …, "operationName": … }';
   const { query, variables, operationName, extensions: _extensions, ...rest } = body as Record<string, unknown>;
   if (Object.keys(rest).length > 0) return `Unknown request fields: ${Object.keys(rest).join(', ')}`;
   if (typeof query !== 'string' || query.length === 0) return '"query" must be a non-empty string';
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return '"variables" must be an object';
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables)))
+    return '"variables" must be an object';
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return '"operationName" must be a string';
   return {
     query,
@@ -111,8 +118,10 @@ export function graphqlHandler(schema: GraphQLSchema, services: GraphqlServices,
     if ('errors' in prepared) {
       return res.status(400).json({ errors: prepared.errors.map((e) => formatError(e, logger, requestId)) });
     }
-    if (prepared.operation.operation === 'subscription') {
-      return res.status(400).json(requestErrorBody('graphql_invalid', `Subscriptions run over WebSocket (graphql-transport-ws) at ${GRAPHQL_PATH}`));
+    if (prepared.operation.operation === OperationTypeNode.SUBSCRIPTION) {
+      return res
+        .status(400)
+        .json(requestErrorBody('graphql_invalid', `Subscriptions run over WebSocket (graphql-transport-ws) at ${GRAPHQL_PATH}`));
     }
     const result = await execute({
       schema,
@@ -123,6 +132,8 @@ export function graphqlHandler(schema: GraphQLSchema, services: GraphqlServices,
     });
     const errors = result.errors?.map((e) => formatError(e, logger, requestId));
     // No data: the variables were refused before anything ran.
-    res.status(result.data === undefined ? 400 : 200).json({ ...(errors ? { errors } : {}), ...(result.data !== undefined ? { data: result.data } : {}) });
+    res
+      .status(result.data === undefined ? 400 : 200)
+      .json({ ...(errors ? { errors } : {}), ...(result.data !== undefined ? { data: result.data } : {}) });
   };
 }

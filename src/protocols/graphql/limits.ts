@@ -2,6 +2,7 @@ import {
   GraphQLError,
   isObjectType,
   Kind,
+  type ArgumentNode,
   type ASTVisitor,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
@@ -80,7 +81,10 @@ function measure(set: SelectionSetNode, walk: Walk, inFragments: Set<string>): C
     let child: Cost = { depth: 0, complexity: 0 };
     if (selection.kind === Kind.FIELD) {
       const inner = selection.selectionSet ? measure(selection.selectionSet, walk, inFragments) : { depth: 0, complexity: 0 };
-      child = { depth: inner.depth + (selection.selectionSet ? 1 : 0), complexity: 1 + pageSize(selection.name.value, selection.arguments ?? [], walk.paged) * inner.complexity };
+      child = {
+        depth: inner.depth + (selection.selectionSet ? 1 : 0),
+        complexity: 1 + pageSize(selection.name.value, selection.arguments ?? [], walk.paged) * inner.complexity,
+      };
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       child = measure(selection.selectionSet, walk, inFragments);
     } else {
@@ -97,7 +101,7 @@ function measure(set: SelectionSetNode, walk: Walk, inFragments: Set<string>): C
   return { depth, complexity: Math.min(complexity, Number.MAX_SAFE_INTEGER) };
 }
 
-function pageSize(field: string, args: readonly { name: { value: string }; value: { kind: string; value?: unknown } }[], paged: Set<string>): number {
+function pageSize(field: string, args: readonly ArgumentNode[], paged: Set<string>): number {
   const first = args.find((a) => a.name.value === 'first');
   if (!first) return paged.has(field) ? PAGE_SIZE_DEFAULT : 1;
   if (first.value.kind === Kind.INT) {

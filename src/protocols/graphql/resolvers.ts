@@ -17,7 +17,6 @@ type Args = Record<string, unknown>;
 type Resolver = (parent: never, args: Args, context: GraphqlContext) => unknown;
 type Resolvers = Record<string, Record<string, Resolver | { subscribe: Resolver; resolve?: Resolver }>>;
 
-
 /** first/after as the REST list routes take limit/cursor: the same bounds, the same 400s. */
 function pageArgs(args: Args): { limit: number; cursor?: Cursor } {
   const query = parse(pageQuery, { limit: args.first ?? undefined, cursor: args.after ?? undefined }, 'args');

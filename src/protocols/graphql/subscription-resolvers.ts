@@ -1,6 +1,5 @@
 import type { EventFanout } from '../../infra/pubsub/event-fanout';
 import type { DomainEvent } from '../../shared/events';
-import { hasPermission, type Principal } from '../../shared/principal';
 import { need } from './access';
 import type { GraphqlContext } from './context';
 
@@ -19,7 +18,6 @@ export const AGENT_DECISION_TYPES = new Set([
 export const FANNED_OUT_TYPES = new Set(['balance.changed', ...TRANSFER_EVENT_TYPES, ...AGENT_DECISION_TYPES]);
 
 type Args = Record<string, unknown>;
-
 
 /**
  * The events `pick` turns into a payload (undefined: not this subscriber's), as an async iterator
@@ -71,7 +69,7 @@ function fanoutOf(context: GraphqlContext): EventFanout {
   return context.fanout;
 }
 
-const str = (value: unknown) => (value === null || value === undefined ? null : String(value));
+const str = (value: unknown) => (typeof value === 'string' ? value : null);
 
 export const subscriptionResolvers = {
   balanceChanged: {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -95,7 +95,7 @@ export function createSubscriptionServer(
         if (!connection) return [new GraphQLError('Unauthorized')];
         const prepared = prepare(schema, rules, payload.query, payload.operationName ?? undefined);
         if ('errors' in prepared) return prepared.errors;
-        if (prepared.operation.operation !== 'subscription') {
+        if (prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) {
           return [new GraphQLError(`Only subscriptions run over WebSocket: send queries and mutations to POST ${GRAPHQL_PATH}`)];
         }
         const { principal } = connection;

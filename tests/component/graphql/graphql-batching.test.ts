@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers are read as untyped JSON */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { registerAgent } from '../../support/agents';
 import { createWallet, fund, transfer } from '../../support/ledger';

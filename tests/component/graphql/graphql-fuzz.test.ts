@@ -18,7 +18,12 @@ describe('GraphQL fuzz: odd documents and variables', () => {
   afterAll(() => t.close());
 
   const post = (body: unknown) =>
-    t.http().post('/api/v1/graphql').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    t
+      .http()
+      .post('/api/v1/graphql')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body));
 
   const odd = fc.oneof(
     fc.string(),

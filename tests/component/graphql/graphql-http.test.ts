@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers are read as untyped JSON */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerAgent } from '../../support/agents';
@@ -55,7 +56,7 @@ describe('GraphQL over HTTP (POST /api/v1/graphql)', () => {
     expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: page.edges[0].cursor });
   });
 
-  it('when the transfer mutation is repeated with its key, then money moves once, and another input under the key is REST\'s idempotency_conflict', async () => {
+  it("when the transfer mutation is repeated with its key, then money moves once, and another input under the key is REST's idempotency_conflict", async () => {
     const key = randomUUID();
     const input = { fromWalletId: aliceWallet, toWalletId: bobWallet, amount: '50', currency: 'USD' };
     const first = await gql(http.baseUrl, alice.accessToken, TRANSFER, { input, key });
@@ -92,15 +93,27 @@ describe('GraphQL over HTTP (POST /api/v1/graphql)', () => {
       key: randomUUID(),
     });
     expect(steal.body.errors![0]!.extensions.code).toBe('wallet_not_found');
-    const update = await gql(http.baseUrl, alice.accessToken, `mutation($id: ID!) { updateWallet(id: $id, input: { label: "mine" }) { id } }`, { id: bobWallet });
+    const update = await gql(
+      http.baseUrl,
+      alice.accessToken,
+      `mutation($id: ID!) { updateWallet(id: $id, input: { label: "mine" }) { id } }`,
+      { id: bobWallet },
+    );
     expect(update.body.errors![0]!.extensions.code).toBe('wallet_not_found');
   });
 
   it('when the input breaks a REST rule, then it is validation_failed with the fields, as REST answers it', async () => {
-    const res = await gql(http.baseUrl, alice.accessToken, `mutation($id: ID!) { updateWallet(id: $id, input: { label: "" }) { id } }`, { id: aliceWallet });
+    const res = await gql(http.baseUrl, alice.accessToken, `mutation($id: ID!) { updateWallet(id: $id, input: { label: "" }) { id } }`, {
+      id: aliceWallet,
+    });
     expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'validation_failed', status: 400 });
     expect(JSON.stringify(res.body.errors![0]!.extensions.details)).toContain('input.label');
-    const ok = await gql(http.baseUrl, alice.accessToken, `mutation($id: ID!) { updateWallet(id: $id, input: { label: "savings", metadata: { tier: "gold" } }) { label metadata } }`, { id: aliceWallet });
+    const ok = await gql(
+      http.baseUrl,
+      alice.accessToken,
+      `mutation($id: ID!) { updateWallet(id: $id, input: { label: "savings", metadata: { tier: "gold" } }) { label metadata } }`,
+      { id: aliceWallet },
+    );
     expect(ok.body.data!.updateWallet).toEqual({ label: 'savings', metadata: { tier: 'gold' } });
   });
 
@@ -115,20 +128,43 @@ describe('GraphQL over HTTP (POST /api/v1/graphql)', () => {
     const { agent, credentials } = created.body.data!.createAgent;
     expect(agent.policy).toEqual({ maxPerTransaction: '500', allowedCurrencies: ['USD'] });
     expect(credentials.clientSecret).toEqual(expect.any(String));
-    const renamed = await gql(http.baseUrl, alice.accessToken, `mutation($id: ID!) { updateAgent(id: $id, input: { name: "buyer" }) { name } }`, { id: agent.id });
+    const renamed = await gql(
+      http.baseUrl,
+      alice.accessToken,
+      `mutation($id: ID!) { updateAgent(id: $id, input: { name: "buyer" }) { name } }`,
+      { id: agent.id },
+    );
     expect(renamed.body.data!.updateAgent.name).toBe('buyer');
-    const suspended = await gql(http.baseUrl, alice.accessToken, `mutation($id: ID!) { suspendAgent(id: $id) { status } }`, { id: agent.id });
+    const suspended = await gql(http.baseUrl, alice.accessToken, `mutation($id: ID!) { suspendAgent(id: $id) { status } }`, {
+      id: agent.id,
+    });
     expect(suspended.body.data!.suspendAgent.status).toBe('suspended');
-    const list = await gql(http.baseUrl, alice.accessToken, `{ agents { edges { node { id name status wallet { id balance } policy { maxPerTransaction } } } } }`);
+    const list = await gql(
+      http.baseUrl,
+      alice.accessToken,
+      `{ agents { edges { node { id name status wallet { id balance } policy { maxPerTransaction } } } } }`,
+    );
     expect(list.body.data!.agents.edges).toEqual([
-      { node: { id: agent.id, name: 'buyer', status: 'suspended', wallet: { id: aliceWallet, balance: '9650' }, policy: { maxPerTransaction: '500' } } },
+      {
+        node: {
+          id: agent.id,
+          name: 'buyer',
+          status: 'suspended',
+          wallet: { id: aliceWallet, balance: '9650' },
+          policy: { maxPerTransaction: '500' },
+        },
+      },
     ]);
     const foreign = await gql(http.baseUrl, bob.accessToken, `mutation($id: ID!) { suspendAgent(id: $id) { status } }`, { id: agent.id });
     expect(foreign.body.errors![0]!.extensions.status).toBe(404);
   });
 
   it('when webhooks are asked for, then the caller gets its endpoints', async () => {
-    const created = await t.http().post('/api/v1/webhooks').set(bob.auth).send({ url: 'https://example.com/hook', events: ['*'] });
+    const created = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bob.auth)
+      .send({ url: 'https://example.com/hook', events: ['*'] });
     expect(created.status).toBe(201);
     const res = await gql(http.baseUrl, bob.accessToken, '{ webhooks { id url events } }');
     expect(res.body.data!.webhooks).toEqual([{ id: created.body.id, url: 'https://example.com/hook', events: ['*'] }]);
@@ -136,7 +172,10 @@ describe('GraphQL over HTTP (POST /api/v1/graphql)', () => {
 
   it('when the token is missing, bad or revoked, then 401 with a GraphQL error, as REST', async () => {
     const none = await gql(http.baseUrl, null, '{ webhooks { id } }');
-    expect(none).toEqual({ status: 401, body: { errors: [{ message: 'Authentication required', extensions: { code: 'unauthorized', status: 401 } }] } });
+    expect(none).toEqual({
+      status: 401,
+      body: { errors: [{ message: 'Authentication required', extensions: { code: 'unauthorized', status: 401 } }] },
+    });
     const bad = await gql(http.baseUrl, 'not.a.token', '{ webhooks { id } }');
     expect(bad.status).toBe(401);
     expect(bad.body.errors![0]!.extensions.code).toBe('invalid_token');
@@ -158,16 +197,26 @@ describe('GraphQL over HTTP (POST /api/v1/graphql)', () => {
     expect(syntax.body.errors![0]!.extensions).toEqual({ code: 'graphql_invalid', status: 400 });
     const unknown = await gql(http.baseUrl, alice.accessToken, '{ nope }');
     expect([unknown.status, unknown.body.errors![0]!.extensions.code]).toEqual([400, 'graphql_invalid']);
-    const badVariable = await gql(http.baseUrl, alice.accessToken, 'query($n: Int) { wallets(first: $n) { edges { cursor } } }', { n: 2 ** 40 });
+    const badVariable = await gql(http.baseUrl, alice.accessToken, 'query($n: Int) { wallets(first: $n) { edges { cursor } } }', {
+      n: 2 ** 40,
+    });
     expect([badVariable.status, badVariable.body.errors![0]!.extensions.code]).toEqual([400, 'graphql_invalid']);
     const tooBigPage = await gql(http.baseUrl, alice.accessToken, '{ wallets(first: 1000) { edges { cursor } } }');
     expect(tooBigPage.body.errors![0]!.extensions.code).toBe('validation_failed');
     const nested = `{ wallets(first: 100) { edges { node { transactions(first: 100) { edges { node { id } } } } } } }`;
     const costly = await gql(http.baseUrl, alice.accessToken, `{ a: ${nested.slice(2, -2)} b: ${nested.slice(2, -2)} }`);
     expect([costly.status, costly.body.errors![0]!.extensions.code]).toEqual([400, 'graphql_too_complex']);
-    const deep = await gql(http.baseUrl, alice.accessToken, `query { __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`);
+    const deep = await gql(
+      http.baseUrl,
+      alice.accessToken,
+      `query { __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`,
+    );
     expect([deep.status, deep.body.errors![0]!.extensions.code]).toEqual([400, 'graphql_too_complex']);
-    const notJson = await fetch(`${http.baseUrl}/api/v1/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${alice.accessToken}`, 'Content-Type': 'text/plain' }, body: '{ wallets { edges { cursor } } }' });
+    const notJson = await fetch(`${http.baseUrl}/api/v1/graphql`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${alice.accessToken}`, 'Content-Type': 'text/plain' },
+      body: '{ wallets { edges { cursor } } }',
+    });
     expect(notJson.status).toBe(400);
     const nul = await gql(http.baseUrl, alice.accessToken, 'query($id: ID!) { wallet(id: $id) { id } }', { id: 'a\u0000b' });
     expect([nul.status, nul.body.errors![0]!.extensions.code]).toEqual([400, 'validation_failed']);

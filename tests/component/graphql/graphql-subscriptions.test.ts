@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RedisEventFanout } from '../../../src/infra/pubsub/redis-event-fanout';
+import type { RedisEventFanout } from '../../../src/infra/pubsub/redis-event-fanout';
 import { createWallet, fund, transfer, type TestUser } from '../../support/ledger';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { collect, gql, listenWithSubscriptions, sleep, wsClient, type Listening } from './support';
@@ -128,7 +128,9 @@ if (!redis) process.stdout.write('graphql-subscriptions two-instance test skippe
       const { results } = await heard.done;
       expect(results[0].data.transferEvents).toMatchObject({ transferId: posted.body.transfer.id, amount: '7', toWalletId: to });
       // And a query through B reads what A wrote.
-      expect((await gql(httpB.baseUrl, bob.accessToken, '{ wallets { edges { node { balance } } } }')).body.data!.wallets.edges[0].node.balance).toBe('7');
+      expect(
+        (await gql(httpB.baseUrl, bob.accessToken, '{ wallets { edges { node { balance } } } }')).body.data!.wallets.edges[0].node.balance,
+      ).toBe('7');
       await client.dispose();
     } finally {
       await httpB.close();

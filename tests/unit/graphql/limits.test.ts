@@ -27,7 +27,8 @@ describe('GraphQL document limits (depth and complexity)', () => {
   });
 
   it('when a list multiplies its children, then `first` (literal, variable = 100, absent = 20) counts', () => {
-    const nested = (first: string) => `query${first.includes('$n') ? '($n: Int)' : ''} { wallets${first} { edges { node { id balance } } } }`;
+    const nested = (first: string) =>
+      `query${first.includes('$n') ? '($n: Int)' : ''} { wallets${first} { edges { node { id balance } } } }`;
     // wallets 1 + first × (edges 1 + node 1 + id 1 + balance 1)
     expect(codes(nested('(first: 10)'), { maxDepth: 10, maxComplexity: 41 })).toEqual([]);
     expect(codes(nested('(first: 10)'), { maxDepth: 10, maxComplexity: 40 })).toEqual(['graphql_too_complex']);
