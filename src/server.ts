@@ -14,6 +14,8 @@ async function main(): Promise<void> {
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } } : {}),
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger: container.logger,
+    // GraphQL subscriptions: their clients reconnect (to another instance) once the socket closes.
+    onDraining: () => container.graphqlSubscriptions.close(),
     onStopped: () => container.close(),
   }).catch(async (error: unknown) => {
     await container.close();

@@ -57,6 +57,7 @@ export function createSubscriptionServer(
   const rules = validationRules(options);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const connections = new WeakMap<object, Connection>();
+  let closing: Promise<void> | undefined;
 
   const disposable = useServer(
     {
@@ -124,6 +125,10 @@ export function createSubscriptionServer(
           if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
           return;
         }
+        if (closing) {
+          socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+          return;
+        }
         wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
       });
     },
@@ -131,10 +136,14 @@ export function createSubscriptionServer(
     get connections(): number {
       return wss.clients.size;
     },
-    async close(): Promise<void> {
-      for (const client of wss.clients) client.close(1001, 'Going away');
-      await disposable.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    /** Closes every socket (1001: the client may reconnect elsewhere) and stops taking new ones. Idempotent. */
+    close(): Promise<void> {
+      closing ??= (async () => {
+        for (const client of wss.clients) client.close(1001, 'Going away');
+        await disposable.dispose();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })();
+      return closing;
     },
   };
 }

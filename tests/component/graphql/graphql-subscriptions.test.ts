@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RedisEventFanout } from '../../../src/infra/pubsub/redis-event-fanout';
 import { createWallet, fund, transfer, type TestUser } from '../../support/ledger';
+import { startServer } from '../../../src/http/server-lifecycle';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { collect, gql, listenWithSubscriptions, sleep, wsClient, type Listening } from './support';
 
@@ -101,6 +102,36 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     expect(error).toBeDefined();
     expect(closes).toEqual([4403]);
     await client.dispose();
+  });
+});
+
+describe('GraphQL subscriptions and a graceful shutdown', () => {
+  it('when the server shuts down with a subscription open, then the socket is closed (1001) and the drain does not wait for it', async () => {
+    const t = await startTestApp();
+    const running = await startServer(t.app, {
+      host: '127.0.0.1',
+      port: 0,
+      shutdownTimeoutMs: 5_000,
+      logger: t.container.logger,
+      onDraining: () => t.container.graphqlSubscriptions.close(),
+    });
+    t.container.graphqlSubscriptions.attach(running.server);
+    try {
+      const user = await registerUser(t);
+      const wallet = (await createWallet(t, user)).id;
+      const closes: number[] = [];
+      const client = wsClient(`ws://127.0.0.1:${running.port}/api/v1/graphql`, user.accessToken, (e) => closes.push(e.code));
+      const sub = collect(client, BALANCES, { w: wallet });
+      await sleep(SUBSCRIBED_MS);
+      const started = Date.now();
+      await running.shutdown('test');
+      expect(Date.now() - started).toBeLessThan(4_000);
+      await sub.done;
+      expect(closes).toEqual([1001]);
+      await client.dispose();
+    } finally {
+      await t.close();
+    }
   });
 });
 
