@@ -165,6 +165,12 @@ if (!redis) process.stdout.write('graphql-subscriptions two-instance test skippe
       await client.dispose();
     } finally {
       await httpB.close();
+      // What the second container started, leaving the shared database open for a.close().
+      await shared.container.funding.autoTopUp.idle();
+      await shared.container.services.admin.stop();
+      await shared.container.webhooks.worker.stop();
+      await shared.container.webhooks.retention.stop();
+      await shared.container.web3.close();
       await shared.container.graphqlSubscriptions.close();
       await shared.container.fanout.close();
       await shared.container.cache.close();
