@@ -67,7 +67,7 @@ import { webhookRoutes, type WebhookDeliveryLog, type WebhookService } from './m
 import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
 import { checkoutRenderer, mountUcp } from './protocols/ucp';
-import { buildGraphqlSchema, GRAPHQL_PATH, graphqlHandler } from './protocols/graphql';
+import { buildGraphqlSchema, GRAPHQL_PATH, graphqlErrorHandler, graphqlHandler } from './protocols/graphql';
 
 export const API_BASE_PATH = '/api/v1';
 export const X402_BASE_PATH = '/x402';
@@ -261,6 +261,7 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
       logger,
     ),
   );
+  app.use(GRAPHQL_PATH, graphqlErrorHandler());
   app.use(API_BASE_PATH, api.router);
   app.use(WELL_KNOWN_PATH, wellKnown.router);
   // The merchants' UCP business endpoints and the discovery profiles (docs/ucp.md).

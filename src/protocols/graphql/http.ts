@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   execute,
   GraphQLError,
@@ -135,5 +135,18 @@ export function graphqlHandler(schema: GraphQLSchema, services: GraphqlServices,
     res
       .status(result.data === undefined ? 400 : 200)
       .json({ ...(errors ? { errors } : {}), ...(result.data !== undefined ? { data: result.data } : {}) });
+  };
+}
+
+/**
+ * What the app-wide middleware refuses before the handler runs (429 rate_limited, above all) is
+ * answered as GraphQL errors too, with the same status, code and Retry-After. Anything else (a body
+ * that is not JSON) goes on to the API's error handler.
+ */
+export function graphqlErrorHandler(): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (!(error instanceof AppError) || res.headersSent) return next(error);
+    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    res.status(STATUS_BY_KIND[error.kind]).json(requestErrorBody(error.code, error.message, error.details));
   };
 }

@@ -5,7 +5,7 @@ import type { EventBus } from '../../shared/events';
 import { FANNED_OUT_TYPES } from './subscription-resolvers';
 
 export { buildGraphqlSchema, schemaSdl } from './schema';
-export { GRAPHQL_PATH, graphqlHandler, type GraphqlOptions } from './http';
+export { GRAPHQL_PATH, graphqlErrorHandler, graphqlHandler, type GraphqlOptions } from './http';
 export type { GraphqlServices } from './context';
 export { createSubscriptionServer, type SubscriptionServer, type SubscriptionServerOptions } from './subscription-server';
 

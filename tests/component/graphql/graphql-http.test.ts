@@ -225,6 +225,26 @@ describe('GraphQL over HTTP (POST /api/v1/graphql)', () => {
   });
 });
 
+describe('GraphQL and the rate limits', () => {
+  it("when a caller goes over the per-user limit, then GraphQL answers REST's 429 rate_limited with Retry-After, as a GraphQL error", async () => {
+    const t = await startTestApp({ RATE_LIMIT_USER_MAX: '3' });
+    try {
+      const user = await registerUser(t);
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<ReturnType<TestApp['http']>['post']>> | undefined;
+      for (let i = 0; i < 5; i += 1) {
+        last = await t.http().post('/api/v1/graphql').set(user.auth).send({ query: '{ webhooks { id } }' });
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(last!.headers['retry-after']).toEqual(expect.any(String));
+      expect(last!.body.errors[0].extensions).toMatchObject({ code: 'rate_limited', status: 429 });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('GraphQL in production', () => {
   it('when NODE_ENV=production and GRAPHQL_INTROSPECTION is unset, then introspection is refused (400) and queries run', async () => {
     const t = await startTestApp({
