@@ -20,7 +20,7 @@ export class RedisEventFanout implements EventFanout {
     private readonly onError: (error: unknown) => void,
   ) {
     const options = { lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: (times: number) => Math.min(times * 100, 1_000) };
-    this.publisher = new Redis(url, { ...options, enableOfflineQueue: false });
+    this.publisher = new Redis(url, { ...options, enableOfflineQueue: false, enableAutoPipelining: true });
     // The subscriber queues its SUBSCRIBE until connected, and ioredis subscribes again after a reconnect.
     this.subscriber = new Redis(url, options);
     this.publisher.on('error', () => undefined);
