@@ -67,6 +67,7 @@ import { webhookRoutes, type WebhookDeliveryLog, type WebhookService } from './m
 import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
 import { checkoutRenderer, mountUcp } from './protocols/ucp';
+import { buildGraphqlSchema, GRAPHQL_PATH, graphqlErrorHandler, graphqlHandler } from './protocols/graphql';
 
 export const API_BASE_PATH = '/api/v1';
 export const X402_BASE_PATH = '/x402';
@@ -243,6 +244,24 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
   reconciliationRoutes(api, services.reconciliations);
   mobileFundingRoutes(api, services.mobileFunding, limits);
   x402PayerRoutes(api, services.x402Payer, limits);
+  // GraphQL (docs/graphql.md): the same services, authentication and rate limits as the REST routes.
+  // Before the REST router, which would answer the path with its 404.
+  app.post(
+    GRAPHQL_PATH,
+    graphqlHandler(
+      buildGraphqlSchema(),
+      {
+        wallets: services.wallets,
+        ledger: services.ledger,
+        agents: services.agents.agents,
+        webhooks: services.webhook,
+        idempotency: services.idempotency,
+      },
+      { introspection: config.GRAPHQL_INTROSPECTION, maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY },
+      logger,
+    ),
+  );
+  app.use(GRAPHQL_PATH, graphqlErrorHandler());
   app.use(API_BASE_PATH, api.router);
   app.use(WELL_KNOWN_PATH, wellKnown.router);
   // The merchants' UCP business endpoints and the discovery profiles (docs/ucp.md).

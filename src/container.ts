@@ -43,6 +43,9 @@ const X402_FETCH_TIMEOUT_MS = 30_000;
 const X402_FETCH_BODY_BYTES_MAX = 1_048_576;
 import { createWebhookModule } from './modules/webhook';
 import { EventBus } from './shared/events';
+import { MemoryEventFanout, type EventFanout } from './infra/pubsub/event-fanout';
+import { RedisEventFanout } from './infra/pubsub/redis-event-fanout';
+import { buildGraphqlSchema, createSubscriptionServer, feedFanout } from './protocols/graphql';
 
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
@@ -54,6 +57,9 @@ const APPROVAL_EXPIRY_INTERVAL_MS = 60_000;
 const APPROVAL_EXPIRY_BATCH_MAX = 100;
 // Holds past their expiresAt are released a batch per transaction (again at once while more are due).
 const HOLD_EXPIRY_BATCH_MAX = 100;
+
+/** The Redis pub/sub channel every instance's GraphQL subscriptions hear events on. */
+const GRAPHQL_EVENTS_CHANNEL = 'ocp:graphql-events';
 
 export interface ContainerOverrides {
   db?: Database;
@@ -275,6 +281,27 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     reconciliations: reconciliation.service,
   };
   const app = buildApp({ config, logger, metrics, db, reads, cache, services });
+  // GraphQL subscriptions (docs/graphql.md): events reach the subscribers of every instance through
+  // Redis pub/sub when REDIS_URL is set; server.ts attaches the WebSocket server to the HTTP server.
+  const fanoutError = (error: unknown) => logger.warn('graphql event fan-out failed', { error });
+  const fanout: EventFanout = config.REDIS_URL
+    ? new RedisEventFanout(config.REDIS_URL, GRAPHQL_EVENTS_CHANNEL, fanoutError)
+    : new MemoryEventFanout(fanoutError);
+  feedFanout(events, fanout);
+  const graphqlSubscriptions = createSubscriptionServer(
+    buildGraphqlSchema(),
+    { wallets, ledger, agents: agents.agents, webhooks: webhooks.service, idempotency },
+    auth,
+    fanout,
+    {
+      introspection: config.GRAPHQL_INTROSPECTION,
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxComplexity: config.GRAPHQL_MAX_COMPLEXITY,
+      recheckMs: config.GRAPHQL_AUTH_RECHECK_MS,
+      maxPayloadBytes: config.BODY_LIMIT_BYTES,
+    },
+    logger,
+  );
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) {
     webhooks.worker.start(config.WEBHOOK_WORKER_INTERVAL_MS);
     // Where deliveries settle, they are purged after WEBHOOK_RETENTION_DAYS.
@@ -309,8 +336,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     holdExpiry,
     app,
     backupScheduler,
+    fanout,
+    graphqlSubscriptions,
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
+      await graphqlSubscriptions.close();
+      await fanout.close();
       await backupScheduler?.stop();
       await idempotencyPurge.stop();
       await approvalExpiry.stop();

@@ -16,12 +16,15 @@ async function main(): Promise<void> {
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } } : {}),
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     logger: container.logger,
+    // GraphQL subscriptions: their clients reconnect (to another instance) once the socket closes.
+    onDraining: () => container.graphqlSubscriptions.close(),
     onStopped: () => container.close().finally(() => stopTracing()),
   }).catch(async (error: unknown) => {
     await container.close();
     await stopTracing();
     throw error;
   });
+  container.graphqlSubscriptions.attach(running.server);
   container.logger.info('ready', { database: container.db.engine, cache: config.REDIS_URL ? 'redis' : 'memory' });
   shutdownOnSignals(running);
 }

@@ -130,6 +130,13 @@ const envSchema = z.object({
   TLS_KEY_FILE: z.string().min(1).optional(),
   // Unset: false in production, true elsewhere (resolved in configSchema below). Gates /docs and /openapi.json.
   API_DOCS_ENABLED: booleanFlag.optional(),
+  // Unset: false in production, true elsewhere. GraphQL introspection (__schema, __type) at /api/v1/graphql.
+  GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+  // A GraphQL document deeper or costlier than this is refused with a 400 before it runs (docs/graphql.md).
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(100_000).default(2_000),
+  // How often a GraphQL subscription's bearer token is checked again; revoked or expired closes it.
+  GRAPHQL_AUTH_RECHECK_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
   // Serves the admin dashboard's static build (packages/dashboard/dist) at /admin; 503 while it is not built.
   ADMIN_DASHBOARD_ENABLED: booleanFlag.default(true),
   // Set: GET /metrics needs `Authorization: Bearer <token>`. Unset: /metrics is open outside production, 404 in it.
@@ -257,6 +264,7 @@ const configSchema = envSchema.transform((env) => ({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
   // The API description is a map for attackers too: opt in to it in production.
   API_DOCS_ENABLED: env.API_DOCS_ENABLED ?? env.NODE_ENV !== 'production',
+  GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
   PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`,
 }));
 

@@ -87,7 +87,7 @@ export interface RouteSpec<P, Q, B> {
   handler: (input: RouteInput<P, Q, B>) => Promise<Reply>;
 }
 
-const IDEMPOTENCY_HEADERS = z.object({
+export const IDEMPOTENCY_HEADERS = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters')
@@ -372,7 +372,8 @@ function requireIdempotencyKey(headers: Request['headers']): void {
   parse(IDEMPOTENCY_HEADERS, headers, 'header');
 }
 
-function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+/** Validates one part of a request against its schema: ValidationFailed (400) naming each field, as every route answers. */
+export function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;

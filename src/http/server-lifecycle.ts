@@ -13,6 +13,11 @@ export interface ServerOptions {
   /** How long in-flight requests may run after shutdown starts before their connections are cut. */
   shutdownTimeoutMs: number;
   logger: Logger;
+  /**
+   * Runs when shutdown starts: ends what the server does not track as requests (WebSocket
+   * connections, which would otherwise hold the drain until shutdownTimeoutMs).
+   */
+  onDraining?: () => Promise<void>;
   /** Runs once every connection is gone: closes the pools. */
   onStopped?: () => Promise<void>;
 }
@@ -59,6 +64,7 @@ export async function startServer(app: http.RequestListener, options: ServerOpti
     stopping ??= (async () => {
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      await options.onDraining?.();
       await drain(server, options, reason);
       await options.onStopped?.();
       options.logger.info('stopped', { reason });

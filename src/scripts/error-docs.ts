@@ -22,6 +22,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   x402: 'x402 payments for agents (POST /api/v1/x402/pay)',
   ap2: "AP2 mandates in UCP checkouts (the UCP AP2 extension's error codes, and replay)",
   a2a: 'A2A server (payment requests settled through the receive-payment skill)',
+  graphql: 'GraphQL (documents refused before they run; every other error carries the REST code of the service that raised it)',
 };
 
 /** docs/errors.md, rendered from the catalogue: a table per module of code, HTTP status and meaning. */

@@ -437,6 +437,17 @@ export const ERROR_CATALOGUE = {
     payment_request_settled: { kind: 'conflict', meaning: 'The A2A payment request is already paid: it pays once.' },
     payment_request_expired: { kind: 'conflict', meaning: 'The A2A payment request has expired unpaid; the payee issues a new one.' },
   },
+  graphql: {
+    graphql_invalid: {
+      kind: 'validation',
+      meaning:
+        'The GraphQL request is not a valid document for the schema (syntax, unknown field, wrong variable type, introspection when it is off).',
+    },
+    graphql_too_complex: {
+      kind: 'validation',
+      meaning: 'The GraphQL document is nested deeper than GRAPHQL_MAX_DEPTH or costs more than GRAPHQL_MAX_COMPLEXITY.',
+    },
+  },
 } as const satisfies Record<string, Record<string, ErrorEntry>>;
 
 type Catalogue = typeof ERROR_CATALOGUE;

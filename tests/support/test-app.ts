@@ -146,6 +146,8 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
       await container.webhooks.worker.stop();
       await container.webhooks.retention.stop();
       await container.web3.close();
+      await container.graphqlSubscriptions.close();
+      await container.fanout.close();
       await container.cache.close();
       await drop();
     },

@@ -47,6 +47,8 @@ export async function startTwoInstances(env: Record<string, string> = {}): Promi
       await second.webhooks.worker.stop();
       await second.webhooks.retention.stop();
       await second.web3.close();
+      await second.graphqlSubscriptions.close();
+      await second.fanout.close();
       await second.cache.close();
       await second.db.close();
       await first.close();

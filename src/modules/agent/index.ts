@@ -3,6 +3,9 @@
 // adapters stay private to it.
 export { createAgentModule, createAgentStore, type AgentModule } from './agent.module';
 export { agentRoutes } from './agent.routes';
+// For the GraphQL edge: the same input rules and view as the /agents routes.
+export { createAgentBody, toAgentView, unlimitedPolicy, updateAgentBody } from './agent.schemas';
+export type { AgentService } from './agent.service';
 export { agentPaymentRoutes } from './agent-payment.routes';
 // For the MCP edge: its `pay` tool answers and stores exactly what POST /a2a/transfers does.
 export { agentPaymentFields, paymentReply, toAgentPaymentView } from './agent-payment.schemas';

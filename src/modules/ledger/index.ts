@@ -14,6 +14,7 @@ export type { LedgerEntry, Transfer, TransferStatus } from './ledger.repository'
 // Shapes other modules' routes reuse so a posted transfer and a transfer read the same everywhere.
 export {
   adjustmentBody,
+  transferBody,
   postedTransferView,
   toPostedTransferView,
   toTransactionView,

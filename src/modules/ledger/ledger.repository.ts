@@ -96,4 +96,6 @@ export interface LedgerRepository {
   lowestBalance(accountIds: readonly string[]): Promise<bigint>;
   findEntry(id: string): Promise<LedgerEntry | null>;
   listEntries(walletId: string, filter: HistoryFilter, limit: number, after?: Cursor): Promise<LedgerEntry[]>;
+  /** The newest `limit` entries of each wallet, in one read (a GraphQL query's first pages of many wallets). */
+  listLatestEntries(walletIds: readonly string[], limit: number): Promise<LedgerEntry[]>;
 }

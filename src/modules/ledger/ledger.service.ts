@@ -255,6 +255,34 @@ export class LedgerService {
     return toPage(await this.ledger.listEntries(walletId, filter, limit, after), limit);
   }
 
+  /**
+   * The first page of history of each wallet, read together (limit + 1 entries per wallet, as
+   * history reads). A wallet the caller may not see, or that does not exist, gets wallet_not_found,
+   * as history would answer it.
+   */
+  async firstHistoryPages(
+    principal: Principal,
+    walletIds: readonly string[],
+    limit: number,
+  ): Promise<Map<string, Page<LedgerEntry> | AppError>> {
+    const found = new Map((await this.wallets.findManyByIds(walletIds)).map((w) => [w.id, w]));
+    const pages = new Map<string, Page<LedgerEntry> | AppError>();
+    const visible: string[] = [];
+    for (const id of walletIds) {
+      try {
+        assertWalletAccess(principal, found.get(id) ?? null);
+        visible.push(id);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        pages.set(id, error);
+      }
+    }
+    const byWallet = new Map<string, LedgerEntry[]>(visible.map((id) => [id, []]));
+    for (const entry of await this.ledger.listLatestEntries(visible, limit + 1)) byWallet.get(entry.walletId)?.push(entry);
+    for (const [id, rows] of byWallet) pages.set(id, toPage(rows, limit));
+    return pages;
+  }
+
   private async post(
     p: {
       type: string;

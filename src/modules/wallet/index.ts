@@ -6,3 +6,5 @@ export type { WalletService } from './wallet.service';
 export type { Wallet, WalletRepository, WalletStatus } from './wallet.repository';
 export type { WalletDirectory, WalletMeta } from './wallet-directory';
 export { assertWalletAccess } from './wallet-access';
+// For the GraphQL edge: the same input rules and view as PATCH /wallets/:id.
+export { toWalletView, updateWalletBody } from './wallet.schemas';

@@ -57,6 +57,20 @@ export class WalletService {
     return assertWalletAccess(principal, await this.wallets.findById(id));
   }
 
+  /** Several wallets in one read, by id: the caller's only (anything else is missing from the map, as get's 404). */
+  async getMany(principal: Principal, ids: readonly string[]): Promise<Map<string, Wallet>> {
+    const found = await this.wallets.findManyByIds(ids);
+    const visible = new Map<string, Wallet>();
+    for (const wallet of found) {
+      try {
+        visible.set(wallet.id, assertWalletAccess(principal, wallet));
+      } catch {
+        // Someone else's: absent, as get answers it (wallet_not_found).
+      }
+    }
+    return visible;
+  }
+
   /**
    * Changes label, metadata, low-balance threshold or status. Closing needs a zero balance, and
    * a closed wallet stays closed, and the status of a wallet an operator froze is the operator's.

@@ -30,6 +30,8 @@ describe('A2A tasks across restarts and concurrent replays', () => {
     await c.webhooks.worker.stop();
     await c.webhooks.retention.stop();
     await c.web3.close();
+    await c.graphqlSubscriptions.close();
+    await c.fanout.close();
     await c.cache.close();
   }
 

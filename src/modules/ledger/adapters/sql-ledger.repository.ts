@@ -182,4 +182,18 @@ export class SqlLedgerRepository implements LedgerRepository {
     );
     return rows.map(toEntry);
   }
+
+  async listLatestEntries(walletIds: readonly string[], limit: number): Promise<LedgerEntry[]> {
+    if (walletIds.length === 0) return [];
+    // One index range per wallet (wallet_id, created_at DESC, id DESC), as listEntries reads one.
+    const { rows } = await this.history.query<EntryRow>(
+      `SELECT x.* FROM unnest($1::text[]) AS ids(wallet_id)
+        CROSS JOIN LATERAL (${ENTRY_SELECT}
+          WHERE e.wallet_id = ids.wallet_id
+          ORDER BY e.created_at DESC, e.id DESC
+          LIMIT $2) x`,
+      [[...walletIds], limit],
+    );
+    return rows.map(toEntry);
+  }
 }

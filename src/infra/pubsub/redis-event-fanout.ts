@@ -1,0 +1,55 @@
+import Redis from 'ioredis';
+import { decodeEvent, deliver, encodeEvent, type EventFanout, type FanoutHandler } from './event-fanout';
+import type { DomainEvent } from '../../shared/events';
+
+/**
+ * Several instances: every event is PUBLISHed on one Redis channel and each instance (this one
+ * too, through its own subscription) hands what it hears to its subscribers. A subscriber therefore
+ * hears an event once, whichever instance posted it. Redis pub/sub keeps nothing: an instance that
+ * is not connected at that moment misses the event.
+ */
+export class RedisEventFanout implements EventFanout {
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly handlers = new Set<FanoutHandler>();
+  private readonly ready: Promise<unknown>;
+
+  constructor(
+    url: string,
+    private readonly channel: string,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    const options = { lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: (times: number) => Math.min(times * 100, 1_000) };
+    this.publisher = new Redis(url, { ...options, enableOfflineQueue: false, enableAutoPipelining: true });
+    // The subscriber queues its SUBSCRIBE until connected, and ioredis subscribes again after a reconnect.
+    this.subscriber = new Redis(url, options);
+    this.publisher.on('error', () => undefined);
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      const event = decodeEvent(message);
+      if (event) deliver(this.handlers, event, this.onError);
+    });
+    this.ready = this.subscriber.subscribe(this.channel).catch((error: unknown) => this.onError(error));
+  }
+
+  /** Resolves once this instance listens on the channel (tests wait for it). */
+  whenSubscribed(): Promise<unknown> {
+    return this.ready;
+  }
+
+  publish(event: DomainEvent): void {
+    this.publisher.publish(this.channel, encodeEvent(event)).catch((error: unknown) => this.onError(error));
+  }
+
+  subscribe(handler: FanoutHandler): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    this.publisher.disconnect();
+    this.subscriber.disconnect();
+  }
+}

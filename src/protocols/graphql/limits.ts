@@ -1,0 +1,112 @@
+import {
+  GraphQLError,
+  isObjectType,
+  Kind,
+  type ArgumentNode,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../shared/pagination';
+
+export interface DocumentLimits {
+  maxDepth: number;
+  maxComplexity: number;
+}
+
+interface Cost {
+  depth: number;
+  complexity: number;
+}
+
+/**
+ * One validation rule for both limits, so a document too big to run is refused (400
+ * graphql_too_complex) before any resolver runs. Depth counts nested selection sets (fragments
+ * spread in place); complexity counts each field once, times the `first` of every list above it
+ * (a `first` given as a variable counts as the largest page, 100). Introspection fields count too.
+ */
+export function documentLimitsRule(limits: DocumentLimits): (context: ValidationContext) => ASTVisitor {
+  return (context) => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of context.getDocument().definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    }
+    const paged = pagedFields(context);
+    return {
+      OperationDefinition(operation: OperationDefinitionNode) {
+        const cost = measure(operation.selectionSet, { fragments, paged, limits }, new Set());
+        const name = operation.name ? ` ${operation.name.value}` : '';
+        if (cost.depth > limits.maxDepth) {
+          context.reportError(tooComplex(`The operation${name} is nested ${cost.depth} deep; at most ${limits.maxDepth} is allowed`));
+        } else if (cost.complexity > limits.maxComplexity) {
+          context.reportError(
+            tooComplex(`The operation${name} costs more than ${limits.maxComplexity} (fields times the pages they ask for)`),
+          );
+        }
+      },
+    };
+  };
+}
+
+function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'graphql_too_complex' } });
+}
+
+/** Stops counting once over a limit: a hostile document costs the server no more than that. */
+interface Walk {
+  fragments: Map<string, FragmentDefinitionNode>;
+  /** Names of the fields that take `first` (lists): without it they answer the default page. */
+  paged: Set<string>;
+  limits: DocumentLimits;
+}
+
+function pagedFields(context: ValidationContext): Set<string> {
+  const names = new Set<string>();
+  for (const type of Object.values(context.getSchema().getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.args.some((a) => a.name === 'first')) names.add(field.name);
+    }
+  }
+  return names;
+}
+
+function measure(set: SelectionSetNode, walk: Walk, inFragments: Set<string>): Cost {
+  const { fragments, limits } = walk;
+  let depth = 0;
+  let complexity = 0;
+  for (const selection of set.selections) {
+    let child: Cost = { depth: 0, complexity: 0 };
+    if (selection.kind === Kind.FIELD) {
+      const inner = selection.selectionSet ? measure(selection.selectionSet, walk, inFragments) : { depth: 0, complexity: 0 };
+      child = {
+        depth: inner.depth + (selection.selectionSet ? 1 : 0),
+        complexity: 1 + pageSize(selection.name.value, selection.arguments ?? [], walk.paged) * inner.complexity,
+      };
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      child = measure(selection.selectionSet, walk, inFragments);
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      // An unknown or cyclic spread is the spec's own rules' to report: count nothing for it here.
+      if (!fragment || inFragments.has(name)) continue;
+      child = measure(fragment.selectionSet, walk, new Set([...inFragments, name]));
+    }
+    depth = Math.max(depth, child.depth);
+    complexity += child.complexity;
+    if (depth > limits.maxDepth || complexity > limits.maxComplexity) break;
+  }
+  return { depth, complexity: Math.min(complexity, Number.MAX_SAFE_INTEGER) };
+}
+
+function pageSize(field: string, args: readonly ArgumentNode[], paged: Set<string>): number {
+  const first = args.find((a) => a.name.value === 'first');
+  if (!first) return paged.has(field) ? PAGE_SIZE_DEFAULT : 1;
+  if (first.value.kind === Kind.INT) {
+    const n = Number(first.value.value);
+    return Number.isSafeInteger(n) && n > 0 ? Math.min(n, PAGE_SIZE_MAX) : 1;
+  }
+  return PAGE_SIZE_MAX;
+}

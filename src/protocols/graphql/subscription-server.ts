@@ -1,0 +1,151 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { EventFanout } from '../../infra/pubsub/event-fanout';
+import type { Logger } from '../../infra/logger';
+import { Unauthorized } from '../../shared/errors';
+import type { Principal } from '../../shared/principal';
+import { createLoaders, type GraphqlServices } from './context';
+import { formatError } from './errors';
+import { GRAPHQL_PATH, prepare, validationRules, type GraphqlOptions } from './http';
+
+export interface TokenVerifier {
+  /** The app's own check (signature, expiry, revocation, agent status): Unauthorized when it fails. */
+  verifyAccessToken(token: string): Promise<Principal>;
+}
+
+export interface SubscriptionServerOptions extends GraphqlOptions {
+  /** How often a connection's token is checked again; a token that fails closes the socket (4403). */
+  recheckMs: number;
+  maxPayloadBytes: number;
+}
+
+interface Connection {
+  principal: Principal;
+  timer: NodeJS.Timeout;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i;
+
+/** connection_init's payload: `{ "authorization": "Bearer <token>" }` (or `{ "token": "<token>" }`). */
+function tokenOf(payload: unknown): string | null {
+  if (payload === null || typeof payload !== 'object') return null;
+  const { authorization, token } = payload as Record<string, unknown>;
+  if (typeof authorization === 'string') return BEARER.exec(authorization)?.[1] ?? null;
+  return typeof token === 'string' && token.length > 0 ? token : null;
+}
+
+/**
+ * GraphQL subscriptions over WebSocket (the graphql-transport-ws protocol of graphql-ws) at
+ * /api/v1/graphql. The bearer token comes in connection_init and is verified as an HTTP request's
+ * is; it is verified again every `recheckMs`, so a revoked token (logout, a revoked API client, a
+ * suspended agent) or an expired one closes the socket with 4403. Each subscription is authorized
+ * when it starts (another user's wallet: wallet_not_found, as REST answers it). Only subscriptions
+ * run here: queries and mutations go over HTTP, through its rate limits.
+ */
+export function createSubscriptionServer(
+  schema: GraphQLSchema,
+  services: GraphqlServices,
+  auth: TokenVerifier,
+  fanout: EventFanout,
+  options: SubscriptionServerOptions,
+  logger: Logger,
+) {
+  const rules = validationRules(options);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  const connections = new WeakMap<object, Connection>();
+  let closing: Promise<void> | undefined;
+
+  const disposable = useServer(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const token = tokenOf(ctx.connectionParams);
+        if (!token) return false;
+        let principal: Principal;
+        try {
+          principal = await auth.verifyAccessToken(token);
+        } catch (error) {
+          if (error instanceof Unauthorized) return false;
+          throw error;
+        }
+        const { socket } = ctx.extra;
+        const timer = setInterval(() => {
+          auth.verifyAccessToken(token).then(
+            () => undefined,
+            (error: unknown) => {
+              if (error instanceof Unauthorized) socket.close(CloseCode.Forbidden, 'Forbidden: the token is no longer valid');
+              else logger.warn('graphql subscription token re-check failed', { error });
+            },
+          );
+        }, options.recheckMs);
+        timer.unref();
+        connections.set(ctx, { principal, timer });
+        return true;
+      },
+      onClose: (ctx) => {
+        const connection = connections.get(ctx);
+        if (connection) clearInterval(connection.timer);
+        connections.delete(ctx);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const connection = connections.get(ctx);
+        if (!connection) return [new GraphQLError('Unauthorized')];
+        const prepared = prepare(schema, rules, payload.query, payload.operationName ?? undefined);
+        if ('errors' in prepared) return prepared.errors;
+        if (prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+          return [new GraphQLError(`Only subscriptions run over WebSocket: send queries and mutations to POST ${GRAPHQL_PATH}`)];
+        }
+        const { principal } = connection;
+        return {
+          schema,
+          document: prepared.document,
+          ...(payload.operationName ? { operationName: payload.operationName } : {}),
+          variableValues: payload.variables ?? {},
+          contextValue: { principal, services, loaders: createLoaders(principal, services), fanout },
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e, logger)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, logger)) } : undefined,
+    },
+    wss,
+  );
+
+  return {
+    /** Takes the WebSocket upgrades for GRAPHQL_PATH on this server. */
+    attach(server: Server): void {
+      server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const path = (request.url ?? '').split('?')[0];
+        if (path !== GRAPHQL_PATH) {
+          // Nothing else in OCP speaks WebSocket: refuse rather than leave the socket hanging.
+          if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+          return;
+        }
+        if (closing) {
+          socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+          return;
+        }
+        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      });
+    },
+    /** Open sockets (for tests and metrics). */
+    get connections(): number {
+      return wss.clients.size;
+    },
+    /** Closes every socket (1001: the client may reconnect elsewhere) and stops taking new ones. Idempotent. */
+    close(): Promise<void> {
+      closing ??= (async () => {
+        for (const client of wss.clients) client.close(1001, 'Going away');
+        await disposable.dispose();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
+
+export type SubscriptionServer = ReturnType<typeof createSubscriptionServer>;
