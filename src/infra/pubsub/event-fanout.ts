@@ -44,24 +44,28 @@ export function deliver(handlers: Iterable<FanoutHandler>, event: DomainEvent, o
   }
 }
 
-/** An event as it travels between instances (JSON), and back. */
-export function encodeEvent(event: DomainEvent): string {
-  return JSON.stringify({ ...event, occurredAt: event.occurredAt.toISOString() });
+/** Events as they travel between instances (one JSON array per message), and back. */
+export function encodeEvents(events: readonly DomainEvent[]): string {
+  return JSON.stringify(events.map((event) => ({ ...event, occurredAt: event.occurredAt.toISOString() })));
 }
 
-export function decodeEvent(text: string): DomainEvent | null {
+/** The well-formed events of a message; anything else in it is dropped. */
+export function decodeEvents(text: string): DomainEvent[] {
+  let raw: unknown;
   try {
-    const raw = JSON.parse(text) as Partial<Record<keyof DomainEvent, unknown>>;
-    if (typeof raw.id !== 'string' || typeof raw.type !== 'string' || typeof raw.ownerId !== 'string') return null;
-    if (typeof raw.occurredAt !== 'string' || typeof raw.data !== 'object' || raw.data === null) return null;
-    return {
-      id: raw.id,
-      type: raw.type,
-      ownerId: raw.ownerId,
-      occurredAt: new Date(raw.occurredAt),
-      data: raw.data as Record<string, unknown>,
-    };
+    raw = JSON.parse(text);
   } catch {
-    return null;
+    return [];
   }
+  return Array.isArray(raw) ? raw.flatMap((item) => decodeEvent(item) ?? []) : [];
+}
+
+function decodeEvent(item: unknown): DomainEvent | null {
+  if (typeof item !== 'object' || item === null) return null;
+  const raw = item as Partial<Record<keyof DomainEvent, unknown>>;
+  if (typeof raw.id !== 'string' || typeof raw.type !== 'string' || typeof raw.ownerId !== 'string') return null;
+  if (typeof raw.occurredAt !== 'string' || typeof raw.data !== 'object' || raw.data === null) return null;
+  const occurredAt = new Date(raw.occurredAt);
+  if (Number.isNaN(occurredAt.getTime())) return null;
+  return { id: raw.id, type: raw.type, ownerId: raw.ownerId, occurredAt, data: raw.data as Record<string, unknown> };
 }

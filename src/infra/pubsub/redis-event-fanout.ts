@@ -1,18 +1,22 @@
 import Redis from 'ioredis';
-import { decodeEvent, deliver, encodeEvent, type EventFanout, type FanoutHandler } from './event-fanout';
+import { decodeEvents, deliver, encodeEvents, type EventFanout, type FanoutHandler } from './event-fanout';
 import type { DomainEvent } from '../../shared/events';
 
 /**
- * Several instances: every event is PUBLISHed on one Redis channel and each instance (this one
- * too, through its own subscription) hands what it hears to its subscribers. A subscriber therefore
+ * Several instances: events are PUBLISHed on one Redis channel and each instance (this one too,
+ * through its own subscription) hands what it hears to its subscribers. A subscriber therefore
  * hears an event once, whichever instance posted it. Redis pub/sub keeps nothing: an instance that
- * is not connected at that moment misses the event.
+ * is not connected at that moment misses the event. The events published in one turn of the event
+ * loop (a posting group's, under load) travel as one message: every posting pays for pub/sub
+ * whether or not anyone listens, so it pays once per group.
  */
 export class RedisEventFanout implements EventFanout {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly handlers = new Set<FanoutHandler>();
   private readonly ready: Promise<unknown>;
+  /** Published in this turn of the event loop, sent together once it ends. */
+  private pending: DomainEvent[] = [];
 
   constructor(
     url: string,
@@ -26,9 +30,8 @@ export class RedisEventFanout implements EventFanout {
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel !== this.channel) return;
-      const event = decodeEvent(message);
-      if (event) deliver(this.handlers, event, this.onError);
+      if (channel !== this.channel || this.handlers.size === 0) return;
+      for (const event of decodeEvents(message)) deliver(this.handlers, event, this.onError);
     });
     this.ready = this.subscriber.subscribe(this.channel).catch((error: unknown) => this.onError(error));
   }
@@ -39,7 +42,14 @@ export class RedisEventFanout implements EventFanout {
   }
 
   publish(event: DomainEvent): void {
-    this.publisher.publish(this.channel, encodeEvent(event)).catch((error: unknown) => this.onError(error));
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push(event);
+  }
+
+  private flush(): void {
+    const events = this.pending;
+    this.pending = [];
+    this.publisher.publish(this.channel, encodeEvents(events)).catch((error: unknown) => this.onError(error));
   }
 
   subscribe(handler: FanoutHandler): () => void {
@@ -49,6 +59,7 @@ export class RedisEventFanout implements EventFanout {
 
   async close(): Promise<void> {
     this.handlers.clear();
+    this.pending = [];
     this.publisher.disconnect();
     this.subscriber.disconnect();
   }

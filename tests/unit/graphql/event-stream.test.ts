@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeEvent, encodeEvent, MemoryEventFanout } from '../../../src/infra/pubsub/event-fanout';
+import { decodeEvents, encodeEvents, MemoryEventFanout } from '../../../src/infra/pubsub/event-fanout';
 import { eventStream } from '../../../src/protocols/graphql/subscription-resolvers';
 import { newEvent } from '../../../src/shared/events';
 
@@ -34,11 +34,24 @@ describe('GraphQL subscription streams over the event fan-out', () => {
     await stream.return!();
   });
 
-  it('when an event travels between instances, then it decodes to the same event, and garbage decodes to null', () => {
-    const event = newEvent('transfer.completed', 'usr_1', { transferId: 'trf_1', amount: '5' });
-    expect(decodeEvent(encodeEvent(event))).toEqual(event);
-    for (const garbage of ['', 'null', '[]', '{"id":1}', '{"id":"e","type":"t","ownerId":"o","occurredAt":"x"}', '{']) {
-      expect(decodeEvent(garbage)).toBeNull();
+  it('when events travel between instances, then they decode to the same events, and garbage decodes to none', () => {
+    const events = [
+      newEvent('transfer.completed', 'usr_1', { transferId: 'trf_1', amount: '5' }),
+      newEvent('balance.changed', 'usr_2', { walletId: 'wal_1' }),
+    ];
+    expect(decodeEvents(encodeEvents(events))).toEqual(events);
+    for (const garbage of [
+      '',
+      'null',
+      '{}',
+      '[1]',
+      '[{"id":1}]',
+      '[{"id":"e","type":"t","ownerId":"o","occurredAt":"x","data":{}}]',
+      '{',
+    ]) {
+      expect(decodeEvents(garbage)).toEqual([]);
     }
+    // One bad event does not cost the good ones of its message.
+    expect(decodeEvents(`[{"id":1},${encodeEvents(events.slice(0, 1)).slice(1)}`)).toEqual(events.slice(0, 1));
   });
 });
