@@ -17,6 +17,7 @@ import { createAuthModule } from './modules/auth';
 import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
 import { createBalanceHistoryService, createHoldService, createLedgerService } from './modules/ledger';
+import { createRiskModule } from './modules/risk';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
 import { createA2aStorage } from './modules/a2a';
@@ -214,6 +215,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.
   const reconciliation = createReconciliationModule({ db, events, audit: admin.audit, funding });
+  // Every transfer, agent payment, multi-leg leg and payout is scored before it posts (docs/risk.md).
+  const risk = createRiskModule({
+    db,
+    ledger,
+    audit: admin.audit,
+    modelDir: config.RISK_MODEL_DIR,
+    thresholds: { review: config.RISK_REVIEW_THRESHOLD, block: config.RISK_BLOCK_THRESHOLD },
+  });
   const mobileFunding = createMobileFundingService({
     applePay,
     googlePay,
@@ -270,6 +279,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     admin,
     mobileFunding,
     reconciliations: reconciliation.service,
+    risk: risk.service,
   };
   const app = buildApp({ config, logger, metrics, db, reads, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) {

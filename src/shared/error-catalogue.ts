@@ -119,6 +119,13 @@ export const ERROR_CATALOGUE = {
       meaning: 'Only a wallet with a zero balance and nothing held can be closed; details.balance and details.held say what it holds.',
     },
   },
+  risk: {
+    risk_refused: {
+      kind: 'unprocessable',
+      meaning: 'The payment was refused by the risk checks; nothing moved. The answer does not say why (operators see the reasons).',
+    },
+    risk_model_invalid: { kind: 'unprocessable', meaning: 'The risk model file to load is missing or not a valid model; the active model stays.' },
+  },
   ledger: {
     insufficient_funds: {
       kind: 'insufficient_funds',

@@ -13,10 +13,12 @@ import { amountOutOfRange, refusalError } from './ledger.refusals';
 import { transferPostedEvent } from './ledger.events';
 import { MultiLegTransactions } from './multi-leg.service';
 import type { TransferRecords } from './transfer-records.repository';
+import type { Movement } from './ledger.types';
 import type {
   ExternalCredit,
   ExternalRefund,
   ExternalRefundHandler,
+  MovementScreen,
   PostedTransfer,
   PostingOptions,
   TransferRequest,
@@ -28,6 +30,7 @@ export class LedgerService {
   private readonly systemAccounts = new Map<string, string[]>();
   private readonly externalRefunds = new Map<string, ExternalRefundHandler>();
   private readonly postings: PostingQueue;
+  private movementScreen: MovementScreen | undefined;
   /** Multi-leg transactions and the caller-wide transfer list, on the same posting queue. */
   readonly multiLeg: MultiLegTransactions;
 
@@ -41,7 +44,26 @@ export class LedgerService {
     records: TransferRecords,
   ) {
     this.postings = new PostingQueue(db, ledger, outbox);
-    this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events);
+    this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events, () => this.movementScreen);
+  }
+
+  /** Every transfer, agent payment, multi-leg leg and payout is screened by `screen` before it posts. */
+  screenMovementsWith(screen: MovementScreen): void {
+    if (this.movementScreen) throw new Error('movements already have a screen');
+    this.movementScreen = screen;
+  }
+
+  /** Runs the screen (which may refuse) and returns the options that record its verdict with the posting. */
+  private async screened(movement: Movement, options: PostingOptions): Promise<PostingOptions> {
+    if (!this.movementScreen) return options;
+    const record = await this.movementScreen.screen(movement);
+    return {
+      ...options,
+      inTx: async (tx, posted) => {
+        await record(tx, posted.transfer.id);
+        await options.inTx?.(tx, posted);
+      },
+    };
   }
 
   /** Postings waiting for a lane of the posting queue (the `ocp_posting_queue_waiting` gauge). */
@@ -88,6 +110,17 @@ export class LedgerService {
     if (to.currency !== from.currency || (request.currency && request.currency !== from.currency)) {
       throw refusalError('currency_mismatch');
     }
+    const screened = await this.screened(
+      {
+        kind: options.type === 'agent_payment' ? 'agent_payment' : 'transfer',
+        fromWalletId: from.id,
+        toWalletId: to.id,
+        amount,
+        currency: from.currency,
+        initiatedBy,
+      },
+      options,
+    );
     // Status and funds are checked by the posting itself, under the row locks.
     return this.post(
       {
@@ -100,7 +133,7 @@ export class LedgerService {
         initiatedBy,
       },
       found,
-      options,
+      screened,
     );
   }
 
@@ -136,7 +169,11 @@ export class LedgerService {
    */
   async debitToSystem(debit: Omit<ExternalCredit, 'source'> & { account: string }, options: PostingOptions = {}) {
     const { walletId, amount, account, description, initiatedBy } = debit;
-    return this.postAgainstSystem(account, walletId, -amount, { type: account, description, initiatedBy }, options);
+    const wallet = await this.wallets.findById(walletId);
+    const screened = wallet
+      ? await this.screened({ kind: 'payout', fromWalletId: walletId, toWalletId: null, amount, currency: wallet.currency, initiatedBy }, options)
+      : options;
+    return this.postAgainstSystem(account, walletId, -amount, { type: account, description, initiatedBy }, screened);
   }
 
   /**

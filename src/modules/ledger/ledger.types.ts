@@ -85,3 +85,24 @@ export interface TransferRequest {
   currency?: string;
   description?: string;
 }
+
+/** What the ledger asks a MovementScreen about, before the money moves. */
+export interface Movement {
+  kind: 'transfer' | 'agent_payment' | 'multi_leg' | 'payout';
+  fromWalletId: string;
+  /** The user wallet paid; null when the money leaves to a system account (a payout). */
+  toWalletId: string | null;
+  amount: bigint;
+  currency: string;
+  initiatedBy: string;
+}
+
+/**
+ * Screens every money movement before it is posted (the risk module, registered at composition
+ * with `screenMovementsWith`, so the ledger does not depend on it). Throwing refuses the movement
+ * and nothing is posted; otherwise the returned function runs in the posting's transaction with
+ * the transfer's id (to store the score with it).
+ */
+export interface MovementScreen {
+  screen(movement: Movement): Promise<(tx: Transaction, transferId: string) => Promise<void>>;
+}

@@ -8,7 +8,7 @@ import type { WalletDirectory, WalletMeta } from '../wallet';
 import { transferPostedEvent } from './ledger.events';
 import { refusalError } from './ledger.refusals';
 import { LedgerRefusal, type PostTransferCommand, type Transfer } from './ledger.repository';
-import type { InTransaction } from './ledger.types';
+import type { InTransaction, MovementScreen } from './ledger.types';
 import type { PostingQueue } from './posting-queue';
 import type { TransferRecord, TransferRecords } from './transfer-records.repository';
 
@@ -50,6 +50,8 @@ export class MultiLegTransactions {
     private readonly directory: WalletDirectory,
     private readonly records: TransferRecords,
     private readonly events: EventBus,
+    /** The ledger's movement screen, once registered (read at each posting). */
+    private readonly screen: () => MovementScreen | undefined = () => undefined,
   ) {}
 
   /**
@@ -61,6 +63,15 @@ export class MultiLegTransactions {
    */
   async post(principal: Principal, request: MultiLegRequest, inTx?: InTransaction<MultiLegTransaction>): Promise<MultiLegTransaction> {
     const wallets = await this.checkedWallets(principal, request.legs);
+    // Every leg is screened before any moves; one refusal refuses the unit.
+    const screen = this.screen();
+    const records = screen
+      ? await Promise.all(
+          request.legs.map((leg) =>
+            screen.screen({ kind: 'multi_leg', ...leg, initiatedBy: principal.sub }),
+          ),
+        )
+      : [];
     const id = newId('mlt');
     const commands = request.legs.map((leg): PostTransferCommand => ({
       transferId: newId('trf'),
@@ -89,6 +100,7 @@ export class MultiLegTransactions {
         commands,
         wallets,
         inTx: async (tx, legs) => {
+          for (const [i, record] of records.entries()) await record(tx, legs[i]!.transfer.id);
           await this.records.attachToJournal(
             tx,
             id,

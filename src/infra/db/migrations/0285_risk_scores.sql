@@ -1,0 +1,20 @@
+-- Risk scores of money movements (docs/risk.md): one row per scored movement, written in the
+-- posting's transaction when it is allowed (movement_id = the transfer), alone when it is refused.
+CREATE TABLE risk_scores (
+  id             TEXT PRIMARY KEY,
+  kind           TEXT NOT NULL,
+  movement_id    TEXT,
+  wallet_id      TEXT NOT NULL,
+  counterparty   TEXT,
+  amount         BIGINT NOT NULL,
+  currency       CHAR(3) NOT NULL,
+  score          DOUBLE PRECISION NOT NULL CHECK (score >= 0 AND score <= 1),
+  decision       TEXT NOT NULL CHECK (decision IN ('allow', 'review', 'refuse')),
+  reasons        JSONB NOT NULL,
+  model_version  TEXT NOT NULL,
+  initiated_by   TEXT NOT NULL,
+  created_at     TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX risk_scores_wallet_created_idx ON risk_scores (wallet_id, created_at DESC, id DESC);
+CREATE INDEX risk_scores_created_idx ON risk_scores (created_at DESC, id DESC);
+CREATE UNIQUE INDEX risk_scores_movement_idx ON risk_scores (movement_id) WHERE movement_id IS NOT NULL;

@@ -1,0 +1,34 @@
+import type { Cursor } from '../../shared/pagination';
+import type { Transaction } from '../../shared/transaction';
+import type { RawAggregates } from './risk.features';
+import type { Reason } from './risk.model';
+
+export type Decision = 'allow' | 'review' | 'refuse';
+
+/** One scored movement, as stored and shown to operators. */
+export interface RiskScoreRecord {
+  id: string;
+  kind: string;
+  /** The posted transfer (the first leg's, for a multi-leg transaction); null when refused. */
+  movementId: string | null;
+  walletId: string;
+  counterparty: string | null;
+  amount: bigint;
+  currency: string;
+  score: number;
+  decision: Decision;
+  reasons: Reason[];
+  modelVersion: string;
+  initiatedBy: string;
+  createdAt: Date;
+}
+
+/** What the risk service needs from storage. Errors: only the database's. */
+export interface RiskRepository {
+  /** The movement's context from the records, in one indexed query. Undefined if the wallet is unknown. */
+  aggregates(walletId: string, counterparty: string | null): Promise<Omit<RawAggregates, 'amount' | 'agent' | 'hasCounterparty'> | undefined>;
+  /** Stores a score (in `tx` when given: the posting's transaction). */
+  save(record: RiskScoreRecord, tx?: Transaction): Promise<void>;
+  /** Scores newest first, of one wallet or of all. */
+  list(walletId: string | undefined, limit: number, after?: Cursor): Promise<RiskScoreRecord[]>;
+}
