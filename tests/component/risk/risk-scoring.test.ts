@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { FEATURE_NAMES } from '../../../src/modules/risk';
+import { SqlRiskRepository } from '../../../src/modules/risk/adapters/sql-risk.repository';
+import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
+import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
+
+// A crafted model: only `balance_drained` counts, so the share of the balance sent picks the
+// decision. score = sigmoid(2 · (drained − 0.5) / 0.1): 10% → allow, 65% → 0.95 review, 100% → refuse.
+function craftedModel(version: string, drainWeight: number) {
+  const d = FEATURE_NAMES.length;
+  const at = FEATURE_NAMES.indexOf('balance_drained');
+  return {
+    version,
+    kind: 'logistic_regression',
+    trainedAt: '2026-12-06T00:00:00.000Z',
+    features: [...FEATURE_NAMES],
+    means: FEATURE_NAMES.map((_, i) => (i === at ? 0.5 : 0)),
+    stds: new Array(d).fill(0.1),
+    weights: FEATURE_NAMES.map((_, i) => (i === at ? drainWeight : 0)),
+    bias: 0,
+    metrics: { crafted: true },
+  };
+}
+
+describe('risk scoring of money movements', () => {
+  let t: TestApp;
+  let dir: string;
+  let admin: { Authorization: string };
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ocp-risk-'));
+    writeFileSync(join(dir, 'risk-1.json'), JSON.stringify(craftedModel('1', 2)));
+    t = await startTestApp({ RISK_MODEL_DIR: dir, RISK_REVIEW_THRESHOLD: '0.8', RISK_BLOCK_THRESHOLD: '0.97' });
+    admin = (await loginAdmin(t)).auth;
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function fundedPair(amount = 1_000) {
+    const alice = await registerUser(t);
+    const bob = await registerUser(t);
+    const from = await createWallet(t, alice);
+    const to = await createWallet(t, bob);
+    await fund(t, from.id, amount);
+    return { alice, from, to };
+  }
+  const scoresOf = async (walletId: string) =>
+    (await t.http().get(`/api/v1/admin/risk/scores?walletId=${walletId}`).set(admin)).body.data as Record<string, unknown>[];
+
+  it('when the score is low, then the transfer posts and its score is stored with it', async () => {
+    const { alice, from, to } = await fundedPair();
+    const res = await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '100' });
+    expect(res.status).toBe(201);
+    const [s] = await scoresOf(from.id);
+    expect(s).toMatchObject({ movementId: res.body.transfer.id, decision: 'allow', kind: 'transfer', amount: '100', modelVersion: '1' });
+  });
+
+  it('when the score reaches the review threshold, then it posts flagged for review with its main reasons', async () => {
+    const { alice, from, to } = await fundedPair();
+    const res = await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '650' });
+    expect(res.status).toBe(201);
+    const [s] = await scoresOf(from.id);
+    expect(s).toMatchObject({ decision: 'review', movementId: res.body.transfer.id });
+    expect((s!.reasons as { feature: string }[])[0]!.feature).toBe('balance_drained');
+  });
+
+  it('when the score reaches the block threshold, then 422 risk_refused, nothing moves, no model internals, and a retry gets the same', async () => {
+    const { alice, from, to } = await fundedPair();
+    const key = randomUUID();
+    const res = await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1000' }, key);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('risk_refused');
+    expect(JSON.stringify(res.body)).not.toMatch(/score|balance_drained|reason/i);
+    const again = await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1000' }, key);
+    expect(again.status).toBe(422);
+    expect(again.body.error.code).toBe('risk_refused');
+    expect(await balanceOf(t, from.id)).toBe(1_000n);
+    expect(await balanceOf(t, to.id)).toBe(0n);
+    const scores = await scoresOf(from.id);
+    expect(scores.map((s) => [s.decision, s.movementId])).toEqual([
+      ['refuse', null],
+      ['refuse', null],
+    ]);
+  });
+
+  it('when a multi-leg transaction has one risky leg, then the whole unit is refused', async () => {
+    const { alice, from, to } = await fundedPair();
+    const res = await t
+      .http()
+      .post('/api/v1/transactions')
+      .set(alice.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({
+        legs: [
+          { fromWalletId: from.id, toWalletId: to.id, amount: '10', currency: 'USD' },
+          { fromWalletId: from.id, toWalletId: to.id, amount: '990', currency: 'USD' },
+        ],
+      });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('risk_refused');
+    expect(await balanceOf(t, from.id)).toBe(1_000n);
+  });
+
+  it('when a new model file is dropped in and reloaded, then it is active without a restart; a broken one leaves it', async () => {
+    const user = await registerUser(t);
+    expect((await t.http().get('/api/v1/admin/risk/model').set(user.auth)).status).toBe(403);
+    expect((await t.http().get('/api/v1/admin/risk/model').set(admin)).body).toMatchObject({ version: '1', thresholds: { review: 0.8, block: 0.97 } });
+    writeFileSync(join(dir, 'risk-2.json'), JSON.stringify(craftedModel('2', 0)));
+    const reloaded = await t.http().post('/api/v1/admin/risk/model/reload').set(admin);
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.body.version).toBe('2');
+    // Model 2 weighs nothing (score 0.5): draining the wallet is allowed now.
+    const { alice, from, to } = await fundedPair();
+    expect((await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1000' })).status).toBe(201);
+
+    writeFileSync(join(dir, 'risk-10.json'), JSON.stringify({ ...craftedModel('10', 1), features: ['amount'] }));
+    const broken = await t.http().post('/api/v1/admin/risk/model/reload').set(admin);
+    expect(broken.status).toBe(422);
+    expect(broken.body.error.code).toBe('risk_model_invalid');
+    expect((await t.http().get('/api/v1/admin/risk/model').set(admin)).body.version).toBe('2');
+    rmSync(join(dir, 'risk-10.json'));
+  });
+
+  it('when features are read, then they come from the records: history, velocity, counterparty, received', async () => {
+    const { alice, from, to } = await fundedPair(10_000);
+    const other = await createWallet(t, await registerUser(t));
+    for (const amount of ['100', '200', '300']) {
+      expect((await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount })).status).toBe(201);
+    }
+    const repo = new SqlRiskRepository(t.container.db);
+    const toKnown = await repo.aggregates(from.id, to.id);
+    expect(toKnown).toMatchObject({
+      balance: 9_400n,
+      pastCount: 3,
+      pastTotal: 600n,
+      hourCount: 3,
+      hourTotal: 600n,
+      dayCount: 3,
+      toCounterpartyCount: 3,
+      // Operator funding is not money from a user wallet.
+      receivedDayFromUsers: 0n,
+      failedDay: 0,
+    });
+    expect(toKnown!.ageSeconds).toBeLessThan(600);
+    expect((await repo.aggregates(from.id, other.id))!.toCounterpartyCount).toBe(0);
+    expect((await repo.aggregates(to.id, from.id))!.receivedDayFromUsers).toBe(600n);
+    expect(await repo.aggregates('wal_missing', null)).toBeUndefined();
+  });
+});
