@@ -219,6 +219,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const risk = createRiskModule({
     db,
     ledger,
+    holds,
+    events,
     audit: admin.audit,
     modelDir: config.RISK_MODEL_DIR,
     thresholds: { review: config.RISK_REVIEW_THRESHOLD, block: config.RISK_BLOCK_THRESHOLD },

@@ -124,6 +124,8 @@ export const ERROR_CATALOGUE = {
       kind: 'unprocessable',
       meaning: 'The payment was refused by the risk checks; nothing moved. The answer does not say why (operators see the reasons).',
     },
+    risk_review_not_found: { kind: 'not_found', meaning: 'The risk review does not exist.' },
+    risk_review_decided: { kind: 'conflict', meaning: 'The risk review was already approved or rejected, or its hold expired.' },
     risk_model_invalid: { kind: 'unprocessable', meaning: 'The risk model file to load is missing or not a valid model; the active model stays.' },
   },
   ledger: {

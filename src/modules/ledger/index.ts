@@ -12,9 +12,11 @@ export type { LedgerService } from './ledger.service';
 export type {
   ExternalRefund,
   ExternalRefundHandler,
+  HeldForReview,
   InTransaction,
   Movement,
   MovementScreen,
+  ScreenVerdict,
   PostedTransfer,
   TransferPosted,
 } from './ledger.types';

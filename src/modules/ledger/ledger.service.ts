@@ -18,6 +18,7 @@ import type {
   ExternalCredit,
   ExternalRefund,
   ExternalRefundHandler,
+  HeldForReview,
   MovementScreen,
   PostedTransfer,
   PostingOptions,
@@ -53,17 +54,29 @@ export class LedgerService {
     this.movementScreen = screen;
   }
 
-  /** Runs the screen (which may refuse) and returns the options that record its verdict with the posting. */
-  private async screened(movement: Movement, options: PostingOptions): Promise<PostingOptions> {
+  /**
+   * Runs the screen (which may refuse, or hold the movement for review when options.onHeld is
+   * given) and returns the options that record its verdict with the posting.
+   */
+  private async screened(movement: Movement, options: PostingOptions): Promise<PostingOptions | HeldForReview> {
     if (!this.movementScreen) return options;
-    const record = await this.movementScreen.screen(movement);
+    const verdict = await this.movementScreen.screen({ ...movement, ...(options.onHeld ? { onHeld: options.onHeld } : {}) });
+    if ('held' in verdict) return verdict.held;
     return {
       ...options,
       inTx: async (tx, posted) => {
-        await record(tx, posted.transfer.id);
+        await verdict.post(tx, posted.transfer.id);
         await options.inTx?.(tx, posted);
       },
     };
+  }
+
+  /** For movements that cannot be held (the screen only holds when onHeld is given). */
+  private async screenedOrPosted(movement: Movement, options: PostingOptions): Promise<PostingOptions> {
+    const { onHeld: _never, ...unreviewed } = options;
+    const screened = await this.screened(movement, unreviewed);
+    if ('holdId' in screened) throw new Error('a movement without onHeld was held for review');
+    return screened;
   }
 
   /** Postings waiting for a lane of the posting queue (the `ocp_posting_queue_waiting` gauge). */
@@ -76,7 +89,7 @@ export class LedgerService {
    * Errors: same_wallet (400), currency_mismatch (400), wallet_not_found (404),
    * wallet_not_active (409), insufficient_funds (422), amount_out_of_range (422).
    */
-  async transfer(principal: Principal, request: TransferRequest, options: PostingOptions = {}) {
+  async transfer(principal: Principal, request: TransferRequest, options: PostingOptions = {}): Promise<PostedTransfer | HeldForReview> {
     return this.transferFrom((from) => assertWalletAccess(principal, from), principal.sub, request, options);
   }
 
@@ -90,7 +103,11 @@ export class LedgerService {
       if (!from || from.userId !== ownerId) throw new NotFound('Wallet not found', 'wallet_not_found');
       return from;
     };
-    return this.transferFrom(ownedBy, ownerId, request, options);
+    const { onHeld: _never, ...unreviewed } = options;
+    const result = await this.transferFrom(ownedBy, ownerId, request, unreviewed);
+    // Without onHeld the screen never holds: it allows or refuses.
+    if ('holdId' in result) throw new Error('a movement without onHeld was held for review');
+    return result;
   }
 
   private async transferFrom(
@@ -112,7 +129,7 @@ export class LedgerService {
     }
     const screened = await this.screened(
       {
-        kind: options.type === 'agent_payment' ? 'agent_payment' : 'transfer',
+        kind: options.type === 'agent_payment' || options.type === 'hold_capture' ? options.type : 'transfer',
         fromWalletId: from.id,
         toWalletId: to.id,
         amount,
@@ -121,6 +138,7 @@ export class LedgerService {
       },
       options,
     );
+    if ('holdId' in screened) return screened;
     // Status and funds are checked by the posting itself, under the row locks.
     return this.post(
       {
@@ -171,7 +189,7 @@ export class LedgerService {
     const { walletId, amount, account, description, initiatedBy } = debit;
     const wallet = await this.wallets.findById(walletId);
     const screened = wallet
-      ? await this.screened({ kind: 'payout', fromWalletId: walletId, toWalletId: null, amount, currency: wallet.currency, initiatedBy }, options)
+      ? await this.screenedOrPosted({ kind: 'payout', fromWalletId: walletId, toWalletId: null, amount, currency: wallet.currency, initiatedBy }, options)
       : options;
     return this.postAgainstSystem(account, walletId, -amount, { type: account, description, initiatedBy }, screened);
   }

@@ -1,14 +1,19 @@
 import type { SqlClient } from '../../infra/db/database';
-import type { LedgerService } from '../ledger';
+import type { EventBus } from '../../shared/events';
+import type { HoldService, LedgerService } from '../ledger';
+import { RiskReviews, type AuditedActions } from './risk-review.service';
 import { SqlRiskRepository } from './adapters/sql-risk.repository';
 import { RiskModelStore } from './risk-model.store';
-import { RiskService, type AuditedActions, type RiskThresholds } from './risk.service';
+import { RiskService, type RiskThresholds } from './risk.service';
 
 export interface RiskModuleDeps {
   db: SqlClient;
   /** Every movement it posts is screened (registered here). */
   ledger: Pick<LedgerService, 'screenMovementsWith'>;
   audit: AuditedActions;
+  /** Movements held for review reserve their money with a hold. */
+  holds: Pick<HoldService, 'create' | 'capture' | 'void'>;
+  events: EventBus;
   /** Where the risk-<version>.json files are (RISK_MODEL_DIR). */
   modelDir: string;
   thresholds: RiskThresholds;
@@ -16,7 +21,9 @@ export interface RiskModuleDeps {
 
 /** Risk scoring of money movements, registered with the ledger as its movement screen. */
 export function createRiskModule(d: RiskModuleDeps) {
-  const service = new RiskService(new SqlRiskRepository(d.db), new RiskModelStore(d.modelDir), d.thresholds, d.audit);
+  const repo = new SqlRiskRepository(d.db);
+  const reviews = new RiskReviews(repo, d.holds, d.audit, d.events);
+  const service = new RiskService(repo, new RiskModelStore(d.modelDir), d.thresholds, d.audit, reviews);
   d.ledger.screenMovementsWith(service);
   return { service };
 }

@@ -1,5 +1,6 @@
 import type { Api, RouteInput } from '../../http/api';
-import { riskModelView, riskScorePageView, scoresQuery, toRiskScoreView } from './risk.schemas';
+import { idParams } from '../../http/params';
+import { riskModelView, riskReviewView, riskScorePageView, scoresQuery, toRiskReviewView, toRiskScoreView } from './risk.schemas';
 import type { RiskService } from './risk.service';
 
 const tags = ['admin'];
@@ -44,4 +45,36 @@ export function riskRoutes(api: Api, risk: RiskService): void {
       return { status: 200, body: modelView(active) };
     },
   });
+
+  const operator = (input: RouteInput<unknown, unknown, unknown>) => ({ actorId: input.principal.sub, requestId: input.requestId, ip: input.ip });
+
+  api.route({
+    method: 'get',
+    path: '/admin/risk/reviews/:id',
+    summary: 'A movement held for risk review, and its decision',
+    tags,
+    permission: 'admin:risk:read',
+    params: idParams,
+    responses: { 200: { description: 'The review', schema: riskReviewView } },
+    handler: async ({ params }) => ({ status: 200, body: toRiskReviewView(await risk.reviews.get(params.id)) }),
+  });
+
+  for (const decision of ['approve', 'reject'] as const) {
+    api.route({
+      method: 'post',
+      path: `/admin/risk/reviews/:id/${decision}`,
+      summary:
+        decision === 'approve'
+          ? 'Approve a held movement: its hold is captured and the money moves, once; audited'
+          : 'Reject a held movement: its hold is voided and nothing moves; audited',
+      tags,
+      permission: 'admin:risk:write',
+      params: idParams,
+      responses: { 200: { description: 'The decided review', schema: riskReviewView } },
+      handler: async (input) => ({
+        status: 200,
+        body: toRiskReviewView(await risk.reviews[decision](operator(input), input.params.id)),
+      }),
+    });
+  }
 }

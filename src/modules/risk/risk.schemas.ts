@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../../shared/pagination';
-import type { RiskScoreRecord } from './risk.repository';
+import type { RiskReview, RiskScoreRecord } from './risk.repository';
 
 export const scoresQuery = pageQuery.extend({ walletId: z.string().min(1).max(64).optional() }).strict();
 
@@ -41,4 +41,22 @@ export const toRiskScoreView = (s: RiskScoreRecord): z.infer<typeof riskScoreVie
   ...s,
   amount: s.amount.toString(),
   createdAt: s.createdAt.toISOString(),
+});
+
+export const riskReviewView = z.object({
+  id: z.string(),
+  scoreId: z.string(),
+  holdId: z.string(),
+  walletId: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  transferId: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const toRiskReviewView = (r: RiskReview): z.infer<typeof riskReviewView> => ({
+  ...r,
+  decidedAt: r.decidedAt?.toISOString() ?? null,
+  createdAt: r.createdAt.toISOString(),
 });

@@ -1,29 +1,13 @@
-import type { Transaction } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import { Unprocessable } from '../../shared/errors';
 import type { Cursor, Page } from '../../shared/pagination';
 import { toPage } from '../../shared/pagination';
-import type { Movement, MovementScreen } from '../ledger';
+import type { Movement, MovementScreen, ScreenVerdict } from '../ledger';
+import type { AuditedActions, OperatorContext, RiskReviews } from './risk-review.service';
 import { toFeatures } from './risk.features';
 import { score } from './risk.model';
 import type { RiskModelStore } from './risk-model.store';
 import type { Decision, RiskRepository, RiskScoreRecord } from './risk.repository';
-
-/** Who acts, as plain values the route hands down. */
-export interface OperatorContext {
-  actorId: string;
-  requestId: string;
-  ip: string;
-}
-
-/** The admin audit log (the admin module's AuditTrail): a model reload is an audited admin action. */
-export interface AuditedActions {
-  run<T>(
-    ctx: OperatorContext,
-    entry: { action: string; targetType: string; targetId: string },
-    work: (tx: Transaction) => Promise<{ result: T; after?: unknown }>,
-  ): Promise<T>;
-}
 
 export interface RiskThresholds {
   /** At or above: the movement is flagged for an operator's review (recorded as `review`). */
@@ -42,22 +26,27 @@ export class RiskService implements MovementScreen {
     private readonly models: RiskModelStore,
     private readonly thresholds: RiskThresholds,
     private readonly audit: AuditedActions,
+    /** Approve/reject of movements held for review (POST /admin/risk/reviews/:id/approve|reject). */
+    readonly reviews: RiskReviews,
   ) {}
 
   /**
    * Errors: risk_refused (422) when the score reaches the block threshold: the refusal is stored,
    * nothing moves, and the answer says nothing of the model (a fraudster must not learn the edges).
    */
-  async screen(m: Movement): Promise<(tx: Transaction, transferId: string) => Promise<void>> {
+  async screen(m: Movement): Promise<ScreenVerdict> {
     const context = await this.repo.aggregates(m.fromWalletId, m.toWalletId);
     // An unknown wallet: the ledger answers wallet_not_found itself.
-    if (!context) return async () => undefined;
+    if (!context) return { post: async () => undefined };
     const model = this.models.active;
     const { score: value, reasons } = score(
       model,
       toFeatures({ ...context, amount: m.amount, agent: m.kind === 'agent_payment', hasCounterparty: m.toWalletId !== null }),
     );
-    const decision: Decision = value >= this.thresholds.block ? 'refuse' : value >= this.thresholds.review ? 'review' : 'allow';
+    // A capture moves money already reserved (an approved review's, or a hold the payer made):
+    // its score is kept, but it is neither refused nor held again.
+    const decided: Decision = value >= this.thresholds.block ? 'refuse' : value >= this.thresholds.review ? 'review' : 'allow';
+    const decision: Decision = m.kind === 'hold_capture' ? 'allow' : decided;
     const record = (movementId: string | null): RiskScoreRecord => ({
       id: newId('rsk'),
       kind: m.kind,
@@ -77,7 +66,12 @@ export class RiskService implements MovementScreen {
       await this.repo.save(record(null));
       throw new Unprocessable('risk_refused', 'This payment cannot be made; contact support if you think this is wrong');
     }
-    return (tx, transferId) => this.repo.save(record(transferId), tx);
+    if (decision === 'review' && m.onHeld && m.toWalletId !== null) {
+      return { held: await this.reviews.hold({ ...m, toWalletId: m.toWalletId }, record(null)) };
+    }
+    // Other movements that reach the review threshold (agent payments, multi-leg legs, payouts)
+    // post, flagged `review` in the scores for the operators.
+    return { post: (tx, transferId) => this.repo.save(record(transferId), tx) };
   }
 
   /** Scores newest first, of one wallet or all (operators only; the route checks the permission). */

@@ -59,13 +59,61 @@ describe('risk scoring of money movements', () => {
     expect(s).toMatchObject({ movementId: res.body.transfer.id, decision: 'allow', kind: 'transfer', amount: '100', modelVersion: '1' });
   });
 
-  it('when the score reaches the review threshold, then it posts flagged for review with its main reasons', async () => {
-    const { alice, from, to } = await fundedPair();
-    const res = await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '650' });
-    expect(res.status).toBe(201);
+  async function heldTransfer() {
+    const pair = await fundedPair();
+    const key = randomUUID();
+    const res = await transfer(t, pair.alice, { fromWalletId: pair.from.id, toWalletId: pair.to.id, amount: '650' }, key);
+    expect(res.status).toBe(202);
+    return { ...pair, key, reviewId: res.body.reviewId as string, holdId: res.body.holdId as string, body: res.body };
+  }
+  const decide = (id: string, decision: 'approve' | 'reject') => t.http().post(`/api/v1/admin/risk/reviews/${id}/${decision}`).set(admin);
+
+  it('when the score reaches the review threshold, then 202 pending_review, the money is held, and a retry gets the same review', async () => {
+    const { alice, from, to, key, reviewId, holdId, body } = await heldTransfer();
+    expect(body).toEqual({ status: 'pending_review', reviewId, holdId });
+    expect(await balanceOf(t, from.id)).toBe(1_000n);
+    const wallet = await t.http().get(`/api/v1/wallets/${from.id}`).set(alice.auth);
+    expect(wallet.body).toMatchObject({ held: '650', available: '350' });
+    const again = await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '650' }, key);
+    expect(again.status).toBe(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(body);
     const [s] = await scoresOf(from.id);
-    expect(s).toMatchObject({ decision: 'review', movementId: res.body.transfer.id });
+    expect(s).toMatchObject({ decision: 'review', movementId: null });
     expect((s!.reasons as { feature: string }[])[0]!.feature).toBe('balance_drained');
+    const alerts = await t.http().get('/api/v1/admin/alerts?rule=risk_review').set(admin);
+    expect(JSON.stringify(alerts.body)).toContain(reviewId);
+  });
+
+  it('when an operator approves, then the money moves once; a second decision is refused', async () => {
+    const { from, to, reviewId } = await heldTransfer();
+    const approved = await decide(reviewId, 'approve');
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'approved', transferId: expect.any(String) });
+    expect(await balanceOf(t, from.id)).toBe(350n);
+    expect(await balanceOf(t, to.id)).toBe(650n);
+    expect((await decide(reviewId, 'approve')).body.error.code).toBe('risk_review_decided');
+    expect((await decide(reviewId, 'reject')).status).toBe(409);
+    expect(await balanceOf(t, to.id)).toBe(650n);
+  });
+
+  it('when an operator rejects, then nothing moves and the money is available again', async () => {
+    const { alice, from, to, reviewId } = await heldTransfer();
+    expect((await decide(reviewId, 'reject')).body.status).toBe('rejected');
+    expect(await balanceOf(t, to.id)).toBe(0n);
+    // Available again: 100 (10%, allowed) goes through.
+    expect((await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '100' })).status).toBe(201);
+  });
+
+  it('when approve and reject race, then exactly one wins and the money moves at most once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { from, to, reviewId } = await heldTransfer();
+      const [a, r] = await Promise.all([decide(reviewId, 'approve'), decide(reviewId, 'reject')]);
+      expect([a.status, r.status].sort()).toEqual([200, 409]);
+      const moved = a.status === 200;
+      expect(await balanceOf(t, to.id)).toBe(moved ? 650n : 0n);
+      expect(await balanceOf(t, from.id)).toBe(moved ? 350n : 1_000n);
+    }
   });
 
   it('when the score reaches the block threshold, then 422 risk_refused, nothing moves, no model internals, and a retry gets the same', async () => {

@@ -2,7 +2,7 @@ import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import type { Transaction } from '../../../shared/transaction';
 import type { Reason } from '../risk.model';
-import type { Decision, RiskRepository, RiskScoreRecord } from '../risk.repository';
+import type { Decision, ReviewStatus, RiskRepository, RiskReview, RiskScoreRecord } from '../risk.repository';
 
 // One statement, every part on an index: the source's outgoing transfers (transfers_from_created_idx,
 // the newest 500 of 90 days), what it received from user wallets in a day (transfers_to_created_idx),
@@ -98,6 +98,47 @@ export class SqlRiskRepository implements RiskRepository {
         s.createdAt,
       ],
     );
+  }
+
+  async insertReview(tx: Transaction, r: Pick<RiskReview, 'id' | 'scoreId' | 'holdId' | 'walletId'>): Promise<void> {
+    await sqlOf(tx).query('INSERT INTO risk_reviews (id, score_id, hold_id, wallet_id) VALUES ($1, $2, $3, $4)', [r.id, r.scoreId, r.holdId, r.walletId]);
+  }
+
+  async findReview(id: string): Promise<RiskReview | undefined> {
+    const { rows } = await this.db.query<{
+      id: string;
+      score_id: string;
+      hold_id: string;
+      wallet_id: string;
+      status: ReviewStatus;
+      transfer_id: string | null;
+      decided_by: string | null;
+      decided_at: Date | null;
+      created_at: Date;
+    }>('SELECT * FROM risk_reviews WHERE id = $1', [id]);
+    const r = rows[0];
+    return r
+      ? {
+          id: r.id,
+          scoreId: r.score_id,
+          holdId: r.hold_id,
+          walletId: r.wallet_id,
+          status: r.status,
+          transferId: r.transfer_id,
+          decidedBy: r.decided_by,
+          decidedAt: r.decided_at,
+          createdAt: r.created_at,
+        }
+      : undefined;
+  }
+
+  async decideReview(tx: Transaction, id: string, status: Exclude<ReviewStatus, 'pending'>, by: string, transferId: string | null): Promise<boolean> {
+    const { rows } = await sqlOf(tx).query(
+      `UPDATE risk_reviews SET status = $2, decided_by = $3, transfer_id = $4, decided_at = now()
+        WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [id, status, by, transferId],
+    );
+    return rows.length === 1;
   }
 
   async list(walletId: string | undefined, limit: number, after?: Cursor): Promise<RiskScoreRecord[]> {
