@@ -61,7 +61,7 @@ import {
   reconciliationRoutes,
   type ReconciliationService,
 } from './modules/payment';
-import { riskRoutes, type RiskService } from './modules/risk';
+import { insightsRoutes, riskRoutes, type InsightsService, type RiskService } from './modules/risk';
 import { walletRoutes, type WalletService } from './modules/wallet';
 import { web3Routes, type Web3SendService, type Web3WalletService } from './modules/web3';
 import { webhookRoutes, type WebhookDeliveryLog, type WebhookService } from './modules/webhook';
@@ -119,6 +119,7 @@ export interface AppDeps {
     /** Settlement files matched against card charges, refunds and payouts (admin). */
     reconciliations: ReconciliationService;
     risk: RiskService;
+    insights: InsightsService;
   };
 }
 
@@ -244,6 +245,7 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
   adminRoutes(api, services.admin);
   reconciliationRoutes(api, services.reconciliations);
   riskRoutes(api, services.risk);
+  insightsRoutes(api, services.insights);
   mobileFundingRoutes(api, services.mobileFunding, limits);
   x402PayerRoutes(api, services.x402Payer, limits);
   app.use(API_BASE_PATH, api.router);

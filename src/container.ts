@@ -17,7 +17,7 @@ import { createAuthModule } from './modules/auth';
 import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
 import { createBalanceHistoryService, createHoldService, createLedgerService } from './modules/ledger';
-import { createRiskModule } from './modules/risk';
+import { createInsightsService, createRiskModule } from './modules/risk';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
 import { createA2aStorage } from './modules/a2a';
@@ -225,6 +225,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     modelDir: config.RISK_MODEL_DIR,
     thresholds: { review: config.RISK_REVIEW_THRESHOLD, block: config.RISK_BLOCK_THRESHOLD },
   });
+  const insights = createInsightsService({
+    reads,
+    wallets: walletRepository,
+    autoTopUp: funding.autoTopUp,
+    lookaheadDays: config.INSIGHTS_TOP_UP_LOOKAHEAD_DAYS,
+  });
   const mobileFunding = createMobileFundingService({
     applePay,
     googlePay,
@@ -282,6 +288,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     mobileFunding,
     reconciliations: reconciliation.service,
     risk: risk.service,
+    insights,
   };
   const app = buildApp({ config, logger, metrics, db, reads, cache, services });
   if (config.WEBHOOK_WORKER_INTERVAL_MS > 0) {

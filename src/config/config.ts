@@ -185,6 +185,9 @@ const envSchema = z.object({
   RISK_MODEL_DIR: z.string().min(1).max(1024).default('models'),
   RISK_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1.01).default(0.8),
   RISK_BLOCK_THRESHOLD: z.coerce.number().min(0).max(1.01).default(0.97),
+  // Insights (docs/risk.md#insights): a projected balance below the auto top-up threshold within
+  // this many days starts the top-up early.
+  INSIGHTS_TOP_UP_LOOKAHEAD_DAYS: z.coerce.number().int().min(0).max(30).default(7),
   WEB3_CHAINS: web3Chains.prefault('{}'),
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   WEB3_RPC_RESPONSE_BYTES_MAX: positiveInt.max(16_777_216).default(1_048_576),

@@ -2,7 +2,10 @@ import type { SqlClient } from '../../infra/db/database';
 import type { EventBus } from '../../shared/events';
 import type { HoldService, LedgerService } from '../ledger';
 import { RiskReviews, type AuditedActions } from './risk-review.service';
+import { SqlInsightsHistory } from './adapters/sql-insights-history';
 import { SqlRiskRepository } from './adapters/sql-risk.repository';
+import { InsightsService, type EarlyTopUp } from './insights/insights.service';
+import type { WalletRepository } from '../wallet';
 import { RiskModelStore } from './risk-model.store';
 import { RiskService, type RiskThresholds } from './risk.service';
 
@@ -26,4 +29,12 @@ export function createRiskModule(d: RiskModuleDeps) {
   const service = new RiskService(repo, new RiskModelStore(d.modelDir), d.thresholds, d.audit, reviews);
   d.ledger.screenMovementsWith(service);
   return { service };
+}
+
+/**
+ * Spending insights (GET /wallets/:id/insights), read from `reads` (a replica may lag a little);
+ * a low-balance forecast starts the wallet's auto top-up early.
+ */
+export function createInsightsService(d: { reads: SqlClient; wallets: WalletRepository; autoTopUp: EarlyTopUp; lookaheadDays: number }) {
+  return new InsightsService(d.wallets, new SqlInsightsHistory(d.reads), d.autoTopUp, d.lookaheadDays);
 }
