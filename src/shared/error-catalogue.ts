@@ -126,7 +126,10 @@ export const ERROR_CATALOGUE = {
     },
     risk_review_not_found: { kind: 'not_found', meaning: 'The risk review does not exist.' },
     risk_review_decided: { kind: 'conflict', meaning: 'The risk review was already approved or rejected, or its hold expired.' },
-    risk_model_invalid: { kind: 'unprocessable', meaning: 'The risk model file to load is missing or not a valid model; the active model stays.' },
+    risk_model_invalid: {
+      kind: 'unprocessable',
+      meaning: 'The risk model file to load is missing or not a valid model; the active model stays.',
+    },
   },
   ledger: {
     insufficient_funds: {

@@ -29,7 +29,7 @@ export function ledgerRoutes(api: Api, ledger: LedgerService): void {
     body: transferBody,
     responses: {
       201: { description: 'The transfer with its debit and credit records', schema: postedTransferView },
-      202: { description: 'Held for an operator\'s risk review: the money is reserved by a hold (docs/risk.md)', schema: heldForReviewView },
+      202: { description: "Held for an operator's risk review: the money is reserved by a hold (docs/risk.md)", schema: heldForReviewView },
     },
     handler: async ({ body, principal, persistReply }) => {
       const result = await ledger.transfer(principal, body, {

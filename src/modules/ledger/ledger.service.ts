@@ -189,7 +189,10 @@ export class LedgerService {
     const { walletId, amount, account, description, initiatedBy } = debit;
     const wallet = await this.wallets.findById(walletId);
     const screened = wallet
-      ? await this.screenedOrPosted({ kind: 'payout', fromWalletId: walletId, toWalletId: null, amount, currency: wallet.currency, initiatedBy }, options)
+      ? await this.screenedOrPosted(
+          { kind: 'payout', fromWalletId: walletId, toWalletId: null, amount, currency: wallet.currency, initiatedBy },
+          options,
+        )
       : options;
     return this.postAgainstSystem(account, walletId, -amount, { type: account, description, initiatedBy }, screened);
   }

@@ -65,7 +65,9 @@ export class MultiLegTransactions {
     const wallets = await this.checkedWallets(principal, request.legs);
     // Every leg is screened before any moves; one refusal refuses the unit.
     const screen = this.screen();
-    const verdicts = screen ? await Promise.all(request.legs.map((leg) => screen.screen({ kind: 'multi_leg', ...leg, initiatedBy: principal.sub }))) : [];
+    const verdicts = screen
+      ? await Promise.all(request.legs.map((leg) => screen.screen({ kind: 'multi_leg', ...leg, initiatedBy: principal.sub })))
+      : [];
     // Without onHeld the screen never holds: it allows or refuses.
     const records = verdicts.map((v) => {
       if ('held' in v) throw new Error('a multi-leg leg was held for review');

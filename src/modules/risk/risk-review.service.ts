@@ -20,8 +20,16 @@ export interface AuditedActions {
     entry: { action: string; targetType: string; targetId: string },
     work: (tx: Transaction) => Promise<{ result: T; after?: unknown }>,
   ): Promise<T>;
-  append(tx: Transaction, ctx: OperatorContext, entry: { action: string; targetType: string; targetId: string; after?: unknown }): Promise<void>;
-  recordingRefusals<T>(ctx: OperatorContext, entry: { action: string; targetType: string; targetId: string }, action: () => Promise<T>): Promise<T>;
+  append(
+    tx: Transaction,
+    ctx: OperatorContext,
+    entry: { action: string; targetType: string; targetId: string; after?: unknown },
+  ): Promise<void>;
+  recordingRefusals<T>(
+    ctx: OperatorContext,
+    entry: { action: string; targetType: string; targetId: string },
+    action: () => Promise<T>,
+  ): Promise<T>;
 }
 
 /** The risk module acts on holds as a service: the payer authorised the payment, an operator decides it. */

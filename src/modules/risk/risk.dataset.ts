@@ -78,7 +78,13 @@ export function generateDataset(seed: number, size: number): Row[] {
     normal_busy: () => {
       const u = usual();
       const hourCount = int(5, 120);
-      return { ...u, hourCount, dayCount: hourCount + int(0, 200), hourTotal: big((hourCount * Number(u.pastTotal)) / u.pastCount), pastCount: Math.max(u.pastCount, hourCount) };
+      return {
+        ...u,
+        hourCount,
+        dayCount: hourCount + int(0, 200),
+        hourTotal: big((hourCount * Number(u.pastTotal)) / u.pastCount),
+        pastCount: Math.max(u.pastCount, hourCount),
+      };
     },
     // Signed up today, funded by card, pays someone new, maybe all of it, maybe several times.
     normal_new_user: () => {

@@ -40,13 +40,22 @@ export interface RiskReview {
 /** What the risk service needs from storage. Errors: only the database's. */
 export interface RiskRepository {
   /** The movement's context from the records, in one indexed query. Undefined if the wallet is unknown. */
-  aggregates(walletId: string, counterparty: string | null): Promise<Omit<RawAggregates, 'amount' | 'agent' | 'hasCounterparty'> | undefined>;
+  aggregates(
+    walletId: string,
+    counterparty: string | null,
+  ): Promise<Omit<RawAggregates, 'amount' | 'agent' | 'hasCounterparty'> | undefined>;
   /** Stores a score (in `tx` when given: the posting's transaction). */
   save(record: RiskScoreRecord, tx?: Transaction): Promise<void>;
   insertReview(tx: Transaction, review: Pick<RiskReview, 'id' | 'scoreId' | 'holdId' | 'walletId'>): Promise<void>;
   findReview(id: string): Promise<RiskReview | undefined>;
   /** Pending → `status`, only if still pending (false: another decision won). */
-  decideReview(tx: Transaction, id: string, status: Exclude<ReviewStatus, 'pending'>, by: string, transferId: string | null): Promise<boolean>;
+  decideReview(
+    tx: Transaction,
+    id: string,
+    status: Exclude<ReviewStatus, 'pending'>,
+    by: string,
+    transferId: string | null,
+  ): Promise<boolean>;
   /** Scores newest first, of one wallet or of all. */
   list(walletId: string | undefined, limit: number, after?: Cursor): Promise<RiskScoreRecord[]>;
 }

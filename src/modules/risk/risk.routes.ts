@@ -46,7 +46,11 @@ export function riskRoutes(api: Api, risk: RiskService): void {
     },
   });
 
-  const operator = (input: RouteInput<unknown, unknown, unknown>) => ({ actorId: input.principal.sub, requestId: input.requestId, ip: input.ip });
+  const operator = (input: RouteInput<unknown, unknown, unknown>) => ({
+    actorId: input.principal.sub,
+    requestId: input.requestId,
+    ip: input.ip,
+  });
 
   api.route({
     method: 'get',

@@ -6,36 +6,32 @@ export const scoresQuery = pageQuery.extend({ walletId: z.string().min(1).max(64
 
 const reason = z.object({ feature: z.string(), contribution: z.number() });
 
-export const riskScoreView = z
-  .object({
-    id: z.string(),
-    kind: z.string(),
-    movementId: z.string().nullable(),
-    walletId: z.string(),
-    counterparty: z.string().nullable(),
-    amount: z.string(),
-    currency: z.string(),
-    score: z.number(),
-    decision: z.enum(['allow', 'review', 'refuse']),
-    reasons: z.array(reason),
-    modelVersion: z.string(),
-    initiatedBy: z.string(),
-    createdAt: z.string(),
-  })
-  ;
+export const riskScoreView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  movementId: z.string().nullable(),
+  walletId: z.string(),
+  counterparty: z.string().nullable(),
+  amount: z.string(),
+  currency: z.string(),
+  score: z.number(),
+  decision: z.enum(['allow', 'review', 'refuse']),
+  reasons: z.array(reason),
+  modelVersion: z.string(),
+  initiatedBy: z.string(),
+  createdAt: z.string(),
+});
 
 export const riskScorePageView = z.object({ data: z.array(riskScoreView), nextCursor: z.string().nullable() });
 
-export const riskModelView = z
-  .object({
-    version: z.string(),
-    trainedAt: z.string(),
-    features: z.array(z.string()),
-    metrics: z.record(z.string(), z.unknown()),
-    loadedAt: z.string(),
-    thresholds: z.object({ review: z.number(), block: z.number() }),
-  })
-  ;
+export const riskModelView = z.object({
+  version: z.string(),
+  trainedAt: z.string(),
+  features: z.array(z.string()),
+  metrics: z.record(z.string(), z.unknown()),
+  loadedAt: z.string(),
+  thresholds: z.object({ review: z.number(), block: z.number() }),
+});
 
 export const toRiskScoreView = (s: RiskScoreRecord): z.infer<typeof riskScoreView> => ({
   ...s,

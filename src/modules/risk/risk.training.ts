@@ -60,11 +60,23 @@ export function evaluate(model: RiskModel, rows: readonly Row[], threshold: numb
     else if (r.label === 1) fn++;
   }
   const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
-  return { threshold, precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn), truePositives: tp, falsePositives: fp, falseNegatives: fn, rows: rows.length };
+  return {
+    threshold,
+    precision: ratio(tp, tp + fp),
+    recall: ratio(tp, tp + fn),
+    truePositives: tp,
+    falsePositives: fp,
+    falseNegatives: fn,
+    rows: rows.length,
+  };
 }
 
 /** Data set → model file content: trains on the first 80%, measures on the held-out 20%. */
-export function trainModel(rows: readonly Row[], meta: { version: string; seed: number; trainedAt: string }, thresholds: readonly number[]): RiskModel {
+export function trainModel(
+  rows: readonly Row[],
+  meta: { version: string; seed: number; trainedAt: string },
+  thresholds: readonly number[],
+): RiskModel {
   const cut = Math.floor(rows.length * 0.8);
   const fitted = train(rows.slice(0, cut), { epochs: 400, learningRate: 0.5, l2: 0.0005 });
   const model: RiskModel = {
@@ -74,7 +86,13 @@ export function trainModel(rows: readonly Row[], meta: { version: string; seed: 
     features: [...FEATURE_NAMES],
     ...fitted,
     metrics: {},
-    dataset: { generator: 'src/modules/risk/risk.dataset.ts', seed: meta.seed, rows: rows.length, trainRows: cut, heldOutRows: rows.length - cut },
+    dataset: {
+      generator: 'src/modules/risk/risk.dataset.ts',
+      seed: meta.seed,
+      rows: rows.length,
+      trainRows: cut,
+      heldOutRows: rows.length - cut,
+    },
   };
   model.metrics = { heldOut: thresholds.map((t) => evaluate(model, rows.slice(cut), t)) };
   return model;

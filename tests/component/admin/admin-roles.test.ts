@@ -43,6 +43,12 @@ const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
   { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x/items', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x/items.csv', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/risk/scores', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/risk/model', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/risk/reviews/rrv_x', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'post', path: '/api/v1/admin/risk/model/reload', allowed: ['admin'] },
+  { method: 'post', path: '/api/v1/admin/risk/reviews/rrv_x/approve', allowed: ['admin'] },
+  { method: 'post', path: '/api/v1/admin/risk/reviews/rrv_x/reject', allowed: ['admin'] },
 ];
 
 const ROLES: AdminRoleName[] = ['admin', 'support', 'finance', 'auditor'];

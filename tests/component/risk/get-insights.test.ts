@@ -36,7 +36,12 @@ describe('GET /api/v1/wallets/:id/insights', () => {
     expect((await t.http().get('/api/v1/wallets/wal_nope/insights').set(alice.auth)).status).toBe(404);
     const own = await t.http().get(`/api/v1/wallets/${wallet.id}/insights`).set(alice.auth);
     expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({ walletId: wallet.id, spending: [], recurring: [], lowBalance: { autoTopUpThreshold: null, earlyTopUpStarted: false } });
+    expect(own.body).toMatchObject({
+      walletId: wallet.id,
+      spending: [],
+      recurring: [],
+      lowBalance: { autoTopUpThreshold: null, earlyTopUpStarted: false },
+    });
   });
 
   it('when a weekly payment will take the balance under the auto top-up threshold, then it is found, projected, and the top-up starts early, once', async () => {
@@ -46,7 +51,9 @@ describe('GET /api/v1/wallets/:id/insights', () => {
     const wallet = await createWallet(t, alice);
     await fund(t, wallet.id, 1_500);
     for (const daysAgo of [19, 12, 5]) await pastPayment(wallet.id, gym.id, 1_000, daysAgo, 'sport');
-    expect((await transfer(t, alice, { fromWalletId: wallet.id, toWalletId: shop.id, amount: '100', metadata: { category: 'food' } })).status).toBe(201);
+    expect(
+      (await transfer(t, alice, { fromWalletId: wallet.id, toWalletId: shop.id, amount: '100', metadata: { category: 'food' } })).status,
+    ).toBe(201);
     const token = await createCardToken(t, alice.auth, TEST_CARDS.approved);
     const rule = { enabled: true, threshold: '500', amount: '50', tokenId: token.id };
     expect((await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(alice.auth).send(rule)).status).toBe(200);
@@ -54,7 +61,9 @@ describe('GET /api/v1/wallets/:id/insights', () => {
 
     const res = await t.http().get(`/api/v1/wallets/${wallet.id}/insights`).set(alice.auth);
     expect(res.status).toBe(200);
-    expect(res.body.recurring).toEqual([expect.objectContaining({ counterparty: gym.id, direction: 'out', cadence: 'weekly', amount: '1000', occurrences: 3 })]);
+    expect(res.body.recurring).toEqual([
+      expect.objectContaining({ counterparty: gym.id, direction: 'out', cadence: 'weekly', amount: '1000', occurrences: 3 }),
+    ]);
     // 1,400 now; the gym's 1,000 is due in 2 days (→ 400, under the threshold of 500) and 9 days (→ −600).
     expect(res.body.projection.days[0].balance).toBe('1400');
     expect(res.body.projection.days[2].balance).toBe('400');

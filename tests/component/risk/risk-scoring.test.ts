@@ -156,7 +156,10 @@ describe('risk scoring of money movements', () => {
   it('when a new model file is dropped in and reloaded, then it is active without a restart; a broken one leaves it', async () => {
     const user = await registerUser(t);
     expect((await t.http().get('/api/v1/admin/risk/model').set(user.auth)).status).toBe(403);
-    expect((await t.http().get('/api/v1/admin/risk/model').set(admin)).body).toMatchObject({ version: '1', thresholds: { review: 0.8, block: 0.97 } });
+    expect((await t.http().get('/api/v1/admin/risk/model').set(admin)).body).toMatchObject({
+      version: '1',
+      thresholds: { review: 0.8, block: 0.97 },
+    });
     writeFileSync(join(dir, 'risk-2.json'), JSON.stringify(craftedModel('2', 0)));
     const reloaded = await t.http().post('/api/v1/admin/risk/model/reload').set(admin);
     expect(reloaded.status).toBe(200);

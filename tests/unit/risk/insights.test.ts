@@ -3,7 +3,12 @@ import { project, recurringFlows, spendingByMonth, type HistoryEntry } from '../
 const DAY = 86_400_000;
 const now = new Date('2026-12-06T12:00:00Z');
 const ago = (days: number) => new Date(now.getTime() - days * DAY);
-const out = (counterparty: string, amount: bigint, at: Date, category = 'uncategorised'): HistoryEntry => ({ amount: -amount, counterparty, category, at });
+const out = (counterparty: string, amount: bigint, at: Date, category = 'uncategorised'): HistoryEntry => ({
+  amount: -amount,
+  counterparty,
+  category,
+  at,
+});
 
 describe('insights', () => {
   it('when payments to one counterparty are similar and weekly or monthly, then they are recurring; irregular ones are not', () => {

@@ -63,7 +63,13 @@ export class MonitoringService {
       dedupeKey: `risk_review:${reviewId}`,
       subjectType: 'risk_review',
       subjectId: reviewId,
-      details: { walletId: event.data.walletId, amount: event.data.amount, currency: event.data.currency, score: event.data.score, reasons: event.data.reasons },
+      details: {
+        walletId: event.data.walletId,
+        amount: event.data.amount,
+        currency: event.data.currency,
+        score: event.data.score,
+        reasons: event.data.reasons,
+      },
     });
   }
 

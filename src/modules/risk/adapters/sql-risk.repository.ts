@@ -101,7 +101,12 @@ export class SqlRiskRepository implements RiskRepository {
   }
 
   async insertReview(tx: Transaction, r: Pick<RiskReview, 'id' | 'scoreId' | 'holdId' | 'walletId'>): Promise<void> {
-    await sqlOf(tx).query('INSERT INTO risk_reviews (id, score_id, hold_id, wallet_id) VALUES ($1, $2, $3, $4)', [r.id, r.scoreId, r.holdId, r.walletId]);
+    await sqlOf(tx).query('INSERT INTO risk_reviews (id, score_id, hold_id, wallet_id) VALUES ($1, $2, $3, $4)', [
+      r.id,
+      r.scoreId,
+      r.holdId,
+      r.walletId,
+    ]);
   }
 
   async findReview(id: string): Promise<RiskReview | undefined> {
@@ -132,7 +137,13 @@ export class SqlRiskRepository implements RiskRepository {
       : undefined;
   }
 
-  async decideReview(tx: Transaction, id: string, status: Exclude<ReviewStatus, 'pending'>, by: string, transferId: string | null): Promise<boolean> {
+  async decideReview(
+    tx: Transaction,
+    id: string,
+    status: Exclude<ReviewStatus, 'pending'>,
+    by: string,
+    transferId: string | null,
+  ): Promise<boolean> {
     const { rows } = await sqlOf(tx).query(
       `UPDATE risk_reviews SET status = $2, decided_by = $3, transfer_id = $4, decided_at = now()
         WHERE id = $1 AND status = 'pending' RETURNING id`,

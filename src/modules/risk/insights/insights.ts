@@ -61,7 +61,9 @@ export function spendingByMonth(entries: readonly HistoryEntry[]): MonthSpending
     months.set(key, m);
   }
   const largestFirst = <K extends string>(map: Map<string, bigint>, key: K) =>
-    [...map].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).map(([k, amount]) => ({ [key]: k, amount }) as Record<K, string> & { amount: bigint });
+    [...map]
+      .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0))
+      .map(([k, amount]) => ({ [key]: k, amount }) as Record<K, string> & { amount: bigint });
   return [...months]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([month, m]) => ({
@@ -109,7 +111,7 @@ export function project(balance: bigint, flows: readonly RecurringFlow[], now: D
   const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const change = new Array<bigint>(PROJECTION_DAYS + 1).fill(0n);
   for (const f of flows) {
-    const periodMs = (f.nextAt.getTime() - f.lastAt.getTime()) || DAY_MS;
+    const periodMs = f.nextAt.getTime() - f.lastAt.getTime() || DAY_MS;
     // A payment already overdue is expected today.
     for (let at = Math.max(f.nextAt.getTime(), start); at < start + (PROJECTION_DAYS + 1) * DAY_MS; at += periodMs) {
       const day = Math.floor((at - start) / DAY_MS);
