@@ -81,7 +81,7 @@ describe('admin roles and permissions', () => {
       .filter(([path]) => path.startsWith('/api/v1/admin'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{[^}]+\}/g, ':p')}`))
       .sort();
-    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf|whe|rcn)_x/g, '/:p')}`).sort();
+    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf|whe|rcn|rrv)_x/g, '/:p')}`).sort();
     expect(listed).toEqual(documented);
   });
 
