@@ -86,8 +86,9 @@ export class LedgerService {
 
   /**
    * Moves money between two user wallets: the caller must own the source (or be a service).
+   * Screened first: with options.onHeld, a risky one is held for review instead (HeldForReview).
    * Errors: same_wallet (400), currency_mismatch (400), wallet_not_found (404),
-   * wallet_not_active (409), insufficient_funds (422), amount_out_of_range (422).
+   * wallet_not_active (409), insufficient_funds (422), amount_out_of_range (422), risk_refused (422).
    */
   async transfer(principal: Principal, request: TransferRequest, options: PostingOptions = {}): Promise<PostedTransfer | HeldForReview> {
     return this.transferFrom((from) => assertWalletAccess(principal, from), principal.sub, request, options);
@@ -182,8 +183,8 @@ export class LedgerService {
 
   /**
    * Debits a user wallet into a system account, for money that leaves the ledger (a payout into
-   * payouts_in_transit). Errors: wallet_not_found (404), wallet_not_active (409),
-   * insufficient_funds (422), amount_out_of_range (422).
+   * payouts_in_transit), screened first. Errors: wallet_not_found (404), wallet_not_active (409),
+   * insufficient_funds (422), amount_out_of_range (422), risk_refused (422).
    */
   async debitToSystem(debit: Omit<ExternalCredit, 'source'> & { account: string }, options: PostingOptions = {}) {
     const { walletId, amount, account, description, initiatedBy } = debit;

@@ -59,7 +59,7 @@ export class MultiLegTransactions {
    * legs before it left. The caller must own the source wallet of every leg (a service: any user
    * wallet). A refusal names the leg (details.leg, from 0). Errors: same_wallet (400),
    * currency_mismatch (400), wallet_not_found (404), wallet_not_active (409),
-   * insufficient_funds (422), amount_out_of_range (422).
+   * insufficient_funds (422), amount_out_of_range (422), risk_refused (422: a leg's risk score).
    */
   async post(principal: Principal, request: MultiLegRequest, inTx?: InTransaction<MultiLegTransaction>): Promise<MultiLegTransaction> {
     const wallets = await this.checkedWallets(principal, request.legs);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FEATURE_NAMES } from '../../../src/modules/risk';
 import { SqlRiskRepository } from '../../../src/modules/risk/adapters/sql-risk.repository';
+import { a2aTransfer, registerAgent } from '../../support/agents';
 import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
+import { createCardToken } from '../../support/payments';
+import { createPayout, PAYOUT_CARDS } from '../../support/payouts';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 // A crafted model: only `balance_drained` counts, so the share of the balance sent picks the
@@ -151,6 +154,28 @@ describe('risk scoring of money movements', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('risk_refused');
     expect(await balanceOf(t, from.id)).toBe(1_000n);
+  });
+
+  it('when an agent payment or a payout scores at the block threshold, then it is refused before the money moves', async () => {
+    const payer = await registerAgent(t, { funds: 1_000 });
+    const payee = await registerAgent(t);
+    const refused = await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '1000', currency: 'USD' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('risk_refused');
+    expect(await balanceOf(t, payer.walletId)).toBe(1_000n);
+    expect((await a2aTransfer(t, payer, { to: { agentId: payee.id }, amount: '100', currency: 'USD' })).status).toBe(201);
+    expect((await scoresOf(payer.walletId)).map((s) => [s.kind, s.decision])).toEqual([
+      ['agent_payment', 'allow'],
+      ['agent_payment', 'refuse'],
+    ]);
+
+    const { alice, from } = await fundedPair();
+    const token = await createCardToken(t, alice.auth, PAYOUT_CARDS.paid);
+    const payout = await createPayout(t, alice.auth, { walletId: from.id, amount: '1000', destination: { type: 'card', tokenId: token.id } });
+    expect(payout.status).toBe(422);
+    expect(payout.body.error.code).toBe('risk_refused');
+    expect(await balanceOf(t, from.id)).toBe(1_000n);
+    expect((await scoresOf(from.id))[0]).toMatchObject({ kind: 'payout', decision: 'refuse', counterparty: null });
   });
 
   it('when a new model file is dropped in and reloaded, then it is active without a restart; a broken one leaves it', async () => {
