@@ -171,7 +171,11 @@ describe('risk scoring of money movements', () => {
 
     const { alice, from } = await fundedPair();
     const token = await createCardToken(t, alice.auth, PAYOUT_CARDS.paid);
-    const payout = await createPayout(t, alice.auth, { walletId: from.id, amount: '1000', destination: { type: 'card', tokenId: token.id } });
+    const payout = await createPayout(t, alice.auth, {
+      walletId: from.id,
+      amount: '1000',
+      destination: { type: 'card', tokenId: token.id },
+    });
     expect(payout.status).toBe(422);
     expect(payout.body.error.code).toBe('risk_refused');
     expect(await balanceOf(t, from.id)).toBe(1_000n);
