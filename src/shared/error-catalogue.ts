@@ -125,6 +125,10 @@ export const ERROR_CATALOGUE = {
       meaning: 'The payment was refused by the risk checks; nothing moved. The answer does not say why (operators see the reasons).',
     },
     risk_review_not_found: { kind: 'not_found', meaning: 'The risk review does not exist.' },
+    risk_review_pending: {
+      kind: 'conflict',
+      meaning: 'The hold is a payment held for risk review: only an operator can release it (the payer may still void it).',
+    },
     risk_review_decided: { kind: 'conflict', meaning: 'The risk review was already approved or rejected, or its hold expired.' },
     risk_model_invalid: {
       kind: 'unprocessable',

@@ -131,6 +131,7 @@ export class LedgerService {
     const screened = await this.screened(
       {
         kind: options.type === 'agent_payment' || options.type === 'hold_capture' ? options.type : 'transfer',
+        ...(options.type === 'hold_capture' && typeof options.metadata?.holdId === 'string' ? { holdId: options.metadata.holdId } : {}),
         fromWalletId: from.id,
         toWalletId: to.id,
         amount,

@@ -101,6 +101,8 @@ export interface Movement {
   amount: bigint;
   currency: string;
   initiatedBy: string;
+  /** For a hold capture: the hold (a hold held for risk review may be captured by its review only). */
+  holdId?: string;
   /** The movement may be held for review (see PostingOptions.onHeld). */
   onHeld?: InTransaction<HeldForReview>;
 }

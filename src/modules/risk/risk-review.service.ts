@@ -45,6 +45,9 @@ export const REVIEW_TTL_MS = 7 * 86_400_000;
  * settled by a conditional update too: of an approve and a reject at once, one wins.
  */
 export class RiskReviews {
+  /** Holds this process is capturing for an approval: the only captures of a held-for-review hold allowed. */
+  private readonly approving = new Set<string>();
+
   constructor(
     private readonly repo: RiskRepository,
     private readonly holds: Pick<HoldService, 'create' | 'capture' | 'void'>,
@@ -96,14 +99,17 @@ export class RiskReviews {
   async approve(ctx: OperatorContext, id: string): Promise<RiskReview> {
     const review = await this.pending(id);
     const entry = { action: 'risk.review.approve', targetType: 'risk_review', targetId: id };
-    await this.audit.recordingRefusals(ctx, entry, () =>
-      this.decided(
-        this.holds.capture(RISK_PRINCIPAL, review.holdId, undefined, async (tx, captured) => {
-          await this.decide(tx, id, 'approved', ctx, captured.posted.transfer.id);
-          await this.audit.append(tx, ctx, { ...entry, after: { transferId: captured.posted.transfer.id } });
-        }),
-      ),
-    );
+    this.approving.add(review.holdId);
+    await this.audit
+      .recordingRefusals(ctx, entry, () =>
+        this.decided(
+          this.holds.capture(RISK_PRINCIPAL, review.holdId, undefined, async (tx, captured) => {
+            await this.decide(tx, id, 'approved', ctx, captured.posted.transfer.id);
+            await this.audit.append(tx, ctx, { ...entry, after: { transferId: captured.posted.transfer.id } });
+          }),
+        ),
+      )
+      .finally(() => this.approving.delete(review.holdId));
     return (await this.repo.findReview(id))!;
   }
 
@@ -120,6 +126,19 @@ export class RiskReviews {
       ),
     );
     return (await this.repo.findReview(id))!;
+  }
+
+  /**
+   * Refuses a capture of a hold that is held for review, unless it is this module's own approval:
+   * the payer (or payee) may void it, never capture it past the operator.
+   * Errors: risk_review_pending (409).
+   */
+  async assertCapturable(holdId: string): Promise<void> {
+    if (this.approving.has(holdId)) return;
+    const review = await this.repo.pendingReviewOfHold(holdId);
+    if (review) {
+      throw new Conflict('risk_review_pending', 'This payment is held for review; an operator releases it', { reviewId: review.id });
+    }
   }
 
   /** Errors: risk_review_not_found (404). */

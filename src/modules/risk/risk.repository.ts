@@ -48,6 +48,8 @@ export interface RiskRepository {
   save(record: RiskScoreRecord, tx?: Transaction): Promise<void>;
   insertReview(tx: Transaction, review: Pick<RiskReview, 'id' | 'scoreId' | 'holdId' | 'walletId'>): Promise<void>;
   findReview(id: string): Promise<RiskReview | undefined>;
+  /** The review still pending on this hold, if any. */
+  pendingReviewOfHold(holdId: string): Promise<RiskReview | undefined>;
   /** Pending → `status`, only if still pending (false: another decision won). */
   decideReview(
     tx: Transaction,

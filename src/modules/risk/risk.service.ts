@@ -32,9 +32,11 @@ export class RiskService implements MovementScreen {
 
   /**
    * Errors: risk_refused (422) when the score reaches the block threshold: the refusal is stored,
-   * nothing moves, and the answer says nothing of the model (a fraudster must not learn the edges).
+   * nothing moves, and the answer says nothing of the model (a fraudster must not learn the edges);
+   * risk_review_pending (409) for a capture of a hold that waits for its review.
    */
   async screen(m: Movement): Promise<ScreenVerdict> {
+    if (m.kind === 'hold_capture' && m.holdId) await this.reviews.assertCapturable(m.holdId);
     const context = await this.repo.aggregates(m.fromWalletId, m.toWalletId);
     // An unknown wallet: the ledger answers wallet_not_found itself.
     if (!context) return { post: async () => undefined };

@@ -89,7 +89,12 @@ describe('risk scoring of money movements', () => {
   });
 
   it('when an operator approves, then the money moves once; a second decision is refused', async () => {
-    const { from, to, reviewId } = await heldTransfer();
+    const { alice, from, to, reviewId, holdId } = await heldTransfer();
+    // The payer cannot capture the review's hold past the operator.
+    const own = await t.http().post(`/api/v1/holds/${holdId}/capture`).set(alice.auth).set('Idempotency-Key', randomUUID()).send({});
+    expect(own.status).toBe(409);
+    expect(own.body.error).toMatchObject({ code: 'risk_review_pending', details: { reviewId } });
+    expect(await balanceOf(t, to.id)).toBe(0n);
     const approved = await decide(reviewId, 'approve');
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', transferId: expect.any(String) });

@@ -109,6 +109,11 @@ export class SqlRiskRepository implements RiskRepository {
     ]);
   }
 
+  async pendingReviewOfHold(holdId: string): Promise<RiskReview | undefined> {
+    const { rows } = await this.db.query<{ id: string }>("SELECT id FROM risk_reviews WHERE hold_id = $1 AND status = 'pending'", [holdId]);
+    return rows[0] ? this.findReview(rows[0].id) : undefined;
+  }
+
   async findReview(id: string): Promise<RiskReview | undefined> {
     const { rows } = await this.db.query<{
       id: string;
