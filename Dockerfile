@@ -54,6 +54,8 @@ COPY --from=build --chown=node:node /app/src ./src
 # The admin dashboard's static build, served at /admin (docs/dashboard.md).
 COPY --from=build --chown=node:node /app/packages/dashboard/dist ./packages/dashboard/dist
 COPY --chown=node:node docker/healthcheck.js ./docker/healthcheck.js
+# The risk model files (RISK_MODEL_DIR=models, docs/risk.md); the newest risk-<version>.json is active.
+COPY --chown=node:node models ./models
 # Served at /ucp/handlers/ocp_wallet: the UCP payment handler's specification its handler object links to.
 COPY --chown=node:node docs/ucp-payment-handler.md ./docs/ucp-payment-handler.md
 RUN mkdir -p /app/data /app/backups && chown node:node /app/data /app/backups

@@ -61,6 +61,7 @@ import {
   reconciliationRoutes,
   type ReconciliationService,
 } from './modules/payment';
+import { insightsRoutes, riskRoutes, type InsightsService, type RiskService } from './modules/risk';
 import { walletRoutes, type WalletService } from './modules/wallet';
 import { web3Routes, type Web3SendService, type Web3WalletService } from './modules/web3';
 import { webhookRoutes, type WebhookDeliveryLog, type WebhookService } from './modules/webhook';
@@ -118,6 +119,8 @@ export interface AppDeps {
     mobileFunding: MobileFundingService;
     /** Settlement files matched against card charges, refunds and payouts (admin). */
     reconciliations: ReconciliationService;
+    risk: RiskService;
+    insights: InsightsService;
   };
 }
 
@@ -242,6 +245,8 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);
   reconciliationRoutes(api, services.reconciliations);
+  riskRoutes(api, services.risk);
+  insightsRoutes(api, services.insights);
   mobileFundingRoutes(api, services.mobileFunding, limits);
   x402PayerRoutes(api, services.x402Payer, limits);
   // GraphQL (docs/graphql.md): the same services, authentication and rate limits as the REST routes.

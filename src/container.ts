@@ -19,6 +19,7 @@ import { createAuthModule } from './modules/auth';
 import { createAdminModule } from './modules/admin';
 import { createIdempotencyService } from './modules/idempotency';
 import { createBalanceHistoryService, createHoldService, createLedgerService } from './modules/ledger';
+import { createInsightsService, createRiskModule } from './modules/risk';
 import { createMerchantModule } from './modules/merchant';
 import { createAp2Module } from './protocols/ucp/ap2';
 import { createA2aStorage } from './modules/a2a';
@@ -223,6 +224,22 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.
   const reconciliation = createReconciliationModule({ db, events, audit: admin.audit, funding });
+  // Every transfer, agent payment, multi-leg leg and payout is scored before it posts (docs/risk.md).
+  const risk = createRiskModule({
+    db,
+    ledger,
+    holds,
+    events,
+    audit: admin.audit,
+    modelDir: config.RISK_MODEL_DIR,
+    thresholds: { review: config.RISK_REVIEW_THRESHOLD, block: config.RISK_BLOCK_THRESHOLD },
+  });
+  const insights = createInsightsService({
+    reads,
+    wallets: walletRepository,
+    autoTopUp: funding.autoTopUp,
+    lookaheadDays: config.INSIGHTS_TOP_UP_LOOKAHEAD_DAYS,
+  });
   const mobileFunding = createMobileFundingService({
     applePay,
     googlePay,
@@ -279,6 +296,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     admin,
     mobileFunding,
     reconciliations: reconciliation.service,
+    risk: risk.service,
+    insights,
   };
   const app = buildApp({ config, logger, metrics, db, reads, cache, services });
   // GraphQL subscriptions (docs/graphql.md): events reach the subscribers of every instance through

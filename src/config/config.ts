@@ -186,6 +186,15 @@ const envSchema = z.object({
   PAYOUT_WORKER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   // How often pending holds past their expiresAt are released (docs/wallets-and-ledger.md#holds); 0 turns it off.
   HOLD_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  // Risk scoring of money movements (docs/risk.md): the model files' directory (the newest
+  // risk-<version>.json is active) and the fraud probabilities at which a movement is flagged for
+  // review or refused (risk_refused). A threshold above 1 turns that step off.
+  RISK_MODEL_DIR: z.string().min(1).max(1024).default('models'),
+  RISK_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1.01).default(0.8),
+  RISK_BLOCK_THRESHOLD: z.coerce.number().min(0).max(1.01).default(0.97),
+  // Insights (docs/risk.md#insights): a projected balance below the auto top-up threshold within
+  // this many days starts the top-up early.
+  INSIGHTS_TOP_UP_LOOKAHEAD_DAYS: z.coerce.number().int().min(0).max(30).default(7),
   WEB3_CHAINS: web3Chains.prefault('{}'),
   WEB3_RPC_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
   WEB3_RPC_RESPONSE_BYTES_MAX: positiveInt.max(16_777_216).default(1_048_576),

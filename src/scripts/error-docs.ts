@@ -8,6 +8,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   http: 'Gateway (HTTP layer: validation, authentication, rate limits, body parsing)',
   auth: 'Auth',
   wallet: 'Wallets',
+  risk: 'Risk scoring (docs/risk.md)',
   ledger: 'Ledger',
   holds: 'Holds (two-phase transfers: reserve, capture, void)',
   idempotency: 'Idempotency',

@@ -119,6 +119,22 @@ export const ERROR_CATALOGUE = {
       meaning: 'Only a wallet with a zero balance and nothing held can be closed; details.balance and details.held say what it holds.',
     },
   },
+  risk: {
+    risk_refused: {
+      kind: 'unprocessable',
+      meaning: 'The payment was refused by the risk checks; nothing moved. The answer does not say why (operators see the reasons).',
+    },
+    risk_review_not_found: { kind: 'not_found', meaning: 'The risk review does not exist.' },
+    risk_review_pending: {
+      kind: 'conflict',
+      meaning: 'The hold is a payment held for risk review: only an operator can release it (the payer may still void it).',
+    },
+    risk_review_decided: { kind: 'conflict', meaning: 'The risk review was already approved or rejected, or its hold expired.' },
+    risk_model_invalid: {
+      kind: 'unprocessable',
+      meaning: 'The risk model file to load is missing or not a valid model; the active model stays.',
+    },
+  },
   ledger: {
     insufficient_funds: {
       kind: 'insufficient_funds',

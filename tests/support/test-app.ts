@@ -61,6 +61,10 @@ const TEST_ENV = {
   PAYOUT_WORKER_INTERVAL_MS: '0',
   // And the hold expiry (tests/component/ledger/holds-expiry.test.ts runs it).
   HOLD_EXPIRY_INTERVAL_MS: '0',
+  // Every movement is still scored and its score stored, but no decision follows: random property
+  // amounts and brand-new accounts draining themselves look like fraud. tests/component/risk sets them.
+  RISK_REVIEW_THRESHOLD: '1.01',
+  RISK_BLOCK_THRESHOLD: '1.01',
   // Each app with them would sample the event loop every 10 ms until the worker exits, and keep
   // itself in memory: a hundred files in, the workers spent most of their time on it.
   // tests/component/ops/get-metrics.test.ts turns them on.

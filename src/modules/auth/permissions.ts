@@ -41,6 +41,8 @@ export const ADMIN_PERMISSIONS = [
   'admin:webhooks:read',
   'admin:reconciliation:read',
   'admin:reconciliation:write',
+  'admin:risk:read',
+  'admin:risk:write',
 ] as const;
 
 /** A person managing their own AI agents; never granted to API clients or agents themselves. */
@@ -105,6 +107,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:alerts:read',
     'admin:reconciliation:read',
     'admin:reconciliation:write',
+    'admin:risk:read',
   ],
   // Reads everything, the audit log included; changes nothing.
   auditor: [
@@ -119,6 +122,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:ledger:verify',
     'admin:webhooks:read',
     'admin:reconciliation:read',
+    'admin:risk:read',
   ],
 };
 

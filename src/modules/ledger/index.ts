@@ -9,7 +9,17 @@ export { createHoldService } from './holds/hold.module';
 export { holdRoutes } from './holds/hold.routes';
 export type { HoldService } from './holds/hold.service';
 export type { LedgerService } from './ledger.service';
-export type { ExternalRefund, ExternalRefundHandler, InTransaction, PostedTransfer, TransferPosted } from './ledger.types';
+export type {
+  ExternalRefund,
+  ExternalRefundHandler,
+  HeldForReview,
+  InTransaction,
+  Movement,
+  MovementScreen,
+  ScreenVerdict,
+  PostedTransfer,
+  TransferPosted,
+} from './ledger.types';
 export type { LedgerEntry, Transfer, TransferStatus } from './ledger.repository';
 // Shapes other modules' routes reuse so a posted transfer and a transfer read the same everywhere.
 export {

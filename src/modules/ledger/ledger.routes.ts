@@ -1,6 +1,7 @@
 import type { Api, Reply } from '../../http/api';
 import { idParams } from '../../http/params';
 import {
+  heldForReviewView,
   historyQuery,
   postedTransferView,
   refundBody,
@@ -12,9 +13,10 @@ import {
 } from './ledger.schemas';
 import type { LedgerService } from './ledger.service';
 import { multiLegRoutes } from './multi-leg.routes';
-import type { PostedTransfer } from './ledger.types';
+import type { HeldForReview, PostedTransfer } from './ledger.types';
 
 const created = (posted: PostedTransfer): Reply => ({ status: 201, body: toPostedTransferView(posted) });
+const accepted = (held: HeldForReview): Reply => ({ status: 202, body: held });
 
 export function ledgerRoutes(api: Api, ledger: LedgerService): void {
   api.route({
@@ -25,9 +27,18 @@ export function ledgerRoutes(api: Api, ledger: LedgerService): void {
     permission: 'wallet:transfer',
     idempotent: true,
     body: transferBody,
-    responses: { 201: { description: 'The transfer with its debit and credit records', schema: postedTransferView } },
-    handler: async ({ body, principal, persistReply }) =>
-      created(await ledger.transfer(principal, body, { metadata: body.metadata, inTx: (tx, posted) => persistReply(tx, created(posted)) })),
+    responses: {
+      201: { description: 'The transfer with its debit and credit records', schema: postedTransferView },
+      202: { description: "Held for an operator's risk review: the money is reserved by a hold (docs/risk.md)", schema: heldForReviewView },
+    },
+    handler: async ({ body, principal, persistReply }) => {
+      const result = await ledger.transfer(principal, body, {
+        metadata: body.metadata,
+        inTx: (tx, posted) => persistReply(tx, created(posted)),
+        onHeld: (tx, held) => persistReply(tx, accepted(held)),
+      });
+      return 'holdId' in result ? accepted(result) : created(result);
+    },
   });
 
   api.route({

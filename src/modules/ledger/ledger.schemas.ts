@@ -137,3 +137,10 @@ export function toPostedTransferView(p: PostedTransfer) {
     ...(p.externalRefund ? { externalRefund: { id: p.externalRefund.id, status: p.externalRefund.status } } : {}),
   };
 }
+
+/** A transfer held for an operator's risk review (202): its money reserved by the hold. */
+export const heldForReviewView = z.object({
+  status: z.literal('pending_review'),
+  reviewId: z.string(),
+  holdId: z.string(),
+});

@@ -13,10 +13,13 @@ import { amountOutOfRange, refusalError } from './ledger.refusals';
 import { transferPostedEvent } from './ledger.events';
 import { MultiLegTransactions } from './multi-leg.service';
 import type { TransferRecords } from './transfer-records.repository';
+import type { Movement } from './ledger.types';
 import type {
   ExternalCredit,
   ExternalRefund,
   ExternalRefundHandler,
+  HeldForReview,
+  MovementScreen,
   PostedTransfer,
   PostingOptions,
   TransferRequest,
@@ -28,6 +31,7 @@ export class LedgerService {
   private readonly systemAccounts = new Map<string, string[]>();
   private readonly externalRefunds = new Map<string, ExternalRefundHandler>();
   private readonly postings: PostingQueue;
+  private movementScreen: MovementScreen | undefined;
   /** Multi-leg transactions and the caller-wide transfer list, on the same posting queue. */
   readonly multiLeg: MultiLegTransactions;
 
@@ -41,7 +45,38 @@ export class LedgerService {
     records: TransferRecords,
   ) {
     this.postings = new PostingQueue(db, ledger, outbox);
-    this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events);
+    this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events, () => this.movementScreen);
+  }
+
+  /** Every transfer, agent payment, multi-leg leg and payout is screened by `screen` before it posts. */
+  screenMovementsWith(screen: MovementScreen): void {
+    if (this.movementScreen) throw new Error('movements already have a screen');
+    this.movementScreen = screen;
+  }
+
+  /**
+   * Runs the screen (which may refuse, or hold the movement for review when options.onHeld is
+   * given) and returns the options that record its verdict with the posting.
+   */
+  private async screened(movement: Movement, options: PostingOptions): Promise<PostingOptions | HeldForReview> {
+    if (!this.movementScreen) return options;
+    const verdict = await this.movementScreen.screen({ ...movement, ...(options.onHeld ? { onHeld: options.onHeld } : {}) });
+    if ('held' in verdict) return verdict.held;
+    return {
+      ...options,
+      inTx: async (tx, posted) => {
+        await verdict.post(tx, posted.transfer.id);
+        await options.inTx?.(tx, posted);
+      },
+    };
+  }
+
+  /** For movements that cannot be held (the screen only holds when onHeld is given). */
+  private async screenedOrPosted(movement: Movement, options: PostingOptions): Promise<PostingOptions> {
+    const { onHeld: _never, ...unreviewed } = options;
+    const screened = await this.screened(movement, unreviewed);
+    if ('holdId' in screened) throw new Error('a movement without onHeld was held for review');
+    return screened;
   }
 
   /** Postings waiting for a lane of the posting queue (the `ocp_posting_queue_waiting` gauge). */
@@ -51,10 +86,11 @@ export class LedgerService {
 
   /**
    * Moves money between two user wallets: the caller must own the source (or be a service).
+   * Screened first: with options.onHeld, a risky one is held for review instead (HeldForReview).
    * Errors: same_wallet (400), currency_mismatch (400), wallet_not_found (404),
-   * wallet_not_active (409), insufficient_funds (422), amount_out_of_range (422).
+   * wallet_not_active (409), insufficient_funds (422), amount_out_of_range (422), risk_refused (422).
    */
-  async transfer(principal: Principal, request: TransferRequest, options: PostingOptions = {}) {
+  async transfer(principal: Principal, request: TransferRequest, options: PostingOptions = {}): Promise<PostedTransfer | HeldForReview> {
     return this.transferFrom((from) => assertWalletAccess(principal, from), principal.sub, request, options);
   }
 
@@ -68,7 +104,11 @@ export class LedgerService {
       if (!from || from.userId !== ownerId) throw new NotFound('Wallet not found', 'wallet_not_found');
       return from;
     };
-    return this.transferFrom(ownedBy, ownerId, request, options);
+    const { onHeld: _never, ...unreviewed } = options;
+    const result = await this.transferFrom(ownedBy, ownerId, request, unreviewed);
+    // Without onHeld the screen never holds: it allows or refuses.
+    if ('holdId' in result) throw new Error('a movement without onHeld was held for review');
+    return result;
   }
 
   private async transferFrom(
@@ -88,6 +128,19 @@ export class LedgerService {
     if (to.currency !== from.currency || (request.currency && request.currency !== from.currency)) {
       throw refusalError('currency_mismatch');
     }
+    const screened = await this.screened(
+      {
+        kind: options.type === 'agent_payment' || options.type === 'hold_capture' ? options.type : 'transfer',
+        ...(options.type === 'hold_capture' && typeof options.metadata?.holdId === 'string' ? { holdId: options.metadata.holdId } : {}),
+        fromWalletId: from.id,
+        toWalletId: to.id,
+        amount,
+        currency: from.currency,
+        initiatedBy,
+      },
+      options,
+    );
+    if ('holdId' in screened) return screened;
     // Status and funds are checked by the posting itself, under the row locks.
     return this.post(
       {
@@ -100,7 +153,7 @@ export class LedgerService {
         initiatedBy,
       },
       found,
-      options,
+      screened,
     );
   }
 
@@ -131,12 +184,19 @@ export class LedgerService {
 
   /**
    * Debits a user wallet into a system account, for money that leaves the ledger (a payout into
-   * payouts_in_transit). Errors: wallet_not_found (404), wallet_not_active (409),
-   * insufficient_funds (422), amount_out_of_range (422).
+   * payouts_in_transit), screened first. Errors: wallet_not_found (404), wallet_not_active (409),
+   * insufficient_funds (422), amount_out_of_range (422), risk_refused (422).
    */
   async debitToSystem(debit: Omit<ExternalCredit, 'source'> & { account: string }, options: PostingOptions = {}) {
     const { walletId, amount, account, description, initiatedBy } = debit;
-    return this.postAgainstSystem(account, walletId, -amount, { type: account, description, initiatedBy }, options);
+    const wallet = await this.wallets.findById(walletId);
+    const screened = wallet
+      ? await this.screenedOrPosted(
+          { kind: 'payout', fromWalletId: walletId, toWalletId: null, amount, currency: wallet.currency, initiatedBy },
+          options,
+        )
+      : options;
+    return this.postAgainstSystem(account, walletId, -amount, { type: account, description, initiatedBy }, screened);
   }
 
   /**

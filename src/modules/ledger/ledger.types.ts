@@ -46,6 +46,12 @@ export interface PostingOptions {
   guard?: (tx: Transaction) => Promise<void>;
   /** Recorded on the transfer (default: the method's own type). */
   type?: string;
+  /**
+   * Given: the movement may be held for an operator's review instead of posted (the screen then
+   * answers with a HeldForReview), and this runs in the transaction that holds the money (to
+   * store the idempotent reply). Absent: the screen either allows or refuses.
+   */
+  onHeld?: InTransaction<HeldForReview>;
   metadata?: Record<string, unknown>;
 }
 
@@ -84,4 +90,39 @@ export interface TransferRequest {
   amount: bigint;
   currency?: string;
   description?: string;
+}
+
+/** What the ledger asks a MovementScreen about, before the money moves. */
+export interface Movement {
+  kind: 'transfer' | 'agent_payment' | 'hold_capture' | 'multi_leg' | 'payout';
+  fromWalletId: string;
+  /** The user wallet paid; null when the money leaves to a system account (a payout). */
+  toWalletId: string | null;
+  amount: bigint;
+  currency: string;
+  initiatedBy: string;
+  /** For a hold capture: the hold (a hold held for risk review may be captured by its review only). */
+  holdId?: string;
+  /** The movement may be held for review (see PostingOptions.onHeld). */
+  onHeld?: InTransaction<HeldForReview>;
+}
+
+/** A movement not posted but held (the money reserved by a hold) until an operator decides. */
+export interface HeldForReview {
+  status: 'pending_review';
+  reviewId: string;
+  holdId: string;
+}
+
+/** What the screen decided: post (and record the score with the transfer), or held for review. */
+export type ScreenVerdict = { post: (tx: Transaction, transferId: string) => Promise<void> } | { held: HeldForReview };
+
+/**
+ * Screens every money movement before it is posted (the risk module, registered at composition
+ * with `screenMovementsWith`, so the ledger does not depend on it). Throwing refuses the movement
+ * and nothing is posted; otherwise the returned function runs in the posting's transaction with
+ * the transfer's id (to store the score with it).
+ */
+export interface MovementScreen {
+  screen(movement: Movement): Promise<ScreenVerdict>;
 }

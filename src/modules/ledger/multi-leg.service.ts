@@ -8,7 +8,7 @@ import type { WalletDirectory, WalletMeta } from '../wallet';
 import { transferPostedEvent } from './ledger.events';
 import { refusalError } from './ledger.refusals';
 import { LedgerRefusal, type PostTransferCommand, type Transfer } from './ledger.repository';
-import type { InTransaction } from './ledger.types';
+import type { InTransaction, MovementScreen } from './ledger.types';
 import type { PostingQueue } from './posting-queue';
 import type { TransferRecord, TransferRecords } from './transfer-records.repository';
 
@@ -50,6 +50,8 @@ export class MultiLegTransactions {
     private readonly directory: WalletDirectory,
     private readonly records: TransferRecords,
     private readonly events: EventBus,
+    /** The ledger's movement screen, once registered (read at each posting). */
+    private readonly screen: () => MovementScreen | undefined = () => undefined,
   ) {}
 
   /**
@@ -57,10 +59,20 @@ export class MultiLegTransactions {
    * legs before it left. The caller must own the source wallet of every leg (a service: any user
    * wallet). A refusal names the leg (details.leg, from 0). Errors: same_wallet (400),
    * currency_mismatch (400), wallet_not_found (404), wallet_not_active (409),
-   * insufficient_funds (422), amount_out_of_range (422).
+   * insufficient_funds (422), amount_out_of_range (422), risk_refused (422: a leg's risk score).
    */
   async post(principal: Principal, request: MultiLegRequest, inTx?: InTransaction<MultiLegTransaction>): Promise<MultiLegTransaction> {
     const wallets = await this.checkedWallets(principal, request.legs);
+    // Every leg is screened before any moves; one refusal refuses the unit.
+    const screen = this.screen();
+    const verdicts = screen
+      ? await Promise.all(request.legs.map((leg) => screen.screen({ kind: 'multi_leg', ...leg, initiatedBy: principal.sub })))
+      : [];
+    // Without onHeld the screen never holds: it allows or refuses.
+    const records = verdicts.map((v) => {
+      if ('held' in v) throw new Error('a multi-leg leg was held for review');
+      return v.post;
+    });
     const id = newId('mlt');
     const commands = request.legs.map((leg): PostTransferCommand => ({
       transferId: newId('trf'),
@@ -89,6 +101,7 @@ export class MultiLegTransactions {
         commands,
         wallets,
         inTx: async (tx, legs) => {
+          for (const [i, record] of records.entries()) await record(tx, legs[i]!.transfer.id);
           await this.records.attachToJournal(
             tx,
             id,

@@ -43,6 +43,12 @@ const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
   { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x/items', allowed: ['admin', 'finance', 'auditor'] },
   { method: 'get', path: '/api/v1/admin/reconciliations/rcn_x/items.csv', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/risk/scores', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/risk/model', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'get', path: '/api/v1/admin/risk/reviews/rrv_x', allowed: ['admin', 'finance', 'auditor'] },
+  { method: 'post', path: '/api/v1/admin/risk/model/reload', allowed: ['admin'] },
+  { method: 'post', path: '/api/v1/admin/risk/reviews/rrv_x/approve', allowed: ['admin'] },
+  { method: 'post', path: '/api/v1/admin/risk/reviews/rrv_x/reject', allowed: ['admin'] },
 ];
 
 const ROLES: AdminRoleName[] = ['admin', 'support', 'finance', 'auditor'];
@@ -75,7 +81,7 @@ describe('admin roles and permissions', () => {
       .filter(([path]) => path.startsWith('/api/v1/admin'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{[^}]+\}/g, ':p')}`))
       .sort();
-    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf|whe|rcn)_x/g, '/:p')}`).sort();
+    const listed = ROUTES.map((r) => `${r.method} ${r.path.replace(/\/(cli|wal|usr|rfr|adr|alr|crf|whe|rcn|rrv)_x/g, '/:p')}`).sort();
     expect(listed).toEqual(documented);
   });
 

@@ -1,7 +1,8 @@
 import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
 
-export type AlertRule = 'large_movement' | 'velocity' | 'repeated_declines' | 'agent_policy_refusals' | 'reconciliation_mismatch';
+export type AlertRule =
+  'large_movement' | 'velocity' | 'repeated_declines' | 'agent_policy_refusals' | 'reconciliation_mismatch' | 'risk_review';
 export type AlertStatus = 'open' | 'resolved';
 
 export interface Alert {

@@ -6,7 +6,14 @@ import { resourceId as id } from '../../../http/params';
 import { isoDate } from '../admin.schemas';
 import type { Alert } from './monitoring.repository';
 
-const RULES = ['large_movement', 'velocity', 'repeated_declines', 'agent_policy_refusals', 'reconciliation_mismatch'] as const;
+const RULES = [
+  'large_movement',
+  'velocity',
+  'repeated_declines',
+  'agent_policy_refusals',
+  'reconciliation_mismatch',
+  'risk_review',
+] as const;
 
 export const transactionSearchQuery = pageQuery
   .extend({

@@ -52,6 +52,25 @@ export class MonitoringService {
     });
     // The payment module's reconciliation tells each settlement file that disagrees with our records.
     events.subscribe('reconciliation.mismatched', (e) => this.track(this.onReconciliationMismatch(e)));
+    // The risk module holds a movement whose score reached the review threshold: an operator decides.
+    events.subscribe('risk.review.opened', (e) => this.track(this.onRiskReview(e)));
+  }
+
+  async onRiskReview(event: DomainEvent): Promise<void> {
+    const reviewId = String(event.data.reviewId);
+    await this.raise({
+      rule: 'risk_review',
+      dedupeKey: `risk_review:${reviewId}`,
+      subjectType: 'risk_review',
+      subjectId: reviewId,
+      details: {
+        walletId: event.data.walletId,
+        amount: event.data.amount,
+        currency: event.data.currency,
+        score: event.data.score,
+        reasons: event.data.reasons,
+      },
+    });
   }
 
   /** Resolves when evaluations started by events have finished (tests, shutdown). */

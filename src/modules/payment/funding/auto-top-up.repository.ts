@@ -42,6 +42,11 @@ export interface AutoTopUpRepository {
    * top-up charge is still unfinished (the charge sweeper finishes it). Null otherwise.
    */
   claim(walletId: string, staleAfterMs: number): Promise<ClaimedTopUp | null>;
+  /**
+   * As claim, but before the balance is below the threshold (a forecast says it will be): only
+   * when no top-up of the wallet ran in the last `quietMs`, so repeated forecasts top up once.
+   */
+  claimEarly(walletId: string, staleAfterMs: number, quietMs: number): Promise<ClaimedTopUp | null>;
   /** Releases the claim and records the outcome; on failure counts it and disables at failuresMax. Returns whether it disabled. */
   finish(tx: Transaction, outcome: TopUpOutcome, failuresMax: number): Promise<{ disabled: boolean }>;
 }

@@ -40,6 +40,9 @@ const RULE_CACHE_TTL_MS = 60_000;
  * RULE_CACHE_TTL_MS). The outcome is recorded; repeated
  * failures disable the rule and tell the owner (auto_top_up.disabled, through the outbox).
  */
+/** An early top-up runs only if no top-up of the wallet ran in this long. */
+const EARLY_QUIET_MS = 86_400_000;
+
 export class AutoTopUpService {
   private readonly running = new Set<Promise<unknown>>();
 
@@ -96,10 +99,32 @@ export class AutoTopUpService {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
+  /** The threshold of the wallet's enabled rule, or null when it has none (read through the cache). */
+  thresholdOf(walletId: string): Promise<bigint | null> {
+    return this.ruleThreshold(walletId);
+  }
+
+  /**
+   * Starts the wallet's top-up before its balance falls below the threshold, because a forecast
+   * says it will (GET /wallets/:id/insights). Same claim, charge and records as a due top-up; at
+   * most one top-up per EARLY_QUIET_MS, however often the forecast is asked. Never throws.
+   */
+  startEarly(walletId: string): void {
+    const run = this.runClaimed(() => this.settings.claimEarly(walletId, this.options.claimStaleAfterMs, EARLY_QUIET_MS))
+      .catch((error: unknown) => this.logger.error('early auto top-up failed', { walletId, error }))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
   /** Claims and runs the wallet's top-up if it is due. Never throws: the outcome is recorded. */
   async runIfDue(walletId: string): Promise<TopUpOutcome | null> {
-    const claimed = await this.settings.claim(walletId, this.options.claimStaleAfterMs);
+    return this.runClaimed(() => this.settings.claim(walletId, this.options.claimStaleAfterMs));
+  }
+
+  private async runClaimed(claim: () => Promise<ClaimedTopUp | null>): Promise<TopUpOutcome | null> {
+    const claimed = await claim();
     if (!claimed) return null;
+    const walletId = claimed.settings.walletId;
     const outcome = await this.topUp(claimed);
     const disabledEvent = this.disabledEvent(claimed, outcome);
     const { disabled } = await this.db.transaction(async (tx) => {

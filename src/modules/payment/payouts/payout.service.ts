@@ -51,7 +51,8 @@ export class PayoutService {
   /**
    * Errors: wallet_not_found (404), token_not_found / payout_destination_not_found (404),
    * wallet_not_active (409), currency_mismatch (400), token_invalid (422),
-   * payout_daily_limit_exceeded (422), insufficient_funds (422), amount_out_of_range (422).
+   * payout_daily_limit_exceeded (422), insufficient_funds (422), amount_out_of_range (422),
+   * risk_refused (422).
    */
   async create(principal: Principal, request: PayoutRequest, inTx?: InTransaction<Payout>): Promise<Payout> {
     const wallet = assertWalletAccess(principal, await this.wallets.findById(request.walletId));

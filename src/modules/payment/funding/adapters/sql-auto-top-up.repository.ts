@@ -50,11 +50,25 @@ export class SqlAutoTopUpRepository implements AutoTopUpRepository {
     return rows[0] ? toSettings(rows[0]) : null;
   }
 
-  async claim(walletId: string, staleAfterMs: number): Promise<ClaimedTopUp | null> {
+  claim(walletId: string, staleAfterMs: number): Promise<ClaimedTopUp | null> {
+    return this.claimWhen(walletId, staleAfterMs, 'w.balance < s.threshold', []);
+  }
+
+  claimEarly(walletId: string, staleAfterMs: number, quietMs: number): Promise<ClaimedTopUp | null> {
+    return this.claimWhen(
+      walletId,
+      staleAfterMs,
+      `NOT EXISTS (SELECT 1 FROM auto_top_up_attempts a
+                    WHERE a.wallet_id = s.wallet_id AND a.created_at > now() - make_interval(secs => $3::double precision / 1000))`,
+      [quietMs],
+    );
+  }
+
+  private async claimWhen(walletId: string, staleAfterMs: number, due: string, more: unknown[]): Promise<ClaimedTopUp | null> {
     const { rows } = await this.db.query<SettingsRow & { user_id: string; currency: string; balance: bigint }>(
       `UPDATE auto_top_up_settings s SET running_since = now()
          FROM wallets w
-        WHERE s.wallet_id = $1 AND w.id = s.wallet_id AND s.enabled AND w.status = 'active' AND w.balance < s.threshold
+        WHERE s.wallet_id = $1 AND w.id = s.wallet_id AND s.enabled AND w.status = 'active' AND ${due}
           AND (s.running_since IS NULL OR s.running_since < now() - make_interval(secs => $2::double precision / 1000))
           -- A top-up whose process died mid-charge is finished by the charge sweeper; starting
           -- another would charge the card twice for one shortfall.
@@ -63,7 +77,7 @@ export class SqlAutoTopUpRepository implements AutoTopUpRepository {
         RETURNING ${COLUMNS.split(', ')
           .map((c) => `s.${c}`)
           .join(', ')}, w.user_id, w.currency, w.balance`,
-      [walletId, staleAfterMs],
+      [walletId, staleAfterMs, ...more],
     );
     const row = rows[0];
     return row ? { settings: toSettings(row), walletUserId: row.user_id, currency: row.currency, balance: BigInt(row.balance) } : null;

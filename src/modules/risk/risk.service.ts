@@ -1,0 +1,98 @@
+import { newId } from '../../infra/crypto/ids';
+import { Unprocessable } from '../../shared/errors';
+import type { Cursor, Page } from '../../shared/pagination';
+import { toPage } from '../../shared/pagination';
+import type { Movement, MovementScreen, ScreenVerdict } from '../ledger';
+import type { AuditedActions, OperatorContext, RiskReviews } from './risk-review.service';
+import { toFeatures } from './risk.features';
+import { score } from './risk.model';
+import type { RiskModelStore } from './risk-model.store';
+import type { Decision, RiskRepository, RiskScoreRecord } from './risk.repository';
+
+export interface RiskThresholds {
+  /** At or above: the movement is flagged for an operator's review (recorded as `review`). */
+  review: number;
+  /** At or above: the movement is refused (risk_refused). */
+  block: number;
+}
+
+/**
+ * Scores every money movement before the ledger posts it (docs/risk.md): the features come from
+ * the records (one query), the model from the store, and the score is kept with the transfer.
+ */
+export class RiskService implements MovementScreen {
+  constructor(
+    private readonly repo: RiskRepository,
+    private readonly models: RiskModelStore,
+    private readonly thresholds: RiskThresholds,
+    private readonly audit: AuditedActions,
+    /** Approve/reject of movements held for review (POST /admin/risk/reviews/:id/approve|reject). */
+    readonly reviews: RiskReviews,
+  ) {}
+
+  /**
+   * Errors: risk_refused (422) when the score reaches the block threshold: the refusal is stored,
+   * nothing moves, and the answer says nothing of the model (a fraudster must not learn the edges);
+   * risk_review_pending (409) for a capture of a hold that waits for its review.
+   */
+  async screen(m: Movement): Promise<ScreenVerdict> {
+    if (m.kind === 'hold_capture' && m.holdId) await this.reviews.assertCapturable(m.holdId);
+    const context = await this.repo.aggregates(m.fromWalletId, m.toWalletId);
+    // An unknown wallet: the ledger answers wallet_not_found itself.
+    if (!context) return { post: async () => undefined };
+    const model = this.models.active;
+    const { score: value, reasons } = score(
+      model,
+      toFeatures({ ...context, amount: m.amount, agent: m.kind === 'agent_payment', hasCounterparty: m.toWalletId !== null }),
+    );
+    // A capture moves money already reserved (an approved review's, or a hold the payer made):
+    // its score is kept, but it is neither refused nor held again.
+    const decided: Decision = value >= this.thresholds.block ? 'refuse' : value >= this.thresholds.review ? 'review' : 'allow';
+    const decision: Decision = m.kind === 'hold_capture' ? 'allow' : decided;
+    const record = (movementId: string | null): RiskScoreRecord => ({
+      id: newId('rsk'),
+      kind: m.kind,
+      movementId,
+      walletId: m.fromWalletId,
+      counterparty: m.toWalletId,
+      amount: m.amount,
+      currency: m.currency,
+      score: value,
+      decision,
+      reasons,
+      modelVersion: model.version,
+      initiatedBy: m.initiatedBy,
+      createdAt: new Date(),
+    });
+    if (decision === 'refuse') {
+      await this.repo.save(record(null));
+      throw new Unprocessable('risk_refused', 'This payment cannot be made; contact support if you think this is wrong');
+    }
+    if (decision === 'review' && m.onHeld && m.toWalletId !== null) {
+      return { held: await this.reviews.hold({ ...m, toWalletId: m.toWalletId }, record(null)) };
+    }
+    // Other movements that reach the review threshold (agent payments, multi-leg legs, payouts)
+    // post, flagged `review` in the scores for the operators.
+    return { post: (tx, transferId) => this.repo.save(record(transferId), tx) };
+  }
+
+  /** Scores newest first, of one wallet or all (operators only; the route checks the permission). */
+  async list(walletId: string | undefined, limit: number, after?: Cursor): Promise<Page<RiskScoreRecord>> {
+    return toPage(await this.repo.list(walletId, limit, after), limit);
+  }
+
+  /** The active model's version, training date, features and metrics (never its weights' use per request). */
+  activeModel() {
+    const { version, trainedAt, features, metrics } = this.models.active;
+    return { version, trainedAt, features, metrics, loadedAt: this.models.since, thresholds: this.thresholds };
+  }
+
+  /** Loads the newest model file, in the audit log. Errors: risk_model_invalid (422): the active model stays. */
+  reloadModel(ctx: OperatorContext) {
+    return this.audit.run(ctx, { action: 'risk.model.reload', targetType: 'risk_model', targetId: 'active' }, async () => {
+      const before = this.models.active.version;
+      this.models.reload();
+      return { result: this.activeModel(), after: { before, version: this.models.active.version } };
+    });
+  }
+}
