@@ -63,7 +63,7 @@ describe('Idempotency-Key on money-moving calls', () => {
     const params = { header: { 'idempotency-key': `order-${from.id}` } };
     const first = await ocp.post('/api/v1/wallet/transfer', { body, params });
     const again = await ocp.post('/api/v1/wallet/transfer', { body, params });
-    expect(again.transfer.id).toBe(first.transfer.id);
+    expect(posted(again).transfer.id).toBe(posted(first).transfer.id);
     expect(await balance(ocp, to.id)).toBe('700');
   });
 
@@ -81,7 +81,7 @@ describe('Idempotency-Key on money-moving calls', () => {
     const transfers = faults.sent.filter((r) => r.url.endsWith('/api/v1/wallet/transfer'));
     expect(transfers).toHaveLength(2);
     expect(transfers[1]?.headers.get('idempotency-key')).toBe(transfers[0]?.headers.get('idempotency-key'));
-    expect(done.transfer.amount).toBe('2500');
+    expect(posted(done).transfer.amount).toBe('2500');
     expect(await balance(ocp, to.id)).toBe('2500');
     expect(await balance(ocp, from.id)).toBe('7500');
   });
@@ -234,3 +234,9 @@ describe('pagination', () => {
     expect(faults.sent.filter((r) => r.method === 'GET')).toHaveLength(1);
   });
 });
+
+/** A transfer's 201 answer: a 202 (held for a risk review) would fail the test here, by name. */
+function posted<T extends object>(answer: T): Extract<T, { transfer: unknown }> {
+  if (!('transfer' in answer)) throw new Error(`held for review: ${JSON.stringify(answer)}`);
+  return answer as Extract<T, { transfer: unknown }>;
+}

@@ -89,14 +89,16 @@ export const resolvers: Resolvers = {
       const body = parse(transferBody, restBody, 'input');
       const hash = idempotencyRequestHash('POST', TRANSFER_PATH, restBody);
       const stored = await services.idempotency.storedReply(principal.sub, key, hash);
-      if (stored) return { ...(JSON.parse(stored.body) as object), replayed: true };
+      if (stored) return transferOutcome(JSON.parse(stored.body) as object, true);
       const claim = await services.idempotency.claim(principal.sub, key, hash);
       try {
-        const posted = await services.ledger.transfer(principal, body, {
+        // Stored as REST stores them, so a replay over either API is the same answer.
+        const result = await services.ledger.transfer(principal, body, {
           metadata: body.metadata,
           inTx: (tx, p) => claim.persist(tx, { status: 201, body: toJson(toPostedTransferView(p)) }),
+          onHeld: (tx, held) => claim.persist(tx, { status: 202, body: toJson(held) }),
         });
-        return { ...toPostedTransferView(posted), replayed: false };
+        return transferOutcome('holdId' in result ? result : toPostedTransferView(result), false);
       } finally {
         await claim.release();
       }
@@ -178,4 +180,9 @@ export function attachResolvers(schema: GraphQLSchema): void {
   }
   const json = schema.getType('JSON') as GraphQLScalarType;
   Object.assign(json, { serialize: JSON_SCALAR.serialize, parseValue: JSON_SCALAR.parseValue, parseLiteral: JSON_SCALAR.parseLiteral });
+}
+
+/** The union member a transfer's answer is (graphql-js reads __typename), with whether it was replayed. */
+function transferOutcome(answer: object, replayed: boolean) {
+  return { ...answer, __typename: 'holdId' in answer ? 'HeldForReview' : 'PostedTransfer', replayed };
 }

@@ -21,7 +21,7 @@ export const TYPE_DEFS = /* GraphQL */ `
 
   type Mutation {
     "Moves money between two wallets, as POST /wallet/transfer; the key works as its Idempotency-Key (the same key there and here is one transfer)."
-    transfer(input: TransferInput!, idempotencyKey: String!): PostedTransfer!
+    transfer(input: TransferInput!, idempotencyKey: String!): TransferOutcome!
     "Changes label, metadata, low-balance threshold or status, as PATCH /wallets/{id}."
     updateWallet(id: ID!, input: UpdateWalletInput!): Wallet!
     "Registers an agent, as POST /agents: its secret is in this answer only."
@@ -123,10 +123,23 @@ export const TYPE_DEFS = /* GraphQL */ `
     createdAt: String!
   }
 
+  "What a transfer answers: the posted transfer (REST's 201), or the money held for an operator's risk review (REST's 202, docs/risk.md)."
+  union TransferOutcome = PostedTransfer | HeldForReview
+
   type PostedTransfer {
     transfer: Transfer!
     debit: Transaction!
     credit: Transaction!
+    "True when this answer is the stored one of an earlier call with the same idempotencyKey."
+    replayed: Boolean!
+  }
+
+  "Not posted yet: a hold reserves the money until an operator approves (the transfer is made) or rejects (the hold is voided)."
+  type HeldForReview {
+    "pending_review"
+    status: String!
+    reviewId: ID!
+    holdId: ID!
     "True when this answer is the stored one of an earlier call with the same idempotencyKey."
     replayed: Boolean!
   }

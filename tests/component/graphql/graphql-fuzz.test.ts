@@ -44,7 +44,7 @@ describe('GraphQL fuzz: odd documents and variables', () => {
     fc.constantFrom(
       'query($id: ID!) { wallet(id: $id) { id balance transactions(first: 3) { edges { cursor } } } }',
       'query($n: Int, $after: String) { wallets(first: $n, after: $after) { edges { node { id } } } }',
-      'mutation($input: TransferInput!, $key: String!) { transfer(input: $input, idempotencyKey: $key) { replayed } }',
+      'mutation($input: TransferInput!, $key: String!) { transfer(input: $input, idempotencyKey: $key) { ... on PostedTransfer { replayed } } }',
       'mutation($id: ID!, $input: UpdateWalletInput!) { updateWallet(id: $id, input: $input) { id } }',
       'mutation($input: CreateAgentInput!) { createAgent(input: $input) { agent { id } } }',
       `{ ${'wallets { edges { node { '.repeat(40)}id${' } } }'.repeat(40)} }`,

@@ -8,9 +8,11 @@ import { gql, listenWithSubscriptions, type Listening } from './support';
 
 const TRANSFER = `mutation Pay($input: TransferInput!, $key: String!) {
   transfer(input: $input, idempotencyKey: $key) {
-    replayed
-    transfer { id amount currency fromWalletId toWalletId status }
-    debit { walletId direction amount balanceAfter }
+    ... on PostedTransfer {
+      replayed
+      transfer { id amount currency fromWalletId toWalletId status }
+      debit { walletId direction amount balanceAfter }
+    }
   }
 }`;
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type RedisClient from 'ioredis';
 import type * as RedisFanout from '../../../src/infra/pubsub/redis-event-fanout';
 import type { DomainEvent } from '../../../src/shared/events';
 import { newEvent } from '../../../src/shared/events';
@@ -18,7 +19,8 @@ onRedis('the Redis event fan-out', () => {
       b!.subscribe((event) => heard.push(event));
       const messages: string[] = [];
       // A third listener on the raw channel counts the messages.
-      const { default: Redis } = await import('ioredis');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const Redis = require('ioredis') as typeof RedisClient;
       const raw = new Redis(process.env.REDIS_URL!);
       await raw.subscribe(channel);
       raw.on('message', (_channel: string, message: string) => messages.push(message));

@@ -52,6 +52,18 @@ export const transfer: CommandSpec = {
       throw withRetryHint(error, key);
     }
     if (ctx.json) return ctx.printJson({ ...posted, idempotencyKey: key });
+    if ('holdId' in posted) {
+      // 202: held for an operator's risk review; the money is reserved until they decide.
+      ctx.print(
+        renderFields([
+          ['Status', posted.status],
+          ['Review', posted.reviewId],
+          ['Hold', posted.holdId],
+          ['Idempotency-Key', key ?? ''],
+        ]),
+      );
+      return;
+    }
     const t = posted.transfer;
     ctx.print(
       renderFields([

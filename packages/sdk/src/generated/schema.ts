@@ -643,6 +643,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Held for an operator's risk review: the money is reserved by a hold (docs/risk.md) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "pending_review";
+                            reviewId: string;
+                            holdId: string;
+                        };
+                    };
+                };
                 /** @description Client error */
                 "4XX": {
                     headers: {
@@ -6549,7 +6563,7 @@ export interface paths {
                     /** @description The nextCursor of the previous page */
                     cursor?: string;
                     status?: "open" | "resolved";
-                    rule?: "large_movement" | "velocity" | "repeated_declines" | "agent_policy_refusals" | "reconciliation_mismatch";
+                    rule?: "large_movement" | "velocity" | "repeated_declines" | "agent_policy_refusals" | "reconciliation_mismatch" | "risk_review";
                 };
                 header?: never;
                 path?: never;
@@ -7060,6 +7074,461 @@ export interface paths {
                     };
                     content: {
                         "text/csv": string;
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/risk/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Risk scores of money movements, newest first, with their main reasons */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                    walletId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of risk scores */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                kind: string;
+                                movementId: string | null;
+                                walletId: string;
+                                counterparty: string | null;
+                                amount: string;
+                                currency: string;
+                                score: number;
+                                /** @enum {string} */
+                                decision: "allow" | "review" | "refuse";
+                                reasons: {
+                                    feature: string;
+                                    contribution: number;
+                                }[];
+                                modelVersion: string;
+                                initiatedBy: string;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/risk/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active risk model: version, training date, features, held-out metrics, thresholds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The active model */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: string;
+                            trainedAt: string;
+                            features: string[];
+                            metrics: {
+                                [key: string]: unknown;
+                            };
+                            loadedAt: string;
+                            thresholds: {
+                                review: number;
+                                block: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/risk/model/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Load the newest model file (risk-<version>.json) without a restart; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The model now active */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: string;
+                            trainedAt: string;
+                            features: string[];
+                            metrics: {
+                                [key: string]: unknown;
+                            };
+                            loadedAt: string;
+                            thresholds: {
+                                review: number;
+                                block: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/risk/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A movement held for risk review, and its decision */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The review */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            scoreId: string;
+                            holdId: string;
+                            walletId: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            transferId: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/risk/reviews/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a held movement: its hold is captured and the money moves, once; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The decided review */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            scoreId: string;
+                            holdId: string;
+                            walletId: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            transferId: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/risk/reviews/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a held movement: its hold is voided and nothing moves; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The decided review */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            scoreId: string;
+                            holdId: string;
+                            walletId: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            transferId: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallets/{id}/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The owner's spending insights: by month, category and counterparty; recurring flows; 30-day projection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The insights (docs/risk.md#insights) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            walletId: string;
+                            currency: string;
+                            spending: {
+                                month: string;
+                                /** @description Minor units, digits */
+                                total: string;
+                                byCategory: {
+                                    category: string;
+                                    /** @description Minor units, digits */
+                                    amount: string;
+                                }[];
+                                byCounterparty: {
+                                    counterparty: string;
+                                    /** @description Minor units, digits */
+                                    amount: string;
+                                }[];
+                            }[];
+                            recurring: {
+                                counterparty: string;
+                                /** @enum {string} */
+                                direction: "out" | "in";
+                                /** @enum {string} */
+                                cadence: "weekly" | "monthly";
+                                /** @description Minor units, digits */
+                                amount: string;
+                                occurrences: number;
+                                lastAt: string;
+                                nextAt: string;
+                            }[];
+                            projection: {
+                                days: {
+                                    date: string;
+                                    /** @description Minor units, digits */
+                                    balance: string;
+                                }[];
+                                lowest: {
+                                    date: string;
+                                    /** @description Minor units, digits */
+                                    balance: string;
+                                };
+                            };
+                            lowBalance: {
+                                /** @description Minor units, digits */
+                                autoTopUpThreshold: string | null;
+                                lookaheadDays: number;
+                                belowThresholdOn: string | null;
+                                earlyTopUpStarted: boolean;
+                            };
+                        };
                     };
                 };
                 /** @description Client error */
@@ -8841,7 +9310,7 @@ export interface components {
         MonitoringAlert: {
             id: string;
             /** @enum {string} */
-            rule: "large_movement" | "velocity" | "repeated_declines" | "agent_policy_refusals" | "reconciliation_mismatch";
+            rule: "large_movement" | "velocity" | "repeated_declines" | "agent_policy_refusals" | "reconciliation_mismatch" | "risk_review";
             subjectType: string;
             subjectId: string;
             details: {
