@@ -1,38 +1,16 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import type { Transaction } from '../../../shared/transaction';
+import { groupedLookup } from '../../../shared/grouper';
 import type { Reason } from '../risk.model';
 import type { Decision, ReviewStatus, RiskRepository, RiskReview, RiskScoreRecord } from '../risk.repository';
 
-// One statement, every part on an index and bounded, since every movement pays for it before it
-// posts: the source's outgoing transfers (transfers_from_created_idx, the newest 100 of 90 days),
-// what it received from user wallets in a day (transfers_to_created_idx, the newest 100), its failed
-// card charges (card_charges_failed_idx) and the wallet with its owner (primary keys). With 500 and
-// an unbounded day of receipts, a busy wallet's screen read thousands of rows: PostgreSQL's CPU per
-// transfer tripled in npm run bench.
-const AGGREGATES = `
-  WITH past AS (
-    SELECT amount, to_wallet_id, created_at FROM transfers
-     WHERE from_wallet_id = $1 AND created_at > now() - interval '90 days'
-     ORDER BY created_at DESC LIMIT 100),
-  received AS (
-    SELECT t.amount, t.from_wallet_id FROM transfers t
-     WHERE t.to_wallet_id = $1 AND t.created_at > now() - interval '1 day'
-     ORDER BY t.created_at DESC LIMIT 100)
-  SELECT w.balance,
-         (SELECT count(*) FROM past)::int AS past_count,
-         (SELECT coalesce(sum(amount), 0) FROM past)::bigint AS past_total,
-         (SELECT count(*) FROM past WHERE created_at > now() - interval '1 hour')::int AS hour_count,
-         (SELECT coalesce(sum(amount), 0) FROM past WHERE created_at > now() - interval '1 hour')::bigint AS hour_total,
-         (SELECT count(*) FROM past WHERE created_at > now() - interval '1 day')::int AS day_count,
-         (SELECT count(*) FROM past WHERE to_wallet_id = $2)::int AS to_counterparty_count,
-         (SELECT coalesce(sum(r.amount), 0) FROM received r JOIN wallets s ON s.id = r.from_wallet_id
-           WHERE s.user_id IS NOT NULL)::bigint AS received_day,
-         (SELECT count(*) FROM card_charges c
-           WHERE c.wallet_id = $1 AND c.status = 'failed' AND c.created_at > now() - interval '1 day')::int AS failed_day,
-         extract(epoch FROM now() - coalesce(u.created_at, w.created_at))::float8 AS age_seconds
-    FROM wallets w LEFT JOIN users u ON u.id = w.user_id
-   WHERE w.id = $1`;
+// One call, every part on an index newest first and bounded (100 outgoing of 90 days, 100 receipts
+// of the day from user wallets), since every movement pays for it before it posts: migration 0286
+// says why it is a function.
+// The screens asked at the same time (one per movement in flight) share one statement.
+const AGGREGATES = `SELECT k.i::int AS i, a.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(wallet, counterparty, i)
+  CROSS JOIN LATERAL ocp_risk_aggregates(k.wallet, k.counterparty) a`;
 
 interface AggregateRow {
   balance: bigint;
@@ -64,11 +42,15 @@ interface ScoreRow {
 }
 
 export class SqlRiskRepository implements RiskRepository {
+  private readonly aggregatesGrouped = groupedLookup((asked: Array<[string, string]>) => this.aggregatesOfEach(asked), {
+    lanes: 2,
+    groupMax: 128,
+  });
+
   constructor(private readonly db: SqlClient) {}
 
   async aggregates(walletId: string, counterparty: string | null) {
-    const { rows } = await this.db.query<AggregateRow>(AGGREGATES, [walletId, counterparty ?? '']);
-    const r = rows[0];
+    const r = await this.aggregatesGrouped([walletId, counterparty ?? '']);
     if (!r) return undefined;
     return {
       balance: BigInt(r.balance),
@@ -82,6 +64,13 @@ export class SqlRiskRepository implements RiskRepository {
       failedDay: r.failed_day,
       ageSeconds: Number(r.age_seconds),
     };
+  }
+
+  private async aggregatesOfEach(asked: Array<[string, string]>): Promise<Array<AggregateRow | undefined>> {
+    const { rows } = await this.db.query<AggregateRow & { i: number }>(AGGREGATES, [asked.map((a) => a[0]), asked.map((a) => a[1])]);
+    const found = new Array<AggregateRow | undefined>(asked.length).fill(undefined);
+    for (const row of rows) found[row.i - 1] = row;
+    return found;
   }
 
   async save(s: RiskScoreRecord, tx?: Transaction): Promise<void> {
