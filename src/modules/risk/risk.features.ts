@@ -9,7 +9,7 @@ export interface RawAggregates {
   amount: bigint;
   /** The source wallet's balance before the movement. */
   balance: bigint;
-  /** Outgoing transfers of the source in the last 90 days (the newest 100 at most), and their sum. */
+  /** Outgoing transfers of the source in the last 90 days (the newest 30 at most), and their sum. */
   pastCount: number;
   pastTotal: bigint;
   /** Of those, in the last hour and in the last day. */
