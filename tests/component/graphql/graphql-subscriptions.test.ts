@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RedisEventFanout } from '../../../src/infra/pubsub/redis-event-fanout';
+import { registerAgent } from '../../support/agents';
 import { createWallet, fund, transfer, type TestUser } from '../../support/ledger';
 import { startServer } from '../../../src/http/server-lifecycle';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
@@ -54,6 +56,51 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it("when an owner's agent pays and is refused by its policy, then the owner's agentDecisions subscription hears both decisions", async () => {
+    const payer = await registerAgent(t, { funds: 1_000, policy: { maxPerTransaction: '50' } });
+    const payee = await registerAgent(t);
+    const client = wsClient(http.wsUrl, payer.owner.accessToken);
+    try {
+      const query = 'subscription { agentDecisions { type agentId amount currency status rule } }';
+      const decisions = collect(client, query, {}, 2);
+      await sleep(SUBSCRIBED_MS);
+      const pay = (amount: string) =>
+        t
+          .http()
+          .post('/api/v1/a2a/transfers')
+          .set(payer.auth)
+          .set('Idempotency-Key', randomUUID())
+          .send({ to: { agentId: payee.id }, amount, currency: 'USD' });
+      expect((await pay('30')).status).toBe(201);
+      expect((await pay('80')).status).toBe(403);
+      const heard = await decisions.done;
+      expect(heard.error).toBeUndefined();
+      expect(heard.results.map((r) => r.data.agentDecisions)).toEqual([
+        expect.objectContaining({ type: 'agent.payment.completed', agentId: payer.id, amount: '30', currency: 'USD' }),
+        expect.objectContaining({ type: 'agent.payment.refused', agentId: payer.id, amount: '80', rule: 'max_per_transaction' }),
+      ]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('when a WebSocket upgrade asks for another path, then it is answered 404 and closed', async () => {
+    const { port } = new URL(http.baseUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          'GET /api/v1/wallets HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+            'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+        ),
+      );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 404 Not Found/);
   });
 
   it("when a subscription names someone else's wallet, then it is refused with wallet_not_found and hears nothing", async () => {

@@ -9,6 +9,8 @@ import { createContainer } from '../../../src/container';
 import { MemoryCache } from '../../../src/infra/cache/memory-cache';
 import { openDatabase } from '../../../src/infra/db/open-database';
 import { createLogger } from '../../../src/infra/logger';
+import { MANIFEST_SUFFIX } from '../../../src/infra/db/backup/backup-files';
+import { backupCommand } from '../../../src/scripts/backup';
 import { recoveryDrillCommand, type DrillOptions } from '../../../src/scripts/recovery-drill';
 import { createLedgerActivity } from '../../support/activity';
 import { seedDataDir } from '../../support/pglite-snapshot';
@@ -72,9 +74,17 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
     } finally {
       await t.close();
     }
-    const run = await runScript('backup.ts', [], settings());
-    expect(run.code).toBe(0);
-    backupFile = String(run.lines.find((l) => l.message === 'backup written')?.path);
+    // An old backup (40 days) that the age rule deletes once the new one is written: with a floor of
+    // one, only the new one stays.
+    const old = join(backupDir, 'ocp-2026-01-01T00-00-00-000Z.' + (onPostgres ? 'dump' : 'tar.gz'));
+    writeFileSync(old, 'an old backup');
+    // In-process, as `npm run backup` runs it.
+    const logs = new CapturedLogs();
+    const config = loadConfig(settings({ BACKUP_RETENTION_COUNT: '1' }));
+    expect(await backupCommand()(config, createLogger('info', [logs]))).toBe(0);
+    backupFile = String(logs.entries.find((l) => l.message === 'backup written')?.path);
+    expect(logs.entries).toContainEqual(expect.objectContaining({ message: 'old backups deleted', deleted: [old.split('/').at(-1)] }));
+    expect(existsSync(old)).toBe(false);
   });
   afterAll(async () => {
     await source?.drop();
@@ -166,6 +176,30 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
       expect(last[0]?.n).toBe('1');
     } finally {
       await db.close();
+    }
+  });
+
+  it('when the newest backup cannot be restored (its bytes are garbage), then the drill exits 1 saying so and records the failure', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'ocp-drill-broken-'));
+    try {
+      const name = backupFile
+        .split('/')
+        .at(-1)!
+        .replace(/^ocp-\d{4}/, 'ocp-2999');
+      writeFileSync(join(broken, name), 'not a backup');
+      writeFileSync(join(broken, name + MANIFEST_SUFFIX), readFileSync(backupFile + MANIFEST_SUFFIX));
+      const run = await drillInProcess(undefined, { BACKUP_DIR: broken });
+      expect(run.code).toBe(1);
+      expect(run.lines).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          message: 'recovery drill FAILED: the backup could not be restored or read',
+          backup: name,
+        }),
+      );
+      expect((await drillRows()).at(-1)).toEqual({ ok: false, backup_name: name });
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
     }
   });
 
