@@ -136,6 +136,17 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     }
   });
 
+  it('when a subscription document is invalid, then the socket answers its GraphQL error and nothing runs', async () => {
+    const client = wsClient(http.wsUrl, bob.accessToken);
+    try {
+      const { results, error } = await collect(client, 'subscription { noSuchField }', {}).done;
+      expect(results).toHaveLength(0);
+      expect(JSON.stringify(error)).toContain('noSuchField');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('when the token is revoked (logout), then its open subscription is closed with 4403', async () => {
     const carol = await registerUser(t);
     const carolWallet = (await createWallet(t, carol)).id;
