@@ -3,34 +3,11 @@ import { Conflict, NotFound } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import type { Principal } from '../../shared/principal';
 import type { Transaction } from '../../shared/transaction';
+import type { AuditedActions, OperatorContext } from '../../shared/audited-actions';
 import type { HeldForReview, HoldService, Movement } from '../ledger';
 import type { RiskRepository, RiskReview, RiskScoreRecord } from './risk.repository';
 
-/** Who acts, as plain values the route hands down. */
-export interface OperatorContext {
-  actorId: string;
-  requestId: string;
-  ip: string;
-}
-
-/** The admin audit log (the admin module's AuditTrail). */
-export interface AuditedActions {
-  run<T>(
-    ctx: OperatorContext,
-    entry: { action: string; targetType: string; targetId: string },
-    work: (tx: Transaction) => Promise<{ result: T; after?: unknown }>,
-  ): Promise<T>;
-  append(
-    tx: Transaction,
-    ctx: OperatorContext,
-    entry: { action: string; targetType: string; targetId: string; after?: unknown },
-  ): Promise<void>;
-  recordingRefusals<T>(
-    ctx: OperatorContext,
-    entry: { action: string; targetType: string; targetId: string },
-    action: () => Promise<T>,
-  ): Promise<T>;
-}
+export type { AuditedActions, OperatorContext } from '../../shared/audited-actions';
 
 /** The risk module acts on holds as a service: the payer authorised the payment, an operator decides it. */
 const RISK_PRINCIPAL: Principal = { sub: 'risk-review', role: 'service', permissions: [] };

@@ -42,7 +42,7 @@ class MemoryRepository implements ReconciliationRepository {
   listItems = async () => [];
 }
 
-const audit: AuditedActions = { run: async (_ctx, _entry, work) => (await work({} as Transaction)).result };
+const audit: Pick<AuditedActions, 'run'> = { run: async (_ctx, _entry, work) => (await work({} as Transaction)).result };
 const ctx = { actorId: 'usr_op', requestId: 'req_1', ip: '127.0.0.1' };
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 10, minute));
 const record = (processorId: string, amount: bigint, minute: number): SettledRecord => ({

@@ -12,7 +12,7 @@ export interface ReconciliationModuleDeps {
   db: Database;
   events: EventBus;
   /** The admin audit log (the admin module's AuditTrail): each upload is an audited admin action. */
-  audit: AuditedActions;
+  audit: Pick<AuditedActions, 'run'>;
   /** The processor the funding module charges through: files are matched against its records by default. */
   funding: Pick<FundingModule, 'processor'>;
 }

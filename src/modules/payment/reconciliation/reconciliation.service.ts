@@ -3,7 +3,7 @@ import { newId } from '../../../infra/crypto/ids';
 import { NotFound, Unprocessable, ValidationFailed } from '../../../shared/errors';
 import { newEvent, type EventBus } from '../../../shared/events';
 import { toPage, type Cursor, type Page } from '../../../shared/pagination';
-import type { Transaction } from '../../../shared/transaction';
+import type { AuditedActions, OperatorContext } from '../../../shared/audited-actions';
 import { SettlementFileProblem } from './csv-records';
 import { compareRow, countResults, countsByKind, mismatchCount, missingTheirs } from './matching';
 import type {
@@ -16,21 +16,7 @@ import type {
 import { readSettlementFile, type SettlementRow } from './settlement-file';
 import { SETTLEMENT_KINDS, type SettledRecord, type SettlementKind, type SettlementRecordSources } from './settlement-record-sources';
 
-/** Who uploads, as plain values the route hands down. */
-export interface OperatorContext {
-  actorId: string;
-  requestId: string;
-  ip: string;
-}
-
-/** The admin audit log, as the reconciliation needs it: the action and its row in one transaction. */
-export interface AuditedActions {
-  run<T>(
-    ctx: OperatorContext,
-    entry: { action: string; targetType: string; targetId: string },
-    work: (tx: Transaction) => Promise<{ result: T; after?: unknown }>,
-  ): Promise<T>;
-}
+export type { AuditedActions, OperatorContext } from '../../../shared/audited-actions';
 
 /** Told on the EventBus when a reconciliation found differences (monitoring raises an alert on it). */
 export const RECONCILIATION_MISMATCHED = 'reconciliation.mismatched';
@@ -53,7 +39,7 @@ export class ReconciliationService {
   constructor(
     private readonly repo: ReconciliationRepository,
     private readonly sources: SettlementRecordSources,
-    private readonly audit: AuditedActions,
+    private readonly audit: Pick<AuditedActions, 'run'>,
     private readonly events: EventBus,
     private readonly settings: ReconciliationSettings,
   ) {}
