@@ -92,6 +92,16 @@ describe.each(adapters)('%s', (_name, makeCache) => {
     await expect(cache.increment('short', TTL_MS)).resolves.toMatchObject({ count: 1 });
   });
 
+  it('when a key is extended only while it holds a value, then another value is left to expire', async () => {
+    await cache.set('renewed', 'mine', TTL_MS);
+    expect(await cache.extendIfEquals('renewed', 'theirs', 60_000)).toBe(false);
+    expect(await cache.extendIfEquals('renewed', 'mine', 60_000)).toBe(true);
+    await sleep(TTL_MS + 100);
+    await expect(cache.get('renewed')).resolves.toBe('mine');
+    expect(await cache.extendIfEquals('never-there', 'x', 60_000)).toBe(false);
+    await expect(cache.get('never-there')).resolves.toBeNull();
+  });
+
   it('when a key is deleted only while it holds a value, then another value stays', async () => {
     await cache.set('lease', 'mine', 60_000);
     await cache.deleteIfEquals('lease', 'theirs');

@@ -17,6 +17,8 @@ export interface Cache {
   delete(key: string): Promise<void>;
   /** Deletes the key only while it holds `value` (a claim's owner letting go of it), in one step. */
   deleteIfEquals(key: string, value: string): Promise<void>;
+  /** Sets a new expiry only while the key holds `value` (a claim's owner renewing it), in one step; true when it did. */
+  extendIfEquals(key: string, value: string, ttlMs: number): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -121,6 +121,13 @@ export class FallbackCache implements DegradableCache {
     );
   }
 
+  extendIfEquals(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return this.run(
+      (c) => c.extendIfEquals(key, value, ttlMs),
+      (m) => this.touch(key, m.extendIfEquals(key, value, ttlMs)),
+    );
+  }
+
   /** Redis itself: /ready reports whether the shared cache answers. */
   ping(): Promise<void> {
     return this.shared.ping();

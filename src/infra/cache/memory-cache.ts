@@ -50,6 +50,13 @@ export class MemoryCache implements Cache {
     if (this.live(key)?.value === value) this.entries.delete(key);
   }
 
+  async extendIfEquals(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const entry = this.live(key);
+    if (entry?.value !== value) return false;
+    entry.expiresAtMs = this.now() + ttlMs;
+    return true;
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

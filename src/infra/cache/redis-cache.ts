@@ -20,6 +20,10 @@ const DELETE_IF_EQUALS_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`;
 
+const EXTEND_IF_EQUALS_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
 export interface RedisCacheOptions {
   /** A command without an answer within this long fails (a hung or unreachable server). */
   commandTimeoutMs?: number;
@@ -55,6 +59,7 @@ export class RedisCache implements Cache {
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('ocpIncrement', { lua: INCREMENT_SCRIPT });
     this.redis.defineCommand('ocpDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS_SCRIPT });
+    this.redis.defineCommand('ocpExtendIfEquals', { numberOfKeys: 1, lua: EXTEND_IF_EQUALS_SCRIPT });
     // Without an offline queue, a command sent before the first connection is up would fail:
     // commands wait for it, once, at most connectTimeoutMs. Later outages fail at once.
     this.firstConnection = new Promise((resolve) => {
@@ -105,6 +110,11 @@ export class RedisCache implements Cache {
   async deleteIfEquals(key: string, value: string): Promise<void> {
     const redis = (await this.client()) as unknown as { ocpDeleteIfEquals(key: string, value: string): Promise<number> };
     await redis.ocpDeleteIfEquals(key, value);
+  }
+
+  async extendIfEquals(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const redis = (await this.client()) as unknown as { ocpExtendIfEquals(key: string, value: string, ttl: number): Promise<number> };
+    return (await redis.ocpExtendIfEquals(key, value, ttlMs)) === 1;
   }
 
   async ping(): Promise<void> {

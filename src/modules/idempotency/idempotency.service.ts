@@ -129,9 +129,12 @@ export class IdempotencyService {
     this.renewals.set(lockKey, timer);
   }
 
+  /**
+   * One step, like release: read-then-write would let a renewal that read the marker just before
+   * the release deleted it write it back, keeping the key blocked for a whole lease after the request.
+   */
   private async renew(lockKey: string, leaseToken: string): Promise<void> {
-    if ((await this.cache.get(lockKey)) !== leaseToken) return this.stopRenewing(lockKey);
-    await this.cache.set(lockKey, leaseToken, this.options.leaseMs);
+    if (!(await this.cache.extendIfEquals(lockKey, leaseToken, this.options.leaseMs))) this.stopRenewing(lockKey);
   }
 
   private stopRenewing(lockKey: string): void {
