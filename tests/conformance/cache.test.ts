@@ -22,6 +22,12 @@ describe.each(adapters)('%s', (_name, makeCache) => {
     await expect(cache.get('missing')).resolves.toBeNull();
   });
 
+  it('when several keys are read at the same moment, then each read gets its own key\'s value', async () => {
+    await Promise.all([cache.set('a', '1'), cache.set('b', '2')]);
+    const reads = await Promise.all(['a', 'missing', 'b', 'a'].map((key) => cache.get(key)));
+    expect(reads).toEqual(['1', null, '2', '1']);
+  });
+
   it('when a value is set without TTL, then it is read back and outlives a short wait', async () => {
     await cache.set('plain', 'v1');
     await sleep(TTL_MS + 50);
