@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z, type ZodType } from 'zod';
 import { createHash } from 'node:crypto';
 import type { Transaction } from '../shared/transaction';
@@ -97,6 +97,18 @@ export const IDEMPOTENCY_HEADERS = z.object({
 /** The one JSON encoding of replies, so a replay is byte-for-byte the first response. */
 export function toJson(body: unknown): string {
   return JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
+/**
+ * Writes a JSON reply straight to Node's response. Express's send() would look up the media type,
+ * parse it again to add the charset and ask whether the request is fresh (which needs an ETag or a
+ * Last-Modified, and replies carry neither): a tenth of a balance read's CPU for the same bytes.
+ */
+function sendJson(res: Response, status: number, json: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
 }
 
 export const ERROR_SCHEMA = z
@@ -201,7 +213,7 @@ export class Api {
         for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
         if (reply.text) res.status(reply.status).type(reply.text.contentType).send(reply.text.content);
         else if (reply.body === undefined) res.status(reply.status).end();
-        else res.status(reply.status).type('application/json').send(toJson(reply.body));
+        else sendJson(res, reply.status, toJson(reply.body));
       } finally {
         await claim?.release();
       }
@@ -211,11 +223,11 @@ export class Api {
   }
 
   /** Sends the stored reply of an identical earlier request and returns true, or returns false. */
-  private async replayIfStored(req: Request, res: Parameters<RequestHandler>[1]): Promise<boolean> {
+  private async replayIfStored(req: Request, res: Response): Promise<boolean> {
     const stored = await this.idempotencyService().storedReply(this.scope(req), idempotencyKey(req), requestHash(req));
     if (!stored) return false;
     res.setHeader('Idempotent-Replayed', 'true');
-    res.status(stored.status).type('application/json').send(stored.body);
+    sendJson(res, stored.status, stored.body);
     return true;
   }
 
