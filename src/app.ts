@@ -1,6 +1,5 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config/config';
 import { Api } from './http/api';
@@ -10,6 +9,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { observeRequests } from './http/observe';
 import { createLimiter } from './http/rate-limit';
 import { requestId } from './http/request-id';
+import { securityHeaders } from './http/security-headers';
 import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
 import type { ReadDatabase } from './infra/db/read-replica';
@@ -153,7 +153,7 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
 
   app.use(requestId());
   app.use(observeRequests(logger, metrics));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(
     cors({
       origin: config.CORS_ORIGINS,
