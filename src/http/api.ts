@@ -102,7 +102,7 @@ export function toJson(body: unknown): string {
 /**
  * Writes a JSON reply straight to Node's response. Express's send() would look up the media type,
  * parse it again to add the charset and ask whether the request is fresh (which needs an ETag or a
- * Last-Modified, and replies carry neither): a tenth of a balance read's CPU for the same bytes.
+ * Last-Modified, and replies carry neither) on every reply of the hot routes, for the same bytes.
  */
 function sendJson(res: Response, status: number, json: string): void {
   res.statusCode = status;
