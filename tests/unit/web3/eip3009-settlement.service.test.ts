@@ -6,6 +6,7 @@ import { Eip3009SettlementService, GAS_WALLET_ID, type AuthorizationToSettle } f
 import { ChainRejected, ChainUnreachable, type EvmRpc } from '../../../src/modules/web3/evm-rpc';
 import type { KeyVault } from '../../../src/modules/web3/vault/key-vault';
 import type { Web3Repository, Web3Wallet } from '../../../src/modules/web3/web3.repository';
+import { Unavailable } from '../../../src/shared/errors';
 import type { Transaction, TransactionRunner } from '../../../src/shared/transaction';
 
 const CHAIN_ID = 31337;
@@ -295,6 +296,13 @@ describe('Eip3009SettlementService.settle', () => {
     const { service, node } = setup();
     node.estimateError = new ChainUnreachable(CHAIN_ID, 'timeout', false);
     await expect(service.settle(await authorization())).rejects.toMatchObject({ code: 'chain_unavailable' });
+  });
+
+  it('when an API error is thrown while recording (a chain read already mapped), then it passes through unchanged', async () => {
+    const { service, node } = setup();
+    node.estimateError = new Unavailable('The RPC node of chain 31337 failed to answer', 'chain_error', 5);
+    const error = await service.settle(await authorization()).catch((e: unknown) => e);
+    expect(error).toBe(node.estimateError);
   });
 
   it('when the node refuses the broadcast outright, then failed (rejected or insufficient_gas) and the gas nonce is freed', async () => {
