@@ -1,13 +1,13 @@
 import { getAddress } from 'ethers';
 import { X402Facilitator, type Eip3009Settler } from '../../../src/protocols/x402/facilitator';
-import type { FacilitatorRequest } from '../../../src/protocols/x402/x402.schemas';
+import type { FacilitatorRequest, PaymentRequirements } from '../../../src/protocols/x402/x402.schemas';
 import type { Principal } from '../../../src/shared/principal';
 
 const TOKEN = '0x' + 'aa'.repeat(20);
 const PAY_TO = '0x' + '22'.repeat(20);
 const FROM = '0x' + 'cd'.repeat(20);
 const caller: Principal = { sub: 'usr_merchant', role: 'user', permissions: [] };
-const requirements = {
+const requirements: PaymentRequirements = {
   scheme: 'exact',
   network: 'eip155:31337',
   amount: '10000',
@@ -23,8 +23,8 @@ const evmPayload = {
 
 /** A request whose accepted requirement and whose required one are `accepted` and `required` over the defaults. */
 function request(
-  accepted: Partial<typeof requirements> = {},
-  required: Partial<typeof requirements> = {},
+  accepted: Partial<PaymentRequirements> = {},
+  required: Partial<PaymentRequirements> = {},
   payload: Record<string, unknown> = evmPayload,
 ): FacilitatorRequest {
   return {
