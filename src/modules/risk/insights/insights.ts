@@ -92,7 +92,8 @@ export function recurringFlows(entries: readonly HistoryEntry[]): RecurringFlow[
     const match = CADENCES.find((c) => gaps.every((g) => g >= c.minDays && g <= c.maxDays));
     if (!match) continue;
     const last = sorted[sorted.length - 1]!;
-    const meanGapMs = ((last.at.getTime() - sorted[0]!.at.getTime()) / gaps.length) | 0;
+    // Math.floor, not `| 0`: a monthly gap (~2.6e9 ms) is past int32 and `| 0` wrapped it negative.
+    const meanGapMs = Math.floor((last.at.getTime() - sorted[0]!.at.getTime()) / gaps.length);
     flows.push({
       counterparty: last.counterparty,
       direction: key.startsWith('out') ? 'out' : 'in',

@@ -1,0 +1,193 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { EventFanout } from '../../../src/infra/pubsub/event-fanout';
+import type { Logger } from '../../../src/infra/logger';
+import type { GraphqlServices } from '../../../src/protocols/graphql/context';
+import { createSubscriptionServer, type TokenVerifier } from '../../../src/protocols/graphql/subscription-server';
+import { Unauthorized } from '../../../src/shared/errors';
+import type { Principal } from '../../../src/shared/principal';
+
+/** A schema of one subscription: `whoami` answers the connection's principal `times` times. */
+const schema = new GraphQLSchema({
+  query: new GraphQLObjectType({ name: 'Query', fields: { ping: { type: GraphQLString, resolve: () => 'pong' } } }),
+  subscription: new GraphQLObjectType({
+    name: 'Subscription',
+    fields: {
+      whoami: {
+        type: GraphQLString,
+        args: { times: { type: GraphQLInt } },
+        subscribe: async function* (_root: unknown, args: { times?: number | null }, context: { principal: Principal }) {
+          for (let i = 0; i < (args.times ?? 1); i++) yield { whoami: context.principal.sub };
+        },
+      },
+    },
+  }),
+});
+const OPTIONS = { introspection: false, maxDepth: 10, maxComplexity: 100, recheckMs: 50, maxPayloadBytes: 64 * 1024 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits (up to 5 s, for a loaded machine) until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5_000; !done(); await sleep(10)) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+  }
+}
+
+/** Answers `good` with usr_1; anything else Unauthorized, unless `verdict` says otherwise. */
+function verifier(): TokenVerifier & { verdict: (token: string) => Promise<Principal> } {
+  const v = {
+    verdict: async (token: string): Promise<Principal> => {
+      if (token === 'good') return { sub: 'usr_1', role: 'user', permissions: [] };
+      throw new Unauthorized();
+    },
+    verifyAccessToken: (token: string) => v.verdict(token),
+  };
+  return v;
+}
+
+describe('GraphQL subscription server', () => {
+  let server: Server;
+  let wsUrl: string;
+  let auth: ReturnType<typeof verifier>;
+  const logger = { warn: jest.fn(), error: jest.fn(), info: jest.fn() } as unknown as Logger;
+  let subscriptions: ReturnType<typeof createSubscriptionServer>;
+
+  beforeEach(async () => {
+    auth = verifier();
+    subscriptions = createSubscriptionServer(schema, {} as GraphqlServices, auth, {} as EventFanout, OPTIONS, logger);
+    server = createServer();
+    subscriptions.attach(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    wsUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/graphql`;
+  });
+  afterEach(async () => {
+    await subscriptions.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  /** Opens a raw graphql-transport-ws socket, sends connection_init with `payload`, and resolves with how it ended. */
+  function init(payload: unknown): Promise<{ acked: boolean; code: number | null }> {
+    return new Promise((resolve) => {
+      const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', ...(payload === undefined ? {} : { payload }) })));
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'connection_ack') {
+          socket.close(1000);
+          resolve({ acked: true, code: null });
+        }
+      });
+      socket.on('close', (code) => resolve({ acked: false, code }));
+    });
+  }
+
+  /** The values of one subscription through the graphql-ws client with a bearer `token`. */
+  async function subscribe(payload: { query: string; operationName?: string; variables?: Record<string, unknown> }, token = 'good') {
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    const values: unknown[] = [];
+    try {
+      for await (const value of client.iterate(payload)) values.push(value);
+      return values;
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  it.each([
+    ['no payload', undefined],
+    ['an authorization that is not a bearer token', { authorization: 'Basic dXNyOnB3' }],
+    ['an empty token', { token: '' }],
+    ['a token that is not a string', { token: 42 }],
+  ])('when connection_init has %s, then the socket is closed 4403 without asking the verifier', async (_case, payload) => {
+    const verify = jest.spyOn(auth, 'verdict');
+    await expect(init(payload)).resolves.toEqual({ acked: false, code: 4403 });
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('when the token is given as `token`, then it is verified and the connection acknowledged; a refused one closes 4403', async () => {
+    await expect(init({ token: 'good' })).resolves.toEqual({ acked: true, code: null });
+    await expect(init({ token: 'revoked' })).resolves.toEqual({ acked: false, code: 4403 });
+  });
+
+  it('when the verifier fails for another reason than the token, then the socket is closed as an internal error, not 4403', async () => {
+    // graphql-ws reports the internal error on the console before it closes the socket.
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    auth.verdict = async () => {
+      throw new Error('database down');
+    };
+    try {
+      const ended = await init({ token: 'good' });
+      expect(ended.acked).toBe(false);
+      expect(ended.code).toBe(4500);
+    } finally {
+      consoleError.mockRestore();
+    }
+  });
+
+  it('when a re-check fails for another reason than the token, then it is logged and the socket stays open; an Unauthorized closes it 4403', async () => {
+    const closed: number[] = [];
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { token: 'good' },
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => undefined,
+      on: { closed: (event) => void closed.push((event as { code: number }).code) },
+    });
+    try {
+      await new Promise((resolve) => client.on('connected', resolve));
+      auth.verdict = async () => {
+        throw new Error('database down');
+      };
+      await until(() => (logger.warn as jest.Mock).mock.calls.length > 0);
+      expect(logger.warn).toHaveBeenCalledWith('graphql subscription token re-check failed', { error: expect.any(Error) });
+      expect(closed).toEqual([]);
+      auth.verdict = async () => {
+        throw new Unauthorized();
+      };
+      await until(() => closed.length > 0);
+      expect(closed).toEqual([4403]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('when a subscription names its operation among several, then that one runs with its variables; without variables the defaults apply', async () => {
+    const document = 'subscription Once { whoami } subscription Twice($n: Int) { whoami(times: $n) }';
+    await expect(subscribe({ query: document, operationName: 'Twice', variables: { n: 2 } })).resolves.toEqual([
+      { data: { whoami: 'usr_1' } },
+      { data: { whoami: 'usr_1' } },
+    ]);
+    await expect(subscribe({ query: document, operationName: 'Once' })).resolves.toEqual([{ data: { whoami: 'usr_1' } }]);
+  });
+
+  it('when a query is sent over the socket, then it is refused: only subscriptions run there', async () => {
+    await expect(subscribe({ query: '{ ping }' })).rejects.toEqual([
+      expect.objectContaining({ message: expect.stringContaining('Only subscriptions run over WebSocket') }),
+    ]);
+  });
+
+  it('when an upgrade has no URL, then 404; when the server is closing, then 503', async () => {
+    const fake = new EventEmitter() as unknown as Server;
+    const other = createSubscriptionServer(schema, {} as GraphqlServices, auth, {} as EventFanout, OPTIONS, logger);
+    other.attach(fake);
+    const answer = (url: string | undefined) => {
+      const socket = { end: jest.fn() };
+      fake.emit('upgrade', { url, headers: {} }, socket, Buffer.alloc(0));
+      return socket.end.mock.calls[0]?.[0] as string | undefined;
+    };
+    expect(answer(undefined)).toMatch(/^HTTP\/1.1 404 /);
+    await other.close();
+    expect(answer('/api/v1/graphql?x=1')).toMatch(/^HTTP\/1.1 503 /);
+    expect(other.connections).toBe(0);
+  });
+});

@@ -1,0 +1,182 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Wallet } from 'ethers';
+import { encodePaymentRequiredHeader, encodePaymentResponseHeader } from '@x402/core/http';
+import type { AgentX402Payment, X402Authorization } from '../../../src/modules/agent';
+import { TRANSFER_WITH_AUTHORIZATION_TYPES, type TransferAuthorization } from '../../../src/modules/web3/eip3009';
+import { X402Payer } from '../../../src/protocols/x402/payer';
+import type { Principal } from '../../../src/shared/principal';
+import type { Transaction } from '../../../src/shared/transaction';
+
+const CHAIN_ID = 31337;
+const TOKEN = '0x' + 'aa'.repeat(20);
+const PAY_TO = '0x' + 'bb'.repeat(20);
+const SETTLEMENT_TX = '0x' + 'cd'.repeat(32);
+const agent: Principal = { sub: 'agt_1', role: 'agent', permissions: [] };
+const key = Wallet.createRandom();
+const authorization: X402Authorization = {
+  paymentId: 'x4p_1',
+  agentId: 'agt_1',
+  ownerId: 'usr_owner',
+  policyVersion: 3,
+  web3WalletId: 'w3w_1',
+  day: '2026-12-06',
+};
+
+/** The challenge the shop's paid routes answer with: one `exact` requirement of `amount` in the test token. */
+const challenge = (amount: string, asset = TOKEN) =>
+  encodePaymentRequiredHeader({
+    x402Version: 2,
+    resource: { url: 'http://shop/paid', description: 'weather', mimeType: 'application/json' },
+    accepts: [
+      {
+        scheme: 'exact',
+        network: `eip155:${CHAIN_ID}`,
+        amount,
+        asset,
+        payTo: PAY_TO,
+        maxTimeoutSeconds: 60,
+        extra: { name: 'USD Coin', version: '2' },
+      },
+    ],
+  });
+
+/**
+ * A shop: `/paid/<answer>` asks 10,000 and, once paid, answers as <answer> says (ok, refused, no-receipt,
+ * garbled-receipt, not-a-hash); `/other-token` asks 1 of a token not configured here; `/empty` and `/garbage` answer 402 without a challenge; `/echo` returns
+ * what it got.
+ */
+function shopHandler(req: IncomingMessage, body: string): { status: number; headers?: Record<string, string>; body: string } {
+  const [, route, answer] = (req.url ?? '').split('/');
+  if (route === 'echo') return { status: 200, body: JSON.stringify({ contentType: req.headers['content-type'] ?? null, body }) };
+  if (route === 'empty') return { status: 402, body: '' };
+  if (route === 'garbage') return { status: 402, body: '<html>pay</html>' };
+  if (route === 'other-token') return { status: 402, headers: { 'payment-required': challenge('1', '0x' + 'ee'.repeat(20)) }, body: '{}' };
+  if (!req.headers['payment-signature']) return { status: 402, headers: { 'payment-required': challenge('10000') }, body: '{}' };
+  const receipt = (transaction: string) =>
+    encodePaymentResponseHeader({ success: true, transaction, network: `eip155:${CHAIN_ID}`, payer: key.address });
+  switch (answer) {
+    case 'refused':
+      return { status: 402, headers: { 'payment-required': challenge('10000') }, body: '{"error":"settlement failed"}' };
+    case 'no-receipt':
+      return { status: 200, body: 'ok' };
+    case 'garbled-receipt':
+      return { status: 200, headers: { 'payment-response': '%%%not base64 json%%%' }, body: 'ok' };
+    case 'not-a-hash':
+      return { status: 200, headers: { 'payment-response': receipt('pending') }, body: 'ok' };
+    default:
+      return { status: 200, headers: { 'payment-response': receipt(SETTLEMENT_TX) }, body: 'ok' };
+  }
+}
+
+describe('X402Payer', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const answer = shopHandler(req, body);
+        res.writeHead(answer.status, answer.headers ?? {}).end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  function payer() {
+    const outcomes: { status: string; settlementTx: string | null; httpStatus: number }[] = [];
+    const persisted: unknown[] = [];
+    const agents = {
+      authorize: jest.fn(async () => authorization),
+      release: jest.fn(async () => undefined),
+      recordSigned: jest.fn(
+        async (_a: X402Authorization, p: { authNonce: string }) => ({ id: 'x4p_1', authNonce: p.authNonce }) as AgentX402Payment,
+      ),
+      recordOutcome: jest.fn(async (_signed, outcome, inTx: (tx: Transaction) => Promise<void>) => {
+        outcomes.push(outcome);
+        await inTx({} as Transaction);
+      }),
+    };
+    const signing = {
+      address: async () => key.address,
+      signTransferAuthorization: jest.fn(
+        async (_p: Principal, r: Omit<TransferAuthorization, 'from'> & { domain: { name: string; version: string } }) => {
+          const a = { from: key.address, to: r.to, value: r.value, validAfter: r.validAfter, validBefore: r.validBefore, nonce: r.nonce };
+          const domain = { ...r.domain, chainId: CHAIN_ID, verifyingContract: TOKEN };
+          return {
+            chainId: CHAIN_ID,
+            asset: TOKEN,
+            authorization: a,
+            signature: await key.signTypedData(domain, TRANSFER_WITH_AUTHORIZATION_TYPES, a),
+          };
+        },
+      ),
+    };
+    const chains = { assets: () => [{ chainId: CHAIN_ID, tokens: [{ symbol: 'USDC', address: TOKEN }] }] };
+    const x402 = new X402Payer(agents, signing as never, chains, { allowPrivate: true, timeoutMs: 2_000, bodyBytesMax: 4_096 });
+    const pay = (path: string, maxAmount = 15_000n, extra: { method?: 'GET' | 'POST'; body?: string } = {}) =>
+      x402.pay(
+        agent,
+        { url: `${base}${path}`, method: extra.method ?? 'GET', maxAmount, ...(extra.body !== undefined ? { body: extra.body } : {}) },
+        async (_tx, result) => void persisted.push(result),
+      );
+    return { pay, agents, outcomes, persisted };
+  }
+
+  it('when the URL is not paid, then its answer comes back and nothing is authorized; a body goes as JSON', async () => {
+    const { pay, agents } = payer();
+    const res = await pay('/echo', 1n, { method: 'POST', body: '{"q":1}' });
+    expect(res).toMatchObject({ status: 200, payment: null });
+    expect(JSON.parse(res.body)).toEqual({ contentType: 'application/json', body: '{"q":1}' });
+    expect(agents.authorize).not.toHaveBeenCalled();
+  });
+
+  it('when the paid retry is answered 2xx with a settlement receipt, then paid with its transaction, recorded and persisted in the outcome', async () => {
+    const { pay, outcomes, persisted } = payer();
+    const res = await pay('/paid/ok');
+    expect(res).toMatchObject({ status: 200, body: 'ok', payment: { status: 'paid', httpStatus: 200, settlementTx: SETTLEMENT_TX } });
+    expect(res.payment?.authNonce).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(outcomes).toEqual([{ status: 'paid', httpStatus: 200, settlementTx: SETTLEMENT_TX, policyVersion: 3 }]);
+    expect(persisted).toEqual([res]);
+  });
+
+  it('when the server still refuses the paid retry, then refused_by_server with its status', async () => {
+    const { pay, outcomes } = payer();
+    const res = await pay('/paid/refused');
+    expect(res).toMatchObject({ status: 402, payment: { status: 'refused_by_server', httpStatus: 402, settlementTx: null } });
+    expect(outcomes.map((o) => o.status)).toEqual(['refused_by_server']);
+  });
+
+  it.each([
+    ['no receipt header', '/paid/no-receipt'],
+    ['a receipt that does not decode', '/paid/garbled-receipt'],
+    ['a receipt whose transaction is not a hash', '/paid/not-a-hash'],
+  ])('when the paid answer has %s, then paid without a settlement transaction', async (_case, path) => {
+    const { pay } = payer();
+    await expect(pay(path)).resolves.toMatchObject({ status: 200, payment: { status: 'paid', settlementTx: null } });
+  });
+
+  it.each([
+    ['an empty body', '/empty'],
+    ['a body that is not JSON', '/garbage'],
+  ])('when a 402 comes with %s and no challenge header, then x402_not_a_challenge and nothing is authorized', async (_case, path) => {
+    const { pay, agents } = payer();
+    await expect(pay(path)).rejects.toMatchObject({ code: 'x402_not_a_challenge' });
+    expect(agents.authorize).not.toHaveBeenCalled();
+  });
+
+  it('when every payable requirement asks more than maxAmount, then x402_above_max_amount names the amounts, before authorizing', async () => {
+    const { pay, agents } = payer();
+    await expect(pay('/paid/ok', 9_999n)).rejects.toMatchObject({ code: 'x402_above_max_amount', details: { asked: ['10000'] } });
+    expect(agents.authorize).not.toHaveBeenCalled();
+  });
+
+  it('when no requirement is in a token configured here, then x402_no_payable_requirement, before authorizing', async () => {
+    const { pay, agents } = payer();
+    await expect(pay('/other-token')).rejects.toMatchObject({ code: 'x402_no_payable_requirement' });
+    expect(agents.authorize).not.toHaveBeenCalled();
+  });
+});
