@@ -22,7 +22,7 @@ describe.each(adapters)('%s', (_name, makeCache) => {
     await expect(cache.get('missing')).resolves.toBeNull();
   });
 
-  it('when several keys are read at the same moment, then each read gets its own key\'s value', async () => {
+  it("when several keys are read at the same moment, then each read gets its own key's value", async () => {
     await Promise.all([cache.set('a', '1'), cache.set('b', '2')]);
     const reads = await Promise.all(['a', 'missing', 'b', 'a'].map((key) => cache.get(key)));
     expect(reads).toEqual(['1', null, '2', '1']);

@@ -17,6 +17,8 @@ describe('securityHeaders', () => {
   it('when a response is sent, then it carries exactly the headers helmet() itself sets', async () => {
     const recorded = await headersFrom(securityHeaders());
     expect(recorded).toEqual(await headersFrom(helmet()));
-    expect(Object.keys(recorded)).toEqual(expect.arrayContaining(['content-security-policy', 'strict-transport-security', 'x-frame-options']));
+    expect(Object.keys(recorded)).toEqual(
+      expect.arrayContaining(['content-security-policy', 'strict-transport-security', 'x-frame-options']),
+    );
   });
 });
