@@ -318,6 +318,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       maxComplexity: config.GRAPHQL_MAX_COMPLEXITY,
       recheckMs: config.GRAPHQL_AUTH_RECHECK_MS,
       maxPayloadBytes: config.BODY_LIMIT_BYTES,
+      maxConnections: config.GRAPHQL_WS_MAX_CONNECTIONS,
+      maxConnectionsPerCaller: config.GRAPHQL_WS_MAX_CONNECTIONS_PER_CALLER,
+      maxSubscriptionsPerConnection: config.GRAPHQL_WS_MAX_SUBSCRIPTIONS,
     },
     logger,
   );

@@ -137,6 +137,11 @@ const envSchema = z.object({
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(100_000).default(2_000),
   // How often a GraphQL subscription's bearer token is checked again; revoked or expired closes it.
   GRAPHQL_AUTH_RECHECK_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+  // Each open GraphQL subscription holds a socket, a timer and event listeners: bounded per instance,
+  // per caller (one token's subject) and per socket.
+  GRAPHQL_WS_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(10_000),
+  GRAPHQL_WS_MAX_CONNECTIONS_PER_CALLER: positiveInt.max(10_000).default(10),
+  GRAPHQL_WS_MAX_SUBSCRIPTIONS: positiveInt.max(10_000).default(25),
   // Serves the admin dashboard's static build (packages/dashboard/dist) at /admin; 503 while it is not built.
   ADMIN_DASHBOARD_ENABLED: booleanFlag.default(true),
   // Set: GET /metrics needs `Authorization: Bearer <token>`. Unset: /metrics is open outside production, 404 in it.

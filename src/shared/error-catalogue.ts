@@ -463,6 +463,10 @@ export const ERROR_CATALOGUE = {
       kind: 'validation',
       meaning: 'The GraphQL document is nested deeper than GRAPHQL_MAX_DEPTH or costs more than GRAPHQL_MAX_COMPLEXITY.',
     },
+    graphql_too_many_subscriptions: {
+      kind: 'rate_limited',
+      meaning: 'The WebSocket already runs GRAPHQL_WS_MAX_SUBSCRIPTIONS subscriptions: end one, or open another socket.',
+    },
   },
 } as const satisfies Record<string, Record<string, ErrorEntry>>;
 

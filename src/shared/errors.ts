@@ -79,8 +79,8 @@ export class PolicyViolation extends AppError {
 }
 
 export class RateLimited extends AppError {
-  constructor(retryAfterSeconds: number, message = 'Too many requests, slow down') {
-    super('rate_limited', 'rate_limited', message, { retryAfterSeconds });
+  constructor(retryAfterSeconds: number, message = 'Too many requests, slow down', code: CodeOf<'rate_limited'> = 'rate_limited') {
+    super('rate_limited', code, message, { retryAfterSeconds });
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { EventFanout } from '../../infra/pubsub/event-fanout';
 import type { Logger } from '../../infra/logger';
-import { Unauthorized } from '../../shared/errors';
+import { RateLimited, Unauthorized } from '../../shared/errors';
 import type { Principal } from '../../shared/principal';
 import { createLoaders, type GraphqlServices } from './context';
 import { formatError } from './errors';
@@ -21,7 +21,16 @@ export interface SubscriptionServerOptions extends GraphqlOptions {
   /** How often a connection's token is checked again; a token that fails closes the socket (4403). */
   recheckMs: number;
   maxPayloadBytes: number;
+  /** Open sockets on this instance; an upgrade past it is answered 503. */
+  maxConnections: number;
+  /** Open sockets of one caller (a token's subject) on this instance; one more is closed with 4429. */
+  maxConnectionsPerCaller: number;
+  /** Subscriptions running on one socket; one more is refused with graphql_too_many_subscriptions. */
+  maxSubscriptionsPerConnection: number;
 }
+
+/** Close code of a socket refused because its caller has too many open (4429, as HTTP's 429). */
+export const TOO_MANY_CONNECTIONS = 4429;
 
 interface Connection {
   principal: Principal;
@@ -57,6 +66,8 @@ export function createSubscriptionServer(
   const rules = validationRules(options);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const connections = new WeakMap<object, Connection>();
+  /** Open sockets per caller, counted from connection_init's acceptance to the close. */
+  const openByCaller = new Map<string, number>();
   let closing: Promise<void> | undefined;
 
   const disposable = useServer(
@@ -73,6 +84,13 @@ export function createSubscriptionServer(
           throw error;
         }
         const { socket } = ctx.extra;
+        const open = openByCaller.get(principal.sub) ?? 0;
+        if (open >= options.maxConnectionsPerCaller) {
+          // Closed here with its own code; graphql-ws's 4403 for `false` then finds the socket closing.
+          socket.close(TOO_MANY_CONNECTIONS, 'Too many open subscriptions sockets for this caller');
+          return false;
+        }
+        openByCaller.set(principal.sub, open + 1);
         const timer = setInterval(() => {
           auth.verifyAccessToken(token).then(
             () => undefined,
@@ -88,12 +106,22 @@ export function createSubscriptionServer(
       },
       onClose: (ctx) => {
         const connection = connections.get(ctx);
-        if (connection) clearInterval(connection.timer);
+        if (!connection) return;
+        clearInterval(connection.timer);
         connections.delete(ctx);
+        const open = (openByCaller.get(connection.principal.sub) ?? 1) - 1;
+        if (open > 0) openByCaller.set(connection.principal.sub, open);
+        else openByCaller.delete(connection.principal.sub);
       },
       onSubscribe: (ctx, _id, payload) => {
         const connection = connections.get(ctx);
         if (!connection) return [new GraphQLError('Unauthorized')];
+        // graphql-ws has already reserved this subscription's id in ctx.subscriptions: it is counted.
+        if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
+          const message = `This socket already runs ${options.maxSubscriptionsPerConnection} subscriptions: end one, or open another socket`;
+          const refusal = new RateLimited(1, message, 'graphql_too_many_subscriptions');
+          return [new GraphQLError(refusal.message, { originalError: refusal })];
+        }
         const prepared = prepare(schema, rules, payload.query, payload.operationName ?? undefined);
         if ('errors' in prepared) return prepared.errors;
         if (prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) {
@@ -125,8 +153,8 @@ export function createSubscriptionServer(
           if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
           return;
         }
-        if (closing) {
-          socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+        if (closing || wss.clients.size >= options.maxConnections) {
+          socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
           return;
         }
         wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));

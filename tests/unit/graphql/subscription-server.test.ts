@@ -24,10 +24,30 @@ const schema = new GraphQLSchema({
           for (let i = 0; i < (args.times ?? 1); i++) yield { whoami: context.principal.sub };
         },
       },
+      /** Stays open and silent until the client ends it. */
+      quiet: {
+        type: GraphQLString,
+        subscribe: () => ({
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+          next: () => new Promise<IteratorResult<unknown>>(() => undefined),
+          return: async () => ({ done: true as const, value: undefined }),
+        }),
+      },
     },
   }),
 });
-const OPTIONS = { introspection: false, maxDepth: 10, maxComplexity: 100, recheckMs: 50, maxPayloadBytes: 64 * 1024 };
+const OPTIONS = {
+  introspection: false,
+  maxDepth: 10,
+  maxComplexity: 100,
+  recheckMs: 50,
+  maxPayloadBytes: 64 * 1024,
+  maxConnections: 3,
+  maxConnectionsPerCaller: 2,
+  maxSubscriptionsPerConnection: 2,
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Waits (up to 5 s, for a loaded machine) until `done` holds. */
 async function until(done: () => boolean): Promise<void> {
@@ -41,6 +61,7 @@ function verifier(): TokenVerifier & { verdict: (token: string) => Promise<Princ
   const v = {
     verdict: async (token: string): Promise<Principal> => {
       if (token === 'good') return { sub: 'usr_1', role: 'user', permissions: [] };
+      if (token === 'other') return { sub: 'usr_2', role: 'user', permissions: [] };
       throw new Unauthorized();
     },
     verifyAccessToken: (token: string) => v.verdict(token),
@@ -83,6 +104,75 @@ describe('GraphQL subscription server', () => {
       socket.on('close', (code) => resolve({ acked: false, code }));
     });
   }
+
+  /** A graphql-transport-ws socket left open once acknowledged; `ended` tells how it ended (an upgrade refused: its HTTP status). */
+  function open(token: string): Promise<{ socket: WebSocket; acked: boolean; code: number | null; status?: number }> {
+    return new Promise((resolve) => {
+      const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+      socket.on('unexpected-response', (_req, res) => resolve({ socket, acked: false, code: null, status: res.statusCode }));
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { token } })));
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'connection_ack') resolve({ socket, acked: true, code: null });
+      });
+      socket.on('close', (code) => resolve({ socket, acked: false, code }));
+    });
+  }
+
+  async function closeAll(sockets: WebSocket[]): Promise<void> {
+    const open = sockets.filter((socket) => socket.readyState !== WebSocket.CLOSED);
+    await Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve).close(1000))));
+  }
+
+  it('when a caller opens one socket more than its limit, then that one is closed with 4429; closing one frees its place', async () => {
+    const first = await open('good');
+    const second = await open('good');
+    try {
+      expect([first.acked, second.acked]).toEqual([true, true]);
+      await expect(open('good')).resolves.toMatchObject({ acked: false, code: 4429 });
+      expect((await open('other')).acked).toBe(true); // another caller is not counted with usr_1
+      await closeAll([second.socket]);
+      await until(() => subscriptions.connections === 2);
+      const again = await open('good');
+      expect(again.acked).toBe(true);
+      await closeAll([again.socket]);
+    } finally {
+      await closeAll([first.socket, second.socket]);
+    }
+  });
+
+  it('when the instance holds its most sockets, then one more upgrade is answered 503 with Retry-After', async () => {
+    const held = await Promise.all([open('good'), open('good'), open('other')]);
+    try {
+      expect(held.map((h) => h.acked)).toEqual([true, true, true]);
+      const refused = await open('other');
+      expect(refused.status).toBe(503);
+    } finally {
+      await closeAll(held.map((h) => h.socket));
+    }
+  });
+
+  it('when a socket already runs its most subscriptions, then one more is refused with graphql_too_many_subscriptions (429)', async () => {
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { token: 'good' }, retryAttempts: 0 });
+    const sink = (errors: unknown[]) => ({ next: () => undefined, error: (e: unknown) => void errors.push(e), complete: () => undefined });
+    const errors: unknown[] = [];
+    try {
+      const ends = [
+        client.subscribe({ query: 'subscription { quiet }' }, sink(errors)),
+        client.subscribe({ query: 'subscription { quiet }' }, sink(errors)),
+      ];
+      await sleep(100);
+      const refused: unknown[] = [];
+      client.subscribe({ query: 'subscription { quiet }' }, sink(refused));
+      await until(() => refused.length > 0);
+      expect(refused[0]).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'graphql_too_many_subscriptions', status: 429 }) }),
+      ]);
+      expect(errors).toEqual([]);
+      ends.forEach((end) => end());
+    } finally {
+      await client.dispose();
+    }
+  });
 
   /** The values of one subscription through the graphql-ws client with a bearer `token`. */
   async function subscribe(payload: { query: string; operationName?: string; variables?: Record<string, unknown> }, token = 'good') {
