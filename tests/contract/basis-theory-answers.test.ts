@@ -42,6 +42,13 @@ describe('Basis Theory provider with sparse answers', () => {
     await expect(bt.retrieve('tok_1')).resolves.toMatchObject({ type: 'apple_pay', brand: 'mastercard' });
   });
 
+  it('when the number comes back masked, then the brand is read from the digits before the mask only', async () => {
+    next = { status: 200, body: bareToken('XXXXXXXXXXXX4444') };
+    await expect(bt.retrieve('tok_1')).resolves.toMatchObject({ brand: 'unknown', last4: '4444' });
+    next = { status: 200, body: bareToken('555555XXXXXX4444') };
+    await expect(bt.retrieve('tok_1')).resolves.toMatchObject({ brand: 'mastercard', last4: '4444' });
+  });
+
   it('when decrypted wallet data comes back flat, without brand or fingerprint, then the token is unknown-brand with a null fingerprint', async () => {
     next = { status: 200, body: bareWalletToken };
     await expect(bt.createFromWalletPaymentData('google_pay', { signature: 'x' })).resolves.toEqual({

@@ -160,9 +160,17 @@ function pathOf(providerTokenId: string): { path: string; wallet?: MobileWallet 
     : { path: `/tokens/${encodeURIComponent(providerTokenId)}` };
 }
 
+/**
+ * The digits before any mask ("424242XXXXXX4242" → "424242"): a brand is told by a number's first
+ * digits, and the last four of a masked number ("XXXXXXXXXXXX4444") would pass for them.
+ */
+function leadingDigits(number: string): string {
+  return /^[\d -]*/.exec(number)![0].replace(/[ -]/g, '');
+}
+
 function toProviderToken(token: z.infer<typeof btToken>): ProviderToken {
   const type: TokenType = token.metadata?.ocp_type ?? 'card';
-  const brand = token.metadata?.brand ?? token.enrichments?.card_details?.brand ?? cardBrand(token.data.number.replace(/\D/g, ''));
+  const brand = token.metadata?.brand ?? token.enrichments?.card_details?.brand ?? cardBrand(leadingDigits(token.data.number));
   return {
     providerTokenId: token.id,
     type: ['card', 'apple_pay', 'google_pay'].includes(type) ? type : 'card',
