@@ -28,6 +28,11 @@ export interface RawAggregates {
   ageSeconds: number;
   /** The movement is made by an AI agent for its owner. */
   agent: boolean;
+  /**
+   * Money into the wallet from outside the user wallets (a card funding, an operator's credit): it
+   * drains nothing, and has no counterparty; history, velocity, failures and age still count.
+   */
+  inbound?: boolean;
 }
 
 /** The model's inputs, in this order everywhere (model files list them by name). */
@@ -58,7 +63,7 @@ export function toFeatures(r: RawAggregates): number[] {
   const balance = Number(r.balance);
   return [
     Math.log1p(amount / yardstick),
-    balance > 0 ? Math.min(amount / balance, 1) : 1,
+    r.inbound ? 0 : balance > 0 ? Math.min(amount / balance, 1) : 1,
     Math.log1p(r.hourCount),
     Math.log1p(Number(r.hourTotal) / yardstick),
     Math.log1p(r.dayCount),
