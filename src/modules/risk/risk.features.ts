@@ -33,6 +33,11 @@ export interface RawAggregates {
    * drains nothing, and has no counterparty; history, velocity, failures and age still count.
    */
   inbound?: boolean;
+  /**
+   * A person's request from an address not among their settled sign-in addresses of the last 30 days
+   * (migrations 0290, 0291). False for agents, servers, background work and users with no settled address.
+   */
+  newIp?: boolean;
 }
 
 /** The model's inputs, in this order everywhere (model files list them by name). */
@@ -48,6 +53,7 @@ export const FEATURE_NAMES = [
   'received_from_users_vs_amount',
   'agent_initiated',
   'history_count',
+  'new_ip',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -73,5 +79,6 @@ export function toFeatures(r: RawAggregates): number[] {
     Math.min(Number(r.receivedDayFromUsers) / Math.max(amount, 1), 2),
     r.agent ? 1 : 0,
     Math.log1p(r.pastCount),
+    r.newIp ? 1 : 0,
   ];
 }

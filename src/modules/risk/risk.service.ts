@@ -1,4 +1,5 @@
 import { newId } from '../../infra/crypto/ids';
+import { requestContext } from '../../infra/request-context';
 import { Unprocessable } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import type { Cursor, Page } from '../../shared/pagination';
@@ -47,7 +48,10 @@ export class RiskService implements MovementScreen {
    */
   async screen(m: Movement): Promise<ScreenVerdict> {
     if (m.kind === 'hold_capture' && m.holdId) await this.reviews.assertCapturable(m.holdId);
-    const context = await this.repo.aggregates(m.fromWalletId, m.toWalletId);
+    // The address of the person's request that makes the movement, when there is one: set by the
+    // authentication of a user's request (an agent's, a server's and background work have none).
+    const client = m.kind === 'agent_payment' ? undefined : requestContext.current()?.client;
+    const context = await this.repo.aggregates(m.fromWalletId, m.toWalletId, client);
     // An unknown wallet: the ledger answers wallet_not_found itself.
     if (!context) return { post: async () => undefined };
     const model = this.models.active;
