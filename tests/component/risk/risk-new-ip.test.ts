@@ -72,10 +72,11 @@ describe('risk feature new_ip: a movement from an address the user has not settl
   }
   async function payer() {
     const user = await registerUser(t);
+    const payee = await registerUser(t);
     const from = await createWallet(t, user);
-    const to = await createWallet(t, await registerUser(t));
+    const to = await createWallet(t, payee);
     await fund(t, from.id, 10_000);
-    return { user, from, to };
+    return { user, payee, from, to };
   }
 
   it('when a transfer comes from a new address, then it scores higher than the same from a known one', async () => {
@@ -113,6 +114,30 @@ describe('risk feature new_ip: a movement from an address the user has not settl
     const scores = await t.http().get(`/api/v1/admin/risk/scores?walletId=${agent.walletId}`).set(admin);
     expect(scores.body.data[0]).toMatchObject({ kind: 'agent_payment' });
     expect(scores.body.data[0].score).toBeLessThan(0.01);
+  });
+
+  it("when the payee captures a hold from an address new to them, then the payer's movement is not scored on it", async () => {
+    const { user, payee, from, to } = await payer();
+    await settle(user.id);
+    await settle(payee.id);
+    const hold = await t
+      .http()
+      .post('/api/v1/holds')
+      .set(user.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ fromWalletId: from.id, toWalletId: to.id, amount: '100' });
+    expect(hold.status).toBe(201);
+    const capture = await t
+      .http()
+      .post(`/api/v1/holds/${hold.body.id}/capture`)
+      .set(payee.auth)
+      .set('X-Forwarded-For', ELSEWHERE)
+      .set('Idempotency-Key', randomUUID())
+      .send({});
+    expect(capture.status).toBe(200);
+    const scores = await t.http().get(`/api/v1/admin/risk/scores?walletId=${from.id}`).set(admin);
+    const captured = (scores.body.data as { kind: string; score: number }[]).find((r) => r.kind === 'hold_capture')!;
+    expect(captured.score).toBeLessThan(0.01);
   });
 
   it('when a user signs in from many addresses, then only the 5 most recently seen are kept; a refresh counts as seen', async () => {
