@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FEATURE_NAMES } from '../../../src/modules/risk';
+import { SqlRiskRepository } from '../../../src/modules/risk/adapters/sql-risk.repository';
 import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
 import { captureHold, createHold } from '../../support/holds';
 import { chargesOf, createCardToken, fundWithCard, sandbox, TEST_CARDS } from '../../support/payments';
@@ -81,6 +82,8 @@ describe('risk scoring of every money movement: card funding, adjustments, refun
       ['card_funding', 'refuse', null, null],
       ['card_funding', 'refuse', null, null],
     ]);
+    // The refused charge is not one of the failed attempts the next funding is scored on.
+    expect((await new SqlRiskRepository(t.container.db).aggregates(wallet.id, null))!.failedDay).toBe(2);
   });
 
   it('when a card funding scores between review and block, then it is charged and posted, stored as review, with an alert', async () => {
