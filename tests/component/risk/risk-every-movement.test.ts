@@ -6,6 +6,8 @@ import { FEATURE_NAMES } from '../../../src/modules/risk';
 import { SqlRiskRepository } from '../../../src/modules/risk/adapters/sql-risk.repository';
 import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
 import { captureHold, createHold } from '../../support/holds';
+import { createMobilePayFixtures } from '../../support/mobile-pay-config';
+import { openSession, processPayment, tokenFor, type MobilePayFixtures } from '../../support/mobile-payments';
 import { chargesOf, createCardToken, fundWithCard, sandbox, TEST_CARDS } from '../../support/payments';
 import { createPayout, PAYOUT_CARDS } from '../../support/payouts';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
@@ -31,10 +33,12 @@ describe('risk scoring of every money movement: card funding, adjustments, refun
   let t: TestApp;
   let dir: string;
   let admin: { Authorization: string };
+  let mobilePay: MobilePayFixtures;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ocp-risk-all-'));
     writeFileSync(join(dir, 'risk-1.json'), JSON.stringify(failuresModel('1')));
-    t = await startTestApp({ RISK_MODEL_DIR: dir, RISK_REVIEW_THRESHOLD: '0.8', RISK_BLOCK_THRESHOLD: '0.97' });
+    mobilePay = await createMobilePayFixtures();
+    t = await startTestApp({ ...mobilePay.env, RISK_MODEL_DIR: dir, RISK_REVIEW_THRESHOLD: '0.8', RISK_BLOCK_THRESHOLD: '0.97' });
     admin = (await loginAdmin(t)).auth;
   });
   afterAll(async () => {
@@ -84,6 +88,21 @@ describe('risk scoring of every money movement: card funding, adjustments, refun
     ]);
     // The refused charge is not one of the failed attempts the next funding is scored on.
     expect((await new SqlRiskRepository(t.container.db).aggregates(wallet.id, null))!.failedDay).toBe(2);
+  });
+
+  it('when an Apple Pay funding scores at the block threshold, then it is refused the same way: nothing charged, nothing posted', async () => {
+    const { user, wallet, sessionId } = await openSession(t, 'apple-pay');
+    const declined = await createCardToken(t, user.auth, TEST_CARDS.declined);
+    for (let i = 0; i < 2; i++) {
+      expect((await fundWithCard(t, user.auth, wallet.id, { tokenId: declined.id, amount: '500' })).status).toBe(422);
+    }
+    const charged = sandbox(t).chargesMade;
+    const res = await processPayment(t, 'apple-pay', user.auth, { sessionId, paymentData: tokenFor(mobilePay, 'apple-pay') });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('risk_refused');
+    expect(sandbox(t).chargesMade).toBe(charged);
+    expect(await balanceOf(t, wallet.id)).toBe(0n);
+    expect((await scoresOf(wallet.id))[0]).toMatchObject({ kind: 'card_funding', decision: 'refuse', movementId: null });
   });
 
   it('when a card funding scores between review and block, then it is charged and posted, stored as review, with an alert', async () => {
