@@ -18,7 +18,7 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i;
  * `req.authError` and becomes the 401 of any route that needs a principal; public routes ignore it,
  * so a client that still attaches its expired access token can call /auth/refresh or /auth/login.
  * A person's request (role user) also puts who and its address (req.ip: Express honours TRUST_PROXY,
- * so a Forwarded header counts only from a trusted proxy) in the request context, where the risk
+ * so X-Forwarded-For counts only from a trusted proxy) in the request context, where the risk
  * screen reads it for every movement the request makes (feature new_ip).
  */
 export function authenticate(verifier: AccessTokenVerifier): RequestHandler {
