@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'express';
+import { requestContext } from '../infra/request-context';
+import { normalizedAddress } from '../shared/client-address';
 import { Unauthorized } from '../shared/errors';
 import type { Principal } from '../shared/principal';
 
@@ -15,6 +17,9 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i;
  * `req.principal` is there. A request without the header goes on anonymous. A bad token is kept in
  * `req.authError` and becomes the 401 of any route that needs a principal; public routes ignore it,
  * so a client that still attaches its expired access token can call /auth/refresh or /auth/login.
+ * A person's request (role user) also puts who and its address (req.ip: Express honours TRUST_PROXY,
+ * so X-Forwarded-For counts only from a trusted proxy) in the request context, where the risk
+ * screen reads it for every movement the request makes (feature new_ip).
  */
 export function authenticate(verifier: AccessTokenVerifier): RequestHandler {
   return async (req, _res, next) => {
@@ -26,7 +31,11 @@ export function authenticate(verifier: AccessTokenVerifier): RequestHandler {
       return next();
     }
     try {
-      req.principal = await verifier.verifyAccessToken(match[1]);
+      const principal = await verifier.verifyAccessToken(match[1]);
+      req.principal = principal;
+      const context = requestContext.current();
+      const address = normalizedAddress(req.ip);
+      if (context && address && principal.role === 'user') context.client = { userId: principal.sub, address };
       next();
     } catch (error) {
       if (!(error instanceof Unauthorized)) return next(error);

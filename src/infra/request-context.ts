@@ -6,6 +6,11 @@ export interface RequestContext {
   requestId: string;
   traceparent?: string;
   subject?: string;
+  /**
+   * A person's (role user) request: who, and the address Express sees (req.ip, honouring
+   * TRUST_PROXY), for the risk screen's new_ip feature. Absent for agents, servers and admins.
+   */
+  client?: { userId: string; address: string };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -53,6 +53,11 @@ export interface AuthRepository {
   findRefreshToken(tokenHash: string): Promise<(RefreshTokenRecord & { usedAt: Date | null }) | null>;
   revokeRefreshFamily(familyId: string): Promise<void>;
   revokeRefreshTokensOfUser(userId: string): Promise<void>;
+  /**
+   * The user signed in from `address` now: first seen now if new, else seen again. Keeps at most
+   * `keepMax` addresses per user, replacing the least recently seen.
+   */
+  recordClientAddress(userId: string, address: string, keepMax: number): Promise<void>;
 
   createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: Transaction): Promise<ApiClient>;
   findApiClient(clientId: string): Promise<ApiClient | null>;

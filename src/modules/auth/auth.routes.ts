@@ -22,7 +22,7 @@ export function authRoutes(api: Api, auth: AuthService): void {
     public: true,
     body: credentialsBody,
     responses: { 201: { description: 'The user and a token pair', schema: tokenPairView.extend({ user: userView }) } },
-    handler: async ({ body }) => ({ status: 201, body: await auth.register(body.email, body.password) }),
+    handler: async ({ body, ip }) => ({ status: 201, body: await auth.register(body.email, body.password, 'user', ip) }),
   });
 
   api.route({
@@ -33,7 +33,7 @@ export function authRoutes(api: Api, auth: AuthService): void {
     public: true,
     body: loginBody,
     responses: { 200: { description: 'A token pair', schema: tokenPairView } },
-    handler: async ({ body }) => ({ status: 200, body: await auth.login(body.email, body.password) }),
+    handler: async ({ body, ip }) => ({ status: 200, body: await auth.login(body.email, body.password, ip) }),
   });
 
   api.route({
@@ -44,7 +44,7 @@ export function authRoutes(api: Api, auth: AuthService): void {
     public: true,
     body: refreshBody,
     responses: { 200: { description: 'A new token pair; the old refresh token is spent', schema: tokenPairView } },
-    handler: async ({ body }) => ({ status: 200, body: await auth.refresh(body.refreshToken) }),
+    handler: async ({ body, ip }) => ({ status: 200, body: await auth.refresh(body.refreshToken, ip) }),
   });
 
   api.route({

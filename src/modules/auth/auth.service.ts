@@ -4,6 +4,7 @@ import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import { hashPassword, verifyPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
 import type { Principal } from '../../shared/principal';
+import { CLIENT_ADDRESSES_PER_USER_MAX, normalizedAddress } from '../../shared/client-address';
 import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
 import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
 import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-credentials';
@@ -53,13 +54,17 @@ export class AuthService {
     this.dummyHash = hashPassword('not-a-real-password', options.passwordCost);
   }
 
-  /** Errors: password_too_short, password_too_common (400), email_taken (409). */
-  async register(email: string, password: string, role: UserRole = 'user'): Promise<{ user: PublicUser } & TokenPair> {
+  /**
+   * `address`: the client's (req.ip), recorded as the user's first sign-in address.
+   * Errors: password_too_short, password_too_common (400), email_taken (409).
+   */
+  async register(email: string, password: string, role: UserRole = 'user', address?: string): Promise<{ user: PublicUser } & TokenPair> {
     assertAcceptablePassword(password);
     const passwordHash = await hashPassword(password, this.options.passwordCost);
     try {
       const user = await this.repo.createUser({ id: newId('usr'), email, role, passwordHash });
       this.logger.info('user registered', { userId: user.id, role });
+      await this.signedInFrom(user, address);
       return { user: toPublicUser(user), ...(await this.issueTokens(user)) };
     } catch (error) {
       if (error instanceof EmailTaken) throw new Conflict('email_taken', 'An account with this email already exists');
@@ -67,21 +72,25 @@ export class AuthService {
     }
   }
 
-  /** Errors: invalid_credentials (401), the same for an unknown email and a wrong password; account_locked (401). */
-  async login(email: string, password: string): Promise<TokenPair> {
+  /**
+   * `address`: the client's (req.ip), recorded among the user's sign-in addresses (risk feature new_ip).
+   * Errors: invalid_credentials (401), the same for an unknown email and a wrong password; account_locked (401).
+   */
+  async login(email: string, password: string, address?: string): Promise<TokenPair> {
     const user = await this.repo.findUserByEmail(email);
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || !valid) throw new Unauthorized('Email or password is wrong', 'invalid_credentials');
     if (user.lockedAt) throw accountLocked();
+    await this.signedInFrom(user, address);
     return this.issueTokens(user);
   }
 
   /**
    * Rotates a refresh token: the presented one is spent and a new one of the same family issued.
    * A token presented a second time means it leaked: its whole family is revoked.
-   * Errors: refresh_token_reused (401), invalid_refresh_token (401), account_locked (401).
+   * `address`: as for login. Errors: refresh_token_reused (401), invalid_refresh_token (401), account_locked (401).
    */
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  async refresh(refreshToken: string, address?: string): Promise<TokenPair> {
     const tokenHash = sha256Hex(refreshToken);
     const rotated = await this.db.transactionWithRetry(async (tx) => {
       const record = await this.repo.consumeRefreshToken(tokenHash, tx);
@@ -102,6 +111,7 @@ export class AuthService {
       }
       throw new Unauthorized('Refresh token is invalid or expired', 'invalid_refresh_token');
     }
+    await this.signedInFrom(rotated.user, address);
     return { ...this.accessTokenFor(rotated.user), refreshToken: rotated.refreshToken };
   }
 
@@ -243,6 +253,12 @@ export class AuthService {
       credentialsVersion: agent.credentialsVersion,
     };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  /** A person's sign-in address, kept (a few per user) for the risk screen; admins' are not needed. */
+  private async signedInFrom(user: User, ip: string | undefined): Promise<void> {
+    const address = normalizedAddress(ip);
+    if (address && user.role === 'user') await this.repo.recordClientAddress(user.id, address, CLIENT_ADDRESSES_PER_USER_MAX);
   }
 
   private async issueTokens(user: User): Promise<TokenPair> {

@@ -17,6 +17,7 @@ export type {
   Movement,
   MovementScreen,
   ScreenVerdict,
+  PostVerdict,
   PostedTransfer,
   TransferPosted,
 } from './ledger.types';

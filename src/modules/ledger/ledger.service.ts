@@ -13,15 +13,16 @@ import { amountOutOfRange, refusalError } from './ledger.refusals';
 import { transferPostedEvent } from './ledger.events';
 import { MultiLegTransactions } from './multi-leg.service';
 import type { TransferRecords } from './transfer-records.repository';
-import type { Movement } from './ledger.types';
 import type {
   ExternalCredit,
   ExternalRefund,
   ExternalRefundHandler,
   HeldForReview,
+  Movement,
   MovementScreen,
   PostedTransfer,
   PostingOptions,
+  PostVerdict,
   TransferRequest,
 } from './ledger.types';
 
@@ -48,7 +49,10 @@ export class LedgerService {
     this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events, () => this.movementScreen);
   }
 
-  /** Every transfer, agent payment, multi-leg leg and payout is screened by `screen` before it posts. */
+  /**
+   * Every movement of a user wallet's money is screened by `screen` before it posts: transfers,
+   * agent payments, multi-leg legs, payouts, credits, refunds, adjustments (and holds, by HoldService).
+   */
   screenMovementsWith(screen: MovementScreen): void {
     if (this.movementScreen) throw new Error('movements already have a screen');
     this.movementScreen = screen;
@@ -62,13 +66,18 @@ export class LedgerService {
     if (!this.movementScreen) return options;
     const verdict = await this.movementScreen.screen({ ...movement, ...(options.onHeld ? { onHeld: options.onHeld } : {}) });
     if ('held' in verdict) return verdict.held;
-    return {
-      ...options,
-      inTx: async (tx, posted) => {
-        await verdict.post(tx, posted.transfer.id);
-        await options.inTx?.(tx, posted);
-      },
-    };
+    return recording(verdict, options);
+  }
+
+  /**
+   * Screens a movement before the money is taken or reserved elsewhere (a card credit before the
+   * charge, a hold before it is created): the verdict's `post` stores the score with it. Undefined
+   * when no screen is registered. Errors: risk_refused (422).
+   */
+  async screenAhead(movement: Omit<Movement, 'onHeld'>): Promise<PostVerdict | undefined> {
+    const verdict = await this.movementScreen?.screen(movement);
+    if (verdict && 'held' in verdict) throw new Error('a movement without onHeld was held for review');
+    return verdict;
   }
 
   /** For movements that cannot be held (the screen only holds when onHeld is given). */
@@ -170,16 +179,22 @@ export class LedgerService {
       signedAmount,
       { type: 'adjustment', description: reason, initiatedBy: adminId },
       options,
+      // An operator's (four-eyes beyond the threshold): scored, never refused.
+      'adjustment',
     );
   }
 
   /**
    * Credits a user wallet with money that came from outside (a charge that succeeded), against the
-   * source's system account. Errors: wallet_not_found (404), wallet_not_active (409).
+   * source's system account. `screened`: the verdict of `screenAhead` before the money was taken
+   * (a card charge), stored with the credit; without it the credit is scored now, never refused
+   * (the money is in already: a payout that came back). Errors: wallet_not_found (404), wallet_not_active (409).
    */
-  async credit(credit: ExternalCredit, options: PostingOptions = {}) {
+  async credit(credit: ExternalCredit, options: PostingOptions = {}, screened?: PostVerdict) {
     const { walletId, amount, source, description, initiatedBy } = credit;
-    return this.postAgainstSystem(source, walletId, amount, { type: source, description, initiatedBy }, options);
+    const p = { type: source, description, initiatedBy };
+    if (screened) return this.postAgainstSystem(source, walletId, amount, p, recording(screened, options));
+    return this.postAgainstSystem(source, walletId, amount, p, options, 'credit');
   }
 
   /**
@@ -212,13 +227,17 @@ export class LedgerService {
     return this.post({ ...move, type: move.to, from, to }, new Map(), options);
   }
 
-  /** Errors: wallet_not_found (404), wallet_not_active (409), insufficient_funds (422) for a debit. */
+  /**
+   * Errors: wallet_not_found (404), wallet_not_active (409), insufficient_funds (422) for a debit.
+   * `screenAs`: screened as this kind of movement (never refused) after those checks.
+   */
   private async postAgainstSystem(
     account: string,
     walletId: string,
     signedAmount: bigint,
     p: { type: string; description: string; initiatedBy: string },
     options: PostingOptions,
+    screenAs?: 'adjustment' | 'credit',
   ) {
     const wallet = await this.wallets.findById(walletId);
     if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
@@ -226,9 +245,23 @@ export class LedgerService {
     if (wallet.status !== 'active') throw refusalError('wallet_not_active');
     // Held money is not available (the posting checks it again under the lock).
     if (signedAmount < 0n && wallet.balance - wallet.held < amount) throw refusalError('insufficient_funds');
+    const screened = screenAs
+      ? await this.screenedOrPosted(
+          {
+            kind: screenAs,
+            fromWalletId: wallet.id,
+            toWalletId: null,
+            ...(signedAmount >= 0n ? { inbound: true } : {}),
+            amount,
+            currency: wallet.currency,
+            initiatedBy: p.initiatedBy,
+          },
+          options,
+        )
+      : options;
     const system = await this.systemAccount(account, wallet.currency);
     const [from, to] = signedAmount < 0n ? [wallet.id, system] : [system, wallet.id];
-    return this.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), options);
+    return this.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), screened);
   }
 
   /**
@@ -272,6 +305,25 @@ export class LedgerService {
       throw refundExceeds(remaining);
     }
     const found = await this.directory.lookup([original.fromWalletId, original.toWalletId]);
+    // Money sent back along a transfer: scored, never refused (docs/risk.md). The refunding user
+    // wallet is scored; when a system account refunds (a payout sent back), the wallet credited.
+    const payer = found.get(original.toWalletId);
+    const payee = found.get(original.fromWalletId);
+    const scored = payer ?? payee;
+    const screenedOptions = scored
+      ? await this.screenedOrPosted(
+          {
+            kind: 'refund',
+            fromWalletId: scored.id,
+            toWalletId: payer ? (payee?.id ?? null) : null,
+            ...(payer ? {} : { inbound: true }),
+            amount: refundAmount,
+            currency: original.currency,
+            initiatedBy: principal.sub,
+          },
+          options,
+        )
+      : options;
     const handler = this.externalRefunds.get(original.type);
     let external: ExternalRefund | undefined;
     const posted = await this.post(
@@ -287,15 +339,15 @@ export class LedgerService {
       },
       found,
       {
-        ...options,
+        ...screenedOptions,
         guard: async (tx) => {
           if (!(await this.ledger.reserveRefund(tx, original.id, refundAmount))) throw refundExceeds(undefined);
-          await options.guard?.(tx);
+          await screenedOptions.guard?.(tx);
         },
         // The obligation first, so the caller's inTx (an idempotent reply) already shows it.
         inTx: async (tx, result) => {
           external = handler ? await handler.record(tx, original, result) : undefined;
-          await options.inTx?.(tx, external ? { ...result, externalRefund: external } : result);
+          await screenedOptions.inTx?.(tx, external ? { ...result, externalRefund: external } : result);
         },
       },
     );
@@ -355,7 +407,7 @@ export class LedgerService {
       refundOf?: string;
     },
     wallets: ReadonlyMap<string, WalletMeta>,
-    { inTx, guard, type, metadata }: PostingOptions,
+    { inTx, guard, type, metadata, afterCommit }: PostingOptions,
   ): Promise<PostedTransfer> {
     const command: PostTransferCommand = {
       transferId: newId('trf'),
@@ -375,6 +427,7 @@ export class LedgerService {
       const { posted, events } = await this.postings.submit({ command, wallets, guard, inTx });
       // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners.
       this.events.publish([...events, transferPostedEvent(posted, wallets)]);
+      afterCommit?.();
       return posted;
     } catch (error) {
       const refused = error instanceof LedgerRefusal ? refusalError(error.code) : error;
@@ -416,6 +469,21 @@ export class LedgerService {
     }
     return shards;
   }
+}
+
+/** The options that store the screen's verdict with the posting, in its transaction, and tell it the commit. */
+function recording(verdict: PostVerdict, options: PostingOptions): PostingOptions {
+  return {
+    ...options,
+    inTx: async (tx, posted) => {
+      await verdict.post(tx, posted.transfer.id);
+      await options.inTx?.(tx, posted);
+    },
+    afterCommit: () => {
+      verdict.committed?.();
+      options.afterCommit?.();
+    },
+  };
 }
 
 function refundExceeds(remaining: bigint | undefined): AppError {

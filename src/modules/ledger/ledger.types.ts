@@ -53,6 +53,8 @@ export interface PostingOptions {
    */
   onHeld?: InTransaction<HeldForReview>;
   metadata?: Record<string, unknown>;
+  /** Runs after the posting commits (the screen's alert of a movement flagged for review); must not throw. */
+  afterCommit?: () => void;
 }
 
 /** Money that enters from outside the ledger (a card charge, a wallet top-up) into a user wallet. */
@@ -92,12 +94,22 @@ export interface TransferRequest {
   description?: string;
 }
 
-/** What the ledger asks a MovementScreen about, before the money moves. */
+/**
+ * What the ledger asks a MovementScreen about, before the money moves. Refunds, adjustments, holds
+ * and hold captures are scored but never refused (docs/risk.md), nor is a credit whose money has
+ * already come in (`charged`).
+ */
 export interface Movement {
-  kind: 'transfer' | 'agent_payment' | 'hold_capture' | 'multi_leg' | 'payout';
+  kind:
+    'transfer' | 'agent_payment' | 'hold_capture' | 'multi_leg' | 'payout' | 'card_funding' | 'credit' | 'refund' | 'adjustment' | 'hold';
+  /** The user wallet scored: the payer, or for money in (`inbound`) the wallet credited. */
   fromWalletId: string;
-  /** The user wallet paid; null when the money leaves to a system account (a payout). */
+  /** The user wallet paid; null when the money leaves to or comes from a system account (a payout, a card funding). */
   toWalletId: string | null;
+  /** Money into `fromWalletId` from outside the user wallets (a card funding, an operator's credit). */
+  inbound?: boolean;
+  /** The money came in already (a card charge that succeeded): the credit is scored, never refused. */
+  charged?: boolean;
   amount: bigint;
   currency: string;
   initiatedBy: string;
@@ -114,8 +126,15 @@ export interface HeldForReview {
   holdId: string;
 }
 
-/** What the screen decided: post (and record the score with the transfer), or held for review. */
-export type ScreenVerdict = { post: (tx: Transaction, transferId: string) => Promise<void> } | { held: HeldForReview };
+/**
+ * What the screen decided: post (and record the score with the movement, then `committed` after the
+ * commit: the alert of a movement flagged for review), or held for review.
+ */
+export type ScreenVerdict =
+  { post: (tx: Transaction, movementId: string) => Promise<void>; committed?: () => void } | { held: HeldForReview };
+
+/** The verdict of a movement that cannot be held (no onHeld): it posts, or the screen threw. */
+export type PostVerdict = Extract<ScreenVerdict, { post: unknown }>;
 
 /**
  * Screens every money movement before it is posted (the risk module, registered at composition

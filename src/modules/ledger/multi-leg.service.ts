@@ -71,7 +71,7 @@ export class MultiLegTransactions {
     // Without onHeld the screen never holds: it allows or refuses.
     const records = verdicts.map((v) => {
       if ('held' in v) throw new Error('a multi-leg leg was held for review');
-      return v.post;
+      return v;
     });
     const id = newId('mlt');
     const commands = request.legs.map((leg): PostTransferCommand => ({
@@ -101,7 +101,7 @@ export class MultiLegTransactions {
         commands,
         wallets,
         inTx: async (tx, legs) => {
-          for (const [i, record] of records.entries()) await record(tx, legs[i]!.transfer.id);
+          for (const [i, record] of records.entries()) await record.post(tx, legs[i]!.transfer.id);
           await this.records.attachToJournal(
             tx,
             id,
@@ -111,6 +111,7 @@ export class MultiLegTransactions {
         },
       });
       this.events.publish([...events, ...posted.map((p) => transferPostedEvent(p, wallets))]);
+      for (const record of records) record.committed?.();
       return transaction(posted.map((p) => p.transfer));
     } catch (error) {
       const refused = error instanceof LedgerRefusal ? refusalError(error.code, { leg: error.leg ?? 0 }) : error;

@@ -55,6 +55,8 @@ export class RiskReviews {
         await this.repo.insertReview(tx, { id: reviewId, scoreId: score.id, holdId: hold.id, walletId: m.fromWalletId });
         await m.onHeld?.(tx, held);
       },
+      // Scored already: this score, with the review.
+      { scored: true },
     );
     this.events.publish([
       newEvent('risk.review.opened', m.initiatedBy, {

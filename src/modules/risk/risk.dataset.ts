@@ -48,6 +48,16 @@ export function generateDataset(seed: number, size: number): Row[] {
     return Math.max(1, Math.round(median * Math.exp(spread * normal)));
   };
   const big = (n: number) => BigInt(Math.max(0, Math.round(n)));
+  // Money in (a card funding): nothing drained, no counterparty, never an agent's. The rest stays.
+  const fundedBy = (r: RawAggregates): RawAggregates => ({
+    ...r,
+    inbound: true,
+    hasCounterparty: false,
+    toCounterpartyCount: 0,
+    agent: false,
+  });
+  // A person's request from an address they have not settled on (never for agents: they have none).
+  const fromNewAddress = (r: RawAggregates, p: number): RawAggregates => ({ ...r, newIp: !r.agent && chance(p) });
 
   /** An established customer's usual situation, which the patterns then bend. */
   const usual = (): RawAggregates => {
@@ -73,10 +83,14 @@ export function generateDataset(seed: number, size: number): Row[] {
   };
 
   const make: Record<Pattern, () => RawAggregates> = {
-    normal: usual,
+    // Some pay from a new address (travel, a new phone, a new provider); some fund by card.
+    normal: () => {
+      const u = fromNewAddress(usual(), 0.06);
+      return chance(0.15) ? fundedBy(u) : u;
+    },
     // Shops, payroll, an agent paying for API calls: many transfers an hour, of the usual size.
     normal_busy: () => {
-      const u = usual();
+      const u = fromNewAddress(usual(), 0.03);
       const hourCount = int(5, 120);
       return {
         ...u,
@@ -86,12 +100,13 @@ export function generateDataset(seed: number, size: number): Row[] {
         pastCount: Math.max(u.pastCount, hourCount),
       };
     },
-    // Signed up today, funded by card, pays someone new, maybe all of it, maybe several times.
+    // Signed up today, funded by card, pays someone new, maybe all of it, maybe several times. No
+    // address of theirs is settled yet (a day old), so new_ip is 0: unknown, not new.
     normal_new_user: () => {
       const amount = amountAround(3_000, 1.2);
       const pastCount = chance(0.6) ? 0 : int(1, 50);
       const hourCount = Math.min(pastCount, int(0, 50));
-      return {
+      const r: RawAggregates = {
         amount: big(amount),
         balance: big(amount * between(1, 5)),
         pastCount,
@@ -106,19 +121,23 @@ export function generateDataset(seed: number, size: number): Row[] {
         ageSeconds: between(0, 3) * DAY,
         agent: chance(0.15),
       };
+      return chance(0.3) ? fundedBy(r) : r;
     },
-    // Someone else got in (new device where known): the whole balance, at once, to a stranger.
+    // Someone else got in, usually from an address the owner never used: the whole balance, at
+    // once, to a stranger. Not always a new address (malware on the owner's device, a shared network).
     account_takeover: () => {
       const u = usual();
       const balance = Number(u.balance) * between(1, 3);
       const amount = balance * between(0.85, 1);
-      return { ...u, amount: big(amount), balance: big(balance), toCounterpartyCount: 0, hasCounterparty: true, agent: false };
+      const r = { ...u, amount: big(amount), balance: big(balance), toCounterpartyCount: 0, hasCounterparty: true, agent: false };
+      return fromNewAddress(r, 0.8);
     },
-    // A stolen card list checked against the funding flow: many declines, then small movements.
+    // A stolen card list checked against the funding flow: many declines, then a funding that
+    // works, or small movements. The account may be the tester's own (new address: sometimes).
     card_testing: () => {
       const u = usual();
       const hourCount = int(2, 40);
-      return {
+      const r = {
         ...u,
         amount: big(between(50, 500)),
         failedDay: int(4, 60),
@@ -126,11 +145,14 @@ export function generateDataset(seed: number, size: number): Row[] {
         dayCount: hourCount + int(0, 20),
         ageSeconds: between(0, 30) * DAY,
       };
+      const fromWhere = fromNewAddress(r, r.ageSeconds > DAY ? 0.3 : 0);
+      return chance(0.5) ? fundedBy(fromWhere) : fromWhere;
     },
     // A fresh account that receives from others and sends it straight on.
     mule: () => {
       const amount = amountAround(50_000, 0.8);
       const pastCount = int(0, 4);
+      const ageSeconds = between(0, 5) * DAY;
       return {
         amount: big(amount),
         balance: big(amount * between(1, 1.2)),
@@ -143,8 +165,9 @@ export function generateDataset(seed: number, size: number): Row[] {
         hasCounterparty: true,
         receivedDayFromUsers: big(amount * between(0.9, 1.5)),
         failedDay: 0,
-        ageSeconds: between(0, 5) * DAY,
+        ageSeconds,
         agent: false,
+        newIp: ageSeconds > DAY && chance(0.2),
       };
     },
     // An agent in a loop: far more and far bigger than its owner's history, within the hour.

@@ -28,6 +28,16 @@ export interface RawAggregates {
   ageSeconds: number;
   /** The movement is made by an AI agent for its owner. */
   agent: boolean;
+  /**
+   * Money into the wallet from outside the user wallets (a card funding, an operator's credit): it
+   * drains nothing, and has no counterparty; history, velocity, failures and age still count.
+   */
+  inbound?: boolean;
+  /**
+   * A person's request from an address not among their settled sign-in addresses of the last 30 days
+   * (migrations 0290, 0291). False for agents, servers, background work and users with no settled address.
+   */
+  newIp?: boolean;
 }
 
 /** The model's inputs, in this order everywhere (model files list them by name). */
@@ -43,6 +53,7 @@ export const FEATURE_NAMES = [
   'received_from_users_vs_amount',
   'agent_initiated',
   'history_count',
+  'new_ip',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -58,7 +69,7 @@ export function toFeatures(r: RawAggregates): number[] {
   const balance = Number(r.balance);
   return [
     Math.log1p(amount / yardstick),
-    balance > 0 ? Math.min(amount / balance, 1) : 1,
+    r.inbound ? 0 : balance > 0 ? Math.min(amount / balance, 1) : 1,
     Math.log1p(r.hourCount),
     Math.log1p(Number(r.hourTotal) / yardstick),
     Math.log1p(r.dayCount),
@@ -68,5 +79,6 @@ export function toFeatures(r: RawAggregates): number[] {
     Math.min(Number(r.receivedDayFromUsers) / Math.max(amount, 1), 2),
     r.agent ? 1 : 0,
     Math.log1p(r.pastCount),
+    r.newIp ? 1 : 0,
   ];
 }

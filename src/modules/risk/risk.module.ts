@@ -26,7 +26,7 @@ export interface RiskModuleDeps {
 export function createRiskModule(d: RiskModuleDeps) {
   const repo = new SqlRiskRepository(d.db);
   const reviews = new RiskReviews(repo, d.holds, d.audit, d.events);
-  const service = new RiskService(repo, new RiskModelStore(d.modelDir), d.thresholds, d.audit, reviews);
+  const service = new RiskService(repo, new RiskModelStore(d.modelDir), d.thresholds, d.audit, reviews, d.events);
   d.ledger.screenMovementsWith(service);
   return { service };
 }

@@ -37,13 +37,23 @@ export interface RiskReview {
   createdAt: Date;
 }
 
+/** The person a request acts for, and the address it came from (Express's req.ip). */
+export interface ClientAddress {
+  userId: string;
+  address: string;
+}
+
 /** What the risk service needs from storage. Errors: only the database's. */
 export interface RiskRepository {
-  /** The movement's context from the records, in one indexed query. Undefined if the wallet is unknown. */
+  /**
+   * The movement's context from the records, in one indexed query. Undefined if the wallet is unknown.
+   * `client`: the person's request that makes it, for `newIp` (false without it).
+   */
   aggregates(
     walletId: string,
     counterparty: string | null,
-  ): Promise<Omit<RawAggregates, 'amount' | 'agent' | 'hasCounterparty'> | undefined>;
+    client?: ClientAddress,
+  ): Promise<Omit<RawAggregates, 'amount' | 'agent' | 'hasCounterparty' | 'inbound'> | undefined>;
   /** Stores a score (in `tx` when given: the posting's transaction). */
   save(record: RiskScoreRecord, tx?: Transaction): Promise<void>;
   insertReview(tx: Transaction, review: Pick<RiskReview, 'id' | 'scoreId' | 'holdId' | 'walletId'>): Promise<void>;

@@ -37,6 +37,33 @@ describe('risk model', () => {
     const takeover = toFeatures({ ...usual, amount: 100_000n, toCounterpartyCount: 0 });
     expect(score(model, takeover).score).toBeGreaterThan(score(model, toFeatures(usual)).score);
     expect(score(model, takeover).reasons.map((r) => r.feature)).toContain('balance_drained');
+    // The same takeover from an address the owner has not settled on scores higher still.
+    const fromElsewhere = toFeatures({ ...usual, amount: 100_000n, toCounterpartyCount: 0, newIp: true });
+    expect(score(model, fromElsewhere).score).toBeGreaterThan(score(model, takeover).score);
+    expect(score(model, fromElsewhere).reasons.map((r) => r.feature)).toContain('new_ip');
+  });
+
+  it('when money comes in, then it drains nothing; new_ip is 1 only when known to be new', () => {
+    const at = (name: string) => FEATURE_NAMES.indexOf(name as (typeof FEATURE_NAMES)[number]);
+    const funding = toFeatures({ ...usual, inbound: true, hasCounterparty: false, amount: 1_000_000n });
+    expect(funding[at('balance_drained')]).toBe(0);
+    expect(funding[at('new_counterparty')]).toBe(0);
+    expect(toFeatures(usual)[at('new_ip')]).toBe(0);
+    expect(toFeatures({ ...usual, newIp: true })[at('new_ip')]).toBe(1);
+  });
+
+  it('when the data set is generated, then takeovers mostly come from a new address and some normal payers travel', () => {
+    const rows = generateDataset(20_261_206, 20_000);
+    const at = FEATURE_NAMES.indexOf('new_ip');
+    const share = (pattern: string) => {
+      const of = rows.filter((r) => r.pattern === pattern);
+      return of.filter((r) => r.features[at] === 1).length / of.length;
+    };
+    expect(share('account_takeover')).toBeGreaterThan(0.7);
+    expect(share('normal')).toBeGreaterThan(0.02);
+    expect(share('normal')).toBeLessThan(0.1);
+    expect(share('normal_new_user')).toBe(0);
+    expect(share('agent_runaway')).toBe(0);
   });
 
   it('when a movement has no history, then it is its own yardstick and a payout is never a new counterparty', () => {

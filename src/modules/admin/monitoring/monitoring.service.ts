@@ -54,6 +54,27 @@ export class MonitoringService {
     events.subscribe('reconciliation.mismatched', (e) => this.track(this.onReconciliationMismatch(e)));
     // The risk module holds a movement whose score reached the review threshold: an operator decides.
     events.subscribe('risk.review.opened', (e) => this.track(this.onRiskReview(e)));
+    // A movement that cannot wait for a review (card funding, agent payment, payout...) posted with
+    // a score past the review threshold: operators look at it after the fact.
+    events.subscribe('risk.movement.flagged', (e) => this.track(this.onRiskFlagged(e)));
+  }
+
+  async onRiskFlagged(event: DomainEvent): Promise<void> {
+    const movementId = String(event.data.movementId);
+    await this.raise({
+      rule: 'risk_review',
+      dedupeKey: `risk_review:${movementId}`,
+      subjectType: event.data.kind === 'hold' ? 'hold' : 'transfer',
+      subjectId: movementId,
+      details: {
+        kind: event.data.kind,
+        walletId: event.data.walletId,
+        amount: event.data.amount,
+        currency: event.data.currency,
+        score: event.data.score,
+        reasons: event.data.reasons,
+      },
+    });
   }
 
   async onRiskReview(event: DomainEvent): Promise<void> {

@@ -116,6 +116,23 @@ export class SqlAuthRepository implements AuthRepository {
     await this.db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
   }
 
+  // One statement: the upsert and the trim of the user's oldest addresses. Both parts see the rows
+  // as they were before it, hence the new address is left out of the trim and keepMax - 1 others
+  // are kept. Two sign-ins at once may leave one extra row until the next one trims it.
+  async recordClientAddress(userId: string, address: string, keepMax: number): Promise<void> {
+    await this.db.query(
+      `WITH seen AS (
+         INSERT INTO user_client_addresses (user_id, address) VALUES ($1, $2)
+         ON CONFLICT (user_id, address) DO UPDATE SET last_seen_at = now()
+         RETURNING address)
+       DELETE FROM user_client_addresses a
+        WHERE a.user_id = $1 AND a.address <> $2
+          AND a.address NOT IN (SELECT b.address FROM user_client_addresses b WHERE b.user_id = $1 AND b.address <> $2
+                                 ORDER BY b.last_seen_at DESC LIMIT $3)`,
+      [userId, address, keepMax - 1],
+    );
+  }
+
   async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: Transaction): Promise<ApiClient> {
     const { rows } = await sqlOf(tx, this.db).query<ApiClientRow>(
       `INSERT INTO api_clients (id, client_id, name, secret_hash, permissions, created_by, merchant_id)

@@ -42,7 +42,7 @@ export class HoldService {
   constructor(
     private readonly db: TransactionRunner,
     private readonly holds: HoldRepository,
-    private readonly ledger: Pick<LedgerService, 'transferForOwner'>,
+    private readonly ledger: Pick<LedgerService, 'transferForOwner' | 'screenAhead'>,
     private readonly directory: WalletDirectory,
     private readonly outbox: Outbox,
     private readonly events: EventBus,
@@ -52,10 +52,12 @@ export class HoldService {
    * Reserves `amount` of the source wallet for the destination; the caller must own the source (or
    * be a service). The source is locked while its available balance is checked, so concurrent holds
    * and transfers never take it below zero.
+   * Scored by the ledger's screen (never refused: its capture is scored again), with the score in
+   * the hold's transaction; `options.scored`: the risk module's own hold of a movement it scored.
    * Errors: same_wallet (400), currency_mismatch (400), validation_failed (400: expiresAt not ahead,
    * or more than 30 days ahead), wallet_not_found (404), wallet_not_active (409), insufficient_funds (422).
    */
-  async create(principal: Principal, request: HoldRequest, inTx?: InTransaction<Hold>): Promise<Hold> {
+  async create(principal: Principal, request: HoldRequest, inTx?: InTransaction<Hold>, options: { scored?: boolean } = {}): Promise<Hold> {
     const { fromWalletId, toWalletId, amount } = request;
     if (fromWalletId === toWalletId) {
       throw new ValidationFailed('The source and destination wallets must differ', undefined, 'same_wallet');
@@ -68,6 +70,16 @@ export class HoldService {
     if (to.currency !== from.currency || (request.currency && request.currency !== from.currency)) {
       throw new ValidationFailed('Both wallets must hold the same currency', undefined, 'currency_mismatch');
     }
+    const verdict = options.scored
+      ? undefined
+      : await this.ledger.screenAhead({
+          kind: 'hold',
+          fromWalletId: from.id,
+          toWalletId: to.id,
+          amount,
+          currency: from.currency,
+          initiatedBy: principal.sub,
+        });
     const { hold, events } = await this.db.transactionWithRetry(async (tx) => {
       assertCanHold(await this.holds.lockWallets(tx, [from.id, to.id]), from.id, amount);
       const created = await this.holds.insert(tx, {
@@ -81,10 +93,12 @@ export class HoldService {
         expiresAt,
       });
       const events = await this.announce(tx, holdEvents('hold.created', created));
+      await verdict?.post(tx, created.id);
       await inTx?.(tx, created);
       return { hold: created, events };
     });
     this.events.publish(events);
+    verdict?.committed?.();
     return hold;
   }
 

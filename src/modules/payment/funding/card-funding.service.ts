@@ -37,6 +37,7 @@ export class CardFundingService {
    *
    * Errors: wallet_not_found (404), token_not_found (404), wallet_not_active (409),
    * token_invalid (422), idempotency_conflict (422), card_declined / processing_error (422),
+   * risk_refused (422: the risk screen, before the card is charged),
    * processor_unavailable / token_provider_unavailable (503).
    */
   async fund(principal: Principal, request: FundRequest, inTx?: InTransaction<PostedTransfer>): Promise<Funded> {

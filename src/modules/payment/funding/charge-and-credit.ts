@@ -1,6 +1,6 @@
 import type { Logger } from '../../../infra/logger';
 import { AppError, Conflict } from '../../../shared/errors';
-import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger';
+import type { InTransaction, LedgerService, Movement, PostedTransfer, PostVerdict } from '../../ledger';
 import type { PaymentToken } from '../../token';
 import { paymentOutcomeOf, type PaymentMetrics } from '../payment.metrics';
 import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
@@ -22,7 +22,10 @@ export const FUNDING_SOURCE = 'funding';
  * the wallet from the funding account, marking the charge credited in the same transaction.
  * A charge that succeeded but could not be credited goes to funding_reconciliation and is logged.
  *
- * Errors: amount_out_of_range (422, before any charge), card_declined / processing_error (422),
+ * The charge is scored by the ledger's screen before the card is charged (docs/risk.md): at the
+ * block threshold nothing is charged, and the score is stored with the credit.
+ *
+ * Errors: amount_out_of_range / risk_refused (422, before any charge), card_declined / processing_error (422),
  * processor_unavailable (503), charge_already_credited (409), and the ledger's wallet_not_found (404) / wallet_not_active (409) after a successful charge.
  */
 export class ChargeAndCredit {
@@ -44,9 +47,11 @@ export class ChargeAndCredit {
         transferId: charge.transferId,
       });
     }
-    if (charge.status !== 'succeeded') await this.assertRoom(charge);
+    const verdict = charge.status === 'succeeded' ? undefined : await this.beforeCharge(charge, initiatedBy);
     const processorChargeId = charge.status === 'succeeded' ? charge.processorChargeId! : await this.charge(charge, token);
     try {
+      // Charged in an earlier attempt: scored now, and never refused (the money came in).
+      const screened = verdict ?? (await this.ledger.screenAhead({ ...fundingMovement(charge, initiatedBy), charged: true }));
       return await this.ledger.credit(
         {
           walletId: charge.walletId,
@@ -66,6 +71,7 @@ export class ChargeAndCredit {
             await inTx?.(tx, posted);
           },
         },
+        screened,
       );
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'charge_already_credited')) {
@@ -84,12 +90,15 @@ export class ChargeAndCredit {
   }
 
   /**
-   * The range check comes before the charge: once the card is charged, the credit must go through.
-   * A refused charge (amount_out_of_range, wallet_not_found) is recorded failed, so recovery does not retry it.
+   * The range check and the risk screen come before the charge: once the card is charged, the
+   * credit must go through. A refused charge (amount_out_of_range, wallet_not_found, risk_refused)
+   * is recorded failed, so recovery does not retry it. A recovery attempt may follow a charge the
+   * processor made (it was unreachable): it is scored, never refused.
    */
-  private async assertRoom(charge: CardCharge): Promise<void> {
+  private async beforeCharge(charge: CardCharge, initiatedBy: string): Promise<PostVerdict | undefined> {
     try {
       await this.ledger.assertRoomForCredit({ walletId: charge.walletId, amount: charge.amount, source: FUNDING_SOURCE });
+      return await this.ledger.screenAhead({ ...fundingMovement(charge, initiatedBy), charged: charge.recoveryAttempts > 0 });
     } catch (error) {
       // Never sent to the processor: failed for good, so recovery does not ask the processor about it.
       if (error instanceof AppError) await this.charges.recordFailed(charge.id, error.code);
@@ -117,6 +126,19 @@ export class ChargeAndCredit {
       throw error;
     }
   }
+}
+
+/** A wallet funded from a card (or Apple Pay / Google Pay): money in, from no user wallet. */
+function fundingMovement(charge: CardCharge, initiatedBy: string): Omit<Movement, 'onHeld'> {
+  return {
+    kind: 'card_funding',
+    fromWalletId: charge.walletId,
+    toWalletId: null,
+    inbound: true,
+    amount: charge.amount,
+    currency: charge.currency,
+    initiatedBy,
+  };
 }
 
 /** Counts each charge's outcome by method: a wrapper, so the money path above stays as it reads. */

@@ -3,14 +3,15 @@ import type { Cursor } from '../../../shared/pagination';
 import type { Transaction } from '../../../shared/transaction';
 import { groupedLookup } from '../../../shared/grouper';
 import type { Reason } from '../risk.model';
-import type { Decision, ReviewStatus, RiskRepository, RiskReview, RiskScoreRecord } from '../risk.repository';
+import type { ClientAddress, Decision, ReviewStatus, RiskRepository, RiskReview, RiskScoreRecord } from '../risk.repository';
 
-// One call, every part on an index newest first and bounded (100 outgoing of 90 days, 100 receipts
-// of the day from user wallets), since every movement pays for it before it posts: migration 0286
-// says why it is a function.
+// One call, every part on an index newest first and bounded (30 outgoing of 90 days, 30 receipts
+// of the day from user wallets, the user's few sign-in addresses), since every movement pays for it
+// before it posts: migrations 0286 and 0291 say why it is a function.
 // The screens asked at the same time (one per movement in flight) share one statement.
-const AGGREGATES = `SELECT k.i::int AS i, a.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(wallet, counterparty, i)
-  CROSS JOIN LATERAL ocp_risk_aggregates(k.wallet, k.counterparty) a`;
+const AGGREGATES = `SELECT k.i::int AS i, a.*
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS k(wallet, counterparty, client_user, address, i)
+  CROSS JOIN LATERAL ocp_risk_aggregates(k.wallet, k.counterparty, k.client_user, k.address) a`;
 
 interface AggregateRow {
   balance: bigint;
@@ -23,7 +24,11 @@ interface AggregateRow {
   received_day: bigint;
   failed_day: number;
   age_seconds: number;
+  new_ip: number;
 }
+
+/** wallet, counterparty ('' for none), the user a person's request acts for, its address (null: unknown). */
+type Asked = [string, string, string | null, string | null];
 
 interface ScoreRow {
   id: string;
@@ -42,15 +47,15 @@ interface ScoreRow {
 }
 
 export class SqlRiskRepository implements RiskRepository {
-  private readonly aggregatesGrouped = groupedLookup((asked: Array<[string, string]>) => this.aggregatesOfEach(asked), {
+  private readonly aggregatesGrouped = groupedLookup((asked: Asked[]) => this.aggregatesOfEach(asked), {
     lanes: 2,
     groupMax: 128,
   });
 
   constructor(private readonly db: SqlClient) {}
 
-  async aggregates(walletId: string, counterparty: string | null) {
-    const r = await this.aggregatesGrouped([walletId, counterparty ?? '']);
+  async aggregates(walletId: string, counterparty: string | null, client?: ClientAddress) {
+    const r = await this.aggregatesGrouped([walletId, counterparty ?? '', client?.userId ?? null, client?.address ?? null]);
     if (!r) return undefined;
     return {
       balance: BigInt(r.balance),
@@ -63,11 +68,15 @@ export class SqlRiskRepository implements RiskRepository {
       receivedDayFromUsers: BigInt(r.received_day),
       failedDay: r.failed_day,
       ageSeconds: Number(r.age_seconds),
+      newIp: r.new_ip === 1,
     };
   }
 
-  private async aggregatesOfEach(asked: Array<[string, string]>): Promise<Array<AggregateRow | undefined>> {
-    const { rows } = await this.db.query<AggregateRow & { i: number }>(AGGREGATES, [asked.map((a) => a[0]), asked.map((a) => a[1])]);
+  private async aggregatesOfEach(asked: Asked[]): Promise<Array<AggregateRow | undefined>> {
+    const { rows } = await this.db.query<AggregateRow & { i: number }>(
+      AGGREGATES,
+      [0, 1, 2, 3].map((k) => asked.map((a) => a[k])),
+    );
     const found = new Array<AggregateRow | undefined>(asked.length).fill(undefined);
     for (const row of rows) found[row.i - 1] = row;
     return found;
