@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
-import { requestContext } from '../infra/request-context';
+import type { Request, RequestHandler } from 'express';
+import { requestContext, type RequestContext } from '../infra/request-context';
 import { normalizedAddress } from '../shared/client-address';
 import { Unauthorized } from '../shared/errors';
 import type { Principal } from '../shared/principal';
@@ -21,6 +21,18 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i;
  * so X-Forwarded-For counts only from a trusted proxy) in the request context, where the risk
  * screen reads it for every movement the request makes (feature new_ip).
  */
+/** The address is worked out (req.ip parses the forwarding headers) only when a movement asks for it. */
+function clientOf(userId: string, req: Request): NonNullable<RequestContext['client']> {
+  let address: string | undefined | null = null;
+  return {
+    userId,
+    get address() {
+      if (address === null) address = normalizedAddress(req.ip);
+      return address;
+    },
+  };
+}
+
 export function authenticate(verifier: AccessTokenVerifier): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization');
@@ -34,8 +46,7 @@ export function authenticate(verifier: AccessTokenVerifier): RequestHandler {
       const principal = await verifier.verifyAccessToken(match[1]);
       req.principal = principal;
       const context = requestContext.current();
-      const address = normalizedAddress(req.ip);
-      if (context && address && principal.role === 'user') context.client = { userId: principal.sub, address };
+      if (context && principal.role === 'user') context.client = clientOf(principal.sub, req);
       next();
     } catch (error) {
       if (!(error instanceof Unauthorized)) return next(error);

@@ -10,7 +10,7 @@ export interface RequestContext {
    * A person's (role user) request: who, and the address Express sees (req.ip, honouring
    * TRUST_PROXY), for the risk screen's new_ip feature. Absent for agents, servers and admins.
    */
-  client?: { userId: string; address: string };
+  client?: { userId: string; readonly address: string | undefined };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -50,7 +50,9 @@ export class RiskService implements MovementScreen {
     if (m.kind === 'hold_capture' && m.holdId) await this.reviews.assertCapturable(m.holdId);
     // The address of the person's request that makes the movement, when there is one: set by the
     // authentication of a user's request (an agent's, a server's and background work have none).
-    const client = m.kind === 'agent_payment' ? undefined : requestContext.current()?.client;
+    const requester = m.kind === 'agent_payment' ? undefined : requestContext.current()?.client;
+    const address = requester?.address;
+    const client = requester && address ? { userId: requester.userId, address } : undefined;
     const context = await this.repo.aggregates(m.fromWalletId, m.toWalletId, client);
     // An unknown wallet: the ledger answers wallet_not_found itself.
     if (!context) return { post: async () => undefined };
