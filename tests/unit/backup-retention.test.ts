@@ -103,7 +103,7 @@ describe('base backups and WAL by age (BASE_BACKUP_DIR/<UTC stamp>/, WAL_ARCHIVE
     expect(segmentName(3, (0x1n << 32n) | 0xff000000n)).toBe('0000000300000001000000FF');
   });
 
-  it('when weekly base backups span 40 days, then the expired ones and the WAL before the oldest kept go', () => {
+  it('when weekly base backups span 40 days, then the one from before the 30 days stays (a target 30 days ago starts from it) and older ones and their WAL go', () => {
     const b40 = baseBackup(daysBefore(40), '0/2000028');
     const b33 = baseBackup(daysBefore(33), '0/5000028', true);
     const b26 = baseBackup(daysBefore(26), '0/8000060');
@@ -116,17 +116,27 @@ describe('base backups and WAL by age (BASE_BACKUP_DIR/<UTC stamp>/, WAL_ARCHIVE
 
     const result = pruneWalArchive(bases, wal, { now: NOW, days: 30, keepMin: 1 });
 
-    expect(result.baseBackups.sort()).toEqual([b40, b33].sort());
-    expect(readdirSync(bases).sort()).toEqual([b26, b19].sort());
-    expect(result.oldestKeptSegment).toBe('000000010000000000000008');
+    // A recovery to 29 days ago replays from b33, the newest base backup before it: b26 is after it.
+    expect(result.baseBackups).toEqual([b40]);
+    expect(readdirSync(bases).sort()).toEqual([b33, b26, b19].sort());
+    expect(result.oldestKeptSegment).toBe('000000010000000000000005');
     const left = readdirSync(wal).sort();
-    expect(left).toEqual([...segments.slice(8), '00000002.history', 'README'].sort());
+    expect(left).toEqual([...segments.slice(5), `${segmentName(1, 0x7000000n)}.gz`, '00000002.history', 'README'].sort());
     expect(startSegment(join(bases, b26))).toBe('000000010000000000000008');
   });
 
+  it('when a base backup is exactly as old as the retention, then it alone covers the window and the older ones go', () => {
+    const b35 = baseBackup(daysBefore(35), '0/2000028');
+    const b30 = baseBackup(daysBefore(30), '0/5000028');
+    const b20 = baseBackup(daysBefore(20), '0/8000028');
+    const result = pruneWalArchive(bases, wal, { now: NOW, days: 30, keepMin: 1 });
+    expect(result.baseBackups).toEqual([b35]);
+    expect(readdirSync(bases).sort()).toEqual([b30, b20].sort());
+  });
+
   it('when the oldest kept base backup has no readable backup_manifest, then no WAL is deleted', () => {
-    baseBackup(daysBefore(40), '0/2000028');
-    baseBackup(daysBefore(10), undefined);
+    baseBackup(daysBefore(40), undefined);
+    baseBackup(daysBefore(10), '0/2000028');
     writeFileSync(join(wal, '000000010000000000000001'), 'x');
     const result = pruneWalArchive(bases, wal, { now: NOW, days: 30, keepMin: 1 });
     expect(result.skipped).toMatch(/no readable backup_manifest/);

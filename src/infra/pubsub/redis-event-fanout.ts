@@ -26,7 +26,9 @@ export class RedisEventFanout implements EventFanout {
     const options = { lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: (times: number) => Math.min(times * 100, 1_000) };
     this.publisher = new Redis(url, { ...options, enableOfflineQueue: false, enableAutoPipelining: true });
     // The subscriber queues its SUBSCRIBE until connected, and ioredis subscribes again after a reconnect.
-    this.subscriber = new Redis(url, options);
+    // Without a retry limit: with 0, a SUBSCRIBE sent while Redis was down failed at the first retry,
+    // and ioredis only renews subscriptions that were made once, so the instance never heard a thing.
+    this.subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, message: string) => {

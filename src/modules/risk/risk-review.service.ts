@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { newId } from '../../infra/crypto/ids';
 import { Conflict, NotFound } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
@@ -22,8 +23,12 @@ export const REVIEW_TTL_MS = 7 * 86_400_000;
  * settled by a conditional update too: of an approve and a reject at once, one wins.
  */
 export class RiskReviews {
-  /** Holds this process is capturing for an approval: the only captures of a held-for-review hold allowed. */
-  private readonly approving = new Set<string>();
+  /**
+   * The hold an approval's own capture is for, in that capture's async chain only: the one capture
+   * of a held-for-review hold allowed. (A set of hold ids let any other capture of the same hold
+   * through while an approval ran in this process, and the review then stayed pending.)
+   */
+  private readonly approving = new AsyncLocalStorage<string>();
 
   constructor(
     private readonly repo: RiskRepository,
@@ -78,17 +83,16 @@ export class RiskReviews {
   async approve(ctx: OperatorContext, id: string): Promise<RiskReview> {
     const review = await this.pending(id);
     const entry = { action: 'risk.review.approve', targetType: 'risk_review', targetId: id };
-    this.approving.add(review.holdId);
-    await this.audit
-      .recordingRefusals(ctx, entry, () =>
+    await this.audit.recordingRefusals(ctx, entry, () =>
+      this.approving.run(review.holdId, () =>
         this.decided(
           this.holds.capture(RISK_PRINCIPAL, review.holdId, undefined, async (tx, captured) => {
             await this.decide(tx, id, 'approved', ctx, captured.posted.transfer.id);
             await this.audit.append(tx, ctx, { ...entry, after: { transferId: captured.posted.transfer.id } });
           }),
         ),
-      )
-      .finally(() => this.approving.delete(review.holdId));
+      ),
+    );
     return (await this.repo.findReview(id))!;
   }
 
@@ -113,7 +117,7 @@ export class RiskReviews {
    * Errors: risk_review_pending (409).
    */
   async assertCapturable(holdId: string): Promise<void> {
-    if (this.approving.has(holdId)) return;
+    if (this.approving.getStore() === holdId) return;
     const review = await this.repo.pendingReviewOfHold(holdId);
     if (review) {
       throw new Conflict('risk_review_pending', 'This payment is held for review; an operator releases it', { reviewId: review.id });

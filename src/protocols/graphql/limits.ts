@@ -36,7 +36,7 @@ export function documentLimitsRule(limits: DocumentLimits): (context: Validation
     const paged = pagedFields(context);
     return {
       OperationDefinition(operation: OperationDefinitionNode) {
-        const cost = measure(operation.selectionSet, { fragments, paged, limits }, new Set());
+        const cost = measure(operation.selectionSet, { fragments, paged, limits, costs: new Map() }, new Set());
         const name = operation.name ? ` ${operation.name.value}` : '';
         if (cost.depth > limits.maxDepth) {
           context.reportError(tooComplex(`The operation${name} is nested ${cost.depth} deep; at most ${limits.maxDepth} is allowed`));
@@ -60,6 +60,11 @@ interface Walk {
   /** Names of the fields that take `first` (lists): without it they answer the default page. */
   paged: Set<string>;
   limits: DocumentLimits;
+  /**
+   * Each fragment's cost, measured once: a fragment spread twice in each of n nested fragments
+   * would otherwise be walked 2^n times (a document of a few hundred bytes, a CPU held for hours).
+   */
+  costs: Map<string, Cost>;
 }
 
 function pagedFields(context: ValidationContext): Set<string> {
@@ -92,7 +97,12 @@ function measure(set: SelectionSetNode, walk: Walk, inFragments: Set<string>): C
       const fragment = fragments.get(name);
       // An unknown or cyclic spread is the spec's own rules' to report: count nothing for it here.
       if (!fragment || inFragments.has(name)) continue;
-      child = measure(fragment.selectionSet, walk, new Set([...inFragments, name]));
+      const known = walk.costs.get(name);
+      if (known) child = known;
+      else {
+        child = measure(fragment.selectionSet, walk, new Set([...inFragments, name]));
+        walk.costs.set(name, child);
+      }
     }
     depth = Math.max(depth, child.depth);
     complexity += child.complexity;

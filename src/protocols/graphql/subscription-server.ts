@@ -84,6 +84,8 @@ export function createSubscriptionServer(
           throw error;
         }
         const { socket } = ctx.extra;
+        // Closed while the token was checked: onClose has run already and would never undo what follows.
+        if (socket.readyState !== socket.OPEN) return false;
         const open = openByCaller.get(principal.sub) ?? 0;
         if (open >= options.maxConnectionsPerCaller) {
           // Closed here with its own code; graphql-ws's 4403 for `false` then finds the socket closing.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, connect, type AddressInfo } from 'node:net';
 import type RedisClient from 'ioredis';
 import type * as RedisFanout from '../../../src/infra/pubsub/redis-event-fanout';
 import type { DomainEvent } from '../../../src/shared/events';
@@ -35,6 +36,43 @@ onRedis('the Redis event fan-out', () => {
       }
     } finally {
       await Promise.all([a!.close(), b!.close()]);
+    }
+  });
+
+  it('when Redis is unreachable as an instance starts and comes back, then the instance subscribes and hears events without a restart', async () => {
+    const channel = `ocp-test-fanout:${randomBytes(6).toString('hex')}`;
+    const redis = new URL(process.env.REDIS_URL!);
+    // A port where Redis is not yet: nothing listens until the proxy below opens it.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const late = new (redisFanout().RedisEventFanout)(`redis://127.0.0.1:${port}`, channel, () => undefined);
+    const heard: DomainEvent[] = [];
+    late.subscribe((event) => heard.push(event));
+    const proxy = createServer((client) => {
+      const upstream = connect(Number(redis.port || 6379), redis.hostname);
+      client
+        .on('error', () => undefined)
+        .pipe(upstream.on('error', () => undefined))
+        .pipe(client);
+    });
+    const publisher = new (redisFanout().RedisEventFanout)(process.env.REDIS_URL!, channel, () => undefined);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // a few reconnection attempts fail
+      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      await late.whenSubscribed();
+      await publisher.whenSubscribed();
+      for (let i = 0; i < 100 && heard.length === 0; i++) {
+        if (i % 10 === 0) publisher.publish(newEvent('balance.changed', 'usr_1', { n: i }));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(heard[0]).toMatchObject({ type: 'balance.changed', ownerId: 'usr_1' });
+    } finally {
+      await Promise.all([late.close(), publisher.close()]);
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 });

@@ -44,6 +44,16 @@ describe('GraphQL document limits (depth and complexity)', () => {
     expect(codes(many, { maxDepth: 10, maxComplexity: 300 })).toEqual(['graphql_too_complex']);
   });
 
+  it('when each fragment spreads the next twice down to a cycle (nothing to count), then each is measured once, not 2^levels times', () => {
+    // 22 levels: 2^22 walks of the innermost fragment took over 15 s of one CPU, and each level more doubled it.
+    const levels = 22;
+    const chain = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
+    const query = `{ ...F0 } ${chain} fragment F${levels} on Query { ...F0 }`;
+    const started = Date.now();
+    expect(codes(query)).toEqual(['spec']);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('when fragments spread each other in a cycle, then the spec rule reports it and the limit rule does not loop', () => {
     const query = '{ wallets { ...A } } fragment A on WalletConnection { ...B } fragment B on WalletConnection { ...A }';
     expect(codes(query)).toContain('spec');

@@ -140,6 +140,28 @@ describe('GraphQL subscription server', () => {
     }
   });
 
+  it('when a socket closes while its token is being verified, then it holds no place of its caller and no re-check runs for it', async () => {
+    let release: (principal: Principal) => void = () => undefined;
+    const verify = jest.spyOn(auth, 'verdict').mockImplementationOnce(() => new Promise((resolve) => (release = resolve)));
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { token: 'slow' } }));
+    await until(() => verify.mock.calls.length === 1);
+    await new Promise((resolve) => socket.once('close', resolve).close(1000));
+    await until(() => subscriptions.connections === 0);
+    release({ sub: 'usr_1', role: 'user', permissions: [] });
+    await sleep(OPTIONS.recheckMs * 3);
+    // Nothing is left of the closed socket: no re-check of its token, both of usr_1's places free.
+    expect(verify.mock.calls.filter(([token]) => token === 'slow')).toHaveLength(1);
+    const first = await open('good');
+    const second = await open('good');
+    try {
+      expect([first.acked, second.acked]).toEqual([true, true]);
+    } finally {
+      await closeAll([first.socket, second.socket]);
+    }
+  });
+
   it('when the instance holds its most sockets, then one more upgrade is answered 503 with Retry-After', async () => {
     const held = await Promise.all([open('good'), open('good'), open('other')]);
     try {

@@ -75,6 +75,17 @@ describe('insights', () => {
     expect(p.days[30]!.balance).toBe(1_000n + 2n * 300_001n);
   });
 
+  it('when a weekly payment stopped months ago, then it is not projected (no early top-up for a cancelled subscription); one a few days late still is', () => {
+    const stopped = recurringFlows([114, 107, 100].map((d) => out('gym', 1_000n, ago(d))));
+    expect(stopped).toHaveLength(1); // still listed: it was recurring
+    const p = project(1_500n, stopped, now);
+    expect(p.days.every((d) => d.balance === 1_500n)).toBe(true);
+    expect(firstDayBelow(p, 1_000n, 7)).toBeNull();
+
+    const late = recurringFlows([24, 17, 10].map((d) => out('gym', 1_000n, ago(d))));
+    expect(project(1_500n, late, now).days[0]!.balance).toBe(500n);
+  });
+
   it('when a flow has no gap between its last and next dates, then it is projected once a day instead of never advancing', () => {
     const flow: RecurringFlow = {
       counterparty: 'x',

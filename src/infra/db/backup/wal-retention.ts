@@ -10,9 +10,10 @@ import { expiredByAge, timeOfStamp, type RetentionPolicy } from './backup-files'
  *   the backup_manifest pg_basebackup writes (its WAL-Ranges name where replay must start);
  * - WAL_ARCHIVE_DIR/<24 hex> : segments as archive_command copies them (.partial, .backup history
  *   files and a .gz/.zst/.lz4/.bz2 ending are read too; .history files are kept).
- * Base backups older than the policy go, the newest keepMin always stay; then WAL segments older
- * than the start of the oldest base backup kept go, as pg_archivecleanup would (timeline ignored):
- * nothing can replay them. Names not of this layout are never touched.
+ * Base backups older than the policy go, except the newest of them (a recovery to the start of the
+ * window replays from it) and the newest keepMin; then WAL segments older than the start of the
+ * oldest base backup kept go, as pg_archivecleanup would (timeline ignored): nothing can replay
+ * them. Names not of this layout are never touched.
  */
 export interface WalPruneResult {
   baseBackups: string[];
@@ -28,7 +29,10 @@ const SEGMENT_BYTES = 16n * 1024n * 1024n;
 
 export function pruneWalArchive(baseDir: string, walDir: string | undefined, policy: RetentionPolicy): WalPruneResult {
   const bases = datedFolders(baseDir);
-  const expired = expiredByAge(bases, policy);
+  // Replay to a time starts from the newest base backup before it: the window's first days start
+  // from one older than the window, which stays until a newer one is old enough to take its place.
+  const cutoff = policy.now.getTime() - policy.days * 86_400_000;
+  const expired = expiredByAge(bases, policy).filter((b) => bases.some((o) => o.at > b.at && o.at.getTime() <= cutoff));
   const kept = bases.filter((b) => !expired.includes(b));
   for (const base of expired) rmSync(join(baseDir, base.name), { recursive: true, force: true });
   const result: WalPruneResult = { baseBackups: expired.map((b) => b.name), walFiles: [] };

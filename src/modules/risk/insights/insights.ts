@@ -107,12 +107,15 @@ export function recurringFlows(entries: readonly HistoryEntry[]): RecurringFlow[
   return flows;
 }
 
-/** The balance over the next PROJECTION_DAYS days if only the recurring flows happen. */
+/** The balance over the next PROJECTION_DAYS days if only the recurring flows (those not stopped) happen. */
 export function project(balance: bigint, flows: readonly RecurringFlow[], now: Date): Projection {
   const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const change = new Array<bigint>(PROJECTION_DAYS + 1).fill(0n);
   for (const f of flows) {
     const periodMs = f.nextAt.getTime() - f.lastAt.getTime() || DAY_MS;
+    // Missed a whole period more than its due date (two payments in a row): it has stopped, and a
+    // cancelled subscription must not pull the forecast down (nor start a top-up charge).
+    if (f.nextAt.getTime() + periodMs < start) continue;
     // A payment already overdue is expected today.
     for (let at = Math.max(f.nextAt.getTime(), start); at < start + (PROJECTION_DAYS + 1) * DAY_MS; at += periodMs) {
       const day = Math.floor((at - start) / DAY_MS);
