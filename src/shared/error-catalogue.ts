@@ -461,7 +461,8 @@ export const ERROR_CATALOGUE = {
     },
     graphql_too_complex: {
       kind: 'validation',
-      meaning: 'The GraphQL document is nested deeper than GRAPHQL_MAX_DEPTH or costs more than GRAPHQL_MAX_COMPLEXITY.',
+      meaning:
+        'The GraphQL document is nested deeper than GRAPHQL_MAX_DEPTH, costs more than GRAPHQL_MAX_COMPLEXITY, or asks for more than one mutation.',
     },
     graphql_too_many_subscriptions: {
       kind: 'rate_limited',

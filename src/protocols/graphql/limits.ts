@@ -2,6 +2,7 @@ import {
   GraphQLError,
   isObjectType,
   Kind,
+  OperationTypeNode,
   type ArgumentNode,
   type ASTVisitor,
   type FragmentDefinitionNode,
@@ -38,7 +39,11 @@ export function documentLimitsRule(limits: DocumentLimits): (context: Validation
       OperationDefinition(operation: OperationDefinitionNode) {
         const cost = measure(operation.selectionSet, { fragments, paged, limits, costs: new Map() }, new Set());
         const name = operation.name ? ` ${operation.name.value}` : '';
-        if (cost.depth > limits.maxDepth) {
+        if (operation.operation === OperationTypeNode.MUTATION && rootFields(operation.selectionSet, fragments, new Set()) > 1) {
+          context.reportError(
+            tooComplex(`The operation${name} asks for several mutations; send one per request, as the rate limits count requests`),
+          );
+        } else if (cost.depth > limits.maxDepth) {
           context.reportError(tooComplex(`The operation${name} is nested ${cost.depth} deep; at most ${limits.maxDepth} is allowed`));
         } else if (cost.complexity > limits.maxComplexity) {
           context.reportError(
@@ -48,6 +53,26 @@ export function documentLimitsRule(limits: DocumentLimits): (context: Validation
       },
     };
   };
+}
+
+/**
+ * The root fields a selection runs (through fragments), counted up to 2. One request runs one
+ * mutation: a REST call is one operation and the rate limits count calls, so a hundred aliased
+ * transfers in one document would pass them by.
+ */
+function rootFields(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, spread: Set<string>): number {
+  let count = 0;
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) count += selection.name.value === '__typename' ? 0 : 1;
+    else if (selection.kind === Kind.INLINE_FRAGMENT) count += rootFields(selection.selectionSet, fragments, spread);
+    else {
+      const fragment = fragments.get(selection.name.value);
+      if (!fragment || spread.has(selection.name.value)) continue;
+      count += rootFields(fragment.selectionSet, fragments, new Set([...spread, selection.name.value]));
+    }
+    if (count > 1) break;
+  }
+  return count;
 }
 
 function tooComplex(message: string): GraphQLError {

@@ -37,6 +37,16 @@ describe('GraphQL document limits (depth and complexity)', () => {
     expect(codes(nested(''), { maxDepth: 10, maxComplexity: 80 })).toEqual(['graphql_too_complex']);
   });
 
+  it('when a document asks for more than one mutation (aliases, fragments), then it is graphql_too_complex: one per request', () => {
+    const transfer = (alias: string) => `${alias}: transfer(input: $i, idempotencyKey: "${alias}") { __typename }`;
+    const header = 'mutation($i: TransferInput!, $w: UpdateWalletInput!)';
+    const update = 'updateWallet(id: "wal_1", input: $w) { id }';
+    expect(codes(`mutation($i: TransferInput!) { ${transfer('a')} __typename }`)).toEqual([]);
+    expect(codes(`mutation($i: TransferInput!) { ${transfer('a')} ${transfer('b')} }`)).toEqual(['graphql_too_complex']);
+    expect(codes(`${header} { ${transfer('a')} ...M } fragment M on Mutation { ${update} }`)).toEqual(['graphql_too_complex']);
+    expect(codes(`${header} { ... on Mutation { ${transfer('a')} } ${update} }`)).toEqual(['graphql_too_complex']);
+  });
+
   it('when aliases repeat a costly field, then each alias counts', () => {
     const one = 'w0: wallets(first: 100) { edges { cursor } }';
     const many = `{ ${Array.from({ length: 10 }, (_, i) => one.replace('w0', `w${i}`)).join(' ')} }`;
