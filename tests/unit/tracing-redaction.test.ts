@@ -1,4 +1,5 @@
 import { redisStatement, UrlRedactingProcessor, withoutQuery } from '../../src/infra/tracing/sdk';
+import { SpanKind } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/sdk-trace-node';
 
 describe('what tracing keeps out of span attributes', () => {
@@ -25,5 +26,21 @@ describe('what tracing keeps out of span attributes', () => {
       'http.route': '/api/v1/x',
     });
     expect(withoutQuery('/plain')).toBe('/plain');
+  });
+
+  it('when an outgoing call is traced, then its URLs keep the origin only: a path can hold an API key or a token id', () => {
+    const attributes: Record<string, unknown> = {
+      'url.full': 'https://mainnet.infura.io:8443/v3/0123456789abcdef0123456789abcdef',
+      'http.url': 'https://api.basistheory.com/tokens/tok_secret',
+      'http.target': '/tokens/tok_secret',
+      'url.path': '/v3/0123456789abcdef0123456789abcdef',
+      'server.address': 'mainnet.infura.io',
+    };
+    new UrlRedactingProcessor().onEnding({ attributes, kind: SpanKind.CLIENT } as unknown as Span);
+    expect(attributes).toEqual({
+      'url.full': 'https://mainnet.infura.io:8443',
+      'http.url': 'https://api.basistheory.com',
+      'server.address': 'mainnet.infura.io',
+    });
   });
 });

@@ -6,7 +6,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { Context } from '@opentelemetry/api';
+import { SpanKind, type Context } from '@opentelemetry/api';
 import { BatchSpanProcessor, NodeTracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { RUN_ATTRIBUTE, RUN_WORK_ATTRIBUTE } from './spans';
 
@@ -15,19 +15,25 @@ const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * URL attributes the http instrumentation records, incoming and outgoing. A query string can hold
- * a token (`?token=`), so each keeps its path only, and `url.query` is dropped.
+ * a token (`?token=`), so each keeps its path only, and `url.query` is dropped. An outgoing call's
+ * path can hold a secret too (an RPC node's `/v3/<API key>`, a provider's `/tokens/<token id>`):
+ * its URLs keep only the origin.
  */
 const URL_ATTRIBUTES = ['http.url', 'http.target', 'url.full', 'url.path'];
 const DROPPED_ATTRIBUTES = ['url.query'];
+const OUTGOING_PATH_ATTRIBUTES = ['http.target', 'url.path'];
 
 /** Strips the query string (and a fragment) from every URL attribute before a span is exported. */
 export class UrlRedactingProcessor implements SpanProcessor {
   onStart(): void {}
   onEnding(span: Span): void {
     const attributes = span.attributes as Record<string, unknown>;
+    const outgoing = span.kind === SpanKind.CLIENT;
     for (const key of URL_ATTRIBUTES) {
       const value = attributes[key];
-      if (typeof value === 'string') attributes[key] = withoutQuery(value);
+      if (typeof value !== 'string') continue;
+      if (outgoing && OUTGOING_PATH_ATTRIBUTES.includes(key)) delete attributes[key];
+      else attributes[key] = outgoing ? originOf(value) : withoutQuery(value);
     }
     for (const key of DROPPED_ATTRIBUTES) delete attributes[key];
   }
@@ -74,6 +80,15 @@ export class IdleRunFilter implements SpanProcessor {
   }
   shutdown(): Promise<void> {
     return this.next.shutdown();
+  }
+}
+
+/** scheme://host[:port] of a URL; nothing when it is not one. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
   }
 }
 
