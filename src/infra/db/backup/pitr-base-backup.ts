@@ -102,8 +102,15 @@ export function listBaseBackups(dir: string): BaseBackup[] {
 
 function readManifest(file: string): ManifestFile | undefined {
   if (!existsSync(file)) return undefined;
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ManifestFile>;
+  let parsed: Partial<ManifestFile> | null;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ManifestFile> | null;
+  } catch {
+    parsed = null; // refused below with the others, by name, instead of escaping as a SyntaxError's stack
+  }
   const valid =
+    parsed !== null &&
+    typeof parsed === 'object' &&
     parsed.format === 1 &&
     !Number.isNaN(Date.parse(String(parsed.startedAt))) &&
     !Number.isNaN(Date.parse(String(parsed.finishedAt))) &&
