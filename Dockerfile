@@ -66,4 +66,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "docker/healthcheck.js"]
 # Exec form and node itself (not npm, not a shell): SIGTERM reaches the server, which stops
 # accepting, drains in-flight requests within SHUTDOWN_TIMEOUT_MS and exits.
-CMD ["node", "--import", "tsx", "src/server.ts"]
+CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "src/server.ts"]

@@ -73,7 +73,7 @@ describe('deployment files (checked as text: no container engine here)', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*CMD \["node", "docker\/healthcheck\.js"\]/m);
     expect(read('docker/healthcheck.js')).toMatch(/path: '\/health'/);
     // Exec form with node first: a shell or npm in between would swallow SIGTERM.
-    expect(dockerfile).toMatch(/^CMD \["node", "--import", "tsx", "src\/server\.ts"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "--max-semi-space-size=32", "--import", "tsx", "src\/server\.ts"\]$/m);
     expect(JSON.parse(read('package.json')).dependencies.tsx).toBeDefined();
     for (const path of ['.dockerignore']) expect(read(path)).toMatch(/^node_modules$/m);
   });
