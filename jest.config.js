@@ -39,7 +39,7 @@ module.exports = {
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
-  // The floor, from the figures of 2026-12-05 (PostgreSQL pass: lines 98.68 %, branches 92.48 %),
+  // The floor, from the figures of 2026-12-06 (PostgreSQL pass: lines 98.45 %, branches 93.37 %),
   // rounded down. Raise it when coverage rises; never lower it.
-  coverageThreshold: { global: { lines: 98, branches: 92 } },
+  coverageThreshold: { global: { lines: 98, branches: 93 } },
 };
