@@ -30,7 +30,7 @@ export interface SubscriptionServerOptions extends GraphqlOptions {
 }
 
 /** Close code of a socket refused because its caller has too many open (4429, as HTTP's 429). */
-export const TOO_MANY_CONNECTIONS = 4429;
+const TOO_MANY_CONNECTIONS = 4429;
 
 interface Connection {
   principal: Principal;
@@ -89,7 +89,7 @@ export function createSubscriptionServer(
         const open = openByCaller.get(principal.sub) ?? 0;
         if (open >= options.maxConnectionsPerCaller) {
           // Closed here with its own code; graphql-ws's 4403 for `false` then finds the socket closing.
-          socket.close(TOO_MANY_CONNECTIONS, 'Too many open subscriptions sockets for this caller');
+          socket.close(TOO_MANY_CONNECTIONS, 'Too many open subscription sockets for this caller');
           return false;
         }
         openByCaller.set(principal.sub, open + 1);
