@@ -161,7 +161,7 @@ function pathOf(providerTokenId: string): { path: string; wallet?: MobileWallet 
 }
 
 /**
- * The digits before any mask ("424242XXXXXX4242" → "424242"): a brand is told by a number's first
+ * The digits before any mask ("123456XXXXXX7890" → "123456"): a brand is told by a number's first
  * digits, and the last four of a masked number ("XXXXXXXXXXXX4444") would pass for them.
  */
 function leadingDigits(number: string): string {
