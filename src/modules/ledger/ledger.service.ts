@@ -83,9 +83,8 @@ export class LedgerService {
   /** For movements that cannot be held (the screen only holds when onHeld is given). */
   private async screenedOrPosted(movement: Movement, options: PostingOptions): Promise<PostingOptions> {
     const { onHeld: _never, ...unreviewed } = options;
-    const screened = await this.screened(movement, unreviewed);
-    if ('holdId' in screened) throw new Error('a movement without onHeld was held for review');
-    return screened;
+    const verdict = await this.screenAhead(movement);
+    return verdict ? recording(verdict, unreviewed) : unreviewed;
   }
 
   /** Postings waiting for a lane of the posting queue (the `ocp_posting_queue_waiting` gauge). */
