@@ -37,10 +37,10 @@ export interface RiskReview {
   createdAt: Date;
 }
 
-/** The person a request acts for, and the address it came from (Express's req.ip). */
+/** The person a request acts for, and the address it came from (Express's req.ip; undefined: unknown, never new). */
 export interface ClientAddress {
   userId: string;
-  address: string;
+  readonly address: string | undefined;
 }
 
 /** What the risk service needs from storage. Errors: only the database's. */

@@ -5,7 +5,8 @@ import { newEvent, type EventBus } from '../../shared/events';
 import type { Cursor, Page } from '../../shared/pagination';
 import { toPage } from '../../shared/pagination';
 import type { Movement, MovementScreen, ScreenVerdict } from '../ledger';
-import type { AuditedActions, OperatorContext, RiskReviews } from './risk-review.service';
+import type { AuditedActions, OperatorContext } from '../../shared/audited-actions';
+import type { RiskReviews } from './risk-review.service';
 import { toFeatures } from './risk.features';
 import { score } from './risk.model';
 import type { RiskModelStore } from './risk-model.store';
@@ -50,9 +51,7 @@ export class RiskService implements MovementScreen {
     if (m.kind === 'hold_capture' && m.holdId) await this.reviews.assertCapturable(m.holdId);
     // The address of the person's request that makes the movement, when there is one: set by the
     // authentication of a user's request (an agent's, a server's and background work have none).
-    const requester = m.kind === 'agent_payment' ? undefined : requestContext.current()?.client;
-    const address = requester?.address;
-    const client = requester && address ? { userId: requester.userId, address } : undefined;
+    const client = m.kind === 'agent_payment' ? undefined : requestContext.current()?.client;
     const context = await this.repo.aggregates(m.fromWalletId, m.toWalletId, client);
     // An unknown wallet: the ledger answers wallet_not_found itself.
     if (!context) return { post: async () => undefined };
