@@ -8,8 +8,6 @@ import type { AuditedActions, OperatorContext } from '../../shared/audited-actio
 import type { HeldForReview, HoldService, Movement } from '../ledger';
 import type { RiskRepository, RiskReview, RiskScoreRecord } from './risk.repository';
 
-export type { AuditedActions, OperatorContext } from '../../shared/audited-actions';
-
 /** The risk module acts on holds as a service: the payer authorised the payment, an operator decides it. */
 const RISK_PRINCIPAL: Principal = { sub: 'risk-review', role: 'service', permissions: [] };
 

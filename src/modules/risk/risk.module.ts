@@ -1,7 +1,8 @@
 import type { SqlClient } from '../../infra/db/database';
 import type { EventBus } from '../../shared/events';
 import type { HoldService, LedgerService } from '../ledger';
-import { RiskReviews, type AuditedActions } from './risk-review.service';
+import type { AuditedActions } from '../../shared/audited-actions';
+import { RiskReviews } from './risk-review.service';
 import { SqlInsightsHistory } from './adapters/sql-insights-history';
 import { SqlRiskRepository } from './adapters/sql-risk.repository';
 import { InsightsService, type EarlyTopUp } from './insights/insights.service';

@@ -6,7 +6,8 @@ import type {
   NewReconciliation,
   ReconciliationRepository,
 } from '../../../src/modules/payment/reconciliation/reconciliation.repository';
-import { ReconciliationService, type AuditedActions } from '../../../src/modules/payment/reconciliation/reconciliation.service';
+import type { AuditedActions } from '../../../src/shared/audited-actions';
+import { ReconciliationService } from '../../../src/modules/payment/reconciliation/reconciliation.service';
 import {
   SettlementRecordSources,
   type SettledRecord,

@@ -5,7 +5,8 @@ import { SqlCardChargeRepository } from '../funding/adapters/sql-card-charge.rep
 import { SqlCardRefundRepository } from '../funding/adapters/sql-card-refund.repository';
 import { SqlPayoutRepository } from '../payouts/adapters/sql-payout.repository';
 import { SqlReconciliationRepository } from './adapters/sql-reconciliation.repository';
-import { ReconciliationService, type AuditedActions } from './reconciliation.service';
+import type { AuditedActions } from '../../../shared/audited-actions';
+import { ReconciliationService } from './reconciliation.service';
 import { cardChargeSource, cardRefundSource, payoutSource, SettlementRecordSources } from './settlement-record-sources';
 
 export interface ReconciliationModuleDeps {

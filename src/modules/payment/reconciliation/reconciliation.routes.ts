@@ -15,7 +15,8 @@ import {
   toSummaryView,
   uploadQuery,
 } from './reconciliation.schemas';
-import type { OperatorContext, ReconciliationService } from './reconciliation.service';
+import type { OperatorContext } from '../../../shared/audited-actions';
+import type { ReconciliationService } from './reconciliation.service';
 
 const tags = ['admin'];
 

@@ -16,8 +16,6 @@ import type {
 import { readSettlementFile, type SettlementRow } from './settlement-file';
 import { SETTLEMENT_KINDS, type SettledRecord, type SettlementKind, type SettlementRecordSources } from './settlement-record-sources';
 
-export type { AuditedActions, OperatorContext } from '../../../shared/audited-actions';
-
 /** Told on the EventBus when a reconciliation found differences (monitoring raises an alert on it). */
 export const RECONCILIATION_MISMATCHED = 'reconciliation.mismatched';
 
