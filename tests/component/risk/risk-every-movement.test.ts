@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { FEATURE_NAMES } from '../../../src/modules/risk';
 import { SqlRiskRepository } from '../../../src/modules/risk/adapters/sql-risk.repository';
 import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
 import { captureHold, createHold } from '../../support/holds';
@@ -10,25 +9,11 @@ import { createMobilePayFixtures } from '../../support/mobile-pay-config';
 import { openSession, processPayment, tokenFor, type MobilePayFixtures } from '../../support/mobile-payments';
 import { chargesOf, createCardToken, fundWithCard, sandbox, TEST_CARDS } from '../../support/payments';
 import { createPayout, PAYOUT_CARDS } from '../../support/payouts';
+import { oneFeatureModel } from '../../support/risk-models';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
-// A crafted model: only the failed card charges of the day count. score = sigmoid((x − 0.5) / 0.1)
-// with x = log(1 + failures): none → 0.007 allow, one → 0.87 review, two → 0.998 refuse.
-function failuresModel(version: string) {
-  const at = FEATURE_NAMES.indexOf('failed_attempts_last_day');
-  return {
-    version,
-    kind: 'logistic_regression',
-    trainedAt: '2026-12-06T00:00:00.000Z',
-    features: [...FEATURE_NAMES],
-    means: FEATURE_NAMES.map((_, i) => (i === at ? 0.5 : 0)),
-    stds: FEATURE_NAMES.map(() => 0.1),
-    weights: FEATURE_NAMES.map((_, i) => (i === at ? 1 : 0)),
-    bias: 0,
-    metrics: { crafted: true },
-  };
-}
-
+// The crafted model: only the failed card charges of the day count. With x = log(1 + failures):
+// none → 0.007 allow, one → 0.87 review, two → 0.998 refuse.
 describe('risk scoring of every money movement: card funding, adjustments, refunds, holds', () => {
   let t: TestApp;
   let dir: string;
@@ -36,7 +21,7 @@ describe('risk scoring of every money movement: card funding, adjustments, refun
   let mobilePay: MobilePayFixtures;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ocp-risk-all-'));
-    writeFileSync(join(dir, 'risk-1.json'), JSON.stringify(failuresModel('1')));
+    writeFileSync(join(dir, 'risk-1.json'), JSON.stringify(oneFeatureModel('failed_attempts_last_day')));
     mobilePay = await createMobilePayFixtures();
     t = await startTestApp({ ...mobilePay.env, RISK_MODEL_DIR: dir, RISK_REVIEW_THRESHOLD: '0.8', RISK_BLOCK_THRESHOLD: '0.97' });
     admin = (await loginAdmin(t)).auth;

@@ -2,28 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { FEATURE_NAMES } from '../../../src/modules/risk';
 import { a2aTransfer, registerAgent } from '../../support/agents';
 import { createWallet, fund, type TestUser } from '../../support/ledger';
+import { oneFeatureModel } from '../../support/risk-models';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
-// A crafted model: only `new_ip` counts. score = sigmoid((new_ip − 0.5) / 0.1): a known or unknown
-// address 0.007, a new one 0.993. The thresholds are off: the test compares the stored scores.
-function newIpModel() {
-  const at = FEATURE_NAMES.indexOf('new_ip');
-  return {
-    version: '1',
-    kind: 'logistic_regression',
-    trainedAt: '2026-12-06T00:00:00.000Z',
-    features: [...FEATURE_NAMES],
-    means: FEATURE_NAMES.map((_, i) => (i === at ? 0.5 : 0)),
-    stds: FEATURE_NAMES.map(() => 0.1),
-    weights: FEATURE_NAMES.map((_, i) => (i === at ? 1 : 0)),
-    bias: 0,
-    metrics: { crafted: true },
-  };
-}
-
+// The crafted model: only `new_ip` counts: a known or unknown address 0.007, a new one 0.993. The
+// thresholds are off: the test compares the stored scores.
 const HOME = '198.51.100.7';
 const ELSEWHERE = '203.0.113.9';
 
@@ -33,7 +18,7 @@ describe('risk feature new_ip: a movement from an address the user has not settl
   let admin: { Authorization: string };
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ocp-risk-ip-'));
-    writeFileSync(join(dir, 'risk-1.json'), JSON.stringify(newIpModel()));
+    writeFileSync(join(dir, 'risk-1.json'), JSON.stringify(oneFeatureModel('new_ip')));
     // Behind one trusted proxy: Express takes the client from X-Forwarded-For.
     t = await startTestApp({ RISK_MODEL_DIR: dir, TRUST_PROXY: '1' });
     admin = (await loginAdmin(t)).auth;

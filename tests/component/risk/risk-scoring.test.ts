@@ -2,31 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { FEATURE_NAMES } from '../../../src/modules/risk';
 import { SqlRiskRepository } from '../../../src/modules/risk/adapters/sql-risk.repository';
 import { a2aTransfer, registerAgent } from '../../support/agents';
 import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
 import { createCardToken } from '../../support/payments';
 import { createPayout, PAYOUT_CARDS } from '../../support/payouts';
+import { oneFeatureModel } from '../../support/risk-models';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 // A crafted model: only `balance_drained` counts, so the share of the balance sent picks the
 // decision. score = sigmoid(2 · (drained − 0.5) / 0.1): 10% → allow, 65% → 0.95 review, 100% → refuse.
-function craftedModel(version: string, drainWeight: number) {
-  const d = FEATURE_NAMES.length;
-  const at = FEATURE_NAMES.indexOf('balance_drained');
-  return {
-    version,
-    kind: 'logistic_regression',
-    trainedAt: '2026-12-06T00:00:00.000Z',
-    features: [...FEATURE_NAMES],
-    means: FEATURE_NAMES.map((_, i) => (i === at ? 0.5 : 0)),
-    stds: new Array(d).fill(0.1),
-    weights: FEATURE_NAMES.map((_, i) => (i === at ? drainWeight : 0)),
-    bias: 0,
-    metrics: { crafted: true },
-  };
-}
+const drainModel = (version: string, weight: number) => oneFeatureModel('balance_drained', { version, weight });
 
 describe('risk scoring of money movements', () => {
   let t: TestApp;
@@ -34,7 +20,7 @@ describe('risk scoring of money movements', () => {
   let admin: { Authorization: string };
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ocp-risk-'));
-    writeFileSync(join(dir, 'risk-1.json'), JSON.stringify(craftedModel('1', 2)));
+    writeFileSync(join(dir, 'risk-1.json'), JSON.stringify(drainModel('1', 2)));
     t = await startTestApp({ RISK_MODEL_DIR: dir, RISK_REVIEW_THRESHOLD: '0.8', RISK_BLOCK_THRESHOLD: '0.97' });
     admin = (await loginAdmin(t)).auth;
   });
@@ -197,7 +183,7 @@ describe('risk scoring of money movements', () => {
       version: '1',
       thresholds: { review: 0.8, block: 0.97 },
     });
-    writeFileSync(join(dir, 'risk-2.json'), JSON.stringify(craftedModel('2', 0)));
+    writeFileSync(join(dir, 'risk-2.json'), JSON.stringify(drainModel('2', 0)));
     const reloaded = await t.http().post('/api/v1/admin/risk/model/reload').set(admin);
     expect(reloaded.status).toBe(200);
     expect(reloaded.body.version).toBe('2');
@@ -205,7 +191,7 @@ describe('risk scoring of money movements', () => {
     const { alice, from, to } = await fundedPair();
     expect((await transfer(t, alice, { fromWalletId: from.id, toWalletId: to.id, amount: '1000' })).status).toBe(201);
 
-    writeFileSync(join(dir, 'risk-10.json'), JSON.stringify({ ...craftedModel('10', 1), features: ['amount'] }));
+    writeFileSync(join(dir, 'risk-10.json'), JSON.stringify({ ...drainModel('10', 1), features: ['amount'] }));
     const broken = await t.http().post('/api/v1/admin/risk/model/reload').set(admin);
     expect(broken.status).toBe(422);
     expect(broken.body.error.code).toBe('risk_model_invalid');
