@@ -11,6 +11,13 @@ export interface RequestContext {
    * TRUST_PROXY), for the risk screen's new_ip feature. Absent for agents, servers and admins.
    */
   client?: { userId: string; readonly address: string | undefined };
+  /**
+   * The tenant whose rows the request's statements see (src/infra/tenant-scope.ts): from the host
+   * name at first, then from the access token. A request with none sees no tenant's rows at all.
+   */
+  tenantId?: string;
+  /** Statements run as the owner over every tenant: see inSystemScope. */
+  system?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

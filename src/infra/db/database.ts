@@ -45,6 +45,13 @@ export interface Database extends SqlClient, TransactionRunner {
   close(): Promise<void>;
 }
 
+/**
+ * Run first in every transaction of a tenant (src/infra/tenant-scope.ts): for that transaction only,
+ * the role that row-level security holds to one tenant (the owner and superusers bypass it), and the
+ * tenant its policies compare with (migration 0300).
+ */
+export const TENANT_SCOPE_SQL = "SELECT set_config('role', 'ocp_tenant', true), set_config('ocp.tenant_id', $1, true)";
+
 /** PostgreSQL error codes that mean "run the same transaction again". */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 

@@ -3,6 +3,7 @@ import { lockDataDir } from './data-dir-lock';
 import {
   asTransaction,
   isAbortedTransactionError,
+  TENANT_SCOPE_SQL,
   transactionWithRetry,
   type Database,
   type QueryResult,
@@ -10,6 +11,7 @@ import {
   type SqlTransaction,
 } from './database';
 import { withTimeout } from '../../shared/timeout';
+import { statementTenant } from '../tenant-scope';
 
 /**
  * Embedded PostgreSQL (WebAssembly, in-process). One connection: PGlite queues statements and
@@ -48,6 +50,7 @@ export class PgliteDatabase implements Database {
   }
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    if (statementTenant() !== undefined) return this.transaction((tx) => tx.query<R>(text, params));
     const result = await this.db.query<R>(text, params as unknown[] | undefined).catch(scrubbed);
     return { rows: result.rows, rowCount: rowCount(result) };
   }
@@ -57,7 +60,11 @@ export class PgliteDatabase implements Database {
   }
 
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(asTransaction(transactionAdapter(tx))));
+    const tenant = statementTenant();
+    return this.db.transaction(async (tx) => {
+      if (tenant !== undefined) await tx.query(TENANT_SCOPE_SQL, [tenant]);
+      return fn(asTransaction(transactionAdapter(tx)));
+    });
   }
 
   transactionWithRetry<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { Unavailable } from '../../shared/errors';
 import {
   asTransaction,
   isAbortedTransactionError,
+  TENANT_SCOPE_SQL,
   transactionWithRetry,
   type Database,
   type QueryOptions,
@@ -14,6 +15,7 @@ import {
 } from './database';
 import { withTimeout } from '../../shared/timeout';
 import { isConnectionError } from './connection-errors';
+import { statementTenant } from '../tenant-scope';
 
 const INT8_OID = 20;
 
@@ -83,8 +85,36 @@ export class PostgresDatabase implements Database {
   }
 
   async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    const tenant = statementTenant();
+    if (tenant !== undefined) return this.tenantQuery<R>(tenant, text, params, options);
     const result = await this.pool.query(prepared(text, params, options, this.named)).catch(translateConnectionError);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  }
+
+  /**
+   * One statement for a tenant: the tenant is set for a transaction only (a pooler in transaction
+   * mode shares server sessions), so it goes as BEGIN, the scope, the statement and COMMIT in one
+   * write. A failed statement makes the COMMIT a rollback.
+   */
+  private async tenantQuery<R>(tenant: string, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    const client = await this.pool.connect().catch(translateConnectionError);
+    let broken: Error | undefined;
+    try {
+      coalesceWrites(client);
+      const [, , result] = await Promise.all([
+        client.query('BEGIN'),
+        client.query(prepared(TENANT_SCOPE_SQL, [tenant], undefined, this.named)),
+        client.query(prepared(text, params, options, this.named)),
+        client.query('COMMIT'),
+      ]);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      broken = error as Error;
+      throw databaseUnavailable(error);
+    } finally {
+      client.release(broken);
+    }
   }
 
   async exec(script: string): Promise<void> {
@@ -97,7 +127,11 @@ export class PostgresDatabase implements Database {
     // Not awaited here: BEGIN is pipelined with the transaction's first statement, whose result is
     // only handed back once BEGIN has succeeded.
     coalesceWrites(client);
-    const begun = client.query('BEGIN');
+    const tenant = statementTenant();
+    const begun =
+      tenant === undefined
+        ? client.query('BEGIN')
+        : Promise.all([client.query('BEGIN'), client.query(prepared(TENANT_SCOPE_SQL, [tenant], undefined, this.named))]);
     begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
     try {
       const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../../shared/principal';
 import { Unauthorized } from '../../shared/errors';
+import { DEFAULT_TENANT_ID } from '../../infra/tenant-scope';
 
 const ALGORITHM = 'HS256';
 const VERIFIED_TOKENS_MAX = 10_000;
@@ -16,6 +17,7 @@ const claimsSchema = z.object({
   cv: z.number().int().positive().optional(),
   mer: z.string().min(1).max(64).optional(),
   jti: z.string().min(1).max(64).optional(),
+  tid: z.string().min(1).max(64).optional(),
   iat: z.number(),
   exp: z.number(),
 });
@@ -47,6 +49,7 @@ export class TokenIssuer {
       ...(principal.ownerId ? { owner: principal.ownerId } : {}),
       ...(principal.credentialsVersion ? { cv: principal.credentialsVersion } : {}),
       ...(principal.merchantId ? { mer: principal.merchantId } : {}),
+      ...(principal.tenantId ? { tid: principal.tenantId } : {}),
     };
     return jwt.sign(claims, this.key, {
       algorithm: ALGORITHM,
@@ -78,7 +81,7 @@ export class TokenIssuer {
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new Unauthorized('Access token is invalid', 'invalid_token');
-    const { sub, role, permissions, owner, cv, mer, jti, exp } = claims.data;
+    const { sub, role, permissions, owner, cv, mer, jti, tid, exp } = claims.data;
     // Frozen: one principal now serves every request that carries the token.
     const principal: Principal = Object.freeze({
       sub,
@@ -88,6 +91,7 @@ export class TokenIssuer {
       ...(cv ? { credentialsVersion: cv } : {}),
       ...(mer ? { merchantId: mer } : {}),
       ...(jti ? { tokenId: jti } : {}),
+      tenantId: tid ?? DEFAULT_TENANT_ID,
       tokenExpiresAtMs: exp * 1000,
     });
     return { principal, expiresAtMs: exp * 1000 };

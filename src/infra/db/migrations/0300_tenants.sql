@@ -1,0 +1,79 @@
+-- Multi-tenancy (docs/tenants.md). A tenant is a platform running OCP for its own users: it owns
+-- every row of every table below but the system ones. Each such row carries tenant_id, and
+-- row-level security is the backstop behind the service's own scoping: a tenant's transactions run
+-- as the role ocp_tenant with ocp.tenant_id set for that transaction only
+-- (src/infra/db/tenant-scope.ts), and ocp_tenant sees and writes only rows of that tenant. With no
+-- tenant set it sees nothing. Background work that spans tenants (a worker's scan, verify-ledger,
+-- backups) runs as the owner, which row-level security does not apply to, and handles each item
+-- inside the item's tenant.
+
+CREATE TABLE tenants (
+  id          TEXT PRIMARY KEY CHECK (id ~ '^ten_[a-z0-9_]{1,40}$'),
+  name        TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+  status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended')),
+  -- zod-validated per-tenant configuration (src/modules/tenant): limits, currencies, four eyes,
+  -- webhooks, branding. Provider credentials are kept apart, encrypted (envelope, as token_vault).
+  settings    JSONB NOT NULL DEFAULT '{}',
+  provider_credentials TEXT,
+  created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+INSERT INTO tenants (id, name) VALUES ('ten_default', 'Default');
+
+-- Public routes (sign-up, login) learn their tenant from the host name they were called on.
+CREATE TABLE tenant_hostnames (
+  hostname   TEXT PRIMARY KEY CHECK (hostname ~ '^[a-z0-9.-]{1,253}$'),
+  tenant_id  TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE
+);
+CREATE INDEX tenant_hostnames_tenant_idx ON tenant_hostnames (tenant_id);
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ocp_tenant') THEN
+    -- Roles are the cluster's, not the schema's: another schema's migration may create it meanwhile.
+    BEGIN
+      CREATE ROLE ocp_tenant NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+  END IF;
+  -- A superuser may switch to any role; any other owner needs membership to switch to this one.
+  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AND NOT pg_has_role(current_user, 'ocp_tenant', 'MEMBER') THEN
+    EXECUTE format('GRANT ocp_tenant TO %I', current_user);
+  END IF;
+END $$;
+
+DO $$
+DECLARE
+  system_tables CONSTANT TEXT[] := ARRAY['schema_migrations', 'tenants', 'tenant_hostnames', 'backup_schedule', 'recovery_drills', 'web3_nonces'];
+  owned RECORD;
+BEGIN
+  EXECUTE format('GRANT USAGE ON SCHEMA %I TO ocp_tenant', current_schema());
+  EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO ocp_tenant', current_schema());
+  -- Tables of later migrations: tenant-owned ones add tenant_id and the policy themselves.
+  EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ocp_tenant', current_schema());
+  REVOKE ALL ON schema_migrations, backup_schedule, recovery_drills, tenant_hostnames FROM ocp_tenant;
+  -- web3_nonces stays shared: a signing address's next nonce, global like the address itself.
+
+  FOR owned IN
+    SELECT table_name FROM information_schema.tables
+     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> ALL (system_tables)
+  LOOP
+    -- The constant default fills existing rows without rewriting the table; then new rows take the
+    -- transaction's tenant, and a write with none set fails NOT NULL instead of landing anywhere.
+    -- No foreign key to tenants: a tenant is suspended, never deleted, and a key check on every
+    -- ledger entry would cost the posting for nothing the policy does not already hold.
+    EXECUTE format('ALTER TABLE %I ADD COLUMN tenant_id TEXT NOT NULL DEFAULT %L', owned.table_name, 'ten_default');
+    EXECUTE format($f$ALTER TABLE %I ALTER COLUMN tenant_id SET DEFAULT nullif(current_setting('ocp.tenant_id', true), '')$f$, owned.table_name);
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', owned.table_name);
+    EXECUTE format($f$CREATE POLICY tenant_isolation ON %I USING (tenant_id = current_setting('ocp.tenant_id', true))$f$, owned.table_name);
+  END LOOP;
+END $$;
+
+-- A tenant reads its own row (its settings), never another's.
+ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON tenants USING (id = current_setting('ocp.tenant_id', true));
+REVOKE INSERT, DELETE ON tenants FROM ocp_tenant;
+
+-- An email is a sign-in name within its tenant: two platforms may each have a user with the same one.
+DROP INDEX users_email_key;
+CREATE UNIQUE INDEX users_email_key ON users (tenant_id, lower(email));
