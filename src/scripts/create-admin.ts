@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_TENANT_ID, inTenant } from '../infra/tenant-scope';
 import { z } from 'zod';
 import type { Config } from '../config/config';
 import { createContainer } from '../container';
@@ -63,7 +64,8 @@ export function createAdminCommand(argv: string[]): Command {
     // report the email as taken.
     const container = await createContainer({ ...config, ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined }, { logger });
     try {
-      return await createAdmin(container.services.auth, read.input, logger);
+      // Operators belong to the default tenant; a platform admin adds other tenants' admins.
+      return await inTenant(DEFAULT_TENANT_ID, () => createAdmin(container.services.auth, read.input, logger));
     } finally {
       await container.close();
     }

@@ -1,4 +1,5 @@
 import type { SqlClient } from '../db/database';
+import { inSystemScope } from '../tenant-scope';
 import type { Encryptor } from './envelope';
 
 /** A column of Encryptor envelopes whose AAD is the row's id. */
@@ -66,6 +67,7 @@ export async function reencryptColumn(db: SqlClient, encryptor: Encryptor, col: 
 
 export async function rotateKeys(db: SqlClient, encryptor: Encryptor, columns = ENCRYPTED_COLUMNS): Promise<RotationResult[]> {
   const results: RotationResult[] = [];
-  for (const col of columns) results.push(await reencryptColumn(db, encryptor, col));
+  // Every tenant's secrets, as the owner.
+  for (const col of columns) results.push(await inSystemScope(() => reencryptColumn(db, encryptor, col)));
   return results;
 }
