@@ -69,6 +69,8 @@ import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
 import { checkoutRenderer, mountUcp } from './protocols/ucp';
 import { buildGraphqlSchema, GRAPHQL_PATH, graphqlErrorHandler, graphqlHandler } from './protocols/graphql';
+import type { TenantConfiguration } from './shared/tenant-settings';
+import { ENVIRONMENT_ONLY } from './shared/tenant-settings-of';
 
 export const API_BASE_PATH = '/api/v1';
 export const X402_BASE_PATH = '/x402';
@@ -82,6 +84,8 @@ export interface AppDeps {
   /** Reported by /ready when it is a replica. */
   reads?: ReadDatabase;
   cache: Cache;
+  /** Each tenant's own rate limits (docs/tenants.md); absent: the environment's for every tenant. */
+  tenants?: TenantConfiguration;
   services: {
     auth: AuthService;
     idempotency: IdempotencyService;
@@ -141,7 +145,7 @@ export function paymentHandlerSettings(config: Config): PaymentHandlerSettings {
   };
 }
 
-export function buildApp({ config, logger, metrics, db, reads, cache, services }: AppDeps): Express {
+export function buildApp({ config, logger, metrics, db, reads, cache, tenants = ENVIRONMENT_ONLY, services }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // API replies are not cached by validators; an ETag would hash every body, and a Buffer body is
@@ -196,18 +200,20 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
   app.use(authenticate(services.auth));
   // Per client IP and per authenticated subject, counted together: one round trip per request.
+  // Each tenant has its own counters, and its own budgets when its settings give them.
   const requestLimits = [
-    { name: 'global', max: config.RATE_LIMIT_GLOBAL_MAX },
-    { name: 'user', max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' as const },
+    { name: 'global', max: config.RATE_LIMIT_GLOBAL_MAX, tenantMax: 'globalMax' as const },
+    { name: 'user', max: config.RATE_LIMIT_USER_MAX, tenantMax: 'userMax' as const, keyBy: 'subject' as const },
   ];
-  app.use(createLimiter({ cache, logger, windowMs, limits: requestLimits }));
+  app.use(createLimiter({ cache, logger, windowMs, limits: requestLimits, tenants }));
 
   const limits = {
     payment: createLimiter({
       cache,
       logger,
       windowMs,
-      limits: [{ name: 'payment', max: config.RATE_LIMIT_PAYMENT_MAX, keyBy: 'subject' }],
+      limits: [{ name: 'payment', max: config.RATE_LIMIT_PAYMENT_MAX, tenantMax: 'paymentMax', keyBy: 'subject' }],
+      tenants,
     }),
   };
 
@@ -277,7 +283,13 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
     signing: services.merchants.signing,
     mandates: services.ap2.checkoutMandates,
     ownerKeys: services.agents.mandates,
-    completeLimiter: createLimiter({ cache, logger, windowMs, limits: [{ name: 'ucp-complete', max: config.RATE_LIMIT_PAYMENT_MAX }] }),
+    completeLimiter: createLimiter({
+      cache,
+      logger,
+      windowMs,
+      limits: [{ name: 'ucp-complete', max: config.RATE_LIMIT_PAYMENT_MAX, tenantMax: 'paymentMax' }],
+      tenants,
+    }),
     idempotency: services.idempotency,
     logger,
     registry: api.registry,
