@@ -46,6 +46,8 @@ const X402_FETCH_TIMEOUT_MS = 30_000;
 const X402_FETCH_BODY_BYTES_MAX = 1_048_576;
 import { createWebhookModule } from './modules/webhook';
 import { EventBus } from './shared/events';
+import type { TenantConfiguration } from './shared/tenant-settings';
+import { ENVIRONMENT_ONLY } from './shared/tenant-settings-of';
 import { MemoryEventFanout, type EventFanout } from './infra/pubsub/event-fanout';
 import { RedisEventFanout } from './infra/pubsub/redis-event-fanout';
 import { buildGraphqlSchema, createSubscriptionServer, feedFanout } from './protocols/graphql';
@@ -74,6 +76,8 @@ export interface ContainerOverrides {
   applePayMerchantValidator?: MerchantValidator;
   /** The resolver under the webhook sender's address check (tests answer names themselves). */
   webhookLookup?: LookupFunction;
+  /** Each tenant's settings and credentials (tests give an in-memory one); absent: the environment's for all. */
+  tenants?: TenantConfiguration;
 }
 
 /**
@@ -82,6 +86,9 @@ export interface ContainerOverrides {
  */
 export async function createContainer(config: Config, overrides: ContainerOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  // Per-tenant settings (docs/tenants.md) for the parts that follow them: rate limits, wallet
+  // currencies, four-eyes limits, webhook delivery, the card processor.
+  const tenants = overrides.tenants ?? ENVIRONMENT_ONLY;
   const metrics = createMetrics({ processMetrics: config.METRICS_PROCESS_ENABLED });
   const db = overrides.db ?? (await openDatabase(config));
   // Redis fails fast (no offline queue) and a lost Redis degrades to an in-process cache instead
@@ -118,13 +125,21 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // `outbox.enqueue(tx, events)` inside their own transactions.
   // One Encryptor for every secret at rest (webhook secrets, vaulted card data, chain keys).
   const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
-  const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor, lookup: overrides.webhookLookup });
+  const webhooks = createWebhookModule({
+    config,
+    db,
+    logger,
+    metrics,
+    encryptor,
+    lookup: overrides.webhookLookup,
+    tenants,
+  });
   const tokens = createTokenModule({ config, db, encryptor, logger });
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
 
   const idempotency = createIdempotencyService(db, cache, { keyTtlMs: DAY_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS }, metrics);
-  const walletModule = createWalletModule({ db, cache, outbox: webhooks.outbox, events });
+  const walletModule = createWalletModule({ db, cache, outbox: webhooks.outbox, events, tenants });
   const walletRepository = walletModule.repository;
   const wallets = walletModule.service;
   // Merchants bind one of their owner's wallets (checked by the wallet service) and get API clients from auth.
@@ -222,6 +237,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     locks,
     cardRefunds: funding.cardRefunds,
     webhookDeliveries: webhooks.deliveries,
+    tenants,
   });
   // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.
@@ -305,7 +321,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     risk: risk.service,
     insights,
   };
-  const app = buildApp({ config, logger, metrics, db, reads, cache, services });
+  const app = buildApp({ config, logger, metrics, db, reads, cache, tenants, services });
   // GraphQL subscriptions (docs/graphql.md): events reach the subscribers of every instance through
   // Redis pub/sub when REDIS_URL is set; server.ts attaches the WebSocket server to the HTTP server.
   const fanoutError = (error: unknown) => logger.warn('graphql event fan-out failed', { error });

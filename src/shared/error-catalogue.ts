@@ -118,6 +118,10 @@ export const ERROR_CATALOGUE = {
       kind: 'conflict',
       meaning: 'Only a wallet with a zero balance and nothing held can be closed; details.balance and details.held say what it holds.',
     },
+    currency_not_allowed: {
+      kind: 'unprocessable',
+      meaning: 'The tenant does not allow wallets in this currency; details.allowed lists the ones it does. Nothing was created.',
+    },
   },
   risk: {
     risk_refused: {
