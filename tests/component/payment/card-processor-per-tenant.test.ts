@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
 import { fakeStripe } from '../../support/fake-stripe';
 import type { FakeRequest } from '../../support/fake-http-server';
-import { balanceOf, createWallet } from '../../support/ledger';
+import { balanceOf as balanceInDefaultTenant, createWallet } from '../../support/ledger';
 import { createCardToken, fundWithCard } from '../../support/payments';
 import { createPayout, settledPayout } from '../../support/payouts';
 import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
@@ -62,11 +62,15 @@ describe('card processor per tenant', () => {
     return { user, wallet, card, funded };
   }
 
+  // Rows of any tenant: the owner's view.
+  const balanceOf = (app: TestApp, walletId: string) => inSystemScope(() => balanceInDefaultTenant(app, walletId));
   const chargeOf = async (chargeId: string) =>
     (
-      await t.container.db.query<{ processor: string; tenant_id: string; status: string }>(
-        'SELECT processor, tenant_id, status FROM card_charges WHERE id = $1',
-        [chargeId],
+      await inSystemScope(() =>
+        t.container.db.query<{ processor: string; tenant_id: string; status: string }>(
+          'SELECT processor, tenant_id, status FROM card_charges WHERE id = $1',
+          [chargeId],
+        ),
       )
     ).rows[0];
 
@@ -97,9 +101,10 @@ describe('card processor per tenant', () => {
     expect(refund.status).toBe(201);
     await t.container.funding.cardRefunds.idle();
     expect(keysOf('/v1/refunds', from)).toEqual([B_KEY]);
-    const { rows } = await t.container.db.query<{ status: string; processor: string }>(
-      'SELECT status, processor FROM card_refunds WHERE charge_id = $1',
-      [b.funded.body.charge.id],
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ status: string; processor: string }>('SELECT status, processor FROM card_refunds WHERE charge_id = $1', [
+        b.funded.body.charge.id,
+      ]),
     );
     expect(rows).toEqual([{ status: 'succeeded', processor: 'stripe' }]);
   });
@@ -138,7 +143,7 @@ describe('card processor per tenant', () => {
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('processor_not_configured');
     expect(keysOf('/v1/payment_intents', from)).toEqual([]);
-    const { rows } = await t.container.db.query('SELECT id FROM card_charges WHERE wallet_id = $1', [wallet.id]);
+    const { rows } = await inSystemScope(() => t.container.db.query('SELECT id FROM card_charges WHERE wallet_id = $1', [wallet.id]));
     expect(rows).toEqual([]);
     // The answer and the logs name no key.
     expect(JSON.stringify(res.body)).not.toContain('sk_test');

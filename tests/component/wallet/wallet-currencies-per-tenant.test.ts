@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
 import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
@@ -21,7 +21,10 @@ describe('wallet currencies per tenant', () => {
     expect(res.body.error.code).toBe('currency_not_allowed');
     expect(res.body.error.details).toEqual({ currency: 'USD', allowed: ['EUR', 'GBP'] });
     expect(await walletCount(b.auth)).toBe(0);
-    const { rows } = await t.container.db.query<{ n: string }>('SELECT count(*) AS n FROM wallets WHERE user_id = $1', [b.id]);
+    // Across every tenant (the owner's view), so a row in the wrong tenant would count too.
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ n: string }>('SELECT count(*) AS n FROM wallets WHERE user_id = $1', [b.id]),
+    );
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
@@ -48,7 +51,9 @@ describe('wallet currencies per tenant', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('currency_not_allowed');
     expect(await walletCount(b.auth)).toBe(0);
-    const { rows } = await t.container.db.query<{ n: string }>('SELECT count(*) AS n FROM agents WHERE owner_id = $1', [b.id]);
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ n: string }>('SELECT count(*) AS n FROM agents WHERE owner_id = $1', [b.id]),
+    );
     expect(Number(rows[0]!.n)).toBe(0);
   });
 });

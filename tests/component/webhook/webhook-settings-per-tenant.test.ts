@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT_ID, inTenant } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
 import { newEvent } from '../../../src/shared/events';
 import { FakeHttpServer } from '../../support/fake-http-server';
 import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
@@ -36,7 +36,7 @@ describe('webhook delivery settings per tenant', () => {
   async function runUntilSettled(eventId: string) {
     for (let run = 0; run < 50; run++) {
       await t.container.webhooks.worker.runOnce();
-      const [delivery] = await deliveriesOf(t, eventId);
+      const [delivery] = await inSystemScope(() => deliveriesOf(t, eventId));
       if (delivery && delivery.status !== 'pending') return delivery;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
