@@ -134,6 +134,24 @@ describe('card processor per tenant', () => {
     }
   });
 
+  it("when tenant B's operator uploads a settlement file naming no processor, then it is matched against B's Stripe charges", async () => {
+    const b = await fundedCustomer(TENANT_B, '4200');
+    const operatorB = await registerTenantUser(t, TENANT_B, 'admin');
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ processor_charge_id: string; created_at: Date }>(
+        'SELECT processor_charge_id, created_at FROM card_charges WHERE id = $1',
+        [b.funded.body.charge.id],
+      ),
+    );
+    const file = [
+      'id,type,amount,currency,fee,date',
+      `${rows[0]!.processor_charge_id},charge,42.00,USD,0.30,${rows[0]!.created_at.toISOString()}`,
+    ].join('\n');
+    const res = await t.http().post('/api/v1/admin/reconciliations').set(operatorB.auth).set('Content-Type', 'text/csv').send(file);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ processor: 'stripe', counts: { matched: 1 } });
+  });
+
   it('when a tenant chose Stripe without setting its key, then funding is 503 processor_not_configured, nothing is charged and no charge is recorded', async () => {
     const from = stripe.requests.length;
     const c = await registerTenantUser(t, TENANT_C);
