@@ -1,5 +1,6 @@
 import type { SqlClient } from '../db/database';
 import type { Encryptor } from './envelope';
+import { inSystemScope } from '../tenant-scope';
 
 /** A column of Encryptor envelopes whose AAD is the row's id. */
 export interface EncryptedColumn {
@@ -18,6 +19,8 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'webhook_endpoints', idColumn: 'id', column: 'previous_secret_ciphertext' },
   { table: 'web3_vault_keys', idColumn: 'wallet_id', column: 'key_ciphertext' },
   { table: 'a2a_push_configs', idColumn: 'id', column: 'secrets_ciphertext' },
+  // A tenant's provider credentials (src/modules/tenant), bound to the tenant's id.
+  { table: 'tenants', idColumn: 'id', column: 'provider_credentials' },
 ];
 
 export interface RotationResult {
@@ -64,8 +67,11 @@ export async function reencryptColumn(db: SqlClient, encryptor: Encryptor, col: 
   }
 }
 
-export async function rotateKeys(db: SqlClient, encryptor: Encryptor, columns = ENCRYPTED_COLUMNS): Promise<RotationResult[]> {
-  const results: RotationResult[] = [];
-  for (const col of columns) results.push(await reencryptColumn(db, encryptor, col));
-  return results;
+/** Every tenant's rows: as the owner (system scope), whatever the caller's tenant. */
+export function rotateKeys(db: SqlClient, encryptor: Encryptor, columns = ENCRYPTED_COLUMNS): Promise<RotationResult[]> {
+  return inSystemScope(async () => {
+    const results: RotationResult[] = [];
+    for (const col of columns) results.push(await reencryptColumn(db, encryptor, col));
+    return results;
+  });
 }
