@@ -1,4 +1,6 @@
 import type { LookupFunction } from 'node:net';
+import { inEachTenant } from './infra/db/each-tenant';
+import { inSystemScope } from './infra/tenant-scope';
 import type { Config } from './config/config';
 import { buildApp } from './app';
 import type { Cache } from './infra/cache/cache';
@@ -265,11 +267,15 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     encryptionKeys: config.ENCRYPTION_KEYS,
   });
 
-  const idempotencyPurge = new Periodic('idempotency purge', () => idempotency.purgeExpired(), logger);
+  const idempotencyPurge = new Periodic('idempotency purge', () => inSystemScope(() => idempotency.purgeExpired()), logger);
   idempotencyPurge.start(HOUSEKEEPING_INTERVAL_MS, HOUSEKEEPING_FIRST_RUN_MS);
-  const approvalExpiry = new Periodic('approval expiry', () => agents.payments.expireOverdue(APPROVAL_EXPIRY_BATCH_MAX), logger);
+  const approvalExpiry = new Periodic(
+    'approval expiry',
+    () => inEachTenant(db, () => agents.payments.expireOverdue(APPROVAL_EXPIRY_BATCH_MAX)),
+    logger,
+  );
   approvalExpiry.start(APPROVAL_EXPIRY_INTERVAL_MS);
-  const holdExpiry = new Periodic('hold expiry', () => holds.expireOverdue(HOLD_EXPIRY_BATCH_MAX), logger);
+  const holdExpiry = new Periodic('hold expiry', () => inEachTenant(db, () => holds.expireOverdue(HOLD_EXPIRY_BATCH_MAX)), logger);
   if (config.HOLD_EXPIRY_INTERVAL_MS > 0) holdExpiry.start(config.HOLD_EXPIRY_INTERVAL_MS);
 
   const services = {

@@ -46,7 +46,11 @@ export function authenticate(verifier: AccessTokenVerifier): RequestHandler {
       const principal = await verifier.verifyAccessToken(match[1]);
       req.principal = principal;
       const context = requestContext.current();
-      if (context && principal.role === 'user') context.client = clientOf(principal.sub, req);
+      if (context) {
+        // The token's tenant, whatever host it was sent to: its statements see that tenant's rows only.
+        context.tenantId = principal.tenantId;
+        if (principal.role === 'user') context.client = clientOf(principal.sub, req);
+      }
       next();
     } catch (error) {
       if (!(error instanceof Unauthorized)) return next(error);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { newTraceparent, requestContext, TRACEPARENT } from '../infra/request-context';
+import { newTraceparent, requestContext, TRACEPARENT, type RequestContext } from '../infra/request-context';
+import { DEFAULT_TENANT_ID } from '../infra/tenant-scope';
 import { activeTraceparent } from '../infra/tracing/spans';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -19,7 +20,8 @@ export function requestId(): RequestHandler {
     const traceparent = activeTraceparent() ?? (incomingTrace && TRACEPARENT.test(incomingTrace) ? incomingTrace : newTraceparent());
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
-    const context = { requestId: id, traceparent };
+    // The default tenant until the host name or the access token names another (tenancy.ts).
+    const context: RequestContext = { requestId: id, traceparent, tenantId: DEFAULT_TENANT_ID };
     requestContext.run(context, () => next());
   };
 }

@@ -2,6 +2,7 @@ import { Counter } from 'prom-client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { Periodic } from './periodic';
+import { inSystemScope, inTenant } from './tenant-scope';
 import { recordRunWork } from './tracing/spans';
 
 export interface BatchWorkerSpec<T, O extends string> {
@@ -15,6 +16,8 @@ export interface BatchWorkerSpec<T, O extends string> {
   claim: (limit: number) => Promise<T[]>;
   /** Works one item and records its outcome; throws only when the outcome could not be recorded. */
   handle: (item: T) => Promise<O>;
+  /** The tenant the item belongs to: it is worked inside that tenant (docs/tenants.md). */
+  tenantOf: (item: T) => string;
   /** Ids and amounts for the log line when an outcome could not be recorded: never a secret. */
   describe: (item: T) => Record<string, unknown>;
 }
@@ -45,7 +48,8 @@ export class BatchWorker<T, O extends string> {
 
   /** One batch. Errors: only the claim's (a database outage). */
   async runOnce(): Promise<BatchSummary<O>> {
-    const claimed = await this.spec.claim(this.spec.batchSize);
+    // Due items of every tenant: the lease is taken as the owner, each item then worked in its own.
+    const claimed = await inSystemScope(() => this.spec.claim(this.spec.batchSize));
     recordRunWork(claimed.length);
     const counts = new Map<O, number>(this.spec.outcomes.map((outcome) => [outcome, 0]));
     for (const outcome of await Promise.all(claimed.map((item) => this.work(item)))) {
@@ -57,7 +61,7 @@ export class BatchWorker<T, O extends string> {
   /** One item, also outside a run (right after the commit that made it due); undefined when unrecorded. */
   async work(item: T): Promise<O | undefined> {
     try {
-      const outcome = await this.spec.handle(item);
+      const outcome = await inTenant(this.spec.tenantOf(item), () => this.spec.handle(item));
       this.counter?.inc({ outcome });
       return outcome;
     } catch (error) {

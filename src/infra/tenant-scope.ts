@@ -1,25 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import type { GroupScope } from '../shared/grouper';
 import { requestContext } from './request-context';
 
 /** The tenant every row existing before multi-tenancy belongs to, and the one a bare host name serves. */
 export const DEFAULT_TENANT_ID = 'ten_default';
 
 /**
- * The tenant the database statements of the current async chain run for (docs/tenants.md):
- * - inside a request, or a worker's item: its tenant, whose rows alone it sees (row-level
- *   security, as the role ocp_tenant); '' when none is known yet, which sees no rows at all;
- * - outside any (a worker's scan across tenants, scripts, start-up) or in inSystemScope: undefined,
- *   the owner's view of every tenant.
+ * The tenant the database statements of the current async chain run for (docs/tenants.md): its
+ * rows alone are seen (row-level security, as the role ocp_tenant).
+ * - inside a request or a worker's item: its tenant; '' when none is known yet, which sees nothing;
+ * - outside any (start-up, a test calling a service): the default tenant;
+ * - in inSystemScope: undefined, the owner's view of every tenant (a worker's scan across tenants,
+ *   migrations, verify-ledger, backups).
  */
 export function statementTenant(): string | undefined {
   const context = requestContext.current();
-  if (!context || context.system) return undefined;
+  if (!context) return DEFAULT_TENANT_ID;
+  if (context.system) return undefined;
   return context.tenantId ?? '';
 }
 
-/** The tenant of the current request or item, if one is known. */
+/** The tenant of the current request or item (the default one outside any). */
 export function currentTenantId(): string | undefined {
-  return requestContext.current()?.tenantId;
+  const context = requestContext.current();
+  return context ? context.tenantId : DEFAULT_TENANT_ID;
 }
 
 /** Runs fn for one tenant: a worker's item, or a group of calls of one tenant (the posting queue). */
@@ -36,3 +40,9 @@ export function inSystemScope<T>(fn: () => T): T {
   const current = requestContext.current();
   return requestContext.run({ ...(current ?? { requestId: randomUUID() }), system: true }, fn);
 }
+
+/** Groups (src/shared/grouper.ts) of one tenant's calls, served in that tenant. */
+export const tenantGroupScope: GroupScope = {
+  current: statementTenant,
+  run: (tenant, fn) => (tenant === undefined ? inSystemScope(fn) : inTenant(tenant as string, fn)),
+};

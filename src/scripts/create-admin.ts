@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { DEFAULT_TENANT_ID, inTenant } from '../infra/tenant-scope';
 import { z } from 'zod';
 import type { Config } from '../config/config';
 import { createContainer } from '../container';
 import type { Logger } from '../infra/logger';
 import type { AdminModule } from '../modules/admin';
 import { type AuthService, isCommonPassword } from '../modules/auth';
-import { DEFAULT_TENANT_ID, inTenant } from '../infra/tenant-scope';
 import { Conflict } from '../shared/errors';
 import { runMain, type Command } from './run-command';
 
@@ -92,9 +92,10 @@ export function createAdminCommand(argv: string[]): Command {
     // report the email as taken.
     const container = await createContainer({ ...config, ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined }, { logger });
     try {
+      // Operators belong to the default tenant; a platform admin adds other tenants' admins.
       return read.input.platform
         ? await createPlatformAdmin(container.services.admin, read.input, logger)
-        : await createAdmin(container.services.auth, read.input, logger);
+        : await inTenant(DEFAULT_TENANT_ID, () => createAdmin(container.services.auth, read.input, logger));
     } finally {
       await container.close();
     }

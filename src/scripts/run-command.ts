@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../config/config';
 import { DataDirLocked } from '../infra/db/data-dir-lock';
 import { createLogger, type Logger } from '../infra/logger';
+import { inSystemScope } from '../infra/tenant-scope';
 
 /** A command-line command: given the config and a logger, it resolves to its exit code. */
 export type Command = (config: Config, logger: Logger) => Promise<number>;
@@ -14,7 +15,8 @@ export async function runCommand(name: string, command: Command, env?: NodeJS.Pr
   try {
     const config = loadConfig(env);
     logger = createLogger(config.LOG_LEVEL);
-    return await command(config, logger);
+    // Operators' commands see every tenant (verify-ledger, backups, a drill); see docs/tenants.md.
+    return await inSystemScope(() => command(config, logger));
   } catch (error) {
     logger.error(`${name} failed`, {
       error: error instanceof ConfigError || error instanceof DataDirLocked ? error.message : error,

@@ -1,11 +1,25 @@
 /**
+ * Where a call runs: the calls of a group are served together in one scope (one tenant's database
+ * view, docs/tenants.md), so a group only ever holds calls made in the same one, and is served
+ * inside it.
+ */
+export interface GroupScope {
+  /** The scope of the call being added (compared with ===). */
+  current(): unknown;
+  run<R>(scope: unknown, fn: () => R): R;
+}
+
+/**
  * Serves calls in groups: at most `lanes` groups are served at a time, and the calls that arrive
  * while every lane is busy wait and are served together in the next group. A call that finds a
  * lane idle is served at once, alone, so grouping costs a lone caller nothing; under load one
- * database round trip (or transaction) serves many callers instead of one each.
+ * database round trip (or transaction) serves many callers instead of one each. With a scope,
+ * calls wait per scope and the scopes take turns.
  */
 export class Grouper<T> {
-  private readonly waiting: T[] = [];
+  /** Per scope, in the order the scopes next take a turn; each queue in arrival order. */
+  private readonly waiting = new Map<unknown, T[]>();
+  private waitingCalls = 0;
   private busyLanes = 0;
 
   constructor(
@@ -14,22 +28,35 @@ export class Grouper<T> {
     private readonly take: (waiting: T[]) => T[],
     /** Serves a group; must settle every call of it and never reject. */
     private readonly serve: (group: T[]) => Promise<void>,
+    private readonly scope?: GroupScope,
   ) {}
 
   /** Calls waiting for a lane (not those being served): a gauge, flat under steady load. */
   get waitingCount(): number {
-    return this.waiting.length;
+    return this.waitingCalls;
   }
 
   add(call: T): void {
-    this.waiting.push(call);
+    const scope = this.scope?.current();
+    const queue = this.waiting.get(scope);
+    if (queue) queue.push(call);
+    else this.waiting.set(scope, [call]);
+    this.waitingCalls++;
     if (this.busyLanes < this.lanes) void this.drain();
   }
 
   private async drain(): Promise<void> {
     this.busyLanes++;
     try {
-      while (this.waiting.length > 0) await this.serve(this.take(this.waiting));
+      while (this.waitingCalls > 0) {
+        const [scope, queue] = this.waiting.entries().next().value!;
+        const group = this.take(queue);
+        this.waitingCalls -= group.length;
+        // Its turn is over: what is left of it waits behind the other scopes.
+        this.waiting.delete(scope);
+        if (queue.length > 0) this.waiting.set(scope, queue);
+        await (this.scope ? this.scope.run(scope, () => this.serve(group)) : this.serve(group));
+      }
     } finally {
       this.busyLanes--;
     }
@@ -42,7 +69,7 @@ export class Grouper<T> {
  */
 export function groupedLookup<K, V>(
   lookupMany: (keys: K[]) => Promise<V[]>,
-  { lanes, groupMax }: { lanes: number; groupMax: number },
+  { lanes, groupMax, scope }: { lanes: number; groupMax: number; scope?: GroupScope },
 ): (key: K) => Promise<V> {
   interface Call {
     key: K;
@@ -60,6 +87,7 @@ export function groupedLookup<K, V>(
         for (const call of group) call.reject(error);
       }
     },
+    scope,
   );
   return (key) => new Promise<V>((resolve, reject) => grouper.add({ key, resolve, reject }));
 }

@@ -17,6 +17,7 @@ describe('BatchWorker', () => {
         batchSize: 3,
         claim,
         handle,
+        tenantOf: () => 'ten_default',
         describe: (n) => ({ item: n }),
       },
       logger,

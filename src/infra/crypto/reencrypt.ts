@@ -1,6 +1,6 @@
 import type { SqlClient } from '../db/database';
-import type { Encryptor } from './envelope';
 import { inSystemScope } from '../tenant-scope';
+import type { Encryptor } from './envelope';
 
 /** A column of Encryptor envelopes whose AAD is the row's id. */
 export interface EncryptedColumn {
@@ -67,11 +67,9 @@ export async function reencryptColumn(db: SqlClient, encryptor: Encryptor, col: 
   }
 }
 
-/** Every tenant's rows: as the owner (system scope), whatever the caller's tenant. */
-export function rotateKeys(db: SqlClient, encryptor: Encryptor, columns = ENCRYPTED_COLUMNS): Promise<RotationResult[]> {
-  return inSystemScope(async () => {
-    const results: RotationResult[] = [];
-    for (const col of columns) results.push(await reencryptColumn(db, encryptor, col));
-    return results;
-  });
+export async function rotateKeys(db: SqlClient, encryptor: Encryptor, columns = ENCRYPTED_COLUMNS): Promise<RotationResult[]> {
+  const results: RotationResult[] = [];
+  // Every tenant's secrets, as the owner.
+  for (const col of columns) results.push(await inSystemScope(() => reencryptColumn(db, encryptor, col)));
+  return results;
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './database';
+import { inSystemScope } from '../tenant-scope';
 
 const MIGRATIONS_DIR = join(__dirname, 'migrations');
 // Any constant works: it only has to be the same in every process that migrates this database.
@@ -29,7 +30,12 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * concurrent start-ups of several instances take turns instead of racing.
  * Returns the versions it applied.
  */
-export async function migrate(db: Database, migrations = readMigrations()): Promise<number[]> {
+export function migrate(db: Database, migrations = readMigrations()): Promise<number[]> {
+  // As the owner: tables, roles and policies are the schema's, not any tenant's.
+  return inSystemScope(() => applyPending(db, migrations));
+}
+
+async function applyPending(db: Database, migrations: Migration[]): Promise<number[]> {
   // Under the lock too: two concurrent CREATE TABLE IF NOT EXISTS can both miss the table and
   // one then fails on pg_type's unique index.
   await db.transaction(async (tx) => {

@@ -2,7 +2,7 @@
 export interface AgentCredentialStore {
   findByClientId(
     clientId: string,
-  ): Promise<{ agentId: string; ownerId: string; secretHash: string; active: boolean; credentialsVersion: number } | null>;
+  ): Promise<{ agentId: string; ownerId: string; secretHash: string; active: boolean; credentialsVersion: number; tenantId: string } | null>;
   /** One indexed lookup, on every agent request: whether the agent is active and its credentials' version. */
   tokenState(agentId: string): Promise<{ active: boolean; credentialsVersion: number } | null>;
 }

@@ -13,6 +13,8 @@ export interface User {
   adminRole?: AdminRole | null;
   /** Set while the login is locked by an operator. */
   lockedAt?: Date | null;
+  /** The tenant the user belongs to (docs/tenants.md). */
+  tenantId: string;
 }
 
 export interface RefreshTokenRecord {
@@ -31,6 +33,7 @@ export interface ApiClient {
   revokedAt: Date | null;
   /** Set for a merchant's credentials: its tokens reach that merchant's routes only. */
   merchantId?: string | null;
+  tenantId: string;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface ApiClient {
  * transaction. Errors: `create*` throw EmailTaken on a duplicate email; nothing else is expected.
  */
 export interface AuthRepository {
-  createUser(user: Omit<User, 'createdAt'>, tx?: Transaction): Promise<User>;
+  createUser(user: Omit<User, 'createdAt' | 'tenantId'>, tx?: Transaction): Promise<User>;
   findUserByEmail(email: string): Promise<User | null>;
   findUserById(id: string, tx?: Transaction): Promise<User | null>;
   adminExists(): Promise<boolean>;
@@ -50,7 +53,7 @@ export interface AuthRepository {
   /** Marks an unused, unexpired, unrevoked token used; null when no such token (a single winner under races). */
   consumeRefreshToken(tokenHash: string, tx: Transaction): Promise<RefreshTokenRecord | null>;
   /** The token's record whatever its state, to tell reuse from garbage. */
-  findRefreshToken(tokenHash: string): Promise<(RefreshTokenRecord & { usedAt: Date | null }) | null>;
+  findRefreshToken(tokenHash: string): Promise<(RefreshTokenRecord & { usedAt: Date | null; tenantId: string }) | null>;
   revokeRefreshFamily(familyId: string): Promise<void>;
   revokeRefreshTokensOfUser(userId: string): Promise<void>;
   /**
@@ -59,7 +62,7 @@ export interface AuthRepository {
    */
   recordClientAddress(userId: string, address: string, keepMax: number): Promise<void>;
 
-  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: Transaction): Promise<ApiClient>;
+  createApiClient(client: Omit<ApiClient, 'createdAt' | 'revokedAt' | 'tenantId'>, tx?: Transaction): Promise<ApiClient>;
   findApiClient(clientId: string): Promise<ApiClient | null>;
   /** Revokes an unrevoked client; with `merchantId`, only one bound to that merchant. */
   revokeApiClient(id: string, tx?: Transaction, merchantId?: string): Promise<boolean>;

@@ -3,6 +3,7 @@ import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
 import { hashPassword, verifyPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
+import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../infra/tenant-scope';
 import type { Principal } from '../../shared/principal';
 import { CLIENT_ADDRESSES_PER_USER_MAX, normalizedAddress } from '../../shared/client-address';
 import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
@@ -92,6 +93,14 @@ export class AuthService {
    */
   async refresh(refreshToken: string, address?: string): Promise<TokenPair> {
     const tokenHash = sha256Hex(refreshToken);
+    // The token itself says whose it is: looked up across tenants (a secret, unique everywhere),
+    // then rotated inside its user's tenant.
+    const known = await inSystemScope(() => this.repo.findRefreshToken(tokenHash));
+    if (!known) throw invalidRefreshToken();
+    return inTenant(known.tenantId, () => this.rotate(tokenHash, address));
+  }
+
+  private async rotate(tokenHash: string, address: string | undefined): Promise<TokenPair> {
     const rotated = await this.db.transactionWithRetry(async (tx) => {
       const record = await this.repo.consumeRefreshToken(tokenHash, tx);
       if (!record) return null;
@@ -109,7 +118,7 @@ export class AuthService {
         this.logger.warn('refresh token reused; family revoked', { userId: known.userId });
         throw new Unauthorized('Refresh token was already used; sign in again', 'refresh_token_reused');
       }
-      throw new Unauthorized('Refresh token is invalid or expired', 'invalid_refresh_token');
+      throw invalidRefreshToken();
     }
     await this.signedInFrom(rotated.user, address);
     return { ...this.accessTokenFor(rotated.user), refreshToken: rotated.refreshToken };
@@ -133,7 +142,8 @@ export class AuthService {
    */
   async exchangeClientCredentials(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresIn: number }> {
     if (this.agents && clientId.startsWith(AGENT_CLIENT_ID_PREFIX)) return this.exchangeAgentCredentials(clientId, clientSecret);
-    const client = await this.repo.findApiClient(clientId);
+    // Client ids are unique across tenants: the client's own tenant is the token's.
+    const client = await inSystemScope(() => this.repo.findApiClient(clientId));
     const presented = Buffer.from(sha256Hex(clientSecret), 'hex');
     const stored = Buffer.from(client?.secretHash ?? sha256Hex(''), 'hex');
     if (!client || client.revokedAt || !timingSafeEqual(presented, stored)) {
@@ -143,6 +153,7 @@ export class AuthService {
       sub: client.id,
       role: 'service',
       permissions: client.permissions,
+      tenantId: client.tenantId,
       ...(client.merchantId ? { merchantId: client.merchantId } : {}),
     };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
@@ -197,7 +208,11 @@ export class AuthService {
   }
 
   /** Creates the first admin from configuration when there is none yet. Returns whether it did. */
-  async ensureInitialAdmin(email: string | undefined, password: string | undefined): Promise<boolean> {
+  ensureInitialAdmin(email: string | undefined, password: string | undefined): Promise<boolean> {
+    return inTenant(DEFAULT_TENANT_ID, () => this.createInitialAdmin(email, password));
+  }
+
+  private async createInitialAdmin(email: string | undefined, password: string | undefined): Promise<boolean> {
     if (!email || !password || (await this.repo.adminExists())) return false;
     try {
       await this.register(email, password, 'admin');
@@ -224,7 +239,8 @@ export class AuthService {
     const locks = this.options.locks;
     // Asked side by side (one round trip to the cache on the hot path), answered in a fixed order.
     const [agentState, revoked, locked] = await Promise.all([
-      principal.role === 'agent' ? this.agents?.tokenState(principal.sub) : undefined,
+      // The agent's own tenant: the request's is only set from this token once it is verified.
+      principal.role === 'agent' ? inTenant(principal.tenantId ?? DEFAULT_TENANT_ID, () => this.agents?.tokenState(principal.sub)) : undefined,
       this.options.revocations?.isRevoked(principal),
       locks?.isLocked(principal.ownerId ?? principal.sub),
     ]);
@@ -239,7 +255,7 @@ export class AuthService {
   }
 
   private async exchangeAgentCredentials(clientId: string, clientSecret: string) {
-    const agent = await this.agents!.findByClientId(clientId);
+    const agent = await inSystemScope(() => this.agents!.findByClientId(clientId));
     const presented = Buffer.from(sha256Hex(clientSecret), 'hex');
     const stored = Buffer.from(agent?.secretHash ?? sha256Hex(''), 'hex');
     if (!agent || !timingSafeEqual(presented, stored) || !agent.active) {
@@ -251,6 +267,7 @@ export class AuthService {
       permissions: [...AGENT_PERMISSIONS],
       ownerId: agent.ownerId,
       credentialsVersion: agent.credentialsVersion,
+      tenantId: agent.tenantId,
     };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
@@ -267,7 +284,12 @@ export class AuthService {
   }
 
   private accessTokenFor(user: User): { accessToken: string; expiresIn: number } {
-    const principal: Principal = { sub: user.id, role: user.role, permissions: permissionsForUserRole(user.role, user.adminRole) };
+    const principal: Principal = {
+      sub: user.id,
+      role: user.role,
+      permissions: permissionsForUserRole(user.role, user.adminRole),
+      tenantId: user.tenantId,
+    };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }
 
@@ -285,6 +307,10 @@ export class AuthService {
     );
     return token;
   }
+}
+
+function invalidRefreshToken(): Unauthorized {
+  return new Unauthorized('Refresh token is invalid or expired', 'invalid_refresh_token');
 }
 
 function accountLocked(): Unauthorized {

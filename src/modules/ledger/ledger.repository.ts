@@ -91,7 +91,7 @@ export interface LedgerRepository {
   /** Adds to an original's refunded amount only while the total stays within its amount. */
   reserveRefund(tx: Transaction, originalTransferId: string, amount: bigint): Promise<boolean>;
   /** Creates the system account's shards for a currency if they do not exist yet. */
-  ensureSystemAccounts(code: string, currency: string, shards: number): Promise<string[]>;
+  ensureSystemAccounts(code: string, currency: string, shards: number, tenantId: string): Promise<string[]>;
   /** The lowest balance among these accounts (0 when none exists), read without locks. */
   lowestBalance(accountIds: readonly string[]): Promise<bigint>;
   findEntry(id: string): Promise<LedgerEntry | null>;

@@ -1,5 +1,6 @@
 import type { TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
+import { currentTenantId, DEFAULT_TENANT_ID } from '../../infra/tenant-scope';
 import type { Principal } from '../../shared/principal';
 import { AppError, Forbidden, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
@@ -459,11 +460,13 @@ export class LedgerService {
     return shards[Math.floor(Math.random() * shards.length)]!;
   }
 
+  /** Each tenant has its own system accounts: its money enters and leaves through its own books. */
   private async systemShards(code: string, currency: string): Promise<string[]> {
-    const key = `${code}:${currency}`;
+    const tenant = currentTenantId() ?? DEFAULT_TENANT_ID;
+    const key = `${tenant}:${code}:${currency}`;
     let shards = this.systemAccounts.get(key);
     if (!shards) {
-      shards = await this.ledger.ensureSystemAccounts(code, currency, ADJUSTMENT_SHARDS);
+      shards = await this.ledger.ensureSystemAccounts(code, currency, ADJUSTMENT_SHARDS, tenant);
       this.systemAccounts.set(key, shards);
     }
     return shards;

@@ -2,6 +2,7 @@ import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import type { DomainEvent } from '../../shared/events';
 import { Grouper } from '../../shared/grouper';
 import { requestContext } from '../../infra/request-context';
+import { tenantGroupScope } from '../../infra/tenant-scope';
 import { activeContext, activeSpanContext, activeTraceparent, inSpan, type Context, type SpanContext } from '../../infra/tracing/spans';
 import type { WalletMeta } from '../wallet';
 import { postingEvents } from './ledger.events';
@@ -117,6 +118,7 @@ export class PostingQueue {
       lanes,
       (waiting) => nextGroup(waiting, groupMax),
       (group) => this.write(group),
+      tenantGroupScope,
     );
   }
 

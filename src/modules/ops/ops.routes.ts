@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { inSystemScope } from '../../infra/tenant-scope';
 import { Router, type Request } from 'express';
 import { isDegradable, type Cache } from '../../infra/cache/cache';
 import type { Database } from '../../infra/db/database';
@@ -57,7 +58,8 @@ export function opsRouter({ db, replica, sharedCache, metrics, metricsAccess = {
       return;
     }
     res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
+    // The gauges read at scrape time count across every tenant (queues, the last recovery drill).
+    res.send(await inSystemScope(() => metrics.registry.metrics()));
   });
 
   return router;

@@ -1,4 +1,5 @@
 import type { TransactionRunner } from '../../shared/transaction';
+import { inEachTenant } from '../../infra/db/each-tenant';
 import type { Logger } from '../../infra/logger';
 import { Periodic } from '../../infra/periodic';
 import { newEvent, type DomainEvent, type EventBus } from '../../shared/events';
@@ -33,7 +34,7 @@ export class SendWatcher {
     private readonly logger: Logger,
     private readonly batchSize: number,
   ) {
-    this.loop = new Periodic('web3 watcher', async () => (await this.runOnce(), false), logger);
+    this.loop = new Periodic('web3 watcher', () => inEachTenant(db, async () => (await this.runOnce(), false)), logger);
   }
 
   /** One pass over every chain. A chain whose node is down is skipped (logged) until the next pass. */

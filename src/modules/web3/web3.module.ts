@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config';
+import { inEachTenant } from '../../infra/db/each-tenant';
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
@@ -52,7 +53,11 @@ export function createWeb3Module(deps: {
     chains,
     SETTLEMENT_RECEIPT_WAIT_MS,
   );
-  const reconciler = new Periodic('eip3009 settlement reconcile', () => settlements.reconcile().then(() => false), logger);
+  const reconciler = new Periodic(
+    'eip3009 settlement reconcile',
+    () => inEachTenant(db, () => settlements.reconcile().then(() => false)),
+    logger,
+  );
   const watcher = new SendWatcher(db, repo, chains, outbox, events, logger, WATCHER_BATCH_SIZE);
   registerWeb3Metrics({ metrics, repo, chainIds: chains.all().map((c) => c.id), logger });
   return {

@@ -1,4 +1,5 @@
 import type { Logger } from '../../infra/logger';
+import { inSystemScope } from '../../infra/tenant-scope';
 import { Periodic } from '../../infra/periodic';
 import { recordRunWork } from '../../infra/tracing/spans';
 import type { WebhookDeliveryStore } from './webhook.repository';
@@ -30,7 +31,8 @@ export class WebhookDeliveryRetention {
 
   /** One batch; returns how many rows went. Errors: only the database's. */
   async runOnce(): Promise<number> {
-    const deleted = await this.store.deleteSettled(this.options.retentionDays * DAY_MS, this.options.batchSize);
+    // Every tenant's settled deliveries: a delete by age, as the owner.
+    const deleted = await inSystemScope(() => this.store.deleteSettled(this.options.retentionDays * DAY_MS, this.options.batchSize));
     recordRunWork(deleted);
     if (deleted > 0) this.logger.info('webhook deliveries purged', { deleted, retentionDays: this.options.retentionDays });
     return deleted;

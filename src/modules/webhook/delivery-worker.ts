@@ -1,3 +1,4 @@
+import { inSystemScope, inTenant } from '../../infra/tenant-scope';
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Logger } from '../../infra/logger';
 import { Periodic } from '../../infra/periodic';
@@ -93,10 +94,13 @@ export class WebhookDeliveryWorker {
       if (limit <= 0) return [];
       // The lease outlives the slowest possible attempt, so no other worker takes a row mid-send.
       const leaseMs = this.options.timeoutMs * 2 + 30_000;
-      return this.store.claimDue(limit, leaseMs, {
-        inFlightByEndpoint: this.lanes.snapshot(),
-        perEndpointMax: this.options.endpointConcurrency,
-      });
+      // Every tenant's due deliveries, claimed as the owner; each attempt then runs in its tenant.
+      return inSystemScope(() =>
+        this.store.claimDue(limit, leaseMs, {
+          inFlightByEndpoint: this.lanes.snapshot(),
+          perEndpointMax: this.options.endpointConcurrency,
+        }),
+      );
     });
     this.claiming = claimed.catch(() => undefined);
     return claimed;
@@ -121,7 +125,7 @@ export class WebhookDeliveryWorker {
         ...(run ? { links: [{ context: run }] } : {}),
         ...(parent ? { parent } : {}),
       },
-      () => this.attemptInSpan(delivery),
+      () => inTenant(delivery.tenantId, () => this.attemptInSpan(delivery)),
     );
   }
 

@@ -77,6 +77,8 @@ export interface OutboxEvent {
 /** A delivery a worker holds a lease on, with what it needs to send it. */
 export interface ClaimedDelivery {
   id: string;
+  /** The endpoint's tenant: the attempt and its outcome run in it. */
+  tenantId: string;
   eventId: string;
   eventType: string;
   occurredAt: Date;

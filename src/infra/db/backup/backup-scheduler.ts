@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { inSystemScope } from '../../tenant-scope';
 import type { Config } from '../../../config/config';
 import type * as BackupJobs from './backup-jobs';
 import type { Logger } from '../../logger';
@@ -47,7 +48,7 @@ export class BackupScheduler {
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.periodic = new Periodic('backup scheduler', () => this.tick().then(() => false), logger);
+    this.periodic = new Periodic('backup scheduler', () => inSystemScope(() => this.tick()).then(() => false), logger);
   }
 
   start(tickMs = SCHEDULER_TICK_MS): void {

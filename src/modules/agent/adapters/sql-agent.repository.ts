@@ -116,7 +116,8 @@ export class SqlAgentRepository implements AgentRepository, AgentCredentialStore
       secret_hash: string;
       status: AgentStatus;
       credentials_version: number;
-    }>('SELECT id, owner_id, secret_hash, status, credentials_version FROM agents WHERE client_id = $1', [clientId]);
+      tenant_id: string;
+    }>('SELECT id, owner_id, secret_hash, status, credentials_version, tenant_id FROM agents WHERE client_id = $1', [clientId]);
     const row = rows[0];
     if (!row) return null;
     return {
@@ -125,6 +126,7 @@ export class SqlAgentRepository implements AgentRepository, AgentCredentialStore
       secretHash: row.secret_hash,
       active: row.status === 'active',
       credentialsVersion: row.credentials_version,
+      tenantId: row.tenant_id,
     };
   }
 

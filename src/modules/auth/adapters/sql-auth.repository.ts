@@ -11,6 +11,7 @@ interface UserRow {
   created_at: Date;
   admin_role?: AdminRole | null;
   locked_at?: Date | null;
+  tenant_id: string;
 }
 
 interface ApiClientRow {
@@ -23,6 +24,7 @@ interface ApiClientRow {
   created_at: Date;
   revoked_at: Date | null;
   merchant_id: string | null;
+  tenant_id: string;
 }
 
 const toUser = (r: UserRow): User => ({
@@ -33,6 +35,7 @@ const toUser = (r: UserRow): User => ({
   createdAt: r.created_at,
   adminRole: r.admin_role ?? null,
   lockedAt: r.locked_at ?? null,
+  tenantId: r.tenant_id,
 });
 
 const toApiClient = (r: ApiClientRow): ApiClient => ({
@@ -45,13 +48,14 @@ const toApiClient = (r: ApiClientRow): ApiClient => ({
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
   merchantId: r.merchant_id,
+  tenantId: r.tenant_id,
 });
 
 /** The PostgreSQL adapter; PGlite runs the same SQL. */
 export class SqlAuthRepository implements AuthRepository {
   constructor(private readonly db: SqlClient) {}
 
-  async createUser(user: Omit<User, 'createdAt'>, tx?: Transaction): Promise<User> {
+  async createUser(user: Omit<User, 'createdAt' | 'tenantId'>, tx?: Transaction): Promise<User> {
     try {
       const { rows } = await sqlOf(tx, this.db).query<UserRow>(
         `INSERT INTO users (id, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING *`,
@@ -100,12 +104,12 @@ export class SqlAuthRepository implements AuthRepository {
   }
 
   async findRefreshToken(tokenHash: string) {
-    const { rows } = await this.db.query<{ user_id: string; family_id: string; used_at: Date | null }>(
-      'SELECT user_id, family_id, used_at FROM refresh_tokens WHERE token_hash = $1',
+    const { rows } = await this.db.query<{ user_id: string; family_id: string; used_at: Date | null; tenant_id: string }>(
+      'SELECT user_id, family_id, used_at, tenant_id FROM refresh_tokens WHERE token_hash = $1',
       [tokenHash],
     );
     const row = rows[0];
-    return row ? { userId: row.user_id, familyId: row.family_id, usedAt: row.used_at } : null;
+    return row ? { userId: row.user_id, familyId: row.family_id, usedAt: row.used_at, tenantId: row.tenant_id } : null;
   }
 
   async revokeRefreshFamily(familyId: string): Promise<void> {
@@ -133,7 +137,7 @@ export class SqlAuthRepository implements AuthRepository {
     );
   }
 
-  async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt'>, tx?: Transaction): Promise<ApiClient> {
+  async createApiClient(c: Omit<ApiClient, 'createdAt' | 'revokedAt' | 'tenantId'>, tx?: Transaction): Promise<ApiClient> {
     const { rows } = await sqlOf(tx, this.db).query<ApiClientRow>(
       `INSERT INTO api_clients (id, client_id, name, secret_hash, permissions, created_by, merchant_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,

@@ -1,6 +1,7 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
 import { groupedLookup } from '../../../shared/grouper';
+import { tenantGroupScope } from '../../../infra/tenant-scope';
 import type { IdempotencyRepository, StoredReply } from '../idempotency.repository';
 
 interface Lookup {
@@ -13,7 +14,7 @@ export class SqlIdempotencyRepository implements IdempotencyRepository {
    * Every idempotent request looks its key up first: the lookups asked at the same time go to the
    * database together, one query and one round trip for many.
    */
-  private readonly findGrouped = groupedLookup((lookups: Lookup[]) => this.findMany(lookups), { lanes: 2, groupMax: 128 });
+  private readonly findGrouped = groupedLookup((lookups: Lookup[]) => this.findMany(lookups), { lanes: 2, groupMax: 128, scope: tenantGroupScope });
 
   constructor(private readonly db: SqlClient) {}
 

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_ID } from '../../../infra/tenant-scope';
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';
@@ -123,8 +124,10 @@ export class SqlLedgerRepository implements LedgerRepository {
     return rowCount > 0;
   }
 
-  async ensureSystemAccounts(code: string, currency: string, shards: number): Promise<string[]> {
-    const ids = Array.from({ length: shards }, (_, i) => `sys_${code}_${currency}_${i}`);
+  async ensureSystemAccounts(code: string, currency: string, shards: number, tenantId: string): Promise<string[]> {
+    // The default tenant's keep the ids they had before tenants existed.
+    const suffix = tenantId === DEFAULT_TENANT_ID ? '' : `_${tenantId}`;
+    const ids = Array.from({ length: shards }, (_, i) => `sys_${code}_${currency}_${i}${suffix}`);
     await this.db.query(
       `INSERT INTO wallets (id, kind, currency, label)
        SELECT id, 'system', $2, $3 FROM unnest($1::text[]) AS id

@@ -65,6 +65,7 @@ export class CardChargeRecovery {
         claim: (limit) => this.charges.claimStale(limit, options.staleAfterMs, options.leaseMs),
         // Taken again later, asked under the same id and credited at most once.
         handle: (charge) => this.recover(charge),
+        tenantOf: (item) => item.tenantId,
         describe: describeCharge,
       },
       logger,

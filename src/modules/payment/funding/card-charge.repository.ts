@@ -4,6 +4,8 @@ export type ChargeStatus = 'pending' | 'succeeded' | 'failed' | 'credited';
 export type ChargePurpose = 'card_funding' | 'auto_top_up' | 'apple_pay' | 'google_pay';
 
 export interface CardCharge {
+  /** The tenant it belongs to: background work on it runs in that tenant. */
+  tenantId: string;
   id: string;
   scope: string;
   idempotencyKey: string;

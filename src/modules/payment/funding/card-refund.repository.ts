@@ -4,6 +4,8 @@ export type CardRefundStatus = 'pending' | 'succeeded' | 'failed';
 
 /** A refund owed to the card behind a card-funded transfer that the ledger refunded. */
 export interface CardRefund {
+  /** The tenant it belongs to: background work on it runs in that tenant. */
+  tenantId: string;
   /** Also the processor's idempotency key (RefundRequest.refundId). */
   id: string;
   refundTransferId: string;

@@ -60,6 +60,7 @@ export class CardRefunds implements ExternalRefundHandler {
         claim: (limit) => this.refunds.claimDue(limit, options.leaseMs),
         // The processor is asked again under the same id, and answers without refunding twice.
         handle: (r) => this.attempt(r),
+        tenantOf: (item) => item.tenantId,
         describe: describeRefund,
       },
       logger,

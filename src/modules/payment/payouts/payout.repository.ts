@@ -5,6 +5,8 @@ export type PayoutStatus = 'pending' | 'paid' | 'failed' | 'returned';
 export type DestinationType = 'card' | 'bank_account';
 
 export interface Payout {
+  /** The tenant it belongs to: background work on it runs in that tenant. */
+  tenantId: string;
   /** Also the processor's idempotency key (PayoutRequest.payoutId). */
   id: string;
   userId: string;

@@ -14,6 +14,7 @@ import type {
 
 interface ClaimedRow {
   id: string;
+  tenant_id: string;
   event_id: string;
   event_type: string;
   occurred_at: Date;
@@ -98,7 +99,7 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
               updated_at = now()
          FROM due, webhook_endpoints e
         WHERE d.id = due.id AND e.id = d.endpoint_id
-       RETURNING d.id, d.event_id, d.event_type, d.occurred_at, d.payload, d.traceparent, d.attempts,
+       RETURNING d.id, d.tenant_id, d.event_id, d.event_type, d.occurred_at, d.payload, d.traceparent, d.attempts,
                  e.id AS endpoint_id, e.url, e.secret_ciphertext,
                  -- Signed with the previous secret too while its overlap lasts, judged at send time.
                  CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_ciphertext END AS previous_secret_ciphertext`,
@@ -106,6 +107,7 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
     );
     return rows.map((r) => ({
       id: r.id,
+      tenantId: r.tenant_id,
       eventId: r.event_id,
       eventType: r.event_type,
       occurredAt: r.occurred_at,

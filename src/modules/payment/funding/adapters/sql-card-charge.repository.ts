@@ -20,10 +20,11 @@ interface ChargeRow {
   payment_session_id: string | null;
   created_at: Date;
   recovery_attempts: number;
+  tenant_id: string;
 }
 
 const COLUMNS = `id, scope, idempotency_key, purpose, wallet_id, token_id, amount, currency, processor, status,
-  processor_charge_id, failure_code, transfer_id, payment_session_id, created_at, recovery_attempts`;
+  processor_charge_id, failure_code, transfer_id, payment_session_id, created_at, recovery_attempts, tenant_id`;
 // The same columns, qualified: the claim's UPDATE … FROM stale has an id of its own.
 const C_COLUMNS = COLUMNS.split(',')
   .map((c) => `c.${c.trim()}`)
@@ -46,6 +47,7 @@ const toCharge = (r: ChargeRow): CardCharge => ({
   paymentSessionId: r.payment_session_id,
   createdAt: r.created_at,
   recoveryAttempts: r.recovery_attempts,
+  tenantId: r.tenant_id,
 });
 
 export class SqlCardChargeRepository implements CardChargeRepository {

@@ -15,10 +15,11 @@ interface RefundRow {
   last_error: string | null;
   processor_refund_id: string | null;
   created_at: Date;
+  tenant_id: string;
 }
 
 const COLUMNS = `id, refund_transfer_id, charge_id, processor, processor_charge_id, amount, currency, status, attempts,
-  last_error, processor_refund_id, created_at`;
+  last_error, processor_refund_id, created_at, tenant_id`;
 // The same columns, qualified: the claim's UPDATE … FROM due has an id of its own.
 const R_COLUMNS = COLUMNS.split(',')
   .map((c) => `r.${c.trim()}`)
@@ -38,6 +39,7 @@ const toRefund = (r: RefundRow): CardRefund => ({
   lastError: r.last_error,
   processorRefundId: r.processor_refund_id,
   createdAt: r.created_at,
+  tenantId: r.tenant_id,
 });
 
 export class SqlCardRefundRepository implements CardRefundRepository {

@@ -13,6 +13,7 @@ import type {
 
 interface PayoutRow {
   id: string;
+  tenant_id: string;
   user_id: string;
   wallet_id: string;
   amount: bigint;
@@ -49,7 +50,7 @@ interface DestinationRow {
 
 const COLUMN_NAMES = `id, user_id, wallet_id, amount, currency, destination_type, destination_id, destination_last4, processor,
   status, processor_payout_id, failure_code, debit_transfer_id, settle_transfer_id, reversal_transfer_id, limit_day,
-  attempts, last_error, paid_at, created_at, updated_at`;
+  attempts, last_error, paid_at, created_at, updated_at, tenant_id`;
 // DATE as text: drivers would turn it into a local-time Date.
 const columns = (alias: string) =>
   COLUMN_NAMES.split(',')
@@ -78,6 +79,7 @@ const toPayout = (r: PayoutRow): Payout => ({
   attempts: r.attempts,
   lastError: r.last_error,
   paidAt: r.paid_at,
+  tenantId: r.tenant_id,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
