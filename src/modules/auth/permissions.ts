@@ -137,6 +137,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:webhooks:read',
     'admin:reconciliation:read',
     'admin:risk:read',
+    'admin:tenant:read',
   ],
 };
 

@@ -81,7 +81,8 @@ export class PlatformTenantService {
       );
       this.configuration.changed(id);
       // The first admin belongs to the new tenant; its audit row goes to that tenant's log.
-      const admin = input.admin ? await inTenant(id, () => this.operators.create(actor, { ...input.admin!, role: 'admin' })) : undefined;
+      const created = input.admin ? await inTenant(id, () => this.operators.create(actor, { ...input.admin!, role: 'admin' })) : undefined;
+      const admin = created ? { id: created.id, email: created.email } : undefined;
       await this.audit.run(actor, entry, async () => ({
         result: undefined,
         after: { ...auditedTenant(tenant), ...(admin ? { adminId: admin.id } : {}) },
