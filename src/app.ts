@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { observeRequests } from './http/observe';
 import { createLimiter } from './http/rate-limit';
 import { requestId } from './http/request-id';
+import { refuseSuspendedTenants } from './http/tenant-status';
 import { securityHeaders } from './http/security-headers';
 import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
@@ -67,6 +68,7 @@ import { web3Routes, type Web3SendService, type Web3WalletService } from './modu
 import { webhookRoutes, type WebhookDeliveryLog, type WebhookService } from './modules/webhook';
 import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
+import { tenantRoutes, type TenantModule } from './modules/tenant';
 import { checkoutRenderer, mountUcp } from './protocols/ucp';
 import { buildGraphqlSchema, GRAPHQL_PATH, graphqlErrorHandler, graphqlHandler } from './protocols/graphql';
 
@@ -121,6 +123,8 @@ export interface AppDeps {
     reconciliations: ReconciliationService;
     risk: RiskService;
     insights: InsightsService;
+    /** Platform admins' and tenant admins' routes, and the configuration the suspended-tenant check reads. */
+    tenants: TenantModule;
   };
 }
 
@@ -195,6 +199,8 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
   );
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
   app.use(authenticate(services.auth));
+  // A suspended tenant's requests stop here, before they count against any limit.
+  app.use(refuseSuspendedTenants(services.tenants.configuration));
   // Per client IP and per authenticated subject, counted together: one round trip per request.
   const requestLimits = [
     { name: 'global', max: config.RATE_LIMIT_GLOBAL_MAX },
@@ -244,6 +250,7 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
   applePayRoutes(api, services.applePay, limits);
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);
+  tenantRoutes(api, services.tenants);
   reconciliationRoutes(api, services.reconciliations);
   riskRoutes(api, services.risk);
   insightsRoutes(api, services.insights);

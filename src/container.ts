@@ -45,6 +45,7 @@ import { X402Facilitator, X402Payer } from './protocols/x402';
 const X402_FETCH_TIMEOUT_MS = 30_000;
 const X402_FETCH_BODY_BYTES_MAX = 1_048_576;
 import { createWebhookModule } from './modules/webhook';
+import { createTenantConfiguration, createTenantModule } from './modules/tenant';
 import { EventBus } from './shared/events';
 import { MemoryEventFanout, type EventFanout } from './infra/pubsub/event-fanout';
 import { RedisEventFanout } from './infra/pubsub/redis-event-fanout';
@@ -61,7 +62,7 @@ const APPROVAL_EXPIRY_BATCH_MAX = 100;
 // Holds past their expiresAt are released a batch per transaction (again at once while more are due).
 const HOLD_EXPIRY_BATCH_MAX = 100;
 
-/** The Redis pub/sub channel every instance's GraphQL subscriptions hear events on. */
+/** The Redis pub/sub channel every instance hears events on (GraphQL subscriptions, tenants' changes). */
 const GRAPHQL_EVENTS_CHANNEL = 'ocp:graphql-events';
 
 export interface ContainerOverrides {
@@ -118,6 +119,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // `outbox.enqueue(tx, events)` inside their own transactions.
   // One Encryptor for every secret at rest (webhook secrets, vaulted card data, chain keys).
   const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
+  // Events to every instance: GraphQL subscriptions, and tenants' changes (each instance drops its
+  // cached configuration). Through Redis pub/sub when REDIS_URL is set.
+  const fanoutError = (error: unknown) => logger.warn('event fan-out failed', { error });
+  const fanout: EventFanout = config.REDIS_URL
+    ? new RedisEventFanout(config.REDIS_URL, GRAPHQL_EVENTS_CHANNEL, fanoutError)
+    : new MemoryEventFanout(fanoutError);
+  // Each tenant's settings, credentials, status and host names (docs/tenants.md), cached per instance.
+  const tenantConfiguration = createTenantConfiguration({ db, encryptor, fanout });
   const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor, lookup: overrides.webhookLookup });
   const tokens = createTokenModule({ config, db, encryptor, logger });
 
@@ -223,6 +232,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     cardRefunds: funding.cardRefunds,
     webhookDeliveries: webhooks.deliveries,
   });
+  // Platform admins manage the tenants; a tenant's admins its settings. A new tenant's first admin
+  // is one of the admin module's operators.
+  const tenants = createTenantModule({ db, encryptor, configuration: tenantConfiguration, audit: admin.audit, operators: admin.users });
   // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.
   const reconciliation = createReconciliationModule({ db, events, audit: admin.audit, funding });
@@ -304,14 +316,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     reconciliations: reconciliation.service,
     risk: risk.service,
     insights,
+    tenants,
   };
   const app = buildApp({ config, logger, metrics, db, reads, cache, services });
   // GraphQL subscriptions (docs/graphql.md): events reach the subscribers of every instance through
   // Redis pub/sub when REDIS_URL is set; server.ts attaches the WebSocket server to the HTTP server.
-  const fanoutError = (error: unknown) => logger.warn('graphql event fan-out failed', { error });
-  const fanout: EventFanout = config.REDIS_URL
-    ? new RedisEventFanout(config.REDIS_URL, GRAPHQL_EVENTS_CHANNEL, fanoutError)
-    : new MemoryEventFanout(fanoutError);
   feedFanout(events, fanout);
   const graphqlSubscriptions = createSubscriptionServer(
     buildGraphqlSchema(),
@@ -369,6 +378,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       await graphqlSubscriptions.close();
+      tenantConfiguration.close();
       await fanout.close();
       await backupScheduler?.stop();
       await idempotencyPurge.stop();
