@@ -166,6 +166,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     outbox: webhooks.outbox,
     events,
     metrics,
+    tenants,
   });
   const payouts = createPayoutModule({
     config,
@@ -175,7 +176,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     wallets: walletRepository,
     tokens,
     outbox: webhooks.outbox,
-    processor: funding.processor,
+    processors: funding.processors,
     metrics,
   });
 

@@ -24,6 +24,8 @@ export interface CardCharge {
   createdAt: Date;
   /** Attempts of the recovery sweeper so far (0 for a charge its request finished). */
   recoveryAttempts: number;
+  /** Whose charge it is: its processor is that tenant's processor of this name. */
+  tenantId: string;
 }
 
 export type NewCardCharge = Pick<

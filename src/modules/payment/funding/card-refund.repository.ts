@@ -20,6 +20,8 @@ export interface CardRefund {
   lastError: string | null;
   processorRefundId: string | null;
   createdAt: Date;
+  /** Whose refund it is: it goes to that tenant's processor of the charge's name. */
+  tenantId: string;
 }
 
 /** What a failed refund was when an operator sent it back to pending. */

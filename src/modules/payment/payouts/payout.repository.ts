@@ -30,6 +30,8 @@ export interface Payout {
   paidAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Whose payout it is: it goes to that tenant's processor of the recorded name. */
+  tenantId: string;
 }
 
 export type NewPayout = Pick<

@@ -34,6 +34,7 @@ interface PayoutRow {
   paid_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  tenant_id: string;
 }
 
 interface DestinationRow {
@@ -82,6 +83,7 @@ const toPayout = (r: PayoutRow): Payout => ({
   tenantId: r.tenant_id,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  tenantId: r.tenant_id,
 });
 
 const toDestination = (r: DestinationRow): BankAccountDestination => ({
