@@ -4,6 +4,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config/config';
 import { Api } from './http/api';
 import { mountAdminDashboard } from './http/admin-dashboard';
+import { tenantFromHost } from './http/tenant-host';
 import { authenticate } from './http/authenticate';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { observeRequests } from './http/observe';
@@ -71,6 +72,8 @@ import { adminRoutes, type AdminModule } from './modules/admin';
 import { tenantRoutes, type TenantModule } from './modules/tenant';
 import { checkoutRenderer, mountUcp } from './protocols/ucp';
 import { buildGraphqlSchema, GRAPHQL_PATH, graphqlErrorHandler, graphqlHandler } from './protocols/graphql';
+import type { TenantConfiguration } from './shared/tenant-settings';
+import { ENVIRONMENT_ONLY } from './shared/tenant-settings-of';
 
 export const API_BASE_PATH = '/api/v1';
 export const X402_BASE_PATH = '/x402';
@@ -84,6 +87,8 @@ export interface AppDeps {
   /** Reported by /ready when it is a replica. */
   reads?: ReadDatabase;
   cache: Cache;
+  /** Each tenant's own rate limits (docs/tenants.md); absent: the environment's for every tenant. */
+  tenants?: TenantConfiguration;
   services: {
     auth: AuthService;
     idempotency: IdempotencyService;
@@ -145,7 +150,7 @@ export function paymentHandlerSettings(config: Config): PaymentHandlerSettings {
   };
 }
 
-export function buildApp({ config, logger, metrics, db, reads, cache, services }: AppDeps): Express {
+export function buildApp({ config, logger, metrics, db, reads, cache, tenants = ENVIRONMENT_ONLY, services }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // API replies are not cached by validators; an ETag would hash every body, and a Buffer body is
@@ -199,21 +204,25 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
   );
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
   app.use(authenticate(services.auth));
+  // Without a token: the tenant of the host name (sign-up and login on a tenant's own domain).
+  app.use(tenantFromHost(services.tenants.configuration));
   // A suspended tenant's requests stop here, before they count against any limit.
   app.use(refuseSuspendedTenants(services.tenants.configuration));
   // Per client IP and per authenticated subject, counted together: one round trip per request.
+  // Each tenant has its own counters, and its own budgets when its settings give them.
   const requestLimits = [
-    { name: 'global', max: config.RATE_LIMIT_GLOBAL_MAX },
-    { name: 'user', max: config.RATE_LIMIT_USER_MAX, keyBy: 'subject' as const },
+    { name: 'global', max: config.RATE_LIMIT_GLOBAL_MAX, tenantMax: 'globalMax' as const },
+    { name: 'user', max: config.RATE_LIMIT_USER_MAX, tenantMax: 'userMax' as const, keyBy: 'subject' as const },
   ];
-  app.use(createLimiter({ cache, logger, windowMs, limits: requestLimits }));
+  app.use(createLimiter({ cache, logger, windowMs, limits: requestLimits, tenants }));
 
   const limits = {
     payment: createLimiter({
       cache,
       logger,
       windowMs,
-      limits: [{ name: 'payment', max: config.RATE_LIMIT_PAYMENT_MAX, keyBy: 'subject' }],
+      limits: [{ name: 'payment', max: config.RATE_LIMIT_PAYMENT_MAX, tenantMax: 'paymentMax', keyBy: 'subject' }],
+      tenants,
     }),
   };
 
@@ -284,7 +293,13 @@ export function buildApp({ config, logger, metrics, db, reads, cache, services }
     signing: services.merchants.signing,
     mandates: services.ap2.checkoutMandates,
     ownerKeys: services.agents.mandates,
-    completeLimiter: createLimiter({ cache, logger, windowMs, limits: [{ name: 'ucp-complete', max: config.RATE_LIMIT_PAYMENT_MAX }] }),
+    completeLimiter: createLimiter({
+      cache,
+      logger,
+      windowMs,
+      limits: [{ name: 'ucp-complete', max: config.RATE_LIMIT_PAYMENT_MAX, tenantMax: 'paymentMax' }],
+      tenants,
+    }),
     idempotency: services.idempotency,
     logger,
     registry: api.registry,

@@ -47,6 +47,7 @@ const X402_FETCH_BODY_BYTES_MAX = 1_048_576;
 import { createWebhookModule } from './modules/webhook';
 import { createTenantConfiguration, createTenantModule } from './modules/tenant';
 import { EventBus } from './shared/events';
+import type { TenantConfiguration } from './shared/tenant-settings';
 import { MemoryEventFanout, type EventFanout } from './infra/pubsub/event-fanout';
 import { RedisEventFanout } from './infra/pubsub/redis-event-fanout';
 import { buildGraphqlSchema, createSubscriptionServer, feedFanout } from './protocols/graphql';
@@ -75,6 +76,8 @@ export interface ContainerOverrides {
   applePayMerchantValidator?: MerchantValidator;
   /** The resolver under the webhook sender's address check (tests answer names themselves). */
   webhookLookup?: LookupFunction;
+  /** Each tenant's settings and credentials (tests give an in-memory one); absent: the environment's for all. */
+  tenants?: TenantConfiguration;
 }
 
 /**
@@ -127,13 +130,24 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     : new MemoryEventFanout(fanoutError);
   // Each tenant's settings, credentials, status and host names (docs/tenants.md), cached per instance.
   const tenantConfiguration = createTenantConfiguration({ db, encryptor, fanout });
-  const webhooks = createWebhookModule({ config, db, logger, metrics, encryptor, lookup: overrides.webhookLookup });
+  // Per-tenant settings for the parts that follow them: rate limits, wallet currencies, four-eyes
+  // limits, webhook delivery, the card processor (a test may give its own).
+  const tenants = overrides.tenants ?? tenantConfiguration;
+  const webhooks = createWebhookModule({
+    config,
+    db,
+    logger,
+    metrics,
+    encryptor,
+    lookup: overrides.webhookLookup,
+    tenants,
+  });
   const tokens = createTokenModule({ config, db, encryptor, logger });
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
 
   const idempotency = createIdempotencyService(db, cache, { keyTtlMs: DAY_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS }, metrics);
-  const walletModule = createWalletModule({ db, cache, outbox: webhooks.outbox, events });
+  const walletModule = createWalletModule({ db, cache, outbox: webhooks.outbox, events, tenants });
   const walletRepository = walletModule.repository;
   const wallets = walletModule.service;
   // Merchants bind one of their owner's wallets (checked by the wallet service) and get API clients from auth.
@@ -160,6 +174,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     outbox: webhooks.outbox,
     events,
     metrics,
+    tenants,
   });
   const payouts = createPayoutModule({
     config,
@@ -169,7 +184,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     wallets: walletRepository,
     tokens,
     outbox: webhooks.outbox,
-    processor: funding.processor,
+    processors: funding.processors,
     metrics,
   });
 
@@ -231,10 +246,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     locks,
     cardRefunds: funding.cardRefunds,
     webhookDeliveries: webhooks.deliveries,
+    tenants,
   });
   // Platform admins manage the tenants; a tenant's admins its settings. A new tenant's first admin
   // is one of the admin module's operators.
-  const tenants = createTenantModule({ db, encryptor, configuration: tenantConfiguration, audit: admin.audit, operators: admin.users });
+  const tenantModule = createTenantModule({ db, encryptor, configuration: tenantConfiguration, audit: admin.audit, operators: admin.users });
   // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.
   const reconciliation = createReconciliationModule({ db, events, audit: admin.audit, funding });
@@ -316,9 +332,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     reconciliations: reconciliation.service,
     risk: risk.service,
     insights,
-    tenants,
+    tenants: tenantModule,
   };
-  const app = buildApp({ config, logger, metrics, db, reads, cache, services });
+  const app = buildApp({ config, logger, metrics, db, reads, cache, tenants, services });
   // GraphQL subscriptions (docs/graphql.md): events reach the subscribers of every instance through
   // Redis pub/sub when REDIS_URL is set; server.ts attaches the WebSocket server to the HTTP server.
   feedFanout(events, fanout);

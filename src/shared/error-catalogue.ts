@@ -118,6 +118,10 @@ export const ERROR_CATALOGUE = {
       kind: 'conflict',
       meaning: 'Only a wallet with a zero balance and nothing held can be closed; details.balance and details.held say what it holds.',
     },
+    currency_not_allowed: {
+      kind: 'unprocessable',
+      meaning: 'The tenant does not allow wallets in this currency; details.allowed lists the ones it does. Nothing was created.',
+    },
   },
   risk: {
     risk_refused: {
@@ -307,6 +311,10 @@ export const ERROR_CATALOGUE = {
       meaning: 'The card processor refused the request; details.providerStatus is its HTTP status.',
     },
     processor_unavailable: { kind: 'unavailable', meaning: 'The card processor cannot be reached or answered unexpectedly.' },
+    processor_not_configured: {
+      kind: 'unavailable',
+      meaning: "The tenant's card processor has no credentials set (an operator of the tenant must set them); nothing was charged.",
+    },
     payout_not_found: { kind: 'not_found', meaning: "The payout does not exist or is not the caller's." },
     payout_destination_not_found: {
       kind: 'not_found',

@@ -30,9 +30,12 @@ const cardError = (code: string, declineCode: string | undefined, intentId: stri
  * after creation; a payout above `state.payoutBalance` is refused with balance_insufficient), bank
  * account tokens, and Idempotency-Key replay (of refusals too, as Stripe saves any outcome of a request
  * that began executing; `forgetIdempotencyKeys` is Stripe's 24-hour expiry having passed). `gate`
- * holds payment intents until the test lets them go.
+ * holds payment intents until the test lets them go. `otherKeys`: more accounts' secret keys it
+ * answers (tenants with their own Stripe key); they share one set of objects, which real Stripe
+ * accounts do not, and `requests` tells which key each call carried.
  */
-export function fakeStripe(secretKey: string) {
+export function fakeStripe(secretKey: string, ...otherKeys: string[]) {
+  const authorizations = new Set([secretKey, ...otherKeys].map((key) => `Bearer ${key}`));
   const methods = new Map<string, Card & { detached: boolean }>();
   const intents = new Map<string, { amount: number; refunded: number }>();
   const replies = new Map<string, FakeReply>();
@@ -178,7 +181,7 @@ export function fakeStripe(secretKey: string) {
   }
 
   const server = new FakeHttpServer(async (req) => {
-    if (req.headers.authorization !== `Bearer ${secretKey}`) return { status: 401, body: { error: { type: 'invalid_request_error' } } };
+    if (!authorizations.has(req.headers.authorization ?? '')) return { status: 401, body: { error: { type: 'invalid_request_error' } } };
     if (req.method === 'GET' && req.path.startsWith('/v1/payouts/')) {
       const id = req.path.slice('/v1/payouts/'.length);
       return payouts.has(id)

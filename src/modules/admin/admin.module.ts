@@ -4,6 +4,7 @@ import type { Database, SqlClient } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import { scryptCost } from '../../infra/crypto/passwords';
 import type { EventBus } from '../../shared/events';
+import type { TenantConfiguration } from '../../shared/tenant-settings';
 import type { AuthService, LoginLocks } from '../auth';
 import { createLedgerVerifier, type LedgerService } from '../ledger';
 import type { WebhookDeliveryLog } from '../webhook';
@@ -28,6 +29,7 @@ import type { CardRefundRetries } from './card-refunds/card-refund-desk';
 import { CardRefundAdminService } from './card-refunds/card-refund.service';
 import { CustomerService } from './customers/customer.service';
 import { RefundService } from './refunds/refund.service';
+import { tenantFourEyesLimits } from './four-eyes';
 
 export interface AdminModuleDeps {
   config: Config;
@@ -44,6 +46,8 @@ export interface AdminModuleDeps {
   cardRefunds: CardRefundRetries;
   /** The webhook module's delivery log, read across accounts. */
   webhookDeliveries: WebhookDeliveryLog;
+  /** Each tenant's four-eyes limits (its fourEyes settings). */
+  tenants: Pick<TenantConfiguration, 'settingsOf'>;
 }
 
 /** The admin service: operators, audit log, customers, refunds, card refunds, monitoring, analytics. */
@@ -59,6 +63,7 @@ export function createAdminModule({
   locks,
   cardRefunds,
   webhookDeliveries,
+  tenants,
 }: AdminModuleDeps) {
   // Entries are appended in the caller's transaction on the primary; only the listing reads `reads`.
   const audit = new AuditTrail(db, new SqlAuditRepository(reads));
@@ -88,15 +93,28 @@ export function createAdminModule({
     audit,
     users: new AdminUserService(new SqlAdminUserRepository(), audit, scryptCost(config.PASSWORD_SCRYPT_COST_LOG2)),
     apiClients: new AdminApiClientService(auth, audit),
-    adjustments: new AdjustmentService(ledger, audit, new SqlAdjustmentRequestRepository(db), dayTotals, {
-      thresholdMinor: config.ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR,
-      dailyLimitMinor: config.ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR,
-    }),
+    adjustments: new AdjustmentService(
+      ledger,
+      audit,
+      new SqlAdjustmentRequestRepository(db),
+      dayTotals,
+      tenantFourEyesLimits(tenants, 'adjustment', {
+        thresholdMinor: config.ADJUSTMENT_FOUR_EYES_THRESHOLD_MINOR,
+        dailyLimitMinor: config.ADJUSTMENT_FOUR_EYES_DAILY_LIMIT_MINOR,
+      }),
+    ),
     customers: new CustomerService(new SqlCustomerRepository(db), audit, locks),
-    refunds: new RefundService(db, new SqlRefundRequestRepository(db), ledger, audit, dayTotals, {
-      thresholdMinor: config.REFUND_FOUR_EYES_THRESHOLD_MINOR,
-      dailyLimitMinor: config.REFUND_FOUR_EYES_DAILY_LIMIT_MINOR,
-    }),
+    refunds: new RefundService(
+      db,
+      new SqlRefundRequestRepository(db),
+      ledger,
+      audit,
+      dayTotals,
+      tenantFourEyesLimits(tenants, 'refund', {
+        thresholdMinor: config.REFUND_FOUR_EYES_THRESHOLD_MINOR,
+        dailyLimitMinor: config.REFUND_FOUR_EYES_DAILY_LIMIT_MINOR,
+      }),
+    ),
     cardRefunds: new CardRefundAdminService(new SqlCardRefundSearchRepository(db), cardRefunds, audit),
     /** The ledger's invariant checks of `npm run verify-ledger`, for operators without database access. */
     ledgerVerifier: createLedgerVerifier(db),

@@ -1,5 +1,7 @@
 import type { Transaction } from '../../shared/transaction';
 import { Forbidden } from '../../shared/errors';
+import type { TenantConfiguration } from '../../shared/tenant-settings';
+import { settingsTenant } from '../../shared/tenant-settings-of';
 
 /** What one operator may move on their own authority (minor units, any currency). */
 export interface FourEyesLimits {
@@ -7,6 +9,27 @@ export interface FourEyesLimits {
   thresholdMinor: bigint;
   /** And above this, the operator's own movements of one kind summed over the UTC day. */
   dailyLimitMinor: bigint;
+}
+
+/** The limits that hold for the movement being decided: its tenant's. */
+export type FourEyesLimitsOf = () => Promise<FourEyesLimits>;
+
+/**
+ * The current tenant's four-eyes limits of one kind (its fourEyes settings), each one it leaves out
+ * the environment's (REFUND_/ADJUSTMENT_FOUR_EYES_*).
+ */
+export function tenantFourEyesLimits(
+  tenants: Pick<TenantConfiguration, 'settingsOf'>,
+  kind: SelfAuthorisedKind,
+  environment: FourEyesLimits,
+): FourEyesLimitsOf {
+  return async () => {
+    const { fourEyes } = await tenants.settingsOf(settingsTenant());
+    return {
+      thresholdMinor: fourEyes?.[`${kind}ThresholdMinor`] ?? environment.thresholdMinor,
+      dailyLimitMinor: fourEyes?.[`${kind}DailyLimitMinor`] ?? environment.dailyLimitMinor,
+    };
+  };
 }
 
 /** Which rule asked for a second operator, in `details.basis`. */

@@ -2,6 +2,7 @@ import type { Cache } from '../../infra/cache/cache';
 import type { Database } from '../../infra/db/database';
 import type { EventBus } from '../../shared/events';
 import type { Outbox } from '../../shared/outbox';
+import type { TenantConfiguration } from '../../shared/tenant-settings';
 import { SqlWalletRepository } from './adapters/sql-wallet.repository';
 import { WalletDirectory } from './wallet-directory';
 import type { WalletRepository } from './wallet.repository';
@@ -12,6 +13,8 @@ export interface WalletModuleDeps {
   cache: Cache;
   outbox: Outbox;
   events: EventBus;
+  /** Each tenant's allowed currencies. */
+  tenants: Pick<TenantConfiguration, 'settingsOf'>;
 }
 
 /**
@@ -21,6 +24,6 @@ export interface WalletModuleDeps {
 export function createWalletModule(d: WalletModuleDeps) {
   const repository: WalletRepository = new SqlWalletRepository(d.db);
   const directory = new WalletDirectory(repository, d.cache);
-  const service = new WalletService(d.db, repository, directory, d.outbox, d.events);
+  const service = new WalletService(d.db, repository, directory, d.outbox, d.events, d.tenants);
   return { repository, directory, service };
 }

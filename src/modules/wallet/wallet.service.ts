@@ -1,11 +1,13 @@
 import type { TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import type { Principal } from '../../shared/principal';
-import { Conflict } from '../../shared/errors';
+import { Conflict, Unprocessable } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { Outbox } from '../../shared/outbox';
 import type { MetadataFilter } from '../../shared/metadata';
+import type { TenantConfiguration } from '../../shared/tenant-settings';
+import { settingsTenant } from '../../shared/tenant-settings-of';
 import { assertWalletAccess } from './wallet-access';
 import type { WalletDirectory } from './wallet-directory';
 import type { Wallet, WalletChanges, WalletRepository } from './wallet.repository';
@@ -24,10 +26,22 @@ export class WalletService {
     private readonly directory: WalletDirectory,
     private readonly outbox: Outbox,
     private readonly events: EventBus,
+    /** Which currencies each tenant allows wallets in (absent: every supported one). */
+    private readonly tenants: Pick<TenantConfiguration, 'settingsOf'>,
   ) {}
 
-  /** Opens a wallet with a zero balance. A user may own several, in any currencies. */
+  /**
+   * Opens a wallet with a zero balance. A user may own several, in any currencies their tenant allows.
+   * Errors: currency_not_allowed (422).
+   */
   async create(userId: string, input: NewWallet): Promise<Wallet> {
+    const { currencies } = await this.tenants.settingsOf(settingsTenant());
+    if (currencies && !currencies.includes(input.currency)) {
+      throw new Unprocessable('currency_not_allowed', `Wallets in ${input.currency} are not offered here`, {
+        currency: input.currency,
+        allowed: currencies,
+      });
+    }
     const { wallet, event } = await this.db.transaction(async (tx) => {
       const created = await this.wallets.insert(
         {

@@ -7,15 +7,20 @@ import type { EndpointBreaker } from './endpoint-breaker';
 import { EndpointLanes } from './endpoint-lanes';
 import type { WebhookResponse, WebhookSender } from './http-webhook-sender';
 import { retryDelayMs } from '../../shared/retry-delay';
+import type { TenantConfiguration } from '../../shared/tenant-settings';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhookPayload } from './signature';
 import type { DeliveryOutcome, WebhookMetrics } from './webhook.metrics';
 import type { ClaimedDelivery, WebhookDeliveryStore } from './webhook.repository';
 
 export interface DeliveryWorkerOptions {
+  /** The environment's (WEBHOOK_MAX_ATTEMPTS); an endpoint's tenant may set its own. */
   maxAttempts: number;
   /** Deliveries claimed per run. */
   batchSize: number;
+  /** The environment's (WEBHOOK_TIMEOUT_MS); an endpoint's tenant may set its own. */
   timeoutMs: number;
+  /** The longest an attempt may take whatever a tenant sets: the claim's lease outlives it. */
+  timeoutMaxMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
   /** Deliveries one endpoint may have in flight in this process. */
@@ -50,6 +55,8 @@ export class WebhookDeliveryWorker {
     private readonly metrics: WebhookMetrics,
     private readonly breaker: EndpointBreaker,
     private readonly options: DeliveryWorkerOptions,
+    /** Each endpoint's tenant's webhook settings (maxAttempts, timeoutMs). */
+    private readonly tenants: Pick<TenantConfiguration, 'settingsOf'>,
   ) {
     this.lanes = new EndpointLanes((total) => metrics.inFlight.set(total));
     this.loop = new Periodic('webhook worker', () => this.dispatch(), logger);
@@ -92,8 +99,9 @@ export class WebhookDeliveryWorker {
     const claimed = this.claiming.then(async () => {
       const limit = Math.min(this.options.batchSize, this.options.inFlightMax - this.lanes.inFlightTotal);
       if (limit <= 0) return [];
-      // The lease outlives the slowest possible attempt, so no other worker takes a row mid-send.
-      const leaseMs = this.options.timeoutMs * 2 + 30_000;
+      // The lease outlives the slowest possible attempt (any tenant's timeout), so no other worker
+      // takes a row mid-send.
+      const leaseMs = this.options.timeoutMaxMs * 2 + 30_000;
       // Every tenant's due deliveries, claimed as the owner; each attempt then runs in its tenant.
       return inSystemScope(() =>
         this.store.claimDue(limit, leaseMs, {
@@ -132,7 +140,8 @@ export class WebhookDeliveryWorker {
   private async attemptInSpan(delivery: ClaimedDelivery): Promise<DeliveryOutcome | undefined> {
     const context = { deliveryId: delivery.id, eventId: delivery.eventId, endpointId: delivery.endpointId, attempt: delivery.attempts };
     try {
-      const response = await this.sendSigned(delivery);
+      const { maxAttempts, timeoutMs } = await this.settingsOf(delivery.tenantId);
+      const response = await this.sendSigned(delivery, timeoutMs);
       if (response.ok) {
         await this.store.markDelivered(delivery, response.status);
         await this.breaker.succeeded(delivery.endpointId);
@@ -141,7 +150,7 @@ export class WebhookDeliveryWorker {
       const responseCode = 'status' in response ? response.status : null;
       const reason = 'status' in response ? `HTTP ${response.status}` : response.error;
       let outcome: DeliveryOutcome;
-      if (delivery.attempts >= this.options.maxAttempts) {
+      if (delivery.attempts >= maxAttempts) {
         await this.store.markFailed(delivery, reason, responseCode);
         outcome = this.record('failed', { ...context, reason });
       } else {
@@ -161,7 +170,22 @@ export class WebhookDeliveryWorker {
     }
   }
 
-  private async sendSigned(delivery: ClaimedDelivery): Promise<WebhookResponse> {
+  /** The endpoint's tenant's attempts and timeout where it sets them, else the environment's. */
+  private async settingsOf(tenantId: string): Promise<{ maxAttempts: number; timeoutMs: number }> {
+    const { maxAttempts, timeoutMs } = this.options;
+    let webhooks;
+    try {
+      ({ webhooks } = await this.tenants.settingsOf(tenantId));
+    } catch (error) {
+      this.logger.warn("webhook delivery: the tenant's settings could not be read; the environment's apply", { tenantId, error });
+    }
+    return {
+      maxAttempts: webhooks?.maxAttempts ?? maxAttempts,
+      timeoutMs: Math.min(webhooks?.timeoutMs ?? timeoutMs, this.options.timeoutMaxMs),
+    };
+  }
+
+  private async sendSigned(delivery: ClaimedDelivery, timeoutMs: number): Promise<WebhookResponse> {
     let secrets: string[];
     try {
       // Current first, then the previous one while a rotation's overlap lasts (the claim left it out after).
@@ -186,7 +210,7 @@ export class WebhookDeliveryWorker {
       [EVENT_ID_HEADER]: delivery.eventId,
       ...(traceparent ? { traceparent } : {}),
     };
-    return this.send({ url: delivery.url, body, headers });
+    return this.send({ url: delivery.url, body, headers, timeoutMs });
   }
 
   private record(outcome: DeliveryOutcome, fields: Record<string, unknown>): DeliveryOutcome {

@@ -11,6 +11,8 @@ export interface WebhookRequest {
   /** Sent byte for byte: it is what the signature covers. */
   body: string;
   headers: Record<string, string>;
+  /** This attempt's timeout, when not the sender's own (the endpoint's tenant sets one). */
+  timeoutMs?: number;
 }
 
 /** The outcome of one attempt: an HTTP status, or why there was none. */
@@ -50,7 +52,7 @@ export function httpWebhookSender(options: HttpWebhookSenderOptions): WebhookSen
     transformRequest: [(data: unknown) => data],
     ...agents,
   });
-  return async ({ url, body, headers }) => {
+  return async ({ url, body, headers, timeoutMs: attemptTimeoutMs }) => {
     if (!allowPrivateTargets) {
       const host = hostOf(url);
       if (host === undefined || isKnownNonPublicHost(host)) return { ok: false, error: `${TARGET_ADDRESS_NOT_ALLOWED} (${host})` };
@@ -58,6 +60,7 @@ export function httpWebhookSender(options: HttpWebhookSenderOptions): WebhookSen
     try {
       const response = await client.post<Readable>(url, body, {
         headers: { 'Content-Type': 'application/json', 'User-Agent': 'OCP-Webhooks/1.0', ...headers },
+        ...(attemptTimeoutMs ? { timeout: attemptTimeoutMs } : {}),
       });
       response.data.destroy();
       return { ok: response.status >= 200 && response.status < 300, status: response.status };

@@ -4,6 +4,7 @@ import { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
+import type { TenantConfiguration } from '../../shared/tenant-settings';
 import { SqlWebhookDeliveryStore } from './adapters/sql-webhook-delivery.store';
 import { SqlWebhookEndpointRepository } from './adapters/sql-webhook-endpoint.repository';
 import { WebhookDeliveryLog } from './delivery-log';
@@ -18,6 +19,8 @@ import { webhookUrlProblem, type WebhookUrlPolicy } from './webhook-url';
 
 export const WEBHOOK_ENDPOINTS_PER_OWNER_MAX = 20;
 export const WEBHOOK_PURGE_BATCH_SIZE = 1000;
+/** The longest webhook timeout a tenant may set (tenantSettingsSchema's webhooks.timeoutMs). */
+export const TENANT_WEBHOOK_TIMEOUT_MS_MAX = 60_000;
 
 /**
  * Builds the webhook module's parts for the composition root: the service behind the routes, the
@@ -33,6 +36,8 @@ export function createWebhookModule(deps: {
   encryptor?: Encryptor;
   /** The resolver under the sender's address check; dns.lookup by default. */
   lookup?: LookupFunction;
+  /** Each endpoint's tenant's delivery settings (attempts, timeout). */
+  tenants: Pick<TenantConfiguration, 'settingsOf'>;
 }) {
   const { config, db, logger, metrics } = deps;
   const encryptor = deps.encryptor ?? new Encryptor(config.ENCRYPTION_KEYS);
@@ -62,15 +67,25 @@ export function createWebhookModule(deps: {
     logger,
     metricsOfWebhooks,
   );
-  const worker = new WebhookDeliveryWorker(store, encryptor, sender, logger, metricsOfWebhooks, breaker, {
-    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-    batchSize: config.WEBHOOK_BATCH_SIZE,
-    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-    backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
-    backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
-    endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
-    inFlightMax: config.WEBHOOK_IN_FLIGHT_MAX,
-  });
+  const worker = new WebhookDeliveryWorker(
+    store,
+    encryptor,
+    sender,
+    logger,
+    metricsOfWebhooks,
+    breaker,
+    {
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      batchSize: config.WEBHOOK_BATCH_SIZE,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      timeoutMaxMs: Math.max(config.WEBHOOK_TIMEOUT_MS, TENANT_WEBHOOK_TIMEOUT_MS_MAX),
+      backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+      endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+      inFlightMax: config.WEBHOOK_IN_FLIGHT_MAX,
+    },
+    deps.tenants,
+  );
   const retention = new WebhookDeliveryRetention(store, logger, {
     retentionDays: config.WEBHOOK_RETENTION_DAYS,
     batchSize: WEBHOOK_PURGE_BATCH_SIZE,

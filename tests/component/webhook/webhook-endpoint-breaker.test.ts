@@ -4,6 +4,7 @@ import { createWebhookModule } from '../../../src/modules/webhook/webhook.module
 import { FakeHttpServer } from '../../support/fake-http-server';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { createWebhook, drainWebhooks } from '../../support/webhook-receiver';
+import { ENVIRONMENT_ONLY } from '../../../src/shared/tenant-settings-of';
 
 const TIMEOUT_MS = 300;
 const OPEN_MS = 1000;
@@ -120,6 +121,7 @@ describe('webhook endpoint circuit breaker', () => {
       db: t.container.db,
       logger: t.container.logger,
       metrics: createMetrics({ processMetrics: false }),
+      tenants: ENVIRONMENT_ONLY,
     }).worker;
     try {
       const user = await registerUser(t);

@@ -4,7 +4,7 @@ import { toPage, type Cursor, type Page } from '../../../shared/pagination';
 import type { InTransaction, LedgerService, PostedTransfer } from '../../ledger';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
-import { fourEyesRequired, type FourEyesLimits, type OperatorDayTotals } from '../four-eyes';
+import { fourEyesRequired, type FourEyesLimits, type FourEyesLimitsOf, type OperatorDayTotals } from '../four-eyes';
 import type { AdjustmentRequest, AdjustmentRequestRepository, AdjustmentRequestStatus } from './adjustment-request.repository';
 
 export interface ApprovedAdjustment {
@@ -26,7 +26,8 @@ export class AdjustmentService {
     private readonly audit: AuditTrail,
     private readonly requests: AdjustmentRequestRepository,
     private readonly dayTotals: OperatorDayTotals,
-    private readonly fourEyes: FourEyesLimits,
+    /** The tenant's limits, read once per decision. */
+    private readonly fourEyes: FourEyesLimitsOf,
   ) {}
 
   /**
@@ -36,12 +37,13 @@ export class AdjustmentService {
   async adjust(ctx: AdminContext, walletId: string, amount: bigint, reason: string, inTx?: InTransaction<PostedTransfer>) {
     const entry = { action: 'wallet.adjust', targetType: 'wallet', targetId: walletId, reason };
     return this.audit.recordingRefusals(ctx, entry, async () => {
-      if (abs(amount) > this.fourEyes.thresholdMinor) throw this.fourEyesRequired('amount');
+      const limits = await this.fourEyes();
+      if (abs(amount) > limits.thresholdMinor) throw this.fourEyesRequired('amount', limits);
       return this.ledger.adjust(ctx.actorId, walletId, amount, reason, {
         // The day's count is taken in the posting's transaction: a refusal rolls it back.
         guard: async (tx) => {
-          if ((await this.dayTotals.add(tx, ctx.actorId, 'adjustment', abs(amount))) > this.fourEyes.dailyLimitMinor) {
-            throw this.fourEyesRequired('daily_total');
+          if ((await this.dayTotals.add(tx, ctx.actorId, 'adjustment', abs(amount))) > limits.dailyLimitMinor) {
+            throw this.fourEyesRequired('daily_total', limits);
           }
         },
         inTx: async (tx, posted) => {
@@ -76,7 +78,7 @@ export class AdjustmentService {
     return this.audit.recordingRefusals(ctx, entry, async () => {
       const request = await this.find(id);
       if (request.status !== 'pending') throw notPending(request.status);
-      if (request.requestedBy === ctx.actorId) throw this.fourEyesRequired('requester');
+      if (request.requestedBy === ctx.actorId) throw this.fourEyesRequired('requester', await this.fourEyes());
       let decided: AdjustmentRequest | undefined;
       const adjustment = await this.ledger.adjust(ctx.actorId, request.walletId, request.amount, request.reason, {
         guard: async (tx) => {
@@ -119,13 +121,13 @@ export class AdjustmentService {
     return request;
   }
 
-  private fourEyesRequired(basis: 'amount' | 'daily_total' | 'requester') {
+  private fourEyesRequired(basis: 'amount' | 'daily_total' | 'requester', limits: FourEyesLimits) {
     const messages = {
       amount: 'Above the four-eyes threshold an adjustment needs a second operator: open an adjustment request',
       daily_total: 'Your own adjustments of today would go above the four-eyes daily limit: open an adjustment request',
       requester: 'Another operator must approve this adjustment request',
     };
-    return fourEyesRequired(messages[basis], basis, this.fourEyes);
+    return fourEyesRequired(messages[basis], basis, limits);
   }
 }
 

@@ -6,7 +6,7 @@ import { toPage, type Cursor, type Page } from '../../../shared/pagination';
 import type { InTransaction, LedgerEntry, LedgerService, PostedTransfer } from '../../ledger';
 import type { AdminContext } from '../audit/audit.repository';
 import type { AuditTrail } from '../audit/audit-trail';
-import { fourEyesRequired, type FourEyesLimits, type OperatorDayTotals } from '../four-eyes';
+import { fourEyesRequired, type FourEyesLimits, type FourEyesLimitsOf, type OperatorDayTotals } from '../four-eyes';
 import type { NewRefundRequest, RefundRequest, RefundRequestRepository, RefundRequestStatus } from './refund-request.repository';
 
 /** The agent asking, as the agent module knows it: itself, its owner and the wallet its owner bound to it. */
@@ -36,8 +36,9 @@ export class RefundService {
     /**
      * The approver cannot be the requester above the threshold, counted over the original's refunds
      * (done, this one and the other pending requests), nor above the day's limit of their own approvals.
+     * The tenant's limits, read once per decision.
      */
-    private readonly fourEyes: FourEyesLimits,
+    private readonly fourEyes: FourEyesLimitsOf,
   ) {}
 
   /**
@@ -104,13 +105,14 @@ export class RefundService {
       const request = await this.find(id);
       if (request.status !== 'pending') throw notPending(request.status);
       const selfApproval = request.requestedBy === ctx.actorId;
-      if (selfApproval && request.amount > this.fourEyes.thresholdMinor) throw this.fourEyesRequired('amount');
+      const limits = selfApproval ? await this.fourEyes() : undefined;
+      if (limits && request.amount > limits.thresholdMinor) throw this.fourEyesRequired('amount', limits);
       let decided: RefundRequest | undefined;
       const refund = await this.refundOnce(id, () =>
         this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
           guard: async (tx) => {
             if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
-            if (selfApproval) await this.assertSelfApprovable(tx, ctx.actorId, request);
+            if (limits) await this.assertSelfApprovable(tx, ctx.actorId, request, limits);
           },
           inTx: async (tx, posted) => {
             decided = await this.repo.decide(tx, id, {
@@ -154,23 +156,23 @@ export class RefundService {
    * take turns), and counts the operator's day on a locked counter row, so two concurrent small
    * self-approvals that together cross a limit cannot both pass. A refusal rolls everything back.
    */
-  private async assertSelfApprovable(tx: Transaction, operatorId: string, request: RefundRequest): Promise<void> {
-    if ((await this.repo.cumulativeOnOriginal(tx, request.transferId, request.id)) > this.fourEyes.thresholdMinor) {
-      throw this.fourEyesRequired('cumulative');
+  private async assertSelfApprovable(tx: Transaction, operatorId: string, request: RefundRequest, limits: FourEyesLimits): Promise<void> {
+    if ((await this.repo.cumulativeOnOriginal(tx, request.transferId, request.id)) > limits.thresholdMinor) {
+      throw this.fourEyesRequired('cumulative', limits);
     }
-    if ((await this.dayTotals.add(tx, operatorId, 'refund', request.amount)) > this.fourEyes.dailyLimitMinor) {
-      throw this.fourEyesRequired('daily_total');
+    if ((await this.dayTotals.add(tx, operatorId, 'refund', request.amount)) > limits.dailyLimitMinor) {
+      throw this.fourEyesRequired('daily_total', limits);
     }
   }
 
-  private fourEyesRequired(basis: 'amount' | 'cumulative' | 'daily_total') {
+  private fourEyesRequired(basis: 'amount' | 'cumulative' | 'daily_total', limits: FourEyesLimits) {
     const messages = {
       amount: 'Above the four-eyes threshold another operator must approve this refund',
       cumulative:
         'With the other refunds of this transaction (done and pending) this goes above the four-eyes threshold: another operator must approve it',
       daily_total: 'Your own approvals of today would go above the four-eyes daily limit: another operator must approve this refund',
     };
-    return fourEyesRequired(messages[basis], basis, this.fourEyes);
+    return fourEyesRequired(messages[basis], basis, limits);
   }
 
   /**

@@ -176,6 +176,14 @@ export class AutoTopUpService {
     const base = { attemptId, walletId: settings.walletId, amount: settings.amount, balanceBefore: balance };
     const token = await this.tokens.findOwnedByAny([walletUserId, settings.configuredBy], settings.tokenId);
     if (!token) return { ...base, chargeId: null, status: 'failed', failureCode: 'token_not_found', transferId: null };
+    let processor: string;
+    try {
+      processor = await this.chargeAndCredit.processorName();
+    } catch (error) {
+      // The tenant's processor has no credentials: nothing is charged, and the attempt says why.
+      if (!(error instanceof AppError)) throw error;
+      return { ...base, chargeId: null, status: 'failed', failureCode: error.code, transferId: null };
+    }
     const { charge } = await this.charges.claim({
       id: newId('chg'),
       scope: INITIATOR,
@@ -185,7 +193,7 @@ export class AutoTopUpService {
       tokenId: token.id,
       amount: settings.amount,
       currency,
-      processor: this.chargeAndCredit.processorName,
+      processor,
     });
     try {
       const posted = await this.chargeAndCredit.run(charge, token, INITIATOR);

@@ -89,7 +89,7 @@ export class CardChargeRecovery {
   private async recover(charge: CardCharge): Promise<RecoveryOutcome> {
     const context = describeCharge(charge);
     if (charge.status === 'pending') {
-      if (charge.processor !== this.chargeAndCredit.processorName) return this.abandon(charge, 'processor_mismatch', context);
+      if (!(await this.chargeAndCredit.processorOf(charge))) return this.abandon(charge, 'processor_mismatch', context);
       if (Date.now() - charge.createdAt.getTime() > this.options.resubmitAgeMaxMs)
         return this.abandon(charge, 'resubmit_window_passed', context);
     }

@@ -38,7 +38,8 @@ export class CardFundingService {
    * Errors: wallet_not_found (404), token_not_found (404), wallet_not_active (409),
    * token_invalid (422), idempotency_conflict (422), card_declined / processing_error (422),
    * risk_refused (422: the risk screen, before the card is charged),
-   * processor_unavailable / token_provider_unavailable (503).
+   * processor_unavailable / token_provider_unavailable / processor_not_configured (503: the tenant's
+   * processor has no credentials; nothing is recorded or charged).
    */
   async fund(principal: Principal, request: FundRequest, inTx?: InTransaction<PostedTransfer>): Promise<Funded> {
     const wallet = assertWalletAccess(principal, await this.wallets.findById(request.walletId));
@@ -60,7 +61,7 @@ export class CardFundingService {
       tokenId: token.id,
       amount: request.amount,
       currency: wallet.currency,
-      processor: this.chargeAndCredit.processorName,
+      processor: await this.chargeAndCredit.processorName(),
     });
     if (!created && (charge.walletId !== wallet.id || charge.tokenId !== token.id || charge.amount !== request.amount)) {
       throw new Unprocessable('idempotency_conflict', 'This Idempotency-Key was already used for another funding request');

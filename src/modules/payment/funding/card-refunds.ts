@@ -6,7 +6,8 @@ import { BatchWorker, type BatchSummary } from '../../../infra/batch-worker';
 import { AppError, Unprocessable } from '../../../shared/errors';
 import type { Transfer, ExternalRefund, ExternalRefundHandler, PostedTransfer } from '../../ledger';
 import { retryDelayMs } from '../../../shared/retry-delay';
-import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
+import { isDefiniteFailure } from '../processor/payment-processor';
+import type { ProcessorChoice } from '../processor/tenant-processors';
 import type { CardRefund, CardRefundRepository, ReopenedCardRefund } from './card-refund.repository';
 
 export interface CardRefundOptions {
@@ -41,7 +42,8 @@ export class CardRefunds implements ExternalRefundHandler {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly processor: PaymentProcessor,
+    /** A refund goes to the processor that took the charge: its tenant's of the recorded name. */
+    private readonly processors: ProcessorChoice,
     private readonly refunds: CardRefundRepository,
     private readonly logger: Logger,
     private readonly options: CardRefundOptions,
@@ -131,13 +133,14 @@ export class CardRefunds implements ExternalRefundHandler {
   /** Throws only when the outcome could not be recorded. */
   private async attempt(r: CardRefund): Promise<CardRefundOutcome> {
     const context = describeRefund(r);
-    if (r.processor !== this.processor.name) {
-      await this.refunds.markFailed(r, `processor_mismatch: charged by ${r.processor}, configured ${this.processor.name}`);
+    const processor = await this.processors.named(r.tenantId, r.processor);
+    if (!processor) {
+      await this.refunds.markFailed(r, `processor_mismatch: charged by ${r.processor}, which this tenant no longer has`);
       return this.count('failed', { ...context, reason: 'processor_mismatch' });
     }
     let processorRefundId: string;
     try {
-      ({ processorRefundId } = await this.processor.refund({
+      ({ processorRefundId } = await processor.refund({
         refundId: r.id,
         processorChargeId: r.processorChargeId,
         amount: r.amount,

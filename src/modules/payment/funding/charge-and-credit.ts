@@ -1,9 +1,10 @@
 import type { Logger } from '../../../infra/logger';
-import { AppError, Conflict } from '../../../shared/errors';
+import { AppError, Conflict, Unavailable } from '../../../shared/errors';
 import type { InTransaction, LedgerService, Movement, PostedTransfer, PostVerdict } from '../../ledger';
 import type { PaymentToken } from '../../token';
 import { paymentOutcomeOf, type PaymentMetrics } from '../payment.metrics';
 import { isDefiniteFailure, type PaymentProcessor } from '../processor/payment-processor';
+import type { ProcessorChoice } from '../processor/tenant-processors';
 import type { CardCharge, CardChargeRepository } from './card-charge.repository';
 
 const DESCRIPTIONS: Record<CardCharge['purpose'], string> = {
@@ -30,14 +31,23 @@ export const FUNDING_SOURCE = 'funding';
  */
 export class ChargeAndCredit {
   constructor(
-    private readonly processor: PaymentProcessor,
+    private readonly processors: ProcessorChoice,
     private readonly charges: CardChargeRepository,
     private readonly ledger: LedgerService,
     private readonly logger: Logger,
   ) {}
 
-  get processorName(): string {
-    return this.processor.name;
+  /**
+   * The processor a new charge of the current tenant goes to, recorded with the charge before it is
+   * asked. Errors: processor_not_configured (503).
+   */
+  async processorName(): Promise<string> {
+    return (await this.processors.current()).name;
+  }
+
+  /** The processor a recorded charge goes to (its tenant's of the recorded name), or undefined when it has none now. */
+  processorOf(charge: CardCharge): Promise<PaymentProcessor | undefined> {
+    return this.processors.named(charge.tenantId, charge.processor);
   }
 
   async run(charge: CardCharge, token: PaymentToken, initiatedBy: string, inTx?: InTransaction<PostedTransfer>): Promise<PostedTransfer> {
@@ -107,8 +117,12 @@ export class ChargeAndCredit {
   }
 
   private async charge(charge: CardCharge, token: PaymentToken): Promise<string> {
+    const processor = await this.processorOf(charge);
+    // Recorded with the tenant's processor moments ago; gone only if the tenant's settings changed since.
+    if (!processor)
+      throw new Unavailable(`The card processor ${charge.processor} is no longer set for this tenant`, 'processor_not_configured');
     try {
-      const result = await this.processor.charge({
+      const result = await processor.charge({
         chargeId: charge.id,
         amount: charge.amount,
         currency: charge.currency,
@@ -144,13 +158,13 @@ function fundingMovement(charge: CardCharge, initiatedBy: string): Omit<Movement
 /** Counts each charge's outcome by method: a wrapper, so the money path above stays as it reads. */
 export class MeteredChargeAndCredit extends ChargeAndCredit {
   constructor(
-    processor: PaymentProcessor,
+    processors: ProcessorChoice,
     charges: CardChargeRepository,
     ledger: LedgerService,
     logger: Logger,
     private readonly metrics: PaymentMetrics,
   ) {
-    super(processor, charges, ledger, logger);
+    super(processors, charges, ledger, logger);
   }
 
   override async run(

@@ -9,7 +9,10 @@ import { SqlAutoTopUpRepository } from './adapters/sql-auto-top-up.repository';
 import { AutoTopUpService } from './auto-top-up.service';
 import type { TokenModule } from '../../token';
 import type { WalletRepository } from '../../wallet';
-import { createPaymentProcessor } from '../processor/processor.module';
+import { createPaymentProcessor, createStripeProcessor } from '../processor/processor.module';
+import { SandboxProcessor } from '../processor/sandbox.processor';
+import { TenantProcessors } from '../processor/tenant-processors';
+import type { TenantConfiguration } from '../../../shared/tenant-settings';
 import { SqlCardChargeRepository } from './adapters/sql-card-charge.repository';
 import { CardFundingService } from './card-funding.service';
 import type { Metrics } from '../../../infra/metrics';
@@ -32,6 +35,8 @@ export interface FundingModuleDeps {
   events: EventBus;
   /** When given, every charge's outcome is counted (ocp_payments_total). */
   metrics?: Metrics;
+  /** Each tenant's processor choice (settings payments) and its credentials. */
+  tenants: TenantConfiguration;
 }
 
 // A top-up whose process died releases its claim after this long.
@@ -53,14 +58,22 @@ const CHARGE_RESUBMIT_AGE_MAX_MS = 23 * 3_600_000;
 /** The types of transfer that ChargeAndCredit posts: their refunds owe the card. */
 const CARD_FUNDED_TYPES: readonly ChargePurpose[] = ['card_funding', 'auto_top_up', 'apple_pay', 'google_pay'];
 
-/** The processor picked by PAYMENT_PROCESSOR and the services that charge cards into wallets. */
+/**
+ * The processor picked by PAYMENT_PROCESSOR, each tenant's own where it picks one (`processors`),
+ * and the services that charge cards into wallets.
+ */
 export function createFundingModule(deps: FundingModuleDeps) {
-  const { config, db, cache, logger, ledger, wallets, tokens, outbox, events, metrics } = deps;
+  const { config, db, cache, logger, ledger, wallets, tokens, outbox, events, metrics, tenants } = deps;
   const processor = createPaymentProcessor(config);
+  const processors = new TenantProcessors(tenants, {
+    environment: processor,
+    sandbox: processor instanceof SandboxProcessor ? processor : new SandboxProcessor(),
+    stripe: (secretKey) => createStripeProcessor(config, secretKey),
+  });
   const charges = new SqlCardChargeRepository(db);
   const chargeAndCredit = metrics
-    ? new MeteredChargeAndCredit(processor, charges, ledger, logger, createPaymentMetrics(metrics))
-    : new ChargeAndCredit(processor, charges, ledger, logger);
+    ? new MeteredChargeAndCredit(processors, charges, ledger, logger, createPaymentMetrics(metrics))
+    : new ChargeAndCredit(processors, charges, ledger, logger);
   const cardFunding = new CardFundingService(wallets, tokens.service, charges, chargeAndCredit);
   const autoTopUp = new AutoTopUpService(
     db,
@@ -82,7 +95,7 @@ export function createFundingModule(deps: FundingModuleDeps) {
   // Longer than the processor's slowest answer: every attempt timing out, plus the backoffs.
   const processorLeaseMs = config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES_MAX + 1) * 2 + 30_000;
   const cardRefunds = new CardRefunds(
-    processor,
+    processors,
     new SqlCardRefundRepository(db),
     logger,
     {
@@ -99,7 +112,7 @@ export function createFundingModule(deps: FundingModuleDeps) {
   const chargeRecovery = new CardChargeRecovery(
     charges,
     tokens.service,
-    new ChargeAndCredit(processor, charges, ledger, logger),
+    new ChargeAndCredit(processors, charges, ledger, logger),
     logger,
     {
       staleAfterMs: config.CARD_CHARGE_STALE_AFTER_MS,
@@ -112,7 +125,7 @@ export function createFundingModule(deps: FundingModuleDeps) {
     },
     metrics,
   );
-  return { processor, charges, chargeAndCredit, cardFunding, autoTopUp, cardRefunds, chargeRecovery };
+  return { processor, processors, charges, chargeAndCredit, cardFunding, autoTopUp, cardRefunds, chargeRecovery };
 }
 
 export type FundingModule = ReturnType<typeof createFundingModule>;

@@ -71,7 +71,7 @@ export class MobileFundingService {
    * Errors: payment_method_not_configured (503), payment_session_not_found (404), payment_session_used (409),
    * payment_data_replayed (409), payment_session_mismatch (422), payment_data_* (422), wallet_not_active (409), idempotency_conflict (422),
    * token_provider_rejected (422), token_provider_unavailable (503), card_declined / processing_error (422),
-   * risk_refused (422: the risk screen, before the card is charged), processor_unavailable (503).
+   * risk_refused (422: the risk screen, before the card is charged), processor_unavailable / processor_not_configured (503).
    */
   async process(
     principal: Principal,
@@ -94,7 +94,7 @@ export class MobileFundingService {
         tokenId: token.id,
         amount: session.amount,
         currency: session.currency,
-        processor: this.chargeAndCredit.processorName,
+        processor: await this.chargeAndCredit.processorName(),
         paymentSessionId: session.id,
       });
     });

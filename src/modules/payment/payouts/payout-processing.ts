@@ -1,10 +1,11 @@
 import type { Logger } from '../../../infra/logger';
 import type { Metrics } from '../../../infra/metrics';
 import { BatchWorker, type BatchSummary } from '../../../infra/batch-worker';
-import { AppError } from '../../../shared/errors';
+import { AppError, Unavailable } from '../../../shared/errors';
 import { retryDelayMs } from '../../../shared/retry-delay';
 import type { PaymentToken } from '../../token';
-import { isDefiniteFailure, type PaymentProcessor, type PayoutDestination } from '../processor/payment-processor';
+import { isDefiniteFailure, type PayoutDestination } from '../processor/payment-processor';
+import type { ProcessorChoice } from '../processor/tenant-processors';
 import type { PayoutSettlement } from './payout-settlement';
 import type { Payout, PayoutRepository } from './payout.repository';
 import type { PayoutSender } from './payout.service';
@@ -49,7 +50,8 @@ export class PayoutProcessing implements PayoutSender {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly processor: PaymentProcessor,
+    /** A payout goes to, and is followed at, the processor it was recorded with: its tenant's of that name. */
+    private readonly processors: ProcessorChoice,
     private readonly payouts: PayoutRepository,
     private readonly tokens: RecordedTokens,
     private readonly settlement: PayoutSettlement,
@@ -122,13 +124,14 @@ export class PayoutProcessing implements PayoutSender {
   /** Throws only when the outcome could not be recorded. */
   private async send(p: Payout): Promise<SendOutcome> {
     const context = describePayout(p);
-    if (p.processor !== this.processor.name) return this.abandon(p, 'processor_mismatch', context);
+    const processor = await this.processors.named(p.tenantId, p.processor);
+    if (!processor) return this.abandon(p, 'processor_mismatch', context);
     if (Date.now() - p.createdAt.getTime() > this.options.resubmitAgeMaxMs) return this.abandon(p, 'resubmit_window_passed', context);
     const destination = await this.destinationOf(p);
     let outcome: { processorPayoutId: string } | { failureCode: string };
     try {
       outcome = destination
-        ? await this.processor.payout({
+        ? await processor.payout({
             payoutId: p.id,
             amount: p.amount,
             currency: p.currency,
@@ -157,7 +160,11 @@ export class PayoutProcessing implements PayoutSender {
   private async check(p: Payout): Promise<CheckOutcome> {
     const context = describePayout(p);
     try {
-      const state = await this.processor.payoutState(p.processorPayoutId!);
+      const processor = await this.processors.named(p.tenantId, p.processor);
+      // Without it the question cannot be asked: checked again (retried below) until an operator looks.
+      if (!processor)
+        throw new Unavailable(`The card processor ${p.processor} is no longer set for this tenant`, 'processor_not_configured');
+      const state = await processor.payoutState(p.processorPayoutId!);
       if (state.status === 'paid') {
         // Asked once more after the window, so a return reported at its end is not missed.
         if (!p.paidAt || Date.now() - p.paidAt.getTime() > this.options.returnWindowMs) {

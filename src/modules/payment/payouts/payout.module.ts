@@ -7,7 +7,7 @@ import type { Outbox } from '../../../shared/outbox';
 import type { LedgerService } from '../../ledger';
 import type { TokenModule } from '../../token';
 import type { WalletRepository } from '../../wallet';
-import type { PaymentProcessor } from '../processor/payment-processor';
+import type { ProcessorChoice } from '../processor/tenant-processors';
 import { SqlPayoutRepository } from './adapters/sql-payout.repository';
 import { PayoutProcessing } from './payout-processing';
 import { PayoutSettlement, PAYOUT_TRANSFER_TYPES } from './payout-settlement';
@@ -21,8 +21,8 @@ export interface PayoutModuleDeps {
   wallets: WalletRepository;
   tokens: TokenModule;
   outbox: Outbox;
-  /** The funding module's processor: payouts and charges go through the same one. */
-  processor: PaymentProcessor;
+  /** The funding module's processors: a tenant's payouts and charges go through the same one. */
+  processors: ProcessorChoice;
   metrics?: Metrics;
 }
 
@@ -40,13 +40,13 @@ const PAYOUT_CHECK_INTERVAL_MAX_MS = 6 * HOUR_MS;
 
 /** Payouts from wallets to users' cards and bank accounts, and the workers that follow them. */
 export function createPayoutModule(deps: PayoutModuleDeps) {
-  const { config, db, logger, ledger, wallets, tokens, outbox, processor, metrics } = deps;
+  const { config, db, logger, ledger, wallets, tokens, outbox, processors, metrics } = deps;
   const repository = new SqlPayoutRepository(db);
   const settlement = new PayoutSettlement(ledger, repository, outbox);
   // Longer than the processor's slowest answer: every attempt timing out, plus the backoffs.
   const leaseMs = config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES_MAX + 1) * 2 + 30_000;
   const processing = new PayoutProcessing(
-    processor,
+    processors,
     repository,
     tokens.service,
     settlement,
@@ -66,7 +66,7 @@ export function createPayoutModule(deps: PayoutModuleDeps) {
   const limits = {
     dailyLimitMinor: (currency: string) => config.PAYOUT_DAILY_LIMITS?.get(currency) ?? config.PAYOUT_DAILY_LIMIT_MINOR,
   };
-  const service = new PayoutService(wallets, tokens.service, repository, ledger, processor, settlement, processing, outbox, limits);
+  const service = new PayoutService(wallets, tokens.service, repository, ledger, processors, settlement, processing, outbox, limits);
   // A payout's money moves by its own outcomes; a ledger refund of one of its transfers would move it twice.
   ledger.handleRefundsOf(PAYOUT_TRANSFER_TYPES, {
     record: async () => {

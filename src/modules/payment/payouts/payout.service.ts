@@ -7,7 +7,8 @@ import type { Principal } from '../../../shared/principal';
 import type { InTransaction, LedgerService } from '../../ledger';
 import type { TokenService } from '../../token';
 import { assertWalletAccess, type WalletRepository } from '../../wallet';
-import type { BankAccountDetails, PaymentProcessor } from '../processor/payment-processor';
+import type { BankAccountDetails } from '../processor/payment-processor';
+import type { ProcessorChoice } from '../processor/tenant-processors';
 import { payoutEventData, PAYOUTS_IN_TRANSIT, type PayoutSettlement } from './payout-settlement';
 import type { BankAccountDestination, DestinationType, Payout, PayoutRepository } from './payout.repository';
 
@@ -40,7 +41,8 @@ export class PayoutService {
     private readonly tokens: TokenService,
     private readonly payouts: PayoutRepository,
     private readonly ledger: LedgerService,
-    private readonly processor: PaymentProcessor,
+    /** The current tenant's processor for new payouts and bank accounts. */
+    private readonly processors: ProcessorChoice,
     private readonly settlement: PayoutSettlement,
     private readonly sender: PayoutSender,
     private readonly outbox: Outbox,
@@ -52,14 +54,15 @@ export class PayoutService {
    * Errors: wallet_not_found (404), token_not_found / payout_destination_not_found (404),
    * wallet_not_active (409), currency_mismatch (400), token_invalid (422),
    * payout_daily_limit_exceeded (422), insufficient_funds (422), amount_out_of_range (422),
-   * risk_refused (422).
+   * risk_refused (422), payout_destination_unsupported (422), processor_not_configured (503).
    */
   async create(principal: Principal, request: PayoutRequest, inTx?: InTransaction<Payout>): Promise<Payout> {
     const wallet = assertWalletAccess(principal, await this.wallets.findById(request.walletId));
     if (wallet.status !== 'active') throw new Conflict('wallet_not_active', 'A frozen or closed wallet cannot pay out');
+    const processor = (await this.processors.current()).name;
     // A service may use a destination it or the wallet's owner holds; a user only their own.
     const owners = principal.role === 'service' ? [principal.sub, wallet.userId] : [principal.sub];
-    const destination = await this.destinationOf(owners, wallet.currency, request.destination);
+    const destination = await this.destinationOf(owners, wallet.currency, request.destination, processor);
     const limitKey = { userId: wallet.userId, currency: wallet.currency, day: this.now().toISOString().slice(0, 10) };
     const limit = this.limits.dailyLimitMinor(wallet.currency);
     const id = newId('pyo');
@@ -86,7 +89,7 @@ export class PayoutService {
             amount: request.amount,
             currency: wallet.currency,
             destination,
-            processor: this.processor.name,
+            processor,
             debitTransferId: posted.transfer.id,
             limitDay: limitKey.day,
           });
@@ -116,15 +119,16 @@ export class PayoutService {
 
   /**
    * Registers the caller's bank account with the processor; only its id there and last four
-   * digits are kept. Errors: bank_account_invalid (422), processor_unavailable (503).
+   * digits are kept. Errors: bank_account_invalid (422), processor_unavailable / processor_not_configured (503).
    */
   async registerBankAccount(principal: Principal, account: BankAccountDetails): Promise<BankAccountDestination> {
-    const registered = await this.processor.registerBankAccount(account);
+    const processor = await this.processors.current();
+    const registered = await processor.registerBankAccount(account);
     return this.payouts.insertDestination({
       id: newId('pdst'),
       ownerId: principal.sub,
       type: 'bank_account',
-      processor: this.processor.name,
+      processor: processor.name,
       processorDestinationId: registered.processorDestinationId,
       last4: registered.last4,
       country: account.country,
@@ -134,8 +138,8 @@ export class PayoutService {
   }
 
   /** The payout the processor knows by this id (reconciliation of settlement files), or null. */
-  findByProcessorPayoutId(processorPayoutId: string): Promise<Payout | null> {
-    return this.payouts.findByProcessorPayoutId(this.processor.name, processorPayoutId);
+  async findByProcessorPayoutId(processorPayoutId: string): Promise<Payout | null> {
+    return this.payouts.findByProcessorPayoutId((await this.processors.current()).name, processorPayoutId);
   }
 
   /**
@@ -149,7 +153,7 @@ export class PayoutService {
     return this.settlement.returned(payout, failureCode);
   }
 
-  private async destinationOf(owners: string[], currency: string, requested: PayoutRequest['destination']) {
+  private async destinationOf(owners: string[], currency: string, requested: PayoutRequest['destination'], processor: string) {
     if (requested.type === 'card') {
       const token = await this.tokens.findOwnedByAny(owners, requested.tokenId);
       if (!token) throw new NotFound('Token not found', 'token_not_found');
@@ -160,7 +164,7 @@ export class PayoutService {
     }
     const account = await this.payouts.findDestination(owners, requested.tokenId);
     if (!account) throw new NotFound('Payout destination not found', 'payout_destination_not_found');
-    if (account.processor !== this.processor.name) {
+    if (account.processor !== processor) {
       throw new Unprocessable('payout_destination_unsupported', 'This bank account was registered with another processor');
     }
     if (account.currency !== currency) {

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { Unavailable } from '../../../shared/errors';
+import type { TenantConfiguration } from '../../../shared/tenant-settings';
+import { settingsTenant } from '../../../shared/tenant-settings-of';
+import type { PaymentProcessor } from './payment-processor';
+
+/**
+ * Which card processor a tenant's money goes through (docs/tenants.md). New charges, payouts and
+ * bank accounts go to the tenant's current one; a refund, a recovery or a payout already recorded
+ * goes to the processor its record names, so it stays with the account that took the charge.
+ */
+export interface ProcessorChoice {
+  /**
+   * The processor the current tenant's new charges, payouts and bank accounts go to.
+   * Errors: processor_not_configured (503) when the tenant chose one whose credentials it has not set.
+   */
+  current(): Promise<PaymentProcessor>;
+  /** The processor called `name` for the tenant, or undefined when it has none by that name now. */
+  named(tenantId: string, name: string): Promise<PaymentProcessor | undefined>;
+}
+
+export interface TenantProcessorAdapters {
+  /** The environment's (PAYMENT_PROCESSOR, STRIPE_SECRET_KEY): every tenant that sets no payments. */
+  environment: PaymentProcessor;
+  /** The sandbox for tenants that chose it (it holds no credentials). */
+  sandbox: PaymentProcessor;
+  /** Stripe under a tenant's own secret key. */
+  stripe: (secretKey: string) => PaymentProcessor;
+}
+
+/**
+ * A tenant that sets `payments.processor` charges through it with its own credentials; one that
+ * does not uses the environment's processor. Each tenant's Stripe processor is built on first use
+ * and kept, and built again when the tenant's key changes (told by a hash of it: the key itself is
+ * neither kept here nor logged).
+ */
+export class TenantProcessors implements ProcessorChoice {
+  private readonly stripeByTenant = new Map<string, { keyHash: string; processor: PaymentProcessor }>();
+
+  constructor(
+    private readonly tenants: TenantConfiguration,
+    private readonly adapters: TenantProcessorAdapters,
+  ) {}
+
+  async current(): Promise<PaymentProcessor> {
+    const tenantId = settingsTenant();
+    const { payments } = await this.tenants.settingsOf(tenantId);
+    if (!payments) return this.adapters.environment;
+    const processor = await this.named(tenantId, payments.processor);
+    if (!processor) {
+      throw new Unavailable(`The card processor ${payments.processor} has no credentials set for this tenant`, 'processor_not_configured');
+    }
+    return processor;
+  }
+
+  async named(tenantId: string, name: string): Promise<PaymentProcessor | undefined> {
+    const { payments } = await this.tenants.settingsOf(tenantId);
+    if (!payments) return this.adapters.environment.name === name ? this.adapters.environment : undefined;
+    if (name === this.adapters.sandbox.name) return this.adapters.sandbox;
+    if (name !== 'stripe') return undefined;
+    const { stripeSecretKey } = await this.tenants.credentialsOf(tenantId);
+    return stripeSecretKey ? this.stripeOf(tenantId, stripeSecretKey) : undefined;
+  }
+
+  private stripeOf(tenantId: string, secretKey: string): PaymentProcessor {
+    const keyHash = createHash('sha256').update(secretKey).digest('hex');
+    const kept = this.stripeByTenant.get(tenantId);
+    if (kept?.keyHash === keyHash) return kept.processor;
+    const processor = this.adapters.stripe(secretKey);
+    this.stripeByTenant.set(tenantId, { keyHash, processor });
+    return processor;
+  }
+}

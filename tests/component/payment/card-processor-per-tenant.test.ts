@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
+import { fakeStripe } from '../../support/fake-stripe';
+import type { FakeRequest } from '../../support/fake-http-server';
+import { balanceOf, createWallet } from '../../support/ledger';
+import { createCardToken, fundWithCard } from '../../support/payments';
+import { createPayout, settledPayout } from '../../support/payouts';
+import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+const ENV_KEY = 'sk_test_environment';
+const B_KEY = 'sk_test_tenant_b';
+const B_NEW_KEY = 'sk_test_tenant_b_rotated';
+const TENANT_C = 'ten_c';
+
+/**
+ * The card processor per tenant (settings payments + credentials stripeSecretKey): the default
+ * tenant charges through the environment's (the sandbox here), tenant B through Stripe under its
+ * own key; B's refunds and payouts go to the same Stripe account. Cards are tokenized at Stripe
+ * (TOKEN_PROVIDER=stripe) so both processors can charge them.
+ */
+describe('card processor per tenant', () => {
+  const stripe = fakeStripe(ENV_KEY, B_KEY, B_NEW_KEY);
+  const tenants = new MemoryTenantConfiguration()
+    .set(TENANT_B, { payments: { processor: 'stripe' } })
+    .setCredentials(TENANT_B, { stripeSecretKey: B_KEY })
+    // C chose Stripe but has not set its key.
+    .set(TENANT_C, { payments: { processor: 'stripe' } });
+  let t: TestApp;
+  beforeAll(async () => {
+    await stripe.start();
+    t = await startTestApp(
+      {
+        TOKEN_PROVIDER: 'stripe',
+        PAYMENT_PROCESSOR: 'sandbox',
+        STRIPE_API_URL: stripe.url,
+        STRIPE_SECRET_KEY: ENV_KEY,
+        PROVIDER_TIMEOUT_MS: '400',
+        PROVIDER_RETRIES_MAX: '1',
+        PROVIDER_BACKOFF_BASE_MS: '5',
+      },
+      { tenants },
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+    await stripe.stop();
+  });
+
+  /** The Stripe calls to a path since `from`, by the key they carried. */
+  const keysOf = (path: string, from: number) =>
+    stripe.requests
+      .slice(from)
+      .filter((r: FakeRequest) => r.method === 'POST' && r.path === path)
+      .map((r) => String(r.headers.authorization).replace(/^Bearer /, ''));
+
+  async function fundedCustomer(tenantId: string, amount = '5000') {
+    const user = await registerTenantUser(t, tenantId);
+    const wallet = await createWallet(t, user);
+    const card = await createCardToken(t, user.auth);
+    const funded = await fundWithCard(t, user.auth, wallet.id, { tokenId: card.id, amount });
+    return { user, wallet, card, funded };
+  }
+
+  const chargeOf = async (chargeId: string) =>
+    (
+      await t.container.db.query<{ processor: string; tenant_id: string; status: string }>(
+        'SELECT processor, tenant_id, status FROM card_charges WHERE id = $1',
+        [chargeId],
+      )
+    ).rows[0];
+
+  it("when tenant B funds a wallet by card, then the charge reaches Stripe with B's key, while the default tenant's charge stays in the sandbox", async () => {
+    const from = stripe.requests.length;
+    const b = await fundedCustomer(TENANT_B);
+    expect(b.funded.status).toBe(201);
+    expect(keysOf('/v1/payment_intents', from)).toEqual([B_KEY]);
+    expect(await chargeOf(b.funded.body.charge.id)).toMatchObject({ processor: 'stripe', tenant_id: TENANT_B, status: 'credited' });
+    expect(await balanceOf(t, b.wallet.id)).toBe(5000n);
+
+    const afterB = stripe.requests.length;
+    const a = await fundedCustomer(DEFAULT_TENANT_ID);
+    expect(a.funded.status).toBe(201);
+    expect(keysOf('/v1/payment_intents', afterB)).toEqual([]);
+    expect(await chargeOf(a.funded.body.charge.id)).toMatchObject({ processor: 'sandbox', tenant_id: DEFAULT_TENANT_ID });
+  });
+
+  it("when tenant B's card-funded transfer is refunded, then the card refund goes to Stripe with B's key", async () => {
+    const b = await fundedCustomer(TENANT_B);
+    const from = stripe.requests.length;
+    const refund = await t
+      .http()
+      .post(`/api/v1/transactions/${b.funded.body.credit.id}/refund`)
+      .set(b.user.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ reason: 'test' });
+    expect(refund.status).toBe(201);
+    await t.container.funding.cardRefunds.idle();
+    expect(keysOf('/v1/refunds', from)).toEqual([B_KEY]);
+    const { rows } = await t.container.db.query<{ status: string; processor: string }>(
+      'SELECT status, processor FROM card_refunds WHERE charge_id = $1',
+      [b.funded.body.charge.id],
+    );
+    expect(rows).toEqual([{ status: 'succeeded', processor: 'stripe' }]);
+  });
+
+  it("when tenant B pays out to its card, then the payout goes to Stripe with B's key", async () => {
+    const b = await fundedCustomer(TENANT_B);
+    const from = stripe.requests.length;
+    const res = await createPayout(t, b.user.auth, {
+      walletId: b.wallet.id,
+      amount: '1000',
+      destination: { type: 'card', tokenId: b.card.id },
+    });
+    expect(res.status).toBe(201);
+    expect(await settledPayout(t, b.user.auth, res.body.id)).toMatchObject({ status: 'paid' });
+    expect(keysOf('/v1/payouts', from)).toEqual([B_KEY]);
+  });
+
+  it("when tenant B's key changes, then its next charge carries the new key", async () => {
+    tenants.setCredentials(TENANT_B, { stripeSecretKey: B_NEW_KEY });
+    try {
+      const from = stripe.requests.length;
+      const b = await fundedCustomer(TENANT_B);
+      expect(b.funded.status).toBe(201);
+      expect(keysOf('/v1/payment_intents', from)).toEqual([B_NEW_KEY]);
+    } finally {
+      tenants.setCredentials(TENANT_B, { stripeSecretKey: B_KEY });
+    }
+  });
+
+  it('when a tenant chose Stripe without setting its key, then funding is 503 processor_not_configured, nothing is charged and no charge is recorded', async () => {
+    const from = stripe.requests.length;
+    const c = await registerTenantUser(t, TENANT_C);
+    const wallet = await createWallet(t, c);
+    const card = await createCardToken(t, c.auth);
+    const res = await fundWithCard(t, c.auth, wallet.id, { tokenId: card.id, amount: '5000' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('processor_not_configured');
+    expect(keysOf('/v1/payment_intents', from)).toEqual([]);
+    const { rows } = await t.container.db.query('SELECT id FROM card_charges WHERE wallet_id = $1', [wallet.id]);
+    expect(rows).toEqual([]);
+    // The answer and the logs name no key.
+    expect(JSON.stringify(res.body)).not.toContain('sk_test');
+    expect(t.logs.text()).not.toContain(B_KEY);
+  });
+});
