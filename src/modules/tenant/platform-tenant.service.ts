@@ -146,9 +146,8 @@ export class PlatformTenantService {
       return await inSystemScope(work);
     } catch (error) {
       if (error instanceof HostnameTaken) {
-        throw new Conflict('hostname_taken', `The host name ${error.hostname ?? ''} already belongs to a tenant`.replace('  ', ' '), {
-          hostname: error.hostname,
-        });
+        const which = error.hostname ? `The host name ${error.hostname}` : 'A host name given';
+        throw new Conflict('hostname_taken', `${which} already belongs to a tenant`, { hostname: error.hostname });
       }
       throw error;
     }

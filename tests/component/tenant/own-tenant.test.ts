@@ -1,4 +1,4 @@
-import { inSystemScope } from '../../../src/infra/tenant-scope';
+import { inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
 import { auditRows, createOperator } from '../../support/admin';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { createTenant, loginPlatformAdmin } from '../../support/tenants';
@@ -60,6 +60,22 @@ describe("a tenant's admins and their own tenant (/api/v1/admin/tenant)", () => 
       ),
     );
     expect(audit.rows).toEqual([{ tenant_id: a.id, actor_id: a.admin.id, outcome: 'succeeded' }]);
+  });
+
+  it("when the tenant service is asked, inside one tenant, for another tenant's row, then row-level security hides it: not found, and nothing changes", async () => {
+    const a = await createTenant(t, platform);
+    const b = await createTenant(t, platform, { settings: { currencies: ['USD'] } });
+    const own = t.container.services.tenants.own;
+    await expect(inTenant(a.id, () => own.get(b.id))).rejects.toMatchObject({ code: 'tenant_not_found' });
+    const ctx = { actorId: a.admin.id, requestId: 'req-rls', ip: '127.0.0.1' };
+    await expect(inTenant(a.id, () => own.updateSettings(ctx, b.id, { currencies: ['EUR'] }))).rejects.toMatchObject({
+      code: 'tenant_not_found',
+    });
+    expect(await t.container.services.tenants.configuration.settingsOf(b.id)).toEqual({ currencies: ['USD'] });
+    // And the tenant's role may not add tenants at all.
+    await expect(
+      inTenant(a.id, () => t.container.db.query("INSERT INTO tenants (id, name) VALUES ('ten_rogue', 'Rogue')")),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it.each([
