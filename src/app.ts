@@ -4,11 +4,13 @@ import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config/config';
 import { Api } from './http/api';
 import { mountAdminDashboard } from './http/admin-dashboard';
+import { tenantFromHost } from './http/tenant-host';
 import { authenticate } from './http/authenticate';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { observeRequests } from './http/observe';
 import { createLimiter } from './http/rate-limit';
 import { requestId } from './http/request-id';
+import { refuseSuspendedTenants } from './http/tenant-status';
 import { securityHeaders } from './http/security-headers';
 import type { Cache } from './infra/cache/cache';
 import type { Database } from './infra/db/database';
@@ -67,6 +69,7 @@ import { web3Routes, type Web3SendService, type Web3WalletService } from './modu
 import { webhookRoutes, type WebhookDeliveryLog, type WebhookService } from './modules/webhook';
 import { tokenRoutes, type TokenService } from './modules/token';
 import { adminRoutes, type AdminModule } from './modules/admin';
+import { tenantRoutes, type TenantModule } from './modules/tenant';
 import { checkoutRenderer, mountUcp } from './protocols/ucp';
 import { buildGraphqlSchema, GRAPHQL_PATH, graphqlErrorHandler, graphqlHandler } from './protocols/graphql';
 import type { TenantConfiguration } from './shared/tenant-settings';
@@ -125,6 +128,8 @@ export interface AppDeps {
     reconciliations: ReconciliationService;
     risk: RiskService;
     insights: InsightsService;
+    /** Platform admins' and tenant admins' routes, and the configuration the suspended-tenant check reads. */
+    tenants: TenantModule;
   };
 }
 
@@ -199,6 +204,10 @@ export function buildApp({ config, logger, metrics, db, reads, cache, tenants = 
   );
   const windowMs = config.RATE_LIMIT_WINDOW_MS;
   app.use(authenticate(services.auth));
+  // Without a token: the tenant of the host name (sign-up and login on a tenant's own domain).
+  app.use(tenantFromHost(services.tenants.configuration));
+  // A suspended tenant's requests stop here, before they count against any limit.
+  app.use(refuseSuspendedTenants(services.tenants.configuration));
   // Per client IP and per authenticated subject, counted together: one round trip per request.
   // Each tenant has its own counters, and its own budgets when its settings give them.
   const requestLimits = [
@@ -250,6 +259,7 @@ export function buildApp({ config, logger, metrics, db, reads, cache, tenants = 
   applePayRoutes(api, services.applePay, limits);
   googlePayRoutes(api, services.googlePay, limits);
   adminRoutes(api, services.admin);
+  tenantRoutes(api, services.tenants);
   reconciliationRoutes(api, services.reconciliations);
   riskRoutes(api, services.risk);
   insightsRoutes(api, services.insights);

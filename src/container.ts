@@ -45,9 +45,9 @@ import { X402Facilitator, X402Payer } from './protocols/x402';
 const X402_FETCH_TIMEOUT_MS = 30_000;
 const X402_FETCH_BODY_BYTES_MAX = 1_048_576;
 import { createWebhookModule } from './modules/webhook';
+import { createTenantConfiguration, createTenantModule } from './modules/tenant';
 import { EventBus } from './shared/events';
 import type { TenantConfiguration } from './shared/tenant-settings';
-import { ENVIRONMENT_ONLY } from './shared/tenant-settings-of';
 import { MemoryEventFanout, type EventFanout } from './infra/pubsub/event-fanout';
 import { RedisEventFanout } from './infra/pubsub/redis-event-fanout';
 import { buildGraphqlSchema, createSubscriptionServer, feedFanout } from './protocols/graphql';
@@ -63,7 +63,7 @@ const APPROVAL_EXPIRY_BATCH_MAX = 100;
 // Holds past their expiresAt are released a batch per transaction (again at once while more are due).
 const HOLD_EXPIRY_BATCH_MAX = 100;
 
-/** The Redis pub/sub channel every instance's GraphQL subscriptions hear events on. */
+/** The Redis pub/sub channel every instance hears events on (GraphQL subscriptions, tenants' changes). */
 const GRAPHQL_EVENTS_CHANNEL = 'ocp:graphql-events';
 
 export interface ContainerOverrides {
@@ -86,9 +86,6 @@ export interface ContainerOverrides {
  */
 export async function createContainer(config: Config, overrides: ContainerOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
-  // Per-tenant settings (docs/tenants.md) for the parts that follow them: rate limits, wallet
-  // currencies, four-eyes limits, webhook delivery, the card processor.
-  const tenants = overrides.tenants ?? ENVIRONMENT_ONLY;
   const metrics = createMetrics({ processMetrics: config.METRICS_PROCESS_ENABLED });
   const db = overrides.db ?? (await openDatabase(config));
   // Redis fails fast (no offline queue) and a lost Redis degrades to an in-process cache instead
@@ -125,6 +122,17 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // `outbox.enqueue(tx, events)` inside their own transactions.
   // One Encryptor for every secret at rest (webhook secrets, vaulted card data, chain keys).
   const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
+  // Events to every instance: GraphQL subscriptions, and tenants' changes (each instance drops its
+  // cached configuration). Through Redis pub/sub when REDIS_URL is set.
+  const fanoutError = (error: unknown) => logger.warn('event fan-out failed', { error });
+  const fanout: EventFanout = config.REDIS_URL
+    ? new RedisEventFanout(config.REDIS_URL, GRAPHQL_EVENTS_CHANNEL, fanoutError)
+    : new MemoryEventFanout(fanoutError);
+  // Each tenant's settings, credentials, status and host names (docs/tenants.md), cached per instance.
+  const tenantConfiguration = createTenantConfiguration({ db, encryptor, fanout });
+  // Per-tenant settings for the parts that follow them: rate limits, wallet currencies, four-eyes
+  // limits, webhook delivery, the card processor (a test may give its own).
+  const tenants = overrides.tenants ?? tenantConfiguration;
   const webhooks = createWebhookModule({
     config,
     db,
@@ -240,6 +248,9 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     webhookDeliveries: webhooks.deliveries,
     tenants,
   });
+  // Platform admins manage the tenants; a tenant's admins its settings. A new tenant's first admin
+  // is one of the admin module's operators.
+  const tenantModule = createTenantModule({ db, encryptor, configuration: tenantConfiguration, audit: admin.audit, operators: admin.users });
   // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.
   const reconciliation = createReconciliationModule({ db, events, audit: admin.audit, funding });
@@ -321,14 +332,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     reconciliations: reconciliation.service,
     risk: risk.service,
     insights,
+    tenants: tenantModule,
   };
   const app = buildApp({ config, logger, metrics, db, reads, cache, tenants, services });
   // GraphQL subscriptions (docs/graphql.md): events reach the subscribers of every instance through
   // Redis pub/sub when REDIS_URL is set; server.ts attaches the WebSocket server to the HTTP server.
-  const fanoutError = (error: unknown) => logger.warn('graphql event fan-out failed', { error });
-  const fanout: EventFanout = config.REDIS_URL
-    ? new RedisEventFanout(config.REDIS_URL, GRAPHQL_EVENTS_CHANNEL, fanoutError)
-    : new MemoryEventFanout(fanoutError);
   feedFanout(events, fanout);
   const graphqlSubscriptions = createSubscriptionServer(
     buildGraphqlSchema(),
@@ -386,6 +394,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     /** Releases pools and timers; the HTTP server is closed by whoever started it. */
     async close() {
       await graphqlSubscriptions.close();
+      tenantConfiguration.close();
       await fanout.close();
       await backupScheduler?.stop();
       await idempotencyPurge.stop();

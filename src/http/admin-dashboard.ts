@@ -20,8 +20,9 @@ export function mountAdminDashboard(app: Express, distDir = ADMIN_DASHBOARD_DIST
   const indexFile = join(distDir, 'index.html');
   const router = express.Router();
   // The page may call another OCP than the one serving it (its sign-in form takes the API URL):
-  // fetches may go to https origins; scripts still come from this origin only.
-  router.use(helmet.contentSecurityPolicy({ directives: { connectSrc: ["'self'", 'https:'] } }));
+  // fetches may go to https origins; scripts still come from this origin only. Images also from
+  // https: a tenant's logo (its branding's logoUrl, https only) lives on the tenant's own site.
+  router.use(helmet.contentSecurityPolicy({ directives: { connectSrc: ["'self'", 'https:'], imgSrc: ["'self'", 'data:', 'https:'] } }));
   // Checked per request, so a build made while the server runs is served without a restart.
   router.use((_req, _res, next) => {
     if (existsSync(indexFile)) return next();

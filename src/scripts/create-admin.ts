@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TENANT_ID, inTenant } from '../infra/tenant-scope';
 import { z } from 'zod';
 import type { Config } from '../config/config';
 import { createContainer } from '../container';
 import type { Logger } from '../infra/logger';
+import type { AdminModule } from '../modules/admin';
 import { type AuthService, isCommonPassword } from '../modules/auth';
 import { Conflict } from '../shared/errors';
 import { runMain, type Command } from './run-command';
@@ -19,13 +21,17 @@ const adminInput = z.object({
     .refine((p) => !isCommonPassword(p), 'is a commonly used password: choose one that is harder to guess'),
 });
 
-export type AdminInput = z.infer<typeof adminInput>;
+/** `platform`: a platform admin (docs/tenants.md), who also manages the tenants. */
+export type AdminInput = z.infer<typeof adminInput> & { platform?: true };
 
-/** `--email x --password y`, each falling back to ADMIN_EMAIL / ADMIN_PASSWORD. */
+/** `--email x --password y [--platform]`, each falling back to ADMIN_EMAIL / ADMIN_PASSWORD. */
 export function readAdminInput(argv: string[], config: Config): { input: AdminInput } | { problem: string } {
-  let values: { email?: string | undefined; password?: string | undefined };
+  let values: { email?: string | undefined; password?: string | undefined; platform?: boolean | undefined };
   try {
-    ({ values } = parseArgs({ args: argv, options: { email: { type: 'string' }, password: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { email: { type: 'string' }, password: { type: 'string' }, platform: { type: 'boolean' } },
+    }));
   } catch (error) {
     return { problem: (error as Error).message };
   }
@@ -36,7 +42,7 @@ export function readAdminInput(argv: string[], config: Config): { input: AdminIn
   if (!parsed.success) {
     return { problem: parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') };
   }
-  return { input: parsed.data };
+  return { input: { ...parsed.data, ...(values.platform ? { platform: true as const } : {}) } };
 }
 
 /** Creates the admin; exit code 1 when the email is already taken. */
@@ -52,7 +58,29 @@ export async function createAdmin(auth: AuthService, { email, password }: AdminI
   }
 }
 
-/** `npm run admin:create -- --email x --password y`. */
+/**
+ * Creates a platform admin: an operator of the default tenant with the platform_admin role, the one
+ * way to get one (the API never grants it). Recorded in the default tenant's audit log as done by
+ * this command. Exit code 1 when the email is already taken.
+ */
+export async function createPlatformAdmin(
+  admin: Pick<AdminModule, 'users'>,
+  { email, password }: AdminInput,
+  logger: Logger,
+): Promise<number> {
+  const ctx = { actorId: 'cli:admin:create', requestId: randomUUID(), ip: '127.0.0.1' };
+  try {
+    const user = await inTenant(DEFAULT_TENANT_ID, () => admin.users.create(ctx, { email, password, role: 'platform_admin' }));
+    logger.info('platform admin created', { userId: user.id, email: user.email });
+    return 0;
+  } catch (error) {
+    if (!(error instanceof Conflict && error.code === 'email_taken')) throw error;
+    logger.error('platform admin not created: an account with this email already exists', { email });
+    return 1;
+  }
+}
+
+/** `npm run admin:create -- --email x --password y [--platform]`. */
 export function createAdminCommand(argv: string[]): Command {
   return async (config, logger) => {
     const read = readAdminInput(argv, config);
@@ -65,7 +93,9 @@ export function createAdminCommand(argv: string[]): Command {
     const container = await createContainer({ ...config, ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined }, { logger });
     try {
       // Operators belong to the default tenant; a platform admin adds other tenants' admins.
-      return await inTenant(DEFAULT_TENANT_ID, () => createAdmin(container.services.auth, read.input, logger));
+      return read.input.platform
+        ? await createPlatformAdmin(container.services.admin, read.input, logger)
+        : await inTenant(DEFAULT_TENANT_ID, () => createAdmin(container.services.auth, read.input, logger));
     } finally {
       await container.close();
     }

@@ -13,6 +13,7 @@ const TITLES: Record<keyof typeof ERROR_CATALOGUE, string> = {
   holds: 'Holds (two-phase transfers: reserve, capture, void)',
   idempotency: 'Idempotency',
   admin: 'Admin',
+  tenant: 'Tenants (platform administration, per-tenant settings: docs/tenants.md)',
   agent: 'Agents (payments, policies, mandates, UCP)',
   payment: 'Payments (sessions, Apple Pay, Google Pay, card funding, processor)',
   token: 'Tokens',

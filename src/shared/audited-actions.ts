@@ -19,7 +19,11 @@ interface Entry {
  * transaction, with refusals recorded too.
  */
 export interface AuditedActions {
-  run<T>(ctx: OperatorContext, entry: Entry, work: (tx: Transaction) => Promise<{ result: T; after?: unknown }>): Promise<T>;
+  run<T>(
+    ctx: OperatorContext,
+    entry: Entry,
+    work: (tx: Transaction) => Promise<{ result: T; before?: unknown; after?: unknown }>,
+  ): Promise<T>;
   append(tx: Transaction, ctx: OperatorContext, entry: Entry & { after?: unknown }): Promise<void>;
   recordingRefusals<T>(ctx: OperatorContext, entry: Entry, action: () => Promise<T>): Promise<T>;
 }

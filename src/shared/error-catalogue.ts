@@ -201,6 +201,19 @@ export const ERROR_CATALOGUE = {
     range_too_large: { kind: 'validation', meaning: 'The analytics range has too many buckets; shorten it or use a longer interval.' },
     currency_required: { kind: 'validation', meaning: 'A volume metric is per currency: give currency.' },
   },
+  tenant: {
+    tenant_not_found: { kind: 'not_found', meaning: 'The tenant does not exist.' },
+    tenant_suspended: {
+      kind: 'forbidden',
+      meaning:
+        "The caller's tenant is suspended (or no longer exists): none of its requests are served until a platform admin restores it.",
+    },
+    hostname_taken: { kind: 'conflict', meaning: 'A host name given already belongs to a tenant; details.hostname names it.' },
+    default_tenant_not_suspendable: {
+      kind: 'conflict',
+      meaning: 'The default tenant, whose users the platform admins are, cannot be suspended.',
+    },
+  },
   agent: {
     agent_not_found: { kind: 'not_found', meaning: "The agent does not exist or is not the caller's." },
     agent_revoked: { kind: 'conflict', meaning: 'A revoked agent cannot be changed.' },

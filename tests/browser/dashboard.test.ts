@@ -237,6 +237,25 @@ describeInBrowser('the admin dashboard browser tests')('the admin dashboard in C
     await expectText(page.locator('.facts'), /active/);
     await context.close();
   });
+
+  it("when the operator's tenant has a branding, then the top bar shows its name and the page takes its colours", async () => {
+    const admin = createOcpClient({ baseUrl });
+    await admin.login(ADMIN);
+    await admin.patch('/api/v1/admin/tenant/settings', {
+      body: { branding: { name: 'Acme Bank', primaryColor: '#7a1fa2', accentColor: '#ffb300' } },
+    });
+    try {
+      const { context, page } = await openDashboard();
+      await signIn(page, fixture.support);
+      await expectText(page.locator('.topbar .brand'), 'Acme Bank admin');
+      // A string: this file is compiled without the DOM's types.
+      const accent = await page.evaluate<string>("getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()");
+      expect(accent).toBe('#7a1fa2');
+      await context.close();
+    } finally {
+      await admin.patch('/api/v1/admin/tenant/settings', { body: { branding: null } });
+    }
+  });
 });
 
 /**

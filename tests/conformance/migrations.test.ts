@@ -5,11 +5,14 @@ import { loadConfig } from '../../src/config/config';
 import type { Database } from '../../src/infra/db/database';
 import { migrate, readMigrations, type Migration } from '../../src/infra/db/migrate';
 import { openDatabase } from '../../src/infra/db/open-database';
+import { inSystemScope } from '../../src/infra/tenant-scope';
 import { openTestDatabase } from '../support/test-app';
 
 describe('migrations (PostgreSQL when DATABASE_URL is set, else PGlite)', () => {
   let db: Database;
   let drop: () => Promise<void>;
+  // What migrations made, as the owner sees it: schema_migrations and these test tables are no tenant's.
+  const asOwner = <R>(sql: string) => inSystemScope(() => db.query<R>(sql));
   beforeEach(async () => {
     ({ db, drop } = await openTestDatabase({ empty: true }));
   });
@@ -20,7 +23,7 @@ describe('migrations (PostgreSQL when DATABASE_URL is set, else PGlite)', () => 
     expect(all.length).toBeGreaterThan(0);
     await expect(migrate(db)).resolves.toEqual(all);
     await expect(migrate(db)).resolves.toEqual([]);
-    const recorded = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    const recorded = await asOwner<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
     expect(recorded.rows.map((r) => r.version)).toEqual(all);
   });
 
@@ -36,10 +39,10 @@ describe('migrations (PostgreSQL when DATABASE_URL is set, else PGlite)', () => 
       { version: 2, name: 'broken', sql: 'CREATE TABLE second_table (id INT); SELECT no_such_function();' },
     ];
     await expect(migrate(db, migrations)).rejects.toThrow(/no_such_function/);
-    const recorded = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const recorded = await asOwner<{ version: number }>('SELECT version FROM schema_migrations');
     expect(recorded.rows.map((r) => r.version)).toEqual([1]);
-    await expect(db.query('SELECT 1 FROM first_table')).resolves.toBeDefined();
-    await expect(db.query('SELECT 1 FROM second_table')).rejects.toThrow();
+    await expect(asOwner('SELECT 1 FROM first_table')).resolves.toBeDefined();
+    await expect(asOwner('SELECT 1 FROM second_table')).rejects.toThrow();
   });
 });
 

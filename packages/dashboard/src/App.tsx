@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { BrandMark, useTenantBranding } from './branding';
 import { PAGES, type PageEntry } from './navigation';
 import { useSession } from './ocp';
 import { SignIn } from './pages/SignIn';
@@ -16,6 +17,7 @@ function Layout() {
   const visible = PAGES.filter((page) => page.label && can(page.permission));
   const found = findPage(path);
   const main = useRef<HTMLElement>(null);
+  const branding = useTenantBranding();
 
   // The home path opens the first section this operator may use.
   const home = visible[0]?.path;
@@ -36,7 +38,7 @@ function Layout() {
         Skip to content
       </a>
       <header className="topbar">
-        <span className="brand">OCP admin</span>
+        <BrandMark branding={branding} />
         <span className="who" title={session?.apiUrl}>
           {session?.email || session?.claims.sub} · {hostOf(session?.apiUrl ?? '')}
         </span>

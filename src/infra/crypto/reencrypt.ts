@@ -19,6 +19,8 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'webhook_endpoints', idColumn: 'id', column: 'previous_secret_ciphertext' },
   { table: 'web3_vault_keys', idColumn: 'wallet_id', column: 'key_ciphertext' },
   { table: 'a2a_push_configs', idColumn: 'id', column: 'secrets_ciphertext' },
+  // A tenant's provider credentials (src/modules/tenant), bound to the tenant's id.
+  { table: 'tenants', idColumn: 'id', column: 'provider_credentials' },
 ];
 
 export interface RotationResult {

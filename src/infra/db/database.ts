@@ -45,12 +45,19 @@ export interface Database extends SqlClient, TransactionRunner {
   close(): Promise<void>;
 }
 
+const TENANT_ID = /^(ten_[a-z0-9_]{1,40})?$/;
+
 /**
  * Run first in every transaction of a tenant (src/infra/tenant-scope.ts): for that transaction only,
  * the role that row-level security holds to one tenant (the owner and superusers bypass it), and the
- * tenant its policies compare with (migration 0300).
+ * tenant its policies compare with (migration 0300). SET, not set_config(): a SELECT would take the
+ * transaction's snapshot, and SET TRANSACTION ISOLATION LEVEL must still be able to come after it.
+ * SET takes no parameters, so the id is checked against the tenants' id format ('' sees nothing).
  */
-export const TENANT_SCOPE_SQL = "SELECT set_config('role', 'ocp_tenant', true), set_config('ocp.tenant_id', $1, true)";
+export function tenantScopeSql(tenant: string): string {
+  if (!TENANT_ID.test(tenant)) throw new Error('not a tenant id');
+  return `SET LOCAL ROLE ocp_tenant; SET LOCAL ocp.tenant_id = '${tenant}'`;
+}
 
 /** PostgreSQL error codes that mean "run the same transaction again". */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);

@@ -3,7 +3,7 @@ import { lockDataDir } from './data-dir-lock';
 import {
   asTransaction,
   isAbortedTransactionError,
-  TENANT_SCOPE_SQL,
+  tenantScopeSql,
   transactionWithRetry,
   type Database,
   type QueryResult,
@@ -56,13 +56,14 @@ export class PgliteDatabase implements Database {
   }
 
   async exec(script: string): Promise<void> {
+    if (statementTenant() !== undefined) return this.transaction((tx) => tx.exec(script));
     await this.db.exec(script).catch(scrubbed);
   }
 
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const tenant = statementTenant();
     return this.db.transaction(async (tx) => {
-      if (tenant !== undefined) await tx.query(TENANT_SCOPE_SQL, [tenant]);
+      if (tenant !== undefined) await tx.exec(tenantScopeSql(tenant));
       return fn(asTransaction(transactionAdapter(tx)));
     });
   }

@@ -5,7 +5,7 @@ import { Unavailable } from '../../shared/errors';
 import {
   asTransaction,
   isAbortedTransactionError,
-  TENANT_SCOPE_SQL,
+  tenantScopeSql,
   transactionWithRetry,
   type Database,
   type QueryOptions,
@@ -103,7 +103,7 @@ export class PostgresDatabase implements Database {
       coalesceWrites(client);
       const [, , result] = await Promise.all([
         client.query('BEGIN'),
-        client.query(prepared(TENANT_SCOPE_SQL, [tenant], undefined, this.named)),
+        client.query(tenantScopeSql(tenant)),
         client.query(prepared(text, params, options, this.named)),
         client.query('COMMIT'),
       ]);
@@ -118,6 +118,7 @@ export class PostgresDatabase implements Database {
   }
 
   async exec(script: string): Promise<void> {
+    if (statementTenant() !== undefined) return this.transaction((tx) => tx.exec(script));
     await this.pool.query(script).catch(translateConnectionError);
   }
 
@@ -131,7 +132,7 @@ export class PostgresDatabase implements Database {
     const begun =
       tenant === undefined
         ? client.query('BEGIN')
-        : Promise.all([client.query('BEGIN'), client.query(prepared(TENANT_SCOPE_SQL, [tenant], undefined, this.named))]);
+        : Promise.all([client.query('BEGIN'), client.query(tenantScopeSql(tenant))]);
     begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
     try {
       const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));

@@ -43,7 +43,12 @@ export const ADMIN_PERMISSIONS = [
   'admin:reconciliation:write',
   'admin:risk:read',
   'admin:risk:write',
+  'admin:tenant:read',
+  'admin:tenant:write',
 ] as const;
+
+/** Managing the tenants themselves (docs/tenants.md): held by the platform_admin role only. */
+export const PLATFORM_PERMISSIONS = ['platform:tenants:read', 'platform:tenants:write'] as const;
 
 /** A person managing their own AI agents; never granted to API clients or agents themselves. */
 export const OWNER_PERMISSIONS = ['agent:manage'] as const;
@@ -66,12 +71,20 @@ export const GRANTABLE_PERMISSIONS = USER_PERMISSIONS;
 export type Permission =
   | (typeof USER_PERMISSIONS)[number]
   | (typeof ADMIN_PERMISSIONS)[number]
+  | (typeof PLATFORM_PERMISSIONS)[number]
   | (typeof OWNER_PERMISSIONS)[number]
   | (typeof MERCHANT_PERMISSIONS)[number]
   | (typeof AGENT_PERMISSIONS)[number];
 
+/** The operator roles a tenant's admins grant (POST /admin/users). */
 export const ADMIN_ROLES = ['admin', 'support', 'finance', 'auditor'] as const;
-export type AdminRole = (typeof ADMIN_ROLES)[number];
+/**
+ * Runs the platform: a full admin of the default tenant who also manages every tenant. Never granted
+ * through the API (`npm run admin:create -- --platform` makes one), and only held in the default
+ * tenant (a constraint of migration 0301).
+ */
+export const PLATFORM_ADMIN_ROLE = 'platform_admin';
+export type AdminRole = (typeof ADMIN_ROLES)[number] | typeof PLATFORM_ADMIN_ROLE;
 
 /**
  * What each operator role may do. Only `admin` also holds the user permissions: the ledger treats
@@ -79,6 +92,7 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
  */
 export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = {
   admin: [...USER_PERMISSIONS, ...OWNER_PERMISSIONS, ...MERCHANT_PERMISSIONS, ...ADMIN_PERMISSIONS],
+  platform_admin: [...USER_PERMISSIONS, ...OWNER_PERMISSIONS, ...MERCHANT_PERMISSIONS, ...ADMIN_PERMISSIONS, ...PLATFORM_PERMISSIONS],
   // Front line: finds customers and transactions, stops harm (freeze, lock), opens refund requests.
   support: [
     'admin:customers:read',
@@ -123,6 +137,7 @@ export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = 
     'admin:webhooks:read',
     'admin:reconciliation:read',
     'admin:risk:read',
+    'admin:tenant:read',
   ],
 };
 

@@ -1,4 +1,5 @@
 import type { Cache } from '../../infra/cache/cache';
+import { currentTenantId } from '../../infra/tenant-scope';
 import type { Wallet, WalletRepository } from './wallet.repository';
 
 /** What the money path needs to know about a wallet besides its balance and status. */
@@ -39,8 +40,9 @@ export class WalletDirectory {
     await this.cache.delete(this.key(id));
   }
 
+  /** Per tenant: another tenant's request never learns a wallet's owner or currency from the cache. */
   private key(id: string): string {
-    return `wallet:meta:${id}`;
+    return `wallet:meta:${currentTenantId() ?? ''}:${id}`;
   }
 }
 

@@ -1,11 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, OperationTypeNode, subscribe, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { EventFanout } from '../../infra/pubsub/event-fanout';
 import type { Logger } from '../../infra/logger';
+import { DEFAULT_TENANT_ID, inTenant } from '../../infra/tenant-scope';
 import { RateLimited, Unauthorized } from '../../shared/errors';
 import type { Principal } from '../../shared/principal';
 import { createLoaders, type GraphqlServices } from './context';
@@ -73,6 +74,9 @@ export function createSubscriptionServer(
   const disposable = useServer(
     {
       schema,
+      // A socket has no request around it: its operations run in the tenant of its token.
+      execute: (args) => inTenant(tenantOf(args), () => execute(args)),
+      subscribe: (args) => inTenant(tenantOf(args), () => subscribe(args)),
       onConnect: async (ctx) => {
         const token = tokenOf(ctx.connectionParams);
         if (!token) return false;
@@ -179,3 +183,7 @@ export function createSubscriptionServer(
 }
 
 export type SubscriptionServer = ReturnType<typeof createSubscriptionServer>;
+
+function tenantOf(args: ExecutionArgs): string {
+  return (args.contextValue as { principal: Principal }).principal.tenantId ?? DEFAULT_TENANT_ID;
+}

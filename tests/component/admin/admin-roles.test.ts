@@ -2,7 +2,7 @@ import { registerAgent } from '../../support/agents';
 import { createOperator, type AdminRoleName } from '../../support/admin';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
-type Method = 'get' | 'post' | 'delete';
+type Method = 'get' | 'post' | 'patch' | 'delete';
 
 /** Every admin route and the operator roles that may call it: the spec, written out by hand. */
 const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
@@ -49,6 +49,8 @@ const ROUTES: { method: Method; path: string; allowed: AdminRoleName[] }[] = [
   { method: 'post', path: '/api/v1/admin/risk/model/reload', allowed: ['admin'] },
   { method: 'post', path: '/api/v1/admin/risk/reviews/rrv_x/approve', allowed: ['admin'] },
   { method: 'post', path: '/api/v1/admin/risk/reviews/rrv_x/reject', allowed: ['admin'] },
+  { method: 'get', path: '/api/v1/admin/tenant', allowed: ['admin', 'auditor'] },
+  { method: 'patch', path: '/api/v1/admin/tenant/settings', allowed: ['admin'] },
 ];
 
 const ROLES: AdminRoleName[] = ['admin', 'support', 'finance', 'auditor'];

@@ -1,6 +1,7 @@
 import { SqlLedgerVerifier } from '../../../src/modules/ledger/adapters/sql-ledger-verifier';
 import { captureHold, createHold, payerAndPayee } from '../../support/holds';
 import { startTestApp, type TestApp } from '../../support/test-app';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
 
 describe('verify-ledger: the hold checks', () => {
   let t: TestApp;
@@ -26,7 +27,7 @@ describe('verify-ledger: the hold checks', () => {
   it('when a user wallet holds more than its balance (its constraint dropped), then held_within_balance names it', async () => {
     const { payer, from, to } = await payerAndPayee(t, 500);
     await createHold(t, payer.auth, { fromWalletId: from.id, toWalletId: to.id, amount: '500' });
-    await t.container.db.query('ALTER TABLE wallets DROP CONSTRAINT wallets_held_within_balance');
+    await inSystemScope(() => t.container.db.query('ALTER TABLE wallets DROP CONSTRAINT wallets_held_within_balance'));
     // Balance and entries still agree: only the held amount is out of line.
     await t.container.db.query(`UPDATE holds SET amount = 600 WHERE from_wallet_id = $1`, [from.id]);
     await t.container.db.query('UPDATE wallets SET held = 600 WHERE id = $1', [from.id]);

@@ -14,6 +14,12 @@ describe('admin:create input', () => {
     });
   });
 
+  it('when --platform is given, then a platform admin is asked for', () => {
+    expect(readAdminInput(['--email', 'cli@ocp.test', '--password', STRONG, '--platform'], config)).toEqual({
+      input: { email: 'cli@ocp.test', password: STRONG, platform: true },
+    });
+  });
+
   it('when no flags are given, then ADMIN_EMAIL and ADMIN_PASSWORD are used', () => {
     expect(readAdminInput([], config)).toEqual({ input: { email: 'env-admin@ocp.test', password: 'env-admin-password' } });
   });

@@ -17,6 +17,7 @@ import { seedDataDir } from '../../support/pglite-snapshot';
 import { runScript } from '../../support/run-script';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
 import { CapturedLogs, TEST_ADMIN, type TestApp } from '../../support/test-app';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
 
 jest.setTimeout(120_000);
 
@@ -58,7 +59,8 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
   async function drillRows(): Promise<{ ok: boolean; backup_name: string }[]> {
     const db = await openDatabase(loadConfig(source.env));
     try {
-      return (await db.query<{ ok: boolean; backup_name: string }>('SELECT ok, backup_name FROM recovery_drills ORDER BY id')).rows;
+      const drills = await inSystemScope(() => db.query<{ ok: boolean; backup_name: string }>('SELECT ok, backup_name FROM recovery_drills ORDER BY id'));
+      return drills.rows;
     } finally {
       await db.close();
     }
@@ -172,7 +174,7 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
     expect(rows.map((r) => r.ok)).toEqual([true, false, false]);
     const db = await openDatabase(loadConfig(source.env));
     try {
-      const { rows: last } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM recovery_drills WHERE ok');
+      const { rows: last } = await inSystemScope(() => db.query<{ n: string }>('SELECT count(*)::text AS n FROM recovery_drills WHERE ok'));
       expect(last[0]?.n).toBe('1');
     } finally {
       await db.close();

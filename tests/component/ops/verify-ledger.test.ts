@@ -5,6 +5,7 @@ import { LEDGER_BROKEN_EXIT_CODE, reportLedger } from '../../../src/scripts/veri
 import { createLedgerActivity } from '../../support/activity';
 import { ledgerInvariants } from '../../support/ledger';
 import { CapturedLogs, startTestApp, type TestApp } from '../../support/test-app';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
 
 describe('npm run verify-ledger (the ledger verifier)', () => {
   let t: TestApp;
@@ -78,7 +79,7 @@ describe('npm run verify-ledger (the ledger verifier)', () => {
 
   it('when a user wallet is negative (its constraint dropped), then no_negative_user_balance fails', async () => {
     const walletId = activity.walletIds[3]!;
-    await t.container.db.query('ALTER TABLE wallets DROP CONSTRAINT wallets_user_balance_non_negative');
+    await inSystemScope(() => t.container.db.query('ALTER TABLE wallets DROP CONSTRAINT wallets_user_balance_non_negative'));
     await t.container.db.query('UPDATE wallets SET balance = -1 WHERE id = $1', [walletId]);
     const { logs } = await verify();
     expect(logs).toContainEqual(expect.objectContaining({ name: 'no_negative_user_balance', violations: 1, examples: [walletId] }));

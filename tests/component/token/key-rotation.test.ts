@@ -65,6 +65,8 @@ describe('key rotation (npm run keys:rotate)', () => {
       { table: 'webhook_endpoints', rotated: 1, failed: 0 },
       { table: 'web3_vault_keys', rotated: 1, failed: 0 },
       { table: 'a2a_push_configs', rotated: 1, failed: 0 },
+      // No tenant has provider credentials here: tests/component/tenant/tenant-credentials.test.ts rotates them.
+      { table: 'tenants', rotated: 0, failed: 0 },
     ]);
 
     const onlyNew = new Encryptor([NEW]);
@@ -77,7 +79,7 @@ describe('key rotation (npm run keys:rotate)', () => {
     expect(plain.filter((p) => p.includes('push-token-1'))).toHaveLength(1);
 
     // A second run finds nothing left to do.
-    expect((await rotateKeys(t.container.db, new Encryptor([NEW, OLD]))).map((r) => r.rotated)).toEqual([0, 0, 0, 0, 0]);
+    expect((await rotateKeys(t.container.db, new Encryptor([NEW, OLD]))).map((r) => r.rotated)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('when a row was written under a key that is no longer configured, then it is counted as failed and left unchanged', async () => {

@@ -6855,6 +6855,398 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tenants, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of tenants */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Tenant"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a tenant (and, with admin, its first admin inside it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Acme Payments */
+                        name: string;
+                        settings?: components["schemas"]["TenantSettings"];
+                        /**
+                         * @description Host names whose public routes (sign-up, login, branding) serve this tenant
+                         * @example [
+                         *       "pay.acme.example"
+                         *     ]
+                         */
+                        hostnames?: string[];
+                        /** @description The tenant's first admin, created inside the new tenant */
+                        admin?: {
+                            /** Format: email */
+                            email: string;
+                            password: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The tenant, and its first admin if one was asked for */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedTenant"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tenant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a tenant's name, status, settings (section by section) or host names */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Acme Payments */
+                        name?: string;
+                        /**
+                         * @description suspended: every request of the tenant's callers is refused
+                         * @enum {string}
+                         */
+                        status?: "active" | "suspended";
+                        settings?: components["schemas"]["TenantSettingsPatch"];
+                        /**
+                         * @description Replaces the whole list
+                         * @example [
+                         *       "pay.acme.example"
+                         *     ]
+                         */
+                        hostnames?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The tenant as changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a tenant's provider credentials (write-only: the answer names which are set, never their values) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        stripeSecretKey?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The tenant, whose credentialsSet names the credentials now set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's tenant: name, status, settings, host names, which credentials are set */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tenant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tenant/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the caller's tenant's settings, section by section (null removes a section) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TenantSettingsPatch"];
+                };
+            };
+            responses: {
+                /** @description The tenant as changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tenant"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/tenant/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The branding of the request's tenant (its host name's, or its token's): name, logo, colours */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The branding */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantBranding"];
+                    };
+                };
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reconciliations": {
         parameters: {
             query?: never;
@@ -9436,6 +9828,128 @@ export interface components {
                 transfers: number;
                 entries: number;
             };
+        };
+        Tenant: {
+            /** @example ten_3f9c2a71d04b5e86 */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
+            /** @description As TenantSettings; amounts are strings of digits */
+            settings: {
+                [key: string]: unknown;
+            };
+            hostnames: string[];
+            /** @description Which provider credentials are set; their values are never shown */
+            credentialsSet: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreatedTenant: {
+            tenant: components["schemas"]["Tenant"];
+            admin?: {
+                id: string;
+                email: string;
+            };
+        };
+        TenantSettings: {
+            rateLimits?: {
+                globalMax?: number;
+                userMax?: number;
+                paymentMax?: number;
+            };
+            currencies?: string[];
+            fourEyes?: {
+                /**
+                 * @description Minor units, as a string of digits (a JSON number is refused); at most 1000000000000000
+                 * @example 500
+                 */
+                refundThresholdMinor?: string;
+                /**
+                 * @description Minor units, as a string of digits (a JSON number is refused); at most 1000000000000000
+                 * @example 500
+                 */
+                refundDailyLimitMinor?: string;
+                /**
+                 * @description Minor units, as a string of digits (a JSON number is refused); at most 1000000000000000
+                 * @example 500
+                 */
+                adjustmentThresholdMinor?: string;
+                /**
+                 * @description Minor units, as a string of digits (a JSON number is refused); at most 1000000000000000
+                 * @example 500
+                 */
+                adjustmentDailyLimitMinor?: string;
+            };
+            webhooks?: {
+                maxAttempts?: number;
+                timeoutMs?: number;
+            };
+            payments?: {
+                /** @enum {string} */
+                processor: "sandbox" | "stripe";
+            };
+            branding?: {
+                name: string;
+                /** Format: uri */
+                logoUrl?: string;
+                primaryColor?: string;
+                accentColor?: string;
+            };
+        };
+        TenantSettingsPatch: {
+            rateLimits?: {
+                globalMax?: number;
+                userMax?: number;
+                paymentMax?: number;
+            } | null;
+            currencies?: string[] | null;
+            fourEyes?: {
+                /**
+                 * @description Minor units, as a string of digits (a JSON number is refused); at most 1000000000000000
+                 * @example 500
+                 */
+                refundThresholdMinor?: string;
+                /**
+                 * @description Minor units, as a string of digits (a JSON number is refused); at most 1000000000000000
+                 * @example 500
+                 */
+                refundDailyLimitMinor?: string;
+                /**
+                 * @description Minor units, as a string of digits (a JSON number is refused); at most 1000000000000000
+                 * @example 500
+                 */
+                adjustmentThresholdMinor?: string;
+                /**
+                 * @description Minor units, as a string of digits (a JSON number is refused); at most 1000000000000000
+                 * @example 500
+                 */
+                adjustmentDailyLimitMinor?: string;
+            } | null;
+            webhooks?: {
+                maxAttempts?: number;
+                timeoutMs?: number;
+            } | null;
+            payments?: {
+                /** @enum {string} */
+                processor: "sandbox" | "stripe";
+            } | null;
+            branding?: {
+                name: string;
+                /** Format: uri */
+                logoUrl?: string;
+                primaryColor?: string;
+                accentColor?: string;
+            } | null;
+        };
+        TenantBranding: {
+            /** @description The branding's name, or the tenant's own */
+            name: string;
+            logoUrl?: string;
+            primaryColor?: string;
+            accentColor?: string;
         };
         Reconciliation: {
             id: string;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { inSystemScope } from '../../tenant-scope';
 import { BackupError, type SnapshotFigures } from './backup-engine';
 
 export type { SnapshotFigures } from './backup-engine';
@@ -16,7 +17,12 @@ export interface FigureReader {
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-export async function readFigures(client: FigureReader): Promise<SnapshotFigures> {
+/** Every table's rows, every tenant's: read as the owner. */
+export function readFigures(client: FigureReader): Promise<SnapshotFigures> {
+  return inSystemScope(() => readAllFigures(client));
+}
+
+async function readAllFigures(client: FigureReader): Promise<SnapshotFigures> {
   const names = (await client.query(`SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`))
     .rows as { name: string }[];
   const tables: Record<string, string> = {};

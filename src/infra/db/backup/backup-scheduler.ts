@@ -48,7 +48,7 @@ export class BackupScheduler {
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.periodic = new Periodic('backup scheduler', () => inSystemScope(() => this.tick()).then(() => false), logger);
+    this.periodic = new Periodic('backup scheduler', () => this.tick().then(() => false), logger);
   }
 
   start(tickMs = SCHEDULER_TICK_MS): void {
@@ -60,7 +60,12 @@ export class BackupScheduler {
   }
 
   /** Runs every job whose current slot this instance claimed; resolves to their names. */
-  async tick(): Promise<string[]> {
+  /** As the owner: the schedule and the backups are the whole database's, no tenant's. */
+  tick(): Promise<string[]> {
+    return inSystemScope(() => this.runDue());
+  }
+
+  private async runDue(): Promise<string[]> {
     const ran: string[] = [];
     for (const job of this.jobs) {
       const now = this.clock();

@@ -2,6 +2,7 @@ import { Gauge } from 'prom-client';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { SqlClient } from '../database';
+import { inSystemScope } from '../../tenant-scope';
 
 export interface DrillOutcome {
   ok: boolean;
@@ -12,18 +13,19 @@ export interface DrillOutcome {
 
 /** Stores one drill's outcome in the database whose backup it restored (migration 0280). */
 export async function recordDrill(db: SqlClient, outcome: DrillOutcome): Promise<void> {
-  await db.query('INSERT INTO recovery_drills (ok, backup_name, duration_ms, report) VALUES ($1, $2, $3, $4)', [
+  // The drills are the whole database's, no tenant's: written and read as the owner.
+  await inSystemScope(() => db.query('INSERT INTO recovery_drills (ok, backup_name, duration_ms, report) VALUES ($1, $2, $3, $4)', [
     outcome.ok,
     outcome.backupName,
     Math.round(outcome.durationMs),
     JSON.stringify(outcome.report),
-  ]);
+  ]));
 }
 
 /** Seconds since the epoch of the last drill that passed, 0 when none ever did. */
 export async function lastDrillSuccessSeconds(db: SqlClient): Promise<number> {
-  const { rows } = await db.query<{ at: string | null }>(
-    'SELECT (extract(epoch FROM max(finished_at)))::text AS at FROM recovery_drills WHERE ok',
+  const { rows } = await inSystemScope(() =>
+    db.query<{ at: string | null }>('SELECT (extract(epoch FROM max(finished_at)))::text AS at FROM recovery_drills WHERE ok'),
   );
   return rows[0]?.at ? Number(rows[0].at) : 0;
 }

@@ -4,8 +4,6 @@ export type ChargeStatus = 'pending' | 'succeeded' | 'failed' | 'credited';
 export type ChargePurpose = 'card_funding' | 'auto_top_up' | 'apple_pay' | 'google_pay';
 
 export interface CardCharge {
-  /** The tenant it belongs to: background work on it runs in that tenant. */
-  tenantId: string;
   id: string;
   scope: string;
   idempotencyKey: string;
@@ -24,6 +22,8 @@ export interface CardCharge {
   createdAt: Date;
   /** Attempts of the recovery sweeper so far (0 for a charge its request finished). */
   recoveryAttempts: number;
+  /** Whose charge it is: its processor is that tenant's processor of this name. */
+  tenantId: string;
 }
 
 export type NewCardCharge = Pick<

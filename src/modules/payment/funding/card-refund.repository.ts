@@ -4,8 +4,6 @@ export type CardRefundStatus = 'pending' | 'succeeded' | 'failed';
 
 /** A refund owed to the card behind a card-funded transfer that the ledger refunded. */
 export interface CardRefund {
-  /** The tenant it belongs to: background work on it runs in that tenant. */
-  tenantId: string;
   /** Also the processor's idempotency key (RefundRequest.refundId). */
   id: string;
   refundTransferId: string;
@@ -20,6 +18,8 @@ export interface CardRefund {
   lastError: string | null;
   processorRefundId: string | null;
   createdAt: Date;
+  /** Whose refund it is: it goes to that tenant's processor of the charge's name. */
+  tenantId: string;
 }
 
 /** What a failed refund was when an operator sent it back to pending. */

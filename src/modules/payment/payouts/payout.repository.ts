@@ -5,8 +5,6 @@ export type PayoutStatus = 'pending' | 'paid' | 'failed' | 'returned';
 export type DestinationType = 'card' | 'bank_account';
 
 export interface Payout {
-  /** The tenant it belongs to: background work on it runs in that tenant. */
-  tenantId: string;
   /** Also the processor's idempotency key (PayoutRequest.payoutId). */
   id: string;
   userId: string;
@@ -30,6 +28,8 @@ export interface Payout {
   paidAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Whose payout it is: it goes to that tenant's processor of the recorded name. */
+  tenantId: string;
 }
 
 export type NewPayout = Pick<

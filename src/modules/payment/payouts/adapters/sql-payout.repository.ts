@@ -13,7 +13,6 @@ import type {
 
 interface PayoutRow {
   id: string;
-  tenant_id: string;
   user_id: string;
   wallet_id: string;
   amount: bigint;
@@ -34,6 +33,7 @@ interface PayoutRow {
   paid_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  tenant_id: string;
 }
 
 interface DestinationRow {
@@ -79,9 +79,9 @@ const toPayout = (r: PayoutRow): Payout => ({
   attempts: r.attempts,
   lastError: r.last_error,
   paidAt: r.paid_at,
-  tenantId: r.tenant_id,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  tenantId: r.tenant_id,
 });
 
 const toDestination = (r: DestinationRow): BankAccountDestination => ({
