@@ -1,6 +1,6 @@
 import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
 import { cardData, TEST_CARDS } from '../../support/payments';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { startTwoInstances, type TwoInstances } from '../../support/two-instances';
 
@@ -13,6 +13,7 @@ describe('rate limits per tenant', () => {
   const tenants = new MemoryTenantConfiguration().set(TENANT_B, { rateLimits: { globalMax: 3 } });
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_GLOBAL_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' }, { tenants });
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 
@@ -45,6 +46,7 @@ describe('payment rate limit per tenant', () => {
   const tenants = new MemoryTenantConfiguration().set(TENANT_B, { rateLimits: { paymentMax: 2 } });
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_PAYMENT_MAX: '4', RATE_LIMIT_WINDOW_MS: '60000' }, { tenants });
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 
@@ -76,6 +78,7 @@ onServers('rate limits per tenant across two instances on one Redis', () => {
   const tenants = new MemoryTenantConfiguration().set(TENANT_B, { rateLimits: { userMax: 4 } });
   beforeAll(async () => {
     pair = await startTwoInstances({ RATE_LIMIT_USER_MAX: '1000', RATE_LIMIT_WINDOW_MS: '60000' }, { tenants });
+    await addTenants(pair.first, TENANT_B);
   });
   afterAll(() => pair.close());
 

@@ -5,7 +5,7 @@ import type { FakeRequest } from '../../support/fake-http-server';
 import { balanceOf as balanceInDefaultTenant, createWallet } from '../../support/ledger';
 import { createCardToken, fundWithCard } from '../../support/payments';
 import { createPayout, settledPayout } from '../../support/payouts';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 const ENV_KEY = 'sk_test_environment';
@@ -41,6 +41,7 @@ describe('card processor per tenant', () => {
       },
       { tenants },
     );
+    await addTenants(t, TENANT_B, TENANT_C);
   });
   afterAll(async () => {
     await t.close();

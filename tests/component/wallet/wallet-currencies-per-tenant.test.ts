@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 /** A tenant's currencies setting: the only ones its users may open wallets in; absent, every supported one. */
@@ -8,6 +8,7 @@ describe('wallet currencies per tenant', () => {
   const tenants = new MemoryTenantConfiguration().set(TENANT_B, { currencies: ['EUR', 'GBP'] });
   beforeAll(async () => {
     t = await startTestApp({}, { tenants });
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 

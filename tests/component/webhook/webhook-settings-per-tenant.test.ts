@@ -1,7 +1,7 @@
 import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
 import { newEvent } from '../../../src/shared/events';
 import { FakeHttpServer } from '../../support/fake-http-server';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { createWebhook, deadReceiverUrl, deliveriesOf } from '../../support/webhook-receiver';
 
@@ -24,6 +24,7 @@ describe('webhook delivery settings per tenant', () => {
       },
       { tenants },
     );
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 
