@@ -250,7 +250,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
   // Platform admins manage the tenants; a tenant's admins its settings. A new tenant's first admin
   // is one of the admin module's operators.
-  const tenantModule = createTenantModule({ db, encryptor, configuration: tenantConfiguration, audit: admin.audit, operators: admin.users });
+  const tenantModule = createTenantModule({
+    db,
+    encryptor,
+    configuration: tenantConfiguration,
+    audit: admin.audit,
+    operators: admin.users,
+  });
   // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.
   const reconciliation = createReconciliationModule({ db, events, audit: admin.audit, funding });

@@ -46,7 +46,10 @@ export const tenantSettingsSchema = z
     branding: z
       .object({
         name: z.string().trim().min(1).max(100),
-        logoUrl: z.url({ protocol: /^https$/ }).max(2_048).optional(),
+        logoUrl: z
+          .url({ protocol: /^https$/ })
+          .max(2_048)
+          .optional(),
         primaryColor: z
           .string()
           .regex(/^#[0-9a-fA-F]{6}$/)

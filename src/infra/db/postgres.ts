@@ -129,10 +129,7 @@ export class PostgresDatabase implements Database {
     // only handed back once BEGIN has succeeded.
     coalesceWrites(client);
     const tenant = statementTenant();
-    const begun =
-      tenant === undefined
-        ? client.query('BEGIN')
-        : Promise.all([client.query('BEGIN'), client.query(tenantScopeSql(tenant))]);
+    const begun = tenant === undefined ? client.query('BEGIN') : Promise.all([client.query('BEGIN'), client.query(tenantScopeSql(tenant))]);
     begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
     try {
       const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));

@@ -1,8 +1,13 @@
 /** The agent credentials the token exchange and the access-token check need (implemented by the agent module). */
 export interface AgentCredentialStore {
-  findByClientId(
-    clientId: string,
-  ): Promise<{ agentId: string; ownerId: string; secretHash: string; active: boolean; credentialsVersion: number; tenantId: string } | null>;
+  findByClientId(clientId: string): Promise<{
+    agentId: string;
+    ownerId: string;
+    secretHash: string;
+    active: boolean;
+    credentialsVersion: number;
+    tenantId: string;
+  } | null>;
   /** One indexed lookup, on every agent request: whether the agent is active and its credentials' version. */
   tokenState(agentId: string): Promise<{ active: boolean; credentialsVersion: number } | null>;
 }

@@ -240,7 +240,9 @@ export class AuthService {
     // Asked side by side (one round trip to the cache on the hot path), answered in a fixed order.
     const [agentState, revoked, locked] = await Promise.all([
       // The agent's own tenant: the request's is only set from this token once it is verified.
-      principal.role === 'agent' ? inTenant(principal.tenantId ?? DEFAULT_TENANT_ID, () => this.agents?.tokenState(principal.sub)) : undefined,
+      principal.role === 'agent'
+        ? inTenant(principal.tenantId ?? DEFAULT_TENANT_ID, () => this.agents?.tokenState(principal.sub))
+        : undefined,
       this.options.revocations?.isRevoked(principal),
       locks?.isLocked(principal.ownerId ?? principal.sub),
     ]);

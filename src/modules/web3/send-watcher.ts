@@ -1,5 +1,4 @@
 import type { TransactionRunner } from '../../shared/transaction';
-import { inEachTenant } from '../../infra/db/each-tenant';
 import type { Logger } from '../../infra/logger';
 import { Periodic } from '../../infra/periodic';
 import { newEvent, type DomainEvent, type EventBus } from '../../shared/events';
@@ -33,8 +32,10 @@ export class SendWatcher {
     private readonly events: EventBus,
     private readonly logger: Logger,
     private readonly batchSize: number,
+    /** Runs a pass in each tenant (the sends and the events they write are tenants'). */
+    eachTenant: (pass: () => Promise<boolean>) => Promise<boolean>,
   ) {
-    this.loop = new Periodic('web3 watcher', () => inEachTenant(db, async () => (await this.runOnce(), false)), logger);
+    this.loop = new Periodic('web3 watcher', () => eachTenant(async () => (await this.runOnce(), false)), logger);
   }
 
   /** One pass over every chain. A chain whose node is down is skipped (logged) until the next pass. */

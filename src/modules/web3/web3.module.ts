@@ -58,7 +58,7 @@ export function createWeb3Module(deps: {
     () => inEachTenant(db, () => settlements.reconcile().then(() => false)),
     logger,
   );
-  const watcher = new SendWatcher(db, repo, chains, outbox, events, logger, WATCHER_BATCH_SIZE);
+  const watcher = new SendWatcher(db, repo, chains, outbox, events, logger, WATCHER_BATCH_SIZE, (pass) => inEachTenant(db, pass));
   registerWeb3Metrics({ metrics, repo, chainIds: chains.all().map((c) => c.id), logger });
   return {
     chains,

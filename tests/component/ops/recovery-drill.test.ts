@@ -59,7 +59,9 @@ async function startAppOn(scratch: ScratchDatabase): Promise<TestApp> {
   async function drillRows(): Promise<{ ok: boolean; backup_name: string }[]> {
     const db = await openDatabase(loadConfig(source.env));
     try {
-      const drills = await inSystemScope(() => db.query<{ ok: boolean; backup_name: string }>('SELECT ok, backup_name FROM recovery_drills ORDER BY id'));
+      const drills = await inSystemScope(() =>
+        db.query<{ ok: boolean; backup_name: string }>('SELECT ok, backup_name FROM recovery_drills ORDER BY id'),
+      );
       return drills.rows;
     } finally {
       await db.close();

@@ -40,7 +40,9 @@ describe('tenant isolation', () => {
 
   /** As the owner: the truth in the database, whatever tenant a row is in. */
   async function balance(walletId: string): Promise<bigint> {
-    const { rows } = await inSystemScope(() => t.container.db.query<{ balance: bigint }>('SELECT balance FROM wallets WHERE id = $1', [walletId]));
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ balance: bigint }>('SELECT balance FROM wallets WHERE id = $1', [walletId]),
+    );
     return rows[0]!.balance;
   }
 
@@ -124,15 +126,22 @@ describe('tenant isolation', () => {
 
     const login = await http().post('/api/v1/auth/login').set('Host', 'c.tenants.test').send({ email, password });
     expect(login.status).toBe(200);
-    const claims = JSON.parse(Buffer.from(String(login.body.accessToken).split('.')[1]!, 'base64url').toString()) as { tid: string; sub: string };
+    const claims = JSON.parse(Buffer.from(String(login.body.accessToken).split('.')[1]!, 'base64url').toString()) as {
+      tid: string;
+      sub: string;
+    };
     expect(claims).toMatchObject({ tid: TENANT_C, sub: onC.body.user.id });
     // The token, not the host, decides: C's token sent to A's host still sees C's account only.
-    const me = await http().get('/api/v1/wallets').set({ Authorization: `Bearer ${login.body.accessToken}` });
+    const me = await http()
+      .get('/api/v1/wallets')
+      .set({ Authorization: `Bearer ${login.body.accessToken}` });
     expect(me.status).toBe(200);
     // A refresh token of C, presented on A's host, is rotated in C.
     const refreshed = await http().post('/api/v1/auth/refresh').send({ refreshToken: login.body.refreshToken });
     expect(refreshed.status).toBe(200);
-    const refreshedClaims = JSON.parse(Buffer.from(String(refreshed.body.accessToken).split('.')[1]!, 'base64url').toString()) as { tid: string };
+    const refreshedClaims = JSON.parse(Buffer.from(String(refreshed.body.accessToken).split('.')[1]!, 'base64url').toString()) as {
+      tid: string;
+    };
     expect(refreshedClaims.tid).toBe(TENANT_C);
   });
 

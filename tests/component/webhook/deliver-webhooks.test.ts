@@ -146,7 +146,9 @@ describe('webhook outbox and delivery worker', () => {
     await createWebhook(t, user.auth, receiver.url);
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const event = newEvent('transfer.completed', user.id, {});
-    await requestContext.run({ requestId: 'req-1', traceparent, tenantId: DEFAULT_TENANT_ID }, () => t.container.db.transaction((tx) => outbox().enqueue(tx, [event])));
+    await requestContext.run({ requestId: 'req-1', traceparent, tenantId: DEFAULT_TENANT_ID }, () =>
+      t.container.db.transaction((tx) => outbox().enqueue(tx, [event])),
+    );
     await worker().runOnce();
     expect(receiver.received[0]?.headers.traceparent).toBe(traceparent);
   });

@@ -14,12 +14,14 @@ export interface DrillOutcome {
 /** Stores one drill's outcome in the database whose backup it restored (migration 0280). */
 export async function recordDrill(db: SqlClient, outcome: DrillOutcome): Promise<void> {
   // The drills are the whole database's, no tenant's: written and read as the owner.
-  await inSystemScope(() => db.query('INSERT INTO recovery_drills (ok, backup_name, duration_ms, report) VALUES ($1, $2, $3, $4)', [
-    outcome.ok,
-    outcome.backupName,
-    Math.round(outcome.durationMs),
-    JSON.stringify(outcome.report),
-  ]));
+  await inSystemScope(() =>
+    db.query('INSERT INTO recovery_drills (ok, backup_name, duration_ms, report) VALUES ($1, $2, $3, $4)', [
+      outcome.ok,
+      outcome.backupName,
+      Math.round(outcome.durationMs),
+      JSON.stringify(outcome.report),
+    ]),
+  );
 }
 
 /** Seconds since the epoch of the last drill that passed, 0 when none ever did. */

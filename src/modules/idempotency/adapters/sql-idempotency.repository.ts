@@ -14,7 +14,11 @@ export class SqlIdempotencyRepository implements IdempotencyRepository {
    * Every idempotent request looks its key up first: the lookups asked at the same time go to the
    * database together, one query and one round trip for many.
    */
-  private readonly findGrouped = groupedLookup((lookups: Lookup[]) => this.findMany(lookups), { lanes: 2, groupMax: 128, scope: tenantGroupScope });
+  private readonly findGrouped = groupedLookup((lookups: Lookup[]) => this.findMany(lookups), {
+    lanes: 2,
+    groupMax: 128,
+    scope: tenantGroupScope,
+  });
 
   constructor(private readonly db: SqlClient) {}
 
