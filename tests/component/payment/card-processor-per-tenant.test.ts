@@ -123,6 +123,30 @@ describe('card processor per tenant', () => {
     expect(keysOf('/v1/payouts', from)).toEqual([B_KEY]);
   });
 
+  it("when tenant B's charge outcome was lost to a timeout, then the recovery sweep asks Stripe again with B's key and credits it once", async () => {
+    const user = await registerTenantUser(t, TENANT_B);
+    const wallet = await createWallet(t, user);
+    const card = await createCardToken(t, user.auth);
+    const from = stripe.requests.length;
+    let release!: () => void;
+    stripe.state.gate = new Promise<void>((resolve) => (release = resolve));
+    const res = await fundWithCard(t, user.auth, wallet.id, { tokenId: card.id, amount: '3100' });
+    stripe.state.gate = undefined;
+    release();
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('processor_unavailable');
+
+    // Stale for the sweeper, which claims every tenant's charges and works each in its own.
+    await inSystemScope(() =>
+      t.container.db.query(`UPDATE card_charges SET updated_at = updated_at - interval '10 minutes' WHERE wallet_id = $1`, [wallet.id]),
+    );
+    expect(await t.container.funding.chargeRecovery.runOnce()).toMatchObject({ claimed: 1, credited: 1 });
+    const keys = keysOf('/v1/payment_intents', from);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(keys)).toEqual(new Set([B_KEY]));
+    expect(await balanceOf(t, wallet.id)).toBe(3100n);
+  });
+
   it("when tenant B's key changes, then its next charge carries the new key", async () => {
     tenants.setCredentials(TENANT_B, { stripeSecretKey: B_NEW_KEY });
     try {
