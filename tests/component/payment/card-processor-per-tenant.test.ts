@@ -192,4 +192,22 @@ describe('card processor per tenant', () => {
     expect(JSON.stringify(res.body)).not.toContain('sk_test');
     expect(t.logs.text()).not.toContain(B_KEY);
   });
+
+  it('when an auto top-up of a tenant on Stripe without its key is due, then the attempt fails with processor_not_configured and nothing is charged', async () => {
+    const from = stripe.requests.length;
+    const c = await registerTenantUser(t, TENANT_C);
+    const wallet = await createWallet(t, c);
+    const card = await createCardToken(t, c.auth);
+    const rule = { enabled: true, threshold: '500', amount: '1000', tokenId: card.id };
+    expect((await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(c.auth).send(rule)).status).toBe(200);
+    await t.container.funding.autoTopUp.idle();
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ status: string; failure_code: string | null; charge_id: string | null }>(
+        'SELECT status, failure_code, charge_id FROM auto_top_up_attempts WHERE wallet_id = $1',
+        [wallet.id],
+      ),
+    );
+    expect(rows).toEqual([{ status: 'failed', failure_code: 'processor_not_configured', charge_id: null }]);
+    expect(keysOf('/v1/payment_intents', from)).toEqual([]);
+  });
 });
