@@ -94,16 +94,19 @@ describe.each(adapters)('%s', (_name, open) => {
     }
   });
 
-  itAsOwner('when the work throws after its first statement, then that statement is rolled back and the connection serves the next transaction', async () => {
-    await expect(
-      db.transaction(async (tx) => {
-        await tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['a']);
-        throw new Error('refused');
-      }),
-    ).rejects.toThrow('refused');
-    await db.transaction((tx) => tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['b']));
-    expect(await ids()).toEqual(['b']);
-  });
+  itAsOwner(
+    'when the work throws after its first statement, then that statement is rolled back and the connection serves the next transaction',
+    async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['a']);
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      await db.transaction((tx) => tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['b']));
+      expect(await ids()).toEqual(['b']);
+    },
+  );
 
   itAsOwner('when 50 transactions update one row at once, then every update counts', async () => {
     await db.query('INSERT INTO items (id, n) VALUES ($1, 0)', ['counter']);
