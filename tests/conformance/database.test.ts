@@ -29,14 +29,14 @@ if (url) {
     async () => {
       const schema = `conf_${randomBytes(5).toString('hex')}`;
       const admin = new PostgresDatabase({ connectionString: url, poolMax: 1 });
-      await admin.exec(`CREATE SCHEMA ${schema}`);
+      await inSystemScope(() => admin.exec(`CREATE SCHEMA ${schema}`));
       // One connection: a transaction that failed must leave it fit for the next.
       const db = new PostgresDatabase({ connectionString: url, poolMax: 1, schema });
       return {
         db,
         drop: async () => {
           await db.close();
-          await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+          await inSystemScope(() => admin.exec(`DROP SCHEMA ${schema} CASCADE`));
           await admin.close();
         },
       };

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './database';
 import { inSystemScope } from '../tenant-scope';
+import { TENANT_ROLE_SQL } from './tenant-role';
 
 const MIGRATIONS_DIR = join(__dirname, 'migrations');
 // Any constant works: it only has to be the same in every process that migrates this database.
@@ -30,9 +31,14 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * concurrent start-ups of several instances take turns instead of racing.
  * Returns the versions it applied.
  */
+/** Also grants the tenants' role its rights again (tenant-role.ts): a restored database may lack them. */
 export function migrate(db: Database, migrations = readMigrations()): Promise<number[]> {
   // As the owner: tables, roles and policies are the schema's, not any tenant's.
-  return inSystemScope(() => applyPending(db, migrations));
+  return inSystemScope(async () => {
+    const applied = await applyPending(db, migrations);
+    await grantTenantRole(db);
+    return applied;
+  });
 }
 
 async function applyPending(db: Database, migrations: Migration[]): Promise<number[]> {
@@ -62,4 +68,17 @@ async function applyPending(db: Database, migrations: Migration[]): Promise<numb
     if (ran) applied.push(migration.version);
   }
   return applied;
+}
+
+/**
+ * The tenants' role and its rights on this schema (tenant-role.ts), under the migrations' lock:
+ * concurrent GRANTs on one table can fail with "tuple concurrently updated".
+ */
+export function grantTenantRole(db: Database): Promise<void> {
+  return inSystemScope(() =>
+    db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
+      await tx.exec(TENANT_ROLE_SQL);
+    }),
+  );
 }

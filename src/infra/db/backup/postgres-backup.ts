@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { grantTenantRole } from '../migrate';
 import { Client } from 'pg';
 import { PostgresDatabase } from '../postgres';
 import { BackupError, type BackupEngine } from './backup-engine';
@@ -78,6 +79,13 @@ export class PostgresBackup implements BackupEngine {
       `--dbname=${this.dbname}`,
       path,
     ]);
+    // --no-privileges restored the tables without the tenants' role's rights on them.
+    const db = new PostgresDatabase({ connectionString: this.databaseUrl, poolMax: 1 });
+    try {
+      await grantTenantRole(db);
+    } finally {
+      await db.close();
+    }
   }
 
   private run(tool: string, args: string[]): Promise<void> {

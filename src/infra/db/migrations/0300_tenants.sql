@@ -2,7 +2,7 @@
 -- every row of every table below but the system ones. Each such row carries tenant_id, and
 -- row-level security is the backstop behind the service's own scoping: a tenant's transactions run
 -- as the role ocp_tenant with ocp.tenant_id set for that transaction only
--- (src/infra/db/tenant-scope.ts), and ocp_tenant sees and writes only rows of that tenant. With no
+-- (src/infra/tenant-scope.ts), and ocp_tenant sees and writes only rows of that tenant. With no
 -- tenant set it sees nothing. Background work that spans tenants (a worker's scan, verify-ledger,
 -- backups) runs as the owner, which row-level security does not apply to, and handles each item
 -- inside the item's tenant.
@@ -28,31 +28,14 @@ CREATE TABLE tenant_hostnames (
 CREATE INDEX tenant_hostnames_tenant_idx ON tenant_hostnames (tenant_id);
 
 DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ocp_tenant') THEN
-    -- Roles are the cluster's, not the schema's: another schema's migration may create it meanwhile.
-    BEGIN
-      CREATE ROLE ocp_tenant NOLOGIN;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-    END;
-  END IF;
-  -- A superuser may switch to any role; any other owner needs membership to switch to this one.
-  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AND NOT pg_has_role(current_user, 'ocp_tenant', 'MEMBER') THEN
-    EXECUTE format('GRANT ocp_tenant TO %I', current_user);
-  END IF;
-END $$;
-
-DO $$
 DECLARE
   system_tables CONSTANT TEXT[] := ARRAY['schema_migrations', 'tenants', 'tenant_hostnames', 'backup_schedule', 'recovery_drills', 'web3_nonces'];
   owned RECORD;
 BEGIN
-  EXECUTE format('GRANT USAGE ON SCHEMA %I TO ocp_tenant', current_schema());
-  EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO ocp_tenant', current_schema());
-  -- Tables of later migrations: tenant-owned ones add tenant_id and the policy themselves.
-  EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ocp_tenant', current_schema());
-  REVOKE ALL ON schema_migrations, backup_schedule, recovery_drills, tenant_hostnames FROM ocp_tenant;
-  -- web3_nonces stays shared: a signing address's next nonce, global like the address itself.
+  -- web3_nonces stays shared: a signing address's next nonce, global like the address itself. The
+  -- role ocp_tenant and its rights on the tables are granted after every migration
+  -- (src/infra/db/tenant-role.ts); tenant-owned tables of later migrations add tenant_id and the
+  -- policy themselves.
 
   FOR owned IN
     SELECT table_name FROM information_schema.tables
@@ -72,7 +55,6 @@ END $$;
 -- A tenant reads its own row (its settings), never another's.
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON tenants USING (id = current_setting('ocp.tenant_id', true));
-REVOKE INSERT, DELETE ON tenants FROM ocp_tenant;
 
 -- An email is a sign-in name within its tenant: two platforms may each have a user with the same one.
 DROP INDEX users_email_key;

@@ -16,4 +16,3 @@ ALTER TABLE users ADD CONSTRAINT users_platform_admin_in_default_tenant
 -- the tenant of a host name, stay the platform's (system scope).
 ALTER TABLE tenant_hostnames ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON tenant_hostnames USING (tenant_id = current_setting('ocp.tenant_id', true));
-GRANT SELECT ON tenant_hostnames TO ocp_tenant;
