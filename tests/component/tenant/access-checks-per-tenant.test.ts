@@ -81,4 +81,16 @@ describe('access checks of another tenant than the default', () => {
     await new TokenRevocations(cache, new SqlRevocationRecords(t.container.db), 60_000, t.container.logger).warm();
     expect((await t.http().get('/api/v1/wallets').set(client.auth)).status).toBe(401);
   });
+
+  it("when the cache cannot answer, then a tenant's locked user is refused (the database answers in the user's tenant)", async () => {
+    const user = await lockedUser();
+    cache.down = true;
+    expect((await t.http().get('/api/v1/wallets').set(user.auth)).status).toBe(401);
+  });
+
+  it("when the cache cannot answer, then a tenant's revoked API client is refused (the database answers in the client's tenant)", async () => {
+    const client = await revokedClient();
+    cache.down = true;
+    expect((await t.http().get('/api/v1/wallets').set(client.auth)).status).toBe(401);
+  });
 });
