@@ -1,6 +1,7 @@
 import { inSystemScope } from '../../../src/infra/tenant-scope';
 import { createCardToken, fundWithCard, TEST_CARDS } from '../../support/payments';
-import { createWallet } from '../../support/ledger';
+import { balanceOf, createWallet, transfer } from '../../support/ledger';
+import { inTenant } from '../../../src/infra/tenant-scope';
 import { registerTenantUser } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
@@ -33,5 +34,29 @@ describe('background work per tenant', () => {
     expect((res.body.data as { subjectId: string; rule: string }[]).filter((a) => a.subjectId === wallet.id)).toEqual([
       expect.objectContaining({ rule: 'repeated_declines' }),
     ]);
+  });
+
+  it("when another tenant's user's debit takes a wallet below its auto top-up threshold, then the top-up runs in that tenant and credits the wallet", async () => {
+    const user = await registerTenantUser(t, TENANT_D);
+    const admin = await registerTenantUser(t, TENANT_D, 'admin');
+    const wallet = await createWallet(t, user);
+    const sink = await createWallet(t, await registerTenantUser(t, TENANT_D));
+    const funded = await t
+      .http()
+      .post(`/api/v1/admin/wallets/${wallet.id}/adjustments`)
+      .set(admin.auth)
+      .set('Idempotency-Key', `fund-${wallet.id}`)
+      .send({ amount: '1000', reason: 'test funding' });
+    expect(funded.status).toBe(201);
+    const token = await createCardToken(t, user.auth, TEST_CARDS.approved);
+    const rule = await t
+      .http()
+      .put(`/api/v1/wallets/${wallet.id}/auto-top-up`)
+      .set(user.auth)
+      .send({ enabled: true, threshold: '500', amount: '1000', tokenId: token.id });
+    expect(rule.status).toBe(200);
+    expect((await transfer(t, user, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '600' })).status).toBe(201);
+    await t.container.funding.autoTopUp.idle();
+    expect(await inTenant(TENANT_D, () => balanceOf(t, wallet.id))).toBe(1400n);
   });
 });
