@@ -1,7 +1,6 @@
-import { inSystemScope } from '../../../src/infra/tenant-scope';
+import { inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
 import { createCardToken, fundWithCard, TEST_CARDS } from '../../support/payments';
 import { balanceOf, createWallet, transfer } from '../../support/ledger';
-import { inTenant } from '../../../src/infra/tenant-scope';
 import { registerTenantUser } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
