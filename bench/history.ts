@@ -31,6 +31,9 @@ export async function fillHistory(db: Client, walletId: string, entries: number)
     // The rows are consistent by construction: skip the foreign-key triggers (3 lookups per entry),
     // which made the insert of a million transfers take minutes. Needs a superuser, as pgbench does.
     await db.query('SET LOCAL session_replication_role = replica');
+    // Rows of the default tenant, as the bench's users are (docs/tenants.md: the column takes its
+    // default from this setting).
+    await db.query("SET LOCAL ocp.tenant_id = 'ten_default'");
     await db.query(`INSERT INTO wallets (id, kind, currency, balance, label) VALUES ($1, 'system', 'USD', $2, 'bench history source')`, [
       source,
       -entries,

@@ -33,7 +33,10 @@ export function pgbenchPostingTps(serverUrl: URL, database: string, walletIds: r
         `  ARRAY['txn_pgbench_' || md5(random()::text)], '{NULL}', '{bench}', '{NULL}', '{"{}"}');`,
       ].join('\n'),
     );
-    return run(serverUrl, ['-n', '-f', script, '-M', 'prepared', '-c', '8', '-j', '2', '-T', String(seconds), database]);
+    // The rows the postings write are the default tenant's (their tenant_id comes from this setting).
+    return run(serverUrl, ['-n', '-f', script, '-M', 'prepared', '-c', '8', '-j', '2', '-T', String(seconds), database], {
+      PGOPTIONS: '-c ocp.tenant_id=ten_default',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -45,9 +48,9 @@ function connection(serverUrl: URL) {
   return { args, env };
 }
 
-function run(serverUrl: URL, options: string[]): number {
+function run(serverUrl: URL, options: string[], extraEnv: Record<string, string> = {}): number {
   const { args, env } = connection(serverUrl);
-  const out = execFileSync('pgbench', [...args, ...options], { env, encoding: 'utf8' });
+  const out = execFileSync('pgbench', [...args, ...options], { env: { ...env, ...extraEnv }, encoding: 'utf8' });
   const tps = /tps = ([0-9.]+)/.exec(out)?.[1];
   if (!tps) throw new Error(`could not read pgbench output:\n${out}`);
   return Number(tps);

@@ -83,15 +83,19 @@ export function createLimiter({ cache, logger, windowMs, limits, tenants }: Limi
           },
         );
     };
-    tenants.settingsOf(tenantId).then(
-      (settings) => count(settings.rateLimits),
-      (error: unknown) => {
-        // The tenant's settings could not be read (its cache empty and the database away): the
-        // environment's limits, still counted in the tenant's own counters.
-        logger.warn("rate limits: the tenant's settings could not be read; the environment's apply", { tenantId, error });
-        count(undefined);
-      },
-    );
+    tenants
+      .settingsOf(tenantId)
+      .then(
+        (settings) => count(settings.rateLimits),
+        (error: unknown) => {
+          // The tenant's settings could not be read (its cache empty and the database away): the
+          // environment's limits, still counted in the tenant's own counters.
+          logger.warn("rate limits: the tenant's settings could not be read; the environment's apply", { tenantId, error });
+          count(undefined);
+        },
+      )
+      // Anything thrown before the request went on is its error, not an unhandled rejection.
+      .catch(next);
   };
 }
 

@@ -4,6 +4,10 @@ import { inspect } from 'node:util';
 import type { Database } from '../../src/infra/db/database';
 import { PgliteDatabase } from '../../src/infra/db/pglite';
 import { PostgresDatabase } from '../../src/infra/db/postgres';
+import { inSystemScope } from '../../src/infra/tenant-scope';
+
+/** The engines themselves, on schemas without OCP's migrations (no tenant role): as the owner. */
+const itAsOwner = (name: string, fn: () => Promise<unknown>, timeoutMs?: number) => it(name, () => inSystemScope(fn), timeoutMs);
 
 /**
  * One suite for both SQL adapters: embedded PGlite always, the PostgreSQL server where DATABASE_URL
@@ -45,14 +49,14 @@ describe.each(adapters)('%s', (_name, open) => {
   let drop: () => Promise<void>;
   beforeAll(async () => {
     ({ db, drop } = await open());
-    await db.exec('CREATE TABLE items (id TEXT PRIMARY KEY, n INTEGER NOT NULL CHECK (n >= 0))');
+    await inSystemScope(() => db.exec('CREATE TABLE items (id TEXT PRIMARY KEY, n INTEGER NOT NULL CHECK (n >= 0))'));
   });
   afterAll(() => drop());
-  beforeEach(() => db.exec('DELETE FROM items'));
+  beforeEach(() => inSystemScope(() => db.exec('DELETE FROM items')));
 
   const ids = async () => (await db.query<{ id: string }>('SELECT id FROM items ORDER BY id')).rows.map((r) => r.id);
 
-  it('when writes issued side by side all succeed, then all commit with their results', async () => {
+  itAsOwner('when writes issued side by side all succeed, then all commit with their results', async () => {
     const counts = await db.transaction((tx) =>
       Promise.all(['a', 'b', 'c'].map(async (id) => (await tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', [id])).rowCount)),
     );
@@ -60,7 +64,7 @@ describe.each(adapters)('%s', (_name, open) => {
     expect(await ids()).toEqual(['a', 'b', 'c']);
   });
 
-  it('when one of the writes issued side by side fails, then none of them is kept and the error is the failing one', async () => {
+  itAsOwner('when one of the writes issued side by side fails, then none of them is kept and the error is the failing one', async () => {
     const attempt = db.transaction((tx) =>
       Promise.all([
         tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['a']),
@@ -72,7 +76,7 @@ describe.each(adapters)('%s', (_name, open) => {
     expect(await ids()).toEqual([]);
   });
 
-  it('when a statement fails, then its error carries no bound values (an unknown error is logged whole)', async () => {
+  itAsOwner('when a statement fails, then its error carries no bound values (an unknown error is logged whole)', async () => {
     const secret = `pw-hash-${randomBytes(8).toString('hex')}`;
     const failures = [
       db.query('SELECT $1::text AS v, 1 / 0 AS boom', [secret]),
@@ -90,18 +94,21 @@ describe.each(adapters)('%s', (_name, open) => {
     }
   });
 
-  it('when the work throws after its first statement, then that statement is rolled back and the connection serves the next transaction', async () => {
-    await expect(
-      db.transaction(async (tx) => {
-        await tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['a']);
-        throw new Error('refused');
-      }),
-    ).rejects.toThrow('refused');
-    await db.transaction((tx) => tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['b']));
-    expect(await ids()).toEqual(['b']);
-  });
+  itAsOwner(
+    'when the work throws after its first statement, then that statement is rolled back and the connection serves the next transaction',
+    async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['a']);
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      await db.transaction((tx) => tx.query('INSERT INTO items (id, n) VALUES ($1, 1)', ['b']));
+      expect(await ids()).toEqual(['b']);
+    },
+  );
 
-  it('when 50 transactions update one row at once, then every update counts', async () => {
+  itAsOwner('when 50 transactions update one row at once, then every update counts', async () => {
     await db.query('INSERT INTO items (id, n) VALUES ($1, 0)', ['counter']);
     await Promise.all(
       Array.from({ length: 50 }, () =>
@@ -117,7 +124,7 @@ describe.each(adapters)('%s', (_name, open) => {
 
 const onPostgres = url ? describe : describe.skip;
 onPostgres('PostgreSQL socket writes', () => {
-  it('when a transaction issues statements together, then they leave in one write to the server', async () => {
+  itAsOwner('when a transaction issues statements together, then they leave in one write to the server', async () => {
     const db = new PostgresDatabase({ connectionString: url!, poolMax: 1 });
     await db.query('SELECT 1');
     // Every flush of a socket, single or gathered, goes through _writeGeneric.

@@ -3,7 +3,7 @@ import { createLogger } from '../../src/infra/logger';
 import { ADMIN_ROLE_PERMISSIONS } from '../../src/modules/auth/permissions';
 import { createPlatformAdmin } from '../../src/scripts/create-admin';
 import { uniqueEmail, type TestApp } from './test-app';
-import { inTenant } from '../../src/infra/tenant-scope';
+import { inSystemScope, inTenant } from '../../src/infra/tenant-scope';
 import type { TenantConfiguration, TenantCredentials, TenantSettings } from '../../src/shared/tenant-settings';
 
 export const TENANT_ADMIN_PASSWORD = 'tenant-admin-password-42';
@@ -63,6 +63,16 @@ export async function createTenant(t: TestApp, platform: Record<string, string>,
 
 /** The second tenant of the per-tenant tests; the first is ten_default. */
 export const TENANT_B = 'ten_b';
+
+/**
+ * Adds active tenants' rows (as the platform would), so their requests pass the suspended-tenant
+ * check; their settings in these tests come from a MemoryTenantConfiguration, not these rows.
+ */
+export async function addTenants(t: TestApp, ...tenantIds: string[]): Promise<void> {
+  await inSystemScope(async () => {
+    for (const id of tenantIds) await t.container.db.query('INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING', [id]);
+  });
+}
 
 /**
  * The TenantConfiguration port in memory: what a test sets is what the app reads, at once (the real

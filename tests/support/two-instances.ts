@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { createContainer, type Container } from '../../src/container';
+import { createContainer, type Container, type ContainerOverrides } from '../../src/container';
 import { createLogger } from '../../src/infra/logger';
 import type * as PostgresAdapter from '../../src/infra/db/postgres';
 import type * as RedisAdapter from '../../src/infra/cache/redis-cache';
@@ -23,15 +23,19 @@ export interface TwoInstances {
 /**
  * Two OCP instances on one PostgreSQL schema and one Redis (the PostgreSQL + Redis pass only): two
  * containers with the same configuration (so the same token keys), each with its own pool and
- * Redis connection.
+ * Redis connection. `overrides.tenants`: the tenants' settings both instances read.
  */
-export async function startTwoInstances(env: Record<string, string> = {}): Promise<TwoInstances> {
+export async function startTwoInstances(
+  env: Record<string, string> = {},
+  overrides: Pick<ContainerOverrides, 'tenants'> = {},
+): Promise<TwoInstances> {
   const prefix = `ocp-test:${randomBytes(6).toString('hex')}:`;
   const cache = () => new (redis().RedisCache)(process.env.REDIS_URL!, prefix, { commandTimeoutMs: 10_000 });
-  const first = await startTestApp(env, { cache: cache() });
+  const first = await startTestApp(env, { ...overrides, cache: cache() });
   const { rows } = await first.container.db.query<{ schema: string }>('SELECT current_schema() AS schema');
   const second: Container = await createContainer(first.config, {
     db: new (postgres().PostgresDatabase)({ connectionString: process.env.DATABASE_URL!, poolMax: 10, schema: rows[0]!.schema }),
+    ...overrides,
     cache: cache(),
     logger: createLogger('error'),
   });

@@ -12,9 +12,17 @@ describe('access tokens verified once and remembered', () => {
     const first = issuer.verify(token);
     const again = issuer.verify(token);
 
-    expect(again).toEqual({ ...user, tokenId: expect.any(String), tokenExpiresAtMs: expect.any(Number) });
+    // A token that names no tenant (issued before tenants) is the default tenant's.
+    expect(again).toEqual({ ...user, tenantId: 'ten_default', tokenId: expect.any(String), tokenExpiresAtMs: expect.any(Number) });
     expect(again).toBe(first);
     expect(Object.isFrozen(again) && Object.isFrozen(again.permissions)).toBe(true);
+  });
+
+  it("when a principal of another tenant is signed, then the token carries its tenant (claim tid) and verifies to it", () => {
+    const issuer = new TokenIssuer(SECRET, 60);
+    const token = issuer.sign({ ...user, tenantId: 'ten_b' });
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({ tid: 'ten_b' });
+    expect(issuer.verify(token).tenantId).toBe('ten_b');
   });
 
   it('when a token differs from a remembered one by one character, then it is still checked and refused', () => {

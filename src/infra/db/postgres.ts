@@ -93,7 +93,7 @@ export class PostgresDatabase implements Database {
 
   /**
    * One statement for a tenant: the tenant is set for a transaction only (a pooler in transaction
-   * mode shares server sessions), so it goes as BEGIN, the scope, the statement and COMMIT in one
+   * mode shares server sessions), so it goes as BEGIN with the scope, the statement and COMMIT in one
    * write. A failed statement makes the COMMIT a rollback.
    */
   private async tenantQuery<R>(tenant: string, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
@@ -101,9 +101,8 @@ export class PostgresDatabase implements Database {
     let broken: Error | undefined;
     try {
       coalesceWrites(client);
-      const [, , result] = await Promise.all([
-        client.query('BEGIN'),
-        client.query(tenantScopeSql(tenant)),
+      const [, result] = await Promise.all([
+        client.query(`BEGIN; ${tenantScopeSql(tenant)}`),
         client.query(prepared(text, params, options, this.named)),
         client.query('COMMIT'),
       ]);
@@ -129,7 +128,8 @@ export class PostgresDatabase implements Database {
     // only handed back once BEGIN has succeeded.
     coalesceWrites(client);
     const tenant = statementTenant();
-    const begun = tenant === undefined ? client.query('BEGIN') : Promise.all([client.query('BEGIN'), client.query(tenantScopeSql(tenant))]);
+    // A tenant's scope goes in BEGIN's own message.
+    const begun = client.query(tenant === undefined ? 'BEGIN' : `BEGIN; ${tenantScopeSql(tenant)}`);
     begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
     try {
       const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
-import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
+import { balanceOf as balanceInDefaultTenant, createWallet, fund, transfer } from '../../support/ledger';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 /**
@@ -21,9 +21,12 @@ describe('four-eyes limits per tenant', () => {
       },
       { tenants },
     );
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 
+  /** Any tenant's wallet (the owner's view). */
+  const balanceOf = (app: TestApp, walletId: string) => inSystemScope(() => balanceInDefaultTenant(app, walletId));
   const adjust = (auth: Record<string, string>, walletId: string, amount: number) =>
     t
       .http()

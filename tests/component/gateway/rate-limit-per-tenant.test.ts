@@ -1,7 +1,8 @@
 import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
 import { cardData, TEST_CARDS } from '../../support/payments';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
+import { startTwoInstances, type TwoInstances } from '../../support/two-instances';
 
 /**
  * Each tenant's requests are counted apart (Redis across instances when REDIS_URL is set), against
@@ -12,6 +13,7 @@ describe('rate limits per tenant', () => {
   const tenants = new MemoryTenantConfiguration().set(TENANT_B, { rateLimits: { globalMax: 3 } });
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_GLOBAL_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' }, { tenants });
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 
@@ -44,6 +46,7 @@ describe('payment rate limit per tenant', () => {
   const tenants = new MemoryTenantConfiguration().set(TENANT_B, { rateLimits: { paymentMax: 2 } });
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_PAYMENT_MAX: '4', RATE_LIMIT_WINDOW_MS: '60000' }, { tenants });
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 
@@ -64,5 +67,27 @@ describe('payment rate limit per tenant', () => {
     const aStatuses = [];
     for (let i = 0; i < 5; i += 1) aStatuses.push((await createToken(a.auth)).status);
     expect(aStatuses).toEqual([201, 201, 201, 201, 429]);
+  });
+});
+
+// Two instances need a database and a Redis both reach: PostgreSQL and Redis only.
+const onServers = process.env.DATABASE_URL && process.env.REDIS_URL ? describe : describe.skip;
+
+onServers('rate limits per tenant across two instances on one Redis', () => {
+  let pair: TwoInstances;
+  const tenants = new MemoryTenantConfiguration().set(TENANT_B, { rateLimits: { userMax: 4 } });
+  beforeAll(async () => {
+    pair = await startTwoInstances({ RATE_LIMIT_USER_MAX: '1000', RATE_LIMIT_WINDOW_MS: '60000' }, { tenants });
+    await addTenants(pair.first, TENANT_B);
+  });
+  afterAll(() => pair.close());
+
+  it("when tenant B's user alternates between the instances, then its budget is counted once across both, and a default-tenant user is not limited by it", async () => {
+    const b = await registerTenantUser(pair.first, TENANT_B);
+    const a = await registerTenantUser(pair.first, DEFAULT_TENANT_ID);
+    const statuses = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await pair.balanced.http().get('/api/v1/wallets').set(b.auth)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    for (let i = 0; i < 6; i += 1) expect((await pair.balanced.http().get('/api/v1/wallets').set(a.auth)).status).toBe(200);
   });
 });

@@ -6,6 +6,7 @@ import { LedgerRefusal, type PostTransferCommand } from '../../../src/modules/le
 import { PostingQueue, type Committed, type Posting } from '../../../src/modules/ledger/posting-queue';
 import { balanceOf, createWallet, fund, ledgerInvariants } from '../../support/ledger';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
 
 /**
  * The queue with one lane: the first posting submitted goes alone and every posting submitted
@@ -119,7 +120,8 @@ describe('postings written in groups', () => {
 
   it('when a guarded posting is refused, then what its guard wrote is rolled back with it', async () => {
     const [a, b] = wallets as [string, string];
-    await t.container.db.exec('CREATE TABLE IF NOT EXISTS guard_marks (id TEXT PRIMARY KEY)');
+    // A table of the test's own, made as the owner, written by the guard inside the tenant's posting.
+    await inSystemScope(() => t.container.db.exec('CREATE TABLE IF NOT EXISTS guard_marks (id TEXT PRIMARY KEY)'));
     const guard = (mark: string) => async (tx: Transaction) => {
       await sqlOf(tx).query('INSERT INTO guard_marks (id) VALUES ($1)', [mark]);
     };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { balanceOf, createWallet, fund, ledgerInvariants, transfer } from '../../support/ledger';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
 
 describe('a failure in the middle of a transfer', () => {
   let t: TestApp;
@@ -18,11 +19,13 @@ describe('a failure in the middle of a transfer', () => {
     const entriesBefore = await t.container.db.query('SELECT count(*)::int AS n FROM transactions');
 
     // A real fault inside the database transaction: the debit UPDATE has run, the credit UPDATE raises.
-    await t.container.db.exec(`
+    await inSystemScope(() =>
+      t.container.db.exec(`
       CREATE FUNCTION fail_credit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'injected failure'; END $$;
       CREATE TRIGGER fail_credit BEFORE UPDATE ON wallets FOR EACH ROW
-        WHEN (NEW.id = '${to.id}') EXECUTE FUNCTION fail_credit();`);
+        WHEN (NEW.id = '${to.id}') EXECUTE FUNCTION fail_credit();`),
+    );
     const key = randomUUID();
     const body = { fromWalletId: from.id, toWalletId: to.id, amount: '400' };
     const failed = await transfer(t, alice, body, key);
@@ -32,7 +35,7 @@ describe('a failure in the middle of a transfer', () => {
     expect(await balanceOf(t, to.id)).toBe(0n);
     expect((await t.container.db.query('SELECT count(*)::int AS n FROM transactions')).rows).toEqual(entriesBefore.rows);
 
-    await t.container.db.exec('DROP TRIGGER fail_credit ON wallets; DROP FUNCTION fail_credit();');
+    await inSystemScope(() => t.container.db.exec('DROP TRIGGER fail_credit ON wallets; DROP FUNCTION fail_credit();'));
     const retried = await transfer(t, alice, body, key);
     expect(retried.status).toBe(201);
     expect(await balanceOf(t, to.id)).toBe(400n);

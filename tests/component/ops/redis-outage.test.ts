@@ -130,7 +130,7 @@ describeWithRedis('Redis outage', () => {
     const probe = new Redis(REDIS_URL, { lazyConnect: true });
     try {
       await probe.connect();
-      expect(Number(await probe.get(`ocp:rl:user:${alice.id}`))).toBeGreaterThan(0);
+      expect(Number(await probe.get(`ocp:rl:ten_default:user:${alice.id}`))).toBeGreaterThan(0);
     } finally {
       probe.disconnect();
     }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
 import { fakeStripe } from '../../support/fake-stripe';
 import type { FakeRequest } from '../../support/fake-http-server';
-import { balanceOf, createWallet } from '../../support/ledger';
+import { balanceOf as balanceInDefaultTenant, createWallet } from '../../support/ledger';
 import { createCardToken, fundWithCard } from '../../support/payments';
 import { createPayout, settledPayout } from '../../support/payouts';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 const ENV_KEY = 'sk_test_environment';
@@ -41,6 +41,7 @@ describe('card processor per tenant', () => {
       },
       { tenants },
     );
+    await addTenants(t, TENANT_B, TENANT_C);
   });
   afterAll(async () => {
     await t.close();
@@ -62,11 +63,15 @@ describe('card processor per tenant', () => {
     return { user, wallet, card, funded };
   }
 
+  // Rows of any tenant: the owner's view.
+  const balanceOf = (app: TestApp, walletId: string) => inSystemScope(() => balanceInDefaultTenant(app, walletId));
   const chargeOf = async (chargeId: string) =>
     (
-      await t.container.db.query<{ processor: string; tenant_id: string; status: string }>(
-        'SELECT processor, tenant_id, status FROM card_charges WHERE id = $1',
-        [chargeId],
+      await inSystemScope(() =>
+        t.container.db.query<{ processor: string; tenant_id: string; status: string }>(
+          'SELECT processor, tenant_id, status FROM card_charges WHERE id = $1',
+          [chargeId],
+        ),
       )
     ).rows[0];
 
@@ -97,9 +102,10 @@ describe('card processor per tenant', () => {
     expect(refund.status).toBe(201);
     await t.container.funding.cardRefunds.idle();
     expect(keysOf('/v1/refunds', from)).toEqual([B_KEY]);
-    const { rows } = await t.container.db.query<{ status: string; processor: string }>(
-      'SELECT status, processor FROM card_refunds WHERE charge_id = $1',
-      [b.funded.body.charge.id],
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ status: string; processor: string }>('SELECT status, processor FROM card_refunds WHERE charge_id = $1', [
+        b.funded.body.charge.id,
+      ]),
     );
     expect(rows).toEqual([{ status: 'succeeded', processor: 'stripe' }]);
   });
@@ -117,6 +123,30 @@ describe('card processor per tenant', () => {
     expect(keysOf('/v1/payouts', from)).toEqual([B_KEY]);
   });
 
+  it("when tenant B's charge outcome was lost to a timeout, then the recovery sweep asks Stripe again with B's key and credits it once", async () => {
+    const user = await registerTenantUser(t, TENANT_B);
+    const wallet = await createWallet(t, user);
+    const card = await createCardToken(t, user.auth);
+    const from = stripe.requests.length;
+    let release!: () => void;
+    stripe.state.gate = new Promise<void>((resolve) => (release = resolve));
+    const res = await fundWithCard(t, user.auth, wallet.id, { tokenId: card.id, amount: '3100' });
+    stripe.state.gate = undefined;
+    release();
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('processor_unavailable');
+
+    // Stale for the sweeper, which claims every tenant's charges and works each in its own.
+    await inSystemScope(() =>
+      t.container.db.query(`UPDATE card_charges SET updated_at = updated_at - interval '10 minutes' WHERE wallet_id = $1`, [wallet.id]),
+    );
+    expect(await t.container.funding.chargeRecovery.runOnce()).toMatchObject({ claimed: 1, credited: 1 });
+    const keys = keysOf('/v1/payment_intents', from);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(keys)).toEqual(new Set([B_KEY]));
+    expect(await balanceOf(t, wallet.id)).toBe(3100n);
+  });
+
   it("when tenant B's key changes, then its next charge carries the new key", async () => {
     tenants.setCredentials(TENANT_B, { stripeSecretKey: B_NEW_KEY });
     try {
@@ -129,6 +159,24 @@ describe('card processor per tenant', () => {
     }
   });
 
+  it("when tenant B's operator uploads a settlement file naming no processor, then it is matched against B's Stripe charges", async () => {
+    const b = await fundedCustomer(TENANT_B, '4200');
+    const operatorB = await registerTenantUser(t, TENANT_B, 'admin');
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ processor_charge_id: string; created_at: Date }>(
+        'SELECT processor_charge_id, created_at FROM card_charges WHERE id = $1',
+        [b.funded.body.charge.id],
+      ),
+    );
+    const file = [
+      'id,type,amount,currency,fee,date',
+      `${rows[0]!.processor_charge_id},charge,42.00,USD,0.30,${rows[0]!.created_at.toISOString()}`,
+    ].join('\n');
+    const res = await t.http().post('/api/v1/admin/reconciliations').set(operatorB.auth).set('Content-Type', 'text/csv').send(file);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ processor: 'stripe', counts: { matched: 1 } });
+  });
+
   it('when a tenant chose Stripe without setting its key, then funding is 503 processor_not_configured, nothing is charged and no charge is recorded', async () => {
     const from = stripe.requests.length;
     const c = await registerTenantUser(t, TENANT_C);
@@ -138,10 +186,28 @@ describe('card processor per tenant', () => {
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('processor_not_configured');
     expect(keysOf('/v1/payment_intents', from)).toEqual([]);
-    const { rows } = await t.container.db.query('SELECT id FROM card_charges WHERE wallet_id = $1', [wallet.id]);
+    const { rows } = await inSystemScope(() => t.container.db.query('SELECT id FROM card_charges WHERE wallet_id = $1', [wallet.id]));
     expect(rows).toEqual([]);
     // The answer and the logs name no key.
     expect(JSON.stringify(res.body)).not.toContain('sk_test');
     expect(t.logs.text()).not.toContain(B_KEY);
+  });
+
+  it('when an auto top-up of a tenant on Stripe without its key is due, then the attempt fails with processor_not_configured and nothing is charged', async () => {
+    const from = stripe.requests.length;
+    const c = await registerTenantUser(t, TENANT_C);
+    const wallet = await createWallet(t, c);
+    const card = await createCardToken(t, c.auth);
+    const rule = { enabled: true, threshold: '500', amount: '1000', tokenId: card.id };
+    expect((await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(c.auth).send(rule)).status).toBe(200);
+    await t.container.funding.autoTopUp.idle();
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ status: string; failure_code: string | null; charge_id: string | null }>(
+        'SELECT status, failure_code, charge_id FROM auto_top_up_attempts WHERE wallet_id = $1',
+        [wallet.id],
+      ),
+    );
+    expect(rows).toEqual([{ status: 'failed', failure_code: 'processor_not_configured', charge_id: null }]);
+    expect(keysOf('/v1/payment_intents', from)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 /** A tenant's currencies setting: the only ones its users may open wallets in; absent, every supported one. */
@@ -8,6 +8,7 @@ describe('wallet currencies per tenant', () => {
   const tenants = new MemoryTenantConfiguration().set(TENANT_B, { currencies: ['EUR', 'GBP'] });
   beforeAll(async () => {
     t = await startTestApp({}, { tenants });
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 
@@ -21,7 +22,10 @@ describe('wallet currencies per tenant', () => {
     expect(res.body.error.code).toBe('currency_not_allowed');
     expect(res.body.error.details).toEqual({ currency: 'USD', allowed: ['EUR', 'GBP'] });
     expect(await walletCount(b.auth)).toBe(0);
-    const { rows } = await t.container.db.query<{ n: string }>('SELECT count(*) AS n FROM wallets WHERE user_id = $1', [b.id]);
+    // Across every tenant (the owner's view), so a row in the wrong tenant would count too.
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ n: string }>('SELECT count(*) AS n FROM wallets WHERE user_id = $1', [b.id]),
+    );
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
@@ -48,7 +52,9 @@ describe('wallet currencies per tenant', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('currency_not_allowed');
     expect(await walletCount(b.auth)).toBe(0);
-    const { rows } = await t.container.db.query<{ n: string }>('SELECT count(*) AS n FROM agents WHERE owner_id = $1', [b.id]);
+    const { rows } = await inSystemScope(() =>
+      t.container.db.query<{ n: string }>('SELECT count(*) AS n FROM agents WHERE owner_id = $1', [b.id]),
+    );
     expect(Number(rows[0]!.n)).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
-import { DEFAULT_TENANT_ID, inTenant } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
 import { newEvent } from '../../../src/shared/events';
 import { FakeHttpServer } from '../../support/fake-http-server';
-import { MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
+import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { createWebhook, deadReceiverUrl, deliveriesOf } from '../../support/webhook-receiver';
 
@@ -24,6 +24,7 @@ describe('webhook delivery settings per tenant', () => {
       },
       { tenants },
     );
+    await addTenants(t, TENANT_B);
   });
   afterAll(() => t.close());
 
@@ -36,7 +37,7 @@ describe('webhook delivery settings per tenant', () => {
   async function runUntilSettled(eventId: string) {
     for (let run = 0; run < 50; run++) {
       await t.container.webhooks.worker.runOnce();
-      const [delivery] = await deliveriesOf(t, eventId);
+      const [delivery] = await inSystemScope(() => deliveriesOf(t, eventId));
       if (delivery && delivery.status !== 'pending') return delivery;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

@@ -61,7 +61,7 @@ function service(sources: SettlementRecordSource[], missingTheirsMax = 100) {
   const bus = new EventBus(() => undefined);
   bus.subscribe('*', (e) => void events.push(e));
   const reconciliations = new ReconciliationService(repo, new SettlementRecordSources(sources), audit, bus, {
-    defaultProcessor: 'sandbox',
+    defaultProcessor: () => Promise.resolve('sandbox'),
     missingTheirsMax,
   });
   return { reconciliations, repo, events };

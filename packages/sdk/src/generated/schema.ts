@@ -7296,7 +7296,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description Whose records the file is matched against (default: this server's PAYMENT_PROCESSOR) */
+                    /** @description Whose records the file is matched against (default: the tenant's processor: its own when it picks one, else PAYMENT_PROCESSOR) */
                     processor?: string;
                 };
                 header?: never;

@@ -31,8 +31,8 @@ export interface TenantProcessorAdapters {
 /**
  * A tenant that sets `payments.processor` charges through it with its own credentials; one that
  * does not uses the environment's processor. Each tenant's Stripe processor is built on first use
- * and kept, and built again when the tenant's key changes (told by a hash of it: the key itself is
- * neither kept here nor logged).
+ * and kept, and built again when the tenant's key changes (told by a hash of it: the key itself
+ * lives only in the processor built with it, and is never logged).
  */
 export class TenantProcessors implements ProcessorChoice {
   private readonly stripeByTenant = new Map<string, { keyHash: string; processor: PaymentProcessor }>();

@@ -14,8 +14,8 @@ export interface ReconciliationModuleDeps {
   events: EventBus;
   /** The admin audit log (the admin module's AuditTrail): each upload is an audited admin action. */
   audit: Pick<AuditedActions, 'run'>;
-  /** The processor the funding module charges through: files are matched against its records by default. */
-  funding: Pick<FundingModule, 'processor'>;
+  /** The processors the funding module charges through: files are matched against the tenant's records by default. */
+  funding: Pick<FundingModule, 'processors'>;
 }
 
 // A period may hold this many of our records that its file leaves out, beyond which the file is
@@ -30,7 +30,7 @@ export function createReconciliationModule({ db, events, audit, funding }: Recon
     payoutSource(new SqlPayoutRepository(db)),
   ]);
   const service = new ReconciliationService(new SqlReconciliationRepository(db), sources, audit, events, {
-    defaultProcessor: funding.processor.name,
+    defaultProcessor: async () => (await funding.processors.current()).name,
     missingTheirsMax: MISSING_THEIRS_MAX,
   });
   return { service, sources };

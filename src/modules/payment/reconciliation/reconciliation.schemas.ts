@@ -10,7 +10,10 @@ export const uploadQuery = z
       .string()
       .regex(/^[a-z0-9_-]{1,32}$/)
       .optional()
-      .meta({ description: "Whose records the file is matched against (default: this server's PAYMENT_PROCESSOR)" }),
+      .meta({
+        description:
+          "Whose records the file is matched against (default: the tenant's processor: its own when it picks one, else PAYMENT_PROCESSOR)",
+      }),
   })
   .strict();
 

@@ -20,8 +20,11 @@ import { SETTLEMENT_KINDS, type SettledRecord, type SettlementKind, type Settlem
 export const RECONCILIATION_MISMATCHED = 'reconciliation.mismatched';
 
 export interface ReconciliationSettings {
-  /** The processor whose records a file is matched against when the upload names none (PAYMENT_PROCESSOR). */
-  defaultProcessor: string;
+  /**
+   * The processor whose records a file is matched against when the upload names none: the
+   * operator's tenant's (its own when it picks one, else PAYMENT_PROCESSOR).
+   */
+  defaultProcessor: () => Promise<string>;
   /** How many of our records a period may hold that the file does not list. */
   missingTheirsMax: number;
 }
@@ -46,9 +49,11 @@ export class ReconciliationService {
    * Reads the file, matches each row against our record with its processor id, lists our records of
    * the file's period that it leaves out, and stores it all with the upload's audit row; mismatches
    * are then told on the EventBus. A file that cannot be read exactly stores nothing.
-   * Errors: settlement_file_invalid (400), reconciliation_too_large (422).
+   * Errors: settlement_file_invalid (400), reconciliation_too_large (422), processor_not_configured (503,
+   * no processor named and the tenant's has no credentials).
    */
-  async reconcile(ctx: OperatorContext, bytes: Uint8Array, processor = this.settings.defaultProcessor): Promise<Reconciliation> {
+  async reconcile(ctx: OperatorContext, bytes: Uint8Array, named?: string): Promise<Reconciliation> {
+    const processor = named ?? (await this.settings.defaultProcessor());
     const file = readFile(bytes);
     this.refuseKindsWithoutSource(file.rows);
     const period = periodOf(file.rows);
