@@ -3,6 +3,7 @@ import { inEachTenant } from './infra/db/each-tenant';
 import { inSystemScope } from './infra/tenant-scope';
 import type { Config } from './config/config';
 import { buildApp } from './app';
+import { activeTenantTokens } from './http/tenant-status';
 import type { Cache } from './infra/cache/cache';
 import { Periodic } from './infra/periodic';
 import type { Database } from './infra/db/database';
@@ -347,7 +348,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const graphqlSubscriptions = createSubscriptionServer(
     buildGraphqlSchema(),
     { wallets, ledger, agents: agents.agents, webhooks: webhooks.service, idempotency },
-    auth,
+    // No Express request around a socket: its token check refuses a suspended tenant itself.
+    activeTenantTokens(auth, tenantConfiguration),
     fanout,
     {
       introspection: config.GRAPHQL_INTROSPECTION,

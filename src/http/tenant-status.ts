@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { currentTenantId, DEFAULT_TENANT_ID } from '../infra/tenant-scope';
 import { Forbidden } from '../shared/errors';
+import type { Principal } from '../shared/principal';
 
 export interface TenantStatusLookup {
   /** Cached per process (the tenant module's configuration): a map lookup on most requests. */
@@ -16,8 +17,28 @@ export function refuseSuspendedTenants(tenants: TenantStatusLookup): RequestHand
   return (_req, _res, next) => {
     const tenantId = currentTenantId();
     if (tenantId === undefined || tenantId === DEFAULT_TENANT_ID) return next();
-    tenants
-      .statusOf(tenantId)
-      .then((status) => next(status === 'active' ? undefined : new Forbidden('This tenant is suspended', 'tenant_suspended')), next);
+    tenants.statusOf(tenantId).then((status) => next(status === 'active' ? undefined : suspended()), next);
   };
 }
+
+interface AccessTokenVerifier {
+  verifyAccessToken(token: string): Promise<Principal>;
+}
+
+/**
+ * The token check of an entry that is no Express request (the GraphQL WebSocket: its connection and
+ * every re-check), which refuseSuspendedTenants never sees: a token of a suspended tenant, or of one
+ * that does not exist, is refused (Forbidden tenant_suspended) as its HTTP requests are.
+ */
+export function activeTenantTokens(verifier: AccessTokenVerifier, tenants: TenantStatusLookup): AccessTokenVerifier {
+  return {
+    async verifyAccessToken(token) {
+      const principal = await verifier.verifyAccessToken(token);
+      const tenantId = principal.tenantId ?? DEFAULT_TENANT_ID;
+      if (tenantId !== DEFAULT_TENANT_ID && (await tenants.statusOf(tenantId)) !== 'active') throw suspended();
+      return principal;
+    },
+  };
+}
+
+const suspended = () => new Forbidden('This tenant is suspended', 'tenant_suspended');

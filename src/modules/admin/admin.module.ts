@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config';
 import type { Cache } from '../../infra/cache/cache';
 import type { Database, SqlClient } from '../../infra/db/database';
+import { inEachTenant } from '../../infra/db/each-tenant';
 import type { Logger } from '../../infra/logger';
 import { scryptCost } from '../../infra/crypto/passwords';
 import type { EventBus } from '../../shared/events';
@@ -81,6 +82,7 @@ export function createAdminModule({
       policyRefusalsWindowMs: config.MONITOR_POLICY_REFUSALS_WINDOW_MS,
     },
     logger,
+    (job) => inEachTenant(db, job),
   );
   monitoring.subscribe(events);
   const dayTotals = new SqlOperatorDayTotals();

@@ -238,14 +238,15 @@ export class AuthService {
     const principal = this.tokens.verify(token);
     const locks = this.options.locks;
     // Asked side by side (one round trip to the cache on the hot path), answered in a fixed order.
-    const [agentState, revoked, locked] = await Promise.all([
-      // The agent's own tenant: the request's is only set from this token once it is verified.
-      principal.role === 'agent'
-        ? inTenant(principal.tenantId ?? DEFAULT_TENANT_ID, () => this.agents?.tokenState(principal.sub))
-        : undefined,
-      this.options.revocations?.isRevoked(principal),
-      locks?.isLocked(principal.ownerId ?? principal.sub),
-    ]);
+    // In the token's own tenant: the request's is only set from this token once it is verified, and
+    // the agent's state, and the lock and revocation records when the cache cannot answer, are its.
+    const [agentState, revoked, locked] = await inTenant(principal.tenantId ?? DEFAULT_TENANT_ID, () =>
+      Promise.all([
+        principal.role === 'agent' ? this.agents?.tokenState(principal.sub) : undefined,
+        this.options.revocations?.isRevoked(principal),
+        locks?.isLocked(principal.ownerId ?? principal.sub),
+      ]),
+    );
     // A token stops when its agent is suspended or revoked, or when the secret it was issued with
     // is rotated. Tokens from before the credentials carried a version were issued under the first.
     if (principal.role === 'agent' && (!agentState?.active || agentState.credentialsVersion !== (principal.credentialsVersion ?? 1))) {

@@ -1,5 +1,6 @@
 import type { Cache } from '../../infra/cache/cache';
 import type { Logger } from '../../infra/logger';
+import { inSystemScope } from '../../infra/tenant-scope';
 
 /** Where locks are recorded (users.locked_at): asked when the cache cannot answer, and at start-up. */
 export interface LockRecords {
@@ -40,9 +41,13 @@ export class LoginLocks {
     await this.cache.delete(this.key(userId));
   }
 
-  /** At start-up (an in-memory cache starts empty): markers for locks recent enough to matter. */
+  /**
+   * At start-up (an in-memory cache starts empty) and after a cache recovery: markers for locks recent
+   * enough to matter, of every tenant (user ids are unique everywhere; outside a request a read
+   * would see the default tenant's alone).
+   */
   async warm(): Promise<void> {
-    for (const id of await this.records.lockedWithin(this.markerTtlMs)) await this.markLocked(id);
+    for (const id of await inSystemScope(() => this.records.lockedWithin(this.markerTtlMs))) await this.markLocked(id);
   }
 
   private key(userId: string): string {

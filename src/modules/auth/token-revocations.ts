@@ -1,5 +1,6 @@
 import type { Cache } from '../../infra/cache/cache';
 import type { Logger } from '../../infra/logger';
+import { inSystemScope } from '../../infra/tenant-scope';
 import type { Principal } from '../../shared/principal';
 
 /** Where API-client revocations are recorded (api_clients.revoked_at). */
@@ -60,9 +61,12 @@ export class TokenRevocations {
     await this.cache.set(clientKey(apiClientId), '1', this.accessTtlMs);
   }
 
-  /** At start-up (an in-memory cache starts empty): markers for clients revoked recently enough to matter. */
+  /**
+   * At start-up (an in-memory cache starts empty) and after a cache recovery: markers for clients
+   * revoked recently enough to matter, of every tenant (client ids are unique everywhere).
+   */
   async warm(): Promise<void> {
-    for (const id of await this.records.clientsRevokedWithin(this.accessTtlMs)) await this.revokeClient(id);
+    for (const id of await inSystemScope(() => this.records.clientsRevokedWithin(this.accessTtlMs))) await this.revokeClient(id);
   }
 
   private keyFor(principal: Principal): string | null {

@@ -1,5 +1,6 @@
 import { getAddress, isAddress } from 'ethers';
 import { newId } from '../../infra/crypto/ids';
+import { currentTenantId, DEFAULT_TENANT_ID } from '../../infra/tenant-scope';
 import { AppError, InsufficientFunds } from '../../shared/errors';
 import type { TransactionRunner } from '../../shared/transaction';
 import type { Chain, ChainRegistry } from './chain-registry';
@@ -66,6 +67,14 @@ export type SettlementResult =
 
 /** OCP's gas key for settlements: a vaulted chain wallet of OCP itself, made on first use. */
 export const GAS_WALLET_ID = 'w3w_eip3009_gas';
+
+/**
+ * Each tenant's own gas key (docs/tenants.md): the default tenant's keeps the first id; another's
+ * names its tenant, as wallet ids are unique everywhere while each tenant sees its own rows alone.
+ */
+export function gasWalletId(tenantId: string = currentTenantId() ?? DEFAULT_TENANT_ID): string {
+  return tenantId === DEFAULT_TENANT_ID ? GAS_WALLET_ID : `${GAS_WALLET_ID}_${tenantId}`;
+}
 const GAS_WALLET_OWNER = `${SYSTEM_OWNER_PREFIX}eip3009-gas`;
 // Settlement needs the authorization to stay valid while the transaction is mined (as @x402/evm's facilitator).
 const VALID_BEFORE_MARGIN_S = 6n;
@@ -251,14 +260,15 @@ export class Eip3009SettlementService {
 
   /** Made on first use; two first uses at once: one insert wins and the other reads it. */
   private async gasWallet(): Promise<Web3Wallet> {
-    const found = await this.web3.findWallet(GAS_WALLET_ID);
+    const id = gasWalletId();
+    const found = await this.web3.findWallet(id);
     if (found) return found;
     try {
       return await this.db.transaction(async (tx) => {
         const wallet: Web3Wallet = {
-          id: GAS_WALLET_ID,
+          id,
           ownerId: GAS_WALLET_OWNER,
-          address: await this.vault.generate(tx, GAS_WALLET_ID),
+          address: await this.vault.generate(tx, id),
           chainId: null,
           label: 'EIP-3009 settlement gas key',
           createdAt: this.now(),
@@ -267,7 +277,7 @@ export class Eip3009SettlementService {
         return wallet;
       });
     } catch (error) {
-      const raced = await this.web3.findWallet(GAS_WALLET_ID);
+      const raced = await this.web3.findWallet(id);
       if (raced) return raced;
       throw error;
     }

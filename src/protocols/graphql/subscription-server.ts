@@ -7,14 +7,17 @@ import { WebSocketServer } from 'ws';
 import type { EventFanout } from '../../infra/pubsub/event-fanout';
 import type { Logger } from '../../infra/logger';
 import { DEFAULT_TENANT_ID, inTenant } from '../../infra/tenant-scope';
-import { RateLimited, Unauthorized } from '../../shared/errors';
+import { Forbidden, RateLimited, Unauthorized } from '../../shared/errors';
 import type { Principal } from '../../shared/principal';
 import { createLoaders, type GraphqlServices } from './context';
 import { formatError } from './errors';
 import { GRAPHQL_PATH, prepare, validationRules, type GraphqlOptions } from './http';
 
 export interface TokenVerifier {
-  /** The app's own check (signature, expiry, revocation, agent status): Unauthorized when it fails. */
+  /**
+   * The app's own check (signature, expiry, revocation, agent status): Unauthorized when it fails;
+   * Forbidden when the token's tenant is suspended (src/http/tenant-status.ts).
+   */
   verifyAccessToken(token: string): Promise<Principal>;
 }
 
@@ -84,7 +87,8 @@ export function createSubscriptionServer(
         try {
           principal = await auth.verifyAccessToken(token);
         } catch (error) {
-          if (error instanceof Unauthorized) return false;
+          // Forbidden: the token's tenant is suspended (the verifier the container gives says so).
+          if (error instanceof Unauthorized || error instanceof Forbidden) return false;
           throw error;
         }
         const { socket } = ctx.extra;
@@ -101,8 +105,9 @@ export function createSubscriptionServer(
           auth.verifyAccessToken(token).then(
             () => undefined,
             (error: unknown) => {
-              if (error instanceof Unauthorized) socket.close(CloseCode.Forbidden, 'Forbidden: the token is no longer valid');
-              else logger.warn('graphql subscription token re-check failed', { error });
+              if (error instanceof Unauthorized || error instanceof Forbidden) {
+                socket.close(CloseCode.Forbidden, 'Forbidden: the token is no longer valid');
+              } else logger.warn('graphql subscription token re-check failed', { error });
             },
           );
         }, options.recheckMs);

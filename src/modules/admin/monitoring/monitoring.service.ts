@@ -37,6 +37,11 @@ export class MonitoringService {
     private readonly audit: AuditTrail,
     private readonly rules: MonitoringRules,
     private readonly logger: Logger,
+    /**
+     * Runs the sweep's work once in each tenant (inEachTenant): its timer runs outside any request,
+     * where a statement would see the default tenant's card charges alone.
+     */
+    private readonly eachTenant: (job: () => Promise<boolean>) => Promise<boolean> = (job) => job(),
   ) {
     this.lastSweepAt = new Date(Date.now() - rules.declinesWindowMs);
   }
@@ -160,16 +165,19 @@ export class MonitoringService {
     const since = new Date(Math.floor((this.lastSweepAt.getTime() - declinesWindowMs) / declinesWindowMs) * declinesWindowMs);
     this.lastSweepAt = now;
     let raised = 0;
-    for (const burst of await this.repo.declineBursts(since, declinesWindowMs, declinesMax)) {
-      const fresh = await this.raise({
-        rule: 'repeated_declines',
-        dedupeKey: `repeated_declines:${burst.walletId}:${burst.windowStart.getTime()}`,
-        subjectType: 'wallet',
-        subjectId: burst.walletId,
-        details: { count: burst.count, windowMs: declinesWindowMs, limit: declinesMax, windowStart: burst.windowStart.toISOString() },
-      });
-      if (fresh) raised += 1;
-    }
+    await this.eachTenant(async () => {
+      for (const burst of await this.repo.declineBursts(since, declinesWindowMs, declinesMax)) {
+        const fresh = await this.raise({
+          rule: 'repeated_declines',
+          dedupeKey: `repeated_declines:${burst.walletId}:${burst.windowStart.getTime()}`,
+          subjectType: 'wallet',
+          subjectId: burst.walletId,
+          details: { count: burst.count, windowMs: declinesWindowMs, limit: declinesMax, windowStart: burst.windowStart.toISOString() },
+        });
+        if (fresh) raised += 1;
+      }
+      return false;
+    });
     return raised;
   }
 
