@@ -83,6 +83,8 @@ describe("tenant isolation: every operation, called by another tenant's actors w
         WEB3_CHAINS: JSON.stringify({ [anvil.chainId]: { rpcUrl: anvil.rpcUrl, confirmations: 1, tokens: {} } }),
         WEB3_WATCHER_INTERVAL_MS: '0',
         WEB3_RPC_TIMEOUT_MS: '3000',
+        // A's funding of 100,000 raises a large-movement alert; B's of 50,000 does not.
+        MONITOR_LARGE_AMOUNT_MINOR: '60000',
       },
       // Apple's validation is configured, and a request that reaches it with A's session is a 500.
       {
@@ -173,6 +175,16 @@ describe("tenant isolation: every operation, called by another tenant's actors w
     const careful = await registerAgent(t, { owner: user, walletId: a.wallet, policy: { approvalThreshold: '100' } });
     a.carefulAgent = careful.id;
     a.approval = idOf(await a2aTransfer(t, careful, { to: { walletId: a.otherWallet }, amount: '150', currency: 'USD' }), 'approval');
+    const alerts = await http().get('/api/v1/admin/alerts').set(admin.auth);
+    a.alert = String(alerts.body.data?.[0]?.id);
+    a.reconciliation = idOf(
+      await http()
+        .post('/api/v1/admin/reconciliations')
+        .set(admin.auth)
+        .set('Content-Type', 'text/csv')
+        .send(`id,type,amount,currency,fee,date\nch_tenant_a,charge,1.00,USD,0.30,${new Date().toISOString()}\n`),
+      'reconciliation',
+    );
     a.apiClient = (await serviceAuth(t, ['wallet:read'])).id;
     a.refundRequest = idOf(
       await http().post(`/api/v1/transactions/${a.debit}/refund-requests`).set(user.auth).send({ amount: '100', reason: 'wrong item' }),
@@ -300,8 +312,10 @@ describe("tenant isolation: every operation, called by another tenant's actors w
       'adjustment-requests': a.adjustmentRequest,
       tenants: DEFAULT_TENANT_ID,
       'checkout-sessions': a.checkout,
+      alerts: a.alert,
+      reconciliations: a.reconciliation,
     };
-    // Kinds A has none of here (web3 sends, card refunds, alerts, reconciliations, risk reviews):
+    // Kinds A has none of here (web3 sends, card refunds, risk reviews):
     // an id that exists nowhere, so the call is still made.
     return byCollection[collection] ?? `${collection}_missing_in_a`;
   }
