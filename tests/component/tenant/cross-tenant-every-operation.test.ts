@@ -34,6 +34,8 @@ import { USER_PERMISSIONS } from '../../../src/modules/auth/permissions';
 
 /** Metadata of A's transfer: B's metadata searches look for it. */
 const A_ORDER = 'tenant-a-order';
+/** B's host name: a caller without a token there is B's. */
+const B_HOST = 'b.cross-tenant.test';
 
 interface Parameter {
   name: string;
@@ -142,7 +144,9 @@ describe("tenant isolation: every operation, called by another tenant's actors w
     a.merchantWallet = merchant.walletId;
     a.product = 'sku-tenant-a-tee';
     await addProduct(t, user, merchant.id, { id: a.product, title: 'Tee', price: 500, stock: 5 });
-    a.merchantClient = (await merchantClientAuth(t, user, merchant.id)).client.id;
+    const merchantClient = (await merchantClientAuth(t, user, merchant.id)).client;
+    a.merchantClient = merchantClient.id;
+    a.merchantClientId = merchantClient.clientId;
     a.checkout = idOf(
       await http()
         .post(`/ucp/${merchant.id}/checkout-sessions`)
@@ -339,6 +343,7 @@ describe("tenant isolation: every operation, called by another tenant's actors w
       customerId: a.user,
       targetId: a.wallet,
       q: aEmails[0],
+      client_id: a.merchantClientId,
       destination: { type: 'card', tokenId: a.token },
       amount: '100',
       currency: 'USD',
@@ -372,6 +377,8 @@ describe("tenant isolation: every operation, called by another tenant's actors w
       },
       'POST /api/v1/ucp/payment-credentials': { business: { merchant_id: a.merchant } },
       'POST /api/v1/admin/users': { password: 'correct-horse-battery-9' },
+      // A's user's credentials, right ones.
+      'POST /api/v1/auth/login': { email: aEmails[0], password: 'correct-horse-battery' },
     };
     return extras[`${op.method} ${op.path}`] ?? {};
   }
@@ -453,33 +460,32 @@ describe("tenant isolation: every operation, called by another tenant's actors w
     expect(changedTables(before, after)).toEqual([]);
   });
 
-  it("when B's user, admin, agent and service client call every operation with A's ids, then nothing of A is read or changed", async () => {
-    const aRows = () => inSystemScope(() => tableChecksums(t.container.db, { tenantId: DEFAULT_TENANT_ID }));
-    const before = await aRows();
+  interface Caller {
+    name: string;
+    auth: Record<string, string>;
+  }
+  const answers: string[] = [];
+
+  /** Calls each operation as each caller; returns what broke the rules and how many requests went. */
+  async function exercise(ops: Operation[], callers: Caller[], host?: string): Promise<{ findings: Finding[]; sent: number }> {
     const findings: Finding[] = [];
     const leaks = forbidden();
-    // Logout denies the caller's token: last, so the other operations still get past authentication.
-    const ordered = operations
-      .filter((op) => op.secured && (!op.path.startsWith('/api/v1/auth/') || op.path === '/api/v1/auth/logout'))
-      // It fetches a URL of the caller's choice, in which A has no part (and the test none to offer).
-      .filter((op) => op.path !== '/api/v1/x402/pay')
-      .sort((x, y) => Number(x.path === '/api/v1/auth/logout') - Number(y.path === '/api/v1/auth/logout'));
     let sent = 0;
-    const answers: string[] = [];
-    for (const op of ordered) {
+    for (const op of ops) {
       const hasPathIds = op.parameters.some((p) => p.in === 'path');
       for (const req of requestsOf(op)) {
-        for (const actor of actors) {
-          let call = http()[op.method.toLowerCase() as 'get'](req.path).set(actor.auth).set('Idempotency-Key', randomUUID());
+        for (const caller of callers) {
+          let call = http()[op.method.toLowerCase() as 'get'](req.path).set(caller.auth).set('Idempotency-Key', randomUUID());
+          if (host) call = call.set('Host', host);
           if (op.path.startsWith('/ucp/') || op.path.includes('/ucp/')) call = call.set(UCP_AGENT);
           if (req.body !== undefined) call = call.set('Content-Type', 'application/json').send(req.body);
           const res = await call;
           sent += 1;
           if (process.env.BOLA_REPORT)
             answers.push(
-              `${res.status} ${String(res.body?.error?.code ?? '')} ${actor.name}: ${op.method} ${req.path} ${res.status === 400 ? `${req.body} ${JSON.stringify(res.body.error?.details)}` : ''}`,
+              `${res.status} ${String(res.body?.error?.code ?? '')} ${caller.name}: ${op.method} ${req.path} ${res.status === 400 ? `${req.body} ${JSON.stringify(res.body.error?.details)}` : ''}`,
             );
-          const described = `${actor.name}: ${op.method} ${req.path} ${req.body ?? ''}`.slice(0, 400);
+          const described = `${caller.name}: ${op.method} ${req.path} ${req.body ?? ''}`.slice(0, 400);
           if (res.status >= 500) findings.push({ request: described, status: res.status, detail: res.text.slice(0, 300) });
           if (res.status < 300) {
             const leaked = leaks.filter((id) => res.text.includes(id));
@@ -490,6 +496,38 @@ describe("tenant isolation: every operation, called by another tenant's actors w
         }
       }
     }
+    return { findings, sent };
+  }
+
+  const aRows = () => inSystemScope(() => tableChecksums(t.container.db, { tenantId: DEFAULT_TENANT_ID }));
+
+  it("when anyone calls the operations without a token on B's host name with A's ids, then nothing of A is read or changed", async () => {
+    await inSystemScope(() =>
+      t.container.db.query('INSERT INTO tenant_hostnames (hostname, tenant_id) VALUES ($1, $2)', [B_HOST, TENANT_B]),
+    );
+    const before = await aRows();
+    const ops = operations.filter(
+      (op) =>
+        !op.secured &&
+        // A refresh token or a client id is found in every tenant, then used in its own (docs/tenants.md):
+        // A's, sent to B's host, works in A by design. Sign-up with A's email on B's host makes B's user
+        // (tests/component/tenant/isolation.test.ts).
+        !['/api/v1/auth/refresh', '/api/v1/auth/token', '/api/v1/auth/register'].includes(op.path),
+    );
+    const { findings, sent } = await exercise(ops, [{ name: "anonymous on B's host", auth: {} }], B_HOST);
+    expect({ changed: changedTables(before, await aRows()), findings }).toEqual({ changed: [], findings: [] });
+    expect(sent).toBeGreaterThan(15);
+  });
+
+  it("when B's user, admin, agent and service client call every operation with A's ids, then nothing of A is read or changed", async () => {
+    const before = await aRows();
+    // Logout denies the caller's token: last, so the other operations still get past authentication.
+    const ordered = operations
+      .filter((op) => op.secured && (!op.path.startsWith('/api/v1/auth/') || op.path === '/api/v1/auth/logout'))
+      // It fetches a URL of the caller's choice, in which A has no part (and the test none to offer).
+      .filter((op) => op.path !== '/api/v1/x402/pay')
+      .sort((x, y) => Number(x.path === '/api/v1/auth/logout') - Number(y.path === '/api/v1/auth/logout'));
+    const { findings, sent } = await exercise(ordered, actors);
     await t.container.funding.autoTopUp.idle();
     await t.container.payouts.processing.idle();
     const changed = changedTables(before, await aRows());
