@@ -7,7 +7,7 @@ import { a2aTransfer, registerAgent } from '../../support/agents';
 import { createHold } from '../../support/holds';
 import { createWallet, fund, transfer } from '../../support/ledger';
 import { createMerchant, merchantClientAuth } from '../../support/merchants';
-import { createCardToken, serviceAuth } from '../../support/payments';
+import { createCardToken, fundWithCard, serviceAuth } from '../../support/payments';
 import { createPayout, registerBankAccount } from '../../support/payouts';
 import { addProduct, completeCheckout, createCheckout, totalOf, UCP_AGENT, updateCheckout } from '../../support/ucp-checkout';
 import { issueCredential } from '../../support/ucp-credentials';
@@ -134,6 +134,16 @@ describe("tenant isolation: every operation, called by another tenant's actors w
       .put(`/api/v1/wallets/${a.wallet}/auto-top-up`)
       .set(user.auth)
       .send({ enabled: true, threshold: '10', amount: '1000', tokenId: token.id });
+    // A card funding refunded by its owner: a card refund.
+    const funded = await fundWithCard(t, user.auth, a.wallet, { tokenId: token.id, amount: '300' });
+    a.cardCharge = String(funded.body.charge?.id);
+    const refunded = await http()
+      .post(`/api/v1/transactions/${funded.body.credit.id}/refund`)
+      .set(user.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ reason: 'changed my mind' });
+    a.cardRefund = String(refunded.body.externalRefund?.id);
+    await t.container.funding.cardRefunds.idle();
     a.destination = (await registerBankAccount(t, user.auth)).id;
     a.payout = idOf(
       await createPayout(t, user.auth, { walletId: a.wallet, amount: '100', destination: { type: 'card', tokenId: token.id } }),
@@ -318,8 +328,9 @@ describe("tenant isolation: every operation, called by another tenant's actors w
       'checkout-sessions': a.checkout,
       alerts: a.alert,
       reconciliations: a.reconciliation,
+      'card-refunds': a.cardRefund,
     };
-    // Kinds A has none of here (web3 sends, card refunds, risk reviews):
+    // Kinds A has none of here (web3 sends, risk reviews):
     // an id that exists nowhere, so the call is still made.
     return byCollection[collection] ?? `${collection}_missing_in_a`;
   }
