@@ -1,5 +1,6 @@
 import { idParams } from '../../http/params';
 import type { Api } from '../../http/api';
+import { Forbidden } from '../../shared/errors';
 import { createWalletBody, toWalletView, updateWalletBody, walletListQuery, walletPageView, walletView } from './wallet.schemas';
 import type { WalletService } from './wallet.service';
 
@@ -14,10 +15,11 @@ export function walletRoutes(api: Api, wallets: WalletService): void {
     permission: 'wallet:write',
     body: createWalletBody,
     responses: { 201: { description: 'The new wallet, with a zero balance', schema: walletView } },
-    handler: async ({ body, principal }) => ({
-      status: 201,
-      body: toWalletView(await wallets.create(principal.sub, body)),
-    }),
+    handler: async ({ body, principal }) => {
+      // A wallet belongs to the user who opens it; an API client is no user (its id would be the owner).
+      if (principal.role === 'service') throw new Forbidden('An API client cannot open a wallet: a user opens their own');
+      return { status: 201, body: toWalletView(await wallets.create(principal.sub, body)) };
+    },
   });
 
   api.route({

@@ -128,3 +128,41 @@ function stringValue(s: JsonSchema, ctx: SchemaContext, name: string): fc.Arbitr
   }
   return fc.oneof(...options);
 }
+
+/**
+ * One well-formed value of the schema, the same every time: the required properties (and those
+ * `pick` has a value for), each from `pick(name)` when it has one, else the schema's example, enum,
+ * minimum or a plain string. For requests that should pass validation and reach the service.
+ */
+export function exampleValue(schema: JsonSchema, ctx: SchemaContext, pick: (name: string) => unknown, name = '', depth = 0): unknown {
+  const picked = pick(name);
+  if (picked !== undefined) return picked;
+  const s = resolve(schema, ctx);
+  if (depth > 6) return null;
+  const alternatives = (s.anyOf ?? s.oneOf)?.filter((a) => resolve(a, ctx).type !== 'null');
+  if (alternatives?.length) return exampleValue(alternatives[0] as JsonSchema, ctx, pick, name, depth + 1);
+  if (s.allOf?.length) return exampleValue(s.allOf[s.allOf.length - 1] as JsonSchema, ctx, pick, name, depth + 1);
+  if (s.const !== undefined) return s.const;
+  if (s.example !== undefined) return s.example;
+  if (s.enum?.length) return s.enum[0];
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+  if (type === 'object' || (!type && s.properties)) {
+    const required = new Set(s.required ?? []);
+    return Object.fromEntries(
+      Object.entries(s.properties ?? {})
+        .filter(([key]) => required.has(key) || pick(key) !== undefined)
+        .map(([key, prop]) => [key, exampleValue(prop, ctx, pick, key, depth + 1)]),
+    );
+  }
+  if (type === 'array')
+    return Array.from({ length: Math.max(s.minItems ?? 0, 1) }, () => exampleValue(s.items ?? {}, ctx, pick, name, depth + 1));
+  if (type === 'integer' || type === 'number') return Math.max(s.minimum ?? 1, 1);
+  if (type === 'boolean') return false;
+  if (type === 'string') {
+    if (s.format === 'date-time') return new Date(Date.UTC(2099, 0, 1)).toISOString();
+    if (s.format === 'email') return 'someone@example.com';
+    if (s.format === 'uri' || s.format === 'url') return 'https://example.com/hook';
+    return 'x'.repeat(Math.max(s.minLength ?? 1, 1));
+  }
+  return null;
+}
