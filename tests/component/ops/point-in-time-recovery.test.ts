@@ -10,6 +10,7 @@ import { createWallet, fund, transfer, type TestUser } from '../../support/ledge
 import { freePort, ownedTempDir, postgresBinDir, startPrimary, stopDataDir, type OwnCluster } from '../../support/pg-cluster';
 import { runScript } from '../../support/run-script';
 import { CapturedLogs, registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
 
 // A real point-in-time recovery needs PostgreSQL's own binaries and a cluster of the test's own
 // (archive_mode on, never the shared server); the PGlite run has no WAL to archive.
@@ -75,7 +76,8 @@ type Balances = Record<string, string>;
 
   /** Switches to a new WAL segment and waits until the archiver has copied the old one. */
   async function archiveCurrentWal() {
-    const { rows } = await db.query<{ wal: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS wal');
+    // As the owner: switching WAL is the server's business, no tenant's.
+    const { rows } = await inSystemScope(() => db.query<{ wal: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS wal'));
     const wal = rows[0]!.wal;
     for (let i = 0; i < 300; i++) {
       const stat = await db.query<{ done: boolean }>('SELECT coalesce(last_archived_wal >= $1, false) AS done FROM pg_stat_archiver', [
