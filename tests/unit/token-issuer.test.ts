@@ -18,7 +18,7 @@ describe('access tokens verified once and remembered', () => {
     expect(Object.isFrozen(again) && Object.isFrozen(again.permissions)).toBe(true);
   });
 
-  it("when a principal of another tenant is signed, then the token carries its tenant (claim tid) and verifies to it", () => {
+  it('when a principal of another tenant is signed, then the token carries its tenant (claim tid) and verifies to it', () => {
     const issuer = new TokenIssuer(SECRET, 60);
     const token = issuer.sign({ ...user, tenantId: 'ten_b' });
     expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({ tid: 'ten_b' });

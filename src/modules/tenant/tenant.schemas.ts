@@ -11,8 +11,7 @@ const sections = tenantSettingsSchema.shape;
 /** A tenant's whole settings (docs/tenants.md): every section optional. */
 export const tenantSettingsBody = tenantSettingsSchema.meta({ id: 'TenantSettings' });
 
-/** A change to the settings: a section given replaces that section, null removes it, an absent one stays. */
-export const tenantSettingsPatchBody = z
+const settingsPatch = z
   .object({
     rateLimits: sections.rateLimits.unwrap().nullable().optional(),
     currencies: sections.currencies.unwrap().nullable().optional(),
@@ -21,8 +20,20 @@ export const tenantSettingsPatchBody = z
     payments: sections.payments.unwrap().nullable().optional(),
     branding: sections.branding.unwrap().nullable().optional(),
   })
+  .strict();
+
+/** A change to the settings: a section given replaces that section, null removes it, an absent one stays. */
+export const tenantSettingsPatchBody = settingsPatch.meta({ id: 'TenantSettingsPatch' });
+
+/**
+ * What a tenant's own admins may change. Not the controls set over them: its rate limits (capacity
+ * shared with every tenant), four-eyes limits (which guard the tenant against one operator) and
+ * card processor are the platform's.
+ */
+export const ownTenantSettingsPatchBody = settingsPatch
+  .pick({ currencies: true, webhooks: true, branding: true })
   .strict()
-  .meta({ id: 'TenantSettingsPatch' });
+  .meta({ id: 'OwnTenantSettingsPatch' });
 
 // RFC 1123 labels of 1 to 63 characters, kept in lower case (at most 253 in all: the max below).
 // No lookahead: the OpenAPI pattern is also what generated clients and the fuzz test build from.

@@ -40,7 +40,7 @@ describe('PUT /api/v1/platform/tenants/:id/credentials', () => {
         .http()
         .patch('/api/v1/admin/tenant/settings')
         .set(tenant.admin.auth)
-        .send({ payments: { processor: 'stripe' } }),
+        .send({ branding: { name: 'Acme Pay' } }),
     );
     answers.push(await t.http().get('/api/v1/tenant/branding').set(tenant.admin.auth));
     for (const answer of answers) {

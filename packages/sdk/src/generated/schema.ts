@@ -7166,7 +7166,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the caller's tenant's settings, section by section (null removes a section) */
+        /** Change the caller's tenant's currencies, webhook delivery and branding, section by section (null removes a section) */
         patch: {
             parameters: {
                 query?: never;
@@ -7176,7 +7176,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["TenantSettingsPatch"];
+                    "application/json": components["schemas"]["OwnTenantSettingsPatch"];
                 };
             };
             responses: {
@@ -9935,6 +9935,20 @@ export interface components {
             payments?: {
                 /** @enum {string} */
                 processor: "sandbox" | "stripe";
+            } | null;
+            branding?: {
+                name: string;
+                /** Format: uri */
+                logoUrl?: string;
+                primaryColor?: string;
+                accentColor?: string;
+            } | null;
+        };
+        OwnTenantSettingsPatch: {
+            currencies?: string[] | null;
+            webhooks?: {
+                maxAttempts?: number;
+                timeoutMs?: number;
             } | null;
             branding?: {
                 name: string;

@@ -1,7 +1,7 @@
 import type { Api } from '../../../http/api';
 import { currentTenantId, DEFAULT_TENANT_ID } from '../../../infra/tenant-scope';
 import type { OwnTenantService } from '../own-tenant.service';
-import { brandingView, tenantSettingsPatchBody, tenantView, toBrandingView, toTenantView } from '../tenant.schemas';
+import { brandingView, ownTenantSettingsPatchBody, tenantView, toBrandingView, toTenantView } from '../tenant.schemas';
 
 /** A tenant's admins on their own tenant (the token's), and its public branding. */
 export function ownTenantRoutes(api: Api, tenant: OwnTenantService): void {
@@ -18,10 +18,10 @@ export function ownTenantRoutes(api: Api, tenant: OwnTenantService): void {
   api.route({
     method: 'patch',
     path: '/admin/tenant/settings',
-    summary: "Change the caller's tenant's settings, section by section (null removes a section)",
+    summary: "Change the caller's tenant's currencies, webhook delivery and branding, section by section (null removes a section)",
     tags: ['admin'],
     permission: 'admin:tenant:write',
-    body: tenantSettingsPatchBody,
+    body: ownTenantSettingsPatchBody,
     responses: { 200: { description: 'The tenant as changed', schema: tenantView } },
     handler: async ({ principal, requestId, ip, body }) => {
       const ctx = { actorId: principal.sub, requestId, ip };
