@@ -33,8 +33,9 @@ export function inTenant<T>(tenantId: string, fn: () => T): T {
 }
 
 /**
- * Runs fn over every tenant: only for lookups by a globally unique secret or id that decide the
- * tenant (a refresh token, an API client's id), never for anything a caller lists or searches.
+ * Runs fn as the owner, over every tenant: work that spans tenants (a worker's scan, migrations,
+ * operators' commands, /metrics) and lookups by a globally unique secret or id that decide the
+ * tenant (a refresh token, an API client's id). Never for anything a caller lists or searches.
  */
 export function inSystemScope<T>(fn: () => T): T {
   const current = requestContext.current();

@@ -1,4 +1,5 @@
-import { groupedLookup } from '../../src/shared/grouper';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { groupedLookup, type GroupScope } from '../../src/shared/grouper';
 
 describe('grouped lookups', () => {
   it('when lookups are asked while one is being served, then they are served together, each with its own answer', async () => {
@@ -39,5 +40,34 @@ describe('grouped lookups', () => {
       { status: 'rejected', reason: failure },
     ]);
     await expect(lookup('d')).resolves.toBe('D');
+  });
+
+  it("when calls of two scopes (tenants) wait together, then each group holds one scope's calls only, is served inside that scope, and the scopes take turns", async () => {
+    const tenant = new AsyncLocalStorage<string>();
+    const scope: GroupScope = { current: () => tenant.getStore(), run: (t, fn) => tenant.run(t as string, fn) };
+    const served: { tenant: string | undefined; keys: string[] }[] = [];
+    const lookup = groupedLookup(
+      async (keys: string[]) => {
+        served.push({ tenant: tenant.getStore(), keys });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return keys.map((key) => `${tenant.getStore()}:${key}`);
+      },
+      { lanes: 1, groupMax: 10, scope },
+    );
+
+    const asked = [
+      tenant.run('a', () => lookup('1')),
+      tenant.run('a', () => lookup('2')),
+      tenant.run('b', () => lookup('3')),
+      tenant.run('a', () => lookup('4')),
+      tenant.run('b', () => lookup('5')),
+    ];
+
+    expect(await Promise.all(asked)).toEqual(['a:1', 'a:2', 'b:3', 'a:4', 'b:5']);
+    expect(served).toEqual([
+      { tenant: 'a', keys: ['1'] },
+      { tenant: 'a', keys: ['2', '4'] },
+      { tenant: 'b', keys: ['3', '5'] },
+    ]);
   });
 });
