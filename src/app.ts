@@ -4,7 +4,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config/config';
 import { Api } from './http/api';
 import { mountAdminDashboard } from './http/admin-dashboard';
-import { tenantFromHost } from './http/tenant-host';
+import { tenantFromHost, tenantFromResource } from './http/tenant-host';
 import { authenticate } from './http/authenticate';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { observeRequests } from './http/observe';
@@ -45,7 +45,7 @@ import type { Ap2Module } from './protocols/ucp/ap2';
 import { MCP_PATH, mountMcp } from './protocols/mcp';
 import { x402FacilitatorRoutes, x402McpTools, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
 import type { A2aStorage } from './modules/a2a';
-import { mountA2aServer, type TaskPusher } from './protocols/a2a';
+import { A2A_BASE_PATH, mountA2aServer, type TaskPusher } from './protocols/a2a';
 import { opsRouter } from './modules/ops';
 import {
   applePayRoutes,
@@ -206,6 +206,9 @@ export function buildApp({ config, logger, metrics, db, reads, cache, tenants = 
   app.use(authenticate(services.auth));
   // Without a token: the tenant of the host name (sign-up and login on a tenant's own domain).
   app.use(tenantFromHost(services.tenants.configuration));
+  // Public protocol routes advertised under PUBLIC_BASE_URL: the tenant of the merchant or agent named.
+  app.use('/ucp/:merchantId', tenantFromResource('merchantId', services.merchants.tenantOf));
+  app.use(`${A2A_BASE_PATH}/:agentId`, tenantFromResource('agentId', services.agents.tenantOf));
   // A suspended tenant's requests stop here, before they count against any limit.
   app.use(refuseSuspendedTenants(services.tenants.configuration));
   // Per client IP and per authenticated subject, counted together: one round trip per request.

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config';
+import { inSystemScope } from '../../infra/tenant-scope';
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
@@ -63,7 +64,9 @@ export function createAgentModule(d: AgentModuleDeps) {
     ttlMs: d.config.UCP_CREDENTIAL_TTL_SECONDS * 1000,
   });
   const x402 = new AgentX402Service(d.db, d.agentRepository, new SqlAgentX402PaymentRepository(d.db), paymentRepository);
-  return { agents, payments, mandates, ucp: new UcpService(payments), credentials, x402 };
+  /** An agent's tenant, for its public A2A card called on a host name that names none. */
+  const tenantOf = (agentId: string) => inSystemScope(() => d.agentRepository.tenantOf(agentId));
+  return { agents, payments, mandates, ucp: new UcpService(payments), credentials, x402, tenantOf };
 }
 
 export type AgentModule = ReturnType<typeof createAgentModule>;

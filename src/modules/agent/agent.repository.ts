@@ -44,6 +44,8 @@ export interface AgentChanges {
 export interface AgentRepository {
   insert(agent: NewAgent): Promise<Agent>;
   findById(id: string, tx?: Transaction): Promise<Agent | null>;
+  /** The tenant an agent belongs to (ids are unique across tenants); asked in system scope. */
+  tenantOf(id: string): Promise<string | undefined>;
   /** Newest first; limit + 1 rows so the caller can tell whether there is a next page. */
   listByOwner(ownerId: string, limit: number, after?: Cursor): Promise<Agent[]>;
   /** Applies the changes unless the agent is revoked (revocation is final); null when nothing changed. */

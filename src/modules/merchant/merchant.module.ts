@@ -1,4 +1,5 @@
 import type { Encryptor } from '../../infra/crypto/envelope';
+import { inSystemScope } from '../../infra/tenant-scope';
 import type { Database } from '../../infra/db/database';
 import type { Outbox } from '../../shared/outbox';
 import { SqlCheckoutRepository } from './adapters/sql-checkout.repository';
@@ -48,6 +49,8 @@ export function createMerchantModule(d: MerchantModuleDeps) {
     signing: new MerchantSigningService(repository, new SqlMerchantSigningKeyRepository(d.db), d.encryptor),
     // The checkout mandates merchants accepted, for the AP2 verifier's single-use record.
     usedMandates: new SqlUsedMandateRepository() as UsedMandateRepository,
+    /** A merchant's tenant, for its public UCP routes called on a host name that names none. */
+    tenantOf: (merchantId: string) => inSystemScope(() => repository.tenantOf(merchantId)),
   };
 }
 

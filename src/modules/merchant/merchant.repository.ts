@@ -55,6 +55,8 @@ export interface ProductChanges {
 export interface MerchantRepository {
   insert(merchant: Omit<Merchant, 'createdAt' | 'updatedAt' | 'taxRateBps' | 'termsOfServiceUrl' | 'ap2Mandate'>): Promise<Merchant>;
   findById(id: string): Promise<Merchant | null>;
+  /** The tenant a merchant belongs to (ids are unique across tenants); asked in system scope. */
+  tenantOf(id: string): Promise<string | undefined>;
   countByOwner(ownerId: string): Promise<number>;
   /** Newest first; limit + 1 rows so the caller can tell whether there is a next page. */
   listByOwner(ownerId: string, limit: number, after?: Cursor): Promise<Merchant[]>;

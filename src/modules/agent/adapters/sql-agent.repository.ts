@@ -57,6 +57,11 @@ export class SqlAgentRepository implements AgentRepository, AgentCredentialStore
     return (await this.findById(a.id))!;
   }
 
+  async tenantOf(id: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ tenant_id: string }>('SELECT tenant_id FROM agents WHERE id = $1', [id]);
+    return rows[0]?.tenant_id;
+  }
+
   async findById(id: string, tx?: Transaction): Promise<Agent | null> {
     const { rows } = await sqlOf(tx, this.db).query<AgentRow>(`${SELECT} WHERE a.id = $1`, [id]);
     return rows[0] ? toAgent(rows[0]) : null;

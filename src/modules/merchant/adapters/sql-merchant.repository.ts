@@ -75,6 +75,11 @@ export class SqlMerchantRepository implements MerchantRepository {
     return toMerchant(rows[0]!);
   }
 
+  async tenantOf(id: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ tenant_id: string }>('SELECT tenant_id FROM merchants WHERE id = $1', [id]);
+    return rows[0]?.tenant_id;
+  }
+
   async findById(id: string): Promise<Merchant | null> {
     const { rows } = await this.db.query<MerchantRow>(`SELECT ${MERCHANT} FROM merchants WHERE id = $1`, [id]);
     return rows[0] ? toMerchant(rows[0]) : null;
