@@ -72,8 +72,7 @@ import { adminRoutes, type AdminModule } from './modules/admin';
 import { tenantRoutes, type TenantModule } from './modules/tenant';
 import { checkoutRenderer, mountUcp } from './protocols/ucp';
 import { buildGraphqlSchema, GRAPHQL_PATH, graphqlErrorHandler, graphqlHandler } from './protocols/graphql';
-import type { TenantConfiguration } from './shared/tenant-settings';
-import { ENVIRONMENT_ONLY } from './shared/tenant-settings-of';
+import { ENVIRONMENT_ONLY, type TenantConfiguration } from './shared/tenant-settings';
 
 export const API_BASE_PATH = '/api/v1';
 export const X402_BASE_PATH = '/x402';

@@ -4,7 +4,7 @@ import type { Cache, WindowCount } from '../infra/cache/cache';
 import type { Logger } from '../infra/logger';
 import { RateLimited } from '../shared/errors';
 import type { TenantConfiguration, TenantSettings } from '../shared/tenant-settings';
-import { settingsTenant } from '../shared/tenant-settings-of';
+import { currentTenantId } from '../infra/tenant-scope';
 
 export interface Limit {
   name: string;
@@ -44,7 +44,7 @@ export function createLimiter({ cache, logger, windowMs, limits, tenants }: Limi
   return (req, res, next) => {
     // Counters are kept per tenant (the request's, from its token or host name): one tenant's
     // traffic never spends another's budget, and each is held to its own limits when it sets them.
-    const tenantId = settingsTenant();
+    const tenantId = currentTenantId();
     const count = (rateLimits: TenantSettings['rateLimits']) => {
       const counted: Counted[] = [];
       for (const limit of limits) {

@@ -17,7 +17,7 @@ export function tenantFromHost(hosts: TenantHosts): RequestHandler {
   return async (req, _res, next) => {
     if (req.principal) return next();
     const context = requestContext.current();
-    const tenant = req.hostname ? await hosts.tenantOfHost(req.hostname.toLowerCase()) : undefined;
+    const tenant = req.hostname ? await hosts.tenantOfHost(req.hostname) : undefined;
     if (context && tenant) context.tenantId = tenant;
     next();
   };

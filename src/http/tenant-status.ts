@@ -16,7 +16,7 @@ export interface TenantStatusLookup {
 export function refuseSuspendedTenants(tenants: TenantStatusLookup): RequestHandler {
   return (_req, _res, next) => {
     const tenantId = currentTenantId();
-    if (tenantId === undefined || tenantId === DEFAULT_TENANT_ID) return next();
+    if (tenantId === DEFAULT_TENANT_ID) return next();
     tenants.statusOf(tenantId).then((status) => next(status === 'active' ? undefined : suspended()), next);
   };
 }

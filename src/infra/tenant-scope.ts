@@ -20,10 +20,12 @@ export function statementTenant(): string | undefined {
   return context.tenantId ?? '';
 }
 
-/** The tenant of the current request or item (the default one outside any). */
-export function currentTenantId(): string | undefined {
-  const context = requestContext.current();
-  return context ? context.tenantId : DEFAULT_TENANT_ID;
+/**
+ * The tenant of the current request or item, whose settings and books apply to what runs now: the
+ * default one outside any (scripts, start-up, tests calling services) and before one is known.
+ */
+export function currentTenantId(): string {
+  return requestContext.current()?.tenantId ?? DEFAULT_TENANT_ID;
 }
 
 /** Runs fn for one tenant: a worker's item, or a group of calls of one tenant (the posting queue). */

@@ -83,3 +83,13 @@ export interface TenantConfiguration {
   settingsOf(tenantId: string): Promise<TenantSettings>;
   credentialsOf(tenantId: string): Promise<TenantCredentials>;
 }
+
+/**
+ * No tenant sets anything: every setting is the environment's. What the composition root uses
+ * until a TenantConfiguration is given, so a single-tenant OCP (and every test without tenants)
+ * behaves exactly as before tenants.
+ */
+export const ENVIRONMENT_ONLY: TenantConfiguration = {
+  settingsOf: () => Promise.resolve({}),
+  credentialsOf: () => Promise.resolve({}),
+};

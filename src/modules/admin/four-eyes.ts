@@ -1,7 +1,7 @@
 import type { Transaction } from '../../shared/transaction';
 import { Forbidden } from '../../shared/errors';
 import type { TenantConfiguration } from '../../shared/tenant-settings';
-import { settingsTenant } from '../../shared/tenant-settings-of';
+import { currentTenantId } from '../../infra/tenant-scope';
 
 /** What one operator may move on their own authority (minor units, any currency). */
 export interface FourEyesLimits {
@@ -24,7 +24,7 @@ export function tenantFourEyesLimits(
   environment: FourEyesLimits,
 ): FourEyesLimitsOf {
   return async () => {
-    const { fourEyes } = await tenants.settingsOf(settingsTenant());
+    const { fourEyes } = await tenants.settingsOf(currentTenantId());
     return {
       thresholdMinor: fourEyes?.[`${kind}ThresholdMinor`] ?? environment.thresholdMinor,
       dailyLimitMinor: fourEyes?.[`${kind}DailyLimitMinor`] ?? environment.dailyLimitMinor,

@@ -1,6 +1,6 @@
 import type { TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
-import { currentTenantId, DEFAULT_TENANT_ID } from '../../infra/tenant-scope';
+import { currentTenantId } from '../../infra/tenant-scope';
 import type { Principal } from '../../shared/principal';
 import { AppError, Forbidden, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
@@ -462,7 +462,7 @@ export class LedgerService {
 
   /** Each tenant has its own system accounts: its money enters and leaves through its own books. */
   private async systemShards(code: string, currency: string): Promise<string[]> {
-    const tenant = currentTenantId() ?? DEFAULT_TENANT_ID;
+    const tenant = currentTenantId();
     const key = `${tenant}:${code}:${currency}`;
     let shards = this.systemAccounts.get(key);
     if (!shards) {

@@ -42,7 +42,7 @@ export class WalletDirectory {
 
   /** Per tenant: another tenant's request never learns a wallet's owner or currency from the cache. */
   private key(id: string): string {
-    return `wallet:meta:${currentTenantId() ?? ''}:${id}`;
+    return `wallet:meta:${currentTenantId()}:${id}`;
   }
 }
 

@@ -7,7 +7,7 @@ import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { Outbox } from '../../shared/outbox';
 import type { MetadataFilter } from '../../shared/metadata';
 import type { TenantConfiguration } from '../../shared/tenant-settings';
-import { settingsTenant } from '../../shared/tenant-settings-of';
+import { currentTenantId } from '../../infra/tenant-scope';
 import { assertWalletAccess } from './wallet-access';
 import type { WalletDirectory } from './wallet-directory';
 import type { Wallet, WalletChanges, WalletRepository } from './wallet.repository';
@@ -35,7 +35,7 @@ export class WalletService {
    * Errors: currency_not_allowed (422).
    */
   async create(userId: string, input: NewWallet): Promise<Wallet> {
-    const { currencies } = await this.tenants.settingsOf(settingsTenant());
+    const { currencies } = await this.tenants.settingsOf(currentTenantId());
     if (currencies && !currencies.includes(input.currency)) {
       throw new Unprocessable('currency_not_allowed', `Wallets in ${input.currency} are not offered here`, {
         currency: input.currency,

@@ -72,7 +72,7 @@ export const GAS_WALLET_ID = 'w3w_eip3009_gas';
  * Each tenant's own gas key (docs/tenants.md): the default tenant's keeps the first id; another's
  * names its tenant, as wallet ids are unique everywhere while each tenant sees its own rows alone.
  */
-export function gasWalletId(tenantId: string = currentTenantId() ?? DEFAULT_TENANT_ID): string {
+export function gasWalletId(tenantId: string = currentTenantId()): string {
   return tenantId === DEFAULT_TENANT_ID ? GAS_WALLET_ID : `${GAS_WALLET_ID}_${tenantId}`;
 }
 const GAS_WALLET_OWNER = `${SYSTEM_OWNER_PREFIX}eip3009-gas`;

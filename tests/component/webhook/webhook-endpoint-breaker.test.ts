@@ -4,7 +4,7 @@ import { createWebhookModule } from '../../../src/modules/webhook/webhook.module
 import { FakeHttpServer } from '../../support/fake-http-server';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { createWebhook, drainWebhooks } from '../../support/webhook-receiver';
-import { ENVIRONMENT_ONLY } from '../../../src/shared/tenant-settings-of';
+import { ENVIRONMENT_ONLY } from '../../../src/shared/tenant-settings';
 
 const TIMEOUT_MS = 300;
 const OPEN_MS = 1000;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Unavailable } from '../../../shared/errors';
 import type { TenantConfiguration } from '../../../shared/tenant-settings';
-import { settingsTenant } from '../../../shared/tenant-settings-of';
+import { currentTenantId } from '../../../infra/tenant-scope';
 import type { PaymentProcessor } from './payment-processor';
 
 /**
@@ -43,7 +43,7 @@ export class TenantProcessors implements ProcessorChoice {
   ) {}
 
   async current(): Promise<PaymentProcessor> {
-    const tenantId = settingsTenant();
+    const tenantId = currentTenantId();
     const { payments } = await this.tenants.settingsOf(tenantId);
     if (!payments) return this.adapters.environment;
     const processor = await this.named(tenantId, payments.processor);

@@ -36,6 +36,6 @@ export function ownTenantRoutes(api: Api, tenant: OwnTenantService): void {
     tags: ['tenant'],
     public: true,
     responses: { 200: { description: 'The branding', schema: brandingView } },
-    handler: async () => ({ status: 200, body: toBrandingView(await tenant.branding(currentTenantId() ?? DEFAULT_TENANT_ID)) }),
+    handler: async () => ({ status: 200, body: toBrandingView(await tenant.branding(currentTenantId())) }),
   });
 }
