@@ -11,9 +11,10 @@ import { HttpsMerchantValidator } from '../../../src/modules/payment/apple-pay/m
 import { registerAgent, type TestAgent } from '../../support/agents';
 import { createWallet, fund, transfer } from '../../support/ledger';
 import { encodeSegment, hostileString, RAW_BODIES } from '../../support/fuzz/hostile-values';
-import { schemaValue, type JsonSchema, type SchemaContext } from '../../support/fuzz/schema-arbitrary';
+import { schemaValue, type SchemaContext } from '../../support/fuzz/schema-arbitrary';
 import { changedTables, tableChecksums } from '../../support/fuzz/table-checksum';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { readOperations, type Operation, type Parameter } from '../../support/fuzz/openapi-operations';
 
 /**
  * Issue 15: bad input is the client's mistake. Every operation of the OpenAPI document gets seeded,
@@ -28,18 +29,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
 const REQUESTS_PER_PASS = Number(process.env.FUZZ_REQUESTS ?? 5_200);
 const BATCH_SIZE = 8;
 
-interface Parameter {
-  name: string;
-  in: 'path' | 'query' | 'header';
-  required?: boolean;
-  schema: JsonSchema;
-}
-interface Operation {
-  method: string;
-  path: string;
-  parameters: Parameter[];
-  body?: JsonSchema;
-}
 interface FuzzRequest {
   actor: number;
   path: string;
@@ -119,22 +108,9 @@ describe('fuzz: every operation refuses bad input with a 4xx and writes nothing'
     server = t.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const doc = (await t.http().get('/openapi.json')).body as {
-      paths: Record<
-        string,
-        Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
-      >;
-      components?: { schemas?: Record<string, JsonSchema> };
-    };
-    ctx.components = doc.components?.schemas ?? {};
-    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({
-        method: method.toUpperCase(),
-        path,
-        parameters: op.parameters ?? [],
-        body: op.requestBody?.content['application/json']?.schema,
-      })),
-    );
+    const read = await readOperations(t);
+    ctx.components = read.components;
+    operations = read.operations;
   });
 
   afterAll(async () => {

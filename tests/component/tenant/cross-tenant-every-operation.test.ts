@@ -11,12 +11,13 @@ import { createCardToken, fundWithCard, serviceAuth } from '../../support/paymen
 import { createPayout, registerBankAccount } from '../../support/payouts';
 import { addProduct, completeCheckout, createCheckout, totalOf, UCP_AGENT, updateCheckout } from '../../support/ucp-checkout';
 import { issueCredential } from '../../support/ucp-credentials';
-import { exampleValue, type JsonSchema, type SchemaContext } from '../../support/fuzz/schema-arbitrary';
+import { exampleValue, type SchemaContext } from '../../support/fuzz/schema-arbitrary';
 import { changedTables, tableChecksums } from '../../support/fuzz/table-checksum';
 import { addTenants, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
 import { USER_PERMISSIONS } from '../../../src/modules/auth/permissions';
+import { readOperations, type Operation, type Parameter } from '../../support/fuzz/openapi-operations';
 
 /**
  * Issue 23: the BOLA suite across tenants. Tenant A (the default one) owns real resources of every
@@ -37,19 +38,6 @@ const A_ORDER = 'tenant-a-order';
 /** B's host name: a caller without a token there is B's. */
 const B_HOST = 'b.cross-tenant.test';
 
-interface Parameter {
-  name: string;
-  in: 'path' | 'query' | 'header';
-  required?: boolean;
-  schema: JsonSchema;
-}
-interface Operation {
-  method: string;
-  path: string;
-  parameters: Parameter[];
-  body?: JsonSchema;
-  secured: boolean;
-}
 interface Finding {
   request: string;
   status: number;
@@ -264,26 +252,9 @@ describe("tenant isolation: every operation, called by another tenant's actors w
       { name: 'B service', auth: { Authorization: `Bearer ${idOf(clientToken, 'B client token', 'accessToken')}` } },
     ];
 
-    const doc = (await http().get('/openapi.json')).body as {
-      paths: Record<
-        string,
-        Record<
-          string,
-          { parameters?: Parameter[]; security?: unknown[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }
-        >
-      >;
-      components?: { schemas?: Record<string, JsonSchema> };
-    };
-    ctx = { components: doc.components?.schemas ?? {}, ids: Object.values(a) };
-    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({
-        method: method.toUpperCase(),
-        path,
-        parameters: op.parameters ?? [],
-        body: op.requestBody?.content['application/json']?.schema,
-        secured: (op.security ?? []).length > 0,
-      })),
-    );
+    const read = await readOperations(t);
+    operations = read.operations;
+    ctx = { components: read.components, ids: Object.values(a) };
   }, 120_000);
 
   afterAll(async () => {
