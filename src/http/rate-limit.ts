@@ -41,61 +41,52 @@ interface Counted {
  */
 export function createLimiter({ cache, logger, windowMs, limits, tenants }: LimiterOptions): RequestHandler {
   const windowSeconds = Math.ceil(windowMs / 1000);
-  return (req, res, next) => {
+  return async (req, res, next) => {
     // Counters are kept per tenant (the request's, from its token or host name): one tenant's
     // traffic never spends another's budget, and each is held to its own limits when it sets them.
     const tenantId = currentTenantId();
-    const count = (rateLimits: TenantSettings['rateLimits']) => {
-      const counted: Counted[] = [];
-      for (const limit of limits) {
-        const id = limit.keyBy === 'subject' ? req.principal?.sub : clientKey(req);
-        const max = (limit.tenantMax && rateLimits?.[limit.tenantMax]) ?? limit.max;
-        if (id !== undefined) counted.push({ max, key: `rl:${tenantId}:${limit.name}:${id}` });
-      }
-      if (counted.length === 0) return next();
-      cache
-        .incrementAll(
-          counted.map((c) => c.key),
-          windowMs,
-        )
-        .then(
-          (counts) => {
-            const now = Date.now();
-            let tightest = 0;
-            let exceededResetMs = 0;
-            counts.forEach((windowCount, i) => {
-              if (remaining(counted[i]!, windowCount) < remaining(counted[tightest]!, counts[tightest]!)) tightest = i;
-              if (windowCount.count > counted[i]!.max) exceededResetMs = Math.max(exceededResetMs, windowCount.resetAtMs - now);
-            });
-            const { max } = counted[tightest]!;
-            const { resetAtMs } = counts[tightest]!;
-            res.setHeader('RateLimit-Policy', `${max};w=${windowSeconds}`);
-            res.setHeader(
-              'RateLimit',
-              `limit=${max}, remaining=${remaining(counted[tightest]!, counts[tightest]!)}, reset=${seconds(resetAtMs - now)}`,
-            );
-            next(exceededResetMs > 0 ? new RateLimited(Math.max(1, seconds(exceededResetMs))) : undefined);
-          },
-          (error: unknown) => {
-            // A cache outage must not take the API down with it: let requests through and /ready tells.
-            logger.warn('rate limits not counted: the cache failed', { limits: limits.map((l) => l.name), error });
-            next();
-          },
-        );
-    };
-    tenants
-      .settingsOf(tenantId)
-      .then(
-        (settings) => count(settings.rateLimits),
-        (error: unknown) => {
-          // The tenant's settings could not be read (its cache empty and the database away): the
-          // environment's limits, still counted in the tenant's own counters.
-          logger.warn("rate limits: the tenant's settings could not be read; the environment's apply", { tenantId, error });
-          count(undefined);
-        },
-      )
-      // Anything thrown before the request went on is its error, not an unhandled rejection.
-      .catch(next);
+    const rateLimits = await tenants.settingsOf(tenantId).then(
+      (settings) => settings.rateLimits,
+      (error: unknown) => {
+        // The tenant's settings could not be read (its cache empty and the database away): the
+        // environment's limits, still counted in the tenant's own counters.
+        logger.warn("rate limits: the tenant's settings could not be read; the environment's apply", { tenantId, error });
+        return undefined;
+      },
+    );
+    const counted: Counted[] = [];
+    for (const limit of limits) {
+      const id = limit.keyBy === 'subject' ? req.principal?.sub : clientKey(req);
+      const max = (limit.tenantMax && rateLimits?.[limit.tenantMax]) ?? limit.max;
+      if (id !== undefined) counted.push({ max, key: `rl:${tenantId}:${limit.name}:${id}` });
+    }
+    if (counted.length === 0) return next();
+    let counts: WindowCount[];
+    try {
+      counts = await cache.incrementAll(
+        counted.map((c) => c.key),
+        windowMs,
+      );
+    } catch (error) {
+      // A cache outage must not take the API down with it: let requests through and /ready tells.
+      logger.warn('rate limits not counted: the cache failed', { limits: limits.map((l) => l.name), error });
+      return next();
+    }
+    const now = Date.now();
+    let tightest = 0;
+    let exceededResetMs = 0;
+    counts.forEach((windowCount, i) => {
+      if (remaining(counted[i]!, windowCount) < remaining(counted[tightest]!, counts[tightest]!)) tightest = i;
+      if (windowCount.count > counted[i]!.max) exceededResetMs = Math.max(exceededResetMs, windowCount.resetAtMs - now);
+    });
+    const { max } = counted[tightest]!;
+    const { resetAtMs } = counts[tightest]!;
+    res.setHeader('RateLimit-Policy', `${max};w=${windowSeconds}`);
+    res.setHeader(
+      'RateLimit',
+      `limit=${max}, remaining=${remaining(counted[tightest]!, counts[tightest]!)}, reset=${seconds(resetAtMs - now)}`,
+    );
+    next(exceededResetMs > 0 ? new RateLimited(Math.max(1, seconds(exceededResetMs))) : undefined);
   };
 }
 
