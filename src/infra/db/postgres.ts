@@ -96,24 +96,16 @@ export class PostgresDatabase implements Database {
    * mode shares server sessions), so it goes as BEGIN with the scope, the statement and COMMIT in one
    * write. A failed statement makes the COMMIT a rollback.
    */
-  private async tenantQuery<R>(tenant: string, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
-    const client = await this.pool.connect().catch(translateConnectionError);
-    let broken: Error | undefined;
-    try {
+  private tenantQuery<R>(tenant: string, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    return this.withClient(async (client) => {
       coalesceWrites(client);
       const [, result] = await Promise.all([
-        client.query(`BEGIN; ${tenantScopeSql(tenant)}`),
+        client.query(beginSql(tenant)),
         client.query(prepared(text, params, options, this.named)),
         client.query('COMMIT'),
       ]);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-    } catch (error) {
-      if (!isConnectionError(error)) throw error;
-      broken = error as Error;
-      throw databaseUnavailable(error);
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   async exec(script: string): Promise<void> {
@@ -121,31 +113,40 @@ export class PostgresDatabase implements Database {
     await this.pool.query(script).catch(translateConnectionError);
   }
 
-  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      // Not awaited here: BEGIN is pipelined with the transaction's first statement, whose result is
+      // only handed back once BEGIN has succeeded.
+      coalesceWrites(client);
+      const begun = client.query(beginSql(statementTenant()));
+      begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
+      try {
+        const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));
+        await begun;
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // No ROLLBACK on a dead connection; the server rolled back when it lost the session.
+        if (!isConnectionError(error)) await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * A pooled client for `use`. A connection-level failure is rethrown as Unavailable and the client
+   * goes back with its error, so the pool destroys it instead of lending it again.
+   */
+  private async withClient<T>(use: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch(translateConnectionError);
     let broken: Error | undefined;
-    // Not awaited here: BEGIN is pipelined with the transaction's first statement, whose result is
-    // only handed back once BEGIN has succeeded.
-    coalesceWrites(client);
-    const tenant = statementTenant();
-    // A tenant's scope goes in BEGIN's own message.
-    const begun = client.query(tenant === undefined ? 'BEGIN' : `BEGIN; ${tenantScopeSql(tenant)}`);
-    begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
     try {
-      const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));
-      await begun;
-      await client.query('COMMIT');
-      return result;
+      return await use(client);
     } catch (error) {
-      if (isConnectionError(error)) {
-        // No ROLLBACK on a dead connection; the server rolled back when it lost the session.
-        broken = error as Error;
-        throw databaseUnavailable(error);
-      }
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      if (!isConnectionError(error)) throw error;
+      broken = error as Error;
+      throw databaseUnavailable(error);
     } finally {
-      // A broken client goes back with its error so the pool destroys it instead of lending it again.
       client.release(broken);
     }
   }
@@ -167,6 +168,11 @@ export class PostgresDatabase implements Database {
     if (this.pool.ending || this.pool.ended) return;
     await this.pool.end();
   }
+}
+
+/** BEGIN, with a tenant's scope in the same message (one statement more, no write more). */
+function beginSql(tenant: string | undefined): string {
+  return tenant === undefined ? 'BEGIN' : `BEGIN; ${tenantScopeSql(tenant)}`;
 }
 
 /** Seconds a client is told to wait before trying again while the database is unreachable. */
