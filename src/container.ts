@@ -143,7 +143,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     lookup: overrides.webhookLookup,
     tenants,
   });
-  const tokens = createTokenModule({ config, db, encryptor, logger });
+  const tokens = createTokenModule({ config, db, encryptor, logger, tenants });
 
   const events = new EventBus((error, event) => logger.error('event subscriber failed', { error, eventType: event.type }));
 

@@ -313,7 +313,8 @@ export const ERROR_CATALOGUE = {
     processor_unavailable: { kind: 'unavailable', meaning: 'The card processor cannot be reached or answered unexpectedly.' },
     processor_not_configured: {
       kind: 'unavailable',
-      meaning: "The tenant's card processor has no credentials set (an operator of the tenant must set them); nothing was charged.",
+      meaning:
+        "The tenant's card processor, which also holds its cards, has no credentials set (the platform must set them); nothing was charged or tokenized.",
     },
     payout_not_found: { kind: 'not_found', meaning: "The payout does not exist or is not the caller's." },
     payout_destination_not_found: {

@@ -30,18 +30,25 @@ const cardError = (code: string, declineCode: string | undefined, intentId: stri
  * after creation; a payout above `state.payoutBalance` is refused with balance_insufficient), bank
  * account tokens, and Idempotency-Key replay (of refusals too, as Stripe saves any outcome of a request
  * that began executing; `forgetIdempotencyKeys` is Stripe's 24-hour expiry having passed). `gate`
- * holds payment intents until the test lets them go. `otherKeys`: more accounts' secret keys it
- * answers (tenants with their own Stripe key); they share one set of objects, which real Stripe
- * accounts do not, and `requests` tells which key each call carried.
+ * holds payment intents until the test lets them go.
+ *
+ * Each argument is one Stripe account: its secret key, or its keys when it has rolled one. As in
+ * Stripe, an account sees only its own objects and idempotency keys (another account's payment
+ * method is resource_missing), and `requests` tells which key each call carried.
  */
-export function fakeStripe(secretKey: string, ...otherKeys: string[]) {
-  const authorizations = new Set([secretKey, ...otherKeys].map((key) => `Bearer ${key}`));
-  const methods = new Map<string, Card & { detached: boolean }>();
-  const intents = new Map<string, { amount: number; refunded: number }>();
-  const replies = new Map<string, FakeReply>();
-  // Bank accounts by ba_ id (their account number), and payouts by po_ id.
-  const bankAccounts = new Map<string, string>();
-  const payouts = new Map<string, { amount: number; currency: string; destination: string }>();
+export function fakeStripe(...accounts: [string | string[], ...(string | string[])[]]) {
+  const accountByAuthorization = new Map<string, number>(
+    accounts.flatMap((keys, account) => [keys].flat().map((key) => [`Bearer ${key}`, account] as const)),
+  );
+  const stores = accounts.map(() => ({
+    methods: new Map<string, Card & { detached: boolean }>(),
+    intents: new Map<string, { amount: number; refunded: number }>(),
+    replies: new Map<string, FakeReply>(),
+    // Bank accounts by ba_ id (their account number), and payouts by po_ id.
+    bankAccounts: new Map<string, string>(),
+    payouts: new Map<string, { amount: number; currency: string; destination: string }>(),
+  }));
+  type Store = (typeof stores)[number];
   const state = {
     gate: undefined as Promise<void> | undefined,
     intentsCreated: 0,
@@ -55,7 +62,7 @@ export function fakeStripe(secretKey: string, ...otherKeys: string[]) {
     payoutBalance: 1_000_000,
   };
 
-  const payoutView = (id: string) => {
+  const payoutView = ({ payouts, bankAccounts }: Store, id: string) => {
     const p = payouts.get(id)!;
     const account = bankAccounts.get(p.destination) ?? '';
     const failureCode = account.endsWith('1116') ? 'no_account' : account.endsWith('1113') ? 'account_closed' : null;
@@ -87,7 +94,8 @@ export function fakeStripe(secretKey: string, ...otherKeys: string[]) {
     },
   });
 
-  async function post(req: FakeRequest): Promise<FakeReply> {
+  async function post(req: FakeRequest, store: Store): Promise<FakeReply> {
+    const { methods, intents, bankAccounts, payouts } = store;
     const b = req.body as Record<string, string>;
     if (req.path === '/v1/payment_methods') {
       if (!/^\d{12,19}$/.test(b['card[number]'] ?? ''))
@@ -175,36 +183,38 @@ export function fakeStripe(secretKey: string, ...otherKeys: string[]) {
       state.payoutsCreated += 1;
       const id = stripeId('po');
       payouts.set(id, { amount: Number(b.amount), currency: b.currency ?? '', destination });
-      return { status: 200, body: { ...payoutView(id), status: 'pending', failure_code: null, failure_message: null } };
+      return { status: 200, body: { ...payoutView(store, id), status: 'pending', failure_code: null, failure_message: null } };
     }
     return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
   }
 
   const server = new FakeHttpServer(async (req) => {
-    if (!authorizations.has(req.headers.authorization ?? '')) return { status: 401, body: { error: { type: 'invalid_request_error' } } };
+    const account = accountByAuthorization.get(req.headers.authorization ?? '');
+    if (account === undefined) return { status: 401, body: { error: { type: 'invalid_request_error' } } };
+    const store = stores[account]!;
     if (req.method === 'GET' && req.path.startsWith('/v1/payouts/')) {
       const id = req.path.slice('/v1/payouts/'.length);
-      return payouts.has(id)
-        ? { status: 200, body: payoutView(id) }
+      return store.payouts.has(id)
+        ? { status: 200, body: payoutView(store, id) }
         : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
     }
     if (req.method === 'GET') {
       const id = /^\/v1\/payment_methods\/([^/]+)$/.exec(req.path)?.[1];
-      const pm = id ? methods.get(id) : undefined;
+      const pm = id ? store.methods.get(id) : undefined;
       return pm && !pm.detached
         ? { status: 200, body: pmView(id!, pm) }
         : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing' } } };
     }
     const key = req.headers['idempotency-key'] as string | undefined;
-    const replay = key ? replies.get(key) : undefined;
+    const replay = key ? store.replies.get(key) : undefined;
     if (replay) return replay;
-    const reply = await post(req);
-    if (key) replies.set(key, reply);
+    const reply = await post(req, store);
+    if (key) store.replies.set(key, reply);
     return reply;
   });
   /** What has been refunded of a payment intent so far. */
-  const refundedOf = (intentId: string) => intents.get(intentId)?.refunded ?? 0;
+  const refundedOf = (intentId: string) => stores.find((store) => store.intents.has(intentId))?.intents.get(intentId)?.refunded ?? 0;
   /** As if 24 hours had passed: Stripe no longer replays what it answered under earlier keys. */
-  const forgetIdempotencyKeys = () => replies.clear();
+  const forgetIdempotencyKeys = () => stores.forEach((store) => store.replies.clear());
   return Object.assign(server, { state, refundedOf, forgetIdempotencyKeys });
 }

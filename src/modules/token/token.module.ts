@@ -2,11 +2,13 @@ import type { Config } from '../../config/config';
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
 import type { Logger } from '../../infra/logger';
+import type { TenantConfiguration } from '../../shared/tenant-settings';
 import { SqlTokenRepository } from './adapters/sql-token.repository';
 import { Fingerprinter } from './fingerprint';
 import { BasisTheoryProvider } from './providers/basis-theory.provider';
 import { LocalVaultProvider } from './adapters/local-vault.provider';
 import { StripeTokenProvider } from './providers/stripe.provider';
+import { TenantTokenProviders } from './tenant-token-providers';
 import { TokenService } from './token.service';
 import type { TokenProvider } from './token-provider';
 
@@ -15,36 +17,47 @@ export interface TokenModuleDeps {
   db: Database;
   encryptor: Encryptor;
   logger: Logger;
+  tenants: TenantConfiguration;
 }
 
 /**
  * The one place that maps TOKEN_PROVIDER to an adapter. A custom provider is a class implementing
  * TokenProvider plus one case here (and its value in the config enum).
  */
-export function createTokenProvider(deps: TokenModuleDeps & { fingerprinter: Fingerprinter }): TokenProvider {
+export function createTokenProvider(deps: Omit<TokenModuleDeps, 'tenants'> & { fingerprinter: Fingerprinter }): TokenProvider {
   const { config, db, encryptor, fingerprinter } = deps;
-  const http = {
-    timeoutMs: config.PROVIDER_TIMEOUT_MS,
-    retriesMax: config.PROVIDER_RETRIES_MAX,
-    backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS,
-    responseBytesMax: config.PROVIDER_RESPONSE_BYTES_MAX,
-  };
+  const http = providerHttpSettings(config);
   switch (config.TOKEN_PROVIDER) {
     case 'local':
       return new LocalVaultProvider(db, encryptor, fingerprinter);
     case 'basis_theory':
       return new BasisTheoryProvider({ ...http, baseUrl: config.BASIS_THEORY_API_URL, apiKey: config.BASIS_THEORY_API_KEY! });
     case 'stripe':
-      return new StripeTokenProvider({ ...http, baseUrl: config.STRIPE_API_URL, secretKey: config.STRIPE_SECRET_KEY! });
+      return createStripeTokenProvider(config, config.STRIPE_SECRET_KEY!);
     default:
       throw new Error(`No token provider adapter for "${config.TOKEN_PROVIDER}"`);
   }
 }
 
+/** Stripe as the vault under one account's secret key: the environment's, or a tenant's own. */
+function createStripeTokenProvider(config: Config, secretKey: string): TokenProvider {
+  return new StripeTokenProvider({ ...providerHttpSettings(config), baseUrl: config.STRIPE_API_URL, secretKey });
+}
+
+function providerHttpSettings(config: Config) {
+  return {
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    retriesMax: config.PROVIDER_RETRIES_MAX,
+    backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS,
+    responseBytesMax: config.PROVIDER_RESPONSE_BYTES_MAX,
+  };
+}
+
 export function createTokenModule(deps: TokenModuleDeps) {
   const fingerprinter = Fingerprinter.fromConfig(deps.config.TOKEN_FINGERPRINT_KEY, deps.config.ENCRYPTION_KEYS);
-  const provider = createTokenProvider({ ...deps, fingerprinter });
-  return { service: new TokenService(provider, new SqlTokenRepository(deps.db), deps.logger), provider };
+  const environment = createTokenProvider({ ...deps, fingerprinter });
+  const providers = new TenantTokenProviders(deps.tenants, environment, (secretKey) => createStripeTokenProvider(deps.config, secretKey));
+  return { service: new TokenService(providers, new SqlTokenRepository(deps.db), deps.logger) };
 }
 
 export type TokenModule = ReturnType<typeof createTokenModule>;

@@ -1,44 +1,45 @@
 import { newId } from '../../infra/crypto/ids';
 import type { Logger } from '../../infra/logger';
+import { currentTenantId } from '../../infra/tenant-scope';
 import { NotFound, Unprocessable } from '../../shared/errors';
 import { notExpired, validateCard, type CardInput } from './card';
 import type { PaymentToken, TokenRepository } from './token.repository';
+import type { TokenProviderChoice } from './tenant-token-providers';
 import type { MobileWallet, NetworkTokenData, ProviderToken, TokenProvider } from './token-provider';
 
 export type TokenValidity = { valid: true } | { valid: false; reason: 'expired' | 'unknown_to_provider' };
 
 /**
- * Tokenization: card data goes to the configured provider, OCP keeps an owner-scoped record with
+ * Tokenization: card data goes to the tenant's provider, OCP keeps an owner-scoped record with
  * the non-sensitive view. Nothing here logs or returns card data.
  */
 export class TokenService {
   constructor(
-    private readonly provider: TokenProvider,
+    private readonly providers: TokenProviderChoice,
     private readonly tokens: TokenRepository,
     private readonly logger: Logger,
   ) {}
 
-  get providerName(): string {
-    return this.provider.name;
-  }
-
   /**
    * Validates (Luhn, expiry, CVC) and tokenizes a card for ownerId.
-   * Errors: invalid_card (400), token_provider_rejected (422), token_provider_unavailable (503).
+   * Errors: invalid_card (400), token_provider_rejected (422), token_provider_unavailable (503),
+   * processor_not_configured (503) when the tenant chose Stripe without setting its key.
    */
   async createFromCard(ownerId: string, input: CardInput): Promise<PaymentToken> {
     const card = validateCard(input);
-    return this.record(ownerId, await this.provider.createFromCard(card, { idempotencyKey: newId('idk') }));
+    const provider = await this.providers.current();
+    return this.record(ownerId, provider, await provider.createFromCard(card, { idempotencyKey: newId('idk') }));
   }
 
   /** Tokenizes decrypted Apple Pay / Google Pay data (DPAN + cryptogram). Errors as createFromCard. */
   async createFromNetworkToken(ownerId: string, data: NetworkTokenData): Promise<PaymentToken> {
-    return this.record(ownerId, await this.provider.createFromNetworkToken(data, { idempotencyKey: newId('idk') }));
+    const provider = await this.providers.current();
+    return this.record(ownerId, provider, await provider.createFromNetworkToken(data, { idempotencyKey: newId('idk') }));
   }
 
-  /** True when the provider decrypts mobile-wallet payment tokens itself (Basis Theory). */
-  get decryptsWalletPaymentData(): boolean {
-    return typeof this.provider.createFromWalletPaymentData === 'function';
+  /** True when the tenant's provider decrypts mobile-wallet payment tokens itself (Basis Theory). */
+  async decryptsWalletPaymentData(): Promise<boolean> {
+    return typeof (await this.providers.current()).createFromWalletPaymentData === 'function';
   }
 
   /**
@@ -46,11 +47,12 @@ export class TokenService {
    * Errors: wallet_decryption_unsupported (422) with other providers, and those of createFromCard.
    */
   async createFromWalletPaymentData(ownerId: string, wallet: MobileWallet, paymentData: unknown): Promise<PaymentToken> {
-    if (!this.provider.createFromWalletPaymentData) {
-      throw new Unprocessable('wallet_decryption_unsupported', `The ${this.provider.name} token provider does not decrypt ${wallet} data`);
+    const provider = await this.providers.current();
+    if (!provider.createFromWalletPaymentData) {
+      throw new Unprocessable('wallet_decryption_unsupported', `The ${provider.name} token provider does not decrypt ${wallet} data`);
     }
-    const created = await this.provider.createFromWalletPaymentData(wallet, paymentData, { idempotencyKey: newId('idk') });
-    return this.record(ownerId, created);
+    const created = await provider.createFromWalletPaymentData(wallet, paymentData, { idempotencyKey: newId('idk') });
+    return this.record(ownerId, provider, created);
   }
 
   /** Errors: token_not_found (404), also for another owner's token. */
@@ -74,26 +76,45 @@ export class TokenService {
     return this.tokens.findById(id);
   }
 
-  /** Usable for a charge: not expired, and the provider still holds it. Errors: token_provider_unavailable (503). */
+  /**
+   * Usable for a charge: not expired, and the provider that made it still holds it (a tenant that
+   * has since moved to another provider no longer has it). Errors: token_provider_unavailable (503),
+   * processor_not_configured (503).
+   */
   async validate(token: PaymentToken, now = new Date()): Promise<TokenValidity> {
     if (!notExpired(token.expMonth, token.expYear, now)) return { valid: false, reason: 'expired' };
-    const held = await this.provider.retrieve(token.providerTokenId);
+    const provider = await this.holderOf(token);
+    const held = provider && (await provider.retrieve(token.providerTokenId));
     return held ? { valid: true } : { valid: false, reason: 'unknown_to_provider' };
   }
 
-  /** Deletes at the provider, then OCP's record. Errors: token_not_found (404), token_provider_unavailable (503). */
+  /**
+   * Deletes at the provider that holds it, then OCP's record (only the record when the tenant no
+   * longer has that provider). Errors: token_not_found (404), token_provider_unavailable (503).
+   */
   async delete(ownerId: string, id: string): Promise<void> {
     const token = await this.get(ownerId, id);
-    await this.provider.delete(token.providerTokenId);
+    const provider = await this.holderOf(token);
+    if (provider) await provider.delete(token.providerTokenId);
+    else
+      this.logger.warn("payment token deleted in OCP only: its provider is no longer the tenant's", {
+        tokenId: id,
+        provider: token.provider,
+      });
     await this.tokens.deleteOwned(ownerId, id);
     this.logger.info('payment token deleted', { tokenId: id, ownerId, provider: token.provider });
   }
 
-  private async record(ownerId: string, created: ProviderToken): Promise<PaymentToken> {
+  /** Tokens are read in their tenant's scope, so the current tenant is the token's. */
+  private holderOf(token: PaymentToken): Promise<TokenProvider | undefined> {
+    return this.providers.named(currentTenantId(), token.provider);
+  }
+
+  private async record(ownerId: string, provider: TokenProvider, created: ProviderToken): Promise<PaymentToken> {
     const token = await this.tokens.insert({
       id: newId('tok'),
       ownerId,
-      provider: this.provider.name,
+      provider: provider.name,
       providerTokenId: created.providerTokenId,
       type: created.type,
       brand: created.brand,

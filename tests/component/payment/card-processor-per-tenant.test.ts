@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
 import { fakeStripe } from '../../support/fake-stripe';
 import type { FakeRequest } from '../../support/fake-http-server';
-import { balanceOf as balanceInDefaultTenant, createWallet } from '../../support/ledger';
-import { createCardToken, fundWithCard } from '../../support/payments';
+import { balanceOf as balanceInDefaultTenant, createWallet, transfer } from '../../support/ledger';
+import { cardData, createCardToken, fundWithCard, TEST_CARDS } from '../../support/payments';
 import { createPayout, settledPayout } from '../../support/payouts';
 import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
@@ -11,16 +11,19 @@ import { startTestApp, type TestApp } from '../../support/test-app';
 const ENV_KEY = 'sk_test_environment';
 const B_KEY = 'sk_test_tenant_b';
 const B_NEW_KEY = 'sk_test_tenant_b_rotated';
+const D_KEY = 'sk_test_tenant_d';
 const TENANT_C = 'ten_c';
 
 /**
  * The card processor per tenant (settings payments + credentials stripeSecretKey): the default
- * tenant charges through the environment's (the sandbox here), tenant B through Stripe under its
- * own key; B's refunds and payouts go to the same Stripe account. Cards are tokenized at Stripe
- * (TOKEN_PROVIDER=stripe) so both processors can charge them.
+ * tenant tokenizes at the environment's Stripe account (TOKEN_PROVIDER=stripe) and charges through
+ * the sandbox; tenant B tokenizes and charges at Stripe under its own key, and its refunds and
+ * payouts go to the same account. The fake keeps each account's objects apart, as Stripe does, so
+ * a card tokenized under one account cannot be charged under another.
  */
 describe('card processor per tenant', () => {
-  const stripe = fakeStripe(ENV_KEY, B_KEY, B_NEW_KEY);
+  // B's two keys are one account's: the second is the first rolled.
+  const stripe = fakeStripe(ENV_KEY, [B_KEY, B_NEW_KEY], D_KEY);
   const tenants = new MemoryTenantConfiguration()
     .set(TENANT_B, { payments: { processor: 'stripe' } })
     .setCredentials(TENANT_B, { stripeSecretKey: B_KEY })
@@ -75,10 +78,11 @@ describe('card processor per tenant', () => {
       )
     ).rows[0];
 
-  it("when tenant B funds a wallet by card, then the charge reaches Stripe with B's key, while the default tenant's charge stays in the sandbox", async () => {
+  it("when tenant B funds a wallet by card, then the card is tokenized and charged at Stripe with B's key, while the default tenant's card goes to the environment's account and its charge stays in the sandbox", async () => {
     const from = stripe.requests.length;
     const b = await fundedCustomer(TENANT_B);
     expect(b.funded.status).toBe(201);
+    expect(keysOf('/v1/payment_methods', from)).toEqual([B_KEY]);
     expect(keysOf('/v1/payment_intents', from)).toEqual([B_KEY]);
     expect(await chargeOf(b.funded.body.charge.id)).toMatchObject({ processor: 'stripe', tenant_id: TENANT_B, status: 'credited' });
     expect(await balanceOf(t, b.wallet.id)).toBe(5000n);
@@ -86,6 +90,7 @@ describe('card processor per tenant', () => {
     const afterB = stripe.requests.length;
     const a = await fundedCustomer(DEFAULT_TENANT_ID);
     expect(a.funded.status).toBe(201);
+    expect(keysOf('/v1/payment_methods', afterB)).toEqual([ENV_KEY]);
     expect(keysOf('/v1/payment_intents', afterB)).toEqual([]);
     expect(await chargeOf(a.funded.body.charge.id)).toMatchObject({ processor: 'sandbox', tenant_id: DEFAULT_TENANT_ID });
   });
@@ -147,13 +152,16 @@ describe('card processor per tenant', () => {
     expect(await balanceOf(t, wallet.id)).toBe(3100n);
   });
 
-  it("when tenant B's key changes, then its next charge carries the new key", async () => {
+  it("when tenant B's key is rolled, then its next charge carries the new key, and a card tokenized under the old one is still charged", async () => {
+    const before = await fundedCustomer(TENANT_B);
     tenants.setCredentials(TENANT_B, { stripeSecretKey: B_NEW_KEY });
     try {
       const from = stripe.requests.length;
       const b = await fundedCustomer(TENANT_B);
       expect(b.funded.status).toBe(201);
       expect(keysOf('/v1/payment_intents', from)).toEqual([B_NEW_KEY]);
+      const again = await fundWithCard(t, before.user.auth, before.wallet.id, { tokenId: before.card.id, amount: '700' });
+      expect(again.status).toBe(201);
     } finally {
       tenants.setCredentials(TENANT_B, { stripeSecretKey: B_KEY });
     }
@@ -177,29 +185,60 @@ describe('card processor per tenant', () => {
     expect(res.body).toMatchObject({ processor: 'stripe', counts: { matched: 1 } });
   });
 
-  it('when a tenant chose Stripe without setting its key, then funding is 503 processor_not_configured, nothing is charged and no charge is recorded', async () => {
+  it("when a tenant moves from the environment's vault to its own Stripe account, then a card tokenized before is refused as unknown to its provider, and nothing is charged", async () => {
+    const tenantD = 'ten_d';
+    await addTenants(t, tenantD);
+    const d = await registerTenantUser(t, tenantD);
+    const wallet = await createWallet(t, d);
+    const card = await createCardToken(t, d.auth);
+    tenants.set(tenantD, { payments: { processor: 'stripe' } }).setCredentials(tenantD, { stripeSecretKey: D_KEY });
+    const from = stripe.requests.length;
+    const res = await fundWithCard(t, d.auth, wallet.id, { tokenId: card.id, amount: '5000' });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'token_invalid', details: { reason: 'unknown_to_provider' } });
+    expect(keysOf('/v1/payment_intents', from)).toEqual([]);
+  });
+
+  it('when a tenant chose Stripe without setting its key, then tokenizing a card is 503 processor_not_configured and no key is named', async () => {
     const from = stripe.requests.length;
     const c = await registerTenantUser(t, TENANT_C);
+    const res = await t
+      .http()
+      .post('/api/v1/tokens')
+      .set(c.auth)
+      .send({ type: 'card', data: cardData(TEST_CARDS.approved) });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('processor_not_configured');
+    expect(stripe.requests.length).toBe(from);
+    expect(JSON.stringify(res.body)).not.toContain('sk_test');
+    expect(t.logs.text()).not.toContain(B_KEY);
+  });
+
+  it('when a tenant on Stripe loses its key, then funding with a card it tokenized before is 503 processor_not_configured, nothing is charged and no charge is recorded', async () => {
+    const c = await registerTenantUser(t, TENANT_C);
     const wallet = await createWallet(t, c);
-    const card = await createCardToken(t, c.auth);
+    const card = await withCredentials(TENANT_C, B_KEY, () => createCardToken(t, c.auth));
+    const from = stripe.requests.length;
     const res = await fundWithCard(t, c.auth, wallet.id, { tokenId: card.id, amount: '5000' });
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('processor_not_configured');
     expect(keysOf('/v1/payment_intents', from)).toEqual([]);
     const { rows } = await inSystemScope(() => t.container.db.query('SELECT id FROM card_charges WHERE wallet_id = $1', [wallet.id]));
     expect(rows).toEqual([]);
-    // The answer and the logs name no key.
-    expect(JSON.stringify(res.body)).not.toContain('sk_test');
-    expect(t.logs.text()).not.toContain(B_KEY);
   });
 
-  it('when an auto top-up of a tenant on Stripe without its key is due, then the attempt fails with processor_not_configured and nothing is charged', async () => {
-    const from = stripe.requests.length;
+  it('when an auto top-up of a tenant on Stripe falls due after its key was taken away, then the attempt fails with processor_not_configured and nothing is charged', async () => {
     const c = await registerTenantUser(t, TENANT_C);
     const wallet = await createWallet(t, c);
-    const card = await createCardToken(t, c.auth);
-    const rule = { enabled: true, threshold: '500', amount: '1000', tokenId: card.id };
-    expect((await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(c.auth).send(rule)).status).toBe(200);
+    const sink = await createWallet(t, await registerTenantUser(t, TENANT_C));
+    await withCredentials(TENANT_C, B_KEY, async () => {
+      const token = await createCardToken(t, c.auth);
+      expect((await fundWithCard(t, c.auth, wallet.id, { tokenId: token.id, amount: '5000' })).status).toBe(201);
+      const rule = { enabled: true, threshold: '500', amount: '1000', tokenId: token.id };
+      expect((await t.http().put(`/api/v1/wallets/${wallet.id}/auto-top-up`).set(c.auth).send(rule)).status).toBe(200);
+    });
+    const from = stripe.requests.length;
+    expect((await transfer(t, c, { fromWalletId: wallet.id, toWalletId: sink.id, amount: '4800' })).status).toBe(201);
     await t.container.funding.autoTopUp.idle();
     const { rows } = await inSystemScope(() =>
       t.container.db.query<{ status: string; failure_code: string | null; charge_id: string | null }>(
@@ -210,4 +249,14 @@ describe('card processor per tenant', () => {
     expect(rows).toEqual([{ status: 'failed', failure_code: 'processor_not_configured', charge_id: null }]);
     expect(keysOf('/v1/payment_intents', from)).toEqual([]);
   });
+
+  /** Runs `work` while the tenant has a Stripe key, then takes the key away again. */
+  async function withCredentials<T>(tenantId: string, stripeSecretKey: string, work: () => Promise<T>): Promise<T> {
+    tenants.setCredentials(tenantId, { stripeSecretKey });
+    try {
+      return await work();
+    } finally {
+      tenants.setCredentials(tenantId, {});
+    }
+  }
 });

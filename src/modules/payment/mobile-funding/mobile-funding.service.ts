@@ -103,7 +103,7 @@ export class MobileFundingService {
 
   /** OCP decrypts with the merchant keys, or hands the encrypted token to a provider that decrypts (Basis Theory). */
   private async verifyAndTokenize(principal: Principal, method: PaymentMethod, request: MobilePaymentRequest) {
-    if (this.tokens.decryptsWalletPaymentData) {
+    if (await this.tokens.decryptsWalletPaymentData()) {
       // The provider decrypts, so the amount cannot be compared here: the session's amount is charged.
       // The data is claimed before the provider sees it, so a replay does not even make a token there.
       const session = await this.sessions.claim(principal, method, request.sessionId);

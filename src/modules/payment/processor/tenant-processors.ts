@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { ClientsByTenantKey } from '../../../shared/clients-by-tenant-key';
 import { Unavailable } from '../../../shared/errors';
 import type { TenantConfiguration } from '../../../shared/tenant-settings';
 import { currentTenantId } from '../../../infra/tenant-scope';
@@ -30,17 +30,18 @@ export interface TenantProcessorAdapters {
 
 /**
  * A tenant that sets `payments.processor` charges through it with its own credentials; one that
- * does not uses the environment's processor. Each tenant's Stripe processor is built on first use
- * and kept, and built again when the tenant's key changes (told by a hash of it: the key itself
- * lives only in the processor built with it, and is never logged).
+ * does not uses the environment's processor. Each tenant's Stripe processor is kept, and built
+ * again when the tenant's key changes.
  */
 export class TenantProcessors implements ProcessorChoice {
-  private readonly stripeByTenant = new Map<string, { keyHash: string; processor: PaymentProcessor }>();
+  private readonly stripeByTenant: ClientsByTenantKey<PaymentProcessor>;
 
   constructor(
     private readonly tenants: TenantConfiguration,
     private readonly adapters: TenantProcessorAdapters,
-  ) {}
+  ) {
+    this.stripeByTenant = new ClientsByTenantKey(adapters.stripe);
+  }
 
   async current(): Promise<PaymentProcessor> {
     const tenantId = currentTenantId();
@@ -59,15 +60,6 @@ export class TenantProcessors implements ProcessorChoice {
     if (name === this.adapters.sandbox.name) return this.adapters.sandbox;
     if (name !== 'stripe') return undefined;
     const { stripeSecretKey } = await this.tenants.credentialsOf(tenantId);
-    return stripeSecretKey ? this.stripeOf(tenantId, stripeSecretKey) : undefined;
-  }
-
-  private stripeOf(tenantId: string, secretKey: string): PaymentProcessor {
-    const keyHash = createHash('sha256').update(secretKey).digest('hex');
-    const kept = this.stripeByTenant.get(tenantId);
-    if (kept?.keyHash === keyHash) return kept.processor;
-    const processor = this.adapters.stripe(secretKey);
-    this.stripeByTenant.set(tenantId, { keyHash, processor });
-    return processor;
+    return stripeSecretKey ? this.stripeByTenant.of(tenantId, stripeSecretKey) : undefined;
   }
 }
