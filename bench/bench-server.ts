@@ -70,6 +70,9 @@ export const BENCH_ADMIN = { email: 'bench-admin@example.com', password: 'bench-
 export function benchServerEnv(databaseUrl: string, metricsToken: string): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
+    // Direct connections keep each one's tenant scope for its session; through a pooler in
+    // transaction mode (BENCH_APP_DATABASE_URL) they must not.
+    DATABASE_SESSION_SCOPE: process.env.BENCH_APP_DATABASE_URL ? 'false' : 'true',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     PUBLIC_BASE_URL: 'https://bench.example.com',

@@ -101,6 +101,12 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: positiveInt.max(200).default(20),
   /** false behind a pooler in transaction mode that cannot keep named statements (pgbouncer < 1.21). */
   DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
+  /**
+   * true keeps each pooled connection's tenant scope for its session (a statement in the same
+   * tenant as the connection's last one goes without BEGIN, SET and COMMIT). Direct connections
+   * only: never behind a pooler in transaction mode, which shares server sessions between clients.
+   */
+  DATABASE_SESSION_SCOPE: booleanFlag.default(false),
   DATABASE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z

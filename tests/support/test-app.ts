@@ -89,7 +89,10 @@ export async function openTestDatabase({ empty = false } = {}): Promise<{ db: Da
   const admin = new (pg().Client)({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = new (postgresAdapter().PostgresDatabase)({ connectionString: url, poolMax: 10, schema });
+  // Each connection keeps its tenant scope for its session (DATABASE_SESSION_SCOPE), the riskier of
+  // the two forms: every test on PostgreSQL runs through it. The per-transaction form is what
+  // pgbouncer gets (ops/pgbouncer.test.ts, tenant/session-scope.test.ts).
+  const db = new (postgresAdapter().PostgresDatabase)({ connectionString: url, poolMax: 10, schema, sessionScope: true });
   return {
     db,
     drop: async () => {

@@ -53,10 +53,13 @@ const TENANT_ID = /^(ten_[a-z0-9_]{1,40})?$/;
  * tenant its policies compare with (migration 0300). SET, not set_config(): a SELECT would take the
  * transaction's snapshot, and SET TRANSACTION ISOLATION LEVEL must still be able to come after it.
  * SET takes no parameters, so the id is checked against the tenants' id format ('' sees nothing).
+ * `forSession`: the same for the rest of the connection's session, once its transaction commits
+ * (PostgreSQL's DATABASE_SESSION_SCOPE).
  */
-export function tenantScopeSql(tenant: string): string {
+export function tenantScopeSql(tenant: string, forSession = false): string {
   if (!TENANT_ID.test(tenant)) throw new Error('not a tenant id');
-  return `SET LOCAL ROLE ocp_tenant; SET LOCAL ocp.tenant_id = '${tenant}'`;
+  const set = forSession ? 'SET' : 'SET LOCAL';
+  return `${set} ROLE ocp_tenant; ${set} ocp.tenant_id = '${tenant}'`;
 }
 
 /** PostgreSQL error codes that mean "run the same transaction again". */

@@ -15,6 +15,7 @@ export async function openDatabase(config: Config): Promise<Database> {
       connectionString: config.DATABASE_URL,
       poolMax: config.DATABASE_POOL_MAX,
       preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+      sessionScope: config.DATABASE_SESSION_SCOPE,
     });
   }
   const dataDir = resolve(config.DATA_DIR, 'pglite');

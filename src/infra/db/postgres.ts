@@ -56,15 +56,33 @@ export interface PostgresOptions {
    * prepared on another one does not exist.
    */
   preparedStatements?: boolean;
+  /**
+   * Default false. True keeps a pooled connection's tenant scope (role and ocp.tenant_id) for its
+   * session, set again only when a statement's scope differs, so a statement in the same scope as
+   * the last one goes bare. Only for direct connections: a pooler in transaction mode hands one
+   * server session to many clients, and each would find another's scope there.
+   */
+  sessionScope?: boolean;
 }
+
+/** A session reset to the owner's role, for system-scope statements. */
+const SYSTEM = Symbol('system');
+type SessionScope = string | typeof SYSTEM;
 
 export class PostgresDatabase implements Database {
   readonly engine = 'postgres' as const;
   private readonly pool: Pool;
   private readonly named: boolean;
+  /**
+   * With sessionScope: the scope each pooled connection's session has, once a transaction that set
+   * it has committed. A connection missing here is of unknown scope (new, or its last scope change
+   * failed), so its next statement sets one.
+   */
+  private readonly sessionScopes?: WeakMap<PoolClient, SessionScope>;
 
   constructor(options: PostgresOptions) {
     this.named = options.preparedStatements ?? true;
+    if (options.sessionScope) this.sessionScopes = new WeakMap();
     this.pool = new Pool({
       // Statements a caller issues without awaiting each (BEGIN and the first statement of a
       // transaction, writes run side by side) go out together: one round trip instead of several.
@@ -86,31 +104,42 @@ export class PostgresDatabase implements Database {
 
   async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
     const tenant = statementTenant();
-    if (tenant !== undefined) return this.tenantQuery<R>(tenant, text, params, options);
-    const result = await this.pool.query(prepared(text, params, options, this.named)).catch(translateConnectionError);
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    if (tenant === undefined && !this.sessionScopes) {
+      const result = await this.pool.query(prepared(text, params, options, this.named)).catch(translateConnectionError);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    }
+    return this.withClient((client) => this.scopedQuery<R>(client, tenant, prepared(text, params, options, this.named)));
   }
 
   /**
-   * One statement for a tenant: the tenant is set for a transaction only (a pooler in transaction
-   * mode shares server sessions), so it goes as BEGIN with the scope, the statement and COMMIT in one
-   * write. A failed statement makes the COMMIT a rollback.
+   * One statement in a scope. A session already in it runs the statement bare. Otherwise the scope
+   * is set for a transaction (a pooler in transaction mode shares server sessions): BEGIN with the
+   * scope, the statement and COMMIT go in one write, and a failed step makes the COMMIT a rollback,
+   * so the statement never runs in a scope that was not set.
    */
-  private tenantQuery<R>(tenant: string, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
-    return this.withClient(async (client) => {
-      coalesceWrites(client);
-      const [, result] = await Promise.all([
-        client.query(beginSql(tenant)),
-        client.query(prepared(text, params, options, this.named)),
-        client.query('COMMIT'),
-      ]);
+  private async scopedQuery<R>(client: PoolClient, tenant: string | undefined, statement: QueryConfig | string): Promise<QueryResult<R>> {
+    const begin = this.beginFor(client, tenant);
+    coalesceWrites(client);
+    if (begin === undefined) {
+      const result = await client.query(statement);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-    });
+    }
+    const [, result] = await Promise.all([client.query(begin.sql), client.query(statement), client.query('COMMIT')]);
+    this.settle(client, begin);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
   async exec(script: string): Promise<void> {
     if (statementTenant() !== undefined) return this.transaction((tx) => tx.exec(script));
-    await this.pool.query(script).catch(translateConnectionError);
+    if (!this.sessionScopes) {
+      await this.pool.query(script).catch(translateConnectionError);
+      return;
+    }
+    // A script may hold statements that cannot run in a transaction: the owner's scope first, on its own.
+    await this.withClient(async (client) => {
+      if (this.sessionScopes?.get(client) !== SYSTEM) await this.scopedQuery(client, undefined, 'SELECT 1');
+      await client.query(script);
+    });
   }
 
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
@@ -118,12 +147,14 @@ export class PostgresDatabase implements Database {
       // Not awaited here: BEGIN is pipelined with the transaction's first statement, whose result is
       // only handed back once BEGIN has succeeded.
       coalesceWrites(client);
-      const begun = client.query(beginSql(statementTenant()));
+      const begin = this.beginFor(client, statementTenant()) ?? { sql: 'BEGIN' };
+      const begun = client.query(begin.sql);
       begun.catch(() => undefined); // observed below; this only keeps it from being "unhandled"
       try {
         const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));
         await begun;
         await client.query('COMMIT');
+        this.settle(client, begin);
         return result;
       } catch (error) {
         // No ROLLBACK on a dead connection; the server rolled back when it lost the session.
@@ -131,6 +162,26 @@ export class PostgresDatabase implements Database {
         throw error;
       }
     });
+  }
+
+  /**
+   * What opens a transaction in `tenant`'s scope (undefined: the owner's) on this client, or
+   * undefined when its session is in that scope already and a statement may go bare. Without
+   * sessionScope, the scope is the transaction's own (SET LOCAL).
+   */
+  private beginFor(client: PoolClient, tenant: string | undefined): { sql: string; scope?: SessionScope } | undefined {
+    if (!this.sessionScopes) return tenant === undefined ? undefined : { sql: `BEGIN; ${tenantScopeSql(tenant)}` };
+    const scope = tenant ?? SYSTEM;
+    if (this.sessionScopes.get(client) === scope) return undefined;
+    // Unknown until this transaction commits: a rollback undoes the SETs with it.
+    this.sessionScopes.delete(client);
+    const sql = tenant === undefined ? 'RESET ROLE; RESET ocp.tenant_id' : tenantScopeSql(tenant, true);
+    return { sql: `BEGIN; ${sql}`, scope };
+  }
+
+  /** After the COMMIT of a transaction that set the session's scope. */
+  private settle(client: PoolClient, begin: { scope?: SessionScope }): void {
+    if (begin.scope !== undefined) this.sessionScopes?.set(client, begin.scope);
   }
 
   /**
@@ -168,11 +219,6 @@ export class PostgresDatabase implements Database {
     if (this.pool.ending || this.pool.ended) return;
     await this.pool.end();
   }
-}
-
-/** BEGIN, with a tenant's scope in the same message (one statement more, no write more). */
-function beginSql(tenant: string | undefined): string {
-  return tenant === undefined ? 'BEGIN' : `BEGIN; ${tenantScopeSql(tenant)}`;
 }
 
 /** Seconds a client is told to wait before trying again while the database is unreachable. */

@@ -88,6 +88,7 @@ export function openReadDatabase(config: Config, primary: Database, logger: Logg
     connectionString: config.DATABASE_READ_URL,
     poolMax: config.DATABASE_POOL_MAX,
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+    sessionScope: config.DATABASE_SESSION_SCOPE,
     // A replica that does not answer is replaced by the primary quickly, not after the usual 5 s.
     connectTimeoutMs: REPLICA_CONNECT_TIMEOUT_MS,
   });
