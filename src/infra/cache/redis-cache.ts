@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { Grouper } from '../../shared/grouper';
 import { withTimeout } from '../../shared/timeout';
 import type { Cache, WindowCount } from './cache';
 
@@ -30,6 +31,43 @@ interface PendingRead {
   reject: (error: unknown) => void;
 }
 
+interface PendingIncrement {
+  keys: readonly string[];
+  ttlMs: number;
+  resolve: (counts: WindowCount[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Commands of one kind in flight at a time; what is asked meanwhile waits and goes out as one. */
+const LANES = 2;
+/** The most ticks' calls one command carries. */
+const TICKS_PER_COMMAND_MAX = 64;
+
+/**
+ * Each command costs the API more CPU than its bytes (ioredis's work, a socket write, the reply's
+ * parsing), so calls go out together: those of one tick as one command, and while LANES commands
+ * of their kind are in flight, the ticks that follow wait and go as one when a lane frees up. A lone
+ * caller is sent at once; under load one command serves many requests instead of one each.
+ */
+function batched<C>(send: (calls: C[]) => Promise<void>): (call: C) => void {
+  const grouper = new Grouper<C[]>(
+    LANES,
+    (waiting) => waiting.splice(0, TICKS_PER_COMMAND_MAX),
+    (ticks) => send(ticks.flat()),
+  );
+  let tick: C[] | null = null;
+  return (call) => {
+    if (!tick) {
+      const calls: C[] = (tick = []);
+      process.nextTick(() => {
+        tick = null;
+        grouper.add(calls);
+      });
+    }
+    tick.push(call);
+  };
+}
+
 export interface RedisCacheOptions {
   /** A command without an answer within this long fails (a hung or unreachable server). */
   commandTimeoutMs?: number;
@@ -47,8 +85,8 @@ export class RedisCache implements Cache {
   private readonly redis: Redis;
   private readonly firstConnection: Promise<void>;
   private closing: Promise<void> | undefined;
-  /** Reads asked in the current tick, sent together as one MGET when it ends. */
-  private pendingReads: PendingRead[] | null = null;
+  private readonly read = batched<PendingRead>((reads) => this.sendReads(reads));
+  private readonly count = batched<PendingIncrement>((increments) => this.sendIncrements(increments));
 
   /** keyPrefix keeps several apps (or test files) apart on one server. */
   constructor(url: string, keyPrefix = 'ocp:', { commandTimeoutMs = 500, connectTimeoutMs = 1_000 }: RedisCacheOptions = {}) {
@@ -87,23 +125,14 @@ export class RedisCache implements Cache {
   }
 
   /**
-   * Reads asked in the same tick go as one MGET: every authenticated request asks two markers side
-   * by side (its token's revocation and its login's lock), and requests arriving together ask theirs
-   * at once. Each command costs the API more CPU than its bytes, so one command serves them all.
+   * Reads go out batched (`batched`): every authenticated request asks two markers side by side (its
+   * token's revocation and its login's lock), and requests arriving together ask theirs at once.
    */
   get(key: string): Promise<string | null> {
-    return new Promise((resolve, reject) => {
-      if (!this.pendingReads) {
-        this.pendingReads = [];
-        process.nextTick(() => void this.sendReads());
-      }
-      this.pendingReads.push({ key, resolve, reject });
-    });
+    return new Promise((resolve, reject) => this.read({ key, resolve, reject }));
   }
 
-  private async sendReads(): Promise<void> {
-    const reads = this.pendingReads!;
-    this.pendingReads = null;
+  private async sendReads(reads: PendingRead[]): Promise<void> {
     try {
       const redis = await this.client();
       const values = reads.length === 1 ? [await redis.get(reads[0]!.key)] : await redis.mget(reads.map((read) => read.key));
@@ -127,11 +156,41 @@ export class RedisCache implements Cache {
     return (await this.incrementAll([key], ttlMs))[0]!;
   }
 
-  async incrementAll(keys: readonly string[], ttlMs: number): Promise<WindowCount[]> {
-    const redis = (await this.client()) as unknown as { ocpIncrement(n: number, ...args: Array<string | number>): Promise<number[]> };
-    const reply = await redis.ocpIncrement(keys.length, ...keys, ttlMs);
-    const now = Date.now();
-    return keys.map((_, i) => ({ count: Number(reply[2 * i]), resetAtMs: now + Number(reply[2 * i + 1]) }));
+  /** Every API request counts its rate limits here: batched (`batched`) as the reads are. */
+  incrementAll(keys: readonly string[], ttlMs: number): Promise<WindowCount[]> {
+    return new Promise((resolve, reject) => this.count({ keys, ttlMs, resolve, reject }));
+  }
+
+  /** One script call per window length among them (the rate limits share one). */
+  private async sendIncrements(increments: PendingIncrement[]): Promise<void> {
+    const byWindow = new Map<number, PendingIncrement[]>();
+    for (const increment of increments) {
+      const sameWindow = byWindow.get(increment.ttlMs);
+      if (sameWindow) sameWindow.push(increment);
+      else byWindow.set(increment.ttlMs, [increment]);
+    }
+    await Promise.all([...byWindow].map(([ttlMs, sameWindow]) => this.sendIncrementsOfWindow(ttlMs, sameWindow)));
+  }
+
+  private async sendIncrementsOfWindow(ttlMs: number, increments: PendingIncrement[]): Promise<void> {
+    try {
+      const redis = (await this.client()) as unknown as { ocpIncrement(n: number, ...args: Array<string | number>): Promise<number[]> };
+      const keys = increments.flatMap((increment) => increment.keys);
+      const reply = await redis.ocpIncrement(keys.length, ...keys, ttlMs);
+      const now = Date.now();
+      // The reply holds a count and the milliseconds left for each key, in the order sent.
+      let first = 0;
+      for (const increment of increments) {
+        const counts = increment.keys.map((_, i) => ({
+          count: Number(reply[2 * (first + i)]),
+          resetAtMs: now + Number(reply[2 * (first + i) + 1]),
+        }));
+        first += increment.keys.length;
+        increment.resolve(counts);
+      }
+    } catch (error) {
+      for (const increment of increments) increment.reject(error);
+    }
   }
 
   async delete(key: string): Promise<void> {
