@@ -111,16 +111,6 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const applied = await migrate(db);
   if (applied.length > 0) logger.info('migrations applied', { versions: applied, engine: db.engine });
 
-  // Agents' credentials and status are asked by the token exchange and every agent token check.
-  const agentRepository = createAgentStore(db);
-  const {
-    service: auth,
-    locks,
-    merchantClients,
-  } = await createAuthModule({ config, db, cache, logger, agentCredentials: agentRepository });
-
-  // Built before the services that emit events: they take `webhooks.outbox` and call
-  // `outbox.enqueue(tx, events)` inside their own transactions.
   // One Encryptor for every secret at rest (webhook secrets, vaulted card data, chain keys).
   const encryptor = new Encryptor(config.ENCRYPTION_KEYS);
   // Events to every instance: GraphQL subscriptions, and tenants' changes (each instance drops its
@@ -131,9 +121,19 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     : new MemoryEventFanout(fanoutError);
   // Each tenant's settings, credentials, status and host names (docs/tenants.md), cached per instance.
   const tenantConfiguration = createTenantConfiguration({ db, encryptor, fanout });
+  // Agents' credentials and status are asked by the token exchange and every agent token check.
+  const agentRepository = createAgentStore(db);
+  const {
+    service: auth,
+    locks,
+    merchantClients,
+  } = await createAuthModule({ config, db, cache, logger, agentCredentials: agentRepository, tenants: tenantConfiguration });
+
   // Per-tenant settings for the parts that follow them: rate limits, wallet currencies, four-eyes
   // limits, webhook delivery, the card processor (a test may give its own).
   const tenants = overrides.tenants ?? tenantConfiguration;
+  // Built before the services that emit events: they take `webhooks.outbox` and call
+  // `outbox.enqueue(tx, events)` inside their own transactions.
   const webhooks = createWebhookModule({
     config,
     db,

@@ -1,12 +1,7 @@
 import type { RequestHandler } from 'express';
 import { currentTenantId, DEFAULT_TENANT_ID } from '../infra/tenant-scope';
-import { Forbidden } from '../shared/errors';
 import type { Principal } from '../shared/principal';
-
-export interface TenantStatusLookup {
-  /** Cached per process (the tenant module's configuration): a map lookup on most requests. */
-  statusOf(tenantId: string): Promise<'active' | 'suspended' | undefined>;
-}
+import { tenantSuspended, type TenantStatusLookup } from '../shared/tenant-settings';
 
 /**
  * Mounted after authentication: a request of a suspended tenant (its token's, or its host name's
@@ -17,7 +12,7 @@ export function refuseSuspendedTenants(tenants: TenantStatusLookup): RequestHand
   return (_req, _res, next) => {
     const tenantId = currentTenantId();
     if (tenantId === DEFAULT_TENANT_ID) return next();
-    tenants.statusOf(tenantId).then((status) => next(status === 'active' ? undefined : suspended()), next);
+    tenants.statusOf(tenantId).then((status) => next(status === 'active' ? undefined : tenantSuspended()), next);
   };
 }
 
@@ -35,10 +30,8 @@ export function activeTenantTokens(verifier: AccessTokenVerifier, tenants: Tenan
     async verifyAccessToken(token) {
       const principal = await verifier.verifyAccessToken(token);
       const tenantId = principal.tenantId ?? DEFAULT_TENANT_ID;
-      if (tenantId !== DEFAULT_TENANT_ID && (await tenants.statusOf(tenantId)) !== 'active') throw suspended();
+      if (tenantId !== DEFAULT_TENANT_ID && (await tenants.statusOf(tenantId)) !== 'active') throw tenantSuspended();
       return principal;
     },
   };
 }
-
-const suspended = () => new Forbidden('This tenant is suspended', 'tenant_suspended');

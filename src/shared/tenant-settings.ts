@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Forbidden } from './errors';
 import { currencyCode, nonNegativeAmount } from './money/money';
 
 /**
@@ -93,3 +94,12 @@ export const ENVIRONMENT_ONLY: TenantConfiguration = {
   settingsOf: () => Promise.resolve({}),
   credentialsOf: () => Promise.resolve({}),
 };
+
+/** What every entry answers for a suspended tenant's users, API clients and agents (docs/tenants.md). */
+export const tenantSuspended = () => new Forbidden('This tenant is suspended', 'tenant_suspended');
+
+/** A tenant's status, cached per process (the tenant module's configuration): a map lookup on most calls. */
+export interface TenantStatusLookup {
+  /** undefined: no such tenant. */
+  statusOf(tenantId: string): Promise<'active' | 'suspended' | undefined>;
+}

@@ -3,6 +3,7 @@ import type { Cache } from '../../infra/cache/cache';
 import { FallbackCache } from '../../infra/cache/fallback-cache';
 import { scryptCost } from '../../infra/crypto/passwords';
 import type { Database } from '../../infra/db/database';
+import type { TenantStatusLookup } from '../../shared/tenant-settings';
 import type { Logger } from '../../infra/logger';
 import { SqlLockRecords, SqlRevocationRecords } from './adapters/sql-access-records';
 import { SqlAuthRepository } from './adapters/sql-auth.repository';
@@ -20,6 +21,8 @@ export interface AuthModuleDeps {
   logger: Logger;
   /** Agents' credentials and status, asked by the token exchange and every agent token check. */
   agentCredentials: AgentCredentialStore;
+  /** Tenants' status: a suspended tenant's credentials and refresh tokens mint no access token. */
+  tenants?: TenantStatusLookup;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function createAuthModule(d: AuthModuleDeps) {
       locks,
       revocations,
       passwordCost: scryptCost(config.PASSWORD_SCRYPT_COST_LOG2),
+      tenants: d.tenants,
     },
     d.agentCredentials,
   );

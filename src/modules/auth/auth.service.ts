@@ -7,6 +7,7 @@ import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../infra/tenant-s
 import type { Principal } from '../../shared/principal';
 import { CLIENT_ADDRESSES_PER_USER_MAX, normalizedAddress } from '../../shared/client-address';
 import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
+import { tenantSuspended, type TenantStatusLookup } from '../../shared/tenant-settings';
 import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
 import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-credentials';
 import { AGENT_PERMISSIONS, GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
@@ -36,6 +37,8 @@ export interface AuthServiceOptions {
   revocations?: TokenRevocations;
   /** scrypt cost of new password hashes; the default (2^15) unless config lowers it for tests. */
   passwordCost?: ScryptCost;
+  /** Tenants' status: a suspended tenant's refresh tokens and credentials get no new access token. */
+  tenants?: TenantStatusLookup;
 }
 
 const toPublicUser = ({ id, email, role, createdAt }: User): PublicUser => ({ id, email, role, createdAt });
@@ -97,6 +100,8 @@ export class AuthService {
     // then rotated inside its user's tenant.
     const known = await inSystemScope(() => this.repo.findRefreshToken(tokenHash));
     if (!known) throw invalidRefreshToken();
+    // Before rotating: the token stays unspent, for after the tenant is active again.
+    await this.assertTenantActive(known.tenantId);
     return inTenant(known.tenantId, () => this.rotate(tokenHash, address));
   }
 
@@ -149,6 +154,7 @@ export class AuthService {
     if (!client || client.revokedAt || !timingSafeEqual(presented, stored)) {
       throw new Unauthorized('Client credentials are invalid', 'invalid_client');
     }
+    await this.assertTenantActive(client.tenantId);
     const principal: Principal = {
       sub: client.id,
       role: 'service',
@@ -264,6 +270,7 @@ export class AuthService {
     if (!agent || !timingSafeEqual(presented, stored) || !agent.active) {
       throw new Unauthorized('Client credentials are invalid', 'invalid_client');
     }
+    await this.assertTenantActive(agent.tenantId);
     const principal: Principal = {
       sub: agent.agentId,
       role: 'agent',
@@ -273,6 +280,15 @@ export class AuthService {
       tenantId: agent.tenantId,
     };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  /**
+   * Asked once the caller has shown a valid secret (so the answer tells nobody else whether the
+   * tenant exists): 403 tenant_suspended, as the tenant's every other request gets.
+   */
+  private async assertTenantActive(tenantId: string): Promise<void> {
+    if (tenantId === DEFAULT_TENANT_ID || !this.options.tenants) return;
+    if ((await this.options.tenants.statusOf(tenantId)) !== 'active') throw tenantSuspended();
   }
 
   /** A person's sign-in address, kept (a few per user) for the risk screen; admins' are not needed. */

@@ -1,5 +1,5 @@
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import { createTenant, loginPlatformAdmin } from '../../support/tenants';
+import { createTenant, loginPlatformAdmin, registerTenantUser } from '../../support/tenants';
 
 describe('a suspended tenant', () => {
   let t: TestApp;
@@ -52,5 +52,44 @@ describe('a suspended tenant', () => {
     await suspend(a.id, 'suspended');
     expect((await t.http().get('/api/v1/admin/tenant').set(a.admin.auth)).status).toBe(403);
     expect((await t.http().get('/api/v1/admin/tenant').set(b.admin.auth)).status).toBe(200);
+  });
+
+  it("when a tenant is suspended, then its users' refresh tokens, its API clients' and its agents' credentials get no new access token (403 tenant_suspended), and the refresh token still works once it is active again", async () => {
+    const tenant = await createTenant(t, platform);
+    const user = await registerTenantUser(t, tenant.id);
+    const client = await t
+      .http()
+      .post('/api/v1/admin/api-clients')
+      .set(tenant.admin.auth)
+      .send({ name: 'svc', permissions: ['wallet:read'] });
+    expect(client.status).toBe(201);
+    const wallet = await t.http().post('/api/v1/wallets').set(user.auth).send({ currency: 'USD' });
+    const agent = await t.http().post('/api/v1/agents').set(user.auth).send({ name: 'shopper', walletId: wallet.body.id, unlimited: true });
+    expect(agent.status).toBe(201);
+    const credentials = [
+      { clientId: client.body.clientId, clientSecret: client.body.clientSecret },
+      { clientId: agent.body.credentials.clientId, clientSecret: agent.body.credentials.clientSecret },
+    ];
+
+    expect((await suspend(tenant.id, 'suspended')).status).toBe(200);
+    const refused = [
+      await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }),
+      ...(await Promise.all(credentials.map((c) => t.http().post('/api/v1/auth/token').send(c)))),
+    ];
+    expect(refused.map((res) => [res.status, res.body.error?.code])).toEqual([
+      [403, 'tenant_suspended'],
+      [403, 'tenant_suspended'],
+      [403, 'tenant_suspended'],
+    ]);
+    // A wrong secret is told nothing about the tenant.
+    const wrong = await t
+      .http()
+      .post('/api/v1/auth/token')
+      .send({ clientId: client.body.clientId, clientSecret: 'x'.repeat(40) });
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'invalid_client']);
+
+    expect((await suspend(tenant.id, 'active')).status).toBe(200);
+    expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(200);
+    for (const c of credentials) expect((await t.http().post('/api/v1/auth/token').send(c)).status).toBe(200);
   });
 });
