@@ -257,6 +257,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     configuration: tenantConfiguration,
     audit: admin.audit,
     operators: admin.users,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
   });
   // Settlement files against card charges, refunds and payouts, each upload in the admin audit log; mismatches
   // reach the admin monitoring as an event.

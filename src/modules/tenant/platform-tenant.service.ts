@@ -49,6 +49,8 @@ export class PlatformTenantService {
     private readonly configuration: Pick<CachedTenantConfiguration, 'changed'>,
     private readonly audit: AuditedActions,
     private readonly operators: OperatorAccounts,
+    /** PUBLIC_BASE_URL's: a tenant holding it would take the platform's own sign-in and public pages. */
+    private readonly platformHostnames: readonly string[],
   ) {}
 
   /** Newest first. Errors: forbidden. */
@@ -74,6 +76,7 @@ export class PlatformTenantService {
     const id = `ten_${randomBytes(8).toString('hex')}`;
     const entry = { action: 'tenant.create', targetType: 'tenant', targetId: id };
     return this.audit.recordingRefusals(actor, entry, async () => {
+      this.assertNotPlatformHost(input.hostnames);
       const tenant = await this.write(() =>
         this.db.transaction((tx) =>
           this.repo.insert(tx, { id, name: input.name, settings: input.settings ?? {}, hostnames: input.hostnames ?? [] }),
@@ -103,6 +106,7 @@ export class PlatformTenantService {
       if (id === DEFAULT_TENANT_ID && changes.status === 'suspended') {
         throw new Conflict('default_tenant_not_suspendable', 'The default tenant cannot be suspended: the platform admins belong to it');
       }
+      this.assertNotPlatformHost(changes.hostnames);
       const { before, after } = await this.write(() =>
         this.db.transaction(async (tx) => {
           const before = (await this.repo.find(id, tx)) ?? tenantNotFound();
@@ -138,6 +142,11 @@ export class PlatformTenantService {
       await this.audit.run(actor, entry, async () => ({ result: undefined, after: { credentialNames: names } }));
       return tenant;
     });
+  }
+
+  private assertNotPlatformHost(hostnames: readonly string[] | undefined): void {
+    const taken = hostnames?.find((hostname) => this.platformHostnames.includes(hostname));
+    if (taken) throw new Conflict('hostname_taken', `The host name ${taken} is the platform's own`, { hostname: taken });
   }
 
   /** A write to the tenants table: the platform's, in system scope. */

@@ -38,14 +38,25 @@ export interface TenantModuleDeps {
   audit: AuditedActions;
   /** The admin module's operator accounts: a new tenant's first admin. */
   operators: OperatorAccounts;
+  /** Where the platform itself is served (PUBLIC_BASE_URL): no tenant may take it. */
+  publicBaseUrl: string;
 }
 
 /** Tenant administration: the platform admins' and a tenant's own admins' services. */
-export function createTenantModule({ db, encryptor, configuration, audit, operators }: TenantModuleDeps) {
+export function createTenantModule({ db, encryptor, configuration, audit, operators, publicBaseUrl }: TenantModuleDeps) {
   const repo = new SqlTenantRepository(db);
+  const platformHostnames = [new URL(publicBaseUrl).hostname.toLowerCase()];
   return {
     configuration,
-    platform: new PlatformTenantService(db, repo, new TenantCredentialsVault(encryptor), configuration, audit, operators),
+    platform: new PlatformTenantService(
+      db,
+      repo,
+      new TenantCredentialsVault(encryptor),
+      configuration,
+      audit,
+      operators,
+      platformHostnames,
+    ),
     own: new OwnTenantService(repo, configuration, audit),
   };
 }

@@ -112,6 +112,26 @@ describe('platform administration of tenants (/api/v1/platform/tenants)', () => 
     ]);
   });
 
+  it("when a tenant is given the platform's own host name (PUBLIC_BASE_URL's), then 409 hostname_taken and the platform's pages stay the default tenant's", async () => {
+    const platformHost = new URL(t.config.PUBLIC_BASE_URL).hostname;
+    const create = await t
+      .http()
+      .post('/api/v1/platform/tenants')
+      .set(platform)
+      .send({ name: 'Squatter', hostnames: [platformHost] });
+    expect(create.status).toBe(409);
+    expect(create.body.error).toMatchObject({ code: 'hostname_taken', details: { hostname: platformHost } });
+    const tenant = await createTenant(t, platform);
+    const update = await t
+      .http()
+      .patch(`/api/v1/platform/tenants/${tenant.id}`)
+      .set(platform)
+      .send({ hostnames: ['pay.squatter.example', platformHost.toUpperCase()] });
+    expect(update.status).toBe(409);
+    expect(await t.container.services.tenants.configuration.tenantOfHost(platformHost)).toBeUndefined();
+    expect((await t.http().get(`/api/v1/platform/tenants/${tenant.id}`).set(platform)).body.hostnames).toEqual([]);
+  });
+
   it.each([
     ['an unknown settings section', { settings: { colour: 'red' } }],
     ['a rate limit that is not a number', { settings: { rateLimits: { globalMax: 'lots' } } }],
