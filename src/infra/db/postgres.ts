@@ -124,8 +124,8 @@ export class PostgresDatabase implements Database {
       const result = await client.query(statement);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     }
-    const [, result] = await Promise.all([client.query(begin.sql), client.query(statement), client.query('COMMIT')]);
-    this.settle(client, begin);
+    const [, result, committed] = await Promise.all([client.query(begin.sql), client.query(statement), client.query('COMMIT')]);
+    this.settle(client, begin, committed);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
@@ -153,8 +153,7 @@ export class PostgresDatabase implements Database {
       try {
         const result = await fn(asTransaction(clientAdapter(client, begun, this.named)));
         await begun;
-        await client.query('COMMIT');
-        this.settle(client, begin);
+        this.settle(client, begin, await client.query('COMMIT'));
         return result;
       } catch (error) {
         // No ROLLBACK on a dead connection; the server rolled back when it lost the session.
@@ -179,9 +178,13 @@ export class PostgresDatabase implements Database {
     return { sql: `BEGIN; ${sql}`, scope };
   }
 
-  /** After the COMMIT of a transaction that set the session's scope. */
-  private settle(client: PoolClient, begin: { scope?: SessionScope }): void {
-    if (begin.scope !== undefined) this.sessionScopes?.set(client, begin.scope);
+  /**
+   * After the COMMIT of a transaction that set the session's scope. A transaction in which a
+   * statement failed (and the caller went on) answers COMMIT with ROLLBACK and no error: its SETs
+   * are undone, and the scope stays unknown.
+   */
+  private settle(client: PoolClient, begin: { scope?: SessionScope }, commit: { command: string }): void {
+    if (begin.scope !== undefined && commit.command === 'COMMIT') this.sessionScopes?.set(client, begin.scope);
   }
 
   /**

@@ -99,6 +99,18 @@ const TENANT_C = 'ten_session_c';
     expect(await inTenant(DEFAULT_TENANT_ID, () => tenantsSeen(db))).toEqual([DEFAULT_TENANT_ID]);
   });
 
+  it('when a transaction that changes the scope goes on past a failed statement, then its COMMIT is a rollback and the next statement sets the scope again', async () => {
+    const db = oneConnection(true);
+    await inTenant(DEFAULT_TENANT_ID, () => tenantsSeen(db));
+    await inTenant(TENANT_C, () =>
+      db.transaction(async (tx) => {
+        await tx.query('SELECT 1 / 0').catch(() => undefined);
+      }),
+    );
+    // The session is A's again (the SETs were rolled back): C's statement must not go bare.
+    expect(await inTenant(TENANT_C, () => tenantsSeen(db))).toEqual([TENANT_C]);
+  });
+
   it('when sessions keep no scope (behind pgbouncer), then every tenant statement sets it for its own transaction, and the owner statements go bare', async () => {
     const db = oneConnection(false);
     await inTenant(TENANT_C, () => tenantsSeen(db));
