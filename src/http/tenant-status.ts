@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { currentTenantId, DEFAULT_TENANT_ID } from '../infra/tenant-scope';
 import type { Principal } from '../shared/principal';
-import { tenantSuspended, type TenantStatusLookup } from '../shared/tenant-settings';
+import { assertTenantActive, type TenantStatusLookup } from '../shared/tenant-settings';
 
 /**
  * Mounted after authentication: a request of a suspended tenant (its token's, or its host name's
@@ -11,8 +11,9 @@ import { tenantSuspended, type TenantStatusLookup } from '../shared/tenant-setti
 export function refuseSuspendedTenants(tenants: TenantStatusLookup): RequestHandler {
   return (_req, _res, next) => {
     const tenantId = currentTenantId();
+    // Every request of a single-tenant OCP: answered without a promise.
     if (tenantId === DEFAULT_TENANT_ID) return next();
-    tenants.statusOf(tenantId).then((status) => next(status === 'active' ? undefined : tenantSuspended()), next);
+    assertTenantActive(tenants, tenantId).then(() => next(), next);
   };
 }
 
@@ -29,8 +30,7 @@ export function activeTenantTokens(verifier: AccessTokenVerifier, tenants: Tenan
   return {
     async verifyAccessToken(token) {
       const principal = await verifier.verifyAccessToken(token);
-      const tenantId = principal.tenantId ?? DEFAULT_TENANT_ID;
-      if (tenantId !== DEFAULT_TENANT_ID && (await tenants.statusOf(tenantId)) !== 'active') throw tenantSuspended();
+      await assertTenantActive(tenants, principal.tenantId ?? DEFAULT_TENANT_ID);
       return principal;
     },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TENANT_ID } from '../infra/tenant-scope';
 import { Forbidden } from './errors';
 import { currencyCode, nonNegativeAmount } from './money/money';
 
@@ -95,11 +96,18 @@ export const ENVIRONMENT_ONLY: TenantConfiguration = {
   credentialsOf: () => Promise.resolve({}),
 };
 
-/** What every entry answers for a suspended tenant's users, API clients and agents (docs/tenants.md). */
-export const tenantSuspended = () => new Forbidden('This tenant is suspended', 'tenant_suspended');
-
 /** A tenant's status, cached per process (the tenant module's configuration): a map lookup on most calls. */
 export interface TenantStatusLookup {
   /** undefined: no such tenant. */
   statusOf(tenantId: string): Promise<'active' | 'suspended' | undefined>;
+}
+
+/**
+ * What every entry asks before serving a tenant's users, API clients and agents (docs/tenants.md):
+ * Forbidden tenant_suspended unless the tenant is active. The default tenant cannot be suspended,
+ * so it is not even looked up.
+ */
+export async function assertTenantActive(tenants: TenantStatusLookup, tenantId: string): Promise<void> {
+  if (tenantId === DEFAULT_TENANT_ID) return;
+  if ((await tenants.statusOf(tenantId)) !== 'active') throw new Forbidden('This tenant is suspended', 'tenant_suspended');
 }

@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import type { Config } from '../../config/config';
 import type { CodeOf } from '../../shared/error-catalogue';
 import { Unavailable } from '../../shared/errors';
 import { childTraceparent, requestContext } from '../request-context';
@@ -23,6 +24,18 @@ export interface ProviderHttpOptions {
   unavailableCode: CodeOf<'unavailable'>;
   /** Bodies go out as JSON (default) or form-encoded (Stripe). */
   encoding?: 'json' | 'form';
+}
+
+/** The PROVIDER_* settings every provider adapter (card vaults, processors) is built with. */
+export function providerHttpSettings(
+  config: Config,
+): Pick<ProviderHttpOptions, 'timeoutMs' | 'retriesMax' | 'backoffBaseMs' | 'responseBytesMax'> {
+  return {
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    retriesMax: config.PROVIDER_RETRIES_MAX,
+    backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS,
+    responseBytesMax: config.PROVIDER_RESPONSE_BYTES_MAX,
+  };
 }
 
 export interface ProviderRequest {

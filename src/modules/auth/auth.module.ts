@@ -22,7 +22,7 @@ export interface AuthModuleDeps {
   /** Agents' credentials and status, asked by the token exchange and every agent token check. */
   agentCredentials: AgentCredentialStore;
   /** Tenants' status: a suspended tenant's credentials and refresh tokens mint no access token. */
-  tenants?: TenantStatusLookup;
+  tenants: TenantStatusLookup;
 }
 
 /**

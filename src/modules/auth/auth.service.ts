@@ -7,7 +7,7 @@ import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../infra/tenant-s
 import type { Principal } from '../../shared/principal';
 import { CLIENT_ADDRESSES_PER_USER_MAX, normalizedAddress } from '../../shared/client-address';
 import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
-import { tenantSuspended, type TenantStatusLookup } from '../../shared/tenant-settings';
+import { assertTenantActive, type TenantStatusLookup } from '../../shared/tenant-settings';
 import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
 import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-credentials';
 import { AGENT_PERMISSIONS, GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
@@ -287,8 +287,7 @@ export class AuthService {
    * tenant exists): 403 tenant_suspended, as the tenant's every other request gets.
    */
   private async assertTenantActive(tenantId: string): Promise<void> {
-    if (tenantId === DEFAULT_TENANT_ID || !this.options.tenants) return;
-    if ((await this.options.tenants.statusOf(tenantId)) !== 'active') throw tenantSuspended();
+    if (this.options.tenants) await assertTenantActive(this.options.tenants, tenantId);
   }
 
   /** A person's sign-in address, kept (a few per user) for the risk screen; admins' are not needed. */

@@ -50,7 +50,7 @@ export class PlatformTenantService {
     private readonly audit: AuditedActions,
     private readonly operators: OperatorAccounts,
     /** PUBLIC_BASE_URL's: a tenant holding it would take the platform's own sign-in and public pages. */
-    private readonly platformHostnames: readonly string[],
+    private readonly platformHostname: string,
   ) {}
 
   /** Newest first. Errors: forbidden. */
@@ -145,7 +145,7 @@ export class PlatformTenantService {
   }
 
   private assertNotPlatformHost(hostnames: readonly string[] | undefined): void {
-    const taken = hostnames?.find((hostname) => this.platformHostnames.includes(hostname));
+    const taken = hostnames?.find((hostname) => hostname === this.platformHostname);
     if (taken) throw new Conflict('hostname_taken', `The host name ${taken} is the platform's own`, { hostname: taken });
   }
 

@@ -45,9 +45,9 @@ export interface TenantModuleDeps {
 /** Tenant administration: the platform admins' and a tenant's own admins' services. */
 export function createTenantModule({ db, encryptor, configuration, audit, operators, publicBaseUrl }: TenantModuleDeps) {
   const repo = new SqlTenantRepository(db);
-  const platformHostnames = [new URL(publicBaseUrl).hostname.toLowerCase()];
   return {
     configuration,
+    // The URL parser gives the host name in lower case, as the tenants' are kept.
     platform: new PlatformTenantService(
       db,
       repo,
@@ -55,7 +55,7 @@ export function createTenantModule({ db, encryptor, configuration, audit, operat
       configuration,
       audit,
       operators,
-      platformHostnames,
+      new URL(publicBaseUrl).hostname,
     ),
     own: new OwnTenantService(repo, configuration, audit),
   };

@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config';
 import type { Encryptor } from '../../infra/crypto/envelope';
 import type { Database } from '../../infra/db/database';
+import { providerHttpSettings } from '../../infra/http/provider-http';
 import type { Logger } from '../../infra/logger';
 import type { TenantConfiguration } from '../../shared/tenant-settings';
 import { SqlTokenRepository } from './adapters/sql-token.repository';
@@ -42,15 +43,6 @@ export function createTokenProvider(deps: Omit<TokenModuleDeps, 'tenants'> & { f
 /** Stripe as the vault under one account's secret key: the environment's, or a tenant's own. */
 function createStripeTokenProvider(config: Config, secretKey: string): TokenProvider {
   return new StripeTokenProvider({ ...providerHttpSettings(config), baseUrl: config.STRIPE_API_URL, secretKey });
-}
-
-function providerHttpSettings(config: Config) {
-  return {
-    timeoutMs: config.PROVIDER_TIMEOUT_MS,
-    retriesMax: config.PROVIDER_RETRIES_MAX,
-    backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS,
-    responseBytesMax: config.PROVIDER_RESPONSE_BYTES_MAX,
-  };
 }
 
 export function createTokenModule(deps: TokenModuleDeps) {

@@ -1,4 +1,5 @@
 import type { Config } from '../../../config/config';
+import { providerHttpSettings } from '../../../infra/http/provider-http';
 import type { PaymentProcessor } from './payment-processor';
 import { SandboxProcessor } from './sandbox.processor';
 import { StripeProcessor } from './stripe.processor';
@@ -17,12 +18,5 @@ export function createPaymentProcessor(config: Config): PaymentProcessor {
 
 /** Stripe under one account's secret key (the environment's, or a tenant's own), with the provider settings. */
 export function createStripeProcessor(config: Config, secretKey: string): PaymentProcessor {
-  return new StripeProcessor({
-    baseUrl: config.STRIPE_API_URL,
-    secretKey,
-    timeoutMs: config.PROVIDER_TIMEOUT_MS,
-    retriesMax: config.PROVIDER_RETRIES_MAX,
-    backoffBaseMs: config.PROVIDER_BACKOFF_BASE_MS,
-    responseBytesMax: config.PROVIDER_RESPONSE_BYTES_MAX,
-  });
+  return new StripeProcessor({ ...providerHttpSettings(config), baseUrl: config.STRIPE_API_URL, secretKey });
 }
