@@ -477,9 +477,13 @@ export class LedgerService {
 function recording(verdict: PostVerdict, options: PostingOptions): PostingOptions {
   return {
     ...options,
+    // Side by side: with the posting group's other writes they leave in one round trip, where one
+    // after the other each reply waited for its score's answer. When both fail, the score's failure
+    // is the cause: it was issued first, and the reply only found the transaction aborted.
     inTx: async (tx, posted) => {
-      await verdict.post(tx, posted.transfer.id);
-      await options.inTx?.(tx, posted);
+      const [scored, replied] = await Promise.allSettled([verdict.post(tx, posted.transfer.id), options.inTx?.(tx, posted)]);
+      if (scored.status === 'rejected') throw scored.reason;
+      if (replied.status === 'rejected') throw replied.reason;
     },
     afterCommit: () => {
       verdict.committed?.();
