@@ -1,4 +1,3 @@
-import cors from 'cors';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config/config';
@@ -6,6 +5,7 @@ import { Api } from './http/api';
 import { mountAdminDashboard } from './http/admin-dashboard';
 import { tenantFromHost, tenantFromResource } from './http/tenant-host';
 import { authenticate } from './http/authenticate';
+import { crossOrigin } from './http/cross-origin';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { observeRequests } from './http/observe';
 import { createLimiter } from './http/rate-limit';
@@ -162,23 +162,7 @@ export function buildApp({ config, logger, metrics, db, reads, cache, tenants = 
   app.use(requestId());
   app.use(observeRequests(logger, metrics));
   app.use(securityHeaders());
-  app.use(
-    cors({
-      origin: config.CORS_ORIGINS,
-      // Mcp-Protocol-Version and WWW-Authenticate: a browser-based MCP client (docs/mcp.md) sends the one
-      // and must read the other's pointer to the protected-resource metadata.
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent', 'Mcp-Protocol-Version'],
-      exposedHeaders: [
-        'X-Request-Id',
-        'Idempotent-Replayed',
-        'Retry-After',
-        'RateLimit',
-        'RateLimit-Policy',
-        'WWW-Authenticate',
-        'OCP-Next-Cursor',
-      ],
-    }),
-  );
+  app.use(crossOrigin(config.CORS_ORIGINS));
 
   app.use(
     opsRouter({

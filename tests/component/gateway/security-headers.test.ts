@@ -24,6 +24,15 @@ describe('security headers and CORS', () => {
     expect(res.headers['access-control-expose-headers']).toContain('X-Request-Id');
   });
 
+  it('when a request carries no Origin, then it gets no CORS headers, but a shared cache still keys the answer by origin', async () => {
+    const res = await t.http().get('/health');
+    expect(res.headers).not.toHaveProperty('access-control-allow-origin');
+    expect(res.headers).not.toHaveProperty('access-control-expose-headers');
+    expect(res.headers['vary']).toBe('Origin');
+    const fromBrowser = await t.http().get('/health').set('Origin', allowed);
+    expect(fromBrowser.headers['vary']).toBe('Origin');
+  });
+
   it('when another origin asks, then no Access-Control-Allow-Origin is sent', async () => {
     const res = await t.http().get('/health').set('Origin', 'https://evil.example.com');
     expect(res.headers).not.toHaveProperty('access-control-allow-origin');
