@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type autocannon from 'autocannon';
+import { Client } from 'pg';
 
 export interface BenchServer {
   url: string;
@@ -129,4 +131,74 @@ export async function startOtlpSink(): Promise<{ url: string; spansBatches: () =
     spansBatches: () => batches,
     stop: () => new Promise((resolve) => sink.close(() => resolve())),
   };
+}
+
+/** A database of one bench command's own on DATABASE_URL's server, and the connection that made it. */
+export interface ScratchDatabase {
+  /** On the server's own database: CHECKPOINT, pg_stat views, other scratch databases. */
+  admin: Client;
+  /** The scratch database's URL. */
+  url: URL;
+  /** Drops the database (whoever is still connected is cut off) and closes `admin`. */
+  drop(): Promise<void>;
+}
+
+/** Makes `name` on DATABASE_URL's server; `command` names the npm script in the error without it. */
+export async function scratchDatabase(command: string, name: string): Promise<ScratchDatabase> {
+  const base = process.env.DATABASE_URL;
+  if (!base?.startsWith('postgres')) throw new Error(`npm run ${command} needs DATABASE_URL=postgres://… (a server, not PGlite)`);
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    admin,
+    url,
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A user registered as `email`, with `count` USD wallets the bench operator funded. */
+export async function fundedWallets(url: string, email: string, count: number): Promise<{ token: string; wallets: string[] }> {
+  const adminToken = (await call(url, 'POST', '/api/v1/auth/login', BENCH_ADMIN)).accessToken as string;
+  const token = (await call(url, 'POST', '/api/v1/auth/register', { email, password: 'bench-password' })).accessToken as string;
+  const wallets: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const wallet = await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token);
+    await call(url, 'POST', `/api/v1/admin/wallets/${wallet.id}/adjustments`, { amount: '1000000000', reason: 'bench' }, adminToken);
+    wallets.push(wallet.id as string);
+  }
+  return { token, wallets };
+}
+
+/** The headers of `token`'s JSON requests. */
+export function bearer(token: string): Record<string, string> {
+  return { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+}
+
+/** A transfer of 1 from `from` to `to` with a fresh Idempotency-Key, as autocannon sends it. */
+export function transferRequest(headers: Record<string, string>, from: string, to: string): autocannon.Request {
+  return {
+    method: 'POST',
+    path: '/api/v1/wallet/transfer',
+    headers: { ...headers, 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ fromWalletId: from, toWalletId: to, amount: '1' }),
+  };
+}
+
+/** A transfer between two different wallets of `wallets`, picked at random. */
+export function randomPairTransfer(headers: Record<string, string>, wallets: readonly string[]): autocannon.Request {
+  const from = randomOf(wallets);
+  let to = randomOf(wallets);
+  while (to === from) to = randomOf(wallets);
+  return transferRequest(headers, from, to);
+}
+
+export function randomOf<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
 }

@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
-import { BENCH_ADMIN, benchServerEnv, call, startServer } from './bench-server';
+import { bearer, benchServerEnv, fundedWallets, randomOf, randomPairTransfer, scratchDatabase, startServer } from './bench-server';
 import { processCpuSeconds } from './cpu';
 
 const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 15);
@@ -76,42 +75,18 @@ function owners(profile: CpuProfile, window: Window): { busy: number; shares: Ar
 }
 
 async function main(): Promise<void> {
-  const base = process.env.DATABASE_URL;
-  if (!base?.startsWith('postgres')) throw new Error('npm run bench:profile needs DATABASE_URL=postgres://…');
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  const appDb = new URL(base);
-  appDb.pathname = `/${DATABASE}`;
+  const database = await scratchDatabase('bench:profile', DATABASE);
   const profiles = mkdtempSync(join(tmpdir(), 'ocp-profile-'));
   process.env.BENCH_CPU_PROF = profiles;
-  const server = await startServer(benchServerEnv(appDb.toString(), randomUUID()));
+  const server = await startServer(benchServerEnv(database.url.toString(), randomUUID()));
   const windows: Window[] = [];
   try {
     const { url } = server;
-    const adminToken = (await call(url, 'POST', '/api/v1/auth/login', BENCH_ADMIN)).accessToken as string;
-    const token = (await call(url, 'POST', '/api/v1/auth/register', { email: 'profile@example.com', password: 'bench-password' }))
-      .accessToken as string;
-    const wallets: string[] = [];
-    for (let i = 0; i < 64; i++) {
-      const wallet = await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token);
-      await call(url, 'POST', `/api/v1/admin/wallets/${wallet.id}/adjustments`, { amount: '1000000000', reason: 'bench' }, adminToken);
-      wallets.push(wallet.id as string);
-    }
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-    const pick = () => wallets[Math.floor(Math.random() * wallets.length)]!;
+    const { token, wallets } = await fundedWallets(url, 'profile@example.com', 64);
+    const headers = bearer(token);
     const cases: Array<[string, () => autocannon.Request]> = [
-      [
-        'POST /wallet/transfer',
-        () => {
-          const from = pick();
-          let to = pick();
-          while (to === from) to = pick();
-          const body = JSON.stringify({ fromWalletId: from, toWalletId: to, amount: '1' });
-          return { method: 'POST', path: '/api/v1/wallet/transfer', headers: { ...headers, 'idempotency-key': randomUUID() }, body };
-        },
-      ],
-      ['GET /wallets/:id', () => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers })],
+      ['POST /wallet/transfer', () => randomPairTransfer(headers, wallets)],
+      ['GET /wallets/:id', () => ({ method: 'GET', path: `/api/v1/wallets/${randomOf(wallets)}`, headers })],
     ];
     for (const [name, next] of cases) {
       const run = (seconds: number) =>
@@ -127,8 +102,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
   const read = readdirSync(profiles).map((file) => JSON.parse(readFileSync(join(profiles, file), 'utf8')) as CpuProfile);
   rmSync(profiles, { recursive: true, force: true });

@@ -15,7 +15,18 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import express from 'express';
 import { Client } from 'pg';
-import { BENCH_ADMIN, benchServerEnv, call, startOtlpSink, startServer, type BenchServer } from './bench-server';
+import {
+  bearer,
+  benchServerEnv,
+  call,
+  fundedWallets,
+  randomOf,
+  randomPairTransfer,
+  startOtlpSink,
+  startServer,
+  transferRequest,
+  type BenchServer,
+} from './bench-server';
 import { postgresCpuSeconds, processCpuSeconds } from './cpu';
 import { historyFigures } from './history';
 import { pgbenchPostingTps, pgbenchTps } from './pgbench';
@@ -110,49 +121,18 @@ async function main(): Promise<void> {
   const extraLines: string[] = [];
   try {
     const url = server.url;
-    const adminToken = (await call(url, 'POST', '/api/v1/auth/login', BENCH_ADMIN)).accessToken as string;
-    const user = await call(url, 'POST', '/api/v1/auth/register', { email: 'bench@example.com', password: 'bench-password' });
-    const token = user.accessToken as string;
-    const wallets: string[] = [];
+    const { token, wallets } = await fundedWallets(url, 'bench@example.com', WALLETS);
     const historyWallets = {
       big: (await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token)).id as string,
       small: (await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token)).id as string,
     };
-    for (let i = 0; i < WALLETS; i++) {
-      const wallet = await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token);
-      await call(url, 'POST', `/api/v1/admin/wallets/${wallet.id}/adjustments`, { amount: '1000000000', reason: 'bench' }, adminToken);
-      wallets.push(wallet.id as string);
-    }
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-    const transferRequest = (from: string, to: string): autocannon.Request => ({
-      method: 'POST',
-      path: '/api/v1/wallet/transfer',
-      headers: { ...headers, 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ fromWalletId: from, toWalletId: to, amount: '1' }),
-    });
-    const pick = () => wallets[Math.floor(Math.random() * wallets.length)]!;
-    const randomPair = () => {
-      const from = pick();
-      let to = pick();
-      while (to === from) to = pick();
-      return transferRequest(from, to);
-    };
+    const headers = bearer(token);
+    const randomPair = () => randomPairTransfer(headers, wallets);
+    const [hotWallet, ...others] = wallets as [string, ...string[]];
 
     for (const c of CONCURRENCIES) rows.push(await load('transfer, random pairs', url, c, randomPair, server));
-    rows.push(
-      await load(
-        'transfer, one hot source wallet',
-        url,
-        32,
-        () => {
-          let to = pick();
-          while (to === wallets[0]) to = pick();
-          return transferRequest(wallets[0]!, to);
-        },
-        server,
-      ),
-    );
-    const balanceRead = (): autocannon.Request => ({ method: 'GET', path: `/api/v1/wallets/${pick()}`, headers });
+    rows.push(await load('transfer, one hot source wallet', url, 32, () => transferRequest(headers, hotWallet, randomOf(others)), server));
+    const balanceRead = (): autocannon.Request => ({ method: 'GET', path: `/api/v1/wallets/${randomOf(wallets)}`, headers });
     rows.push(await load('balance read (GET /wallets/:id)', url, 32, balanceRead, server));
     rows.push(await load('balance read (GET /wallets/:id)', url, 64, balanceRead, server));
     for (const r of rows.filter((row) => row.concurrency === 64)) {

@@ -5,10 +5,10 @@
  * 16 statements at a time, alternating four times in one run so neither gets a quieter minute.
  * docs/performance.md#tenants quotes it. Needs DATABASE_URL (a role that may create databases).
  */
-import { Client } from 'pg';
 import { migrate } from '../src/infra/db/migrate';
 import { PostgresDatabase } from '../src/infra/db/postgres';
 import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../src/infra/tenant-scope';
+import { scratchDatabase } from './bench-server';
 import { postgresCpuSeconds } from './cpu';
 
 const STATEMENTS = 20_000;
@@ -41,13 +41,8 @@ async function measure(url: string, sessionScope: boolean): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const base = process.env.DATABASE_URL;
-  if (!base?.startsWith('postgres')) throw new Error('npm run bench:session-scope needs DATABASE_URL=postgres://…');
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  const url = new URL(base);
-  url.pathname = `/${DATABASE}`;
+  const database = await scratchDatabase('bench:session-scope', DATABASE);
+  const url = database.url;
   try {
     const setup = new PostgresDatabase({ connectionString: url.toString(), poolMax: 2 });
     await inSystemScope(() => migrate(setup));
@@ -59,8 +54,7 @@ async function main(): Promise<void> {
       for (const sessionScope of [false, true]) print(await measure(url.toString(), sessionScope));
     }
   } finally {
-    await admin.query(`DROP DATABASE ${DATABASE} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -9,8 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
-import { BENCH_ADMIN, benchServerEnv, call, startServer } from './bench-server';
+import { bearer, benchServerEnv, fundedWallets, randomOf, randomPairTransfer, scratchDatabase, startServer } from './bench-server';
 
 /** The bearer token for the server's /metrics. */
 const metricsToken = randomUUID() + randomUUID();
@@ -47,40 +46,15 @@ async function sample(url: string, startedAt: number): Promise<Sample> {
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
 
 async function main(): Promise<void> {
-  const base = process.env.DATABASE_URL;
-  if (!base?.startsWith('postgres')) throw new Error('npm run bench:soak needs DATABASE_URL=postgres://… (a server, not PGlite)');
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${SOAK_DB}`);
-  const appDb = new URL(base);
-  appDb.pathname = `/${SOAK_DB}`;
-  const server = await startServer(benchServerEnv(appDb.toString(), metricsToken));
+  const database = await scratchDatabase('bench:soak', SOAK_DB);
+  const server = await startServer(benchServerEnv(database.url.toString(), metricsToken));
   try {
     const url = server.url;
-    const adminToken = (await call(url, 'POST', '/api/v1/auth/login', BENCH_ADMIN)).accessToken as string;
-    const token = (await call(url, 'POST', '/api/v1/auth/register', { email: 'soak@example.com', password: 'soak-password' }))
-      .accessToken as string;
-    const wallets: string[] = [];
-    for (let i = 0; i < WALLETS; i++) {
-      const wallet = await call(url, 'POST', '/api/v1/wallets', { currency: 'USD' }, token);
-      await call(url, 'POST', `/api/v1/admin/wallets/${wallet.id}/adjustments`, { amount: '1000000000', reason: 'soak' }, adminToken);
-      wallets.push(wallet.id as string);
-    }
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-    const pick = () => wallets[Math.floor(Math.random() * wallets.length)]!;
+    const { token, wallets } = await fundedWallets(url, 'soak@example.com', WALLETS);
+    const headers = bearer(token);
     let n = 0;
-    const next = (): autocannon.Request => {
-      if (n++ % 2 === 1) return { method: 'GET', path: `/api/v1/wallets/${pick()}`, headers };
-      const from = pick();
-      let to = pick();
-      while (to === from) to = pick();
-      return {
-        method: 'POST',
-        path: '/api/v1/wallet/transfer',
-        headers: { ...headers, 'idempotency-key': randomUUID() },
-        body: JSON.stringify({ fromWalletId: from, toWalletId: to, amount: '1' }),
-      };
-    };
+    const next = (): autocannon.Request =>
+      n++ % 2 === 1 ? { method: 'GET', path: `/api/v1/wallets/${randomOf(wallets)}`, headers } : randomPairTransfer(headers, wallets);
 
     const startedAt = Date.now();
     const samples: Sample[] = [];
@@ -113,8 +87,7 @@ async function main(): Promise<void> {
     if (idle.postingQueue !== 0 || idle.idempotencyLeases !== 0) process.exitCode = 1;
   } finally {
     await server.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${SOAK_DB} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
