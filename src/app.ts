@@ -46,7 +46,7 @@ import { MCP_PATH, mountMcp } from './protocols/mcp';
 import { x402FacilitatorRoutes, x402McpTools, x402PayerRoutes, type X402Facilitator, type X402Payer } from './protocols/x402';
 import type { A2aStorage } from './modules/a2a';
 import { A2A_BASE_PATH, mountA2aServer, type TaskPusher } from './protocols/a2a';
-import { opsRouter } from './modules/ops';
+import { opsRoutes } from './modules/ops';
 import {
   applePayRoutes,
   type ApplePayService,
@@ -134,7 +134,7 @@ export interface AppDeps {
 
 /** Builds the whole HTTP app without listening, so tests can drive it in-process. */
 /** /metrics: behind METRICS_TOKEN when it is set; otherwise open outside production and absent in it. */
-function metricsAccess(config: Config): NonNullable<Parameters<typeof opsRouter>[0]['metricsAccess']> {
+function metricsAccess(config: Config): NonNullable<Parameters<typeof opsRoutes>[1]['metricsAccess']> {
   if (config.METRICS_TOKEN) return { mode: 'token', token: config.METRICS_TOKEN };
   return config.NODE_ENV === 'production' ? { mode: 'off' } : { mode: 'open' };
 }
@@ -164,15 +164,13 @@ export function buildApp({ config, logger, metrics, db, reads, cache, tenants = 
   app.use(securityHeaders());
   app.use(crossOrigin(config.CORS_ORIGINS));
 
-  app.use(
-    opsRouter({
-      db,
-      metrics,
-      ...(reads?.target === 'replica' ? { replica: reads } : {}),
-      metricsAccess: metricsAccess(config),
-      ...(config.REDIS_URL ? { sharedCache: cache } : {}),
-    }),
-  );
+  opsRoutes(app, {
+    db,
+    metrics,
+    ...(reads?.target === 'replica' ? { replica: reads } : {}),
+    metricsAccess: metricsAccess(config),
+    ...(config.REDIS_URL ? { sharedCache: cache } : {}),
+  });
   // The operators' web app (docs/dashboard.md): static files, before the rate limits, which count API
   // calls (the page's own calls to the API are counted there as any client's).
   if (config.ADMIN_DASHBOARD_ENABLED) mountAdminDashboard(app);

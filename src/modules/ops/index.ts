@@ -1,2 +1,2 @@
 // The ops module's public surface: /health, /ready and /metrics, mounted by the app.
-export { opsRouter } from './ops.routes';
+export { opsRoutes } from './ops.routes';

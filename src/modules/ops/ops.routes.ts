@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { inSystemScope } from '../../infra/tenant-scope';
-import { Router, type Request } from 'express';
+import type { Express, Request } from 'express';
 import { isDegradable, type Cache } from '../../infra/cache/cache';
 import type { Database } from '../../infra/db/database';
 import type { Metrics } from '../../infra/metrics';
@@ -20,11 +20,13 @@ export interface ReadinessDeps {
   metricsAccess?: { mode: 'open' } | { mode: 'off' } | { mode: 'token'; token: string };
 }
 
-/** Liveness, readiness and Prometheus metrics: outside /api/v1 and outside the rate limits. */
-export function opsRouter({ db, replica, sharedCache, metrics, metricsAccess = { mode: 'open' } }: ReadinessDeps): Router {
-  const router = Router();
-
-  router.get('/health', (_req, res) => {
+/**
+ * Liveness, readiness and Prometheus metrics: outside /api/v1 and outside the rate limits. Routes of
+ * the app itself, not a router mounted for every path: every request would enter such a router, and
+ * leaving one without a match costs a turn of the event loop (setImmediate) before the next layer.
+ */
+export function opsRoutes(app: Express, { db, replica, sharedCache, metrics, metricsAccess = { mode: 'open' } }: ReadinessDeps): void {
+  app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
@@ -32,7 +34,7 @@ export function opsRouter({ db, replica, sharedCache, metrics, metricsAccess = {
   // instance loses the same Redis at once, so a 503 would take them all out of the load balancer
   // and turn a cache outage into a full one, while they can still serve (rate limits per
   // instance). The database is the truth for money: without it, 503.
-  router.get('/ready', async (_req, res) => {
+  app.get('/ready', async (_req, res) => {
     const database = await check(() => db.ping());
     // Unreachable replica: "degraded", not 503. Its reads fall back to the primary (ReplicaReads).
     const readReplica = replica ? ((await check(() => replica.ping())) === 'ok' ? 'ok' : 'degraded') : undefined;
@@ -44,7 +46,7 @@ export function opsRouter({ db, replica, sharedCache, metrics, metricsAccess = {
     res.status(ready ? 200 : 503).json({ status, checks });
   });
 
-  router.get('/metrics', async (req, res, next) => {
+  app.get('/metrics', async (req, res, next) => {
     if (metricsAccess.mode === 'off') return next(); // the 404 of an unknown route
     if (metricsAccess.mode === 'token' && !bearerMatches(req, metricsAccess.token)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
@@ -61,8 +63,6 @@ export function opsRouter({ db, replica, sharedCache, metrics, metricsAccess = {
     // The gauges read at scrape time count across every tenant (queues, the last recovery drill).
     res.send(await inSystemScope(() => metrics.registry.metrics()));
   });
-
-  return router;
 }
 
 /** "degraded" when a cache with a fallback cannot use Redis (or is still on its fallback). */
