@@ -132,7 +132,6 @@ export interface AppDeps {
   };
 }
 
-/** Builds the whole HTTP app without listening, so tests can drive it in-process. */
 /** /metrics: behind METRICS_TOKEN when it is set; otherwise open outside production and absent in it. */
 function metricsAccess(config: Config): NonNullable<Parameters<typeof opsRoutes>[1]['metricsAccess']> {
   if (config.METRICS_TOKEN) return { mode: 'token', token: config.METRICS_TOKEN };
@@ -149,6 +148,7 @@ export function paymentHandlerSettings(config: Config): PaymentHandlerSettings {
   };
 }
 
+/** Builds the whole HTTP app without listening, so tests can drive it in-process. */
 export function buildApp({ config, logger, metrics, db, reads, cache, tenants = ENVIRONMENT_ONLY, services }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');

@@ -22,8 +22,8 @@ export interface ReadinessDeps {
 
 /**
  * Liveness, readiness and Prometheus metrics: outside /api/v1 and outside the rate limits. Routes of
- * the app itself, not a router mounted for every path: every request would enter such a router, and
- * leaving one without a match costs a turn of the event loop (setImmediate) before the next layer.
+ * the app itself, not a router mounted for every path, which every API request would enter, walk
+ * and leave again.
  */
 export function opsRoutes(app: Express, { db, replica, sharedCache, metrics, metricsAccess = { mode: 'open' } }: ReadinessDeps): void {
   app.get('/health', (_req, res) => {
