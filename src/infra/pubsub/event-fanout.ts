@@ -9,37 +9,68 @@ export type FanoutHandler = (event: DomainEvent) => void;
  */
 export interface EventFanout {
   publish(event: DomainEvent): void;
-  /** Returns the unsubscribe function. */
-  subscribe(handler: FanoutHandler): () => void;
+  /** `types`: only events of these types reach the handler (default: every event). Returns the unsubscribe function. */
+  subscribe(handler: FanoutHandler, types?: readonly string[]): () => void;
   close(): Promise<void>;
 }
 
 /** One process: events go straight to this process's subscribers. */
 export class MemoryEventFanout implements EventFanout {
-  private readonly handlers = new Set<FanoutHandler>();
+  private readonly subscribers = new Subscribers();
 
   constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
 
   publish(event: DomainEvent): void {
-    deliver(this.handlers, event, this.onError);
+    this.subscribers.deliver(event, this.onError);
   }
 
-  subscribe(handler: FanoutHandler): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+  subscribe(handler: FanoutHandler, types?: readonly string[]): () => void {
+    return this.subscribers.add(handler, types);
   }
 
   async close(): Promise<void> {
-    this.handlers.clear();
+    this.subscribers.clear();
   }
 }
 
-export function deliver(handlers: Iterable<FanoutHandler>, event: DomainEvent, onError: (error: unknown) => void): void {
-  for (const handler of [...handlers]) {
-    try {
-      handler(event);
-    } catch (error) {
-      onError(error);
+/** The handlers of one fan-out, each with the event types it asked for (undefined: all of them). */
+export class Subscribers {
+  private readonly handlers = new Map<FanoutHandler, ReadonlySet<string> | undefined>();
+
+  get size(): number {
+    return this.handlers.size;
+  }
+
+  add(handler: FanoutHandler, types?: readonly string[]): () => void {
+    this.handlers.set(handler, types && new Set(types));
+    return () => this.handlers.delete(handler);
+  }
+
+  clear(): void {
+    this.handlers.clear();
+  }
+
+  /**
+   * Whether a message from encodeEvents may hold an event some handler wants, without parsing it:
+   * JSON.stringify writes an event's type as "type":"<type>", and types need no escaping. A false
+   * "yes" (the text inside some event's data) only costs the parse.
+   */
+  mayWant(message: string): boolean {
+    for (const types of this.handlers.values()) {
+      if (!types) return true;
+      for (const type of types) if (message.includes(`"type":${JSON.stringify(type)}`)) return true;
+    }
+    return false;
+  }
+
+  deliver(event: DomainEvent, onError: (error: unknown) => void): void {
+    for (const [handler, types] of [...this.handlers]) {
+      if (types && !types.has(event.type)) continue;
+      try {
+        handler(event);
+      } catch (error) {
+        onError(error);
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { decodeEvents, deliver, encodeEvents, type EventFanout, type FanoutHandler } from './event-fanout';
+import { decodeEvents, encodeEvents, Subscribers, type EventFanout, type FanoutHandler } from './event-fanout';
 import type { DomainEvent } from '../../shared/events';
 
 /**
@@ -13,7 +13,7 @@ import type { DomainEvent } from '../../shared/events';
 export class RedisEventFanout implements EventFanout {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly handlers = new Set<FanoutHandler>();
+  private readonly subscribers = new Subscribers();
   private readonly ready: Promise<unknown>;
   /** Published in this turn of the event loop, sent together once it ends. */
   private pending: DomainEvent[] = [];
@@ -31,9 +31,11 @@ export class RedisEventFanout implements EventFanout {
     this.subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
+    // Every instance hears every posting group's events; most messages are parsed by none (only
+    // GraphQL subscribers want ledger events, the tenant configuration only tenant changes).
     this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel !== this.channel || this.handlers.size === 0) return;
-      for (const event of decodeEvents(message)) deliver(this.handlers, event, this.onError);
+      if (channel !== this.channel || !this.subscribers.mayWant(message)) return;
+      for (const event of decodeEvents(message)) this.subscribers.deliver(event, this.onError);
     });
     this.ready = this.subscriber.subscribe(this.channel).catch((error: unknown) => this.onError(error));
   }
@@ -54,13 +56,12 @@ export class RedisEventFanout implements EventFanout {
     this.publisher.publish(this.channel, encodeEvents(events)).catch((error: unknown) => this.onError(error));
   }
 
-  subscribe(handler: FanoutHandler): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+  subscribe(handler: FanoutHandler, types?: readonly string[]): () => void {
+    return this.subscribers.add(handler, types);
   }
 
   async close(): Promise<void> {
-    this.handlers.clear();
+    this.subscribers.clear();
     this.pending = [];
     this.publisher.disconnect();
     this.subscriber.disconnect();

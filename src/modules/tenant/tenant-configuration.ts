@@ -52,9 +52,12 @@ export class CachedTenantConfiguration implements TenantConfiguration {
     private readonly options: TenantConfigurationOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.unsubscribe = fanout.subscribe((event) => {
-      if (event.type === TENANT_CHANGED && typeof event.data.tenantId === 'string') this.forget(event.data.tenantId);
-    });
+    this.unsubscribe = fanout.subscribe(
+      (event) => {
+        if (typeof event.data.tenantId === 'string') this.forget(event.data.tenantId);
+      },
+      [TENANT_CHANGED],
+    );
   }
 
   /** A tenant's settings; an unknown tenant has none (the service's defaults). */

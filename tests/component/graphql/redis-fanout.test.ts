@@ -39,6 +39,24 @@ onRedis('the Redis event fan-out', () => {
     }
   });
 
+  it('when a subscriber names the event types it wants, then it hears only those from other instances', async () => {
+    const channel = `ocp-test-fanout:${randomBytes(6).toString('hex')}`;
+    const [a, b] = [0, 1].map(() => new (redisFanout().RedisEventFanout)(process.env.REDIS_URL!, channel, () => undefined));
+    try {
+      await Promise.all([a!.whenSubscribed(), b!.whenSubscribed()]);
+      const heard: DomainEvent[] = [];
+      b!.subscribe((event) => heard.push(event), ['tenant.changed']);
+      a!.publish(newEvent('balance.changed', 'usr_1', { n: 1 }));
+      await new Promise((r) => setImmediate(r)); // the next turn: a message of its own
+      a!.publish(newEvent('tenant.changed', 'ten_a', { tenantId: 'ten_a' }));
+      for (let i = 0; i < 100 && heard.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(heard.map((event) => event.type)).toEqual(['tenant.changed']);
+    } finally {
+      await Promise.all([a!.close(), b!.close()]);
+    }
+  });
+
   it('when Redis is unreachable as an instance starts and comes back, then the instance subscribes and hears events without a restart', async () => {
     const channel = `ocp-test-fanout:${randomBytes(6).toString('hex')}`;
     const redis = new URL(process.env.REDIS_URL!);
