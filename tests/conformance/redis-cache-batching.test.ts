@@ -56,6 +56,25 @@ const redisUrl = process.env.REDIS_URL;
     expect(scripts).toBeLessThan(100);
   });
 
+  it('when 200 requests claim keys in turns, then fewer commands carry them, one claim of each key wins, and releases remove only their own', async () => {
+    // Every key is claimed twice, by requests with different values: the first claim sent wins.
+    const claimed = await inTurns(400, (i) => cache.setIfAbsent(`lease:${i % 200}`, `token:${i}`, 60_000));
+    expect(claimed.filter(Boolean)).toHaveLength(200);
+    for (let key = 0; key < 200; key++) expect(claimed[key]! !== claimed[key + 200]!).toBe(true);
+    const claims = commands.filter((name) => name === 'set' || name === 'evalsha' || name === 'eval').length;
+    expect(claims).toBeLessThan(200);
+
+    commands = [];
+    // Both claimants release: only the winner's token matches, so each key goes exactly once.
+    await inTurns(400, (i) => cache.deleteIfEquals(`lease:${i % 200}`, `token:${i}`));
+    expect(await Promise.all(Array.from({ length: 200 }, (_, key) => cache.get(`lease:${key}`)))).toEqual(Array(200).fill(null));
+    expect(commands.filter((name) => name === 'evalsha' || name === 'eval').length).toBeLessThan(200);
+    // A release with another value leaves the key alone.
+    expect(await cache.setIfAbsent('lease:kept', 'mine', 60_000)).toBe(true);
+    await cache.deleteIfEquals('lease:kept', 'not-mine');
+    expect(await cache.get('lease:kept')).toBe('mine');
+  });
+
   it('when counts of different windows are asked together, then each is counted in its own window', async () => {
     const [short, long] = await Promise.all([cache.incrementAll(['w:short'], 1_000), cache.incrementAll(['w:long'], 60_000)]);
     expect(short![0]!.resetAtMs - Date.now()).toBeLessThanOrEqual(1_000);

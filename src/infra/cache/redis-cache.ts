@@ -17,8 +17,20 @@ for i, key in ipairs(KEYS) do
 end
 return result`;
 
+// For each key: SET NX with its own value and lifetime (ARGV holds value, milliseconds per key).
+// Returns 1 for a key set, 0 for one that was there.
+const SET_IF_ABSENT_SCRIPT = `
+local result = {}
+for i, key in ipairs(KEYS) do
+  result[i] = redis.call('SET', key, ARGV[2 * i - 1], 'PX', ARGV[2 * i], 'NX') and 1 or 0
+end
+return result`;
+
+// For each key: deleted only while it still holds the value given with it (ARGV[i]).
 const DELETE_IF_EQUALS_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[i] then redis.call('DEL', key) end
+end
 return 0`;
 
 const EXTEND_IF_EQUALS_SCRIPT = `
@@ -28,6 +40,21 @@ return 0`;
 interface PendingRead {
   key: string;
   resolve: (value: string | null) => void;
+  reject: (error: unknown) => void;
+}
+
+interface PendingClaim {
+  key: string;
+  value: string;
+  ttlMs: number;
+  resolve: (set: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+interface PendingRelease {
+  key: string;
+  value: string;
+  resolve: () => void;
   reject: (error: unknown) => void;
 }
 
@@ -87,6 +114,8 @@ export class RedisCache implements Cache {
   private closing: Promise<void> | undefined;
   private readonly read = batched<PendingRead>((reads) => this.sendReads(reads));
   private readonly count = batched<PendingIncrement>((increments) => this.sendIncrements(increments));
+  private readonly claim = batched<PendingClaim>((claims) => this.sendClaims(claims));
+  private readonly release = batched<PendingRelease>((releases) => this.sendReleases(releases));
 
   /** keyPrefix keeps several apps (or test files) apart on one server. */
   constructor(url: string, keyPrefix = 'ocp:', { commandTimeoutMs = 500, connectTimeoutMs = 1_000 }: RedisCacheOptions = {}) {
@@ -104,7 +133,8 @@ export class RedisCache implements Cache {
     // Connection errors surface through the commands that fail and /ready; don't crash on the event.
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('ocpIncrement', { lua: INCREMENT_SCRIPT });
-    this.redis.defineCommand('ocpDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS_SCRIPT });
+    this.redis.defineCommand('ocpSetIfAbsent', { lua: SET_IF_ABSENT_SCRIPT });
+    this.redis.defineCommand('ocpDeleteIfEquals', { lua: DELETE_IF_EQUALS_SCRIPT });
     this.redis.defineCommand('ocpExtendIfEquals', { numberOfKeys: 1, lua: EXTEND_IF_EQUALS_SCRIPT });
     // Without an offline queue, a command sent before the first connection is up would fail:
     // commands wait for it, once, at most connectTimeoutMs. Later outages fail at once.
@@ -148,8 +178,26 @@ export class RedisCache implements Cache {
     else await redis.set(key, value);
   }
 
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return (await (await this.client()).set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
+  /** Every idempotent request claims its key here, and releases it below: batched (`batched`) as the reads are. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return new Promise((resolve, reject) => this.claim({ key, value, ttlMs, resolve, reject }));
+  }
+
+  private async sendClaims(claims: PendingClaim[]): Promise<void> {
+    try {
+      const redis = (await this.client()) as unknown as Redis & {
+        ocpSetIfAbsent(n: number, ...args: Array<string | number>): Promise<number[]>;
+      };
+      if (claims.length === 1) {
+        const [{ key, value, ttlMs, resolve }] = claims as [PendingClaim];
+        resolve((await redis.set(key, value, 'PX', ttlMs, 'NX')) === 'OK');
+        return;
+      }
+      const reply = await redis.ocpSetIfAbsent(claims.length, ...claims.map((c) => c.key), ...claims.flatMap((c) => [c.value, c.ttlMs]));
+      claims.forEach((claim, i) => claim.resolve(reply[i] === 1));
+    } catch (error) {
+      for (const claim of claims) claim.reject(error);
+    }
   }
 
   async increment(key: string, ttlMs: number): Promise<WindowCount> {
@@ -197,9 +245,18 @@ export class RedisCache implements Cache {
     await (await this.client()).del(key);
   }
 
-  async deleteIfEquals(key: string, value: string): Promise<void> {
-    const redis = (await this.client()) as unknown as { ocpDeleteIfEquals(key: string, value: string): Promise<number> };
-    await redis.ocpDeleteIfEquals(key, value);
+  deleteIfEquals(key: string, value: string): Promise<void> {
+    return new Promise((resolve, reject) => this.release({ key, value, resolve, reject }));
+  }
+
+  private async sendReleases(releases: PendingRelease[]): Promise<void> {
+    try {
+      const redis = (await this.client()) as unknown as { ocpDeleteIfEquals(n: number, ...args: string[]): Promise<number> };
+      await redis.ocpDeleteIfEquals(releases.length, ...releases.map((r) => r.key), ...releases.map((r) => r.value));
+      for (const release of releases) release.resolve();
+    } catch (error) {
+      for (const release of releases) release.reject(error);
+    }
   }
 
   async extendIfEquals(key: string, value: string, ttlMs: number): Promise<boolean> {
