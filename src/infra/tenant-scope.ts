@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { GroupScope } from '../shared/grouper';
+import { DEFAULT_TENANT_ID } from '../shared/tenant-settings';
 import { requestContext } from './request-context';
 
-/** The tenant every row existing before multi-tenancy belongs to, and the one a bare host name serves. */
-export const DEFAULT_TENANT_ID = 'ten_default';
+export { DEFAULT_TENANT_ID };
 
 /**
  * The tenant the database statements of the current async chain run for (docs/tenants.md): its

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { DEFAULT_TENANT_ID } from '../infra/tenant-scope';
 import { Forbidden } from './errors';
 import { currencyCode, nonNegativeAmount } from './money/money';
+
+/** The tenant every row existing before multi-tenancy belongs to, and the one a bare host name serves. */
+export const DEFAULT_TENANT_ID = 'ten_default';
 
 /**
  * A tenant's own configuration (docs/tenants.md), kept in tenants.settings and validated with this
