@@ -9,7 +9,7 @@ import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { assertWalletAccess, type WalletDirectory, type WalletMeta, type WalletRepository } from '../wallet';
 import { LedgerRefusal, type HistoryFilter, type LedgerEntry, type LedgerRepository, type PostTransferCommand } from './ledger.repository';
 import type { Outbox } from '../../shared/outbox';
-import { PostingQueue } from './posting-queue';
+import { PostingQueue, settleAll } from './posting-queue';
 import { amountOutOfRange, refusalError } from './ledger.refusals';
 import { transferPostedEvent } from './ledger.events';
 import { MultiLegTransactions } from './multi-leg.service';
@@ -38,7 +38,7 @@ export class LedgerService {
   readonly multiLeg: MultiLegTransactions;
 
   constructor(
-    db: TransactionRunner,
+    private readonly db: TransactionRunner,
     private readonly ledger: LedgerRepository,
     private readonly wallets: WalletRepository,
     private readonly directory: WalletDirectory,
@@ -67,7 +67,7 @@ export class LedgerService {
     if (!this.movementScreen) return options;
     const verdict = await this.movementScreen.screen({ ...movement, ...(options.onHeld ? { onHeld: options.onHeld } : {}) });
     if ('held' in verdict) return verdict.held;
-    return recording(verdict, options);
+    return recording(verdict, options, this.db);
   }
 
   /**
@@ -85,7 +85,7 @@ export class LedgerService {
   private async screenedOrPosted(movement: Movement, options: PostingOptions): Promise<PostingOptions> {
     const { onHeld: _never, ...unreviewed } = options;
     const verdict = await this.screenAhead(movement);
-    return verdict ? recording(verdict, unreviewed) : unreviewed;
+    return verdict ? recording(verdict, unreviewed, this.db) : unreviewed;
   }
 
   /** Postings waiting for a lane of the posting queue (the `ocp_posting_queue_waiting` gauge). */
@@ -193,7 +193,7 @@ export class LedgerService {
   async credit(credit: ExternalCredit, options: PostingOptions = {}, screened?: PostVerdict) {
     const { walletId, amount, source, description, initiatedBy } = credit;
     const p = { type: source, description, initiatedBy };
-    if (screened) return this.postAgainstSystem(source, walletId, amount, p, recording(screened, options));
+    if (screened) return this.postAgainstSystem(source, walletId, amount, p, recording(screened, options, this.db));
     return this.postAgainstSystem(source, walletId, amount, p, options, 'credit');
   }
 
@@ -474,17 +474,12 @@ export class LedgerService {
 }
 
 /** The options that store the screen's verdict with the posting, in its transaction, and tell it the commit. */
-function recording(verdict: PostVerdict, options: PostingOptions): PostingOptions {
+function recording(verdict: PostVerdict, options: PostingOptions, transactions: TransactionRunner): PostingOptions {
   return {
     ...options,
     // Side by side: with the posting group's other writes they leave in one round trip, where one
-    // after the other each reply waited for its score's answer. When both fail, the score's failure
-    // is the cause: it was issued first, and the reply only found the transaction aborted.
-    inTx: async (tx, posted) => {
-      const [scored, replied] = await Promise.allSettled([verdict.post(tx, posted.transfer.id), options.inTx?.(tx, posted)]);
-      if (scored.status === 'rejected') throw scored.reason;
-      if (replied.status === 'rejected') throw replied.reason;
-    },
+    // after the other each reply waited for its score's answer.
+    inTx: (tx, posted) => settleAll([verdict.post(tx, posted.transfer.id), options.inTx?.(tx, posted)], transactions),
     afterCommit: () => {
       verdict.committed?.();
       options.afterCommit?.();

@@ -231,7 +231,7 @@ export class PostingQueue {
  * aborted, and whichever rejection came first would otherwise hide the cause (a 500 instead of the
  * 409 of a duplicate).
  */
-async function settleAll(writes: Array<Promise<unknown> | undefined>, transactions: TransactionRunner): Promise<void> {
+export async function settleAll(writes: Array<Promise<unknown> | undefined>, transactions: TransactionRunner): Promise<void> {
   const issued = writes.filter((write): write is Promise<unknown> => write !== undefined);
   const failures = (await Promise.allSettled(issued))
     .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
