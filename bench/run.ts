@@ -20,6 +20,7 @@ import {
   benchServerEnv,
   call,
   fundedWallets,
+  scratchDatabase,
   randomOf,
   randomPairTransfer,
   startOtlpSink,
@@ -63,11 +64,6 @@ async function checkpoint(): Promise<void> {
   await checkpointer?.query('CHECKPOINT');
 }
 
-async function recreateDatabase(admin: Client, name: string): Promise<void> {
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-}
-
 async function load(name: string, url: string, concurrency: number, next: () => autocannon.Request, server?: BenchServer): Promise<Row> {
   await checkpoint();
   const before = { server: server ? processCpuSeconds(server.process.pid!) : 0, postgres: postgresCpuSeconds(), load: process.cpuUsage() };
@@ -101,15 +97,12 @@ async function load(name: string, url: string, concurrency: number, next: () => 
 }
 
 async function main(): Promise<void> {
-  const base = process.env.DATABASE_URL;
-  if (!base?.startsWith('postgres')) throw new Error('npm run bench needs DATABASE_URL=postgres://… (a server, not PGlite)');
-  const serverUrl = new URL(base);
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  checkpointer = admin;
-  await recreateDatabase(admin, APP_DB);
-  await recreateDatabase(admin, PGBENCH_DB);
-  const appDb = new URL(process.env.BENCH_APP_DATABASE_URL ?? base);
+  const app = await scratchDatabase('bench', APP_DB);
+  const pgbenchDatabase = await scratchDatabase('bench', PGBENCH_DB);
+  const serverUrl = new URL(process.env.DATABASE_URL!);
+  checkpointer = app.admin;
+  // Through a pooler when BENCH_APP_DATABASE_URL names one, to the same database.
+  const appDb = process.env.BENCH_APP_DATABASE_URL ? new URL(process.env.BENCH_APP_DATABASE_URL) : app.url;
   appDb.pathname = `/${APP_DB}`;
 
   const serverEnv = benchServerEnv(appDb.toString(), metricsToken);
@@ -247,9 +240,8 @@ async function main(): Promise<void> {
       process.stdout.write(`BENCH_OTEL=1: tracing on, ${otlpSink.spansBatches()} span batches exported to the local sink\n`);
       await otlpSink.stop();
     }
-    await admin.query(`DROP DATABASE IF EXISTS ${APP_DB} WITH (FORCE)`);
-    await admin.query(`DROP DATABASE IF EXISTS ${PGBENCH_DB} WITH (FORCE)`);
-    await admin.end();
+    await app.drop();
+    await pgbenchDatabase.drop();
   }
 }
 

@@ -37,10 +37,6 @@ export class MemoryEventFanout implements EventFanout {
 export class Subscribers {
   private readonly handlers = new Map<FanoutHandler, ReadonlySet<string> | undefined>();
 
-  get size(): number {
-    return this.handlers.size;
-  }
-
   add(handler: FanoutHandler, types?: readonly string[]): () => void {
     this.handlers.set(handler, types && new Set(types));
     return () => this.handlers.delete(handler);

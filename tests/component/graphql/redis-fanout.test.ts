@@ -11,13 +11,27 @@ const redisFanout = () => require('../../../src/infra/pubsub/redis-event-fanout'
 const onRedis = process.env.REDIS_URL ? describe : describe.skip;
 
 onRedis('the Redis event fan-out', () => {
-  it('when events are published in one turn of the event loop, then they travel as one message and every instance hears each once', async () => {
+  /** Two instances on a channel of their own, both listening; closed after `use`. */
+  const twoInstances = async (
+    use: (a: RedisFanout.RedisEventFanout, b: RedisFanout.RedisEventFanout, channel: string) => Promise<void>,
+  ) => {
     const channel = `ocp-test-fanout:${randomBytes(6).toString('hex')}`;
-    const [a, b] = [0, 1].map(() => new (redisFanout().RedisEventFanout)(process.env.REDIS_URL!, channel, () => undefined));
+    const [a, b] = [0, 1].map(() => new (redisFanout().RedisEventFanout)(process.env.REDIS_URL!, channel, () => undefined)) as [
+      RedisFanout.RedisEventFanout,
+      RedisFanout.RedisEventFanout,
+    ];
     try {
-      await Promise.all([a!.whenSubscribed(), b!.whenSubscribed()]);
+      await Promise.all([a.whenSubscribed(), b.whenSubscribed()]);
+      await use(a, b, channel);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  };
+
+  it('when events are published in one turn of the event loop, then they travel as one message and every instance hears each once', async () => {
+    await twoInstances(async (a, b, channel) => {
       const heard: DomainEvent[] = [];
-      b!.subscribe((event) => heard.push(event));
+      b.subscribe((event) => heard.push(event));
       const messages: string[] = [];
       // A third listener on the raw channel counts the messages.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,34 +41,27 @@ onRedis('the Redis event fan-out', () => {
       raw.on('message', (_channel: string, message: string) => messages.push(message));
       try {
         const events = [1, 2, 3].map((n) => newEvent('balance.changed', 'usr_1', { n }));
-        for (const event of events) a!.publish(event);
+        for (const event of events) a.publish(event);
         for (let i = 0; i < 100 && heard.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
         expect(heard.map((event) => event.data.n)).toEqual([1, 2, 3]);
         expect(messages).toHaveLength(1);
       } finally {
         raw.disconnect();
       }
-    } finally {
-      await Promise.all([a!.close(), b!.close()]);
-    }
+    });
   });
 
   it('when a subscriber names the event types it wants, then it hears only those from other instances', async () => {
-    const channel = `ocp-test-fanout:${randomBytes(6).toString('hex')}`;
-    const [a, b] = [0, 1].map(() => new (redisFanout().RedisEventFanout)(process.env.REDIS_URL!, channel, () => undefined));
-    try {
-      await Promise.all([a!.whenSubscribed(), b!.whenSubscribed()]);
+    await twoInstances(async (a, b) => {
       const heard: DomainEvent[] = [];
-      b!.subscribe((event) => heard.push(event), ['tenant.changed']);
-      a!.publish(newEvent('balance.changed', 'usr_1', { n: 1 }));
+      b.subscribe((event) => heard.push(event), ['tenant.changed']);
+      a.publish(newEvent('balance.changed', 'usr_1', { n: 1 }));
       await new Promise((r) => setImmediate(r)); // the next turn: a message of its own
-      a!.publish(newEvent('tenant.changed', 'ten_a', { tenantId: 'ten_a' }));
+      a.publish(newEvent('tenant.changed', 'ten_a', { tenantId: 'ten_a' }));
       for (let i = 0; i < 100 && heard.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 100));
       expect(heard.map((event) => event.type)).toEqual(['tenant.changed']);
-    } finally {
-      await Promise.all([a!.close(), b!.close()]);
-    }
+    });
   });
 
   it('when Redis is unreachable as an instance starts and comes back, then the instance subscribes and hears events without a restart', async () => {
