@@ -9,10 +9,24 @@ export interface GroupScope {
   run<R>(scope: unknown, fn: () => R): R;
 }
 
+/** How many groups are served at a time. */
+export interface Lanes {
+  /** At most this many. */
+  lanes: number;
+  /**
+   * A lane beyond the first opens only while this many calls wait (default 1: whenever one does).
+   * Set to a full group's size, a second lane opens only when one lane serving full groups falls
+   * behind: before that it would only split the groups in two, and each statement, socket write and
+   * wake-up (and, for postings on shared wallets, each wait on the other lane's row locks) would be
+   * paid twice as often for the same calls.
+   */
+  spareLaneAt?: number;
+}
+
 /**
  * Serves calls in groups: at most `lanes` groups are served at a time, and the calls that arrive
- * while every lane is busy wait and are served together in the next group. A call that finds a
- * lane idle is served at once, alone, so grouping costs a lone caller nothing; under load one
+ * while the lanes are busy wait and are served together in the next group. A call that finds no
+ * lane busy is served at once, alone, so grouping costs a lone caller nothing; under load one
  * database round trip (or transaction) serves many callers instead of one each. With a scope,
  * calls wait per scope and the scopes take turns.
  */
@@ -21,15 +35,20 @@ export class Grouper<T> {
   private readonly waiting = new Map<unknown, T[]>();
   private waitingCalls = 0;
   private busyLanes = 0;
+  private readonly lanes: number;
+  private readonly spareLaneAt: number;
 
   constructor(
-    private readonly lanes: number,
+    { lanes, spareLaneAt = 1 }: Lanes,
     /** Takes the next group out of the calls waiting (non-empty), in arrival order. */
     private readonly take: (waiting: T[]) => T[],
     /** Serves a group; must settle every call of it and never reject. */
     private readonly serve: (group: T[]) => Promise<void>,
     private readonly scope?: GroupScope,
-  ) {}
+  ) {
+    this.lanes = lanes;
+    this.spareLaneAt = spareLaneAt;
+  }
 
   /** Calls waiting for a lane (not those being served): a gauge, flat under steady load. */
   get waitingCount(): number {
@@ -45,10 +64,15 @@ export class Grouper<T> {
     if (this.busyLanes < this.lanes) void this.drain();
   }
 
+  /** A lane alone serves whatever waits; one beside another only a spare lane's worth. */
+  private keepsServing(): boolean {
+    return this.waitingCalls > 0 && (this.busyLanes === 1 || this.waitingCalls >= this.spareLaneAt);
+  }
+
   private async drain(): Promise<void> {
     this.busyLanes++;
     try {
-      while (this.waitingCalls > 0) {
+      while (this.keepsServing()) {
         const [scope, queue] = this.waiting.entries().next().value!;
         const group = this.take(queue);
         this.waitingCalls -= group.length;
@@ -69,7 +93,7 @@ export class Grouper<T> {
  */
 export function groupedLookup<K, V>(
   lookupMany: (keys: K[]) => Promise<V[]>,
-  { lanes, groupMax, scope }: { lanes: number; groupMax: number; scope?: GroupScope },
+  { lanes, spareLaneAt, groupMax, scope }: Lanes & { groupMax: number; scope?: GroupScope },
 ): (key: K) => Promise<V> {
   interface Call {
     key: K;
@@ -77,7 +101,7 @@ export function groupedLookup<K, V>(
     reject: (error: unknown) => void;
   }
   const grouper = new Grouper<Call>(
-    lanes,
+    { lanes, spareLaneAt },
     (waiting) => waiting.splice(0, groupMax),
     async (group) => {
       try {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { groupedLookup, type GroupScope } from '../../src/shared/grouper';
+import { groupedLookup, Grouper, type GroupScope, type Lanes } from '../../src/shared/grouper';
 
 describe('grouped lookups', () => {
   it('when lookups are asked while one is being served, then they are served together, each with its own answer', async () => {
@@ -69,5 +69,38 @@ describe('grouped lookups', () => {
       { tenant: 'a', keys: ['2', '4'] },
       { tenant: 'b', keys: ['3', '5'] },
     ]);
+  });
+  describe('a spare lane', () => {
+    /**
+     * The groups a two-lane grouper serves when calls 1 to 5 arrive at once and call 6 12 ms later;
+     * a group with call 2 in it takes 20 ms, any other 5 ms.
+     */
+    async function groupsServed(lanes: Lanes): Promise<number[][]> {
+      const served: number[][] = [];
+      let settle: () => void = () => undefined;
+      const allServed = new Promise<void>((resolve) => (settle = resolve));
+      const grouper = new Grouper<number>(
+        lanes,
+        (waiting) => waiting.splice(0, 10),
+        async (group) => {
+          served.push(group);
+          await new Promise((resolve) => setTimeout(resolve, group.includes(2) ? 20 : 5));
+          if (served.flat().length === 6) settle();
+        },
+      );
+      for (const call of [1, 2, 3, 4, 5]) grouper.add(call);
+      setTimeout(() => grouper.add(6), 12);
+      await allServed;
+      return served;
+    }
+
+    it('when fewer calls wait than spareLaneAt beside a busy lane, then they wait for it and go as one group; once that many wait, the spare lane takes them', async () => {
+      expect(await groupsServed({ lanes: 2, spareLaneAt: 3 })).toEqual([[1], [2, 3, 4], [5, 6]]);
+      expect(await groupsServed({ lanes: 2, spareLaneAt: 10 })).toEqual([[1], [2, 3, 4, 5], [6]]);
+    });
+
+    it('when spareLaneAt is not set, then a call that finds a lane free is served at once', async () => {
+      expect(await groupsServed({ lanes: 2 })).toEqual([[1], [2], [3, 4, 5], [6]]);
+    });
   });
 });

@@ -78,7 +78,7 @@ const TICKS_PER_COMMAND_MAX = 64;
  */
 function batched<C>(send: (calls: C[]) => Promise<void>): (call: C) => void {
   const grouper = new Grouper<C[]>(
-    LANES,
+    { lanes: LANES },
     (waiting) => waiting.splice(0, TICKS_PER_COMMAND_MAX),
     (ticks) => send(ticks.flat()),
   );

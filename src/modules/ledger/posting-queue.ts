@@ -86,7 +86,11 @@ class UnitRefused extends Error {
 }
 
 export interface PostingQueueOptions {
-  /** Groups written at the same time, each in its own transaction on its own connection. */
+  /**
+   * Groups written at the same time, each in its own transaction on its own connection. A second
+   * lane opens only while a full group waits: groups of shared wallets would otherwise take turns
+   * on the row locks anyway, at twice the transactions.
+   */
   lanes: number;
   /** Postings in one group at most. */
   groupMax: number;
@@ -115,7 +119,7 @@ export class PostingQueue {
     { lanes, groupMax }: PostingQueueOptions = { lanes: 2, groupMax: 64 },
   ) {
     this.grouper = new Grouper(
-      lanes,
+      { lanes, spareLaneAt: groupMax },
       (waiting) => nextGroup(waiting, groupMax),
       (group) => this.write(group),
       tenantGroupScope,

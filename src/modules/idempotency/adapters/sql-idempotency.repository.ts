@@ -1,7 +1,6 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
-import { groupedLookup } from '../../../shared/grouper';
-import { tenantGroupScope } from '../../../infra/tenant-scope';
+import { groupedStatement } from '../../../infra/db/grouped-lookup';
 import type { IdempotencyRepository, StoredReply } from '../idempotency.repository';
 
 interface Lookup {
@@ -14,11 +13,7 @@ export class SqlIdempotencyRepository implements IdempotencyRepository {
    * Every idempotent request looks its key up first: the lookups asked at the same time go to the
    * database together, one query and one round trip for many.
    */
-  private readonly findGrouped = groupedLookup((lookups: Lookup[]) => this.findMany(lookups), {
-    lanes: 2,
-    groupMax: 128,
-    scope: tenantGroupScope,
-  });
+  private readonly findGrouped = groupedStatement((lookups: Lookup[]) => this.findMany(lookups));
 
   constructor(private readonly db: SqlClient) {}
 

@@ -1,8 +1,7 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import type { Transaction } from '../../../shared/transaction';
-import { groupedLookup } from '../../../shared/grouper';
-import { tenantGroupScope } from '../../../infra/tenant-scope';
+import { groupedStatement } from '../../../infra/db/grouped-lookup';
 import type { Reason } from '../risk.model';
 import type { ClientAddress, Decision, ReviewStatus, RiskRepository, RiskReview, RiskScoreRecord } from '../risk.repository';
 
@@ -48,11 +47,7 @@ interface ScoreRow {
 }
 
 export class SqlRiskRepository implements RiskRepository {
-  private readonly aggregatesGrouped = groupedLookup((asked: Asked[]) => this.aggregatesOfEach(asked), {
-    lanes: 2,
-    groupMax: 128,
-    scope: tenantGroupScope,
-  });
+  private readonly aggregatesGrouped = groupedStatement((asked: Asked[]) => this.aggregatesOfEach(asked));
 
   constructor(private readonly db: SqlClient) {}
 

@@ -1,7 +1,6 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
-import { groupedLookup } from '../../../shared/grouper';
-import { tenantGroupScope } from '../../../infra/tenant-scope';
+import { groupedStatement } from '../../../infra/db/grouped-lookup';
 import type { Cursor } from '../../../shared/pagination';
 import type { MetadataFilter } from '../../../shared/metadata';
 import { metadataCondition } from '../../../infra/db/metadata-filter';
@@ -45,7 +44,7 @@ export class SqlWalletRepository implements WalletRepository {
    * database together, one query and one round trip for many. Each still sees every write committed
    * before it was asked (the query starts after), so a balance read right after a transfer shows it.
    */
-  private readonly findGrouped = groupedLookup((ids: string[]) => this.findEach(ids), { lanes: 2, groupMax: 128, scope: tenantGroupScope });
+  private readonly findGrouped = groupedStatement((ids: string[]) => this.findEach(ids));
 
   constructor(private readonly db: SqlClient) {}
 
