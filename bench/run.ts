@@ -28,7 +28,7 @@ import {
   transferRequest,
   type BenchServer,
 } from './bench-server';
-import { postgresCpuSeconds, processCpuSeconds } from './cpu';
+import { mainThreadSchedSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu';
 import { historyFigures } from './history';
 import { pgbenchPostingTps, pgbenchTps } from './pgbench';
 import { target } from './targets';
@@ -53,6 +53,8 @@ interface Row {
   errors: number;
   /** CPU milliseconds per successful request: the API server, PostgreSQL, this process (the load). */
   cpuMs?: { server: number; postgres: number | null; load: number };
+  /** The API's main thread, in seconds per second of the case: on a core, and runnable but waiting for one. */
+  mainThread?: { onCpu: number; waiting: number };
 }
 
 /**
@@ -66,7 +68,12 @@ async function checkpoint(): Promise<void> {
 
 async function load(name: string, url: string, concurrency: number, next: () => autocannon.Request, server?: BenchServer): Promise<Row> {
   await checkpoint();
-  const before = { server: server ? processCpuSeconds(server.process.pid!) : 0, postgres: postgresCpuSeconds(), load: process.cpuUsage() };
+  const before = {
+    server: server ? processCpuSeconds(server.process.pid!) : 0,
+    mainThread: server ? mainThreadSchedSeconds(server.process.pid!) : undefined,
+    postgres: postgresCpuSeconds(),
+    load: process.cpuUsage(),
+  };
   const result = await autocannon({
     url,
     connections: concurrency,
@@ -74,6 +81,7 @@ async function load(name: string, url: string, concurrency: number, next: () => 
     requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }],
   });
   const ok = result['2xx'];
+  const mainThreadAfter = server ? mainThreadSchedSeconds(server.process.pid!) : undefined;
   const postgresAfter = postgresCpuSeconds();
   const load = process.cpuUsage(before.load);
   const perRequestMs = (seconds: number) => Math.round((seconds * 1000 * 1000) / Math.max(ok, 1)) / 1000;
@@ -90,6 +98,14 @@ async function load(name: string, url: string, concurrency: number, next: () => 
             server: perRequestMs(processCpuSeconds(server.process.pid!) - before.server),
             postgres: postgresAfter === null || before.postgres === null ? null : perRequestMs(postgresAfter - before.postgres),
             load: perRequestMs((load.user + load.system) / 1e6),
+          },
+        }
+      : {}),
+    ...(before.mainThread && mainThreadAfter
+      ? {
+          mainThread: {
+            onCpu: (mainThreadAfter.onCpu - before.mainThread.onCpu) / SECONDS,
+            waiting: (mainThreadAfter.waiting - before.mainThread.waiting) / SECONDS,
           },
         }
       : {}),
@@ -228,6 +244,12 @@ async function main(): Promise<void> {
             `CPU ms per transfer at 64 (server / PostgreSQL / load): ${cpuCell({ cpuMs: transferCpu } as Row)}; per balance read: ${cpuCell({ cpuMs: readCpu } as Row)}`,
           ]
         : []),
+      ...rows
+        .filter((r) => r.concurrency === 64 && r.mainThread)
+        .map(
+          (r) =>
+            `API main thread, ${r.case} at 64: on a core ${r.mainThread!.onCpu.toFixed(2)} s/s, runnable and waiting for a core ${r.mainThread!.waiting.toFixed(2)} s/s`,
+        ),
       `server RSS after load: ${rssMb.toFixed(0)} MB`,
       `conservation: sum of all balances = ${sums.rows[0].total}, negative user wallets = ${sums.rows[0].negative}, unbalanced transfers = ${sums.rows[0].unbalanced}, transfers = ${sums.rows[0].transfers}`,
     ];
