@@ -10,7 +10,7 @@ export interface GroupScope {
 }
 
 /** How many groups are served at a time. */
-export interface Lanes {
+export interface Lanes<T = unknown> {
   /** At most this many. */
   lanes: number;
   /**
@@ -21,6 +21,11 @@ export interface Lanes {
    * paid twice as often for the same calls.
    */
   spareLaneAt?: number;
+  /**
+   * A call that is served alone whatever waits beside it (a guarded posting): waiting would not
+   * group it, so at the head of the queue it opens a spare lane at once.
+   */
+  alone?: (call: T) => boolean;
 }
 
 /**
@@ -37,9 +42,10 @@ export class Grouper<T> {
   private busyLanes = 0;
   private readonly lanes: number;
   private readonly spareLaneAt: number;
+  private readonly alone: (call: T) => boolean;
 
   constructor(
-    { lanes, spareLaneAt = 1 }: Lanes,
+    { lanes, spareLaneAt = 1, alone = () => false }: Lanes<T>,
     /** Takes the next group out of the calls waiting (non-empty), in arrival order. */
     private readonly take: (waiting: T[]) => T[],
     /** Serves a group; must settle every call of it and never reject. */
@@ -48,6 +54,7 @@ export class Grouper<T> {
   ) {
     this.lanes = lanes;
     this.spareLaneAt = spareLaneAt;
+    this.alone = alone;
   }
 
   /** Calls waiting for a lane (not those being served): a gauge, flat under steady load. */
@@ -64,9 +71,10 @@ export class Grouper<T> {
     if (this.busyLanes < this.lanes) void this.drain();
   }
 
-  /** A lane alone serves whatever waits; one beside another only a spare lane's worth. */
+  /** A lane alone serves whatever waits; one beside another only a spare lane's worth, or a call that goes alone. */
   private keepsServing(): boolean {
-    return this.waitingCalls > 0 && (this.busyLanes === 1 || this.waitingCalls >= this.spareLaneAt);
+    if (this.waitingCalls === 0) return false;
+    return this.busyLanes === 1 || this.waitingCalls >= this.spareLaneAt || this.alone(this.waiting.values().next().value![0]!);
   }
 
   private async drain(): Promise<void> {

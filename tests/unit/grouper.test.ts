@@ -99,6 +99,30 @@ describe('grouped lookups', () => {
       expect(await groupsServed({ lanes: 2, spareLaneAt: 10 })).toEqual([[1], [2, 3, 4, 5], [6]]);
     });
 
+    it('when a call that goes alone heads the queue beside a busy lane, then the spare lane serves it at once instead of after the busy one', async () => {
+      // Calls below 0 go alone; call 1 takes 20 ms, any other group 5 ms.
+      const started: Array<{ group: number[]; besideAnother: boolean }> = [];
+      let busy = 0;
+      const grouper = new Grouper<number>(
+        { lanes: 2, spareLaneAt: 10, alone: (call) => call < 0 },
+        (waiting) => waiting.splice(0, 1),
+        async (group) => {
+          started.push({ group, besideAnother: busy > 0 });
+          busy++;
+          await new Promise((resolve) => setTimeout(resolve, group.includes(1) ? 20 : 5));
+          busy--;
+        },
+      );
+      for (const call of [1, -2, 3]) grouper.add(call);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+
+      expect(started).toEqual([
+        { group: [1], besideAnother: false },
+        { group: [-2], besideAnother: true },
+        { group: [3], besideAnother: false },
+      ]);
+    });
+
     it('when spareLaneAt is not set, then a call that finds a lane free is served at once', async () => {
       expect(await groupsServed({ lanes: 2 })).toEqual([[1], [2], [3, 4, 5], [6]]);
     });

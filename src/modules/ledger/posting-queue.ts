@@ -88,8 +88,8 @@ class UnitRefused extends Error {
 export interface PostingQueueOptions {
   /**
    * Groups written at the same time, each in its own transaction on its own connection. A second
-   * lane opens only while a full group waits: groups of shared wallets would otherwise take turns
-   * on the row locks anyway, at twice the transactions.
+   * lane opens only while a full group waits, or a guarded posting (which goes alone anyway):
+   * otherwise groups of shared wallets would take turns on the row locks, at twice the transactions.
    */
   lanes: number;
   /** Postings in one group at most. */
@@ -119,7 +119,7 @@ export class PostingQueue {
     { lanes, groupMax }: PostingQueueOptions = { lanes: 2, groupMax: 64 },
   ) {
     this.grouper = new Grouper(
-      { lanes, spareLaneAt: groupMax },
+      { lanes, spareLaneAt: groupMax, alone: goesAlone },
       (waiting) => nextGroup(waiting, groupMax),
       (group) => this.write(group),
       tenantGroupScope,
@@ -243,16 +243,20 @@ export async function settleAll(writes: Array<Promise<unknown> | undefined>, tra
   if (failures.length > 0) throw failures.find((error) => !transactions.isAfterEarlierFailure(error)) ?? failures[0];
 }
 
+/** A guarded posting: its guard's writes must roll back with its refusal, and no one else's. */
+function goesAlone(posting: Waiting): boolean {
+  return posting.guard !== undefined;
+}
+
 /**
- * A guarded posting goes alone: its guard's writes must roll back with its refusal, and no one
- * else's. A group holds at most groupMax postings, counting each of a unit's (a unit larger than
- * that goes alone, whole).
+ * A guarded posting goes alone (goesAlone). A group holds at most groupMax postings, counting each
+ * of a unit's (a unit larger than that goes alone, whole).
  */
 function nextGroup(waiting: Waiting[], groupMax: number): Waiting[] {
-  if (waiting[0]!.guard) return waiting.splice(0, 1);
+  if (goesAlone(waiting[0]!)) return waiting.splice(0, 1);
   let size = 1;
   let postings = waiting[0]!.commands.length;
-  while (size < waiting.length && !waiting[size]!.guard && postings + waiting[size]!.commands.length <= groupMax) {
+  while (size < waiting.length && !goesAlone(waiting[size]!) && postings + waiting[size]!.commands.length <= groupMax) {
     postings += waiting[size]!.commands.length;
     size++;
   }
