@@ -1,7 +1,7 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import type { Transaction } from '../../../shared/transaction';
-import { groupedStatement } from '../../../infra/db/grouped-lookup';
+import { groupedStatement } from '../../../infra/db/grouped-statement';
 import type { Reason } from '../risk.model';
 import type { ClientAddress, Decision, ReviewStatus, RiskRepository, RiskReview, RiskScoreRecord } from '../risk.repository';
 

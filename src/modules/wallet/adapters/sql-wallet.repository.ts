@@ -1,6 +1,6 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
-import { groupedStatement } from '../../../infra/db/grouped-lookup';
+import { groupedStatement } from '../../../infra/db/grouped-statement';
 import type { Cursor } from '../../../shared/pagination';
 import type { MetadataFilter } from '../../../shared/metadata';
 import { metadataCondition } from '../../../infra/db/metadata-filter';
