@@ -38,13 +38,19 @@ export function postgresCpuSeconds(): number | null {
   return found ? total : null;
 }
 
+/** Seconds on a core, and runnable but waiting for one. */
+export interface SchedSeconds {
+  onCpu: number;
+  waiting: number;
+}
+
 /**
  * Seconds a process's main thread (its JavaScript, for Node) has spent on a core, and runnable but
  * waiting for one, from /proc/<pid>/task/<pid>/schedstat (nanoseconds); zeros where /proc cannot tell.
  * Their sum near the wall time says the thread always had work; the waiting share, that the cores
  * were busy with other processes (PostgreSQL, the load generator) when it had.
  */
-export function mainThreadSchedSeconds(pid: number): { onCpu: number; waiting: number } {
+export function mainThreadSchedSeconds(pid: number): SchedSeconds {
   try {
     const [onCpu, waiting] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
     return { onCpu: onCpu! / 1e9, waiting: waiting! / 1e9 };

@@ -28,7 +28,7 @@ import {
   transferRequest,
   type BenchServer,
 } from './bench-server';
-import { mainThreadSchedSeconds, postgresCpuSeconds, processCpuSeconds } from './cpu';
+import { mainThreadSchedSeconds, postgresCpuSeconds, processCpuSeconds, type SchedSeconds } from './cpu';
 import { historyFigures } from './history';
 import { pgbenchPostingTps, pgbenchTps } from './pgbench';
 import { target } from './targets';
@@ -54,7 +54,7 @@ interface Row {
   /** CPU milliseconds per successful request: the API server, PostgreSQL, this process (the load). */
   cpuMs?: { server: number; postgres: number | null; load: number };
   /** The API's main thread, in seconds per second of the case: on a core, and runnable but waiting for one. */
-  mainThread?: { onCpu: number; waiting: number };
+  mainThread?: SchedSeconds;
 }
 
 /**
@@ -71,6 +71,7 @@ async function load(name: string, url: string, concurrency: number, next: () => 
   const before = {
     server: server ? processCpuSeconds(server.process.pid!) : 0,
     mainThread: server ? mainThreadSchedSeconds(server.process.pid!) : undefined,
+    at: performance.now(),
     postgres: postgresCpuSeconds(),
     load: process.cpuUsage(),
   };
@@ -81,7 +82,6 @@ async function load(name: string, url: string, concurrency: number, next: () => 
     requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }],
   });
   const ok = result['2xx'];
-  const mainThreadAfter = server ? mainThreadSchedSeconds(server.process.pid!) : undefined;
   const postgresAfter = postgresCpuSeconds();
   const load = process.cpuUsage(before.load);
   const perRequestMs = (seconds: number) => Math.round((seconds * 1000 * 1000) / Math.max(ok, 1)) / 1000;
@@ -99,14 +99,7 @@ async function load(name: string, url: string, concurrency: number, next: () => 
             postgres: postgresAfter === null || before.postgres === null ? null : perRequestMs(postgresAfter - before.postgres),
             load: perRequestMs((load.user + load.system) / 1e6),
           },
-        }
-      : {}),
-    ...(before.mainThread && mainThreadAfter
-      ? {
-          mainThread: {
-            onCpu: (mainThreadAfter.onCpu - before.mainThread.onCpu) / SECONDS,
-            waiting: (mainThreadAfter.waiting - before.mainThread.waiting) / SECONDS,
-          },
+          mainThread: perSecond(before.mainThread!, mainThreadSchedSeconds(server.process.pid!), (performance.now() - before.at) / 1000),
         }
       : {}),
   };
@@ -265,6 +258,11 @@ async function main(): Promise<void> {
     await app.drop();
     await pgbenchDatabase.drop();
   }
+}
+
+/** Per second of the wall time between the two readings (a case runs a little longer than SECONDS). */
+function perSecond(before: SchedSeconds, after: SchedSeconds, seconds: number): SchedSeconds {
+  return { onCpu: (after.onCpu - before.onCpu) / seconds, waiting: (after.waiting - before.waiting) / seconds };
 }
 
 function cpuCell(r: Row): string {

@@ -101,7 +101,7 @@ export class Grouper<T> {
  */
 export function groupedLookup<K, V>(
   lookupMany: (keys: K[]) => Promise<V[]>,
-  { lanes, spareLaneAt, groupMax, scope }: Lanes & { groupMax: number; scope?: GroupScope },
+  { lanes, spareLaneAt, groupMax, scope }: Omit<Lanes, 'alone'> & { groupMax: number; scope?: GroupScope },
 ): (key: K) => Promise<V> {
   interface Call {
     key: K;
