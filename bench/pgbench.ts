@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** pgbench's built-in TPC-B-like transaction on a scratch database of the same server. */
-export async function pgbenchTps(serverUrl: URL, database: string, seconds: number, beforeRun: () => Promise<void>): Promise<number> {
+/** Creates pgbench's TPC-B-like tables on a scratch database of the same server (scale 1). */
+export function pgbenchInit(serverUrl: URL, database: string): void {
   const { args, env } = connection(serverUrl);
   execFileSync('pgbench', [...args, '-i', '-q', database], { env, stdio: 'ignore' });
-  // The initialisation's writes are flushed before the timed run, as the API's are before its cases.
-  await beforeRun();
+}
+
+/** One timed run of pgbench's built-in TPC-B-like transaction on the database pgbenchInit prepared. */
+export function pgbenchTps(serverUrl: URL, database: string, seconds: number): number {
   return run(serverUrl, ['-M', 'prepared', '-c', '8', '-j', '2', '-T', String(seconds), database]);
 }
 
