@@ -1,22 +1,23 @@
 import type { TransactionRunner } from '../../shared/transaction';
-import { newId } from '../../infra/crypto/ids';
-import { currentTenantId } from '../../infra/tenant-scope';
 import type { Principal } from '../../shared/principal';
-import { AppError, Forbidden, NotFound, Unprocessable, ValidationFailed } from '../../shared/errors';
-import { newEvent, type EventBus } from '../../shared/events';
+import { NotFound, ValidationFailed, type AppError } from '../../shared/errors';
+import type { EventBus } from '../../shared/events';
 import { BALANCE_SOFT_MAX_MINOR } from '../../shared/money/money';
-import { toPage, type Cursor, type Page } from '../../shared/pagination';
+import type { Cursor, Page } from '../../shared/pagination';
 import { assertWalletAccess, type WalletDirectory, type WalletMeta, type WalletRepository } from '../wallet';
-import { LedgerRefusal, type HistoryFilter, type LedgerEntry, type LedgerRepository, type PostTransferCommand } from './ledger.repository';
+import type { HistoryFilter, LedgerEntry, LedgerRepository } from './ledger.repository';
 import type { Outbox } from '../../shared/outbox';
-import { PostingQueue, settleAll } from './posting-queue';
+import { PostingQueue } from './posting-queue';
 import { amountOutOfRange, refusalError } from './ledger.refusals';
-import { transferPostedEvent } from './ledger.events';
 import { MultiLegTransactions } from './multi-leg.service';
+import { MovementScreening } from './movement-screening';
+import { SystemAccounts } from './system-accounts';
+import { LedgerHistory } from './ledger-history';
+import { Refunds } from './refunds';
+import { TransferPoster } from './transfer-poster';
 import type { TransferRecords } from './transfer-records.repository';
 import type {
   ExternalCredit,
-  ExternalRefund,
   ExternalRefundHandler,
   HeldForReview,
   Movement,
@@ -27,27 +28,32 @@ import type {
   TransferRequest,
 } from './ledger.types';
 
-const ADJUSTMENT_SHARDS = 8;
-
 export class LedgerService {
-  private readonly systemAccounts = new Map<string, string[]>();
-  private readonly externalRefunds = new Map<string, ExternalRefundHandler>();
   private readonly postings: PostingQueue;
-  private movementScreen: MovementScreen | undefined;
+  private readonly poster: TransferPoster;
+  private readonly screening: MovementScreening;
+  private readonly systemAccounts: SystemAccounts;
+  private readonly reads: LedgerHistory;
+  private readonly refunds: Refunds;
   /** Multi-leg transactions and the caller-wide transfer list, on the same posting queue. */
   readonly multiLeg: MultiLegTransactions;
 
   constructor(
-    private readonly db: TransactionRunner,
+    db: TransactionRunner,
     private readonly ledger: LedgerRepository,
     private readonly wallets: WalletRepository,
     private readonly directory: WalletDirectory,
     outbox: Outbox,
-    private readonly events: EventBus,
+    events: EventBus,
     records: TransferRecords,
   ) {
     this.postings = new PostingQueue(db, ledger, outbox);
-    this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events, () => this.movementScreen);
+    this.poster = new TransferPoster(this.postings, events);
+    this.screening = new MovementScreening(db);
+    this.systemAccounts = new SystemAccounts(ledger);
+    this.reads = new LedgerHistory(ledger, wallets);
+    this.refunds = new Refunds(ledger, directory, this.reads, this.screening, this.poster);
+    this.multiLeg = new MultiLegTransactions(this.postings, directory, records, events, () => this.screening.screen);
   }
 
   /**
@@ -55,19 +61,7 @@ export class LedgerService {
    * agent payments, multi-leg legs, payouts, credits, refunds, adjustments (and holds, by HoldService).
    */
   screenMovementsWith(screen: MovementScreen): void {
-    if (this.movementScreen) throw new Error('movements already have a screen');
-    this.movementScreen = screen;
-  }
-
-  /**
-   * Runs the screen (which may refuse, or hold the movement for review when options.onHeld is
-   * given) and returns the options that record its verdict with the posting.
-   */
-  private async screened(movement: Movement, options: PostingOptions): Promise<PostingOptions | HeldForReview> {
-    if (!this.movementScreen) return options;
-    const verdict = await this.movementScreen.screen({ ...movement, ...(options.onHeld ? { onHeld: options.onHeld } : {}) });
-    if ('held' in verdict) return verdict.held;
-    return recording(verdict, options, this.db);
+    this.screening.use(screen);
   }
 
   /**
@@ -75,17 +69,8 @@ export class LedgerService {
    * charge, a hold before it is created): the verdict's `post` stores the score with it. Undefined
    * when no screen is registered. Errors: risk_refused (422).
    */
-  async screenAhead(movement: Omit<Movement, 'onHeld'>): Promise<PostVerdict | undefined> {
-    const verdict = await this.movementScreen?.screen(movement);
-    if (verdict && 'held' in verdict) throw new Error('a movement without onHeld was held for review');
-    return verdict;
-  }
-
-  /** For movements that cannot be held (the screen only holds when onHeld is given). */
-  private async screenedOrPosted(movement: Movement, options: PostingOptions): Promise<PostingOptions> {
-    const { onHeld: _never, ...unreviewed } = options;
-    const verdict = await this.screenAhead(movement);
-    return verdict ? recording(verdict, unreviewed, this.db) : unreviewed;
+  screenAhead(movement: Omit<Movement, 'onHeld'>): Promise<PostVerdict | undefined> {
+    return this.screening.ahead(movement);
   }
 
   /** Postings waiting for a lane of the posting queue (the `ocp_posting_queue_waiting` gauge). */
@@ -137,7 +122,7 @@ export class LedgerService {
     if (to.currency !== from.currency || (request.currency && request.currency !== from.currency)) {
       throw refusalError('currency_mismatch');
     }
-    const screened = await this.screened(
+    const screened = await this.screening.screened(
       {
         kind: options.type === 'agent_payment' || options.type === 'hold_capture' ? options.type : 'transfer',
         ...(options.type === 'hold_capture' && typeof options.metadata?.holdId === 'string' ? { holdId: options.metadata.holdId } : {}),
@@ -151,7 +136,7 @@ export class LedgerService {
     );
     if ('holdId' in screened) return screened;
     // Status and funds are checked by the posting itself, under the row locks.
-    return this.post(
+    return this.poster.post(
       {
         type: 'transfer',
         from: from.id,
@@ -193,7 +178,7 @@ export class LedgerService {
   async credit(credit: ExternalCredit, options: PostingOptions = {}, screened?: PostVerdict) {
     const { walletId, amount, source, description, initiatedBy } = credit;
     const p = { type: source, description, initiatedBy };
-    if (screened) return this.postAgainstSystem(source, walletId, amount, p, recording(screened, options, this.db));
+    if (screened) return this.postAgainstSystem(source, walletId, amount, p, this.screening.recording(screened, options));
     return this.postAgainstSystem(source, walletId, amount, p, options, 'credit');
   }
 
@@ -206,7 +191,7 @@ export class LedgerService {
     const { walletId, amount, account, description, initiatedBy } = debit;
     const wallet = await this.wallets.findById(walletId);
     const screened = wallet
-      ? await this.screenedOrPosted(
+      ? await this.screening.unreviewed(
           { kind: 'payout', fromWalletId: walletId, toWalletId: null, amount, currency: wallet.currency, initiatedBy },
           options,
         )
@@ -223,8 +208,11 @@ export class LedgerService {
     move: { from: string; to: string; currency: string; amount: bigint; description: string; initiatedBy: string },
     options: PostingOptions = {},
   ) {
-    const [from, to] = await Promise.all([this.systemAccount(move.from, move.currency), this.systemAccount(move.to, move.currency)]);
-    return this.post({ ...move, type: move.to, from, to }, new Map(), options);
+    const [from, to] = await Promise.all([
+      this.systemAccounts.anyShard(move.from, move.currency),
+      this.systemAccounts.anyShard(move.to, move.currency),
+    ]);
+    return this.poster.post({ ...move, type: move.to, from, to }, new Map(), options);
   }
 
   /**
@@ -246,7 +234,7 @@ export class LedgerService {
     // Held money is not available (the posting checks it again under the lock).
     if (signedAmount < 0n && wallet.balance - wallet.held < amount) throw refusalError('insufficient_funds');
     const screened = screenAs
-      ? await this.screenedOrPosted(
+      ? await this.screening.unreviewed(
           {
             kind: screenAs,
             fromWalletId: wallet.id,
@@ -259,9 +247,9 @@ export class LedgerService {
           options,
         )
       : options;
-    const system = await this.systemAccount(account, wallet.currency);
+    const system = await this.systemAccounts.anyShard(account, wallet.currency);
     const [from, to] = signedAmount < 0n ? [wallet.id, system] : [system, wallet.id];
-    return this.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), screened);
+    return this.poster.post({ ...p, from, to, amount, currency: wallet.currency }, new Map([[wallet.id, wallet]]), screened);
   }
 
   /**
@@ -274,7 +262,7 @@ export class LedgerService {
   async assertRoomForCredit(credit: Pick<ExternalCredit, 'walletId' | 'amount' | 'source'>): Promise<void> {
     const wallet = await this.wallets.findById(credit.walletId);
     if (!wallet) throw new NotFound('Wallet not found', 'wallet_not_found');
-    const lowest = await this.ledger.lowestBalance(await this.systemShards(credit.source, wallet.currency));
+    const lowest = await this.ledger.lowestBalance(await this.systemAccounts.shards(credit.source, wallet.currency));
     if (wallet.balance + credit.amount > BALANCE_SOFT_MAX_MINOR || lowest - credit.amount < -BALANCE_SOFT_MAX_MINOR) {
       throw amountOutOfRange();
     }
@@ -282,213 +270,31 @@ export class LedgerService {
 
   /** Refunds of originals of these types also run `handler` (one handler per type). */
   handleRefundsOf(types: readonly string[], handler: ExternalRefundHandler): void {
-    for (const type of types) {
-      if (this.externalRefunds.has(type)) throw new Error(`refunds of ${type} already have a handler`);
-      this.externalRefunds.set(type, handler);
-    }
+    this.refunds.handleRefundsOf(types, handler);
   }
 
   /**
-   * Sends money back along an original transfer, as a new transfer that points at it. The refunds
-   * of one original never add up to more than its amount, however many run at once.
+   * Sends money back along an original transfer, as a new transfer that points at it.
    * Errors: transaction_not_found (404), refund_receiver_only (403: the caller sent this payment),
    * not_refundable (422), refund_exceeds_remaining (422), insufficient_funds (422),
    * wallet_not_active (409), amount_out_of_range (422).
    */
-  async refund(principal: Principal, entryId: string, amount: bigint | undefined, reason: string, options: PostingOptions = {}) {
-    const entry = await this.entryFor(principal, entryId, { refund: true });
-    const original = entry.transfer;
-    if (original.type === 'refund') throw new Unprocessable('not_refundable', 'A refund cannot itself be refunded');
-    const remaining = original.amount - original.refundedAmount;
-    const refundAmount = amount ?? remaining;
-    if (original.status !== 'completed' || refundAmount > remaining || refundAmount <= 0n) {
-      throw refundExceeds(remaining);
-    }
-    const found = await this.directory.lookup([original.fromWalletId, original.toWalletId]);
-    // Money sent back along a transfer: scored, never refused (docs/risk.md). The refunding user
-    // wallet is scored; when a system account refunds (a payout sent back), the wallet credited.
-    const payer = found.get(original.toWalletId);
-    const payee = found.get(original.fromWalletId);
-    const scored = payer ?? payee;
-    const screenedOptions = scored
-      ? await this.screenedOrPosted(
-          {
-            kind: 'refund',
-            fromWalletId: scored.id,
-            toWalletId: payer ? (payee?.id ?? null) : null,
-            ...(payer ? {} : { inbound: true }),
-            amount: refundAmount,
-            currency: original.currency,
-            initiatedBy: principal.sub,
-          },
-          options,
-        )
-      : options;
-    const handler = this.externalRefunds.get(original.type);
-    let external: ExternalRefund | undefined;
-    const posted = await this.post(
-      {
-        type: 'refund',
-        from: original.toWalletId,
-        to: original.fromWalletId,
-        amount: refundAmount,
-        currency: original.currency,
-        description: reason,
-        initiatedBy: principal.sub,
-        refundOf: original.id,
-      },
-      found,
-      {
-        ...screenedOptions,
-        guard: async (tx) => {
-          if (!(await this.ledger.reserveRefund(tx, original.id, refundAmount))) throw refundExceeds(undefined);
-          await screenedOptions.guard?.(tx);
-        },
-        // The obligation first, so the caller's inTx (an idempotent reply) already shows it.
-        inTx: async (tx, result) => {
-          external = handler ? await handler.record(tx, original, result) : undefined;
-          await screenedOptions.inTx?.(tx, external ? { ...result, externalRefund: external } : result);
-        },
-      },
-    );
-    if (!handler || !external) return posted;
-    handler.settle(external);
-    return { ...posted, externalRefund: external };
+  refund(principal: Principal, entryId: string, amount: bigint | undefined, reason: string, options: PostingOptions = {}) {
+    return this.refunds.refund(principal, entryId, amount, reason, options);
   }
 
   /** Errors: transaction_not_found (404), also for someone else's. */
-  async getEntry(principal: Principal, entryId: string): Promise<LedgerEntry> {
-    return this.entryFor(principal, entryId, { refund: false });
+  getEntry(principal: Principal, entryId: string): Promise<LedgerEntry> {
+    return this.reads.entry(principal, entryId, { refund: false });
   }
 
   /** Errors: wallet_not_found (404). */
-  async history(principal: Principal, walletId: string, filter: HistoryFilter, limit: number, after?: Cursor): Promise<Page<LedgerEntry>> {
-    assertWalletAccess(principal, await this.wallets.findById(walletId));
-    return toPage(await this.ledger.listEntries(walletId, filter, limit, after), limit);
+  history(principal: Principal, walletId: string, filter: HistoryFilter, limit: number, after?: Cursor): Promise<Page<LedgerEntry>> {
+    return this.reads.page(principal, walletId, filter, limit, after);
   }
 
-  /**
-   * The first page of history of each wallet, read together (limit + 1 entries per wallet, as
-   * history reads). A wallet the caller may not see, or that does not exist, gets wallet_not_found,
-   * as history would answer it.
-   */
-  async firstHistoryPages(
-    principal: Principal,
-    walletIds: readonly string[],
-    limit: number,
-  ): Promise<Map<string, Page<LedgerEntry> | AppError>> {
-    const found = new Map((await this.wallets.findManyByIds(walletIds)).map((w) => [w.id, w]));
-    const pages = new Map<string, Page<LedgerEntry> | AppError>();
-    const visible: string[] = [];
-    for (const id of walletIds) {
-      try {
-        assertWalletAccess(principal, found.get(id) ?? null);
-        visible.push(id);
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        pages.set(id, error);
-      }
-    }
-    const byWallet = new Map<string, LedgerEntry[]>(visible.map((id) => [id, []]));
-    for (const entry of await this.ledger.listLatestEntries(visible, limit + 1)) byWallet.get(entry.walletId)?.push(entry);
-    for (const [id, rows] of byWallet) pages.set(id, toPage(rows, limit));
-    return pages;
+  /** The first page of history of each wallet, read together; wallet_not_found for one the caller may not see. */
+  firstHistoryPages(principal: Principal, walletIds: readonly string[], limit: number): Promise<Map<string, Page<LedgerEntry> | AppError>> {
+    return this.reads.firstPages(principal, walletIds, limit);
   }
-
-  private async post(
-    p: {
-      type: string;
-      from: string;
-      to: string;
-      amount: bigint;
-      currency: string;
-      description: string | null;
-      initiatedBy: string;
-      refundOf?: string;
-    },
-    wallets: ReadonlyMap<string, WalletMeta>,
-    { inTx, guard, type, metadata, afterCommit }: PostingOptions,
-  ): Promise<PostedTransfer> {
-    const command: PostTransferCommand = {
-      transferId: newId('trf'),
-      type: type ?? p.type,
-      fromWalletId: p.from,
-      toWalletId: p.to,
-      amount: p.amount,
-      currency: p.currency,
-      debitEntryId: newId('txn'),
-      creditEntryId: newId('txn'),
-      description: p.description,
-      initiatedBy: p.initiatedBy,
-      refundOf: p.refundOf ?? null,
-      metadata: metadata ?? {},
-    };
-    try {
-      const { posted, events } = await this.postings.submit({ command, wallets, guard, inTx });
-      // Webhooks got `events` through the outbox; `transfer.posted` is for in-process listeners.
-      this.events.publish([...events, transferPostedEvent(posted, wallets)]);
-      afterCommit?.();
-      return posted;
-    } catch (error) {
-      const refused = error instanceof LedgerRefusal ? refusalError(error.code) : error;
-      if (refused instanceof AppError) {
-        this.events.publish([newEvent('transfer.refused', p.initiatedBy, { type: command.type, reason: refused.code })]);
-      }
-      throw refused;
-    }
-  }
-
-  private async entryFor(principal: Principal, entryId: string, { refund }: { refund: boolean }) {
-    const entry = await this.ledger.findEntry(entryId);
-    const privileged = principal.role === 'service' || principal.role === 'admin';
-    const owner = entry?.walletUserId === principal.sub;
-    if (!entry || !(privileged || owner)) throw new NotFound('Transaction not found', 'transaction_not_found');
-    // Only the receiving side of a transfer may send it back; operators and services may refund either side.
-    // The sender sees their own record, so hiding it behind a 404 only confused them: say why instead.
-    if (refund && !privileged && entry.amount < 0n) {
-      throw new Forbidden(
-        'Only the receiver of a payment can refund it; ask the receiver, or an operator through a refund request',
-        'refund_receiver_only',
-      );
-    }
-    return entry;
-  }
-
-  private async systemAccount(code: string, currency: string): Promise<string> {
-    const shards = await this.systemShards(code, currency);
-    // A random shard per posting, so concurrent adjustments do not queue on one hot row.
-    return shards[Math.floor(Math.random() * shards.length)]!;
-  }
-
-  /** Each tenant has its own system accounts: its money enters and leaves through its own books. */
-  private async systemShards(code: string, currency: string): Promise<string[]> {
-    const tenant = currentTenantId();
-    const key = `${tenant}:${code}:${currency}`;
-    let shards = this.systemAccounts.get(key);
-    if (!shards) {
-      shards = await this.ledger.ensureSystemAccounts(code, currency, ADJUSTMENT_SHARDS, tenant);
-      this.systemAccounts.set(key, shards);
-    }
-    return shards;
-  }
-}
-
-/** The options that store the screen's verdict with the posting, in its transaction, and tell it the commit. */
-function recording(verdict: PostVerdict, options: PostingOptions, transactions: TransactionRunner): PostingOptions {
-  return {
-    ...options,
-    // Side by side: with the posting group's other writes they leave in one round trip, where one
-    // after the other each reply waited for its score's answer.
-    inTx: (tx, posted) => settleAll([verdict.post(tx, posted.transfer.id), options.inTx?.(tx, posted)], transactions),
-    afterCommit: () => {
-      verdict.committed?.();
-      options.afterCommit?.();
-    },
-  };
-}
-
-function refundExceeds(remaining: bigint | undefined): AppError {
-  return new Unprocessable('refund_exceeds_remaining', 'Refunds cannot exceed what is left of the original amount', {
-    ...(remaining !== undefined ? { remaining: remaining.toString() } : {}),
-  });
 }
