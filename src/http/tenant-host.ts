@@ -23,19 +23,36 @@ export function tenantFromHost(hosts: TenantHosts): RequestHandler {
   };
 }
 
+/** Resources whose tenant is remembered: anyone can send any id, so the map is bounded. */
+const RESOURCE_TENANTS_MAX = 10_000;
+
 /**
  * The public protocol routes of one merchant or agent (/ucp/{merchantId}/…, an A2A agent card),
  * called without a token on a host name that names no tenant, serve that resource's tenant: the
  * addresses UCP profiles and agent cards advertise are under PUBLIC_BASE_URL, whatever the tenant.
  * Ids are unique across tenants. A tenant's own host name keeps its requests to that tenant.
+ * A resource never moves to another tenant, so a tenant found is remembered (these routes are
+ * called without a token, many times for one merchant, and each would otherwise read the
+ * database); an id not found is asked again, since the resource may be created since.
  */
 export function tenantFromResource(param: string, tenantOf: (id: string) => Promise<string | undefined>): RequestHandler {
+  const known = new Map<string, string>();
   return async (req, _res, next) => {
     const context = requestContext.current();
     const id = req.params[param];
     if (req.principal || !context || context.tenantId !== DEFAULT_TENANT_ID || typeof id !== 'string') return next();
-    const tenant = await tenantOf(id);
+    let tenant = known.get(id);
+    if (tenant === undefined) {
+      tenant = await tenantOf(id);
+      if (tenant) remember(known, id, tenant);
+    }
     if (tenant) context.tenantId = tenant;
     next();
   };
+}
+
+function remember(known: Map<string, string>, id: string, tenant: string): void {
+  // The oldest entry goes (a Map iterates in insertion order).
+  if (known.size >= RESOURCE_TENANTS_MAX) known.delete(known.keys().next().value as string);
+  known.set(id, tenant);
 }
