@@ -68,19 +68,22 @@ export class Grouper<T> {
     if (queue) queue.push(call);
     else this.waiting.set(scope, [call]);
     this.waitingCalls++;
-    if (this.busyLanes < this.lanes) void this.drain();
+    if (this.busyLanes < this.lanes && this.worthALane(this.busyLanes)) void this.drain();
   }
 
-  /** A lane alone serves whatever waits; one beside another only a spare lane's worth, or a call that goes alone. */
-  private keepsServing(): boolean {
+  /**
+   * Whether the calls waiting are worth a lane with `others` lanes busy beside it: with none, whatever
+   * waits; beside another, a spare lane's worth, or a call at the head that goes alone.
+   */
+  private worthALane(others: number): boolean {
     if (this.waitingCalls === 0) return false;
-    return this.busyLanes === 1 || this.waitingCalls >= this.spareLaneAt || this.alone(this.waiting.values().next().value![0]!);
+    return others === 0 || this.waitingCalls >= this.spareLaneAt || this.alone(this.waiting.values().next().value![0]!);
   }
 
   private async drain(): Promise<void> {
     this.busyLanes++;
     try {
-      while (this.keepsServing()) {
+      while (this.worthALane(this.busyLanes - 1)) {
         const [scope, queue] = this.waiting.entries().next().value!;
         const group = this.take(queue);
         this.waitingCalls -= group.length;
