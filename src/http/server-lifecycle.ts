@@ -4,6 +4,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../infra/logger';
 
+const ABANDONED_POLL_MS = 20;
+
 export interface ServerOptions {
   host: string;
   /** 0 picks a free port (tests). */
@@ -28,7 +30,8 @@ export interface RunningServer {
   readonly port: number;
   /**
    * Stops accepting connections, lets in-flight requests finish within shutdownTimeoutMs (then cuts
-   * what is left), and runs onStopped. Calling it again returns the same promise.
+   * what is left), waits as long for handlers whose client left to end, and runs onStopped. Calling
+   * it again returns the same promise.
    */
   shutdown(reason?: string): Promise<void>;
 }
@@ -42,10 +45,18 @@ export async function startServer(app: http.RequestListener, options: ServerOpti
   // every response not yet started says "Connection: close", so its socket ends with the response.
   let draining = false;
   const inFlight = new Set<http.ServerResponse>();
+  // A request whose client left before its reply began closes its connection, so server.close() no
+  // longer waits for it, yet its handler may still be at work (a grouped lookup, a posting): shutdown
+  // waits for such handlers to end their replies before the pools close under them.
+  const abandoned = new Set<http.ServerResponse>();
   server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
     if (draining) res.setHeader('Connection', 'close');
     inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
+    res.on('close', () => {
+      inFlight.delete(res);
+      if (abandoned.size > 0) forgetEnded(abandoned);
+      if (!res.headersSent && !res.writableEnded) abandoned.add(res);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -65,7 +76,7 @@ export async function startServer(app: http.RequestListener, options: ServerOpti
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       await options.onDraining?.();
-      await drain(server, options, reason);
+      await drain(server, abandoned, options, reason);
       await options.onStopped?.();
       options.logger.info('stopped', { reason });
     })();
@@ -74,19 +85,33 @@ export async function startServer(app: http.RequestListener, options: ServerOpti
   return { server, url, port, shutdown };
 }
 
-function drain(server: http.Server, { logger, shutdownTimeoutMs }: ServerOptions, reason: string): Promise<void> {
+async function drain(
+  server: http.Server,
+  abandoned: Set<http.ServerResponse>,
+  { logger, shutdownTimeoutMs }: ServerOptions,
+  reason: string,
+): Promise<void> {
   logger.info('shutting down', { reason, inFlightTimeoutMs: shutdownTimeoutMs });
-  return new Promise((resolve) => {
-    const deadline = setTimeout(() => {
+  const deadline = Date.now() + shutdownTimeoutMs;
+  await new Promise<void>((resolve) => {
+    const cut = setTimeout(() => {
       logger.warn('shutdown timed out; closing the remaining connections', { timeoutMs: shutdownTimeoutMs });
       server.closeAllConnections();
     }, shutdownTimeoutMs);
     server.close(() => {
-      clearTimeout(deadline);
+      clearTimeout(cut);
       resolve();
     });
     server.closeIdleConnections();
   });
+  // Node tells no one when a reply to a departed client is ended, so look until none is left.
+  while (forgetEnded(abandoned) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, ABANDONED_POLL_MS));
+}
+
+/** Drops the replies their handlers have ended; returns how many are still at work. */
+function forgetEnded(abandoned: Set<http.ServerResponse>): number {
+  for (const res of abandoned) if (res.writableEnded) abandoned.delete(res);
+  return abandoned.size;
 }
 
 /**

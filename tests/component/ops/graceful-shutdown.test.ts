@@ -91,6 +91,37 @@ describe('shutdown limits and signals', () => {
     expect(stoppedCalls).toBe(1);
   });
 
+  it('when a client leaves before its reply, then the pools close only after its handler has ended', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const app = express().get('/work', async (_req, res) => {
+      await gate;
+      order.push('handler ended');
+      res.json({ finished: true });
+    });
+    const server = await startServer(app, {
+      host: '127.0.0.1',
+      port: 0,
+      shutdownTimeoutMs: 5_000,
+      logger: createLogger('error', [new CapturedLogs()]),
+      onStopped: async () => {
+        order.push('pools closed');
+      },
+    });
+    const request = http.get(`${server.url}/work`).on('error', () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    request.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const stopped = server.shutdown('test');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(order).toEqual([]);
+    release();
+    await stopped;
+    expect(order).toEqual(['handler ended', 'pools closed']);
+  });
+
   it('when SIGTERM arrives twice, then the first drains and exits 0 and the second exits 1 at once', async () => {
     const codes: number[] = [];
     let shutdowns = 0;
