@@ -5,7 +5,7 @@ import type { Transaction } from '../../../shared/transaction';
 import type { Principal } from '../../../shared/principal';
 import { ValidationFailed } from '../../../shared/errors';
 import type { AgentPayment } from '../agent-payment.repository';
-import type { MandateCheck } from '../agent-payment.service';
+import type { MandateCheck } from '../payment-decisions';
 import type { AgentService } from '../agent.service';
 import { decodeJws, signEs256, verifyEs256 } from './jws';
 import { checkConstraints, MandateRefused, type ConstraintsInput } from './mandate.constraints';

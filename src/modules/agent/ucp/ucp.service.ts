@@ -3,7 +3,8 @@ import type { Principal } from '../../../shared/principal';
 import { Forbidden, ValidationFailed } from '../../../shared/errors';
 import { decimalToMinor } from '../../../shared/money/money';
 import type { AgentPayment } from '../agent-payment.repository';
-import type { AgentPaymentService, Payee, PersistPayment } from '../agent-payment.service';
+import type { AgentPaymentService, Payee } from '../agent-payment.service';
+import type { PersistPayment } from '../payment-decisions';
 import type { intentBody } from './ucp.schemas';
 
 export type Intent = z.infer<typeof intentBody>;
