@@ -1,98 +1,25 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z, type ZodType } from 'zod';
-import { createHash } from 'node:crypto';
-import type { Transaction } from '../shared/transaction';
 import type { IdempotencyClaim, IdempotencyService } from '../modules/idempotency';
-import { AppError, Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
-import type { CodeOf } from '../shared/error-catalogue';
 import { assertCleanInput } from './input-guard';
-import { hasPermission, type Principal } from '../shared/principal';
+import type { Principal } from '../shared/principal';
+import type { RouteSpec } from './route-spec';
+import {
+  IDEMPOTENCY_HEADERS,
+  authorize,
+  callerScope,
+  hasIdempotencyKey,
+  idempotencyKey,
+  parse,
+  readUpload,
+  requestHash,
+  requireIdempotencyKey,
+} from './api-request';
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** A reply that is not JSON (a CSV export): sent as is, with this Content-Type; `body` is ignored. */
-  text?: { contentType: string; content: string };
-}
-
-/** A route whose body is a file sent raw (not JSON), e.g. a CSV upload. */
-export interface UploadSpec {
-  /** The one media type accepted (anything else is 415 with `notAcceptedCode`). */
-  contentType: string;
-  limitBytes: number;
-  description: string;
-  notAcceptedCode: CodeOf<'unsupported_media_type'>;
-}
-
-export interface RouteInput<P, Q, B> {
-  params: P;
-  query: Q;
-  body: B;
-  /** Present on every route that is not public. */
-  principal: Principal;
-  requestId: string;
-  /** The client's address as Express sees it (honours TRUST_PROXY), for audit records. */
-  ip: string;
-  headers: Request['headers'];
-  /**
-   * On idempotent routes: stores the reply under the request's Idempotency-Key. Call it inside the
-   * transaction that does the work (services take it as their in-transaction hook). Elsewhere a no-op.
-   */
-  persistReply: (tx: Transaction, reply: Reply) => Promise<void>;
-  /** On upload routes: the body's bytes as sent. */
-  upload?: Buffer;
-}
-
-export interface RouteSpec<P, Q, B> {
-  method: Method;
-  /** Express-style path relative to the API base, e.g. "/wallets/:id". */
-  path: string;
-  summary: string;
-  tags: string[];
-  /** Default false: the route needs a valid bearer token. */
-  public?: boolean;
-  permission?: string;
-  /**
-   * Money-moving POSTs: require an Idempotency-Key and replay the first reply for repeats.
-   * 'optional': the same when the client sends a key, and no idempotency without one (UCP's writes).
-   */
-  idempotent?: boolean | 'optional';
-  params?: ZodType<P>;
-  query?: ZodType<Q>;
-  body?: ZodType<B>;
-  /** Request headers to document (and validate), e.g. Idempotency-Key. */
-  headers?: z.ZodObject;
-  /**
-   * The body is a file, read raw after the permission check (up to limitBytes) and handed to the
-   * handler as `upload` bytes; the handler validates them (the input guard and zod see no body).
-   */
-  upload?: UploadSpec;
-  responses: Record<
-    number,
-    {
-      description: string;
-      schema?: ZodType;
-      /** The schema's media type (default JSON). */
-      contentType?: string;
-      /** The same answer in other media types too, e.g. a CSV form of a JSON page. */
-      otherMedia?: Record<string, ZodType>;
-    }
-  >;
-  /** Runs after authentication and validation, before the handler (rate limits, idempotency). */
-  before?: RequestHandler[];
-  handler: (input: RouteInput<P, Q, B>) => Promise<Reply>;
-}
-
-export const IDEMPOTENCY_HEADERS = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters')
-    .meta({ description: 'A unique key per operation (e.g. a UUID); repeats replay the first reply' }),
-});
+// Route modules and protocol edges import all of this from here.
+export type { Reply, RouteInput, RouteSpec, UploadSpec } from './route-spec';
+export { IDEMPOTENCY_HEADERS, idempotencyRequestHash, parse } from './api-request';
 
 /** The one JSON encoding of replies, so a replay is byte-for-byte the first response. */
 export function toJson(body: unknown): string {
@@ -293,108 +220,4 @@ declare global {
       upload?: Buffer;
     }
   }
-}
-
-/**
- * Reads an upload route's body raw, after the permission check so nobody without it makes the
- * server read a file. The app-wide JSON parser has passed it by (not JSON), so it is still unread;
- * a body of any other type was read already and is refused here.
- */
-function readUpload(spec: UploadSpec): RequestHandler {
-  const raw = express.raw({ type: () => true, limit: spec.limitBytes });
-  return (req, res, next) => {
-    if (!req.is(spec.contentType)) {
-      next(
-        new AppError(
-          'unsupported_media_type',
-          spec.notAcceptedCode,
-          `Send the file as the request body with Content-Type ${spec.contentType}`,
-        ),
-      );
-      return;
-    }
-    raw(req, res, (error?: unknown) => {
-      if (error) return next(error);
-      req.upload = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      req.body = undefined;
-      next();
-    });
-  };
-}
-
-/** Idempotency keys are scoped to the caller. */
-function callerScope(req: Request): string {
-  return (req.principal as Principal).sub;
-}
-
-function hasIdempotencyKey(req: Request): boolean {
-  return req.headers['idempotency-key'] !== undefined;
-}
-
-function idempotencyKey(req: Request): string {
-  return req.get('idempotency-key') as string;
-}
-
-/** Asked twice per idempotent request (the replay lookup, then the claim): hashed once. */
-const requestHashes = new WeakMap<Request, string>();
-
-function requestHash(req: Request): string {
-  let hash = requestHashes.get(req);
-  if (hash === undefined) {
-    hash = idempotencyRequestHash(req.method, `${req.baseUrl}${req.path}`, req.body);
-    requestHashes.set(req, hash);
-  }
-  return hash;
-}
-
-/**
- * Same method, path and body (keys in any order) give the same hash. Exported for protocol edges
- * that reach an idempotent operation by another road (the MCP `pay` tool hashes the body of
- * `POST /api/v1/a2a/transfers`), so one key means one operation whichever road it came by.
- */
-export function idempotencyRequestHash(method: string, path: string, body: unknown): string {
-  const canonical = JSON.stringify(sortKeys(body ?? null));
-  return createHash('sha256').update(`${method} ${path}\n${canonical}`).digest('hex');
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-  );
-}
-
-function authorize(principal: Principal | undefined, authError: Unauthorized | undefined, permission?: string): void {
-  if (!principal) throw authError ?? new Unauthorized();
-  if (permission && !hasPermission(principal, permission)) {
-    throw new Forbidden(`This action needs the "${permission}" permission`, 'forbidden', { permission });
-  }
-}
-
-/** A missing key is the usual first mistake: say which header is missing and what goes in it, not zod's wording. */
-function requireIdempotencyKey(headers: Request['headers']): void {
-  if (headers['idempotency-key'] === undefined) {
-    const message =
-      'The Idempotency-Key header is required: send a unique key per operation (e.g. a UUID); a retry with the same key replays the first reply';
-    throw new ValidationFailed(message, { fields: [{ field: 'header.idempotency-key', message: 'required' }] }, 'idempotency_key_missing');
-  }
-  parse(IDEMPOTENCY_HEADERS, headers, 'header');
-}
-
-/** Validates one part of a request against its schema: ValidationFailed (400) naming each field, as every route answers. */
-export function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
-  if (!schema) return undefined as T;
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  // An unknown key is reported by zod at the object's path; name the key itself so the client sees which field.
-  const fields = result.error.issues.flatMap((issue) => {
-    const path = [where, ...issue.path.map(String)];
-    const names = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...path, key]) : [path];
-    return names.map((name) => ({ field: name.join('.'), message: issue.message }));
-  });
-  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-  throw new ValidationFailed(`Invalid request: ${summary}`, { fields });
 }
