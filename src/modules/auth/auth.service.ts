@@ -1,26 +1,19 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Transaction, TransactionRunner } from '../../shared/transaction';
-import { newId, newSecret, sha256Hex } from '../../infra/crypto/ids';
+import { newId } from '../../infra/crypto/ids';
 import { hashPassword, verifyPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
-import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../infra/tenant-scope';
+import { DEFAULT_TENANT_ID, inTenant } from '../../infra/tenant-scope';
 import type { Principal } from '../../shared/principal';
-import { CLIENT_ADDRESSES_PER_USER_MAX, normalizedAddress } from '../../shared/client-address';
-import { Conflict, NotFound, Unauthorized, ValidationFailed } from '../../shared/errors';
-import { assertTenantActive, type TenantStatusLookup } from '../../shared/tenant-settings';
+import { Conflict, Unauthorized } from '../../shared/errors';
+import type { TenantStatusLookup } from '../../shared/tenant-settings';
 import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
-import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-credentials';
-import { AGENT_PERMISSIONS, GRANTABLE_PERMISSIONS, permissionsForUserRole } from './permissions';
+import type { AgentCredentialStore } from './agent-credentials';
+import { ClientCredentials } from './client-credentials';
 import type { TokenIssuer } from './token-issuer';
-import type { LoginLocks } from './login-locks';
+import { accountLocked, type LoginLocks } from './login-locks';
 import { assertAcceptablePassword } from './password-policy';
 import type { TokenRevocations } from './token-revocations';
-
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
+import { UserSessions, type TokenPair } from './user-sessions';
 
 export interface PublicUser {
   id: string;
@@ -46,9 +39,11 @@ const toPublicUser = ({ id, email, role, createdAt }: User): PublicUser => ({ id
 export class AuthService {
   // Compared against when the email is unknown, so a login takes as long either way: hence the same cost as new hashes.
   private readonly dummyHash: Promise<string>;
+  private readonly sessions: UserSessions;
+  private readonly clientCredentials: ClientCredentials;
 
   constructor(
-    private readonly db: TransactionRunner,
+    db: TransactionRunner,
     private readonly repo: AuthRepository,
     private readonly tokens: TokenIssuer,
     private readonly logger: Logger,
@@ -56,6 +51,8 @@ export class AuthService {
     private readonly agents?: AgentCredentialStore,
   ) {
     this.dummyHash = hashPassword('not-a-real-password', options.passwordCost);
+    this.sessions = new UserSessions(db, repo, tokens, logger, options.refreshTtlSeconds, options.revocations, options.tenants);
+    this.clientCredentials = new ClientCredentials(db, repo, tokens, logger, options.revocations, options.tenants, agents);
   }
 
   /**
@@ -68,8 +65,7 @@ export class AuthService {
     try {
       const user = await this.repo.createUser({ id: newId('usr'), email, role, passwordHash });
       this.logger.info('user registered', { userId: user.id, role });
-      await this.signedInFrom(user, address);
-      return { user: toPublicUser(user), ...(await this.issueTokens(user)) };
+      return { user: toPublicUser(user), ...(await this.sessions.start(user, address)) };
     } catch (error) {
       if (error instanceof EmailTaken) throw new Conflict('email_taken', 'An account with this email already exists');
       throw error;
@@ -85,8 +81,7 @@ export class AuthService {
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || !valid) throw new Unauthorized('Email or password is wrong', 'invalid_credentials');
     if (user.lockedAt) throw accountLocked();
-    await this.signedInFrom(user, address);
-    return this.issueTokens(user);
+    return this.sessions.start(user, address);
   }
 
   /**
@@ -95,38 +90,7 @@ export class AuthService {
    * `address`: as for login. Errors: refresh_token_reused (401), invalid_refresh_token (401), account_locked (401).
    */
   async refresh(refreshToken: string, address?: string): Promise<TokenPair> {
-    const tokenHash = sha256Hex(refreshToken);
-    // The token itself says whose it is: looked up across tenants (a secret, unique everywhere),
-    // then rotated inside its user's tenant.
-    const known = await inSystemScope(() => this.repo.findRefreshToken(tokenHash));
-    if (!known) throw invalidRefreshToken();
-    // Before rotating: the token stays unspent, for after the tenant is active again.
-    await this.assertTenantActive(known.tenantId);
-    return inTenant(known.tenantId, () => this.rotate(tokenHash, address));
-  }
-
-  private async rotate(tokenHash: string, address: string | undefined): Promise<TokenPair> {
-    const rotated = await this.db.transactionWithRetry(async (tx) => {
-      const record = await this.repo.consumeRefreshToken(tokenHash, tx);
-      if (!record) return null;
-      const user = await this.repo.findUserById(record.userId, tx);
-      if (!user) return null;
-      // Thrown inside the transaction: the presented token stays unspent, for after an unlock.
-      if (user.lockedAt) throw accountLocked();
-      const next = await this.newRefreshToken(user.id, record.familyId, tx);
-      return { user, refreshToken: next };
-    });
-    if (!rotated) {
-      const known = await this.repo.findRefreshToken(tokenHash);
-      if (known?.usedAt) {
-        await this.repo.revokeRefreshFamily(known.familyId);
-        this.logger.warn('refresh token reused; family revoked', { userId: known.userId });
-        throw new Unauthorized('Refresh token was already used; sign in again', 'refresh_token_reused');
-      }
-      throw invalidRefreshToken();
-    }
-    await this.signedInFrom(rotated.user, address);
-    return { ...this.accessTokenFor(rotated.user), refreshToken: rotated.refreshToken };
+    return this.sessions.refresh(refreshToken, address);
   }
 
   /**
@@ -134,11 +98,7 @@ export class AuthService {
    * the session of one refresh token (when it is the caller's), or all of the caller's sessions.
    */
   async logout(principal: Principal, refreshToken?: string): Promise<void> {
-    await this.options.revocations?.revokeToken(principal);
-    const userId = principal.sub;
-    if (!refreshToken) return this.repo.revokeRefreshTokensOfUser(userId);
-    const known = await this.repo.findRefreshToken(sha256Hex(refreshToken));
-    if (known && known.userId === userId) await this.repo.revokeRefreshFamily(known.familyId);
+    return this.sessions.end(principal, refreshToken);
   }
 
   /**
@@ -146,23 +106,7 @@ export class AuthService {
    * Errors: invalid_client (401), also for a suspended or revoked agent.
    */
   async exchangeClientCredentials(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresIn: number }> {
-    if (this.agents && clientId.startsWith(AGENT_CLIENT_ID_PREFIX)) return this.exchangeAgentCredentials(clientId, clientSecret);
-    // Client ids are unique across tenants: the client's own tenant is the token's.
-    const client = await inSystemScope(() => this.repo.findApiClient(clientId));
-    const presented = Buffer.from(sha256Hex(clientSecret), 'hex');
-    const stored = Buffer.from(client?.secretHash ?? sha256Hex(''), 'hex');
-    if (!client || client.revokedAt || !timingSafeEqual(presented, stored)) {
-      throw new Unauthorized('Client credentials are invalid', 'invalid_client');
-    }
-    await this.assertTenantActive(client.tenantId);
-    const principal: Principal = {
-      sub: client.id,
-      role: 'service',
-      permissions: client.permissions,
-      tenantId: client.tenantId,
-      ...(client.merchantId ? { merchantId: client.merchantId } : {}),
-    };
-    return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
+    return this.clientCredentials.exchange(clientId, clientSecret);
   }
 
   /**
@@ -175,28 +119,7 @@ export class AuthService {
     permissions: string[],
     inTx?: (tx: Transaction, client: { id: string; name: string; permissions: string[] }) => Promise<void>,
   ) {
-    const unknown = permissions.filter((p) => !(GRANTABLE_PERMISSIONS as readonly string[]).includes(p));
-    if (unknown.length > 0) {
-      throw new ValidationFailed(`Permissions that cannot be granted: ${unknown.join(', ')}`, { unknown });
-    }
-    const clientSecret = newSecret();
-    const client = await this.db.transaction(async (tx) => {
-      const created = await this.repo.createApiClient(
-        {
-          id: newId('cli'),
-          clientId: newId('ci'),
-          name,
-          secretHash: sha256Hex(clientSecret),
-          permissions: [...new Set(permissions)],
-          createdBy,
-        },
-        tx,
-      );
-      await inTx?.(tx, { id: created.id, name, permissions: created.permissions });
-      return created;
-    });
-    this.logger.info('api client created', { apiClientId: client.id, createdBy });
-    return { id: client.id, clientId: client.clientId, clientSecret, name, permissions: client.permissions };
+    return this.clientCredentials.createApiClient(createdBy, name, permissions, inTx);
   }
 
   /**
@@ -206,11 +129,7 @@ export class AuthService {
    * Errors: not_found (404).
    */
   async revokeApiClient(id: string, inTx?: (tx: Transaction) => Promise<void>): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!(await this.repo.revokeApiClient(id, tx))) throw new NotFound('API client not found');
-      await inTx?.(tx);
-      await this.options.revocations?.revokeClient(id);
-    });
+    return this.clientCredentials.revokeApiClient(id, inTx);
   }
 
   /** Creates the first admin from configuration when there is none yet. Returns whether it did. */
@@ -262,75 +181,4 @@ export class AuthService {
     if (locked) throw accountLocked();
     return principal;
   }
-
-  private async exchangeAgentCredentials(clientId: string, clientSecret: string) {
-    const agent = await inSystemScope(() => this.agents!.findByClientId(clientId));
-    const presented = Buffer.from(sha256Hex(clientSecret), 'hex');
-    const stored = Buffer.from(agent?.secretHash ?? sha256Hex(''), 'hex');
-    if (!agent || !timingSafeEqual(presented, stored) || !agent.active) {
-      throw new Unauthorized('Client credentials are invalid', 'invalid_client');
-    }
-    await this.assertTenantActive(agent.tenantId);
-    const principal: Principal = {
-      sub: agent.agentId,
-      role: 'agent',
-      permissions: [...AGENT_PERMISSIONS],
-      ownerId: agent.ownerId,
-      credentialsVersion: agent.credentialsVersion,
-      tenantId: agent.tenantId,
-    };
-    return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
-  }
-
-  /**
-   * Asked once the caller has shown a valid secret (so the answer tells nobody else whether the
-   * tenant exists): 403 tenant_suspended, as the tenant's every other request gets.
-   */
-  private async assertTenantActive(tenantId: string): Promise<void> {
-    if (this.options.tenants) await assertTenantActive(this.options.tenants, tenantId);
-  }
-
-  /** A person's sign-in address, kept (a few per user) for the risk screen; admins' are not needed. */
-  private async signedInFrom(user: User, ip: string | undefined): Promise<void> {
-    const address = normalizedAddress(ip);
-    if (address && user.role === 'user') await this.repo.recordClientAddress(user.id, address, CLIENT_ADDRESSES_PER_USER_MAX);
-  }
-
-  private async issueTokens(user: User): Promise<TokenPair> {
-    const refreshToken = await this.newRefreshToken(user.id, newId('fam'));
-    return { ...this.accessTokenFor(user), refreshToken };
-  }
-
-  private accessTokenFor(user: User): { accessToken: string; expiresIn: number } {
-    const principal: Principal = {
-      sub: user.id,
-      role: user.role,
-      permissions: permissionsForUserRole(user.role, user.adminRole),
-      tenantId: user.tenantId,
-    };
-    return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
-  }
-
-  private async newRefreshToken(userId: string, familyId: string, tx?: Parameters<AuthRepository['saveRefreshToken']>[1]) {
-    const token = newSecret();
-    await this.repo.saveRefreshToken(
-      {
-        id: newId('rt'),
-        userId,
-        familyId,
-        tokenHash: sha256Hex(token),
-        expiresAt: new Date(Date.now() + this.options.refreshTtlSeconds * 1000),
-      },
-      tx,
-    );
-    return token;
-  }
-}
-
-function invalidRefreshToken(): Unauthorized {
-  return new Unauthorized('Refresh token is invalid or expired', 'invalid_refresh_token');
-}
-
-function accountLocked(): Unauthorized {
-  return new Unauthorized('This account is locked; contact support', 'account_locked');
 }

@@ -1,6 +1,7 @@
 import type { Cache } from '../../infra/cache/cache';
 import type { Logger } from '../../infra/logger';
 import { inSystemScope } from '../../infra/tenant-scope';
+import { Unauthorized } from '../../shared/errors';
 
 /** Where locks are recorded (users.locked_at): asked when the cache cannot answer, and at start-up. */
 export interface LockRecords {
@@ -53,4 +54,9 @@ export class LoginLocks {
   private key(userId: string): string {
     return `auth:locked:${userId}`;
   }
+}
+
+/** The refusal for a locked login: at sign-in, at refresh and on every token check. */
+export function accountLocked(): Unauthorized {
+  return new Unauthorized('This account is locked; contact support', 'account_locked');
 }
