@@ -55,7 +55,7 @@ export async function startServer(app: http.RequestListener, options: ServerOpti
     res.on('close', () => {
       inFlight.delete(res);
       if (abandoned.size > 0) forgetEnded(abandoned);
-      if (!res.headersSent && !res.writableEnded) abandoned.add(res);
+      if (atWork(res)) abandoned.add(res);
     });
   });
 
@@ -76,7 +76,11 @@ export async function startServer(app: http.RequestListener, options: ServerOpti
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       await options.onDraining?.();
-      await drain(server, abandoned, options, reason);
+      const deadline = Date.now() + options.shutdownTimeoutMs;
+      await closeConnections(server, options, reason);
+      // A connection may be gone before its reply's 'close' event has been emitted.
+      for (const res of inFlight) if (atWork(res)) abandoned.add(res);
+      await handlersEnded(abandoned, deadline);
       await options.onStopped?.();
       options.logger.info('stopped', { reason });
     })();
@@ -85,15 +89,9 @@ export async function startServer(app: http.RequestListener, options: ServerOpti
   return { server, url, port, shutdown };
 }
 
-async function drain(
-  server: http.Server,
-  abandoned: Set<http.ServerResponse>,
-  { logger, shutdownTimeoutMs }: ServerOptions,
-  reason: string,
-): Promise<void> {
+function closeConnections(server: http.Server, { logger, shutdownTimeoutMs }: ServerOptions, reason: string): Promise<void> {
   logger.info('shutting down', { reason, inFlightTimeoutMs: shutdownTimeoutMs });
-  const deadline = Date.now() + shutdownTimeoutMs;
-  await new Promise<void>((resolve) => {
+  return new Promise((resolve) => {
     const cut = setTimeout(() => {
       logger.warn('shutdown timed out; closing the remaining connections', { timeoutMs: shutdownTimeoutMs });
       server.closeAllConnections();
@@ -104,13 +102,21 @@ async function drain(
     });
     server.closeIdleConnections();
   });
-  // Node tells no one when a reply to a departed client is ended, so look until none is left.
+}
+
+/** A reply not begun and not ended: its handler is still at work (a started stream's need never end). */
+function atWork(res: http.ServerResponse): boolean {
+  return !res.headersSent && !res.writableEnded;
+}
+
+/** Node tells no one when a reply to a departed client is ended, so look until none is left. */
+async function handlersEnded(abandoned: Set<http.ServerResponse>, deadline: number): Promise<void> {
   while (forgetEnded(abandoned) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, ABANDONED_POLL_MS));
 }
 
-/** Drops the replies their handlers have ended; returns how many are still at work. */
+/** Forgets the replies whose handlers have ended or begun them; returns how many are still at work. */
 function forgetEnded(abandoned: Set<http.ServerResponse>): number {
-  for (const res of abandoned) if (res.writableEnded) abandoned.delete(res);
+  for (const res of abandoned) if (!atWork(res)) abandoned.delete(res);
   return abandoned.size;
 }
 

@@ -91,7 +91,10 @@ describe('shutdown limits and signals', () => {
     expect(stoppedCalls).toBe(1);
   });
 
-  it('when a client leaves before its reply, then the pools close only after its handler has ended', async () => {
+  it.each([
+    ['before shutdown starts', true],
+    ['while shutdown waits for it', false],
+  ])('when a client leaves %s, then the pools close only after its handler has ended', async (_when, leavesFirst) => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const order: string[] = [];
@@ -110,16 +113,42 @@ describe('shutdown limits and signals', () => {
       },
     });
     const request = http.get(`${server.url}/work`).on('error', () => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    request.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await pause(50);
+    if (leavesFirst) {
+      request.destroy();
+      await pause(50);
+    }
 
     const stopped = server.shutdown('test');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!leavesFirst) {
+      await pause(50);
+      request.destroy();
+    }
+    await pause(100);
     expect(order).toEqual([]);
     release();
     await stopped;
     expect(order).toEqual(['handler ended', 'pools closed']);
+  });
+
+  it('when the client of a started stream leaves, then shutdown does not wait for its handler', async () => {
+    const app = express().get('/stream', (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write('data: first\n\n');
+    });
+    const server = await startServer(app, {
+      host: '127.0.0.1',
+      port: 0,
+      shutdownTimeoutMs: 5_000,
+      logger: createLogger('error', [new CapturedLogs()]),
+    });
+    const request = http.get(`${server.url}/stream`, (res) => res.once('data', () => request.destroy())).on('error', () => undefined);
+    await new Promise((resolve) => request.on('close', resolve));
+
+    const started = Date.now();
+    await server.shutdown('test');
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('when SIGTERM arrives twice, then the first drains and exits 0 and the second exits 1 at once', async () => {
