@@ -28,6 +28,8 @@ export interface BalanceHistoryRepository {
    * one index probe, whatever the wallet's age.
    */
   balanceBefore(walletId: string, instant: Date): Promise<bigint>;
+  /** Where the wallet's entry `entryId` stands in its order; null when the wallet has no such entry. */
+  positionOf(walletId: string, entryId: string): Promise<EntryPosition | null>;
   /** Up to `limit` entries with from <= createdAt < to, after `after`, oldest first. */
   entriesBetween(walletId: string, from: Date, to: Date, limit: number, after?: EntryPosition): Promise<StatementEntry[]>;
 }

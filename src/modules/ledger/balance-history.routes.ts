@@ -49,7 +49,7 @@ export function balanceHistoryRoutes(api: Api, history: BalanceHistoryService): 
         from,
         ...(to ? { to } : {}),
         limit,
-        ...(cursor ? { after: cursor } : {}),
+        ...(cursor ? { afterEntryId: cursor } : {}),
       });
       const view = toStatementView(statement);
       if (!wantsCsv(query.format, headers.accept)) return { status: 200, body: view };

@@ -1,25 +1,21 @@
 import { z } from 'zod';
 import { isoInstant } from '../../shared/instant';
-import type { EntryPosition, StatementEntry } from './balance-history.repository';
+import type { StatementEntry } from './balance-history.repository';
 import { STATEMENT_PAGE_DEFAULT, STATEMENT_PAGE_MAX, type BalanceAt, type Statement } from './balance-history.service';
 
-const DIGITS = /^\d{1,19}$/;
+const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** A statement cursor: the (createdAt, seq) of the last entry of the page before. Opaque to clients. */
-export function encodeStatementCursor({ createdAt, seq }: EntryPosition): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), seq.toString()])).toString('base64url');
+/**
+ * A statement cursor: the id of the last entry of the page before. Opaque to clients, and it names
+ * no position in the ledger as a whole: the entries' order column counts every tenant's postings.
+ */
+export function encodeStatementCursor(entryId: string): string {
+  return Buffer.from(entryId).toString('base64url');
 }
 
-function decodeStatementCursor(raw: string): EntryPosition | null {
-  try {
-    const [createdAt, seq] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt !== 'string' || typeof seq !== 'string' || !DIGITS.test(seq)) return null;
-    const parsed = isoInstant.safeParse(createdAt);
-    // A forged cursor must not carry a value the database refuses (a 500) into the query.
-    return parsed.success && BigInt(seq) <= 2n ** 63n - 1n ? { createdAt: parsed.data, seq: BigInt(seq) } : null;
-  } catch {
-    return null;
-  }
+function decodeStatementCursor(raw: string): string | null {
+  const entryId = Buffer.from(raw, 'base64url').toString('utf8');
+  return ENTRY_ID.test(entryId) ? entryId : null;
 }
 
 export const balanceQuery = z

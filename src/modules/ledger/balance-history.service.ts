@@ -1,7 +1,7 @@
 import type { Principal } from '../../shared/principal';
 import { ValidationFailed } from '../../shared/errors';
 import { assertWalletAccess, type WalletRepository } from '../wallet';
-import type { BalanceHistoryRepository, EntryPosition, StatementEntry } from './balance-history.repository';
+import type { BalanceHistoryRepository, StatementEntry } from './balance-history.repository';
 
 /** Entries per statement page: bounds the work and the reply of one request. */
 export const STATEMENT_PAGE_MAX = 500;
@@ -19,7 +19,8 @@ export interface StatementRequest {
   /** Defaults to now. */
   to?: Date;
   limit: number;
-  after?: EntryPosition;
+  /** The cursor: the last entry of the page before. */
+  afterEntryId?: string;
 }
 
 export interface Statement {
@@ -33,8 +34,8 @@ export interface Statement {
   closingBalance: bigint;
   /** This page's entries, oldest first, each with the balance it left. */
   entries: StatementEntry[];
-  /** Where the next page starts; absent on the last page. */
-  next?: EntryPosition;
+  /** The last entry of this page when another follows (the next page's cursor); absent on the last page. */
+  next?: string;
 }
 
 // created_at is kept to the millisecond (migration 0090), so "at or before t" is "before t + 1 ms".
@@ -68,21 +69,24 @@ export class BalanceHistoryService {
   /**
    * The entries of [from, to) in posting order, one page at a time, with the opening and closing
    * balances of the whole window on every page.
-   * Errors: wallet_not_found (404), validation_failed (400) when `to` is in the future or not after `from`.
+   * Errors: wallet_not_found (404), validation_failed (400) when `to` is in the future or not after `from`,
+   * or when the cursor names no entry of this wallet.
    */
   async statement(principal: Principal, walletId: string, request: StatementRequest): Promise<Statement> {
     const wallet = assertWalletAccess(principal, await this.wallets.findById(walletId));
     const to = request.to ?? this.now();
     this.refuseFuture('query.to', to);
     if (to.getTime() <= request.from.getTime()) throw invalid('query.to', 'must be after from');
+    const after = request.afterEntryId === undefined ? undefined : await this.history.positionOf(walletId, request.afterEntryId);
+    if (after === null) throw invalid('query.cursor', 'is not a valid cursor');
     const [openingBalance, closingBalance, rows] = await Promise.all([
       this.history.balanceBefore(walletId, request.from),
       this.history.balanceBefore(walletId, to),
-      this.history.entriesBetween(walletId, request.from, to, request.limit + 1, request.after),
+      this.history.entriesBetween(walletId, request.from, to, request.limit + 1, after),
     ]);
     const entries = rows.slice(0, request.limit);
     const last = entries[entries.length - 1];
-    const next = rows.length > request.limit && last ? { createdAt: last.createdAt, seq: last.seq } : undefined;
+    const next = rows.length > request.limit && last ? last.id : undefined;
     return {
       walletId,
       currency: wallet.currency,

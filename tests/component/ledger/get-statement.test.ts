@@ -185,6 +185,23 @@ describe('GET /wallets/:id/statement', () => {
     }
   });
 
+  it('when a page is followed by another, then its cursor names its last entry, not a place in the whole ledger', async () => {
+    // The entries' order column counts every tenant's postings: a cursor carrying it would tell any
+    // client how busy the platform is between two of its pages.
+    const { wallet, from, to } = await walletWithHistory();
+    const res = await statement(wallet, { from: from.toISOString(), to: to.toISOString(), limit: 2 });
+    expect(Buffer.from(res.body.nextCursor, 'base64url').toString('utf8')).toBe(res.body.entries[1].id);
+  });
+
+  it("when another wallet's cursor is given, then 400 on query.cursor, even for a wallet of the same owner", async () => {
+    const first = await walletWithHistory();
+    const second = await walletWithHistory();
+    const page = await statement(first.wallet, { from: first.from.toISOString(), to: first.to.toISOString(), limit: 2 });
+    const res = await statement(second.wallet, { from: second.from.toISOString(), cursor: page.body.nextCursor });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.fields[0].field).toBe('query.cursor');
+  });
+
   it("when someone else's wallet is asked for, then 404 wallet_not_found", async () => {
     const wallet = (await createWallet(t, owner)).id;
     const stranger = await registerUser(t);

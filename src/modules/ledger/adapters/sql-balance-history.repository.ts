@@ -30,6 +30,15 @@ export class SqlBalanceHistoryRepository implements BalanceHistoryRepository {
     return rows[0]?.balance_after ?? 0n;
   }
 
+  async positionOf(walletId: string, entryId: string): Promise<EntryPosition | null> {
+    const { rows } = await this.db.query<{ created_at: Date; seq: bigint }>(
+      'SELECT created_at, seq FROM transactions WHERE id = $1 AND wallet_id = $2',
+      [entryId, walletId],
+    );
+    const row = rows[0];
+    return row ? { createdAt: row.created_at, seq: row.seq } : null;
+  }
+
   async entriesBetween(walletId: string, from: Date, to: Date, limit: number, after?: EntryPosition): Promise<StatementEntry[]> {
     const { rows } = await this.db.query<StatementRow>(
       `SELECT e.id, e.transfer_id, t.type, e.amount, e.balance_after, e.counterparty_wallet_id, t.description, e.created_at, e.seq
