@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { requestContext } from '../infra/request-context';
 import { DEFAULT_TENANT_ID } from '../infra/tenant-scope';
+import { setBounded } from '../shared/bounded-map';
 
 export interface TenantHosts {
   /** The tenant a host name belongs to (tenant_hostnames), undefined for any other. */
@@ -44,15 +45,9 @@ export function tenantFromResource(param: string, tenantOf: (id: string) => Prom
     let tenant = known.get(id);
     if (tenant === undefined) {
       tenant = await tenantOf(id);
-      if (tenant) remember(known, id, tenant);
+      if (tenant) setBounded(known, id, tenant, RESOURCE_TENANTS_MAX);
     }
     if (tenant) context.tenantId = tenant;
     next();
   };
-}
-
-function remember(known: Map<string, string>, id: string, tenant: string): void {
-  // The oldest entry goes (a Map iterates in insertion order).
-  if (known.size >= RESOURCE_TENANTS_MAX) known.delete(known.keys().next().value as string);
-  known.set(id, tenant);
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ROLES, type Principal } from '../../shared/principal';
 import { Unauthorized } from '../../shared/errors';
 import { DEFAULT_TENANT_ID } from '../../infra/tenant-scope';
+import { setBounded } from '../../shared/bounded-map';
 
 const ALGORITHM = 'HS256';
 const VERIFIED_TOKENS_MAX = 10_000;
@@ -66,8 +67,7 @@ export class TokenIssuer {
     const known = this.verified.get(token);
     if (known && known.expiresAtMs > Date.now()) return known.principal;
     const { principal, expiresAtMs } = this.check(token);
-    if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, { principal, expiresAtMs });
+    setBounded(this.verified, token, { principal, expiresAtMs }, VERIFIED_TOKENS_MAX);
     return principal;
   }
 

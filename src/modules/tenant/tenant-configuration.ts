@@ -4,6 +4,7 @@ import { newEvent } from '../../shared/events';
 import type { TenantConfiguration, TenantCredentials, TenantSettings } from '../../shared/tenant-settings';
 import type { TenantCredentialsVault } from './tenant-credentials-vault';
 import type { Tenant, TenantRepository, TenantStatus } from './tenant.repository';
+import { makeRoomFor } from '../../shared/bounded-map';
 
 /** The event every instance hears when a tenant changed (its cached entries are dropped). */
 export const TENANT_CHANGED = 'tenant.changed';
@@ -89,10 +90,7 @@ export class CachedTenantConfiguration implements TenantConfiguration {
   tenantOfHost(hostname: string): Promise<string | undefined> {
     const host = normalHostname(hostname);
     if (host === undefined) return Promise.resolve(undefined);
-    if (!this.hosts.has(host) && this.hosts.size >= this.options.hostsMax) {
-      // The oldest entry goes (a Map iterates in insertion order).
-      this.hosts.delete(this.hosts.keys().next().value as string);
-    }
+    makeRoomFor(this.hosts, host, this.options.hostsMax);
     return this.cached(this.hosts, host, () => inSystemScope(() => this.repo.tenantOfHost(host)));
   }
 

@@ -8,6 +8,7 @@ import {
   type PayoutState,
   type RegisteredBankAccount,
 } from './payment-processor';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * What the sandbox does with a payout, by the destination's last four digits (a card's or a bank
@@ -42,8 +43,7 @@ export class SandboxPayouts {
     let outcome = this.payouts.get(request.payoutId);
     if (!outcome) {
       outcome = this.decidePayout(request);
-      if (this.payouts.size >= REMEMBERED_PAYOUTS_MAX) this.payouts.delete(this.payouts.keys().next().value!);
-      this.payouts.set(request.payoutId, outcome);
+      setBounded(this.payouts, request.payoutId, outcome, REMEMBERED_PAYOUTS_MAX);
     }
     if ('failureCode' in outcome) throw payoutFailed(outcome.failureCode);
     return outcome.accepted;
@@ -68,8 +68,7 @@ export class SandboxPayouts {
     const accepted = { processorPayoutId: newId('sbpo') };
     const returnCode = SANDBOX_PAYOUT_RETURNS.get(request.destination.last4);
     if (returnCode) {
-      if (this.returns.size >= REMEMBERED_PAYOUTS_MAX) this.returns.delete(this.returns.keys().next().value!);
-      this.returns.set(accepted.processorPayoutId, returnCode);
+      setBounded(this.returns, accepted.processorPayoutId, returnCode, REMEMBERED_PAYOUTS_MAX);
     }
     return { accepted };
   }

@@ -9,6 +9,7 @@ import {
   type RefundRequest,
 } from './payment-processor';
 import { SandboxPayouts } from './sandbox-payouts';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * What the sandbox does with a card, by its last four digits, as the processors' public test cards
@@ -58,8 +59,7 @@ export class SandboxProcessor extends SandboxPayouts implements PaymentProcessor
     charge.refunded += request.amount;
     this.refundsMade += 1;
     const refund = { processorRefundId: newId('sbre') };
-    if (this.refunds.size >= REMEMBERED_CHARGES_MAX) this.refunds.delete(this.refunds.keys().next().value!);
-    this.refunds.set(request.refundId, refund);
+    setBounded(this.refunds, request.refundId, refund, REMEMBERED_CHARGES_MAX);
     return refund;
   }
 
@@ -76,7 +76,6 @@ export class SandboxProcessor extends SandboxPayouts implements PaymentProcessor
   }
 
   private remember(chargeId: string, outcome: Outcome): void {
-    if (this.charges.size >= REMEMBERED_CHARGES_MAX) this.charges.delete(this.charges.keys().next().value!);
-    this.charges.set(chargeId, outcome);
+    setBounded(this.charges, chargeId, outcome, REMEMBERED_CHARGES_MAX);
   }
 }
