@@ -1,6 +1,6 @@
 import express from 'express';
 import http from 'node:http';
-import { shutdownOnSignals, startServer, type RunningServer } from '../../../src/http/server-lifecycle';
+import { shutdownOnSignals, startServer, type RunningServer, type ServerOptions } from '../../../src/http/server-lifecycle';
 import { createLogger } from '../../../src/infra/logger';
 import { CapturedLogs, startTestApp, type TestApp } from '../../support/test-app';
 
@@ -18,6 +18,17 @@ function get(url: string, agent?: http.Agent): Promise<{ status: number; headers
   });
 }
 
+/** A local listener with a quiet logger; 5 s to drain unless the test says otherwise. */
+function listen(app: http.RequestListener, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  return startServer(app, {
+    host: '127.0.0.1',
+    port: 0,
+    shutdownTimeoutMs: 5_000,
+    logger: createLogger('error', [new CapturedLogs()]),
+    ...options,
+  });
+}
+
 describe('graceful shutdown', () => {
   let t: TestApp;
   let running: RunningServer;
@@ -31,13 +42,7 @@ describe('graceful shutdown', () => {
     });
     app.use(t.app);
     agent = new http.Agent({ keepAlive: true });
-    running = await startServer(app, {
-      host: '127.0.0.1',
-      port: 0,
-      shutdownTimeoutMs: 5_000,
-      logger: createLogger('error', [new CapturedLogs()]),
-      onStopped: () => t.container.close(),
-    });
+    running = await listen(app, { onStopped: () => t.container.close() });
   });
 
   afterEach(async () => {
@@ -75,11 +80,8 @@ describe('shutdown limits and signals', () => {
   it('when a request outlives the shutdown timeout, then its connection is cut and the pools still close', async () => {
     const app = express().get('/hang', () => undefined);
     let stoppedCalls = 0;
-    const short = await startServer(app, {
-      host: '127.0.0.1',
-      port: 0,
+    const short = await listen(app, {
       shutdownTimeoutMs: 200,
-      logger: createLogger('error', [new CapturedLogs()]),
       onStopped: async () => {
         stoppedCalls += 1;
       },
@@ -103,11 +105,7 @@ describe('shutdown limits and signals', () => {
       order.push('handler ended');
       res.json({ finished: true });
     });
-    const server = await startServer(app, {
-      host: '127.0.0.1',
-      port: 0,
-      shutdownTimeoutMs: 5_000,
-      logger: createLogger('error', [new CapturedLogs()]),
+    const server = await listen(app, {
       onStopped: async () => {
         order.push('pools closed');
       },
@@ -137,12 +135,7 @@ describe('shutdown limits and signals', () => {
       res.writeHead(200, { 'Content-Type': 'text/event-stream' });
       res.write('data: first\n\n');
     });
-    const server = await startServer(app, {
-      host: '127.0.0.1',
-      port: 0,
-      shutdownTimeoutMs: 5_000,
-      logger: createLogger('error', [new CapturedLogs()]),
-    });
+    const server = await listen(app);
     const request = http.get(`${server.url}/stream`, (res) => res.once('data', () => request.destroy())).on('error', () => undefined);
     await new Promise((resolve) => request.on('close', resolve));
 
