@@ -87,8 +87,9 @@ export const PLATFORM_ADMIN_ROLE = 'platform_admin';
 export type AdminRole = (typeof ADMIN_ROLES)[number] | typeof PLATFORM_ADMIN_ROLE;
 
 /**
- * What each operator role may do. Only `admin` also holds the user permissions: the ledger treats
- * every JWT role `admin` as privileged on refunds, so the narrower roles must not reach user routes.
+ * What each operator role may do. Only `admin` also holds the user permissions, for wallets of its
+ * own: on the customers' routes an operator reaches nobody else's money (the admin routes, with
+ * their four-eyes rule and audit log, are the way to it).
  */
 export const ADMIN_ROLE_PERMISSIONS: Record<AdminRole, readonly Permission[]> = {
   admin: [...USER_PERMISSIONS, ...OWNER_PERMISSIONS, ...MERCHANT_PERMISSIONS, ...ADMIN_PERMISSIONS],

@@ -4,6 +4,13 @@ import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import { assertWalletAccess, type WalletRepository } from '../wallet';
 import type { HistoryFilter, LedgerEntry, LedgerRepository } from './ledger.repository';
 
+/**
+ * Who acts on an entry. On the customers' routes an operator is a user like any other (`party`):
+ * operators reach other people's money only through the admin routes, which check their own
+ * permissions, apply the four-eyes rule and write the audit log (`operator`).
+ */
+export type EntryActor = 'party' | 'operator';
+
 /** The ledger as a caller may read it: one entry, and pages of a wallet's history. */
 export class LedgerHistory {
   constructor(
@@ -12,13 +19,13 @@ export class LedgerHistory {
   ) {}
 
   /**
-   * An entry of the caller's own wallets (any, for operators and services). `refund`: the caller
-   * means to send it back, which only its receiving side may.
+   * An entry of the caller's own wallets (any, for services, and for an operator acting through the
+   * admin routes). `refund`: the caller means to send it back, which only its receiving side may.
    * Errors: transaction_not_found (404, also for someone else's), refund_receiver_only (403).
    */
-  async entry(principal: Principal, entryId: string, { refund }: { refund: boolean }): Promise<LedgerEntry> {
+  async entry(principal: Principal, entryId: string, { refund, by }: { refund: boolean; by: EntryActor }): Promise<LedgerEntry> {
     const entry = await this.ledger.findEntry(entryId);
-    const privileged = principal.role === 'service' || principal.role === 'admin';
+    const privileged = by === 'operator' || principal.role === 'service';
     const owner = entry?.walletUserId === principal.sub;
     if (!entry || !(privileged || owner)) throw new NotFound('Transaction not found', 'transaction_not_found');
     // Only the receiving side of a transfer may send it back; operators and services may refund either side.

@@ -280,12 +280,26 @@ export class LedgerService {
    * wallet_not_active (409), amount_out_of_range (422).
    */
   refund(principal: Principal, entryId: string, amount: bigint | undefined, reason: string, options: PostingOptions = {}) {
-    return this.refunds.refund(principal, entryId, amount, reason, options);
+    return this.refunds.refund(principal, entryId, amount, reason, options, 'party');
+  }
+
+  /**
+   * A refund an operator decided through the admin routes (a refund request's approval), from
+   * either side of any transfer: the four-eyes rule and the audit log are the caller's.
+   * Errors: as `refund`, without refund_receiver_only.
+   */
+  operatorRefund(operator: Principal, entryId: string, amount: bigint | undefined, reason: string, options: PostingOptions = {}) {
+    return this.refunds.refund(operator, entryId, amount, reason, options, 'operator');
   }
 
   /** Errors: transaction_not_found (404), also for someone else's. */
   getEntry(principal: Principal, entryId: string): Promise<LedgerEntry> {
-    return this.reads.entry(principal, entryId, { refund: false });
+    return this.reads.entry(principal, entryId, { refund: false, by: 'party' });
+  }
+
+  /** Any entry, for an operator through the admin routes (which check their permission). Errors: transaction_not_found (404). */
+  operatorEntry(operator: Principal, entryId: string): Promise<LedgerEntry> {
+    return this.reads.entry(operator, entryId, { refund: false, by: 'operator' });
   }
 
   /** Errors: wallet_not_found (404). */

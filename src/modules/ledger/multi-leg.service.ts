@@ -123,14 +123,14 @@ export class MultiLegTransactions {
   }
 
   /**
-   * One multi-leg transaction: all of its legs for the one who posted it (and services and
-   * admins), only the legs that touch their wallets for the other parties.
+   * One multi-leg transaction: all of its legs for the one who posted it (and services), only the
+   * legs that touch their wallets for the other parties.
    * Errors: transaction_not_found (404), also when none of it is the caller's.
    */
   async get(principal: Principal, id: string): Promise<MultiLegTransaction> {
     const legs = await this.records.journalLegs(id);
     const first = legs[0];
-    const everything = principal.role === 'service' || principal.role === 'admin' || first?.initiatedBy === principal.sub;
+    const everything = principal.role === 'service' || first?.initiatedBy === principal.sub;
     const visible = everything ? legs : legs.filter((t) => t.fromUserId === principal.sub || t.toUserId === principal.sub);
     if (!first || visible.length === 0) throw new NotFound('Transaction not found', 'transaction_not_found');
     return {

@@ -2,7 +2,7 @@ import type { Principal } from '../../shared/principal';
 import { Unprocessable, type AppError } from '../../shared/errors';
 import type { WalletDirectory } from '../wallet';
 import type { LedgerRepository } from './ledger.repository';
-import type { LedgerHistory } from './ledger-history';
+import type { EntryActor, LedgerHistory } from './ledger-history';
 import type { MovementScreening } from './movement-screening';
 import type { TransferPoster } from './transfer-poster';
 import type { ExternalRefund, ExternalRefundHandler, PostedTransfer, PostingOptions } from './ledger.types';
@@ -42,8 +42,9 @@ export class Refunds {
     amount: bigint | undefined,
     reason: string,
     options: PostingOptions,
+    by: EntryActor,
   ): Promise<PostedTransfer> {
-    const entry = await this.reads.entry(principal, entryId, { refund: true });
+    const entry = await this.reads.entry(principal, entryId, { refund: true, by });
     const original = entry.transfer;
     if (original.type === 'refund') throw new Unprocessable('not_refundable', 'A refund cannot itself be refunded');
     const remaining = original.amount - original.refundedAmount;

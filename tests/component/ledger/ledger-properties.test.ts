@@ -121,7 +121,7 @@ describe('ledger properties through HTTP', () => {
               value <= original.remaining &&
               model[original.to]! >= value &&
               (original.from === null || model[original.from]! + value <= BIGINT_MAX);
-            res = await post(`/api/v1/transactions/${original.creditId}/refund`, admin, {
+            res = await post(`/api/v1/transactions/${original.creditId}/refund`, owner.auth, {
               ...(o.amount === 'rest' ? {} : { amount: value.toString() }),
               reason: 'property',
             });

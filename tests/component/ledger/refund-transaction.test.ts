@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { balanceOf, createWallet, fund, ledgerInvariants, transfer } from '../../support/ledger';
-import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { createOperator } from '../../support/admin';
+import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 describe('POST /api/v1/transactions/:id/refund', () => {
   let t: TestApp;
@@ -84,11 +85,17 @@ describe('POST /api/v1/transactions/:id/refund', () => {
     expect(tooMuch.status).toBe(422);
   });
 
-  it('when an admin refunds using either side, then it works; after all this the ledger still balances', async () => {
-    const { posted } = await paid('250');
-    const admin = await loginAdmin(t);
-    const res = await refund(t, admin.auth, posted.debit.id, { reason: 'operator' });
-    expect(res.status).toBe(201);
+  it('when an operator refunds a customer payment on this route, then either side is 404 and nothing moves (refund requests, under four-eyes, are the way)', async () => {
+    const { from, to, posted } = await paid('250');
+    const operator = await createOperator(t, 'admin');
+    for (const side of [posted.debit.id, posted.credit.id]) {
+      const res = await refund(t, operator.auth, side, { reason: 'operator alone' });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('transaction_not_found');
+      expect((await t.http().get(`/api/v1/transactions/${side}`).set(operator.auth)).status).toBe(404);
+    }
+    expect(await balanceOf(t, from.id)).toBe(4_750n);
+    expect(await balanceOf(t, to.id)).toBe(250n);
     expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0, negativeUserWallets: 0 });
   });
 });

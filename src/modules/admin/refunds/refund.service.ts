@@ -82,7 +82,7 @@ export class RefundService {
   async requestBySupport(ctx: AdminContext, principal: Principal, transactionId: string, amount: bigint | undefined, reason: string) {
     const entry = { action: 'refund_request.create', targetType: 'transaction', targetId: transactionId, reason };
     const draft = await this.audit.recordingRefusals(ctx, entry, async () =>
-      this.draft(await this.ledger.getEntry(principal, transactionId), amount, reason, principal.sub, 'operator'),
+      this.draft(await this.ledger.operatorEntry(principal, transactionId), amount, reason, principal.sub, 'operator'),
     );
     return this.audit.run(ctx, entry, async (tx) => {
       const created = await this.repo.insert(tx, draft);
@@ -109,7 +109,7 @@ export class RefundService {
       if (limits && request.amount > limits.thresholdMinor) throw this.fourEyesRequired('amount', limits);
       let decided: RefundRequest | undefined;
       const refund = await this.refundOnce(id, () =>
-        this.ledger.refund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
+        this.ledger.operatorRefund(principal, request.transactionId, request.amount, `Refund request ${id}: ${request.reason}`, {
           guard: async (tx) => {
             if (!(await this.repo.lockPending(tx, id))) throw notPending('decided');
             if (limits) await this.assertSelfApprovable(tx, ctx.actorId, request, limits);
