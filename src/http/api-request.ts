@@ -101,6 +101,22 @@ export function requireIdempotencyKey(headers: Request['headers']): void {
   parse(IDEMPOTENCY_HEADERS, headers, 'header');
 }
 
+/**
+ * A body the app's JSON parser passed by was sent as another type: refuse it for what it is (415)
+ * rather than validate it as an empty object, which would blame its fields.
+ */
+export function assertJsonBody(req: Request): void {
+  const length = req.headers['content-length'];
+  const carriesBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (req.body === undefined && carriesBody) {
+    throw new AppError(
+      'unsupported_media_type',
+      'unsupported_content_type',
+      'Send the request body as JSON, with Content-Type application/json',
+    );
+  }
+}
+
 /** Validates one part of a request against its schema: ValidationFailed (400) naming each field, as every route answers. */
 export function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;

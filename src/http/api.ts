@@ -7,6 +7,7 @@ import type { Principal } from '../shared/principal';
 import type { RouteSpec } from './route-spec';
 import {
   IDEMPOTENCY_HEADERS,
+  assertJsonBody,
   authorize,
   callerScope,
   hasIdempotencyKey,
@@ -99,6 +100,7 @@ export class Api {
         assertCleanInput(req.query, 'query');
         assertCleanInput(req.body, 'body');
         assertCleanInput(req.get('idempotency-key'), 'header.idempotency-key');
+        if (spec.body) assertJsonBody(req);
         req.validated = {
           params: parse(spec.params, req.params, 'path'),
           query: parse(spec.query, req.query, 'query'),

@@ -76,6 +76,10 @@ export const ERROR_CATALOGUE = {
       meaning: 'The request body uses a content encoding the server does not accept.',
     },
     unsupported_charset: { kind: 'unsupported_media_type', meaning: 'The request body uses a charset the server does not accept.' },
+    unsupported_content_type: {
+      kind: 'unsupported_media_type',
+      meaning: 'The request has a body that is not JSON; send it with Content-Type application/json.',
+    },
     rate_limited: { kind: 'rate_limited', meaning: 'Too many requests; Retry-After and details.retryAfterSeconds say when to try again.' },
     internal_error: {
       kind: 'internal',

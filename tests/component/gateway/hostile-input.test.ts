@@ -48,6 +48,37 @@ describe('hostile input is refused at the edge', () => {
     );
   });
 
+  it('when metadata has a __proto__ key, then 400 naming it instead of the key vanishing unvalidated', async () => {
+    const res = await t
+      .http()
+      .patch(`/api/v1/wallets/${walletId}`)
+      .set(user.auth)
+      .set('content-type', 'application/json')
+      .send('{"metadata":{"__proto__":{"deep":[1]},"kept":"no"}}');
+    expectRefused(res);
+    expect(res.body.error.details.fields).toEqual([{ field: 'body.metadata.__proto__', message: 'is not accepted as a key' }]);
+    expect((await t.http().get(`/api/v1/wallets/${walletId}`).set(user.auth)).body.metadata).toEqual({});
+  });
+
+  it('when a JSON body is sent as another type, then 415 unsupported_content_type instead of blaming its fields', async () => {
+    const body = JSON.stringify({ currency: 'USD' });
+    for (const type of ['text/plain', 'application/vnd.api+json', 'application/x-www-form-urlencoded']) {
+      const res = await t.http().post('/api/v1/wallets').set(user.auth).set('content-type', type).send(body);
+      expect(res.status).toBe(415);
+      expect(res.body.error).toMatchObject({ code: 'unsupported_content_type', requestId: expect.any(String) });
+    }
+    // No body at all is still validated as one: the fields it lacks are named.
+    const empty = await t
+      .http()
+      .post('/api/v1/wallet/transfer')
+      .set(user.auth)
+      .set('Idempotency-Key', randomUUID())
+      .set('content-type', 'text/plain');
+    expectRefused(empty);
+    const { rows } = await t.container.db.query('SELECT 1 FROM wallets WHERE user_id = $1', [user.id]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('when the JSON of an idempotent route is nested 20,000 deep, then 400 instead of a stack overflow', async () => {
     const agent = await registerAgent(t, { owner: user, walletId });
     const body = '['.repeat(20_000) + ']'.repeat(20_000);
