@@ -55,13 +55,22 @@ export function idempotencyKey(req: Request): string {
 /** Asked twice per idempotent request (the replay lookup, then the claim): hashed once. */
 const requestHashes = new WeakMap<Request, string>();
 
-export function requestHash(req: Request): string {
+/**
+ * `path`: the route's declared path with the request's parameters, so a retry that spells the route
+ * another way Express's routing accepts (letter case, a trailing slash) is the same operation.
+ */
+export function requestHash(req: Request, path: string): string {
   let hash = requestHashes.get(req);
   if (hash === undefined) {
-    hash = idempotencyRequestHash(req.method, `${req.baseUrl}${req.path}`, req.body);
+    hash = idempotencyRequestHash(req.method, path, req.body);
     requestHashes.set(req, hash);
   }
   return hash;
+}
+
+/** A declared path (`/holds/:id/capture`) with the request's parameters in it. */
+export function filledPath(template: string, params: Record<string, string>): string {
+  return template.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
 }
 
 /**

@@ -30,6 +30,20 @@ describe('Idempotency-Key on transfers', () => {
     expect(await balanceOf(t, from.id)).toBe(900n);
   });
 
+  it('when the retry spells the route another way the router accepts (case, trailing slash), then it is the same operation: replayed', async () => {
+    const { alice, from, body } = await setup();
+    const key = randomUUID();
+    const first = await transfer(t, alice, body, key);
+    expect(first.status).toBe(201);
+    for (const path of ['/api/v1/WALLET/Transfer', '/api/v1/wallet/transfer/']) {
+      const again = await t.http().post(path).set(alice.auth).set('Idempotency-Key', key).send(body);
+      expect(again.status).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.text).toBe(first.text);
+    }
+    expect(await balanceOf(t, from.id)).toBe(900n);
+  });
+
   it('when the Idempotency-Key header is missing, then 400 idempotency_key_missing naming the header, and no money moves', async () => {
     const { alice, from, body } = await setup();
     const res = await transfer(t, alice, body, null);
