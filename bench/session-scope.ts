@@ -7,7 +7,8 @@
  */
 import { migrate } from '../src/infra/db/migrate';
 import { PostgresDatabase } from '../src/infra/db/postgres';
-import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../src/infra/tenant-scope';
+import { inSystemScope, inTenant } from '../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../src/shared/tenant-settings';
 import { scratchDatabase } from './bench-server';
 import { postgresCpuSeconds } from './cpu';
 

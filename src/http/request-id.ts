@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { newTraceparent, requestContext, TRACEPARENT, type RequestContext } from '../infra/request-context';
-import { DEFAULT_TENANT_ID } from '../infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../shared/tenant-settings';
 import { activeTraceparent } from '../infra/tracing/spans';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { requestContext } from '../infra/request-context';
-import { DEFAULT_TENANT_ID } from '../infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../shared/tenant-settings';
 import { setBounded } from '../shared/bounded-map';
 
 export interface TenantHosts {

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
-import { currentTenantId, DEFAULT_TENANT_ID } from '../infra/tenant-scope';
+import { currentTenantId } from '../infra/tenant-scope';
 import type { Principal } from '../shared/principal';
-import { assertTenantActive, type TenantStatusLookup } from '../shared/tenant-settings';
+import { assertTenantActive, DEFAULT_TENANT_ID, type TenantStatusLookup } from '../shared/tenant-settings';
 
 /**
  * Mounted after authentication: a request of a suspended tenant (its token's, or its host name's
@@ -30,7 +30,7 @@ export function activeTenantTokens(verifier: AccessTokenVerifier, tenants: Tenan
   return {
     async verifyAccessToken(token) {
       const principal = await verifier.verifyAccessToken(token);
-      await assertTenantActive(tenants, principal.tenantId ?? DEFAULT_TENANT_ID);
+      await assertTenantActive(tenants, principal.tenantId);
       return principal;
     },
   };

@@ -3,8 +3,6 @@ import type { GroupScope } from '../shared/grouper';
 import { DEFAULT_TENANT_ID } from '../shared/tenant-settings';
 import { requestContext } from './request-context';
 
-export { DEFAULT_TENANT_ID };
-
 /**
  * The tenant the database statements of the current async chain run for (docs/tenants.md): its
  * rows alone are seen (row-level security, as the role ocp_tenant).

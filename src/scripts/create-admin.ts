@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TENANT_ID, inTenant } from '../infra/tenant-scope';
+import { inTenant } from '../infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../shared/tenant-settings';
 import { z } from 'zod';
 import type { Config } from '../config/config';
 import { createContainer } from '../container';

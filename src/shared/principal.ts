@@ -13,8 +13,8 @@ export interface Principal {
   credentialsVersion?: number;
   /** For a merchant's API clients: the one merchant the token may act for. */
   merchantId?: string;
-  /** The tenant the caller belongs to (docs/tenants.md); absent on tokens older than tenants: the default one. */
-  tenantId?: string;
+  /** The caller's tenant (docs/tenants.md). */
+  tenantId: string;
   /** The token's `jti`, when it has one: logout denylists it until `tokenExpiresAtMs`. */
   tokenId?: string;
   /** When the token this principal came from expires (ms since the epoch). */

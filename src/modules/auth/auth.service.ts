@@ -2,10 +2,10 @@ import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import { newId } from '../../infra/crypto/ids';
 import { hashPassword, verifyPassword, type ScryptCost } from '../../infra/crypto/passwords';
 import type { Logger } from '../../infra/logger';
-import { DEFAULT_TENANT_ID, inTenant } from '../../infra/tenant-scope';
+import { inTenant } from '../../infra/tenant-scope';
 import type { Principal } from '../../shared/principal';
 import { Conflict, Unauthorized } from '../../shared/errors';
-import type { TenantStatusLookup } from '../../shared/tenant-settings';
+import { DEFAULT_TENANT_ID, type TenantStatusLookup } from '../../shared/tenant-settings';
 import { EmailTaken, type AuthRepository, type User, type UserRole } from './auth.repository';
 import type { AgentCredentialStore } from './agent-credentials';
 import { ClientCredentials } from './client-credentials';
@@ -165,7 +165,7 @@ export class AuthService {
     // Asked side by side (one round trip to the cache on the hot path), answered in a fixed order.
     // In the token's own tenant: the request's is only set from this token once it is verified, and
     // the agent's state, and the lock and revocation records when the cache cannot answer, are its.
-    const [agentState, revoked, locked] = await inTenant(principal.tenantId ?? DEFAULT_TENANT_ID, () =>
+    const [agentState, revoked, locked] = await inTenant(principal.tenantId, () =>
       Promise.all([
         principal.role === 'agent' ? this.agents?.tokenState(principal.sub) : undefined,
         this.options.revocations?.isRevoked(principal),

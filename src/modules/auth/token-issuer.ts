@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../../shared/principal';
 import { Unauthorized } from '../../shared/errors';
-import { DEFAULT_TENANT_ID } from '../../infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../shared/tenant-settings';
 import { setBounded } from '../../shared/bounded-map';
 
 const ALGORITHM = 'HS256';
@@ -50,7 +50,7 @@ export class TokenIssuer {
       ...(principal.ownerId ? { owner: principal.ownerId } : {}),
       ...(principal.credentialsVersion ? { cv: principal.credentialsVersion } : {}),
       ...(principal.merchantId ? { mer: principal.merchantId } : {}),
-      ...(principal.tenantId ? { tid: principal.tenantId } : {}),
+      tid: principal.tenantId,
     };
     return jwt.sign(claims, this.key, {
       algorithm: ALGORITHM,
@@ -91,6 +91,7 @@ export class TokenIssuer {
       ...(cv ? { credentialsVersion: cv } : {}),
       ...(mer ? { merchantId: mer } : {}),
       ...(jti ? { tokenId: jti } : {}),
+      // A token from before tenants names none: it is the default tenant's.
       tenantId: tid ?? DEFAULT_TENANT_ID,
       tokenExpiresAtMs: exp * 1000,
     });

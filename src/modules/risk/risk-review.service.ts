@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { newId } from '../../infra/crypto/ids';
+import { currentTenantId } from '../../infra/tenant-scope';
 import { Conflict, NotFound } from '../../shared/errors';
 import { newEvent, type EventBus } from '../../shared/events';
 import type { Principal } from '../../shared/principal';
@@ -8,8 +9,13 @@ import type { AuditedActions, OperatorContext } from '../../shared/audited-actio
 import type { HeldForReview, HoldService, Movement } from '../ledger';
 import type { RiskRepository, RiskReview, RiskScoreRecord } from './risk.repository';
 
-/** The risk module acts on holds as a service: the payer authorised the payment, an operator decides it. */
-const RISK_PRINCIPAL: Principal = { sub: 'risk-review', role: 'service', permissions: [] };
+/**
+ * The risk module acts on holds as a service: the payer authorised the payment, an operator decides
+ * it. It acts in the tenant of the work running now: the payment's, or the deciding operator's.
+ */
+function riskPrincipal(): Principal {
+  return { sub: 'risk-review', role: 'service', permissions: [], tenantId: currentTenantId() };
+}
 
 /** A review waits this long; unanswered, the hold expires and the money is released (holds' expiry). */
 export const REVIEW_TTL_MS = 7 * 86_400_000;
@@ -43,7 +49,7 @@ export class RiskReviews {
     const reviewId = newId('rrv');
     let held: HeldForReview | undefined;
     await this.holds.create(
-      RISK_PRINCIPAL,
+      riskPrincipal(),
       {
         fromWalletId: m.fromWalletId,
         toWalletId: m.toWalletId,
@@ -84,7 +90,7 @@ export class RiskReviews {
     await this.audit.recordingRefusals(ctx, entry, () =>
       this.approving.run(review.holdId, () =>
         this.decided(
-          this.holds.capture(RISK_PRINCIPAL, review.holdId, undefined, async (tx, captured) => {
+          this.holds.capture(riskPrincipal(), review.holdId, undefined, async (tx, captured) => {
             await this.decide(tx, id, 'approved', ctx, captured.posted.transfer.id);
             await this.audit.append(tx, ctx, { ...entry, after: { transferId: captured.posted.transfer.id } });
           }),
@@ -100,7 +106,7 @@ export class RiskReviews {
     const entry = { action: 'risk.review.reject', targetType: 'risk_review', targetId: id };
     await this.audit.recordingRefusals(ctx, entry, () =>
       this.decided(
-        this.holds.void(RISK_PRINCIPAL, review.holdId, async (tx) => {
+        this.holds.void(riskPrincipal(), review.holdId, async (tx) => {
           await this.decide(tx, id, 'rejected', ctx, null);
           await this.audit.append(tx, ctx, entry);
         }),

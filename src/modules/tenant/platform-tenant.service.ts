@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../infra/tenant-scope';
+import { inSystemScope, inTenant } from '../../infra/tenant-scope';
 import type { AuditedActions, OperatorContext } from '../../shared/audited-actions';
 import { Conflict, Forbidden, NotFound } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
-import type { TenantCredentials, TenantSettings } from '../../shared/tenant-settings';
+import { DEFAULT_TENANT_ID, type TenantCredentials, type TenantSettings } from '../../shared/tenant-settings';
 import type { TransactionRunner } from '../../shared/transaction';
 import { assertAcceptablePassword } from '../auth';
 import type { CachedTenantConfiguration } from './tenant-configuration';
@@ -13,7 +13,7 @@ import { HostnameTaken, type Tenant, type TenantRepository, type TenantStatus } 
 
 /** A platform admin acting: who, and the tenant their token is of (only the default tenant's may act). */
 export interface PlatformActor extends OperatorContext {
-  tenantId: string | undefined;
+  tenantId: string;
 }
 
 /** Creates a tenant's operators: the admin module's operator accounts, called inside the new tenant. */
@@ -165,7 +165,7 @@ export class PlatformTenantService {
 
 /** Platform powers are only ever the default tenant's, whatever a token of another tenant claims. */
 function assertPlatform(actor: PlatformActor): void {
-  if ((actor.tenantId ?? DEFAULT_TENANT_ID) !== DEFAULT_TENANT_ID) {
+  if (actor.tenantId !== DEFAULT_TENANT_ID) {
     throw new Forbidden('Only platform admins of the default tenant manage tenants');
   }
 }

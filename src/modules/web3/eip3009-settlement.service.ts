@@ -1,6 +1,7 @@
 import { getAddress, isAddress } from 'ethers';
 import { newId } from '../../infra/crypto/ids';
-import { currentTenantId, DEFAULT_TENANT_ID } from '../../infra/tenant-scope';
+import { currentTenantId } from '../../infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../shared/tenant-settings';
 import { AppError, InsufficientFunds } from '../../shared/errors';
 import type { TransactionRunner } from '../../shared/transaction';
 import type { Chain, ChainRegistry } from './chain-registry';

@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { EventFanout } from '../../infra/pubsub/event-fanout';
 import type { Logger } from '../../infra/logger';
-import { DEFAULT_TENANT_ID, inTenant } from '../../infra/tenant-scope';
+import { inTenant } from '../../infra/tenant-scope';
 import { Forbidden, RateLimited, Unauthorized } from '../../shared/errors';
 import type { Principal } from '../../shared/principal';
 import { createLoaders, type GraphqlServices } from './context';
@@ -190,5 +190,5 @@ export function createSubscriptionServer(
 export type SubscriptionServer = ReturnType<typeof createSubscriptionServer>;
 
 function tenantOf(args: ExecutionArgs): string {
-  return (args.contextValue as { principal: Principal }).principal.tenantId ?? DEFAULT_TENANT_ID;
+  return (args.contextValue as { principal: Principal }).principal.tenantId;
 }

@@ -40,17 +40,20 @@ export class AgentAccount {
   /** Errors: agent_only / agent_suspended_or_revoked (403), wallet_not_found (404). */
   async wallet(agent?: ActingAgent): Promise<AgentWallet> {
     const acting = agent ?? (await this.whoAmI()).agent;
-    return this.services.wallets.get(ownerOf(acting), acting.walletId);
+    return this.services.wallets.get(this.owner(acting), acting.walletId);
   }
 
   /** Newest first. Errors: agent_only / agent_suspended_or_revoked (403), wallet_not_found (404). */
   async history(limit: number, after?: Cursor) {
     const { agent } = await this.whoAmI();
-    return this.services.ledger.history(ownerOf(agent), agent.walletId, {}, limit, after);
+    return this.services.ledger.history(this.owner(agent), agent.walletId, {}, limit, after);
   }
-}
 
-/** The owner as a principal with no permissions: enough for the wallet and ledger services' ownership check. */
-function ownerOf(agent: ActingAgent): Principal {
-  return { sub: agent.ownerId, role: 'user', permissions: [] };
+  /**
+   * The owner as a principal with no permissions, in the agent's tenant (its token's): enough for the
+   * wallet and ledger services' ownership check.
+   */
+  private owner(agent: ActingAgent): Principal {
+    return { sub: agent.ownerId, role: 'user', permissions: [], tenantId: this.principal.tenantId };
+  }
 }

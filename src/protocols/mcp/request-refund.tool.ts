@@ -61,7 +61,8 @@ export const requestRefundTool: McpToolRegistrar = (server, { account, services,
         const claim = await idempotency.claim(account.principal.sub, key, hash);
         try {
           const { agent } = await account.whoAmI();
-          const requested = await services.refunds.requestByAgent(agent, transactionId, amount, reason, (tx, created) =>
+          const asking = { ...agent, tenantId: account.principal.tenantId };
+          const requested = await services.refunds.requestByAgent(asking, transactionId, amount, reason, (tx, created) =>
             claim.persist(tx, { status: 201, body: toJson(toRefundRequestView(created)) }),
           );
           return { refund_request: toRefundRequestView(requested), replayed: false };

@@ -73,7 +73,7 @@ export class X402Payer {
       payTo: getAddress(chosen.payTo.toLowerCase()),
     };
     const authorization = await this.agents.authorize(principal, facts);
-    const { client, payload, signed } = await this.signAndRecord(url, challenge, chosen, authorization, facts).catch(
+    const { client, payload, signed } = await this.signAndRecord(url, challenge, chosen, authorization, facts, principal.tenantId).catch(
       async (error: unknown) => {
         // Nothing signed has left OCP: the day's budget gets the reservation back. Should that fail
         // too, the budget stays spent: the safe side.
@@ -105,10 +105,11 @@ export class X402Payer {
     chosen: PaymentRequirements,
     authorization: X402Authorization,
     facts: X402PaymentFacts,
+    tenantId: string,
   ) {
     const { registerExactEvmScheme, x402Client } = x402ClientSdk();
-    // The wallet is the owner's; the policy the owner set names it for this agent.
-    const owner: Principal = { sub: authorization.ownerId, role: 'user', permissions: [] };
+    // The wallet is the owner's (in the agent's tenant); the policy the owner set names it for this agent.
+    const owner: Principal = { sub: authorization.ownerId, role: 'user', permissions: [], tenantId };
     const signer = await createVaultX402Signer(this.signing, owner, authorization.web3WalletId);
     // OCP's policy decides what may be spent; the SDK's own USD spend caps do not know these tokens.
     const client = registerExactEvmScheme(new x402Client(() => chosen).setSpendControls(false), { signer });

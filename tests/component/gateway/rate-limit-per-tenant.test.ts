@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { cardData, TEST_CARDS } from '../../support/payments';
 import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';

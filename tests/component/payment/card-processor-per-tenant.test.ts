@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { fakeStripe } from '../../support/fake-stripe';
 import type { FakeRequest } from '../../support/fake-http-server';
 import { balanceOf as balanceInDefaultTenant, createWallet, transfer } from '../../support/ledger';

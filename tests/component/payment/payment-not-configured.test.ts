@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { createWallet } from '../../support/ledger';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
@@ -50,7 +51,7 @@ describe('mobile-wallet endpoints without their settings', () => {
       .post('/api/v1/payment/apple-pay/init')
       .set(u.auth)
       .send({ walletId: u.wallet.id, amount: '100', currency: 'USD' });
-    const principal = { sub: u.id, role: 'user' as const, permissions: [] };
+    const principal = { sub: u.id, role: 'user' as const, permissions: [], tenantId: DEFAULT_TENANT_ID };
     await expect(t.container.services.applePay.verifyPayment(principal, init.body.sessionId, {})).rejects.toMatchObject({
       code: 'payment_method_not_configured',
       details: { setting: 'APPLE_PAY_ROOT_CA_FILE' },
@@ -73,7 +74,7 @@ describe('mobile-wallet endpoints without their settings', () => {
       .send({ sessionId: init.body.sessionId, paymentData: { version: 'EC_v1' } });
     expect(res.status).toBe(503);
     expect(res.body.error).toMatchObject({ code: 'payment_method_not_configured', details: { setting: 'APPLE_PAY_ROOT_CA_FILE' } });
-    const principal = { sub: u.id, role: 'user' as const, permissions: [] };
+    const principal = { sub: u.id, role: 'user' as const, permissions: [], tenantId: DEFAULT_TENANT_ID };
     await expect(t.container.services.paymentSessions.get(principal, 'apple_pay', init.body.sessionId)).resolves.toBeDefined();
     const { rows } = await t.container.db.query('SELECT id FROM card_charges WHERE wallet_id = $1', [u.wallet.id]);
     expect(rows).toEqual([]);

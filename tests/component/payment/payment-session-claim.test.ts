@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import type { Principal } from '../../../src/shared/principal';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { applePayPlaintext, buildApplePayToken } from '../../support/apple-pay-token';
 import { buildGooglePayToken } from '../../support/google-pay-token';
 import { createWallet } from '../../support/ledger';
@@ -38,7 +39,7 @@ describe('mobile-wallet payment verification and single-use sessions', () => {
     const wallet = await createWallet(t, user);
     const res = await t.http().post(`/api/v1/payment/${method}/init`).set(user.auth).send({ walletId: wallet.id, amount, currency: 'USD' });
     expect(res.status).toBe(201);
-    const principal: Principal = { sub: user.id, role: 'user', permissions: [] };
+    const principal: Principal = { sub: user.id, role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID };
     return { principal, sessionId: res.body.sessionId as string, walletId: wallet.id };
   }
 
@@ -97,7 +98,7 @@ describe('mobile-wallet payment verification and single-use sessions', () => {
 
   it("when another caller presents someone's session, or an Apple session is used for Google Pay, then payment_session_not_found", async () => {
     const { sessionId } = await openSession('apple-pay');
-    const stranger: Principal = { sub: 'usr_stranger', role: 'user', permissions: [] };
+    const stranger: Principal = { sub: 'usr_stranger', role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID };
     await expect(t.container.services.applePay.verifyPayment(stranger, sessionId, appleToken())).rejects.toMatchObject({
       code: 'payment_session_not_found',
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { createWallet, fund, transfer } from '../../support/ledger';
 import { registerTenantUser } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';

@@ -15,7 +15,8 @@ import { exampleValue, type SchemaContext } from '../../support/fuzz/schema-arbi
 import { changedTables, tableChecksums } from '../../support/fuzz/table-checksum';
 import { addTenants, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
-import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { USER_PERMISSIONS } from '../../../src/modules/auth/permissions';
 import { readOperations, type Operation, type Parameter } from '../../support/fuzz/openapi-operations';
 

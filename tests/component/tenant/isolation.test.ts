@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
+import { inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { registerTenantUser } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { PostgresDatabase } from '../../../src/infra/db/postgres';
-import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
+import { inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { addTenants } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 

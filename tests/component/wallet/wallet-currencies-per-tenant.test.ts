@@ -1,4 +1,5 @@
-import { DEFAULT_TENANT_ID, inSystemScope } from '../../../src/infra/tenant-scope';
+import { inSystemScope } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';
 import { startTestApp, type TestApp } from '../../support/test-app';
 

@@ -3,7 +3,7 @@ import { newEvent } from '../../../src/shared/events';
 import { verifyWebhookSignature } from '../../../src/modules/webhook/signature';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
 import { createWebhook, deliveriesOf, startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
-import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 
 describe('webhook outbox and delivery worker', () => {
   let t: TestApp;

@@ -1,4 +1,5 @@
-import { DEFAULT_TENANT_ID, inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
+import { inSystemScope, inTenant } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { newEvent } from '../../../src/shared/events';
 import { FakeHttpServer } from '../../support/fake-http-server';
 import { addTenants, MemoryTenantConfiguration, registerTenantUser, TENANT_B } from '../../support/tenants';

@@ -13,6 +13,7 @@ import { registerUser, startTestApp, type TestApp } from '../../support/test-app
 import { createWeb3Wallet, fundAddress, sendOnChain } from '../../support/web3';
 import { deployUsdc, facilitatorUrl, keySigner, listen, payingFetch, startResourceServer, USDC_DOMAIN } from '../../support/x402';
 import { TRANSFER_WITH_AUTHORIZATION_TYPES } from '../../../src/modules/web3/eip3009';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 
 /**
  * Issue #17 items 8 and 9: OCP as the x402 v2 facilitator of a merchant's @x402/express server,
@@ -271,7 +272,7 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
       const user = await registerUser(t);
       const wallet = await createWeb3Wallet(t, user, { chainId: anvil.chainId });
       await usdc.mint(wallet.address, 50_000n);
-      const principal = { sub: user.id, role: 'user' as const, permissions: ['web3:send'] };
+      const principal = { sub: user.id, role: 'user' as const, permissions: ['web3:send'], tenantId: DEFAULT_TENANT_ID };
       const signer = await createVaultX402Signer(t.container.web3.authorizations, principal, wallet.id);
       expect(signer.address).toBe(wallet.address);
       const before = await usdc.balanceOf(payTo);
@@ -287,7 +288,7 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
   it("when the vault signer is asked for other typed data, a wrong token domain or a wallet not the caller's, then it signs nothing", async () => {
     const user = await registerUser(t);
     const wallet = await createWeb3Wallet(t, user, { chainId: anvil.chainId });
-    const principal = { sub: user.id, role: 'user' as const, permissions: ['web3:send'] };
+    const principal = { sub: user.id, role: 'user' as const, permissions: ['web3:send'], tenantId: DEFAULT_TENANT_ID };
     const signer = await createVaultX402Signer(t.container.web3.authorizations, principal, wallet.id);
     const domain = { name: 'USD Coin', version: '2', chainId: anvil.chainId, verifyingContract: usdc.address };
     const message = {
@@ -304,7 +305,7 @@ describe('OCP as x402 facilitator (/x402/supported, /x402/verify, /x402/settle)'
     await expect(
       signer.signTypedData({ domain: { ...domain, name: 'Fake Coin' }, types: {}, primaryType: 'TransferWithAuthorization', message }),
     ).rejects.toMatchObject({ code: 'token_domain_mismatch' });
-    const stranger = { sub: 'usr_stranger', role: 'user' as const, permissions: ['web3:send'] };
+    const stranger = { sub: 'usr_stranger', role: 'user' as const, permissions: ['web3:send'], tenantId: DEFAULT_TENANT_ID };
     await expect(createVaultX402Signer(t.container.web3.authorizations, stranger, wallet.id)).rejects.toMatchObject({
       code: 'web3_wallet_not_found',
     });

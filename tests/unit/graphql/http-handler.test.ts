@@ -5,6 +5,7 @@ import type { GraphqlServices } from '../../../src/protocols/graphql/context';
 import { graphqlHandler } from '../../../src/protocols/graphql/http';
 import { RateLimited, Unavailable } from '../../../src/shared/errors';
 import type { Principal } from '../../../src/shared/principal';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 
 /** A schema of two query fields, enough to choose among operations. */
 const schema = new GraphQLSchema({
@@ -16,7 +17,7 @@ const schema = new GraphQLSchema({
     },
   }),
 });
-const principal: Principal = { sub: 'usr_1', role: 'user', permissions: [] };
+const principal: Principal = { sub: 'usr_1', role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID };
 const logger = { warn: jest.fn(), error: jest.fn(), info: jest.fn() } as unknown as Logger;
 const handler = graphqlHandler(schema, {} as GraphqlServices, { introspection: false, maxDepth: 10, maxComplexity: 100 }, logger);
 

@@ -10,6 +10,7 @@ import type { GraphqlServices } from '../../../src/protocols/graphql/context';
 import { createSubscriptionServer, type TokenVerifier } from '../../../src/protocols/graphql/subscription-server';
 import { Unauthorized } from '../../../src/shared/errors';
 import type { Principal } from '../../../src/shared/principal';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 
 /** A schema of one subscription: `whoami` answers the connection's principal `times` times. */
 const schema = new GraphQLSchema({
@@ -60,8 +61,8 @@ async function until(done: () => boolean): Promise<void> {
 function verifier(): TokenVerifier & { verdict: (token: string) => Promise<Principal> } {
   const v = {
     verdict: async (token: string): Promise<Principal> => {
-      if (token === 'good') return { sub: 'usr_1', role: 'user', permissions: [] };
-      if (token === 'other') return { sub: 'usr_2', role: 'user', permissions: [] };
+      if (token === 'good') return { sub: 'usr_1', role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID };
+      if (token === 'other') return { sub: 'usr_2', role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID };
       throw new Unauthorized();
     },
     verifyAccessToken: (token: string) => v.verdict(token),
@@ -149,7 +150,7 @@ describe('GraphQL subscription server', () => {
     await until(() => verify.mock.calls.length === 1);
     await new Promise((resolve) => socket.once('close', resolve).close(1000));
     await until(() => subscriptions.connections === 0);
-    release({ sub: 'usr_1', role: 'user', permissions: [] });
+    release({ sub: 'usr_1', role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID });
     await sleep(OPTIONS.recheckMs * 3);
     // Nothing is left of the closed socket: no re-check of its token, both of usr_1's places free.
     expect(verify.mock.calls.filter(([token]) => token === 'slow')).toHaveLength(1);

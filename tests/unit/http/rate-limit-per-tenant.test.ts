@@ -11,7 +11,7 @@ const LIMITS: Limit[] = [{ name: 'user', max: 3, tenantMax: 'userMax', keyBy: 's
 
 /** One request of `sub` in `tenantId` through the limiter: the error it passes on (a 429), if any. */
 function run(limiter: ReturnType<typeof createLimiter>, tenantId: string, sub = 'usr_1') {
-  const req = { principal: { sub, role: 'user', permissions: [] }, ip: '203.0.113.1', socket: {} } as unknown as Request;
+  const req = { principal: { sub, role: 'user', permissions: [], tenantId }, ip: '203.0.113.1', socket: {} } as unknown as Request;
   const res = { setHeader: () => res } as unknown as Response;
   return new Promise<unknown>((resolve) =>
     requestContext.run({ requestId: 'r', tenantId }, () => limiter(req, res, (error?: unknown) => resolve(error))),

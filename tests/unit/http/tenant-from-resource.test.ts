@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { tenantFromResource } from '../../../src/http/tenant-host';
 import { requestContext } from '../../../src/infra/request-context';
-import { DEFAULT_TENANT_ID } from '../../../src/infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 
 function lookup(tenants: Record<string, string>) {
   const asked: string[] = [];

@@ -1,6 +1,7 @@
 import { assertMerchantAccess, assertMerchantOwner } from '../../../src/modules/merchant/merchant-access';
 import type { Merchant } from '../../../src/modules/merchant/merchant.repository';
 import type { Principal } from '../../../src/shared/principal';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 
 const merchant: Merchant = {
   id: 'mer_a',
@@ -15,11 +16,12 @@ const merchant: Merchant = {
   updatedAt: new Date(),
 };
 
-const user = (sub: string): Principal => ({ sub, role: 'user', permissions: [] });
+const user = (sub: string): Principal => ({ sub, role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID });
 const client = (merchantId?: string): Principal => ({
   sub: 'cli_1',
   role: 'service',
   permissions: [],
+  tenantId: DEFAULT_TENANT_ID,
   ...(merchantId ? { merchantId } : {}),
 });
 
@@ -33,7 +35,10 @@ describe('merchant access', () => {
     ['another user', user('usr_other')],
     ['a client bound to another merchant', client('mer_b')],
     ["an operator's unbound client", client()],
-    ['a service principal whose sub happens to be the owner id', { sub: 'usr_owner', role: 'service', permissions: [] } as Principal],
+    [
+      'a service principal whose sub happens to be the owner id',
+      { sub: 'usr_owner', role: 'service', permissions: [], tenantId: DEFAULT_TENANT_ID } as Principal,
+    ],
     ['a token of the owner bound to another merchant', { ...user('usr_owner'), merchantId: 'mer_b' }],
   ])('when %s asks, then merchant_not_found as for a missing merchant', (_who, principal) => {
     expect(() => assertMerchantAccess(principal, merchant)).toThrow(expect.objectContaining({ code: 'merchant_not_found' }));

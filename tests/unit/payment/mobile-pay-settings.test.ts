@@ -3,6 +3,7 @@ import { MemoryCache } from '../../../src/infra/cache/memory-cache';
 import { createApplePayService } from '../../../src/modules/payment/apple-pay/apple-pay.module';
 import { createGooglePayService } from '../../../src/modules/payment/google-pay/google-pay.module';
 import { PaymentSessionService } from '../../../src/modules/payment/session/payment-session.service';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import { createMobilePayFixtures } from '../../support/mobile-pay-config';
 
 describe('mobile-wallet settings at start-up', () => {
@@ -43,7 +44,7 @@ describe('mobile-wallet settings at start-up', () => {
 describe('mobile-wallet services without settings', () => {
   const cache = new MemoryCache();
   const sessions = new PaymentSessionService(cache, { get: () => Promise.reject(new Error('unused')) }, 60_000);
-  const principal = { sub: 'usr_1', role: 'user' as const, permissions: [] };
+  const principal = { sub: 'usr_1', role: 'user' as const, permissions: [], tenantId: DEFAULT_TENANT_ID };
   const input = { walletId: 'wal_1', amount: 100n, currency: 'USD' };
   afterAll(() => cache.close());
 

@@ -2,9 +2,10 @@ import type { Principal } from '../../../src/shared/principal';
 import { MemoryCache } from '../../../src/infra/cache/memory-cache';
 import { PaymentSessionService } from '../../../src/modules/payment/session/payment-session.service';
 import type { Wallet } from '../../../src/modules/wallet/wallet.repository';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 
 const TTL_MS = 15 * 60_000;
-const owner: Principal = { sub: 'usr_owner', role: 'user', permissions: [] };
+const owner: Principal = { sub: 'usr_owner', role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID };
 const wallet = { id: 'wal_1', userId: 'usr_owner', currency: 'USD', status: 'active' } as Wallet;
 
 describe('PaymentSessionService', () => {

@@ -2,11 +2,12 @@ import { getAddress } from 'ethers';
 import { X402Facilitator, type Eip3009Settler } from '../../../src/protocols/x402/facilitator';
 import type { FacilitatorRequest, PaymentRequirements } from '../../../src/protocols/x402/x402.schemas';
 import type { Principal } from '../../../src/shared/principal';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 
 const TOKEN = '0x' + 'aa'.repeat(20);
 const PAY_TO = '0x' + '22'.repeat(20);
 const FROM = '0x' + 'cd'.repeat(20);
-const caller: Principal = { sub: 'usr_merchant', role: 'user', permissions: [] };
+const caller: Principal = { sub: 'usr_merchant', role: 'user', permissions: [], tenantId: DEFAULT_TENANT_ID };
 const requirements: PaymentRequirements = {
   scheme: 'exact',
   network: 'eip155:31337',

@@ -6,13 +6,14 @@ import type { AgentX402Payment, X402Authorization } from '../../../src/modules/a
 import { TRANSFER_WITH_AUTHORIZATION_TYPES, type TransferAuthorization } from '../../../src/modules/web3/eip3009';
 import { X402Payer } from '../../../src/protocols/x402/payer';
 import type { Principal } from '../../../src/shared/principal';
+import { DEFAULT_TENANT_ID } from '../../../src/shared/tenant-settings';
 import type { Transaction } from '../../../src/shared/transaction';
 
 const CHAIN_ID = 31337;
 const TOKEN = '0x' + 'aa'.repeat(20);
 const PAY_TO = '0x' + 'bb'.repeat(20);
 const SETTLEMENT_TX = '0x' + 'cd'.repeat(32);
-const agent: Principal = { sub: 'agt_1', role: 'agent', permissions: [] };
+const agent: Principal = { sub: 'agt_1', role: 'agent', permissions: [], tenantId: DEFAULT_TENANT_ID };
 const key = Wallet.createRandom();
 const authorization: X402Authorization = {
   paymentId: 'x4p_1',

@@ -9,11 +9,15 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { fourEyesRequired, type FourEyesLimits, type FourEyesLimitsOf, type OperatorDayTotals } from '../four-eyes';
 import type { NewRefundRequest, RefundRequest, RefundRequestRepository, RefundRequestStatus } from './refund-request.repository';
 
-/** The agent asking, as the agent module knows it: itself, its owner and the wallet its owner bound to it. */
+/**
+ * The agent asking, as the agent module knows it: itself, its owner and the wallet its owner bound
+ * to it; and its tenant (its token's), which is its owner's too.
+ */
 export interface RequestingAgent {
   id: string;
   ownerId: string;
   walletId: string;
+  tenantId: string;
 }
 
 export interface ApprovedRefund {
@@ -65,7 +69,7 @@ export class RefundService {
     reason: string,
     inTx?: InTransaction<RefundRequest>,
   ): Promise<RefundRequest> {
-    const owner: Principal = { sub: agent.ownerId, role: 'user', permissions: [] };
+    const owner: Principal = { sub: agent.ownerId, role: 'user', permissions: [], tenantId: agent.tenantId };
     const entry = await this.ledger.getEntry(owner, transactionId);
     // The agent module posts each of an agent's payments with the agent's id in the transfer's metadata.
     const paidByAgent = entry.walletId === agent.walletId && entry.amount < 0n && entry.transfer.metadata.agentId === agent.id;

@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT_ID } from '../../../infra/tenant-scope';
+import { DEFAULT_TENANT_ID } from '../../../shared/tenant-settings';
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Transaction } from '../../../shared/transaction';
 import type { Cursor } from '../../../shared/pagination';

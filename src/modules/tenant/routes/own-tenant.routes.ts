@@ -1,5 +1,5 @@
 import type { Api } from '../../../http/api';
-import { currentTenantId, DEFAULT_TENANT_ID } from '../../../infra/tenant-scope';
+import { currentTenantId } from '../../../infra/tenant-scope';
 import type { OwnTenantService } from '../own-tenant.service';
 import { brandingView, ownTenantSettingsPatchBody, tenantView, toBrandingView, toTenantView } from '../tenant.schemas';
 
@@ -12,7 +12,7 @@ export function ownTenantRoutes(api: Api, tenant: OwnTenantService): void {
     tags: ['admin'],
     permission: 'admin:tenant:read',
     responses: { 200: { description: 'The tenant', schema: tenantView } },
-    handler: async ({ principal }) => ({ status: 200, body: toTenantView(await tenant.get(principal.tenantId ?? DEFAULT_TENANT_ID)) }),
+    handler: async ({ principal }) => ({ status: 200, body: toTenantView(await tenant.get(principal.tenantId)) }),
   });
 
   api.route({
@@ -25,7 +25,7 @@ export function ownTenantRoutes(api: Api, tenant: OwnTenantService): void {
     responses: { 200: { description: 'The tenant as changed', schema: tenantView } },
     handler: async ({ principal, requestId, ip, body }) => {
       const ctx = { actorId: principal.sub, requestId, ip };
-      return { status: 200, body: toTenantView(await tenant.updateSettings(ctx, principal.tenantId ?? DEFAULT_TENANT_ID, body)) };
+      return { status: 200, body: toTenantView(await tenant.updateSettings(ctx, principal.tenantId, body)) };
     },
   });
 
