@@ -11,6 +11,24 @@ function signJws(payload: Record<string, unknown>, kid: string, key: KeyObject):
   return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
 
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** The same signature bytes, spelled with other values in the bits its last base64url character carries past them. */
+function lastCharBits(jws: string, delta: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const value = alphabet.indexOf(jws.at(-1)!);
+  return jws.slice(0, -1) + alphabet[(value & 0b110000) | ((value + delta) & 0b001111)];
+}
+
+/** The other valid ECDSA signature of the same input, (r, n − s), made without the key. */
+function otherSignature(jws: string): string {
+  const [header, payload, signature] = jws.split('.') as [string, string, string];
+  const bytes = Buffer.from(signature, 'base64url');
+  const s = BigInt(`0x${bytes.subarray(32).toString('hex')}`);
+  const flipped = Buffer.from((P256_ORDER - s).toString(16).padStart(64, '0'), 'hex');
+  return `${header}.${payload}.${Buffer.concat([bytes.subarray(0, 32), flipped]).toString('base64url')}`;
+}
+
 describe('signed owner mandates', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -118,6 +136,26 @@ describe('signed owner mandates', () => {
     expect(await balanceOf(t, payee.walletId)).toBe(90n);
     const { rows } = await t.container.db.query<{ spent: bigint; uses: number }>('SELECT spent, uses FROM mandate_usage');
     expect(rows.map((r) => [BigInt(r.spent), r.uses])).toContainEqual([90n, 3]);
+  });
+
+  it('when the mandate is spelled another way, then base64url re-spellings are refused and the other ECDSA signature spends the same budget', async () => {
+    const payer = await registerAgent(t, { funds: 10_000 });
+    const payee = await registerAgent(t);
+    const mandate = await issued(payer, { budget: '1000' });
+    const pay = (m: string, amount: string) => a2aTransfer(t, payer, { to: { agentId: payee.id }, amount, currency: 'USD', mandate: m });
+    for (const respelled of [lastCharBits(mandate, 1), lastCharBits(mandate, 2)]) {
+      const res = await pay(respelled, '1');
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('mandate_malformed');
+    }
+    const twin = await pay(otherSignature(mandate), '600');
+    expect(twin.status).toBe(201);
+    expect(twin.body.mandateHash).toBe(createHash('sha256').update(mandate).digest('hex'));
+    const over = await pay(mandate, '600');
+    expect(over.status).toBe(403);
+    expect(over.body.error.code).toBe('mandate_exhausted');
+    expect((await pay(mandate, '400')).status).toBe(201);
+    expect(await balanceOf(t, payee.walletId)).toBe(1_000n);
   });
 
   it('when a payment under a mandate waits for approval and is declined, then its amount goes back to the mandate budget', async () => {

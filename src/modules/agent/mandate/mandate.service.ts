@@ -7,7 +7,7 @@ import { ValidationFailed } from '../../../shared/errors';
 import type { AgentPayment } from '../agent-payment.repository';
 import type { MandateCheck } from '../payment-decisions';
 import type { AgentService } from '../agent.service';
-import { decodeJws, signEs256, verifyEs256 } from './jws';
+import { canonicalJws, decodeJws, signEs256, verifyEs256 } from './jws';
 import { checkConstraints, MandateRefused, type ConstraintsInput } from './mandate.constraints';
 import { mandateClaims, mandateTerms, type IntentInput } from './mandate.intent';
 import type { MandateKey, MandateRepository } from './mandate.repository';
@@ -103,7 +103,8 @@ export class MandateService implements MandateCheck {
       throw new MandateRefused('mandate_foreign', 'The mandate was not issued to this agent by its owner');
     }
     if (exp * 1000 <= now.getTime()) throw new MandateRefused('mandate_expired', 'The mandate has expired');
-    const mandateHash = sha256Hex(token);
+    // Its budget is the mandate's, however the token is spelled.
+    const mandateHash = sha256Hex(canonicalJws(jws));
     const spent = await this.keys.lockUsage(tx, { mandateHash, mandateId: jti, ownerId: iss, agentId: sub });
     const counterparties = [payment.toWalletId, payment.toAgentId, payment.merchantId].filter((c): c is string => c !== null);
     checkConstraints(constraints, currency, { amount: payment.amount, currency: payment.currency, counterparties }, now, spent);
