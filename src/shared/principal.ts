@@ -7,7 +7,7 @@ export interface Principal {
   sub: string;
   role: Role;
   permissions: readonly string[];
-  /** For agents: the user who owns the agent. */
+  /** For agents and merchants' API clients: the user who owns them (locking that user stops them too). */
   ownerId?: string;
   /** For agents: the version of the credentials the token was issued under (rotation counts it up). */
   credentialsVersion?: number;

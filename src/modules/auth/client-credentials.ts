@@ -42,7 +42,9 @@ export class ClientCredentials {
       role: 'service',
       permissions: client.permissions,
       tenantId: client.tenantId,
-      ...(client.merchantId ? { merchantId: client.merchantId } : {}),
+      // A merchant's client acts for the merchant's owner, who made it: locking the owner stops it at
+      // once, as it stops their agents.
+      ...(client.merchantId ? { merchantId: client.merchantId, ownerId: client.createdBy } : {}),
     };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
   }

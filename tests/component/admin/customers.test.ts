@@ -2,6 +2,7 @@ import { balanceOf, createWallet, fund, transfer } from '../../support/ledger';
 import { LoginLocks } from '../../../src/modules/auth/login-locks';
 import { SqlLockRecords } from '../../../src/modules/auth/adapters/sql-access-records';
 import { createOperator } from '../../support/admin';
+import { createMerchant } from '../../support/merchants';
 import { registerUser, startTestApp, uniqueEmail, type TestApp } from '../../support/test-app';
 
 describe('admin customer management', () => {
@@ -121,6 +122,31 @@ describe('admin customer management', () => {
     expect((await post(`/customers/${user.id}/unlock`, { reason: 'verified by phone' })).body.locked).toBe(false);
     expect((await t.http().get('/api/v1/wallets').set(user.auth)).status).toBe(200);
     expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken })).status).toBe(200);
+  });
+
+  it("when a merchant's owner is locked, then the merchant's API client is refused at once, with its token and with a new one", async () => {
+    const owner = await registerUser(t);
+    const merchant = await createMerchant(t, owner);
+    const client = await t.http().post(`/api/v1/merchants/${merchant.id}/api-clients`).set(owner.auth).send({ name: 'shop server' });
+    expect(client.status).toBe(201);
+    const exchange = async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/auth/token')
+        .send({ clientId: client.body.clientId, clientSecret: client.body.clientSecret });
+      return { Authorization: `Bearer ${res.body.accessToken}` };
+    };
+    const before = await exchange();
+    expect((await t.http().get(`/api/v1/merchants/${merchant.id}`).set(before)).status).toBe(200);
+
+    await post(`/customers/${owner.id}/lock`, { reason: 'fraud' });
+    for (const auth of [before, await exchange()]) {
+      const res = await t.http().get(`/api/v1/merchants/${merchant.id}`).set(auth);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('account_locked');
+    }
+    await post(`/customers/${owner.id}/unlock`, { reason: 'cleared' });
+    expect((await t.http().get(`/api/v1/merchants/${merchant.id}`).set(before)).status).toBe(200);
   });
 
   it('when the lock marker is gone from the cache (a restart), then warming from the database restores it', async () => {
