@@ -25,10 +25,11 @@ export function isCommonPassword(password: string): boolean {
 
 /**
  * Throws 400 password_too_short or password_too_common (details name the field); never echoes the
- * password. Length is normally refused earlier by the request schema as validation_failed.
+ * password. Length is normally refused earlier by the request schema as validation_failed. Spaces
+ * around it do not count toward the length: twelve spaces are no password.
  */
 export function assertAcceptablePassword(password: string, field = 'body.password'): void {
-  if (password.length < PASSWORD_MIN_LENGTH) {
+  if (password.trim().length < PASSWORD_MIN_LENGTH) {
     throw new ValidationFailed(`The password must be at least ${PASSWORD_MIN_LENGTH} characters`, { field }, 'password_too_short');
   }
   if (isCommonPassword(password)) {

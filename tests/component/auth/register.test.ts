@@ -81,4 +81,15 @@ describe('POST /api/v1/auth/register', () => {
       expect((await t.http().post('/api/v1/auth/login').send({ email, password })).status).toBe(401);
     },
   );
+
+  it.each([['            '], ['\t password1 \n']])(
+    'when the password is padded to length with spaces (%j), then 400 password_too_short and no account',
+    async (password) => {
+      const email = uniqueEmail();
+      const res = await register({ email, password });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('password_too_short');
+      expect((await t.http().post('/api/v1/auth/login').send({ email, password })).status).toBe(401);
+    },
+  );
 });
