@@ -328,6 +328,7 @@ export function buildApp({ config, logger, metrics, db, reads, cache, tenants = 
     push: { configs: services.a2a.pushConfigs, ...services.a2aPush },
     card: { publicBaseUrl: config.PUBLIC_BASE_URL, version: '1.0.0' },
     paymentLimit: limits.payment,
+    logger,
   });
 
   // Off by default in production (API_DOCS_ENABLED): the description of every route is not public there.

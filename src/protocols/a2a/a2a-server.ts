@@ -9,6 +9,8 @@ import type { AgentModule } from '../../modules/agent';
 import type { IdempotencyService } from '../../modules/idempotency';
 import { A2A_BASE_PATH, agentCard, deploymentCard, REST_SUFFIX, type CardSettings } from './agent-card';
 import { OcpCaller } from './caller';
+import { a2aJsonBody, inputProblem, refuseInput, type Binding } from './edge-input';
+import { InternalErrorsHidden, type ErrorLog } from './internal-errors';
 import { PaymentExecutor } from './payment-executor';
 import { PaymentSkills } from './payment-skills';
 import type { A2aPushConfigRecords, A2aTaskRecords, PaymentRequestRecords } from './ports';
@@ -27,6 +29,8 @@ export interface A2aServerDeps {
   card: CardSettings;
   /** The payment rate limit, keyed by the calling agent, as on POST /api/v1/a2a/transfers. */
   paymentLimit: RequestHandler;
+  /** Where unexpected errors are logged whole (callers get a generic internal error). */
+  logger: ErrorLog;
 }
 
 /** The SDK answers a created push config with what the caller sent; OCP shows no secret twice. */
@@ -45,7 +49,6 @@ const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Cards change when an agent is renamed: a short shared cache. */
 const CARD_CACHE = 'public, max-age=300';
 
-type Binding = 'jsonrpc' | 'rest';
 const REST_STATUS: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND' };
 
 /**
@@ -93,8 +96,8 @@ export function mountA2aServer(app: Express, api: Api, d: A2aServerDeps): void {
   // approval outside this call, so its event bus is not kept open for it.
   const handler = new OcpRequestHandler(
     deploymentCard(d.card),
-    new OcpTaskStore(d.tasks),
-    new PaymentExecutor(skills),
+    new OcpTaskStore(d.tasks, d.logger),
+    new PaymentExecutor(skills, d.logger),
     new DefaultExecutionEventBusManager(),
     new OcpPushNotificationStore(d.push.configs, d.push.urlProblem),
     d.push.pusher,
@@ -104,10 +107,14 @@ export function mountA2aServer(app: Express, api: Api, d: A2aServerDeps): void {
   );
   const targets = new WeakMap<Request, string>();
   const userBuilder: UserBuilder = async (req) => new OcpCaller(req.principal!, targets.get(req)!);
-  const rpc = jsonRpcHandler({ requestHandler: handler, userBuilder });
-  const rest = restHandler({ requestHandler: handler, userBuilder });
+  const requestHandler = new InternalErrorsHidden(handler, d.logger);
+  const rpc = jsonRpcHandler({ requestHandler, userBuilder });
+  const rest = restHandler({ requestHandler, userBuilder });
 
-  /** Lets through an agent token calling an active agent (`:agentId`, or the caller itself). */
+  /**
+   * Lets through an agent token calling an active agent (`:agentId`, or the caller itself), with
+   * input every OCP edge accepts (edge-input.ts): nothing of a refused call runs.
+   */
   const guard =
     (binding: Binding): RequestHandler =>
     async (req, res, next) => {
@@ -118,6 +125,8 @@ export function mountA2aServer(app: Express, api: Api, d: A2aServerDeps): void {
         if (!principal)
           return refuse(req, res, binding, 401, req.authError?.code ?? 'unauthorized', 'An OCP agent bearer token is required');
         if (principal.role !== 'agent') return refuse(req, res, binding, 403, 'agent_only', 'Only an OCP agent token can call A2A');
+        const problem = inputProblem(req, binding);
+        if (problem) return refuseInput(req, res, binding, problem);
         const agentId = typeof req.params['agentId'] === 'string' ? req.params['agentId'] : principal.sub;
         if (!(await listed(agentId))) return refuse(req, res, binding, 404, 'agent_not_found', 'No active agent with this id');
         targets.set(req, agentId);
@@ -142,8 +151,8 @@ export function mountA2aServer(app: Express, api: Api, d: A2aServerDeps): void {
       next(error);
     }
   });
-  router.use(REST_SUFFIX, guard('rest'), d.paymentLimit, rest);
-  router.use('/:agentId' + REST_SUFFIX, guard('rest'), d.paymentLimit, rest);
+  router.use(REST_SUFFIX, a2aJsonBody(), guard('rest'), d.paymentLimit, rest);
+  router.use('/:agentId' + REST_SUFFIX, a2aJsonBody(), guard('rest'), d.paymentLimit, rest);
   router.post('/', guard('jsonrpc'), d.paymentLimit, rpc);
   router.use('/:agentId', guard('jsonrpc'), d.paymentLimit, rpc);
 

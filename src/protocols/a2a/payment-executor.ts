@@ -3,6 +3,7 @@ import { Role, TaskState, type Message, type Part } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
 import { AppError, PolicyViolation } from '../../shared/errors';
 import { callerOf } from './caller';
+import { INTERNAL_MESSAGE, type ErrorLog } from './internal-errors';
 import type { PaymentSkills, SkillOutcome } from './payment-skills';
 import { readSkillInput } from './skill-input';
 
@@ -43,10 +44,14 @@ function kept(message: Message): Message {
  * - auth-required: the payment waits for the paying agent's owner to approve it (nothing moved);
  * - failed: refused by OCP, the status message carrying {code, message, rule?} (rule: the policy rule);
  * - rejected: the message was not a valid skill call (validation_failed, the fields named).
- * Unknown errors are rethrown: the SDK fails the task with a generic message, OCP's log has the detail.
+ * - failed with internal_error: an unknown error, logged whole; the task says nothing of it (the SDK
+ *   would have put its message in the task).
  */
 export class PaymentExecutor implements AgentExecutor {
-  constructor(private readonly skills: PaymentSkills) {}
+  constructor(
+    private readonly skills: PaymentSkills,
+    private readonly logger: ErrorLog,
+  ) {}
 
   async execute(ctx: RequestContext, bus: ExecutionEventBus): Promise<void> {
     const { taskId, contextId } = ctx;
@@ -72,8 +77,8 @@ export class PaymentExecutor implements AgentExecutor {
     let outcome: SkillOutcome;
     try {
       outcome = await this.skills.run(callerOf(ctx.context), ctx.userMessage.messageId, readSkillInput(ctx.userMessage));
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+    } catch (caught) {
+      const error = caught instanceof AppError ? caught : this.unexpected(caught, taskId);
       const refusal = {
         code: error.code,
         message: error.message,
@@ -103,6 +108,11 @@ export class PaymentExecutor implements AgentExecutor {
       outcome.paymentId ? { paymentId: outcome.paymentId } : undefined,
     );
     bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state, message, timestamp: now() }, metadata: undefined }));
+  }
+
+  private unexpected(error: unknown, taskId: string): AppError {
+    this.logger.error('A2A skill failed', { error, taskId });
+    return new AppError('internal', 'internal_error', INTERNAL_MESSAGE);
   }
 
   /** A skill runs to its end within the call (a payment cannot be half made): nothing to cancel. */

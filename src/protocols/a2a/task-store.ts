@@ -1,7 +1,9 @@
 import { Task, taskStateToJSON, TaskState, type ListTasksRequest, type ListTasksResponse } from '@a2a-js/sdk';
 import { TaskNotCancelableError } from '@a2a-js/sdk/errors';
 import type { ServerCallContext, TaskStore } from '@a2a-js/sdk/server';
+import { isCleanText } from '../../shared/clean-text';
 import { callerOf } from './caller';
+import { hidden, type ErrorLog } from './internal-errors';
 import type { A2aTaskFilter, A2aTaskRecords } from './ports';
 
 const PAGE_SIZE_DEFAULT = 50;
@@ -18,7 +20,10 @@ export function paymentIdOf(task: Task): string | null {
  * scoped to it, so another agent's task id answers as not found (the SDK's TaskNotFoundError).
  */
 export class OcpTaskStore implements TaskStore {
-  constructor(private readonly records: A2aTaskRecords) {}
+  constructor(
+    private readonly records: A2aTaskRecords,
+    private readonly logger: ErrorLog,
+  ) {}
 
   async save(task: Task, context: ServerCallContext): Promise<void> {
     const caller = callerOf(context);
@@ -28,15 +33,20 @@ export class OcpTaskStore implements TaskStore {
       const stored = await this.records.find(caller.agentId, task.id);
       if (stored?.paymentId) throw new TaskNotCancelableError('The payment waits for the owner: the owner approves or declines it');
     }
-    const saved = await this.records.save({
-      id: task.id,
-      contextId: task.contextId,
-      ownerAgentId: caller.agentId,
-      targetAgentId: caller.targetAgentId,
-      state: taskStateToJSON(task.status?.state ?? TaskState.TASK_STATE_UNSPECIFIED),
-      paymentId: paymentIdOf(task),
-      task: Task.toJSON(task),
-    });
+    // A failed write's own words would end up in the task: the SDK marks it failed with the error's message.
+    const saved = await this.records
+      .save({
+        id: task.id,
+        contextId: task.contextId,
+        ownerAgentId: caller.agentId,
+        targetAgentId: caller.targetAgentId,
+        state: taskStateToJSON(task.status?.state ?? TaskState.TASK_STATE_UNSPECIFIED),
+        paymentId: paymentIdOf(task),
+        task: Task.toJSON(task),
+      })
+      .catch((error: unknown) => {
+        throw hidden(this.logger, 'A2A task not saved', error);
+      });
     // Only a client that made up another agent's task id gets here; its write is dropped, loudly.
     if (!saved) throw new Error(`Task ${task.id} belongs to another agent`);
   }
@@ -78,7 +88,8 @@ function decodeCursor(token: string | undefined): { updatedAt: Date; id: string 
   try {
     const [at, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [unknown, unknown];
     const updatedAt = new Date(String(at));
-    return typeof id === 'string' && !Number.isNaN(updatedAt.getTime()) ? { updatedAt, id } : undefined;
+    // The token is the client's: an id decoded from it is input like any other.
+    return typeof id === 'string' && isCleanText(id) && !Number.isNaN(updatedAt.getTime()) ? { updatedAt, id } : undefined;
   } catch {
     return undefined;
   }
