@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Unavailable } from '../../../src/shared/errors';
 import type { SandboxProcessor } from '../../../src/modules/payment/processor/sandbox.processor';
 import { balanceOf, createWallet, fund, ledgerInvariants } from '../../support/ledger';
+import { createOperator } from '../../support/admin';
 import { createCardToken } from '../../support/payments';
 import {
   BANK_ACCOUNTS,
@@ -251,20 +252,25 @@ describe('payouts (sandbox processor)', () => {
     expect(t.logs.text()).not.toContain(accountNumber);
   });
 
-  it('when an operator tries to refund a payout through the ledger, then it is refused', async () => {
-    const { alice, payout } = await cardPayout();
+  it('when operators try to refund a payout through the ledger, then the approval is refused and nothing moves', async () => {
+    const { alice, wallet, payout } = await cardPayout();
     const paid = await settledPayout(t, alice.auth, payout.id);
     const { rows } = await t.container.db.query<{ id: string }>('SELECT id FROM transactions WHERE transfer_id = $1 AND amount > 0', [
       paid.debitTransferId,
     ]);
-    const admin = await t.http().post('/api/v1/auth/login').send({ email: 'admin@ocp.test', password: 'admin-password-123' });
+    const balance = await balanceOf(t, wallet.id);
+    const support = await createOperator(t, 'support');
+    const request = await t.http().post('/api/v1/admin/refunds').set(support.auth).send({ transactionId: rows[0]!.id, reason: 'try' });
+    expect(request.status).toBe(201);
+    const finance = await createOperator(t, 'finance');
     const res = await t
       .http()
-      .post(`/api/v1/transactions/${rows[0]!.id}/refund`)
-      .set({ Authorization: `Bearer ${admin.body.accessToken}` })
+      .post(`/api/v1/admin/refunds/${request.body.id}/approve`)
+      .set(finance.auth)
       .set('Idempotency-Key', randomUUID())
-      .send({ reason: 'try' });
+      .send();
     expect([res.status, res.body.error.code]).toEqual([422, 'not_refundable']);
+    expect(await balanceOf(t, wallet.id)).toBe(balance);
   });
 
   it("when payouts are created, paid, failed and returned, then the owner's webhooks get an event for each, without the destination's processor id", async () => {
