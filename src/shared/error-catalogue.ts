@@ -395,6 +395,11 @@ export const ERROR_CATALOGUE = {
       kind: 'unprocessable',
       meaning: 'Every payable requirement of the challenge asks more than maxAmount; details.asked lists them; nothing was signed.',
     },
+    x402_payment_unresolved: {
+      kind: 'conflict',
+      meaning:
+        'A retry whose Idempotency-Key holds a signed payment with no known outcome: the same payment was sent again and the server did not serve it; details.paymentId, details.onChain (settled, not_settled, unknown); nothing new was signed.',
+    },
   },
   ap2: {
     mandate_required: {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Contract, type HDNodeWallet, type Wallet } from 'ethers';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
@@ -22,6 +22,40 @@ export async function listen(app: Parameters<typeof createServer>[1]): Promise<{
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A front for a shop that loses the answers of paid requests (those with PAYMENT-SIGNATURE), as a
+ * timeout or a reset would: `loseAnswers('after', n)` forwards the next n paid requests (the shop
+ * settles) and then cuts the connection; `'before'` cuts it without forwarding (nothing settles).
+ * `signatures` lists the PAYMENT-SIGNATURE of every paid request it got.
+ */
+export async function lossyFront(shopUrl: string) {
+  let mode: 'after' | 'before' = 'after';
+  let left = 0;
+  const signatures: string[] = [];
+  const server = await listen(async (req: IncomingMessage, res: ServerResponse) => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
+    const paid = headers['payment-signature'];
+    if (paid) signatures.push(paid);
+    const lose = paid !== undefined && left > 0;
+    if (lose) left -= 1;
+    if (lose && mode === 'before') return void req.socket.destroy();
+    const answer = await fetch(`${shopUrl}${req.url}`, { method: req.method, headers });
+    const text = await answer.text();
+    if (lose) return void req.socket.destroy();
+    const out: Record<string, string> = {};
+    answer.headers.forEach((v, k) => {
+      if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
+    });
+    res.writeHead(answer.status, out).end(text);
+  });
+  const loseAnswers = (when: 'after' | 'before', times = 1) => {
+    mode = when;
+    left = times;
+  };
+  return { ...server, signatures, loseAnswers };
 }
 
 /** TestUsdc deployed by the dev account, with `mint`ed balances. */
@@ -138,10 +172,19 @@ export async function startX402Payers() {
     return rows;
   }
 
+  /** What the agent's x402 payments have reserved of its daily budget in the test token, over all days. */
+  async function spentOf(agentId: string): Promise<bigint> {
+    const { rows } = await t.container.db.query<{ spent: string | null }>(
+      'SELECT sum(spent)::text AS spent FROM agent_x402_spend WHERE agent_id = $1 AND asset = $2',
+      [agentId, assetKey],
+    );
+    return BigInt(rows[0]?.spent ?? '0');
+  }
+
   const close = async () => {
     await ocp.close();
     await t.close();
     await anvil.stop();
   };
-  return { anvil, usdc, network, assetKey, t, ocp, merchantAuth, payTo, shop, agentWith, paymentsOf, close };
+  return { anvil, usdc, network, assetKey, t, ocp, merchantAuth, payTo, shop, agentWith, paymentsOf, spentOf, close };
 }

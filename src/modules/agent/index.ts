@@ -34,5 +34,5 @@ export type { OwnerMandateKey } from './mandate/mandate.service';
 export { x402PaymentRoutes } from './x402-payment.routes';
 export { toX402PaymentView, x402PaymentView } from './x402-payment.schemas';
 export type { AgentX402Service, X402Authorization } from './x402-payment.service';
-export type { AgentX402Payment } from './x402-payment.repository';
+export type { AgentX402Payment, UnresolvedX402Payment, X402PaymentKey } from './x402-payment.repository';
 export type { X402PaymentFacts } from './policy';

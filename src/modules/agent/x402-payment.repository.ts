@@ -21,6 +21,29 @@ export interface AgentX402Payment {
   updatedAt: Date;
 }
 
+/**
+ * What binds a signed payment to the caller's Idempotency-Key until its outcome is known: the key
+ * (scope + key, as the idempotency layer scopes it), the hash of the fetch it pays for, the policy
+ * version that allowed it and the signed x402 payload a retry with the key sends again.
+ */
+export interface X402PaymentKey {
+  scope: string;
+  key: string;
+  requestHash: string;
+}
+
+export interface X402Resend extends X402PaymentKey {
+  policyVersion: number;
+  /** The signed x402 PaymentPayload, as JSON. */
+  signedPayload: string;
+}
+
+/** A payment signed under a key whose outcome is unknown (status `signed`), and what to send again. */
+export interface UnresolvedX402Payment {
+  payment: AgentX402Payment;
+  resend: X402Resend;
+}
+
 /** Storage of agents' x402 payments and their daily spend. Errors: only the database's. */
 export interface AgentX402PaymentRepository {
   /**
@@ -30,7 +53,11 @@ export interface AgentX402PaymentRepository {
   reserve(agentId: string, asset: string, day: string, amount: bigint, budget: bigint | null): Promise<boolean>;
   /** Takes back a reservation of `amount` on `day` whose payment was never sent. */
   release(agentId: string, asset: string, day: string, amount: bigint): Promise<void>;
-  insert(payment: AgentX402Payment, tx: Transaction): Promise<void>;
+  /** False, and nothing stored, when another payment signed under the same key is still unresolved. */
+  insert(payment: AgentX402Payment, resend: X402Resend, tx: Transaction): Promise<boolean>;
+  /** The payment signed under scope + key whose outcome is unknown, if any. */
+  findUnresolved(scope: string, key: string): Promise<UnresolvedX402Payment | null>;
+  /** Records the outcome and forgets the signed payload (nothing will send it again). */
   finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null, tx: Transaction): Promise<void>;
   /** Limit + 1 rows, newest first, after the cursor. */
   listByAgent(agentId: string, limit: number, after?: Cursor): Promise<AgentX402Payment[]>;

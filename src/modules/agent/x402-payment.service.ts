@@ -1,5 +1,5 @@
 import { newId } from '../../infra/crypto/ids';
-import { Forbidden, NotFound, PolicyViolation } from '../../shared/errors';
+import { Conflict, Forbidden, NotFound, PolicyViolation } from '../../shared/errors';
 import { toPage, type Cursor, type Page } from '../../shared/pagination';
 import type { Principal } from '../../shared/principal';
 import type { Transaction, TransactionRunner } from '../../shared/transaction';
@@ -7,7 +7,13 @@ import type { AgentPaymentRepository } from './agent-payment.repository';
 import { auditRecord } from './audit-record';
 import type { AgentRepository } from './agent.repository';
 import { checkX402Rules, spendPeriods, type X402PaymentFacts } from './policy';
-import type { AgentX402Payment, AgentX402PaymentRepository, X402PaymentStatus } from './x402-payment.repository';
+import type {
+  AgentX402Payment,
+  AgentX402PaymentRepository,
+  UnresolvedX402Payment,
+  X402PaymentKey,
+  X402PaymentStatus,
+} from './x402-payment.repository';
 
 export interface X402Authorization {
   /** The payment's id: its record's once signed, the audit log's reference from the decision on. */
@@ -91,10 +97,16 @@ export class AgentX402Service {
     await this.payments.release(authorization.agentId, payment.asset, authorization.day, payment.amount);
   }
 
-  /** Records a signed payment (before it is sent) and its audit record, together. Errors: the database's. */
+  /**
+   * Records a signed payment (before it is sent) and its audit record, together, bound to the
+   * caller's Idempotency-Key with its signed payload until the outcome is known: a retry with the key
+   * sends that payload again (`unresolved`), never signs another. Errors: idempotency_in_flight (409)
+   * when another payment signed under the key is still unresolved (nothing is stored); the database's.
+   */
   async recordSigned(
     authorization: X402Authorization,
     p: { url: string; authNonce: string } & X402PaymentFacts,
+    key: X402PaymentKey & { signedPayload: string },
   ): Promise<AgentX402Payment> {
     const now = this.now();
     const payment: AgentX402Payment = {
@@ -113,13 +125,25 @@ export class AgentX402Service {
       updatedAt: now,
     };
     await this.db.transaction(async (tx) => {
-      await this.payments.insert(payment, tx);
+      if (!(await this.payments.insert(payment, { ...key, policyVersion: authorization.policyVersion }, tx))) {
+        const error = new Conflict('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed');
+        error.retryAfterSeconds = 1;
+        throw error;
+      }
       await this.audit.appendAudit(
         tx,
         auditRecord(payment, { asset: payment.asset }, authorization.policyVersion, 'allowed', null, `within policy; signed to ${p.payTo}`),
       );
     });
     return payment;
+  }
+
+  /**
+   * The payment signed under the caller's Idempotency-Key (scope + key) whose outcome is unknown (its
+   * paid request's answer was lost), with the signed payload to send again. Errors: the database's.
+   */
+  unresolved(scope: string, key: string): Promise<UnresolvedX402Payment | null> {
+    return this.payments.findUnresolved(scope, key);
   }
 
   /**

@@ -115,6 +115,20 @@ export class Eip3009SettlementService {
   }
 
   /**
+   * Whether the token has used the authorization's nonce (`authorizationState(from, nonce)`): true
+   * once a transferWithAuthorization of it is mined. One read, for the x402 payer to tell a retry
+   * whether a payment whose answer was lost settled. Never throws: null for a chain or token not
+   * configured here, and when the node does not answer.
+   */
+  async authorizationUsed(chainId: number, asset: string, from: string, nonce: string): Promise<boolean | null> {
+    const chain = this.chains.all().find((c) => c.id === chainId);
+    const token = chain ? this.token(chain, asset) : null;
+    if (!chain || !token) return null;
+    const used = await this.view(chain, token, 'authorizationState', [from, nonce]).catch(() => null);
+    return typeof used === 'boolean' ? used : null;
+  }
+
+  /**
    * Every check a settlement needs, without submitting: chain and token configured here, the announced
    * EIP-712 domain is the token's own, the signature recovers to `from`, `to` is the payee, value at
    * least the price, the time window open (with a margin for mining), the nonce unused on chain and in

@@ -59,7 +59,9 @@ export function x402McpTools(payer: X402Payer): { register: McpToolRegistrar; pa
           if (stored) return { ...(JSON.parse(stored.body) as Record<string, unknown>), replayed: true };
           const claim = await idempotency.claim(account.principal.sub, key, hash);
           try {
-            const result = await payer.pay(account.principal, payRequest(rest), (tx, paid) =>
+            // The REST route's key (same scope): a payment signed over either road stays bound to it.
+            const bound = { scope: account.principal.sub, key };
+            const result = await payer.pay(account.principal, payRequest(rest), bound, (tx, paid) =>
               claim.persist(tx, { status: 200, body: toJson(x402PayReply(paid).body) }),
             );
             return { ...(x402PayReply(result).body as Record<string, unknown>), replayed: false };

@@ -23,15 +23,23 @@ export function x402PayerRoutes(api: Api, payer: X402Payer, limits: { payment: R
     tags: ['x402'],
     permission: 'agent:pay',
     // A paid answer is stored under the key with the payment's record: a retry replays it, never signs again.
+    // A payment whose answer was lost stays bound to the key: a retry sends that same payment again.
     idempotent: true,
     before: [limits.payment],
     body: payBody,
     responses: {
       200: { description: "The URL's answer (after payment, when it asked for one) and the payment", schema: payView },
       403: { description: 'The policy refuses the payment (policy_violation, details.rule); nothing was signed' },
+      409: {
+        description:
+          'x402_payment_unresolved: a retry of a key whose signed payment has no known outcome, sent again and not served; nothing new was signed',
+      },
       422: { description: 'No payable requirement, above maxAmount, or not an x402 challenge; nothing was signed' },
     },
-    handler: async ({ body, principal, persistReply }) =>
-      payReply(await payer.pay(principal, { ...body, maxAmount: body.maxAmount }, (tx, result) => persistReply(tx, payReply(result)))),
+    handler: async ({ body, principal, headers, persistReply }) => {
+      // The key as the Api scopes it (callerScope: the caller's id): a signed payment stays bound to it.
+      const key = { scope: principal.sub, key: headers['idempotency-key'] as string };
+      return payReply(await payer.pay(principal, body, key, (tx, result) => persistReply(tx, payReply(result))));
+    },
   });
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Wallet } from 'ethers';
 import { encodePaymentRequiredHeader, encodePaymentResponseHeader } from '@x402/core/http';
-import type { AgentX402Payment, X402Authorization } from '../../../src/modules/agent';
+import type { AgentX402Payment, UnresolvedX402Payment, X402Authorization, X402PaymentKey } from '../../../src/modules/agent';
 import { TRANSFER_WITH_AUTHORIZATION_TYPES, type TransferAuthorization } from '../../../src/modules/web3/eip3009';
 import { X402Payer } from '../../../src/protocols/x402/payer';
 import type { Principal } from '../../../src/shared/principal';
@@ -73,11 +74,23 @@ function shopHandler(req: IncomingMessage, body: string): { status: number; head
 describe('X402Payer', () => {
   let server: Server;
   let base: string;
+  /** Paid requests to these URLs lose their answer (the connection is cut) this many times. */
+  const drops = new Map<string, number>();
+  /** The PAYMENT-SIGNATURE of every paid request the shop got. */
+  const paidWith: string[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
+        const signature = req.headers['payment-signature'];
+        if (typeof signature === 'string') paidWith.push(signature);
+        const left = drops.get(req.url ?? '') ?? 0;
+        if (signature && left > 0) {
+          drops.set(req.url ?? '', left - 1);
+          req.socket.destroy();
+          return;
+        }
         const answer = shopHandler(req, body);
         res.writeHead(answer.status, answer.headers ?? {}).end(answer.body);
       });
@@ -87,19 +100,25 @@ describe('X402Payer', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function payer() {
+  function payer(onChain: boolean | null = true) {
     const outcomes: { status: string; settlementTx: string | null; httpStatus: number }[] = [];
     const persisted: unknown[] = [];
+    /** What the agent module holds: the signed payments without an outcome, by key. */
+    const open = new Map<string, UnresolvedX402Payment>();
     const agents = {
       authorize: jest.fn(async () => authorization),
       release: jest.fn(async () => undefined),
-      recordSigned: jest.fn(
-        async (_a: X402Authorization, p: { authNonce: string }) => ({ id: 'x4p_1', authNonce: p.authNonce }) as AgentX402Payment,
-      ),
-      recordOutcome: jest.fn(async (_signed, outcome, inTx: (tx: Transaction) => Promise<void>) => {
+      recordSigned: jest.fn(async (_a: X402Authorization, p: { authNonce: string }, k: X402PaymentKey & { signedPayload: string }) => {
+        const payment = { id: 'x4p_1', authNonce: p.authNonce, asset: `eip155:${CHAIN_ID}/erc20:${TOKEN}` } as AgentX402Payment;
+        open.set(`${k.scope}/${k.key}`, { payment, resend: { ...k, policyVersion: 3 } });
+        return payment;
+      }),
+      recordOutcome: jest.fn(async (signed: AgentX402Payment, outcome, inTx: (tx: Transaction) => Promise<void>) => {
         outcomes.push(outcome);
         await inTx({} as Transaction);
+        for (const [k, u] of open) if (u.payment.id === signed.id) open.delete(k);
       }),
+      unresolved: jest.fn(async (scope: string, key: string) => open.get(`${scope}/${key}`) ?? null),
     };
     const signing = {
       address: async () => key.address,
@@ -116,15 +135,19 @@ describe('X402Payer', () => {
         },
       ),
     };
-    const chains = { assets: () => [{ chainId: CHAIN_ID, tokens: [{ symbol: 'USDC', address: TOKEN }] }] };
+    const chains = {
+      assets: () => [{ chainId: CHAIN_ID, tokens: [{ symbol: 'USDC', address: TOKEN }] }],
+      authorizationUsed: jest.fn(async () => onChain),
+    };
     const x402 = new X402Payer(agents, signing as never, chains, { allowPrivate: true, timeoutMs: 2_000, bodyBytesMax: 4_096 });
-    const pay = (path: string, maxAmount = 15_000n, extra: { method?: 'GET' | 'POST'; body?: string } = {}) =>
+    const pay = (path: string, maxAmount = 15_000n, extra: { method?: 'GET' | 'POST'; body?: string; key?: string } = {}) =>
       x402.pay(
         agent,
         { url: `${base}${path}`, method: extra.method ?? 'GET', maxAmount, ...(extra.body !== undefined ? { body: extra.body } : {}) },
+        { scope: agent.sub, key: extra.key ?? randomUUID() },
         async (_tx, result) => void persisted.push(result),
       );
-    return { pay, agents, outcomes, persisted };
+    return { pay, agents, signing, chains, outcomes, persisted };
   }
 
   it('when the URL is not paid, then its answer comes back and nothing is authorized; a body goes as JSON', async () => {
@@ -179,5 +202,61 @@ describe('X402Payer', () => {
     const { pay, agents } = payer();
     await expect(pay('/other-token')).rejects.toMatchObject({ code: 'x402_no_payable_requirement' });
     expect(agents.authorize).not.toHaveBeenCalled();
+  });
+
+  describe('when the answer to the paid request is lost', () => {
+    it('then x402_unreachable names the payment, and a retry with the key sends the same payment again: served, it is paid and persisted; nothing is signed twice', async () => {
+      const { pay, signing, agents, outcomes, persisted } = payer();
+      drops.set('/paid/ok', 1);
+      paidWith.length = 0;
+      await expect(pay('/paid/ok', 15_000n, { key: 'k-served' })).rejects.toMatchObject({
+        code: 'x402_unreachable',
+        details: { paymentId: 'x4p_1' },
+      });
+      expect(outcomes).toEqual([]);
+      const retry = await pay('/paid/ok', 15_000n, { key: 'k-served' });
+      expect(retry).toMatchObject({ status: 200, payment: { id: 'x4p_1', status: 'paid', settlementTx: SETTLEMENT_TX } });
+      expect(outcomes).toEqual([{ status: 'paid', httpStatus: 200, settlementTx: SETTLEMENT_TX, policyVersion: 3 }]);
+      expect(persisted).toEqual([retry]);
+      expect(paidWith).toHaveLength(2);
+      expect(paidWith[1]).toBe(paidWith[0]);
+      expect(signing.signTransferAuthorization).toHaveBeenCalledTimes(1);
+      expect(agents.authorize).toHaveBeenCalledTimes(1);
+    });
+
+    it.each([
+      [true, 'settled'],
+      [false, 'not_settled'],
+      [null, 'unknown'],
+    ] as const)(
+      'when the retry is not served either (chain says %s), then x402_payment_unresolved with the payment and what the chain says; nothing is signed',
+      async (used, onChain) => {
+        const { pay, signing, chains, outcomes } = payer(used);
+        drops.set('/paid/refused', 1);
+        await expect(pay('/paid/refused', 15_000n, { key: `k-${onChain}` })).rejects.toMatchObject({ code: 'x402_unreachable' });
+        await expect(pay('/paid/refused', 15_000n, { key: `k-${onChain}` })).rejects.toMatchObject({
+          code: 'x402_payment_unresolved',
+          details: { paymentId: 'x4p_1', httpStatus: 402, onChain },
+        });
+        expect(chains.authorizationUsed).toHaveBeenCalledWith(CHAIN_ID, TOKEN, key.address, expect.stringMatching(/^0x[0-9a-f]{64}$/));
+        drops.set('/paid/refused', 1);
+        await expect(pay('/paid/refused', 15_000n, { key: `k-${onChain}` })).rejects.toMatchObject({
+          code: 'x402_payment_unresolved',
+          details: { httpStatus: null },
+        });
+        expect(signing.signTransferAuthorization).toHaveBeenCalledTimes(1);
+        expect(outcomes).toEqual([]);
+      },
+    );
+
+    it('when the retry asks another fetch under the key, then idempotency_conflict and nothing is sent or signed', async () => {
+      const { pay, signing } = payer();
+      drops.set('/paid/ok', 1);
+      await expect(pay('/paid/ok', 15_000n, { key: 'k-other' })).rejects.toMatchObject({ code: 'x402_unreachable' });
+      const sent = paidWith.length;
+      await expect(pay('/paid/ok', 16_000n, { key: 'k-other' })).rejects.toMatchObject({ code: 'idempotency_conflict' });
+      expect(paidWith).toHaveLength(sent);
+      expect(signing.signTransferAuthorization).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -8158,6 +8158,13 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description x402_payment_unresolved: a retry of a key whose signed payment has no known outcome, sent again and not served; nothing new was signed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description No payable requirement, above maxAmount, or not an x402 challenge; nothing was signed */
                 422: {
                     headers: {

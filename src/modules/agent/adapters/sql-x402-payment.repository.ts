@@ -1,7 +1,13 @@
 import { sqlOf, type SqlClient } from '../../../infra/db/database';
 import type { Cursor } from '../../../shared/pagination';
 import type { Transaction } from '../../../shared/transaction';
-import type { AgentX402Payment, AgentX402PaymentRepository, X402PaymentStatus } from '../x402-payment.repository';
+import type {
+  AgentX402Payment,
+  AgentX402PaymentRepository,
+  UnresolvedX402Payment,
+  X402PaymentStatus,
+  X402Resend,
+} from '../x402-payment.repository';
 
 interface Row {
   id: string;
@@ -18,6 +24,17 @@ interface Row {
   created_at: Date;
   updated_at: Date;
 }
+
+interface UnresolvedRow extends Row {
+  idempotency_scope: string;
+  idempotency_key: string;
+  request_hash: string;
+  policy_version: number;
+  signed_payload: string;
+}
+
+const COLUMNS =
+  'id, agent_id, owner_id, url, asset, pay_to, amount::text AS amount, auth_nonce, status, http_status, settlement_tx, created_at, updated_at';
 
 export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository {
   constructor(private readonly db: SqlClient) {}
@@ -43,11 +60,13 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
     );
   }
 
-  async insert(p: AgentX402Payment, tx: Transaction): Promise<void> {
-    await sqlOf(tx).query(
+  async insert(p: AgentX402Payment, r: X402Resend, tx: Transaction): Promise<boolean> {
+    // The partial unique index holds one unresolved payment per key: a second one is not stored.
+    const { rowCount } = await sqlOf(tx).query(
       `INSERT INTO agent_x402_payments (id, agent_id, owner_id, url, asset, pay_to, amount, auth_nonce, status, http_status, settlement_tx,
-         created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+         created_at, updated_at, idempotency_scope, idempotency_key, request_hash, policy_version, signed_payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17)
+       ON CONFLICT (idempotency_scope, idempotency_key) WHERE status = 'signed' DO NOTHING`,
       [
         p.id,
         p.agentId,
@@ -61,13 +80,40 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
         p.httpStatus,
         p.settlementTx,
         p.createdAt,
+        r.scope,
+        r.key,
+        r.requestHash,
+        r.policyVersion,
+        r.signedPayload,
       ],
     );
+    return rowCount === 1;
+  }
+
+  async findUnresolved(scope: string, key: string): Promise<UnresolvedX402Payment | null> {
+    // Served by agent_x402_payments_unresolved_key.
+    const { rows } = await this.db.query<UnresolvedRow>(
+      `SELECT ${COLUMNS}, idempotency_scope, idempotency_key, request_hash, policy_version, signed_payload
+       FROM agent_x402_payments WHERE idempotency_scope = $1 AND idempotency_key = $2 AND status = 'signed'`,
+      [scope, key],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      payment: toPayment(r),
+      resend: {
+        scope: r.idempotency_scope,
+        key: r.idempotency_key,
+        requestHash: r.request_hash,
+        policyVersion: r.policy_version,
+        signedPayload: r.signed_payload,
+      },
+    };
   }
 
   async finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null, tx: Transaction): Promise<void> {
     await sqlOf(tx).query(
-      'UPDATE agent_x402_payments SET status = $2, http_status = $3, settlement_tx = $4, updated_at = now() WHERE id = $1',
+      'UPDATE agent_x402_payments SET status = $2, http_status = $3, settlement_tx = $4, signed_payload = NULL, updated_at = now() WHERE id = $1',
       [id, status, httpStatus, settlementTx],
     );
   }
@@ -75,25 +121,29 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
   async listByAgent(agentId: string, limit: number, after?: Cursor): Promise<AgentX402Payment[]> {
     // Served by agent_x402_payments_agent_idx (agent_id, created_at DESC, id DESC).
     const { rows } = await this.db.query<Row>(
-      `SELECT id, agent_id, owner_id, url, asset, pay_to, amount::text AS amount, auth_nonce, status, http_status, settlement_tx, created_at, updated_at
+      `SELECT ${COLUMNS}
        FROM agent_x402_payments WHERE agent_id = $1 ${after ? 'AND (created_at, id) < ($3, $4)' : ''}
        ORDER BY created_at DESC, id DESC LIMIT $2`,
       after ? [agentId, limit + 1, after.createdAt, after.id] : [agentId, limit + 1],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      agentId: r.agent_id,
-      ownerId: r.owner_id,
-      url: r.url,
-      asset: r.asset,
-      payTo: r.pay_to,
-      amount: BigInt(r.amount),
-      authNonce: r.auth_nonce,
-      status: r.status,
-      httpStatus: r.http_status,
-      settlementTx: r.settlement_tx,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    }));
+    return rows.map(toPayment);
   }
+}
+
+function toPayment(r: Row): AgentX402Payment {
+  return {
+    id: r.id,
+    agentId: r.agent_id,
+    ownerId: r.owner_id,
+    url: r.url,
+    asset: r.asset,
+    payTo: r.pay_to,
+    amount: BigInt(r.amount),
+    authNonce: r.auth_nonce,
+    status: r.status,
+    httpStatus: r.http_status,
+    settlementTx: r.settlement_tx,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
