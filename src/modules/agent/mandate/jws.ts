@@ -1,4 +1,5 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
+import { b64url, fromB64url } from '../../../infra/crypto/base64url';
 
 /** RFC 7515 compact JWS with ES256 (ECDSA P-256, SHA-256, signature as r||s: IEEE P1363). */
 export interface DecodedJws {
@@ -8,8 +9,6 @@ export interface DecodedJws {
   signature: Buffer;
 }
 
-const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
-const B64URL = /^[A-Za-z0-9_-]+$/;
 const ES256_SIGNATURE_BYTES = 64;
 const ES256_HALF_BYTES = 32;
 /** The order of P-256's group: for a valid signature (r, s), (r, n − s) is valid too. */
@@ -38,20 +37,17 @@ function lowS(signature: Buffer): Buffer {
   return Buffer.concat([signature.subarray(0, ES256_HALF_BYTES), flipped]);
 }
 
-/**
- * The parts of a compact JWS, or null when it is not one (nothing is trusted yet). Each part must be
- * base64url as an encoder writes it: the last character of a part can carry bits a decoder ignores,
- * so the same bytes would otherwise have several spellings.
- */
+/** The parts of a compact JWS, each in strict base64url (one spelling), or null when it is not one (nothing is trusted yet). */
 export function decodeJws(token: string): DecodedJws | null {
   const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p) && b64url(Buffer.from(p, 'base64url')) === p)) return null;
-  const [h, p, s] = parts as [string, string, string];
+  if (parts.length !== 3) return null;
+  const [h, p, s] = parts.map(fromB64url);
+  if (!h || !p || !s) return null;
   try {
-    const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as unknown;
-    const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as unknown;
+    const header = JSON.parse(h.toString('utf8')) as unknown;
+    const payload = JSON.parse(p.toString('utf8')) as unknown;
     if (!isObject(header) || !isObject(payload)) return null;
-    return { header, payload, signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
+    return { header, payload, signingInput: `${parts[0]}.${parts[1]}`, signature: s };
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import { b64url, jsonObjectOf, signEs256, verifyEs256 } from './jose';
+import { b64url } from '../../../infra/crypto/base64url';
+import { jsonObjectOf, signEs256, verifyEs256 } from './jose';
 
 /** Finds the public key a `kid` names; null when it names none. */
 export type KeyResolver = (kid: string) => KeyObject | null | Promise<KeyObject | null>;

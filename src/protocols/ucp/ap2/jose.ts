@@ -1,17 +1,8 @@
 import { createPublicKey, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { fromB64url } from '../../../infra/crypto/base64url';
 
 /** ES256 only: ECDSA P-256 with SHA-256, the signature as r||s (IEEE P1363), 64 bytes. */
 export const ES256_SIGNATURE_BYTES = 64;
-const B64URL = /^[A-Za-z0-9_-]+$/;
-
-export const b64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
-
-/** Strict base64url: the alphabet only, no padding, and it must decode back to itself. */
-export function fromB64url(text: string): Buffer | null {
-  if (!B64URL.test(text)) return null;
-  const bytes = Buffer.from(text, 'base64url');
-  return bytes.toString('base64url') === text ? bytes : null;
-}
 
 /** A base64url-encoded JSON object, or null for anything else (arrays, numbers, bad UTF-8, bad JSON). */
 export function jsonObjectOf(text: string): Record<string, unknown> | null {

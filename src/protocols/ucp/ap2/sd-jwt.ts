@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Ap2Refused } from './ap2-errors';
-import { fromB64url, isJsonObject, jsonObjectOf } from './jose';
+import { fromB64url } from '../../../infra/crypto/base64url';
+import { isJsonObject, jsonObjectOf } from './jose';
 
 /**
  * SD-JWT with key binding (RFC 9901), read strictly and bounded before anything is trusted:
