@@ -56,21 +56,19 @@ export function idempotencyKey(req: Request): string {
 const requestHashes = new WeakMap<Request, string>();
 
 /**
- * `path`: the route's declared path with the request's parameters, so a retry that spells the route
- * another way Express's routing accepts (letter case, a trailing slash) is the same operation.
+ * `template`: the route's declared path (`/holds/:id/capture`), filled with the request's
+ * parameters, so a retry that spells the route another way Express's routing accepts (letter case,
+ * a trailing slash) is the same operation.
  */
-export function requestHash(req: Request, path: string): string {
+export function requestHash(req: Request, template: string): string {
   let hash = requestHashes.get(req);
   if (hash === undefined) {
+    const params = req.params as Record<string, string>;
+    const path = template.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
     hash = idempotencyRequestHash(req.method, path, req.body);
     requestHashes.set(req, hash);
   }
   return hash;
-}
-
-/** A declared path (`/holds/:id/capture`) with the request's parameters in it. */
-export function filledPath(template: string, params: Record<string, string>): string {
-  return template.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
 }
 
 /**

@@ -10,7 +10,6 @@ import {
   assertJsonBody,
   authorize,
   callerScope,
-  filledPath,
   hasIdempotencyKey,
   idempotencyKey,
   parse,
@@ -116,19 +115,18 @@ export class Api {
         next(error);
       }
     };
-    const operationPath = (req: Request) => filledPath(this.basePath + spec.path, req.params as Record<string, string>);
     // A stored reply is sent before the route's own steps (the payment rate limit): a replay
     // neither spends quota nor is refused by it.
     const replay: RequestHandler = async (req, res, next) => {
       try {
-        if (!hasIdempotencyKey(req) || !(await this.replayIfStored(req, res, operationPath(req)))) next();
+        if (!hasIdempotencyKey(req) || !(await this.replayIfStored(req, res, this.basePath + spec.path))) next();
       } catch (error) {
         next(error);
       }
     };
     const run: RequestHandler = async (req, res) => {
       const { params, query, body } = req.validated as { params: P; query: Q; body: B };
-      const claim = spec.idempotent && hasIdempotencyKey(req) ? await this.claim(req, operationPath(req)) : undefined;
+      const claim = spec.idempotent && hasIdempotencyKey(req) ? await this.claim(req, this.basePath + spec.path) : undefined;
       try {
         const reply = await spec.handler({
           params,
@@ -154,8 +152,8 @@ export class Api {
   }
 
   /** Sends the stored reply of an identical earlier request and returns true, or returns false. */
-  private async replayIfStored(req: Request, res: Response, path: string): Promise<boolean> {
-    const stored = await this.idempotencyService().storedReply(this.scope(req), idempotencyKey(req), requestHash(req, path));
+  private async replayIfStored(req: Request, res: Response, template: string): Promise<boolean> {
+    const stored = await this.idempotencyService().storedReply(this.scope(req), idempotencyKey(req), requestHash(req, template));
     if (!stored) return false;
     res.setHeader('Idempotent-Replayed', 'true');
     sendJson(res, stored.status, stored.body);
@@ -163,8 +161,8 @@ export class Api {
   }
 
   /** Claims the key for this request (after replayIfStored found nothing). */
-  private claim(req: Request, path: string): Promise<IdempotencyClaim> {
-    return this.idempotencyService().claim(this.scope(req), idempotencyKey(req), requestHash(req, path));
+  private claim(req: Request, template: string): Promise<IdempotencyClaim> {
+    return this.idempotencyService().claim(this.scope(req), idempotencyKey(req), requestHash(req, template));
   }
 
   private idempotencyService(): IdempotencyService {
