@@ -114,10 +114,19 @@ describe('webhook endpoint circuit breaker', () => {
 
   it('when one worker instance opened the breaker, then another claims none of its deliveries, and once half-open each sends at most one probe', async () => {
     let status = 503;
-    const endpointServer = await new FakeHttpServer(() => ({ status })).start();
-    // A second instance on the same database, as another pod would run it.
+    // Once the endpoint is back, the first probe is held until the test lets it go: the breaker
+    // stays half-open while the other instance claims, whatever the machine's load.
+    let releaseFirstProbe = () => {};
+    const firstProbeHeld = new Promise<void>((resolve) => (releaseFirstProbe = resolve));
+    let probesSeen = 0;
+    const endpointServer = await new FakeHttpServer(async () => {
+      if (status === 200 && probesSeen++ === 0) await firstProbeHeld;
+      return { status };
+    }).start();
+    // A second instance on the same database, as another pod would run it. Its timeout is long
+    // enough for the probe the test holds.
     const other = createWebhookModule({
-      config: t.container.config,
+      config: { ...t.container.config, WEBHOOK_TIMEOUT_MS: 30_000 },
       db: t.container.db,
       logger: t.container.logger,
       metrics: createMetrics({ processMetrics: false }),
@@ -139,9 +148,13 @@ describe('webhook endpoint circuit breaker', () => {
 
       status = 200;
       await untilPassed(opened.breaker_open_until!);
-      const probes = await Promise.all([worker().runOnce(), other.runOnce()]);
-      for (const probe of probes) expect(probe.claimed).toBeLessThanOrEqual(1);
-      expect(probes.reduce((sum, p) => sum + p.delivered, 0)).toBeGreaterThanOrEqual(1);
+      const otherProbe = other.runOnce();
+      while (endpointServer.requests.length < 3) await pause(5);
+      // The other instance's probe is in flight: this one may send one probe of its own, no more.
+      const probe = await worker().runOnce();
+      expect(probe).toEqual(expect.objectContaining({ claimed: 1, delivered: 1 }));
+      releaseFirstProbe();
+      expect(await otherProbe).toEqual(expect.objectContaining({ claimed: 1, delivered: 1 }));
       await drainWebhooks(t);
 
       expect((await deliveriesTo(endpoint.id)).map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
@@ -149,6 +162,7 @@ describe('webhook endpoint circuit breaker', () => {
       expect(new Set(answered).size).toBe(answered.length);
       expect(answered).toHaveLength(4);
     } finally {
+      releaseFirstProbe();
       await other.stop();
       await endpointServer.stop();
     }
