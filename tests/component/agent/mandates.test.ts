@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { a2aTransfer, registerAgent, type TestAgent } from '../../support/agents';
+import { otherSignature } from '../../support/es256';
 import { balanceOf } from '../../support/ledger';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
@@ -11,22 +12,11 @@ function signJws(payload: Record<string, unknown>, kid: string, key: KeyObject):
   return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
 
-const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-
 /** The same signature bytes, spelled with other values in the bits its last base64url character carries past them. */
 function lastCharBits(jws: string, delta: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   const value = alphabet.indexOf(jws.at(-1)!);
   return jws.slice(0, -1) + alphabet[(value & 0b110000) | ((value + delta) & 0b001111)];
-}
-
-/** The other valid ECDSA signature of the same input, (r, n − s), made without the key. */
-function otherSignature(jws: string): string {
-  const [header, payload, signature] = jws.split('.') as [string, string, string];
-  const bytes = Buffer.from(signature, 'base64url');
-  const s = BigInt(`0x${bytes.subarray(32).toString('hex')}`);
-  const flipped = Buffer.from((P256_ORDER - s).toString(16).padStart(64, '0'), 'hex');
-  return `${header}.${payload}.${Buffer.concat([bytes.subarray(0, 32), flipped]).toString('base64url')}`;
 }
 
 describe('signed owner mandates', () => {

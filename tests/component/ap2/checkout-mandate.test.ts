@@ -9,6 +9,7 @@ import {
   unregisteredKey,
   type SigningKey,
 } from '../../support/ap2';
+import { otherSignature } from '../../support/es256';
 import type { TestUser } from '../../support/ledger';
 import { createMerchant } from '../../support/merchants';
 import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
@@ -282,6 +283,19 @@ describe('AP2 checkout mandates (UCP ap2-mandates 2026-01-11, business verificat
         presentCheckoutMandate(issued, { audience: merchant.ucpEndpoint, nonce: String(checkout.id), iatOffsetSeconds: -1 }),
         checkout,
       );
+      expect(again.mandateHash).toBe(first.mandateHash);
+      await refusedWith(record(again.mandateHash, String(checkout.id)), 'mandate_already_used');
+    });
+
+    it('when the issuer signature is replaced by its other valid ECDSA form (r, n − s), then it is the same mandate, already used', async () => {
+      const checkout = await signedCheckout();
+      const issued = issueCheckoutMandate({ key: payerKey, checkout });
+      const first = await verify(presentCheckoutMandate(issued, { audience: merchant.ucpEndpoint, nonce: String(checkout.id) }), checkout);
+      await record(first.mandateHash, String(checkout.id));
+      const [issuerJwt, ...rest] = issued.sdJwt.split('~');
+      const twin = { ...issued, sdJwt: [otherSignature(issuerJwt!), ...rest].join('~') };
+      expect(twin.sdJwt).not.toBe(issued.sdJwt);
+      const again = await verify(presentCheckoutMandate(twin, { audience: merchant.ucpEndpoint, nonce: String(checkout.id) }), checkout);
       expect(again.mandateHash).toBe(first.mandateHash);
       await refusedWith(record(again.mandateHash, String(checkout.id)), 'mandate_already_used');
     });

@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { withLowS } from '../../support/es256';
 import { CheckoutMandateService, type CheckoutMandateInput } from '../../../src/protocols/ucp/ap2/checkout-mandate.service';
 
 // Each refusal of the business-side verifier, one malformed part at a time, without a database:
@@ -78,10 +79,15 @@ const refusal = (promise: Promise<unknown>) =>
   );
 
 describe('CheckoutMandateService.verifyCheckoutMandate', () => {
-  it('when every part is right, then it verifies and names the mandate by the hash of its issuer JWT', async () => {
+  it('when every part is right, then it verifies and names the mandate by the hash of its issuer JWT with the lower s', async () => {
     const m = mandate();
     const verified = await service().verifyCheckoutMandate(input(m));
-    expect(verified).toEqual({ mandateHash: createHash('sha256').update(m.split('~')[0]!).digest('hex'), issuerKid: 'mk_1' });
+    expect(verified).toEqual({
+      mandateHash: createHash('sha256')
+        .update(withLowS(m.split('~')[0]!))
+        .digest('hex'),
+      issuerKid: 'mk_1',
+    });
   });
 
   it.each<[string, Knobs | string | null, string]>([

@@ -50,7 +50,11 @@ describe('parseSdJwt', () => {
   it('when the presentation is issuer JWT, disclosures and key binding, then each part is split out as sent', () => {
     const disclosure = disclose('x', 1);
     const parsed = parseSdJwt(`${jwt}~${disclosure}~${jwt}`);
-    expect(parsed).toMatchObject({ issuerCompact: jwt, disclosures: [disclosure], sdHashInput: `${jwt}~${disclosure}~` });
+    expect(parsed).toMatchObject({
+      issuerJwt: { signingInput: jwt.slice(0, jwt.lastIndexOf('.')) },
+      disclosures: [disclosure],
+      sdHashInput: `${jwt}~${disclosure}~`,
+    });
     expect(parsed.keyBinding?.header).toEqual({ alg: 'ES256' });
     expect(parseSdJwt(`${jwt}~`).keyBinding).toBeNull();
   });

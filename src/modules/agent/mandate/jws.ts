@@ -1,5 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { b64url, fromB64url } from '../../../infra/crypto/base64url';
+import { lowS } from '../../../infra/crypto/es256';
 
 /** RFC 7515 compact JWS with ES256 (ECDSA P-256, SHA-256, signature as r||s: IEEE P1363). */
 export interface DecodedJws {
@@ -10,9 +11,6 @@ export interface DecodedJws {
 }
 
 const ES256_SIGNATURE_BYTES = 64;
-const ES256_HALF_BYTES = 32;
-/** The order of P-256's group: for a valid signature (r, s), (r, n − s) is valid too. */
-const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
 export function signEs256(payload: object, kid: string, privateKey: KeyObject): string {
   const signingInput = `${b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid }))}.${b64url(JSON.stringify(payload))}`;
@@ -21,20 +19,11 @@ export function signEs256(payload: object, kid: string, privateKey: KeyObject): 
 }
 
 /**
- * The one spelling of a JWS that counts as itself: a token is single-use or carries a budget by its
- * hash, and ECDSA lets anyone turn a valid (r, s) into another valid (r, n − s) without the key. So
- * the signature is taken with the lower s (decodeJws already refused every other base64url spelling).
+ * The one spelling of a JWS that counts as itself, for the hash a budget is kept under: the
+ * signature with the lower s (decodeJws already refused every other base64url spelling).
  */
 export function canonicalJws(jws: DecodedJws): string {
   return `${jws.signingInput}.${lowS(jws.signature).toString('base64url')}`;
-}
-
-function lowS(signature: Buffer): Buffer {
-  if (signature.length !== ES256_SIGNATURE_BYTES) return signature;
-  const s = BigInt(`0x${signature.subarray(ES256_HALF_BYTES).toString('hex')}`);
-  if (s <= P256_ORDER / 2n) return signature;
-  const flipped = Buffer.from((P256_ORDER - s).toString(16).padStart(ES256_HALF_BYTES * 2, '0'), 'hex');
-  return Buffer.concat([signature.subarray(0, ES256_HALF_BYTES), flipped]);
 }
 
 /** The parts of a compact JWS, each in strict base64url (one spelling), or null when it is not one (nothing is trusted yet). */

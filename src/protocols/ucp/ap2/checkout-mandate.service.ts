@@ -4,7 +4,9 @@ import { Ap2Refused } from './ap2-errors';
 import { canonicalJson } from './canonical-json';
 import type { MandateUse, MerchantAuthorizationCheck, OwnerMandateKeyLookup, UsedMandateRepository } from './checkout-mandate.repository';
 import { isJsonObject, p256PublicKey, verifyEs256 } from './jose';
-import { parseSdJwt, resolveDisclosures, sdHashOf, type SdJwtPresentation } from './sd-jwt';
+import { parseSdJwt, resolveDisclosures, sdHashOf, type CompactJws, type SdJwtPresentation } from './sd-jwt';
+import { b64url, fromB64url } from '../../../infra/crypto/base64url';
+import { lowS } from '../../../infra/crypto/es256';
 
 export interface CheckoutMandateInput {
   /** `ap2.checkout_mandate` as the platform sent it. */
@@ -68,7 +70,7 @@ export class CheckoutMandateService {
     if (!isJsonObject(embedded)) throw invalid('The checkout mandate carries no checkout');
     await this.verifyMerchantAuthorization(input.merchantId, embedded);
     checkScope(embedded, input.checkout);
-    return { mandateHash: createHash('sha256').update(sdJwt.issuerCompact, 'ascii').digest('hex'), issuerKid };
+    return { mandateHash: mandateHashOf(sdJwt.issuerJwt), issuerKid };
   }
 
   /**
@@ -108,6 +110,17 @@ export class CheckoutMandateService {
       throw new Ap2Refused('merchant_authorization_invalid', "The mandate's checkout is not signed by this business");
     }
   }
+}
+
+/**
+ * The mandate's identity, which its single use is recorded under: the issuer JWT with the lower of
+ * its signature's two valid s, so the other one (anyone can make it) is the same mandate.
+ */
+function mandateHashOf(issuerJwt: CompactJws): string {
+  const signature = lowS(fromB64url(issuerJwt.signature)!);
+  return createHash('sha256')
+    .update(`${issuerJwt.signingInput}.${b64url(signature)}`, 'ascii')
+    .digest('hex');
 }
 
 function checkLifetime(claims: Record<string, unknown>, now: Date): void {

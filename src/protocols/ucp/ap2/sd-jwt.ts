@@ -18,8 +18,6 @@ export interface CompactJws {
 
 export interface SdJwtPresentation {
   issuerJwt: CompactJws;
-  /** The issuer JWT as received: what the mandate's identity (its hash) is taken over. */
-  issuerCompact: string;
   disclosures: string[];
   keyBinding: CompactJws | null;
   /** Everything up to and including the last `~`: the input of the KB-JWT's sd_hash. */
@@ -41,15 +39,14 @@ export function parseSdJwt(text: unknown): SdJwtPresentation {
     throw invalid('The checkout mandate is not an SD-JWT');
   const parts = text.split('~');
   if (parts.length < 2 || parts.length > DISCLOSURES_MAX + 2) throw invalid('The checkout mandate is not an SD-JWT with key binding');
-  const issuerCompact = parts[0]!;
   const kb = parts[parts.length - 1]!;
   const disclosures = parts.slice(1, -1);
   if (disclosures.some((d) => fromB64url(d) === null)) throw invalid('A disclosure of the checkout mandate is not base64url');
-  const issuerJwt = compactJws(issuerCompact);
+  const issuerJwt = compactJws(parts[0]!);
   if (!issuerJwt) throw invalid('The issuer part of the checkout mandate is not a compact JWS');
   const keyBinding = kb === '' ? null : compactJws(kb);
   if (kb !== '' && !keyBinding) throw invalid('The key binding of the checkout mandate is not a compact JWS');
-  return { issuerJwt, issuerCompact, disclosures, keyBinding, sdHashInput: text.slice(0, text.length - kb.length) };
+  return { issuerJwt, disclosures, keyBinding, sdHashInput: text.slice(0, text.length - kb.length) };
 }
 
 function compactJws(text: string): CompactJws | null {
