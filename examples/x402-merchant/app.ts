@@ -24,6 +24,8 @@ export interface MerchantAppOptions {
   amount: string;
   /** Where the money goes: the merchant's chain wallet address. */
   payTo: string;
+  /** How long a buyer's signed payment stays valid (the SDK's default when left out). */
+  maxTimeoutSeconds?: number;
 }
 
 export function createMerchantApp(o: MerchantAppOptions): Express & { served: () => number } {
@@ -46,6 +48,7 @@ export function createMerchantApp(o: MerchantAppOptions): Express & { served: ()
             network: o.network,
             payTo: o.payTo,
             price: { amount: o.amount, asset: o.asset, extra: o.assetDomain },
+            ...(o.maxTimeoutSeconds ? { maxTimeoutSeconds: o.maxTimeoutSeconds } : {}),
           },
           description: 'The weather, per request',
           mimeType: 'application/json',

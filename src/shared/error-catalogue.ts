@@ -398,7 +398,7 @@ export const ERROR_CATALOGUE = {
     x402_payment_unresolved: {
       kind: 'conflict',
       meaning:
-        'A retry whose Idempotency-Key holds a signed payment with no known outcome: the same payment was sent again and the server did not serve it; details.paymentId, details.onChain (settled, not_settled, unknown); nothing new was signed.',
+        'A retry whose Idempotency-Key holds a signed payment with no known outcome: the same payment was sent again and the server did not serve it, and it may still settle; details.paymentId, details.onChain (settled, not_settled, unknown); nothing new was signed. Once its authorization has expired unused on chain, a retry pays afresh.',
     },
   },
   ap2: {

@@ -82,6 +82,8 @@ export async function startResourceServer(options: {
   payTo: string;
   /** The EIP-712 domain the server announces for the token (default: the test token's own). */
   assetDomain?: { name: string; version: string };
+  /** How long a signed payment stays valid (the SDK's default when left out). */
+  maxTimeoutSeconds?: number;
 }) {
   const app = createMerchantApp({ ...options, authHeaders: async () => options.auth, assetDomain: options.assetDomain ?? USDC_DOMAIN });
   const server = await listen(app);
@@ -141,7 +143,7 @@ export async function startX402Payers() {
   const payTo = (await createWeb3Wallet(t, merchantOwner, { chainId: anvil.chainId })).address;
   await fundAddress(anvil, (await t.http().get('/x402/supported')).body.signers['eip155:*'][0], '1');
 
-  const shop = (amount: bigint, assetDomain?: { name: string; version: string }) =>
+  const shop = (amount: bigint, options: { assetDomain?: { name: string; version: string }; maxTimeoutSeconds?: number } = {}) =>
     startResourceServer({
       facilitatorUrl: facilitatorUrl(ocp.url),
       auth: merchantAuth,
@@ -149,7 +151,7 @@ export async function startX402Payers() {
       asset: usdc.address,
       amount: amount.toString(),
       payTo,
-      ...(assetDomain ? { assetDomain } : {}),
+      ...options,
     });
 
   async function agentWith(policy: Record<string, unknown> = {}): Promise<{ agent: TestAgent; wallet: { id: string; address: string } }> {

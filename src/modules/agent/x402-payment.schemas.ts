@@ -10,7 +10,10 @@ export const x402PaymentView = z
     asset: z.string().meta({ description: 'eip155:<chainId>/erc20:<token address, lowercase>' }),
     payTo: z.string(),
     amount: z.string().meta({ description: "In the token's base units" }),
-    status: z.enum(['signed', 'paid', 'refused_by_server']),
+    status: z.enum(['signed', 'paid', 'refused_by_server', 'expired']).meta({
+      description:
+        "signed: sent, outcome unknown; paid: served (2xx); refused_by_server: not served; expired: never settled and past its authorization's window on chain, so it never can (its budget was given back)",
+    }),
     httpStatus: z.number().int().nullable().meta({ description: "The paid request's answer status" }),
     settlementTx: z.string().nullable().meta({ description: "The settlement's transaction hash, from the server's PAYMENT-RESPONSE" }),
     createdAt: z.string(),

@@ -125,7 +125,9 @@ export class AgentX402Service {
       updatedAt: now,
     };
     await this.db.transaction(async (tx) => {
-      if (!(await this.payments.insert(payment, { ...key, policyVersion: authorization.policyVersion }, tx))) {
+      if (
+        !(await this.payments.insert(payment, { ...key, policyVersion: authorization.policyVersion, budgetDay: authorization.day }, tx))
+      ) {
         const error = new Conflict('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed');
         error.retryAfterSeconds = 1;
         throw error;
@@ -161,6 +163,24 @@ export class AgentX402Service {
       await this.payments.finish(payment.id, outcome.status, outcome.httpStatus, outcome.settlementTx, tx);
       await this.audit.appendAudit(tx, auditRecord(payment, { asset: payment.asset }, outcome.policyVersion, outcome.status, null, reason));
       await inTx(tx);
+    });
+  }
+
+  /**
+   * A payment signed under a key that can never settle: its authorization is unused on chain and the
+   * chain is past its window. Recorded `expired` with the day's budget given back what it reserved,
+   * in one transaction, and only if it was still `signed` (two retries cannot give it back twice);
+   * the key is then free for a new payment. `httpStatus`: the server's last answer, null for none.
+   * Errors: the database's.
+   */
+  async recordExpired(open: UnresolvedX402Payment, httpStatus: number | null): Promise<void> {
+    const { payment, resend } = open;
+    const answered = httpStatus === null ? 'the server did not answer' : `the server answered ${httpStatus}`;
+    const reason = `its authorization expired unused on chain (${answered}); the budget got its reservation back`;
+    await this.db.transaction(async (tx) => {
+      if (!(await this.payments.finish(payment.id, 'expired', httpStatus, null, tx))) return;
+      if (resend.budgetDay) await this.payments.release(payment.agentId, payment.asset, resend.budgetDay, payment.amount, tx);
+      await this.audit.appendAudit(tx, auditRecord(payment, { asset: payment.asset }, resend.policyVersion, 'expired', null, reason));
     });
   }
 

@@ -53,6 +53,9 @@ export type AuthorizationProblem =
   | 'nonce_used'
   | 'insufficient_balance';
 
+/** What became of a signed EIP-3009 authorization on chain (see `authorizationFate`). */
+export type AuthorizationFate = 'used' | 'open' | 'expired';
+
 export type AuthorizationCheck = { valid: true; payer: string } | { valid: false; payer: string; problem: AuthorizationProblem };
 
 export type SettlementResult =
@@ -115,17 +118,32 @@ export class Eip3009SettlementService {
   }
 
   /**
-   * Whether the token has used the authorization's nonce (`authorizationState(from, nonce)`): true
-   * once a transferWithAuthorization of it is mined. One read, for the x402 payer to tell a retry
-   * whether a payment whose answer was lost settled. Never throws: null for a chain or token not
-   * configured here, and when the node does not answer.
+   * What became of a signed authorization, for the x402 payer to tell a retry whose answer was lost:
+   * `used` once a transferWithAuthorization of it is mined (`authorizationState(from, nonce)`);
+   * `expired` when it is unused and the latest block is already past `validBefore`, so no block can
+   * use it any more; `open` otherwise. The block's time is read before the nonce, so an `expired`
+   * nonce was unused at a block already past its window. Never throws: null for a chain or token
+   * not configured here, and when the node does not answer.
    */
-  async authorizationUsed(chainId: number, asset: string, from: string, nonce: string): Promise<boolean | null> {
+  async authorizationFate(
+    chainId: number,
+    asset: string,
+    from: string,
+    nonce: string,
+    validBefore: bigint,
+  ): Promise<AuthorizationFate | null> {
     const chain = this.chains.all().find((c) => c.id === chainId);
     const token = chain ? this.token(chain, asset) : null;
     if (!chain || !token) return null;
-    const used = await this.view(chain, token, 'authorizationState', [from, nonce]).catch(() => null);
-    return typeof used === 'boolean' ? used : null;
+    try {
+      const blockTime = BigInt(await chain.rpc.getLatestBlockTime());
+      const used = await this.view(chain, token, 'authorizationState', [from, nonce]);
+      if (typeof used !== 'boolean') return null;
+      if (used) return 'used';
+      return blockTime >= validBefore ? 'expired' : 'open';
+    } catch {
+      return null;
+    }
   }
 
   /**

@@ -5,6 +5,8 @@
  */
 export interface EvmRpc {
   getBlockNumber(): Promise<number>;
+  /** The latest block's timestamp, in seconds. */
+  getLatestBlockTime(): Promise<number>;
   /** Wei, at the pending block (what the next transaction can spend). */
   getBalance(address: string, block?: 'latest' | 'pending'): Promise<bigint>;
   /** eth_call: the raw return data. */

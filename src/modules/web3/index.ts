@@ -6,6 +6,7 @@ export type { Web3SendService } from './web3-send.service';
 export type { Web3WalletService } from './web3-wallet.service';
 export type {
   AuthorizationCheck,
+  AuthorizationFate,
   AuthorizationProblem,
   AuthorizationToSettle,
   Eip3009SettlementService,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { getAddress } from 'ethers';
 import type { PaymentPayload, PaymentRequired, PaymentRequirements } from '@x402/core/types';
 import type { AgentX402Payment, AgentX402Service, UnresolvedX402Payment, X402Authorization, X402PaymentFacts } from '../../modules/agent';
-import type { Eip3009SettlementService, Eip3009SigningService } from '../../modules/web3';
+import type { AuthorizationFate, Eip3009SettlementService, Eip3009SigningService } from '../../modules/web3';
 import { AppError, Conflict, Unprocessable } from '../../shared/errors';
 import type { Principal } from '../../shared/principal';
 import type { Transaction } from '../../shared/transaction';
@@ -53,9 +53,12 @@ const ASSET_KEY = /^eip155:([1-9]\d{0,15})\/erc20:(0x[0-9a-f]{40})$/;
  */
 export class X402Payer {
   constructor(
-    private readonly agents: Pick<AgentX402Service, 'authorize' | 'release' | 'recordSigned' | 'recordOutcome' | 'unresolved'>,
+    private readonly agents: Pick<
+      AgentX402Service,
+      'authorize' | 'release' | 'recordSigned' | 'recordOutcome' | 'recordExpired' | 'unresolved'
+    >,
     private readonly signing: Pick<Eip3009SigningService, 'address' | 'signTransferAuthorization'>,
-    private readonly chains: Pick<Eip3009SettlementService, 'assets' | 'authorizationUsed'>,
+    private readonly chains: Pick<Eip3009SettlementService, 'assets' | 'authorizationFate'>,
     private readonly limits: OutgoingLimits,
   ) {}
 
@@ -71,7 +74,10 @@ export class X402Payer {
   async pay(principal: Principal, request: PayRequest, key: PayKey, persist: PersistPayResult): Promise<PayResult> {
     const requestHash = fetchHash(request);
     const open = await this.agents.unresolved(key.scope, key.key);
-    if (open) return this.resend(open, request, requestHash, persist);
+    if (open) {
+      const resent = await this.resend(open, request, requestHash, persist);
+      if (resent !== 'expired') return resent;
+    }
 
     const first = await this.fetch(request, {});
     if (first.status !== 402) return { status: first.status, body: first.body, payment: null };
@@ -108,8 +114,10 @@ export class X402Payer {
 
   /**
    * A retry of a key whose signed payment has no recorded outcome: the same payment (authorization,
-   * nonce, signature) is sent once more. A 2xx completes it as the first request would have; any
-   * other answer, or none, is x402_payment_unresolved, and nothing is signed. The budget was reserved
+   * nonce, signature) is sent once more. A 2xx completes it as the first request would have. Any
+   * other answer, or none, asks the chain: a payment that can never settle (unused, past its window)
+   * is recorded expired with its budget given back, and the caller pays afresh under the key
+   * ('expired'); otherwise x402_payment_unresolved, and nothing is signed. The budget was reserved
    * once, when it was signed.
    */
   private async resend(
@@ -117,7 +125,7 @@ export class X402Payer {
     request: PayRequest,
     requestHash: string,
     persist: PersistPayResult,
-  ): Promise<PayResult> {
+  ): Promise<PayResult | 'expired'> {
     if (open.resend.requestHash !== requestHash) {
       throw new Unprocessable('idempotency_conflict', 'This Idempotency-Key was already used with a different request');
     }
@@ -129,7 +137,19 @@ export class X402Payer {
       throw error;
     });
     if (paid && paid.status >= 200 && paid.status < 300) return this.recordAnswer(open.payment, open.resend.policyVersion, paid, persist);
-    throw await this.unresolvedError(open.payment, payload, paid?.status ?? null);
+    const httpStatus = paid?.status ?? null;
+    const fate = await this.fateOf(open.payment, payload);
+    if (fate !== 'expired') throw unresolvedError(open.payment, fate, httpStatus);
+    await this.agents.recordExpired(open, httpStatus);
+    return 'expired';
+  }
+
+  /** What the chain says of the payment's authorization; null when it cannot say. */
+  private async fateOf(payment: AgentX402Payment, payload: PaymentPayload): Promise<AuthorizationFate | null> {
+    const asset = ASSET_KEY.exec(payment.asset);
+    const { from, validBefore } = (payload.payload as { authorization?: { from?: unknown; validBefore?: unknown } }).authorization ?? {};
+    if (!asset || typeof from !== 'string' || typeof validBefore !== 'string' || !/^\d{1,20}$/.test(validBefore)) return null;
+    return this.chains.authorizationFate(Number(asset[1]), asset[2]!, from, payment.authNonce, BigInt(validBefore));
   }
 
   /** Records the server's answer to the paid request, and stores the reply under the key in the same transaction. */
@@ -149,26 +169,6 @@ export class X402Payer {
     const recorded = { status: outcome, httpStatus: paid.status, settlementTx: settlement, policyVersion };
     await this.agents.recordOutcome(signed, recorded, (tx) => persist(tx, result));
     return result;
-  }
-
-  /** Says whether the token used the authorization's nonce, when the chain answers: settled or not, it was paid at most once. */
-  private async unresolvedError(payment: AgentX402Payment, payload: PaymentPayload, httpStatus: number | null): Promise<AppError> {
-    const asset = ASSET_KEY.exec(payment.asset);
-    const from = (payload.payload as { authorization?: { from?: unknown } }).authorization?.from;
-    const used =
-      asset && typeof from === 'string' ? await this.chains.authorizationUsed(Number(asset[1]), asset[2]!, from, payment.authNonce) : null;
-    const onChain = used === null ? 'unknown' : used ? 'settled' : 'not_settled';
-    const why = {
-      settled: 'its authorization is settled on chain (paid once), but the server did not serve the paid answer again',
-      not_settled: 'its authorization is not settled on chain and the server did not accept it again (it may have expired)',
-      unknown: 'the server did not accept it again and the chain did not say whether it settled',
-    }[onChain];
-    const answered = httpStatus === null ? 'no answer' : `HTTP ${httpStatus}`;
-    return new Conflict(
-      'x402_payment_unresolved',
-      `The payment ${payment.id} signed under this Idempotency-Key was sent again (${answered}): ${why}. Nothing new was signed.`,
-      { paymentId: payment.id, httpStatus, onChain },
-    );
   }
 
   private fetch(request: PayRequest, extra: Record<string, string>): Promise<OutgoingResponse> {
@@ -216,6 +216,23 @@ export class X402Payer {
 function fetchHash(r: PayRequest): string {
   const fetch = [new URL(r.url).toString(), r.method, r.body ?? null, r.maxAmount.toString()];
   return createHash('sha256').update(JSON.stringify(fetch)).digest('hex');
+}
+
+/** A retry's payment that the server did not serve again and that may still settle, or whose fate the chain did not tell. */
+function unresolvedError(payment: AgentX402Payment, fate: 'used' | 'open' | null, httpStatus: number | null): AppError {
+  const onChain = fate === null ? 'unknown' : fate === 'used' ? 'settled' : 'not_settled';
+  const why = {
+    settled: 'its authorization is settled on chain (paid once), but the server did not serve the paid answer again',
+    not_settled:
+      'its authorization is not settled on chain and the server did not accept it again; it can still settle until its window ends, and a retry after that pays afresh',
+    unknown: 'the server did not accept it again and the chain did not say whether it settled',
+  }[onChain];
+  const answered = httpStatus === null ? 'no answer' : `HTTP ${httpStatus}`;
+  return new Conflict(
+    'x402_payment_unresolved',
+    `The payment ${payment.id} signed under this Idempotency-Key was sent again (${answered}): ${why}. Nothing new was signed.`,
+    { paymentId: payment.id, httpStatus, onChain },
+  );
 }
 
 function isUnreachable(error: unknown): boolean {

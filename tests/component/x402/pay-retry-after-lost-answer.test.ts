@@ -32,8 +32,8 @@ describe('POST /api/v1/x402/pay retried after the paid answer is lost', () => {
     x.t.http().post('/api/v1/x402/pay').set(agent.auth).set('Idempotency-Key', key).send(body);
 
   /** A shop selling GET /weather for 10,000 behind a front that loses paid answers, and an agent of 1 USDC. */
-  async function lossyShop() {
-    const shop = await x.shop(10_000n);
+  async function lossyShop(options: { maxTimeoutSeconds?: number } = {}) {
+    const shop = await x.shop(10_000n, options);
     const front = await lossyFront(shop.url);
     const { agent, wallet } = await x.agentWith();
     const close = async () => {
@@ -113,6 +113,59 @@ describe('POST /api/v1/x402/pay retried after the paid answer is lost', () => {
       expect(await x.usdc.balanceOf(s.wallet.address)).toBe(1_000_000n - 10_000n);
       expect(await x.paymentsOf(s.agent.id)).toEqual([{ status: 'paid', amount: '10000', settlement_tx: retry.body.payment.settlementTx }]);
       expect(await x.spentOf(s.agent.id)).toBe(10_000n);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('when the paid request was lost before the server got it and its authorization expired unused, then a retry with the key records it expired, gives its budget back and pays afresh; the money moves once', async () => {
+    // A short window, so the lost authorization expires within the test.
+    const s = await lossyShop({ maxTimeoutSeconds: 10 });
+    try {
+      const key = randomUUID();
+      const body = { url: s.url, maxAmount: '15000' };
+      s.front.loseAnswers('before');
+      const first = await pay(s.agent, body, key);
+      expect(first.body.error).toMatchObject({ code: 'x402_unreachable' });
+      const lostId = first.body.error.details.paymentId as string;
+      expect(await x.spentOf(s.agent.id)).toBe(10_000n);
+
+      const lost = JSON.parse(Buffer.from(s.front.signatures[0]!, 'base64').toString('utf8'));
+      const validBefore = Number(lost.payload.authorization.validBefore);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, (validBefore + 1) * 1000 - Date.now())));
+      // A block past the window: from it on, no block can use the authorization.
+      await x.anvil.mine(1);
+
+      const retry = await pay(s.agent, body, key);
+      expect(retry.status).toBe(200);
+      expect(retry.body.payment).toMatchObject({
+        status: 'paid',
+        amount: '10000',
+        settlementTx: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+      });
+      expect(retry.body.payment.id).not.toBe(lostId);
+      // The lost payment sent once more (and refused: expired), then a new one.
+      expect(s.front.signatures).toHaveLength(3);
+      expect(s.front.signatures[1]).toBe(s.front.signatures[0]);
+      expect(s.front.signatures[2]).not.toBe(s.front.signatures[0]);
+      expect(await x.usdc.authorizationState(s.wallet.address, lost.payload.authorization.nonce)).toBe(false);
+
+      expect(await x.usdc.balanceOf(s.wallet.address)).toBe(1_000_000n - 10_000n);
+      expect(await x.paymentsOf(s.agent.id)).toEqual([
+        { status: 'expired', amount: '10000', settlement_tx: null },
+        { status: 'paid', amount: '10000', settlement_tx: retry.body.payment.settlementTx },
+      ]);
+      expect(await x.spentOf(s.agent.id)).toBe(10_000n);
+      const { rows } = await x.t.container.db.query<{ decision: string }>(
+        'SELECT decision FROM agent_audit_log WHERE payment_id = $1 ORDER BY created_at',
+        [lostId],
+      );
+      expect(rows.map((r) => r.decision)).toEqual(['allowed', 'expired']);
+
+      const again = await pay(s.agent, body, key);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(retry.body);
+      expect(s.front.signatures).toHaveLength(3);
     } finally {
       await s.close();
     }

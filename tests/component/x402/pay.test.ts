@@ -94,7 +94,7 @@ describe('POST /api/v1/x402/pay', () => {
   });
 
   it("when signing fails (the server names another token domain), then 422 and the day's budget gets the amount back", async () => {
-    const impostor = await x.shop(10_000n, { name: 'Not USD Coin', version: '2' });
+    const impostor = await x.shop(10_000n, { assetDomain: { name: 'Not USD Coin', version: '2' } });
     const server = await shop(10_000n);
     try {
       const { agent } = await agentWith();

@@ -30,6 +30,8 @@ const gasWallet: Web3Wallet = { ...payee, id: GAS_WALLET_ID, ownerId: 'system:ei
 /** What the fake node answers; each test changes what it needs. */
 interface Node {
   used: boolean;
+  /** The latest block's timestamp, seconds. */
+  blockTime: bigint;
   tokenBalance: bigint;
   separator: string | null;
   callError: Error | null;
@@ -44,6 +46,10 @@ interface Node {
 function fakeRpc(node: Node): EvmRpc {
   return {
     getBlockNumber: async () => 1,
+    getLatestBlockTime: async () => {
+      if (node.callError) throw node.callError;
+      return Number(node.blockTime);
+    },
     getBalance: async () => node.gasBalance,
     call: async (_to, data) => {
       if (node.callError) throw node.callError;
@@ -81,6 +87,7 @@ const db: TransactionRunner = {
 function setup(options: { gasWalletExists?: boolean; insertWallet?: (appear: () => void) => Promise<void> } = {}) {
   const node: Node = {
     used: false,
+    blockTime: NOW_S,
     tokenBalance: 1_000_000n,
     separator: TypedDataEncoder.hashDomain({ ...DOMAIN, chainId: CHAIN_ID, verifyingContract: TOKEN }),
     callError: null,
@@ -324,6 +331,41 @@ describe('Eip3009SettlementService.settle', () => {
     const { service, node } = setup();
     node.receipt = null;
     await expect(service.settle(await authorization())).resolves.toEqual({ status: 'pending', payer: buyer.address, hash: TX_HASH });
+  });
+});
+
+describe('Eip3009SettlementService.authorizationFate', () => {
+  const fateOf = (service: Eip3009SettlementService, validBefore: bigint, chainId = CHAIN_ID, asset = TOKEN.toLowerCase()) =>
+    service.authorizationFate(chainId, asset, buyer.address, hexlify(randomBytes(32)), validBefore);
+
+  it('when the token used the nonce, then used, whatever the time', async () => {
+    const { node, service } = setup();
+    node.used = true;
+    node.blockTime = NOW_S + 3600n;
+    await expect(fateOf(service, NOW_S)).resolves.toBe('used');
+  });
+
+  it('when the nonce is unused and the latest block is before validBefore, then open: a later block may still use it', async () => {
+    const { service } = setup();
+    await expect(fateOf(service, NOW_S + 1n)).resolves.toBe('open');
+  });
+
+  it('when the nonce is unused and the latest block is at or past validBefore, then expired: no block can use it any more', async () => {
+    const { node, service } = setup();
+    await expect(fateOf(service, NOW_S)).resolves.toBe('expired');
+    node.blockTime = NOW_S + 600n;
+    await expect(fateOf(service, NOW_S + 599n)).resolves.toBe('expired');
+  });
+
+  it('when the node does not answer, answers garbage, or the chain or token is not configured here, then null', async () => {
+    const { node, service } = setup();
+    await expect(fateOf(service, NOW_S, 1)).resolves.toBeNull();
+    await expect(fateOf(service, NOW_S, CHAIN_ID, '0x' + '22'.repeat(20))).resolves.toBeNull();
+    node.garbledReply = true;
+    await expect(fateOf(service, NOW_S)).resolves.toBeNull();
+    node.garbledReply = false;
+    node.callError = new ChainUnreachable(CHAIN_ID, 'timeout', false);
+    await expect(fateOf(service, NOW_S)).resolves.toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Wallet } from 'ethers';
 import { encodePaymentRequiredHeader, encodePaymentResponseHeader } from '@x402/core/http';
 import type { AgentX402Payment, UnresolvedX402Payment, X402Authorization, X402PaymentKey } from '../../../src/modules/agent';
+import type { AuthorizationFate } from '../../../src/modules/web3';
 import { TRANSFER_WITH_AUTHORIZATION_TYPES, type TransferAuthorization } from '../../../src/modules/web3/eip3009';
 import { X402Payer } from '../../../src/protocols/x402/payer';
 import type { Principal } from '../../../src/shared/principal';
@@ -100,7 +101,7 @@ describe('X402Payer', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function payer(onChain: boolean | null = true) {
+  function payer(fate: AuthorizationFate | null = 'used') {
     const outcomes: { status: string; settlementTx: string | null; httpStatus: number }[] = [];
     const persisted: unknown[] = [];
     /** What the agent module holds: the signed payments without an outcome, by key. */
@@ -110,13 +111,16 @@ describe('X402Payer', () => {
       release: jest.fn(async () => undefined),
       recordSigned: jest.fn(async (_a: X402Authorization, p: { authNonce: string }, k: X402PaymentKey & { signedPayload: string }) => {
         const payment = { id: 'x4p_1', authNonce: p.authNonce, asset: `eip155:${CHAIN_ID}/erc20:${TOKEN}` } as AgentX402Payment;
-        open.set(`${k.scope}/${k.key}`, { payment, resend: { ...k, policyVersion: 3 } });
+        open.set(`${k.scope}/${k.key}`, { payment, resend: { ...k, policyVersion: 3, budgetDay: '2026-12-06' } });
         return payment;
       }),
       recordOutcome: jest.fn(async (signed: AgentX402Payment, outcome, inTx: (tx: Transaction) => Promise<void>) => {
         outcomes.push(outcome);
         await inTx({} as Transaction);
         for (const [k, u] of open) if (u.payment.id === signed.id) open.delete(k);
+      }),
+      recordExpired: jest.fn(async (expired: UnresolvedX402Payment, _httpStatus: number | null) => {
+        for (const [k, u] of open) if (u === expired) open.delete(k);
       }),
       unresolved: jest.fn(async (scope: string, key: string) => open.get(`${scope}/${key}`) ?? null),
     };
@@ -137,7 +141,7 @@ describe('X402Payer', () => {
     };
     const chains = {
       assets: () => [{ chainId: CHAIN_ID, tokens: [{ symbol: 'USDC', address: TOKEN }] }],
-      authorizationUsed: jest.fn(async () => onChain),
+      authorizationFate: jest.fn(async (_chainId: number, _asset: string, _from: string, _nonce: string, _validBefore: bigint) => fate),
     };
     const x402 = new X402Payer(agents, signing as never, chains, { allowPrivate: true, timeoutMs: 2_000, bodyBytesMax: 4_096 });
     const pay = (path: string, maxAmount = 15_000n, extra: { method?: 'GET' | 'POST'; body?: string; key?: string } = {}) =>
@@ -225,29 +229,58 @@ describe('X402Payer', () => {
     });
 
     it.each([
-      [true, 'settled'],
-      [false, 'not_settled'],
+      ['used', 'settled'],
+      ['open', 'not_settled'],
       [null, 'unknown'],
     ] as const)(
       'when the retry is not served either (chain says %s), then x402_payment_unresolved with the payment and what the chain says; nothing is signed',
-      async (used, onChain) => {
-        const { pay, signing, chains, outcomes } = payer(used);
+      async (fate, onChain) => {
+        const { pay, signing, chains, agents, outcomes } = payer(fate);
         drops.set('/paid/refused', 1);
         await expect(pay('/paid/refused', 15_000n, { key: `k-${onChain}` })).rejects.toMatchObject({ code: 'x402_unreachable' });
         await expect(pay('/paid/refused', 15_000n, { key: `k-${onChain}` })).rejects.toMatchObject({
           code: 'x402_payment_unresolved',
           details: { paymentId: 'x4p_1', httpStatus: 402, onChain },
         });
-        expect(chains.authorizationUsed).toHaveBeenCalledWith(CHAIN_ID, TOKEN, key.address, expect.stringMatching(/^0x[0-9a-f]{64}$/));
+        expect(chains.authorizationFate).toHaveBeenCalledWith(
+          CHAIN_ID,
+          TOKEN,
+          key.address,
+          expect.stringMatching(/^0x[0-9a-f]{64}$/),
+          expect.any(BigInt),
+        );
         drops.set('/paid/refused', 1);
         await expect(pay('/paid/refused', 15_000n, { key: `k-${onChain}` })).rejects.toMatchObject({
           code: 'x402_payment_unresolved',
           details: { httpStatus: null },
         });
         expect(signing.signTransferAuthorization).toHaveBeenCalledTimes(1);
+        expect(agents.recordExpired).not.toHaveBeenCalled();
         expect(outcomes).toEqual([]);
       },
     );
+
+    it('when the retry is not served and the chain says the authorization expired unused, then it is recorded expired and the retry pays afresh under the key', async () => {
+      const { pay, signing, chains, agents, outcomes } = payer('expired');
+      drops.set('/paid/refused', 1);
+      await expect(pay('/paid/refused', 15_000n, { key: 'k-expired' })).rejects.toMatchObject({ code: 'x402_unreachable' });
+      const sent = paidWith.length;
+      const retry = await pay('/paid/refused', 15_000n, { key: 'k-expired' });
+      // The old payment sent once more, then a new one signed and sent.
+      expect(paidWith).toHaveLength(sent + 2);
+      expect(paidWith[sent]).toBe(paidWith[sent - 1]);
+      expect(paidWith[sent + 1]).not.toBe(paidWith[sent]);
+      const [expired, httpStatus] = agents.recordExpired.mock.calls[0]!;
+      expect(expired.payment).toMatchObject({ id: 'x4p_1' });
+      expect(httpStatus).toBe(402);
+      const [, , , , validBefore] = chains.authorizationFate.mock.calls[0]!;
+      const signed = JSON.parse(Buffer.from(paidWith[sent]!, 'base64').toString('utf8'));
+      expect(validBefore).toBe(BigInt(signed.payload.authorization.validBefore));
+      expect(signing.signTransferAuthorization).toHaveBeenCalledTimes(2);
+      expect(agents.authorize).toHaveBeenCalledTimes(2);
+      expect(retry).toMatchObject({ status: 402, payment: { status: 'refused_by_server' } });
+      expect(outcomes.map((o) => o.status)).toEqual(['refused_by_server']);
+    });
 
     it('when the retry asks another fetch under the key, then idempotency_conflict and nothing is sent or signed', async () => {
       const { pay, signing } = payer();

@@ -9351,8 +9351,11 @@ export interface components {
             payTo: string;
             /** @description In the token's base units */
             amount: string;
-            /** @enum {string} */
-            status: "signed" | "paid" | "refused_by_server";
+            /**
+             * @description signed: sent, outcome unknown; paid: served (2xx); refused_by_server: not served; expired: never settled and past its authorization's window on chain, so it never can (its budget was given back)
+             * @enum {string}
+             */
+            status: "signed" | "paid" | "refused_by_server" | "expired";
             /** @description The paid request's answer status */
             httpStatus: number | null;
             /** @description The settlement's transaction hash, from the server's PAYMENT-RESPONSE */

@@ -31,6 +31,7 @@ interface UnresolvedRow extends Row {
   request_hash: string;
   policy_version: number;
   signed_payload: string;
+  budget_day: string | null;
 }
 
 const COLUMNS =
@@ -52,8 +53,8 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
     return rows.length === 1;
   }
 
-  async release(agentId: string, asset: string, day: string, amount: bigint): Promise<void> {
-    await this.db.query(
+  async release(agentId: string, asset: string, day: string, amount: bigint, tx?: Transaction): Promise<void> {
+    await (tx ? sqlOf(tx) : this.db).query(
       `UPDATE agent_x402_spend SET spent = spent - $4::numeric
         WHERE agent_id = $1 AND asset = $2 AND day = $3::date AND spent >= $4::numeric`,
       [agentId, asset, day, amount.toString()],
@@ -64,8 +65,8 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
     // The partial unique index holds one unresolved payment per key: a second one is not stored.
     const { rowCount } = await sqlOf(tx).query(
       `INSERT INTO agent_x402_payments (id, agent_id, owner_id, url, asset, pay_to, amount, auth_nonce, status, http_status, settlement_tx,
-         created_at, updated_at, idempotency_scope, idempotency_key, request_hash, policy_version, signed_payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17)
+         created_at, updated_at, idempotency_scope, idempotency_key, request_hash, policy_version, signed_payload, budget_day)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18::date)
        ON CONFLICT (idempotency_scope, idempotency_key) WHERE status = 'signed' DO NOTHING`,
       [
         p.id,
@@ -85,6 +86,7 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
         r.requestHash,
         r.policyVersion,
         r.signedPayload,
+        r.budgetDay,
       ],
     );
     return rowCount === 1;
@@ -93,7 +95,8 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
   async findUnresolved(scope: string, key: string): Promise<UnresolvedX402Payment | null> {
     // Served by agent_x402_payments_unresolved_key.
     const { rows } = await this.db.query<UnresolvedRow>(
-      `SELECT ${COLUMNS}, idempotency_scope, idempotency_key, request_hash, policy_version, signed_payload
+      `SELECT ${COLUMNS}, idempotency_scope, idempotency_key, request_hash, policy_version, signed_payload,
+              to_char(budget_day, 'YYYY-MM-DD') AS budget_day
        FROM agent_x402_payments WHERE idempotency_scope = $1 AND idempotency_key = $2 AND status = 'signed'`,
       [scope, key],
     );
@@ -107,15 +110,24 @@ export class SqlAgentX402PaymentRepository implements AgentX402PaymentRepository
         requestHash: r.request_hash,
         policyVersion: r.policy_version,
         signedPayload: r.signed_payload,
+        budgetDay: r.budget_day,
       },
     };
   }
 
-  async finish(id: string, status: X402PaymentStatus, httpStatus: number, settlementTx: string | null, tx: Transaction): Promise<void> {
-    await sqlOf(tx).query(
-      'UPDATE agent_x402_payments SET status = $2, http_status = $3, settlement_tx = $4, signed_payload = NULL, updated_at = now() WHERE id = $1',
+  async finish(
+    id: string,
+    status: X402PaymentStatus,
+    httpStatus: number | null,
+    settlementTx: string | null,
+    tx: Transaction,
+  ): Promise<boolean> {
+    const { rowCount } = await sqlOf(tx).query(
+      `UPDATE agent_x402_payments SET status = $2, http_status = $3, settlement_tx = $4, signed_payload = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'signed'`,
       [id, status, httpStatus, settlementTx],
     );
+    return rowCount === 1;
   }
 
   async listByAgent(agentId: string, limit: number, after?: Cursor): Promise<AgentX402Payment[]> {

@@ -35,6 +35,14 @@ export class EthersRpc implements EvmRpc {
     return this.run(() => this.provider.getBlockNumber());
   }
 
+  getLatestBlockTime(): Promise<number> {
+    return this.run(async () => {
+      const block = await this.provider.getBlock('latest');
+      if (!block) throw new Error('the node has no latest block');
+      return block.timestamp;
+    });
+  }
+
   getBalance(address: string, block: 'latest' | 'pending' = 'latest'): Promise<bigint> {
     return this.run(() => this.provider.getBalance(address, block));
   }
