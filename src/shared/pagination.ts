@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isInstantInRange } from './instant';
 import { isCleanText } from './clean-text';
+import { queryInt } from './query-int';
 
 export const PAGE_SIZE_MAX = 100;
 export const PAGE_SIZE_DEFAULT = 20;
@@ -33,7 +34,7 @@ function decodeCursor(raw: string): Cursor | null {
 }
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
+  limit: queryInt(1, PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
   cursor: z
     .string()
     .max(200)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoInstant } from '../../shared/instant';
+import { queryInt } from '../../shared/query-int';
 import type { StatementEntry } from './balance-history.repository';
 import { STATEMENT_PAGE_DEFAULT, STATEMENT_PAGE_MAX, type BalanceAt, type Statement } from './balance-history.service';
 
@@ -29,7 +30,7 @@ export const statementQuery = z
     from: isoInstant.meta({ description: 'Start of the window (inclusive), ISO 8601 with an offset' }),
     to: isoInstant.optional().meta({ description: 'End of the window (exclusive), not in the future; absent: now' }),
     format: z.enum(['json', 'csv']).optional().meta({ description: 'csv, or send Accept: text/csv; default json' }),
-    limit: z.coerce.number().int().min(1).max(STATEMENT_PAGE_MAX).default(STATEMENT_PAGE_DEFAULT),
+    limit: queryInt(1, STATEMENT_PAGE_MAX).default(STATEMENT_PAGE_DEFAULT),
     cursor: z
       .string()
       .max(200)

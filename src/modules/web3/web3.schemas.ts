@@ -1,12 +1,14 @@
 import { getAddress, isAddress, ZeroAddress } from 'ethers';
 import { z } from 'zod';
 import { pageQuery } from '../../shared/pagination';
+import { queryInt } from '../../shared/query-int';
 import type { Web3Send, Web3Wallet } from './web3.repository';
 import type { WalletBalances } from './web3-wallet.service';
 
 const UINT256_MAX = 2n ** 256n - 1n;
 
-const chainId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ example: 31337 });
+const chainId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ example: 31337 });
+const chainIdQuery = queryInt(1, Number.MAX_SAFE_INTEGER).meta({ example: 31337 });
 
 const address = z
   .string()
@@ -33,7 +35,7 @@ export const createWeb3WalletBody = z
   })
   .strict();
 
-export const balanceQuery = z.object({ chainId: chainId.optional().meta({ description: "Defaults to the wallet's chain" }) }).strict();
+export const balanceQuery = z.object({ chainId: chainIdQuery.optional().meta({ description: "Defaults to the wallet's chain" }) }).strict();
 
 export const historyQuery = pageQuery.strict();
 

@@ -56,6 +56,18 @@ describe('GET /api/v1/wallets/:id/transactions and /transactions/:id', () => {
     }
   });
 
+  it('when limit is spelled otherwise than in decimal digits, then 400 naming it, though a number reader would take it', async () => {
+    const alice = await registerUser(t);
+    const wallet = await createWallet(t, alice);
+    for (const q of ['limit=1e1', 'limit=0x10', 'limit=%205', 'limit=5.0', 'limit=', 'limit=1&limit=2', 'limit=0b11', 'limit=+5']) {
+      const res = await t.http().get(`/api/v1/wallets/${wallet.id}/transactions?${q}`).set(alice.auth);
+      expect({ q, status: res.status }).toEqual({ q, status: 400 });
+      expect(res.body.error.details.fields[0]).toMatchObject({ field: 'query.limit' });
+    }
+    const ok = await t.http().get(`/api/v1/wallets/${wallet.id}/transactions?limit=010`).set(alice.auth);
+    expect(ok.status).toBe(200);
+  });
+
   it("when a user asks for someone else's transaction, then 404", async () => {
     const alice = await registerUser(t);
     const bob = await registerUser(t);

@@ -61,6 +61,22 @@ describe('web3 wallets', () => {
     expect((await t.http().get('/api/v1/web3/wallets').set(alice.auth)).body.data).toEqual([]);
   });
 
+  it('when the chain id is not a JSON number, or not in decimal digits in a query, then 400 naming it and nothing is made', async () => {
+    const alice = await registerUser(t);
+    for (const chainId of [true, '31337', [31337], '0x7a69']) {
+      const res = await t.http().post('/api/v1/web3/wallets').set(alice.auth).send({ chainId });
+      expect({ chainId, status: res.status }).toEqual({ chainId, status: 400 });
+      expect(res.body.error.details.fields[0]).toMatchObject({ field: 'body.chainId' });
+    }
+    expect((await t.http().get('/api/v1/web3/wallets').set(alice.auth)).body.data).toEqual([]);
+    const wallet = await createWeb3Wallet(t, alice);
+    for (const chainId of ['0x7a69', '3.1337e4', '']) {
+      const res = await t.http().get(`/api/v1/web3/wallets/${wallet.id}/balance?chainId=${chainId}`).set(alice.auth);
+      expect({ chainId, status: res.status }).toEqual({ chainId, status: 400 });
+      expect(res.body.error.details.fields[0]).toMatchObject({ field: 'query.chainId' });
+    }
+  });
+
   it('when the balance is asked, then native and token amounts equal what the chain holds', async () => {
     const alice = await registerUser(t);
     const wallet = await createWeb3Wallet(t, alice, { chainId: anvil.chainId });
