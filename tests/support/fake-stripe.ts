@@ -7,6 +7,18 @@ interface Card {
   exp_year: number;
 }
 
+/** Stripe's answer to a request whose Idempotency-Key another request, still executing, holds: nothing is saved. */
+const KEY_IN_USE: FakeReply = {
+  status: 409,
+  body: {
+    error: {
+      type: 'idempotency_error',
+      code: 'idempotency_key_in_use',
+      message: 'There is currently another in-progress request using this Idempotent Key.',
+    },
+  },
+};
+
 const stripeId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
 const cardError = (code: string, declineCode: string | undefined, intentId: string): FakeReply => ({
@@ -29,8 +41,9 @@ const cardError = (code: string, declineCode: string | undefined, intentId: stri
  * test bank accounts 000111111116 no_account and 000111111113 account_closed, as Stripe fails them
  * after creation; a payout above `state.payoutBalance` is refused with balance_insufficient), bank
  * account tokens, and Idempotency-Key replay (of refusals too, as Stripe saves any outcome of a request
- * that began executing; `forgetIdempotencyKeys` is Stripe's 24-hour expiry having passed). `gate`
- * holds payment intents until the test lets them go.
+ * that began executing; `forgetIdempotencyKeys` is Stripe's 24-hour expiry having passed); a request
+ * whose key another request still executing holds gets 409 idempotency_key_in_use, as from Stripe.
+ * `gate` holds payment intents until the test lets them go; `slowNext` makes one POST slow.
  *
  * Each argument is one Stripe account: its secret key, or its keys when it has rolled one. As in
  * Stripe, an account sees only its own objects and idempotency keys (another account's payment
@@ -47,7 +60,10 @@ export function fakeStripe(...accounts: [string | string[], ...(string | string[
     // Bank accounts by ba_ id (their account number), and payouts by po_ id.
     bankAccounts: new Map<string, string>(),
     payouts: new Map<string, { amount: number; currency: string; destination: string }>(),
+    /** Idempotency-Keys of requests still executing. */
+    executing: new Set<string>(),
   }));
+  const slowPaths = new Map<string, number>();
   type Store = (typeof stores)[number];
   const state = {
     gate: undefined as Promise<void> | undefined,
@@ -208,13 +224,26 @@ export function fakeStripe(...accounts: [string | string[], ...(string | string[
     const key = req.headers['idempotency-key'] as string | undefined;
     const replay = key ? store.replies.get(key) : undefined;
     if (replay) return replay;
-    const reply = await post(req, store);
-    if (key) store.replies.set(key, reply);
-    return reply;
+    if (key && store.executing.has(key)) return KEY_IN_USE;
+    if (key) store.executing.add(key);
+    try {
+      const delay = slowPaths.get(req.path);
+      if (delay !== undefined) {
+        slowPaths.delete(req.path);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+      const reply = await post(req, store);
+      if (key) store.replies.set(key, reply);
+      return reply;
+    } finally {
+      if (key) store.executing.delete(key);
+    }
   });
+  /** The next POST to `path` runs for `ms` before it answers, its Idempotency-Key held meanwhile. */
+  const slowNext = (path: string, ms: number) => void slowPaths.set(path, ms);
   /** What has been refunded of a payment intent so far. */
   const refundedOf = (intentId: string) => stores.find((store) => store.intents.has(intentId))?.intents.get(intentId)?.refunded ?? 0;
   /** As if 24 hours had passed: Stripe no longer replays what it answered under earlier keys. */
   const forgetIdempotencyKeys = () => stores.forEach((store) => store.replies.clear());
-  return Object.assign(server, { state, refundedOf, forgetIdempotencyKeys });
+  return Object.assign(server, { state, refundedOf, forgetIdempotencyKeys, slowNext });
 }

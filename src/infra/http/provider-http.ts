@@ -24,6 +24,12 @@ export interface ProviderHttpOptions {
   unavailableCode: CodeOf<'unavailable'>;
   /** Bodies go out as JSON (default) or form-encoded (Stripe). */
   encoding?: 'json' | 'form';
+  /**
+   * 4xx statuses that say the provider did nothing for this request yet (Stripe's 409: another
+   * request holds its Idempotency-Key or the object). They say nothing of the outcome, so they are
+   * retried as a 5xx is, and end Unavailable, never a refusal.
+   */
+  busyStatuses?: readonly number[];
 }
 
 /** The PROVIDER_* settings every provider adapter (card vaults, processors) is built with. */
@@ -54,8 +60,8 @@ export interface ProviderResponse {
 
 /**
  * The one small HTTP client of the payment adapters: a timeout on every call, bounded retries with
- * exponential backoff on timeouts, network errors and 5xx (never on 4xx: the same request would be
- * refused again), no redirects, and errors that carry neither the request body (card data) nor
+ * exponential backoff on timeouts, network errors, 5xx and the provider's busy statuses (never on
+ * other 4xx: the same request would be refused again), no redirects, and errors that carry neither the request body (card data) nor
  * the credentials, unlike axios's own errors, which hold both.
  * A POST is retried only with an idempotency key in its headers, so a retry cannot create twice.
  */
@@ -95,7 +101,9 @@ export class ProviderHttp {
           headers: { ...this.options.headers, ...traceHeaders(), ...this.contentType(req), ...req.headers },
           data: req.body === undefined ? undefined : this.encode(req.body),
         });
-        if (response.status < 500) return { status: response.status, body: parseJson(response.data) };
+        if (response.status < 500 && !this.options.busyStatuses?.includes(response.status)) {
+          return { status: response.status, body: parseJson(response.data) };
+        }
         failure = `answered ${response.status}`;
       } catch (error) {
         if (isTooLarge(error)) {

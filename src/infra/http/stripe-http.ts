@@ -16,5 +16,9 @@ export function stripeHttp(
     encoding: 'form',
     unavailableCode,
     headers: { Authorization: `Bearer ${secretKey}` },
+    // 409: idempotency_key_in_use (OCP's own retry met its first attempt, still running) or
+    // lock_timeout. Stripe saved nothing for the request; a 4xx read as a refusal would, on a payout
+    // Stripe then makes, put the money back into the wallet as well.
+    busyStatuses: [409],
   });
 }

@@ -106,6 +106,23 @@ describe('card funding when the processor or the ledger fails half-way', () => {
     expect(await ledgerInvariants(t)).toMatchObject({ totalBalance: 0n, unbalancedTransfers: 0 });
   });
 
+  it('when the first attempt outlasts the timeout and the retry meets 409 idempotency_key_in_use, then 503 processor_unavailable, not a refusal, and a retry with the key credits the charge once', async () => {
+    const { alice, wallet, token } = await setup();
+    const intentsBefore = stripe.state.intentsCreated;
+    stripe.slowNext('/v1/payment_intents', 900);
+    const key = randomUUID();
+    const res = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '4200' }, key);
+    // The card is being charged: a 4xx would tell the client that nothing happened.
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 503, code: 'processor_unavailable' });
+    expect((await chargesOf(t, wallet.id))[0]).toMatchObject({ status: 'pending' });
+    while (stripe.state.intentsCreated === intentsBefore) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const retry = await fundWithCard(t, alice.auth, wallet.id, { tokenId: token.id, amount: '4200' }, key);
+    expect(retry.status).toBe(201);
+    expect(stripe.state.intentsCreated - intentsBefore).toBe(1);
+    expect(await balanceOf(t, wallet.id)).toBe(4200n);
+  });
+
   it('when Stripe declines, then 422 with its decline code and no money moves', async () => {
     const alice = await registerUser(t);
     const wallet = await createWallet(t, alice);

@@ -87,6 +87,23 @@ describe('payouts (Stripe processor)', () => {
     expect(await settledPayout(t, alice.auth, res.body.id)).toMatchObject({ status: 'paid' });
   });
 
+  it('when the first attempt outlasts the timeout and the retry meets 409 idempotency_key_in_use, then the payout stays pending, not failed back into the wallet, and is paid once', async () => {
+    const made = stripe.state.payoutsCreated;
+    const { alice, wallet, payout } = await setup();
+    stripe.slowNext('/v1/payouts', 900);
+    const res = await payout();
+    expect(res.status).toBe(201);
+    // Stripe is still making the payout: its outcome is unknown, so nothing goes back to the wallet.
+    expect(await settledPayout(t, alice.auth, res.body.id)).toMatchObject({ status: 'pending', failureCode: null });
+    expect(await balanceOf(t, wallet.id)).toBe(7500n);
+    while (stripe.state.payoutsCreated === made) await new Promise((resolve) => setTimeout(resolve, 20));
+    await t.container.db.query('UPDATE payouts SET next_attempt_at = now() WHERE id = $1', [res.body.id]);
+    await expect(t.container.payouts.processing.sendDue()).resolves.toMatchObject({ paid: 1 });
+    expect(await settledPayout(t, alice.auth, res.body.id)).toMatchObject({ status: 'paid' });
+    expect(stripe.state.payoutsCreated - made).toBe(1);
+    expect(await balanceOf(t, wallet.id)).toBe(7500n);
+  });
+
   it('when Stripe marks a paid payout failed later, then the status check returns the money once', async () => {
     const { alice, wallet, payout } = await setup(BANK_ACCOUNTS.returned);
     const res = await payout();

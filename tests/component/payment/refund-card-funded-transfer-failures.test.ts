@@ -110,6 +110,23 @@ describe('card refunds when the processor fails', () => {
     expect(stripe.refundedOf(intentId)).toBe(2500);
   });
 
+  it('when the first attempt outlasts the timeout and the retry meets 409 idempotency_key_in_use, then the refund stays pending, not failed, and is refunded once', async () => {
+    const { alice, intentId, credit } = await funded('2700');
+    const before = stripe.state.refundsCreated;
+    stripe.slowNext('/v1/refunds', 900);
+    const res = await refund(alice.auth, credit.id, { reason: 'slow' });
+    expect(res.status).toBe(201);
+    const id = res.body.externalRefund.id as string;
+    await t.container.funding.cardRefunds.idle();
+    // Stripe is still refunding: no operator is told to return the money to the card by hand.
+    expect(await cardRefund(id)).toMatchObject({ status: 'pending', last_error: 'processor_unavailable' });
+    while (stripe.state.refundsCreated === before) await new Promise((resolve) => setTimeout(resolve, 20));
+    await due(id);
+    expect(await t.container.funding.cardRefunds.runOnce()).toMatchObject({ claimed: 1, succeeded: 1 });
+    expect(stripe.state.refundsCreated - before).toBe(1);
+    expect(stripe.refundedOf(intentId)).toBe(2700);
+  });
+
   it('when the process dies between the commit and the processor call, then the worker finds the refund and makes it once', async () => {
     const { alice, intentId, credit } = await funded('1500');
     const before = stripe.state.refundsCreated;
