@@ -74,6 +74,17 @@ describe('priceCheckout', () => {
     ]);
   });
 
+  it('when lines of one unlimited item add up past 10^9, then invalid_quantity on the line that crosses it and the session is incomplete', () => {
+    const line = { itemId: 'b', quantity: 1_000_000_000 };
+    expect(priceCheckout(merchant(), catalog, { lines: [line] }).status).toBe('ready_for_complete');
+    const priced = priceCheckout(merchant(), catalog, { lines: [line, { itemId: 'b', quantity: 1 }, line] });
+    expect(priced.status).toBe('incomplete');
+    expect(priced.messages.map((m) => [m.code, m.path])).toEqual([
+      ['invalid_quantity', '$.line_items[1].quantity'],
+      ['invalid_quantity', '$.line_items[2].quantity'],
+    ]);
+  });
+
   it('when the platform asks for the merchant’s own currency, then there is no message', () => {
     expect(
       priceCheckout(merchant(), catalog, { lines: [{ itemId: 'b', quantity: 1 }], currency: { code: 'USD', path: '$.currency' } }).messages,

@@ -192,8 +192,8 @@ export class SqlCheckoutRepository implements CheckoutRepository {
     for (const item of sorted) {
       // Unlimited stock (NULL) stays NULL; a limited one never goes below 0.
       const { rowCount } = await sqlOf(tx).query(
-        `UPDATE merchant_products SET stock = stock - $3, updated_at = now()
-          WHERE merchant_id = $1 AND id = $2 AND (stock IS NULL OR stock >= $3)`,
+        `UPDATE merchant_products SET stock = stock - $3::bigint, updated_at = now()
+          WHERE merchant_id = $1 AND id = $2 AND (stock IS NULL OR stock >= $3::bigint)`,
         [merchantId, item.productId, item.quantity],
       );
       if (rowCount !== 1) return false;

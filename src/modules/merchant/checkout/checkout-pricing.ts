@@ -1,6 +1,7 @@
 import { newId } from '../../../infra/crypto/ids';
 import { AMOUNT_MAX_MINOR } from '../../../shared/money/money';
 import type { Merchant, Product } from '../merchant.repository';
+import { STOCK_MAX } from '../merchant.schemas';
 import type { CheckoutContent, CheckoutLine, CheckoutMessage, Buyer } from './checkout.repository';
 
 /** A line as the platform asks for it: only the item id and the quantity count (its title and price are never read). */
@@ -25,8 +26,9 @@ const BPS = 10_000n;
  * UCP messages with JSONPaths into the request, never exceptions:
  * - an item not in the catalog (`item_not_found`) or a quantity ≤ 0 (`invalid_quantity`): the line is
  *   left out of line_items (there is nothing true to show for it) and the message says which one;
- * - more than the stock (`insufficient_stock`, summed over the lines of one product): the line stays,
- *   priced, so the platform sees what it asked for, and the session cannot be completed;
+ * - more than the stock (`insufficient_stock`, summed over the lines of one product), or than
+ *   STOCK_MAX of an unlimited one (`invalid_quantity`): the line stays, priced, so the platform sees
+ *   what it asked for, and the session cannot be completed;
  * - a currency that is not the merchant's (`currency_not_supported`), an empty cart (`missing`);
  * - a total above the per-operation maximum (`total_too_large`): no line is kept.
  * Any error makes the session `incomplete`; none makes it `ready_for_complete`.
@@ -60,6 +62,9 @@ export function priceCheckout(merchant: Merchant, products: ReadonlyMap<string, 
     wanted.set(product.id, total);
     if (product.stock !== null && total > product.stock) {
       messages.push(error('insufficient_stock', `Only ${product.stock} of ${product.title} in stock`, `${path}.quantity`));
+    } else if (total > STOCK_MAX) {
+      // Lines of one item add up; unlimited stock bounds nothing, and the stock update counts in INTEGER.
+      messages.push(error('invalid_quantity', `At most ${STOCK_MAX} of one item in a checkout`, `${path}.quantity`));
     }
     lines.push({
       id,
