@@ -5,6 +5,7 @@ import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import { wrapFetchWithPayment, x402Client } from '@x402/fetch';
 import { createMerchantApp } from '../../examples/x402-merchant/app';
 import type { X402EvmSigner } from '../../src/protocols/x402';
+import { startRpcProxy } from './rpc-proxy';
 import { startAnvil, type Anvil } from './anvil';
 import { registerAgent, type TestAgent } from './agents';
 import { committedBuild, deployContract } from './contracts';
@@ -126,13 +127,17 @@ export type { TestApp };
  * `shop(amount)`, and agents (`agentWith`) whose owner's vaulted wallet holds 1 USDC under an x402
  * policy (20,000 per request, 25,000 a day, unless `policy` says otherwise).
  */
-export async function startX402Payers() {
+export async function startX402Payers(options: { viaRpcProxy?: boolean } = {}) {
   const anvil = await startAnvil();
   const usdc = await deployUsdc(anvil);
+  // OCP may reach the node through a proxy the test can make lie or lag.
+  const rpc = options.viaRpcProxy ? await startRpcProxy(anvil.rpcUrl) : null;
   const network = `eip155:${anvil.chainId}` as `eip155:${number}`;
   const assetKey = `${network}/erc20:${usdc.address.toLowerCase()}`;
   const t = await startTestApp({
-    WEB3_CHAINS: JSON.stringify({ [anvil.chainId]: { rpcUrl: anvil.rpcUrl, confirmations: 1, tokens: { USDC: usdc.address } } }),
+    WEB3_CHAINS: JSON.stringify({
+      [anvil.chainId]: { rpcUrl: rpc?.url ?? anvil.rpcUrl, confirmations: 1, tokens: { USDC: usdc.address } },
+    }),
     WEB3_WATCHER_INTERVAL_MS: '0',
     WEB3_RPC_TIMEOUT_MS: '3000',
   });
@@ -186,7 +191,8 @@ export async function startX402Payers() {
   const close = async () => {
     await ocp.close();
     await t.close();
+    await rpc?.close();
     await anvil.stop();
   };
-  return { anvil, usdc, network, assetKey, t, ocp, merchantAuth, payTo, shop, agentWith, paymentsOf, spentOf, close };
+  return { anvil, rpc, usdc, network, assetKey, t, ocp, merchantAuth, payTo, shop, agentWith, paymentsOf, spentOf, close };
 }

@@ -121,9 +121,10 @@ export class Eip3009SettlementService {
    * What became of a signed authorization, for the x402 payer to tell a retry whose answer was lost:
    * `used` once a transferWithAuthorization of it is mined (`authorizationState(from, nonce)`);
    * `expired` when it is unused and the latest block is already past `validBefore`, so no block can
-   * use it any more; `open` otherwise. The block's time is read before the nonce, so an `expired`
-   * nonce was unused at a block already past its window. Never throws: null for a chain or token
-   * not configured here, and when the node does not answer.
+   * use it any more; `open` otherwise. The nonce is read at that very block: a node behind it (a
+   * lagging replica behind one RPC address) cannot answer for it, rather than call a settled
+   * authorization unused. Never throws: null for a chain or token not configured here, and when the
+   * node does not answer.
    */
   async authorizationFate(
     chainId: number,
@@ -136,11 +137,11 @@ export class Eip3009SettlementService {
     const token = chain ? this.token(chain, asset) : null;
     if (!chain || !token) return null;
     try {
-      const blockTime = BigInt(await chain.rpc.getLatestBlockTime());
-      const used = await this.view(chain, token, 'authorizationState', [from, nonce]);
+      const head = await chain.rpc.getLatestBlock();
+      const used = await this.view(chain, token, 'authorizationState', [from, nonce], head.number);
       if (typeof used !== 'boolean') return null;
       if (used) return 'used';
-      return blockTime >= validBefore ? 'expired' : 'open';
+      return BigInt(head.timestamp) >= validBefore ? 'expired' : 'open';
     } catch {
       return null;
     }
@@ -282,8 +283,9 @@ export class Eip3009SettlementService {
     token: string,
     fn: 'DOMAIN_SEPARATOR' | 'authorizationState' | 'balanceOf',
     args: unknown[],
+    blockNumber?: number,
   ): Promise<unknown> {
-    const raw = await chain.rpc.call(token, EIP3009_TOKEN.encodeFunctionData(fn, args));
+    const raw = await chain.rpc.call(token, EIP3009_TOKEN.encodeFunctionData(fn, args), blockNumber);
     try {
       return EIP3009_TOKEN.decodeFunctionResult(fn, raw)[0];
     } catch {

@@ -5,12 +5,12 @@
  */
 export interface EvmRpc {
   getBlockNumber(): Promise<number>;
-  /** The latest block's timestamp, in seconds. */
-  getLatestBlockTime(): Promise<number>;
+  /** The latest block's number and timestamp (seconds). */
+  getLatestBlock(): Promise<{ number: number; timestamp: number }>;
   /** Wei, at the pending block (what the next transaction can spend). */
   getBalance(address: string, block?: 'latest' | 'pending'): Promise<bigint>;
-  /** eth_call: the raw return data. */
-  call(to: string, data: string): Promise<string>;
+  /** eth_call: the raw return data, at the latest block or at block `blockNumber`. */
+  call(to: string, data: string, blockNumber?: number): Promise<string>;
   /** The next nonce the node expects from `address`, counting its pending transactions. */
   getPendingNonce(address: string): Promise<number>;
   estimateGas(tx: { from: string; to: string; value: bigint; data: string }): Promise<bigint>;
@@ -18,6 +18,7 @@ export interface EvmRpc {
   getFees(): Promise<Fees>;
   /** eth_sendRawTransaction: the transaction hash. */
   broadcast(signedTx: string): Promise<string>;
+  /** The transaction's receipt, or null while it is not mined; a receipt of another transaction is ChainRejected. */
   getReceipt(hash: string): Promise<{ blockNumber: number; status: 'success' | 'reverted'; gasUsed: bigint } | null>;
   /** Whether the node knows the transaction (in its pool or in a block). */
   knowsTransaction(hash: string): Promise<boolean>;

@@ -32,6 +32,8 @@ interface Node {
   used: boolean;
   /** The latest block's timestamp, seconds. */
   blockTime: bigint;
+  /** The block the last eth_call was pinned to (undefined: latest). */
+  lastCallBlock?: number;
   tokenBalance: bigint;
   separator: string | null;
   callError: Error | null;
@@ -46,12 +48,13 @@ interface Node {
 function fakeRpc(node: Node): EvmRpc {
   return {
     getBlockNumber: async () => 1,
-    getLatestBlockTime: async () => {
+    getLatestBlock: async () => {
       if (node.callError) throw node.callError;
-      return Number(node.blockTime);
+      return { number: 1, timestamp: Number(node.blockTime) };
     },
     getBalance: async () => node.gasBalance,
-    call: async (_to, data) => {
+    call: async (_to, data, blockNumber) => {
+      node.lastCallBlock = blockNumber;
       if (node.callError) throw node.callError;
       if (node.garbledReply) return '0x01';
       const fn = EIP3009_TOKEN.getFunction(data.slice(0, 10))!;
@@ -345,9 +348,10 @@ describe('Eip3009SettlementService.authorizationFate', () => {
     await expect(fateOf(service, NOW_S)).resolves.toBe('used');
   });
 
-  it('when the nonce is unused and the latest block is before validBefore, then open: a later block may still use it', async () => {
-    const { service } = setup();
+  it('when the nonce is unused and the latest block is before validBefore, then open: a later block may still use it; the nonce is read at that block', async () => {
+    const { node, service } = setup();
     await expect(fateOf(service, NOW_S + 1n)).resolves.toBe('open');
+    expect(node.lastCallBlock).toBe(1);
   });
 
   it('when the nonce is unused and the latest block is at or past validBefore, then expired: no block can use it any more', async () => {

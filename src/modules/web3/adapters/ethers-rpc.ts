@@ -35,11 +35,11 @@ export class EthersRpc implements EvmRpc {
     return this.run(() => this.provider.getBlockNumber());
   }
 
-  getLatestBlockTime(): Promise<number> {
+  getLatestBlock(): Promise<{ number: number; timestamp: number }> {
     return this.run(async () => {
       const block = await this.provider.getBlock('latest');
-      if (!block) throw new Error('the node has no latest block');
-      return block.timestamp;
+      if (!block) throw new ChainRejected(this.chainId, 'BAD_DATA', 'the node has no latest block');
+      return { number: block.number, timestamp: block.timestamp };
     });
   }
 
@@ -47,8 +47,8 @@ export class EthersRpc implements EvmRpc {
     return this.run(() => this.provider.getBalance(address, block));
   }
 
-  call(to: string, data: string): Promise<string> {
-    return this.run(() => this.provider.call({ to, data }));
+  call(to: string, data: string, blockNumber?: number): Promise<string> {
+    return this.run(() => this.provider.call(blockNumber === undefined ? { to, data } : { to, data, blockTag: blockNumber }));
   }
 
   getPendingNonce(address: string): Promise<number> {
@@ -75,6 +75,10 @@ export class EthersRpc implements EvmRpc {
   async getReceipt(hash: string) {
     const receipt = await this.run(() => this.provider.getTransactionReceipt(hash));
     if (!receipt) return null;
+    // ethers does not check it: a node answering another transaction's receipt would confirm this one.
+    if (receipt.hash.toLowerCase() !== hash.toLowerCase()) {
+      throw new ChainRejected(this.chainId, 'BAD_DATA', 'the node answered the receipt of another transaction');
+    }
     return {
       blockNumber: receipt.blockNumber,
       status: receipt.status === 1 ? ('success' as const) : ('reverted' as const),
