@@ -52,7 +52,7 @@ export class AuthService {
   ) {
     this.dummyHash = hashPassword('not-a-real-password', options.passwordCost);
     this.sessions = new UserSessions(db, repo, tokens, logger, options.refreshTtlSeconds, options.revocations, options.tenants);
-    this.clientCredentials = new ClientCredentials(db, repo, tokens, logger, options.revocations, options.tenants, agents);
+    this.clientCredentials = new ClientCredentials(db, repo, tokens, logger, options.revocations, options.tenants, agents, options.locks);
   }
 
   /**
@@ -103,7 +103,8 @@ export class AuthService {
 
   /**
    * Server-to-server: client credentials for a `service` token, or an agent's for an `agent` token.
-   * Errors: invalid_client (401), also for a suspended or revoked agent.
+   * Errors: invalid_client (401), also for a suspended or revoked agent; account_locked (401) while
+   * the agent's or merchant client's owner is locked.
    */
   async exchangeClientCredentials(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresIn: number }> {
     return this.clientCredentials.exchange(clientId, clientSecret);

@@ -8,6 +8,7 @@ import { assertTenantActive, type TenantStatusLookup } from '../../shared/tenant
 import type { Transaction, TransactionRunner } from '../../shared/transaction';
 import { AGENT_CLIENT_ID_PREFIX, type AgentCredentialStore } from './agent-credentials';
 import type { AuthRepository } from './auth.repository';
+import { accountLocked, type LoginLocks } from './login-locks';
 import { AGENT_PERMISSIONS, GRANTABLE_PERMISSIONS } from './permissions';
 import type { TokenIssuer } from './token-issuer';
 import type { TokenRevocations } from './token-revocations';
@@ -25,6 +26,7 @@ export class ClientCredentials {
     private readonly revocations?: TokenRevocations,
     private readonly tenants?: TenantStatusLookup,
     private readonly agents?: AgentCredentialStore,
+    private readonly locks?: Pick<LoginLocks, 'isLockedOnRecord'>,
   ) {}
 
   async exchange(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresIn: number }> {
@@ -37,6 +39,7 @@ export class ClientCredentials {
       throw new Unauthorized('Client credentials are invalid', 'invalid_client');
     }
     await this.assertTenantActive(client.tenantId);
+    if (client.merchantId) await this.assertOwnerNotLocked(client.createdBy);
     const principal: Principal = {
       sub: client.id,
       role: 'service',
@@ -95,6 +98,7 @@ export class ClientCredentials {
       throw new Unauthorized('Client credentials are invalid', 'invalid_client');
     }
     await this.assertTenantActive(agent.tenantId);
+    await this.assertOwnerNotLocked(agent.ownerId);
     const principal: Principal = {
       sub: agent.agentId,
       role: 'agent',
@@ -104,6 +108,14 @@ export class ClientCredentials {
       tenantId: agent.tenantId,
     };
     return { accessToken: this.tokens.sign(principal), expiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  /**
+   * An agent or a merchant's API client acts for its owner: while the owner is locked it gets no
+   * token (401 account_locked), however long ago the lock was made. Asked after the secret.
+   */
+  private async assertOwnerNotLocked(ownerId: string): Promise<void> {
+    if (await this.locks?.isLockedOnRecord(ownerId)) throw accountLocked();
   }
 
   /**

@@ -33,6 +33,15 @@ export class LoginLocks {
     }
   }
 
+  /**
+   * The record itself, for minting a token for someone acting for `userId` (their agents and
+   * merchant API clients): the marker outlives only the tokens issued before the lock, so it cannot
+   * say whether a new one may be issued.
+   */
+  isLockedOnRecord(userId: string): Promise<boolean> {
+    return inSystemScope(() => this.records.isLocked(userId));
+  }
+
   /** Call after the lock is committed. */
   async markLocked(userId: string): Promise<void> {
     await this.cache.set(this.key(userId), '1', this.markerTtlMs);

@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Api } from '../../http/api';
 import { assertCleanInput } from '../../http/input-guard';
+import { isCleanText } from '../../shared/clean-text';
 import { AppError } from '../../shared/errors';
 import type { AuthService } from './auth.service';
 import { authorizationServerMetadataView, authorizeQuery, oauthErrorView, type TokenForm } from './oauth.schemas';
@@ -146,7 +147,8 @@ function clientCredentials(req: Request, form: TokenForm): { id: string; secret:
     client = { id: form.client_id, secret: form.client_secret };
   }
   const { id, secret } = client;
-  if (!id || !secret || id.length > CLIENT_ID_MAX || secret.length > CLIENT_SECRET_MAX) {
+  // The form passed the input guard; the Basic header did not: a NUL in it would reach PostgreSQL.
+  if (!id || !secret || id.length > CLIENT_ID_MAX || secret.length > CLIENT_SECRET_MAX || !isCleanText(id) || !isCleanText(secret)) {
     throw new OAuthRefusal('invalid_client', 'Client authentication failed', 401);
   }
   return { id, secret };

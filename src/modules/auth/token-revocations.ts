@@ -13,15 +13,16 @@ export interface RevocationRecords {
 /**
  * Access tokens stopped before they expire, asked on every authenticated request (the verified
  * principal is remembered in-process, so this is where a revocation takes effect). One cache read
- * per request, and only for the principals that can be revoked this way:
+ * per marker that could deny the principal, grouped with the other requests' reads:
  *
- * - a user's or admin's token, by its `jti`, after logout: the marker lives until the token's own
- *   `exp`. Logout denies the token it was called with; the other sessions' access tokens (when no
- *   refresh token is given, every refresh family ends) run out within JWT_ACCESS_TTL_SECONDS.
+ * - any token, by its `jti`, after logout: the marker lives until the token's own `exp`. Logout
+ *   denies the token it was called with (a user's, an admin's, an API client's or an agent's); a
+ *   user's other sessions' access tokens (when no refresh token is given, every refresh family
+ *   ends) run out within JWT_ACCESS_TTL_SECONDS.
  * - an API client's (`service`) tokens, by one marker per client after an admin revokes it: a
  *   revoked client gets no new tokens, so the marker only has to outlive the access-token TTL.
  *
- * Agents are not here: their status is already asked on every request (agent suspension/revocation).
+ * An agent's status (suspension, revocation, rotated credentials) is asked on every request apart.
  * The cache is Redis when REDIS_URL is set, so every instance sees a revocation at once; the
  * in-memory cache serves one process and is refilled with the revoked clients at start-up, but the
  * denied `jti`s of a restarted single process are forgotten (they still expire on their own).
@@ -38,10 +39,11 @@ export class TokenRevocations {
   ) {}
 
   async isRevoked(principal: Principal): Promise<boolean> {
-    const key = this.keyFor(principal);
-    if (!key) return false;
+    const keys = this.keysFor(principal);
+    if (keys.length === 0) return false;
     try {
-      return (await this.cache.get(key)) !== null;
+      const markers = await Promise.all(keys.map((key) => this.cache.get(key)));
+      return markers.some((marker) => marker !== null);
     } catch (error) {
       this.logger.warn('token-revocation cache unavailable', { error, role: principal.role });
       if (principal.role !== 'service') return false;
@@ -69,10 +71,9 @@ export class TokenRevocations {
     for (const id of await inSystemScope(() => this.records.clientsRevokedWithin(this.accessTtlMs))) await this.revokeClient(id);
   }
 
-  private keyFor(principal: Principal): string | null {
-    if (principal.role === 'service') return clientKey(principal.sub);
-    if ((principal.role === 'user' || principal.role === 'admin') && principal.tokenId) return tokenKey(principal.tokenId);
-    return null;
+  private keysFor(principal: Principal): string[] {
+    const keys = principal.tokenId ? [tokenKey(principal.tokenId)] : [];
+    return principal.role === 'service' ? [clientKey(principal.sub), ...keys] : keys;
   }
 }
 

@@ -78,10 +78,14 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-/** A short, secret-free reason: the error code, never headers or request config. */
+/**
+ * A short, secret-free reason: the error code, never headers or request config. The endpoint's
+ * owner reads it, so a refused target names the host they gave, never the address it resolved to
+ * (which would map the operator's internal names for them).
+ */
 function describe(error: unknown): string {
   const cause = error instanceof Error ? error.cause : undefined;
-  if (cause instanceof TargetAddressNotAllowed) return `${TARGET_ADDRESS_NOT_ALLOWED} (${cause.hostname} -> ${cause.address})`;
+  if (cause instanceof TargetAddressNotAllowed) return `${TARGET_ADDRESS_NOT_ALLOWED} (${cause.hostname})`;
   if (error instanceof AxiosError) {
     if (error.code === AxiosError.ECONNABORTED || error.code === AxiosError.ETIMEDOUT) return 'timeout';
     return error.code ?? error.message;

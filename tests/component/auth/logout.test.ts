@@ -1,4 +1,5 @@
-import { registerUser, startTestApp, type TestApp } from '../../support/test-app';
+import { registerAgent } from '../../support/agents';
+import { loginAdmin, registerUser, startTestApp, type TestApp } from '../../support/test-app';
 
 describe('POST /api/v1/auth/logout', () => {
   let t: TestApp;
@@ -76,5 +77,30 @@ describe('POST /api/v1/auth/logout', () => {
     const res = await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken });
     expect(res.status).toBe(401);
     expect((await refresh(user.refreshToken)).status).toBe(200);
+  });
+
+  it('when an API client logs out, then the access token it presented is refused from then on', async () => {
+    const admin = await loginAdmin(t);
+    const created = await t
+      .http()
+      .post('/api/v1/admin/api-clients')
+      .set(admin.auth)
+      .send({ name: 'svc', permissions: ['wallet:read'] });
+    expect(created.status).toBe(201);
+    const token = await t
+      .http()
+      .post('/api/v1/auth/token')
+      .send({ clientId: created.body.clientId, clientSecret: created.body.clientSecret });
+    const auth = { Authorization: `Bearer ${token.body.accessToken}` };
+    expect((await t.http().get('/api/v1/wallets').set(auth)).status).toBe(200);
+    expect((await t.http().post('/api/v1/auth/logout').set(auth).send({})).status).toBe(204);
+    expect((await t.http().get('/api/v1/wallets').set(auth)).status).toBe(401);
+  });
+
+  it('when an agent logs out, then the access token it presented is refused from then on', async () => {
+    const agent = await registerAgent(t, { funds: 0 });
+    expect((await t.http().get('/api/v1/a2a/me').set(agent.auth)).status).toBe(200);
+    expect((await t.http().post('/api/v1/auth/logout').set(agent.auth).send({})).status).toBe(204);
+    expect((await t.http().get('/api/v1/a2a/me').set(agent.auth)).status).toBe(401);
   });
 });

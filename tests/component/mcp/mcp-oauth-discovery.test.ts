@@ -183,6 +183,18 @@ describe('MCP OAuth discovery and the client_credentials token endpoint', () => 
       'invalid_client',
     ],
     [
+      'Basic credentials with a NUL byte in the client id, escaped',
+      () => rawForm('grant_type=client_credentials', { authorization: `Basic ${base64('ci_a%00b:secret')}` }),
+      401,
+      'invalid_client',
+    ],
+    [
+      "Basic credentials with a raw NUL byte in an agent's client id",
+      () => rawForm('grant_type=client_credentials', { authorization: `Basic ${base64('agc_a\u0000b:secret')}` }),
+      401,
+      'invalid_client',
+    ],
+    [
       'a client id longer than any OCP issues',
       () => rawForm(`grant_type=client_credentials&client_id=${'a'.repeat(300)}&client_secret=x`),
       401,
