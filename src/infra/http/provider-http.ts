@@ -61,8 +61,8 @@ export interface ProviderResponse {
 /**
  * The one small HTTP client of the payment adapters: a timeout on every call, bounded retries with
  * exponential backoff on timeouts, network errors, 5xx and the provider's busy statuses (never on
- * other 4xx: the same request would be refused again), no redirects, and errors that carry neither the request body (card data) nor
- * the credentials, unlike axios's own errors, which hold both.
+ * other 4xx: the same request would be refused again), no redirects, and errors that carry neither
+ * the request body (card data) nor the credentials, unlike axios's own errors, which hold both.
  * A POST is retried only with an idempotency key in its headers, so a retry cannot create twice.
  */
 export class ProviderHttp {

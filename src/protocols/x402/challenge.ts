@@ -11,7 +11,7 @@ const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
  * a minute or a few. A longer one could be cashed long after the agent is suspended, and a payment
  * whose answer was lost would stay unresolved, its budget spent, for as long.
  */
-export const AUTHORIZATION_SECONDS_MAX = 3600;
+const AUTHORIZATION_SECONDS_MAX = 3600;
 
 /** What the challenge must be before anything of it is read: the SDK's decoder only parses JSON. */
 const challengeShape = z.looseObject({ x402Version: z.number(), accepts: z.array(z.unknown()).max(64) });
