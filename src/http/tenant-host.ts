@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { requestContext } from '../infra/request-context';
 import { DEFAULT_TENANT_ID } from '../shared/tenant-settings';
 import { setBounded } from '../shared/bounded-map';
-import { isCleanText } from '../shared/clean-text';
+import { couldNameRecord } from '../shared/record-id';
 
 export interface TenantHosts {
   /** The tenant a host name belongs to (tenant_hostnames), undefined for any other. */
@@ -27,16 +27,6 @@ export function tenantFromHost(hosts: TenantHosts): RequestHandler {
 
 /** Resources whose tenant is remembered: anyone can send any id, so the map is bounded. */
 const RESOURCE_TENANTS_MAX = 10_000;
-/** Longer than any OCP id: such a path segment names no resource and is not looked up. */
-const RESOURCE_ID_LENGTH_MAX = 128;
-
-/**
- * The path comes before any route's validation: a NUL byte (which PostgreSQL refuses, failing the
- * request with a 500) or a lone surrogate names no resource, and the route refuses it as it should.
- */
-function couldName(id: string): boolean {
-  return id.length > 0 && id.length <= RESOURCE_ID_LENGTH_MAX && isCleanText(id);
-}
 
 /**
  * The public protocol routes of one merchant or agent (/ucp/{merchantId}/…, an A2A agent card),
@@ -52,7 +42,7 @@ export function tenantFromResource(param: string, tenantOf: (id: string) => Prom
   return async (req, _res, next) => {
     const context = requestContext.current();
     const id = req.params[param];
-    if (req.principal || !context || context.tenantId !== DEFAULT_TENANT_ID || typeof id !== 'string' || !couldName(id)) return next();
+    if (req.principal || !context || context.tenantId !== DEFAULT_TENANT_ID || !couldNameRecord(id)) return next();
     let tenant = known.get(id);
     if (tenant === undefined) {
       tenant = await tenantOf(id);

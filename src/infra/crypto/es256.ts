@@ -1,4 +1,5 @@
-const ES256_SIGNATURE_BYTES = 64;
+/** An ES256 signature as JWS carries it: r||s (IEEE P1363), 32 bytes each. */
+export const ES256_SIGNATURE_BYTES = 64;
 const ES256_HALF_BYTES = 32;
 /** The order of P-256's group: for a valid signature (r, s), (r, n − s) is valid too. */
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;

@@ -5,7 +5,7 @@ import { NotFound } from '../../shared/errors';
 import { signDetached, verifyDetached } from '../../protocols/ucp/ap2/detached-jws';
 import type { MerchantRepository } from './merchant.repository';
 import type { MerchantSigningKey, MerchantSigningKeyRepository } from './merchant-signing.repository';
-import { isKeyId } from '../../shared/key-id';
+import { couldNameRecord } from '../../shared/record-id';
 
 /** A merchant's public signing key as UCP's `signing_keys` lists it (JWK, RFC 7517). */
 export interface PublicSigningKey {
@@ -43,7 +43,7 @@ export class MerchantSigningService {
   /** Whether `jws` is this merchant's own valid signature over the checkout (minus `ap2`). Never throws for bad input. */
   async verifyOwnAuthorization(merchantId: string, jws: string, checkoutWithoutAp2: Record<string, unknown>): Promise<boolean> {
     return verifyDetached(jws, checkoutWithoutAp2, async (kid): Promise<KeyObject | null> => {
-      const key = isKeyId(kid) ? await this.keys.findActiveByKid(merchantId, kid) : null;
+      const key = couldNameRecord(kid) ? await this.keys.findActiveByKid(merchantId, kid) : null;
       return key ? createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' }) : null;
     });
   }

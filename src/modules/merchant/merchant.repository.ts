@@ -26,6 +26,9 @@ export interface MerchantChanges {
   ap2Mandate?: Ap2MandateSetting;
 }
 
+/** Highest stock a product may carry, and the most of one item a checkout may take: far above any catalog, well inside PostgreSQL's INTEGER. */
+export const STOCK_MAX = 1_000_000_000;
+
 export interface Product {
   merchantId: string;
   /** The merchant's SKU, or a generated `prd_…`; unique within the merchant. */

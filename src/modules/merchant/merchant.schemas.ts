@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { resourceId } from '../../http/params';
 import { currencyCode, positiveAmount } from '../../shared/money/money';
-import type { Product } from './merchant.repository';
+import { STOCK_MAX, type Product } from './merchant.repository';
 import type { MerchantApiClientRecord, PublicMerchant } from './merchant.service';
 
-/** Highest stock a product may carry: far above any catalog, well inside PostgreSQL's INTEGER. */
-export const STOCK_MAX = 1_000_000_000;
 export const IMAGE_URL_CHARS_MAX = 2048;
 
 // Shown to buyers and agents: no control characters (line breaks, escapes) in one-line text.

@@ -5,7 +5,7 @@ import type { OwnerMandateKeyLookup } from './ap2/checkout-mandate.repository';
 import { parseSdJwt } from './ap2/sd-jwt';
 import type { CompleteGuard } from './complete-guard';
 import { UCP_VERSION } from './ucp-version';
-import { isKeyId } from '../../shared/key-id';
+import { couldNameRecord } from '../../shared/record-id';
 
 export const AP2_CAPABILITY = 'dev.ucp.shopping.ap2_mandate';
 
@@ -81,7 +81,7 @@ export function ap2Guard(d: {
         throw new Ap2Refused('mandate_required', 'This merchant requires AP2: complete needs ap2.checkout_mandate');
       }
       const kid = parseSdJwt(mandate).issuerJwt.header.kid;
-      const signer = isKeyId(kid) ? await d.ownerKeys.findOwnerMandateKey(kid) : null;
+      const signer = couldNameRecord(kid) ? await d.ownerKeys.findOwnerMandateKey(kid) : null;
       const verified = await d.mandates.verifyCheckoutMandate({
         mandate,
         merchantId: current.merchant.id,

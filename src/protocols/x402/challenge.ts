@@ -1,4 +1,3 @@
-import { isAddress } from 'ethers';
 import { z } from 'zod';
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
 import { Unprocessable } from '../../shared/errors';
@@ -61,9 +60,9 @@ export function chooseRequirement(
   const configured = new Map(assets.map((c) => [c.chainId, new Set(c.tokens.map((t) => t.address.toLowerCase()))]));
   const payable = challenge.accepts.filter((r: unknown): r is PaymentRequirements => {
     if (challenge.x402Version !== 2 || !signableRequirement.safeParse(r).success) return false;
-    const { network, asset, payTo } = r as PaymentRequirements;
+    const { network, asset } = r as PaymentRequirements;
     const chain = EVM_NETWORK.exec(network)!;
-    return configured.get(Number(chain[1]))?.has(asset.toLowerCase()) === true && isAddress(payTo.toLowerCase());
+    return configured.get(Number(chain[1]))?.has(asset.toLowerCase()) === true;
   });
   if (payable.length === 0)
     throw new Unprocessable(

@@ -1,6 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { b64url, fromB64url } from '../../../infra/crypto/base64url';
-import { lowS } from '../../../infra/crypto/es256';
+import { ES256_SIGNATURE_BYTES, lowS } from '../../../infra/crypto/es256';
 
 /** RFC 7515 compact JWS with ES256 (ECDSA P-256, SHA-256, signature as r||s: IEEE P1363). */
 export interface DecodedJws {
@@ -9,8 +9,6 @@ export interface DecodedJws {
   signingInput: string;
   signature: Buffer;
 }
-
-const ES256_SIGNATURE_BYTES = 64;
 
 export function signEs256(payload: object, kid: string, privateKey: KeyObject): string {
   const signingInput = `${b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid }))}.${b64url(JSON.stringify(payload))}`;

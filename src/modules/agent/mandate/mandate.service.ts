@@ -11,7 +11,7 @@ import { canonicalJws, decodeJws, signEs256, verifyEs256 } from './jws';
 import { checkConstraints, MandateRefused, type ConstraintsInput } from './mandate.constraints';
 import { mandateClaims, mandateTerms, type IntentInput } from './mandate.intent';
 import type { MandateKey, MandateRepository } from './mandate.repository';
-import { isKeyId } from '../../../shared/key-id';
+import { couldNameRecord } from '../../../shared/record-id';
 
 /** A registered owner mandate key, public part only. */
 export interface OwnerMandateKey {
@@ -62,7 +62,7 @@ export class MandateService implements MandateCheck {
    * signs with those only what the owner asked it to issue, never a checkout mandate.
    */
   async findOwnerMandateKey(kid: string): Promise<OwnerMandateKey | null> {
-    const key = isKeyId(kid) ? await this.keys.findKey(kid) : null;
+    const key = couldNameRecord(kid) ? await this.keys.findKey(kid) : null;
     return key && key.kind === 'owner' ? { kid: key.kid, ownerId: key.ownerId, publicJwk: key.publicJwk } : null;
   }
 
@@ -93,7 +93,7 @@ export class MandateService implements MandateCheck {
   async check(tx: Transaction, token: string, payment: AgentPayment, now: Date) {
     const jws = decodeJws(token);
     if (!jws) throw new ValidationFailed('The mandate is not a compact JWS', undefined, 'mandate_malformed');
-    const key = isKeyId(jws.header.kid) ? await this.keys.findKey(jws.header.kid, tx) : null;
+    const key = couldNameRecord(jws.header.kid) ? await this.keys.findKey(jws.header.kid, tx) : null;
     if (!key || !verifyEs256(jws, createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' }))) {
       throw new MandateRefused('mandate_signature_invalid', 'The mandate signature does not verify');
     }

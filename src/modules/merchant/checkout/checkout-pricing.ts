@@ -1,7 +1,6 @@
 import { newId } from '../../../infra/crypto/ids';
 import { AMOUNT_MAX_MINOR } from '../../../shared/money/money';
-import type { Merchant, Product } from '../merchant.repository';
-import { STOCK_MAX } from '../merchant.schemas';
+import { STOCK_MAX, type Merchant, type Product } from '../merchant.repository';
 import type { CheckoutContent, CheckoutLine, CheckoutMessage, Buyer } from './checkout.repository';
 
 /** A line as the platform asks for it: only the item id and the quantity count (its title and price are never read). */

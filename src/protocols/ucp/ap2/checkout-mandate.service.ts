@@ -7,7 +7,7 @@ import { isJsonObject, p256PublicKey, verifyEs256 } from './jose';
 import { parseSdJwt, resolveDisclosures, sdHashOf, type CompactJws, type SdJwtPresentation } from './sd-jwt';
 import { b64url, fromB64url } from '../../../infra/crypto/base64url';
 import { lowS } from '../../../infra/crypto/es256';
-import { isKeyId } from '../../../shared/key-id';
+import { couldNameRecord } from '../../../shared/record-id';
 
 export interface CheckoutMandateInput {
   /** `ap2.checkout_mandate` as the platform sent it. */
@@ -87,7 +87,7 @@ export class CheckoutMandateService {
     if (header.alg !== 'ES256' || typeof header.typ !== 'string' || !ISSUER_TYPES.has(header.typ)) {
       throw invalid('The checkout mandate must be an ES256 dc+sd-jwt');
     }
-    if (!isKeyId(header.kid)) {
+    if (!couldNameRecord(header.kid)) {
       throw new Ap2Refused('agent_missing_key', 'The checkout mandate names no key');
     }
     const key = await this.ownerKeys.findOwnerMandateKey(header.kid);

@@ -42,10 +42,3 @@ export async function verifyDetached(jws: unknown, payload: unknown, resolveKey:
   const key = await resolveKey(header.kid);
   return key !== null && verifyEs256(`${parts[1]}.${b64url(canonical)}`, parts[2]!, key);
 }
-
-/** The `kid` a detached JWS names, for looking the key up; null when the header is not readable. */
-export function detachedKid(jws: string): string | null {
-  const parts = DETACHED.exec(jws);
-  const header = parts && parts[1]!.length <= HEADER_CHARS_MAX ? jsonObjectOf(parts[1]!) : null;
-  return header && typeof header.kid === 'string' ? header.kid : null;
-}

@@ -2,7 +2,7 @@
 // of checkout mandates. The UCP checkout edge calls this; the merchant module signs with the pure
 // files directly (it must not import this index, which depends on it).
 export { canonicalJson } from './canonical-json';
-export { signDetached, verifyDetached, detachedKid, type KeyResolver } from './detached-jws';
+export { signDetached, verifyDetached, type KeyResolver } from './detached-jws';
 export { Ap2Refused, type Ap2ErrorCode } from './ap2-errors';
 export { CheckoutMandateService, type CheckoutMandateInput, type VerifiedCheckoutMandate } from './checkout-mandate.service';
 export type { MandateUse } from './checkout-mandate.repository';

@@ -1,8 +1,6 @@
 import { createPublicKey, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { fromB64url } from '../../../infra/crypto/base64url';
-
-/** ES256 only: ECDSA P-256 with SHA-256, the signature as r||s (IEEE P1363), 64 bytes. */
-export const ES256_SIGNATURE_BYTES = 64;
+import { ES256_SIGNATURE_BYTES } from '../../../infra/crypto/es256';
 
 /** A base64url-encoded JSON object, or null for anything else (arrays, numbers, bad UTF-8, bad JSON). */
 export function jsonObjectOf(text: string): Record<string, unknown> | null {
